@@ -1,0 +1,1 @@
+"""Product visualizer and configurator."""

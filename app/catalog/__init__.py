@@ -1,0 +1,1 @@
+"""Product files and the material library, read from disk into domain objects."""

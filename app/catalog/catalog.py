@@ -1,0 +1,61 @@
+"""The catalog: every product file and material of a project folder, with their problems.
+
+A broken file does not stop the others from loading: its problems are listed and the rest of
+the catalog stays usable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.catalog.materials import load_material_library
+from app.catalog.products import load_product
+from app.domain.material import Material
+from app.domain.product import Product
+from app.errors import AppError, AppErrors
+
+CONFIGS_DIR = "configs"
+MATERIALS_DIR = "assets/materials"
+
+
+@dataclass
+class Catalog:
+    root: Path
+    products: dict[str, Product] = field(default_factory=dict)
+    materials: dict[str, Material] = field(default_factory=dict)
+    problems: list[AppError] = field(default_factory=list)
+
+    def product(self, product_id: str) -> Product:
+        try:
+            return self.products[product_id]
+        except KeyError:
+            known = ", ".join(sorted(self.products)) or "none"
+            raise AppError(f"unknown product '{product_id}' (known: {known})") from None
+
+
+def product_files(root: Path) -> list[Path]:
+    return sorted((root / CONFIGS_DIR).glob("*.yaml"))
+
+
+def load_catalog(root: Path) -> Catalog:
+    root = root.resolve()
+    catalog = Catalog(root=root)
+    catalog.materials, catalog.problems = load_material_library(root / MATERIALS_DIR, root)
+    for path in product_files(root):
+        try:
+            product = load_product(path, catalog.materials.keys(), root)
+        except AppErrors as exc:
+            catalog.problems.extend(exc.errors)
+            continue
+        except AppError as exc:
+            catalog.problems.append(exc)
+            continue
+        if product.id in catalog.products:
+            other = catalog.products[product.id].source
+            catalog.problems.append(AppError(
+                f"duplicate product id '{product.id}' (also in {other})",
+                file=str(path.relative_to(root)), field="id"))
+            continue
+        catalog.products[product.id] = product
+    return catalog

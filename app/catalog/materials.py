@@ -1,0 +1,42 @@
+"""The material library: one YAML file per material in assets/materials/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from app.catalog.field_errors import validation_problems
+from app.catalog.files import file_label
+from app.catalog.yaml_source import read_yaml_mapping
+from app.domain.material import Material
+from app.errors import AppError, AppErrors, ProductFileError
+
+
+def load_material(path: Path, root: Path | None = None) -> Material:
+    """One material; its id is the file name without .yaml. AppErrors on problems."""
+    label = file_label(path, root)
+    data = read_yaml_mapping(path, label)
+    for key in ("id", "source"):
+        if key in data:
+            raise ProductFileError("set from the file name; remove this field", file=label,
+                                   field=key)
+    try:
+        return Material.model_validate({**data, "id": path.stem, "source": str(path)})
+    except ValidationError as exc:
+        raise AppErrors(validation_problems(exc, Material, label)) from None
+
+
+def load_material_library(folder: Path, root: Path | None = None
+                          ) -> tuple[dict[str, Material], list[AppError]]:
+    """Every material of ``folder`` that loads, and the problems of those that do not."""
+    materials: dict[str, Material] = {}
+    problems: list[AppError] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            materials[path.stem] = load_material(path, root)
+        except AppErrors as exc:
+            problems.extend(exc.errors)
+        except AppError as exc:
+            problems.append(exc)
+    return materials, problems

@@ -1,0 +1,1 @@
+"""Products, options, rules, prices and configurations, as plain data."""
