@@ -1,0 +1,150 @@
+"""Material conversion: glTF materials (read exactly from the document) and OBJ/MTL or PLY
+materials (trimesh's ``SimpleMaterial``) become the app's PBR ``MeshMaterial``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from PIL import Image
+
+from app.assets.gltf_document import GltfDocument
+from app.assets.mesh import MeshMaterial, TextureImage
+from app.errors import AssetError
+
+TextureMaker = Callable[[Image.Image, str], TextureImage]  # (pillow image, source) -> texture
+
+
+def srgb_to_linear(value: float) -> float:
+    value = min(max(float(value), 0.0), 1.0)
+    if value <= 0.04045:
+        return value / 12.92
+    return ((value + 0.055) / 1.055) ** 2.4
+
+
+def _floats(values: object, count: int, default: tuple[float, ...], where: str) -> tuple:
+    if values is None:
+        return default
+    try:
+        result = tuple(float(v) for v in values)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise AssetError(f"{where}: expected {count} numbers, got {values!r}") from None
+    if len(result) != count or not all(math.isfinite(v) for v in result):
+        raise AssetError(f"{where}: expected {count} finite numbers, got {values!r}")
+    return result
+
+
+def gltf_material(
+    document: GltfDocument, index: int, trimesh_material: object, make_texture: TextureMaker
+) -> MeshMaterial:
+    """glTF material ``index``: factors from the document, pixels from trimesh's images."""
+    try:
+        spec = document.materials[index]
+    except IndexError:
+        raise AssetError(f"material {index} does not exist", file=str(document.path)) from None
+    where = f"materials[{index}]"
+    pbr = spec.get("pbrMetallicRoughness") or {}
+    extensions = spec.get("extensions") or {}
+
+    def texture(slot_info: dict | None, attribute: str) -> TextureImage | None:
+        image_index = document.image_index(slot_info)
+        image = getattr(trimesh_material, attribute, None)
+        if image_index is None or not isinstance(image, Image.Image):
+            return None
+        return make_texture(image, f"{document.path}#image{image_index}")
+
+    base_color = _floats(pbr.get("baseColorFactor"), 4, (1.0, 1.0, 1.0, 1.0), where)
+    emissive = _floats(spec.get("emissiveFactor"), 3, (0.0, 0.0, 0.0), where)
+    strength = float(
+        (extensions.get("KHR_materials_emissive_strength") or {}).get("emissiveStrength", 1.0)
+    )
+    transmission = float(
+        (extensions.get("KHR_materials_transmission") or {}).get("transmissionFactor", 0.0)
+    )
+
+    mr_info = pbr.get("metallicRoughnessTexture")
+    occlusion_info = spec.get("occlusionTexture")
+    orm = texture(mr_info, "metallicRoughnessTexture")
+    occlusion_in_orm = (
+        orm is not None
+        and document.image_index(occlusion_info) is not None
+        and document.image_index(occlusion_info) == document.image_index(mr_info)
+    )
+    return MeshMaterial(
+        name=str(spec.get("name", "")),
+        base_color=base_color,  # type: ignore[arg-type]
+        metallic=float(pbr.get("metallicFactor", 1.0)),
+        roughness=float(pbr.get("roughnessFactor", 1.0)),
+        emissive=tuple(c * strength for c in emissive),  # type: ignore[arg-type]
+        base_color_texture=texture(pbr.get("baseColorTexture"), "baseColorTexture"),
+        orm_texture=orm,
+        normal_texture=texture(spec.get("normalTexture"), "normalTexture"),
+        emissive_texture=texture(spec.get("emissiveTexture"), "emissiveTexture"),
+        occlusion_in_orm=occlusion_in_orm,
+        double_sided=bool(spec.get("doubleSided", False)),
+        alpha_mode=str(spec.get("alphaMode", "OPAQUE")),
+        transmission=min(max(transmission, 0.0), 1.0),
+    )
+
+
+def _mtl_number(kwargs: dict, key: str) -> float | None:
+    value = kwargs.get(key)
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def simple_material(
+    material: object, *, key: str, model_path: str, make_texture: TextureMaker
+) -> MeshMaterial:
+    """An OBJ/MTL (or PLY) material as PBR.
+
+    Kd is an authored display colour, so it is decoded from sRGB to linear. Roughness comes from
+    the Phong exponent Ns (0..900) as ``1 - sqrt(Ns) / 30``, as Blender's importer does; without
+    Ns the default roughness stays. Opacity comes from ``d`` (``Tr`` is written with opposite
+    meanings by different exporters and is ignored). A texture with no Kd keeps a white factor.
+    """
+    kwargs = dict(getattr(material, "kwargs", None) or {})
+    image = getattr(material, "image", None)
+    texture = None
+    if isinstance(image, Image.Image):
+        texture = make_texture(image, f"{model_path}#{key}/base_color")
+
+    kd = kwargs.get("kd")
+    if kd is not None and len(kd) >= 3:
+        rgb = tuple(srgb_to_linear(float(c)) for c in kd[:3])
+    elif texture is not None:
+        rgb = (1.0, 1.0, 1.0)
+    else:
+        diffuse = getattr(material, "diffuse", None)
+        rgb = (
+            tuple(srgb_to_linear(int(c) / 255.0) for c in diffuse[:3])
+            if diffuse is not None
+            else MeshMaterial().base_color[:3]
+        )
+    opacity = _mtl_number(kwargs, "d")
+    alpha = 1.0 if opacity is None else min(max(opacity, 0.0), 1.0)
+    ns = _mtl_number(kwargs, "ns")
+    roughness = (
+        MeshMaterial().roughness
+        if ns is None
+        else (1.0 - math.sqrt(min(max(ns, 0.0), 900.0)) / 30.0)
+    )
+    ke = kwargs.get("ke")
+    emissive = (
+        tuple(srgb_to_linear(float(c)) for c in ke[:3])
+        if ke is not None and len(ke) >= 3
+        else (0.0, 0.0, 0.0)
+    )
+    return MeshMaterial(
+        name=str(getattr(material, "name", None) or ""),
+        base_color=(*rgb, alpha),  # type: ignore[arg-type]
+        metallic=0.0,
+        roughness=roughness,
+        emissive=emissive,  # type: ignore[arg-type]
+        base_color_texture=texture,
+        alpha_mode="BLEND" if alpha < 1.0 else "OPAQUE",
+    )

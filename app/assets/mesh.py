@@ -1,0 +1,77 @@
+"""What a loaded model file becomes: named meshes in metres, Y up, with their PBR material."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class TextureImage:
+    """A texture as loaded: RGB or RGBA uint8 pixels, plus where it came from."""
+
+    pixels: np.ndarray  # (H, W, 3|4) uint8
+    source: str  # file path, or "<model path>#<index>" for embedded images
+
+
+@dataclass(frozen=True)
+class MeshMaterial:
+    """The PBR metallic-roughness material a model file declares for a mesh.
+
+    Colours are linear RGB(A), as glTF stores factors. Textures are optional; base colour and
+    emissive textures hold sRGB pixels, the others linear pixels.
+    """
+
+    name: str = ""
+    base_color: tuple[float, float, float, float] = (0.8, 0.8, 0.8, 1.0)
+    metallic: float = 0.0
+    roughness: float = 0.5
+    emissive: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    base_color_texture: TextureImage | None = None
+    # glTF packing: R = occlusion (if present), G = roughness, B = metallic
+    orm_texture: TextureImage | None = None
+    normal_texture: TextureImage | None = None
+    emissive_texture: TextureImage | None = None
+    occlusion_in_orm: bool = False
+    double_sided: bool = False
+    alpha_mode: str = "OPAQUE"  # OPAQUE | MASK | BLEND
+    transmission: float = 0.0
+
+
+@dataclass(frozen=True)
+class MeshData:
+    """One drawable mesh in app space (metres, Y up), transforms of its node already applied."""
+
+    name: str
+    vertices: np.ndarray  # (N, 3) float32
+    faces: np.ndarray  # (M, 3) int32, triangles
+    normals: np.ndarray  # (N, 3) float32, unit length
+    uv: np.ndarray | None = None  # (N, 2) float32, glTF convention (v down from top)
+    colors: np.ndarray | None = None  # (N, 4) uint8 vertex colours
+    material: MeshMaterial = field(default_factory=MeshMaterial)
+
+    @property
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.vertices.min(axis=0), self.vertices.max(axis=0)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A whole model file: its meshes keyed by node name (and reachable by mesh name)."""
+
+    path: str
+    meshes: dict[str, MeshData]  # node name -> mesh (one entry per drawn instance)
+    mesh_names: dict[str, list[str]]  # geometry/mesh name -> node names that draw it
+
+    def find(self, name: str) -> list[MeshData]:
+        """The meshes a part addresses by node name or by mesh name ([] when none)."""
+        if name in self.meshes:
+            return [self.meshes[name]]
+        return [self.meshes[n] for n in self.mesh_names.get(name, [])]
+
+    @property
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        lows = [m.vertices.min(axis=0) for m in self.meshes.values()]
+        highs = [m.vertices.max(axis=0) for m in self.meshes.values()]
+        return np.min(lows, axis=0), np.max(highs, axis=0)

@@ -1,0 +1,326 @@
+"""Model files (glTF, GLB, OBJ+MTL, STL, PLY) -> ``Model``: named meshes in metres, Y up.
+
+trimesh reads every format (``force="scene"``); the scene graph is walked so that each drawn
+(node, geometry) instance becomes one ``MeshData`` with its world transform, the unit scale and
+the up-axis rotation applied once, here.
+
+UV convention: trimesh gives UVs with the origin at the bottom left (OpenGL; it flips glTF's v on
+load). ``MeshData.uv`` follows glTF instead: v = 0 is the top row of the texture image, so the
+value stored is ``1 - v`` of trimesh's.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import unquote
+
+import numpy as np
+import trimesh
+from trimesh.resolvers import FilePathResolver
+from trimesh.visual.material import PBRMaterial, SimpleMaterial
+
+from app.assets.gltf_document import (
+    GltfDocument,
+    check_images,
+    material_index_from_tag,
+    read_gltf_document,
+    tagged_bytes,
+)
+from app.assets.materials import gltf_material, simple_material
+from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
+from app.assets.texture_references import check_obj_textures, check_ply_textures
+from app.assets.textures import DEFAULT_MAX_PIXELS, texture_from_image
+from app.errors import AppError, AssetError
+
+MODEL_SUFFIXES = (".gltf", ".glb", ".obj", ".stl", ".ply")
+UNIT_SCALES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "in": 0.0254, "ft": 0.3048}
+# rotations taking the file's up axis to +Y (proper rotations: handedness is kept)
+UP_ROTATIONS = {
+    "y": np.eye(3),
+    "-y": np.array([[1.0, 0, 0], [0, -1, 0], [0, 0, -1]]),
+    "z": np.array([[1.0, 0, 0], [0, 0, 1], [0, -1, 0]]),
+    "-z": np.array([[1.0, 0, 0], [0, 0, -1], [0, 1, 0]]),
+    "x": np.array([[0.0, -1, 0], [1, 0, 0], [0, 0, 1]]),
+    "-x": np.array([[0.0, 1, 0], [-1, 0, 0], [0, 0, 1]]),
+}
+
+
+class _UriFileResolver(FilePathResolver):
+    """Files next to a glTF, found by their URI as written or percent-decoded ("a%20b.png")."""
+
+    def get(self, name: str) -> bytes:
+        try:
+            return super().get(name)
+        except (FileNotFoundError, OSError):
+            return super().get(unquote(name))
+
+
+def app_transform(units: str, up: str, *, file: str | None = None) -> np.ndarray:
+    """The 4x4 matrix taking file coordinates in ``units`` with ``up`` to metres, Y up."""
+    if units not in UNIT_SCALES:
+        raise AssetError(
+            f"units: unknown unit {units!r}; expected one of {', '.join(UNIT_SCALES)}", file=file
+        )
+    if up not in UP_ROTATIONS:
+        raise AssetError(
+            f"up: unknown up axis {up!r}; expected one of {', '.join(UP_ROTATIONS)}", file=file
+        )
+    matrix = np.eye(4)
+    matrix[:3, :3] = UP_ROTATIONS[up] * UNIT_SCALES[units]
+    return matrix
+
+
+def load_model(
+    path: Path, units: str = "m", up: str = "y", *, max_texture_pixels: int = DEFAULT_MAX_PIXELS
+) -> Model:
+    """Load a model file; every problem raises ``AssetError`` naming the file."""
+    path = Path(path)
+    label = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in MODEL_SUFFIXES:
+        raise AssetError(
+            f"unknown model format {path.suffix or '(no extension)'!r}; expected one of "
+            f"{', '.join(MODEL_SUFFIXES)}",
+            file=label,
+        )
+    if not path.is_file():
+        raise AssetError("model file not found", file=label)
+    if path.stat().st_size == 0:
+        raise AssetError("file is empty", file=label)
+    convert = app_transform(units, up, file=label)
+
+    document = None
+    if suffix in (".gltf", ".glb"):
+        document = read_gltf_document(path)
+        check_images(document, max_pixels=max_texture_pixels)
+        scene = _read_scene(
+            label,
+            io.BytesIO(tagged_bytes(document)),
+            suffix[1:],
+            resolver=_UriFileResolver(str(path.parent)),
+        )
+    else:
+        if suffix == ".obj":
+            check_obj_textures(path, max_pixels=max_texture_pixels)
+        elif suffix == ".ply":
+            check_ply_textures(path, max_pixels=max_texture_pixels)
+        scene = _read_scene(label, str(path), suffix[1:])
+    return _model_from_scene(scene, path, convert, document, max_texture_pixels)
+
+
+def _read_scene(label: str, source, file_type: str, resolver=None) -> trimesh.Scene:
+    try:
+        loaded = trimesh.load(
+            source, file_type=file_type, force="scene", process=False, resolver=resolver
+        )
+    except AppError as error:
+        raise error.with_file(label) from None
+    except Exception as error:  # trimesh raises anything from ValueError to IndexError
+        raise AssetError(
+            f"cannot be read as {file_type.upper()} ({type(error).__name__}: {error}); the file "
+            "may be truncated or not a model",
+            file=label,
+        ) from None
+    if not isinstance(loaded, trimesh.Scene) or not loaded.geometry:
+        raise AssetError(
+            f"contains no meshes: it is empty, truncated or not a {file_type.upper()} file",
+            file=label,
+        )
+    return loaded
+
+
+def _model_from_scene(
+    scene: trimesh.Scene,
+    path: Path,
+    convert: np.ndarray,
+    document: GltfDocument | None,
+    max_pixels: int,
+) -> Model:
+    label = str(path)
+    textures: dict[str, TextureImage] = {}
+    materials: dict[object, MeshMaterial] = {}
+
+    def make_texture(image, source: str) -> TextureImage:
+        if source not in textures:
+            textures[source] = texture_from_image(image, source=source, max_pixels=max_pixels)
+        return textures[source]
+
+    def material_of(geometry: trimesh.Trimesh, geometry_name: str) -> MeshMaterial:
+        found = getattr(geometry.visual, "material", None)
+        index = material_index_from_tag(getattr(found, "name", None))
+        key = ("gltf", index) if index is not None else ("object", id(found))
+        if key not in materials:
+            try:
+                if document is not None and index is not None:
+                    materials[key] = gltf_material(document, index, found, make_texture)
+                elif isinstance(found, SimpleMaterial):
+                    materials[key] = simple_material(
+                        found,
+                        key=found.name or geometry_name,
+                        model_path=label,
+                        make_texture=make_texture,
+                    )
+                elif isinstance(found, PBRMaterial):
+                    materials[key] = MeshMaterial(name=str(found.name or ""))
+                else:
+                    materials[key] = MeshMaterial()
+            except AppError as error:
+                raise error.with_file(label) from None
+        return materials[key]
+
+    instances = []
+    for node in scene.graph.nodes_geometry:
+        transform, geometry_name = scene.graph[node]
+        geometry = scene.geometry[geometry_name]
+        if isinstance(geometry, trimesh.Trimesh):
+            key, owner = _instance_key(scene, node, geometry_name, document is not None)
+            instances.append((key, owner, transform, geometry_name, geometry))
+
+    meshes: dict[str, MeshData] = {}
+    mesh_names: dict[str, list[str]] = {}
+    for key, owner, transform, geometry_name, geometry in sorted(instances, key=lambda i: i[0]):
+        material = material_of(geometry, geometry_name)
+        meshes[key] = _mesh_data(key, geometry, convert @ transform, material, label)
+        for name in (geometry_name, owner):
+            if name is not None and key not in mesh_names.setdefault(name, []):
+                mesh_names[name].append(key)
+    if not meshes:
+        raise AssetError("contains no triangle meshes (only points, lines or nothing)", file=label)
+    return Model(path=label, meshes=meshes, mesh_names=mesh_names)
+
+
+def _instance_key(
+    scene: trimesh.Scene, node: str, geometry_name: str, from_gltf: bool
+) -> tuple[str, str | None]:
+    """A stable key for a drawn instance, and the glTF node that owns it when that differs.
+
+    trimesh draws each primitive of a multi-primitive glTF mesh from a child node with a random
+    suffix (``"<node>_<6 random characters>"``); such instances are keyed
+    ``"<node>/<geometry name>"`` instead, so keys are the same on every load.
+    """
+    if from_gltf:
+        parent = scene.graph.transforms.parents.get(node)
+        if parent and node.startswith(f"{parent}_") and len(node) == len(parent) + 7:
+            return f"{parent}/{geometry_name}", parent
+    return node, None
+
+
+def _file_normals(geometry: trimesh.Trimesh) -> np.ndarray | None:
+    """Vertex normals the file itself stored (trimesh keeps them in its cache), else None."""
+    if "vertex_normals" not in geometry._cache:
+        return None
+    normals = np.asarray(geometry.vertex_normals, dtype=np.float64)
+    return normals if normals.shape == geometry.vertices.shape else None
+
+
+def smooth_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """Area-weighted vertex normals, shared by all vertices at the same position.
+
+    Vertices duplicated for UV seams or by triangle-soup formats (STL) get one smooth normal
+    without the mesh being re-indexed, so UVs and vertex colours stay as the file has them.
+    """
+    corners = vertices[faces]
+    face_normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+    extent = float(np.ptp(vertices, axis=0).max()) or 1.0
+    quantised = np.round(vertices / (extent * 1e-7)).astype(np.int64)
+    _, group = np.unique(quantised, axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    sums = np.zeros((group.max() + 1, 3))
+    for corner in range(3):
+        np.add.at(sums, group[faces[:, corner]], face_normals)
+    return sums[group]
+
+
+def _mesh_data(
+    key: str, geometry: trimesh.Trimesh, matrix: np.ndarray, material: MeshMaterial, label: str
+) -> MeshData:
+    where = f"mesh {key!r}"
+    if len(geometry.faces) == 0:
+        raise AssetError(f"{where} has no faces", file=label)
+    if not np.isfinite(np.asarray(geometry.vertices)).all():
+        raise AssetError(f"{where} has NaN or infinite vertex coordinates", file=label)
+    faces = np.asarray(geometry.faces, dtype=np.int64)
+    if faces.min() < 0 or faces.max() >= len(geometry.vertices):
+        raise AssetError(f"{where} has face indices outside its vertex list", file=label)
+
+    normals = _file_normals(geometry)
+    if normals is None:
+        normals = smooth_normals(np.asarray(geometry.vertices, dtype=np.float64), faces)
+
+    linear = matrix[:3, :3]
+    vertices = np.asarray(geometry.vertices, dtype=np.float64) @ linear.T + matrix[:3, 3]
+    normals = normals @ np.linalg.inv(linear)
+    lengths = np.linalg.norm(normals, axis=1, keepdims=True)
+    normals = np.where(lengths > 1e-12, normals / np.maximum(lengths, 1e-12), [0.0, 1.0, 0.0])
+    faces = np.asarray(geometry.faces, dtype=np.int64)
+    if np.linalg.det(linear) < 0:
+        faces = faces[:, ::-1]
+
+    return MeshData(
+        name=key,
+        vertices=_frozen(vertices.astype(np.float32)),
+        faces=_frozen(faces.astype(np.int32)),
+        normals=_frozen(normals.astype(np.float32)),
+        uv=_uv(geometry),
+        colors=_vertex_colors(geometry),
+        material=material,
+    )
+
+
+def _uv(geometry: trimesh.Trimesh) -> np.ndarray | None:
+    uv = getattr(geometry.visual, "uv", None)
+    if uv is None or len(uv) != len(geometry.vertices):
+        return None
+    uv = np.asarray(uv, dtype=np.float64)[:, :2]
+    return _frozen(np.column_stack([uv[:, 0], 1.0 - uv[:, 1]]).astype(np.float32))
+
+
+def _vertex_colors(geometry: trimesh.Trimesh) -> np.ndarray | None:
+    visual = geometry.visual
+    colors = None
+    if getattr(visual, "kind", None) == "vertex":
+        colors = visual.vertex_colors
+    else:
+        for attributes in (getattr(visual, "vertex_attributes", {}), geometry.vertex_attributes):
+            if "color" in attributes:
+                colors = attributes["color"]
+                break
+    if colors is None:
+        return None
+    colors = np.asarray(colors)
+    if len(colors) != len(geometry.vertices):
+        colors = _ply_colors_on_split_vertices(geometry, colors)
+        if colors is None:
+            return None
+    if colors.dtype.kind == "f":
+        colors = np.round(np.clip(colors, 0.0, 1.0) * 255.0)
+    colors = colors.astype(np.uint8)
+    if colors.shape[1] == 3:
+        colors = np.column_stack([colors, np.full(len(colors), 255, np.uint8)])
+    return _frozen(colors[:, :4])
+
+
+def _ply_colors_on_split_vertices(
+    geometry: trimesh.Trimesh, colors: np.ndarray
+) -> np.ndarray | None:
+    """trimesh splits PLY vertices at per-face texture coordinates but keeps the colours of the
+    file's vertices; map them through the faces (the file's corners and the mesh's line up)."""
+    raw = (geometry.metadata.get("_ply_raw") or {}).get("face", {}).get("data")
+    if raw is None or raw.dtype.names is None or "vertex_indices" not in raw.dtype.names:
+        return None
+    indices = raw["vertex_indices"]
+    if indices.dtype.names is not None:
+        indices = indices[indices.dtype.names[-1]]
+    indices = np.asarray(indices)
+    if indices.shape != geometry.faces.shape or indices.max() >= len(colors):
+        return None
+    mapped = np.zeros((len(geometry.vertices), colors.shape[1]), dtype=colors.dtype)
+    mapped[np.asarray(geometry.faces).reshape(-1)] = colors[indices.reshape(-1)]
+    return mapped
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.ascontiguousarray(array)
+    array.setflags(write=False)
+    return array

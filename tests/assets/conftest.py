@@ -1,0 +1,136 @@
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+CORNER_RED = (255, 0, 0)  # top-left pixel of the corner texture
+CORNER_BLUE = (0, 0, 255)  # bottom-left pixel
+CORNER_GREEN = (0, 255, 0)  # top-right pixel
+CORNER_WHITE = (255, 255, 255)  # bottom-right pixel
+
+
+def corner_texture(path: Path, size: int = 8) -> Path:
+    """A texture whose four quadrants have known colours (row 0 is the top of the image)."""
+    pixels = np.zeros((size, size, 3), np.uint8)
+    half = size // 2
+    pixels[:half, :half] = CORNER_RED
+    pixels[half:, :half] = CORNER_BLUE
+    pixels[:half, half:] = CORNER_GREEN
+    pixels[half:, half:] = CORNER_WHITE
+    Image.fromarray(pixels).save(path)
+    return path
+
+
+def write_gltf(
+    path: Path,
+    *,
+    meshes: list[dict],
+    nodes: list[dict] | None = None,
+    materials: list[dict] | None = None,
+    images: list[dict] | None = None,
+) -> Path:
+    """Write a .gltf with an embedded buffer.
+
+    ``meshes``: [{"name": str, "primitives": [primitive, ...]}], each primitive
+    {"positions": (N,3), "indices": (M,3), optional "uv": (N,2) in glTF convention,
+    "normals": (N,3), "material": int}. Nodes default to one node per mesh; a node marked
+    ``"child": True`` is left out of the scene's root list.
+    """
+    blob = bytearray()
+    views, accessors, gltf_meshes = [], [], []
+
+    def add(array: np.ndarray, component: int, kind: str, target: int) -> int:
+        data = np.ascontiguousarray(array).tobytes()
+        while len(blob) % 4:
+            blob.append(0)
+        views.append(
+            {"buffer": 0, "byteOffset": len(blob), "byteLength": len(data), "target": target}
+        )
+        blob.extend(data)
+        accessor = {
+            "bufferView": len(views) - 1,
+            "componentType": component,
+            "count": int(len(array)),
+            "type": kind,
+        }
+        if kind == "VEC3" and component == 5126:
+            accessor["min"] = np.asarray(array).min(axis=0).tolist()
+            accessor["max"] = np.asarray(array).max(axis=0).tolist()
+        accessors.append(accessor)
+        return len(accessors) - 1
+
+    for group in meshes:
+        prims = []
+        for prim in group["primitives"]:
+            attributes = {
+                "POSITION": add(np.asarray(prim["positions"], np.float32), 5126, "VEC3", 34962)
+            }
+            if "normals" in prim:
+                attributes["NORMAL"] = add(
+                    np.asarray(prim["normals"], np.float32), 5126, "VEC3", 34962
+                )
+            if "uv" in prim:
+                attributes["TEXCOORD_0"] = add(
+                    np.asarray(prim["uv"], np.float32), 5126, "VEC2", 34962
+                )
+            indices = add(np.asarray(prim["indices"], np.uint32).reshape(-1), 5125, "SCALAR", 34963)
+            entry = {"attributes": attributes, "indices": indices, "mode": 4}
+            if "material" in prim:
+                entry["material"] = prim["material"]
+            prims.append(entry)
+        gltf_meshes.append({"name": group["name"], "primitives": prims})
+
+    if nodes is None:
+        nodes = [{"name": m["name"], "mesh": i} for i, m in enumerate(gltf_meshes)]
+    header = {
+        "asset": {"version": "2.0"},
+        "scene": 0,
+        "scenes": [{"nodes": [i for i, n in enumerate(nodes) if not n.pop("child", False)]}],
+        "nodes": nodes,
+        "meshes": gltf_meshes,
+        "accessors": accessors,
+        "bufferViews": views,
+        "buffers": [
+            {
+                "byteLength": len(blob),
+                "uri": "data:application/octet-stream;base64,"
+                + base64.b64encode(bytes(blob)).decode(),
+            }
+        ],
+    }
+    if materials:
+        header["materials"] = materials
+    if images:
+        header["images"] = images
+        header["textures"] = [{"source": i} for i in range(len(images))]
+    path.write_text(json.dumps(header))
+    return path
+
+
+QUAD_POSITIONS = [(0.0, 0.0, 0.0), (1.0, 0.0, 0.0), (1.0, 1.0, 0.0), (0.0, 1.0, 0.0)]
+QUAD_INDICES = [(0, 1, 2), (0, 2, 3)]
+
+
+@pytest.fixture
+def gltf_writer():
+    return write_gltf
+
+
+@pytest.fixture
+def corner_png(tmp_path) -> Path:
+    return corner_texture(tmp_path / "corners.png")
+
+
+@pytest.fixture
+def quad_primitive() -> dict:
+    return {"positions": QUAD_POSITIONS, "indices": QUAD_INDICES}
+
+
+@pytest.fixture
+def allowed_root(tmp_path) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    return root

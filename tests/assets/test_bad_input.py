@@ -1,0 +1,204 @@
+"""Every kind of broken model file raises AssetError naming the file."""
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+import trimesh
+
+from app.assets.model_loading import load_model
+from app.errors import AssetError
+
+from .conftest import QUAD_INDICES, QUAD_POSITIONS
+
+
+def png_header_only(path: Path, width: int, height: int) -> Path:
+    """A PNG that declares ``width`` x ``height`` pixels but holds almost no data."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def assert_names_file(error: AssetError, path: Path) -> None:
+    assert error.file == str(path)
+    assert str(error).startswith(str(path))
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nope.glb"
+    with pytest.raises(AssetError, match="model file not found") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+@pytest.mark.parametrize("name", ["empty.glb", "empty.stl", "empty.obj", "empty.gltf"])
+def test_empty_file(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"")
+    with pytest.raises(AssetError, match="file is empty") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+def test_truncated_glb(tmp_path, external_dir):
+    source = external_dir / "GlassHurricaneCandleHolder/glTF-Binary/GlassHurricaneCandleHolder.glb"
+    data = source.read_bytes()
+    path = tmp_path / "half.glb"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(AssetError, match="truncated") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+def test_truncated_binary_stl(tmp_path, external_dir):
+    data = (external_dir / "FeatureType_STL/featuretype.STL").read_bytes()
+    path = tmp_path / "half.STL"
+    path.write_bytes(data[: len(data) // 5])
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+@pytest.mark.parametrize(
+    "name", ["notes.stl", "notes.STL", "notes.glb", "notes.gltf", "notes.obj", "notes.ply"]
+)
+def test_text_file_renamed_as_a_model(tmp_path, name):
+    path = tmp_path / name
+    path.write_text("shopping list: milk, eggs, bread\n")
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+def test_unknown_extension(tmp_path):
+    path = tmp_path / "chair.fbx"
+    path.write_bytes(b"Kaydara FBX Binary")
+    with pytest.raises(AssetError, match="unknown model format '.fbx'") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+def test_nan_vertices(tmp_path):
+    path = tmp_path / "nan.obj"
+    path.write_text("v 0 0 0\nv nan 0 0\nv 0 1 0\nf 1 2 3\n")
+    with pytest.raises(AssetError, match="NaN or infinite") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+def test_infinite_vertices_in_gltf(tmp_path, gltf_writer):
+    positions = [(0.0, 0.0, 0.0), (float("inf"), 0.0, 0.0), (1.0, 1.0, 0.0), (0.0, 1.0, 0.0)]
+    primitive = {"positions": positions, "indices": QUAD_INDICES}
+    path = gltf_writer(tmp_path / "inf.gltf", meshes=[{"name": "q", "primitives": [primitive]}])
+    with pytest.raises(AssetError, match="mesh 'q' has NaN or infinite") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+def test_points_without_faces(tmp_path):
+    path = tmp_path / "points.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\n")
+    with pytest.raises(AssetError, match="no triangle meshes|no meshes") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+def test_point_cloud_ply(tmp_path):
+    path = tmp_path / "cloud.ply"
+    trimesh.PointCloud([(0, 0, 0), (1, 0, 0), (0, 1, 0)]).export(path)
+    with pytest.raises(AssetError, match="no triangle meshes|no meshes") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+def test_gltf_with_a_missing_texture_names_the_texture(tmp_path, gltf_writer):
+    primitive = {
+        "positions": QUAD_POSITIONS,
+        "indices": QUAD_INDICES,
+        "uv": [(0, 0)] * 4,
+        "material": 0,
+    }
+    path = gltf_writer(
+        tmp_path / "m.gltf",
+        meshes=[{"name": "q", "primitives": [primitive]}],
+        materials=[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
+        images=[{"uri": "label%20art.png"}],
+    )
+    with pytest.raises(AssetError, match="texture file not found: 'label%20art.png'") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+
+
+def test_gltf_texture_uri_with_encoded_space_loads(tmp_path, gltf_writer, corner_png):
+    corner_png.rename(tmp_path / "label art.png")
+    primitive = {
+        "positions": QUAD_POSITIONS,
+        "indices": QUAD_INDICES,
+        "uv": [(0, 0)] * 4,
+        "material": 0,
+    }
+    path = gltf_writer(
+        tmp_path / "m.gltf",
+        meshes=[{"name": "q", "primitives": [primitive]}],
+        materials=[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
+        images=[{"uri": "label%20art.png"}],
+    )
+    texture = load_model(path).meshes["q"].material.base_color_texture
+    assert texture is not None and texture.pixels.shape == (8, 8, 3)
+
+
+def test_obj_with_a_missing_texture_names_the_texture(tmp_path):
+    (tmp_path / "m.mtl").write_text("newmtl a\nKd 1 1 1\nmap_Kd gone away.jpg\n")
+    (tmp_path / "m.obj").write_text("mtllib m.mtl\nusemtl a\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    with pytest.raises(AssetError, match="texture file not found: 'gone away.jpg'") as caught:
+        load_model(tmp_path / "m.obj")
+    assert caught.value.file == str(tmp_path / "m.mtl")
+
+
+def test_obj_with_a_missing_material_library(tmp_path):
+    (tmp_path / "m.obj").write_text("mtllib lost.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    with pytest.raises(AssetError, match="material library not found: 'lost.mtl'"):
+        load_model(tmp_path / "m.obj")
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(9000, 9000), (20000, 20000)],  # over the 64 MP limit; over Pillow's own bomb limit
+    ids=["over-texture-limit", "pillow-bomb"],
+)
+def test_gltf_texture_decompression_bomb(tmp_path, gltf_writer, width, height):
+    bomb = png_header_only(tmp_path / "bomb.png", width, height)
+    primitive = {
+        "positions": QUAD_POSITIONS,
+        "indices": QUAD_INDICES,
+        "uv": [(0, 0)] * 4,
+        "material": 0,
+    }
+    path = gltf_writer(
+        tmp_path / "m.gltf",
+        meshes=[{"name": "q", "primitives": [primitive]}],
+        materials=[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
+        images=[{"uri": "bomb.png"}],
+    )
+    with pytest.raises(AssetError, match="decompression bomb") as caught:
+        load_model(path)
+    assert caught.value.file == str(bomb)
+
+
+def test_obj_texture_decompression_bomb(tmp_path):
+    png_header_only(tmp_path / "bomb.png", 9000, 9000)
+    (tmp_path / "m.mtl").write_text("newmtl a\nmap_Kd bomb.png\n")
+    (tmp_path / "m.obj").write_text("mtllib m.mtl\nusemtl a\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    with pytest.raises(AssetError, match="decompression bomb"):
+        load_model(tmp_path / "m.obj")

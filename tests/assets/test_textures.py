@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.assets.textures import load_texture
+from app.errors import AssetError
+
+from .conftest import CORNER_BLUE, CORNER_RED
+from .test_bad_input import png_header_only
+
+
+def test_rgb_texture_rows_start_at_the_top(corner_png):
+    texture = load_texture(corner_png)
+    assert texture.pixels.shape == (8, 8, 3) and texture.pixels.dtype == np.uint8
+    assert tuple(texture.pixels[0, 0]) == CORNER_RED
+    assert tuple(texture.pixels[-1, 0]) == CORNER_BLUE
+    assert texture.source == str(corner_png)
+    assert not texture.pixels.flags.writeable
+
+
+def test_alpha_is_kept_and_palette_and_grey_become_rgb(tmp_path):
+    rgba = np.zeros((2, 3, 4), np.uint8)
+    rgba[..., 3] = 128
+    Image.fromarray(rgba).save(tmp_path / "a.png")
+    assert load_texture(tmp_path / "a.png").pixels.shape == (2, 3, 4)
+    assert load_texture(tmp_path / "a.png").pixels[0, 0, 3] == 128
+    Image.new("L", (4, 2), 77).save(tmp_path / "g.png")
+    grey = load_texture(tmp_path / "g.png").pixels
+    assert grey.shape == (2, 4, 3) and (grey == 77).all()
+
+
+def test_missing_texture(tmp_path):
+    with pytest.raises(AssetError, match="texture file not found") as caught:
+        load_texture(tmp_path / "x.png")
+    assert caught.value.file == str(tmp_path / "x.png")
+
+
+def test_not_an_image(tmp_path):
+    (tmp_path / "x.png").write_text("not a png")
+    with pytest.raises(AssetError, match="not an image"):
+        load_texture(tmp_path / "x.png")
+
+
+def test_truncated_image(tmp_path):
+    Image.fromarray(np.random.default_rng(1).integers(0, 255, (64, 64, 3), np.uint8)).save(
+        tmp_path / "full.png"
+    )
+    data = (tmp_path / "full.png").read_bytes()
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
+    with pytest.raises(AssetError, match="damaged or truncated") as caught:
+        load_texture(tmp_path / "cut.png")
+    assert caught.value.file == str(tmp_path / "cut.png")
+
+
+def test_limit_is_per_call(corner_png):
+    with pytest.raises(AssetError, match="limit for textures is 63 pixels"):
+        load_texture(corner_png, max_pixels=63)
+    assert load_texture(corner_png, max_pixels=64).pixels.shape == (8, 8, 3)
+
+
+def test_pillow_bomb_becomes_asset_error_and_pillow_is_untouched(tmp_path):
+    before = Image.MAX_IMAGE_PIXELS
+    bomb = png_header_only(tmp_path / "bomb.png", 20000, 20000)
+    with pytest.raises(AssetError, match="decompression bomb"):
+        load_texture(bomb, max_pixels=10**12)
+    with pytest.raises(AssetError, match="decompression bomb"):
+        load_texture(png_header_only(tmp_path / "big.png", 9000, 9000))
+    assert Image.MAX_IMAGE_PIXELS == before
