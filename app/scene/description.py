@@ -1,0 +1,119 @@
+"""The resolved scene every backend reads: live view, photoreal still and exports alike.
+
+Everything here is plain data (frozen dataclasses, tuples, numpy-free except for convenience
+accessors) so that two descriptions compare with ``==`` and ``diff`` can tell what changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.assets.refs import GeometryRef, TextureRef
+
+__all__ = [
+    "Camera",
+    "Drawable",
+    "Environment",
+    "GeometryRef",
+    "IDENTITY",
+    "Matrix4",
+    "ResolvedMaterial",
+    "SceneDescription",
+    "TextureRef",
+    "matrix_to_tuple",
+]
+
+Matrix4 = tuple[tuple[float, float, float, float], ...]  # row-major 4x4
+IDENTITY: Matrix4 = (
+    (1.0, 0.0, 0.0, 0.0),
+    (0.0, 1.0, 0.0, 0.0),
+    (0.0, 0.0, 1.0, 0.0),
+    (0.0, 0.0, 0.0, 1.0),
+)
+
+
+def matrix_to_tuple(m: np.ndarray) -> Matrix4:
+    return tuple(tuple(float(v) for v in row) for row in np.asarray(m, dtype=float).reshape(4, 4))
+
+
+@dataclass(frozen=True)
+class ResolvedMaterial:
+    """A PBR metallic-roughness material with colours already in linear RGB."""
+
+    id: str
+    base_color: tuple[float, float, float] = (0.8, 0.8, 0.8)  # linear
+    opacity: float = 1.0
+    metallic: float = 0.0
+    roughness: float = 0.5
+    emissive: tuple[float, float, float] = (0.0, 0.0, 0.0)  # linear
+    clearcoat: float = 0.0
+    clearcoat_roughness: float = 0.03
+    transmission: float = 0.0
+    ior: float = 1.5
+    normal_scale: float = 1.0
+    uv_scale: tuple[float, float] = (1.0, 1.0)
+    base_color_texture: TextureRef | None = None
+    orm_texture: TextureRef | None = None  # R occlusion, G roughness, B metallic (linear)
+    normal_texture: TextureRef | None = None  # linear
+    emissive_texture: TextureRef | None = None  # sRGB
+    use_model_material: bool = False  # draw the material the model file declares
+    double_sided: bool = False
+
+
+@dataclass(frozen=True)
+class Drawable:
+    """One thing to draw: a part's mesh, where, in what material, shown or not."""
+
+    id: str  # "<part id>/<node>" : stable across configurations
+    part: str
+    geometry: GeometryRef
+    material: ResolvedMaterial
+    transform: Matrix4 = IDENTITY
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class Camera:
+    id: str
+    label: str
+    position: tuple[float, float, float]
+    target: tuple[float, float, float]
+    up: tuple[float, float, float] = (0.0, 1.0, 0.0)
+    fov_deg: float = 30.0
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Image-based lighting: an equirectangular float32 HDR file."""
+
+    hdr_path: str
+    intensity: float = 1.0
+    rotation_deg: float = 0.0
+    background: tuple[float, float, float] = (1.0, 1.0, 1.0)  # sRGB 0..1 behind the product
+    ground: bool = True
+
+
+@dataclass(frozen=True)
+class SceneDescription:
+    product_id: str
+    drawables: tuple[Drawable, ...]
+    cameras: tuple[Camera, ...]
+    environment: Environment
+    bounds: tuple[tuple[float, float, float], tuple[float, float, float]]  # visible, metres
+
+    def drawable(self, drawable_id: str) -> Drawable:
+        for d in self.drawables:
+            if d.id == drawable_id:
+                return d
+        raise KeyError(drawable_id)
+
+    def camera(self, camera_id: str | None = None) -> Camera:
+        if camera_id is None:
+            return self.cameras[0]
+        for c in self.cameras:
+            if c.id == camera_id:
+                return c
+        known = ", ".join(c.id for c in self.cameras)
+        raise KeyError(f"unknown camera '{camera_id}' (known: {known})")

@@ -1,0 +1,43 @@
+"""Library materials (sRGB, file names) -> ResolvedMaterial (linear colours, texture paths)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.assets.paths import resolve_asset_path
+from app.domain.colour import hex_to_linear
+from app.domain.material import Material
+from app.scene.description import ResolvedMaterial, TextureRef
+
+
+def resolve_material(material: Material, *, allowed_roots: Sequence[Path], label: str,
+                     tint: str | None = None) -> ResolvedMaterial:
+    """``tint`` (an sRGB hex colour from a choice) replaces the material's base colour; over a
+    base-colour texture it multiplies the texture, like glTF's base colour factor."""
+    base_dir = Path(material.source).parent
+
+    def texture(name: str | None, field: str, srgb: bool) -> TextureRef | None:
+        if name is None:
+            return None
+        path = resolve_asset_path(name, base_dir=base_dir, allowed_roots=allowed_roots,
+                                  file_label=label, field=f"textures.{field}")
+        return TextureRef(source=str(path), srgb=srgb)
+
+    colour = tint or material.base_color
+    return ResolvedMaterial(
+        id=material.id if tint is None else f"{material.id}{tint}",
+        base_color=hex_to_linear(colour),
+        opacity=material.opacity,
+        metallic=material.metallic,
+        roughness=material.roughness,
+        clearcoat=material.clearcoat,
+        clearcoat_roughness=material.clearcoat_roughness,
+        transmission=material.transmission,
+        ior=material.ior,
+        normal_scale=material.normal_scale,
+        uv_scale=material.uv_scale,
+        base_color_texture=texture(material.textures.base_color, "base_color", True),
+        orm_texture=texture(material.textures.orm, "orm", False),
+        normal_texture=texture(material.textures.normal, "normal", False),
+    )

@@ -1,0 +1,47 @@
+"""A scene of a bare model file, drawn with the materials it carries (``app render --model``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from app.assets.store import AssetStore
+from app.scene.description import (
+    Drawable,
+    Environment,
+    GeometryRef,
+    ResolvedMaterial,
+    SceneDescription,
+    matrix_to_tuple,
+)
+from app.scene.framing import frame_bounds
+
+
+def model_scene(path: Path, assets: AssetStore, environment: Environment, *, units: str = "m",
+                up: str = "y", aspect: float = 4 / 3) -> SceneDescription:
+    """Every mesh of the file as it comes, framed from a three-quarter view.
+
+    The model is moved so that it rests on y=0, centred over the origin, like product models.
+    """
+    model = assets.model(path, units=units, up=up)
+    low, high = model.bounds
+    offset = np.array([-(low[0] + high[0]) / 2, -low[1], -(low[2] + high[2]) / 2])
+    matrix = np.eye(4)
+    matrix[:3, 3] = offset
+    drawables = []
+    for name, mesh in model.meshes.items():
+        m = mesh.material
+        material = ResolvedMaterial(
+            id=f"model:{name}", base_color=tuple(m.base_color[:3]), opacity=m.base_color[3],
+            metallic=m.metallic, roughness=m.roughness, emissive=tuple(m.emissive),
+            transmission=m.transmission, use_model_material=True, double_sided=m.double_sided)
+        drawables.append(Drawable(
+            id=name, part=name, geometry=GeometryRef(model=str(path), node=name, units=units,
+                                                     up=up),
+            material=material,
+            transform=matrix_to_tuple(matrix)))
+    bounds = (tuple(float(v) for v in low + offset), tuple(float(v) for v in high + offset))
+    camera = frame_bounds(bounds, aspect, 30.0)
+    return SceneDescription(product_id=path.stem, drawables=tuple(drawables), cameras=(camera,),
+                            environment=environment, bounds=bounds)

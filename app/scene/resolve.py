@@ -1,0 +1,167 @@
+"""resolve_scene(product, configuration) -> SceneDescription: what to draw, where, in what."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.assets.paths import resolve_asset_path
+from app.assets.store import AssetStore
+from app.domain.configuration import Configuration, complete
+from app.domain.material import Material
+from app.domain.product import OptionKind, Part, Product
+from app.errors import AssetError, ConfigurationError
+from app.scene.description import (
+    Camera,
+    Drawable,
+    Environment,
+    GeometryRef,
+    ResolvedMaterial,
+    SceneDescription,
+    matrix_to_tuple,
+)
+from app.scene.framing import frame_bounds
+from app.scene.materials import resolve_material
+
+ASSETS_DIR = "assets"
+
+
+@dataclass(frozen=True)
+class SceneContext:
+    """What resolving needs besides the product and configuration: the project folder, the
+    material library, the asset cache and the lighting."""
+
+    root: Path
+    materials: Mapping[str, Material]
+    assets: AssetStore
+    environment: Environment
+
+    @property
+    def allowed_roots(self) -> list[Path]:
+        return [self.root / ASSETS_DIR]
+
+    def label(self, path: str) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path
+
+
+def part_geometry(product: Product, part_index: int, context: SceneContext) -> list[GeometryRef]:
+    """The meshes a part draws; AssetError naming the product file and field otherwise."""
+    part = product.parts[part_index]
+    label = context.label(product.source)
+    field = f"parts[{part_index}].model" if part.model else "model"
+    model_path = resolve_asset_path(part.model or product.model, base_dir=context.root,
+                                    allowed_roots=context.allowed_roots, file_label=label,
+                                    field=field)
+    model = context.assets.model(model_path, units=product.units.value, up=product.up.value)
+    refs = []
+    for ni, name in enumerate(part.nodes):
+        meshes = model.find(name)
+        if not meshes:
+            known = ", ".join(sorted(model.meshes)) or "none"
+            raise AssetError(
+                f"no node or mesh '{name}' in {context.label(str(model_path))} (nodes: {known})",
+                file=label, field=f"parts[{part_index}].nodes[{ni}]")
+        refs += [GeometryRef(model=str(model_path), node=m.name, units=product.units.value,
+                             up=product.up.value) for m in meshes]
+    return refs
+
+
+def _part_material(product: Product, part: Part, configuration: Configuration,
+                   context: SceneContext) -> ResolvedMaterial:
+    material_id, tint = part.material, None
+    for group in product.options:
+        if group.kind is not OptionKind.material or part.id not in group.parts:
+            continue
+        choice = group.choice(configuration.selections[group.id])
+        material_id = choice.material or group.material or material_id
+        if choice.free_colour is not None:
+            tint = configuration.colours.get(group.id, choice.free_colour.default)
+        else:
+            tint = choice.color
+    material = context.materials[material_id]
+    return resolve_material(material, allowed_roots=context.allowed_roots,
+                            label=context.label(material.source), tint=tint)
+
+
+def _part_visible(product: Product, part: Part, configuration: Configuration) -> bool:
+    for group in product.options:
+        if group.kind is not OptionKind.part_swap:
+            continue
+        swappable = {p for c in group.choices for p in c.parts}
+        if part.id in swappable:
+            shown = group.choice(configuration.selections[group.id]).parts
+            if part.id not in shown:
+                return False
+    return True
+
+
+def _part_transform(product: Product, part: Part, configuration: Configuration) -> np.ndarray:
+    matrix = np.eye(4)
+    for group in product.options:
+        if group.kind is not OptionKind.transform:
+            continue
+        if group.parts and part.id not in group.parts:
+            continue
+        choice = group.choice(configuration.selections[group.id])
+        step = np.eye(4)
+        if choice.scale is not None:
+            step[:3, :3] *= choice.scale
+        if choice.mirror is not None:
+            step["xyz".index(choice.mirror)] *= -1.0
+        matrix = step @ matrix
+    return matrix
+
+
+def _transformed_bounds(low: np.ndarray, high: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    corners = np.array([[x, y, z, 1.0] for x in (low[0], high[0]) for y in (low[1], high[1])
+                        for z in (low[2], high[2])])
+    return (corners @ matrix.T)[:, :3]
+
+
+def resolve_scene(product: Product, configuration: Configuration,
+                  context: SceneContext) -> SceneDescription:
+    """The scene for ``configuration`` (missing option groups take their defaults).
+
+    ConfigurationError when it names an option or choice the product does not have;
+    AssetError when a model file or node cannot be used.
+    """
+    if configuration.product_id != product.id:
+        raise ConfigurationError(
+            f"this configuration is for product '{configuration.product_id}', not "
+            f"'{product.id}'", field="product_id")
+    configuration = complete(configuration, product)
+    for group_id, choice_id in configuration.selections.items():
+        try:
+            product.option(group_id).choice(choice_id)
+        except KeyError:
+            raise ConfigurationError(f"unknown choice '{group_id}.{choice_id}'",
+                                     field=f"selections.{group_id}") from None
+
+    drawables = []
+    corners = []
+    for pi, part in enumerate(product.parts):
+        material = _part_material(product, part, configuration, context)
+        visible = _part_visible(product, part, configuration)
+        matrix = _part_transform(product, part, configuration)
+        for ref in part_geometry(product, pi, context):
+            drawables.append(Drawable(id=f"{part.id}/{ref.node}", part=part.id, geometry=ref,
+                                      material=material, transform=matrix_to_tuple(matrix),
+                                      visible=visible))
+            if visible:
+                low, high = context.assets.mesh(ref).bounds
+                corners.append(_transformed_bounds(low, high, matrix))
+    points = np.concatenate(corners) if corners else np.zeros((1, 3))
+    bounds = (tuple(float(v) for v in points.min(axis=0)),
+              tuple(float(v) for v in points.max(axis=0)))
+    cameras = tuple(Camera(id=c.id, label=c.label, position=c.position, target=c.target,
+                           up=c.up, fov_deg=c.fov_deg) for c in product.cameras)
+    if not cameras:
+        cameras = (frame_bounds(bounds, 4 / 3, 30.0),)
+    return SceneDescription(product_id=product.id, drawables=tuple(drawables), cameras=cameras,
+                            environment=context.environment, bounds=bounds)
