@@ -7,7 +7,7 @@ app/domain/product_checks.py) checks what refers to what.
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -21,7 +21,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Units(str, Enum):
+class Units(StrEnum):
     m = "m"
     cm = "cm"
     mm = "mm"
@@ -29,7 +29,7 @@ class Units(str, Enum):
     ft = "ft"
 
 
-class UpAxis(str, Enum):
+class UpAxis(StrEnum):
     y = "y"
     z = "z"
 
@@ -81,9 +81,10 @@ class Choice(_Strict):
     # kind: transform
     mirror: Literal["x", "y", "z"] | None = None
     scale: float | None = Field(None, gt=0.0)
+    offset: Vec3 | None = Field(None, description="metres; e.g. a lift kit raising the body")
 
 
-class OptionKind(str, Enum):
+class OptionKind(StrEnum):
     material = "material"
     part_swap = "part_swap"
     transform = "transform"
@@ -94,8 +95,8 @@ class OptionGroup(_Strict):
 
     - material: each choice puts a material (and/or a colour, or a free colour) on ``parts``;
     - part_swap: each choice shows its ``parts`` and hides those of the other choices;
-    - transform: each choice mirrors or scales ``parts`` (all parts when empty); a choice with
-      neither is the identity (right-handed, standard size).
+    - transform: each choice mirrors, scales or moves ``parts`` (all parts when empty), in that
+      order; a choice with none of these is the identity (right-handed, standard size).
     """
 
     id: str = Field(min_length=1)
@@ -162,7 +163,7 @@ class Projector(_Strict):
         return self
 
 
-class Technique(str, Enum):
+class Technique(StrEnum):
     print = "print"
     engrave = "engrave"
     emboss = "emboss"

@@ -114,6 +114,8 @@ def _part_transform(product: Product, part: Part, configuration: Configuration) 
             step[:3, :3] *= choice.scale
         if choice.mirror is not None:
             step["xyz".index(choice.mirror)] *= -1.0
+        if choice.offset is not None:
+            step[:3, 3] = choice.offset
         matrix = step @ matrix
     return matrix
 

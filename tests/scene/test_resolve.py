@@ -82,17 +82,28 @@ def test_mirror_and_scale_transforms(tmp_path):
                             "parts": ["body"],
                             "choices": [{"id": "m", "label": "M"},
                                         {"id": "l", "label": "L", "scale": 1.2}]})
+    data["options"].append({"id": "lift", "label": "Lift", "kind": "transform",
+                            "parts": ["handle_a"],
+                            "choices": [{"id": "no", "label": "No"},
+                                        {"id": "yes", "label": "Yes",
+                                         "offset": [0, 0.05, 0]}]})
     context = cup_project(tmp_path, data)
     product = load_catalog(tmp_path).product("cup")
-    config = default_configuration(product).with_choice("hand", "left").with_choice("size", "l")
+    config = (default_configuration(product).with_choice("hand", "left")
+              .with_choice("size", "l").with_choice("lift", "yes"))
     scene = resolve_scene(product, config, context)
     handle = np.array(scene.drawable("handle_a/handle_a").transform)
     body = np.array(scene.drawable("body/body").transform)
-    assert np.allclose(handle, np.diag([-1, 1, 1, 1]))
+    lifted = np.diag([-1.0, 1, 1, 1])
+    lifted[1, 3] = 0.05
+    assert np.allclose(handle, lifted)
     assert np.allclose(body, np.diag([-1.2, 1.2, 1.2, 1]))
     low, high = scene.bounds
     assert low[0] == pytest.approx(-0.06, abs=1e-6)  # the handle now points to -x
-    assert high[1] == pytest.approx(0.12, abs=1e-6)  # the body is 20% taller
+    assert high[1] == pytest.approx(0.13, abs=1e-6)  # the handle is lifted 5 cm
+    body_ref = scene.drawable("body/body").geometry
+    assert context.assets.mesh(body_ref).bounds[1][1] * 1.2 == pytest.approx(0.12, abs=1e-6)
+    assert low[1] == pytest.approx(0.0, abs=1e-6)
 
 
 def test_configuration_for_another_product_or_with_unknown_choice(cup):

@@ -1,0 +1,100 @@
+"""The ``app`` command: render, validate, schema. Problems print as ``file: field: message``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.errors import AppError, AppErrors
+
+DEFAULT_SIZE = (1600, 1200)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 1600x1200, got {text!r}"
+                                         ) from None
+    if not (16 <= w <= 8192 and 16 <= h <= 8192):
+        raise argparse.ArgumentTypeError(f"size {w}x{h} is outside 16..8192 pixels")
+    return w, h
+
+
+def _pair(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key or not value:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="app", description=__doc__)
+    parser.add_argument("--root", type=Path, default=None,
+                        help="project folder with configs/ and assets/ (default: built-in)")
+    sub = parser.add_subparsers(dest="command")
+
+    render = sub.add_parser("render", help="render a product or a model file to a PNG")
+    what = render.add_mutually_exclusive_group(required=True)
+    what.add_argument("--product", help="product id from configs/")
+    what.add_argument("--model", type=Path, help="any glTF/GLB, OBJ, STL or PLY file")
+    render.add_argument("--set", type=_pair, action="append", default=[], metavar="OPTION=CHOICE")
+    render.add_argument("--colour", "--color", type=_pair, action="append", default=[],
+                        metavar="OPTION=#RRGGBB", help="colour for a free-colour choice")
+    render.add_argument("--preset", help="start from a preset of the product")
+    render.add_argument("--config", type=Path, help="start from a saved configuration (.json)")
+    render.add_argument("--camera", help="camera preset id (default: the product's first)")
+    render.add_argument("--units", default="m", help="units of --model (m, cm, mm, in, ft)")
+    render.add_argument("--up", default="y", help="up axis of --model (y or z)")
+    render.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH")
+    render.add_argument("--transparent", action="store_true", help="transparent background")
+    render.add_argument("--out", type=Path, required=True, help="PNG file to write")
+
+    validate = sub.add_parser("validate", help="check product and material files")
+    validate.add_argument("files", nargs="*", type=Path,
+                          help="product or material files, or folders (default: the project)")
+
+    schema = sub.add_parser("schema", help="write the JSON Schema of product and material files")
+    schema.add_argument("--out", type=Path, default=None, help="folder (default: schemas/)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from app.project import BUILT_IN_ROOT
+
+    root = (args.root or BUILT_IN_ROOT).resolve()
+    try:
+        if args.command == "render":
+            from app.cli.render import run_render
+
+            return run_render(args, root)
+        if args.command == "validate":
+            from app.cli.validate import run_validate
+
+            return run_validate(args.files, root)
+        if args.command == "schema":
+            from app.catalog.schema import write_schemas
+
+            for path in write_schemas(args.out or root / "schemas"):
+                print(f"wrote {path}")
+            return 0
+        from app.cli.render import render_sample
+
+        return render_sample(root)
+    except AppErrors as exc:
+        for err in exc.errors:
+            print(f"error: {err}", file=sys.stderr)
+        return 1
+    except AppError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""``app render``: a product configuration or a model file to a PNG, off-screen."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from app.assets.store import AssetStore
+from app.domain.configuration import (
+    Configuration,
+    complete,
+    configuration_problems,
+    default_configuration,
+)
+from app.errors import AppError, AppErrors, ConfigurationError
+from app.project import Project, open_project
+from app.scene.environment import studio_environment
+from app.scene.model_scene import model_scene
+from app.scene.resolve import resolve_scene
+
+SAMPLE_PRODUCT = "mug"
+SAMPLE_OUT = Path("out/mug.png")
+
+
+def build_configuration(project: Project, args: argparse.Namespace) -> Configuration:
+    product = project.catalog.product(args.product)
+    if args.config is not None:
+        try:
+            text = args.config.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigurationError(f"cannot read: {exc.strerror}", file=str(args.config)
+                                     ) from None
+        configuration = Configuration.from_json(text, source=str(args.config))
+    else:
+        configuration = default_configuration(product)
+    if args.preset:
+        try:
+            preset = product.preset(args.preset)
+        except KeyError:
+            known = ", ".join(p.id for p in product.presets) or "none"
+            raise ConfigurationError(f"unknown preset '{args.preset}' (known: {known})",
+                                     field="--preset") from None
+        configuration = configuration.model_copy(update={
+            "selections": {**configuration.selections, **preset.selections},
+            "colours": {**configuration.colours, **preset.colours}})
+    for group_id, choice_id in args.set:
+        configuration = configuration.with_choice(group_id, choice_id)
+    for group_id, colour in args.colour:
+        configuration = configuration.with_colour(group_id, colour)
+    configuration = complete(configuration, product)
+    problems = configuration_problems(configuration, product)
+    if problems:
+        raise AppErrors(problems)
+    return configuration
+
+
+def run_render(args: argparse.Namespace, root: Path) -> int:
+    from app.viewport.still import render_still, save_png
+
+    project = open_project(root)
+    if args.model is not None:
+        if not args.model.is_file():
+            raise AppError("file not found", file=str(args.model))
+        model = args.model.resolve()
+        # a model given on the command line is the user's own choice of file: its folder is
+        # allowed, as are its textures beside it
+        assets = AssetStore(allowed_roots=[model.parent])
+        scene = model_scene(model, assets,
+                            studio_environment(root, transparent=args.transparent),
+                            units=args.units, up=args.up, aspect=args.size[0] / args.size[1])
+    else:
+        _raise_catalog_problems(project, args.product)
+        product = project.catalog.product(args.product)
+        configuration = build_configuration(project, args)
+        scene = resolve_scene(product, configuration,
+                              project.scene_context(transparent=args.transparent))
+        assets = project.assets
+    image = render_still(scene, assets, size=args.size, camera_id=args.camera,
+                         transparent=args.transparent)
+    save_png(image, args.out)
+    print(f"wrote {args.out} ({args.size[0]}x{args.size[1]})")
+    return 0
+
+
+def _raise_catalog_problems(project: Project, product_id: str) -> None:
+    """A product that failed to load explains why, rather than 'unknown product'."""
+    if product_id in project.catalog.products:
+        return
+    mine = [p for p in project.catalog.problems if p.file and Path(p.file).stem == product_id]
+    if mine:
+        raise AppErrors(mine)
+
+
+def render_sample(root: Path) -> int:
+    """What ``app`` does until the desktop window exists: render the sample product."""
+    out = (root / SAMPLE_OUT).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    args = argparse.Namespace(model=None, product=SAMPLE_PRODUCT, config=None, preset=None,
+                              set=[], colour=[], camera=None, size=(1600, 1200),
+                              transparent=False, out=out)
+    code = run_render(args, root)
+    print(f"The sample product '{SAMPLE_PRODUCT}' is rendered at {out}")
+    return code

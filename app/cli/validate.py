@@ -1,0 +1,76 @@
+"""``app validate``: every problem of product and material files, exit code 1 if any."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from app.catalog.catalog import CONFIGS_DIR, MATERIALS_DIR
+from app.catalog.materials import load_material
+from app.catalog.products import load_product
+from app.catalog.yaml_source import read_yaml_mapping
+from app.errors import AppError, AppErrors
+from app.project import open_project
+from app.scene.asset_checks import product_asset_problems
+
+
+def _expand(paths: list[Path], root: Path) -> list[Path]:
+    if not paths:
+        paths = [root / CONFIGS_DIR, root / MATERIALS_DIR]
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))
+        else:
+            files.append(p)
+    return files
+
+
+def _is_material_file(path: Path, root: Path) -> bool:
+    """Files in the material folder are materials; elsewhere, a file that has a base colour and
+    no parts is taken for one."""
+    if path.resolve().parent == (root / MATERIALS_DIR).resolve():
+        return True
+    try:
+        data = read_yaml_mapping(path, str(path))
+    except AppError:
+        return False
+    return "base_color" in data and "parts" not in data
+
+
+def _collect(call) -> list[AppError]:
+    try:
+        call()
+    except AppErrors as exc:
+        return list(exc.errors)
+    except AppError as exc:
+        return [exc]
+    return []
+
+
+def run_validate(paths: list[Path], root: Path) -> int:
+    project = open_project(root)
+    context = project.scene_context()
+    material_ids = project.catalog.materials.keys()
+    files = _expand(paths, root)
+    problems: list[AppError] = []
+    for path in files:
+        if not path.exists():
+            problems.append(AppError("file not found", file=str(path)))
+        elif _is_material_file(path, root):
+            problems += _collect(lambda p=path: load_material(p, root))
+        else:
+            found = _collect(lambda p=path: load_product(p, material_ids, root))
+            if not found:
+                product = load_product(path, material_ids, root)
+                found = product_asset_problems(product, context)
+            problems += found
+    for problem in problems:
+        print(problem)
+    checked = f"{len(files)} file{'s' if len(files) != 1 else ''}"
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {checked}",
+              file=sys.stderr)
+        return 1
+    print(f"{checked} checked, no problems")
+    return 0

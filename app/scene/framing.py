@@ -1,0 +1,61 @@
+"""Default cameras: fit a bounding box into the view from a three-quarter angle."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from app.errors import AppError
+from app.scene.description import Camera
+
+# Looking from front-right and slightly above (+Z is the product's front, Y up).
+THREE_QUARTER_AZIMUTH_DEG = 35.0
+THREE_QUARTER_ELEVATION_DEG = 20.0
+FRAMING_MARGIN = 1.15
+
+
+def three_quarter_direction() -> np.ndarray:
+    """Unit vector from the target towards the camera for the default three-quarter view."""
+    az = math.radians(THREE_QUARTER_AZIMUTH_DEG)
+    el = math.radians(THREE_QUARTER_ELEVATION_DEG)
+    return np.array([math.sin(az) * math.cos(el), math.sin(el), math.cos(az) * math.cos(el)])
+
+
+def frame_bounds(
+    bounds: tuple[tuple[float, float, float], tuple[float, float, float]],
+    aspect: float,
+    fov: float,
+    *,
+    margin: float = FRAMING_MARGIN,
+    camera_id: str = "default",
+) -> Camera:
+    """A camera that sees the whole bounding sphere of ``bounds`` with ``margin`` to spare.
+
+    ``aspect`` is width / height of the image, ``fov`` the vertical field of view in degrees.
+    """
+    low = np.asarray(bounds[0], dtype=float)
+    high = np.asarray(bounds[1], dtype=float)
+    if low.shape != (3,) or high.shape != (3,):
+        raise AppError("expected two (x, y, z) corners", field="bounds")
+    if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))) or np.any(high < low):
+        raise AppError(f"expected finite corners with min <= max, got {bounds}", field="bounds")
+    if not (aspect > 0 and math.isfinite(aspect)):
+        raise AppError(f"expected a positive aspect ratio, got {aspect}", field="aspect")
+    if not 0 < fov < 180:
+        raise AppError(f"expected a field of view in (0, 180) degrees, got {fov}", field="fov")
+
+    center = (low + high) / 2.0
+    radius = max(float(np.linalg.norm(high - low)) / 2.0, 1e-6)
+    half_vertical = math.radians(fov) / 2.0
+    half_horizontal = math.atan(math.tan(half_vertical) * aspect)
+    distance = radius * margin / math.sin(min(half_vertical, half_horizontal))
+    position = center + distance * three_quarter_direction()
+    return Camera(
+        id=camera_id,
+        label="Three-quarter view",
+        position=tuple(float(v) for v in position),
+        target=tuple(float(v) for v in center),
+        up=(0.0, 1.0, 0.0),
+        fov_deg=float(fov),
+    )

@@ -1,0 +1,1 @@
+"""PyVista/VTK backend: SceneDescription -> actors and pixels."""

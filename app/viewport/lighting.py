@@ -1,0 +1,140 @@
+"""Image-based lighting from an equirectangular HDR, tone mapping and anti-aliasing passes."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from vtkmodules.vtkImagingCore import vtkImageResample
+from vtkmodules.vtkImagingMath import vtkImageMathematics
+from vtkmodules.vtkIOImage import vtkHDRReader
+from vtkmodules.vtkRenderingCore import vtkRenderer, vtkRenderWindow, vtkTexture
+from vtkmodules.vtkRenderingOpenGL2 import (
+    vtkOpenGLFXAAPass,
+    vtkRenderStepsPass,
+    vtkToneMappingPass,
+)
+
+from app.errors import AssetError
+from app.scene.description import Environment
+
+# Larger environments make the first frame's IBL pre-computation take seconds.
+ENVIRONMENT_MAX_WIDTH = 512
+
+
+def load_environment_texture(
+    hdr_path: str, intensity: float = 1.0, max_width: int = ENVIRONMENT_MAX_WIDTH
+) -> vtkTexture:
+    """A linear float vtkTexture from a Radiance .hdr, at most ``max_width`` wide, scaled by
+    ``intensity``."""
+    path = Path(hdr_path)
+    if not path.is_file():
+        raise AssetError(
+            "HDR environment file not found", file=hdr_path, field="environment.hdr_path"
+        )
+    reader = vtkHDRReader()
+    if not reader.CanReadFile(str(path)):
+        raise AssetError(
+            "expected a Radiance .hdr (RGBE) image", file=hdr_path, field="environment.hdr_path"
+        )
+    if not intensity >= 0:
+        raise AssetError(
+            f"expected a non-negative intensity, got {intensity}",
+            file=hdr_path,
+            field="environment.intensity",
+        )
+    reader.SetFileName(str(path))
+    reader.Update()
+    width, height, _ = reader.GetOutput().GetDimensions()
+    if width < 2 or height < 1:
+        raise AssetError(
+            f"expected an equirectangular image, got {width}x{height}",
+            file=hdr_path,
+            field="environment.hdr_path",
+        )
+    output = reader.GetOutputPort()
+    if width > max_width:
+        resample = vtkImageResample()
+        resample.SetInputConnection(output)
+        factor = max_width / width
+        resample.SetAxisMagnificationFactor(0, factor)
+        resample.SetAxisMagnificationFactor(1, factor)
+        resample.SetInterpolationModeToLinear()
+        output = resample.GetOutputPort()
+    scale = vtkImageMathematics()
+    scale.SetOperationToMultiplyByK()
+    scale.SetConstantK(float(intensity))
+    scale.SetInputConnection(output)
+    scale.Update()
+    texture = vtkTexture()
+    texture.SetInputData(scale.GetOutput())
+    texture.SetColorModeToDirectScalars()
+    texture.MipmapOn()
+    texture.InterpolateOn()
+    return texture
+
+
+def use_environment(renderer: vtkRenderer, texture: vtkTexture, rotation_deg: float) -> None:
+    """Light the renderer from ``texture`` only (no lights), Y up, rotated about Y."""
+    renderer.RemoveAllLights()
+    renderer.AutomaticLightCreationOff()
+    renderer.UseImageBasedLightingOn()
+    renderer.UseSphericalHarmonicsOn()
+    renderer.SetEnvironmentTexture(texture, False)
+    angle = math.radians(rotation_deg)
+    renderer.SetEnvironmentUp(0.0, 1.0, 0.0)
+    renderer.SetEnvironmentRight(math.cos(angle), 0.0, -math.sin(angle))
+
+
+def environment_key(environment: Environment) -> tuple[str, float]:
+    """What, when it changes, needs the environment texture made again."""
+    return (str(Path(environment.hdr_path).resolve()), float(environment.intensity))
+
+
+class ToneMappedPasses:
+    """Scene render steps -> PBR Neutral tone mapping (exposure) -> optional FXAA.
+
+    Khronos PBR Neutral keeps base colours as authored up to the highlights and rolls the
+    highlights off to white, which suits product shots.
+    """
+
+    def __init__(self, exposure: float = 1.0, fxaa: bool = False):
+        self.steps = vtkRenderStepsPass()
+        self.tone_mapping = vtkToneMappingPass()
+        self.tone_mapping.SetToneMappingType(vtkToneMappingPass.NeutralPBR)
+        self.tone_mapping.SetExposure(exposure)
+        self.tone_mapping.SetDelegatePass(self.steps)
+        self.fxaa = vtkOpenGLFXAAPass()
+        self.fxaa.SetDelegatePass(self.tone_mapping)
+        self._renderer: vtkRenderer | None = None
+        self._use_fxaa = fxaa
+
+    @property
+    def exposure(self) -> float:
+        return self.tone_mapping.GetExposure()
+
+    @exposure.setter
+    def exposure(self, value: float) -> None:
+        self.tone_mapping.SetExposure(float(value))
+
+    @property
+    def use_fxaa(self) -> bool:
+        return self._use_fxaa
+
+    @use_fxaa.setter
+    def use_fxaa(self, value: bool) -> None:
+        self._use_fxaa = bool(value)
+        if self._renderer is not None:
+            self.install(self._renderer)
+
+    def install(self, renderer: vtkRenderer) -> None:
+        self._renderer = renderer
+        renderer.SetPass(self.fxaa if self._use_fxaa else self.tone_mapping)
+
+    def release(self, window: vtkRenderWindow) -> None:
+        """Free the passes' GPU objects (VTK complains when they die holding them)."""
+        if self._renderer is not None:
+            self._renderer.SetPass(None)
+        for render_pass in (self.fxaa, self.tone_mapping, self.steps):
+            render_pass.ReleaseGraphicsResources(window)
+        self._renderer = None

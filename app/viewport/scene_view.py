@@ -1,0 +1,245 @@
+"""SceneDescription -> VTK actors on a plotter, and scene changes applied to them in place."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from vtkmodules.vtkCommonMath import vtkMatrix4x4
+from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
+
+from app.assets.mesh import MeshData
+from app.scene.changes import (
+    DrawableAdded,
+    DrawableRemoved,
+    MaterialChanged,
+    SceneChange,
+    TransformChanged,
+    VisibilityChanged,
+)
+from app.scene.description import (
+    Camera,
+    Drawable,
+    Environment,
+    Matrix4,
+    ResolvedMaterial,
+    SceneDescription,
+)
+from app.viewport.geometry_source import GeometrySource
+from app.viewport.ground_shadow import GroundShadow
+from app.viewport.lighting import (
+    ToneMappedPasses,
+    environment_key,
+    load_environment_texture,
+    use_environment,
+)
+from app.viewport.materials import TextureCache, apply_model_material, apply_resolved_material
+from app.viewport.polydata import COLORS, mesh_to_polydata
+
+
+@dataclass
+class DrawnPart:
+    """One drawable on screen: its actor and what it was built from."""
+
+    actor: vtkActor
+    mesh: MeshData
+    drawable: Drawable
+
+
+def vtk_matrix(transform: Matrix4) -> vtkMatrix4x4:
+    matrix = vtkMatrix4x4()
+    matrix.DeepCopy([float(v) for row in transform for v in row])
+    return matrix
+
+
+class SceneView:
+    """Draws a SceneDescription on ``plotter`` (a pyvista Plotter or QtInteractor).
+
+    Lighting is image-based only, tone mapped with PBR Neutral; ``fxaa`` smooths edges for the
+    live view (stills supersample instead).
+    """
+
+    def __init__(
+        self, plotter, source: GeometrySource, *, exposure: float = 1.0, fxaa: bool = True
+    ):
+        self.plotter = plotter
+        self.renderer = plotter.renderer
+        self.source = source
+        plotter.ren_win.SetMultiSamples(0)
+        self.passes = ToneMappedPasses(exposure=exposure, fxaa=fxaa)
+        self.passes.install(self.renderer)
+        self.textures = TextureCache(source.texture)
+        self.parts: dict[str, DrawnPart] = {}
+        self.ground = GroundShadow()
+        self.renderer.AddActor(self.ground.actor)
+        self.environment: Environment | None = None
+        self._environment_key: tuple[str, float] | None = None
+        self._environment_texture = None
+
+    @property
+    def actors(self) -> dict[str, vtkActor]:
+        return {drawable_id: part.actor for drawable_id, part in self.parts.items()}
+
+    # building -------------------------------------------------------------------------------
+
+    def show(self, scene: SceneDescription) -> None:
+        """Replace whatever is shown by ``scene`` (one actor per drawable)."""
+        for drawable_id in list(self.parts):
+            self._remove(drawable_id)
+        for drawable in scene.drawables:
+            self._add(drawable)
+        self.set_environment(scene.environment)
+        self._update_ground()
+
+    def set_environment(self, environment: Environment) -> None:
+        """Background colour, ground on/off, and the IBL texture (made again only when the
+        file or intensity changes)."""
+        key = environment_key(environment)
+        if key != self._environment_key:
+            self._environment_texture = load_environment_texture(
+                environment.hdr_path, environment.intensity
+            )
+            self._environment_key = key
+        use_environment(self.renderer, self._environment_texture, environment.rotation_deg)
+        self.renderer.SetBackground(*environment.background)
+        self.environment = environment
+        self.ground.actor.SetVisibility(environment.ground and self.ground.shadow is not None)
+
+    def _add(self, drawable: Drawable) -> None:
+        if drawable.id in self.parts:
+            self._remove(drawable.id)
+        mesh = self.source.mesh(drawable.geometry)
+        mapper = vtkPolyDataMapper()
+        mapper.SetInputData(mesh_to_polydata(mesh))
+        mapper.SetScalarModeToUsePointFieldData()
+        mapper.SelectColorArray(COLORS)
+        mapper.SetColorModeToDirectScalars()
+        mapper.ScalarVisibilityOff()
+        actor = vtkActor()
+        actor.SetMapper(mapper)
+        part = DrawnPart(actor, mesh, drawable)
+        self.parts[drawable.id] = part
+        self._set_material(part, drawable.material)
+        actor.SetUserMatrix(vtk_matrix(drawable.transform))
+        actor.SetVisibility(drawable.visible)
+        self.renderer.AddActor(actor)
+
+    def _remove(self, drawable_id: str) -> None:
+        part = self.parts.pop(drawable_id)
+        self.renderer.RemoveActor(part.actor)
+
+    def _set_material(self, part: DrawnPart, material: ResolvedMaterial) -> None:
+        if material.use_model_material:
+            apply_model_material(
+                part.actor,
+                part.mesh.material,
+                self.textures,
+                part.mesh.uv,
+                part.mesh.colors is not None,
+            )
+        else:
+            apply_resolved_material(part.actor, material, self.textures, part.mesh.uv)
+
+    # changes --------------------------------------------------------------------------------
+
+    def apply(self, changes: Iterable[SceneChange]) -> None:
+        """Mutate the existing actors; only DrawableAdded builds a new one."""
+        ground_moved = False
+        for change in changes:
+            if isinstance(change, DrawableAdded):
+                self._add(change.drawable)
+                ground_moved = True
+                continue
+            part = self._part(change.drawable_id)
+            if isinstance(change, MaterialChanged):
+                self._set_material(part, change.material)
+                part.drawable = replace(part.drawable, material=change.material)
+            elif isinstance(change, VisibilityChanged):
+                part.actor.SetVisibility(change.visible)
+                part.drawable = replace(part.drawable, visible=change.visible)
+                ground_moved = True
+            elif isinstance(change, TransformChanged):
+                part.actor.GetUserMatrix().DeepCopy(vtk_matrix(change.transform))
+                part.actor.Modified()
+                part.drawable = replace(part.drawable, transform=change.transform)
+                ground_moved = True
+            elif isinstance(change, DrawableRemoved):
+                self._remove(change.drawable_id)
+                ground_moved = True
+            else:
+                raise TypeError(f"unknown scene change {change!r}")
+        if ground_moved:
+            self._update_ground()
+        self.renderer.ResetCameraClippingRange()
+
+    def _part(self, drawable_id: str) -> DrawnPart:
+        try:
+            return self.parts[drawable_id]
+        except KeyError:
+            known = ", ".join(sorted(self.parts)) or "none"
+            raise KeyError(f"no drawable '{drawable_id}' on screen (shown: {known})") from None
+
+    # ground, camera, output -----------------------------------------------------------------
+
+    def world_meshes(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(vertices, faces) of the visible drawables, transforms applied."""
+        meshes = []
+        for part in self.parts.values():
+            if not part.drawable.visible:
+                continue
+            m = np.asarray(part.drawable.transform, dtype=float)
+            vertices = np.asarray(part.mesh.vertices, dtype=float) @ m[:3, :3].T + m[:3, 3]
+            meshes.append((vertices, np.asarray(part.mesh.faces)))
+        return meshes
+
+    def _update_ground(self) -> None:
+        self.ground.update(self.world_meshes())
+        wanted = self.environment is None or self.environment.ground
+        self.ground.actor.SetVisibility(wanted and self.ground.shadow is not None)
+
+    def set_camera(self, camera: Camera, aspect: float | None = None) -> None:
+        """Place the camera; ``fov_deg`` is vertical, except in a portrait view (``aspect`` =
+        width / height < 1), where it is kept horizontal so the product still fits."""
+        vtk_camera = self.renderer.GetActiveCamera()
+        vtk_camera.SetPosition(*camera.position)
+        vtk_camera.SetFocalPoint(*camera.target)
+        vtk_camera.SetViewUp(*camera.up)
+        angle = camera.fov_deg
+        if aspect is not None and 0 < aspect < 1:
+            angle = math.degrees(2 * math.atan(math.tan(math.radians(angle) / 2) / aspect))
+        vtk_camera.SetViewAngle(angle)
+        vtk_camera.OrthogonalizeViewUp()
+        self.renderer.camera_set = True  # keeps pyvista from resetting it on first render
+        self.renderer.ResetCameraClippingRange()
+
+    def snapshot(self, transparent: bool = False) -> np.ndarray:
+        """Render and read back (H, W, 3) uint8, or (H, W, 4) with a transparent background.
+
+        With transparency, colours of partly covered pixels (shadow, edges) are separated from
+        the background colour VTK blended them with, so the image composites cleanly.
+        """
+        self.renderer.ResetCameraClippingRange()
+        self.plotter.ren_win.Render()
+        image = self.plotter.screenshot(transparent_background=transparent, return_img=True)
+        image = np.asarray(image)
+        if not transparent:
+            return image[..., :3].copy()
+        return unblend_background(image, self.renderer.GetBackground())
+
+    def close(self) -> None:
+        """Release the render passes' GPU objects; call before closing the plotter."""
+        self.passes.release(self.plotter.ren_win)
+
+
+def unblend_background(rgba: np.ndarray, background: tuple[float, float, float]) -> np.ndarray:
+    """Undo ``c = a * colour + (1 - a) * background`` for pixels with 0 < alpha < 255."""
+    out = rgba.astype(np.float64)
+    alpha = out[..., 3:4] / 255.0
+    bg = np.asarray(background, dtype=float) * 255.0
+    partial = (alpha > 0) & (alpha < 1)
+    safe = np.where(alpha > 0, alpha, 1.0)
+    straight = (out[..., :3] - (1 - alpha) * bg) / safe
+    out[..., :3] = np.where(partial, straight, out[..., :3])
+    return np.clip(np.round(out), 0, 255).astype(np.uint8)

@@ -1,0 +1,91 @@
+"""Stills: a scene rendered off-screen, supersampled, as a Pillow image; PNGs written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pyvista as pv
+from PIL import Image
+
+from app.errors import AppError
+from app.scene.description import SceneDescription
+from app.scene.framing import frame_bounds
+from app.viewport.geometry_source import GeometrySource
+from app.viewport.scene_view import SceneView
+
+DEFAULT_FOV_DEG = 30.0
+MAX_RENDER_SIDE = 8192
+
+
+def render_still(
+    scene: SceneDescription,
+    source: GeometrySource,
+    *,
+    size: tuple[int, int] = (1280, 960),
+    camera_id: str | None = None,
+    transparent: bool = False,
+    supersample: int = 2,
+    exposure: float = 1.0,
+) -> Image.Image:
+    """Render ``scene`` at ``size`` (width, height): RGB, or RGBA with ``transparent``.
+
+    The image is drawn ``supersample`` times larger and reduced with Lanczos. VTK's SSAA pass
+    was faster here (about 350 ms against 520 ms for a 1280x960 still, 2 cores, llvmpipe) but
+    this path keeps the transparent-background alpha and the filter under our control; the
+    first frame's IBL pre-computation (about a second) dominates either way.
+    """
+    width, height = (int(v) for v in size)
+    if width < 1 or height < 1:
+        raise AppError(f"expected a positive width and height, got {size}", field="size")
+    if supersample < 1 or max(width, height) * supersample > MAX_RENDER_SIDE:
+        raise AppError(
+            f"expected 1 <= supersample and a render side <= {MAX_RENDER_SIDE}, "
+            f"got {supersample} x {max(width, height)}",
+            field="supersample",
+        )
+    aspect = width / height
+    if camera_id is None and not scene.cameras:
+        camera = frame_bounds(scene.bounds, aspect, DEFAULT_FOV_DEG)
+    else:
+        try:
+            camera = scene.camera(camera_id)
+        except (KeyError, IndexError) as error:
+            raise AppError(
+                str(error).strip("'\""), file=scene.product_id, field="camera_id"
+            ) from None
+
+    plotter = pv.Plotter(
+        off_screen=True, window_size=(width * supersample, height * supersample), lighting="none"
+    )
+    view = SceneView(plotter, source, exposure=exposure, fxaa=False)
+    try:
+        view.show(scene)
+        view.set_camera(camera, aspect)
+        pixels = view.snapshot(transparent=transparent)
+    finally:
+        view.close()
+        plotter.close()
+    image = Image.fromarray(pixels, "RGBA" if transparent else "RGB")
+    if supersample > 1:
+        image = image.resize((width, height), Image.Resampling.LANCZOS)
+    return image
+
+
+def save_png(image: Image.Image, path: str | os.PathLike) -> Path:
+    """Write ``image`` as PNG via a temporary file in the same folder, then rename."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise AppError("expected an existing folder to write into", file=str(target))
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            image.save(stream, format="PNG")
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target

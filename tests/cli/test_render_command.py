@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.cli import main
+
+
+def background_fraction(path):
+    pixels = np.asarray(Image.open(path).convert("RGB")).astype(int)
+    corner = pixels[2, 2]
+    return float((np.abs(pixels - corner).sum(axis=2) < 12).mean())
+
+
+def test_render_the_mug_in_matte_black(tmp_path, capsys):
+    out = tmp_path / "mug.png"
+    assert main(["render", "--product", "mug", "--set", "glaze=matte_black", "--out", str(out),
+                 "--size", "320x240"]) == 0
+    image = Image.open(out)
+    assert image.size == (320, 240)
+    pixels = np.asarray(image.convert("RGB")).astype(float)
+    centre = pixels[100:180, 120:200].mean(axis=(0, 1))
+    assert centre.max() < 90  # the glaze is black where the mug is
+    assert 0.3 < background_fraction(out) < 0.95
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_render_transparent_background(tmp_path):
+    out = tmp_path / "mug.png"
+    assert main(["render", "--product", "mug", "--transparent", "--out", str(out),
+                 "--size", "160x120", "--camera", "front"]) == 0
+    alpha = np.asarray(Image.open(out))[:, :, 3]
+    assert alpha[0, 0] == 0 and alpha[60, 80] == 255
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--set", "glaze=shiny"], "selections.glaze: unknown choice 'shiny' for Glaze"),
+    (["--set", "colour=red"], "selections.colour: unknown option 'colour'"),
+    (["--set", "glaze=custom", "--colour", "glaze=#ffffff"],
+     "colours.glaze: Glaze: colour #ffffff is outside the colours offered"),
+    (["--camera", "drone"], "unknown camera 'drone'"),
+    (["--preset", "nope"], "unknown preset 'nope' (known: classic, midnight, stoneware)"),
+])
+def test_bad_render_requests_exit_non_zero_with_a_message(tmp_path, capsys, args, message):
+    out = tmp_path / "x.png"
+    code = main(["render", "--product", "mug", "--out", str(out), "--size", "64x48", *args])
+    assert code == 1
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_unknown_product(tmp_path, capsys):
+    assert main(["render", "--product", "kettle", "--out", str(tmp_path / "x.png")]) == 1
+    assert "unknown product 'kettle' (known: mug" in capsys.readouterr().err
+
+
+def test_render_a_model_file_as_it_comes(external_dir, tmp_path):
+    out = tmp_path / "bottle.png"
+    model = external_dir / "WaterBottle" / "glTF" / "WaterBottle.gltf"
+    assert main(["render", "--model", str(model), "--out", str(out), "--size", "160x120"]) == 0
+    assert 0.2 < background_fraction(out) < 0.97
+
+
+def test_render_a_broken_model_file(tmp_path, capsys):
+    model = tmp_path / "broken.glb"
+    model.write_bytes(b"glTF\x02\x00\x00\x00garbage")
+    assert main(["render", "--model", str(model), "--out", str(tmp_path / "x.png")]) == 1
+    err = capsys.readouterr().err
+    assert str(model) in err
+    assert "Traceback" not in err

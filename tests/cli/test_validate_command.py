@@ -1,0 +1,64 @@
+import shutil
+
+from app.cli import main
+
+
+def test_built_in_catalog_is_clean(capsys):
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "no problems" in out
+
+
+def test_broken_copy_of_the_mug_gets_readable_errors(repo_root, tmp_path, capsys):
+    text = (repo_root / "configs" / "mug.yaml").read_text()
+    broken = (text.replace("material: ceramic_matte", "material: ceramc_matte")
+              .replace("base_price: 14.90", "base_price: cheap")
+              .replace("kind: part_swap", "kind: part_swap\n    colour: red"))
+    path = tmp_path / "mug.yaml"
+    path.write_text(broken)
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert f"{path}: base_price: Input should be a valid decimal, got 'cheap'" in out
+    assert f"{path}: options[2].colour: unknown field" in out
+    # schema errors come first; cross references are checked once the shape is right
+    path.write_text(text.replace("material: ceramic_matte", "material: ceramc_matte"))
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{path}: options[0].choices[7].material: unknown material 'ceramc_matte' "
+                   "(did you mean 'ceramic_matte'?)"]
+
+
+def test_missing_mesh_and_node_are_reported(repo_root, tmp_path, capsys):
+    text = (repo_root / "configs" / "mug.yaml").read_text()
+    path = tmp_path / "mug.yaml"
+    path.write_text(text.replace("nodes: [handle_angular]", "nodes: [handle_angled]"))
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "parts[3].nodes[0]: no node or mesh 'handle_angled' in assets/models/mug.glb" in out
+    path.write_text(text.replace("model: assets/models/mug.glb", "model: assets/models/cup.glb"))
+    assert main(["validate", str(path)]) == 1
+    assert f"{path}: model: file not found: 'assets/models/cup.glb'" in capsys.readouterr().out
+
+
+def test_broken_material_file(tmp_path, capsys, repo_root):
+    path = tmp_path / "shiny.yaml"
+    path.write_text("name: Shiny\nbase_color: '#ffffff'\nmetalic: 1\n")
+    assert main(["validate", str(path)]) == 1
+    assert (f"{path}: metalic: unknown field (did you mean 'metallic'?)"
+            in capsys.readouterr().out)
+
+
+def test_missing_file(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope.yaml")]) == 1
+    assert "nope.yaml: file not found" in capsys.readouterr().out
+
+
+def test_project_with_broken_product_still_validates_the_rest(repo_root, tmp_path, capsys):
+    root = tmp_path / "project"
+    shutil.copytree(repo_root / "configs", root / "configs")
+    shutil.copytree(repo_root / "assets", root / "assets")
+    (root / "configs" / "broken.yaml").write_text("id: broken\nname: [\n")
+    assert main(["--root", str(root), "validate"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1
+    assert out[0].startswith("configs/broken.yaml: YAML syntax error at line 3")

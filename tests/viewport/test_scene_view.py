@@ -1,0 +1,151 @@
+"""SceneView: changes mutate the existing actors in place and show on screen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import pyvista as pv
+
+from app.errors import AssetError
+from app.scene.changes import (
+    DrawableAdded,
+    DrawableRemoved,
+    MaterialChanged,
+    TransformChanged,
+    VisibilityChanged,
+)
+from app.scene.description import Camera, ResolvedMaterial
+from app.viewport.scene_view import SceneView
+from tests.viewport.scenes import (
+    FRONT_CAMERA,
+    FakeSource,
+    box_mesh,
+    drawable,
+    scene_of,
+    sphere_mesh,
+    translation,
+)
+
+RED = ResolvedMaterial("red", base_color=(0.8, 0.02, 0.02), roughness=0.4)
+BLUE = ResolvedMaterial("blue", base_color=(0.02, 0.05, 0.8), roughness=0.4)
+WHITE_PIXEL = (255, 255, 255)
+CENTER = (60, 80)
+
+
+@pytest.fixture
+def view():
+    plotter = pv.Plotter(off_screen=True, window_size=(160, 120), lighting="none")
+    source = FakeSource({"sphere": sphere_mesh(), "box": box_mesh()})
+    scene_view = SceneView(plotter, source)
+    yield scene_view
+    scene_view.close()
+    plotter.close()
+
+
+def show_sphere(view: SceneView, hdr: str, material=RED, **drawable_options):
+    view.show(scene_of([drawable("sphere", material, **drawable_options)], hdr))
+    view.set_camera(FRONT_CAMERA, 160 / 120)
+    return view.actors["part/sphere"]
+
+
+def test_show_builds_one_actor_per_drawable_with_its_properties(view, studio_hdr):
+    hidden_box = drawable("box", BLUE, transform=translation(1.0, 0.0, 0.0), visible=False)
+    view.show(scene_of([drawable("sphere", RED), hidden_box], studio_hdr))
+    assert set(view.actors) == {"part/sphere", "part/box"}
+    sphere, box = view.actors["part/sphere"], view.actors["part/box"]
+    assert sphere.GetVisibility() and not box.GetVisibility()
+    assert sphere.GetProperty().GetColor() == pytest.approx((0.8, 0.02, 0.02))
+    assert sphere.GetProperty().GetInterpolationAsString() == "Physically based rendering"
+    assert box.GetUserMatrix().GetElement(0, 3) == pytest.approx(1.0)
+    assert sphere.GetMapper().GetInput().GetPointData().GetTangents() is not None
+    assert view.renderer.GetUseImageBasedLighting()
+
+
+def test_visibility_change_hides_the_same_actor(view, studio_hdr):
+    actor = show_sphere(view, studio_hdr)
+    assert view.snapshot()[CENTER][0] > 150
+    view.apply([VisibilityChanged("part/sphere", False)])
+    assert view.actors["part/sphere"] is actor
+    assert tuple(view.snapshot()[CENTER]) == WHITE_PIXEL
+    view.apply([VisibilityChanged("part/sphere", True)])
+    assert view.snapshot()[CENTER][0] > 150
+
+
+def test_material_change_mutates_the_same_actor(view, studio_hdr):
+    actor = show_sphere(view, studio_hdr)
+    prop = actor.GetProperty()
+    requests = len(view.source.mesh_requests)
+    view.apply([MaterialChanged("part/sphere", BLUE)])
+    assert view.actors["part/sphere"] is actor and actor.GetProperty() is prop
+    assert prop.GetColor() == pytest.approx((0.02, 0.05, 0.8))
+    assert len(view.source.mesh_requests) == requests
+    r, g, b = view.snapshot()[CENTER].astype(int)
+    assert b > 150 and r < 80
+
+
+def test_metallic_and_coat_reach_the_property(view, studio_hdr):
+    actor = show_sphere(view, studio_hdr)
+    coated = ResolvedMaterial(
+        "car paint",
+        base_color=(0.5, 0.0, 0.0),
+        metallic=0.7,
+        roughness=0.3,
+        clearcoat=1.0,
+        clearcoat_roughness=0.05,
+        opacity=0.5,
+    )
+    view.apply([MaterialChanged("part/sphere", coated)])
+    prop = actor.GetProperty()
+    assert (prop.GetMetallic(), prop.GetRoughness()) == pytest.approx((0.7, 0.3))
+    assert (prop.GetCoatStrength(), prop.GetCoatRoughness()) == pytest.approx((1.0, 0.05))
+    assert prop.GetOpacity() == pytest.approx(0.5)
+
+
+def test_transform_change_moves_the_pixels(view, studio_hdr):
+    actor = show_sphere(view, studio_hdr)
+    before = view.snapshot().astype(int)
+    matrix = actor.GetUserMatrix()
+    view.apply([TransformChanged("part/sphere", translation(0.6, 0.0, 0.0))])
+    after = view.snapshot().astype(int)
+    assert view.actors["part/sphere"] is actor and actor.GetUserMatrix() is matrix
+
+    def red_columns(pixels):
+        return np.nonzero(pixels[..., 0] > pixels[..., 1] + 60)[1].mean()
+
+    assert red_columns(after) - red_columns(before) > 15
+
+
+def test_added_and_removed_drawables(view, studio_hdr):
+    show_sphere(view, studio_hdr, transform=translation(-0.7, 0.0, 0.0))
+    box = drawable("box", BLUE, transform=translation(0.7, 0.0, 0.0))
+    view.apply([DrawableAdded(box)])
+    assert set(view.actors) == {"part/sphere", "part/box"}
+    pixels = view.snapshot().astype(int)
+    assert pixels[60, 110, 2] > pixels[60, 110, 0] + 60  # the blue box on the right
+    view.apply([DrawableRemoved("part/sphere")])
+    assert set(view.actors) == {"part/box"}
+    assert tuple(view.snapshot()[60, 50]) == WHITE_PIXEL
+    with pytest.raises(KeyError, match="part/sphere"):
+        view.apply([VisibilityChanged("part/sphere", True)])
+
+
+def test_portrait_view_keeps_the_field_of_view_horizontal(view, studio_hdr):
+    show_sphere(view, studio_hdr)
+    camera = Camera("c", "c", position=(0.0, 0.0, 4.0), target=(0.0, 0.0, 0.0), fov_deg=30.0)
+    view.set_camera(camera, aspect=0.5)
+    assert view.renderer.GetActiveCamera().GetViewAngle() == pytest.approx(56.37, abs=0.02)
+    view.set_camera(camera, aspect=1.5)
+    assert view.renderer.GetActiveCamera().GetViewAngle() == pytest.approx(30.0)
+
+
+def test_broken_mesh_is_an_asset_error_naming_it(view, studio_hdr):
+    good = sphere_mesh()
+    broken = type(good)(
+        name="broken.glb#body",
+        vertices=good.vertices,
+        faces=good.faces + 10_000,
+        normals=good.normals,
+    )
+    view.source.meshes["broken"] = broken
+    with pytest.raises(AssetError, match="broken.glb#body: faces: expected indices"):
+        view.show(scene_of([drawable("broken", RED)], studio_hdr))
