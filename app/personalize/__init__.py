@@ -1,0 +1,1 @@
+"""Personalization content: fonts, text layout and rasterisation, uploaded images, artwork."""

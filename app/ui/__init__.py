@@ -1,0 +1,1 @@
+"""The desktop window: views and controllers (the only place with Qt)."""
