@@ -26,6 +26,8 @@ class TextValue(BaseModel):
     font: str | None = None
     colour: HexColour | None = None
     technique: Technique | None = None
+    align: Literal["left", "center", "right"] | None = Field(
+        None, description="the zone's alignment when absent")
 
 
 class ImageValue(BaseModel):
@@ -177,6 +179,12 @@ def _text_problems(zone: Zone, value: TextValue, field: str) -> list[Configurati
         out.append(ConfigurationError(
             f"{zone.label}: colour {value.colour} is not offered here", field=f"{field}.colour"))
     return out
+
+
+def zone_text_problems(zone: Zone, value: TextValue, field: str = "text"
+                       ) -> list[ConfigurationError]:
+    """What keeps ``value`` within ``zone``'s limits (characters, lines, charset, font, colour)."""
+    return _text_problems(zone, value, field)
 
 
 def configuration_problems(configuration: Configuration, product: Product

@@ -181,6 +181,29 @@ class ZoneLimits(_Strict):
     )
 
 
+class ZoneText(_Strict):
+    """How text is set in a zone, as the designer decides it.
+
+    ``size_mm`` is the height of a capital letter (cap height) on the product; ``monogram`` sets
+    three letters with the middle one larger; ``arc`` sets one line along a circular arc of
+    ``arc_radius_mm`` (positive bends like a smile's top edge, the ends lower than the middle).
+    """
+
+    layout: Literal["lines", "monogram", "arc"] = "lines"
+    size_mm: float = Field(gt=0.0, description="cap height in millimetres")
+    align: Literal["left", "center", "right"] = "center"
+    letter_spacing_mm: float = Field(0.0, description="extra space between letters, millimetres")
+    line_spacing: float = Field(1.25, gt=0.0,
+                                description="distance between baselines in multiples of the em")
+    arc_radius_mm: float | None = Field(None, description="radius of the arc; needed for 'arc'")
+
+    @model_validator(mode="after")
+    def _arc_radius(self) -> ZoneText:
+        if self.layout == "arc" and (self.arc_radius_mm is None or self.arc_radius_mm == 0):
+            raise ValueError("layout 'arc' needs a non-zero 'arc_radius_mm'")
+        return self
+
+
 class Zone(_Strict):
     """A personalization zone: text or an image on a part."""
 
@@ -192,6 +215,7 @@ class Zone(_Strict):
     limits: ZoneLimits = ZoneLimits()
     techniques: list[Technique] = Field(default_factory=lambda: [Technique.print], min_length=1)
     price: Decimal = Decimal(0)
+    text: ZoneText | None = Field(None, description="text settings of a text zone")
 
 
 class Rule(_Strict):

@@ -18,6 +18,7 @@ from app.errors import ConfigurationError
 _VERSION = 1
 _TECHNIQUES = list(Technique)
 _FITS = ["fit", "fill", "crop"]
+_ALIGNS = ["left", "center", "right"]
 
 
 def _varint(n: int) -> bytes:
@@ -91,12 +92,15 @@ def _encode(configuration: Configuration, product: Product) -> str:
         out += _varint(zones.index(zone_id))
         technique = 0 if value.technique is None else 1 + _TECHNIQUES.index(value.technique)
         if isinstance(value, TextValue):
-            flags = (value.font is not None) | (value.colour is not None) << 1
+            flags = ((value.font is not None) | (value.colour is not None) << 1
+                     | (value.align is not None) << 2)
             out += bytes([0, flags, technique]) + _text(value.text)
             if value.font is not None:
                 out += _text(value.font)
             if value.colour is not None:
                 out += bytes.fromhex(value.colour[1:])
+            if value.align is not None:
+                out += bytes([_ALIGNS.index(value.align)])
         else:
             out += bytes([1, _FITS.index(value.fit), technique]) + _text(value.image)
     out.append(zlib.crc32(bytes(out)) & 0xFF)
@@ -156,7 +160,9 @@ def _decode_body(r: _Reader, product: Product) -> Configuration:
             text = r.text()
             font = r.text() if extra & 1 else None
             colour = "#" + bytes(r.byte() for _ in range(3)).hex() if extra & 2 else None
-            values[zone.id] = TextValue(text=text, font=font, colour=colour, technique=technique)
+            align = _ALIGNS[r.byte()] if extra & 4 else None
+            values[zone.id] = TextValue(text=text, font=font, colour=colour, technique=technique,
+                                        align=align)
         elif kind == 1:
             values[zone.id] = ImageValue(image=r.text(), fit=_FITS[extra], technique=technique)
         else:

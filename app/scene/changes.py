@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.scene.description import Drawable, Matrix4, ResolvedMaterial
+from app.scene.description import Decal, Drawable, Matrix4, ResolvedMaterial
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,32 @@ class DrawableRemoved:
     drawable_id: str
 
 
+@dataclass(frozen=True)
+class DecalAdded:
+    decal: Decal
+
+    @property
+    def decal_id(self) -> str:
+        return self.decal.id
+
+
+@dataclass(frozen=True)
+class DecalRemoved:
+    decal_id: str
+
+
+@dataclass(frozen=True)
+class DecalChanged:
+    """New pixels and/or geometry for a zone's decal (``decal.geometry_key`` tells which)."""
+
+    decal: Decal
+
+    @property
+    def decal_id(self) -> str:
+        return self.decal.id
+
+
 SceneChange = (
     MaterialChanged | VisibilityChanged | TransformChanged | DrawableAdded | DrawableRemoved
+    | DecalAdded | DecalRemoved | DecalChanged
 )

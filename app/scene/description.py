@@ -6,7 +6,7 @@ accessors) so that two descriptions compare with ``==`` and ``diff`` can tell wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from app.assets.refs import GeometryRef, TextureRef
 
 __all__ = [
     "Camera",
+    "Decal",
     "Drawable",
     "Environment",
     "GeometryRef",
@@ -75,6 +76,31 @@ class Drawable:
 
 
 @dataclass(frozen=True)
+class Decal:
+    """Personalization on a part: a zone's decal mesh (world space) and its technique's maps.
+
+    Equal ``key`` means equal pixels and geometry, so descriptions compare by key; equal
+    ``geometry_key`` means the same mesh (a text change keeps it and replaces the textures).
+    """
+
+    id: str  # the zone id
+    drawable_id: str  # the drawable it sits on (shown with it)
+    technique: str
+    key: str
+    geometry_key: str
+    vertices: np.ndarray = field(compare=False, repr=False)  # (N, 3) float32, world space
+    faces: np.ndarray = field(compare=False, repr=False)  # (M, 3) int32
+    normals: np.ndarray = field(compare=False, repr=False)  # (N, 3) float32
+    uv: np.ndarray = field(compare=False, repr=False)  # (N, 2) float32, glTF convention
+    base_color: np.ndarray = field(compare=False, repr=False)  # (H, W, 4) uint8 sRGB + coverage
+    normal_map: np.ndarray = field(compare=False, repr=False)  # (H, W, 3) uint8 linear
+    orm: np.ndarray = field(compare=False, repr=False)  # (H, W, 3) uint8 linear
+    metallic: float = 1.0  # factors on the ORM map
+    roughness: float = 1.0
+    normal_scale: float = 1.0
+
+
+@dataclass(frozen=True)
 class Camera:
     id: str
     label: str
@@ -102,12 +128,19 @@ class SceneDescription:
     cameras: tuple[Camera, ...]
     environment: Environment
     bounds: tuple[tuple[float, float, float], tuple[float, float, float]]  # visible, metres
+    decals: tuple[Decal, ...] = ()
 
     def drawable(self, drawable_id: str) -> Drawable:
         for d in self.drawables:
             if d.id == drawable_id:
                 return d
         raise KeyError(drawable_id)
+
+    def decal(self, zone_id: str) -> Decal:
+        for d in self.decals:
+            if d.id == zone_id:
+                return d
+        raise KeyError(zone_id)
 
     def camera(self, camera_id: str | None = None) -> Camera:
         if camera_id is None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from app.scene.changes import (
+    DecalAdded,
+    DecalChanged,
+    DecalRemoved,
     DrawableAdded,
     DrawableRemoved,
     MaterialChanged,
@@ -34,4 +37,19 @@ def diff(old: SceneDescription, new: SceneDescription) -> list[SceneChange]:
             changes.append(VisibilityChanged(drawable_id, d_new.visible))
         if d_new.transform != d_old.transform:
             changes.append(TransformChanged(drawable_id, d_new.transform))
+    changes += decal_changes(old, new)
+    return changes
+
+
+def decal_changes(old: SceneDescription, new: SceneDescription) -> list[SceneChange]:
+    """Decals removed, added, or changed (by key: equal keys mean the same pixels and mesh)."""
+    before = {d.id: d for d in old.decals}
+    after = {d.id: d for d in new.decals}
+    changes: list[SceneChange] = [DecalRemoved(i) for i in before if i not in after]
+    for decal_id, d_new in after.items():
+        d_old = before.get(decal_id)
+        if d_old is None:
+            changes.append(DecalAdded(d_new))
+        elif d_new != d_old:
+            changes.append(DecalChanged(d_new))
     return changes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,9 @@ from app.domain.configuration import Configuration, complete
 from app.domain.material import Material
 from app.domain.product import OptionKind, Part, Product
 from app.errors import AssetError, ConfigurationError
+from app.personalize.decal_geometry import DecalGeometryCache
+from app.personalize.fonts import FontLibrary
+from app.scene.decals import resolve_decals
 from app.scene.description import (
     Camera,
     Drawable,
@@ -38,6 +41,9 @@ class SceneContext:
     materials: Mapping[str, Material]
     assets: AssetStore
     environment: Environment
+    fonts: FontLibrary | None = None  # None: the built-in fonts
+    decal_cache: DecalGeometryCache = field(default_factory=DecalGeometryCache, compare=False)
+    upload_dir: Path | None = None  # where relative image paths of personalization point
 
     @property
     def allowed_roots(self) -> list[Path]:
@@ -165,5 +171,8 @@ def resolve_scene(product: Product, configuration: Configuration,
                            up=c.up, fov_deg=c.fov_deg) for c in product.cameras)
     if not cameras:
         cameras = (frame_bounds(bounds, 4 / 3, 30.0),)
+    decals = resolve_decals(product, configuration, drawables, assets=context.assets,
+                            fonts=context.fonts or FontLibrary(), cache=context.decal_cache,
+                            upload_dir=context.upload_dir)
     return SceneDescription(product_id=product.id, drawables=tuple(drawables), cameras=cameras,
-                            environment=context.environment, bounds=bounds)
+                            environment=context.environment, bounds=bounds, decals=decals)

@@ -113,6 +113,7 @@ class GroundShadow:
         prop = self.actor.GetProperty()
         prop.SetColor(0.0, 0.0, 0.0)
         prop.LightingOff()
+        prop.BackfaceCullingOn()  # seen from below (a caseback view) the ground is not there
         self.shadow: ShadowMap | None = None
 
     def update(self, meshes: list[tuple[np.ndarray, np.ndarray]]) -> None:

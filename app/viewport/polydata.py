@@ -98,4 +98,7 @@ def add_tangents(poly: pv.PolyData) -> pv.PolyData:
     tangents.ComputePointTangentsOn()
     tangents.ComputeCellTangentsOff()
     tangents.Update()
-    return pv.wrap(tangents.GetOutput())
+    output = pv.wrap(tangents.GetOutput())
+    if NORMALS in output.point_data:
+        output.point_data.active_normals_name = NORMALS
+    return output

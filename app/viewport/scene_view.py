@@ -12,6 +12,9 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from app.assets.mesh import MeshData
 from app.scene.changes import (
+    DecalAdded,
+    DecalChanged,
+    DecalRemoved,
     DrawableAdded,
     DrawableRemoved,
     MaterialChanged,
@@ -21,12 +24,14 @@ from app.scene.changes import (
 )
 from app.scene.description import (
     Camera,
+    Decal,
     Drawable,
     Environment,
     Matrix4,
     ResolvedMaterial,
     SceneDescription,
 )
+from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
 from app.viewport.geometry_source import GeometrySource
 from app.viewport.ground_shadow import GroundShadow
 from app.viewport.lighting import (
@@ -72,6 +77,7 @@ class SceneView:
         self.passes.install(self.renderer)
         self.textures = TextureCache(source.texture)
         self.parts: dict[str, DrawnPart] = {}
+        self.decals: dict[str, DrawnDecal] = {}
         self.ground = GroundShadow()
         self.renderer.AddActor(self.ground.actor)
         self.environment: Environment | None = None
@@ -90,6 +96,10 @@ class SceneView:
             self._remove(drawable_id)
         for drawable in scene.drawables:
             self._add(drawable)
+        for decal_id in list(self.decals):
+            self._remove_decal(decal_id)
+        for decal in scene.decals:
+            self._add_decal(decal)
         self.set_environment(scene.environment)
         self._update_ground()
 
@@ -126,6 +136,17 @@ class SceneView:
         actor.SetVisibility(drawable.visible)
         self.renderer.AddActor(actor)
 
+    def _add_decal(self, decal: Decal) -> None:
+        if decal.id in self.decals:
+            self._remove_decal(decal.id)
+        drawn = DrawnDecal(build_decal_actor(decal), decal)
+        self.decals[decal.id] = drawn
+        self.renderer.AddActor(drawn.actor)
+
+    def _remove_decal(self, decal_id: str) -> None:
+        drawn = self.decals.pop(decal_id)
+        self.renderer.RemoveActor(drawn.actor)
+
     def _remove(self, drawable_id: str) -> None:
         part = self.parts.pop(drawable_id)
         self.renderer.RemoveActor(part.actor)
@@ -151,6 +172,15 @@ class SceneView:
             if isinstance(change, DrawableAdded):
                 self._add(change.drawable)
                 ground_moved = True
+                continue
+            if isinstance(change, DecalAdded):
+                self._add_decal(change.decal)
+                continue
+            if isinstance(change, DecalChanged):
+                update_decal_actor(self.decals[change.decal_id], change.decal)
+                continue
+            if isinstance(change, DecalRemoved):
+                self._remove_decal(change.decal_id)
                 continue
             part = self._part(change.drawable_id)
             if isinstance(change, MaterialChanged):

@@ -50,7 +50,7 @@ def test_bad_render_requests_exit_non_zero_with_a_message(tmp_path, capsys, args
 
 def test_unknown_product(tmp_path, capsys):
     assert main(["render", "--product", "kettle", "--out", str(tmp_path / "x.png")]) == 1
-    assert "unknown product 'kettle' (known: mug" in capsys.readouterr().err
+    assert "unknown product 'kettle' (known: " in capsys.readouterr().err
 
 
 def test_render_a_model_file_as_it_comes(external_dir, tmp_path):

@@ -67,3 +67,20 @@ def test_configuration_with_unknown_choice_cannot_be_shared():
     cart = cart_product()
     with pytest.raises(ConfigurationError, match="cannot share"):
         encode_share_code(Configuration(product_id="cart", selections={"lift": "x"}), cart)
+
+
+@pytest.mark.parametrize("align", ["left", "center", "right"])
+def test_text_alignment_round_trips(align):
+    cart = cart_product()
+    config = default_configuration(cart).with_zone(
+        "name", TextValue(text="Ada", colour="#102030", align=align))
+    decoded = decode_share_code(encode_share_code(config, cart), cart)
+    assert decoded.personalization["name"].align == align
+    assert decoded == config
+
+
+def test_code_without_alignment_decodes_to_the_zone_default():
+    cart = cart_product()
+    config = default_configuration(cart).with_zone("name", TextValue(text="Ada", font="serif"))
+    decoded = decode_share_code(encode_share_code(config, cart), cart)
+    assert decoded.personalization["name"].align is None

@@ -1,0 +1,135 @@
+"""How each decoration technique looks: artwork coverage -> PBR maps for the decal.
+
+Every map has the artwork's size. ``base_color`` is sRGB RGBA (alpha = where the decoration is);
+``normal`` is a tangent-space normal map (OpenGL/glTF convention: +X right, +Y towards the
+image's top row), ``orm`` holds occlusion, roughness and metallic per pixel (glTF packing),
+all linear. The scalar factors multiply the maps, as glTF does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.domain.product import Technique
+
+GOLD = (0.83, 0.69, 0.22)  # sRGB 0..1: hot-foil gold when no ink is chosen
+ENGRAVE_DARKEN = 0.42  # the groove's colour, relative to the surface's
+RELIEF_PX = 3  # bevel width (pixels) of engraved, embossed and embroidered edges
+STITCH_PERIOD_PX = 6  # one thread every this many pixels, diagonally
+
+__all__ = ["DecalLook", "GOLD", "height_normals", "technique_look"]
+
+
+@dataclass(frozen=True, eq=False)
+class DecalLook:
+    technique: Technique
+    base_color: np.ndarray  # (H, W, 4) uint8, sRGB, alpha = coverage
+    normal: np.ndarray  # (H, W, 3) uint8, tangent space
+    orm: np.ndarray  # (H, W, 3) uint8: occlusion, roughness, metallic
+    metallic: float = 1.0  # factors on the ORM map
+    roughness: float = 1.0
+    normal_scale: float = 1.0
+
+
+def _box_blur(image: np.ndarray, radius: int) -> np.ndarray:
+    """Separable box blur of a 2-D float array (edges clamped)."""
+    if radius < 1:
+        return image
+    out = image
+    for axis in (0, 1):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (radius + 1, radius)
+        c = np.cumsum(np.pad(out, pad, mode="edge"), axis=axis)
+        size = 2 * radius + 1
+        if axis == 0:
+            out = (c[size:] - c[:-size]) / size
+        else:
+            out = (c[:, size:] - c[:, :-size]) / size
+    return out
+
+
+def height_normals(height: np.ndarray, strength: float = 1.0) -> np.ndarray:
+    """A height field (H, W), row 0 at the top, -> uint8 tangent-space normals.
+
+    Higher values are raised: at the left edge of a raised shape the normal leans left (-X).
+    """
+    h = np.asarray(height, dtype=np.float32) * strength
+    d_row, d_col = np.gradient(h)
+    n = np.stack([-d_col, d_row, np.ones_like(h)], axis=-1)
+    n /= np.linalg.norm(n, axis=-1, keepdims=True)
+    return np.round((n * 0.5 + 0.5) * 255).astype(np.uint8)
+
+
+def _flat_normals() -> np.ndarray:
+    """A map that is the same everywhere is one pixel: the texture stretches over the decal."""
+    return np.array([[[128, 128, 255]]], np.uint8)
+
+
+def _orm(occlusion, roughness, metallic) -> np.ndarray:
+    """(H, W, 3) uint8 where any of the three is a map, else (1, 1, 3)."""
+    maps = [np.asarray(c, dtype=np.float32) for c in (occlusion, roughness, metallic)]
+    shape = np.broadcast_shapes(*(m.shape for m in maps)) or (1, 1)
+    out = np.empty((*shape, 3), np.uint8)
+    for i, m in enumerate(maps):
+        out[..., i] = np.round(np.clip(m, 0, 1) * 255)
+    return out
+
+
+def _rgba(rgb, alpha: np.ndarray) -> np.ndarray:
+    """Colour (sRGB 0..1, a triple or an (H, W, 3) array) + coverage -> (H, W, 4) uint8."""
+    out = np.empty((*alpha.shape, 4), np.uint8)
+    out[..., :3] = np.round(np.clip(np.asarray(rgb, dtype=np.float32), 0, 1) * 255)
+    out[..., 3] = np.round(np.clip(alpha, 0, 1) * 255)
+    return out
+
+
+def technique_look(
+    technique: Technique | str,
+    artwork_rgba: np.ndarray,
+    *,
+    surface_colour: tuple[float, float, float] = (0.8, 0.8, 0.8),
+    ink: tuple[float, float, float] | None = None,
+) -> DecalLook:
+    """The look of ``technique`` applied with ``artwork_rgba`` (H, W, 4 uint8).
+
+    ``surface_colour`` (sRGB 0..1) is the part's colour, which engraving darkens and embossing
+    keeps; ``ink`` (sRGB 0..1) colours foil (gold when absent); print and embroidery take the
+    artwork's own colours.
+    """
+    technique = Technique(technique)
+    rgba = np.asarray(artwork_rgba)
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+        raise ValueError(f"expected (H, W, 4) uint8 artwork, got {rgba.dtype} {rgba.shape}")
+    shape = rgba.shape[:2]
+    alpha = rgba[..., 3].astype(np.float32) / 255.0
+    artwork_rgb = rgba[..., :3].astype(np.float32) / 255.0
+    surface = np.asarray(surface_colour, dtype=np.float32)
+
+    if technique is Technique.print:
+        return DecalLook(technique, rgba.copy(), _flat_normals(), _orm(1.0, 0.45, 0.0))
+    if technique is Technique.engrave:
+        depth = _box_blur(alpha, RELIEF_PX // 2 + 1)
+        occlusion = 1.0 - 0.35 * depth
+        return DecalLook(technique, _rgba(surface * ENGRAVE_DARKEN, alpha),
+                         height_normals(-depth, strength=RELIEF_PX * 1.5),
+                         _orm(occlusion, 0.85, 0.0))
+    if technique is Technique.emboss:
+        raised = _box_blur(alpha, RELIEF_PX // 2 + 1)
+        return DecalLook(technique, _rgba(surface, alpha),
+                         height_normals(raised, strength=RELIEF_PX * 1.5),
+                         _orm(1.0, 0.5, 0.0))
+    if technique is Technique.foil:
+        colour = np.asarray(ink if ink is not None else GOLD, dtype=np.float32)
+        raised = _box_blur(alpha, 1)
+        return DecalLook(technique, _rgba(colour, alpha), height_normals(raised, strength=1.0),
+                         _orm(1.0, 0.22, 1.0))
+    # embroider: diagonal satin stitches in the thread colour, raised off the surface
+    rows, cols = np.indices(shape, dtype=np.float32)
+    stitch = 0.5 + 0.5 * np.sin((rows + cols) * (2 * np.pi / STITCH_PERIOD_PX))
+    thread = _box_blur(alpha, RELIEF_PX // 2 + 1)
+    shade = 0.72 + 0.28 * stitch
+    return DecalLook(technique, _rgba(artwork_rgb * shade[..., None], alpha),
+                     height_normals(thread * (0.6 + 0.4 * stitch), strength=RELIEF_PX * 2.0),
+                     _orm(0.8 + 0.2 * stitch, 0.9, 0.0))

@@ -1,0 +1,118 @@
+"""Personalization zones with a value -> the scene's decals (world-space mesh + technique maps)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from app.assets.store import AssetStore
+from app.domain.colour import hex_to_srgb, linear_to_srgb
+from app.domain.configuration import Configuration, ImageValue, TextValue
+from app.domain.product import Product, Technique, Zone
+from app.errors import ConfigurationError
+from app.personalize.artwork import zone_artwork
+from app.personalize.decal_geometry import (
+    DecalGeometryCache,
+    DecalMesh,
+    ProjectorFrame,
+    decal_offset,
+    project_decal,
+    transformed_mesh,
+)
+from app.personalize.fonts import FontLibrary
+from app.personalize.techniques import technique_look
+from app.scene.description import Decal, Drawable
+
+MM = 0.001
+PREVIEW_PX_PER_MM = 8.0
+MAX_PREVIEW_SIDE_PX = 1024  # a large zone gets fewer pixels per mm on screen
+
+
+def preview_px_per_mm(zone: Zone) -> float:
+    longest = max(zone.projector.width_mm, zone.projector.height_mm)
+    return min(PREVIEW_PX_PER_MM, MAX_PREVIEW_SIDE_PX / longest)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode()).hexdigest()[:16]
+
+
+def zone_technique(zone: Zone, value: TextValue | ImageValue) -> Technique:
+    return Technique(value.technique or zone.techniques[0])
+
+
+def decal_geometry(zone: Zone, drawables: Sequence[Drawable], assets: AssetStore,
+                   cache: DecalGeometryCache) -> tuple[str, DecalMesh]:
+    """(geometry key, world-space decal mesh) of ``zone`` on the part drawn by ``drawables``.
+
+    Computed in world space from the transformed part, with the projector moved along, so a
+    mirrored part still gets readable text; cached per (meshes, projector, transform).
+    """
+    meshes = tuple(assets.mesh(d.geometry) for d in drawables)
+    key = (zone.projector, tuple(d.geometry for d in drawables),
+           tuple(d.transform for d in drawables), tuple(id(m) for m in meshes))
+
+    def build():
+        parts, offset = [], 0
+        verts, faces, normals = [], [], []
+        for d, mesh in zip(drawables, meshes, strict=True):
+            v, f, n = transformed_mesh(mesh.vertices, mesh.faces, mesh.normals,
+                                       np.asarray(d.transform))
+            verts.append(v)
+            faces.append(f + offset)
+            normals.append(n)
+            offset += len(v)
+            parts.append(mesh)
+        v, f, n = np.concatenate(verts), np.concatenate(faces), np.concatenate(normals)
+        p = zone.projector
+        frame = ProjectorFrame.from_vectors(np.asarray(p.position) * MM, p.direction, p.up)
+        frame = frame.transformed(np.asarray(drawables[0].transform))
+        decal = project_decal(v, f, n, frame, width_m=p.width_mm * MM,
+                              height_m=p.height_mm * MM, depth_m=p.depth_mm * MM, mode=p.mode,
+                              offset_m=decal_offset(v))
+        return tuple(parts), decal  # the meshes are kept so their ids stay theirs
+
+    serial, (_, mesh) = cache.get(key, build)
+    return f"{_digest(key[:3])}-{serial}", mesh
+
+
+def resolve_decals(product: Product, configuration: Configuration,
+                   drawables: Sequence[Drawable], *, assets: AssetStore,
+                   fonts: FontLibrary, cache: DecalGeometryCache,
+                   upload_dir: Path | None = None) -> tuple[Decal, ...]:
+    """One decal per zone with a value whose part is shown; ConfigurationError (the customer's
+    message) when a zone is unknown or its text or image cannot be made."""
+    decals = []
+    for zone_id, value in configuration.personalization.items():
+        field = f"personalization.{zone_id}"
+        try:
+            zone = product.zone(zone_id)
+        except KeyError:
+            raise ConfigurationError(f"unknown personalization zone '{zone_id}'",
+                                     field=field) from None
+        on_part = [d for d in drawables if d.part == zone.part and d.visible]
+        if not on_part:
+            continue
+        technique = zone_technique(zone, value)
+        artwork = zone_artwork(zone, value, fonts, px_per_mm=preview_px_per_mm(zone),
+                               base_dir=upload_dir)
+        geometry_key, mesh = decal_geometry(zone, on_part, assets, cache)
+        if mesh.is_empty:
+            continue
+        surface = tuple(linear_to_srgb(c) for c in on_part[0].material.base_color)
+        ink = (hex_to_srgb(value.colour)
+               if isinstance(value, TextValue) and value.colour is not None else None)
+        look = technique_look(technique, artwork.rgba, surface_colour=surface, ink=ink)
+        shows_surface = technique in (Technique.engrave, Technique.emboss)
+        key = _digest(geometry_key, artwork.key, technique.value,
+                      surface if shows_surface else None, ink, on_part[0].id)
+        decals.append(Decal(
+            id=zone.id, drawable_id=on_part[0].id, technique=technique.value, key=key,
+            geometry_key=geometry_key, vertices=mesh.vertices, faces=mesh.faces,
+            normals=mesh.normals, uv=mesh.uv, base_color=look.base_color,
+            normal_map=look.normal, orm=look.orm, metallic=look.metallic,
+            roughness=look.roughness, normal_scale=look.normal_scale))
+    return tuple(decals)

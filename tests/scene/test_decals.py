@@ -1,0 +1,159 @@
+"""Personalization in the scene: decals resolved from zones, measured, and diffed by key."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.domain.configuration import ImageValue, TextValue, default_configuration
+from app.errors import ConfigurationError
+from app.project import open_project
+from app.scene.changes import DecalAdded, DecalChanged, DecalRemoved, MaterialChanged
+from app.scene.diff import diff
+from app.scene.resolve import resolve_scene
+from tests.catalog.project_files import PRODUCT, changed
+from tests.scene.cup_project import cup_project
+
+MM = 0.001
+
+
+@pytest.fixture(scope="module")
+def mug(repo_root):
+    project = open_project(repo_root)
+    product = project.catalog.product("mug")
+    return product, project.scene_context()
+
+
+def with_text(product, text, **fields):
+    return default_configuration(product).with_zone("wrap_text", TextValue(text=text, **fields))
+
+
+def test_mug_text_becomes_a_wrapped_decal_of_the_declared_size(mug):
+    product, context = mug
+    scene = resolve_scene(product, with_text(product, "Ada Lovelace", font="serif"), context)
+    (decal,) = scene.decals
+    assert (decal.id, decal.drawable_id, decal.technique) == ("wrap_text", "body/body", "print")
+    x, y, z = decal.vertices.T.astype(float)
+    arc = np.hypot(x, z) * np.arctan2(x, z)  # around the mug's axis, from the front (+z)
+    assert abs(arc.max() - arc.min() - 100 * MM) < 0.5 * MM
+    assert abs(y.max() - y.min() - 30 * MM) < 0.5 * MM
+    assert abs((y.max() + y.min()) / 2 - 50 * MM) < 0.5 * MM
+    assert decal.base_color.shape == (240, 800, 4)  # 100 x 30 mm at 8 px/mm
+    ink = decal.base_color[..., 3] > 128
+    assert 0.02 < ink.mean() < 0.5 and decal.base_color[ink][:, :3].max() < 80  # dark ink
+    assert decal.normal_map.shape == decal.orm.shape == (1, 1, 3)  # print: flat, constant
+
+
+def test_a_text_change_replaces_the_pixels_and_reuses_the_geometry(mug):
+    product, context = mug
+    first = resolve_scene(product, with_text(product, "Ada"), context)
+    again = resolve_scene(product, with_text(product, "Ada"), context)
+    second = resolve_scene(product, with_text(product, "Ada Lovelace"), context)
+    assert first == again and diff(first, again) == []
+    a, b = first.decals[0], second.decals[0]
+    assert a.key != b.key and a.geometry_key == b.geometry_key
+    assert a.vertices is b.vertices  # from the cache, not projected again
+    assert diff(first, second) == [DecalChanged(b)]
+
+
+def test_decals_are_added_and_removed_with_the_zone_value(mug):
+    product, context = mug
+    plain = resolve_scene(product, default_configuration(product), context)
+    assert plain.decals == ()
+    named = resolve_scene(product, with_text(product, "Ada"), context)
+    assert diff(plain, named) == [DecalAdded(named.decals[0])]
+    assert diff(named, plain) == [DecalRemoved("wrap_text")]
+
+
+def test_a_glaze_change_leaves_a_printed_decal_alone(mug):
+    product, context = mug
+    white = resolve_scene(product, with_text(product, "Ada"), context)
+    navy = resolve_scene(product, with_text(product, "Ada").with_choice("glaze", "navy"), context)
+    changes = diff(white, navy)
+    assert changes and all(isinstance(c, MaterialChanged) for c in changes)
+
+
+def test_a_photo_on_the_mug(mug, tmp_path):
+    product, context = mug
+    ys, xs = np.mgrid[0:300, 0:400]
+    photo = np.stack([xs * 255 // 400, ys * 255 // 300, np.full_like(xs, 90)], -1)
+    Image.fromarray(photo.astype(np.uint8)).save(tmp_path / "photo.png")
+    config = default_configuration(product).with_zone(
+        "photo_print", ImageValue(image=str(tmp_path / "photo.png"), fit="fill"))
+    (decal,) = resolve_scene(product, config, context).decals
+    assert decal.id == "photo_print"
+    assert decal.base_color[..., 3].min() == 255  # fill: the photo covers the whole zone
+    left, right = decal.base_color[100, 20], decal.base_color[100, -20]
+    assert left[0] < right[0]  # the photo's red ramp runs left to right on the mug
+    z = decal.vertices[:, 2]
+    assert z.max() < 0  # the back of the mug, where the zone is
+
+
+def test_bad_text_and_images_raise_the_customers_message(mug, tmp_path):
+    product, context = mug
+    with pytest.raises(ConfigurationError, match="cannot be made") as caught:
+        resolve_scene(product, with_text(product, "Hi \N{GRINNING FACE}"), context)
+    assert caught.value.field == "personalization.wrap_text"
+    missing = default_configuration(product).with_zone(
+        "photo_print", ImageValue(image=str(tmp_path / "nowhere.png")))
+    with pytest.raises(ConfigurationError):
+        resolve_scene(product, missing, context)
+    (tmp_path / "fake.png").write_text("not a picture")
+    fake = default_configuration(product).with_zone(
+        "photo_print", ImageValue(image=str(tmp_path / "fake.png")))
+    with pytest.raises(ConfigurationError):
+        resolve_scene(product, fake, context)
+    unknown = default_configuration(product).with_zone("lid", TextValue(text="x"))
+    with pytest.raises(ConfigurationError, match="unknown personalization zone 'lid'"):
+        resolve_scene(product, unknown, context)
+
+
+CUP_ZONES = [
+    {"id": "front", "label": "Front", "kind": "text", "part": "body",
+     "techniques": ["print", "engrave"],
+     "projector": {"position": [0, 50, 40], "direction": [0, 0, -1], "width_mm": 40,
+                   "height_mm": 16}},
+    {"id": "tag", "label": "Tag", "kind": "text", "part": "handle_a",
+     "projector": {"position": [55, 50, 5], "direction": [0, 0, -1], "width_mm": 10,
+                   "height_mm": 10}},
+]
+SIDE = {"id": "side", "label": "Side", "kind": "transform", "choices": [
+    {"id": "right", "label": "Right"}, {"id": "left", "label": "Left", "mirror": "x"}]}
+
+
+@pytest.fixture
+def cup(tmp_path):
+    product_data = changed(options=[*PRODUCT["options"], SIDE], zones=CUP_ZONES)
+    context = cup_project(tmp_path, product_data)
+    from app.catalog.catalog import load_catalog
+
+    return load_catalog(tmp_path).product("cup"), context
+
+
+def test_a_mirrored_part_keeps_its_text_readable(cup):
+    product, context = cup
+    config = default_configuration(product).with_zone("front", TextValue(text="AB"))
+    right = resolve_scene(product, config, context).decal("front")
+    left = resolve_scene(product, config.with_choice("side", "left"), context).decal("front")
+    assert right.geometry_key != left.geometry_key
+    for decal in (right, left):
+        x, u = decal.vertices[:, 0], decal.uv[:, 0]
+        assert np.corrcoef(x, u)[0, 1] > 0.99  # u grows to the viewer's right, never mirrored
+        assert abs(x.max() - x.min() - 40 * MM) < 0.5 * MM
+        assert decal.vertices[:, 2].min() > 0.03  # on the front face, in world space
+
+
+def test_engraving_follows_the_part_colour_and_hides_with_its_part(cup):
+    product, context = cup
+    config = (default_configuration(product)
+              .with_zone("front", TextValue(text="AB", technique="engrave"))
+              .with_zone("tag", TextValue(text="C")))
+    gloss = resolve_scene(product, config, context)
+    assert {d.id for d in gloss.decals} == {"front", "tag"}
+    black = resolve_scene(product, config.with_choice("glaze", "matte_black"), context)
+    assert DecalChanged(black.decal("front")) in diff(gloss, black)
+    ink = gloss.decal("front").base_color[..., 3] > 200
+    assert (black.decal("front").base_color[ink][:, :3].mean()
+            < gloss.decal("front").base_color[ink][:, :3].mean())
+    swapped = resolve_scene(product, config.with_choice("handle", "b"), context)
+    assert [d.id for d in swapped.decals] == ["front"]
+    assert DecalRemoved("tag") in diff(gloss, swapped)
