@@ -44,6 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--colour", "--color", type=_pair, action="append", default=[],
                         metavar="OPTION=#RRGGBB", help="colour for a free-colour choice")
     render.add_argument("--preset", help="start from a preset of the product")
+    render.add_argument("--text", type=_pair, action="append", default=[], metavar="ZONE=TEXT",
+                        help="personalize a text zone ('\\n' starts a new line)")
+    render.add_argument("--font", type=_pair, action="append", default=[], metavar="ZONE=FONT")
+    render.add_argument("--ink", type=_pair, action="append", default=[],
+                        metavar="ZONE=#RRGGBB", help="ink colour of a text zone")
+    render.add_argument("--technique", type=_pair, action="append", default=[],
+                        metavar="ZONE=TECHNIQUE", help="print, engrave, emboss, foil, embroider")
+    render.add_argument("--image", type=_pair, action="append", default=[],
+                        metavar="ZONE=PATH", help="a picture for an image zone")
+    render.add_argument("--fit", type=_pair, action="append", default=[],
+                        metavar="ZONE=fit|fill|crop", help="how the picture fills its zone")
     render.add_argument("--config", type=Path, help="start from a saved configuration (.json)")
     render.add_argument("--camera", help="camera preset id (default: the product's first)")
     render.add_argument("--units", default="m", help="units of --model (m, cm, mm, in, ft)")
