@@ -1,16 +1,20 @@
-"""The project folder a run works on: its catalog, asset cache and lighting, built together."""
+"""The project folder a run works on: its catalog, asset cache, fonts and lighting, built
+together and shared by every scene resolved from it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.assets.store import AssetStore
 from app.catalog.catalog import Catalog, load_catalog
+from app.personalize.decal_geometry import DecalGeometryCache
+from app.personalize.fonts import FontLibrary
 from app.scene.environment import studio_environment
 from app.scene.resolve import ASSETS_DIR, SceneContext
 
 BUILT_IN_ROOT = Path(__file__).resolve().parents[1]
+BRAND_FONTS_DIR = "assets/fonts"
 
 
 @dataclass
@@ -18,13 +22,18 @@ class Project:
     root: Path
     catalog: Catalog
     assets: AssetStore
+    fonts: FontLibrary = field(default_factory=FontLibrary)
+    decal_cache: DecalGeometryCache = field(default_factory=DecalGeometryCache)
 
     def scene_context(self, *, transparent: bool = False) -> SceneContext:
         return SceneContext(root=self.root, materials=self.catalog.materials, assets=self.assets,
-                            environment=studio_environment(self.root, transparent=transparent))
+                            environment=studio_environment(self.root, transparent=transparent),
+                            fonts=self.fonts, decal_cache=self.decal_cache)
 
 
 def open_project(root: Path = BUILT_IN_ROOT) -> Project:
     root = root.resolve()
+    brand_fonts = root / BRAND_FONTS_DIR
     return Project(root=root, catalog=load_catalog(root),
-                   assets=AssetStore(allowed_roots=[root / ASSETS_DIR]))
+                   assets=AssetStore(allowed_roots=[root / ASSETS_DIR]),
+                   fonts=FontLibrary(extra_dirs=[brand_fonts] if brand_fonts.is_dir() else []))
