@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="*", type=Path,
                           help="product or material files, or folders (default: the project)")
 
+    sub.add_parser("gui", help="open the desktop window (the default with no command)")
+
     schema = sub.add_parser("schema", help="write the JSON Schema of product and material files")
     schema.add_argument("--out", type=Path, default=None, help="folder (default: schemas/)")
     return parser
@@ -92,9 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in write_schemas(args.out or root / "schemas"):
                 print(f"wrote {path}")
             return 0
-        from app.cli.render import render_sample
+        from app.ui.desktop import run_desktop
 
-        return render_sample(root)
+        return run_desktop(root)
     except AppErrors as exc:
         for err in exc.errors:
             print(f"error: {err}", file=sys.stderr)

@@ -1,0 +1,56 @@
+"""Starting the desktop app: QApplication, settings, autosave folder, the window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.errors import AppError
+from app.project import open_project
+from app.ui.autosave import Autosave
+from app.ui.main_window import MainWindow
+
+ORGANISATION = "ProductConfigurator"
+APPLICATION = "Configurator"
+
+
+def available_fonts() -> list[str]:
+    try:
+        from app.personalize.fonts import FontLibrary  # noqa: PLC0415 (being written)
+    except ImportError:
+        return []
+    try:
+        return list(FontLibrary().ids())
+    except Exception:  # noqa: BLE001 (no font list: the zone's own list is used)
+        return []
+
+
+def default_autosave_folder() -> Path:
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".local/share" / APPLICATION) / "autosave"
+
+
+def run_desktop(root: Path, argv: list[str] | None = None) -> int:
+    """Open the window on the project at ``root``; returns the exit status."""
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    project = open_project(root)
+    if not project.catalog.products:
+        problems = "\n".join(str(p) for p in project.catalog.problems) or "no product files"
+        QMessageBox.critical(None, "No product to show", problems)
+        raise AppError(f"no product loads: {problems}", file=str(root / "configs"))
+    settings = QSettings(ORGANISATION, APPLICATION)
+    window = MainWindow(project, settings, autosave=Autosave(default_autosave_folder()),
+                        fonts=available_fonts())
+    if settings.value("geometry") is None:
+        window.resize(1440, 900)
+    window.show()
+    window.start()
+    return app.exec()

@@ -1,0 +1,210 @@
+"""The options panel, generated from the product: presets, one row of swatches per option group,
+a field set per personalization zone. A view: it emits what the customer asks for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.configuration import Configuration, ImageValue, TextValue
+from app.domain.material import Material
+from app.domain.product import OptionKind, Product
+from app.ui.choice_status import ChoiceStatus, choice_statuses, format_delta
+from app.ui.swatches import round_swatch, swatch_source
+from app.ui.zone_fields import ZoneFields
+
+SWATCH_SIZE = 40
+THUMBNAIL_SIZE = 64
+COLUMNS = 3
+
+
+class ChoiceButton(QToolButton):
+    def __init__(self, group_id: str, choice_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.group_id, self.choice_id = group_id, choice_id
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.setAutoRaise(True)
+        self.setCheckable(True)
+        self.setMinimumWidth(108)
+        self.status: ChoiceStatus | None = None
+        self.source: tuple[str | None, Path | None] = (None, None)
+        self.thumbnail: QPixmap | None = None
+
+
+class OptionsPanel(QWidget):
+    choice_clicked = Signal(str, str)  # group id, choice id
+    colour_requested = Signal(str)  # group id (a free-colour choice)
+    preset_clicked = Signal(str)
+    zone_edited = Signal(str, object)  # zone id, TextValue | ImageValue | None
+    image_requested = Signal(str)  # zone id
+    TYPING_DELAY_MS = 40
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("optionsPanel")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(8, 8, 8, 8)
+        self._layout.setSpacing(10)
+        self.buttons: dict[tuple[str, str], ChoiceButton] = {}
+        self.zone_fields: dict[str, ZoneFields] = {}
+        self.preset_buttons: dict[str, QPushButton] = {}
+        self.product: Product | None = None
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(self.TYPING_DELAY_MS)
+        self._typing.timeout.connect(self._flush_typing)
+        self._pending: dict[str, object] = {}
+
+    # building -------------------------------------------------------------------------------
+
+    def build(self, product: Product, materials: Mapping[str, Material], root: Path,
+              fonts: list[str]) -> None:
+        self._flush_typing()
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.buttons.clear()
+        self.zone_fields.clear()
+        self.preset_buttons.clear()
+        self.product = product
+        if product.presets:
+            self._layout.addWidget(self._presets_box(product))
+        for group in product.options:
+            self._layout.addWidget(self._group_box(group, materials, root))
+        for zone in product.zones:
+            fields = ZoneFields(zone, product.currency, fonts, self)
+            fields.edited.connect(self._zone_typed)
+            fields.image_requested.connect(self.image_requested)
+            fields.cleared.connect(lambda zone_id: self._emit_zone(zone_id, None))
+            self.zone_fields[zone.id] = fields
+            self._layout.addWidget(fields)
+        self._layout.addStretch(1)
+
+    def _presets_box(self, product: Product) -> QGroupBox:
+        box = QGroupBox("Looks")
+        row = QHBoxLayout(box)
+        for preset in product.presets:
+            button = QPushButton(preset.label)
+            button.setToolTip(preset.description or preset.label)
+            button.clicked.connect(lambda _=False, p=preset.id: self.preset_clicked.emit(p))
+            self.preset_buttons[preset.id] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        return box
+
+    def _group_box(self, group, materials, root) -> QGroupBox:
+        box = QGroupBox(group.label)
+        box.setObjectName(f"group_{group.id}")
+        grid = QGridLayout(box)
+        grid.setSpacing(4)
+        size = THUMBNAIL_SIZE if group.kind is OptionKind.part_swap else SWATCH_SIZE
+        for i, choice in enumerate(group.choices):
+            button = ChoiceButton(group.id, choice.id, box)
+            button.setIconSize(QSize(size, size))
+            button.source = swatch_source(choice, group, materials, root)
+            button.clicked.connect(lambda _=False, b=button: self._clicked(b))
+            self.buttons[(group.id, choice.id)] = button
+            grid.addWidget(button, i // COLUMNS, i % COLUMNS)
+        return box
+
+    def set_thumbnail(self, group_id: str, choice_id: str, pixmap: QPixmap) -> None:
+        button = self.buttons.get((group_id, choice_id))
+        if button is not None:
+            button.thumbnail = pixmap
+            if button.status is not None:
+                self._paint(button, None)
+
+    # state ----------------------------------------------------------------------------------
+
+    def refresh(self, product: Product, configuration: Configuration) -> None:
+        """Selected, unavailable and price delta of every control, for ``configuration``."""
+        statuses = choice_statuses(product, configuration)
+        for group in product.options:
+            for status in statuses[group.id]:
+                button = self.buttons[(group.id, status.choice_id)]
+                button.status = status
+                colour = None
+                if group.choice(status.choice_id).free_colour is not None:
+                    colour = configuration.colours.get(group.id)
+                self._paint(button, colour)
+                delta = format_delta(status.price_delta, product.currency)
+                button.setText(f"{status.label}\n{delta}")
+                button.setChecked(status.selected)
+                if status.available:
+                    tip = f"{status.label} ({delta})"
+                else:
+                    tip = f"{status.label}: not with the current selection. " + " ".join(
+                        status.blocked_by)
+                button.setToolTip(tip)
+                button.setProperty("available", status.available)
+        for zone in product.zones:
+            if zone.id not in self._pending:
+                self.zone_fields[zone.id].show_value(configuration.personalization.get(zone.id))
+
+    def _paint(self, button: ChoiceButton, colour: str | None) -> None:
+        status = button.status
+        size = button.iconSize().width()
+        ratio = self.devicePixelRatioF()
+        if button.thumbnail is not None and colour is None:
+            pixmap = button.thumbnail
+        else:
+            fill, image = button.source
+            pixmap = round_swatch(colour or fill, image, size, device_pixel_ratio=ratio,
+                                  selected=status.selected, available=status.available)
+        if not status.available and button.thumbnail is not None and colour is None:
+            pixmap = round_swatch(None, None, size, device_pixel_ratio=ratio, available=False)
+            pixmap = _overlay(button.thumbnail, pixmap)
+        button.setIcon(QIcon(pixmap))
+
+    # events ---------------------------------------------------------------------------------
+
+    def _clicked(self, button: ChoiceButton) -> None:
+        self._flush_typing()
+        status = button.status
+        button.setChecked(bool(status and status.selected))
+        if self.product is None:
+            return
+        choice = self.product.option(button.group_id).choice(button.choice_id)
+        if choice.free_colour is not None and status is not None and status.selected:
+            self.colour_requested.emit(button.group_id)
+            return
+        self.choice_clicked.emit(button.group_id, button.choice_id)
+
+    def _zone_typed(self, zone_id: str, value: TextValue | ImageValue | None) -> None:
+        self._pending[zone_id] = value
+        self._typing.start()  # restarts: one update when the typing pauses
+
+    def _emit_zone(self, zone_id: str, value) -> None:
+        self._pending.pop(zone_id, None)
+        self.zone_edited.emit(zone_id, value)
+
+    def _flush_typing(self) -> None:
+        self._typing.stop()
+        pending, self._pending = self._pending, {}
+        for zone_id, value in pending.items():
+            self.zone_edited.emit(zone_id, value)
+
+    def flush(self) -> None:
+        """Send any text still waiting for the typing pause (before save, undo, close)."""
+        self._flush_typing()
+
+
+def _overlay(base: QPixmap, top: QPixmap) -> QPixmap:
+    out = QPixmap(base)
+    painter = QPainter(out)
+    painter.drawPixmap(out.rect(), top)
+    painter.end()
+    return out

@@ -1,0 +1,60 @@
+"""Questions the window asks the user, behind one object so tests can answer them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QColorDialog, QDialog, QFileDialog, QMessageBox, QWidget
+
+from app.scene.description import Camera
+from app.ui.choice_status import Proposal
+from app.ui.export_dialog import ExportDialog, StillRequest
+
+CONFIG_FILTER = "Configuration (*.json)"
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"
+
+
+class DialogPrompts:
+    def __init__(self, parent: QWidget | None = None):
+        self.parent = parent
+
+    def confirm_fix(self, proposal: Proposal) -> bool:
+        answer = QMessageBox.question(self.parent, "Change other options?", proposal.question())
+        return answer == QMessageBox.StandardButton.Yes
+
+    def restore_session(self) -> bool:
+        answer = QMessageBox.question(
+            self.parent, "Restore session?",
+            "The app did not close properly last time. Restore the configuration you were "
+            "working on?")
+        return answer == QMessageBox.StandardButton.Yes
+
+    def error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self.parent, title, message)
+
+    def open_path(self, folder: str) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, "Open configuration", folder,
+                                              CONFIG_FILTER)
+        return Path(name) if name else None
+
+    def save_path(self, suggested: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self.parent, "Save configuration", suggested,
+                                              CONFIG_FILTER)
+        if not name:
+            return None
+        return Path(name if name.lower().endswith(".json") else name + ".json")
+
+    def image_path(self) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(self.parent, "Upload image", "", IMAGE_FILTER)
+        return Path(name) if name else None
+
+    def colour(self, initial: str, title: str) -> str | None:
+        colour = QColorDialog.getColor(QColor(initial), self.parent, title)
+        return colour.name() if colour.isValid() else None
+
+    def still_request(self, cameras: list[Camera], suggested: Path) -> StillRequest | None:
+        dialog = ExportDialog(cameras, suggested, self.parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.request()

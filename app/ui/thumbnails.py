@@ -1,0 +1,66 @@
+"""Thumbnails rendered off-screen, one per idle tick, with one plotter kept for all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pyvista as pv
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QImage, QPixmap
+
+from app.scene.description import SceneDescription
+from app.viewport.geometry_source import GeometrySource
+from app.viewport.scene_view import SceneView
+
+TICK_MS = 120
+
+
+def pixmap_from_pixels(pixels) -> QPixmap:
+    height, width = pixels.shape[:2]
+    image = QImage(pixels.tobytes(), width, height, 3 * width, QImage.Format.Format_RGB888)
+    return QPixmap.fromImage(image.copy())
+
+
+class ThumbnailQueue(QObject):
+    def __init__(self, source: GeometrySource, parent: QObject | None = None):
+        super().__init__(parent)
+        self.source = source
+        self.jobs: list[tuple[Callable[[], SceneDescription], tuple[int, int],
+                              Callable[[QPixmap], None]]] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._next)
+        self._plotter = None
+        self._view: SceneView | None = None
+
+    def add(self, scene: Callable[[], SceneDescription], size: tuple[int, int],
+            done: Callable[[QPixmap], None]) -> None:
+        self.jobs.append((scene, size, done))
+        self.timer.start()
+
+    def clear(self) -> None:
+        self.jobs.clear()
+
+    def _next(self) -> None:
+        if not self.jobs:
+            self.timer.stop()
+            return
+        make_scene, size, done = self.jobs.pop(0)
+        try:
+            scene = make_scene()
+        except Exception:  # noqa: BLE001 (a product that cannot be drawn gets no thumbnail)
+            return
+        if self._plotter is None:
+            self._plotter = pv.Plotter(off_screen=True, window_size=size, lighting="none")
+            self._view = SceneView(self._plotter, self.source)
+        self._plotter.window_size = size
+        self._view.show(scene)
+        self._view.set_camera(scene.camera(), size[0] / size[1])
+        done(pixmap_from_pixels(self._view.snapshot()))
+
+    def close(self) -> None:
+        self.timer.stop()
+        if self._view is not None:
+            self._view.close()
+            self._plotter.close()
+            self._view = self._plotter = None

@@ -1,0 +1,135 @@
+"""The 3D view: a QtInteractor drawing the scene through SceneView, with camera limits from the
+product, camera presets, reset and a turntable."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+from pyvistaqt import QtInteractor
+
+from app.scene.changes import SceneChange
+from app.scene.description import Camera, SceneDescription
+from app.scene.diff import diff
+from app.scene.framing import frame_bounds
+from app.ui.camera_limits import CameraLimits
+from app.viewport.geometry_source import GeometrySource
+from app.viewport.scene_view import SceneView
+
+TURNTABLE_INTERVAL_MS = 33
+TURNTABLE_DEGREES_PER_TICK = 1.0
+
+
+class View3D(QWidget):
+    """Orbit with the left button, pan with the middle (or shift+left), zoom with the wheel."""
+
+    frame_rendered = Signal()
+
+    def __init__(self, source: GeometrySource, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plotter = QtInteractor(self, auto_update=False, lighting="none")
+        for key in list(getattr(self.plotter, "_key_press_event_callbacks", {})):
+            self.plotter.clear_events_for_key(key)  # the window's shortcuts are the only ones
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plotter)
+        self.scene_view = SceneView(self.plotter, source)
+        self.scene: SceneDescription | None = None
+        self.limits: CameraLimits | None = None
+        self.camera_id: str | None = None
+        self.closed = False
+        self.turntable = QTimer(self)
+        self.turntable.setInterval(TURNTABLE_INTERVAL_MS)
+        self.turntable.timeout.connect(self._turn)
+        self.plotter.renderer.AddObserver("StartEvent", self._keep_camera_in_limits)
+
+    # scene ----------------------------------------------------------------------------------
+
+    def show_scene(self, scene: SceneDescription) -> None:
+        """Build every actor (another product); the camera goes to the first preset."""
+        self.scene_view.show(scene)
+        self.scene = scene
+        self.limits = CameraLimits.from_bounds(scene.bounds)
+        self.set_camera_preset(None)
+
+    def update_scene(self, scene: SceneDescription) -> list[SceneChange]:
+        """Apply only what changed: materials and visibility mutate the existing actors."""
+        if self.scene is None or self.scene.product_id != scene.product_id:
+            self.show_scene(scene)
+            return []
+        changes = diff(self.scene, scene)
+        self.scene_view.apply(changes)
+        if scene.environment != self.scene.environment:
+            self.scene_view.set_environment(scene.environment)
+        self.scene = scene
+        self.render()
+        return changes
+
+    def render(self) -> None:
+        self.plotter.render()
+        self.frame_rendered.emit()
+
+    # camera ---------------------------------------------------------------------------------
+
+    def camera_presets(self) -> list[Camera]:
+        return list(self.scene.cameras) if self.scene else []
+
+    def set_camera_preset(self, camera_id: str | None) -> None:
+        if self.scene is None:
+            return
+        camera = self.scene.camera(camera_id) if self.scene.cameras else frame_bounds(
+            self.scene.bounds, self._aspect(), 30.0)
+        self.camera_id = camera.id
+        self.scene_view.set_camera(camera, self._aspect())
+        self.render()
+
+    def reset_view(self) -> None:
+        self.set_camera_preset(self.camera_id)
+
+    def current_camera(self) -> Camera:
+        vtk_camera = self.plotter.renderer.GetActiveCamera()
+        return Camera(id="view", label="Current view",
+                      position=tuple(vtk_camera.GetPosition()),
+                      target=tuple(vtk_camera.GetFocalPoint()),
+                      up=tuple(vtk_camera.GetViewUp()), fov_deg=vtk_camera.GetViewAngle())
+
+    def set_turntable(self, on: bool) -> None:
+        if on:
+            self.turntable.start()
+        else:
+            self.turntable.stop()
+
+    def _turn(self) -> None:
+        self.plotter.renderer.GetActiveCamera().Azimuth(TURNTABLE_DEGREES_PER_TICK)
+        self.render()
+
+    def _aspect(self) -> float:
+        width, height = self.plotter.width(), self.plotter.height()
+        return width / height if width > 0 and height > 0 else 4 / 3
+
+    def _keep_camera_in_limits(self, *_args) -> None:
+        if self.limits is None:
+            return
+        vtk_camera = self.plotter.renderer.GetActiveCamera()
+        position, target = vtk_camera.GetPosition(), vtk_camera.GetFocalPoint()
+        new_position, new_target = self.limits.clamp(position, target)
+        if not (np.allclose(new_position, position) and np.allclose(new_target, target)):
+            vtk_camera.SetFocalPoint(*new_target)
+            vtk_camera.SetPosition(*new_position)
+            vtk_camera.OrthogonalizeViewUp()
+            self.plotter.renderer.ResetCameraClippingRange()
+
+    # output ---------------------------------------------------------------------------------
+
+    def pixels(self) -> np.ndarray:
+        """The view as (H, W, 3) uint8, freshly rendered."""
+        self.render()
+        return np.asarray(self.plotter.screenshot(return_img=True))[..., :3].copy()
+
+    def close_view(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.turntable.stop()
+        self.scene_view.close()
+        self.plotter.close()

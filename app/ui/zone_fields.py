@@ -1,0 +1,148 @@
+"""The fields of one personalization zone: text with font, colour and technique, or an image."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from app.domain.configuration import ImageValue, TextValue, charset_allows
+from app.domain.product import Zone
+from app.ui.choice_status import format_delta
+
+DEFAULT_INK = ["#1d1d1f", "#ffffff", "#b3262e", "#2a5d9f", "#c9a227"]
+LINE_BREAK = " / "  # typed between lines when a zone takes more than one
+
+
+class ZoneFields(QGroupBox):
+    edited = Signal(str, object)  # zone id, TextValue | ImageValue
+    image_requested = Signal(str)
+    cleared = Signal(str)
+
+    def __init__(self, zone: Zone, currency: str, fonts: list[str],
+                 parent: QWidget | None = None):
+        super().__init__(f"{zone.label}  ({format_delta(zone.price, currency)})", parent)
+        self.zone = zone
+        self.setObjectName(f"zone_{zone.id}")
+        form = QFormLayout(self)
+        self._showing = False
+        self.technique = QComboBox()
+        for technique in zone.techniques:
+            self.technique.addItem(technique.value.capitalize(), technique.value)
+        self.text: QLineEdit | None = None
+        self.font: QComboBox | None = None
+        self.colour: QComboBox | None = None
+        self.image_label: QLabel | None = None
+        if zone.kind == "text":
+            self.text = QLineEdit()
+            self.text.setPlaceholderText(_hint(zone))
+            self.text.setClearButtonEnabled(True)
+            self.text.textEdited.connect(self._changed)
+            form.addRow("Text", self.text)
+            self.font = QComboBox()
+            for font in (zone.limits.fonts or fonts):
+                self.font.addItem(font.replace("_", " ").capitalize(), font)
+            self.font.activated.connect(self._changed)
+            form.addRow("Font", self.font)
+            self.colour = QComboBox()
+            for ink in (zone.limits.colours or DEFAULT_INK):
+                pixmap = QPixmap(14, 14)
+                pixmap.fill(QColor(ink))
+                self.colour.addItem(QIcon(pixmap), ink, ink)
+            self.colour.activated.connect(self._changed)
+            form.addRow("Colour", self.colour)
+        else:
+            row = QHBoxLayout()
+            upload = QPushButton("Upload image\u2026")
+            upload.setObjectName(f"upload_{zone.id}")
+            upload.clicked.connect(lambda: self.image_requested.emit(zone.id))
+            remove = QPushButton("Remove")
+            remove.clicked.connect(lambda: self.cleared.emit(zone.id))
+            row.addWidget(upload)
+            row.addWidget(remove)
+            form.addRow(row)
+            self.image_label = QLabel("No image")
+            self.image_label.setWordWrap(True)
+            form.addRow("Image", self.image_label)
+            self.technique.activated.connect(self._changed)
+        if zone.kind == "text":
+            self.technique.activated.connect(self._changed)
+        form.addRow("Technique", self.technique)
+        self._image: str | None = None
+
+    def value(self) -> TextValue | ImageValue | None:
+        technique = self.technique.currentData()
+        if self.text is not None:
+            typed = self.text.text()
+            if not typed:
+                return None
+            text = typed.replace(LINE_BREAK, "\n") if self.zone.limits.max_lines > 1 else typed
+            return TextValue(text=text, font=self.font.currentData(),
+                             colour=self.colour.currentData(), technique=technique)
+        if self._image is None:
+            return None
+        return ImageValue(image=self._image, technique=technique)
+
+    def type_text(self, text: str) -> None:
+        """Replace the text as if typed (keyboard-free input for tests and tools)."""
+        assert self.text is not None
+        self.text.setText(text)
+        self._changed()
+
+    def show_value(self, value: TextValue | ImageValue | None) -> None:
+        """Show ``value`` without emitting edits."""
+        self._showing = True
+        try:
+            if self.text is not None:
+                shown = "" if not isinstance(value, TextValue) else value.text.replace(
+                    "\n", LINE_BREAK)
+                if self.text.text() != shown:
+                    self.text.setText(shown)
+                if isinstance(value, TextValue):
+                    _select(self.font, value.font)
+                    _select(self.colour, value.colour)
+            elif self.image_label is not None:
+                self._image = value.image if isinstance(value, ImageValue) else None
+                self.image_label.setText(Path(self._image).name if self._image else "No image")
+            if value is not None and value.technique is not None:
+                _select(self.technique, value.technique.value)
+        finally:
+            self._showing = False
+
+    def _changed(self, *_args) -> None:
+        if self._showing:
+            return
+        value = self.value()
+        if self.text is not None and value is not None:
+            bad = [ch for ch in self.text.text() if not charset_allows(self.zone.limits.charset,
+                                                                        ch)]
+            self.text.setToolTip(f"Cannot be made: {''.join(bad)}" if bad else "")
+        if value is None and self.text is not None:
+            self.cleared.emit(self.zone.id)
+            return
+        self.edited.emit(self.zone.id, value)
+
+
+def _select(combo: QComboBox | None, data) -> None:
+    if combo is None or data is None:
+        return
+    index = combo.findData(data)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def _hint(zone: Zone) -> str:
+    limits = zone.limits
+    lines = f", {limits.max_lines} lines (separate with '/')" if limits.max_lines > 1 else ""
+    return f"Up to {limits.max_chars} characters{lines}"

@@ -1,0 +1,140 @@
+"""A small project copy (the mug with a rule, and a second product) and the window on it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from PySide6.QtCore import QSettings
+
+from app.project import open_project
+from app.ui.autosave import Autosave
+from app.ui.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parents[2]
+ANGULAR_RULE = {
+    "kind": "excludes",
+    "when": "handle.angular",
+    "then": ["interior.yellow"],
+    "message": "The modern handle is not made with a yellow inside.",
+}
+
+
+class ScriptedPrompts:
+    """Answers the window's questions the way a test says, and records them."""
+
+    def __init__(self):
+        self.fix_answer = True
+        self.restore_answer = True
+        self.errors: list[tuple[str, str]] = []
+        self.asked: list[str] = []
+        self.next_path: Path | None = None
+        self.next_colour: str | None = None
+        self.next_still = None
+
+    def confirm_fix(self, proposal) -> bool:
+        self.asked.append(proposal.question())
+        return self.fix_answer
+
+    def restore_session(self) -> bool:
+        self.asked.append("restore")
+        return self.restore_answer
+
+    def error(self, title: str, message: str) -> None:
+        self.errors.append((title, message))
+
+    def open_path(self, _folder):
+        return self.next_path
+
+    def save_path(self, _suggested):
+        return self.next_path
+
+    def image_path(self):
+        return self.next_path
+
+    def colour(self, _initial, _title):
+        return self.next_colour
+
+    def still_request(self, _cameras, _suggested):
+        return self.next_still
+
+
+def write_project(root: Path) -> Path:
+    shutil.copytree(REPO / "assets", root / "assets")
+    (root / "configs").mkdir()
+    mug = yaml.safe_load((REPO / "configs" / "mug.yaml").read_text(encoding="utf-8"))
+    mug["rules"] = [ANGULAR_RULE]
+    (root / "configs" / "mug.yaml").write_text(yaml.safe_dump(mug, sort_keys=False),
+                                               encoding="utf-8")
+    tumbler = {**mug, "id": "tumbler", "name": "Espresso cup", "rules": [], "zones": [],
+               "presets": []}
+    (root / "configs" / "tumbler.yaml").write_text(yaml.safe_dump(tumbler, sort_keys=False),
+                                                   encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project_root(tmp_path) -> Path:
+    return write_project(tmp_path / "project")
+
+
+@pytest.fixture
+def prompts() -> ScriptedPrompts:
+    return ScriptedPrompts()
+
+
+@pytest.fixture
+def settings(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def open_window(qtbot, root: Path, settings: QSettings, prompts, autosave_folder: Path,
+                *, start: bool = True) -> MainWindow:
+    window = MainWindow(open_project(root), settings, autosave=Autosave(autosave_folder),
+                        prompts=prompts, fonts=["sans", "serif"], background_thumbnails=False)
+    qtbot.addWidget(window)
+    window.resize(800, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    if start:
+        window.start()
+    return window
+
+
+@pytest.fixture(scope="module")
+def shared_window(qapp, tmp_path_factory):
+    """One window for a module's tests (the first frame costs seconds on llvmpipe); ``window``
+    puts it back to a fresh state for each test."""
+    from pytestqt.qtbot import QtBot
+
+    folder = tmp_path_factory.mktemp("ui")
+    root = write_project(folder / "project")
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    prompts = ScriptedPrompts()
+    win = MainWindow(open_project(root), settings, autosave=Autosave(folder / "autosave"),
+                     prompts=prompts, fonts=["sans", "serif"], background_thumbnails=False)
+    win.resize(800, 600)
+    win.show()
+    QtBot(None).waitExposed(win)
+    win.start()
+    win.test_root = root
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def window(shared_window, qtbot):
+    from app.domain.configuration import default_configuration
+
+    win = shared_window
+    win.options.flush()
+    win.prompts.__init__()
+    win.session.switch_product("mug")
+    win.session._show(default_configuration(win.session.product))
+    win.session.undo_stack.clear()
+    win.current_path = None
+    win.settings.remove("recent_files")
+    win.problems.clear_reports()
+    return win

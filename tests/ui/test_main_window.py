@@ -1,0 +1,222 @@
+"""The real window under Xvfb: choices change pixels, typing, undo/redo, files, reloads."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from app.domain.configuration import TextValue, default_configuration
+from app.ui.autosave import Autosave
+from app.ui.export_dialog import StillRequest
+from tests.ui.conftest import open_window
+
+SHOTS = "UI_SCREENSHOT_DIR"
+
+
+def region(pixels: np.ndarray, fx: float, fy: float, half: int = 6) -> np.ndarray:
+    h, w = pixels.shape[:2]
+    y, x = int(h * fy), int(w * fx)
+    return pixels[y - half:y + half, x - half:x + half].astype(float)
+
+
+def click(qtbot, window, group_id: str, choice_id: str) -> None:
+    window.options.buttons[(group_id, choice_id)].click()
+    qtbot.waitUntil(lambda: window.session.configuration.selections[group_id] == choice_id,
+                    timeout=3000)
+
+
+def test_a_glaze_changes_the_pixels_of_the_mug_and_not_the_background(qtbot, window, tmp_path):
+    before = window.view.pixels()
+    actors = dict(window.view.scene_view.actors)
+    click(qtbot, window, "glaze", "navy")
+    after = window.view.pixels()
+    body = region(before, 0.45, 0.5), region(after, 0.45, 0.5)
+    assert body[0].mean() - body[1].mean() > 60, "the mug body should turn dark blue"
+    assert body[1][..., 2].mean() > body[1][..., 0].mean(), "blue, not grey"
+    corner = region(before, 0.05, 0.08), region(after, 0.05, 0.08)
+    assert np.abs(corner[0] - corner[1]).mean() < 2.0
+    assert window.view.scene_view.actors == actors, "actors are mutated, not rebuilt"
+    Image.fromarray(after).save(tmp_path / "navy.png")
+
+
+def test_a_part_swap_toggles_preloaded_parts(qtbot, window):
+    parts = window.view.scene_view.parts
+    actors = dict(window.view.scene_view.actors)
+    assert parts["handle_classic/handle_classic"].actor.GetVisibility()
+    assert not parts["handle_angular/handle_angular"].actor.GetVisibility()
+    click(qtbot, window, "handle", "angular")
+    assert not parts["handle_classic/handle_classic"].actor.GetVisibility()
+    assert parts["handle_angular/handle_angular"].actor.GetVisibility()
+    assert window.view.scene_view.actors == actors
+    assert window.price.total.text() == "Total  16.90 EUR"
+
+
+def test_forbidden_choice_is_marked_and_offers_the_fix(qtbot, window):
+    prompts = window.prompts
+    click(qtbot, window, "interior", "yellow")
+    angular = window.options.buttons[("handle", "angular")]
+    assert angular.property("available") is False
+    assert "not made with a yellow inside" in angular.toolTip()
+    prompts.fix_answer = False
+    angular.click()
+    assert window.session.configuration.selections["handle"] == "classic"
+    prompts.fix_answer = True
+    angular.click()
+    assert "Switch Inside colour to White" in prompts.asked[-1]
+    assert window.session.configuration.selections == {
+        "glaze": "white", "interior": "white", "handle": "angular"}
+    assert window.session.undo_stack.undoText() == (
+        "Handle: Modern angular (switch Inside colour to White)")
+
+
+def test_typing_is_coalesced_into_one_update_and_one_undo_step(qtbot, window):
+    field = window.options.zone_fields["wrap_text"]
+    updates = []
+    window.session.changed.connect(lambda: updates.append(1))
+    for n in range(1, 6):
+        field.type_text("Hello"[:n])
+    qtbot.waitUntil(lambda: "wrap_text" in window.session.configuration.personalization,
+                    timeout=3000)
+    value = window.session.configuration.personalization["wrap_text"]
+    assert isinstance(value, TextValue) and value.text == "Hello" and value.font == "sans"
+    assert len(updates) == 1
+    field.type_text("Hello Ann")
+    qtbot.waitUntil(lambda: window.session.configuration.personalization["wrap_text"].text
+                    == "Hello Ann", timeout=3000)
+    assert window.session.undo_stack.count() == 1, "typing in one zone merges"
+    assert window.session.undo_stack.undoText() == "Your text: \u201cHello Ann\u201d"
+    assert "Your text" in window.price.lines.itemAtPosition(4, 0).widget().text()
+    window.actions_by_name["undo"].trigger()
+    assert "wrap_text" not in window.session.configuration.personalization
+    assert field.text.text() == ""
+    window.actions_by_name["redo"].trigger()
+    assert field.text.text() == "Hello Ann"
+
+
+def test_undo_and_redo_choices_with_readable_names(qtbot, window):
+    click(qtbot, window, "glaze", "sage")
+    window.session.apply_preset("midnight")
+    stack = window.session.undo_stack
+    assert [stack.text(i) for i in range(stack.count())] == ["Glaze: Sage green",
+                                                             "Preset Midnight"]
+    window.actions_by_name["undo"].trigger()
+    assert window.session.configuration.selections["glaze"] == "sage"
+    assert window.options.buttons[("glaze", "sage")].isChecked()
+    window.actions_by_name["undo"].trigger()
+    assert window.session.configuration == default_configuration(window.session.product)
+    window.actions_by_name["redo"].trigger()
+    window.actions_by_name["redo"].trigger()
+    assert window.session.configuration.selections["handle"] == "angular"
+
+
+def test_save_reopen_and_recent_files(qtbot, window, tmp_path):
+    prompts = window.prompts
+    click(qtbot, window, "glaze", "terracotta")
+    window.options.zone_fields["wrap_text"].type_text("Grandma")
+    window.options.flush()
+    saved = window.session.configuration
+    prompts.next_path = tmp_path / "order.json"
+    assert window.save_configuration()
+    assert "unsaved" not in window.windowTitle() and "*" not in window.windowTitle()
+    click(qtbot, window, "glaze", "white")
+    assert window.open_configuration(tmp_path / "order.json")
+    assert window.session.configuration == saved
+    assert window.recent_files() == [str((tmp_path / "order.json").resolve())]
+    assert window.recent_menu.actions()[0].text().endswith("order.json")
+
+
+def test_bad_files_show_a_message_and_keep_the_configuration(qtbot, window,
+                                                            tmp_path):
+    prompts = window.prompts
+    click(qtbot, window, "glaze", "sage")
+    before = window.session.configuration
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_bytes(b"\x89PNG\r\n garbage")
+    other = tmp_path / "other.json"
+    other.write_text('{"schema_version": 1, "product_id": "guitar"}')
+    newer = tmp_path / "newer.json"
+    newer.write_text('{"schema_version": 7, "product_id": "mug"}')
+    for path in (corrupt, other, newer):
+        assert not window.open_configuration(path)
+    messages = [m for _title, m in prompts.errors]
+    assert "not a configuration file" in messages[0]
+    assert "product 'guitar', which is not in the catalog" in messages[1]
+    assert "newer version of the app" in messages[2]
+    assert window.session.configuration == before
+    bad_image = tmp_path / "photo.png"
+    bad_image.write_text("not an image")
+    prompts.next_path = bad_image
+    window.upload_image("photo_print")
+    assert "cannot read this image" in prompts.errors[-1][1]
+    assert "photo_print" not in window.session.configuration.personalization
+    window.paste_share_code("mug-zzzz")
+    assert "typing mistake" in prompts.errors[-1][1]
+    assert window.session.configuration == before
+
+
+def test_share_code_round_trip_through_the_price_panel(qtbot, window):
+    click(qtbot, window, "interior", "blue")
+    code = window.price.code.text()
+    assert code.startswith("mug-")
+    click(qtbot, window, "interior", "red")
+    window.price.code.setText(code)
+    window.price.code.returnPressed.emit()
+    assert window.session.configuration.selections["interior"] == "blue"
+
+
+def test_broken_product_file_is_listed_and_the_app_keeps_working(qtbot, window):
+    project_root = window.test_root
+    click(qtbot, window, "glaze", "mustard")
+    product_file = project_root / "configs" / "mug.yaml"
+    good = product_file.read_text(encoding="utf-8")
+    product_file.write_text(good.replace("kind: part_swap", "kind: part_swop"),
+                            encoding="utf-8")
+    qtbot.waitUntil(lambda: any("configs/mug.yaml" in m for m in window.problems.messages()),
+                    timeout=5000)
+    message = next(m for m in window.problems.messages() if "configs/mug.yaml" in m)
+    assert "options[2].kind" in message
+    assert window.problems_dock.isVisible()
+    click(qtbot, window, "interior", "red")  # still working on the last good version
+    assert window.session.product.option("handle").kind == "part_swap"
+
+    product_file.write_text(good.replace("label: Mustard", "label: Honey"), encoding="utf-8")
+    qtbot.waitUntil(lambda: window.problems.messages() == [], timeout=5000)
+    assert window.session.product.option("glaze").choice("mustard").label == "Honey"
+    assert window.session.configuration.selections == {
+        "glaze": "mustard", "interior": "red", "handle": "classic"}
+    assert "Honey" in window.options.buttons[("glaze", "mustard")].text()
+
+
+def test_product_switch_export_and_window_screenshot(qtbot, window, tmp_path):
+    prompts = window.prompts
+    import os
+
+    window.catalog.product_chosen.emit("tumbler")
+    assert window.session.product.id == "tumbler"
+    assert window.camera_box.count() == 4
+    window.actions_by_name["undo"].trigger()
+    assert window.session.product.id == "mug"
+    prompts.next_still = StillRequest(path=tmp_path / "still.png", size=(160, 120),
+                                      transparent=True, camera_id="front")
+    out = window.export_still()
+    image = Image.open(out)
+    assert image.size == (160, 120) and image.mode == "RGBA"
+    alpha = np.asarray(image)[..., 3]
+    assert alpha[0, 0] == 0 and alpha[60, 80] == 255
+    folder = os.environ.get(SHOTS)
+    if folder:
+        window.grab().save(os.path.join(folder, "window.png"))
+
+
+def test_restart_after_a_kill_offers_the_session(qtbot, project_root, settings, prompts,
+                                                  tmp_path):
+    first = open_window(qtbot, project_root, settings, prompts, tmp_path / "autosave")
+    click(qtbot, first, "glaze", "cream")
+    expected = first.session.configuration
+    first.autosave = None  # the process dies: no clean exit is recorded
+    first.close()
+    second = open_window(qtbot, project_root, settings, prompts, tmp_path / "autosave")
+    assert prompts.asked == ["restore"]
+    assert second.session.configuration == expected
+    second.close()
+    assert not Autosave(tmp_path / "autosave").unclean_shutdown(), "a clean exit is recorded"
