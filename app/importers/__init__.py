@@ -1,0 +1,1 @@
+"""Model files from other tools turned into product files."""

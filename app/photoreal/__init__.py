@@ -1,0 +1,1 @@
+"""Photorealistic stills and turntables: the SceneDescription path traced with Mitsuba 3."""
