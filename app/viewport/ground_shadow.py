@@ -8,6 +8,8 @@ The result is the alpha of a black, unlit plane, so it darkens whatever backgrou
 
 from __future__ import annotations
 
+import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,38 +39,38 @@ class ShadowMap:
     ground_y: float
 
 
-def surface_samples(
-    meshes: list[tuple[np.ndarray, np.ndarray]], count: int, seed: int = 0
-) -> np.ndarray:
-    """Area-weighted points on the triangles of ``meshes`` ((vertices, faces) in world space),
-    plus the vertices themselves."""
-    tris = [v[f] for v, f in meshes if len(f)]
-    if not tris:
-        return np.zeros((0, 3))
-    triangles = np.concatenate(tris).astype(float)
+def surface_samples(vertices: np.ndarray, faces: np.ndarray, count: int,
+                    seed: int = 0) -> np.ndarray:
+    """``count`` area-weighted points on the triangles of one mesh, plus its vertices."""
+    vertices = np.asarray(vertices, dtype=float)
+    if len(faces) == 0 or count <= 0:
+        return vertices.copy()
+    triangles = vertices[np.asarray(faces)]
     a, b, c = triangles[:, 0], triangles[:, 1], triangles[:, 2]
     areas = np.linalg.norm(np.cross(b - a, c - a), axis=1)
-    rng = np.random.default_rng(seed)
     total = areas.sum()
     if total <= 0:
-        points = triangles.reshape(-1, 3)
-    else:
-        chosen = rng.choice(len(triangles), size=count, p=areas / total)
-        r1, r2 = rng.random(count), rng.random(count)
-        flip = r1 + r2 > 1
-        r1[flip], r2[flip] = 1 - r1[flip], 1 - r2[flip]
-        points = (
-            a[chosen]
-            + r1[:, None] * (b[chosen] - a[chosen])
-            + r2[:, None] * (c[chosen] - a[chosen])
-        )
-    vertices = np.concatenate([v for v, _ in meshes]).astype(float)
+        return vertices.copy()
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(len(triangles), size=count, p=areas / total)
+    r1, r2 = rng.random(count), rng.random(count)
+    flip = r1 + r2 > 1
+    r1[flip], r2[flip] = 1 - r1[flip], 1 - r2[flip]
+    points = (a[chosen] + r1[:, None] * (b[chosen] - a[chosen])
+              + r2[:, None] * (c[chosen] - a[chosen]))
     return np.concatenate([points, vertices])
 
 
-def compute_shadow(meshes: list[tuple[np.ndarray, np.ndarray]]) -> ShadowMap | None:
-    """The shadow under ``meshes`` (world-space vertices and faces), or None when empty."""
-    points = surface_samples(meshes, SAMPLES)
+def mesh_area(vertices: np.ndarray, faces: np.ndarray) -> float:
+    if len(faces) == 0:
+        return 0.0
+    t = np.asarray(vertices, dtype=float)[np.asarray(faces)]
+    return float(np.linalg.norm(np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]), axis=1).sum()
+                 / 2)
+
+
+def compute_shadow(points: np.ndarray) -> ShadowMap | None:
+    """The shadow under surface sample ``points`` (world space), or None when there are none."""
     if len(points) == 0:
         return None
     low, high = points.min(axis=0), points.max(axis=0)
@@ -94,6 +96,16 @@ def compute_shadow(meshes: list[tuple[np.ndarray, np.ndarray]]) -> ShadowMap | N
     return ShadowMap(alpha, x_range, z_range, float(low[1] - LIFT * size))
 
 
+@dataclass(frozen=True)
+class ShadowCaster:
+    """One drawn mesh as the shadow sees it: a stable key, its mesh and where it is."""
+
+    key: str
+    vertices: np.ndarray  # model space
+    faces: np.ndarray
+    transform: tuple  # 4x4, row-major
+
+
 def shadow_plane(shadow: ShadowMap) -> pv.PolyData:
     """A quad over the shadow's extent with tcoords s ~ x, t ~ z."""
     (x0, x1), (z0, z1), y = shadow.x_range, shadow.z_range, shadow.ground_y
@@ -104,7 +116,15 @@ def shadow_plane(shadow: ShadowMap) -> pv.PolyData:
 
 
 class GroundShadow:
-    """The shadow plane actor; ``update`` recomputes it for the current visible meshes."""
+    """The shadow plane actor. ``update`` recomputes it for the visible casters.
+
+    Each caster is sampled once, in its own space, with a share of the samples proportional to
+    its area among all the casters of the scene (``reset`` starts a new scene and samples them,
+    hidden ones too); a change then only moves and gathers samples. Recent results are kept, so swapping parts back and forth
+    costs nothing.
+    """
+
+    RECENT = 16
 
     def __init__(self) -> None:
         self.actor = vtkActor()
@@ -115,15 +135,52 @@ class GroundShadow:
         prop.LightingOff()
         prop.BackfaceCullingOn()  # seen from below (a caseback view) the ground is not there
         self.shadow: ShadowMap | None = None
+        self._samples: dict[str, np.ndarray] = {}
+        self._total_area = 0.0
+        self._recent: OrderedDict[tuple, ShadowMap | None] = OrderedDict()
 
-    def update(self, meshes: list[tuple[np.ndarray, np.ndarray]]) -> None:
-        self.shadow = compute_shadow(meshes)
-        if self.shadow is None:
+    def reset(self, casters: list[ShadowCaster]) -> None:
+        """Forget the samples of an earlier scene; ``casters`` are all of the new scene's."""
+        self._samples.clear()
+        self._recent.clear()
+        self._total_area = sum(mesh_area(c.vertices, c.faces) for c in casters)
+        for caster in casters:
+            self._local_samples(caster)
+
+    def _local_samples(self, caster: ShadowCaster) -> np.ndarray:
+        samples = self._samples.get(caster.key)
+        if samples is None:
+            area = mesh_area(caster.vertices, caster.faces)
+            share = area / self._total_area if self._total_area > 0 else 1.0
+            count = int(round(SAMPLES * min(share, 1.0)))
+            seed = zlib.crc32(caster.key.encode())
+            samples = surface_samples(caster.vertices, caster.faces, count, seed)
+            self._samples[caster.key] = samples
+        return samples
+
+    def update(self, visible: list[ShadowCaster]) -> None:
+        key = tuple((c.key, c.transform) for c in visible)
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            shadow = self._recent[key]
+        else:
+            gathered = []
+            for caster in visible:
+                m = np.asarray(caster.transform, dtype=float)
+                gathered.append(self._local_samples(caster) @ m[:3, :3].T + m[:3, 3])
+            shadow = compute_shadow(np.concatenate(gathered) if gathered else np.zeros((0, 3)))
+            self._recent[key] = shadow
+            if len(self._recent) > self.RECENT:
+                self._recent.popitem(last=False)
+        if shadow is self.shadow and shadow is not None:
+            return
+        self.shadow = shadow
+        if shadow is None:
             self.actor.VisibilityOff()
             return
-        self.actor.GetMapper().SetInputData(shadow_plane(self.shadow))
+        self.actor.GetMapper().SetInputData(shadow_plane(shadow))
         # image row 0 is the top; rows are flipped on upload, so pass z descending
-        alpha = np.round(np.clip(self.shadow.alpha, 0, 1) * 255).astype(np.uint8)[::-1]
+        alpha = np.round(np.clip(shadow.alpha, 0, 1) * 255).astype(np.uint8)[::-1]
         pixels = np.stack([np.zeros_like(alpha), alpha], axis=2)
         texture = image_to_vtk_texture(pixels, srgb=False, source="ground shadow")
         texture.RepeatOff()

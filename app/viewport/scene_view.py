@@ -33,7 +33,7 @@ from app.scene.description import (
 )
 from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
 from app.viewport.geometry_source import GeometrySource
-from app.viewport.ground_shadow import GroundShadow
+from app.viewport.ground_shadow import GroundShadow, ShadowCaster
 from app.viewport.lighting import (
     ToneMappedPasses,
     environment_key,
@@ -101,7 +101,7 @@ class SceneView:
         for decal in scene.decals:
             self._add_decal(decal)
         self.set_environment(scene.environment)
-        self._update_ground()
+        self._update_ground(new_scene=True)
 
     def set_environment(self, environment: Environment) -> None:
         """Background colour, ground on/off, and the IBL texture (made again only when the
@@ -213,19 +213,19 @@ class SceneView:
 
     # ground, camera, output -----------------------------------------------------------------
 
-    def world_meshes(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """(vertices, faces) of the visible drawables, transforms applied."""
-        meshes = []
-        for part in self.parts.values():
-            if not part.drawable.visible:
-                continue
-            m = np.asarray(part.drawable.transform, dtype=float)
-            vertices = np.asarray(part.mesh.vertices, dtype=float) @ m[:3, :3].T + m[:3, 3]
-            meshes.append((vertices, np.asarray(part.mesh.faces)))
-        return meshes
+    def shadow_casters(self, *, visible_only: bool = True) -> list[ShadowCaster]:
+        """The drawn meshes as the ground shadow sees them."""
+        return [
+            ShadowCaster(f"{drawable_id}@{part.drawable.geometry}", part.mesh.vertices,
+                         part.mesh.faces, part.drawable.transform)
+            for drawable_id, part in self.parts.items()
+            if part.drawable.visible or not visible_only
+        ]
 
-    def _update_ground(self) -> None:
-        self.ground.update(self.world_meshes())
+    def _update_ground(self, *, new_scene: bool = False) -> None:
+        if new_scene:
+            self.ground.reset(self.shadow_casters(visible_only=False))
+        self.ground.update(self.shadow_casters())
         wanted = self.environment is None or self.environment.ground
         self.ground.actor.SetVisibility(wanted and self.ground.shadow is not None)
 

@@ -29,9 +29,10 @@ def project(repo_root):
 
 
 def product_ids():
+    from app.catalog.catalog import product_files
     from tests.conftest import REPO_ROOT
 
-    return sorted(p.stem for p in (REPO_ROOT / "configs").glob("*.yaml"))
+    return sorted(p.stem for p in product_files(REPO_ROOT))
 
 
 def test_catalog_loads_without_problems(project):
