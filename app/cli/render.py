@@ -22,9 +22,6 @@ from app.scene.environment import studio_environment
 from app.scene.model_scene import model_scene
 from app.scene.resolve import resolve_scene
 
-SAMPLE_PRODUCT = "mug"
-SAMPLE_OUT = Path("out/mug.png")
-
 
 def build_configuration(project: Project, args: argparse.Namespace) -> Configuration:
     product = project.catalog.product(args.product)
@@ -140,15 +137,3 @@ def _raise_catalog_problems(project: Project, product_id: str) -> None:
     mine = [p for p in project.catalog.problems if p.file and Path(p.file).stem == product_id]
     if mine:
         raise AppErrors(mine)
-
-
-def render_sample(root: Path) -> int:
-    """What ``app`` does until the desktop window exists: render the sample product."""
-    out = (root / SAMPLE_OUT).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    args = argparse.Namespace(model=None, product=SAMPLE_PRODUCT, config=None, preset=None,
-                              set=[], colour=[], camera=None, size=(1600, 1200),
-                              transparent=False, out=out)
-    code = run_render(args, root)
-    print(f"The sample product '{SAMPLE_PRODUCT}' is rendered at {out}")
-    return code
