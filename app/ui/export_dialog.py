@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.scene.description import Camera, SceneDescription
-from app.viewport.geometry_source import GeometrySource
+from app.scene.geometry_source import GeometrySource
 from app.viewport.still import render_still, save_png
 
 CURRENT_VIEW = "view"

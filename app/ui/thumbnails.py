@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QImage, QPixmap
 
 from app.scene.description import SceneDescription
-from app.viewport.geometry_source import GeometrySource
+from app.scene.geometry_source import GeometrySource
 from app.viewport.scene_view import SceneView
 
 TICK_MS = 120

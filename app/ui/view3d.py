@@ -12,8 +12,8 @@ from app.scene.changes import SceneChange
 from app.scene.description import Camera, SceneDescription
 from app.scene.diff import diff
 from app.scene.framing import frame_bounds
+from app.scene.geometry_source import GeometrySource
 from app.ui.camera_limits import CameraLimits
-from app.viewport.geometry_source import GeometrySource
 from app.viewport.scene_view import SceneView
 
 TURNTABLE_INTERVAL_MS = 33

@@ -120,8 +120,8 @@ class GroundShadow:
 
     Each caster is sampled once, in its own space, with a share of the samples proportional to
     its area among all the casters of the scene (``reset`` starts a new scene and samples them,
-    hidden ones too); a change then only moves and gathers samples. Recent results are kept, so swapping parts back and forth
-    costs nothing.
+    hidden ones too); a change then only moves and gathers samples. Recent results are kept, so
+    swapping parts back and forth costs nothing.
     """
 
     RECENT = 16

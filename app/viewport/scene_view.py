@@ -31,8 +31,8 @@ from app.scene.description import (
     ResolvedMaterial,
     SceneDescription,
 )
+from app.scene.geometry_source import GeometrySource
 from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
-from app.viewport.geometry_source import GeometrySource
 from app.viewport.ground_shadow import GroundShadow, ShadowCaster
 from app.viewport.lighting import (
     ToneMappedPasses,

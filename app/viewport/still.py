@@ -12,7 +12,7 @@ from PIL import Image
 from app.errors import AppError
 from app.scene.description import SceneDescription
 from app.scene.framing import frame_bounds
-from app.viewport.geometry_source import GeometrySource
+from app.scene.geometry_source import GeometrySource
 from app.viewport.scene_view import SceneView
 
 DEFAULT_FOV_DEG = 30.0

@@ -1,4 +1,4 @@
-"""What the viewport needs from the assets layer: meshes and textures by reference."""
+"""What every backend needs from the assets layer: meshes and textures by reference."""
 
 from __future__ import annotations
 

@@ -1,0 +1,204 @@
+"""A SceneDescription path traced with Mitsuba 3, denoised, composited like the live view.
+
+Passes: the lit image (with a white ground that catches shadows) in blocks of samples, so a
+progress callback runs and a cancel request is honoured between blocks; albedo and normals for
+the denoiser; the product's own coverage (no ground) for the alpha; and the unshadowed ground's
+brightness, so that the ground shows only as darkening of the background colour.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.errors import AppError
+from app.photoreal.backend import activate_mitsuba
+from app.photoreal.compositing import Passes, composite
+from app.photoreal.materials import MaterialTranslator
+from app.photoreal.scene_build import (
+    bounds_of,
+    environment_emitter,
+    ground_albedo,
+    ground_shape,
+    mitsuba_mesh,
+    sensor,
+    world_meshes,
+)
+from app.scene.description import Camera, SceneDescription
+from app.scene.framing import frame_bounds
+from app.scene.geometry_source import GeometrySource
+
+MAX_SIDE = 4096
+MAX_SPP = 65536
+MAX_DEPTH = 8
+AUX_SPP = 16
+COVERAGE_SPP = 16
+BLOCKS = 8  # progress steps of the lit pass
+DEFAULT_FOV_DEG = 30.0
+
+Progress = Callable[[float], None]
+Cancel = Callable[[], bool]
+
+
+class RenderCancelled(Exception):
+    """The caller asked to stop; nothing was written."""
+
+
+@dataclass
+class PhotorealImage:
+    """A finished still: display values (what a PNG holds) and linear light (what EXR holds)."""
+
+    display: np.ndarray  # (H, W, 3) or (H, W, 4) float32 0..1, straight alpha
+    linear: np.ndarray  # (H, W, 4) float32 linear, premultiplied alpha
+    transparent: bool
+    spp: int
+    variant: str
+    seconds: float
+    approximations: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.display.shape[1], self.display.shape[0]
+
+
+def render_photoreal(
+    scene: SceneDescription,
+    source: GeometrySource,
+    *,
+    size: tuple[int, int] = (1280, 960),
+    spp: int = 64,
+    camera: Camera | None = None,
+    camera_id: str | None = None,
+    transparent: bool = False,
+    denoise: bool = True,
+    exposure: float = 1.0,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> PhotorealImage:
+    """Path trace ``scene`` at ``size`` (width, height) with ``spp`` samples per pixel."""
+    started = time.perf_counter()
+    width, height = (int(v) for v in size)
+    if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
+        raise AppError(f"expected a width and height in 1..{MAX_SIDE}, got {size}", field="size")
+    if not 1 <= int(spp) <= MAX_SPP:
+        raise AppError(f"expected 1..{MAX_SPP} samples per pixel, got {spp}", field="spp")
+    spp = int(spp)
+    view = camera or _camera(scene, camera_id, width / height)
+    report = progress or (lambda fraction: None)
+    stop = cancel or (lambda: False)
+
+    mi = activate_mitsuba()
+    translator = MaterialTranslator(mi, source.texture)
+    meshes = world_meshes(scene, source, translator)
+    low, high = bounds_of(meshes, scene.bounds)
+    shapes = {f"shape{i}": mitsuba_mesh(mi, m) for i, m in enumerate(meshes)}
+    with_ground = bool(scene.environment.ground and meshes)
+    emitter = environment_emitter(mi, scene)
+    albedo = ground_albedo(mi, scene.environment.hdr_path) if with_ground else 0.0
+
+    def load(integrator: dict, ground: bool, spp_: int, extra: dict | None = None):
+        items = {"type": "scene", "integrator": integrator, "environment": emitter,
+                 "sensor": sensor(mi, view, (width, height), low, high, spp=spp_), **shapes}
+        if ground:
+            items["ground"] = ground_shape(mi, low, high, albedo)
+        return mi.load_dict({**items, **(extra or {})})
+
+    steps = _split(spp, BLOCKS)
+    total = len(steps) + 2
+    lit_scene = load({"type": "path", "max_depth": MAX_DEPTH, "hide_emitters": True},
+                     with_ground, steps[0])
+    lit = np.zeros((height, width, 4), np.float64)
+    done = 0
+    for index, count in enumerate(steps):
+        _check(stop)
+        image = np.asarray(mi.render(lit_scene, spp=count, seed=index * 7919 + 1))
+        lit += image * count
+        done += count
+        report((index + 1) / total)
+    lit /= done
+
+    _check(stop)
+    aux_scene = load({"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}, with_ground,
+                     min(AUX_SPP, spp))
+    aux = np.asarray(mi.render(aux_scene, spp=min(AUX_SPP, spp), seed=3))
+    report((len(steps) + 1) / total)
+
+    _check(stop)
+    if with_ground:
+        cover_scene = load({"type": "path", "max_depth": 1, "hide_emitters": True}, False,
+                           COVERAGE_SPP)
+        coverage = np.asarray(mi.render(cover_scene, spp=COVERAGE_SPP, seed=5))[..., 3]
+        ground_light = _unshadowed_ground(mi, emitter, low, high, albedo)
+    else:
+        coverage = lit[..., 3]
+        ground_light = None
+
+    colour = lit[..., :3].astype(np.float32)
+    hit = lit[..., 3].astype(np.float32)
+    if ground_light is not None:
+        # beyond the ground's far edge: as if the ground went on (no horizon line)
+        colour = colour + (1.0 - hit)[..., None] * ground_light
+        hit = np.ones_like(hit)
+    if denoise:
+        colour = _denoise(colour, aux[..., :3], aux[..., 3:6])
+    _check(stop)
+    display, linear = composite(Passes(colour=colour, coverage=coverage.astype(np.float32),
+                                       ground_light=ground_light,
+                                       hit=hit),
+                                background=scene.environment.background,
+                                transparent=transparent, exposure=exposure)
+    report(1.0)
+    return PhotorealImage(display=display, linear=linear, transparent=transparent, spp=spp,
+                          variant=mi.variant(), seconds=time.perf_counter() - started,
+                          approximations=list(translator.approximations))
+
+
+def _camera(scene: SceneDescription, camera_id: str | None, aspect: float) -> Camera:
+    if camera_id is None and not scene.cameras:
+        return frame_bounds(scene.bounds, aspect, DEFAULT_FOV_DEG)
+    try:
+        return scene.camera(camera_id)
+    except (KeyError, IndexError) as error:
+        raise AppError(str(error).strip("'\""), file=scene.product_id, field="camera_id"
+                       ) from None
+
+
+def _split(spp: int, blocks: int) -> list[int]:
+    per = max(1, math.ceil(spp / blocks))
+    counts = [per] * (spp // per)
+    if spp % per:
+        counts.append(spp % per)
+    return counts
+
+
+def _check(stop: Cancel) -> None:
+    if stop():
+        raise RenderCancelled("render cancelled")
+
+
+def _unshadowed_ground(mi, emitter: dict, low, high, albedo: float) -> np.ndarray:
+    """Radiance of the bare white ground under the environment (the same everywhere)."""
+    centre = (np.asarray(low) + np.asarray(high)) / 2
+    size = float(np.linalg.norm(np.asarray(high) - np.asarray(low))) or 1.0
+    eye = [float(centre[0]), float(low[1]) + size, float(centre[2])]
+    look = {"type": "perspective", "fov": 10,
+            "to_world": mi.ScalarTransform4f().look_at(
+                origin=eye, target=[eye[0], float(low[1]), eye[2]], up=[0, 0, 1]),
+            "film": {"type": "hdrfilm", "width": 4, "height": 4, "pixel_format": "rgb"}}
+    ground = mi.load_dict({"type": "scene", "integrator": {"type": "path", "max_depth": 2},
+                           "environment": emitter, "sensor": look,
+                           "ground": ground_shape(mi, low, high, albedo)})
+    image = np.asarray(mi.render(ground, spp=256, seed=11))
+    return image.reshape(-1, 3).mean(axis=0).astype(np.float32)
+
+
+def _denoise(colour: np.ndarray, albedo: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    import pyoidn
+
+    return pyoidn.denoise(np.ascontiguousarray(colour, np.float32),
+                          np.ascontiguousarray(np.clip(albedo, 0, 1), np.float32),
+                          np.ascontiguousarray(np.clip(normal, -1, 1), np.float32), hdr=True)

@@ -1,0 +1,79 @@
+"""Many stills from one off-screen plotter: scenes after the first are applied as changes.
+
+A new plotter per still pays for the image-based lighting's pre-computation every time (about
+a second or two); a batch of stills of one size keeps one plotter and SceneView and only
+applies ``diff(previous, next)``.
+"""
+
+from __future__ import annotations
+
+import pyvista as pv
+from PIL import Image
+
+from app.errors import AppError
+from app.scene.description import SceneDescription
+from app.scene.diff import diff
+from app.scene.framing import frame_bounds
+from app.scene.geometry_source import GeometrySource
+from app.viewport.scene_view import SceneView
+from app.viewport.still import DEFAULT_FOV_DEG, MAX_RENDER_SIDE
+
+
+class StillRenderer:
+    """Renders scenes at one ``size`` (width, height) like ``render_still``, keeping its plotter.
+
+    Call ``close`` when done (or use it as a context manager).
+    """
+
+    def __init__(self, source: GeometrySource, *, size: tuple[int, int], supersample: int = 2,
+                 exposure: float = 1.0):
+        width, height = (int(v) for v in size)
+        if width < 1 or height < 1:
+            raise AppError(f"expected a positive width and height, got {size}", field="size")
+        if supersample < 1 or max(width, height) * supersample > MAX_RENDER_SIDE:
+            raise AppError(
+                f"expected 1 <= supersample and a render side <= {MAX_RENDER_SIDE}, "
+                f"got {supersample} x {max(width, height)}", field="supersample")
+        self.size = (width, height)
+        self.supersample = supersample
+        self.plotter = pv.Plotter(off_screen=True, lighting="none",
+                                  window_size=(width * supersample, height * supersample))
+        self.view = SceneView(self.plotter, source, exposure=exposure, fxaa=False)
+        self.scene: SceneDescription | None = None
+
+    def render(self, scene: SceneDescription, *, camera_id: str | None = None,
+               transparent: bool = False) -> Image.Image:
+        """``scene`` as an RGB (or RGBA with ``transparent``) image of this renderer's size."""
+        width, height = self.size
+        aspect = width / height
+        if camera_id is None and not scene.cameras:
+            camera = frame_bounds(scene.bounds, aspect, DEFAULT_FOV_DEG)
+        else:
+            try:
+                camera = scene.camera(camera_id)
+            except (KeyError, IndexError) as error:
+                raise AppError(str(error).strip("'\""), file=scene.product_id,
+                               field="camera_id") from None
+        if self.scene is None or self.scene.product_id != scene.product_id:
+            self.view.show(scene)
+        else:
+            self.view.apply(diff(self.scene, scene))
+            if scene.environment != self.scene.environment:
+                self.view.set_environment(scene.environment)
+        self.scene = scene
+        self.view.set_camera(camera, aspect)
+        pixels = self.view.snapshot(transparent=transparent)
+        image = Image.fromarray(pixels, "RGBA" if transparent else "RGB")
+        if self.supersample > 1:
+            image = image.resize((width, height), Image.Resampling.LANCZOS)
+        return image
+
+    def close(self) -> None:
+        self.view.close()
+        self.plotter.close()
+
+    def __enter__(self) -> StillRenderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

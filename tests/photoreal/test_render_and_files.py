@@ -1,0 +1,125 @@
+"""Rendering options, progress, cancelling, approximations and the files a still becomes."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.errors import AppError
+from app.photoreal.output import format_for, write_atomically, write_image
+from app.photoreal.render import PhotorealImage, RenderCancelled, render_photoreal
+from app.scene.description import Environment, ResolvedMaterial, SceneDescription
+from tests.viewport.scenes import FRONT_CAMERA, FakeSource, drawable, sphere_mesh
+
+SIZE = (48, 36)
+
+
+@pytest.fixture(scope="module")
+def hdr(tmp_path_factory) -> str:
+    from tests.viewport.scenes import studio_environment, write_radiance_hdr
+
+    folder = tmp_path_factory.mktemp("env")
+    return str(write_radiance_hdr(folder / "studio.hdr", studio_environment()))
+
+
+def sphere_scene(hdr: str, material: ResolvedMaterial, *, ground=True, background=(1, 1, 1)):
+    scene = SceneDescription("ball", (drawable("sphere", material),), (FRONT_CAMERA,),
+                             Environment(hdr, background=background, ground=ground),
+                             ((-0.5, -0.5, -0.5), (0.5, 0.5, 0.5)))
+    return scene, FakeSource({"sphere": sphere_mesh()})
+
+
+def test_background_colour_and_ground_shadow(hdr):
+    scene, source = sphere_scene(hdr, ResolvedMaterial("grey"), background=(0.2, 0.6, 1.0))
+    image = render_photoreal(scene, source, size=SIZE, spp=8)
+    corner = image.display[0, 0]
+    assert np.allclose(corner, (0.2, 0.6, 1.0), atol=0.02)
+    below = image.display[28, 20]  # the ground beside the ball's foot: shadowed background
+    assert below[2] < 0.97 and below[2] / below[1] == pytest.approx(1.0 / 0.6, rel=0.1)
+
+
+def test_transparent_background_keeps_only_product_and_shadow(hdr):
+    scene, source = sphere_scene(hdr, ResolvedMaterial("grey"))
+    image = render_photoreal(scene, source, size=SIZE, spp=8, transparent=True)
+    alpha = image.display[..., 3]
+    assert image.display.shape == (36, 48, 4)
+    assert alpha[0, 0] < 0.02 and alpha[18, 24] > 0.99
+    assert 0.1 < alpha[28, 20] < 0.9  # the contact shadow, as partial alpha
+
+
+def test_progress_reaches_one_and_cancel_stops(hdr):
+    scene, source = sphere_scene(hdr, ResolvedMaterial("grey"), ground=False)
+    seen: list[float] = []
+    render_photoreal(scene, source, size=SIZE, spp=8, progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 4
+    calls = []
+    with pytest.raises(RenderCancelled):
+        render_photoreal(scene, source, size=SIZE, spp=8, progress=calls.append,
+                         cancel=lambda: len(calls) >= 2)
+    assert len(calls) == 2
+
+
+def test_inexpressible_material_is_approximated_and_logged(hdr, caplog):
+    weird = ResolvedMaterial("odd", ior=0.5, transmission=0.5, clearcoat=1.0, metallic=0.3)
+    scene, source = sphere_scene(hdr, weird, ground=False)
+    with caplog.at_level(logging.WARNING):
+        image = render_photoreal(scene, source, size=SIZE, spp=2)
+    assert any("index of refraction 0.5" in note for note in image.approximations)
+    assert any("clear coat dropped" in note for note in image.approximations)
+    assert "photoreal approximation" in caplog.text
+
+
+def test_bad_sizes_and_samples_are_refused(hdr):
+    scene, source = sphere_scene(hdr, ResolvedMaterial("grey"))
+    with pytest.raises(AppError, match="size"):
+        render_photoreal(scene, source, size=(5000, 10))
+    with pytest.raises(AppError, match="spp"):
+        render_photoreal(scene, source, size=SIZE, spp=0)
+
+
+def synthetic_image(transparent: bool) -> PhotorealImage:
+    ramp = np.linspace(0, 1, 16 * 8, dtype=np.float32).reshape(8, 16)
+    display = np.stack([ramp, ramp * 0.5, 1 - ramp] + ([ramp] if transparent else []), axis=-1)
+    linear = np.stack([ramp * 4, ramp, ramp, np.ones_like(ramp)], axis=-1)
+    return PhotorealImage(display=display, linear=linear, transparent=transparent, spp=1,
+                          variant="test", seconds=0.0)
+
+
+def test_png8_png16_and_exr_hold_the_pixels(tmp_path):
+    from app.photoreal.backend import activate_mitsuba
+
+    mi = activate_mitsuba()
+    image = synthetic_image(transparent=True)
+    write_image(image, tmp_path / "a.png", "png")
+    write_image(image, tmp_path / "b.png", "png16")
+    write_image(image, tmp_path / "c.exr", "exr")
+    eight = np.asarray(Image.open(tmp_path / "a.png"))
+    assert eight.shape == (8, 16, 4) and eight.dtype == np.uint8
+    assert np.abs(eight / 255.0 - image.display).max() <= 0.5 / 255 + 1e-6
+    sixteen = np.asarray(mi.Bitmap(str(tmp_path / "b.png")))
+    assert sixteen.dtype == np.uint16
+    assert np.abs(sixteen / 65535.0 - image.display).max() < 1e-4
+    exr = np.asarray(mi.Bitmap(str(tmp_path / "c.exr")))
+    assert np.allclose(exr, image.linear, atol=1e-3) and exr.max() > 3.9
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "b.png", "c.exr"]
+
+
+def test_interrupted_write_leaves_no_file(tmp_path):
+    def broken(path):
+        path.write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(tmp_path / "still.png", broken)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_format_from_suffix_and_checks(tmp_path):
+    assert format_for(tmp_path / "x.exr") == "exr"
+    assert format_for(tmp_path / "x.png") == "png"
+    assert format_for(tmp_path / "x.png", "png16") == "png16"
+    with pytest.raises(AppError, match=".exr"):
+        format_for(tmp_path / "x.png", "exr")
