@@ -1,0 +1,221 @@
+"""The configured product as a GLB with every material choice as KHR_materials_variants.
+
+The glTF document is built here directly (numpy, json, Pillow): one node per exported primitive,
+world-space vertices in metres resting on y = 0, PBR metallic-roughness materials with
+KHR_materials_clearcoat / transmission / ior / texture_transform where they apply, and the
+variants of each material option group mapped per primitive.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import struct
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from app.domain.configuration import Configuration
+from app.domain.product import Product
+from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
+from app.export.export_meshes import (
+    ExportMaterial,
+    ExportPrimitive,
+    ExportScene,
+    ExportTexture,
+    collect_export_scene,
+)
+from app.project import Project
+from app.scene.resolve import resolve_scene
+
+__all__ = ["export_glb", "export_scene_for", "glb_bytes", "write_atomic"]
+
+VARIANTS = "KHR_materials_variants"
+_FLOAT, _UINT32 = 5126, 5125
+_ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
+
+
+def export_scene_for(product: Product, configuration: Configuration, project: Project, *,
+                     variants: bool) -> ExportScene:
+    context = project.scene_context()
+    scene = resolve_scene(product, configuration, context)
+    if not variants:
+        return collect_export_scene(scene, project.assets)
+    return collect_export_scene(
+        scene, project.assets, product=product, configuration=configuration,
+        resolve=lambda c: resolve_scene(product, c, context))
+
+
+def export_glb(product: Product, configuration: Configuration, project: Project, path: Path, *,
+               variants: bool = True, fit_ar_budget: bool = False) -> ExportReport:
+    """Write ``path`` (.glb); the report says its triangles, largest texture and what is above
+    the AR budget (nothing is, with ``fit_ar_budget``: meshes decimated, textures downsized)."""
+    export = export_scene_for(product, configuration, project, variants=variants)
+    notes: list[str] = []
+    if fit_ar_budget:
+        export, notes = fit_export_scene(export)
+    write_atomic(Path(path), glb_bytes(export, generator=f"app export of {product.id}"))
+    return ExportReport(path=Path(path), triangles=export.triangles,
+                        max_texture_px=export.max_texture_px,
+                        warnings=notes + budget_warnings(export.triangles, export.max_texture_px))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def encode_png(texture: ExportTexture) -> bytes:
+    pixels = texture.pixels
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = pixels[..., 0]
+    out = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels)).save(out, format="PNG", compress_level=4)
+    return out.getvalue()
+
+
+class _Document:
+    def __init__(self, generator: str):
+        self.json: dict = {"asset": {"version": "2.0", "generator": generator},
+                           "scene": 0, "scenes": [{"nodes": [0]}],
+                           "nodes": [{"name": "product", "children": []}], "meshes": [],
+                           "materials": [], "accessors": [], "bufferViews": [],
+                           "buffers": [{"byteLength": 0}]}
+        self.blob = bytearray()
+        self.used: set[str] = set()
+        self._materials: dict[str, int] = {}
+        self._textures: dict[str, int] = {}
+
+    def view(self, data: bytes, target: int | None = None) -> int:
+        self.blob += b"\x00" * (-len(self.blob) % 4)
+        view = {"buffer": 0, "byteOffset": len(self.blob), "byteLength": len(data)}
+        if target is not None:
+            view["target"] = target
+        self.blob += data
+        self.json["bufferViews"].append(view)
+        return len(self.json["bufferViews"]) - 1
+
+    def accessor(self, array: np.ndarray, *, component: int, kind: str, target: int,
+                 bounds: bool = False) -> int:
+        data = np.ascontiguousarray(array)
+        accessor = {"bufferView": self.view(data.tobytes(), target), "componentType": component,
+                    "count": int(len(data)) if kind != "SCALAR" else int(data.size), "type": kind}
+        if bounds:
+            accessor["min"] = [float(v) for v in data.min(axis=0)]
+            accessor["max"] = [float(v) for v in data.max(axis=0)]
+        self.json["accessors"].append(accessor)
+        return len(self.json["accessors"]) - 1
+
+    def texture(self, texture: ExportTexture, uv_scale: tuple[float, float]) -> dict:
+        if texture.key not in self._textures:
+            images = self.json.setdefault("images", [])
+            images.append({"bufferView": self.view(encode_png(texture)), "mimeType": "image/png"})
+            if "samplers" not in self.json:
+                self.json["samplers"] = [{"magFilter": 9729, "minFilter": 9987,
+                                          "wrapS": 10497, "wrapT": 10497}]
+            textures = self.json.setdefault("textures", [])
+            textures.append({"sampler": 0, "source": len(images) - 1})
+            self._textures[texture.key] = len(textures) - 1
+        info: dict = {"index": self._textures[texture.key]}
+        if tuple(uv_scale) != (1.0, 1.0):
+            info["extensions"] = {"KHR_texture_transform": {"scale": list(map(float, uv_scale))}}
+            self.used.add("KHR_texture_transform")
+        return info
+
+    def material(self, m: ExportMaterial) -> int:
+        if m.key in self._materials:
+            return self._materials[m.key]
+        pbr: dict = {"baseColorFactor": [float(c) for c in m.base_color],
+                     "metallicFactor": float(m.metallic), "roughnessFactor": float(m.roughness)}
+        out: dict = {"name": m.name, "pbrMetallicRoughness": pbr,
+                     "doubleSided": bool(m.double_sided), "alphaMode": m.alpha_mode}
+        if m.base_color_texture is not None:
+            pbr["baseColorTexture"] = self.texture(m.base_color_texture, m.uv_scale)
+        if m.orm_texture is not None:
+            pbr["metallicRoughnessTexture"] = self.texture(m.orm_texture, m.uv_scale)
+            if m.occlusion_in_orm:
+                out["occlusionTexture"] = self.texture(m.orm_texture, m.uv_scale)
+        if m.normal_texture is not None:
+            out["normalTexture"] = {**self.texture(m.normal_texture, m.uv_scale),
+                                    "scale": float(m.normal_scale)}
+        if any(m.emissive) or m.emissive_texture is not None:
+            out["emissiveFactor"] = [float(c) for c in m.emissive]
+        if m.emissive_texture is not None:
+            out["emissiveTexture"] = self.texture(m.emissive_texture, m.uv_scale)
+            if not any(m.emissive):
+                out["emissiveFactor"] = [1.0, 1.0, 1.0]
+        extensions: dict = {}
+        if m.clearcoat > 0:
+            extensions["KHR_materials_clearcoat"] = {
+                "clearcoatFactor": float(m.clearcoat),
+                "clearcoatRoughnessFactor": float(m.clearcoat_roughness)}
+        if m.transmission > 0:
+            extensions["KHR_materials_transmission"] = {"transmissionFactor":
+                                                        float(m.transmission)}
+            extensions["KHR_materials_ior"] = {"ior": float(m.ior)}
+        if extensions:
+            out["extensions"] = extensions
+            self.used.update(extensions)
+        self.json["materials"].append(out)
+        self._materials[m.key] = len(self.json["materials"]) - 1
+        return self._materials[m.key]
+
+    def primitive(self, p: ExportPrimitive) -> None:
+        attributes = {
+            "POSITION": self.accessor(p.vertices.astype(np.float32), component=_FLOAT,
+                                      kind="VEC3", target=_ARRAY_BUFFER, bounds=True),
+            "NORMAL": self.accessor(p.normals.astype(np.float32), component=_FLOAT,
+                                    kind="VEC3", target=_ARRAY_BUFFER)}
+        if p.uv is not None:
+            attributes["TEXCOORD_0"] = self.accessor(p.uv.astype(np.float32), component=_FLOAT,
+                                                     kind="VEC2", target=_ARRAY_BUFFER)
+        primitive: dict = {"attributes": attributes, "mode": 4,
+                           "indices": self.accessor(p.faces.astype(np.uint32).reshape(-1),
+                                                    component=_UINT32, kind="SCALAR",
+                                                    target=_ELEMENT_ARRAY_BUFFER),
+                           "material": self.material(p.material)}
+        by_material: dict[int, list[int]] = {}
+        for variant, material in sorted(p.variant_materials.items()):
+            by_material.setdefault(self.material(material), []).append(variant)
+        if by_material:
+            primitive["extensions"] = {VARIANTS: {"mappings": [
+                {"material": m, "variants": v} for m, v in by_material.items()]}}
+        self.json["meshes"].append({"name": p.name, "primitives": [primitive]})
+        self.json["nodes"].append({"name": p.name, "mesh": len(self.json["meshes"]) - 1})
+        self.json["nodes"][0]["children"].append(len(self.json["nodes"]) - 1)
+
+    def glb(self) -> bytes:
+        self.blob += b"\x00" * (-len(self.blob) % 4)
+        self.json["buffers"][0]["byteLength"] = len(self.blob)
+        if self.used:
+            self.json["extensionsUsed"] = sorted(self.used)
+        for key in ("materials", "meshes"):
+            if not self.json[key]:
+                del self.json[key]
+        text = json.dumps(self.json, separators=(",", ":")).encode("utf-8")
+        text += b" " * (-len(text) % 4)
+        total = 12 + 8 + len(text) + 8 + len(self.blob)
+        return b"".join([b"glTF", struct.pack("<II", 2, total),
+                         struct.pack("<I", len(text)), b"JSON", text,
+                         struct.pack("<I", len(self.blob)), b"BIN\x00", bytes(self.blob)])
+
+
+def glb_bytes(export: ExportScene, *, generator: str = "app") -> bytes:
+    document = _Document(generator)
+    for primitive in export.primitives:
+        document.primitive(primitive)
+    if export.variants:
+        document.json["extensions"] = {VARIANTS: {"variants": [{"name": n}
+                                                               for n in export.variants]}}
+        document.used.add(VARIANTS)
+    return document.glb()

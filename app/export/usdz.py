@@ -1,0 +1,200 @@
+"""The configured product as an ARKit USDZ package (UsdPreviewSurface materials, metres, Y up).
+
+Each exported primitive becomes a UsdGeom.Mesh under /product (world-space points resting on
+y = 0, normals and ``st`` as face-varying-free vertex primvars), bound to a UsdPreviewSurface with
+its textures as PNG files inside the package. USD's ``st`` has v up, so v is flipped from glTF's.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from pxr import Gf, Sdf, Usd, UsdGeom, UsdShade, UsdUtils, Vt
+
+from app.domain.configuration import Configuration
+from app.domain.product import Product
+from app.errors import AppError
+from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
+from app.export.export_meshes import ExportMaterial, ExportPrimitive, ExportScene, ExportTexture
+from app.export.glb import encode_png, export_scene_for, write_atomic
+from app.project import Project
+
+__all__ = ["export_usdz", "write_usd_stage"]
+
+
+class ExportError(AppError):
+    """An export could not be written."""
+
+
+def _identifier(name: str, used: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_]", "_", name) or "item"
+    if base[0].isdigit():
+        base = f"_{base}"
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}_{n}"
+    used.add(candidate)
+    return candidate
+
+
+class _StageWriter:
+    def __init__(self, stage: Usd.Stage, folder: Path):
+        self.stage = stage
+        self.folder = folder
+        self.names: set[str] = set()
+        self.materials: dict[str, UsdShade.Material] = {}
+        self.textures: dict[str, str] = {}
+
+    def texture_file(self, texture: ExportTexture) -> str:
+        if texture.key not in self.textures:
+            name = f"./textures/tex{len(self.textures)}.png"
+            (self.folder / "textures").mkdir(exist_ok=True)
+            (self.folder / name).write_bytes(encode_png(texture))
+            self.textures[texture.key] = name
+        return self.textures[texture.key]
+
+    def _reader(self, material: UsdShade.Material, path: str, texture: ExportTexture, *,
+                srgb: bool, st: UsdShade.Shader, scale=None, bias=None) -> UsdShade.Shader:
+        shader = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/{path}")
+        shader.CreateIdAttr("UsdUVTexture")
+        shader.CreateInput("file", Sdf.ValueTypeNames.Asset).Set(self.texture_file(texture))
+        shader.CreateInput("sourceColorSpace", Sdf.ValueTypeNames.Token).Set(
+            "sRGB" if srgb else "raw")
+        shader.CreateInput("wrapS", Sdf.ValueTypeNames.Token).Set("repeat")
+        shader.CreateInput("wrapT", Sdf.ValueTypeNames.Token).Set("repeat")
+        shader.CreateInput("st", Sdf.ValueTypeNames.Float2).ConnectToSource(
+            st.ConnectableAPI(), "result")
+        if scale is not None:
+            shader.CreateInput("scale", Sdf.ValueTypeNames.Float4).Set(Gf.Vec4f(*scale))
+        if bias is not None:
+            shader.CreateInput("bias", Sdf.ValueTypeNames.Float4).Set(Gf.Vec4f(*bias))
+        return shader
+
+    def material(self, m: ExportMaterial) -> UsdShade.Material:
+        if m.key in self.materials:
+            return self.materials[m.key]
+        name = _identifier(m.name, self.names)
+        material = UsdShade.Material.Define(self.stage, f"/product/Materials/{name}")
+        surface = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/surface")
+        surface.CreateIdAttr("UsdPreviewSurface")
+
+        def value(input_name: str, kind, v) -> None:
+            surface.CreateInput(input_name, kind).Set(v)
+
+        def connect(input_name: str, kind, shader: UsdShade.Shader, output: str) -> None:
+            surface.CreateInput(input_name, kind).ConnectToSource(shader.ConnectableAPI(), output)
+
+        colour = Sdf.ValueTypeNames.Color3f
+        scalar = Sdf.ValueTypeNames.Float
+        value("useSpecularWorkflow", Sdf.ValueTypeNames.Int, 0)
+        value("clearcoat", scalar, float(m.clearcoat))
+        value("clearcoatRoughness", scalar, float(m.clearcoat_roughness))
+        value("ior", scalar, float(m.ior))
+        value("emissiveColor", colour, Gf.Vec3f(*m.emissive))
+        textures = m.textures()
+        st = None
+        if textures:
+            st = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/stReader")
+            st.CreateIdAttr("UsdPrimvarReader_float2")
+            st.CreateInput("varname", Sdf.ValueTypeNames.String).Set("st")
+            if tuple(m.uv_scale) != (1.0, 1.0):
+                transform = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/stScale")
+                transform.CreateIdAttr("UsdTransform2d")
+                transform.CreateInput("in", Sdf.ValueTypeNames.Float2).ConnectToSource(
+                    st.ConnectableAPI(), "result")
+                transform.CreateInput("scale", Sdf.ValueTypeNames.Float2).Set(
+                    Gf.Vec2f(*m.uv_scale))
+                st = transform
+        r, g, b, alpha = (float(c) for c in m.base_color)
+        opacity = alpha * (1.0 - 0.8 * float(m.transmission))
+        if m.base_color_texture is not None:
+            base = self._reader(material, "baseColor", m.base_color_texture, srgb=True, st=st,
+                                scale=(r, g, b, alpha))
+            connect("diffuseColor", colour, base, "rgb")
+            if m.alpha_mode == "BLEND" and m.base_color_texture.pixels.shape[2] == 4:
+                connect("opacity", scalar, base, "a")
+            else:
+                value("opacity", scalar, opacity)
+        else:
+            value("diffuseColor", colour, Gf.Vec3f(r, g, b))
+            value("opacity", scalar, opacity)
+        if m.orm_texture is not None:
+            orm = self._reader(material, "orm", m.orm_texture, srgb=False, st=st,
+                               scale=(1.0, m.roughness, m.metallic, 1.0))
+            connect("roughness", scalar, orm, "g")
+            connect("metallic", scalar, orm, "b")
+            if m.occlusion_in_orm:
+                connect("occlusion", scalar, orm, "r")
+        else:
+            value("roughness", scalar, float(m.roughness))
+            value("metallic", scalar, float(m.metallic))
+        if m.normal_texture is not None:
+            s = float(m.normal_scale)
+            normal = self._reader(material, "normal", m.normal_texture, srgb=False, st=st,
+                                  scale=(2.0 * s, 2.0 * s, 2.0, 1.0), bias=(-s, -s, -1.0, 0.0))
+            connect("normal", Sdf.ValueTypeNames.Normal3f, normal, "rgb")
+        if m.emissive_texture is not None:
+            emissive = self._reader(material, "emissive", m.emissive_texture, srgb=True, st=st,
+                                    scale=(*(m.emissive if any(m.emissive) else (1, 1, 1)), 1))
+            connect("emissiveColor", colour, emissive, "rgb")
+        material.CreateSurfaceOutput().ConnectToSource(surface.ConnectableAPI(), "surface")
+        self.materials[m.key] = material
+        return material
+
+    def mesh(self, p: ExportPrimitive) -> None:
+        mesh = UsdGeom.Mesh.Define(self.stage, f"/product/{_identifier(p.name, self.names)}")
+        mesh.CreatePointsAttr(Vt.Vec3fArray.FromNumpy(np.ascontiguousarray(p.vertices)))
+        mesh.CreateFaceVertexCountsAttr(Vt.IntArray.FromNumpy(
+            np.full(len(p.faces), 3, dtype=np.int32)))
+        mesh.CreateFaceVertexIndicesAttr(Vt.IntArray.FromNumpy(
+            np.ascontiguousarray(p.faces.astype(np.int32).reshape(-1))))
+        mesh.CreateNormalsAttr(Vt.Vec3fArray.FromNumpy(np.ascontiguousarray(p.normals)))
+        mesh.SetNormalsInterpolation(UsdGeom.Tokens.vertex)
+        mesh.CreateSubdivisionSchemeAttr(UsdGeom.Tokens.none)
+        mesh.CreateDoubleSidedAttr(bool(p.material.double_sided))
+        low, high = p.vertices.min(axis=0), p.vertices.max(axis=0)
+        mesh.CreateExtentAttr(Vt.Vec3fArray([Gf.Vec3f(*map(float, low)),
+                                             Gf.Vec3f(*map(float, high))]))
+        if p.uv is not None:
+            st = np.column_stack([p.uv[:, 0], 1.0 - p.uv[:, 1]]).astype(np.float32)
+            primvar = UsdGeom.PrimvarsAPI(mesh).CreatePrimvar(
+                "st", Sdf.ValueTypeNames.TexCoord2fArray, UsdGeom.Tokens.vertex)
+            primvar.Set(Vt.Vec2fArray.FromNumpy(st))
+        UsdShade.MaterialBindingAPI.Apply(mesh.GetPrim()).Bind(self.material(p.material))
+
+
+def write_usd_stage(export: ExportScene, usdc_path: Path) -> None:
+    """``export`` as a USD stage (textures written next to it, under textures/)."""
+    stage = Usd.Stage.CreateNew(str(usdc_path))
+    UsdGeom.SetStageUpAxis(stage, UsdGeom.Tokens.y)
+    UsdGeom.SetStageMetersPerUnit(stage, 1.0)
+    root = UsdGeom.Xform.Define(stage, "/product")
+    stage.SetDefaultPrim(root.GetPrim())
+    Usd.ModelAPI(root.GetPrim()).SetKind("component")
+    writer = _StageWriter(stage, usdc_path.parent)
+    for primitive in export.primitives:
+        writer.mesh(primitive)
+    stage.GetRootLayer().Save()
+
+
+def export_usdz(product: Product, configuration: Configuration, project: Project, path: Path, *,
+                fit_ar_budget: bool = False) -> ExportReport:
+    """Write ``path`` (.usdz, an ARKit package); report as ``export_glb``'s."""
+    export = export_scene_for(product, configuration, project, variants=False)
+    notes: list[str] = []
+    if fit_ar_budget:
+        export, notes = fit_export_scene(export)
+    with tempfile.TemporaryDirectory(prefix="usdz-") as folder:
+        stage_path = Path(folder) / f"{product.id}.usdc"
+        write_usd_stage(export, stage_path)
+        package = Path(folder) / "package.usdz"
+        if not UsdUtils.CreateNewARKitUsdzPackage(Sdf.AssetPath(str(stage_path)), str(package)):
+            raise ExportError("usd-core could not package the stage", file=str(path))
+        write_atomic(Path(path), package.read_bytes())
+    return ExportReport(path=Path(path), triangles=export.triangles,
+                        max_texture_px=export.max_texture_px,
+                        warnings=notes + budget_warnings(export.triangles, export.max_texture_px))

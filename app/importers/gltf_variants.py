@@ -1,0 +1,234 @@
+"""A glTF/GLB with KHR_materials_variants -> a product file, its model and its materials.
+
+Each mapped node becomes a part; each variant becomes a choice of one material option group
+(``variant``), and each material a variant uses becomes a library material file
+(``assets/materials/<product>_<variant>.yaml``) with its textures copied next to it. Materials are
+addressed by their index, never by name (files such as MaterialsVariantsShoe give all three the
+same name). When the mapped parts take different materials per variant, each part gets its own
+group and one preset per variant selects them together.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+import yaml
+
+from app.assets.gltf_document import GltfDocument, read_gltf_document
+from app.domain.colour import linear_to_srgb, srgb_to_hex
+from app.errors import AppError
+
+__all__ = ["GltfImportError", "ImportResult", "import_gltf_variants"]
+
+VARIANTS = "KHR_materials_variants"
+_IMAGE_SUFFIX = {"image/png": ".png", "image/jpeg": ".jpg"}
+
+
+class GltfImportError(AppError):
+    """A model file cannot become a product."""
+
+
+@dataclass
+class ImportResult:
+    product_file: Path
+    model_file: Path
+    material_files: list[Path] = field(default_factory=list)
+    variants: list[str] = field(default_factory=list)
+
+
+def _slug(text: str, fallback: str) -> str:
+    slug = re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_")
+    if not slug or not slug[0].isalpha():
+        slug = f"{fallback}_{slug}" if slug else fallback
+    return slug
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+def _variant_names(document: GltfDocument) -> list[str]:
+    variants = (document.header.get("extensions") or {}).get(VARIANTS, {}).get("variants")
+    if not isinstance(variants, list) or not variants:
+        raise GltfImportError("has no KHR_materials_variants variants to import",
+                              file=str(document.path), field="extensions.KHR_materials_variants")
+    return [str(v.get("name") or f"variant {i}") for i, v in enumerate(variants)]
+
+
+def _node_mappings(document: GltfDocument, count: int) -> dict[str, dict[int, int]]:
+    """node name -> {variant index -> material index} for nodes whose mesh maps variants."""
+    header = document.header
+    meshes = header.get("meshes", [])
+    out: dict[str, dict[int, int]] = {}
+    for ni, node in enumerate(header.get("nodes", [])):
+        if "mesh" not in node:
+            continue
+        mapping: dict[int, int] = {}
+        for primitive in meshes[node["mesh"]].get("primitives", []):
+            default = primitive.get("material")
+            ext = (primitive.get("extensions") or {}).get(VARIANTS, {})
+            for entry in ext.get("mappings", []):
+                for variant in entry.get("variants", []):
+                    if not 0 <= variant < count:
+                        raise GltfImportError(
+                            f"mapping names variant {variant}, but there are {count}",
+                            file=str(document.path), field=f"meshes[{node['mesh']}]")
+                    mapping.setdefault(variant, entry["material"])
+            if mapping and default is not None:
+                for variant in range(count):
+                    mapping.setdefault(variant, default)
+        if mapping:
+            out[node.get("name") or f"node{ni}"] = mapping
+    if not out:
+        raise GltfImportError("no primitive maps a material to a variant",
+                              file=str(document.path), field="meshes")
+    return out
+
+
+def _image_source(document: GltfDocument, texture_info: dict | None) -> tuple[bytes, str] | None:
+    index = document.image_index(texture_info)
+    if index is None:
+        return None
+    image = document.header["images"][index]
+    if isinstance(image.get("uri"), str) and not image["uri"].startswith("data:"):
+        file = document.path.parent / unquote(image["uri"])
+        if not file.is_file():
+            raise GltfImportError(f"texture file not found: {image['uri']!r}",
+                                  file=str(document.path), field=f"images[{index}]")
+        return file.read_bytes(), file.suffix.lower()
+    if "bufferView" in image and document.binary is not None:
+        view = document.header["bufferViews"][image["bufferView"]]
+        start = view.get("byteOffset", 0)
+        data = document.binary[start:start + view["byteLength"]]
+        return data, _IMAGE_SUFFIX.get(image.get("mimeType", ""), ".png")
+    raise GltfImportError("only file and GLB-embedded images can be imported",
+                          file=str(document.path), field=f"images[{index}]")
+
+
+def _material_file(document: GltfDocument, index: int, material_id: str, label: str,
+                   materials_dir: Path) -> Path:
+    try:
+        gltf = document.materials[index]
+    except IndexError:
+        raise GltfImportError(f"material {index} does not exist", file=str(document.path),
+                              field="materials") from None
+    pbr = gltf.get("pbrMetallicRoughness", {})
+    factor = pbr.get("baseColorFactor", [1.0, 1.0, 1.0, 1.0])
+    data: dict = {
+        "name": label,
+        "base_color": srgb_to_hex(tuple(linear_to_srgb(float(c)) for c in factor[:3])),
+        "metallic": float(pbr.get("metallicFactor", 1.0)),
+        "roughness": float(pbr.get("roughnessFactor", 1.0)),
+        "opacity": float(factor[3]) if len(factor) > 3 else 1.0,
+    }
+    if "normalTexture" in gltf:
+        data["normal_scale"] = float(gltf["normalTexture"].get("scale", 1.0))
+    textures = {}
+    folder = materials_dir / "textures" / material_id
+    for slot, info in (("base_color", pbr.get("baseColorTexture")),
+                       ("orm", pbr.get("metallicRoughnessTexture")),
+                       ("normal", gltf.get("normalTexture"))):
+        found = _image_source(document, info)
+        if found is None:
+            continue
+        data_bytes, suffix = found
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{slot}{suffix}").write_bytes(data_bytes)
+        textures[slot] = f"textures/{material_id}/{slot}{suffix}"
+    if textures:
+        data["textures"] = textures
+    path = materials_dir / f"{material_id}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _copy_model(document: GltfDocument, target_dir: Path) -> Path:
+    target_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(document.path, target_dir / document.path.name)
+    header = document.header
+    for item in [*header.get("buffers", []), *header.get("images", [])]:
+        uri = item.get("uri")
+        if isinstance(uri, str) and not uri.startswith("data:"):
+            source = document.path.parent / unquote(uri)
+            if source.is_file():
+                (target_dir / unquote(uri)).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target_dir / unquote(uri))
+    return target_dir / document.path.name
+
+
+def import_gltf_variants(source: Path, root: Path, product_id: str, *, name: str | None = None,
+                         currency: str = "EUR", overwrite: bool = False) -> ImportResult:
+    """Write ``configs/<product_id>.yaml``, copy the model to ``assets/models/<product_id>/``
+    and write one material file per (variant, material) used; GltfImportError on bad input."""
+    source = Path(source)
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", product_id):
+        raise GltfImportError("expected lower-case letters, digits and '_'", field="product_id")
+    if not source.is_file():
+        raise GltfImportError("model file not found", file=str(source))
+    product_file = root / "configs" / f"{product_id}.yaml"
+    if product_file.exists() and not overwrite:
+        raise GltfImportError("already exists; pass overwrite to replace it",
+                              file=str(product_file))
+    document = read_gltf_document(source)
+    variants = _variant_names(document)
+    choice_ids = _unique([_slug(v, "variant") for v in variants])
+    nodes = _node_mappings(document, len(variants))
+    model_file = _copy_model(document, root / "assets" / "models" / product_id)
+    materials_dir = root / "assets" / "materials"
+    result = ImportResult(product_file=product_file, model_file=model_file, variants=variants)
+
+    material_ids: dict[int, str] = {}  # glTF material index -> library id
+
+    def library_material(index: int, variant: int) -> str:
+        if index not in material_ids:
+            material_id = f"{product_id}_{choice_ids[variant]}"
+            if material_id in material_ids.values():
+                material_id = f"{material_id}_m{index}"
+            result.material_files.append(_material_file(
+                document, index, material_id, f"{name or product_id} {variants[variant]}",
+                materials_dir))
+            material_ids[index] = material_id
+        return material_ids[index]
+
+    part_ids = _unique([_slug(n, "part") for n in nodes])
+    parts = []
+    per_part: list[dict[int, str]] = []
+    for part_id, (node, mapping) in zip(part_ids, nodes.items(), strict=True):
+        chosen = {v: library_material(m, v) for v, m in sorted(mapping.items())}
+        per_part.append(chosen)
+        parts.append({"id": part_id, "nodes": [node], "material": chosen[0]})
+
+    def group(group_id: str, label: str, part_list: list[str], chosen: dict[int, str]) -> dict:
+        return {"id": group_id, "label": label, "kind": "material", "parts": part_list,
+                "choices": [{"id": choice_ids[v], "label": variants[v], "material": chosen[v]}
+                            for v in range(len(variants))]}
+
+    presets = []
+    if all(p == per_part[0] for p in per_part):
+        options = [group("variant", "Variant", part_ids, per_part[0])]
+    else:
+        options = [group(f"variant_{p}", f"Variant ({p})", [p], chosen)
+                   for p, chosen in zip(part_ids, per_part, strict=True)]
+        presets = [{"id": choice_ids[v], "label": variants[v],
+                    "selections": {o["id"]: choice_ids[v] for o in options}}
+                   for v in range(len(variants))]
+    product = {"id": product_id, "name": name or product_id.replace("_", " ").title(),
+               "description": f"Imported from {source.name} with its material variants.",
+               "currency": currency, "base_price": 0,
+               "model": model_file.relative_to(root).as_posix(), "units": "m", "up": "y",
+               "parts": parts, "options": options}
+    if presets:
+        product["presets"] = presets
+    product_file.parent.mkdir(parents=True, exist_ok=True)
+    text = "# yaml-language-server: $schema=../schemas/product.schema.json\n"
+    product_file.write_text(text + yaml.safe_dump(product, sort_keys=False), encoding="utf-8")
+    return result

@@ -1,0 +1,102 @@
+"""`app export` and `app share` from the command line (stills stubbed: rendering is tested in
+tests/viewport; here the files, the server and the QR code are what matter)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import zipfile
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from app.cli.main import build_parser, main
+from app.cli.share import run_share
+
+STILL = Image.new("RGB", (64, 48), (90, 140, 200))
+
+
+@pytest.fixture(autouse=True)
+def small_still(monkeypatch):
+    def fake_still(project, product, configuration, args):
+        return STILL
+
+    monkeypatch.setattr("app.cli.export.render_configuration_still", fake_still)
+    monkeypatch.setattr("app.cli.share.render_configuration_still", fake_still)
+
+
+def test_export_order_package(repo_root, tmp_path, capsys):
+    out = tmp_path / "order.zip"
+    code = main(["--root", str(repo_root), "export", "--product", "mug", "--set",
+                 "handle=angular", "--text", "wrap_text=Hi", "--format", "order",
+                 "--out", str(out), "--credit", "Test credit"])
+    assert code == 0
+    assert "total 22.90 EUR" in capsys.readouterr().out
+    with zipfile.ZipFile(out) as archive:
+        assert archive.read("model.glb")[:4] == b"glTF"
+        manifest = json.loads(archive.read("manifest.json"))
+        configuration = json.loads(archive.read("configuration.json"))
+    assert configuration["selections"]["handle"] == "angular"
+    assert configuration["personalization"]["wrap_text"]["text"] == "Hi"
+    assert {"artwork/wrap_text.svg", "artwork/wrap_text.png", "spec_sheet.pdf"} <= {
+        f["path"] for f in manifest["files"]}
+
+
+def test_export_glb_and_pdf(repo_root, tmp_path, capsys):
+    glb, pdf = tmp_path / "mug.glb", tmp_path / "mug.pdf"
+    assert main(["--root", str(repo_root), "export", "--product", "mug", "--format", "glb",
+                 "--out", str(glb)]) == 0
+    assert "triangles" in capsys.readouterr().out and glb.read_bytes()[:4] == b"glTF"
+    assert main(["--root", str(repo_root), "export", "--product", "mug", "--format", "pdf",
+                 "--out", str(pdf)]) == 0
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_export_errors_name_the_problem(repo_root, tmp_path, capsys):
+    code = main(["--root", str(repo_root), "export", "--product", "mug", "--set",
+                 "glaze=plaid", "--format", "pdf", "--out", str(tmp_path / "x.pdf")])
+    assert code == 1 and "plaid" in capsys.readouterr().err
+    code = main(["--root", str(repo_root), "export", "--product", "mug", "--format", "pdf",
+                 "--out", str(tmp_path / "missing" / "x.pdf")])
+    assert code == 1 and "expected an existing folder" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["export", "--product", "mug", "--format", "obj", "--out", "x.obj"])
+    assert not list(tmp_path.iterdir())
+
+
+def test_share_serves_the_exports_and_the_qr_decodes_to_the_url(repo_root, tmp_path, capsys):
+    qr_png = tmp_path / "share.png"
+    args = build_parser().parse_args([
+        "--root", str(repo_root), "share", "--product", "mug", "--host", "127.0.0.1",
+        "--port", "0", "--minutes", "1", "--qr", str(qr_png)])
+    seen = {}
+
+    def fetch_then_stop(server, share):
+        url = server.url(share)
+        with urllib.request.urlopen(url, timeout=5) as response:
+            seen["page"] = response.read().decode()
+        for name in ("model.glb", "model.usdz", "still.png"):
+            with urllib.request.urlopen(url + name, timeout=5) as response:
+                seen[name] = (response.headers["Content-Type"], response.read())
+        seen["url"] = url
+
+    assert run_share(args, repo_root.resolve(), wait=fetch_then_stop) == 0
+    printed = capsys.readouterr().out
+    url = seen["url"]
+    assert url.startswith("http://127.0.0.1:") and url in printed.splitlines()
+    assert "\u2584" in printed or "\u2580" in printed
+    assert 'href="model.usdz"' in seen["page"] and "scene-viewer" in seen["page"]
+    assert seen["model.glb"][0] == "model/gltf-binary" and seen["model.glb"][1][:4] == b"glTF"
+    assert seen["model.usdz"][0] == "model/vnd.usdz+zip" and seen["model.usdz"][1][:2] == b"PK"
+    assert seen["still.png"][0] == "image/png"
+    with Image.open(qr_png) as image:
+        assert [r.text for r in zxingcpp.read_barcodes(image.convert("RGB"))] == [url]
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url, timeout=2)
+
+
+def test_share_refuses_bad_minutes(repo_root, capsys):
+    assert main(["--root", str(repo_root), "share", "--product", "mug", "--minutes", "0",
+                 "--port", "0"]) == 1
+    assert "--minutes" in capsys.readouterr().err

@@ -1,0 +1,80 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from app.cli.main import main
+from app.domain.configuration import default_configuration
+from app.importers.gltf_variants import GltfImportError, import_gltf_variants
+from app.project import open_project
+from app.scene.resolve import resolve_scene
+from app.viewport.still import render_still
+
+SHOE = "MaterialsVariantsShoe/glTF/MaterialsVariantsShoe.gltf"
+
+
+@pytest.fixture(scope="module")
+def shoe_root(tmp_path_factory, repo_root, external_dir):
+    root = tmp_path_factory.mktemp("shoe_project")
+    (root / "assets").mkdir()
+    shutil.copytree(repo_root / "assets" / "environments", root / "assets" / "environments")
+    code = main(["--root", str(root), "import-gltf", str(external_dir / SHOE), "--id", "shoe",
+                 "--name", "Sneaker"])
+    assert code == 0
+    return root
+
+
+def test_import_writes_a_product_that_validates(shoe_root, capsys):
+    assert main(["--root", str(shoe_root), "validate"]) == 0
+    project = open_project(shoe_root)
+    assert project.catalog.problems == []
+    shoe = project.catalog.products["shoe"]
+    assert [p.nodes for p in shoe.parts] == [["Shoe"]]
+    group = shoe.option("variant")
+    assert [c.id for c in group.choices] == ["midnight", "beach", "street"]
+    assert [c.material for c in group.choices] == ["shoe_midnight", "shoe_beach", "shoe_street"]
+    assert (shoe_root / "assets/models/shoe/MaterialsVariantsShoe.bin").is_file()
+
+
+def test_variants_map_by_material_index_not_name(shoe_root, external_dir):
+    header = json.loads((external_dir / SHOE).read_text())
+    images = [header["images"][header["textures"][m["pbrMetallicRoughness"]
+                                                  ["baseColorTexture"]["index"]]["source"]]
+              for m in header["materials"]]
+    for variant, image in zip(("midnight", "beach", "street"), images, strict=True):
+        copied = shoe_root / f"assets/materials/textures/shoe_{variant}/base_color.jpg"
+        original = external_dir / "MaterialsVariantsShoe/glTF" / image["uri"]
+        assert copied.read_bytes() == original.read_bytes()
+
+
+def test_each_variant_renders_differently(shoe_root):
+    project = open_project(shoe_root)
+    shoe = project.catalog.products["shoe"]
+    means = {}
+    for choice in ("midnight", "beach", "street"):
+        configuration = default_configuration(shoe).with_choice("variant", choice)
+        scene = resolve_scene(shoe, configuration, project.scene_context())
+        image = np.asarray(render_still(scene, project.assets, size=(160, 120), supersample=1))
+        pixels = image[..., :3].reshape(-1, 3).astype(float)
+        shoe_pixels = pixels[np.abs(pixels - pixels[0]).sum(axis=1) > 30]
+        assert len(shoe_pixels) > 1500
+        means[choice] = shoe_pixels.mean(axis=0)
+    names = list(means)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert np.abs(means[a] - means[b]).max() > 15, (a, b, means)
+
+
+def test_import_refuses_a_model_without_variants(tmp_path, external_dir):
+    with pytest.raises(GltfImportError, match="KHR_materials_variants") as error:
+        import_gltf_variants(external_dir / "WaterBottle/glTF/WaterBottle.gltf", tmp_path,
+                             "bottle")
+    assert "WaterBottle.gltf" in str(error.value)
+    with pytest.raises(GltfImportError, match="product_id"):
+        import_gltf_variants(external_dir / SHOE, tmp_path, "Bad Id")
+
+
+def test_import_does_not_overwrite_without_asking(shoe_root, external_dir):
+    with pytest.raises(GltfImportError, match="already exists"):
+        import_gltf_variants(external_dir / SHOE, shoe_root, "shoe")
