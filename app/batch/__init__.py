@@ -1,0 +1,2 @@
+"""Rendering many configurations: enumeration, hashed file names, local processes or Ray,
+layered composites, manifests."""

@@ -1,0 +1,59 @@
+"""The same small batch on local worker processes (through ``app batch``) and on a local Ray
+instance started here: the same files, pixel for pixel."""
+
+import json
+
+import numpy as np
+import ray
+from PIL import Image
+
+from app.batch.jobs import RenderSettings
+from app.batch.ray_cluster import RayBackend
+from app.batch.run import BatchRequest, run_batch
+from app.batch.variants import sample_configurations
+from app.cli.main import main
+from app.domain.share_code import encode_share_code
+
+
+def test_worker_processes_and_ray_make_the_same_images(project, repo_root, tmp_path, capsys):
+    mug = project.catalog.product("mug")
+    configurations = sample_configurations(mug, 1, seed=11)
+    codes = [encode_share_code(c, mug) for c in configurations]
+    local_out = tmp_path / "local"
+    code = main(["--root", str(repo_root), "batch", "--product", "mug", "--codes", *codes,
+                 "--views", "hero,handle", "--size", "64x48", "--out", str(local_out),
+                 "--workers", "1"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "2 images: 2 rendered" in captured.out
+    assert "render [" in captured.err and "img/min" in captured.err
+    local_rows = json.loads((local_out / "manifest.json").read_text())["images"]
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        ray_out = tmp_path / "ray"
+        request = BatchRequest("mug", configurations, ["hero", "handle"],
+                               RenderSettings(size=(64, 48)), ray_out)
+        summary = run_batch(project, request, RayBackend(repo_root, "local"), progress=None)
+        assert ray.is_initialized()  # a Ray instance it did not start is left running
+    finally:
+        ray.shutdown()
+    assert (summary.rendered, summary.failed, summary.renders) == (2, 0, 2)
+    ray_rows = json.loads((ray_out / "manifest.json").read_text())["images"]
+    assert [r["file"] for r in ray_rows] == [r["file"] for r in local_rows]
+    for row in ray_rows:
+        a = np.asarray(Image.open(ray_out / row["file"]), dtype=int)
+        b = np.asarray(Image.open(local_out / row["file"]), dtype=int)
+        assert a.shape == (48, 64, 3) and np.abs(a - b).max() <= 2
+
+
+def test_the_command_names_unknown_views_and_bad_codes(repo_root, tmp_path, capsys):
+    out = str(tmp_path / "out")
+    assert main(["--root", str(repo_root), "batch", "--product", "mug", "--all", "--views",
+                 "hero,nowhere", "--out", out]) == 1
+    assert "--views: unknown camera 'nowhere'" in capsys.readouterr().err
+    assert main(["--root", str(repo_root), "batch", "--product", "mug", "--codes", "mug-abc",
+                 "--out", out]) == 1
+    assert "--codes[0]: mug-abc:" in capsys.readouterr().err
+    assert main(["--root", str(repo_root), "batch", "--product", "golf_cart", "--count"]) == 0
+    assert capsys.readouterr().out.strip() == "960"
