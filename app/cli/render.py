@@ -105,6 +105,22 @@ def _zone_value(kind, fields: dict, zone_id: str):
 def run_render(args: argparse.Namespace, root: Path) -> int:
     from app.viewport.still import render_still, save_png
 
+    scene, assets = scene_from_args(args, root)
+    if getattr(args, "photoreal", False):
+        from app.cli.turntable import render_photoreal_still
+
+        return render_photoreal_still(scene, assets, args)
+    if getattr(args, "format", None) not in (None, "png"):
+        raise AppError("png16 and exr need --photoreal", field="--format")
+    image = render_still(scene, assets, size=args.size, camera_id=args.camera,
+                         transparent=args.transparent)
+    save_png(image, args.out)
+    print(f"wrote {args.out} ({args.size[0]}x{args.size[1]})")
+    return 0
+
+
+def scene_from_args(args: argparse.Namespace, root: Path):
+    """(scene, geometry source) for --product/--model and the personalization options."""
     project = open_project(root)
     if args.model is not None:
         if not args.model.is_file():
@@ -123,11 +139,7 @@ def run_render(args: argparse.Namespace, root: Path) -> int:
         scene = resolve_scene(product, configuration,
                               project.scene_context(transparent=args.transparent))
         assets = project.assets
-    image = render_still(scene, assets, size=args.size, camera_id=args.camera,
-                         transparent=args.transparent)
-    save_png(image, args.out)
-    print(f"wrote {args.out} ({args.size[0]}x{args.size[1]})")
-    return 0
+    return scene, assets
 
 
 def _raise_catalog_problems(project: Project, product_id: str) -> None:
