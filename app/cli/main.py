@@ -62,6 +62,16 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH")
     render.add_argument("--transparent", action="store_true", help="transparent background")
     render.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    render.add_argument("--photoreal", action="store_true",
+                        help="path trace the still (Mitsuba 3, denoised) instead of the live view")
+    render.add_argument("--spp", type=int, default=None,
+                        help="samples per pixel with --photoreal (default 64)")
+    render.add_argument("--format", choices=("png", "png16", "exr"), default=None,
+                        help="png (8-bit sRGB), png16 or exr (linear; --photoreal only)")
+
+    from app.cli.turntable import add_turntable_parser
+
+    add_turntable_parser(sub, _size, _pair)
 
     validate = sub.add_parser("validate", help="check product and material files")
     validate.add_argument("files", nargs="*", type=Path,
@@ -71,6 +81,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="write the JSON Schema of product and material files")
     schema.add_argument("--out", type=Path, default=None, help="folder (default: schemas/)")
+
+    from app.cli.batch import add_batch_parser
+
+    add_batch_parser(sub, _size)
+
+    from app.cli.import_gltf import add_import_gltf_parser
+    from app.cli.room_preview import add_room_preview_parser
+
+    add_import_gltf_parser(sub)
+    add_room_preview_parser(sub)
+
+    from app.cli.export import add_export_parser
+    from app.cli.share import add_share_parser
+
+    add_export_parser(sub)
+    add_share_parser(sub)
     return parser
 
 
@@ -84,10 +110,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli.render import run_render
 
             return run_render(args, root)
+        if args.command == "turntable":
+            from app.cli.turntable import run_turntable
+
+            return run_turntable(args, root)
         if args.command == "validate":
             from app.cli.validate import run_validate
 
             return run_validate(args.files, root)
+        if args.command == "import-gltf":
+            from app.cli.import_gltf import run_import_gltf
+
+            return run_import_gltf(args, root)
+        if args.command == "room-preview":
+            from app.cli.room_preview import run_room_preview
+
+            return run_room_preview(args)
+        if args.command == "export":
+            from app.cli.export import run_export
+
+            return run_export(args, root)
+        if args.command == "share":
+            from app.cli.share import run_share
+
+            return run_share(args, root)
+        if args.command == "batch":
+            from app.cli.batch import run_batch_command
+
+            return run_batch_command(args, root)
         if args.command == "schema":
             from app.catalog.schema import write_schemas
 
