@@ -32,18 +32,45 @@ class StillRequest:
     size: tuple[int, int] = (1600, 1200)
     transparent: bool = False
     camera_id: str = CURRENT_VIEW
+    photoreal: bool = False
+    spp: int = 64
 
 
-def export_still(request: StillRequest, scene: SceneDescription, source: GeometrySource,
-                 current_view: Camera) -> Path:
-    """Render ``scene`` as the request says and write the PNG atomically."""
+def _scene_for(request: StillRequest, scene: SceneDescription,
+               current_view: Camera) -> SceneDescription:
     if request.camera_id == CURRENT_VIEW:
         scene = replace(scene, cameras=(replace(current_view, id=CURRENT_VIEW), *scene.cameras))
     if request.transparent:
         scene = replace(scene, environment=replace(scene.environment, ground=False))
+    return scene
+
+
+def export_still(request: StillRequest, scene: SceneDescription, source: GeometrySource,
+                 current_view: Camera) -> Path:
+    """Render ``scene`` with the live view's renderer as the request says; write the PNG
+    atomically."""
+    scene = _scene_for(request, scene, current_view)
     image = render_still(scene, source, size=request.size, camera_id=request.camera_id,
                          transparent=request.transparent)
     return save_png(image, request.path)
+
+
+def photoreal_still_job(request: StillRequest, scene: SceneDescription, source: GeometrySource,
+                        current_view: Camera):
+    """A job for PhotorealProgress: path trace the still and write it; nothing is written when
+    it is cancelled."""
+    scene = _scene_for(request, scene, current_view)
+
+    def job(progress, cancelled) -> Path:
+        from app.photoreal.output import write_image
+        from app.photoreal.render import render_photoreal
+
+        image = render_photoreal(scene, source, size=request.size, spp=request.spp,
+                                 camera_id=request.camera_id, transparent=request.transparent,
+                                 progress=progress, cancel=cancelled)
+        return write_image(image, request.path, "png")
+
+    return job
 
 
 class ExportDialog(QDialog):
@@ -59,6 +86,15 @@ class ExportDialog(QDialog):
         form.addRow("Size (px)", size_row)
         self.transparent = QCheckBox("Transparent background")
         form.addRow("", self.transparent)
+        self.photoreal = QCheckBox("Photorealistic (path traced; takes a while)")
+        form.addRow("", self.photoreal)
+        self.spp = QSpinBox()
+        self.spp.setRange(4, 4096)
+        self.spp.setValue(64)
+        self.spp.setSuffix(" samples per pixel")
+        self.spp.setEnabled(False)
+        self.photoreal.toggled.connect(self.spp.setEnabled)
+        form.addRow("Quality", self.spp)
         self.camera = QComboBox()
         self.camera.addItem("Current view", CURRENT_VIEW)
         for camera in cameras:
@@ -81,7 +117,8 @@ class ExportDialog(QDialog):
         return StillRequest(path=Path(self.path.text()).expanduser(),
                             size=(self.width_box.value(), self.height_box.value()),
                             transparent=self.transparent.isChecked(),
-                            camera_id=self.camera.currentData())
+                            camera_id=self.camera.currentData(),
+                            photoreal=self.photoreal.isChecked(), spp=self.spp.value())
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export still", self.path.text(),

@@ -30,10 +30,11 @@ from app.ui.autosave import Autosave
 from app.ui.catalog_browser import CatalogBrowser
 from app.ui.choice_status import keep_valid
 from app.ui.configuration_files import read_configuration, save_configuration
-from app.ui.export_dialog import export_still
+from app.ui.export_dialog import export_still, photoreal_still_job
 from app.ui.file_watch import ProjectWatcher
 from app.ui.main_actions import build_actions, fill_camera_menu, fill_recent_menu
 from app.ui.options_panel import OptionsPanel
+from app.ui.photoreal_progress import PhotorealProgress
 from app.ui.price_panel import PricePanel
 from app.ui.problems_panel import ProblemsPanel
 from app.ui.prompts import DialogPrompts
@@ -327,6 +328,9 @@ class MainWindow(QMainWindow):
         request = self.prompts.still_request(self.view.camera_presets(), suggested)
         if request is None:
             return None
+        if request.photoreal:
+            self._export_photoreal(request, scene)
+            return None
         try:
             out = export_still(request, scene, self.session.project.assets,
                                self.view.current_camera())
@@ -335,6 +339,20 @@ class MainWindow(QMainWindow):
             return None
         self.statusBar().showMessage(f"Exported {out}", 6000)
         return out
+
+    def _export_photoreal(self, request, scene) -> None:
+        """Path trace on a worker thread behind a progress dialog with Cancel; the window keeps
+        working meanwhile."""
+        job = photoreal_still_job(request, scene, self.session.project.assets,
+                                  self.view.current_camera())
+        runner = PhotorealProgress(self, "Rendering the photoreal still", job)
+        runner.finished.connect(
+            lambda out: self.statusBar().showMessage(f"Exported {out}", 6000))
+        runner.failed.connect(lambda message: self.prompts.error("Cannot export", message))
+        runner.cancelled.connect(
+            lambda: self.statusBar().showMessage("Photoreal still cancelled", 6000))
+        self.photoreal_runner = runner
+        runner.start()
 
     def paste_share_code(self, code: str | None = None) -> None:
         if code is None:

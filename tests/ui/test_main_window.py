@@ -220,3 +220,30 @@ def test_restart_after_a_kill_offers_the_session(qtbot, project_root, settings, 
     assert second.session.configuration == expected
     second.close()
     assert not Autosave(tmp_path / "autosave").unclean_shutdown(), "a clean exit is recorded"
+
+
+def test_photoreal_still_renders_behind_a_progress_dialog(qtbot, window, tmp_path):
+    out = tmp_path / "photoreal.png"
+    window.prompts.next_still = StillRequest(path=out, size=(64, 48), camera_id="front",
+                                             photoreal=True, spp=4)
+    assert window.export_still() is None  # it runs on a worker thread
+    runner = window.photoreal_runner
+    with qtbot.waitSignal(runner.finished, timeout=120_000) as done:
+        pass
+    assert done.args == [out]
+    image = Image.open(out)
+    assert image.size == (64, 48)
+    pixels = np.asarray(image.convert("RGB")).astype(int)
+    assert (np.abs(pixels - pixels[0, 0]).sum(axis=2) > 30).mean() > 0.1  # the mug is there
+
+
+def test_cancelled_photoreal_still_writes_nothing(qtbot, window, tmp_path):
+    out = tmp_path / "cancelled.png"
+    window.prompts.next_still = StillRequest(path=out, size=(320, 240), camera_id="front",
+                                             photoreal=True, spp=256)
+    window.export_still()
+    runner = window.photoreal_runner
+    with qtbot.waitSignal(runner.cancelled, timeout=120_000):
+        runner.cancel()
+    assert not out.exists()
+    assert list(tmp_path.glob("cancelled*")) == []
