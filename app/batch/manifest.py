@@ -8,11 +8,11 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from app.batch.output_files import write_atomic
 from app.domain.configuration import Configuration
 from app.domain.pricing import price_breakdown
 from app.domain.product import Product
 from app.domain.share_code import encode_share_code
+from app.files import write_bytes_atomically
 
 CSV_NAME = "manifest.csv"
 JSON_NAME = "manifest.json"
@@ -66,9 +66,9 @@ def write_manifest(rows: list[ManifestRow], folder: Path) -> tuple[Path, Path]:
         data = asdict(row)
         data["options"] = "; ".join(f"{k}: {v}" for k, v in row.options.items())
         writer.writerow(data)
-    csv_path = write_atomic(folder / CSV_NAME, text.getvalue().encode("utf-8"))
+    csv_path = write_bytes_atomically(folder / CSV_NAME, text.getvalue().encode("utf-8"))
     document = {"images": [asdict(row) for row in rows]}
-    json_path = write_atomic(folder / JSON_NAME, (json.dumps(document, indent=2,
+    json_path = write_bytes_atomically(folder / JSON_NAME, (json.dumps(document, indent=2,
                                                              ensure_ascii=False) + "\n")
                              .encode("utf-8"))
     return csv_path, json_path

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from app.batch.jobs import RenderJob
 from app.batch.local_pool import RASTERIZER_THREADS
-from app.batch.output_files import write_atomic
 from app.batch.worker import JobResult, process_worker
 from app.errors import AppError
+from app.files import write_bytes_atomically
 
 LOCAL_ADDRESS = "local"
 DEFAULT_RETRIES = 3
@@ -113,6 +113,6 @@ class RayBackend:
             return JobResult(job.key, job.path, "failed",
                              f"failed after {self.retries + 1} tries: {cause}")
         if result.status == "rendered" and result.png is not None:
-            write_atomic(job.path, result.png)
+            write_bytes_atomically(job.path, result.png)
             result.png = None
         return result

@@ -17,11 +17,12 @@ from PIL import Image
 from app.batch.jobs import RenderJob, RenderSettings, asset_fingerprint, make_job
 from app.batch.layers import LayerPlanner, composite
 from app.batch.manifest import ManifestRow, configuration_facts, write_manifest
-from app.batch.output_files import remove_temporaries, write_atomic
+from app.batch.output_files import remove_temporaries
 from app.batch.progress import ProgressBar, format_duration
 from app.batch.worker import JobResult
 from app.domain.configuration import Configuration
 from app.errors import ConfigurationError
+from app.files import write_bytes_atomically
 from app.project import Project
 
 LAYERS_DIR = "layers"
@@ -205,7 +206,7 @@ def _render_layered(pending, planner: LayerPlanner, request: BatchRequest, finge
         else:
             try:
                 image = composite(load(parts[0]), [load(p) for p in parts[1:]])
-                write_atomic(job.path, _png_bytes(image))
+                write_bytes_atomically(job.path, _png_bytes(image))
                 row.status = "composited"
             except (OSError, ValueError) as exc:
                 row.status, row.error = "failed", f"composite: {exc}"

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import struct
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +26,11 @@ from app.export.export_meshes import (
     ExportTexture,
     collect_export_scene,
 )
+from app.files import write_bytes_atomically
 from app.project import Project
 from app.scene.resolve import resolve_scene
 
-__all__ = ["export_glb", "export_scene_for", "glb_bytes", "write_atomic"]
+__all__ = ["export_glb", "export_scene_for", "glb_bytes"]
 
 VARIANTS = "KHR_materials_variants"
 _FLOAT, _UINT32 = 5126, 5125
@@ -57,22 +56,11 @@ def export_glb(product: Product, configuration: Configuration, project: Project,
     notes: list[str] = []
     if fit_ar_budget:
         export, notes = fit_export_scene(export)
-    write_atomic(Path(path), glb_bytes(export, generator=f"app export of {product.id}"))
+    write_bytes_atomically(path, glb_bytes(export, generator=f"app export of {product.id}"),
+                           create_folder=True)
     return ExportReport(path=Path(path), triangles=export.triangles,
                         max_texture_px=export.max_texture_px,
                         warnings=notes + budget_warnings(export.triangles, export.max_texture_px))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def encode_png(texture: ExportTexture) -> bytes:

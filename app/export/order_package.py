@@ -26,8 +26,8 @@ from app.domain.product import Product
 from app.domain.share_code import encode_share_code
 from app.errors import AppError, ConfigurationError
 from app.export.spec_sheet import write_spec_sheet
+from app.files import write_atomically
 from app.personalize.artwork import write_print_artwork
-from app.personalize.print_files import write_atomically
 from app.project import Project
 
 __all__ = ["MANIFEST_VERSION", "OrderPackage", "write_order_package"]

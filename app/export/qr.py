@@ -9,7 +9,7 @@ import segno
 from PIL import Image
 
 from app.errors import AppError
-from app.personalize.print_files import write_atomically
+from app.files import write_atomically
 
 __all__ = ["qr_code", "qr_image", "qr_terminal_text", "write_qr"]
 

@@ -8,14 +8,13 @@ lands on ``position`` in the photo; ``scale`` resizes the still first.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from app.errors import AppError
+from app.files import write_bytes_atomically
 
 __all__ = ["RoomPreviewError", "composite", "composite_files", "contact_point"]
 
@@ -95,14 +94,4 @@ def composite_files(still: Path, photo: Path, *, position: tuple[float, float],
     result = composite(still_image, _open(photo, "photo"), position, scale)
     buffer = io.BytesIO()
     result.save(buffer, format=formats[suffix], **({"quality": 92} if suffix != ".png" else {}))
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(buffer.getvalue())
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return out
+    return write_bytes_atomically(out, buffer.getvalue(), create_folder=True)

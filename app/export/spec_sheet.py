@@ -20,8 +20,8 @@ from app.domain.product import Product, Zone
 from app.domain.share_code import encode_share_code
 from app.errors import AppError
 from app.export.qr import qr_image
+from app.files import write_atomically
 from app.personalize.artwork import text_colour, text_font_id, zone_artwork
-from app.personalize.print_files import write_atomically
 from app.project import Project
 
 __all__ = ["spec_sheet_pdf", "write_spec_sheet"]

@@ -19,7 +19,8 @@ from app.domain.product import Product
 from app.errors import AppError
 from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
 from app.export.export_meshes import ExportMaterial, ExportPrimitive, ExportScene, ExportTexture
-from app.export.glb import encode_png, export_scene_for, write_atomic
+from app.export.glb import encode_png, export_scene_for
+from app.files import write_bytes_atomically
 from app.project import Project
 
 __all__ = ["export_usdz", "write_usd_stage"]
@@ -194,7 +195,7 @@ def export_usdz(product: Product, configuration: Configuration, project: Project
         package = Path(folder) / "package.usdz"
         if not UsdUtils.CreateNewARKitUsdzPackage(Sdf.AssetPath(str(stage_path)), str(package)):
             raise ExportError("usd-core could not package the stage", file=str(path))
-        write_atomic(Path(path), package.read_bytes())
+        write_bytes_atomically(path, package.read_bytes(), create_folder=True)
     return ExportReport(path=Path(path), triangles=export.triangles,
                         max_texture_px=export.max_texture_px,
                         warnings=notes + budget_warnings(export.triangles, export.max_texture_px))

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
 from PIL import Image
 
+from app.files import write_atomically
 from app.personalize.font_face import font_face
 from app.personalize.text import TextLayout
-
-FILE_MODE = 0o644
-
-
-def write_atomically(path: Path, write) -> Path:
-    """Call ``write(temp_path)``, then move the temporary file onto ``path`` in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _num(v: float) -> str:
@@ -67,10 +49,12 @@ def _escape(text: str) -> str:
 
 
 def write_svg(path: Path, svg: str) -> Path:
-    return write_atomically(path, lambda tmp: tmp.write_text(svg, encoding="utf-8"))
+    return write_atomically(path, lambda tmp: tmp.write_text(svg, encoding="utf-8"),
+                            create_folder=True)
 
 
 def write_png(path: Path, rgba: np.ndarray, ppi: float) -> Path:
     """``rgba`` as a PNG whose pHYs chunk says ``ppi`` pixels per inch."""
     image = Image.fromarray(np.ascontiguousarray(rgba), "RGBA")
-    return write_atomically(path, lambda tmp: image.save(tmp, format="PNG", dpi=(ppi, ppi)))
+    return write_atomically(path, lambda tmp: image.save(tmp, format="PNG", dpi=(ppi, ppi)),
+                            create_folder=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from app.errors import AppError
+from app.files import write_atomically
 from app.photoreal.render import PhotorealImage
 
 FORMATS = ("png", "png16", "exr")
@@ -54,20 +53,3 @@ def _bitmap(pixels: np.ndarray):
     return mi.Bitmap(np.ascontiguousarray(pixels), layout)
 
 
-def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
-    """Run ``write`` on a temporary file beside ``target`` (same suffix), then rename it.
-    Whatever happens before the rename (an error, Ctrl-C) leaves no file behind."""
-    if not target.parent.is_dir():
-        raise AppError("expected an existing folder to write into", file=str(target))
-    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix or ".tmp",
-                                    dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return target

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from app.errors import AppError
-from app.photoreal.output import write_atomically
+from app.files import write_atomically
 
 TURNTABLE_FORMATS = ("png", "mp4", "gif")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.domain.configuration import Configuration
 from app.errors import ConfigurationError
-from app.ui.configuration_files import write_atomically
+from app.files import write_text_atomically
 
 SESSION_FILE = "session.json"
 RUNNING_MARKER = "running"
@@ -43,7 +43,7 @@ class Autosave:
         if text == self._last_written:
             return
         try:
-            write_atomically(self.session_path, text)
+            write_text_atomically(self.session_path, text)
         except OSError as exc:
             raise ConfigurationError(f"cannot autosave: {exc.strerror}",
                                      file=str(self.session_path)) from None

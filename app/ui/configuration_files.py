@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from app.domain.configuration import Configuration, complete, configuration_problems
 from app.domain.product import Product
 from app.errors import AppErrors, ConfigurationError
-
-
-def write_atomically(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path``, flush it to disk, then rename it over
-    ``path``: a crash leaves either the old file or the new one, never half of one."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise ConfigurationError("expected an existing folder to save into", file=str(path))
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+from app.files import write_text_atomically
 
 
 def save_configuration(configuration: Configuration, path: Path) -> Path:
+    """Write ``configuration`` as JSON, atomically: a crash keeps the previous file."""
+    if not Path(path).parent.is_dir():
+        raise ConfigurationError("expected an existing folder to save into", file=str(path))
     try:
-        return write_atomically(path, configuration.to_json())
+        return write_text_atomically(path, configuration.to_json())
     except OSError as exc:
         raise ConfigurationError(f"cannot save: {exc.strerror}", file=str(path)) from None
 

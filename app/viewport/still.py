@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pyvista as pv
 from PIL import Image
 
 from app.errors import AppError
+from app.files import write_atomically
 from app.scene.description import SceneDescription
 from app.scene.framing import frame_bounds
 from app.scene.geometry_source import GeometrySource
@@ -74,18 +74,5 @@ def render_still(
 
 
 def save_png(image: Image.Image, path: str | os.PathLike) -> Path:
-    """Write ``image`` as PNG via a temporary file in the same folder, then rename."""
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise AppError("expected an existing folder to write into", file=str(target))
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            image.save(stream, format="PNG")
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    """Write ``image`` as PNG, atomically."""
+    return write_atomically(path, lambda tmp: image.save(tmp, format="PNG"))

@@ -10,6 +10,7 @@ from app.batch.run import BatchRequest, run_batch
 from app.batch.variants import sample_configurations
 from app.batch.worker import JobResult
 from app.domain.share_code import decode_share_code
+from app.files import leftover_temporaries
 from app.scene.resolve import resolve_scene
 from app.viewport.still import render_still
 
@@ -48,11 +49,12 @@ def test_a_rerun_skips_finished_images_and_renders_only_what_changed(project, tm
     assert (first.images, first.rendered, first.skipped, first.failed) == (6, 6, 0, 0)
     assert len({job.path for job in backend.jobs}) == 6
     # a killed run leaves a temporary file behind: it does not count and is cleared
-    (out / ".mug_hero_x.png.123.tmp").write_bytes(b"partial")
+    (out / ".mug_hero_x.png.123.tmp.png").write_bytes(b"partial")
     again = run_batch(project, _request(project, out, iter(configurations)), backend,
                       progress=None)
     assert (again.rendered, again.skipped) == (0, 6) and len(backend.jobs) == 6
-    assert not list(out.glob(".*.tmp"))
+    assert leftover_temporaries(out) == []
+    assert not list(out.glob(".mug_hero_x.png.*"))
     more = sample_configurations(mug, 4, seed=5)
     third = run_batch(project, _request(project, out, configurations + more,
                                         views=("hero", "front", "handle")), backend,

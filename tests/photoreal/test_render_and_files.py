@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from app.errors import AppError
-from app.photoreal.output import format_for, write_atomically, write_image
+from app.files import write_atomically
+from app.photoreal.output import format_for, write_image
 from app.photoreal.render import PhotorealImage, RenderCancelled, render_photoreal
 from app.scene.description import Environment, ResolvedMaterial, SceneDescription
 from tests.viewport.scenes import FRONT_CAMERA, FakeSource, drawable, sphere_mesh

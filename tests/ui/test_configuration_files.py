@@ -20,14 +20,14 @@ from app.ui.configuration_files import read_configuration, save_configuration
 SLOW_WRITER = """
 import os, sys, time
 from pathlib import Path
-import app.ui.configuration_files as files
+import app.files as files
 real_replace = os.replace
 def slow_replace(src, dst):
     Path(sys.argv[2]).write_text("temp written")
     time.sleep(60)
     real_replace(src, dst)
 files.os.replace = slow_replace
-files.write_atomically(Path(sys.argv[1]), "NEW CONTENT" * 1000)
+files.write_text_atomically(Path(sys.argv[1]), "NEW CONTENT" * 1000)
 """
 
 
@@ -53,7 +53,7 @@ def test_killed_during_save_leaves_the_previous_file_intact(tmp_path):
     while not flag.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert flag.exists(), "the writer never got to the rename"
-    temporaries = list(tmp_path.glob(".order.json.*.tmp"))
+    temporaries = list(tmp_path.glob(".order.json.*.tmp.json"))
     assert len(temporaries) == 1 and temporaries[0].read_text().startswith("NEW CONTENT")
     writer.send_signal(signal.SIGKILL)
     writer.wait(10)
@@ -68,7 +68,7 @@ def test_a_failing_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, mo
     def broken_replace(_src, _dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("app.ui.configuration_files.os.replace", broken_replace)
+    monkeypatch.setattr("app.files.os.replace", broken_replace)
     with pytest.raises(ConfigurationError, match="No space left"):
         save_configuration(default_configuration(products["mug"]), target)
     assert target.read_text() == "OLD"
