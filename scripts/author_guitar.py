@@ -24,14 +24,22 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import shapely
 import trimesh
-from scipy.interpolate import splev, splprep
 from shapely.geometry import Polygon
-from trimesh.visual.material import PBRMaterial
-from trimesh.visual.texture import TextureVisuals
 
-MM = 0.001
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from guitar_geometry import (  # noqa: E402
+    closed_curve,
+    lathe,
+    moved,
+    ring_normals,
+    rod,
+    rounded_rect,
+    slab,
+    sweep_y,
+)
+from model_authoring import MM, author_main, join_parts, pbr_mesh, unit  # noqa: E402
+
 SCALE = 648.0
 BODY_BOTTOM = 10.0  # y of the body's tail; the tail strap pin reaches y = 0
 SADDLE_Y = 160.0
@@ -90,167 +98,6 @@ JACK = (128.0, 58.0)
 TUNER_POSTS = [(-19.0 + 2.2 * k, NUT_Y + 42.0 + 24.5 * k) for k in range(6)]
 
 
-# ---- small geometry pieces: (vertices, faces) in mm -------------------------------------------
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.linalg.norm(v, axis=-1, keepdims=True)
-
-
-def closed_curve(points, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """A periodic spline through ``points`` resampled at equal arc length: points, outward
-    normals (counter-clockwise curve)."""
-    p = np.asarray(points, dtype=float)
-    tck, _ = splprep([p[:, 0], p[:, 1]], s=0.0, per=1)
-    dense = np.column_stack(splev(np.linspace(0, 1, 4000, endpoint=False), tck))
-    closed = np.vstack([dense, dense[:1]])
-    s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(closed, axis=0), axis=1))])
-    t = np.linspace(0, s[-1], count, endpoint=False)
-    pts = np.column_stack([np.interp(t, s, closed[:, 0]), np.interp(t, s, closed[:, 1])])
-    if Polygon(pts).exterior.is_ccw is False:
-        pts = pts[::-1]
-    tangent = _unit(np.roll(pts, -1, axis=0) - np.roll(pts, 1, axis=0))
-    return pts, np.column_stack([tangent[:, 1], -tangent[:, 0]])
-
-
-def rounded_rect(half_x: float, half_y: float, corner: float, per_corner: int = 8):
-    pts = []
-    for k, (cx, cy) in enumerate([(1, 1), (-1, 1), (-1, -1), (1, -1)]):
-        for m in range(per_corner + 1):
-            a = np.pi / 2 * (k + m / per_corner)
-            pts.append((cx * (half_x - corner) + corner * np.cos(a),
-                        cy * (half_y - corner) + corner * np.sin(a)))
-    pts = np.array(pts)
-    tangent = _unit(np.roll(pts, -1, axis=0) - np.roll(pts, 1, axis=0))
-    return pts, np.column_stack([tangent[:, 1], -tangent[:, 0]])
-
-
-def cap(ring_xy: np.ndarray, z: float, offset: int, up: bool):
-    """Triangles filling a simple polygon (indices into the ring starting at ``offset``)."""
-    index = {(round(x, 6), round(y, 6)): i for i, (x, y) in enumerate(ring_xy)}
-    faces = []
-    for tri in shapely.constrained_delaunay_triangles(Polygon(ring_xy)).geoms:
-        c = np.array(tri.exterior.coords)[:3]
-        f = [index[(round(x, 6), round(y, 6))] for x, y in c]
-        e1, e2 = c[1] - c[0], c[2] - c[0]
-        area = e1[0] * e2[1] - e1[1] * e2[0]
-        faces.append(f if (area > 0) == up else f[::-1])
-    return np.array(faces) + offset
-
-
-def slab(outline, normals, z0: float, z1: float, r_top: float, r_bottom: float, steps: int = 6):
-    """An outline extruded from z0 to z1 with its top and bottom edges rounded over."""
-    rings = []
-    for k in range(steps + 1 if r_top > 0 else 1):  # top roundover, from the face to the side
-        a = np.pi / 2 * k / steps
-        rings.append((r_top * (1 - np.sin(a)), z1 - r_top * (1 - np.cos(a))))
-    for k in range(steps + 1 if r_bottom > 0 else 1):  # bottom roundover, side to face
-        a = np.pi / 2 * k / steps
-        rings.append((r_bottom * (1 - np.cos(a)), z0 + r_bottom * (1 - np.sin(a))))
-    n = len(outline)
-    verts = np.vstack([np.column_stack([outline - inset * normals, np.full(n, z)])
-                       for inset, z in rings])
-    faces = []
-    for i in range(len(rings) - 1):
-        for j in range(n):
-            a, b = i * n + j, i * n + (j + 1) % n
-            faces += [(a, b, b + n), (a, b + n, a + n)]
-    faces = np.array(faces)
-    top = cap(verts[:n, :2], z1, 0, True)
-    bottom = cap(verts[-n:, :2], z0, len(verts) - n, False)
-    return verts, np.vstack([faces, top, bottom])
-
-
-def lathe(profile, origin, axis, segments: int = 32):
-    """Revolve a profile (r, h) about ``axis`` through ``origin``; r = 0 ends close the shape."""
-    prof = np.asarray(profile, dtype=float)
-    axis = _unit(np.asarray(axis, dtype=float))
-    helper = np.array([1.0, 0, 0]) if abs(axis[0]) < 0.9 else np.array([0, 1.0, 0])
-    e1 = _unit(np.cross(axis, helper))
-    e2 = np.cross(axis, e1)
-    ang = 2 * np.pi * np.arange(segments) / segments
-    ring = np.cos(ang)[:, None] * e1 + np.sin(ang)[:, None] * e2
-    verts = (np.asarray(origin, float) + prof[:, 0, None, None] * ring[None]
-             + prof[:, 1, None, None] * axis).reshape(-1, 3)
-    faces = []
-    for i in range(len(prof) - 1):
-        for j in range(segments):
-            a, b = i * segments + j, i * segments + (j + 1) % segments
-            if prof[i, 0] > 1e-9:
-                faces.append((a, b, b + segments))
-            if prof[i + 1, 0] > 1e-9:
-                faces.append((a, b + segments, a + segments))
-    return _outward(verts, np.array(faces), np.asarray(origin, float), axis, prof)
-
-
-def _outward(verts, faces, origin, axis, prof):
-    """Orient lathe faces away from the axis (or along it on flat discs)."""
-    tri = verts[faces]
-    normal = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    centre = tri.mean(axis=1) - origin
-    radial = centre - np.outer(centre @ axis, axis)
-    h = centre @ axis
-    lo, hi = prof[:, 1].min(), prof[:, 1].max()
-    disc = np.linalg.norm(np.cross(normal, axis), axis=1) < 1e-6 * np.linalg.norm(normal, axis=1)
-    want = np.where(disc[:, None], np.outer(np.sign(h - (lo + hi) / 2), axis), radial)
-    flip = np.einsum("ij,ij->i", normal, want) < 0
-    faces = faces.copy()
-    faces[flip] = faces[flip][:, ::-1]
-    return verts, faces
-
-
-def rod(p0, p1, radius: float, segments: int = 8):
-    p0, p1 = np.asarray(p0, float), np.asarray(p1, float)
-    length = np.linalg.norm(p1 - p0)
-    return lathe([(0, 0), (radius, 0), (radius, length), (0, length)], p0, p1 - p0, segments)
-
-
-def sweep_y(sections, ys):
-    """Loft closed sections (lists of (x, z), same count) placed at heights ``ys``; ends capped
-    with fans. Faces are oriented outward from each section's centroid."""
-    m = len(sections[0])
-    verts = np.vstack([np.column_stack([s[:, 0], np.full(m, y), s[:, 1]])
-                       for s, y in zip(sections, ys, strict=True)])
-    faces = []
-    for i in range(len(ys) - 1):
-        for j in range(m):
-            a, b = i * m + j, i * m + (j + 1) % m
-            faces += [(a, b, b + m), (a, b + m, a + m)]
-    faces = np.array(faces)
-    centres = np.array([[s[:, 0].mean(), y, s[:, 1].mean()] for s, y in zip(sections, ys,
-                                                                              strict=True)])
-    tri = verts[faces]
-    normal = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    ring = faces[:, 0] // m
-    outward = tri.mean(axis=1) - centres[ring]
-    outward[:, 1] = 0
-    flip = np.einsum("ij,ij->i", normal, outward) < 0
-    faces[flip] = faces[flip][:, ::-1]
-    parts = [(verts, faces)]
-    for i, sign in ((0, -1.0), (len(ys) - 1, 1.0)):
-        ring_v = verts[i * m:(i + 1) * m]
-        cv = np.vstack([ring_v, ring_v.mean(axis=0)])
-        cf = np.array([(m, j, (j + 1) % m) for j in range(m)])
-        t = cv[cf]
-        nrm = np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0])
-        cf[nrm[:, 1] * sign < 0] = cf[nrm[:, 1] * sign < 0][:, ::-1]
-        parts.append((cv, cf))
-    return merge(parts)
-
-
-def merge(parts):
-    verts, faces, offset = [], [], 0
-    for v, f in parts:
-        verts.append(v)
-        faces.append(np.asarray(f) + offset)
-        offset += len(v)
-    return np.vstack(verts), np.vstack(faces)
-
-
-def moved(part, dx=0.0, dy=0.0, dz=0.0):
-    v, f = part
-    return v + np.array([dx, dy, dz]), f
-
-
 # ---- the guitar ------------------------------------------------------------------------------
 
 def fret_y(n: float) -> float:
@@ -288,8 +135,7 @@ def guard_outline(points, body_points) -> tuple[np.ndarray, np.ndarray]:
                     for t in np.linspace(0, 1, 300, endpoint=False)])
     if not ring.is_ccw:
         pts = pts[::-1]
-    tangent = _unit(np.roll(pts, -1, axis=0) - np.roll(pts, 1, axis=0))
-    return pts, np.column_stack([tangent[:, 1], -tangent[:, 0]])
+    return pts, ring_normals(pts)
 
 
 def guard_part(points, body_points):
@@ -313,7 +159,7 @@ def strap_pins(points, horn_target):
     reach = outline[b, 1] / 10.0
     tail = lathe([(r, h * reach) for r, h in PIN_PROFILE], (*outline[b], 0.0), (0, -1, 0), 32)
     horn = lathe(PIN_PROFILE, (*outline[i], 0.0), (*normals[i], 0.0), 32)
-    return merge([tail, horn])
+    return join_parts([tail, horn])
 
 
 def neck_part():
@@ -329,7 +175,7 @@ def neck_part():
     neck = sweep_y(sections, ys)
     outline, normals = closed_curve(HEADSTOCK, 240)
     head = slab(outline, normals, HEADSTOCK_BACK, HEADSTOCK_FACE, 2.0, 3.0, steps=4)
-    return merge([neck, head])
+    return join_parts([neck, head])
 
 
 def fretboard_part():
@@ -365,7 +211,7 @@ def inlay_part():
             z = float(board_z(x))
             dots.append(lathe([(0, 0), (3.0, 0), (3.0, 0.6), (0, 0.6)], (x, y, z - 0.55),
                               (0, 0, 1), 24))
-    return merge(dots)
+    return join_parts(dots)
 
 
 def nut_part():
@@ -388,7 +234,7 @@ def strings_part():
             parts.append(rod(a, b, r, 8))
         parts.append(lathe([(0, 0), (3.2 + 2 * r, 0), (3.2 + 2 * r, 3.0), (0, 3.0)],
                            (post[0], post[1], wind[2] - 1.5), (0, 0, 1), 16))
-    return merge(parts)
+    return join_parts(parts)
 
 
 def bridge_part():
@@ -407,7 +253,7 @@ def bridge_part():
     for x in (-34.0, 34.0):
         parts.append(lathe([(0, 0), (2.8, 0), (2.8, 0.6), (2.2, 1.5), (0, 1.8)],
                            (x, SADDLE_Y + 2.0, BODY_FRONT + 1.8), (0, 0, 1), 16))
-    return merge(parts)
+    return join_parts(parts)
 
 
 def pickups_part():
@@ -419,7 +265,7 @@ def pickups_part():
         for k in range(6):
             parts.append(lathe([(0, 0), (2.3, 0), (2.3, 0.5), (1.6, 0.9), (0, 1.0)],
                                (string_x(k, y), y + 7.0, GUARD_TOP + 7.3), (0, 0, 1), 16))
-    return merge(parts)
+    return join_parts(parts)
 
 
 def controls_part():
@@ -432,7 +278,7 @@ def controls_part():
                        (x, y, BODY_FRONT), (0, 0, 1), 32))
     lever_top = np.array([x, y - 5.0, BODY_FRONT + 15.0])
     parts.append(rod((x, y, BODY_FRONT + 3.0), lever_top, 1.4, 12))
-    tip_axis = _unit(lever_top - np.array([x, y, BODY_FRONT + 3.0]))
+    tip_axis = unit(lever_top - np.array([x, y, BODY_FRONT + 3.0]))
     parts.append(lathe([(0, 0), (2.4, 0.2), (3.4, 2.4), (3.4, 6.4), (2.6, 7.7), (0, 8.0)],
                        lever_top - 1.0 * tip_axis, tip_axis, 16))
     x, y = JACK
@@ -440,7 +286,7 @@ def controls_part():
                        (x, y, BODY_FRONT - 0.3), (0, 0, 1), 40))
     parts.append(lathe([(4.8, 0), (7.0, 0), (7.0, 3.4), (4.8, 3.4), (4.8, 1.0), (3.2, 1.0),
                         (3.2, -2.0), (0, -2.0)], (x, y, BODY_FRONT + 1.5), (0, 0, 1), 6 * 6))
-    return merge(parts)
+    return join_parts(parts)
 
 
 def tuners_part():
@@ -456,7 +302,7 @@ def tuners_part():
         key = trimesh.creation.icosphere(subdivisions=3, radius=1.0)
         key.apply_scale([8.5, 7.5, 2.6])
         parts.append((key.vertices + [-47.0, y, shaft_z], key.faces))
-    return merge(parts)
+    return join_parts(parts)
 
 
 def neck_plate_part():
@@ -466,7 +312,7 @@ def neck_plate_part():
     screws = [lathe([(0, 0), (4.2, 0), (4.0, 0.8), (2.6, 1.8), (0, 2.1)],
                     (sx, NECK_PLATE_Y + sy, BODY_BACK - 1.5), (0, 0, -1), 20)
               for sx in (-24.0, 24.0) for sy in (-17.5, 17.5)]
-    return merge([plate, *screws])
+    return join_parts([plate, *screws])
 
 
 
@@ -492,7 +338,7 @@ def _parts():
         "fretboard": (fretboard_part, ROSEWOOD),
         "inlays": (inlay_part, PLASTIC),
         "nut": (nut_part, PLASTIC),
-        "frets": (lambda: merge([fret_part(n) for n in range(1, FRETS + 1)]), METAL),
+        "frets": (lambda: join_parts([fret_part(n) for n in range(1, FRETS + 1)]), METAL),
         "strings": (strings_part, METAL),
         "bridge": (bridge_part, METAL),
         "pickups": (pickups_part, METAL),
@@ -534,15 +380,8 @@ def part_mesh(name: str, verts_mm, faces, look) -> trimesh.Trimesh:
     if box is not None:
         extras["uv_mapping"] = ("planar over the front face: u = 0..1 across the body's width "
                                 "(left to right seen from the front), v = 0..1 bottom to top")
-    colour, metallic, roughness = look
-    material = PBRMaterial(name=name, baseColorFactor=colour, metallicFactor=metallic,
-                           roughnessFactor=roughness, doubleSided=False)
     normals = np.asarray(shaded.vertex_normals)
-    mesh = trimesh.Trimesh(vertices=verts * MM, faces=shaded.faces, process=False,
-                           visual=TextureVisuals(uv=uv, material=material))
-    mesh.vertex_normals = normals
-    mesh.metadata = extras
-    return mesh
+    return pbr_mesh(name, verts * MM, shaded.faces, normals, uv, look, extras)
 
 
 def build_guitar() -> trimesh.Scene:
@@ -553,31 +392,8 @@ def build_guitar() -> trimesh.Scene:
     return scene
 
 
-def summary(scene: trimesh.Scene) -> str:
-    lines = []
-    for name, mesh in scene.geometry.items():
-        lo, hi = mesh.bounds / MM
-        lines.append(f"{name:18s} {len(mesh.faces):6d} triangles  x {lo[0]:7.1f}..{hi[0]:6.1f}"
-                     f"  y {lo[1]:6.1f}..{hi[1]:6.1f}  z {lo[2]:6.1f}..{hi[2]:5.1f} mm")
-    lo, hi = scene.bounds / MM
-    total = sum(len(m.faces) for m in scene.geometry.values())
-    lines.append(f"{'whole guitar':18s} {total:6d} triangles  size {hi[0] - lo[0]:.1f} x "
-                 f"{hi[1] - lo[1]:.1f} x {hi[2] - lo[2]:.1f} mm (x, y, z), lowest y {lo[1]:.2f}")
-    return "\n".join(lines)
-
-
 def main(argv: list[str]) -> int:
-    root = Path(__file__).resolve().parents[1]
-    out = Path(argv[1]) if len(argv) > 1 else root / "assets" / "models" / "guitar.glb"
-    scene = build_guitar()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    data = trimesh.exchange.gltf.export_glb(scene, include_normals=True)
-    tmp = out.with_suffix(".glb.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    print(f"wrote {out} ({len(data)} bytes)")
-    print(summary(scene))
-    return 0
+    return author_main(argv, "guitar", build_guitar, decimals=1)
 
 
 if __name__ == "__main__":

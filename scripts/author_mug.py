@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 import trimesh
-from trimesh.visual.material import PBRMaterial
-from trimesh.visual.texture import TextureVisuals
 
-MM = 0.001
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from model_authoring import MM, author_main, join_parts, pbr_mesh, unit  # noqa: E402
+
 WALL = 3.5  # mm
 RING_SEGMENTS = 96  # around the Y axis
 MAX_STEP = 2.5  # mm between profile samples on straight runs
@@ -51,10 +51,6 @@ HANDLE_EMBED = 2.2  # mm the handle ends reach into the wall
 CERAMIC_WHITE = (0.888, 0.863, 0.815, 1.0)  # linear; sRGB #f2efe9
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.linalg.norm(v, axis=-1, keepdims=True)
-
-
 def _right(d: np.ndarray) -> np.ndarray:
     """The right-hand perpendicular of a 2D direction: the outward normal along the profile."""
     return np.array([d[1], -d[0]])
@@ -67,7 +63,7 @@ def _rotate(v: np.ndarray, angle: float) -> np.ndarray:
 
 def _line(a: np.ndarray, b: np.ndarray) -> tuple[list, list]:
     n = max(1, int(np.ceil(np.linalg.norm(b - a) / MAX_STEP)))
-    normal = _right(_unit(b - a))
+    normal = _right(unit(b - a))
     pts = [a + (b - a) * k / n for k in range(1, n + 1)]
     return pts, [normal] * len(pts)
 
@@ -89,9 +85,9 @@ def filleted_profile(corners, radii) -> tuple[np.ndarray, np.ndarray]:
     """Sample a polyline whose inner corners are rounded with the given radii (0 keeps the corner
     sharp: the point is repeated with the normal of each side). Returns points and unit normals."""
     c = [np.asarray(p, dtype=float) for p in corners]
-    pts, normals = [c[0]], [_right(_unit(c[1] - c[0]))]
+    pts, normals = [c[0]], [_right(unit(c[1] - c[0]))]
     for i in range(1, len(c)):
-        d_in = _unit(c[i] - c[i - 1])
+        d_in = unit(c[i] - c[i - 1])
         last = i == len(c) - 1
         if last or radii[i] == 0.0:
             seg_pts, seg_normals = _line(pts[-1], c[i])
@@ -99,9 +95,9 @@ def filleted_profile(corners, radii) -> tuple[np.ndarray, np.ndarray]:
             normals += seg_normals
             if not last:
                 pts.append(c[i])
-                normals.append(_right(_unit(c[i + 1] - c[i])))
+                normals.append(_right(unit(c[i + 1] - c[i])))
             continue
-        d_out = _unit(c[i + 1] - c[i])
+        d_out = unit(c[i + 1] - c[i])
         turn = np.arctan2(d_in[0] * d_out[1] - d_in[1] * d_out[0], float(d_in @ d_out))
         tangent_len = radii[i] * np.tan(abs(turn) / 2.0)
         t1 = c[i] - d_in * tangent_len
@@ -111,11 +107,11 @@ def filleted_profile(corners, radii) -> tuple[np.ndarray, np.ndarray]:
         seg_pts, seg_normals = _arc(t1, d_in, radii[i], turn)
         pts += seg_pts
         normals += seg_normals
-    return np.array(pts), _unit(np.array(normals))
+    return np.array(pts), unit(np.array(normals))
 
 
 def _offset_line(a, b, distance):
-    n = _right(_unit(np.asarray(b, float) - np.asarray(a, float)))
+    n = _right(unit(np.asarray(b, float) - np.asarray(a, float)))
     return np.asarray(a, float) - distance * n, np.asarray(b, float) - distance * n
 
 
@@ -130,7 +126,7 @@ def mug_profiles() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.
     (lip -> floor centre), in mm. The inner wall is the outer wall offset by WALL."""
     outer_pts, outer_n = filleted_profile(OUTER_CORNERS, OUTER_RADII)
     top = np.asarray(OUTER_CORNERS[-1])
-    d_top = _unit(top - np.asarray(OUTER_CORNERS[-2]))
+    d_top = unit(top - np.asarray(OUTER_CORNERS[-2]))
     lip_pts, lip_n = _arc(top, d_top, WALL / 2.0, np.pi)
     outer_pts = np.vstack([outer_pts, lip_pts])
     outer_n = np.vstack([outer_n, lip_n])
@@ -206,7 +202,7 @@ def body_v(points: np.ndarray) -> tuple[np.ndarray, float]:
 def ellipse_section(half_in_plane: float, half_z: float, count: int = 40):
     phi = 2.0 * np.pi * np.arange(count) / count
     pts = np.column_stack([half_in_plane * np.cos(phi), half_z * np.sin(phi)])
-    normals = _unit(np.column_stack([half_z * np.cos(phi), half_in_plane * np.sin(phi)]))
+    normals = unit(np.column_stack([half_z * np.cos(phi), half_in_plane * np.sin(phi)]))
     return pts, normals
 
 
@@ -259,7 +255,7 @@ def d_loop_path(
 def sweep(path: np.ndarray, section: np.ndarray, section_normals: np.ndarray):
     """Sweep a closed 2D section (in-plane offset, z) along a planar XY path, with flat end caps.
     Returns vertices, faces, normals, uv (u along the path, v around the section)."""
-    tangent = _unit(np.gradient(path, axis=0))
+    tangent = unit(np.gradient(path, axis=0))
     in_plane = np.column_stack([-tangent[:, 1], tangent[:, 0]])
     k = len(section)
     ring = np.vstack([section, section[:1]])
@@ -287,42 +283,12 @@ def sweep(path: np.ndarray, section: np.ndarray, section_normals: np.ndarray):
         cap_uv = np.vstack([(section - section.min(0)) / np.ptp(section, axis=0), [0.5, 0.5]])
         cap_f = np.array([(k, j, (j + 1) % k) for j in range(k)], dtype=np.int64)
         parts.append((cap_v, _oriented(cap_v, cap_f, cap_n), cap_n, cap_uv))
-    return _concatenate(parts)
-
-
-def _concatenate(parts):
-    verts, faces, norms, uvs, offset = [], [], [], [], 0
-    for v, f, n, uv in parts:
-        verts.append(v)
-        faces.append(f + offset)
-        norms.append(n)
-        uvs.append(uv)
-        offset += len(v)
-    return np.vstack(verts), np.vstack(faces), np.vstack(norms), np.vstack(uvs)
+    return join_parts(parts)
 
 
 def _outer_radius_at(outer: np.ndarray, y: float) -> float:
     wall = outer[(outer[:, 1] > 10.0) & (outer[:, 1] < 93.0)]
     return float(np.interp(y, wall[:, 1], wall[:, 0]))
-
-
-def _mesh(name, verts_mm, faces, normals, uv, base_color, roughness, extras=None):
-    material = PBRMaterial(
-        name=name,
-        baseColorFactor=base_color,
-        metallicFactor=0.0,
-        roughnessFactor=roughness,
-        doubleSided=False,
-    )
-    mesh = trimesh.Trimesh(
-        vertices=verts_mm * MM,
-        faces=faces,
-        process=False,
-        visual=TextureVisuals(uv=uv, material=material),
-    )
-    mesh.vertex_normals = _unit(normals)
-    mesh.metadata = dict(extras or {})
-    return mesh
 
 
 def build_mug() -> trimesh.Scene:
@@ -355,41 +321,13 @@ def build_mug() -> trimesh.Scene:
 
     scene = trimesh.Scene()
     for name, (verts, faces, normals, uv, color, roughness, extras) in parts.items():
-        mesh = _mesh(name, verts, faces, normals, uv, color, roughness, extras)
+        mesh = pbr_mesh(name, verts * MM, faces, unit(normals), uv, (color, 0.0, roughness), extras)
         scene.add_geometry(mesh, node_name=name, geom_name=name)
     return scene
 
 
-def summary(scene: trimesh.Scene) -> str:
-    lines = []
-    for name in ("body", "inside", "handle_classic", "handle_angular"):
-        mesh = scene.geometry[name]
-        lo, hi = mesh.bounds / MM
-        lines.append(
-            f"{name:15s} {len(mesh.faces):6d} triangles  "
-            f"x {lo[0]:7.2f}..{hi[0]:6.2f}  y {lo[1]:6.2f}..{hi[1]:6.2f}  "
-            f"z {lo[2]:7.2f}..{hi[2]:6.2f} mm"
-        )
-    lo, hi = scene.bounds / MM
-    lines.append(
-        f"{'whole mug':15s} size {hi[0] - lo[0]:.1f} x {hi[1] - lo[1]:.1f} x "
-        f"{hi[2] - lo[2]:.1f} mm (x, y, z)"
-    )
-    return "\n".join(lines)
-
-
 def main(argv: list[str]) -> int:
-    root = Path(__file__).resolve().parents[1]
-    out = Path(argv[1]) if len(argv) > 1 else root / "assets" / "models" / "mug.glb"
-    scene = build_mug()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    data = trimesh.exchange.gltf.export_glb(scene, include_normals=True)
-    tmp = out.with_suffix(".glb.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    print(f"wrote {out} ({len(data)} bytes)")
-    print(summary(scene))
-    return 0
+    return author_main(argv, "mug", build_mug)
 
 
 if __name__ == "__main__":

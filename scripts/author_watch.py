@@ -27,16 +27,22 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import shapely
 import trimesh
 from shapely.geometry import LineString, Point, Polygon
-from shapely.geometry.polygon import orient
-from trimesh.visual.material import PBRMaterial
-from trimesh.visual.texture import TextureVisuals
 
-MM = 0.001
-CREASE_DEG = 35.0
-UV_UNIT = 40.0  # mm per UV unit on planar, strap and bracelet parts
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from model_authoring import MM, author_main, pbr_mesh, unit  # noqa: E402
+from watch_geometry import (  # noqa: E402
+    UV_UNIT,
+    extrude,
+    finish,
+    join_pieces,
+    lathe,
+    make_piece,
+    rounded_polyline,
+    sweep,
+)
+
 HOUR, MINUTE, SECOND = 10, 10, 35
 
 DIAL_Y = 6.4
@@ -44,187 +50,6 @@ CRYSTAL_EDGE_R = 17.1
 LUG_INNER_X = 10.0
 STRAP_START_Z = 16.5
 STRAP_SHORT, STRAP_LONG = 82.0, 124.0  # path lengths from the start inside the case, mm
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
-
-
-# --- pieces: (vertices mm, faces, uv, hint normals) -----------------------------------------------
-
-
-def _piece(verts, faces, uv, hints) -> dict:
-    return {"v": np.asarray(verts, float), "f": np.asarray(faces, np.int64),
-            "uv": np.asarray(uv, float), "h": np.asarray(hints, float)}
-
-
-def _join(pieces: list[dict]) -> dict:
-    offset, faces = 0, []
-    for p in pieces:
-        faces.append(p["f"] + offset)
-        offset += len(p["v"])
-    return {"v": np.vstack([p["v"] for p in pieces]), "f": np.vstack(faces),
-            "uv": np.vstack([p["uv"] for p in pieces]), "h": np.vstack([p["h"] for p in pieces])}
-
-
-def _finish(piece: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Drop degenerate faces, wind each face along its hint, split normals at creases."""
-    v, f, uv, h = piece["v"], piece["f"], piece["uv"], piece["h"]
-    tri = v[f]
-    cross = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
-    area = np.linalg.norm(cross, axis=1)
-    keep = area > 1e-10
-    f, cross, area = f[keep], cross[keep], area[keep]
-    flip = np.einsum("ij,ij->i", cross, h[f].sum(axis=1)) < 0
-    f[flip] = f[flip][:, ::-1]
-    cross[flip] *= -1
-    fn = cross / area[:, None]
-    # group face corners by welded position, average face normals within the crease angle
-    _, pos_id = np.unique(np.round(v, 5), axis=0, return_inverse=True)
-    corner_face = np.repeat(np.arange(len(f)), 3)
-    corner_pos = pos_id[f.ravel()]
-    order = np.argsort(corner_pos, kind="stable")
-    sorted_pos = corner_pos[order]
-    starts = np.flatnonzero(np.r_[True, sorted_pos[1:] != sorted_pos[:-1]])
-    sizes = np.diff(np.r_[starts, len(order)])
-    group_of = np.repeat(np.arange(len(starts)), sizes)
-    rep = sizes[group_of]
-    i_idx = np.repeat(order, rep)
-    within = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
-    j_idx = order[np.repeat(starts[group_of], rep) + within]
-    fi, fj = corner_face[i_idx], corner_face[j_idx]
-    ok = np.einsum("ij,ij->i", fn[fi], fn[fj]) > np.cos(np.radians(CREASE_DEG))
-    normals = np.zeros((len(corner_face), 3))
-    np.add.at(normals, i_idx[ok], fn[fj[ok]] * area[fj[ok], None])
-    normals = _unit(normals)
-    key = np.column_stack([f.ravel(), np.round(normals, 4)])
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
-    corner_vertex = f.ravel()[first]
-    return (v[corner_vertex], inverse.reshape(-1, 3), normals[first], uv[corner_vertex])
-
-
-def rounded_polyline(corners, radii, step: float = 0.35, turn_deg: float = 8.0) -> np.ndarray:
-    """Points of a polyline whose corners are rounded with the given radii (0: sharp)."""
-    c = [np.asarray(p, float) for p in corners]
-    pts = [c[0]]
-    for i in range(1, len(c)):
-        r = radii[i] if i < len(c) - 1 else 0.0
-        if r > 0:
-            d_in, d_out = _unit(c[i] - c[i - 1]), _unit(c[i + 1] - c[i])
-            turn = np.arctan2(d_in[0] * d_out[1] - d_in[1] * d_out[0], d_in @ d_out)
-            t1 = c[i] - d_in * r * np.tan(abs(turn) / 2)
-            pts += _line(pts[-1], t1, step)
-            left = np.array([-d_in[1], d_in[0]])
-            centre = t1 + np.sign(turn) * r * left
-            n = max(2, int(np.ceil(max(abs(turn) / np.radians(turn_deg), r * abs(turn) / step))))
-            for k in range(1, n + 1):
-                a = turn * k / n
-                ca, sa = np.cos(a), np.sin(a)
-                d = t1 - centre
-                pts.append(centre + np.array([ca * d[0] - sa * d[1], sa * d[0] + ca * d[1]]))
-        else:
-            pts += _line(pts[-1], c[i], step)
-    return np.array(pts)
-
-
-def _line(a, b, step):
-    n = max(1, int(np.ceil(np.linalg.norm(b - a) / step)))
-    return [a + (b - a) * k / n for k in range(1, n + 1)]
-
-
-def lathe(profile: np.ndarray, segments: int, uv: str = "cylindrical", radial=None) -> dict:
-    """Revolve (r, y) points about +Y; the solid lies left of the profile's direction.
-    ``radial(theta, y) -> dr`` adds relief (the crown's flutes). uv: cylindrical or planar."""
-    d = np.diff(profile, axis=0)
-    seg_n = _unit(np.column_stack([d[:, 1], -d[:, 0]]))
-    pt_n = _unit(np.vstack([seg_n[:1], seg_n[:-1] + seg_n[1:], seg_n[-1:]]))
-    theta = 2 * np.pi * np.arange(segments + 1) / segments
-    r = profile[:, 0:1] + (radial(theta[None, :], profile[:, 1:2]) if radial else 0.0)
-    r = np.where(profile[:, 0:1] < 1e-9, 0.0, np.broadcast_to(r, (len(profile), segments + 1)))
-    y = np.broadcast_to(profile[:, 1:2], r.shape)
-    verts = np.stack([r * np.cos(theta), y, -r * np.sin(theta)], axis=-1).reshape(-1, 3)
-    hints = np.stack([pt_n[:, 0:1] * np.cos(theta), np.broadcast_to(pt_n[:, 1:2], r.shape),
-                      -pt_n[:, 0:1] * np.sin(theta)], axis=-1).reshape(-1, 3)
-    s = np.r_[0.0, np.cumsum(np.linalg.norm(d, axis=1))]
-    if uv == "planar":
-        uvs = np.column_stack([verts[:, 0] / UV_UNIT + 0.5, -verts[:, 2] / UV_UNIT + 0.5])
-    else:
-        turns = max(1, round(2 * np.pi * profile[:, 0].max() / UV_UNIT))
-        unit_mm = 2 * np.pi * profile[:, 0].max() / turns
-        uu = np.broadcast_to(theta / (2 * np.pi) * turns, r.shape)
-        uvs = np.stack([uu, np.broadcast_to(s[:, None] / unit_mm, r.shape)], -1).reshape(-1, 2)
-    w = segments + 1
-    i, j = np.meshgrid(np.arange(len(profile) - 1), np.arange(segments), indexing="ij")
-    a, b = (i * w + j).ravel(), (i * w + j + 1).ravel()
-    faces = np.vstack([np.column_stack([a, b, b + w]), np.column_stack([a, b + w, a + w])])
-    return _piece(verts, faces, uvs, hints)
-
-
-def sweep(path: np.ndarray, lateral: np.ndarray, up: np.ndarray, rings: np.ndarray,
-          closed: bool = False) -> dict:
-    """Sweep convex sections ``rings`` (m, k, 2: (lateral, up) offsets) along ``path`` (m, 3);
-    capped unless ``closed``. u runs around the section, v along the path (UV_UNIT mm/unit)."""
-    m, k = rings.shape[:2]
-    ring = np.concatenate([rings, rings[:, :1]], axis=1)
-    centre = rings.mean(axis=1, keepdims=True)
-    verts = path[:, None] + ring[..., :1] * lateral[:, None] + ring[..., 1:] * up[:, None]
-    rel = ring - centre
-    hints = rel[..., :1] * lateral[:, None] + rel[..., 1:] * up[:, None]
-    u = np.c_[np.zeros(m), np.cumsum(np.linalg.norm(np.diff(ring, axis=1), axis=2), axis=1)]
-    s = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))]
-    uv = np.stack([u, np.broadcast_to(s[:, None], u.shape)], -1).reshape(-1, 2) / UV_UNIT
-    w = k + 1
-    rows = m if closed else m - 1
-    i, j = np.meshgrid(np.arange(rows), np.arange(k), indexing="ij")
-    a, b = (i * w + j).ravel(), (i * w + j + 1).ravel()
-    c, d = ((i + 1) % m * w + j + 1).ravel(), ((i + 1) % m * w + j).ravel()
-    pieces = [_piece(verts.reshape(-1, 3), np.vstack([np.column_stack([a, b, c]),
-                                                      np.column_stack([a, c, d])]),
-                     uv, hints.reshape(-1, 3))]
-    if not closed:
-        tangent = _unit(np.gradient(path, axis=0))
-        for end, sign in ((0, -1.0), (m - 1, 1.0)):
-            rim = np.vstack([verts[end, :k], verts[end, :k].mean(axis=0)])
-            fan = np.array([(k, q, (q + 1) % k) for q in range(k)])
-            flat = np.vstack([rings[end], centre[end]]) / UV_UNIT
-            pieces.append(_piece(rim, fan, flat, np.tile(sign * tangent[end], (k + 1, 1))))
-    return _join(pieces)
-
-
-def extrude(polygon: Polygon, origin, p_axis, q_axis, h_axis, h0: float, h1: float) -> dict:
-    """A prism of ``polygon`` (p, q coordinates) from h0 to h1 along h_axis; planar caps, walls
-    with u along the outline."""
-    polygon = orient(polygon, 1.0)
-    o, P, Q, H = (np.asarray(x, float) for x in (origin, p_axis, q_axis, h_axis))
-
-    def to3d(pq, h):
-        return o + pq[:, :1] * P + pq[:, 1:2] * Q + np.asarray(h)[..., None] * H
-
-    tris = np.array([t.exterior.coords[:3] for t in
-                     shapely.constrained_delaunay_triangles(polygon).geoms])
-    pq = tris.reshape(-1, 2)
-    cap_f = np.arange(len(pq)).reshape(-1, 3)
-    pieces = [_piece(to3d(pq, np.full(len(pq), h)), cap_f, pq / UV_UNIT,
-                     np.tile(H * sign, (len(pq), 1))) for h, sign in ((h0, -1.0), (h1, 1.0))]
-    for ring in [polygon.exterior, *polygon.interiors]:
-        pts = np.asarray(ring.coords)
-        edge = np.diff(pts, axis=0)
-        out = _unit(np.column_stack([edge[:, 1], -edge[:, 0]]))
-        if ring is not polygon.exterior:
-            out = -out
-        pt_n = _unit(np.vstack([out[-1:] + out[:1], out[:-1] + out[1:]]))
-        pt_n = np.vstack([pt_n, pt_n[:1]])
-        n = len(pts)
-        wall_v = np.vstack([to3d(pts, np.full(n, h0)), to3d(pts, np.full(n, h1))])
-        hint3 = pt_n[:, :1] * P + pt_n[:, 1:] * Q
-        s = np.r_[0.0, np.cumsum(np.linalg.norm(edge, axis=1))]
-        wall_uv = np.vstack([np.column_stack([s, np.full(n, h0)]),
-                             np.column_stack([s, np.full(n, h1)])]) / UV_UNIT
-        a = np.arange(n - 1)
-        faces = np.vstack([np.column_stack([a, a + 1, a + 1 + n]),
-                           np.column_stack([a, a + 1 + n, a + n])])
-        pieces.append(_piece(wall_v, faces, wall_uv, np.vstack([hint3, hint3])))
-    return _join(pieces)
 
 
 # --- case, dial, crystal, crown -------------------------------------------------------------------
@@ -242,7 +67,7 @@ def case_piece() -> dict:
     for side in (1.0, -1.0):
         for x0 in (LUG_INNER_X, -LUG_INNER_X - 2.5):
             lugs.append(extrude(lug, (x0, 0, 0), (0, 0, side), (0, 1, 0), (1, 0, 0), 0.0, 2.5))
-    return _join([lathe(profile, 160), *lugs])
+    return join_pieces([lathe(profile, 160), *lugs])
 
 
 def caseback_piece() -> dict:
@@ -317,7 +142,7 @@ def marker_pieces() -> tuple[dict, dict]:
         for (a,) in bars:
             indices.append(_flat(_box(a - half, a + half, 12.4, 15.6), hour * 30, DIAL_Y, top))
             lume.append(_flat(_box(a - 0.22, a + 0.22, 12.8, 15.2), hour * 30, top, top + 0.05))
-    return _join(indices), _join(lume)
+    return join_pieces(indices), join_pieces(lume)
 
 
 def date_pieces() -> tuple[dict, dict]:
@@ -330,7 +155,7 @@ def date_pieces() -> tuple[dict, dict]:
     centre = (b0 + b1) / 2
     digits = [extrude(g, (centre, 0, 0), (1, 0, 0), (0, 0, -1), (0, 1, 0),
                       DIAL_Y + 0.03, DIAL_Y + 0.05) for g in getattr(glyphs, "geoms", [glyphs])]
-    return disc, _join(digits)
+    return disc, join_pieces(digits)
 
 
 def hand_pieces() -> dict[str, dict]:
@@ -347,9 +172,9 @@ def hand_pieces() -> dict[str, dict]:
     return {
         "hour_hand": _flat(hour, hour_deg, 6.95, 7.2),
         "minute_hand": _flat(minute, minute_deg, 7.4, 7.65),
-        "seconds_hand": _join([_flat(seconds, second_deg, 7.85, 8.0),
+        "seconds_hand": join_pieces([_flat(seconds, second_deg, 7.85, 8.0),
                                _flat(cap, 0, 6.95, 8.1)]),
-        "hand_lume": _join([_flat(_box(-0.45, 0.45, 2.0, 7.6), hour_deg, 7.2, 7.25),
+        "hand_lume": join_pieces([_flat(_box(-0.45, 0.45, 2.0, 7.6), hour_deg, 7.2, 7.25),
                             _flat(_box(-0.3, 0.3, 2.6, 13.4), minute_deg, 7.65, 7.7)]),
     }
 
@@ -370,7 +195,7 @@ def strap_path(sign: float, length: float, step: float = 1.0):
 
 def strap_frame(sign: float, z: np.ndarray, y: np.ndarray):
     points = np.column_stack([np.zeros_like(z), y, sign * z])
-    tangent = _unit(np.gradient(points, axis=0))
+    tangent = unit(np.gradient(points, axis=0))
     lateral = np.tile([sign, 0.0, 0.0], (len(z), 1))
     return points, lateral, np.cross(tangent, lateral)
 
@@ -378,7 +203,7 @@ def strap_frame(sign: float, z: np.ndarray, y: np.ndarray):
 def _resample(s_all, path, lateral, up, s_new):
     def at(a):
         return np.column_stack([np.interp(s_new, s_all, a[:, i]) for i in range(3)])
-    return at(path), at(lateral), _unit(at(up))
+    return at(path), at(lateral), unit(at(up))
 
 
 def rounded_rect(a0, a1, b0, b1, corner, per_corner: int = 5) -> np.ndarray:
@@ -434,9 +259,9 @@ def leather_half(sign: float, long: bool) -> dict[str, dict]:
             verts = np.vstack([rim, centre])
             fan = np.array([(20, q, (q + 1) % 20) for q in range(20)])
             uv = np.column_stack([np.cos(t), np.sin(t)]) * 0.9 / UV_UNIT
-            holes.append(_piece(verts, fan, np.vstack([uv, [0, 0]]), np.tile(u, (21, 1))))
-        pieces["strap_holes"] = _join(holes)
-    pieces["stitching"] = _join(dashes)
+            holes.append(make_piece(verts, fan, np.vstack([uv, [0, 0]]), np.tile(u, (21, 1))))
+        pieces["strap_holes"] = join_pieces(holes)
+    pieces["stitching"] = join_pieces(dashes)
     return pieces
 
 
@@ -448,7 +273,7 @@ def buckle_piece(sign: float) -> dict:
     corners = [(0, near), (half, near), (half, far), (-half, far), (-half, near), (0, near)]
     loop = rounded_polyline(corners, [0, 2.0, 7.0, 7.0, 2.0, 0], step=0.5)[:-1]
     loop3 = np.column_stack([loop[:, 0], np.full(len(loop), 1.0), sign * loop[:, 1]])
-    tangent = _unit(np.roll(loop3, -1, axis=0) - np.roll(loop3, 1, axis=0))
+    tangent = unit(np.roll(loop3, -1, axis=0) - np.roll(loop3, 1, axis=0))
     upward = np.tile([0.0, 1.0, 0.0], (len(loop), 1))
     outward = np.cross(tangent, upward)
     outward *= np.sign(np.einsum("ij,ij->i", outward, loop3 - loop3.mean(axis=0)))[:, None]
@@ -460,7 +285,7 @@ def buckle_piece(sign: float) -> dict:
     widths = np.interp(zz, [near, far - 2, far + 0.6], [1.6, 1.5, 1.1])
     prong = sweep(p, lat, u, np.array([rounded_rect(-w / 2, w / 2, -0.45, 0.45, 0.4)
                                        for w in widths]))
-    return _join([frame, prong])
+    return join_pieces([frame, prong])
 
 
 def bracelet_half(sign: float, long: bool) -> dict[str, dict]:
@@ -478,7 +303,7 @@ def bracelet_half(sign: float, long: bool) -> dict[str, dict]:
                                            a1 if a1 is not None else wi / 2, 0.0, 3.4, corner, 4)
                               for wi in w])
             links.append(sweep(p, lat, u, rings))
-    pieces = {"bracelet": _join(links)}
+    pieces = {"bracelet": join_pieces(links)}
     if not long:
         ss = np.linspace(starts[-1] + 6.6, length, 40)
         p, lat, u = _resample(s, path, lateral, up, ss)
@@ -516,7 +341,7 @@ def watch_parts() -> dict[str, tuple[dict, str]]:
         "crystal": (crystal_piece(), "glass"),
         "dial": (dial_piece(), "dial"),
         "indices": (indices, "metal"),
-        "lume": (_join([marker_lume, hands["hand_lume"]]), "lume"),
+        "lume": (join_pieces([marker_lume, hands["hand_lume"]]), "lume"),
         "date_disc": (disc, "white"),
         "date_digits": (digits, "black"),
         "hour_hand": (hands["hour_hand"], "metal"),
@@ -526,26 +351,19 @@ def watch_parts() -> dict[str, tuple[dict, str]]:
     short, long = leather_half(-1.0, False), leather_half(1.0, True)
     looks = {"strap_leather": "leather", "stitching": "thread", "strap_holes": "black"}
     for name, look in looks.items():
-        parts[name] = (_join([h[name] for h in (short, long) if name in h]), look)
+        parts[name] = (join_pieces([h[name] for h in (short, long) if name in h]), look)
     parts["buckle"] = (buckle_piece(-1.0), "metal")
     short, long = bracelet_half(-1.0, False), bracelet_half(1.0, True)
-    parts["bracelet"] = (_join([short["bracelet"], long["bracelet"]]), "metal")
+    parts["bracelet"] = (join_pieces([short["bracelet"], long["bracelet"]]), "metal")
     parts["clasp"] = (short["clasp"], "metal")
     return parts
 
 
 def _mesh(name: str, piece: dict, look: str) -> trimesh.Trimesh:
-    verts, faces, normals, uv = _finish(piece)
-    color, metallic, roughness = LOOKS[look]
-    material = PBRMaterial(name=name, baseColorFactor=color, metallicFactor=metallic,
-                           roughnessFactor=roughness, doubleSided=False,
-                           alphaMode="BLEND" if color[3] < 1.0 else None)
-    mesh = trimesh.Trimesh(vertices=verts * MM, faces=faces, process=False,
-                           visual=TextureVisuals(uv=uv, material=material))
-    mesh.vertex_normals = normals
-    mesh.metadata = {"uv_metres_per_unit": UV_UNIT * MM, "uv_mapping": UV_MAPPING[look]
-                     if name not in UV_BY_NODE else UV_BY_NODE[name]}
-    return mesh
+    verts, faces, normals, uv = finish(piece)
+    extras = {"uv_metres_per_unit": UV_UNIT * MM, "uv_mapping": UV_MAPPING[look]
+              if name not in UV_BY_NODE else UV_BY_NODE[name]}
+    return pbr_mesh(name, verts * MM, faces, normals, uv, LOOKS[look], extras)
 
 
 UV_MAPPING = {look: "planar, and u along the outline with v along the height on the sides"
@@ -570,31 +388,8 @@ def build_watch() -> trimesh.Scene:
     return scene
 
 
-def summary(scene: trimesh.Scene) -> str:
-    lines = []
-    for name, mesh in scene.geometry.items():
-        lo, hi = mesh.bounds / MM
-        lines.append(f"{name:14s} {len(mesh.faces):6d} triangles  x {lo[0]:7.2f}..{hi[0]:6.2f}  "
-                     f"y {lo[1]:6.2f}..{hi[1]:6.2f}  z {lo[2]:7.2f}..{hi[2]:7.2f} mm")
-    lo, hi = scene.bounds / MM
-    total = sum(len(m.faces) for m in scene.geometry.values())
-    lines.append(f"{'whole watch':14s} {total:6d} triangles  size {hi[0] - lo[0]:.1f} x "
-                 f"{hi[1] - lo[1]:.1f} x {hi[2] - lo[2]:.1f} mm (x, y, z)")
-    return "\n".join(lines)
-
-
 def main(argv: list[str]) -> int:
-    root = Path(__file__).resolve().parents[1]
-    out = Path(argv[1]) if len(argv) > 1 else root / "assets" / "models" / "watch.glb"
-    scene = build_watch()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    data = trimesh.exchange.gltf.export_glb(scene, include_normals=True)
-    tmp = out.with_suffix(".glb.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    print(f"wrote {out} ({len(data)} bytes)")
-    print(summary(scene))
-    return 0
+    return author_main(argv, "watch", build_watch)
 
 
 if __name__ == "__main__":
