@@ -6,10 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.cli.configuration_options import size
 from app.errors import AppError, ConfigurationError
 
 
-def add_batch_parser(sub, size_type) -> None:
+def add_batch_parser(sub) -> None:
     batch = sub.add_parser(
         "batch", help="render every valid configuration (or a sample) of a product",
         description="Images are named by a hash of what determines them: a rerun skips "
@@ -28,7 +29,7 @@ def add_batch_parser(sub, size_type) -> None:
     batch.add_argument("--views", default=None,
                        help="camera presets, comma-separated (default: the product's first)")
     batch.add_argument("--out", type=Path, help="output folder")
-    batch.add_argument("--size", type=size_type, default=(1600, 1200), metavar="WxH")
+    batch.add_argument("--size", type=size, default=(1600, 1200), metavar="WxH")
     batch.add_argument("--supersample", type=int, default=2)
     batch.add_argument("--transparent", action="store_true", help="transparent background")
     batch.add_argument("--renderer", choices=("live", "photoreal"), default="live",

@@ -7,6 +7,12 @@ from pathlib import Path
 
 from PIL import Image
 
+from app.cli.configuration_options import (
+    add_configuration_arguments,
+    build_configuration,
+    raise_catalog_problems,
+    size,
+)
 from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.errors import AppError
@@ -17,49 +23,9 @@ STILL_SIZE = (960, 720)
 PHOTOREAL_SPP = 64
 
 
-def _pair(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key or not value:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key.strip(), value.strip()
-
-
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 960x720, got {text!r}"
-                                         ) from None
-    if not (16 <= w <= 4096 and 16 <= h <= 4096):
-        raise argparse.ArgumentTypeError(f"size {w}x{h} is outside 16..4096 pixels")
-    return w, h
-
-
-def add_configuration_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options that describe a configuration, as ``app render`` takes them."""
-    parser.add_argument("--product", required=True, help="product id from configs/")
-    parser.add_argument("--set", type=_pair, action="append", default=[],
-                        metavar="OPTION=CHOICE")
-    parser.add_argument("--colour", "--color", type=_pair, action="append", default=[],
-                        metavar="OPTION=#RRGGBB", help="colour for a free-colour choice")
-    parser.add_argument("--preset", help="start from a preset of the product")
-    parser.add_argument("--text", type=_pair, action="append", default=[], metavar="ZONE=TEXT",
-                        help="personalize a text zone ('\\n' starts a new line)")
-    parser.add_argument("--font", type=_pair, action="append", default=[], metavar="ZONE=FONT")
-    parser.add_argument("--ink", type=_pair, action="append", default=[],
-                        metavar="ZONE=#RRGGBB", help="ink colour of a text zone")
-    parser.add_argument("--technique", type=_pair, action="append", default=[],
-                        metavar="ZONE=TECHNIQUE", help="print, engrave, emboss, foil, embroider")
-    parser.add_argument("--image", type=_pair, action="append", default=[],
-                        metavar="ZONE=PATH", help="a picture for an image zone")
-    parser.add_argument("--fit", type=_pair, action="append", default=[],
-                        metavar="ZONE=fit|fill|crop", help="how the picture fills its zone")
-    parser.add_argument("--config", type=Path, help="start from a saved configuration (.json)")
-
-
 def add_still_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--camera", help="camera preset id of the still (default: the first)")
-    parser.add_argument("--size", type=_size, default=STILL_SIZE, metavar="WxH",
+    parser.add_argument("--size", type=size, default=STILL_SIZE, metavar="WxH",
                         help="size of the still in pixels (default 960x720)")
     parser.add_argument("--photoreal", action="store_true",
                         help="path-trace the still (slower) instead of the real-time renderer")
@@ -82,11 +48,10 @@ def add_export_parser(sub) -> None:
 
 def configured_product(args: argparse.Namespace, root: Path
                        ) -> tuple[Project, Product, Configuration]:
-    from app.cli.render import _raise_catalog_problems, build_configuration
     from app.project import open_project
 
     project = open_project(root)
-    _raise_catalog_problems(project, args.product)
+    raise_catalog_problems(project, args.product)
     product = project.catalog.product(args.product)
     return project, product, build_configuration(project, args)
 

@@ -7,27 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.cli.configuration_options import add_configuration_arguments, size
 from app.errors import AppError, AppErrors
 
 DEFAULT_SIZE = (1600, 1200)
-
-
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 1600x1200, got {text!r}"
-                                         ) from None
-    if not (16 <= w <= 8192 and 16 <= h <= 8192):
-        raise argparse.ArgumentTypeError(f"size {w}x{h} is outside 16..8192 pixels")
-    return w, h
-
-
-def _pair(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key or not value:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key.strip(), value.strip()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,26 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     what = render.add_mutually_exclusive_group(required=True)
     what.add_argument("--product", help="product id from configs/")
     what.add_argument("--model", type=Path, help="any glTF/GLB, OBJ, STL or PLY file")
-    render.add_argument("--set", type=_pair, action="append", default=[], metavar="OPTION=CHOICE")
-    render.add_argument("--colour", "--color", type=_pair, action="append", default=[],
-                        metavar="OPTION=#RRGGBB", help="colour for a free-colour choice")
-    render.add_argument("--preset", help="start from a preset of the product")
-    render.add_argument("--text", type=_pair, action="append", default=[], metavar="ZONE=TEXT",
-                        help="personalize a text zone ('\\n' starts a new line)")
-    render.add_argument("--font", type=_pair, action="append", default=[], metavar="ZONE=FONT")
-    render.add_argument("--ink", type=_pair, action="append", default=[],
-                        metavar="ZONE=#RRGGBB", help="ink colour of a text zone")
-    render.add_argument("--technique", type=_pair, action="append", default=[],
-                        metavar="ZONE=TECHNIQUE", help="print, engrave, emboss, foil, embroider")
-    render.add_argument("--image", type=_pair, action="append", default=[],
-                        metavar="ZONE=PATH", help="a picture for an image zone")
-    render.add_argument("--fit", type=_pair, action="append", default=[],
-                        metavar="ZONE=fit|fill|crop", help="how the picture fills its zone")
-    render.add_argument("--config", type=Path, help="start from a saved configuration (.json)")
+    add_configuration_arguments(render, product=False)
     render.add_argument("--camera", help="camera preset id (default: the product's first)")
     render.add_argument("--units", default="m", help="units of --model (m, cm, mm, in, ft)")
     render.add_argument("--up", default="y", help="up axis of --model (y or z)")
-    render.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH")
+    render.add_argument("--size", type=size, default=DEFAULT_SIZE, metavar="WxH")
     render.add_argument("--transparent", action="store_true", help="transparent background")
     render.add_argument("--out", type=Path, required=True, help="PNG file to write")
     render.add_argument("--photoreal", action="store_true",
@@ -71,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from app.cli.turntable import add_turntable_parser
 
-    add_turntable_parser(sub, _size, _pair)
+    add_turntable_parser(sub)
 
     validate = sub.add_parser("validate", help="check product and material files")
     validate.add_argument("files", nargs="*", type=Path,
@@ -84,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from app.cli.batch import add_batch_parser
 
-    add_batch_parser(sub, _size)
+    add_batch_parser(sub)
 
     from app.cli.import_gltf import add_import_gltf_parser
     from app.cli.room_preview import add_room_preview_parser

@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from app.cli.configuration_options import add_configuration_arguments
 from app.cli.export import (
-    add_configuration_arguments,
     add_still_arguments,
     configured_product,
     render_configuration_still,

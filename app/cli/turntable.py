@@ -7,26 +7,23 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.cli.configuration_options import add_configuration_arguments, size
 from app.errors import AppError
 
 DEFAULT_SPP = 64
 TURNTABLE_SIZE = (640, 480)
 
 
-def add_turntable_parser(sub, size_type, pair_type) -> None:
+def add_turntable_parser(sub) -> None:
     turntable = sub.add_parser("turntable", help="frames round a product: PNGs, MP4 and GIF")
     what = turntable.add_mutually_exclusive_group(required=True)
     what.add_argument("--product", help="product id from configs/")
     what.add_argument("--model", type=Path, help="any glTF/GLB, OBJ, STL or PLY file")
-    for name in ("--set", "--colour", "--text", "--font", "--ink", "--technique", "--image",
-                 "--fit"):
-        turntable.add_argument(name, type=pair_type, action="append", default=[])
-    turntable.add_argument("--preset")
-    turntable.add_argument("--config", type=Path)
+    add_configuration_arguments(turntable, product=False)
     turntable.add_argument("--camera", help="camera preset id the orbit starts from")
     turntable.add_argument("--units", default="m")
     turntable.add_argument("--up", default="y")
-    turntable.add_argument("--size", type=size_type, default=TURNTABLE_SIZE, metavar="WxH")
+    turntable.add_argument("--size", type=size, default=TURNTABLE_SIZE, metavar="WxH")
     turntable.add_argument("--transparent", action="store_true")
     turntable.add_argument("--frames", type=int, default=36)
     turntable.add_argument("--fps", type=int, default=24)

@@ -1,0 +1,155 @@
+"""The options that describe a configuration on the command line, and the configuration they
+describe: ``--product``, ``--set``, ``--colour``, ``--preset``, ``--config`` and the
+personalization options, shared by ``render``, ``turntable``, ``export`` and ``share``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from app.domain.configuration import (
+    Configuration,
+    ImageValue,
+    TextValue,
+    complete,
+    configuration_problems,
+    default_configuration,
+)
+from app.errors import AppErrors, ConfigurationError
+from app.project import Project
+
+MAX_SIDE = 8192
+
+
+def size(text: str) -> tuple[int, int]:
+    """``WIDTHxHEIGHT`` in pixels."""
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 1600x1200, got {text!r}"
+                                         ) from None
+    if not (16 <= w <= MAX_SIDE and 16 <= h <= MAX_SIDE):
+        raise argparse.ArgumentTypeError(f"size {w}x{h} is outside 16..{MAX_SIDE} pixels")
+    return w, h
+
+
+def pair(text: str) -> tuple[str, str]:
+    """``KEY=VALUE``."""
+    key, sep, value = text.partition("=")
+    if not sep or not key or not value:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
+def add_configuration_arguments(parser, *, product: bool = True) -> None:
+    """The options that describe a configuration (``product=False`` when the caller adds
+    ``--product`` itself, e.g. beside ``--model``)."""
+    if product:
+        parser.add_argument("--product", required=True, help="product id from configs/")
+    parser.add_argument("--set", type=pair, action="append", default=[],
+                        metavar="OPTION=CHOICE")
+    parser.add_argument("--colour", "--color", type=pair, action="append", default=[],
+                        metavar="OPTION=#RRGGBB", help="colour for a free-colour choice")
+    parser.add_argument("--preset", help="start from a preset of the product")
+    parser.add_argument("--text", type=pair, action="append", default=[], metavar="ZONE=TEXT",
+                        help="personalize a text zone ('\\n' starts a new line)")
+    parser.add_argument("--font", type=pair, action="append", default=[], metavar="ZONE=FONT")
+    parser.add_argument("--ink", type=pair, action="append", default=[],
+                        metavar="ZONE=#RRGGBB", help="ink colour of a text zone")
+    parser.add_argument("--technique", type=pair, action="append", default=[],
+                        metavar="ZONE=TECHNIQUE", help="print, engrave, emboss, foil, embroider")
+    parser.add_argument("--image", type=pair, action="append", default=[],
+                        metavar="ZONE=PATH", help="a picture for an image zone")
+    parser.add_argument("--fit", type=pair, action="append", default=[],
+                        metavar="ZONE=fit|fill|crop", help="how the picture fills its zone")
+    parser.add_argument("--config", type=Path, help="start from a saved configuration (.json)")
+
+
+def build_configuration(project: Project, args: argparse.Namespace) -> Configuration:
+    product = project.catalog.product(args.product)
+    if args.config is not None:
+        try:
+            text = args.config.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigurationError(f"cannot read: {exc.strerror}", file=str(args.config)
+                                     ) from None
+        configuration = Configuration.from_json(text, source=str(args.config))
+    else:
+        configuration = default_configuration(product)
+    if args.preset:
+        try:
+            preset = product.preset(args.preset)
+        except KeyError:
+            known = ", ".join(p.id for p in product.presets) or "none"
+            raise ConfigurationError(f"unknown preset '{args.preset}' (known: {known})",
+                                     field="--preset") from None
+        configuration = configuration.model_copy(update={
+            "selections": {**configuration.selections, **preset.selections},
+            "colours": {**configuration.colours, **preset.colours}})
+    for group_id, choice_id in args.set:
+        configuration = configuration.with_choice(group_id, choice_id)
+    for group_id, colour in args.colour:
+        configuration = configuration.with_colour(group_id, colour)
+    for zone_id, value in personalization_from_args(args).items():
+        configuration = configuration.with_zone(zone_id, value)
+    configuration = complete(configuration, product)
+    problems = configuration_problems(configuration, product)
+    if problems:
+        raise AppErrors(problems)
+    return configuration
+
+
+def personalization_from_args(args: argparse.Namespace) -> dict[str, TextValue | ImageValue]:
+    """--text/--image ZONE=... with their --font, --ink, --technique and --fit, as zone values;
+    ConfigurationError naming the option when they do not fit together."""
+    texts = dict(getattr(args, "text", []))
+    images = dict(getattr(args, "image", []))
+    extras = {name: dict(getattr(args, name, [])) for name in ("font", "ink", "technique", "fit")}
+    values: dict[str, TextValue | ImageValue] = {}
+    both = sorted(set(texts) & set(images))
+    if both:
+        raise ConfigurationError(f"{both[0]}: give --text or --image for a zone, not both",
+                                 field="--text")
+    for name, given in extras.items():
+        wanted = images if name == "fit" else (texts if name in ("font", "ink") else
+                                               {**texts, **images})
+        for zone_id in given:
+            if zone_id not in wanted:
+                kind = "--image" if name == "fit" else ("--text" if name != "technique"
+                                                        else "--text or --image")
+                raise ConfigurationError(f"--{name} {zone_id}=... needs {kind} {zone_id}=...",
+                                         field=f"--{name}")
+    for zone_id, text in texts.items():
+        fields = {"text": text.replace("\\n", "\n"), "font": extras["font"].get(zone_id),
+                  "colour": extras["ink"].get(zone_id),
+                  "technique": extras["technique"].get(zone_id)}
+        values[zone_id] = _zone_value(TextValue, fields, zone_id)
+    for zone_id, path in images.items():
+        fields = {"image": str(Path(path).expanduser().resolve()),
+                  "technique": extras["technique"].get(zone_id)}
+        if zone_id in extras["fit"]:
+            fields["fit"] = extras["fit"][zone_id]
+        values[zone_id] = _zone_value(ImageValue, fields, zone_id)
+    return values
+
+
+def _zone_value(kind, fields: dict, zone_id: str):
+    options = {"colour": "--ink", "technique": "--technique", "fit": "--fit", "font": "--font"}
+    try:
+        return kind(**{k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]) if err["loc"] else ""
+        raise ConfigurationError(f"{zone_id}: {err['msg']}",
+                                 field=options.get(name, f"personalization.{zone_id}")) from None
+
+
+def raise_catalog_problems(project: Project, product_id: str) -> None:
+    """A product that failed to load explains why, rather than 'unknown product'."""
+    if product_id in project.catalog.products:
+        return
+    mine = [p for p in project.catalog.problems if p.file and Path(p.file).stem == product_id]
+    if mine:
+        raise AppErrors(mine)
