@@ -34,8 +34,11 @@ class Catalog:
             raise AppError(f"unknown product '{product_id}' (known: {known})") from None
 
 
+KIOSK_FILE_NAME = "kiosk.yaml"  # reserved: the kiosk's settings (app.catalog.kiosk_config)
+
+
 def product_files(root: Path) -> list[Path]:
-    return sorted((root / CONFIGS_DIR).glob("*.yaml"))
+    return sorted(p for p in (root / CONFIGS_DIR).glob("*.yaml") if p.name != KIOSK_FILE_NAME)
 
 
 def load_catalog(root: Path) -> Catalog:

@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("gui", help="open the desktop window (the default with no command)")
 
+    from app.cli.kiosk import add_kiosk_parser
+
+    add_kiosk_parser(sub)
+
     schema = sub.add_parser("schema", help="write the JSON Schema of product and material files")
     schema.add_argument("--out", type=Path, default=None, help="folder (default: schemas/)")
 
@@ -74,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     root = (args.root or BUILT_IN_ROOT).resolve()
     try:
+        if args.command == "kiosk":
+            from app.cli.kiosk import run_kiosk_command
+
+            return run_kiosk_command(args, root)
         if args.command == "render":
             from app.cli.render import run_render
 

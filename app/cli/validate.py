@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from app.catalog.catalog import CONFIGS_DIR, MATERIALS_DIR
+from app.catalog.catalog import CONFIGS_DIR, KIOSK_FILE_NAME, MATERIALS_DIR
+from app.catalog.kiosk_config import load_kiosk_config
 from app.catalog.materials import load_material
 from app.catalog.products import load_product
 from app.catalog.yaml_source import read_yaml_mapping
@@ -59,6 +60,9 @@ def run_validate(paths: list[Path], root: Path) -> int:
             problems.append(AppError("file not found", file=str(path)))
         elif _is_material_file(path, root):
             problems += _collect(lambda p=path: load_material(p, root))
+        elif path.name == KIOSK_FILE_NAME:
+            problems += _collect(lambda p=path: load_kiosk_config(
+                p, set(project.catalog.products), root))
         else:
             found = _collect(lambda p=path: load_product(p, material_ids, root))
             if not found:

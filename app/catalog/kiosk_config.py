@@ -1,0 +1,138 @@
+"""Kiosk files: configs/kiosk.yaml -> KioskConfig (what a store kiosk shows, its timings, its
+admin PIN as a salted hash, where it logs), and the PIN hashing itself.
+
+``kiosk.yaml`` is a reserved name in configs/: the catalog does not read it as a product.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from app.catalog.catalog import KIOSK_FILE_NAME  # noqa: F401 (re-exported)
+from app.catalog.field_errors import validation_problems
+from app.catalog.files import file_label
+from app.catalog.yaml_source import read_yaml_mapping
+from app.errors import AppErrors, ProductFileError
+
+PBKDF2_ITERATIONS = 200_000
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MIN_PIN_DIGITS = 4
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PinHash(_Strict):
+    """A salted hash of the admin PIN; ``app kiosk --hash-pin`` writes one."""
+
+    algorithm: Literal["pbkdf2_sha256", "scrypt"] = "pbkdf2_sha256"
+    salt: str = Field(min_length=16, pattern=r"^[0-9a-f]+$", description="hex")
+    hash: str = Field(min_length=32, pattern=r"^[0-9a-f]+$", description="hex")
+    iterations: int = Field(default=PBKDF2_ITERATIONS, ge=10_000, description="pbkdf2 only")
+    n: int = Field(default=SCRYPT_N, ge=2**10, description="scrypt only")
+    r: int = Field(default=SCRYPT_R, ge=1)
+    p: int = Field(default=SCRYPT_P, ge=1)
+
+    def matches(self, pin: str) -> bool:
+        return hmac.compare_digest(_digest(pin, self), self.hash)
+
+
+class Timings(_Strict):
+    """Seconds. Idle: no touch for ``idle`` -> the countdown (only when the customer changed
+    something) -> after ``reset_countdown`` the configuration is cleared and the attract loop
+    starts. The loop turns the product and shows the next preset every ``attract_preset``."""
+
+    idle: float = Field(default=90.0, gt=0)
+    reset_countdown: float = Field(default=15.0, gt=0)
+    attract_preset: float = Field(default=8.0, gt=0)
+    message: float = Field(default=4.0, gt=0, description="how long a notice stays up")
+
+
+class KioskConfig(_Strict):
+    title: str = Field(default="Make it yours", min_length=1)
+    invitation: str = Field(default="Touch to start", min_length=1)
+    products: list[str] = Field(default_factory=list,
+                                description="product ids shown; empty: the whole catalog")
+    show_prices: bool = True
+    timings: Timings = Field(default_factory=Timings)
+    admin_pin: PinHash
+    log_folder: str = Field(default="kiosk-logs", min_length=1,
+                            description="relative to the project folder, or absolute")
+    log_max_bytes: int = Field(default=1_000_000, ge=10_000)
+    log_backups: int = Field(default=5, ge=1)
+    printer: str | None = Field(default=None, description="printer name; none: no print button")
+    share_url: str | None = Field(
+        default=None, description="QR link with {code} where the share code goes; none: the "
+                                  "QR holds the share code itself")
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> KioskConfig:
+        if len(set(self.products)) != len(self.products):
+            raise ValueError("products: a product is listed twice")
+        if self.share_url is not None and "{code}" not in self.share_url:
+            raise ValueError("share_url: expected a URL with {code} where the share code goes")
+        return self
+
+    def log_path(self, root: Path) -> Path:
+        folder = Path(self.log_folder).expanduser()
+        return folder if folder.is_absolute() else root / folder
+
+
+def load_kiosk_config(path: Path, product_ids: set[str] | None = None,
+                      root: Path | None = None) -> KioskConfig:
+    """The kiosk a file describes; AppErrors naming the file and each bad field otherwise.
+    With ``product_ids``, every listed product must be one of them."""
+    label = file_label(path, root)
+    data = read_yaml_mapping(path, label)
+    if "source" in data:
+        raise ProductFileError("unknown field", file=label, field="source")
+    try:
+        config = KioskConfig.model_validate({**data, "source": str(path)})
+    except ValidationError as exc:
+        raise AppErrors(validation_problems(exc, KioskConfig, label)) from None
+    if product_ids is not None:
+        problems = [ProductFileError(f"unknown product '{p}' (known: "
+                                     f"{', '.join(sorted(product_ids)) or 'none'})",
+                                     file=label, field=f"products[{i}]")
+                    for i, p in enumerate(config.products) if p not in product_ids]
+        if problems:
+            raise AppErrors(problems)
+    return config
+
+
+def hash_pin(pin: str, algorithm: str = "pbkdf2_sha256") -> PinHash:
+    """A fresh salted hash of ``pin`` (digits only, at least MIN_PIN_DIGITS)."""
+    if not pin.isdigit() or len(pin) < MIN_PIN_DIGITS:
+        raise ProductFileError(f"expected at least {MIN_PIN_DIGITS} digits", field="admin_pin")
+    salt = secrets.token_hex(16)
+    draft = PinHash.model_construct(algorithm=algorithm, salt=salt, hash="",
+                                    iterations=PBKDF2_ITERATIONS, n=SCRYPT_N, r=SCRYPT_R,
+                                    p=SCRYPT_P)
+    return PinHash(algorithm=algorithm, salt=salt, hash=_digest(pin, draft))
+
+
+def pin_hash_yaml(pin_hash: PinHash) -> str:
+    """The ``admin_pin:`` block to paste into kiosk.yaml."""
+    lines = ["admin_pin:", f"  algorithm: {pin_hash.algorithm}", f"  salt: {pin_hash.salt}",
+             f"  hash: {pin_hash.hash}"]
+    if pin_hash.algorithm == "scrypt":
+        lines += [f"  n: {pin_hash.n}", f"  r: {pin_hash.r}", f"  p: {pin_hash.p}"]
+    else:
+        lines.append(f"  iterations: {pin_hash.iterations}")
+    return "\n".join(lines)
+
+
+def _digest(pin: str, pin_hash: PinHash) -> str:
+    salt = bytes.fromhex(pin_hash.salt)
+    if pin_hash.algorithm == "scrypt":
+        return hashlib.scrypt(pin.encode(), salt=salt, n=pin_hash.n, r=pin_hash.r,
+                              p=pin_hash.p, maxmem=256 * 1024 * 1024, dklen=32).hex()
+    return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, pin_hash.iterations).hex()

@@ -1,0 +1,80 @@
+"""The customer leaves with their design: a QR code to scan (the share link, or the share code
+itself), the code in big type, and a printed spec sheet where a printer is configured."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+QR_PIXELS = 280
+
+
+def qr_pixmap(data: str, pixels: int = QR_PIXELS) -> QPixmap | None:
+    """The QR code of ``data``, or None while the QR export is not available."""
+    try:
+        from app.export.qr import qr_image  # noqa: PLC0415 (optional part)
+    except ImportError:
+        return None
+    image = qr_image(data, scale=8, border=2).convert("RGB")
+    raw = image.tobytes()
+    qimage = QImage(raw, image.width, image.height, image.width * 3,
+                    QImage.Format.Format_RGB888).copy()
+    return QPixmap.fromImage(qimage).scaled(pixels, pixels, Qt.AspectRatioMode.KeepAspectRatio,
+                                            Qt.TransformationMode.FastTransformation)
+
+
+class HandoffPage(QWidget):
+    back_requested = Signal()
+    print_requested = Signal()
+    finished = Signal()
+
+    def __init__(self, can_print: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("handoffPage")
+        layout = QVBoxLayout(self)
+        title = QLabel("Take your design with you")
+        title.setObjectName("pageTitle")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.qr = QLabel()
+        self.qr.setObjectName("qrCode")
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.qr)
+        self.code = QLabel()
+        self.code.setObjectName("shareCode")
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code.setWordWrap(True)
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        layout.addWidget(self.code)
+        self.print_button = QPushButton("Print the spec sheet")
+        self.print_button.clicked.connect(self.print_requested)
+        self.print_button.setVisible(can_print)
+        layout.addWidget(self.print_button)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        back = QPushButton("Keep designing")
+        back.clicked.connect(self.back_requested)
+        layout.addWidget(back)
+        done = QPushButton("I'm done: start over")
+        done.setObjectName("primary")
+        done.clicked.connect(self.finished)
+        layout.addWidget(done)
+        layout.addStretch(1)
+
+    def show_design(self, share_code: str, link: str) -> None:
+        self.status.setText("")
+        self.code.setText(share_code)
+        pixmap = qr_pixmap(link)
+        if pixmap is None:
+            self.qr.clear()
+            self.qr.hide()
+            self.hint.setText("Note this code: staff or our website bring your design back.")
+        else:
+            self.qr.setPixmap(pixmap)
+            self.qr.show()
+            self.hint.setText("Scan the code with your phone, or note the code below.")
