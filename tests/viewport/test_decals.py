@@ -85,6 +85,25 @@ def test_guitar_neck_plate_engraving_matches_reference(project):
     assert_matches_reference(image, "decal_guitar_engraving.png")
 
 
+def test_golf_cart_side_name_and_seat_logo_match_references(project, tmp_path):
+    product = project[0].catalog.product("golf_cart")
+    config = (default_configuration(product)
+              .with_zone("side_name", TextValue(text="Fairway Flyer", font="script"))
+              .with_zone("seat_logo", ImageValue(image=write_photo(tmp_path), fit="crop")))
+    assert_matches_reference(render(project, "golf_cart", config, "side", size=SIZE),
+                             "decal_golf_cart_side_name.png")
+    assert_matches_reference(render(project, "golf_cart", config, "seat", size=SIZE),
+                             "decal_golf_cart_seat_logo.png")
+
+
+def test_watch_caseback_engraving_matches_reference(project):
+    product = project[0].catalog.product("watch")
+    config = default_configuration(product).with_zone(
+        "caseback", TextValue(text="For Ada\n10.12.1815\nwith love", font="serif"))
+    image = render(project, "watch", config, "caseback", size=SIZE)
+    assert_matches_reference(image, "decal_watch_caseback.png")
+
+
 def test_a_transparent_decal_leaves_the_picture_unchanged_even_at_a_grazing_angle(project):
     """No z-fighting and no dark fringes: where the artwork is empty, the part shows as is."""
     proj, context = project
