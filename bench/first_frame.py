@@ -1,4 +1,5 @@
-"""Load and first-frame time at 1280x720 off-screen, and peak memory, per model.
+"""Load and first-frame time at 1280x720 off-screen, and peak memory, per sample product and
+external model; the AR budget (triangles, texture size) of each sample product.
 
 Each case runs in a fresh process so that caches and memory do not carry over.
 
@@ -21,8 +22,9 @@ REPO = Path(__file__).resolve().parents[1]
 EXTERNAL = REPO.parent / "shared" / "testdata" / "external"
 SIZE = (1280, 720)
 
+PRODUCTS = ("mug", "guitar", "golf_cart", "watch")
 CASES = {
-    "mug (product)": None,
+    **{f"{product} (product)": None for product in PRODUCTS},
     "Avocado": "Avocado/glTF/Avocado.gltf",
     "WaterBottle": "WaterBottle/glTF/WaterBottle.gltf",
     "MaterialsVariantsShoe": "MaterialsVariantsShoe/glTF/MaterialsVariantsShoe.gltf",
@@ -48,12 +50,14 @@ def run_case(name: str) -> dict:
     from app.viewport.still import render_still
 
     start = time.perf_counter()
+    budget = {}
     if CASES[name] is None:
         project = open_project(REPO)
-        product = project.catalog.product("mug")
+        product = project.catalog.product(name.split(" ")[0])
         scene = resolve_scene(product, default_configuration(product), project.scene_context())
         store = project.assets
         triangles = sum(len(store.mesh(d.geometry).faces) for d in scene.drawables if d.visible)
+        budget = product_budget(project, product, scene)
     else:
         path = EXTERNAL / CASES[name]
         store = AssetStore(allowed_roots=[path.parent])
@@ -65,12 +69,33 @@ def run_case(name: str) -> dict:
     assert image.size == SIZE
     return {
         "case": name,
+        **budget,
         "triangles": triangles,
         "load_s": round(loaded - start, 3),
         "first_frame_s": round(rendered - loaded, 3),
         "total_s": round(rendered - start, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+
+
+def product_budget(project, product, scene) -> dict:
+    """AR budgets: triangles of every part of the model (all options), and the largest texture
+    any material of the product may use."""
+    from PIL import Image
+
+    all_triangles = sum(len(project.assets.mesh(d.geometry).faces) for d in scene.drawables)
+    material_ids = {p.material for p in product.parts}
+    material_ids |= {g.material for g in product.options if g.material}
+    material_ids |= {c.material for g in product.options for c in g.choices if c.material}
+    largest = 0
+    for material_id in material_ids:
+        material = project.catalog.materials[material_id]
+        folder = Path(material.source).parent
+        for texture in material.textures.model_dump().values():
+            if texture:
+                with Image.open(folder / texture) as image:
+                    largest = max(largest, *image.size)
+    return {"all_parts_triangles": all_triangles, "largest_texture_px": largest}
 
 
 def main() -> int:
@@ -104,6 +129,14 @@ def main() -> int:
             continue
         print(f"{r['case']:30} {r['triangles']:>9} {r['load_s']:>7.2f} {r['first_frame_s']:>8.2f}"
               f" {r['total_s']:>8.2f} {r['peak_rss_mb']:>8.0f}")
+    print()
+    print("AR budget of each product (limits: 150,000 triangles, 2048 px textures)")
+    print(f"{'product':30} {'visible tris':>12} {'all parts':>10} {'texture px':>10}")
+    for r in rows:
+        if "all_parts_triangles" in r:
+            within = r["all_parts_triangles"] < 150_000 and r["largest_texture_px"] <= 2048
+            print(f"{r['case']:30} {r['triangles']:>12} {r['all_parts_triangles']:>10} "
+                  f"{r['largest_texture_px']:>10}  {'within' if within else 'OVER'}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"size": SIZE, "cores": os.cpu_count(), "results": rows},
                                    indent=2) + "\n")
