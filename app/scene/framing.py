@@ -59,3 +59,22 @@ def frame_bounds(
         up=(0.0, 1.0, 0.0),
         fov_deg=float(fov),
     )
+
+
+def parts_bounds(scene, source, parts) -> tuple[tuple[float, float, float],
+                                                 tuple[float, float, float]]:
+    """World bounds of the drawables of ``parts`` in ``scene`` (``source`` gives the meshes);
+    the scene's bounds when none of them is there."""
+    corners = []
+    for drawable in scene.drawables:
+        if drawable.part not in parts:
+            continue
+        low, high = source.mesh(drawable.geometry).bounds
+        box = np.array([[x, y, z, 1.0] for x in (low[0], high[0]) for y in (low[1], high[1])
+                        for z in (low[2], high[2])])
+        corners.append((box @ np.asarray(drawable.transform, dtype=float).T)[:, :3])
+    if not corners:
+        return scene.bounds
+    points = np.concatenate(corners)
+    return (tuple(float(v) for v in points.min(axis=0)),
+            tuple(float(v) for v in points.max(axis=0)))

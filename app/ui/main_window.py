@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.catalog.catalog import load_catalog
 from app.domain.configuration import ImageValue, default_configuration
+from app.domain.product import OptionKind
 from app.errors import AppError, AppErrors
 from app.project import Project
 from app.scene.resolve import SceneContext, resolve_scene
@@ -33,14 +34,14 @@ from app.ui.configuration_files import read_configuration, save_configuration
 from app.ui.export_dialog import export_still, photoreal_still_job
 from app.ui.file_watch import ProjectWatcher
 from app.ui.main_actions import build_actions, fill_camera_menu, fill_recent_menu
-from app.ui.options_panel import OptionsPanel
+from app.ui.options_panel import THUMBNAIL_SIZE, OptionsPanel
 from app.ui.photoreal_progress import PhotorealProgress
 from app.ui.price_panel import PricePanel
 from app.ui.problems_panel import ProblemsPanel
 from app.ui.prompts import DialogPrompts
 from app.ui.session import ConfigSession
 from app.ui.style import STYLE_SHEET
-from app.ui.thumbnails import ThumbnailQueue, pixmap_from_pixels
+from app.ui.thumbnails import ThumbnailQueue, choice_thumbnail_scene, pixmap_from_pixels
 from app.ui.view3d import View3D
 
 RECENT_LIMIT = 8
@@ -202,6 +203,7 @@ class MainWindow(QMainWindow):
         self._refresh_panels()
         if product.id not in self.catalog.thumbnails:
             QTimer.singleShot(0, self._thumbnail_from_view)
+        self._queue_choice_thumbnails()
 
     def _configuration_changed(self) -> None:
         scene = self._resolve()
@@ -219,10 +221,8 @@ class MainWindow(QMainWindow):
 
     def _resolve(self):
         session = self.session
-        if self._context is None:
-            self._context = session.project.scene_context()
         try:
-            return resolve_scene(session.product, session.configuration, self._context)
+            return resolve_scene(session.product, session.configuration, self._scene_context())
         except AppError as exc:
             self.problems.report(str(exc))
             self.problems_dock.show()
@@ -406,12 +406,35 @@ class MainWindow(QMainWindow):
         pixmap = pixmap.copy((pixmap.width() - 120) // 2, (pixmap.height() - 90) // 2, 120, 90)
         self.catalog.set_thumbnail(self.session.product.id, pixmap)
 
+    def _queue_choice_thumbnails(self) -> None:
+        """Part-swap choices show the part they put on the product, rendered in the background
+        (a product switched meanwhile drops the late ones)."""
+        if self.thumbnails is None:
+            return
+        product = self.session.product
+        for group in product.options:
+            if group.kind is not OptionKind.part_swap:
+                continue
+            for choice in group.choices:
+                def scene(group_id=group.id, choice_id=choice.id):
+                    return choice_thumbnail_scene(product, self.session.configuration,
+                                                  group_id, choice_id, self._scene_context())
+
+                def done(pixmap, group_id=group.id, choice_id=choice.id):
+                    if self.session.product is product:
+                        self.options.set_thumbnail(group_id, choice_id, pixmap)
+
+                self.thumbnails.add(scene, (THUMBNAIL_SIZE * 2, THUMBNAIL_SIZE * 2), done)
+
+    def _scene_context(self) -> SceneContext:
+        if self._context is None:
+            self._context = self.session.project.scene_context()
+        return self._context
+
     def _queue_product_thumbnail(self, product_id: str) -> None:
         def scene():
             product = self.session.catalog.products[product_id]
-            if self._context is None:
-                self._context = self.session.project.scene_context()
-            return resolve_scene(product, default_configuration(product), self._context)
+            return resolve_scene(product, default_configuration(product), self._scene_context())
 
         self.thumbnails.add(scene, (120, 90),
                             lambda pixmap: self.catalog.set_thumbnail(product_id, pixmap))

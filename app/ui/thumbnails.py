@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pyvista as pv
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QImage, QPixmap
 
+from app.domain.configuration import Configuration
+from app.domain.product import Product
 from app.scene.description import SceneDescription
+from app.scene.framing import frame_bounds, parts_bounds
 from app.scene.geometry_source import GeometrySource
+from app.scene.resolve import SceneContext, resolve_scene
 from app.viewport.scene_view import SceneView
 
 TICK_MS = 120
+CHOICE_FOV_DEG = 30.0
+
+
+def choice_thumbnail_scene(product: Product, configuration: Configuration, group_id: str,
+                           choice_id: str, context: SceneContext) -> SceneDescription:
+    """The product with ``choice_id`` of a part-swap group chosen, framed on the parts that
+    choice shows, for the choice's button."""
+    scene = resolve_scene(product, configuration.with_choice(group_id, choice_id), context)
+    parts = set(product.option(group_id).choice(choice_id).parts)
+    camera = frame_bounds(parts_bounds(scene, context.assets, parts), 1.0, CHOICE_FOV_DEG,
+                          camera_id="choice")
+    return replace(scene, cameras=(camera,))
 
 
 def pixmap_from_pixels(pixels) -> QPixmap:

@@ -91,9 +91,10 @@ def settings(tmp_path) -> QSettings:
 
 
 def open_window(qtbot, root: Path, settings: QSettings, prompts, autosave_folder: Path,
-                *, start: bool = True) -> MainWindow:
+                *, start: bool = True, thumbnails: bool = False) -> MainWindow:
     window = MainWindow(open_project(root), settings, autosave=Autosave(autosave_folder),
-                        prompts=prompts, fonts=["sans", "serif"], background_thumbnails=False)
+                        prompts=prompts, fonts=["sans", "serif"],
+                        background_thumbnails=thumbnails)
     qtbot.addWidget(window)
     window.resize(800, 600)
     window.show()

@@ -247,3 +247,32 @@ def test_cancelled_photoreal_still_writes_nothing(qtbot, window, tmp_path):
         runner.cancel()
     assert not out.exists()
     assert list(tmp_path.glob("cancelled*")) == []
+
+
+def test_part_swap_choices_get_rendered_thumbnails_of_their_part(qtbot, project_root, settings,
+                                                                   prompts, tmp_path):
+    window = open_window(qtbot, project_root, settings, prompts, tmp_path / "autosave",
+                         thumbnails=True)
+    buttons = [window.options.buttons[("handle", c)] for c in ("classic", "angular")]
+    qtbot.waitUntil(lambda: all(b.thumbnail is not None for b in buttons), timeout=60_000)
+    images = [b.thumbnail.toImage() for b in buttons]
+    assert images[0].size() == images[1].size()
+    differing = sum(images[0].pixel(x, y) != images[1].pixel(x, y)
+                    for x in range(0, images[0].width(), 4)
+                    for y in range(0, images[0].height(), 4))
+    assert differing > 20  # two handle styles, two pictures
+    window.close()
+
+
+def test_choice_thumbnail_is_framed_on_the_part_it_shows(project_root):
+    from app.project import open_project
+    from app.ui.thumbnails import choice_thumbnail_scene
+
+    project = open_project(project_root)
+    product = project.catalog.product("mug")
+    scene = choice_thumbnail_scene(product, default_configuration(product), "handle",
+                                   "angular", project.scene_context())
+    assert scene.drawable("handle_angular/handle_angular").visible
+    assert not scene.drawable("handle_classic/handle_classic").visible
+    target = scene.camera().target
+    assert target[0] > 0.04  # the handle sticks out at +x; the mug's centre is x = 0
