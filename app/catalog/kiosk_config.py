@@ -55,6 +55,19 @@ class Timings(_Strict):
     message: float = Field(default=4.0, gt=0, description="how long a notice stays up")
 
 
+class ShareServerSettings(_Strict):
+    """The kiosk's own hand-off server: the customer's AR files and still, served to their
+    phone for ``minutes``. It listens on ``host``:``port`` (0 picks a free port); phones reach
+    it at ``public_host`` (default: ``host``, or this machine's LAN address for 0.0.0.0)."""
+
+    host: str = Field(default="0.0.0.0", min_length=1, pattern=r"^[^\s/]+$")
+    port: int = Field(default=8765, ge=0, le=65535, strict=True)
+    public_host: str | None = Field(default=None, min_length=1, pattern=r"^[^\s/]+$",
+                                    description="address phones use in the link")
+    minutes: float = Field(default=15.0, gt=0, allow_inf_nan=False,
+                           description="how long a customer's link works")
+
+
 class KioskConfig(_Strict):
     title: str = Field(default="Make it yours", min_length=1)
     invitation: str = Field(default="Touch to start", min_length=1)
@@ -71,6 +84,9 @@ class KioskConfig(_Strict):
     share_url: str | None = Field(
         default=None, description="QR link with {code} where the share code goes; none: the "
                                   "QR holds the share code itself")
+    share_server: ShareServerSettings | None = Field(
+        default=None, description="serve the AR files to the customer's phone; none: the QR "
+                                  "holds share_url or the share code")
     source: str = ""
 
     @model_validator(mode="after")

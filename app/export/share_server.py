@@ -16,6 +16,7 @@ import re
 import secrets
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 import time
@@ -212,6 +213,12 @@ class ShareServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self._connections.release()
+
+    def handle_error(self, request, client_address) -> None:
+        """A phone that stops a download mid-way is normal: note it, print no traceback."""
+        error = sys.exc_info()[1]
+        if self.log is not None:
+            self.log(f"{client_address[0]} connection ended: {type(error).__name__}: {error}")
 
 
 def _public_host(host: str) -> str:

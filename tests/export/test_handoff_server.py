@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.client
 import socket
+import struct
+import time
 from pathlib import Path
 
 import pytest
@@ -196,3 +198,23 @@ def test_bad_shares_raise_app_errors(server, files, tmp_path):
 def test_port_in_use_is_an_app_error(server):
     with pytest.raises(AppError, match="cannot listen on 127.0.0.1"):
         ShareServer("127.0.0.1", server.server_address[1])
+
+
+def test_a_client_that_hangs_up_mid_download_prints_no_traceback(tmp_path, capfd):
+    big = tmp_path / "model.glb"
+    big.write_bytes(b"glTF" + bytes(16_000_000))
+    notes: list[str] = []
+    with ShareServer("127.0.0.1", 0, log=notes.append) as server:
+        share = server.add_share({"model.glb": big}, minutes=5)
+        host, port = server.server_address[:2]
+        path = server.url(share, "model.glb").split(f":{port}", 1)[1]
+        with socket.create_connection((host, port)) as client:
+            client.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            client.recv(16)
+            # hang up with a reset, as a phone does when the download is stopped
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        deadline = time.monotonic() + 10
+        while not any("connection ended" in n for n in notes) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert any("connection ended" in n for n in notes)
+    assert "Traceback" not in capfd.readouterr().err

@@ -1,5 +1,6 @@
-"""The customer leaves with their design: a QR code to scan (the share link, or the share code
-itself), the code in big type, and a printed spec sheet where a printer is configured."""
+"""The customer leaves with their design: a QR code to scan (the kiosk's link to their AR files,
+the share link, or the share code itself), the code in big type, and a printed spec sheet where a
+printer is configured."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 QR_PIXELS = 280
+PREPARING = "Preparing your files..."
 
 
 def qr_pixmap(data: str, pixels: int = QR_PIXELS) -> QPixmap | None:
@@ -66,15 +68,25 @@ class HandoffPage(QWidget):
         layout.addWidget(done)
         layout.addStretch(1)
 
-    def show_design(self, share_code: str, link: str) -> None:
+    def show_preparing(self, share_code: str) -> None:
+        """The share code at once; the QR follows once the files for the phone are ready."""
+        self.status.setText("")
+        self.code.setText(share_code)
+        self.qr.clear()
+        self.qr.hide()
+        self.hint.setText(PREPARING)
+
+    def show_design(self, share_code: str, link: str, note: str = "") -> None:
+        """The QR of ``link``; ``note`` goes before the usual hint."""
         self.status.setText("")
         self.code.setText(share_code)
         pixmap = qr_pixmap(link)
         if pixmap is None:
             self.qr.clear()
             self.qr.hide()
-            self.hint.setText("Note this code: staff or our website bring your design back.")
+            hint = "Note this code: staff or our website bring your design back."
         else:
             self.qr.setPixmap(pixmap)
             self.qr.show()
-            self.hint.setText("Scan the code with your phone, or note the code below.")
+            hint = "Scan the code with your phone, or note the code below."
+        self.hint.setText(f"{note} {hint}".strip())

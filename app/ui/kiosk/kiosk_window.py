@@ -40,6 +40,7 @@ from app.ui.kiosk.idle import IdleClock, IdleEvent, IdleState
 from app.ui.kiosk.pages import AttractPage, ColourPage, CountdownPage
 from app.ui.kiosk.pin_guard import PinGuard
 from app.ui.kiosk.printing import print_pdf, spec_sheet_available, spec_sheet_bytes
+from app.ui.kiosk.share_handoff import KioskShares
 from app.ui.kiosk.touch_targets import enforce_touch_targets, kiosk_style_sheet, touch_target_px
 from app.ui.kiosk.touch_view import TouchCamera
 from app.ui.session import ConfigSession
@@ -79,6 +80,8 @@ class KioskWindow(QWidget):
         self._admin_taps: list[float] = []
         self._attract_steps: list[tuple[str, str | None]] = []
         self._attract_index = 0
+        self.shares = KioskShares(config.share_server, self) if config.share_server else None
+        self._handoff_code = ("", "")
         self._build()
         self._wire()
         self._product_changed()
@@ -143,6 +146,9 @@ class KioskWindow(QWidget):
         self.handoff_page.back_requested.connect(self.show_configurator)
         self.handoff_page.finished.connect(self.enter_attract)
         self.handoff_page.print_requested.connect(lambda: self._run(self.print_spec_sheet))
+        if self.shares is not None:
+            self.shares.ready.connect(self._share_ready)
+            self.shares.failed.connect(self._share_failed)
         self.colour_page.chosen.connect(self._colour_chosen)
         self.colour_page.cancelled.connect(self.show_configurator)
         self.admin.closed.connect(self.show_configurator)
@@ -263,6 +269,8 @@ class KioskWindow(QWidget):
         self._notice_timer.start(round(self.config.timings.message * 1000))
 
     def show_configurator(self) -> None:
+        if self.shares is not None:
+            self.shares.cancel()
         self.side.setCurrentWidget(self.configure_page)
 
     def show_handoff(self) -> None:
@@ -270,8 +278,26 @@ class KioskWindow(QWidget):
         code = self.session.share_code()
         link = self.config.share_url.format(code=quote(code)) if self.config.share_url else code
         self._keyboard_done()
-        self.handoff_page.show_design(code, link)
+        self._handoff_code = (code, link)
+        if self.shares is None:
+            self.handoff_page.show_design(code, link)
+            self.side.setCurrentWidget(self.handoff_page)
+            return
+        self.handoff_page.show_preparing(code)
         self.side.setCurrentWidget(self.handoff_page)
+        session = self.session
+        self.shares.begin(session.project, session.product, session.configuration,
+                          self.view.pixels() if self.view.scene is not None else None)
+
+    def _share_ready(self, url: str) -> None:
+        if self.side.currentWidget() is self.handoff_page:
+            self.handoff_page.show_design(self._handoff_code[0], url,
+                                          "Your 3D and AR files are ready.")
+
+    def _share_failed(self) -> None:
+        if self.side.currentWidget() is self.handoff_page:
+            self.handoff_page.show_design(*self._handoff_code,
+                                          "Your files could not be prepared just now.")
 
     def print_spec_sheet(self) -> None:
         data = spec_sheet_bytes(self.session, self.view.pixels())
@@ -337,6 +363,8 @@ class KioskWindow(QWidget):
 
     def enter_attract(self) -> None:
         self.idle.state = IdleState.ATTRACT
+        if self.shares is not None:
+            self.shares.cancel()
         self._keyboard_done()
         self.admin.close_panel()
         self._attract_steps = [(product_id, preset.id) for product_id in self.product_ids
@@ -411,6 +439,8 @@ class KioskWindow(QWidget):
         app.focusChanged.disconnect(self._focus_changed)
         for timer in (self.idle_timer, self.attract_turn, self.attract_presets):
             timer.stop()
+        if self.shares is not None:
+            self.shares.close()
         self.view.close_view()
         super().closeEvent(event)
 

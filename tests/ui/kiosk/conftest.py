@@ -43,6 +43,25 @@ def kiosk_config(**changes) -> KioskConfig:
 
 @pytest.fixture(scope="module")
 def shared_kiosk(qapp, tmp_path_factory):
+    yield from _open_kiosk(tmp_path_factory, kiosk_config())
+
+
+@pytest.fixture(scope="module")
+def shared_sharing_kiosk(qapp, tmp_path_factory):
+    """A kiosk with its own share server on 127.0.0.1 (a free port)."""
+    config = kiosk_config(share_server={"host": "127.0.0.1", "port": 0, "minutes": 5})
+    yield from _open_kiosk(tmp_path_factory, config)
+
+
+@pytest.fixture
+def sharing_kiosk(shared_sharing_kiosk):
+    window = shared_sharing_kiosk
+    window.enter_attract()
+    window.attract_turn.stop()
+    return window
+
+
+def _open_kiosk(tmp_path_factory, config: KioskConfig):
     from pytestqt.qtbot import QtBot
 
     folder = tmp_path_factory.mktemp("kiosk")
@@ -50,7 +69,7 @@ def shared_kiosk(qapp, tmp_path_factory):
     journal = ErrorJournal()
     open_kiosk_log(folder / "logs", 100_000, 2, journal)
     clock = FakeClock()
-    window = KioskWindow(open_project(root), kiosk_config(), clock=clock, fonts=["sans"],
+    window = KioskWindow(open_project(root), config, clock=clock, fonts=["sans"],
                          journal=journal, log_file=folder / "logs" / "kiosk.log")
     window.resize(900, 560)
     window.show()

@@ -61,6 +61,24 @@ def test_share_url_needs_a_place_for_the_code(tmp_path):
         load_kiosk_config(path, {"mug"}, tmp_path)
 
 
+def test_the_share_server_is_off_by_default_and_its_fields_are_checked(tmp_path):
+    assert load_kiosk_config(REPO / "configs/kiosk.yaml", None, REPO).share_server is None
+    good = {"host": "127.0.0.1", "port": 0, "minutes": 5}
+    config = load_kiosk_config(_write(tmp_path, _good(share_server=good)), {"mug"}, tmp_path)
+    assert config.share_server.port == 0 and config.share_server.public_host is None
+    broken = {"host": "127.0.0.1", "port": 70000, "minutes": 0, "publc_host": "shop"}
+    with pytest.raises(AppErrors) as caught:
+        load_kiosk_config(_write(tmp_path, _good(share_server=broken)), {"mug"}, tmp_path)
+    messages = [str(e) for e in caught.value.errors]
+    assert any(m.startswith("kiosk.yaml: share_server.port: ") for m in messages), messages
+    assert any(m.startswith("kiosk.yaml: share_server.minutes: ") for m in messages), messages
+    assert ("kiosk.yaml: share_server.publc_host: unknown field (did you mean 'public_host'?)"
+            in messages)
+    with pytest.raises(AppErrors, match=r"share_server\.port: .*valid integer"):
+        load_kiosk_config(_write(tmp_path, _good(share_server={"port": "8765"})), {"mug"},
+                          tmp_path)
+
+
 @pytest.mark.parametrize("algorithm", ["pbkdf2_sha256", "scrypt"])
 def test_pin_hashes_are_salted_and_check_the_pin(algorithm):
     first, second = hash_pin("97531", algorithm), hash_pin("97531", algorithm)
