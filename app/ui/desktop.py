@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QSettings, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -16,6 +16,15 @@ from app.ui.main_window import MainWindow
 
 ORGANISATION = "ProductConfigurator"
 APPLICATION = "Configurator"
+
+
+FIRST_SIZE = QSize(1440, 900)
+
+
+def first_window_size(available: QSize) -> QSize:
+    """The window's size on a first start: 1440x900, or most of a smaller screen."""
+    return FIRST_SIZE.boundedTo(QSize(int(available.width() * 0.95),
+                                      int(available.height() * 0.95)))
 
 
 def available_fonts() -> list[str]:
@@ -50,7 +59,7 @@ def run_desktop(root: Path, argv: list[str] | None = None) -> int:
     window = MainWindow(project, settings, autosave=Autosave(default_autosave_folder()),
                         fonts=available_fonts())
     if settings.value("geometry") is None:
-        window.resize(1440, 900)
+        window.resize(first_window_size(app.primaryScreen().availableGeometry().size()))
     window.show()
     window.start()
     return app.exec()

@@ -276,3 +276,12 @@ def test_choice_thumbnail_is_framed_on_the_part_it_shows(project_root):
     assert not scene.drawable("handle_classic/handle_classic").visible
     target = scene.camera().target
     assert target[0] > 0.04  # the handle sticks out at +x; the mug's centre is x = 0
+
+
+def test_first_window_fits_a_small_screen_and_keeps_its_size_on_a_large_one():
+    from PySide6.QtCore import QSize
+
+    from app.ui.desktop import first_window_size
+
+    assert first_window_size(QSize(1280, 760)) == QSize(1216, 722)
+    assert first_window_size(QSize(2560, 1400)) == QSize(1440, 900)
