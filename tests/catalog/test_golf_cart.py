@@ -12,18 +12,12 @@ from app.domain.configuration import (
     default_configuration,
 )
 from app.domain.rules import unreachable_choices
-from app.project import open_project
 from app.scene.resolve import resolve_scene
 from app.viewport.still import render_still
 from tests.image_compare import assert_matches_reference
 
 WHEEL_PARTS = {"rims_street", "tyres_street", "rims_offroad", "tyres_offroad"}
 OFFROAD_PARTS = {"rims_offroad", "tyres_offroad"}
-
-
-@pytest.fixture(scope="module")
-def project(repo_root):
-    return open_project(repo_root)
 
 
 @pytest.fixture(scope="module")

@@ -11,17 +11,11 @@ from app.domain.configuration import (
     default_configuration,
 )
 from app.domain.rules import find_valid_selections, split_ref, unreachable_choices
-from app.project import open_project
 from app.scene.resolve import resolve_scene
 from app.viewport.still import render_still
 from tests.image_compare import assert_matches_reference
 
 MM = 0.001
-
-
-@pytest.fixture(scope="module")
-def project(repo_root):
-    return open_project(repo_root)
 
 
 @pytest.fixture(scope="module")

@@ -15,17 +15,11 @@ from app.domain.configuration import (
     default_configuration,
 )
 from app.domain.rules import find_valid_selections, unreachable_choices
-from app.project import open_project
 from app.scene.diff import diff
 from app.scene.resolve import resolve_scene
 from app.viewport.scene_view import SceneView
 
 SIZE = (96, 72)
-
-
-@pytest.fixture(scope="module")
-def project(repo_root):
-    return open_project(repo_root)
 
 
 def product_ids():

@@ -1,0 +1,9 @@
+import pytest
+
+from app.project import open_project
+
+
+@pytest.fixture(scope="session")
+def project(repo_root):
+    """The built-in project, opened once for the catalog tests."""
+    return open_project(repo_root)
