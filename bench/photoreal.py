@@ -4,7 +4,9 @@ left after denoising, against a high-sample reference.
     .venv/bin/python bench/photoreal.py                      # 1920x1080, 64 spp, 1024 reference
     .venv/bin/python bench/photoreal.py --size 480x270 --spp 16 --reference-spp 256
 
-Prints a table and writes bench/results/photoreal.json.
+Each render runs in a fresh process (its own peak memory). The stills are denoised, and so is
+the reference. Prints a table and writes bench/results/photoreal.json; the stills and references
+are saved as PNGs in bench/results/photoreal/.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import json
 import platform
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -36,6 +39,29 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def render_one(product_id: str, size: tuple[int, int], spp: int, save: Path, name: str) -> dict:
+    """Render one product's default configuration and save its display image as .npy and PNG."""
+    project = open_project(ROOT)
+    product = project.catalog.product(product_id)
+    scene = resolve_scene(product, default_configuration(product), project.scene_context())
+    started = time.perf_counter()
+    still = render_photoreal(scene, project.assets, size=size, spp=spp)
+    seconds = time.perf_counter() - started
+    save.mkdir(parents=True, exist_ok=True)
+    np.save(save / f"{name}.npy", still.display[..., :3].astype(np.float32))
+    to_pil(still).save(save / f"{name}.png")
+    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak_rss_mib()),
+            "variant": still.variant}
+
+
+def in_fresh_process(product_id: str, size: str, spp: int, save: Path, name: str) -> dict:
+    """Each render runs alone in its own process, so peak memory is that render's own."""
+    out = subprocess.run([sys.executable, __file__, "--one", product_id, "--size", size,
+                          "--spp", str(spp), "--save", str(save), "--name", name],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", default="1920x1080")
@@ -43,33 +69,37 @@ def main() -> None:
     parser.add_argument("--reference-spp", type=int, default=1024)
     parser.add_argument("--products", default=",".join(PRODUCTS))
     parser.add_argument("--save", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--name", help=argparse.SUPPRESS)
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
+    if args.one:
+        print(json.dumps(render_one(args.one, (width, height), args.spp, args.save, args.name)))
+        return
     mi = activate_mitsuba()
     gpu = "none lent to this machine" if not nvidia_gpu_present() else "NVIDIA GPU present"
     print(f"Mitsuba variant {mi.variant()}; GPU: {gpu}; {platform.processor() or 'cpu'}")
-    project = open_project(ROOT)
+    products = args.products.split(",")
+    frames = args.save / "photoreal"
+    # the timed stills first, one after another, then the slow references
+    stills = {p: in_fresh_process(p, args.size, args.spp, frames, p) for p in products}
     rows = []
-    for product_id in args.products.split(","):
-        product = project.catalog.product(product_id)
-        scene = resolve_scene(product, default_configuration(product), project.scene_context())
-        started = time.perf_counter()
-        still = render_photoreal(scene, project.assets, size=(width, height), spp=args.spp)
-        seconds = time.perf_counter() - started
-        memory = peak_rss_mib()
-        reference = render_photoreal(scene, project.assets, size=(width, height),
-                                     spp=args.reference_spp)
-        error = still.display[..., :3] - reference.display[..., :3]
+    for product_id in products:
+        reference = in_fresh_process(product_id, args.size, args.reference_spp, frames,
+                                     f"{product_id}_reference")
+        error = (np.load(frames / f"{product_id}.npy")
+                 - np.load(frames / f"{product_id}_reference.npy"))
         rmse = float(np.sqrt(np.mean(error**2)) * 255)
-        args.save.mkdir(parents=True, exist_ok=True)
-        to_pil(still).save(args.save / f"photoreal_{product_id}.png")
-        rows.append({"product": product_id, "size": f"{width}x{height}", "spp": args.spp,
-                     "seconds": round(seconds, 2), "peak_rss_mib": round(memory),
-                     "reference_spp": args.reference_spp,
-                     "rmse_vs_reference_8bit": round(rmse, 2), "variant": mi.variant()})
+        rows.append({"product": product_id, "size": args.size, "spp": args.spp,
+                     **stills[product_id], "reference_spp": args.reference_spp,
+                     "reference_seconds": reference["seconds"],
+                     "rmse_vs_reference_8bit": round(rmse, 2)})
         r = rows[-1]
         print(f"{product_id:10s} {r['size']:>10s} {r['spp']:5d} spp {r['seconds']:7.1f} s "
-              f"{r['peak_rss_mib']:6d} MiB  RMSE vs {args.reference_spp} spp: {rmse:5.2f}/255")
+              f"{r['peak_rss_mib']:6d} MiB  RMSE vs {args.reference_spp} spp: {rmse:5.2f}/255 "
+              f"(reference {reference['seconds']:.0f} s)", flush=True)
+    for npy in frames.glob("*.npy"):
+        npy.unlink()
     (args.save / "photoreal.json").write_text(json.dumps(
         {"machine": platform.node(), "gpu": gpu, "rows": rows}, indent=2))
     print(f"wrote {args.save / 'photoreal.json'}")

@@ -38,6 +38,7 @@ MAX_DEPTH = 8
 AUX_SPP = 16
 COVERAGE_SPP = 16
 BLOCKS = 8  # progress steps of the lit pass
+MAX_LANES_PER_PASS = 1 << 24  # samples traced at once: bounds memory (~2.5 GiB on llvm)
 DEFAULT_FOV_DEG = 30.0
 
 Progress = Callable[[float], None]
@@ -107,7 +108,7 @@ def render_photoreal(
             items["ground"] = ground_shape(mi, low, high, albedo)
         return mi.load_dict({**items, **(extra or {})})
 
-    steps = _split(spp, BLOCKS)
+    steps = sample_passes(spp, width * height)
     total = len(steps) + 2
     lit_scene = load({"type": "path", "max_depth": MAX_DEPTH, "hide_emitters": True},
                      with_ground, steps[0])
@@ -167,8 +168,10 @@ def _camera(scene: SceneDescription, camera_id: str | None, aspect: float) -> Ca
                        ) from None
 
 
-def _split(spp: int, blocks: int) -> list[int]:
-    per = max(1, math.ceil(spp / blocks))
+def sample_passes(spp: int, pixels: int) -> list[int]:
+    """Samples per pixel of each pass: at least BLOCKS passes (progress and cancel points),
+    more when a pass would trace over MAX_LANES_PER_PASS samples at once."""
+    per = max(1, min(math.ceil(spp / BLOCKS), MAX_LANES_PER_PASS // max(1, pixels)))
     counts = [per] * (spp // per)
     if spp % per:
         counts.append(spp % per)

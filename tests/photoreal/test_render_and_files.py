@@ -124,3 +124,14 @@ def test_format_from_suffix_and_checks(tmp_path):
     assert format_for(tmp_path / "x.png", "png16") == "png16"
     with pytest.raises(AppError, match=".exr"):
         format_for(tmp_path / "x.png", "exr")
+
+
+@pytest.mark.parametrize(("spp", "pixels"), [(64, 1920 * 1080), (1024, 1920 * 1080),
+                                              (64, 3840 * 2160), (5, 48 * 36), (1, 10)])
+def test_sample_passes_add_up_and_bound_the_samples_traced_at_once(spp, pixels):
+    from app.photoreal.render import BLOCKS, MAX_LANES_PER_PASS, sample_passes
+
+    passes = sample_passes(spp, pixels)
+    assert sum(passes) == spp
+    assert len(passes) >= min(spp, BLOCKS)
+    assert max(passes) * pixels <= max(MAX_LANES_PER_PASS, pixels)
