@@ -1,7 +1,11 @@
 """Files the app writes, written atomically: a temporary file in the same folder, flushed to
 disk, then renamed over the target. A crash, an error or Ctrl-C leaves the old file or the new
 one, never half of one. Temporaries are named ``.<name>.<random>.tmp<suffix>`` (the suffix kept,
-for writers that choose the format by it), so a later run can find leftovers."""
+for writers that choose the format by it), so a later run can find leftovers.
+
+``durable=False`` skips the flush to disk: the file still survives the app being killed or
+crashing (the system holds it), only not a power cut. Autosave, written on every change, uses it.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ FILE_MODE = 0o644
 
 
 def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
-                     create_folder: bool = False) -> Path:
+                     create_folder: bool = False, durable: bool = True) -> Path:
     """Call ``write(temporary_path)``, then move the temporary file onto ``path``."""
     target = Path(path)
     if create_folder:
@@ -30,8 +34,9 @@ def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
     temporary = Path(name)
     try:
         write(temporary)
-        with open(temporary, "rb+") as stream:
-            os.fsync(stream.fileno())
+        if durable:
+            with open(temporary, "rb+") as stream:
+                os.fsync(stream.fileno())
         os.chmod(temporary, FILE_MODE)
         os.replace(temporary, target)
     except BaseException:
@@ -46,9 +51,9 @@ def write_bytes_atomically(path: str | os.PathLike, data: bytes, *,
 
 
 def write_text_atomically(path: str | os.PathLike, text: str, *,
-                          create_folder: bool = False) -> Path:
+                          create_folder: bool = False, durable: bool = True) -> Path:
     return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"),
-                            create_folder=create_folder)
+                            create_folder=create_folder, durable=durable)
 
 
 def leftover_temporaries(folder: Path) -> list[Path]:

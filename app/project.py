@@ -12,6 +12,7 @@ from app.personalize.decal_geometry import DecalGeometryCache
 from app.personalize.fonts import FontLibrary
 from app.scene.environment import studio_environment
 from app.scene.resolve import ASSETS_DIR, SceneContext
+from app.scene.resolve_cache import ResolveCache
 
 BUILT_IN_ROOT = Path(__file__).resolve().parents[1]
 BRAND_FONTS_DIR = "assets/fonts"
@@ -24,11 +25,13 @@ class Project:
     assets: AssetStore
     fonts: FontLibrary = field(default_factory=FontLibrary)
     decal_cache: DecalGeometryCache = field(default_factory=DecalGeometryCache)
+    resolve_cache: ResolveCache = field(default_factory=ResolveCache)
 
     def scene_context(self, *, transparent: bool = False) -> SceneContext:
         return SceneContext(root=self.root, materials=self.catalog.materials, assets=self.assets,
                             environment=studio_environment(self.root, transparent=transparent),
-                            fonts=self.fonts, decal_cache=self.decal_cache)
+                            fonts=self.fonts, decal_cache=self.decal_cache,
+                            resolve_cache=self.resolve_cache)
 
 
 def open_project(root: Path = BUILT_IN_ROOT) -> Project:

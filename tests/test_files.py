@@ -48,3 +48,17 @@ def test_leftovers_of_killed_writers_are_found(tmp_path):
     (tmp_path / ".hidden.png").write_bytes(b"not ours")
     assert sorted(p.name for p in leftover_temporaries(tmp_path)) == [".a.png.x1.tmp.png",
                                                                      ".b.x2.tmp"]
+
+
+@pytest.mark.parametrize(("durable", "flushes"), [(True, 1), (False, 0)])
+def test_durable_writes_are_flushed_to_disk_and_others_are_not(tmp_path, monkeypatch, durable,
+                                                                flushes):
+    import os
+
+    calls = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append(fd), real_fsync(fd)))
+    target = write_text_atomically(tmp_path / "a.json", "{}", durable=durable)
+    assert target.read_text() == "{}"
+    assert len(calls) == flushes
+    assert leftover_temporaries(tmp_path) == []

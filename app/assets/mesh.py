@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -51,7 +52,7 @@ class MeshData:
     colors: np.ndarray | None = None  # (N, 4) uint8 vertex colours
     material: MeshMaterial = field(default_factory=MeshMaterial)
 
-    @property
+    @cached_property
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         return self.vertices.min(axis=0), self.vertices.max(axis=0)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.assets.mesh import Model
 from app.assets.paths import resolve_asset_path
 from app.assets.store import AssetStore
 from app.domain.configuration import Configuration, complete
@@ -28,6 +29,7 @@ from app.scene.description import (
 )
 from app.scene.framing import frame_bounds
 from app.scene.materials import resolve_material
+from app.scene.resolve_cache import PartGeometry, ResolveCache
 
 ASSETS_DIR = "assets"
 
@@ -44,6 +46,7 @@ class SceneContext:
     fonts: FontLibrary | None = None  # None: the built-in fonts
     decal_cache: DecalGeometryCache = field(default_factory=DecalGeometryCache, compare=False)
     upload_dir: Path | None = None  # where relative image paths of personalization point
+    resolve_cache: ResolveCache = field(default_factory=ResolveCache, compare=False)
 
     @property
     def allowed_roots(self) -> list[Path]:
@@ -58,13 +61,24 @@ class SceneContext:
 
 def part_geometry(product: Product, part_index: int, context: SceneContext) -> list[GeometryRef]:
     """The meshes a part draws; AssetError naming the product file and field otherwise."""
+    model_path, model = _part_model(product, part_index, context)
+    return _part_refs(product, part_index, model_path, model, context)
+
+
+def _part_model(product: Product, part_index: int, context: SceneContext) -> tuple[Path, Model]:
     part = product.parts[part_index]
-    label = context.label(product.source)
     field = f"parts[{part_index}].model" if part.model else "model"
     model_path = resolve_asset_path(part.model or product.model, base_dir=context.root,
-                                    allowed_roots=context.allowed_roots, file_label=label,
-                                    field=field)
-    model = context.assets.model(model_path, units=product.units.value, up=product.up.value)
+                                    allowed_roots=context.allowed_roots,
+                                    file_label=context.label(product.source), field=field)
+    return model_path, context.assets.model(model_path, units=product.units.value,
+                                            up=product.up.value)
+
+
+def _part_refs(product: Product, part_index: int, model_path: Path, model: Model,
+               context: SceneContext) -> list[GeometryRef]:
+    part = product.parts[part_index]
+    label = context.label(product.source)
     refs = []
     for ni, name in enumerate(part.nodes):
         meshes = model.find(name)
@@ -91,8 +105,28 @@ def _part_material(product: Product, part: Part, configuration: Configuration,
         else:
             tint = choice.color
     material = context.materials[material_id]
-    return resolve_material(material, allowed_roots=context.allowed_roots,
-                            label=context.label(material.source), tint=tint)
+    return context.resolve_cache.material(material, tint, lambda: resolve_material(
+        material, allowed_roots=context.allowed_roots, label=context.label(material.source),
+        tint=tint))
+
+
+def _product_geometry(product: Product, context: SceneContext) -> tuple[PartGeometry, ...]:
+    """Every part's meshes and their bounds, kept while the product and its model files stay."""
+
+    def build():
+        parts, models = [], {}
+        for pi in range(len(product.parts)):
+            model_path, model = _part_model(product, pi, context)
+            refs = tuple(_part_refs(product, pi, model_path, model, context))
+            parts.append(PartGeometry(refs, tuple(context.assets.mesh(r).bounds for r in refs)))
+            models[model_path] = (model, _asker(context, model_path, product))
+        return tuple(parts), tuple(models.values())
+
+    return context.resolve_cache.parts(product, build)
+
+
+def _asker(context: SceneContext, path: Path, product: Product):
+    return lambda: context.assets.model(path, units=product.units.value, up=product.up.value)
 
 
 def _part_visible(product: Product, part: Part, configuration: Configuration) -> bool:
@@ -153,16 +187,16 @@ def resolve_scene(product: Product, configuration: Configuration,
 
     drawables = []
     corners = []
-    for pi, part in enumerate(product.parts):
+    geometry = _product_geometry(product, context)
+    for part, part_geometry_ in zip(product.parts, geometry, strict=True):
         material = _part_material(product, part, configuration, context)
         visible = _part_visible(product, part, configuration)
         matrix = _part_transform(product, part, configuration)
-        for ref in part_geometry(product, pi, context):
+        for ref, (low, high) in zip(part_geometry_.refs, part_geometry_.bounds, strict=True):
             drawables.append(Drawable(id=f"{part.id}/{ref.node}", part=part.id, geometry=ref,
                                       material=material, transform=matrix_to_tuple(matrix),
                                       visible=visible))
             if visible:
-                low, high = context.assets.mesh(ref).bounds
                 corners.append(_transformed_bounds(low, high, matrix))
     points = np.concatenate(corners) if corners else np.zeros((1, 3))
     bounds = (tuple(float(v) for v in points.min(axis=0)),

@@ -43,7 +43,7 @@ class Autosave:
         if text == self._last_written:
             return
         try:
-            write_text_atomically(self.session_path, text)
+            write_text_atomically(self.session_path, text, durable=False)  # on every change
         except OSError as exc:
             raise ConfigurationError(f"cannot autosave: {exc.strerror}",
                                      file=str(self.session_path)) from None

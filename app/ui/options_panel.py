@@ -41,6 +41,7 @@ class ChoiceButton(QToolButton):
         self.status: ChoiceStatus | None = None
         self.source: tuple[str | None, Path | None] = (None, None)
         self.thumbnail: QPixmap | None = None
+        self.shown: tuple | None = None  # (status, free colour) the button shows now
 
 
 class OptionsPanel(QWidget):
@@ -135,14 +136,16 @@ class OptionsPanel(QWidget):
         for group in product.options:
             for status in statuses[group.id]:
                 button = self.buttons[(group.id, status.choice_id)]
-                button.status = status
                 colour = None
                 if group.choice(status.choice_id).free_colour is not None:
                     colour = configuration.colours.get(group.id)
+                button.setChecked(status.selected)
+                if button.shown == (status, colour):
+                    continue
+                button.status, button.shown = status, (status, colour)
                 self._paint(button, colour)
                 delta = format_delta(status.price_delta, product.currency)
                 button.setText(f"{status.label}\n{delta}")
-                button.setChecked(status.selected)
                 if status.available:
                     tip = f"{status.label} ({delta})"
                 else:

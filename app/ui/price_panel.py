@@ -28,6 +28,7 @@ class PricePanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
         self.lines = QGridLayout()
+        self._rows: list[tuple[QLabel, QLabel]] = []  # (what, amount), reused from change to change
         self.lines.setColumnStretch(0, 1)
         outer.addLayout(self.lines)
         self.total = QLabel()
@@ -48,16 +49,21 @@ class PricePanel(QWidget):
 
     def refresh(self, product: Product, configuration: Configuration, share_code: str) -> None:
         breakdown = price_breakdown(configuration, product)
-        while self.lines.count():
-            item = self.lines.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        for row, line in enumerate(breakdown.lines):
-            label = QLabel(line.label)
+        while len(self._rows) < len(breakdown.lines):
+            label = QLabel()
             label.setWordWrap(True)
-            amount = QLabel(breakdown.format(line.amount))
+            amount = QLabel()
             amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            self.lines.addWidget(label, row, 0)
-            self.lines.addWidget(amount, row, 1)
+            self.lines.addWidget(label, len(self._rows), 0)
+            self.lines.addWidget(amount, len(self._rows), 1)
+            self._rows.append((label, amount))
+        for row, (label, amount) in enumerate(self._rows):
+            shown = row < len(breakdown.lines)
+            if shown:
+                line = breakdown.lines[row]
+                label.setText(line.label)
+                amount.setText(breakdown.format(line.amount))
+            label.setVisible(shown)
+            amount.setVisible(shown)
         self.total.setText(f"Total  {breakdown.format()}")
         self.code.setText(share_code)

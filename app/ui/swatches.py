@@ -4,6 +4,7 @@ texture, or a plain colour, in that order."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
@@ -39,6 +40,25 @@ def swatch_source(choice: Choice, group: OptionGroup, materials: Mapping[str, Ma
     return material.base_color, None
 
 
+def square_image(path: Path) -> QImage | None:
+    """The centre square of an image file (None when it cannot be read); read again only when
+    the file changes."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _square_image(str(path), stamp)
+
+
+@lru_cache(maxsize=256)
+def _square_image(path: str, _stamp: int) -> QImage | None:
+    picture = QImage(path)
+    if picture.isNull():
+        return None
+    side = min(picture.width(), picture.height())
+    return picture.copy((picture.width() - side) // 2, (picture.height() - side) // 2, side, side)
+
+
 def round_swatch(colour: str | None, image: Path | None, size: int, *,
                  device_pixel_ratio: float = 1.0, selected: bool = False,
                  available: bool = True) -> QPixmap:
@@ -55,14 +75,10 @@ def round_swatch(colour: str | None, image: Path | None, size: int, *,
     path.addRoundedRect(rect, size * 0.18, size * 0.18)
     painter.setClipPath(path)
     drawn = False
-    if image is not None:
-        picture = QImage(str(image))
-        if not picture.isNull():
-            side = min(picture.width(), picture.height())
-            crop = picture.copy((picture.width() - side) // 2, (picture.height() - side) // 2,
-                                side, side)
-            painter.drawImage(rect, crop)
-            drawn = True
+    crop = square_image(image) if image is not None else None
+    if crop is not None:
+        painter.drawImage(rect, crop)
+        drawn = True
     if not drawn:
         painter.fillRect(rect, QColor(colour or "#cccccc"))
     painter.setClipping(False)

@@ -150,3 +150,47 @@ def test_model_paths_that_cannot_be_used(tmp_path, model, message):
     assert info.value.file == "configs/cup.yaml"
     assert info.value.field == "model"
     assert message in info.value.message
+
+
+def test_a_model_file_saved_again_is_resolved_afresh(cup, tmp_path):
+    import os
+
+    import trimesh
+
+    product, context = cup
+    config = default_configuration(product)
+    assert resolve_scene(product, config, context).bounds[1][1] == pytest.approx(0.1, abs=1e-6)
+    model = tmp_path / "assets" / "models" / "cup.glb"
+    scene = trimesh.load(model)
+    scene.apply_scale(2.0)
+    scene.export(model)
+    os.utime(model, ns=(model.stat().st_atime_ns, model.stat().st_mtime_ns + 10**9))
+    assert resolve_scene(product, config, context).bounds[1][1] == pytest.approx(0.2, abs=1e-6)
+
+
+def test_a_model_file_deleted_after_showing_names_the_product_file(cup, tmp_path):
+    product, context = cup
+    resolve_scene(product, default_configuration(product), context)
+    (tmp_path / "assets" / "models" / "cup.glb").unlink()
+    with pytest.raises(AssetError) as info:
+        resolve_scene(product, default_configuration(product), context)
+    assert (info.value.file, info.value.field) == ("configs/cup.yaml", "model")
+    assert "file not found" in info.value.message
+
+
+def test_a_reloaded_material_library_is_used_at_once(cup, tmp_path):
+    from dataclasses import replace
+
+    import yaml
+
+    product, context = cup
+    config = default_configuration(product)
+    body = resolve_scene(product, config, context).drawable("body/body")
+    assert body.material.base_color == pytest.approx(hex_to_linear("#f2efe9"))
+    path = tmp_path / "assets" / "materials" / "ceramic_gloss.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["base_color"] = "#204080"
+    path.write_text(yaml.safe_dump(data))
+    reloaded = replace(context, materials=load_catalog(tmp_path).materials)
+    body = resolve_scene(product, config, reloaded).drawable("body/body")
+    assert body.material.base_color == pytest.approx(hex_to_linear("#204080"))

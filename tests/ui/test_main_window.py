@@ -285,3 +285,32 @@ def test_first_window_fits_a_small_screen_and_keeps_its_size_on_a_large_one():
 
     assert first_window_size(QSize(1280, 760)) == QSize(1216, 722)
     assert first_window_size(QSize(2560, 1400)) == QSize(1440, 900)
+
+
+def shown_price_lines(window) -> list[tuple[str, str]]:
+    grid = window.price.lines
+    rows = [(grid.itemAtPosition(r, 0), grid.itemAtPosition(r, 1)) for r in range(grid.rowCount())]
+    return [(a.widget().text(), b.widget().text()) for a, b in rows
+            if a is not None and not a.widget().isHidden()]
+
+
+def test_price_lines_and_choice_marks_follow_undo(qtbot, window):
+    from app.domain.pricing import price_breakdown
+
+    def expected():
+        breakdown = price_breakdown(window.session.configuration, window.session.product)
+        return [(line.label, breakdown.format(line.amount)) for line in breakdown.lines]
+
+    start = shown_price_lines(window)
+    assert start == expected()
+    window.session.set_zone("wrap_text", TextValue(text="Ann", font="sans"))
+    click(qtbot, window, "interior", "yellow")
+    longer = shown_price_lines(window)
+    assert len(longer) == len(start) + 1 and longer == expected()
+    angular = window.options.buttons[("handle", "angular")]
+    assert angular.property("available") is False
+    window.actions_by_name["undo"].trigger()
+    assert angular.property("available") is True
+    assert "not made" not in angular.toolTip()
+    window.actions_by_name["undo"].trigger()
+    assert shown_price_lines(window) == start == expected()
