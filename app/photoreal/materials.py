@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 MIN_IOR = 1.01
 MAX_IOR = 3.0
+CLEAR_TRANSMISSION = 0.5  # at least this transmissive and at most this rough: clear glass
+CLEAR_ROUGHNESS = 0.3
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class ShapeLook:
 
     bsdf: dict
     emission: tuple[float, float, float] | None = None
+    see_through: bool = False  # clear glass: the denoiser is guided by what lies behind it
 
 
 def linear_rgb(pixels: np.ndarray) -> np.ndarray:
@@ -184,7 +187,8 @@ class MaterialTranslator:
         opacity = self._opacity_input(m)
         if opacity is not None:
             bsdf = {"type": "mask", "opacity": opacity, "bsdf": bsdf}
-        return ShapeLook(bsdf, self._emission(m))
+        clear = m.transmission >= CLEAR_TRANSMISSION and m.roughness <= CLEAR_ROUGHNESS
+        return ShapeLook(bsdf, self._emission(m), see_through=clear)
 
     def _colour_input(self, m: PbrInputs):
         colour = np.clip(np.asarray(m.base_color, dtype=np.float32), 0.0, 1.0)

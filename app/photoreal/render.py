@@ -101,9 +101,14 @@ def render_photoreal(
     emitter = environment_emitter(mi, scene)
     albedo = ground_albedo(mi, scene.environment.hdr_path) if with_ground else 0.0
 
-    def load(integrator: dict, ground: bool, spp_: int, extra: dict | None = None):
+    # the denoiser's albedo and normals come from what clear glass shows, not from the glass
+    behind_glass = {k: v for (k, v), m in zip(shapes.items(), meshes, strict=True)
+                    if not m.look.see_through}
+
+    def load(integrator: dict, ground: bool, spp_: int, extra: dict | None = None,
+             drawn: dict = shapes):
         items = {"type": "scene", "integrator": integrator, "environment": emitter,
-                 "sensor": sensor(mi, view, (width, height), low, high, spp=spp_), **shapes}
+                 "sensor": sensor(mi, view, (width, height), low, high, spp=spp_), **drawn}
         if ground:
             items["ground"] = ground_shape(mi, low, high, albedo)
         return mi.load_dict({**items, **(extra or {})})
@@ -124,7 +129,7 @@ def render_photoreal(
 
     _check(stop)
     aux_scene = load({"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}, with_ground,
-                     min(AUX_SPP, spp))
+                     min(AUX_SPP, spp), drawn=behind_glass)
     aux = np.asarray(mi.render(aux_scene, spp=min(AUX_SPP, spp), seed=3))
     report((len(steps) + 1) / total)
 

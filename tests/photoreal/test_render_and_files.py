@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -135,3 +136,36 @@ def test_sample_passes_add_up_and_bound_the_samples_traced_at_once(spp, pixels):
     assert sum(passes) == spp
     assert len(passes) >= min(spp, BLOCKS)
     assert max(passes) * pixels <= max(MAX_LANES_PER_PASS, pixels)
+
+
+def test_the_denoiser_keeps_what_clear_glass_shows(hdr):
+    """A red and blue checker behind a clear pane stays a checker after denoising."""
+    from app.scene.description import TextureRef
+    from tests.viewport.scenes import card_mesh, checker_pixels, translation
+
+    checker = ResolvedMaterial("checker", base_color=(1, 1, 1), roughness=0.6,
+                               base_color_texture=TextureRef("checker.png", srgb=True))
+    glass = ResolvedMaterial("glass", base_color=(1, 1, 1), roughness=0.02, transmission=1.0)
+    source = FakeSource({"card": card_mesh()}, {"checker.png": checker_pixels(8, 8)})
+
+    def red_share(with_glass: bool, spp: int) -> np.ndarray:
+        drawables = [drawable("card", checker)]
+        if with_glass:
+            pane = drawable("card", glass, transform=translation(z=0.4))
+            drawables.append(replace(pane, id="part/pane"))
+        scene = SceneDescription("checker", tuple(drawables), (FRONT_CAMERA,),
+                                 Environment(hdr, background=(1, 1, 1), ground=False),
+                                 ((-0.6, -0.6, 0.0), (0.6, 0.6, 0.4)))
+        image = render_photoreal(scene, source, size=(96, 96), spp=spp).display
+        card = image[34:62, 34:62, :3]  # inside the card, seen through the pane
+        return card[..., 0] / np.maximum(card.sum(axis=-1), 1e-6)
+
+    red = red_share(False, 64) > 0.5  # where the red squares are
+
+    def contrast(share: np.ndarray) -> float:
+        return float(share[red].mean() - share[~red].mean())
+
+    bare = contrast(red_share(False, 4))
+    assert bare > 0.4, "the checker itself is sharp"
+    # the pane's reflections take some contrast; a smeared checker would lose most of it
+    assert contrast(red_share(True, 4)) > 0.6 * bare
