@@ -28,6 +28,7 @@ from app.ui.zone_fields import ZoneFields
 SWATCH_SIZE = 40
 THUMBNAIL_SIZE = 64
 COLUMNS = 3
+MAX_ICONS_PER_BUTTON = 8
 
 
 class ChoiceButton(QToolButton):
@@ -42,6 +43,9 @@ class ChoiceButton(QToolButton):
         self.source: tuple[str | None, Path | None] = (None, None)
         self.thumbnail: QPixmap | None = None
         self.shown: tuple | None = None  # (status, free colour) the button shows now
+        # icons painted for this button, reused: a new QIcon for every change would leave its
+        # pixmaps in Qt's pixmap cache
+        self.icons: dict[tuple, QIcon] = {}
 
 
 class OptionsPanel(QWidget):
@@ -161,6 +165,18 @@ class OptionsPanel(QWidget):
         status = button.status
         size = button.iconSize().width()
         ratio = self.devicePixelRatioF()
+        thumbnail = button.thumbnail.cacheKey() if button.thumbnail is not None else None
+        key = (colour, status.selected, status.available, size, ratio, thumbnail)
+        icon = button.icons.get(key)
+        if icon is None:
+            if len(button.icons) >= MAX_ICONS_PER_BUTTON:  # free colours: new ones without end
+                button.icons.clear()
+            icon = button.icons[key] = QIcon(self._swatch(button, colour, size, ratio))
+        button.setIcon(icon)
+
+    @staticmethod
+    def _swatch(button: ChoiceButton, colour: str | None, size: int, ratio: float) -> QPixmap:
+        status = button.status
         if button.thumbnail is not None and colour is None:
             pixmap = button.thumbnail
         else:
@@ -170,7 +186,7 @@ class OptionsPanel(QWidget):
         if not status.available and button.thumbnail is not None and colour is None:
             pixmap = round_swatch(None, None, size, device_pixel_ratio=ratio, available=False)
             pixmap = _overlay(button.thumbnail, pixmap)
-        button.setIcon(QIcon(pixmap))
+        return pixmap
 
     # events ---------------------------------------------------------------------------------
 

@@ -314,3 +314,15 @@ def test_price_lines_and_choice_marks_follow_undo(qtbot, window):
     assert "not made" not in angular.toolTip()
     window.actions_by_name["undo"].trigger()
     assert shown_price_lines(window) == start == expected()
+
+
+def test_choice_icons_are_reused_from_change_to_change(qtbot, window):
+    """A new icon for every change would pile up pixmaps in Qt's pixmap cache."""
+    navy = window.options.buttons[("glaze", "navy")]
+    keys = set()
+    for _ in range(6):
+        click(qtbot, window, "glaze", "navy")
+        keys.add(navy.icon().cacheKey())
+        click(qtbot, window, "glaze", "sage")
+        keys.add(navy.icon().cacheKey())
+    assert len(keys) == 2, "one icon for selected, one for not"
