@@ -1,9 +1,15 @@
 """Autosave of the session: every change is written to a folder; a marker file says the app is
-running, so a start that finds it knows the previous run did not end cleanly."""
+running, so a start that finds it knows the previous run did not end cleanly.
+
+The writing happens on a short-lived thread, newest configuration first, so a click never waits
+for the disk; ``on_failure`` hears of a write that did not succeed (on that thread).
+"""
 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from app.domain.configuration import Configuration
@@ -21,6 +27,10 @@ class Autosave:
         self.session_path = self.folder / SESSION_FILE
         self.marker_path = self.folder / RUNNING_MARKER
         self._last_written: str | None = None
+        self._pending: Configuration | None = None
+        self._changed = threading.Condition()
+        self._writer: threading.Thread | None = None
+        self.on_failure: Callable[[str], None] = lambda _message: None
 
     def unclean_shutdown(self) -> bool:
         """Whether the previous run was killed or crashed with a session saved."""
@@ -38,6 +48,35 @@ class Autosave:
         self.marker_path.write_text("1", encoding="utf-8")
 
     def save(self, configuration: Configuration) -> None:
+        """Write ``configuration`` soon, on the writer thread; a newer one replaces it."""
+        with self._changed:
+            self._pending = configuration
+            if self._writer is None:  # one writer at a time; it ends when nothing is left
+                self._writer = threading.Thread(target=self._write_pending, name="autosave")
+                self._writer.start()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until what was saved is on disk; False when that took longer than ``timeout``."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._writer is None, timeout)
+
+    def _write_pending(self) -> None:
+        while True:
+            with self._changed:
+                configuration, self._pending = self._pending, None
+                if configuration is None:
+                    self._writer = None
+                    self._changed.notify_all()
+                    return
+            try:
+                self.write(configuration)
+            except ConfigurationError as exc:
+                self.on_failure(str(exc))
+            except Exception as exc:  # noqa: BLE001 (the writer must live on to write the next)
+                self.on_failure(f"{self.session_path}: cannot autosave: {exc}")
+
+    def write(self, configuration: Configuration) -> None:
+        """Write ``configuration`` now; ConfigurationError naming the file when it cannot be."""
         text = json.dumps({"configuration": configuration.model_dump(mode="json")},
                           sort_keys=True, indent=2) + "\n"
         if text == self._last_written:
@@ -51,4 +90,5 @@ class Autosave:
 
     def finish(self) -> None:
         """A clean exit: nothing to restore next time."""
+        self.flush()
         self.marker_path.unlink(missing_ok=True)

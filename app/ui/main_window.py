@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QImageReader
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +48,8 @@ RECENT_LIMIT = 8
 
 
 class MainWindow(QMainWindow):
+    autosave_failed = Signal(str)
+
     def __init__(self, project: Project, settings: QSettings, *, autosave: Autosave | None = None,
                  prompts=None, fonts: list[str] | None = None, watch_files: bool = True,
                  background_thumbnails: bool = True):
@@ -87,6 +89,9 @@ class MainWindow(QMainWindow):
         self.camera_box.activated.connect(
             lambda i: self.view.set_camera_preset(self.camera_box.itemData(i)))
 
+        if autosave is not None:  # queued: the autosave thread reports, the window shows it
+            self.autosave_failed.connect(self._autosave_failed)
+            autosave.on_failure = self.autosave_failed.emit
         self.watcher = ProjectWatcher(project.root, self) if watch_files else None
         if self.watcher is not None:
             self.watcher.changed.connect(self.reload_catalog)
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if self.autosave is not None:
             self.autosave.finish()
+            self.autosave.on_failure = lambda _message: None
         if self.thumbnails is not None:
             self.thumbnails.close()
         self.view.close_view()
@@ -215,8 +221,6 @@ class MainWindow(QMainWindow):
         session = self.session
         self.options.refresh(session.product, session.configuration)
         self.price.refresh(session.product, session.configuration, session.share_code())
-        if session.autosave_error is not None:
-            self.problems.report(str(session.autosave_error))
         self._update_title()
 
     def _resolve(self):
@@ -228,6 +232,12 @@ class MainWindow(QMainWindow):
             self.problems_dock.show()
             self.statusBar().showMessage(f"Cannot show this: {exc}", 8000)
             return None
+
+    def _autosave_failed(self, message: str) -> None:
+        self.problems.report(message)
+        self.problems_dock.show()
+        self.statusBar().showMessage("Autosave failed: your changes are still here; save them "
+                                     "to a file", 8000)
 
     def _update_title(self, *_args) -> None:
         name = self.current_path.name if self.current_path else "unsaved"

@@ -3,6 +3,7 @@ change as an undoable command. Views call these methods and listen to ``changed`
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -35,13 +36,21 @@ class SetConfiguration(QUndoCommand):
     def __init__(self, session: ConfigSession, before: Configuration, after: Configuration,
                  text: str, merge_key: str | None = None):
         super().__init__(text)
-        self.session, self.before, self.after, self.merge_key = session, before, after, merge_key
+        # weak: the stack (the session's child) owns its commands, and a command that held its
+        # session would make a cycle that the garbage collector tears down in the wrong order
+        self._session = weakref.ref(session)
+        self.before, self.after, self.merge_key = before, after, merge_key
 
     def redo(self) -> None:
-        self.session._show(self.after)
+        self._show(self.after)
 
     def undo(self) -> None:
-        self.session._show(self.before)
+        self._show(self.before)
+
+    def _show(self, configuration: Configuration) -> None:
+        session = self._session()
+        if session is not None:
+            session._show(configuration)
 
     def id(self) -> int:
         return TYPING_COMMAND_ID if self.merge_key else -1
@@ -73,7 +82,6 @@ class ConfigSession(QObject):
         chosen = product_id if product_id in products else sorted(products)[0]
         self.product: Product = products[chosen]
         self.configuration = default_configuration(self.product)
-        self.autosave_error: ConfigurationError | None = None
 
     # reading --------------------------------------------------------------------------------
 
@@ -208,10 +216,5 @@ class ConfigSession(QObject):
         self._autosave()
 
     def _autosave(self) -> None:
-        if self.autosave is None:
-            return
-        try:
+        if self.autosave is not None:
             self.autosave.save(self.configuration)
-            self.autosave_error = None
-        except ConfigurationError as exc:
-            self.autosave_error = exc

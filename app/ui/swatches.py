@@ -4,7 +4,6 @@ texture, or a plain colour, in that order."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
@@ -41,18 +40,8 @@ def swatch_source(choice: Choice, group: OptionGroup, materials: Mapping[str, Ma
 
 
 def square_image(path: Path) -> QImage | None:
-    """The centre square of an image file (None when it cannot be read); read again only when
-    the file changes."""
-    try:
-        stamp = path.stat().st_mtime_ns
-    except OSError:
-        return None
-    return _square_image(str(path), stamp)
-
-
-@lru_cache(maxsize=256)
-def _square_image(path: str, _stamp: int) -> QImage | None:
-    picture = QImage(path)
+    """The centre square of an image file (None when it cannot be read)."""
+    picture = QImage(str(path))
     if picture.isNull():
         return None
     side = min(picture.width(), picture.height())

@@ -13,6 +13,7 @@ import pytest
 
 from app.domain.configuration import Configuration, default_configuration
 from app.errors import AppError, AppErrors, ConfigurationError
+from app.files import leftover_temporaries
 from app.project import open_project
 from app.ui.autosave import Autosave
 from app.ui.configuration_files import read_configuration, save_configuration
@@ -108,6 +109,7 @@ def test_autosave_knows_an_unclean_shutdown(tmp_path, products):
     autosave.start()
     config = default_configuration(products["mug"]).with_choice("glaze", "sage")
     autosave.save(config)
+    assert autosave.flush()
     again = Autosave(tmp_path / "autosave")
     assert again.unclean_shutdown() and again.recovered() == config
     again.finish()
@@ -115,3 +117,15 @@ def test_autosave_knows_an_unclean_shutdown(tmp_path, products):
     (tmp_path / "autosave" / "session.json").write_text("garbage")
     assert Autosave(tmp_path / "autosave").recovered() is None
     assert isinstance(config, Configuration)
+
+
+def test_autosave_writes_the_newest_of_many_quick_changes(tmp_path, products):
+    autosave = Autosave(tmp_path / "autosave")
+    config = default_configuration(products["mug"])
+    glazes = [c.id for c in products["mug"].option("glaze").choices]
+    for i in range(40):
+        config = config.with_choice("glaze", glazes[i % len(glazes)])
+        autosave.save(config)
+    assert autosave.flush()
+    assert Autosave(tmp_path / "autosave").recovered() == config
+    assert leftover_temporaries(tmp_path / "autosave") == []

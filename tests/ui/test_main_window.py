@@ -213,6 +213,7 @@ def test_restart_after_a_kill_offers_the_session(qtbot, project_root, settings, 
     first = open_window(qtbot, project_root, settings, prompts, tmp_path / "autosave")
     click(qtbot, first, "glaze", "cream")
     expected = first.session.configuration
+    assert first.autosave.flush()  # the change reached the disk (the autosave thread's work)
     first.autosave = None  # the process dies: no clean exit is recorded
     first.close()
     second = open_window(qtbot, project_root, settings, prompts, tmp_path / "autosave")
@@ -326,3 +327,19 @@ def test_choice_icons_are_reused_from_change_to_change(qtbot, window):
         click(qtbot, window, "glaze", "sage")
         keys.add(navy.icon().cacheKey())
     assert len(keys) == 2, "one icon for selected, one for not"
+
+
+def test_an_autosave_that_cannot_be_written_is_reported_and_the_work_kept(
+        qtbot, project_root, settings, prompts, tmp_path):
+    folder = tmp_path / "autosave"
+    window = open_window(qtbot, project_root, settings, prompts, folder)
+    (folder / "session.json").mkdir()  # a folder where the file should be: every write fails
+    click(qtbot, window, "glaze", "navy")
+    qtbot.waitUntil(lambda: any("cannot autosave" in m for m in window.problems.messages()),
+                    timeout=5000)
+    message = next(m for m in window.problems.messages() if "cannot autosave" in m)
+    assert "session.json" in message
+    assert window.session.configuration.selections["glaze"] == "navy"
+    click(qtbot, window, "glaze", "sage")  # the app goes on
+    assert window.session.undo_stack.count() == 2
+    window.close()

@@ -1,4 +1,4 @@
-"""Swatch pictures: the material's image, cropped square, read again when the file changes."""
+"""Swatch pictures: the material's image, cropped square, as the file is now."""
 
 from __future__ import annotations
 
