@@ -166,6 +166,14 @@ def _transformed_bounds(low: np.ndarray, high: np.ndarray, matrix: np.ndarray) -
     return (corners @ matrix.T)[:, :3]
 
 
+def _placement(product: Product, part: Part, configuration: Configuration,
+               geometry: PartGeometry) -> tuple[tuple, np.ndarray]:
+    """The part's transform and the corners of its meshes' bounds, moved by it."""
+    matrix = _part_transform(product, part, configuration)
+    corners = [_transformed_bounds(low, high, matrix) for low, high in geometry.bounds]
+    return matrix_to_tuple(matrix), (np.concatenate(corners) if corners else np.zeros((0, 3)))
+
+
 def resolve_scene(product: Product, configuration: Configuration,
                   context: SceneContext) -> SceneDescription:
     """The scene for ``configuration`` (missing option groups take their defaults).
@@ -188,16 +196,20 @@ def resolve_scene(product: Product, configuration: Configuration,
     drawables = []
     corners = []
     geometry = _product_geometry(product, context)
+    transforms = [g for g in product.options if g.kind is OptionKind.transform]
     for part, part_geometry_ in zip(product.parts, geometry, strict=True):
         material = _part_material(product, part, configuration, context)
         visible = _part_visible(product, part, configuration)
-        matrix = _part_transform(product, part, configuration)
-        for ref, (low, high) in zip(part_geometry_.refs, part_geometry_.bounds, strict=True):
+        moved_by = tuple(configuration.selections[g.id] for g in transforms
+                         if not g.parts or part.id in g.parts)
+        transform, part_corners = context.resolve_cache.placement(
+            product, part.id, moved_by,
+            lambda part=part, g=part_geometry_: _placement(product, part, configuration, g))
+        for ref in part_geometry_.refs:
             drawables.append(Drawable(id=f"{part.id}/{ref.node}", part=part.id, geometry=ref,
-                                      material=material, transform=matrix_to_tuple(matrix),
-                                      visible=visible))
-            if visible:
-                corners.append(_transformed_bounds(low, high, matrix))
+                                      material=material, transform=transform, visible=visible))
+        if visible:
+            corners.append(part_corners)
     points = np.concatenate(corners) if corners else np.zeros((1, 3))
     bounds = (tuple(float(v) for v in points.min(axis=0)),
               tuple(float(v) for v in points.max(axis=0)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -36,6 +36,8 @@ class _ProductEntry:
     product: Product
     models: tuple[tuple[Model, Callable[[], Model]], ...]  # loaded model, how to ask for it now
     parts: tuple[PartGeometry, ...]
+    placements: dict[tuple[str, tuple[str, ...]], tuple[tuple, np.ndarray]] = field(
+        default_factory=dict)  # (part, its transform choices) -> (transform, moved corners)
 
 
 class ResolveCache:
@@ -58,6 +60,20 @@ class ResolveCache:
         with self._lock:
             self._products[product.id] = _ProductEntry(product, models, parts)
         return parts
+
+    def placement(self, product: Product, part_id: str, choices: tuple[str, ...],
+                  build: Callable[[], tuple[tuple, np.ndarray]]) -> tuple[tuple, np.ndarray]:
+        """A part's transform and moved bounds for the transform ``choices`` that apply to it
+        (after ``parts`` for the same product)."""
+        with self._lock:
+            entry = self._products.get(product.id)
+        if entry is None or entry.product is not product:
+            return build()
+        key = (part_id, choices)
+        placed = entry.placements.get(key)
+        if placed is None:
+            placed = entry.placements[key] = build()
+        return placed
 
     @staticmethod
     def _same_models(entry: _ProductEntry) -> bool:
