@@ -31,7 +31,7 @@ def diff(old: SceneDescription, new: SceneDescription) -> list[SceneChange]:
         if d_old is None or d_new.geometry != d_old.geometry:
             changes.append(DrawableAdded(d_new))
             continue
-        if d_new.material != d_old.material:
+        if d_new.material is not d_old.material and d_new.material != d_old.material:
             changes.append(MaterialChanged(drawable_id, d_new.material))
         if d_new.visible != d_old.visible:
             changes.append(VisibilityChanged(drawable_id, d_new.visible))

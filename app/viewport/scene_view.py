@@ -200,9 +200,9 @@ class SceneView:
                 ground_moved = True
             else:
                 raise TypeError(f"unknown scene change {change!r}")
-        if ground_moved:
+        if ground_moved:  # what is drawn takes other room: the ground and the depth range follow
             self._update_ground()
-        self.renderer.ResetCameraClippingRange()
+            self.renderer.ResetCameraClippingRange()
 
     def _part(self, drawable_id: str) -> DrawnPart:
         try:
