@@ -2,7 +2,9 @@
 
 click on a choice -> frame presented, the same clicks' work without the frame (resolve, diff,
 apply), a plain re-render, keystroke -> frame with the new text, start -> first interactive
-frame, and memory growth over random changes (after 500 changes that fill the caches).
+frame, and memory growth over random changes (after 500 changes, each one drawn, that fill the
+caches): the process size and, on glibc, the heap in use (what malloc keeps free for later is
+not growth).
 Run under a display:
 
     xvfb-run -a .venv/bin/python bench/ui_latency.py [--clicks 40] [--changes 5000]
@@ -13,6 +15,7 @@ prints a table and writes bench/results/ui_latency.json.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import json
 import os
@@ -29,6 +32,23 @@ VIEW_SIZE = (1280, 720)
 def rss_mb() -> float:
     pages = int(Path("/proc/self/statm").read_text().split()[1])
     return pages * 4096 / 2**20
+
+
+def heap_in_use_mb() -> float | None:
+    """Bytes malloc has handed out and not had back (glibc), apart from what it keeps free."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = _MallInfo2
+    except (OSError, AttributeError):
+        return None
+    info = libc.mallinfo2()
+    return (info.uordblks + info.hblkhd) / 2**20
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -113,7 +133,7 @@ def main() -> int:
                      "key_p95_ms": pct(keys, 0.95) if keys else None})
     window.session.switch_product(sorted(window.session.catalog.products)[0])
     buttons = list(window.options.buttons.values())
-    def random_changes(count: int) -> None:
+    def random_changes(count: int, frame_every: int) -> None:
         present = window.view.render
         window.view.render = lambda: None  # a frame every 100 changes keeps the run short
         try:
@@ -124,20 +144,23 @@ def main() -> int:
                     # what the event loop does between two clicks, deferred deletes included
                     app.processEvents()
                     app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-                if i % 100 == 0:
+                if i % frame_every == 0:
                     present()
         finally:
             window.view.render = present
 
-    random_changes(500)  # caches and the undo stack fill up first
+    # caches, the undo stack and the renderer's state for each look fill up first
+    random_changes(500, frame_every=1)
     gc.collect()
-    before = rss_mb()
+    before, heap_before = rss_mb(), heap_in_use_mb()
     trend = []  # growth after every 500 changes: a leak climbs, allocator noise does not
     for done in range(0, args.changes, 500):
-        random_changes(min(500, args.changes - done))
+        random_changes(min(500, args.changes - done), frame_every=100)
         gc.collect()
         trend.append(round(rss_mb() - before, 1))
     growth = trend[-1]
+    heap_after = heap_in_use_mb()
+    heap_growth = None if heap_before is None else round(heap_after - heap_before, 1)
     print(f"start -> first interactive frame: {startup:.2f} s")
     print(f"{'product':<12}{'click p50':>10}{'p95':>8}{'work p50':>9}{'p95':>8}"
           f"{'render p50':>11}{'p95':>8}{'key p50':>9}{'p95':>8}  (ms)")
@@ -148,12 +171,14 @@ def main() -> int:
               f"{r['work_p50_ms']:>9.1f}{r['work_p95_ms']:>8.1f}"
               f"{r['render_p50_ms']:>11.1f}{r['render_p95_ms']:>8.1f}{key}")
     print(f"memory growth after {args.changes} random changes: {growth:.1f} MB "
-          f"(every 500: {', '.join(f'{g:.1f}' for g in trend)})")
+          f"(every 500: {', '.join(f'{g:.1f}' for g in trend)}); "
+          f"heap in use: {heap_growth} MB")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"view_size": VIEW_SIZE, "startup_s": startup,
                                     "products": rows, "changes": args.changes,
                                     "memory_growth_mb": growth,
-                                    "memory_growth_every_500_mb": trend}, indent=2) + "\n")
+                                    "memory_growth_every_500_mb": trend,
+                                    "heap_in_use_growth_mb": heap_growth}, indent=2) + "\n")
     sys.stdout.flush()
     # leave without Python's final garbage collection: tearing down the Qt and VTK objects in
     # arbitrary order at interpreter exit can crash after the results are written
