@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyvista as pv
 from scipy.ndimage import gaussian_filter
-from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
+from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper, vtkTexture
 
 from app.viewport.materials import image_to_vtk_texture
 
@@ -115,6 +115,17 @@ def shadow_plane(shadow: ShadowMap) -> pv.PolyData:
     return plane
 
 
+def shadow_texture(shadow: ShadowMap) -> vtkTexture:
+    """The shadow's darkness as the alpha of a black, edge-clamped texture."""
+    # image row 0 is the top; rows are flipped on upload, so pass z descending
+    alpha = np.round(np.clip(shadow.alpha, 0, 1) * 255).astype(np.uint8)[::-1]
+    pixels = np.stack([np.zeros_like(alpha), alpha], axis=2)
+    texture = image_to_vtk_texture(pixels, srgb=False, source="ground shadow")
+    texture.RepeatOff()
+    texture.EdgeClampOn()
+    return texture
+
+
 class GroundShadow:
     """The shadow plane actor. ``update`` recomputes it for the visible casters.
 
@@ -138,11 +149,13 @@ class GroundShadow:
         self._samples: dict[str, np.ndarray] = {}
         self._total_area = 0.0
         self._recent: OrderedDict[tuple, ShadowMap | None] = OrderedDict()
+        self._drawn: dict[int, tuple[ShadowMap, pv.PolyData, vtkTexture]] = {}  # by id(shadow)
 
     def reset(self, casters: list[ShadowCaster]) -> None:
         """Forget the samples of an earlier scene; ``casters`` are all of the new scene's."""
         self._samples.clear()
         self._recent.clear()
+        self._drawn.clear()
         self._total_area = sum(mesh_area(c.vertices, c.faces) for c in casters)
         for caster in casters:
             self._local_samples(caster)
@@ -178,12 +191,14 @@ class GroundShadow:
         if shadow is None:
             self.actor.VisibilityOff()
             return
-        self.actor.GetMapper().SetInputData(shadow_plane(shadow))
-        # image row 0 is the top; rows are flipped on upload, so pass z descending
-        alpha = np.round(np.clip(shadow.alpha, 0, 1) * 255).astype(np.uint8)[::-1]
-        pixels = np.stack([np.zeros_like(alpha), alpha], axis=2)
-        texture = image_to_vtk_texture(pixels, srgb=False, source="ground shadow")
-        texture.RepeatOff()
-        texture.EdgeClampOn()
+        # drawn forms of the shadows still in the recent list, so swapping back costs no upload
+        # (each entry holds its shadow, so no other shadow can take its id while it is kept)
+        kept = {id(s) for s in self._recent.values() if s is not None}
+        self._drawn = {k: v for k, v in self._drawn.items() if k in kept}
+        drawn = self._drawn.get(id(shadow))
+        if drawn is None or drawn[0] is not shadow:
+            drawn = self._drawn[id(shadow)] = (shadow, shadow_plane(shadow), shadow_texture(shadow))
+        _, plane, texture = drawn
+        self.actor.GetMapper().SetInputData(plane)
         self.actor.SetTexture(texture)
         self.actor.VisibilityOn()
