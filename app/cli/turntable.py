@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.cli.configuration_options import add_configuration_arguments, size
 from app.errors import AppError
+from app.scene.framing import view_camera
 
 DEFAULT_SPP = 64
 TURNTABLE_SIZE = (640, 480)
@@ -88,15 +89,7 @@ def run_turntable(args: argparse.Namespace, root: Path) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     scene, assets = scene_from_args(args, root)
-    if args.camera is None and not scene.cameras:
-        from app.scene.framing import frame_bounds
-
-        start = frame_bounds(scene.bounds, args.size[0] / args.size[1], 30.0)
-    else:
-        try:
-            start = scene.camera(args.camera)
-        except KeyError as error:
-            raise AppError(str(error).strip("'\""), field="--camera") from None
+    start = view_camera(scene, args.camera, args.size[0] / args.size[1], field="--camera")
     cameras = orbit_cameras(start, args.frames)
     bar = ProgressBar("turntable")
     if args.photoreal:

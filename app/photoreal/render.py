@@ -29,7 +29,7 @@ from app.photoreal.scene_build import (
     world_meshes,
 )
 from app.scene.description import Camera, SceneDescription
-from app.scene.framing import frame_bounds
+from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
 
 MAX_SIDE = 4096
@@ -39,7 +39,6 @@ AUX_SPP = 16
 COVERAGE_SPP = 16
 BLOCKS = 8  # progress steps of the lit pass
 MAX_LANES_PER_PASS = 1 << 24  # samples traced at once: bounds memory (~2.5 GiB on llvm)
-DEFAULT_FOV_DEG = 30.0
 
 Progress = Callable[[float], None]
 Cancel = Callable[[], bool]
@@ -88,7 +87,7 @@ def render_photoreal(
     if not 1 <= int(spp) <= MAX_SPP:
         raise AppError(f"expected 1..{MAX_SPP} samples per pixel, got {spp}", field="spp")
     spp = int(spp)
-    view = camera or _camera(scene, camera_id, width / height)
+    view = camera or view_camera(scene, camera_id, width / height)
     report = progress or (lambda fraction: None)
     stop = cancel or (lambda: False)
 
@@ -161,16 +160,6 @@ def render_photoreal(
     return PhotorealImage(display=display, linear=linear, transparent=transparent, spp=spp,
                           variant=mi.variant(), seconds=time.perf_counter() - started,
                           approximations=list(translator.approximations))
-
-
-def _camera(scene: SceneDescription, camera_id: str | None, aspect: float) -> Camera:
-    if camera_id is None and not scene.cameras:
-        return frame_bounds(scene.bounds, aspect, DEFAULT_FOV_DEG)
-    try:
-        return scene.camera(camera_id)
-    except (KeyError, IndexError) as error:
-        raise AppError(str(error).strip("'\""), file=scene.product_id, field="camera_id"
-                       ) from None
 
 
 def sample_passes(spp: int, pixels: int) -> list[int]:

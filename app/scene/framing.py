@@ -7,12 +7,26 @@ import math
 import numpy as np
 
 from app.errors import AppError
-from app.scene.description import Camera
+from app.scene.description import Camera, SceneDescription
 
 # Looking from front-right and slightly above (+Z is the product's front, Y up).
 THREE_QUARTER_AZIMUTH_DEG = 35.0
 THREE_QUARTER_ELEVATION_DEG = 20.0
 FRAMING_MARGIN = 1.15
+DEFAULT_FOV_DEG = 30.0  # vertical field of view of a camera made by framing
+
+
+def view_camera(scene: SceneDescription, camera_id: str | None, aspect: float,
+                *, field: str = "camera_id") -> Camera:
+    """The scene's camera ``camera_id`` (its first when None), or, for a scene without cameras,
+    one that frames it at ``aspect`` (width / height). AppError naming the product and
+    ``field`` for an id the scene does not have."""
+    if camera_id is None and not scene.cameras:
+        return frame_bounds(scene.bounds, aspect, DEFAULT_FOV_DEG)
+    try:
+        return scene.camera(camera_id)
+    except (KeyError, IndexError) as error:
+        raise AppError(str(error).strip("'\""), file=scene.product_id, field=field) from None
 
 
 def three_quarter_direction() -> np.ndarray:

@@ -15,7 +15,7 @@ from app.scene.description import (
     SceneDescription,
     matrix_to_tuple,
 )
-from app.scene.framing import frame_bounds
+from app.scene.framing import DEFAULT_FOV_DEG, frame_bounds
 
 
 def model_scene(path: Path, assets: AssetStore, environment: Environment, *, units: str = "m",
@@ -42,6 +42,6 @@ def model_scene(path: Path, assets: AssetStore, environment: Environment, *, uni
             material=material,
             transform=matrix_to_tuple(matrix)))
     bounds = (tuple(float(v) for v in low + offset), tuple(float(v) for v in high + offset))
-    camera = frame_bounds(bounds, aspect, 30.0)
+    camera = frame_bounds(bounds, aspect, DEFAULT_FOV_DEG)
     return SceneDescription(product_id=path.stem, drawables=tuple(drawables), cameras=(camera,),
                             environment=environment, bounds=bounds)

@@ -27,7 +27,7 @@ from app.scene.description import (
     SceneDescription,
     matrix_to_tuple,
 )
-from app.scene.framing import frame_bounds
+from app.scene.framing import DEFAULT_FOV_DEG, frame_bounds
 from app.scene.materials import resolve_material
 from app.scene.resolve_cache import PartGeometry, ResolveCache
 
@@ -216,7 +216,7 @@ def resolve_scene(product: Product, configuration: Configuration,
     cameras = tuple(Camera(id=c.id, label=c.label, position=c.position, target=c.target,
                            up=c.up, fov_deg=c.fov_deg) for c in product.cameras)
     if not cameras:
-        cameras = (frame_bounds(bounds, 4 / 3, 30.0),)
+        cameras = (frame_bounds(bounds, 4 / 3, DEFAULT_FOV_DEG),)
     decals = resolve_decals(product, configuration, drawables, assets=context.assets,
                             fonts=context.fonts or FontLibrary(), cache=context.decal_cache,
                             upload_dir=context.upload_dir)

@@ -11,7 +11,7 @@ from pyvistaqt import QtInteractor
 from app.scene.changes import SceneChange
 from app.scene.description import Camera, SceneDescription
 from app.scene.diff import diff
-from app.scene.framing import frame_bounds
+from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
 from app.ui.camera_limits import CameraLimits
 from app.viewport.scene_view import SceneView
@@ -77,8 +77,7 @@ class View3D(QWidget):
     def set_camera_preset(self, camera_id: str | None) -> None:
         if self.scene is None:
             return
-        camera = self.scene.camera(camera_id) if self.scene.cameras else frame_bounds(
-            self.scene.bounds, self._aspect(), 30.0)
+        camera = view_camera(self.scene, camera_id, self._aspect())
         self.camera_id = camera.id
         self.scene_view.set_camera(camera, self._aspect())
         self.render()

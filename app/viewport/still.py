@@ -11,11 +11,10 @@ from PIL import Image
 from app.errors import AppError
 from app.files import write_atomically
 from app.scene.description import SceneDescription
-from app.scene.framing import frame_bounds
+from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
 from app.viewport.scene_view import SceneView
 
-DEFAULT_FOV_DEG = 30.0
 MAX_RENDER_SIDE = 8192
 
 
@@ -46,15 +45,7 @@ def render_still(
             field="supersample",
         )
     aspect = width / height
-    if camera_id is None and not scene.cameras:
-        camera = frame_bounds(scene.bounds, aspect, DEFAULT_FOV_DEG)
-    else:
-        try:
-            camera = scene.camera(camera_id)
-        except (KeyError, IndexError) as error:
-            raise AppError(
-                str(error).strip("'\""), file=scene.product_id, field="camera_id"
-            ) from None
+    camera = view_camera(scene, camera_id, aspect)
 
     plotter = pv.Plotter(
         off_screen=True, window_size=(width * supersample, height * supersample), lighting="none"

@@ -13,10 +13,10 @@ from PIL import Image
 from app.errors import AppError
 from app.scene.description import SceneDescription
 from app.scene.diff import diff
-from app.scene.framing import frame_bounds
+from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
 from app.viewport.scene_view import SceneView
-from app.viewport.still import DEFAULT_FOV_DEG, MAX_RENDER_SIDE
+from app.viewport.still import MAX_RENDER_SIDE
 
 
 class StillRenderer:
@@ -46,14 +46,7 @@ class StillRenderer:
         """``scene`` as an RGB (or RGBA with ``transparent``) image of this renderer's size."""
         width, height = self.size
         aspect = width / height
-        if camera_id is None and not scene.cameras:
-            camera = frame_bounds(scene.bounds, aspect, DEFAULT_FOV_DEG)
-        else:
-            try:
-                camera = scene.camera(camera_id)
-            except (KeyError, IndexError) as error:
-                raise AppError(str(error).strip("'\""), file=scene.product_id,
-                               field="camera_id") from None
+        camera = view_camera(scene, camera_id, aspect)
         if self.scene is None or self.scene.product_id != scene.product_id:
             self.view.show(scene)
         else:

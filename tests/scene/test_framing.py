@@ -59,3 +59,21 @@ def test_point_bounds_still_give_a_camera():
 def test_bad_input_is_an_app_error_naming_the_field(bounds, aspect, fov, field):
     with pytest.raises(AppError, match=f"^{field}: expected"):
         frame_bounds(bounds, aspect, fov)
+
+
+def test_view_camera_picks_by_id_frames_a_scene_without_cameras_and_names_a_bad_id():
+    from app.scene.description import Camera, Environment, SceneDescription
+    from app.scene.framing import DEFAULT_FOV_DEG, view_camera
+
+    front = Camera("front", "Front", (0, 1, 5), (0, 1, 0))
+    top = Camera("top", "Top", (0, 6, 0.1), (0, 1, 0))
+    scene = SceneDescription("cup", (), (front, top), Environment("studio.hdr"), BOUNDS)
+    assert view_camera(scene, None, 1.5) == front
+    assert view_camera(scene, "top", 1.5) == top
+    with pytest.raises(AppError) as info:
+        view_camera(scene, "drone", 1.5, field="--camera")
+    assert (info.value.file, info.value.field) == ("cup", "--camera")
+    assert "unknown camera 'drone' (known: front, top)" in info.value.message
+    bare = SceneDescription("cup", (), (), Environment("studio.hdr"), BOUNDS)
+    framed = view_camera(bare, None, 1.5)
+    assert framed == frame_bounds(BOUNDS, 1.5, DEFAULT_FOV_DEG)
