@@ -42,7 +42,7 @@ class ChoiceButton(QToolButton):
         self.status: ChoiceStatus | None = None
         self.source: tuple[str | None, Path | None] = (None, None)
         self.thumbnail: QPixmap | None = None
-        self.shown: tuple | None = None  # (status, free colour) the button shows now
+        self.colour: str | None = None  # the free colour it shows
         # icons painted for this button, reused: a new QIcon for every change would leave its
         # pixmaps in Qt's pixmap cache
         self.icons: dict[tuple, QIcon] = {}
@@ -130,7 +130,7 @@ class OptionsPanel(QWidget):
         if button is not None:
             button.thumbnail = pixmap
             if button.status is not None:
-                self._paint(button, None)
+                self._paint(button, button.colour)
 
     # state ----------------------------------------------------------------------------------
 
@@ -144,9 +144,9 @@ class OptionsPanel(QWidget):
                 if group.choice(status.choice_id).free_colour is not None:
                     colour = configuration.colours.get(group.id)
                 button.setChecked(status.selected)
-                if button.shown == (status, colour):
+                if button.status == status and button.colour == colour:
                     continue
-                button.status, button.shown = status, (status, colour)
+                button.status, button.colour = status, colour
                 self._paint(button, colour)
                 delta = format_delta(status.price_delta, product.currency)
                 button.setText(f"{status.label}\n{delta}")
