@@ -43,6 +43,18 @@ def pair(text: str) -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
+def add_subject_arguments(parser: argparse.ArgumentParser, *, camera_help: str) -> None:
+    """What to draw: ``--product`` (with its configuration options) or ``--model`` (with its
+    units and up axis), and the camera preset."""
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--product", help="product id from configs/")
+    what.add_argument("--model", type=Path, help="any glTF/GLB, OBJ, STL or PLY file")
+    add_configuration_arguments(parser, product=False)
+    parser.add_argument("--camera", help=camera_help)
+    parser.add_argument("--units", default="m", help="units of --model (m, cm, mm, in, ft)")
+    parser.add_argument("--up", default="y", help="up axis of --model (y or z)")
+
+
 def add_configuration_arguments(parser, *, product: bool = True) -> None:
     """The options that describe a configuration (``product=False`` when the caller adds
     ``--product`` itself, e.g. beside ``--model``)."""

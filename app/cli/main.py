@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.cli.configuration_options import add_configuration_arguments, size
+from app.cli.configuration_options import add_subject_arguments, size
 from app.errors import AppError, AppErrors
 
 DEFAULT_SIZE = (1600, 1200)
@@ -20,13 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
 
     render = sub.add_parser("render", help="render a product or a model file to a PNG")
-    what = render.add_mutually_exclusive_group(required=True)
-    what.add_argument("--product", help="product id from configs/")
-    what.add_argument("--model", type=Path, help="any glTF/GLB, OBJ, STL or PLY file")
-    add_configuration_arguments(render, product=False)
-    render.add_argument("--camera", help="camera preset id (default: the product's first)")
-    render.add_argument("--units", default="m", help="units of --model (m, cm, mm, in, ft)")
-    render.add_argument("--up", default="y", help="up axis of --model (y or z)")
+    add_subject_arguments(render, camera_help="camera preset id (default: the product's first)")
     render.add_argument("--size", type=size, default=DEFAULT_SIZE, metavar="WxH")
     render.add_argument("--transparent", action="store_true", help="transparent background")
     render.add_argument("--out", type=Path, required=True, help="PNG file to write")

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.configuration_options import add_configuration_arguments, size
+from app.cli.configuration_options import add_subject_arguments, size
 from app.errors import AppError
 from app.scene.framing import view_camera
 
@@ -17,13 +17,7 @@ TURNTABLE_SIZE = (640, 480)
 
 def add_turntable_parser(sub) -> None:
     turntable = sub.add_parser("turntable", help="frames round a product: PNGs, MP4 and GIF")
-    what = turntable.add_mutually_exclusive_group(required=True)
-    what.add_argument("--product", help="product id from configs/")
-    what.add_argument("--model", type=Path, help="any glTF/GLB, OBJ, STL or PLY file")
-    add_configuration_arguments(turntable, product=False)
-    turntable.add_argument("--camera", help="camera preset id the orbit starts from")
-    turntable.add_argument("--units", default="m")
-    turntable.add_argument("--up", default="y")
+    add_subject_arguments(turntable, camera_help="camera preset id the orbit starts from")
     turntable.add_argument("--size", type=size, default=TURNTABLE_SIZE, metavar="WxH")
     turntable.add_argument("--transparent", action="store_true")
     turntable.add_argument("--frames", type=int, default=36)
