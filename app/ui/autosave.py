@@ -69,13 +69,13 @@ class Autosave:
                     self._changed.notify_all()
                     return
             try:
-                self.write(configuration)
+                self._write(configuration)
             except ConfigurationError as exc:
                 self.on_failure(str(exc))
             except Exception as exc:  # noqa: BLE001 (the writer must live on to write the next)
                 self.on_failure(f"{self.session_path}: cannot autosave: {exc}")
 
-    def write(self, configuration: Configuration) -> None:
+    def _write(self, configuration: Configuration) -> None:
         """Write ``configuration`` now; ConfigurationError naming the file when it cannot be."""
         text = json.dumps({"configuration": configuration.model_dump(mode="json")},
                           sort_keys=True, indent=2) + "\n"
