@@ -8,10 +8,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from app.errors import ProductFileError
+from app.errors import AppErrors, ProductFileError
+
+Model = TypeVar("Model", bound=BaseModel)
 
 _PREFIX = re.compile(r"^((?:[A-Za-z_]\w*(?:\[\d+\])*\.?)+): ")
 
@@ -81,3 +85,15 @@ def validation_problems(exc: ValidationError, model: type[BaseModel],
             message = f"{message}, got {_describe(err.get('input'))}"
         problems.append(ProductFileError(message, file=file, field=field or None))
     return problems
+
+
+def validate_file_data(data: dict[str, Any], model: type[Model], path: Path,
+                       label: str) -> Model:
+    """``data`` read from ``path`` as a ``model`` that records that file in its ``source``;
+    AppErrors naming the file and each bad field otherwise."""
+    if "source" in data:
+        raise ProductFileError("unknown field", file=label, field="source")
+    try:
+        return model.model_validate({**data, "source": str(path)})
+    except ValidationError as exc:
+        raise AppErrors(validation_problems(exc, model, label)) from None

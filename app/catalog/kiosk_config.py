@@ -12,10 +12,10 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.catalog.catalog import KIOSK_FILE_NAME  # noqa: F401 (re-exported)
-from app.catalog.field_errors import validation_problems
+from app.catalog.field_errors import validate_file_data
 from app.catalog.files import file_label
 from app.catalog.yaml_source import read_yaml_mapping
 from app.errors import AppErrors, ProductFileError
@@ -107,13 +107,7 @@ def load_kiosk_config(path: Path, product_ids: set[str] | None = None,
     """The kiosk a file describes; AppErrors naming the file and each bad field otherwise.
     With ``product_ids``, every listed product must be one of them."""
     label = file_label(path, root)
-    data = read_yaml_mapping(path, label)
-    if "source" in data:
-        raise ProductFileError("unknown field", file=label, field="source")
-    try:
-        config = KioskConfig.model_validate({**data, "source": str(path)})
-    except ValidationError as exc:
-        raise AppErrors(validation_problems(exc, KioskConfig, label)) from None
+    config = validate_file_data(read_yaml_mapping(path, label), KioskConfig, path, label)
     if product_ids is not None:
         problems = [ProductFileError(f"unknown product '{p}' (known: "
                                      f"{', '.join(sorted(product_ids)) or 'none'})",

@@ -5,26 +5,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from app.catalog.field_errors import validation_problems
+from app.catalog.field_errors import validate_file_data
 from app.catalog.files import file_label
 from app.catalog.yaml_source import read_yaml_mapping
 from app.domain.product import Product
 from app.domain.product_checks import product_problems
-from app.errors import AppErrors, ProductFileError
+from app.errors import AppErrors
 
 
 def load_product(path: Path, material_ids: Collection[str], root: Path | None = None) -> Product:
     """The product a file describes. AppErrors listing every problem found otherwise."""
     label = file_label(path, root)
-    data = read_yaml_mapping(path, label)
-    if "source" in data:
-        raise ProductFileError("unknown field", file=label, field="source")
-    try:
-        product = Product.model_validate({**data, "source": str(path)})
-    except ValidationError as exc:
-        raise AppErrors(validation_problems(exc, Product, label)) from None
+    product = validate_file_data(read_yaml_mapping(path, label), Product, path, label)
     problems = [p.with_file(label) for p in product_problems(product, material_ids)]
     if problems:
         raise AppErrors(problems)
