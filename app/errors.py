@@ -12,7 +12,9 @@ from collections.abc import Iterable
 class AppError(Exception):
     """A problem the user can fix: a bad file, a bad value, a missing asset.
 
-    ``str(error)`` reads ``file: field: message`` with the parts that are known.
+    ``str(error)`` reads ``file: field: message`` with the parts that are known. An error found
+    in a file that another file names (a texture of a model, a model of a product) reads
+    ``file: [field: ]inner file: ...: field: message``: the file the user gave comes first.
     """
 
     def __init__(self, message: str, *, file: str | None = None, field: str | None = None):
@@ -20,15 +22,32 @@ class AppError(Exception):
         self.message = message
         self.file = file
         self.field = field
+        self.inner: tuple[str, ...] = ()  # between ``file`` and ``field``: the files it names
 
     def __str__(self) -> str:
-        parts = [p for p in (self.file, self.field) if p]
+        parts = [p for p in (self.file, *self.inner, self.field) if p]
         return ": ".join([*parts, self.message])
 
     def with_file(self, file: str) -> AppError:
         """The same error attributed to ``file`` (when it names none yet)."""
         if self.file is None:
             self.file = file
+        return self
+
+    def within(self, file: str, field: str | None = None) -> AppError:
+        """The same error seen from ``file``, which names the file it is about in ``field``.
+
+        ``file`` becomes the first location; the file the error was about, and anything inside
+        it, follow. An error already about ``file`` is left as it is.
+        """
+        if self.file == file:
+            return self
+        if self.file is None:
+            self.file = file
+            self.inner = tuple(p for p in (field, *self.inner) if p)
+            return self
+        self.inner = tuple(p for p in (field, self.file, *self.inner) if p)
+        self.file = file
         return self
 
 
@@ -50,6 +69,11 @@ class AppErrors(AppError):
     def __init__(self, errors: Iterable[AppError]):
         self.errors = list(errors)
         super().__init__("\n".join(str(e) for e in self.errors) or "no problems")
+
+    def within(self, file: str, field: str | None = None) -> AppErrors:
+        for error in self.errors:
+            error.within(file, field)
+        return self
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

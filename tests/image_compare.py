@@ -50,3 +50,16 @@ def assert_matches_reference(
         f"{name}: mean abs difference {mean:.2f} (limit {max_mean_diff}), "
         f"{fraction:.2%} of pixels off by > {pixel_threshold} (limit {max_fraction_over:.2%})"
     )
+
+
+def assert_pixels_close(actual, expected, *, what: str, max_level_diff: int = 1) -> None:
+    """Two 8-bit images made by the same code: equal up to ``max_level_diff`` per channel.
+
+    Float maths rounds differently from one CPU to the next, so a pixel that sits on a rounding
+    edge may land one level apart; anything more is a real difference.
+    """
+    a = np.asarray(actual, dtype=np.int16)
+    b = np.asarray(expected, dtype=np.int16)
+    assert a.shape == b.shape, f"{what}: shape {a.shape} vs {b.shape}"
+    worst = int(np.abs(a - b).max()) if a.size else 0
+    assert worst <= max_level_diff, f"{what}: pixels differ by up to {worst} levels"

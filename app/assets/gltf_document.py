@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -100,8 +101,17 @@ def _split_glb(data: bytes, path: Path) -> tuple[dict, bytes | None]:
     return _parse_json(chunks[_CHUNK_JSON], path), chunks.get(_CHUNK_BIN)
 
 
-def check_images(document: GltfDocument, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> None:
-    """Every image the document references exists, is readable and is not a bomb."""
+def check_images(
+    document: GltfDocument,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    on_missing: Callable[[str], None] | None = None,
+) -> None:
+    """Every image the document references exists, is readable and is not a bomb.
+
+    An image file that is not on disk is an error, or, with ``on_missing``, reported to it and
+    passed over (the material is then drawn without that texture).
+    """
     for index, image in enumerate(document.header.get("images", [])):
         label = f"{document.path}#image{index}"
         uri = image.get("uri")
@@ -116,9 +126,11 @@ def check_images(document: GltfDocument, *, max_pixels: int = DEFAULT_MAX_PIXELS
         elif isinstance(uri, str):
             file = _image_file(document.path.parent, uri)
             if file is None:
-                raise AssetError(
-                    f"texture file not found: {uri!r} (image {index})", file=str(document.path)
-                )
+                what = f"texture file not found: {uri!r} (image {index})"
+                if on_missing is None:
+                    raise AssetError(what, file=str(document.path))
+                on_missing(what)
+                continue
             probe_image(file, source=str(file), max_pixels=max_pixels)
         elif "bufferView" in image:
             probe_image(

@@ -64,6 +64,7 @@ class Model:
     path: str
     meshes: dict[str, MeshData]  # node name -> mesh (one entry per drawn instance)
     mesh_names: dict[str, list[str]]  # geometry/mesh name -> node names that draw it
+    warnings: tuple[str, ...] = ()  # what was left out (a missing texture), for the user
 
     def find(self, name: str) -> list[MeshData]:
         """The meshes a part addresses by node name or by mesh name ([] when none)."""

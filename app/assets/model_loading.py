@@ -11,8 +11,10 @@ value stored is ``1 - v`` of trimesh's.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote
 
 import numpy as np
@@ -31,8 +33,9 @@ from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
 from app.assets.texture_references import check_obj_textures, check_ply_textures
 from app.assets.textures import DEFAULT_MAX_PIXELS, texture_from_image
-from app.errors import AppError, AssetError
+from app.errors import AppError, AppErrors, AssetError
 
+MissingTextures = Literal["refuse", "skip"]
 MODEL_SUFFIXES = (".gltf", ".glb", ".obj", ".stl", ".ply")
 UNIT_SCALES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "in": 0.0254, "ft": 0.3048}
 # rotations taking the file's up axis to +Y (proper rotations: handedness is kept)
@@ -72,10 +75,48 @@ def app_transform(units: str, up: str, *, file: str | None = None) -> np.ndarray
 
 
 def load_model(
-    path: Path, units: str = "m", up: str = "y", *, max_texture_pixels: int = DEFAULT_MAX_PIXELS
+    path: Path,
+    units: str = "m",
+    up: str = "y",
+    *,
+    max_texture_pixels: int = DEFAULT_MAX_PIXELS,
+    missing_textures: MissingTextures = "refuse",
 ) -> Model:
-    """Load a model file; every problem raises ``AssetError`` naming the file."""
+    """Load a model file; every problem raises ``AssetError`` naming the model file first.
+
+    ``missing_textures="skip"`` draws a material whose texture file is not on disk without that
+    texture and lists the missing file in ``Model.warnings`` (a viewer); ``"refuse"`` makes it an
+    error (a product file, which must ship whole).
+    """
     path = Path(path)
+    try:
+        return _load_model(path, units, up, max_texture_pixels, missing_textures)
+    except AppErrors as errors:
+        for error in errors.errors:
+            _seen_from_model(error, path)
+        raise
+    except AppError as error:
+        raise _seen_from_model(error, path) from None
+
+
+def _seen_from_model(error: AppError, path: Path) -> AppError:
+    """``error`` with the model file first and the file inside it named relative to it."""
+    inner = error.file
+    if inner and inner != str(path):
+        if inner.startswith(f"{path}#"):
+            inner = inner[len(str(path)):]
+        else:
+            try:
+                inner = Path(inner).relative_to(path.parent).as_posix()
+            except ValueError:
+                pass
+        error.file = inner
+    return error.within(str(path))
+
+
+def _load_model(
+    path: Path, units: str, up: str, max_texture_pixels: int, missing_textures: MissingTextures
+) -> Model:
     label = str(path)
     suffix = path.suffix.lower()
     if suffix not in MODEL_SUFFIXES:
@@ -91,9 +132,11 @@ def load_model(
     convert = app_transform(units, up, file=label)
 
     document = None
+    missing: list[str] = []
+    skip_missing = missing.append if missing_textures == "skip" else None
     if suffix in (".gltf", ".glb"):
         document = read_gltf_document(path)
-        check_images(document, max_pixels=max_texture_pixels)
+        check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing)
         scene = _read_scene(
             label,
             io.BytesIO(tagged_bytes(document)),
@@ -102,11 +145,15 @@ def load_model(
         )
     else:
         if suffix == ".obj":
-            check_obj_textures(path, max_pixels=max_texture_pixels)
+            check_obj_textures(path, max_pixels=max_texture_pixels, on_missing=skip_missing)
         elif suffix == ".ply":
             check_ply_textures(path, max_pixels=max_texture_pixels)
         scene = _read_scene(label, str(path), suffix[1:])
-    return _model_from_scene(scene, path, convert, document, max_texture_pixels)
+    model = _model_from_scene(scene, path, convert, document, max_texture_pixels)
+    if missing:
+        model = dataclasses.replace(model, warnings=tuple(
+            f"{label}: {what}; drawn without it" for what in missing))
+    return model
 
 
 def _read_scene(label: str, source, file_type: str, resolver=None) -> trimesh.Scene:
@@ -114,8 +161,8 @@ def _read_scene(label: str, source, file_type: str, resolver=None) -> trimesh.Sc
         loaded = trimesh.load(
             source, file_type=file_type, force="scene", process=False, resolver=resolver
         )
-    except AppError as error:
-        raise error.with_file(label) from None
+    except AppError:
+        raise
     except Exception as error:  # trimesh raises anything from ValueError to IndexError
         raise AssetError(
             f"cannot be read as {file_type.upper()} ({type(error).__name__}: {error}); the file "
@@ -151,22 +198,19 @@ def _model_from_scene(
         index = material_index_from_tag(getattr(found, "name", None))
         key = ("gltf", index) if index is not None else ("object", id(found))
         if key not in materials:
-            try:
-                if document is not None and index is not None:
-                    materials[key] = gltf_material(document, index, found, make_texture)
-                elif isinstance(found, SimpleMaterial):
-                    materials[key] = simple_material(
-                        found,
-                        key=found.name or geometry_name,
-                        model_path=label,
-                        make_texture=make_texture,
-                    )
-                elif isinstance(found, PBRMaterial):
-                    materials[key] = MeshMaterial(name=str(found.name or ""))
-                else:
-                    materials[key] = MeshMaterial()
-            except AppError as error:
-                raise error.with_file(label) from None
+            if document is not None and index is not None:
+                materials[key] = gltf_material(document, index, found, make_texture)
+            elif isinstance(found, SimpleMaterial):
+                materials[key] = simple_material(
+                    found,
+                    key=found.name or geometry_name,
+                    model_path=label,
+                    make_texture=make_texture,
+                )
+            elif isinstance(found, PBRMaterial):
+                materials[key] = MeshMaterial(name=str(found.name or ""))
+            else:
+                materials[key] = MeshMaterial()
         return materials[key]
 
     instances = []

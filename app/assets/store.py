@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.assets.mesh import MeshData, Model, TextureImage
-from app.assets.model_loading import load_model
+from app.assets.model_loading import MissingTextures, load_model
 from app.assets.refs import GeometryRef, TextureRef
 from app.assets.textures import DEFAULT_MAX_PIXELS, load_texture
 from app.errors import AssetError
@@ -32,10 +32,15 @@ class AssetStats:
 
 class AssetStore:
     def __init__(
-        self, allowed_roots: Sequence[Path], *, max_texture_pixels: int = DEFAULT_MAX_PIXELS
+        self,
+        allowed_roots: Sequence[Path],
+        *,
+        max_texture_pixels: int = DEFAULT_MAX_PIXELS,
+        missing_textures: MissingTextures = "refuse",
     ):
         self._roots = [Path(root).resolve() for root in allowed_roots]
         self._max_pixels = max_texture_pixels
+        self._missing_textures: MissingTextures = missing_textures
         self._models: dict[tuple[Path, str, str], tuple[_Stamp, Model]] = {}
         self._textures: dict[Path, tuple[_Stamp, TextureImage]] = {}
         self._counts = {"model_hits": 0, "model_misses": 0, "texture_hits": 0, "texture_misses": 0}
@@ -71,7 +76,8 @@ class AssetStore:
                 return cached[1]
             self._counts["model_misses"] += 1
             self._count_load(resolved)
-            model = load_model(resolved, units, up, max_texture_pixels=self._max_pixels)
+            model = load_model(resolved, units, up, max_texture_pixels=self._max_pixels,
+                               missing_textures=self._missing_textures)
             self._models[key] = (stamp, model)
             return model
 

@@ -5,6 +5,7 @@ trimesh skips a texture it cannot find or decode without a word; a designer shou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from app.assets.textures import probe_image
@@ -42,8 +43,13 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def check_obj_textures(obj_path: Path, *, max_pixels: int) -> None:
-    """Each material library an OBJ names exists, and each texture in it exists and fits."""
+def check_obj_textures(
+    obj_path: Path, *, max_pixels: int, on_missing: Callable[[str], None] | None = None
+) -> None:
+    """Each material library an OBJ names exists, and each texture in it exists and fits.
+
+    A missing texture is an error, or, with ``on_missing``, reported to it and passed over.
+    """
     folder = obj_path.parent
     for line in _lines_starting(obj_path, "mtllib"):
         name = line[len("mtllib") :].strip()
@@ -61,9 +67,11 @@ def check_obj_textures(obj_path: Path, *, max_pixels: int) -> None:
                 continue
             texture = _texture_file(library.parent, value.strip())
             if texture is None:
-                raise AssetError(
-                    f"texture file not found: {value.strip()!r} ({key})", file=str(library)
-                )
+                what = f"texture file not found: {value.strip()!r} ({key})"
+                if on_missing is None:
+                    raise AssetError(what, file=str(library))
+                on_missing(f"{library.name}: {what}")
+                continue
             probe_image(texture, source=str(texture), max_pixels=max_pixels)
 
 

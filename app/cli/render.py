@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from app.assets.store import AssetStore
@@ -39,11 +40,13 @@ def scene_from_args(args: argparse.Namespace, root: Path):
             raise AppError("file not found", file=str(args.model))
         model = args.model.resolve()
         # a model given on the command line is the user's own choice of file: its folder is
-        # allowed, as are its textures beside it
-        assets = AssetStore(allowed_roots=[model.parent])
+        # allowed, as are its textures beside it; one whose texture is missing is still shown
+        assets = AssetStore(allowed_roots=[model.parent], missing_textures="skip")
         scene = model_scene(model, assets,
                             studio_environment(root, transparent=args.transparent),
                             units=args.units, up=args.up, aspect=args.size[0] / args.size[1])
+        for warning in assets.model(model, units=args.units, up=args.up).warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     else:
         raise_catalog_problems(project, args.product)
         product = project.catalog.product(args.product)

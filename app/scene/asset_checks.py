@@ -29,12 +29,20 @@ def product_asset_problems(product: Product, context: SceneContext) -> list[AppE
         try:
             resolved = resolve_material(material, allowed_roots=context.allowed_roots,
                                         label=context.label(material.source))
-            for tex in (resolved.base_color_texture, resolved.orm_texture,
-                        resolved.normal_texture):
-                if tex is not None:
-                    context.assets.texture(tex)
         except AppError as exc:
             problems.append(exc)
+            continue
+        label = context.label(material.source)
+        slots = {"base_color": resolved.base_color_texture, "orm": resolved.orm_texture,
+                 "normal": resolved.normal_texture}
+        for slot, tex in slots.items():
+            try:
+                if tex is not None:
+                    context.assets.texture(tex)
+            except AppError as exc:
+                if exc.file:
+                    exc.file = context.label(exc.file)
+                problems.append(exc.within(label, f"textures.{slot}"))
     return _unique(problems)
 
 

@@ -14,7 +14,7 @@ from app.assets.store import AssetStore
 from app.domain.configuration import Configuration, complete
 from app.domain.material import Material
 from app.domain.product import OptionKind, Part, Product
-from app.errors import AssetError, ConfigurationError
+from app.errors import AppError, AssetError, ConfigurationError
 from app.personalize.decal_geometry import DecalGeometryCache
 from app.personalize.fonts import FontLibrary
 from app.scene.decals import resolve_decals
@@ -71,8 +71,18 @@ def _part_model(product: Product, part_index: int, context: SceneContext) -> tup
     model_path = resolve_asset_path(part.model or product.model, base_dir=context.root,
                                     allowed_roots=context.allowed_roots,
                                     file_label=context.label(product.source), field=field)
-    return model_path, context.assets.model(model_path, units=product.units.value,
-                                            up=product.up.value)
+    try:
+        return model_path, context.assets.model(model_path, units=product.units.value,
+                                                up=product.up.value)
+    except AppError as error:
+        raise _relative_inner(error, context).within(context.label(product.source),
+                                                     field) from None
+
+
+def _relative_inner(error: AppError, context: SceneContext) -> AppError:
+    if error.file:
+        error.file = context.label(error.file)
+    return error
 
 
 def _part_refs(product: Product, part_index: int, model_path: Path, model: Model,

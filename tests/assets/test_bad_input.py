@@ -1,5 +1,6 @@
 """Every kind of broken model file raises AssetError naming the file."""
 
+import base64
 import struct
 import zlib
 from pathlib import Path
@@ -163,7 +164,9 @@ def test_obj_with_a_missing_texture_names_the_texture(tmp_path):
     (tmp_path / "m.obj").write_text("mtllib m.mtl\nusemtl a\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
     with pytest.raises(AssetError, match="texture file not found: 'gone away.jpg'") as caught:
         load_model(tmp_path / "m.obj")
-    assert caught.value.file == str(tmp_path / "m.mtl")
+    # the file the user gave first, then the material library that names the texture
+    assert caught.value.file == str(tmp_path / "m.obj")
+    assert str(caught.value).startswith(f"{tmp_path / 'm.obj'}: m.mtl: texture file not found")
 
 
 def test_obj_with_a_missing_material_library(tmp_path):
@@ -193,12 +196,61 @@ def test_gltf_texture_decompression_bomb(tmp_path, gltf_writer, width, height):
     )
     with pytest.raises(AssetError, match="decompression bomb") as caught:
         load_model(path)
-    assert caught.value.file == str(bomb)
+    assert caught.value.file == str(path)
+    assert str(caught.value).startswith(f"{path}: {bomb.name}: image ")
 
 
 def test_obj_texture_decompression_bomb(tmp_path):
     png_header_only(tmp_path / "bomb.png", 9000, 9000)
     (tmp_path / "m.mtl").write_text("newmtl a\nmap_Kd bomb.png\n")
     (tmp_path / "m.obj").write_text("mtllib m.mtl\nusemtl a\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
-    with pytest.raises(AssetError, match="decompression bomb"):
+    with pytest.raises(AssetError, match="decompression bomb") as caught:
         load_model(tmp_path / "m.obj")
+    assert str(caught.value).startswith(f"{tmp_path / 'm.obj'}: bomb.png: ")
+
+
+def test_embedded_image_refusal_names_the_model_then_the_image(tmp_path, gltf_writer):
+    header_only = png_header_only(tmp_path / "bomb.png", 9000, 9000).read_bytes()
+    uri = "data:image/png;base64," + base64.b64encode(header_only).decode()
+    path = gltf_writer(
+        tmp_path / "m.gltf",
+        meshes=[{"name": "q", "primitives": [{"positions": QUAD_POSITIONS,
+                                              "indices": QUAD_INDICES, "uv": [(0, 0)] * 4,
+                                              "material": 0}]}],
+        materials=[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
+        images=[{"uri": uri}],
+    )
+    with pytest.raises(AssetError, match="decompression bomb") as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: #image0: image is 9000x9000")
+
+
+def test_a_viewer_draws_a_gltf_whose_texture_is_missing_and_names_the_file(
+    tmp_path, gltf_writer
+):
+    path = gltf_writer(
+        tmp_path / "m.gltf",
+        meshes=[{"name": "q", "primitives": [{"positions": QUAD_POSITIONS,
+                                              "indices": QUAD_INDICES, "uv": [(0, 0)] * 4,
+                                              "material": 0}]}],
+        materials=[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0},
+                                             "baseColorFactor": [1, 0, 0, 1]}}],
+        images=[{"uri": "gone.png"}],
+    )
+    model = load_model(path, missing_textures="skip")
+    material = model.meshes["q"].material
+    assert material.base_color_texture is None
+    assert material.base_color == (1.0, 0.0, 0.0, 1.0)
+    assert model.warnings == (
+        f"{path}: texture file not found: 'gone.png' (image 0); drawn without it",)
+
+
+def test_a_viewer_draws_an_obj_whose_texture_is_missing_and_names_the_file(tmp_path):
+    (tmp_path / "m.mtl").write_text("newmtl a\nKd 0 0 1\nmap_Kd gone.jpg\n")
+    (tmp_path / "m.obj").write_text("mtllib m.mtl\nusemtl a\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    model = load_model(tmp_path / "m.obj", missing_textures="skip")
+    [mesh] = model.meshes.values()
+    assert mesh.material.base_color_texture is None
+    assert mesh.material.base_color[:3] == (0.0, 0.0, 1.0)
+    assert model.warnings == (f"{tmp_path / 'm.obj'}: m.mtl: texture file not found: "
+                              "'gone.jpg' (map_Kd); drawn without it",)

@@ -13,6 +13,7 @@ from app.assets.store import AssetStore
 from app.catalog.materials import load_material_library
 from app.domain.colour import hex_to_linear
 from app.domain.material import Material
+from tests.image_compare import assert_pixels_close
 
 FIXED_IDS = {
     "ceramic_gloss", "ceramic_matte", "ceramic_speckled", "ceramic_unglazed", "paint_gloss",
@@ -210,7 +211,7 @@ def test_committed_textures_are_what_the_script_generates(library, textures_scri
         assert set(_texture_paths(library[material_id])) == set(make_maps().keys()), material_id
         for kind, image in make_maps().items():
             committed = np.asarray(Image.open(folder / f"{material_id}_{kind}.png"))
-            assert np.array_equal(np.asarray(image), committed), f"{material_id}_{kind}"
+            assert_pixels_close(np.asarray(image), committed, what=f"{material_id}_{kind}")
 
 
 def test_every_material_has_a_128_pixel_swatch_on_a_transparent_background(library):

@@ -1,3 +1,5 @@
+import shutil
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -67,3 +69,18 @@ def test_render_a_broken_model_file(tmp_path, capsys):
     err = capsys.readouterr().err
     assert str(model) in err
     assert "Traceback" not in err
+
+
+def test_render_a_model_whose_texture_is_missing_draws_it_and_names_the_file(
+    external_dir, tmp_path, capsys
+):
+    source = external_dir / "WaterBottle" / "glTF"
+    for file in source.iterdir():
+        if file.name != "WaterBottle_baseColor.png":
+            shutil.copy(file, tmp_path / file.name)
+    model, out = tmp_path / "WaterBottle.gltf", tmp_path / "bottle.png"
+    assert main(["render", "--model", str(model), "--out", str(out), "--size", "160x120"]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {model}: texture file not found: 'WaterBottle_baseColor.png'" in err
+    assert "drawn without it" in err
+    assert 0.2 < background_fraction(out) < 0.97
