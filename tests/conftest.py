@@ -1,6 +1,14 @@
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the user's own folders (log, data) are a throw-away folder for the whole run, never the
+# tester's home
+_USER_HOME = Path(tempfile.mkdtemp(prefix="showcraft-test-home-"))
+os.environ["XDG_STATE_HOME"] = str(_USER_HOME / "state")
+os.environ["XDG_DATA_HOME"] = str(_USER_HOME / "data")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL_DIR = REPO_ROOT.parent / "shared" / "testdata" / "external"

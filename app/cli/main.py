@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from app.cli.app_log import start_app_log
 from app.cli.configuration_options import add_subject_arguments, size
 from app.errors import AppError, AppErrors
 
@@ -17,6 +18,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app", description=__doc__)
     parser.add_argument("--root", type=Path, default=None,
                         help="project folder with configs/ and assets/ (default: built-in)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="show the log (VTK's messages too) on the terminal as well as in "
+                             "the log file")
     sub = parser.add_subparsers(dest="command")
 
     render = sub.add_parser("render", help="render a product or a model file to a PNG")
@@ -63,11 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_export_parser(sub)
     add_share_parser(sub)
+    for command in sub.choices.values():  # also accepted after the command's name
+        command.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                             help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    start_app_log(verbose=args.verbose)
     from app.project import BUILT_IN_ROOT
 
     root = (args.root or BUILT_IN_ROOT).resolve()

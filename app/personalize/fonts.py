@@ -1,8 +1,10 @@
-"""The fonts a customer can choose: built-in faces from installed packages, plus brand fonts.
+"""The fonts a customer can choose: built-in faces, plus brand fonts.
 
-Built-in ids map to font files that the set-up installs (Debian packages fonts-liberation2,
-fonts-dejavu, fonts-urw-base35, fonts-dancingscript); each id lists candidates in order of
-preference and takes the first that exists. Brand fonts are the ``*.ttf`` / ``*.otf`` files in
+Built-in ids map to font files: the OFL faces shipped in ``app/personalize/fonts/`` (so text looks
+the same on every machine), then faces of the system's font packages (fonts-liberation2,
+fonts-dejavu, fonts-urw-base35, fonts-dancingscript). Each id lists candidates in order of
+preference and takes the first that exists; ``packaged/NAME`` is a shipped file, anything else is
+relative to the system's font folder. Brand fonts are the ``*.ttf`` / ``*.otf`` files in
 ``extra_dirs``, with the file stem as id; a brand font may replace a built-in id.
 """
 
@@ -14,19 +16,24 @@ from pathlib import Path
 from app.errors import AppError
 
 FONT_ROOT = Path("/usr/share/fonts")
+PACKAGED_FONTS = Path(__file__).resolve().parent / "fonts"
+PACKAGED = "packaged/"
 
 BUILTIN_CANDIDATES: dict[str, tuple[str, ...]] = {
     "sans": (
+        "packaged/LiberationSans-Regular.ttf",
         "truetype/liberation2/LiberationSans-Regular.ttf",
         "truetype/dejavu/DejaVuSans.ttf",
         "opentype/urw-base35/NimbusSans-Regular.otf",
     ),
     "serif": (
+        "packaged/LiberationSerif-Regular.ttf",
         "truetype/liberation2/LiberationSerif-Regular.ttf",
         "truetype/dejavu/DejaVuSerif.ttf",
         "opentype/urw-base35/NimbusRoman-Regular.otf",
     ),
     "script": (
+        "packaged/DancingScript-Regular.otf",
         "opentype/dancingscript/DancingScript-Regular.otf",
         "truetype/dancingscript/DancingScript-Regular.ttf",
         "opentype/urw-base35/Z003-MediumItalic.otf",
@@ -34,7 +41,7 @@ BUILTIN_CANDIDATES: dict[str, tuple[str, ...]] = {
     "monogram": (
         "opentype/urw-base35/C059-Roman.otf",
         "opentype/urw-base35/P052-Roman.otf",
-        "truetype/liberation2/LiberationSerif-Regular.ttf",
+        "packaged/LiberationSerif-Regular.ttf",
     ),
 }
 
@@ -44,13 +51,16 @@ FONT_SUFFIXES = (".ttf", ".otf")
 class FontLibrary:
     """Font id -> font file; ``FontLibrary()`` knows the built-in ids only."""
 
-    def __init__(self, extra_dirs: Sequence[Path] = (), *, font_root: Path = FONT_ROOT):
+    def __init__(self, extra_dirs: Sequence[Path] = (), *, font_root: Path = FONT_ROOT,
+                 packaged_dir: Path = PACKAGED_FONTS):
         self._paths: dict[str, Path] = {}
-        self._missing: dict[str, tuple[str, ...]] = {}
+        self._missing: dict[str, tuple[Path, ...]] = {}
         for font_id, candidates in BUILTIN_CANDIDATES.items():
-            found = next((font_root / c for c in candidates if (font_root / c).is_file()), None)
+            paths = tuple(packaged_dir / c.removeprefix(PACKAGED) if c.startswith(PACKAGED)
+                          else font_root / c for c in candidates)
+            found = next((path for path in paths if path.is_file()), None)
             if found is None:
-                self._missing[font_id] = candidates
+                self._missing[font_id] = paths
             else:
                 self._paths[font_id] = found
         for folder in extra_dirs:
@@ -73,7 +83,7 @@ class FontLibrary:
         if found is not None:
             return found
         if font_id in self._missing:
-            tried = ", ".join(str(FONT_ROOT / c) for c in self._missing[font_id])
+            tried = ", ".join(str(path) for path in self._missing[font_id])
             raise AppError(f"font '{font_id}' is not installed (looked for {tried})",
                            field="font")
         raise AppError(f"unknown font '{font_id}' (known: {', '.join(self.ids())})", field="font")

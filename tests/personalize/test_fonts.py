@@ -6,10 +6,20 @@ import pytest
 from app.domain.product import ZoneText
 from app.errors import AppError
 from app.personalize.font_face import font_face
-from app.personalize.fonts import FontLibrary
+from app.personalize.fonts import PACKAGED_FONTS, FontLibrary
 from app.personalize.text import layout_text, rasterise_coverage
 
 BUILTIN = ["sans", "serif", "script", "monogram"]
+
+
+def test_shipped_faces_serve_every_builtin_id_without_system_fonts(tmp_path):
+    fonts = FontLibrary(font_root=tmp_path / "no system fonts")
+    assert fonts.ids() == BUILTIN
+    families = {i: font_face(fonts.path(i)).family for i in BUILTIN}
+    assert families == {"sans": "Liberation Sans", "serif": "Liberation Serif",
+                        "script": families["script"], "monogram": "Liberation Serif"}
+    assert "Dancing" in families["script"]
+    assert all(fonts.path(i).parent == PACKAGED_FONTS for i in BUILTIN)
 
 
 def test_builtin_ids_resolve_to_installed_faces():
@@ -58,7 +68,7 @@ def test_fallback_candidate_is_used_when_the_first_is_missing(tmp_path):
     root = tmp_path / "fonts"
     (root / "truetype/dejavu").mkdir(parents=True)
     shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", root / "truetype/dejavu")
-    fonts = FontLibrary(font_root=root)
+    fonts = FontLibrary(font_root=root, packaged_dir=tmp_path / "nothing shipped")
     assert fonts.ids() == ["sans"]
     assert fonts.path("sans").name == "DejaVuSans.ttf"
     with pytest.raises(AppError, match="font 'script' is not installed"):
