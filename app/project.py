@@ -14,7 +14,7 @@ from app.scene.environment import studio_environment
 from app.scene.resolve import ASSETS_DIR, SceneContext
 from app.scene.resolve_cache import ResolveCache
 
-BUILT_IN_ROOT = Path(__file__).resolve().parents[1]
+BUILT_IN_ROOT = Path(__file__).resolve().parent / "builtin"  # the built-in catalog, shipped
 BRAND_FONTS_DIR = "assets/fonts"
 
 

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PROJECT = REPO / "app" / "builtin"  # the built-in project folder
 sys.path.insert(0, str(REPO))
 
 from app.batch.jobs import RenderSettings  # noqa: E402
@@ -80,7 +81,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "batch.json")
     args = parser.parse_args()
 
-    project = open_project(REPO)
+    project = open_project(PROJECT)
     cart = project.catalog.product(PRODUCT)
     settings = RenderSettings(size=args.size)
     configurations = sample_configurations(cart, args.configs, seed=1)
@@ -88,9 +89,9 @@ def main() -> int:
                      "product": PRODUCT, "view": VIEW, "size": list(args.size),
                      "configurations": len(configurations), "runs": {}}
     runs = results["runs"]
-    runs["local, 1 worker"] = timed_run(project, LocalBackend(REPO, 1), configurations,
+    runs["local, 1 worker"] = timed_run(project, LocalBackend(PROJECT, 1), configurations,
                                         settings, 1)
-    runs["local, 2 workers"] = timed_run(project, LocalBackend(REPO, 2), configurations,
+    runs["local, 2 workers"] = timed_run(project, LocalBackend(PROJECT, 2), configurations,
                                          settings, 2)
     if not args.no_ray:
         import ray
@@ -99,7 +100,7 @@ def main() -> int:
 
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
         try:
-            runs["ray local, 2 workers"] = timed_run(project, RayBackend(REPO, "local"),
+            runs["ray local, 2 workers"] = timed_run(project, RayBackend(PROJECT, "local"),
                                                      configurations, settings, 2)
         finally:
             ray.shutdown()
@@ -114,7 +115,7 @@ def main() -> int:
     for configuration in all_configurations(cart):
         plan = planner.plan(configuration)
         layer_renders |= {c.to_json() for c in (plan.reference, *plan.layers)}
-    layered = timed_run(project, LocalBackend(REPO, 2), all_configurations(cart), settings,
+    layered = timed_run(project, LocalBackend(PROJECT, 2), all_configurations(cart), settings,
                         2, layers=True)
     per_image = runs["local, 1 worker"]["steady_seconds_per_image"]
     first = runs["local, 2 workers"]["first_image_seconds"]

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PROJECT = REPO / "app" / "builtin"  # the built-in project folder
 LENGTHS = (1, 5, 10, 20, 30, 40)
 SAMPLE = "Ada Lovelace wrote the first program 1843"
 TARGET_MS = 30.0
@@ -38,7 +39,7 @@ def main() -> int:
     from app.scene.decals import resolve_decals
     from app.scene.resolve import resolve_scene
 
-    project = open_project(REPO)
+    project = open_project(PROJECT)
     fonts = FontLibrary()
     rows = []
     for product in project.catalog.products.values():

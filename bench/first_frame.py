@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PROJECT = REPO / "app" / "builtin"  # the built-in project folder
 EXTERNAL = REPO.parent / "shared" / "testdata" / "external"
 SIZE = (1280, 720)
 
@@ -52,7 +53,7 @@ def run_case(name: str) -> dict:
     start = time.perf_counter()
     budget = {}
     if CASES[name] is None:
-        project = open_project(REPO)
+        project = open_project(PROJECT)
         product = project.catalog.product(name.split(" ")[0])
         scene = resolve_scene(product, default_configuration(product), project.scene_context())
         store = project.assets
@@ -61,7 +62,7 @@ def run_case(name: str) -> dict:
     else:
         path = EXTERNAL / CASES[name]
         store = AssetStore(allowed_roots=[path.parent])
-        scene = model_scene(path, store, studio_environment(REPO), aspect=SIZE[0] / SIZE[1])
+        scene = model_scene(path, store, studio_environment(PROJECT), aspect=SIZE[0] / SIZE[1])
         triangles = sum(len(store.mesh(d.geometry).faces) for d in scene.drawables)
     loaded = time.perf_counter()
     image = render_still(scene, store, size=SIZE, supersample=1)

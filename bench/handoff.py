@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PROJECT = REPO / "app" / "builtin"  # the built-in project folder
 STILL = REPO / "tests" / "reference_images" / "mug_white_hero.png"
 PICTURE = "assets/materials/swatches/sunburst.png"
 
@@ -48,7 +49,7 @@ def main() -> int:
     from app.export.spec_sheet import spec_sheet_pdf
     from app.project import open_project
 
-    project = open_project(REPO)
+    project = open_project(PROJECT)
     product = project.catalog.product("mug")
     configuration = complete(default_configuration(product)
                              .with_zone("wrap_text", TextValue(text="Anna & Ben", font="script"))

@@ -24,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PROJECT = REPO / "app" / "builtin"  # the built-in project folder
 sys.path.insert(0, str(REPO))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -65,8 +66,9 @@ def main() -> int:
     logs = Path(tempfile.mkdtemp(prefix="kiosk-soak-"))
     journal = ErrorJournal()
     open_kiosk_log(logs, 1_000_000, 3, journal)
-    project = open_project(REPO)
-    config = load_kiosk_config(REPO / "configs/kiosk.yaml", set(project.catalog.products), REPO)
+    project = open_project(PROJECT)
+    config = load_kiosk_config(PROJECT / "configs/kiosk.yaml", set(project.catalog.products),
+                               PROJECT)
     clock = SoakClock()
     window = KioskWindow(project, config, clock=clock, journal=journal,
                          log_file=logs / "kiosk.log")

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PROJECT = REPO / "app" / "builtin"  # the built-in project folder
 LENGTHS = [1, 5, 10, 20, 30, 40]
 FONTS = ["sans", "serif", "script", "monogram"]
 SAMPLE = "Happy birthday Grandpa Joe, with love xx"
@@ -34,7 +35,7 @@ def main() -> None:
     from app.personalize.fonts import FontLibrary
     from app.project import open_project
 
-    zone = open_project(REPO).catalog.product("mug").zone("wrap_text")
+    zone = open_project(PROJECT).catalog.product("mug").zone("wrap_text")
     zone = zone.model_copy(update={"limits": zone.limits.model_copy(
         update={"max_chars": 40, "charset": None})})
     fonts = FontLibrary()

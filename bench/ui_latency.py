@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+PROJECT = REPO / "app" / "builtin"  # the built-in project folder
 VIEW_SIZE = (1280, 720)
 
 
@@ -82,7 +83,7 @@ def main() -> int:
     app = QApplication([])
     folder = Path(tempfile.mkdtemp())
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(open_project(REPO), settings, autosave=Autosave(folder / "autosave"),
+    window = MainWindow(open_project(PROJECT), settings, autosave=Autosave(folder / "autosave"),
                         background_thumbnails=False, watch_files=False)
     window.show()
     window.view.plotter.setFixedSize(*VIEW_SIZE)

@@ -1,4 +1,4 @@
-"""Author the sample golf cart: assets/models/golf_cart.glb.
+"""Author the sample golf cart: app/builtin/assets/models/golf_cart.glb.
 
 Units are metres, Y up, the cart rests on its tyres on y=0, centred on the Y axis, its front
 facing +Z; the driver sits on the +X side. About 2.44 m long, 1.2 m wide, 1.8 m tall to the roof.

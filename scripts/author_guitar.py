@@ -1,4 +1,4 @@
-"""Author the sample electric guitar: assets/models/guitar.glb.
+"""Author the sample electric guitar: app/builtin/assets/models/guitar.glb.
 
 Units are metres, Y up. The guitar stands upright as on a stand: neck up along +Y, its face
 towards +Z, the string centre line on x = 0 and the lowest point (the tail strap pin) on y = 0.

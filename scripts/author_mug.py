@@ -1,4 +1,4 @@
-"""Author the sample ceramic mug: assets/models/mug.glb.
+"""Author the sample ceramic mug: app/builtin/assets/models/mug.glb.
 
 Units are metres, Y up, the mug rests on y=0 centred on the Y axis and its handle points +X.
 Nodes: ``body`` (outer wall, rounded lip, foot ring and recessed base), ``inside`` (inner wall and

@@ -1,4 +1,4 @@
-"""Author the sample wristwatch: assets/models/watch.glb.
+"""Author the sample wristwatch: app/builtin/assets/models/watch.glb.
 
 Units are metres, Y up. The watch lies as in a shop's flat lay: case dial up and centred on the Y
 axis, the caseback resting on y=0, 12 o'clock towards -Z, the crown at 3 o'clock (+X), the short

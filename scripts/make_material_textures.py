@@ -1,4 +1,4 @@
-"""Write the texture maps of the material library into assets/materials/textures/.
+"""Write the texture maps of the material library into app/builtin/assets/materials/textures/.
 
 Files are <material id>_<kind>.png with kind one of
   base_color  sRGB colour (multiplied by the material's base_color; tintable materials keep it
@@ -343,8 +343,8 @@ def write_textures(out_dir: Path, material_ids: list[str] | None = None) -> list
 
 
 def main(argv: list[str]) -> int:
-    root = Path(__file__).resolve().parents[1]
-    out_dir = Path(argv[1]) if len(argv) > 1 else root / "assets" / "materials" / "textures"
+    assets = Path(__file__).resolve().parents[1] / "app" / "builtin" / "assets"
+    out_dir = Path(argv[1]) if len(argv) > 1 else assets / "materials" / "textures"
     for path in write_textures(out_dir):
         with Image.open(path) as image:
             print(f"wrote {path} {image.size[0]}x{image.size[1]}")

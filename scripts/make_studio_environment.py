@@ -1,4 +1,4 @@
-"""Write assets/environments/studio.hdr: an equirectangular photo-studio environment.
+"""Write app/builtin/assets/environments/studio.hdr: an equirectangular photo-studio environment.
 
 1024 x 512 Radiance RGBE (run-length encoded), linear radiance. The first scanline in the file is
 straight up (+Y). Column c looks along azimuth atan2(z, x) = 2 pi ((c + 0.5) / 1024 - 0.5), the
@@ -132,8 +132,8 @@ def encode_hdr(image: np.ndarray) -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    root = Path(__file__).resolve().parents[1]
-    out = Path(argv[1]) if len(argv) > 1 else root / "assets" / "environments" / "studio.hdr"
+    assets = Path(__file__).resolve().parents[1] / "app" / "builtin" / "assets"
+    out = Path(argv[1]) if len(argv) > 1 else assets / "environments" / "studio.hdr"
     image = studio()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".hdr.tmp")

@@ -20,7 +20,7 @@ from trimesh.visual.texture import TextureVisuals
 
 MM = 0.001
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MODELS_DIR = REPO_ROOT / "assets" / "models"
+MODELS_DIR = REPO_ROOT / "app" / "builtin" / "assets" / "models"
 
 # (linear base colour RGBA, metallic, roughness): the default look of a part in the GLB
 Look = tuple[tuple[float, float, float, float], float, float]
@@ -115,7 +115,7 @@ def write_glb(scene: trimesh.Scene, out: Path) -> int:
 def author_main(argv: list[str], product: str, build: Callable[[], trimesh.Scene],
                 **summary_options) -> int:
     """``script [output.glb]``: build the scene, write it (by default to
-    assets/models/<product>.glb) and print the part summary."""
+    app/builtin/assets/models/<product>.glb) and print the part summary."""
     out = Path(argv[1]) if len(argv) > 1 else MODELS_DIR / f"{product}.glb"
     scene = build()
     size = write_glb(scene, out)

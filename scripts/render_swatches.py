@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
+PROJECT = ROOT / "app" / "builtin"  # the built-in project folder
 sys.path.insert(0, str(ROOT))
 
 from app.assets.mesh import MeshData  # noqa: E402
@@ -233,8 +234,8 @@ def material_sheet(swatches: dict[str, Image.Image], materials: dict[str, Materi
 
 
 def main(argv: list[str]) -> int:
-    materials_dir = ROOT / MATERIALS_DIR
-    materials, problems = load_material_library(materials_dir, ROOT)
+    materials_dir = PROJECT / MATERIALS_DIR
+    materials, problems = load_material_library(materials_dir, PROJECT)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -244,11 +245,11 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown material ids: {', '.join(unknown)}", file=sys.stderr)
         return 1
-    geometry = SwatchGeometry(AssetStore(allowed_roots=[ROOT / "assets"]))
+    geometry = SwatchGeometry(AssetStore(allowed_roots=[PROJECT / "assets"]))
     swatch_dir = materials_dir / "swatches"
     swatch_dir.mkdir(exist_ok=True)
     for material_id in wanted:
-        image = render_swatch(materials[material_id], geometry, ROOT)
+        image = render_swatch(materials[material_id], geometry, PROJECT)
         save_png(image, swatch_dir / f"{material_id}.png")
         set_swatch_field(materials_dir / f"{material_id}.yaml", f"swatches/{material_id}.png")
         print(f"wrote {swatch_dir / material_id}.png")

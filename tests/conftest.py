@@ -11,12 +11,18 @@ os.environ["XDG_STATE_HOME"] = str(_USER_HOME / "state")
 os.environ["XDG_DATA_HOME"] = str(_USER_HOME / "data")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+BUILTIN_ROOT = REPO_ROOT / "app" / "builtin"  # the built-in project folder: configs/, assets/
 EXTERNAL_DIR = REPO_ROOT.parent / "shared" / "testdata" / "external"
 
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def builtin_root() -> Path:
+    return BUILTIN_ROOT
 
 
 @pytest.fixture(scope="session")

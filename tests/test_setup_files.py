@@ -2,9 +2,12 @@ import os
 import re
 import shlex
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 EGL_PACKAGES = {"libegl1", "libegl-mesa0", "libgl1-mesa-dri", "libgles2"}
 
@@ -89,3 +92,36 @@ def test_bootstrap_rejects_an_unknown_command_with_usage(repo_root: Path) -> Non
     assert result.returncode == 2
     assert "./bootstrap test" in result.stderr
     assert "Installing" not in result.stdout
+
+
+def _locked_versions(repo_root: Path) -> dict[str, tuple[str, list[str]]]:
+    """requirements.lock: canonical name -> (version, hashes)."""
+    text = (repo_root / "requirements.lock").read_text(encoding="utf-8")
+    entries = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n\n", 1)[1])
+    locked = {}
+    for entry in entries:
+        head = entry.split(";")[0].split("\\")[0].strip()
+        name, _, version = head.partition("==")
+        locked[canonicalize_name(name)] = (version, re.findall(r"--hash=sha256:([0-9a-f]{64})",
+                                                               entry))
+    return locked
+
+
+def test_lock_pins_every_dependency_within_its_range_with_hashes(repo_root: Path) -> None:
+    project = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [Requirement(r) for r in
+              [*project["dependencies"], *project["optional-dependencies"]["dev"]]]
+    locked = _locked_versions(repo_root)
+    for requirement in wanted:
+        assert not any(spec.operator == "==" for spec in requirement.specifier), (
+            f"pyproject.toml: {requirement} should give a compatible range; the lock pins it")
+        version, hashes = locked[canonicalize_name(requirement.name)]
+        assert requirement.specifier.contains(version), f"{requirement}: locked {version}"
+    assert all(hashes for _version, hashes in locked.values())
+
+
+def test_bootstrap_installs_the_lock_with_hashes_then_the_project_alone(repo_root: Path) -> None:
+    script = (repo_root / "bootstrap").read_text(encoding="utf-8")
+    assert '--require-hashes -r "$LOCK"' in script
+    assert '--no-deps --no-build-isolation -e "$REPO_ROOT"' in script
+    assert script.index("--require-hashes") < script.index("--no-deps --no-build-isolation")

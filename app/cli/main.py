@@ -50,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_kiosk_parser(sub)
 
     schema = sub.add_parser("schema", help="write the JSON Schema of product and material files")
-    schema.add_argument("--out", type=Path, default=None, help="folder (default: schemas/)")
+    schema.add_argument("--out", type=Path, default=None,
+                        help="folder (default: schemas/ of the --root project folder, else of "
+                             "the current folder; never the installed app)")
 
     from app.cli.batch import add_batch_parser
 
@@ -119,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             from app.catalog.schema import write_schemas
 
-            for path in write_schemas(args.out or root / "schemas"):
+            project_folder = args.root or Path.cwd()
+            for path in write_schemas(args.out or project_folder / "schemas"):
                 print(f"wrote {path}")
             return 0
         from app.ui.desktop import run_desktop

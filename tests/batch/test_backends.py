@@ -15,12 +15,12 @@ from app.cli.main import main
 from app.domain.share_code import encode_share_code
 
 
-def test_worker_processes_and_ray_make_the_same_images(project, repo_root, tmp_path, capsys):
+def test_worker_processes_and_ray_make_the_same_images(project, builtin_root, tmp_path, capsys):
     mug = project.catalog.product("mug")
     configurations = sample_configurations(mug, 1, seed=11)
     codes = [encode_share_code(c, mug) for c in configurations]
     local_out = tmp_path / "local"
-    code = main(["--root", str(repo_root), "batch", "--product", "mug", "--codes", *codes,
+    code = main(["--root", str(builtin_root), "batch", "--product", "mug", "--codes", *codes,
                  "--views", "hero,handle", "--size", "64x48", "--out", str(local_out),
                  "--workers", "1"])
     captured = capsys.readouterr()
@@ -34,7 +34,7 @@ def test_worker_processes_and_ray_make_the_same_images(project, repo_root, tmp_p
         ray_out = tmp_path / "ray"
         request = BatchRequest("mug", configurations, ["hero", "handle"],
                                RenderSettings(size=(64, 48)), ray_out)
-        summary = run_batch(project, request, RayBackend(repo_root, "local"), progress=None)
+        summary = run_batch(project, request, RayBackend(builtin_root, "local"), progress=None)
         assert ray.is_initialized()  # a Ray instance it did not start is left running
     finally:
         ray.shutdown()
@@ -47,13 +47,13 @@ def test_worker_processes_and_ray_make_the_same_images(project, repo_root, tmp_p
         assert a.shape == (48, 64, 3) and np.abs(a - b).max() <= 2
 
 
-def test_the_command_names_unknown_views_and_bad_codes(repo_root, tmp_path, capsys):
+def test_the_command_names_unknown_views_and_bad_codes(builtin_root, tmp_path, capsys):
     out = str(tmp_path / "out")
-    assert main(["--root", str(repo_root), "batch", "--product", "mug", "--all", "--views",
+    assert main(["--root", str(builtin_root), "batch", "--product", "mug", "--all", "--views",
                  "hero,nowhere", "--out", out]) == 1
     assert "--views: unknown camera 'nowhere'" in capsys.readouterr().err
-    assert main(["--root", str(repo_root), "batch", "--product", "mug", "--codes", "mug-abc",
+    assert main(["--root", str(builtin_root), "batch", "--product", "mug", "--codes", "mug-abc",
                  "--out", out]) == 1
     assert "--codes[0]: mug-abc:" in capsys.readouterr().err
-    assert main(["--root", str(repo_root), "batch", "--product", "golf_cart", "--count"]) == 0
+    assert main(["--root", str(builtin_root), "batch", "--product", "golf_cart", "--count"]) == 0
     assert capsys.readouterr().out.strip() == "960"

@@ -8,7 +8,7 @@ from app.batch.run import BatchRequest, run_batch
 from app.domain.configuration import default_configuration
 
 
-def test_the_path_tracer_renders_a_batch_close_to_the_live_view(project, repo_root, tmp_path):
+def test_the_path_tracer_renders_a_batch_close_to_the_live_view(project, builtin_root, tmp_path):
     mug = project.catalog.product("mug")
     configuration = default_configuration(mug).with_choice("glaze", "terracotta")
     images = {}
@@ -16,7 +16,7 @@ def test_the_path_tracer_renders_a_batch_close_to_the_live_view(project, repo_ro
         out = tmp_path / renderer
         settings = RenderSettings(renderer=renderer, size=(48, 36), samples=4)
         summary = run_batch(project, BatchRequest("mug", [configuration], ["front"], settings,
-                                                  out), LocalBackend(repo_root, 0),
+                                                  out), LocalBackend(builtin_root, 0),
                             progress=None)
         assert (summary.rendered, summary.failed) == (1, 0), summary.text()
         (path,) = out.glob("mug_front_*.png")
@@ -37,9 +37,9 @@ class FakeRay:
         return {"CPU": 8.0, "GPU": float(self.gpus)}
 
 
-def test_a_gpu_per_task_only_for_the_path_tracer_on_a_cluster_with_gpus(repo_root):
-    backend = RayBackend(repo_root, "auto")
+def test_a_gpu_per_task_only_for_the_path_tracer_on_a_cluster_with_gpus(builtin_root):
+    backend = RayBackend(builtin_root, "auto")
     assert backend.task_gpus(FakeRay(2), "photoreal") == 1.0
     assert backend.task_gpus(FakeRay(0), "photoreal") == 0.0
     assert backend.task_gpus(FakeRay(2), "live") == 0.0
-    assert RayBackend(repo_root, "auto", gpus_per_task=0.5).task_gpus(FakeRay(0), "live") == 0.5
+    assert RayBackend(builtin_root, "auto", gpus_per_task=0.5).task_gpus(FakeRay(0), "live") == 0.5

@@ -88,12 +88,12 @@ def test_the_manifest_lists_share_code_options_price_and_file(project, tmp_path)
         assert (out / row["file"]).is_file() == (row["status"] == "rendered")
 
 
-def test_local_batch_images_equal_single_stills(project, repo_root, tmp_path):
+def test_local_batch_images_equal_single_stills(project, builtin_root, tmp_path):
     mug = project.catalog.product("mug")
     configurations = sample_configurations(mug, 3, seed=2)
     out = tmp_path / "out"
     summary = run_batch(project, _request(project, out, configurations, views=("hero",)),
-                        LocalBackend(repo_root, workers=0), progress=None)
+                        LocalBackend(builtin_root, workers=0), progress=None)
     assert (summary.rendered, summary.failed, summary.renders) == (3, 0, 3)
     assert set(summary.stage_seconds) == {"resolve", "first_render", "render", "write"}
     rows = json.loads((out / "manifest.json").read_text())["images"]
@@ -107,7 +107,7 @@ def test_local_batch_images_equal_single_stills(project, repo_root, tmp_path):
     assert diff.max() <= 2
 
 
-def test_layered_batch_composites_every_image_from_few_renders(project, repo_root, tmp_path):
+def test_layered_batch_composites_every_image_from_few_renders(project, builtin_root, tmp_path):
     cart = project.catalog.product("golf_cart")
     configurations = [c for c in sample_configurations(cart, 40, seed=1)
                       if c.selections["wheels"] == "street"][:5]

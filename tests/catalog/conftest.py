@@ -4,6 +4,6 @@ from app.project import open_project
 
 
 @pytest.fixture(scope="session")
-def project(repo_root):
+def project(builtin_root):
     """The built-in project, opened once for the catalog tests."""
-    return open_project(repo_root)
+    return open_project(builtin_root)

@@ -26,8 +26,8 @@ def cart(project):
 
 
 @pytest.fixture(scope="module")
-def model(repo_root, cart) -> trimesh.Scene:
-    return trimesh.load(repo_root / cart.model, force="scene")
+def model(builtin_root, cart) -> trimesh.Scene:
+    return trimesh.load(builtin_root / cart.model, force="scene")
 
 
 def _node_mesh(model: trimesh.Scene, node: str) -> trimesh.Trimesh:

@@ -24,8 +24,8 @@ def guitar(project):
 
 
 @pytest.fixture(scope="module")
-def model(repo_root, guitar) -> dict[str, trimesh.Trimesh]:
-    scene = trimesh.load(repo_root / guitar.model, force="scene", process=False)
+def model(builtin_root, guitar) -> dict[str, trimesh.Trimesh]:
+    scene = trimesh.load(builtin_root / guitar.model, force="scene", process=False)
     meshes = {}
     for node in scene.graph.nodes_geometry:
         transform, geometry = scene.graph[node]

@@ -40,8 +40,9 @@ def _script(repo_root: Path, name: str) -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def library(repo_root) -> dict[str, Material]:
-    materials, problems = load_material_library(repo_root / "assets" / "materials", repo_root)
+def library(builtin_root) -> dict[str, Material]:
+    materials, problems = load_material_library(builtin_root / "assets" / "materials",
+                                                builtin_root)
     assert problems == []
     return materials
 
@@ -132,9 +133,9 @@ def test_structured_materials_have_textures_that_exist_and_fit_the_budget(librar
                 assert max(image.size) <= 1024, path
 
 
-def test_every_texture_file_is_used_by_a_material(library, repo_root):
+def test_every_texture_file_is_used_by_a_material(library, builtin_root):
     used = {path.resolve() for m in library.values() for path in _texture_paths(m).values()}
-    on_disk = {p.resolve() for p in (repo_root / "assets/materials/textures").glob("*.png")}
+    on_disk = {p.resolve() for p in (builtin_root / "assets/materials/textures").glob("*.png")}
     assert on_disk == used
 
 
@@ -205,8 +206,9 @@ def test_sunburst_is_amber_in_the_middle_and_near_black_at_radius_half(library):
     assert middle_rows.mean(axis=0).std() > 3 * middle_rows.mean(axis=1).std()
 
 
-def test_committed_textures_are_what_the_script_generates(library, textures_script, repo_root):
-    folder = repo_root / "assets" / "materials" / "textures"
+def test_committed_textures_are_what_the_script_generates(library, textures_script,
+                                                           builtin_root):
+    folder = builtin_root / "assets" / "materials" / "textures"
     for material_id, make_maps in textures_script.MATERIAL_MAPS.items():
         assert set(_texture_paths(library[material_id])) == set(make_maps().keys()), material_id
         for kind, image in make_maps().items():
@@ -261,11 +263,11 @@ def test_set_swatch_field_adds_or_replaces_only_that_line(repo_root, tmp_path):
     assert path.read_text().count("swatch:") == 1
 
 
-def test_a_fresh_render_reproduces_the_committed_swatch(library, repo_root):
+def test_a_fresh_render_reproduces_the_committed_swatch(library, repo_root, builtin_root):
     swatches = _script(repo_root, "render_swatches")
-    geometry = swatches.SwatchGeometry(AssetStore(allowed_roots=[repo_root / "assets"]))
+    geometry = swatches.SwatchGeometry(AssetStore(allowed_roots=[builtin_root / "assets"]))
     material = library["gold_polished"]
-    fresh = np.asarray(swatches.render_swatch(material, geometry, repo_root)).astype(float)
+    fresh = np.asarray(swatches.render_swatch(material, geometry, builtin_root)).astype(float)
     with Image.open(_folder(material) / material.swatch) as image:
         committed = np.asarray(image).astype(float)
     assert fresh.shape == committed.shape

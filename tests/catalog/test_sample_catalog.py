@@ -24,9 +24,9 @@ SIZE = (96, 72)
 
 def product_ids():
     from app.catalog.catalog import product_files
-    from tests.conftest import REPO_ROOT
+    from tests.conftest import BUILTIN_ROOT
 
-    return sorted(p.stem for p in product_files(REPO_ROOT))
+    return sorted(p.stem for p in product_files(BUILTIN_ROOT))
 
 
 def test_catalog_loads_without_problems(project):

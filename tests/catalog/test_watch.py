@@ -24,8 +24,8 @@ def watch(project):
 
 
 @pytest.fixture(scope="module")
-def model(repo_root) -> trimesh.Scene:
-    return trimesh.load(repo_root / "assets" / "models" / "watch.glb", force="scene",
+def model(builtin_root) -> trimesh.Scene:
+    return trimesh.load(builtin_root / "assets" / "models" / "watch.glb", force="scene",
                         process=False)
 
 

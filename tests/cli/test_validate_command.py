@@ -9,8 +9,8 @@ def test_built_in_catalog_is_clean(capsys):
     assert "no problems" in out
 
 
-def test_broken_copy_of_the_mug_gets_readable_errors(repo_root, tmp_path, capsys):
-    text = (repo_root / "configs" / "mug.yaml").read_text()
+def test_broken_copy_of_the_mug_gets_readable_errors(builtin_root, tmp_path, capsys):
+    text = (builtin_root / "configs" / "mug.yaml").read_text()
     broken = (text.replace("material: ceramic_matte", "material: ceramc_matte")
               .replace("base_price: 14.90", "base_price: cheap")
               .replace("kind: part_swap", "kind: part_swap\n    colour: red"))
@@ -28,8 +28,8 @@ def test_broken_copy_of_the_mug_gets_readable_errors(repo_root, tmp_path, capsys
                    "(did you mean 'ceramic_matte'?)"]
 
 
-def test_missing_mesh_and_node_are_reported(repo_root, tmp_path, capsys):
-    text = (repo_root / "configs" / "mug.yaml").read_text()
+def test_missing_mesh_and_node_are_reported(builtin_root, tmp_path, capsys):
+    text = (builtin_root / "configs" / "mug.yaml").read_text()
     path = tmp_path / "mug.yaml"
     path.write_text(text.replace("nodes: [handle_angular]", "nodes: [handle_angled]"))
     assert main(["validate", str(path)]) == 1
@@ -40,7 +40,7 @@ def test_missing_mesh_and_node_are_reported(repo_root, tmp_path, capsys):
     assert f"{path}: model: file not found: 'assets/models/cup.glb'" in capsys.readouterr().out
 
 
-def test_broken_material_file(tmp_path, capsys, repo_root):
+def test_broken_material_file(tmp_path, capsys, builtin_root):
     path = tmp_path / "shiny.yaml"
     path.write_text("name: Shiny\nbase_color: '#ffffff'\nmetalic: 1\n")
     assert main(["validate", str(path)]) == 1
@@ -53,10 +53,10 @@ def test_missing_file(tmp_path, capsys):
     assert "nope.yaml: file not found" in capsys.readouterr().out
 
 
-def test_project_with_broken_product_still_validates_the_rest(repo_root, tmp_path, capsys):
+def test_project_with_broken_product_still_validates_the_rest(builtin_root, tmp_path, capsys):
     root = tmp_path / "project"
-    shutil.copytree(repo_root / "configs", root / "configs")
-    shutil.copytree(repo_root / "assets", root / "assets")
+    shutil.copytree(builtin_root / "configs", root / "configs")
+    shutil.copytree(builtin_root / "assets", root / "assets")
     (root / "configs" / "broken.yaml").write_text("id: broken\nname: [\n")
     assert main(["--root", str(root), "validate"]) == 1
     out = capsys.readouterr().out.splitlines()

@@ -26,9 +26,9 @@ def small_still(monkeypatch):
     monkeypatch.setattr("app.cli.share.render_configuration_still", fake_still)
 
 
-def test_export_order_package(repo_root, tmp_path, capsys):
+def test_export_order_package(builtin_root, tmp_path, capsys):
     out = tmp_path / "order.zip"
-    code = main(["--root", str(repo_root), "export", "--product", "mug", "--set",
+    code = main(["--root", str(builtin_root), "export", "--product", "mug", "--set",
                  "handle=angular", "--text", "wrap_text=Hi", "--format", "order",
                  "--out", str(out), "--credit", "Test credit"])
     assert code == 0
@@ -43,21 +43,21 @@ def test_export_order_package(repo_root, tmp_path, capsys):
         f["path"] for f in manifest["files"]}
 
 
-def test_export_glb_and_pdf(repo_root, tmp_path, capsys):
+def test_export_glb_and_pdf(builtin_root, tmp_path, capsys):
     glb, pdf = tmp_path / "mug.glb", tmp_path / "mug.pdf"
-    assert main(["--root", str(repo_root), "export", "--product", "mug", "--format", "glb",
+    assert main(["--root", str(builtin_root), "export", "--product", "mug", "--format", "glb",
                  "--out", str(glb)]) == 0
     assert "triangles" in capsys.readouterr().out and glb.read_bytes()[:4] == b"glTF"
-    assert main(["--root", str(repo_root), "export", "--product", "mug", "--format", "pdf",
+    assert main(["--root", str(builtin_root), "export", "--product", "mug", "--format", "pdf",
                  "--out", str(pdf)]) == 0
     assert pdf.read_bytes()[:5] == b"%PDF-"
 
 
-def test_export_errors_name_the_problem(repo_root, tmp_path, capsys):
-    code = main(["--root", str(repo_root), "export", "--product", "mug", "--set",
+def test_export_errors_name_the_problem(builtin_root, tmp_path, capsys):
+    code = main(["--root", str(builtin_root), "export", "--product", "mug", "--set",
                  "glaze=plaid", "--format", "pdf", "--out", str(tmp_path / "x.pdf")])
     assert code == 1 and "plaid" in capsys.readouterr().err
-    code = main(["--root", str(repo_root), "export", "--product", "mug", "--format", "pdf",
+    code = main(["--root", str(builtin_root), "export", "--product", "mug", "--format", "pdf",
                  "--out", str(tmp_path / "missing" / "x.pdf")])
     assert code == 1 and "expected an existing folder" in capsys.readouterr().err
     with pytest.raises(SystemExit):
@@ -65,10 +65,10 @@ def test_export_errors_name_the_problem(repo_root, tmp_path, capsys):
     assert not list(tmp_path.iterdir())
 
 
-def test_share_serves_the_exports_and_the_qr_decodes_to_the_url(repo_root, tmp_path, capsys):
+def test_share_serves_the_exports_and_the_qr_decodes_to_the_url(builtin_root, tmp_path, capsys):
     qr_png = tmp_path / "share.png"
     args = build_parser().parse_args([
-        "--root", str(repo_root), "share", "--product", "mug", "--host", "127.0.0.1",
+        "--root", str(builtin_root), "share", "--product", "mug", "--host", "127.0.0.1",
         "--port", "0", "--minutes", "1", "--qr", str(qr_png)])
     seen = {}
 
@@ -81,7 +81,7 @@ def test_share_serves_the_exports_and_the_qr_decodes_to_the_url(repo_root, tmp_p
                 seen[name] = (response.headers["Content-Type"], response.read())
         seen["url"] = url
 
-    assert run_share(args, repo_root.resolve(), wait=fetch_then_stop) == 0
+    assert run_share(args, builtin_root.resolve(), wait=fetch_then_stop) == 0
     printed = capsys.readouterr().out
     url = seen["url"]
     assert url.startswith("http://127.0.0.1:") and url in printed.splitlines()
@@ -96,7 +96,7 @@ def test_share_serves_the_exports_and_the_qr_decodes_to_the_url(repo_root, tmp_p
         urllib.request.urlopen(url, timeout=2)
 
 
-def test_share_refuses_bad_minutes(repo_root, capsys):
-    assert main(["--root", str(repo_root), "share", "--product", "mug", "--minutes", "0",
+def test_share_refuses_bad_minutes(builtin_root, capsys):
+    assert main(["--root", str(builtin_root), "share", "--product", "mug", "--minutes", "0",
                  "--port", "0"]) == 1
     assert "--minutes" in capsys.readouterr().err

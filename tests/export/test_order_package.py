@@ -24,8 +24,8 @@ GLB = b"glTF\x02\x00\x00\x00" + b"\x00" * 64
 
 
 @pytest.fixture(scope="module")
-def project(repo_root) -> Project:
-    return open_project(repo_root)
+def project(builtin_root) -> Project:
+    return open_project(builtin_root)
 
 
 def test_order_zip_holds_everything_with_checked_manifest(project, tmp_path):

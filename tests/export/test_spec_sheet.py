@@ -25,8 +25,8 @@ CREDIT = "Shoe model: (c) 2021 Shopify, CC BY 4.0"
 
 
 @pytest.fixture(scope="module")
-def project(repo_root) -> Project:
-    return open_project(repo_root)
+def project(builtin_root) -> Project:
+    return open_project(builtin_root)
 
 
 def personalized_mug(project: Project) -> Configuration:

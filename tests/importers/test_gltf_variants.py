@@ -15,10 +15,10 @@ SHOE = "MaterialsVariantsShoe/glTF/MaterialsVariantsShoe.gltf"
 
 
 @pytest.fixture(scope="module")
-def shoe_root(tmp_path_factory, repo_root, external_dir):
+def shoe_root(tmp_path_factory, builtin_root, external_dir):
     root = tmp_path_factory.mktemp("shoe_project")
     (root / "assets").mkdir()
-    shutil.copytree(repo_root / "assets" / "environments", root / "assets" / "environments")
+    shutil.copytree(builtin_root / "assets" / "environments", root / "assets" / "environments")
     code = main(["--root", str(root), "import-gltf", str(external_dir / SHOE), "--id", "shoe",
                  "--name", "Sneaker"])
     assert code == 0

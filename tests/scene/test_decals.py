@@ -17,8 +17,8 @@ MM = 0.001
 
 
 @pytest.fixture(scope="module")
-def mug(repo_root):
-    project = open_project(repo_root)
+def mug(builtin_root):
+    project = open_project(builtin_root)
     product = project.catalog.product("mug")
     return product, project.scene_context()
 

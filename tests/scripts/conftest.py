@@ -30,8 +30,8 @@ def material_textures(repo_root):
 
 
 @pytest.fixture(scope="session")
-def mug_path(repo_root) -> Path:
-    return repo_root / "assets" / "models" / "mug.glb"
+def mug_path(builtin_root) -> Path:
+    return builtin_root / "assets" / "models" / "mug.glb"
 
 
 @pytest.fixture(scope="session")
@@ -40,10 +40,10 @@ def mug_scene(mug_path) -> trimesh.Scene:
 
 
 @pytest.fixture(scope="session")
-def studio_path(repo_root) -> Path:
-    return repo_root / "assets" / "environments" / "studio.hdr"
+def studio_path(builtin_root) -> Path:
+    return builtin_root / "assets" / "environments" / "studio.hdr"
 
 
 @pytest.fixture(scope="session")
-def materials_dir(repo_root) -> Path:
-    return repo_root / "assets" / "materials"
+def materials_dir(builtin_root) -> Path:
+    return builtin_root / "assets" / "materials"

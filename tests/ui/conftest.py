@@ -13,7 +13,7 @@ from app.project import open_project
 from app.ui.autosave import Autosave
 from app.ui.main_window import MainWindow
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[2] / "app" / "builtin"  # the built-in project
 ANGULAR_RULE = {
     "kind": "excludes",
     "when": "handle.angular",

@@ -26,8 +26,8 @@ NECK_PLATE = Camera("plate", "Neck plate", (0.06, 0.41, -0.22), (0.0, 0.372, -0.
 
 
 @pytest.fixture(scope="module")
-def project(repo_root):
-    project = open_project(repo_root)
+def project(builtin_root):
+    project = open_project(builtin_root)
     return project, project.scene_context()
 
 

@@ -13,8 +13,8 @@ SIZE = (480, 360)
 
 
 @pytest.fixture(scope="module")
-def mug(repo_root):
-    project = open_project(repo_root)
+def mug(builtin_root):
+    project = open_project(builtin_root)
     return project, project.catalog.product("mug")
 
 

@@ -9,7 +9,7 @@ from app.catalog.kiosk_config import PinHash, hash_pin, load_kiosk_config, pin_h
 from app.cli.main import main
 from app.errors import AppError, AppErrors
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[3] / "app" / "builtin"  # the built-in project
 
 
 def _write(tmp_path: Path, data: dict) -> Path:
