@@ -7,7 +7,6 @@ does not import trimesh. Loading lives in ``app.assets.model_loading`` (``load_m
 """
 
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
-from app.assets.paths import resolve_asset_path
 from app.assets.refs import GeometryRef, TextureRef
 
 __all__ = [
@@ -17,5 +16,4 @@ __all__ = [
     "Model",
     "TextureImage",
     "TextureRef",
-    "resolve_asset_path",
 ]

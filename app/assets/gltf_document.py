@@ -9,16 +9,25 @@ material.
 
 from __future__ import annotations
 
-import base64
 import json
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 from app.assets.textures import DEFAULT_MAX_PIXELS, probe_image
 from app.errors import AssetError
+from app.limits import (
+    MAX_FILE_BYTES,
+    MAX_GLTF_JSON_BYTES,
+    MAX_MODEL_REFERENCES,
+    MAX_TRIANGLES,
+    check_file_size,
+    load_json,
+)
+from app.references import ReferenceResolver, decode_data_uri
+
+GLTF_NESTING = 64  # a glTF's JSON nests deeper than a product file (extensions in extensions)
 
 _GLB_MAGIC = b"glTF"
 _CHUNK_JSON = 0x4E4F534A
@@ -31,6 +40,7 @@ class GltfDocument:
     path: Path
     header: dict
     binary: bytes | None  # the GLB BIN chunk
+    references: ReferenceResolver  # where its buffer and image files may be
 
     @property
     def materials(self) -> list[dict]:
@@ -53,8 +63,13 @@ class GltfDocument:
         return source if isinstance(source, int) else None
 
 
-def read_gltf_document(path: Path) -> GltfDocument:
-    """Parse the JSON of a .gltf or .glb file, raising ``AssetError`` on damage."""
+def read_gltf_document(path: Path, references: ReferenceResolver | None = None) -> GltfDocument:
+    """Parse the JSON of a .gltf or .glb file, raising ``AssetError`` on damage.
+
+    ``references`` says where the files it names may be (default: the file's own folder); every
+    one of them is resolved here, before anything reads them.
+    """
+    check_file_size(path, MAX_FILE_BYTES, error=AssetError)
     data = path.read_bytes()
     if not data:
         raise AssetError("file is empty", file=str(path))
@@ -64,16 +79,47 @@ def read_gltf_document(path: Path) -> GltfDocument:
         header, binary = _parse_json(data, path), None
     if not isinstance(header.get("asset"), dict):
         raise AssetError("not a glTF file: the 'asset' object is missing", file=str(path))
-    return GltfDocument(path=path, header=header, binary=binary)
+    document = GltfDocument(path=path, header=header, binary=binary,
+                            references=references or ReferenceResolver.for_file(path))
+    check_references(document)
+    return document
+
+
+def external_references(document: GltfDocument) -> list[tuple[str, str]]:
+    """(field, uri) of every buffer and image the document reads from a file."""
+    found = []
+    for kind in ("buffers", "images"):
+        items = document.header.get(kind, [])
+        if not isinstance(items, list):
+            raise AssetError(f"expected a list of {kind}", file=str(document.path), field=kind)
+        for index, item in enumerate(items):
+            uri = item.get("uri") if isinstance(item, dict) else None
+            if uri is None:
+                continue
+            if not isinstance(uri, str):
+                raise AssetError("expected a URI string", file=str(document.path),
+                                 field=f"{kind}[{index}].uri")
+            if not uri.startswith("data:"):
+                found.append((f"{kind}[{index}].uri", uri))
+    if len(found) > MAX_MODEL_REFERENCES:
+        raise AssetError(f"names {len(found)} files; the limit is {MAX_MODEL_REFERENCES}",
+                         file=str(document.path))
+    return found
+
+
+def check_references(document: GltfDocument) -> None:
+    """Every file the document names lies where it may: refused before any is opened."""
+    for field, uri in external_references(document):
+        document.references.resolve(uri, field=field, uri=True, must_exist=False)
 
 
 def _parse_json(data: bytes, path: Path) -> dict:
     try:
-        header = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise AssetError(
-            f"not a glTF file: its JSON does not parse ({error})", file=str(path)
-        ) from None
+        header = load_json(data, source=str(path), max_bytes=MAX_GLTF_JSON_BYTES,
+                           max_nesting=GLTF_NESTING, error=AssetError)
+    except AssetError as error:
+        error.message = f"not a glTF file: its JSON does not parse ({error.message})"
+        raise
     if not isinstance(header, dict):
         raise AssetError("not a glTF file: its JSON is not an object", file=str(path))
     return header
@@ -101,6 +147,28 @@ def _split_glb(data: bytes, path: Path) -> tuple[dict, bytes | None]:
     return _parse_json(chunks[_CHUNK_JSON], path), chunks.get(_CHUNK_BIN)
 
 
+def check_triangle_count(document: GltfDocument) -> None:
+    """The triangles the meshes declare (index or vertex counts) stay within the limit, checked
+    before any buffer is read."""
+    accessors = document.header.get("accessors", [])
+    total = 0
+    for mi, mesh in enumerate(document.header.get("meshes", [])):
+        for pi, primitive in enumerate(mesh.get("primitives", []) if isinstance(mesh, dict)
+                                       else []):
+            if not isinstance(primitive, dict):
+                continue
+            index = primitive.get("indices", (primitive.get("attributes") or {}).get("POSITION"))
+            try:
+                count = int(accessors[index]["count"]) if isinstance(index, int) else 0
+            except (IndexError, KeyError, TypeError, ValueError):
+                raise AssetError(f"accessor {index!r} does not exist", file=str(document.path),
+                                 field=f"meshes[{mi}].primitives[{pi}]") from None
+            total += max(count, 0) // 3
+    if total > MAX_TRIANGLES:
+        raise AssetError(f"declares {total} triangles; the limit is {MAX_TRIANGLES}",
+                         file=str(document.path))
+
+
 def check_images(
     document: GltfDocument,
     *,
@@ -112,27 +180,24 @@ def check_images(
     An image file that is not on disk is an error, or, with ``on_missing``, reported to it and
     passed over (the material is then drawn without that texture).
     """
+    user_file = str(document.path)
     for index, image in enumerate(document.header.get("images", [])):
         label = f"{document.path}#image{index}"
-        uri = image.get("uri")
+        field = f"images[{index}].uri"
+        uri = image.get("uri") if isinstance(image, dict) else None
         if isinstance(uri, str) and uri.startswith("data:"):
-            try:
-                payload = base64.b64decode(uri.split(",", 1)[1])
-            except (IndexError, ValueError):
-                raise AssetError(
-                    f"image {index}: its data URI does not decode", file=label
-                ) from None
+            payload = decode_data_uri(uri, user_file=user_file, field=field)
             probe_image(payload, source=label, max_pixels=max_pixels)
         elif isinstance(uri, str):
-            file = _image_file(document.path.parent, uri)
-            if file is None:
+            file = document.references.resolve(uri, field=field, uri=True, must_exist=False)
+            if not file.is_file():
                 what = f"texture file not found: {uri!r} (image {index})"
                 if on_missing is None:
-                    raise AssetError(what, file=str(document.path))
+                    raise AssetError(what, file=user_file)
                 on_missing(what)
                 continue
             probe_image(file, source=str(file), max_pixels=max_pixels)
-        elif "bufferView" in image:
+        elif isinstance(image, dict) and "bufferView" in image:
             probe_image(
                 _buffer_view_bytes(document, image["bufferView"]),
                 source=label,
@@ -140,31 +205,22 @@ def check_images(
             )
 
 
-def _image_file(folder: Path, uri: str) -> Path | None:
-    for name in (uri, unquote(uri)):
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def _buffer_view_bytes(document: GltfDocument, view_index: int) -> bytes:
     try:
         view = document.header["bufferViews"][view_index]
-        buffer = document.header["buffers"][view.get("buffer", 0)]
-    except (KeyError, IndexError, TypeError):
+        buffer_index = view.get("buffer", 0)
+        buffer = document.header["buffers"][buffer_index]
+    except (KeyError, IndexError, TypeError, AttributeError):
         raise AssetError(
             f"bufferView {view_index!r} does not exist", file=str(document.path)
         ) from None
     if "uri" in buffer:
         uri = buffer["uri"]
+        field = f"buffers[{buffer_index}].uri"
         if uri.startswith("data:"):
-            blob = base64.b64decode(uri.split(",", 1)[1])
+            blob = decode_data_uri(uri, user_file=str(document.path), field=field)
         else:
-            file = _image_file(document.path.parent, uri)
-            if file is None:
-                raise AssetError(f"buffer file not found: {uri!r}", file=str(document.path))
-            blob = file.read_bytes()
+            blob = document.references.read_bytes(uri, field=field, uri=True)
     else:
         blob = document.binary or b""
     start = view.get("byteOffset", 0)
@@ -181,11 +237,16 @@ def tagged_bytes(document: GltfDocument) -> bytes:
     header = json.loads(json.dumps(document.header))
     for index, material in enumerate(header.get("materials", [])):
         material["name"] = f"{index}{_TAG_SEPARATOR}{material.get('name', '')}"
+    return document_bytes(header, document.binary)
+
+
+def document_bytes(header: dict, binary: bytes | None) -> bytes:
+    """A .gltf (JSON text) when there is no BIN chunk, else a GLB, of ``header`` and ``binary``."""
     text = json.dumps(header).encode("utf-8")
-    if document.binary is None:
+    if binary is None:
         return text
     text += b" " * (-len(text) % 4)
-    binary = document.binary + b"\x00" * (-len(document.binary) % 4)
+    binary = binary + b"\x00" * (-len(binary) % 4)
     total = 12 + 8 + len(text) + 8 + len(binary)
     return b"".join(
         [

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote
 
 import numpy as np
 import trimesh
-from trimesh.resolvers import FilePathResolver
+from trimesh.resolvers import Resolver
 from trimesh.visual.material import PBRMaterial, SimpleMaterial
 
 from app.assets.gltf_document import (
     GltfDocument,
     check_images,
+    check_triangle_count,
     material_index_from_tag,
     read_gltf_document,
     tagged_bytes,
@@ -34,6 +35,8 @@ from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
 from app.assets.texture_references import check_obj_textures, check_ply_textures
 from app.assets.textures import DEFAULT_MAX_PIXELS, texture_from_image
 from app.errors import AppError, AppErrors, AssetError
+from app.limits import MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
+from app.references import ReferenceResolver
 
 MissingTextures = Literal["refuse", "skip"]
 MODEL_SUFFIXES = (".gltf", ".glb", ".obj", ".stl", ".ply")
@@ -49,14 +52,32 @@ UP_ROTATIONS = {
 }
 
 
-class _UriFileResolver(FilePathResolver):
-    """Files next to a glTF, found by their URI as written or percent-decoded ("a%20b.png")."""
+class _ResolvedFiles(Resolver):
+    """What trimesh may read beside a model: only files the app's resolver allows.
+
+    trimesh reads the files a model names itself (glTF buffers and images, an OBJ's material
+    library and texture); every name it asks for goes through ``ReferenceResolver`` first, so
+    trimesh never opens a file outside the allowed folders.
+    """
+
+    def __init__(self, references: ReferenceResolver, *, uri: bool, field: str,
+                 file_name: str | None = None):
+        self._references = references
+        self._uri = uri
+        self._field = field
+        self.file_name = file_name  # trimesh names a nameless OBJ mesh after it
 
     def get(self, name: str) -> bytes:
-        try:
-            return super().get(name)
-        except (FileNotFoundError, OSError):
-            return super().get(unquote(name))
+        return self._references.read_bytes(name, field=self._field, uri=self._uri)
+
+    def write(self, name: str, data) -> None:
+        raise AssetError("models are read, never written, while loading", file=name)
+
+    def namespaced(self, namespace: str) -> _ResolvedFiles:
+        return self
+
+    def keys(self):
+        return iter(())
 
 
 def app_transform(units: str, up: str, *, file: str | None = None) -> np.ndarray:
@@ -81,8 +102,14 @@ def load_model(
     *,
     max_texture_pixels: int = DEFAULT_MAX_PIXELS,
     missing_textures: MissingTextures = "refuse",
+    allowed_folders: Sequence[Path] | None = None,
+    allowed_label: str | None = None,
 ) -> Model:
     """Load a model file; every problem raises ``AssetError`` naming the model file first.
+
+    The files the model names (buffers, images, material libraries, textures) are read only
+    inside ``allowed_folders`` (default: the model's own folder), see ``app.references``;
+    ``allowed_label`` says what those folders are in a refusal.
 
     ``missing_textures="skip"`` draws a material whose texture file is not on disk without that
     texture and lists the missing file in ``Model.warnings`` (a viewer); ``"refuse"`` makes it an
@@ -90,7 +117,9 @@ def load_model(
     """
     path = Path(path)
     try:
-        return _load_model(path, units, up, max_texture_pixels, missing_textures)
+        references = ReferenceResolver.for_file(path, allowed_folders,
+                                                allowed_label=allowed_label)
+        return _load_model(path, units, up, max_texture_pixels, missing_textures, references)
     except AppErrors as errors:
         for error in errors.errors:
             _seen_from_model(error, path)
@@ -115,7 +144,12 @@ def _seen_from_model(error: AppError, path: Path) -> AppError:
 
 
 def _load_model(
-    path: Path, units: str, up: str, max_texture_pixels: int, missing_textures: MissingTextures
+    path: Path,
+    units: str,
+    up: str,
+    max_texture_pixels: int,
+    missing_textures: MissingTextures,
+    references: ReferenceResolver,
 ) -> Model:
     label = str(path)
     suffix = path.suffix.lower()
@@ -127,7 +161,7 @@ def _load_model(
         )
     if not path.is_file():
         raise AssetError("model file not found", file=label)
-    if path.stat().st_size == 0:
+    if check_file_size(path, MAX_FILE_BYTES, file=label, error=AssetError) == 0:
         raise AssetError("file is empty", file=label)
     convert = app_transform(units, up, file=label)
 
@@ -135,21 +169,30 @@ def _load_model(
     missing: list[str] = []
     skip_missing = missing.append if missing_textures == "skip" else None
     if suffix in (".gltf", ".glb"):
-        document = read_gltf_document(path)
+        document = read_gltf_document(path, references)
+        check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing)
         scene = _read_scene(
             label,
             io.BytesIO(tagged_bytes(document)),
             suffix[1:],
-            resolver=_UriFileResolver(str(path.parent)),
+            resolver=_ResolvedFiles(references, uri=True, field="uri"),
         )
     else:
         if suffix == ".obj":
-            check_obj_textures(path, max_pixels=max_texture_pixels, on_missing=skip_missing)
+            check_obj_textures(path, references, max_pixels=max_texture_pixels,
+                               on_missing=skip_missing)
         elif suffix == ".ply":
-            check_ply_textures(path, max_pixels=max_texture_pixels)
-        scene = _read_scene(label, str(path), suffix[1:])
+            check_ply_textures(path, references, max_pixels=max_texture_pixels)
+        # with the app's resolver, trimesh opens the model file and nothing by a name of its own
+        scene = _read_scene(label, str(path), suffix[1:],
+                            resolver=_ResolvedFiles(references, uri=False, field="mtllib",
+                                                    file_name=path.name))
     model = _model_from_scene(scene, path, convert, document, max_texture_pixels)
+    triangles = sum(len(mesh.faces) for mesh in model.meshes.values())
+    if triangles > MAX_TRIANGLES:
+        raise AssetError(f"{triangles} triangles is over the limit of {MAX_TRIANGLES}",
+                         file=label)
     if missing:
         model = dataclasses.replace(model, warnings=tuple(
             f"{label}: {what}; drawn without it" for what in missing))

@@ -17,6 +17,7 @@ from app.assets.model_loading import MissingTextures, load_model
 from app.assets.refs import GeometryRef, TextureRef
 from app.assets.textures import DEFAULT_MAX_PIXELS, load_texture
 from app.errors import AssetError
+from app.references import PROJECT_ASSETS, ReferenceResolver
 
 _Stamp = tuple[int, int]  # (mtime in ns, size in bytes)
 
@@ -37,10 +38,12 @@ class AssetStore:
         *,
         max_texture_pixels: int = DEFAULT_MAX_PIXELS,
         missing_textures: MissingTextures = "refuse",
+        allowed_label: str = PROJECT_ASSETS,
     ):
         self._roots = [Path(root).resolve() for root in allowed_roots]
         self._max_pixels = max_texture_pixels
         self._missing_textures: MissingTextures = missing_textures
+        self._allowed_label = allowed_label
         self._models: dict[tuple[Path, str, str], tuple[_Stamp, Model]] = {}
         self._textures: dict[Path, tuple[_Stamp, TextureImage]] = {}
         self._counts = {"model_hits": 0, "model_misses": 0, "texture_hits": 0, "texture_misses": 0}
@@ -49,7 +52,7 @@ class AssetStore:
 
     def _checked(self, path: Path | str) -> Path:
         resolved = Path(path).resolve()
-        if not any(resolved.is_relative_to(root) for root in self._roots):
+        if not ReferenceResolver.for_file(resolved, self._roots).inside(resolved):
             raise AssetError("lies outside the project's asset folders", file=str(path))
         return resolved
 
@@ -77,7 +80,9 @@ class AssetStore:
             self._counts["model_misses"] += 1
             self._count_load(resolved)
             model = load_model(resolved, units, up, max_texture_pixels=self._max_pixels,
-                               missing_textures=self._missing_textures)
+                               missing_textures=self._missing_textures,
+                               allowed_folders=self._roots,
+                               allowed_label=self._allowed_label)
             self._models[key] = (stamp, model)
             return model
 

@@ -16,8 +16,9 @@ from PIL import Image, UnidentifiedImageError
 
 from app.assets.mesh import TextureImage
 from app.errors import AssetError
+from app.limits import MAX_TEXTURE_PIXELS
 
-DEFAULT_MAX_PIXELS = 64_000_000  # 8000 x 8000: far above any product texture, far below a bomb
+DEFAULT_MAX_PIXELS = MAX_TEXTURE_PIXELS
 
 
 def check_image_size(image: Image.Image, *, source: str, max_pixels: int) -> None:

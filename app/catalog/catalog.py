@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.catalog.files import file_label
 from app.catalog.materials import load_material_library
 from app.catalog.products import load_product
 from app.domain.material import Material
@@ -47,7 +48,8 @@ def load_catalog(root: Path) -> Catalog:
     catalog.materials, catalog.problems = load_material_library(root / MATERIALS_DIR, root)
     for path in product_files(root):
         try:
-            product = load_product(path, catalog.materials.keys(), root)
+            product = load_product(path, catalog.materials.keys(), root,
+                                   within=root / CONFIGS_DIR)
         except AppErrors as exc:
             catalog.problems.extend(exc.errors)
             continue
@@ -55,10 +57,10 @@ def load_catalog(root: Path) -> Catalog:
             catalog.problems.append(exc)
             continue
         if product.id in catalog.products:
-            other = catalog.products[product.id].source
+            other = file_label(Path(catalog.products[product.id].source), root)
             catalog.problems.append(AppError(
-                f"duplicate product id '{product.id}' (also in {other})",
-                file=str(path.relative_to(root)), field="id"))
+                f"duplicate product id '{product.id}': {other} has it too",
+                file=file_label(path, root), field="id"))
             continue
         catalog.products[product.id] = product
     return catalog

@@ -6,9 +6,11 @@ from pathlib import Path
 
 
 def file_label(path: Path, root: Path | None) -> str:
+    """The file's place in the project (a link is named where it is, not where it points)."""
     if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        for inner, outer in ((path.absolute(), root.absolute()), (path.resolve(), root.resolve())):
+            try:
+                return inner.relative_to(outer).as_posix()
+            except ValueError:
+                pass
     return str(path)

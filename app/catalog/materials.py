@@ -13,10 +13,13 @@ from app.domain.material import Material
 from app.errors import AppError, AppErrors, ProductFileError
 
 
-def load_material(path: Path, root: Path | None = None) -> Material:
-    """One material; its id is the file name without .yaml. AppErrors on problems."""
+def load_material(path: Path, root: Path | None = None, *,
+                  within: Path | None = None) -> Material:
+    """One material; its id is the file name without .yaml. AppErrors on problems.
+
+    ``within``: the folder it was found in, which it may not leave by a link."""
     label = file_label(path, root)
-    data = read_yaml_mapping(path, label)
+    data = read_yaml_mapping(path, label, within=within)
     for key in ("id", "source"):
         if key in data:
             raise ProductFileError("set from the file name; remove this field", file=label,
@@ -34,7 +37,7 @@ def load_material_library(folder: Path, root: Path | None = None
     problems: list[AppError] = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            materials[path.stem] = load_material(path, root)
+            materials[path.stem] = load_material(path, root, within=folder)
         except AppErrors as exc:
             problems.extend(exc.errors)
         except AppError as exc:

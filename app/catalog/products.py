@@ -13,10 +13,14 @@ from app.domain.product_checks import product_problems
 from app.errors import AppErrors
 
 
-def load_product(path: Path, material_ids: Collection[str], root: Path | None = None) -> Product:
-    """The product a file describes. AppErrors listing every problem found otherwise."""
+def load_product(path: Path, material_ids: Collection[str], root: Path | None = None, *,
+                 within: Path | None = None) -> Product:
+    """The product a file describes. AppErrors listing every problem found otherwise.
+
+    ``within``: the folder it was found in, which it may not leave by a link."""
     label = file_label(path, root)
-    product = validate_file_data(read_yaml_mapping(path, label), Product, path, label)
+    product = validate_file_data(read_yaml_mapping(path, label, within=within), Product, path,
+                                 label)
     problems = [p.with_file(label) for p in product_problems(product, material_ids)]
     if problems:
         raise AppErrors(problems)

@@ -18,6 +18,7 @@ from app.domain.configuration import (
     default_configuration,
 )
 from app.errors import AppErrors, ConfigurationError
+from app.limits import MAX_CONFIGURATION_BYTES, read_limited
 from app.project import Project
 
 MAX_SIDE = 8192
@@ -53,6 +54,9 @@ def add_subject_arguments(parser: argparse.ArgumentParser, *, camera_help: str) 
     parser.add_argument("--camera", help=camera_help)
     parser.add_argument("--units", default="m", help="units of --model (m, cm, mm, in, ft)")
     parser.add_argument("--up", default="y", help="up axis of --model (y or z)")
+    parser.add_argument("--asset-root", type=Path, action="append", default=[], metavar="DIR",
+                        help="a folder besides its own that --model's textures and buffers may "
+                             "come from")
 
 
 def add_configuration_arguments(parser, *, product: bool = True) -> None:
@@ -82,12 +86,9 @@ def add_configuration_arguments(parser, *, product: bool = True) -> None:
 def build_configuration(project: Project, args: argparse.Namespace) -> Configuration:
     product = project.catalog.product(args.product)
     if args.config is not None:
-        try:
-            text = args.config.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigurationError(f"cannot read: {exc.strerror}", file=str(args.config)
-                                     ) from None
-        configuration = Configuration.from_json(text, source=str(args.config))
+        data = read_limited(args.config, MAX_CONFIGURATION_BYTES, source=str(args.config),
+                            error=ConfigurationError)
+        configuration = Configuration.from_json(data, source=str(args.config))
     else:
         configuration = default_configuration(product)
     if args.preset:

@@ -15,11 +15,13 @@ def add_import_gltf_parser(sub) -> None:
     parser.add_argument("--id", required=True, help="product id (lower-case, digits, '_')")
     parser.add_argument("--name", help="display name (default: from the id)")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing product")
+    parser.add_argument("--asset-root", type=Path, action="append", default=[], metavar="DIR",
+                        help="a folder besides the model's own that its files may come from")
 
 
 def run_import_gltf(args: argparse.Namespace, root: Path) -> int:
     result = import_gltf_variants(args.model, root, args.id, name=args.name,
-                                  overwrite=args.overwrite)
+                                  overwrite=args.overwrite, asset_roots=args.asset_root)
     print(f"wrote {result.product_file}")
     print(f"copied {result.model_file}")
     for path in result.material_files:

@@ -10,6 +10,7 @@ from app.assets.store import AssetStore
 from app.cli.configuration_options import build_configuration, raise_catalog_problems
 from app.errors import AppError
 from app.project import open_project
+from app.references import MODEL_FOLDER
 from app.scene.environment import studio_environment
 from app.scene.model_scene import model_scene
 from app.scene.resolve import resolve_scene
@@ -41,7 +42,8 @@ def scene_from_args(args: argparse.Namespace, root: Path):
         model = args.model.resolve()
         # a model given on the command line is the user's own choice of file: its folder is
         # allowed, as are its textures beside it; one whose texture is missing is still shown
-        assets = AssetStore(allowed_roots=[model.parent], missing_textures="skip")
+        assets = AssetStore(allowed_roots=[model.parent, *args.asset_root],
+                            missing_textures="skip", allowed_label=MODEL_FOLDER)
         scene = model_scene(model, assets,
                             studio_environment(root, transparent=args.transparent),
                             units=args.units, up=args.up, aspect=args.size[0] / args.size[1])

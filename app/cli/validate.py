@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from app.catalog.catalog import CONFIGS_DIR, KIOSK_FILE_NAME, MATERIALS_DIR
+from app.catalog.files import file_label
 from app.catalog.kiosk_config import load_kiosk_config
 from app.catalog.materials import load_material
 from app.catalog.products import load_product
@@ -15,22 +16,23 @@ from app.project import open_project
 from app.scene.asset_checks import product_asset_problems
 
 
-def _expand(paths: list[Path], root: Path) -> list[Path]:
+def _expand(paths: list[Path], root: Path) -> list[tuple[Path, Path | None]]:
+    """(file, the folder it was found in, or None for a file named on the command line)."""
     if not paths:
         paths = [root / CONFIGS_DIR, root / MATERIALS_DIR]
-    files: list[Path] = []
+    files: list[tuple[Path, Path | None]] = []
     for p in paths:
         if p.is_dir():
-            files += sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))
+            files += [(f, p) for f in sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))]
         else:
-            files.append(p)
+            files.append((p, None))
     return files
 
 
 def _is_material_file(path: Path, root: Path) -> bool:
     """Files in the material folder are materials; elsewhere, a file that has a base colour and
     no parts is taken for one."""
-    if path.resolve().parent == (root / MATERIALS_DIR).resolve():
+    if path.absolute().parent.resolve() == (root / MATERIALS_DIR).resolve():
         return True
     try:
         data = read_yaml_mapping(path, str(path))
@@ -55,19 +57,26 @@ def run_validate(paths: list[Path], root: Path) -> int:
     material_ids = project.catalog.materials.keys()
     files = _expand(paths, root)
     problems: list[AppError] = []
-    for path in files:
+    product_files: dict[str, Path] = {}  # product id -> the first file that has it
+    for path, folder in files:
         if not path.exists():
             problems.append(AppError("file not found", file=str(path)))
         elif _is_material_file(path, root):
-            problems += _collect(lambda p=path: load_material(p, root))
+            problems += _collect(lambda p=path, f=folder: load_material(p, root, within=f))
         elif path.name == KIOSK_FILE_NAME:
             problems += _collect(lambda p=path: load_kiosk_config(
                 p, set(project.catalog.products), root))
         else:
-            found = _collect(lambda p=path: load_product(p, material_ids, root))
+            found = _collect(lambda p=path, f=folder: load_product(p, material_ids, root,
+                                                                   within=f))
             if not found:
-                product = load_product(path, material_ids, root)
+                product = load_product(path, material_ids, root, within=folder)
                 found = product_asset_problems(product, context)
+                first = product_files.setdefault(product.id, path)
+                if first != path:
+                    found.append(AppError(
+                        f"duplicate product id '{product.id}': {file_label(first, root)} has "
+                        "it too", file=file_label(path, root), field="id"))
             problems += found
     for problem in problems:
         print(problem)

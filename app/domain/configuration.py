@@ -15,14 +15,15 @@ from app.domain.colour import HexColour, hex_to_hsl
 from app.domain.product import FreeColour, Product, Technique, Zone
 from app.domain.rules import violations
 from app.errors import ConfigurationError
+from app.limits import MAX_CONFIGURATION_BYTES, MAX_ZONE_TEXT_CHARS, load_json
 
 SCHEMA_VERSION = 1
 
 
 class TextValue(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     kind: Literal["text"] = "text"
-    text: str
+    text: str = Field(max_length=MAX_ZONE_TEXT_CHARS)
     font: str | None = None
     colour: HexColour | None = None
     technique: Technique | None = None
@@ -31,7 +32,7 @@ class TextValue(BaseModel):
 
 
 class ImageValue(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     kind: Literal["image"] = "image"
     image: str = Field(min_length=1, description="file path or content id of the upload")
     fit: Literal["fit", "fill", "crop"] = "fit"
@@ -42,7 +43,7 @@ ZoneValue = Annotated[TextValue | ImageValue, Field(discriminator="kind")]
 
 
 class Configuration(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     schema_version: int = SCHEMA_VERSION
     product_id: str
@@ -70,13 +71,14 @@ class Configuration(BaseModel):
                           ensure_ascii=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str, *, source: str = "<configuration>") -> Configuration:
+    def from_json(cls, text: str | bytes, *, source: str = "<configuration>") -> Configuration:
+        """A configuration from JSON that came from outside (size and nesting limited)."""
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigurationError(
-                f"not a configuration file: invalid JSON at line {exc.lineno} column {exc.colno}",
-                file=source) from None
+            data = load_json(text, source=source, max_bytes=MAX_CONFIGURATION_BYTES,
+                             error=ConfigurationError)
+        except ConfigurationError as exc:
+            exc.message = f"not a configuration file: {exc.message}"
+            raise
         if not isinstance(data, dict):
             raise ConfigurationError("expected a JSON object", file=source)
         version = data.get("schema_version")

@@ -8,7 +8,7 @@ from app.domain.colour import HexColour
 
 
 class MaterialTextures(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     base_color: str | None = Field(None, description="sRGB base-colour image, relative to the file")
     orm: str | None = Field(
@@ -20,7 +20,7 @@ class MaterialTextures(BaseModel):
 class Material(BaseModel):
     """One entry of assets/materials/: the file name (without .yaml) is its id."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     id: str = Field("", description="set from the file name")
     name: str = Field(description="display name shown to customers")

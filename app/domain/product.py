@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.domain.colour import HexColour
+from app.limits import MAX_ZONE_TEXT_CHARS
 
 Vec3 = tuple[float, float, float]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Units(StrEnum):
@@ -43,10 +44,15 @@ class Part(_Strict):
     material: str = Field(description="material id from assets/materials/")
 
 
+Degrees = Annotated[float, Field(ge=0.0, le=360.0)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
 class HslRange(_Strict):
-    hue: tuple[float, float] = Field((0.0, 360.0), description="degrees; min > max wraps past 0")
-    saturation: tuple[float, float] = (0.0, 1.0)
-    lightness: tuple[float, float] = (0.0, 1.0)
+    hue: tuple[Degrees, Degrees] = Field((0.0, 360.0),
+                                         description="degrees; min > max wraps past 0")
+    saturation: tuple[Unit, Unit] = (0.0, 1.0)
+    lightness: tuple[Unit, Unit] = (0.0, 1.0)
 
 
 class FreeColour(_Strict):
@@ -68,7 +74,7 @@ class FreeColour(_Strict):
 class Choice(_Strict):
     id: str = Field(min_length=1)
     label: str = Field(min_length=1)
-    price: Decimal = Decimal(0)
+    price: Decimal = Field(Decimal(0), ge=0, description="added to the base price")
     swatch: str | None = Field(
         None, description="'#rrggbb' or an image path; derived from the material when absent"
     )
@@ -172,8 +178,8 @@ class Technique(StrEnum):
 
 
 class ZoneLimits(_Strict):
-    max_chars: int = Field(30, ge=1)
-    max_lines: int = Field(1, ge=1)
+    max_chars: int = Field(30, ge=1, le=MAX_ZONE_TEXT_CHARS)
+    max_lines: int = Field(1, ge=1, le=100)
     fonts: list[str] = Field(default_factory=list, description="allowed font ids; empty = any")
     colours: list[HexColour] = Field(default_factory=list, description="allowed ink colours")
     charset: str | None = Field(
@@ -214,7 +220,7 @@ class Zone(_Strict):
     projector: Projector
     limits: ZoneLimits = ZoneLimits()
     techniques: list[Technique] = Field(default_factory=lambda: [Technique.print], min_length=1)
-    price: Decimal = Decimal(0)
+    price: Decimal = Field(Decimal(0), ge=0, description="added when the zone is personalized")
     text: ZoneText | None = Field(None, description="text settings of a text zone")
 
 

@@ -10,7 +10,13 @@ import difflib
 from collections.abc import Collection, Iterable
 
 from app.domain.product import OptionKind, Product
-from app.domain.rules import find_valid_selections, rule_broken, split_ref, unreachable_choices
+from app.domain.rules import (
+    RuleCheckTooSlow,
+    find_valid_selections,
+    rule_broken,
+    split_ref,
+    unreachable_choices,
+)
 from app.errors import ProductFileError
 
 
@@ -108,7 +114,10 @@ def product_problems(product: Product, material_ids: Collection[str]) -> list[Pr
                 refs_ok = False
 
     if refs_ok and not problems:
-        problems.extend(_rule_problems(product))
+        try:
+            problems.extend(_rule_problems(product))
+        except RuleCheckTooSlow as exc:
+            problems.append(exc)
     return problems
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.domain.product import Product, Rule
+from app.errors import ProductFileError
 
 Selections = Mapping[str, str]  # option group id -> choice id
 
@@ -46,31 +48,93 @@ def violations(product: Product, selections: Selections) -> list[Violation]:
     return [Violation(i, r) for i, r in enumerate(product.rules) if rule_broken(r, selections)]
 
 
-def find_valid_selections(product: Product, fixed: Selections) -> dict[str, str] | None:
+RULE_CHECK_SECONDS = 5.0  # a search for a valid selection gives up after this
+
+
+class RuleCheckTooSlow(ProductFileError):
+    """The rules are too intricate to search within the time budget."""
+
+
+def _rule_groups(rule: Rule) -> set[str]:
+    return {split_ref(rule.when)[0], *(split_ref(ref)[0] for ref in rule.then)}
+
+
+def _components(product: Product, groups: list[str]) -> list[tuple[list[str], list[Rule]]]:
+    """The groups that rules tie together, in connected sets (in product order), each with the
+    rules among them. A group no rule names is free: it is in no set."""
+    parent = {g: g for g in groups}
+
+    def root(g: str) -> str:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    for rule in product.rules:
+        named = [g for g in _rule_groups(rule) if g in parent]
+        for g in named[1:]:
+            parent[root(g)] = root(named[0])
+    sets: dict[str, tuple[list[str], list[Rule]]] = {}
+    ruled = {g for rule in product.rules for g in _rule_groups(rule)}
+    for g in groups:
+        if g in ruled:
+            sets.setdefault(root(g), ([], []))[0].append(g)
+    for rule in product.rules:
+        named = [g for g in _rule_groups(rule) if g in parent]
+        if named:
+            sets[root(named[0])][1].append(rule)
+    return list(sets.values())
+
+
+def find_valid_selections(product: Product, fixed: Selections, *,
+                          budget_s: float = RULE_CHECK_SECONDS) -> dict[str, str] | None:
     """A full selection that keeps ``fixed`` and breaks no rule, or None when none exists.
 
-    Depth-first search over the option groups, trying each group's default first, so that the
-    answer stays as close to the defaults as the rules allow.
+    Groups that no rule names keep their default. The others are searched depth-first, each set
+    of groups that rules tie together on its own (so the work grows with the largest such set,
+    not with the whole product), trying each group's default first, so that the answer stays as
+    close to the defaults as the rules allow. ``RuleCheckTooSlow`` after ``budget_s`` seconds.
     """
-    groups = [g for g in product.options if g.id not in fixed]
     chosen: dict[str, str] = dict(fixed)
     if any(rule_broken(r, chosen) for r in product.rules):
         return None
+    deadline = time.monotonic() + budget_s
+    free = [g for g in product.options if g.id not in fixed]
+    for group_ids, rules in _components(product, [g.id for g in free]):
+        if not _search(product, [product.option(g) for g in group_ids], rules, chosen, deadline):
+            return None
+    for group in free:
+        chosen.setdefault(group.id, group.default_choice.id)
+    return {**dict(fixed), **{g.id: chosen[g.id] for g in free}}
+
+
+def _search(product: Product, groups: list, rules: list[Rule], chosen: dict[str, str],
+            deadline: float) -> bool:
+    """Complete ``chosen`` over ``groups`` so that no rule of ``rules`` breaks."""
+    touching = {g.id: [r for r in rules if g.id in _rule_groups(r)] for g in groups}
+    steps = 0
 
     def search(i: int) -> bool:
+        nonlocal steps
         if i == len(groups):
             return True
+        steps += 1
+        if steps % 1024 == 0 and time.monotonic() > deadline:
+            raise RuleCheckTooSlow(
+                f"the rules are too intricate to check within {RULE_CHECK_SECONDS:g} s "
+                f"({len(groups)} option groups depend on each other); split them into "
+                "independent sets", field="rules")
         group = groups[i]
         default = group.default_choice.id
         order = [default] + [c.id for c in group.choices if c.id != default]
         for choice_id in order:
             chosen[group.id] = choice_id
-            if not any(rule_broken(r, chosen) for r in product.rules) and search(i + 1):
+            if not any(rule_broken(r, chosen) for r in touching[group.id]) and search(i + 1):
                 return True
         del chosen[group.id]
         return False
 
-    return chosen if search(0) else None
+    return search(0)
 
 
 def unreachable_choices(product: Product) -> list[tuple[str, str]]:

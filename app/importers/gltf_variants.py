@@ -10,17 +10,20 @@ group and one preset per variant selects them together.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote
 
 import yaml
 
-from app.assets.gltf_document import GltfDocument, read_gltf_document
+from app.assets.gltf_document import GltfDocument, document_bytes, read_gltf_document
 from app.domain.colour import linear_to_srgb, srgb_to_hex
 from app.errors import AppError
+from app.references import MODEL_FOLDER, ReferenceResolver
 
 __all__ = ["GltfImportError", "ImportResult", "import_gltf_variants"]
 
@@ -100,7 +103,8 @@ def _image_source(document: GltfDocument, texture_info: dict | None) -> tuple[by
         return None
     image = document.header["images"][index]
     if isinstance(image.get("uri"), str) and not image["uri"].startswith("data:"):
-        file = document.path.parent / unquote(image["uri"])
+        file = document.references.resolve(image["uri"], field=f"images[{index}].uri", uri=True,
+                                           must_exist=False)
         if not file.is_file():
             raise GltfImportError(f"texture file not found: {image['uri']!r}",
                                   file=str(document.path), field=f"images[{index}]")
@@ -152,21 +156,44 @@ def _material_file(document: GltfDocument, index: int, material_id: str, label: 
 
 
 def _copy_model(document: GltfDocument, target_dir: Path) -> Path:
+    """Copy the model and every file it names into ``target_dir``.
+
+    Files beside the model keep their place relative to it; a file from another allowed folder
+    (``--asset-root``) is copied into ``external/`` and the copy's URI is rewritten, so the copy
+    never names anything outside ``target_dir``.
+    """
     target_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(document.path, target_dir / document.path.name)
-    header = document.header
-    for item in [*header.get("buffers", []), *header.get("images", [])]:
-        uri = item.get("uri")
-        if isinstance(uri, str) and not uri.startswith("data:"):
-            source = document.path.parent / unquote(uri)
-            if source.is_file():
-                (target_dir / unquote(uri)).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target_dir / unquote(uri))
-    return target_dir / document.path.name
+    header = json.loads(json.dumps(document.header))
+    rewritten = False
+    for kind in ("buffers", "images"):
+        for index, item in enumerate(header.get(kind, [])):
+            uri = item.get("uri")
+            if not isinstance(uri, str) or uri.startswith("data:"):
+                continue
+            source = document.references.resolve(uri, field=f"{kind}[{index}].uri", uri=True,
+                                                 must_exist=False)
+            if not source.is_file():
+                continue
+            try:
+                relative = source.relative_to(document.path.parent.resolve())
+            except ValueError:
+                relative = Path("external") / f"{kind}{index}_{source.name}"
+                item["uri"] = quote(relative.as_posix())
+                rewritten = True
+            destination = target_dir / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+    model_file = target_dir / document.path.name
+    if rewritten:
+        model_file.write_bytes(document_bytes(header, document.binary))
+    else:
+        shutil.copy2(document.path, model_file)
+    return model_file
 
 
 def import_gltf_variants(source: Path, root: Path, product_id: str, *, name: str | None = None,
-                         currency: str = "EUR", overwrite: bool = False) -> ImportResult:
+                         currency: str = "EUR", overwrite: bool = False,
+                         asset_roots: Sequence[Path] = ()) -> ImportResult:
     """Write ``configs/<product_id>.yaml``, copy the model to ``assets/models/<product_id>/``
     and write one material file per (variant, material) used; GltfImportError on bad input."""
     source = Path(source)
@@ -178,7 +205,9 @@ def import_gltf_variants(source: Path, root: Path, product_id: str, *, name: str
     if product_file.exists() and not overwrite:
         raise GltfImportError("already exists; pass overwrite to replace it",
                               file=str(product_file))
-    document = read_gltf_document(source)
+    document = read_gltf_document(source, ReferenceResolver.for_file(
+        source, [source.parent, *asset_roots],
+        allowed_label=MODEL_FOLDER))
     variants = _variant_names(document)
     choice_ids = _unique([_slug(v, "variant") for v in variants])
     nodes = _node_mappings(document, len(variants))

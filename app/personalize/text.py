@@ -210,6 +210,9 @@ def _arc(text: str, face, em: float, spacing: float, radius: float) -> _Run:
     return _Run(glyphs, (min(xs), min(ys), max(xs), max(ys)))
 
 
+MIN_GLYPH_PX = 1.0
+
+
 @lru_cache(maxsize=64)
 def _pillow_font(path: str, size_px: float) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size=size_px, layout_engine=ImageFont.Layout.BASIC)
@@ -225,7 +228,10 @@ def rasterise_coverage(layout: TextLayout, px_per_mm: float) -> np.ndarray:
     for g in layout.glyphs:
         if g.char.isspace():
             continue
-        font = _pillow_font(path, round(g.em_mm * px_per_mm * 64) / 64)
+        size_px = round(g.em_mm * px_per_mm * 64) / 64
+        if size_px < MIN_GLYPH_PX:
+            continue  # smaller than a pixel: no ink to draw (and FreeType refuses the size)
+        font = _pillow_font(path, size_px)
         x, y = g.x_mm * px_per_mm, g.y_mm * px_per_mm
         if abs(g.angle_deg) < 1e-6:
             draw.text((x, y), g.char, fill=255, font=font, anchor="ls")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.assets.paths import resolve_asset_path
 from app.domain.colour import hex_to_linear
 from app.domain.material import Material
+from app.references import resolve_asset_path
 from app.scene.description import ResolvedMaterial, TextureRef
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 
 from app.assets.mesh import Model
-from app.assets.paths import resolve_asset_path
 from app.assets.store import AssetStore
 from app.domain.configuration import Configuration, complete
 from app.domain.material import Material
@@ -17,6 +16,7 @@ from app.domain.product import OptionKind, Part, Product
 from app.errors import AppError, AssetError, ConfigurationError
 from app.personalize.decal_geometry import DecalGeometryCache
 from app.personalize.fonts import FontLibrary
+from app.references import resolve_asset_path
 from app.scene.decals import resolve_decals
 from app.scene.description import (
     Camera,

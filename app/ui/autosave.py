@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.domain.configuration import Configuration
-from app.errors import ConfigurationError
+from app.errors import AppError, ConfigurationError
 from app.files import write_text_atomically
+from app.limits import MAX_CONFIGURATION_BYTES, load_json
 
 SESSION_FILE = "session.json"
 RUNNING_MARKER = "running"
@@ -39,9 +40,10 @@ class Autosave:
     def recovered(self) -> Configuration | None:
         """The autosaved configuration, or None when there is none or it cannot be read."""
         try:
-            data = json.loads(self.session_path.read_text(encoding="utf-8"))
+            data = load_json(self.session_path.read_bytes(), source=str(self.session_path),
+                             max_bytes=MAX_CONFIGURATION_BYTES)
             return Configuration.model_validate(data["configuration"])
-        except (OSError, ValueError, KeyError, TypeError):
+        except (AppError, OSError, ValueError, KeyError, TypeError):
             return None
 
     def start(self) -> None:

@@ -9,6 +9,7 @@ from app.domain.configuration import Configuration, complete, configuration_prob
 from app.domain.product import Product
 from app.errors import AppErrors, ConfigurationError
 from app.files import write_text_atomically
+from app.limits import MAX_CONFIGURATION_BYTES, read_limited
 
 
 def save_configuration(configuration: Configuration, path: Path) -> Path:
@@ -28,14 +29,9 @@ def read_configuration(path: Path, products: Mapping[str, Product]) -> Configura
     configuration, is for a product the catalog lacks, or does not fit its product.
     """
     source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ConfigurationError("not a configuration file: not UTF-8 text", file=source
-                                 ) from None
-    except OSError as exc:
-        raise ConfigurationError(f"cannot read: {exc.strerror}", file=source) from None
-    configuration = Configuration.from_json(text, source=source)
+    data = read_limited(Path(path), MAX_CONFIGURATION_BYTES, source=source,
+                        error=ConfigurationError)
+    configuration = Configuration.from_json(data, source=source)
     product = products.get(configuration.product_id)
     if product is None:
         known = ", ".join(sorted(products)) or "none"

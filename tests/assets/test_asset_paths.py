@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from app.assets.paths import resolve_asset_path
 from app.errors import AssetError
+from app.references import resolve_asset_path
 
 
 @pytest.fixture

@@ -145,3 +145,13 @@ def test_accented_letters_typed_as_combinations_render(fonts):
     text = clean_text("Zoe\u0301 A\u030a")
     assert text_problems(text, fonts.path("serif")) == []
     assert ink(text, fonts.path("serif"), ZoneText(size_mm=5)).sum() > 500
+
+
+def test_text_shrunk_below_a_pixel_draws_nothing_and_never_raises(fonts):
+    layout = layout_text("W" * 500, fonts.path("sans"), ZoneText(size_mm=8), 20, 10)
+    assert layout.scale < 0.01  # made far smaller to fit
+    coverage = rasterise_coverage(layout, 2.0)  # glyphs well under one pixel high
+    assert coverage.shape == (20, 40)
+    assert coverage.max() == 0
+    # at print resolution the same layout has ink again
+    assert rasterise_coverage(layout, 300 / 25.4 * 20).max() > 0

@@ -1,0 +1,95 @@
+"""Every limit on what the app reads from outside, in one place (README: "Limits").
+
+Files come from designers, codes from the public: each reader checks its input against these
+numbers before it parses, so no file or code can hang the app or take its memory. The numbers are
+far above anything a real product needs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from app.errors import AppError
+
+# product, material and kiosk files (YAML)
+MAX_YAML_BYTES = 1_000_000  # the sample products are 5-12 kB
+MAX_YAML_ALIASES = 64  # anchors may be reused a little; a billion-laughs file needs thousands
+MAX_NESTING = 32  # mappings and lists inside each other, in YAML and JSON alike
+
+# configuration files, share-code payloads, a glTF's JSON
+MAX_CONFIGURATION_BYTES = 2_000_000
+MAX_GLTF_JSON_BYTES = 64_000_000
+
+# model files and what they name
+MAX_FILE_BYTES = 1_000_000_000  # one model, buffer or texture file
+MAX_TEXTURE_PIXELS = 64_000_000  # 8000 x 8000: far above any product texture, far below a bomb
+MAX_TRIANGLES = 20_000_000  # one model file, all meshes
+MAX_MODEL_REFERENCES = 10_000  # buffers and images of one glTF
+
+# personalization
+MAX_ZONE_TEXT_CHARS = 500  # whatever a zone allows, text beyond this is refused unread
+
+
+def check_file_size(path: Path, max_bytes: int, *, file: str | None = None,
+                    field: str | None = None, error: type[AppError] = AppError) -> int:
+    """The size of ``path``; ``error`` when it is over ``max_bytes``."""
+    size = Path(path).stat().st_size
+    if size > max_bytes:
+        raise error(f"{size} bytes is over the limit of {max_bytes} bytes",
+                    file=file or str(path), field=field)
+    return size
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_nesting(text: str) -> int:
+    """How deeply the arrays and objects of JSON ``text`` nest (strings skipped), without
+    parsing it (Python's parser recurses, so a deep file would end in RecursionError)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def load_json(data: str | bytes, *, source: str, max_bytes: int,
+              max_nesting: int = MAX_NESTING, error: type[AppError] = AppError) -> Any:
+    """JSON from outside: size, encoding and nesting checked first, then parsed; every problem
+    is ``error`` naming ``source`` (and the line and column of a syntax error)."""
+    if len(data) > max_bytes:
+        raise error(f"{len(data)} bytes is over the limit of {max_bytes} bytes", file=source)
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise error(f"not a text file: byte {exc.start} is not UTF-8", file=source) from None
+    depth = json_nesting(data)
+    if depth > max_nesting:
+        raise error(f"nested {depth} levels deep; the limit is {max_nesting}", file=source)
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise error(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+                    file=source) from None
+
+
+def read_limited(path: Path, max_bytes: int, *, source: str,
+                 error: type[AppError] = AppError) -> bytes:
+    """The bytes of a file from outside, refused unread when it is larger than ``max_bytes``."""
+    try:
+        with Path(path).open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise error("file not found", file=source) from None
+    except IsADirectoryError:
+        raise error("expected a file, got a folder", file=source) from None
+    except OSError as exc:
+        raise error(f"cannot read the file: {exc.strerror}", file=source) from None
+    if len(data) > max_bytes:
+        raise error(f"the file is over the limit of {max_bytes} bytes", file=source)
+    return data
