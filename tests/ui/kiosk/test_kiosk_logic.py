@@ -2,10 +2,10 @@
 
 import pytest
 
-from app.catalog.kiosk_config import hash_pin
 from app.ui.kiosk.gestures import GestureTracker, Orbit, Pan, Tap, Zoom
 from app.ui.kiosk.idle import IdleClock, IdleEvent, IdleState
 from app.ui.kiosk.pin_guard import MAX_DELAY_S, PinGuard
+from tests.ui.kiosk.conftest import PIN, cheap_pin_hash
 
 
 class FakeClock:
@@ -18,7 +18,7 @@ class FakeClock:
 
 @pytest.fixture(scope="module")
 def pin_hash():
-    return hash_pin("2468")
+    return cheap_pin_hash(PIN)
 
 
 def test_wrong_pins_wait_longer_each_time(pin_hash):
@@ -26,7 +26,7 @@ def test_wrong_pins_wait_longer_each_time(pin_hash):
     guard = PinGuard(pin_hash, clock)
     waits = []
     for _ in range(4):
-        attempt = guard.attempt("1111")
+        attempt = guard.attempt("111111")
         assert not attempt.accepted
         waits.append(attempt.wait_s)
         clock.now += attempt.wait_s
@@ -37,12 +37,12 @@ def test_wrong_pins_wait_longer_each_time(pin_hash):
 def test_even_the_right_pin_is_refused_while_waiting(pin_hash):
     clock = FakeClock()
     guard = PinGuard(pin_hash, clock)
-    guard.attempt("0000")
+    guard.attempt("000000")
     clock.now += 0.5
-    refused = guard.attempt("2468")
+    refused = guard.attempt(PIN)
     assert not refused.accepted and refused.wait_s == pytest.approx(0.5)
     clock.now += 0.5
-    assert guard.attempt("2468").accepted
+    assert guard.attempt(PIN).accepted
     assert guard.failures == 0 and guard.remaining_wait() == 0
 
 
