@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import numpy as np
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.configuration import TextValue
 from app.ui.kiosk.error_log import install_error_hooks
+from app.ui.kiosk.pin_guard import PinGuard
 from app.ui.kiosk.soak import TouchFeed, random_event
 from app.ui.kiosk.touch_targets import too_small
 from tests.ui.kiosk.conftest import PIN
@@ -178,6 +180,10 @@ def test_wrong_pins_are_refused_with_a_growing_delay(kiosk, qtbot):
     kiosk.test_clock.advance(1)
     assert kiosk.admin.enter_pin("111112") is False
     assert "Next try in 2 s" in kiosk.admin.pin_message.text()
+    assert json.loads(kiosk.pin_failures_file.read_text()) == {"failures": 2}  # beside the log
+    assert kiosk.pin_failures_file.parent == kiosk.log_file.parent
+    restarted = PinGuard(kiosk.config.admin_pin, kiosk.test_clock, kiosk.pin_failures_file)
+    assert restarted.failures == 2 and restarted.remaining_wait() == 2.0
     assert kiosk.admin.enter_pin(PIN) is False  # still waiting
     kiosk.test_clock.advance(2)
     for key in PIN:
@@ -185,6 +191,7 @@ def test_wrong_pins_are_refused_with_a_growing_delay(kiosk, qtbot):
     assert kiosk.admin.pin_display.text() == "\u25cf" * len(PIN)
     qtbot.mouseClick(kiosk.admin.digit_buttons["\u2713"], Qt.MouseButton.LeftButton)
     assert kiosk.admin.currentWidget() is kiosk.admin.actions_page
+    assert json.loads(kiosk.pin_failures_file.read_text()) == {"failures": 0}
 
 
 def test_the_health_page_shows_uptime_memory_and_the_last_error(kiosk, qtbot):
