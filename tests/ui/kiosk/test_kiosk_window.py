@@ -264,6 +264,51 @@ def test_there_is_no_route_to_a_file_dialog(kiosk, monkeypatch):
     assert dialogs == []
 
 
+def _view_state(view):
+    plotter = view.plotter
+    camera = plotter.renderer.GetActiveCamera()
+    return {"representations": [a.GetProperty().GetRepresentation()
+                                for a in view.scene_view.actors.values()],
+            "stereo": plotter.ren_win.GetStereoRender(),
+            "camera": (camera.GetPosition(), camera.GetFocalPoint(), camera.GetViewUp()),
+            "props": plotter.renderer.GetViewProps().GetNumberOfItems(),
+            "style": type(plotter.iren.style).__name__}
+
+
+@pytest.mark.parametrize("key", ["w", "s", "3", "e", "q", "f", "r", "p"])
+def test_vtk_keys_do_nothing_on_the_kiosk_view(kiosk, qtbot, key):
+    from PySide6.QtTest import QTest
+
+    _wake(kiosk)
+    view = kiosk.view
+    interactor = view.plotter.iren.interactor
+    if key == "s":  # surface: only visible when it would undo a wireframe
+        for actor in view.scene_view.actors.values():
+            actor.GetProperty().SetRepresentationToWireframe()
+    QApplication.processEvents()  # frames already asked for are drawn before counting
+    before = _view_state(view)
+    exits, renders = [], []
+    exit_tag = interactor.AddObserver("ExitEvent", lambda *_: exits.append(1))
+    render_tag = view.plotter.ren_win.AddObserver("StartEvent", lambda *_: renders.append(1))
+    try:
+        QTest.keyClick(view.plotter, key)  # through Qt, as a keyboard on the kiosk would
+        x, y = view.plotter.width() // 2, view.plotter.height() // 2  # on the product
+        interactor.SetEventInformation(x, y, 0, 0, key, 0, key)  # straight into VTK
+        interactor.KeyPressEvent()
+        interactor.CharEvent()
+        interactor.KeyReleaseEvent()
+        QApplication.processEvents()
+        after = _view_state(view)
+    finally:
+        interactor.RemoveObserver(exit_tag)
+        view.plotter.ren_win.RemoveObserver(render_tag)
+        for actor in view.scene_view.actors.values():
+            actor.GetProperty().SetRepresentationToSurface()
+    assert after == before
+    assert exits == [] and renders == []
+    assert kiosk.isVisible() and not view.closed
+
+
 def test_closing_needs_the_admin(kiosk):
     kiosk.close()
     assert kiosk.isVisible()  # the close event was refused
