@@ -2,6 +2,17 @@
 admin PIN as a salted hash, where it logs), and the PIN hashing itself.
 
 ``kiosk.yaml`` is a reserved name in configs/: the catalog does not read it as a product.
+
+The PIN: digits only, MIN_PIN_DIGITS to MAX_PIN_DIGITS of them. A hash cannot tell how long its
+PIN was, so the block declares ``digits`` and only a PIN of exactly that many digits is ever
+hashed and compared: a file cannot let a short PIN in, whatever PIN its hash was made from. The
+hash parameters are checked when the file is read, within what a kiosk computes in about a
+second and in the memory OpenSSL allows by default:
+
+- pbkdf2_sha256: ``iterations`` from PBKDF2_MIN_ITERATIONS to PBKDF2_MAX_ITERATIONS;
+- scrypt: ``n`` a power of two from SCRYPT_MIN_N, ``r`` from SCRYPT_MIN_R, ``p`` from 1 to
+  SCRYPT_MAX_P, and the memory scrypt needs, 128 * r * (n + 2 + p) bytes, within SCRYPT_MAXMEM
+  (OpenSSL's default limit, 32 MiB: with r = 8 that is n = 2**14).
 """
 
 from __future__ import annotations
@@ -10,9 +21,9 @@ import hashlib
 import hmac
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.catalog.catalog import KIOSK_FILE_NAME  # noqa: F401 (re-exported)
 from app.catalog.field_errors import validate_file_data
@@ -20,13 +31,21 @@ from app.catalog.files import file_label
 from app.catalog.yaml_source import read_yaml_mapping
 from app.errors import AppErrors, ProductFileError
 
-PBKDF2_ITERATIONS = 200_000
+MIN_PIN_DIGITS, MAX_PIN_DIGITS = 6, 12
+PBKDF2_ITERATIONS = 600_000
+PBKDF2_MIN_ITERATIONS, PBKDF2_MAX_ITERATIONS = 100_000, 10_000_000
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-MIN_PIN_DIGITS = 4
+SCRYPT_MIN_N, SCRYPT_MIN_R, SCRYPT_MAX_R, SCRYPT_MAX_P = 2**14, 8, 32, 16
+SCRYPT_MAXMEM = 32 * 1024 * 1024
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def scrypt_memory(n: int, r: int, p: int) -> int:
+    """Bytes OpenSSL's scrypt needs (and checks against its maxmem) for these parameters."""
+    return 128 * r * (n + 2) + 128 * r * p
 
 
 class PinHash(_Strict):
@@ -35,12 +54,43 @@ class PinHash(_Strict):
     algorithm: Literal["pbkdf2_sha256", "scrypt"] = "pbkdf2_sha256"
     salt: str = Field(min_length=16, pattern=r"^[0-9a-f]+$", description="hex")
     hash: str = Field(min_length=32, pattern=r"^[0-9a-f]+$", description="hex")
-    iterations: int = Field(default=PBKDF2_ITERATIONS, ge=10_000, description="pbkdf2 only")
-    n: int = Field(default=SCRYPT_N, ge=2**10, description="scrypt only")
-    r: int = Field(default=SCRYPT_R, ge=1)
-    p: int = Field(default=SCRYPT_P, ge=1)
+    digits: int = Field(ge=MIN_PIN_DIGITS, le=MAX_PIN_DIGITS,
+                        description="how many digits the PIN has")
+    iterations: int = Field(default=PBKDF2_ITERATIONS, ge=PBKDF2_MIN_ITERATIONS,
+                            le=PBKDF2_MAX_ITERATIONS, description="pbkdf2 only")
+    n: int = Field(default=SCRYPT_N, ge=SCRYPT_MIN_N, description="scrypt only: a power of two")
+    r: int = Field(default=SCRYPT_R, ge=SCRYPT_MIN_R, le=SCRYPT_MAX_R, description="scrypt only")
+    p: int = Field(default=SCRYPT_P, ge=1, le=SCRYPT_MAX_P, description="scrypt only")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _digits_declared(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "digits" not in data:
+            raise ValueError(f"digits: missing: how many digits the PIN has (at least "
+                             f"{MIN_PIN_DIGITS}); `app kiosk --hash-pin` writes the whole block")
+        return data
+
+    @field_validator("n")
+    @classmethod
+    def _power_of_two(cls, n: int) -> int:
+        if n & (n - 1):
+            raise ValueError(f"expected a power of two, got {n}")
+        return n
+
+    @model_validator(mode="after")
+    def _computable(self) -> PinHash:
+        memory = scrypt_memory(self.n, self.r, self.p)
+        if self.algorithm == "scrypt" and memory > SCRYPT_MAXMEM:
+            raise ValueError(
+                f"n: scrypt with n={self.n}, r={self.r}, p={self.p} needs "
+                f"{memory / 2**20:.1f} MiB, more than the {SCRYPT_MAXMEM // 2**20} MiB OpenSSL "
+                f"allows (with r={SCRYPT_R}, n is at most {SCRYPT_N})")
+        return self
 
     def matches(self, pin: str) -> bool:
+        """Whether ``pin`` is the PIN; only exactly ``digits`` ASCII digits are hashed."""
+        if len(pin) != self.digits or not (pin.isascii() and pin.isdigit()):
+            return False
         return hmac.compare_digest(_digest(pin, self), self.hash)
 
 
@@ -119,20 +169,22 @@ def load_kiosk_config(path: Path, product_ids: set[str] | None = None,
 
 
 def hash_pin(pin: str, algorithm: str = "pbkdf2_sha256") -> PinHash:
-    """A fresh salted hash of ``pin`` (digits only, at least MIN_PIN_DIGITS)."""
-    if not pin.isdigit() or len(pin) < MIN_PIN_DIGITS:
-        raise ProductFileError(f"expected at least {MIN_PIN_DIGITS} digits", field="admin_pin")
+    """A fresh salted hash of ``pin`` (digits only, MIN_PIN_DIGITS to MAX_PIN_DIGITS)."""
+    if not (pin.isascii() and pin.isdigit()) or not MIN_PIN_DIGITS <= len(pin) <= MAX_PIN_DIGITS:
+        raise ProductFileError(f"expected at least {MIN_PIN_DIGITS} digits (at most "
+                               f"{MAX_PIN_DIGITS}, digits only), got {len(pin)} characters",
+                               field="admin_pin")
     salt = secrets.token_hex(16)
-    draft = PinHash.model_construct(algorithm=algorithm, salt=salt, hash="",
+    draft = PinHash.model_construct(algorithm=algorithm, salt=salt, hash="", digits=len(pin),
                                     iterations=PBKDF2_ITERATIONS, n=SCRYPT_N, r=SCRYPT_R,
                                     p=SCRYPT_P)
-    return PinHash(algorithm=algorithm, salt=salt, hash=_digest(pin, draft))
+    return PinHash(algorithm=algorithm, salt=salt, hash=_digest(pin, draft), digits=len(pin))
 
 
 def pin_hash_yaml(pin_hash: PinHash) -> str:
     """The ``admin_pin:`` block to paste into kiosk.yaml."""
     lines = ["admin_pin:", f"  algorithm: {pin_hash.algorithm}", f"  salt: {pin_hash.salt}",
-             f"  hash: {pin_hash.hash}"]
+             f"  hash: {pin_hash.hash}", f"  digits: {pin_hash.digits}"]
     if pin_hash.algorithm == "scrypt":
         lines += [f"  n: {pin_hash.n}", f"  r: {pin_hash.r}", f"  p: {pin_hash.p}"]
     else:
@@ -144,5 +196,5 @@ def _digest(pin: str, pin_hash: PinHash) -> str:
     salt = bytes.fromhex(pin_hash.salt)
     if pin_hash.algorithm == "scrypt":
         return hashlib.scrypt(pin.encode(), salt=salt, n=pin_hash.n, r=pin_hash.r,
-                              p=pin_hash.p, maxmem=256 * 1024 * 1024, dklen=32).hex()
+                              p=pin_hash.p, maxmem=SCRYPT_MAXMEM, dklen=32).hex()
     return hashlib.pbkdf2_hmac("sha256", pin.encode(), salt, pin_hash.iterations).hex()

@@ -1,5 +1,7 @@
 """Autosave of the session: every change is written to a folder; a marker file says the app is
-running, so a start that finds it knows the previous run did not end cleanly.
+running, so a start that finds it knows the previous run did not end cleanly. A start also
+removes the temporaries that interrupted autosaves left in the folder (see app/files.py for
+which: only the exact temporary names, never one a writer is still at work on).
 
 The writing happens on a short-lived thread, newest configuration first, so a click never waits
 for the disk; ``on_failure`` hears of a write that did not succeed (on that thread).
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from app.domain.configuration import Configuration
 from app.errors import AppError, ConfigurationError
-from app.files import write_text_atomically
+from app.files import remove_abandoned_temporaries, write_text_atomically
 from app.limits import MAX_CONFIGURATION_BYTES, load_json
 
 SESSION_FILE = "session.json"
@@ -47,6 +49,8 @@ class Autosave:
             return None
 
     def start(self) -> None:
+        """This run begins: leftovers of interrupted autosaves go, the marker is written."""
+        remove_abandoned_temporaries(self.folder)
         self.marker_path.write_text("1", encoding="utf-8")
 
     def save(self, configuration: Configuration) -> None:
@@ -84,7 +88,8 @@ class Autosave:
         if text == self._last_written:
             return
         try:
-            write_text_atomically(self.session_path, text, durable=False)  # on every change
+            write_text_atomically(self.session_path, text, durable=False,  # on every change
+                                  follow_link=False)  # the app's own file, not a user's path
         except OSError as exc:
             raise ConfigurationError(f"cannot autosave: {exc.strerror}",
                                      file=str(self.session_path)) from None

@@ -13,11 +13,13 @@ from app.limits import MAX_CONFIGURATION_BYTES, read_limited
 
 
 def save_configuration(configuration: Configuration, path: Path) -> Path:
-    """Write ``configuration`` as JSON, atomically: a crash keeps the previous file."""
+    """Write ``configuration`` as JSON, atomically: a crash keeps the previous file. An existing
+    file keeps its mode; a path that is a symbolic link writes the file it points to. Temporaries
+    that interrupted saves left in that folder are removed first."""
     if not Path(path).parent.is_dir():
         raise ConfigurationError("expected an existing folder to save into", file=str(path))
     try:
-        return write_text_atomically(path, configuration.to_json())
+        return write_text_atomically(path, configuration.to_json(), remove_leftovers=True)
     except OSError as exc:
         raise ConfigurationError(f"cannot save: {exc.strerror}", file=str(path)) from None
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.files import real_target, remove_abandoned_temporaries
 from app.scene.description import Camera, SceneDescription
 from app.scene.geometry_source import GeometrySource
 from app.viewport.still import render_still, save_png
@@ -48,8 +49,9 @@ def _scene_for(request: StillRequest, scene: SceneDescription,
 def export_still(request: StillRequest, scene: SceneDescription, source: GeometrySource,
                  current_view: Camera) -> Path:
     """Render ``scene`` with the live view's renderer as the request says; write the PNG
-    atomically."""
+    atomically (after removing what interrupted writes left in its folder)."""
     scene = _scene_for(request, scene, current_view)
+    remove_abandoned_temporaries(real_target(request.path).parent)
     image = render_still(scene, source, size=request.size, camera_id=request.camera_id,
                          transparent=request.transparent)
     return save_png(image, request.path)
@@ -68,6 +70,7 @@ def photoreal_still_job(request: StillRequest, scene: SceneDescription, source: 
         image = render_photoreal(scene, source, size=request.size, spp=request.spp,
                                  camera_id=request.camera_id, transparent=request.transparent,
                                  progress=progress, cancel=cancelled)
+        remove_abandoned_temporaries(real_target(request.path).parent)
         return write_image(image, request.path, "png")
 
     return job

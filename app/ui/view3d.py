@@ -18,6 +18,7 @@ from app.viewport.scene_view import SceneView
 
 TURNTABLE_INTERVAL_MS = 33
 TURNTABLE_DEGREES_PER_TICK = 1.0
+VTK_KEY_EVENTS = ("KeyPressEvent", "KeyReleaseEvent", "CharEvent")
 
 
 class View3D(QWidget):
@@ -28,8 +29,7 @@ class View3D(QWidget):
     def __init__(self, source: GeometrySource, parent: QWidget | None = None):
         super().__init__(parent)
         self.plotter = QtInteractor(self, auto_update=False, lighting="none")
-        for key in list(getattr(self.plotter, "_key_press_event_callbacks", {})):
-            self.plotter.clear_events_for_key(key)  # the window's shortcuts are the only ones
+        remove_key_bindings(self.plotter)  # the window's shortcuts are the only keys
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plotter)
@@ -132,3 +132,17 @@ class View3D(QWidget):
         self.turntable.stop()
         self.scene_view.close()
         self.plotter.close()
+
+
+def remove_key_bindings(plotter: QtInteractor) -> None:
+    """Take every key binding off the plotter's interactor (``plotter.iren``): VTK's interactor
+    style answers keys itself (w wireframe, s surface, 3 stereo, e and q exit, f fly to, r reset
+    the camera, p pick) and pyvista adds its own (q close, v, b, C, arrows, plus, minus). The
+    style listens on the interactor, so its observers of key events are removed there; the
+    view never sets another style afterwards."""
+    iren = plotter.iren
+    if iren is None:  # off screen: no interactor
+        return
+    iren.clear_key_event_callbacks()
+    for event in VTK_KEY_EVENTS:
+        iren.interactor.RemoveObservers(event)

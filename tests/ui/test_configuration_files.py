@@ -129,3 +129,75 @@ def test_autosave_writes_the_newest_of_many_quick_changes(tmp_path, products):
     assert autosave.flush()
     assert Autosave(tmp_path / "autosave").recovered() == config
     assert leftover_temporaries(tmp_path / "autosave") == []
+
+
+def _interrupted_temporary(folder, name, size):
+    """What a writer killed before its rename leaves: a temporary, a while ago."""
+    from app.files import ABANDONED_AFTER_S
+
+    path = folder / name
+    path.write_bytes(b"{" + b" " * (size - 1))
+    stamp = time.time() - ABANDONED_AFTER_S - 10
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_a_start_removes_what_interrupted_autosaves_left(tmp_path, products):
+    folder = tmp_path / "autosave"
+    autosave = Autosave(folder)
+    autosave.save(default_configuration(products["mug"]))
+    assert autosave.flush()
+    leftovers = [_interrupted_temporary(folder, f".session.json.{tag}.tmp.json", 3_000_000)
+                 for tag in ("a1b2c3d4", "x_y_z_0_")]
+    unrelated = {"notes.txt": "mine", ".session.json.bak": "mine too",
+                 ".session.json.ABCDEFGH.tmp.json": "not our name"}
+    for name, text in unrelated.items():
+        (folder / name).write_text(text)
+    again = Autosave(folder)
+    assert again.recovered() is not None
+    again.start()
+    assert not any(p.exists() for p in leftovers)
+    assert {n: (folder / n).read_text() for n in unrelated} == unrelated
+    assert (folder / "session.json").is_file() and again.marker_path.is_file()
+    again.finish()
+
+
+def test_autosave_replaces_a_link_in_its_folder_instead_of_writing_through_it(tmp_path,
+                                                                              products):
+    folder = tmp_path / "autosave"
+    folder.mkdir()
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("not the app's")
+    (folder / "session.json").symlink_to(outside)
+    autosave = Autosave(folder)
+    autosave.save(default_configuration(products["mug"]))
+    assert autosave.flush()
+    assert not (folder / "session.json").is_symlink()
+    assert outside.read_text() == "not the app's"
+
+
+def test_a_save_keeps_the_files_mode_and_writes_through_a_link(tmp_path, products):
+    config = default_configuration(products["mug"]).with_choice("glaze", "navy")
+    private = tmp_path / "private.json"
+    private.write_text("{}")
+    private.chmod(0o600)
+    save_configuration(config, private)
+    assert read_configuration(private, products) == config
+    assert oct(private.stat().st_mode & 0o777) == "0o600"
+    (tmp_path / "designs").mkdir()
+    link = tmp_path / "designs" / "current.json"
+    link.symlink_to(private)
+    other = config.with_choice("glaze", "sage")
+    assert save_configuration(other, link) == link
+    assert link.is_symlink() and link.resolve() == private.resolve()
+    assert read_configuration(private, products) == other
+    assert oct(private.stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in (tmp_path / "designs").iterdir()] == ["current.json"]
+
+
+def test_a_save_removes_what_interrupted_saves_left_in_its_folder(tmp_path, products):
+    leftover = _interrupted_temporary(tmp_path, ".order.json.k2j_9x0a.tmp.json", 1000)
+    mine = tmp_path / ".order.json.tmp.json"
+    mine.write_text("a file of the user's that only looks alike")
+    save_configuration(default_configuration(products["mug"]), tmp_path / "order.json")
+    assert not leftover.exists() and mine.exists()

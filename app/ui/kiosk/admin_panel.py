@@ -16,10 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.catalog.kiosk_config import MAX_PIN_DIGITS
 from app.ui.kiosk.health import Health
 from app.ui.kiosk.pin_guard import PinGuard
-
-MAX_PIN_DIGITS = 12
 
 
 class AdminPanel(QStackedWidget):

@@ -38,7 +38,7 @@ from app.ui.kiosk.handoff import HandoffPage
 from app.ui.kiosk.health import health_now
 from app.ui.kiosk.idle import IdleClock, IdleEvent, IdleState
 from app.ui.kiosk.pages import AttractPage, ColourPage, CountdownPage
-from app.ui.kiosk.pin_guard import PinGuard
+from app.ui.kiosk.pin_guard import PIN_FAILURES_FILE, PinGuard
 from app.ui.kiosk.printing import print_pdf, spec_sheet_available, spec_sheet_bytes
 from app.ui.kiosk.share_handoff import KioskShares
 from app.ui.kiosk.touch_targets import enforce_touch_targets, kiosk_style_sheet, touch_target_px
@@ -66,6 +66,8 @@ class KioskWindow(QWidget):
         self.config, self.clock, self.fonts = config, clock, fonts or []
         self.journal = journal or ErrorJournal()
         self.log_file = log_file or Path("kiosk.log")
+        # wrong PINs are counted beside the log, across restarts (in memory without a log file)
+        self.pin_failures_file = log_file.parent / PIN_FAILURES_FILE if log_file else None
         self.started = time.monotonic()
         self.exit_allowed = False
         self.target_px = touch_target_px(self.screen())
@@ -110,7 +112,8 @@ class KioskWindow(QWidget):
         self.countdown_page = CountdownPage()
         self.handoff_page = HandoffPage(self.can_print)
         self.colour_page = ColourPage()
-        self.admin = AdminPanel(PinGuard(self.config.admin_pin, self.clock),
+        guard = PinGuard(self.config.admin_pin, self.clock, self.pin_failures_file)
+        self.admin = AdminPanel(guard,
                                 lambda: health_now(self.started, self.journal, self.log_file))
         for page in (self.attract_page, self.configure_page, self.countdown_page,
                      self.handoff_page, self.colour_page, self.admin):

@@ -8,13 +8,13 @@ import secrets
 
 import pytest
 
-from app.catalog.kiosk_config import KioskConfig, PinHash
+from app.catalog.kiosk_config import PBKDF2_MIN_ITERATIONS, KioskConfig, PinHash
 from app.project import open_project
 from app.ui.kiosk.error_log import ErrorJournal, open_kiosk_log
 from app.ui.kiosk.kiosk_window import KioskWindow
 from tests.ui.conftest import write_project
 
-PIN = "2468"
+PIN = "386051"  # the example PIN of app/builtin/configs/kiosk.yaml and the README
 
 
 class FakeClock:
@@ -31,8 +31,9 @@ class FakeClock:
 def cheap_pin_hash(pin: str) -> PinHash:
     """A real salted PBKDF2 hash with the fewest iterations the file format allows."""
     salt = secrets.token_hex(16)
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), 10_000)
-    return PinHash(salt=salt, hash=digest.hex(), iterations=10_000)
+    iterations = PBKDF2_MIN_ITERATIONS
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), iterations)
+    return PinHash(salt=salt, hash=digest.hex(), digits=len(pin), iterations=iterations)
 
 
 def kiosk_config(**changes) -> KioskConfig:

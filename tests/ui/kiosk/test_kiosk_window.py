@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import numpy as np
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.configuration import TextValue
 from app.ui.kiosk.error_log import install_error_hooks
+from app.ui.kiosk.pin_guard import PinGuard
 from app.ui.kiosk.soak import TouchFeed, random_event
 from app.ui.kiosk.touch_targets import too_small
 from tests.ui.kiosk.conftest import PIN
@@ -173,18 +175,23 @@ def test_wrong_pins_are_refused_with_a_growing_delay(kiosk, qtbot):
         qtbot.mouseClick(kiosk.title, Qt.MouseButton.LeftButton)
     assert kiosk.side.currentWidget() is kiosk.admin
     assert kiosk.admin.currentWidget() is kiosk.admin.pin_page
-    assert kiosk.admin.enter_pin("1111") is False
+    assert kiosk.admin.enter_pin("111111") is False
     assert "Next try in 1 s" in kiosk.admin.pin_message.text()
     kiosk.test_clock.advance(1)
-    assert kiosk.admin.enter_pin("1112") is False
+    assert kiosk.admin.enter_pin("111112") is False
     assert "Next try in 2 s" in kiosk.admin.pin_message.text()
+    assert json.loads(kiosk.pin_failures_file.read_text()) == {"failures": 2}  # beside the log
+    assert kiosk.pin_failures_file.parent == kiosk.log_file.parent
+    restarted = PinGuard(kiosk.config.admin_pin, kiosk.test_clock, kiosk.pin_failures_file)
+    assert restarted.failures == 2 and restarted.remaining_wait() == 2.0
     assert kiosk.admin.enter_pin(PIN) is False  # still waiting
     kiosk.test_clock.advance(2)
     for key in PIN:
         qtbot.mouseClick(kiosk.admin.digit_buttons[key], Qt.MouseButton.LeftButton)
-    assert kiosk.admin.pin_display.text() == "\u25cf" * 4
+    assert kiosk.admin.pin_display.text() == "\u25cf" * len(PIN)
     qtbot.mouseClick(kiosk.admin.digit_buttons["\u2713"], Qt.MouseButton.LeftButton)
     assert kiosk.admin.currentWidget() is kiosk.admin.actions_page
+    assert json.loads(kiosk.pin_failures_file.read_text()) == {"failures": 0}
 
 
 def test_the_health_page_shows_uptime_memory_and_the_last_error(kiosk, qtbot):
@@ -255,6 +262,51 @@ def test_there_is_no_route_to_a_file_dialog(kiosk, monkeypatch):
     dialogs = [w for w in QApplication.topLevelWidgets()
                if isinstance(w, QDialog | QMenu) and w.isVisible()]
     assert dialogs == []
+
+
+def _view_state(view):
+    plotter = view.plotter
+    camera = plotter.renderer.GetActiveCamera()
+    return {"representations": [a.GetProperty().GetRepresentation()
+                                for a in view.scene_view.actors.values()],
+            "stereo": plotter.ren_win.GetStereoRender(),
+            "camera": (camera.GetPosition(), camera.GetFocalPoint(), camera.GetViewUp()),
+            "props": plotter.renderer.GetViewProps().GetNumberOfItems(),
+            "style": type(plotter.iren.style).__name__}
+
+
+@pytest.mark.parametrize("key", ["w", "s", "3", "e", "q", "f", "r", "p"])
+def test_vtk_keys_do_nothing_on_the_kiosk_view(kiosk, qtbot, key):
+    from PySide6.QtTest import QTest
+
+    _wake(kiosk)
+    view = kiosk.view
+    interactor = view.plotter.iren.interactor
+    if key == "s":  # surface: only visible when it would undo a wireframe
+        for actor in view.scene_view.actors.values():
+            actor.GetProperty().SetRepresentationToWireframe()
+    QApplication.processEvents()  # frames already asked for are drawn before counting
+    before = _view_state(view)
+    exits, renders = [], []
+    exit_tag = interactor.AddObserver("ExitEvent", lambda *_: exits.append(1))
+    render_tag = view.plotter.ren_win.AddObserver("StartEvent", lambda *_: renders.append(1))
+    try:
+        QTest.keyClick(view.plotter, key)  # through Qt, as a keyboard on the kiosk would
+        x, y = view.plotter.width() // 2, view.plotter.height() // 2  # on the product
+        interactor.SetEventInformation(x, y, 0, 0, key, 0, key)  # straight into VTK
+        interactor.KeyPressEvent()
+        interactor.CharEvent()
+        interactor.KeyReleaseEvent()
+        QApplication.processEvents()
+        after = _view_state(view)
+    finally:
+        interactor.RemoveObserver(exit_tag)
+        view.plotter.ren_win.RemoveObserver(render_tag)
+        for actor in view.scene_view.actors.values():
+            actor.GetProperty().SetRepresentationToSurface()
+    assert after == before
+    assert exits == [] and renders == []
+    assert kiosk.isVisible() and not view.closed
 
 
 def test_closing_needs_the_admin(kiosk):
