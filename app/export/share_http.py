@@ -66,7 +66,7 @@ class ShareConnection(web.RequestHandler):
         self._admitted = False
         self._serving = False
         self._deadline: asyncio.TimerHandle | None = None
-        self._handshake: asyncio.Task | None = None
+        self._handshake: asyncio.Task | None = None  # held: the loop keeps weak references
 
     # --- the connection's life ------------------------------------------------------------
 

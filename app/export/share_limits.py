@@ -116,10 +116,6 @@ class ClientTable:
             return 0.0
         return (1.0 - client.tokens) / self.limits.request_rate
 
-    def connections_of(self, key: str) -> int:
-        client = self._clients.get(key)
-        return len(client.connections) if client is not None else 0
-
     def connections(self) -> list[Evictable]:
         """Every connection counted now."""
         return [c for client in self._clients.values() for c in client.connections]
