@@ -45,7 +45,7 @@ def main() -> int:
     sys.path.insert(0, str(REPO))
     from app.domain.configuration import ImageValue, TextValue, complete, default_configuration
     from app.export.order_package import write_order_package
-    from app.export.share_server import ShareServer
+    from app.export.share_server import ShareLimits, ShareServer
     from app.export.spec_sheet import spec_sheet_pdf
     from app.project import open_project
 
@@ -67,9 +67,9 @@ def main() -> int:
             lambda: write_order_package(product, configuration, project, folder / "o.zip",
                                         still=STILL, issued=issued, model_glb=glb),
             args.repeat), "ms"))
-        limit = args.requests * 3
+        limit = args.requests * 3  # one client asks for everything: lift the limits
         with ShareServer("127.0.0.1", 0, max_requests_per_share=limit,
-                         max_requests_total=limit) as server:
+                         limits=ShareLimits(requests_per_client=limit)) as server:
             share = server.add_share({"still.png": STILL, "model.glb": glb}, minutes=5)
             port = server.server_address[1]
             for name in ("still.png", "model.glb"):

@@ -108,7 +108,8 @@ class Timings(_Strict):
 class ShareServerSettings(_Strict):
     """The kiosk's own hand-off server: the customer's AR files and still, served to their
     phone for ``minutes``. It listens on ``host``:``port`` (0 picks a free port); phones reach
-    it at ``public_host`` (default: ``host``, or this machine's LAN address for 0.0.0.0)."""
+    it at ``public_host`` (default: ``host``, or this machine's LAN address for 0.0.0.0). With
+    ``tls_cert`` (and ``tls_key`` when the key is a file of its own) it serves HTTPS."""
 
     host: str = Field(default="0.0.0.0", min_length=1, pattern=r"^[^\s/]+$")
     port: int = Field(default=8765, ge=0, le=65535, strict=True)
@@ -116,6 +117,27 @@ class ShareServerSettings(_Strict):
                                     description="address phones use in the link")
     minutes: float = Field(default=15.0, gt=0, allow_inf_nan=False,
                            description="how long a customer's link works")
+    tls_cert: str | None = Field(
+        default=None, min_length=1, description="PEM certificate (chain) file for HTTPS, "
+                                                "relative to the project folder or absolute; "
+                                                "none: plain HTTP")
+    tls_key: str | None = Field(default=None, min_length=1,
+                                description="its PEM private key file; none: in tls_cert")
+
+    @model_validator(mode="after")
+    def _check(self) -> ShareServerSettings:
+        if self.tls_key is not None and self.tls_cert is None:
+            raise ValueError("tls_key: a key needs its certificate (tls_cert)")
+        return self
+
+    def tls_paths(self, root: Path) -> tuple[Path | None, Path | None]:
+        """``tls_cert`` and ``tls_key`` as paths (relative ones in ``root``)."""
+        def resolve(name: str | None) -> Path | None:
+            if name is None:
+                return None
+            path = Path(name).expanduser()
+            return path if path.is_absolute() else root / path
+        return resolve(self.tls_cert), resolve(self.tls_key)
 
 
 class KioskConfig(_Strict):

@@ -16,7 +16,7 @@ from app.cli.export import (
     render_configuration_still,
 )
 from app.errors import AppError
-from app.export.share_server import Share, ShareServer
+from app.export.share_server import Share, ShareServer, load_tls_context
 
 DEFAULT_PORT = 8765
 DEFAULT_MINUTES = 15.0
@@ -35,6 +35,10 @@ def add_share_parser(sub) -> None:
                         help=f"how long the link works (default {DEFAULT_MINUTES:g})")
     parser.add_argument("--qr", type=Path, action="append", default=[], metavar="PATH",
                         help="also write the QR code to a .png or .svg file")
+    parser.add_argument("--tls-cert", type=Path, metavar="PATH",
+                        help="serve HTTPS with this PEM certificate (chain) file")
+    parser.add_argument("--tls-key", type=Path, metavar="PATH",
+                        help="the certificate's PEM private key (default: in --tls-cert)")
     parser.add_argument("--fit-ar-budget", action="store_true",
                         help="decimate meshes and shrink textures to the AR budget")
     add_still_arguments(parser)
@@ -57,6 +61,10 @@ def run_share(args: argparse.Namespace, root: Path, *,
     if args.minutes <= 0:
         raise AppError(f"expected a positive number of minutes, got {args.minutes:g}",
                        field="--minutes")
+    if args.tls_key is not None and args.tls_cert is None:
+        raise AppError("a key needs its certificate (--tls-cert)", field="--tls-key")
+    tls = (load_tls_context(args.tls_cert, args.tls_key, cert_field="--tls-cert",
+                            key_field="--tls-key") if args.tls_cert is not None else None)
     project, product, configuration = configured_product(args, root)
     with tempfile.TemporaryDirectory(prefix="share-export-") as work:
         folder = Path(work)
@@ -74,7 +82,8 @@ def run_share(args: argparse.Namespace, root: Path, *,
             files[name] = report.path
             for warning in report.warnings:
                 print(f"warning: {name}: {warning}", file=sys.stderr)
-        with ShareServer(args.host, args.port, public_host=args.public_host) as server:
+        with ShareServer(args.host, args.port, public_host=args.public_host,
+                         tls=tls) as server:
             share = server.add_share(files, minutes=args.minutes, title=product.name)
             url = server.url(share)
             for path in args.qr:

@@ -1,46 +1,37 @@
-"""The hand-off server: a small HTTP server that gives a phone the files of one configuration.
+"""The hand-off server: a small HTTP(S) server that gives a phone the files of one configuration.
 
 A share is a random token that maps to a fixed set of files copied into the server's own folder
-when the share is made. Only ``/s/<token>/`` (a plain HTML page), ``/s/<token>/model.glb``,
-``model.usdz`` and ``still.png`` are answered; every other path is 404, with no listing and no
-decoding of the path (so ``..`` and ``%2e%2e`` never reach a file). Shares expire; an expired
-share's files are deleted and its URLs answer 410. Requests are limited in size, per share,
-overall and in how many are handled at once; only GET and HEAD are allowed.
+when the share is made; what is answered and how is share_http's, the limits per client and the
+deadlines share_limits'. Shares expire; an expired share's files are deleted and its URLs answer
+410. The server runs aiohttp on an event loop of its own in a background thread, so a Qt window
+or a command-line wait can start and stop it from any thread.
 """
 
 from __future__ import annotations
 
-import html
-import os
-import re
+import asyncio
 import secrets
 import shutil
 import socket
-import sys
+import ssl
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from aiohttp import web
+
 from app.errors import AppError
+from app.export.share_http import SHARE_FILES, ShareConnection, answer, callback_logger
+from app.export.share_limits import ClientTable, ShareLimits
 
-__all__ = ["SHARE_FILES", "Share", "ShareServer"]
+__all__ = ["SHARE_FILES", "Share", "ShareLimits", "ShareServer", "load_tls_context"]
 
-SHARE_FILES: dict[str, str] = {
-    "model.glb": "model/gltf-binary",
-    "model.usdz": "model/vnd.usdz+zip",
-    "still.png": "image/png",
-}
-MAX_REQUEST_LINE = 2048
-MAX_HEADER_LINES = 32
-MAX_HEAD_BYTES = 8192
-SOCKET_TIMEOUT_S = 10.0
-_PATH = re.compile(r"/s/([A-Za-z0-9_-]{16,64})/([a-z.]*)")
-_CHUNK = 64 * 1024
+HOUSEKEEPING_S = 1.0
+START_TIMEOUT_S = 10.0
+STOP_TIMEOUT_S = 5.0
 
 
 @dataclass
@@ -56,37 +47,58 @@ class Share:
     expired: bool = False
 
 
-class ShareServer(ThreadingHTTPServer):
+def load_tls_context(cert: Path, key: Path | None = None, *, cert_field: str = "tls_cert",
+                     key_field: str = "tls_key") -> ssl.SSLContext:
+    """A server TLS context from a PEM certificate (chain) file and its key file (``None``:
+    the key is in the certificate file); AppErrors name ``cert_field``/``key_field``."""
+    for path, name in ((cert, cert_field), (key, key_field)):
+        if path is not None and not Path(path).is_file():
+            raise AppError(f"expected a PEM file, found none at {path}", field=name)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(cert, key)
+    except ssl.SSLError as exc:
+        fields = cert_field if key is None else f"{cert_field} and {key_field}"
+        raise AppError(f"expected a PEM certificate and its private key in {cert}"
+                       + (f" and {key}" if key is not None else "")
+                       + f" ({exc.reason or exc})", field=fields) from None
+    except OSError as exc:
+        raise AppError(f"cannot read {exc.filename or cert}: {exc.strerror}",
+                       field=cert_field) from None
+    return context
+
+
+class ShareServer:
     """Serves shares on ``host``:``port`` (port 0 picks a free one) from a background thread.
 
     ``public_host`` is the address phones use in URLs (default: ``host``, or this machine's
     LAN address when ``host`` is a wildcard). ``clock`` returns seconds (default
-    ``time.monotonic``); tests pass their own to expire shares.
+    ``time.monotonic``); tests pass their own to expire shares. ``tls`` (see
+    ``load_tls_context``) serves HTTPS instead of HTTP. ``log`` gets one line per request
+    and per refused or broken connection.
     """
-
-    daemon_threads = True
-    block_on_close = False
 
     def __init__(self, host: str, port: int, *, public_host: str | None = None,
                  clock: Callable[[], float] = time.monotonic, max_requests_per_share: int = 200,
-                 max_requests_total: int = 2000, max_connections: int = 16,
+                 limits: ShareLimits | None = None, tls: ssl.SSLContext | None = None,
                  log: Callable[[str], None] | None = None):
-        try:
-            super().__init__((host, port), _ShareRequestHandler)
-        except OSError as exc:
-            raise AppError(f"cannot listen on {host}:{port}: {exc.strerror}",
-                           field="share server") from None
+        self.limits = limits or ShareLimits()
+        self._socket = _listen(host, port)
+        self.server_address: tuple[str, int] = self._socket.getsockname()[:2]
         self.clock = clock
         self.public_host = public_host or _public_host(host)
         self.max_requests_per_share = max_requests_per_share
-        self.max_requests_total = max_requests_total
-        self.requests_total = 0
+        self.tls = tls
         self.log = log
         self._shares: dict[str, Share] = {}
         self._lock = threading.Lock()
-        self._connections = threading.BoundedSemaphore(max_connections)
         self._folder = Path(tempfile.mkdtemp(prefix="share-"))
         self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Future | None = None
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
 
     # --- shares ---------------------------------------------------------------------------
 
@@ -95,7 +107,8 @@ class ShareServer(ThreadingHTTPServer):
         host = self.public_host
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{self.server_address[1]}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{host}:{self.server_address[1]}"
 
     def add_share(self, files: Mapping[str, Path], *, minutes: float, title: str = "Your product"
                   ) -> Share:
@@ -150,21 +163,17 @@ class ShareServer(ThreadingHTTPServer):
                 self._expire(found)
             return found
 
-    def service_actions(self) -> None:
-        """Between requests: delete the files of shares whose time is up."""
+    def expire_due_shares(self) -> None:
+        """Delete the files of shares whose time is up."""
         now = self.clock()
         with self._lock:
             for share in self._shares.values():
                 if not share.expired and now >= share.expires_at:
                     self._expire(share)
 
-    def count_request(self) -> bool:
-        """Count one request against the overall limit; False when it is spent."""
-        with self._lock:
-            self.requests_total += 1
-            return self.requests_total <= self.max_requests_total
-
     def count_share_request(self, share: Share) -> bool:
+        """Count one request against the share's own limit (only holders of its token can
+        spend it); False when it is spent."""
         with self._lock:
             share.requests += 1
             return share.requests <= share.max_requests
@@ -172,20 +181,29 @@ class ShareServer(ThreadingHTTPServer):
     # --- running --------------------------------------------------------------------------
 
     def start(self) -> ShareServer:
-        """Serve from a daemon thread; returns self."""
+        """Serve from a daemon thread with its own event loop; returns self once listening."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self.serve_forever, name="share-server",
-                                            kwargs={"poll_interval": 0.05}, daemon=True)
+            self._thread = threading.Thread(target=self._run, name="share-server", daemon=True)
             self._thread.start()
+            if not self._ready.wait(START_TIMEOUT_S) or self._failure is not None:
+                failure = self._failure
+                self.close()
+                raise AppError(f"cannot start serving: {failure or 'no answer'}",
+                               field="share server")
         return self
 
     def close(self) -> None:
-        """Stop serving, close the socket and delete every shared file."""
-        if self._thread is not None:
-            self.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self.server_close()
+        """Stop serving, close every connection and the socket, delete every shared file."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            loop, stop = self._loop, self._stop
+            if loop is not None and stop is not None and not loop.is_closed():
+                try:
+                    loop.call_soon_threadsafe(_settle, stop)
+                except RuntimeError:
+                    pass  # the loop has ended already
+            thread.join(timeout=STOP_TIMEOUT_S + 1)
+        self._socket.close()
         with self._lock:
             for share in self._shares.values():
                 share.expired = True
@@ -198,27 +216,63 @@ class ShareServer(ThreadingHTTPServer):
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def process_request(self, request, client_address):
-        if not self._connections.acquire(blocking=False):
-            self.shutdown_request(request)
-            return
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
         try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self._connections.release()
-            raise
-
-    def process_request_thread(self, request, client_address):
-        try:
-            super().process_request_thread(request, client_address)
+            loop.run_until_complete(self._serve(loop))
+        except BaseException as exc:  # noqa: BLE001 (start() reports it)
+            self._failure = exc
         finally:
-            self._connections.release()
+            self._ready.set()
+            _cancel_remaining(loop)
+            loop.close()
 
-    def handle_error(self, request, client_address) -> None:
-        """A phone that stops a download mid-way is normal: note it, print no traceback."""
-        error = sys.exc_info()[1]
-        if self.log is not None:
-            self.log(f"{client_address[0]} connection ended: {type(error).__name__}: {error}")
+    async def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
+        limits = self.limits
+        clients = ClientTable(limits, loop.time)
+        logger = callback_logger(self.log)
+        note = self.log or _ignore
+
+        async def handle(request: web.BaseRequest) -> web.StreamResponse:
+            return await answer(self, request)
+
+        http = web.Server(handle, loop=loop, handler_cancellation=True)
+        options = {"logger": logger, "access_log": None, "keepalive_timeout":
+                   limits.head_timeout_s, "lingering_time": limits.body_timeout_s,
+                   "max_line_size": limits.max_request_line,
+                   "max_field_size": limits.max_header_field,
+                   "max_headers": limits.max_headers}
+        def connect() -> ShareConnection:
+            return ShareConnection(http, clients=clients, tls=self.tls, note=note, loop=loop,
+                                   **options)
+
+        listener = await loop.create_server(connect, sock=self._socket,
+                                            backlog=limits.max_connections)
+        self._stop = loop.create_future()
+        self._ready.set()
+        try:
+            while not self._stop.done():
+                await asyncio.wait([self._stop], timeout=HOUSEKEEPING_S)
+                self.expire_due_shares()
+                clients.prune()
+        finally:
+            listener.close()
+            for connection in clients.connections():
+                connection.close_now()
+            await http.shutdown(timeout=1.0)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        family, _, _, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        dual = family == socket.AF_INET6 and host in ("", "::") and socket.has_dualstack_ipv6()
+        return socket.create_server(address[:2], family=family, backlog=128,
+                                    dualstack_ipv6=dual)
+    except OSError as exc:
+        raise AppError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                       field="share server") from None
 
 
 def _public_host(host: str) -> str:
@@ -234,189 +288,18 @@ def _public_host(host: str) -> str:
         probe.close()
 
 
-def share_page(server: ShareServer, share: Share) -> str:
-    """The page a phone opens: AR Quick Look link (iOS), Scene Viewer intent (Android), still."""
-    title = html.escape(share.title)
-    still = '<img src="still.png" alt="">' if "still.png" in share.files else title
-    parts = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{title}</title>",
-        "<style>body{font-family:sans-serif;margin:1.5em;text-align:center}"
-        "img{max-width:100%}a.button{display:block;margin:1em auto;padding:.8em;"
-        "border:1px solid #444;border-radius:.5em;color:#000;text-decoration:none}</style>",
-        f"</head><body><h1>{title}</h1>",
-    ]
-    if "model.usdz" in share.files:
-        parts.append(f'<a rel="ar" href="model.usdz">{still}</a>')
-        parts.append('<a class="button" rel="ar" href="model.usdz">View in AR (iPhone, iPad)</a>')
-    elif "still.png" in share.files:
-        parts.append(still)
-    if "model.glb" in share.files:
-        glb_url = server.url(share, "model.glb")
-        intent = ("intent://arvr.google.com/scene-viewer/1.0?file=" + glb_url
-                  + "&mode=ar_preferred#Intent;scheme=https;package=com.google.ar.core;"
-                  "action=android.intent.action.VIEW;"
-                  f"S.browser_fallback_url={glb_url};end;")
-        parts.append(f'<a class="button" href="{html.escape(intent)}">View in AR (Android)</a>')
-        parts.append('<a class="button" href="model.glb" download>Download the 3D model</a>')
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+def _settle(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
-class _ShareRequestHandler(BaseHTTPRequestHandler):
-    server: ShareServer
-    server_version = "share"
-    sys_version = ""
-    protocol_version = "HTTP/1.1"
-    timeout = SOCKET_TIMEOUT_S
-
-    def handle(self) -> None:
-        self.close_connection = True
-        self.handle_one_request()
-
-    def handle_one_request(self) -> None:
-        try:
-            head = self._read_head()
-        except TimeoutError:
-            return
-        if not head:
-            return
-        if not self.server.count_request():
-            self._refuse(HTTPStatus.SERVICE_UNAVAILABLE, drain=False)
-            return
-        self.raw_requestline = head[0]
-        real_rfile, self.rfile = self.rfile, _Lines(head[1:])
-        try:
-            parsed = self.parse_request()
-        finally:
-            self.rfile = real_rfile
-        if not parsed:
-            return
-        self.close_connection = True
-        if self.command not in ("GET", "HEAD"):
-            self._error(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": "GET, HEAD"})
-            return
-        self._answer()
-
-    def _read_head(self) -> list[bytes] | None:
-        """The request line and header lines; None (after an error reply) when too large."""
-        lines: list[bytes] = []
-        total = 0
-        while True:
-            limit = MAX_REQUEST_LINE if not lines else MAX_HEAD_BYTES
-            line = self.rfile.readline(limit + 1)
-            total += len(line)
-            if not lines and not line:
-                return []
-            if not lines and len(line) > MAX_REQUEST_LINE:
-                self._refuse(HTTPStatus.REQUEST_URI_TOO_LONG)
-                return None
-            if (total > MAX_HEAD_BYTES or len(lines) > MAX_HEADER_LINES
-                    or (line and not line.endswith(b"\n"))):
-                self._refuse(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE)
-                return None
-            lines.append(line)
-            if not line or line in (b"\r\n", b"\n"):
-                return lines
-            if len(lines) == 1 and not self._looks_like_http(line):
-                return lines
-
-    def _refuse(self, status: HTTPStatus, *, drain: bool = True) -> None:
-        """Answer an oversized request, then read (a bounded amount of) what the client is
-        still sending, so that closing the socket does not reset the connection before the
-        client has read the answer."""
-        self.requestline, self.request_version, self.command = "", "HTTP/1.1", ""
-        self._error(status)
-        if not drain:
-            return
-        self.wfile.flush()
-        try:
-            self.connection.shutdown(socket.SHUT_WR)
-            self.connection.settimeout(0.2)
-            for _ in range(16):
-                if not self.connection.recv(_CHUNK):
-                    break
-        except OSError:
-            pass
-
-    @staticmethod
-    def _looks_like_http(request_line: bytes) -> bool:
-        return len(request_line.split()) == 3
-
-    def _answer(self) -> None:
-        path = self.path.split("?", 1)[0]
-        match = _PATH.fullmatch(path)
-        if match is None:
-            self._error(HTTPStatus.NOT_FOUND)
-            return
-        token, name = match.groups()
-        share = self.server.find_share(token)
-        if share is None or (name and name not in SHARE_FILES):
-            self._error(HTTPStatus.NOT_FOUND)
-            return
-        if share.expired:
-            self._error(HTTPStatus.GONE)
-            return
-        if not self.server.count_share_request(share):
-            self._error(HTTPStatus.TOO_MANY_REQUESTS)
-            return
-        if not name:
-            body = share_page(self.server, share).encode("utf-8")
-            self._send(HTTPStatus.OK, "text/html; charset=utf-8", len(body))
-            if self.command == "GET":
-                self.wfile.write(body)
-            return
-        file = share.files.get(name)
-        try:
-            stream = open(file, "rb") if file is not None else None
-        except OSError:
-            stream = None
-        if stream is None:
-            self._error(HTTPStatus.NOT_FOUND)
-            return
-        with stream:
-            size = os.fstat(stream.fileno()).st_size
-            self._send(HTTPStatus.OK, SHARE_FILES[name], size)
-            if self.command == "GET":
-                shutil.copyfileobj(stream, self.wfile, _CHUNK)
-
-    def _send(self, status: HTTPStatus, content_type: str, length: int,
-              extra: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(length))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Content-Security-Policy",
-                         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
-        self.send_header("Connection", "close")
-        for key, value in (extra or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-
-    def _error(self, status: HTTPStatus, extra: dict[str, str] | None = None) -> None:
-        body = f"{status.value} {status.phrase}\n".encode("ascii")
-        self._send(status, "text/plain; charset=utf-8", len(body), extra)
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def send_error(self, code, message=None, explain=None) -> None:
-        self.close_connection = True
-        self._error(HTTPStatus(code))
-
-    def log_message(self, format: str, *args) -> None:
-        if self.server.log is not None:
-            self.server.log(f"{self.address_string()} {format % args}")
+def _cancel_remaining(loop: asyncio.AbstractEventLoop) -> None:
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
 
 
-class _Lines:
-    """The already-read header lines, read again by ``parse_request``."""
-
-    def __init__(self, lines: list[bytes]):
-        self._lines = list(lines)
-
-    def readline(self, limit: int = -1) -> bytes:
-        return self._lines.pop(0) if self._lines else b""
+def _ignore(_message: str) -> None:
+    pass

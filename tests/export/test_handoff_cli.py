@@ -4,6 +4,7 @@ tests/viewport; here the files, the server and the QR code are what matter)."""
 from __future__ import annotations
 
 import json
+import ssl
 import urllib.request
 import zipfile
 
@@ -13,6 +14,7 @@ from PIL import Image
 
 from app.cli.main import build_parser, main
 from app.cli.share import run_share
+from tests.export.self_signed import self_signed_cert
 
 STILL = Image.new("RGB", (64, 48), (90, 140, 200))
 
@@ -100,3 +102,35 @@ def test_share_refuses_bad_minutes(builtin_root, capsys):
     assert main(["--root", str(builtin_root), "share", "--product", "mug", "--minutes", "0",
                  "--port", "0"]) == 1
     assert "--minutes" in capsys.readouterr().err
+
+
+def test_share_over_https_with_a_certificate(builtin_root, tmp_path, capsys):
+    cert, key = self_signed_cert(tmp_path)
+    args = build_parser().parse_args([
+        "--root", str(builtin_root), "share", "--product", "mug", "--host", "127.0.0.1",
+        "--port", "0", "--minutes", "1", "--tls-cert", str(cert), "--tls-key", str(key)])
+    seen = {}
+
+    def fetch_then_stop(server, share):
+        context = ssl.create_default_context(cafile=str(cert))
+        seen["url"] = url = server.url(share)
+        with urllib.request.urlopen(url + "model.glb", context=context, timeout=5) as response:
+            seen["model.glb"] = response.read()
+
+    assert run_share(args, builtin_root.resolve(), wait=fetch_then_stop) == 0
+    assert seen["url"].startswith("https://127.0.0.1:")
+    assert seen["url"] in capsys.readouterr().out.splitlines()
+    assert seen["model.glb"][:4] == b"glTF"
+
+
+def test_share_with_a_missing_certificate_names_the_option(builtin_root, tmp_path, capsys):
+    missing = tmp_path / "missing.pem"
+    assert main(["--root", str(builtin_root), "share", "--product", "mug", "--port", "0",
+                 "--tls-cert", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert f"--tls-cert: expected a PEM file, found none at {missing}" in err
+    assert "Traceback" not in err
+    cert, _key = self_signed_cert(tmp_path)
+    assert main(["--root", str(builtin_root), "share", "--product", "mug", "--port", "0",
+                 "--tls-key", str(cert)]) == 1
+    assert "--tls-key: a key needs its certificate (--tls-cert)" in capsys.readouterr().err

@@ -1,5 +1,6 @@
 """The hand-off's link for a phone: the customer's configuration (GLB, USDZ and a small still)
-served by the kiosk's one ShareServer, started on the first hand-off and closed with the kiosk.
+served by the kiosk's one ShareServer, started on the first hand-off and closed with the kiosk
+(over HTTPS when the kiosk file's share_server block names a certificate).
 
 The still is the frame the customer sees in the kiosk's 3D view; the GLB and USDZ exports and
 the share run on a worker thread while the page says "Preparing your files...". A failure is logged
@@ -22,7 +23,7 @@ from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.errors import AppError
 from app.export.glb import export_glb
-from app.export.share_server import ShareServer
+from app.export.share_server import ShareServer, load_tls_context
 from app.export.usdz import export_usdz
 from app.project import Project
 from app.ui.kiosk.error_log import LOGGER_NAME
@@ -63,7 +64,7 @@ class KioskShares(QObject):
         try:
             if frame is None:
                 raise AppError("the configuration has no picture to share", file=product.id)
-            server = self._server()
+            server = self._server(project.root)
             still = save_png(Image.fromarray(np.ascontiguousarray(frame[..., :3])),
                              folder / "still.png")
             self._pending = self._executor.submit(
@@ -90,11 +91,18 @@ class KioskShares(QObject):
             self.server.close()
             self.server = None
 
-    def _server(self) -> ShareServer:
+    def _server(self, root: Path | None = None) -> ShareServer:
+        """The kiosk's server, started on first use; ``root`` (the project folder) is where
+        relative certificate paths are."""
         if self.server is None:
             settings = self.settings
+            tls = None
+            if settings.tls_cert is not None:
+                cert, key = settings.tls_paths(root or Path.cwd())
+                tls = load_tls_context(cert, key, cert_field="share_server.tls_cert",
+                                       key_field="share_server.tls_key")
             self.server = ShareServer(settings.host, settings.port,
-                                      public_host=settings.public_host).start()
+                                      public_host=settings.public_host, tls=tls).start()
             log.info("share server listening on %s", self.server.base_url)
         return self.server
 
@@ -117,7 +125,10 @@ class KioskShares(QObject):
         self.ready.emit(url)
 
     def _report_failure(self, exc: BaseException) -> None:
-        log.error("cannot share %s: %s", self._product_id, exc, exc_info=exc)
+        # a setting or a file the staff can fix reads as its message; anything else with
+        # its traceback
+        log.error("cannot share %s: %s", self._product_id, exc,
+                  exc_info=None if isinstance(exc, AppError) else exc)
         self.failed.emit()
 
 

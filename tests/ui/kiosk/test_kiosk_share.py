@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import ssl
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 import zxingcpp
 from PySide6.QtGui import QImage
 
+from app.catalog.kiosk_config import ShareServerSettings, load_kiosk_config
+from app.errors import AppError, AppErrors
 from app.ui.kiosk.handoff import PREPARING
+from app.ui.kiosk.share_handoff import KioskShares
+from tests.export.self_signed import self_signed_cert
+from tests.ui.kiosk.conftest import cheap_pin_hash
 
 WAIT_MS = 60_000
 
@@ -86,3 +94,53 @@ def test_closing_the_kiosk_stops_serving(shared_sharing_kiosk, tmp_path):
     assert window.shares.server is None
     with pytest.raises(urllib.error.URLError):
         _fetch(url)
+
+
+def _kiosk_file(tmp_path, share_server: dict):
+    path = tmp_path / "kiosk.yaml"
+    path.write_text(yaml.safe_dump({"products": ["mug"], "share_server": share_server,
+                                    "admin_pin": cheap_pin_hash("24681357").model_dump()}),
+                    encoding="utf-8")
+    return path
+
+
+def test_the_share_server_block_takes_a_certificate_and_its_key(tmp_path):
+    config = load_kiosk_config(_kiosk_file(tmp_path, {"tls_cert": "certs/share.pem",
+                                                      "tls_key": "/etc/kiosk/share.key"}),
+                               {"mug"}, tmp_path)
+    assert config.share_server.tls_paths(tmp_path) == (
+        tmp_path / "certs/share.pem", Path("/etc/kiosk/share.key"))
+    assert ShareServerSettings().tls_paths(tmp_path) == (None, None)
+    with pytest.raises(AppErrors) as caught:
+        load_kiosk_config(_kiosk_file(tmp_path, {"tls_key": "share.key"}), {"mug"}, tmp_path)
+    assert str(caught.value) == ("kiosk.yaml: share_server.tls_key: a key needs its "
+                                 "certificate (tls_cert)")
+
+
+def test_the_kiosk_serves_https_with_its_certificate(qapp, tmp_path):
+    self_signed_cert(tmp_path)
+    shares = KioskShares(ShareServerSettings(host="127.0.0.1", port=0, tls_cert="cert.pem",
+                                             tls_key="key.pem"))
+    try:
+        server = shares._server(tmp_path)
+        assert server.base_url.startswith("https://127.0.0.1:")
+        still = tmp_path / "still.png"
+        still.write_bytes(b"\x89PNG\r\n\x1a\n")
+        url = server.url(server.add_share({"still.png": still}, minutes=1), "still.png")
+        context = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+        with urllib.request.urlopen(url, context=context, timeout=10) as response:
+            assert response.read() == still.read_bytes()
+    finally:
+        shares.close()
+
+
+def test_a_missing_certificate_names_the_setting(qapp, tmp_path):
+    shares = KioskShares(ShareServerSettings(host="127.0.0.1", port=0, tls_cert="missing.pem"))
+    try:
+        with pytest.raises(AppError) as caught:
+            shares._server(tmp_path)
+        assert str(caught.value) == ("share_server.tls_cert: expected a PEM file, found none "
+                                     f"at {tmp_path / 'missing.pem'}")
+        assert shares.server is None
+    finally:
+        shares.close()
