@@ -31,6 +31,10 @@ MAX_MODEL_REFERENCES = 10_000  # buffers and images of one glTF
 
 # personalization
 MAX_ZONE_TEXT_CHARS = 500  # whatever a zone allows, text beyond this is refused unread
+MAX_UPLOAD_BYTES = 20_000_000  # one uploaded picture file (PNG, JPEG or WebP)
+MAX_UPLOAD_PIXELS = 40_000_000  # its width x height, checked from its header before decoding
+# a picture in the picture store, as the app re-encoded it (a 40-megapixel PNG with alpha)
+MAX_STORED_PICTURE_BYTES = 200_000_000
 
 
 def check_file_size(path: Path, max_bytes: int, *, file: str | None = None,

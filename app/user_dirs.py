@@ -1,5 +1,6 @@
-"""Where the app keeps a user's own files: its log, found with platformdirs (on Linux under
-``$XDG_STATE_HOME``, ``~/.local/state`` by default)."""
+"""Where the app keeps a user's own files, found with platformdirs: its log (on Linux under
+``$XDG_STATE_HOME``, ``~/.local/state`` by default) and its data, such as the picture store
+(under ``$XDG_DATA_HOME``, ``~/.local/share`` by default)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ APP_NAME = "showcraft"
 
 def user_log_folder() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def user_data_folder() -> Path:
+    """The app's data folder of this user (the picture store lives in it)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def app_log_file() -> Path:

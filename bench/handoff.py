@@ -51,9 +51,10 @@ def main() -> int:
 
     project = open_project(PROJECT)
     product = project.catalog.product("mug")
+    picture = project.pictures.add_file(PROJECT / PICTURE)
     configuration = complete(default_configuration(product)
                              .with_zone("wrap_text", TextValue(text="Anna & Ben", font="script"))
-                             .with_zone("photo_print", ImageValue(image=PICTURE)), product)
+                             .with_zone("photo_print", ImageValue(image=picture)), product)
     issued = dt.date(2025, 1, 1)
     rows = []
     with tempfile.TemporaryDirectory() as work:

@@ -16,6 +16,7 @@ from app.files import write_bytes_atomically
 
 CSV_NAME = "manifest.csv"
 JSON_NAME = "manifest.json"
+_FORMULA_STARTS = frozenset("=+-@\t\r\n")
 CSV_FIELDS = ("file", "status", "share_code", "product", "view", "options", "price",
               "currency", "key", "error")
 
@@ -57,6 +58,15 @@ def configuration_facts(configuration: Configuration, product: Product) -> Confi
                               f"{breakdown.total:.2f}", breakdown.currency)
 
 
+def csv_cell(value: object) -> object:
+    """A cell as a spreadsheet reads it, never as a formula: text from outside (labels of a
+    product file, error messages) that starts with ``=``, ``+``, ``-``, ``@`` or a control
+    character gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def write_manifest(rows: list[ManifestRow], folder: Path) -> tuple[Path, Path]:
     """``manifest.csv`` (options as ``Group: Choice; ...``) and ``manifest.json``."""
     text = io.StringIO()
@@ -65,7 +75,7 @@ def write_manifest(rows: list[ManifestRow], folder: Path) -> tuple[Path, Path]:
     for row in rows:
         data = asdict(row)
         data["options"] = "; ".join(f"{k}: {v}" for k, v in row.options.items())
-        writer.writerow(data)
+        writer.writerow({k: csv_cell(v) for k, v in data.items()})
     csv_path = write_bytes_atomically(folder / CSV_NAME, text.getvalue().encode("utf-8"))
     document = {"images": [asdict(row) for row in rows]}
     json_path = write_bytes_atomically(folder / JSON_NAME, (json.dumps(document, indent=2,

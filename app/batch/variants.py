@@ -16,6 +16,7 @@ from app.domain.product import Product
 from app.domain.rules import find_valid_selections, rule_broken
 from app.domain.share_code import decode_share_code
 from app.errors import AppErrors, ConfigurationError
+from app.personalize.picture_store import PictureStore
 
 
 def valid_selections(product: Product, groups: Sequence[str] | None = None,
@@ -84,8 +85,12 @@ def sample_configurations(product: Product, n: int, seed: int = 0) -> list[Confi
 
 
 def configurations_from_codes(product: Product, codes: Iterable[str],
-                              source: str = "--codes") -> list[Configuration]:
-    """Configurations of share codes; AppErrors listing every code that is not valid."""
+                              source: str = "--codes", pictures: PictureStore | None = None
+                              ) -> list[Configuration]:
+    """Configurations of share codes; AppErrors listing every code that is not valid. A
+    picture must be in ``pictures`` (None: the user's picture store), which is all that is
+    looked at: a code naming a path, or a picture the store lacks, is refused alike."""
+    pictures = pictures if pictures is not None else PictureStore.default()
     out: list[Configuration] = []
     problems: list[ConfigurationError] = []
     for i, code in enumerate(c.strip() for c in codes):
@@ -98,7 +103,8 @@ def configurations_from_codes(product: Product, codes: Iterable[str],
             problems.append(ConfigurationError(f"{code}: {exc.message}", file=exc.file,
                                                field=field))
             continue
-        for problem in configuration_problems(configuration, product):
+        for problem in [*configuration_problems(configuration, product),
+                        *pictures.missing(configuration)]:
             problems.append(ConfigurationError(f"{code}: {problem.message}", field=field))
         out.append(configuration)
     if problems:

@@ -45,7 +45,7 @@ def add_batch_parser(sub) -> None:
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _configurations(args: argparse.Namespace, product):
+def _configurations(args: argparse.Namespace, product, pictures):
     from app.batch.variants import (
         all_configurations,
         configurations_from_codes,
@@ -62,8 +62,9 @@ def _configurations(args: argparse.Namespace, product):
         except OSError as exc:
             raise ConfigurationError(f"cannot read: {exc.strerror}",
                                      file=str(args.codes_file)) from None
-        return configurations_from_codes(product, lines, source=str(args.codes_file))
-    return configurations_from_codes(product, args.codes)
+        return configurations_from_codes(product, lines, source=str(args.codes_file),
+                                         pictures=pictures)
+    return configurations_from_codes(product, args.codes, pictures=pictures)
 
 
 def run_batch_command(args: argparse.Namespace, root: Path) -> int:
@@ -93,8 +94,9 @@ def run_batch_command(args: argparse.Namespace, root: Path) -> int:
         from app.batch.local_pool import LocalBackend
 
         backend = LocalBackend(root, args.workers)
-    request = BatchRequest(product.id, _configurations(args, product), views, settings,
-                           args.out, layers=args.layers)
+    configurations = _configurations(args, product, project.pictures)
+    request = BatchRequest(product.id, configurations, views, settings, args.out,
+                           layers=args.layers)
     summary = run_batch(project, request, backend, progress=None if args.quiet else sys.stderr)
     print(summary.text())
     return 1 if summary.failed else 0

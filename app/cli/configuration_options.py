@@ -10,15 +10,22 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from app.domain.configuration import (
+    UNKNOWN_PICTURE,
     Configuration,
     ImageValue,
     TextValue,
     complete,
     configuration_problems,
     default_configuration,
+    is_picture_id,
 )
 from app.errors import AppErrors, ConfigurationError
 from app.limits import MAX_CONFIGURATION_BYTES, read_limited
+from app.personalize.picture_store import (
+    OldPictureReport,
+    PictureStore,
+    old_picture_importer,
+)
 from app.project import Project
 
 MAX_SIDE = 8192
@@ -77,7 +84,9 @@ def add_configuration_arguments(parser, *, product: bool = True) -> None:
     parser.add_argument("--technique", type=pair, action="append", default=[],
                         metavar="ZONE=TECHNIQUE", help="print, engrave, emboss, foil, embroider")
     parser.add_argument("--image", type=pair, action="append", default=[],
-                        metavar="ZONE=PATH", help="a picture for an image zone")
+                        metavar="ZONE=PATH",
+                        help="a picture for an image zone (copied into the picture store), or "
+                             "sha256:HASH of a picture already there")
     parser.add_argument("--fit", type=pair, action="append", default=[],
                         metavar="ZONE=fit|fill|crop", help="how the picture fills its zone")
     parser.add_argument("--config", type=Path, help="start from a saved configuration (.json)")
@@ -86,9 +95,14 @@ def add_configuration_arguments(parser, *, product: bool = True) -> None:
 def build_configuration(project: Project, args: argparse.Namespace) -> Configuration:
     product = project.catalog.product(args.product)
     if args.config is not None:
-        data = read_limited(args.config, MAX_CONFIGURATION_BYTES, source=str(args.config),
+        source = str(args.config)
+        data = read_limited(args.config, MAX_CONFIGURATION_BYTES, source=source,
                             error=ConfigurationError)
-        configuration = Configuration.from_json(data, source=str(args.config))
+        report = OldPictureReport()
+        importer = old_picture_importer(project.pictures, args.config.parent, source, report)
+        configuration = Configuration.from_json(data, source=source, old_pictures=importer)
+        if report.problems:
+            raise AppErrors(report.problems)
     else:
         configuration = default_configuration(product)
     if args.preset:
@@ -105,18 +119,21 @@ def build_configuration(project: Project, args: argparse.Namespace) -> Configura
         configuration = configuration.with_choice(group_id, choice_id)
     for group_id, colour in args.colour:
         configuration = configuration.with_colour(group_id, colour)
-    for zone_id, value in personalization_from_args(args).items():
+    for zone_id, value in personalization_from_args(args, project.pictures).items():
         configuration = configuration.with_zone(zone_id, value)
     configuration = complete(configuration, product)
     problems = configuration_problems(configuration, product)
+    problems += project.pictures.missing(configuration)
     if problems:
         raise AppErrors(problems)
     return configuration
 
 
-def personalization_from_args(args: argparse.Namespace) -> dict[str, TextValue | ImageValue]:
+def personalization_from_args(args: argparse.Namespace, pictures: PictureStore
+                              ) -> dict[str, TextValue | ImageValue]:
     """--text/--image ZONE=... with their --font, --ink, --technique and --fit, as zone values;
-    ConfigurationError naming the option when they do not fit together."""
+    ConfigurationError naming the option when they do not fit together. An --image file is
+    checked and copied into ``pictures``; ``sha256:HASH`` names a picture already there."""
     texts = dict(getattr(args, "text", []))
     images = dict(getattr(args, "image", []))
     extras = {name: dict(getattr(args, name, [])) for name in ("font", "ink", "technique", "fit")}
@@ -140,12 +157,21 @@ def personalization_from_args(args: argparse.Namespace) -> dict[str, TextValue |
                   "technique": extras["technique"].get(zone_id)}
         values[zone_id] = _zone_value(TextValue, fields, zone_id)
     for zone_id, path in images.items():
-        fields = {"image": str(Path(path).expanduser().resolve()),
+        fields = {"image": _stored_picture(pictures, path, zone_id),
                   "technique": extras["technique"].get(zone_id)}
         if zone_id in extras["fit"]:
             fields["fit"] = extras["fit"][zone_id]
         values[zone_id] = _zone_value(ImageValue, fields, zone_id)
     return values
+
+
+def _stored_picture(pictures: PictureStore, given: str, zone_id: str) -> str:
+    """The picture id of ``--image ZONE=PATH`` (the file imported) or ``ZONE=sha256:HASH``."""
+    if given.startswith("sha256:"):
+        if not (is_picture_id(given) and pictures.has(given)):
+            raise ConfigurationError(f"{zone_id}: {UNKNOWN_PICTURE}", field="--image")
+        return given
+    return pictures.add_file(Path(given).expanduser())
 
 
 def _zone_value(kind, fields: dict, zone_id: str):

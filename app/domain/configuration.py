@@ -6,10 +6,12 @@ Stable JSON with a schema version; ``configuration_problems`` checks it against 
 from __future__ import annotations
 
 import json
+import re
 import string
+from collections.abc import Callable
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.domain.colour import HexColour, hex_to_hsl
 from app.domain.product import FreeColour, Product, Technique, Zone
@@ -18,6 +20,36 @@ from app.errors import ConfigurationError
 from app.limits import MAX_CONFIGURATION_BYTES, MAX_ZONE_TEXT_CHARS, load_json
 
 SCHEMA_VERSION = 1
+
+PICTURE_ID_PREFIX = "sha256:"
+_PICTURE_ID = re.compile(r"sha256:[0-9a-f]{64}")
+# one answer for every picture a code or file names that the picture store does not hold, so a
+# code from outside learns nothing about the files of the machine
+UNKNOWN_PICTURE = "this picture is not in the app's picture store; upload it again"
+
+
+def is_picture_id(text: object) -> bool:
+    """Whether ``text`` is a picture id: ``sha256:`` and 64 lower-case hex digits."""
+    return isinstance(text, str) and _PICTURE_ID.fullmatch(text) is not None
+
+
+def picture_id(digest: str) -> str:
+    """The picture id of a SHA-256 hex digest."""
+    text = PICTURE_ID_PREFIX + digest
+    if not is_picture_id(text):
+        raise ValueError("expected 64 lower-case hex digits")
+    return text
+
+
+def picture_digest(picture: str) -> str:
+    """The 64 hex digits of a picture id; ValueError for anything else (a path, a name)."""
+    if not is_picture_id(picture):
+        raise ValueError(UNKNOWN_PICTURE)
+    return picture[len(PICTURE_ID_PREFIX):]
+
+
+# (zone id, what an old file names) -> the picture id to use, or None to leave the zone empty
+OldPictures = Callable[[str, str], str | None]
 
 
 class TextValue(BaseModel):
@@ -34,9 +66,18 @@ class TextValue(BaseModel):
 class ImageValue(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     kind: Literal["image"] = "image"
-    image: str = Field(min_length=1, description="file path or content id of the upload")
+    image: str = Field(description="the picture in the app's picture store: sha256: and the 64 "
+                                   "hex digits of its content hash (never a file path)")
     fit: Literal["fit", "fill", "crop"] = "fit"
     technique: Technique | None = None
+
+    @field_validator("image")
+    @classmethod
+    def _picture_id(cls, value: str) -> str:
+        if not is_picture_id(value):
+            raise ValueError("expected a picture id from the picture store (sha256: and 64 hex "
+                             "digits), not a file path or name")
+        return value
 
 
 ZoneValue = Annotated[TextValue | ImageValue, Field(discriminator="kind")]
@@ -71,8 +112,14 @@ class Configuration(BaseModel):
                           ensure_ascii=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str | bytes, *, source: str = "<configuration>") -> Configuration:
-        """A configuration from JSON that came from outside (size and nesting limited)."""
+    def from_json(cls, text: str | bytes, *, source: str = "<configuration>",
+                  old_pictures: OldPictures | None = None) -> Configuration:
+        """A configuration from JSON that came from outside (size and nesting limited).
+
+        A picture named by a path (files saved before the picture store) is refused, unless
+        ``old_pictures(zone_id, path)`` is given: it returns the picture id to use instead, or
+        None to leave the zone empty (the user's own file, opened on the desktop).
+        """
         try:
             data = load_json(text, source=source, max_bytes=MAX_CONFIGURATION_BYTES,
                              error=ConfigurationError)
@@ -92,12 +139,33 @@ class Configuration(BaseModel):
         if version < 1:
             raise ConfigurationError(f"unknown schema version {version}", file=source,
                                      field="schema_version")
+        if old_pictures is not None:
+            _replace_old_pictures(data, old_pictures)
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"])
             raise ConfigurationError(err["msg"], file=source, field=field) from None
+
+
+def _replace_old_pictures(data: dict, old_pictures: OldPictures) -> None:
+    """Image values of ``data`` that name something other than a picture id, passed through
+    ``old_pictures``; a zone whose picture it cannot give is left out."""
+    values = data.get("personalization")
+    if not isinstance(values, dict):
+        return
+    for zone_id, value in list(values.items()):
+        if not isinstance(value, dict) or value.get("kind") != "image":
+            continue
+        image = value.get("image")
+        if not isinstance(image, str) or not image or is_picture_id(image):
+            continue
+        replacement = old_pictures(str(zone_id), image)
+        if replacement is None:
+            del values[zone_id]
+        else:
+            values[zone_id] = {**value, "image": replacement}
 
 
 def default_configuration(product: Product) -> Configuration:

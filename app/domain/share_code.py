@@ -2,8 +2,11 @@
 
 ``mug-2k3f9q...``: the product id, then base32 of a compact binary form that refers to option
 groups, choices and zones by their position in the product, plus a checksum byte that catches
-typing mistakes. Decoding needs the same product (a later edit that reorders choices changes
-what old codes mean; saved JSON files do not depend on order).
+typing mistakes. A picture is carried as its id in the picture store (``sha256:`` and its
+content hash), never as a path: a code that names anything else is refused, with the same
+message as a code naming a picture the store lacks. Decoding needs the same product (a later
+edit that reorders choices changes what old codes mean; saved JSON files do not depend on
+order).
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from __future__ import annotations
 import base64
 import zlib
 
-from app.domain.configuration import Configuration, ImageValue, TextValue
+from app.domain.configuration import (
+    UNKNOWN_PICTURE,
+    Configuration,
+    ImageValue,
+    TextValue,
+    is_picture_id,
+)
 from app.domain.product import Product, Technique
 from app.errors import ConfigurationError
 
@@ -102,6 +111,8 @@ def _encode(configuration: Configuration, product: Product) -> str:
             if value.align is not None:
                 out += bytes([_ALIGNS.index(value.align)])
         else:
+            if not is_picture_id(value.image):
+                raise ValueError("a picture named by something else than its id")
             out += bytes([1, _FITS.index(value.fit), technique]) + _text(value.image)
     out.append(zlib.crc32(bytes(out)) & 0xFF)
     body = base64.b32encode(bytes(out)).decode("ascii").rstrip("=").lower()
@@ -134,10 +145,19 @@ def decode_share_code(code: str, product: Product) -> Configuration:
         raise ConfigurationError("this share code has a typing mistake", field="share code")
     try:
         return _decode_body(_Reader(raw[:-1]), product)
+    except _UnknownPicture as exc:
+        raise ConfigurationError(UNKNOWN_PICTURE, field=f"personalization.{exc.zone_id}"
+                                 ) from None
     except (ValueError, IndexError):
         raise ConfigurationError(
             "this share code does not fit the current version of the product",
             field="share code") from None
+
+
+class _UnknownPicture(Exception):
+    def __init__(self, zone_id: str):
+        super().__init__(zone_id)
+        self.zone_id = zone_id
 
 
 def _decode_body(r: _Reader, product: Product) -> Configuration:
@@ -164,7 +184,10 @@ def _decode_body(r: _Reader, product: Product) -> Configuration:
             values[zone.id] = TextValue(text=text, font=font, colour=colour, technique=technique,
                                         align=align)
         elif kind == 1:
-            values[zone.id] = ImageValue(image=r.text(), fit=_FITS[extra], technique=technique)
+            image = r.text()
+            if not is_picture_id(image):
+                raise _UnknownPicture(zone.id)
+            values[zone.id] = ImageValue(image=image, fit=_FITS[extra], technique=technique)
         else:
             raise ValueError("zone kind")
     if r.pos != len(r.data):

@@ -1,8 +1,10 @@
 """The order package: one zip with everything a manufacturer needs to make the configuration.
 
 ``configuration.json`` (schema-versioned), ``spec_sheet.pdf``, ``artwork/<zone>.svg`` and
-``.png`` (print-ready, 300 ppi), ``model.glb``, and ``manifest.json`` listing the product, the
-share code, the total price and every other file with its size and SHA-256.
+``.png`` (print-ready, 300 ppi), each uploaded picture itself as ``pictures/<sha256>.png`` (or
+``.jpg``) from the picture store, ``model.glb``, and ``manifest.json`` listing the product, the
+share code, the total price, which picture each zone shows, and every other file with its size
+and SHA-256. Pictures are named by their hash only: no name of a customer's file is written.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from app.domain.configuration import Configuration
+from app.domain.configuration import Configuration, ImageValue, picture_digest
 from app.domain.pricing import price_breakdown
 from app.domain.product import Product
 from app.domain.share_code import encode_share_code
@@ -73,7 +75,8 @@ def write_order_package(product: Product, configuration: Configuration, project:
                 raise ConfigurationError(f"unknown personalization zone '{zone_id}'",
                                          field=f"personalization.{zone_id}") from None
             write_print_artwork(zone, value, project.fonts, folder / "artwork",
-                                base_dir=project.root)
+                                pictures=project.pictures)
+        pictures = _copy_pictures(configuration, project, folder / "pictures")
         glb = folder / "model.glb"
         if model_glb is not None:
             if not Path(model_glb).is_file():
@@ -93,6 +96,7 @@ def write_order_package(product: Product, configuration: Configuration, project:
             "lines": [{"label": line.label, "amount": str(line.amount.quantize(_CENTS))}
                       for line in breakdown.lines],
             "issued": issued.isoformat(),
+            "pictures": pictures,
             "files": [{"path": p.relative_to(folder).as_posix(), "bytes": p.stat().st_size,
                        "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in files],
         }
@@ -102,6 +106,26 @@ def write_order_package(product: Product, configuration: Configuration, project:
         entries = [folder / "manifest.json", *files]
         write_atomically(Path(path), lambda tmp: _zip(tmp, folder, entries, stamp))
     return OrderPackage(Path(path), manifest)
+
+
+def _copy_pictures(configuration: Configuration, project: Project, folder: Path
+                   ) -> list[dict[str, str]]:
+    """Each picture of the configuration, as the store keeps it, into ``folder``; the manifest's
+    list of which zone shows which picture file."""
+    out = []
+    for zone_id, value in sorted(configuration.personalization.items()):
+        if not isinstance(value, ImageValue):
+            continue
+        field = f"personalization.{zone_id}"
+        data = project.pictures.read(value.image, field=field)
+        suffix = project.pictures.path(value.image, field=field).suffix
+        target = folder / f"{picture_digest(value.image)}{suffix}"
+        if not target.exists():
+            folder.mkdir(exist_ok=True)
+            target.write_bytes(data)
+        out.append({"zone": zone_id, "picture": value.image,
+                    "file": target.relative_to(folder.parent).as_posix()})
+    return out
 
 
 def _zip(target: Path, folder: Path, entries: list[Path], stamp: tuple) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 from fpdf import FPDF
 from PIL import Image
 
-from app.domain.configuration import Configuration, ImageValue, TextValue
+from app.domain.configuration import Configuration, ImageValue, TextValue, picture_digest
 from app.domain.pricing import price_breakdown
 from app.domain.product import Product, Zone
 from app.domain.share_code import encode_share_code
@@ -192,7 +192,7 @@ def _personalization(pdf: FPDF, product: Product, configuration: Configuration,
 def _zone_block(zone: Zone, value: TextValue | ImageValue, project: Project
                 ) -> tuple[str, str, tuple[float, float], Image.Image]:
     artwork = zone_artwork(zone, value, project.fonts, px_per_mm=PREVIEW_PX_PER_MM,
-                           base_dir=project.root)
+                           pictures=project.pictures)
     preview = _preview(artwork.rgba)
     size = _fit(preview.width, preview.height, COLUMN_W, PREVIEW_MAX_H)
     return _zone_title(zone), _zone_details(zone, value), size, preview
@@ -210,7 +210,8 @@ def _zone_details(zone: Zone, value: TextValue | ImageValue) -> str:
         lines = " / ".join(value.text.splitlines()) or value.text
         return (f"Text \u201c{lines}\u201d, font {text_font_id(zone, value)}, "
                 f"ink {text_colour(zone, value)}{technique_text}")
-    return f"Picture {Path(value.image).name}, {value.fit}{technique_text}"
+    # the picture's id, never the name of the customer's file (the order names it by its hash)
+    return f"Picture {picture_digest(value.image)[:12]}, {value.fit}{technique_text}"
 
 
 def _preview(rgba: np.ndarray) -> Image.Image:

@@ -19,7 +19,8 @@ from app.domain.configuration import (
 from app.domain.product import Zone, ZoneText
 from app.errors import AppError, ConfigurationError
 from app.personalize.fonts import FontLibrary
-from app.personalize.images import Upload, load_upload, place_image
+from app.personalize.images import Upload, place_image
+from app.personalize.picture_store import PictureStore
 from app.personalize.print_files import layout_svg, write_png, write_svg
 from app.personalize.text import (
     TextLayout,
@@ -105,21 +106,9 @@ def _text_key(zone: Zone, value: TextValue, fonts: FontLibrary, px_per_mm: float
     ])
 
 
-def _image_path(value: ImageValue, base_dir: Path | None) -> Path:
-    path = Path(value.image)
-    if not path.is_absolute() and base_dir is not None:
-        path = Path(base_dir) / path
-    return path
-
-
-def _image_key(zone: Zone, value: ImageValue, base_dir: Path | None, px_per_mm: float) -> str:
-    path = _image_path(value, base_dir)
-    try:
-        stat = path.stat()
-        stamp = [stat.st_mtime_ns, stat.st_size]
-    except OSError:
-        stamp = None
-    return json.dumps(["image", str(path.resolve()), stamp, value.fit, zone.projector.width_mm,
+def _image_key(zone: Zone, value: ImageValue, px_per_mm: float) -> str:
+    # the id is the hash of the stored picture: equal ids, equal pixels
+    return json.dumps(["image", value.image, value.fit, zone.projector.width_mm,
                        zone.projector.height_mm, px_per_mm])
 
 
@@ -133,14 +122,14 @@ class _Recent(OrderedDict):
 
 
 _artworks: _Recent = _Recent()
-_uploads: _Recent = _Recent()
 
 
-def _upload(path: Path) -> Upload:
-    stat = path.stat() if path.is_file() else None
-    key = (str(path.resolve()), stat.st_mtime_ns if stat else None, stat.st_size if stat else None)
-    found = _uploads.get(key)
-    return found if found is not None else _uploads.remember(key, load_upload(path), 4)
+def _store(pictures: PictureStore | None) -> PictureStore:
+    return pictures if pictures is not None else PictureStore.default()
+
+
+def _picture(zone: Zone, value: ImageValue, pictures: PictureStore) -> Upload:
+    return pictures.upload(value.image, field=f"personalization.{zone.id}")
 
 
 def _ink_rgba(coverage: np.ndarray, colour: str) -> np.ndarray:
@@ -151,16 +140,18 @@ def _ink_rgba(coverage: np.ndarray, colour: str) -> np.ndarray:
 
 
 def zone_artwork(zone: Zone, value: TextValue | ImageValue, fonts: FontLibrary, *,
-                 px_per_mm: float = 8.0, base_dir: Path | None = None) -> Artwork:
+                 px_per_mm: float = 8.0, pictures: PictureStore | None = None) -> Artwork:
     """The artwork of ``value`` in ``zone`` at ``px_per_mm``, the image covering exactly the
     zone. ConfigurationError with the customer's message for text or a picture that cannot be
-    made; relative picture paths are read from ``base_dir``."""
+    made; pictures come from ``pictures`` (None: the user's picture store) and nowhere else."""
     if value.kind != zone.kind:
         raise _fail(zone, [f"{zone.label} takes {'an image' if zone.kind == 'image' else 'text'}"])
     if isinstance(value, TextValue):
         raw_key = _text_key(zone, value, fonts, px_per_mm)
     else:
-        raw_key = _image_key(zone, value, base_dir, px_per_mm)
+        pictures = _store(pictures)
+        pictures.path(value.image, field=f"personalization.{zone.id}")  # in this store
+        raw_key = _image_key(zone, value, px_per_mm)
     key = hashlib.sha256(raw_key.encode("utf-8")).hexdigest()[:32]
     found = _artworks.get(key)
     if found is not None:
@@ -173,7 +164,7 @@ def zone_artwork(zone: Zone, value: TextValue | ImageValue, fonts: FontLibrary, 
         rgba = _ink_rgba(coverage, text_colour(zone, value))
         warnings = list(layout.warnings)
     else:
-        placement = place_image(_upload(_image_path(value, base_dir)), p.width_mm, p.height_mm,
+        placement = place_image(_picture(zone, value, pictures), p.width_mm, p.height_mm,
                                 value.fit, px_per_mm)
         rgba, warnings = placement.rgba, list(placement.warnings)
     rgba.setflags(write=False)
@@ -181,7 +172,7 @@ def zone_artwork(zone: Zone, value: TextValue | ImageValue, fonts: FontLibrary, 
 
 
 def write_print_artwork(zone: Zone, value: TextValue | ImageValue, fonts: FontLibrary,
-                        folder: Path, base_dir: Path | None = None) -> list[Path]:
+                        folder: Path, pictures: PictureStore | None = None) -> list[Path]:
     """Print-ready files for the order package, named by zone: ``<zone>.svg`` (vector text at
     physical size) for text zones, and ``<zone>.png`` at 300 pixels per inch for every zone."""
     folder = Path(folder)
@@ -190,6 +181,6 @@ def write_print_artwork(zone: Zone, value: TextValue | ImageValue, fonts: FontLi
         layout = zone_text_layout(zone, value, fonts)
         svg = layout_svg(layout, text_colour(zone, value), title=f"{zone.label} ({zone.id})")
         written.append(write_svg(folder / f"{zone.id}.svg", svg))
-    artwork = zone_artwork(zone, value, fonts, px_per_mm=PRINT_PPI / 25.4, base_dir=base_dir)
+    artwork = zone_artwork(zone, value, fonts, px_per_mm=PRINT_PPI / 25.4, pictures=pictures)
     written.append(write_png(folder / f"{zone.id}.png", artwork.rgba, PRINT_PPI))
     return written

@@ -12,9 +12,8 @@ import numpy as np
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from app.errors import ConfigurationError
+from app.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_PIXELS, read_limited
 
-MAX_UPLOAD_BYTES = 20_000_000
-MAX_UPLOAD_PIXELS = 40_000_000
 MIN_PRINT_PPI = 150.0
 ACCEPTED_FORMATS = ("PNG", "JPEG", "WEBP")
 
@@ -88,7 +87,20 @@ def load_upload(path: Path, *, max_bytes: int = MAX_UPLOAD_BYTES,
     if size > max_bytes:
         raise fail(f"the picture is {_megabytes(size)}; pictures can be at most "
                    f"{_megabytes(max_bytes)}")
-    data = path.read_bytes()
+    data = read_limited(path, max_bytes, source=where, error=ConfigurationError)
+    return picture_from_bytes(data, path=path, source=where, max_pixels=max_pixels)
+
+
+def picture_from_bytes(data: bytes, *, path: Path, source: str,
+                       max_pixels: int = MAX_UPLOAD_PIXELS) -> Upload:
+    """The checks of ``load_upload`` on a picture's bytes (format by content, pixel count from
+    the header before decoding, damage); ConfigurationError naming ``source`` otherwise."""
+
+    def fail(message: str) -> ConfigurationError:
+        return ConfigurationError(message, file=source, field="image")
+
+    if not data:
+        raise fail("the picture file is empty")
     sniffed = _sniff_format(data[:16])
     try:
         with warnings.catch_warnings():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 
@@ -23,6 +22,7 @@ from app.personalize.decal_geometry import (
     transformed_mesh,
 )
 from app.personalize.fonts import FontLibrary
+from app.personalize.picture_store import PictureStore
 from app.personalize.techniques import technique_look
 from app.scene.description import Decal, Drawable
 
@@ -82,9 +82,10 @@ def decal_geometry(zone: Zone, drawables: Sequence[Drawable], assets: AssetStore
 def resolve_decals(product: Product, configuration: Configuration,
                    drawables: Sequence[Drawable], *, assets: AssetStore,
                    fonts: FontLibrary, cache: DecalGeometryCache,
-                   upload_dir: Path | None = None) -> tuple[Decal, ...]:
+                   pictures: PictureStore | None = None) -> tuple[Decal, ...]:
     """One decal per zone with a value whose part is shown; ConfigurationError (the customer's
-    message) when a zone is unknown or its text or image cannot be made."""
+    message) when a zone is unknown or its text or image cannot be made. Pictures come from
+    ``pictures`` (None: the user's picture store)."""
     decals = []
     for zone_id, value in configuration.personalization.items():
         field = f"personalization.{zone_id}"
@@ -98,7 +99,7 @@ def resolve_decals(product: Product, configuration: Configuration,
             continue
         technique = zone_technique(zone, value)
         artwork = zone_artwork(zone, value, fonts, px_per_mm=preview_px_per_mm(zone),
-                               base_dir=upload_dir)
+                               pictures=pictures)
         geometry_key, mesh = decal_geometry(zone, on_part, assets, cache)
         if mesh.is_empty:
             continue

@@ -16,6 +16,7 @@ from app.domain.product import OptionKind, Part, Product
 from app.errors import AppError, AssetError, ConfigurationError
 from app.personalize.decal_geometry import DecalGeometryCache
 from app.personalize.fonts import FontLibrary
+from app.personalize.picture_store import PictureStore
 from app.references import resolve_asset_path
 from app.scene.decals import resolve_decals
 from app.scene.description import (
@@ -45,7 +46,8 @@ class SceneContext:
     environment: Environment
     fonts: FontLibrary | None = None  # None: the built-in fonts
     decal_cache: DecalGeometryCache = field(default_factory=DecalGeometryCache, compare=False)
-    upload_dir: Path | None = None  # where relative image paths of personalization point
+    # uploaded pictures; None: the user's picture store
+    pictures: PictureStore | None = field(default=None, compare=False)
     resolve_cache: ResolveCache = field(default_factory=ResolveCache, compare=False)
 
     @property
@@ -229,6 +231,6 @@ def resolve_scene(product: Product, configuration: Configuration,
         cameras = (frame_bounds(bounds, 4 / 3, DEFAULT_FOV_DEG),)
     decals = resolve_decals(product, configuration, drawables, assets=context.assets,
                             fonts=context.fonts or FontLibrary(), cache=context.decal_cache,
-                            upload_dir=context.upload_dir)
+                            pictures=context.pictures)
     return SceneDescription(product_id=product.id, drawables=tuple(drawables), cameras=cameras,
                             environment=context.environment, bounds=bounds, decals=decals)

@@ -10,6 +10,11 @@ from app.domain.product import Product
 from app.errors import AppErrors, ConfigurationError
 from app.files import write_text_atomically
 from app.limits import MAX_CONFIGURATION_BYTES, read_limited
+from app.personalize.picture_store import (
+    OldPictureReport,
+    PictureStore,
+    old_picture_importer,
+)
 
 
 def save_configuration(configuration: Configuration, path: Path) -> Path:
@@ -24,16 +29,26 @@ def save_configuration(configuration: Configuration, path: Path) -> Path:
         raise ConfigurationError(f"cannot save: {exc.strerror}", file=str(path)) from None
 
 
-def read_configuration(path: Path, products: Mapping[str, Product]) -> Configuration:
+def read_configuration(path: Path, products: Mapping[str, Product],
+                       pictures: PictureStore | None = None,
+                       old_pictures: OldPictureReport | None = None) -> Configuration:
     """The configuration in ``path``, completed and checked against its product.
 
     ConfigurationError (or AppErrors) naming the file when it cannot be read, is not a
-    configuration, is for a product the catalog lacks, or does not fit its product.
+    configuration, is for a product the catalog lacks, or does not fit its product, or names a
+    picture that ``pictures`` (None: the user's picture store) does not hold.
+
+    A file saved before the picture store names its pictures by path: each is checked and
+    imported into the store; one that cannot be read leaves its zone empty, with a message in
+    ``old_pictures``, and the rest of the configuration opens.
     """
     source = str(path)
+    pictures = pictures if pictures is not None else PictureStore.default()
     data = read_limited(Path(path), MAX_CONFIGURATION_BYTES, source=source,
                         error=ConfigurationError)
-    configuration = Configuration.from_json(data, source=source)
+    report = old_pictures if old_pictures is not None else OldPictureReport()
+    importer = old_picture_importer(pictures, Path(path).parent, source, report)
+    configuration = Configuration.from_json(data, source=source, old_pictures=importer)
     product = products.get(configuration.product_id)
     if product is None:
         known = ", ".join(sorted(products)) or "none"
@@ -41,7 +56,7 @@ def read_configuration(path: Path, products: Mapping[str, Product]) -> Configura
             f"this configuration is for product '{configuration.product_id}', which is not in "
             f"the catalog (known: {known})", file=source, field="product_id")
     configuration = complete(configuration, product)
-    problems = configuration_problems(configuration, product)
+    problems = configuration_problems(configuration, product) + pictures.missing(configuration)
     if problems:
         raise AppErrors(p.with_file(source) for p in problems)
     return configuration

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QImageReader
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -25,6 +25,7 @@ from app.catalog.catalog import load_catalog
 from app.domain.configuration import ImageValue, default_configuration
 from app.domain.product import OptionKind
 from app.errors import AppError, AppErrors
+from app.personalize.picture_store import OldPictureReport
 from app.project import Project
 from app.scene.resolve import SceneContext, resolve_scene
 from app.ui.autosave import Autosave
@@ -275,17 +276,19 @@ class MainWindow(QMainWindow):
         self.session.set_zone(zone_id, value)
 
     def upload_image(self, zone_id: str) -> None:
+        """Check the picture the user picks and copy it into the picture store; the zone then
+        names it by its hash, never by its path."""
         path = self.prompts.image_path()
         if path is None:
             return
-        reader = QImageReader(str(path))
-        if not reader.canRead() or reader.read().isNull():
-            message = (f"{path}: cannot read this image ({reader.errorString()}); expected a "
-                       "PNG, JPEG, WebP, BMP or TIFF file")
+        try:
+            picture = self.session.project.pictures.add_file(path)
+        except (AppError, OSError) as exc:
+            message = str(exc) if isinstance(exc, AppError) else f"{path}: {exc.strerror}"
             self.problems.report(message)
             self.prompts.error("Image not used", message)
             return
-        self.session.set_zone(zone_id, ImageValue(image=str(path)))
+        self.session.set_zone(zone_id, ImageValue(image=picture))
 
     def open_configuration(self, path: Path | None = None) -> bool:
         self.options.flush()
@@ -293,8 +296,10 @@ class MainWindow(QMainWindow):
             path = self.prompts.open_path(str(self._folder()))
             if path is None:
                 return False
+        old_pictures = OldPictureReport()
         try:
-            configuration = read_configuration(path, self.session.catalog.products)
+            configuration = read_configuration(path, self.session.catalog.products,
+                                               self.session.project.pictures, old_pictures)
         except AppError as exc:
             errors = exc.errors if isinstance(exc, AppErrors) else [exc]
             message = "\n".join(str(e) for e in errors)
@@ -303,10 +308,19 @@ class MainWindow(QMainWindow):
             self.prompts.error("Cannot open configuration", message)
             return False
         self.session.load(configuration, f"Open {path.name}")
+        if old_pictures.problems:
+            message = "\n".join(str(e) for e in old_pictures.problems)
+            for e in old_pictures.problems:
+                self.problems.report(str(e))
+            self.prompts.error("Picture not found", message)
         self.current_path = path
         self._remember(path)
-        self.session.undo_stack.setClean()
+        if not old_pictures.changed:
+            self.session.undo_stack.setClean()
         self._update_title()
+        if old_pictures.imported:  # the file still names paths until it is saved again
+            self.statusBar().showMessage(
+                "Pictures copied into the picture store; save to keep them there", 8000)
         return True
 
     def save_configuration(self, path: Path | None = None, *, choose: bool = False) -> bool:

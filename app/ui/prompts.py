@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QDialog, QFileDialog, QMessageBox, QWidget
 
@@ -12,7 +13,7 @@ from app.ui.choice_status import Proposal
 from app.ui.export_dialog import ExportDialog, StillRequest
 
 CONFIG_FILTER = "Configuration (*.json)"
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)"
+IMAGE_FILTER = "Pictures (*.png *.jpg *.jpeg *.webp)"
 
 
 class DialogPrompts:
@@ -31,7 +32,11 @@ class DialogPrompts:
         return answer == QMessageBox.StandardButton.Yes
 
     def error(self, title: str, message: str) -> None:
-        QMessageBox.warning(self.parent, title, message)
+        # plain text: a message may quote a file name or a code from outside
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message,
+                          QMessageBox.StandardButton.Ok, self.parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
 
     def open_path(self, folder: str) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(self.parent, "Open configuration", folder,

@@ -163,7 +163,11 @@ class ConfigSession(QObject):
         if product is None:
             raise ConfigurationError(f"this share code is for product '{product_id}', which is "
                                      "not in the catalog", field="share code")
-        self.load(decode_share_code(code, product), "Paste share code")
+        configuration = decode_share_code(code, product)
+        missing = self.project.pictures.missing(configuration)
+        if missing:  # only the picture store is looked at, never a path from the code
+            raise missing[0]
+        self.load(configuration, "Paste share code")
 
     def set_configuration(self, configuration: Configuration, text: str,
                           merge_key: str | None = None) -> None:

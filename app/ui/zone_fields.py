@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.configuration import ImageValue, TextValue, charset_allows
+from app.domain.configuration import PICTURE_ID_PREFIX, ImageValue, TextValue, charset_allows
 from app.domain.product import Zone
 from app.ui.choice_status import format_delta
 
@@ -73,6 +71,7 @@ class ZoneFields(QGroupBox):
             row.addWidget(remove)
             form.addRow(row)
             self.image_label = QLabel("No image")
+            self.image_label.setTextFormat(Qt.TextFormat.PlainText)
             self.image_label.setWordWrap(True)
             form.addRow("Image", self.image_label)
             self.technique.activated.connect(self._changed)
@@ -114,7 +113,7 @@ class ZoneFields(QGroupBox):
                     _select(self.colour, value.colour)
             elif self.image_label is not None:
                 self._image = value.image if isinstance(value, ImageValue) else None
-                self.image_label.setText(Path(self._image).name if self._image else "No image")
+                self.image_label.setText(_picture_label(self._image))
             if value is not None and value.technique is not None:
                 _select(self.technique, value.technique.value)
         finally:
@@ -146,3 +145,10 @@ def _hint(zone: Zone) -> str:
     limits = zone.limits
     lines = f", {limits.max_lines} lines (separate with '/')" if limits.max_lines > 1 else ""
     return f"Up to {limits.max_chars} characters{lines}"
+
+
+def _picture_label(picture: str | None) -> str:
+    """The picture as the field shows it: by the start of its hash in the picture store."""
+    if not picture:
+        return "No image"
+    return f"Picture {picture.removeprefix(PICTURE_ID_PREFIX)[:12]}"

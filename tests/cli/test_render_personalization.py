@@ -1,10 +1,15 @@
 """``app render`` with --text / --image: personalized headless renders and the customer's errors."""
 
+import hashlib
+import json
+
 import numpy as np
 import pytest
 from PIL import Image
 
 from app.cli import main
+from app.personalize.images import load_upload
+from app.personalize.picture_store import PictureStore, stored_bytes
 
 
 def mug(out, *extra):
@@ -53,3 +58,37 @@ def test_a_file_that_is_not_a_picture_is_refused(tmp_path, capsys):
     fake.write_text("not a picture")
     assert mug(tmp_path / "x.png", "--image", f"photo_print={fake}") == 1
     assert "error:" in capsys.readouterr().err
+
+
+def test_an_image_option_copies_the_picture_into_the_store(tmp_path, capsys):
+    picture_file = tmp_path / "photo.png"
+    Image.new("RGB", (120, 100), (30, 160, 40)).save(picture_file)
+    store = PictureStore.default()
+    out = tmp_path / "x.png"
+    data, suffix = stored_bytes(load_upload(picture_file))
+    digest = hashlib.sha256(data).hexdigest()
+    assert not store.has(f"sha256:{digest}")
+    assert mug(out, "--image", f"photo_print={picture_file}") == 0
+    assert out.is_file() and (store.folder / f"{digest}{suffix}").read_bytes() == data
+    again = tmp_path / "again.png"
+    assert mug(again, "--image", f"photo_print=sha256:{digest}") == 0  # by its id, from the store
+    assert np.array_equal(np.asarray(Image.open(out)), np.asarray(Image.open(again)))
+    assert mug(tmp_path / "y.png", "--image", "photo_print=sha256:" + "0" * 64) == 1
+    assert "not in the app's picture store" in capsys.readouterr().err
+
+
+def test_an_old_configuration_file_with_a_path_is_imported(tmp_path, capsys):
+    picture_file = tmp_path / "pictures" / "logo.png"
+    picture_file.parent.mkdir()
+    Image.new("RGB", (120, 100), (200, 160, 40)).save(picture_file)
+    old = {"schema_version": 1, "product_id": "mug", "personalization": {
+        "photo_print": {"kind": "image", "image": "pictures/logo.png", "fit": "fill"}}}
+    (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    assert mug(tmp_path / "x.png", "--config", str(tmp_path / "old.json")) == 0
+    old["personalization"]["photo_print"]["image"] = "pictures/gone.png"
+    (tmp_path / "gone.json").write_text(json.dumps(old), encoding="utf-8")
+    assert mug(tmp_path / "y.png", "--config", str(tmp_path / "gone.json")) == 1
+    err = capsys.readouterr().err
+    assert "gone.json: personalization.photo_print: the picture 'pictures/gone.png' could not " \
+           "be imported" in err
+    assert not (tmp_path / "y.png").exists()

@@ -89,7 +89,7 @@ def test_text_limits_are_enforced_with_customer_messages():
 def test_zone_kind_and_unknown_zone():
     cart = cart_product()
     base = default_configuration(cart)
-    assert messages(base.with_zone("name", ImageValue(image="x.png")), cart) == [
+    assert messages(base.with_zone("name", ImageValue(image="sha256:" + "0" * 64)), cart) == [
         ("personalization.name", "Name on the side takes text")]
     assert messages(base.with_zone("roof", TextValue(text="x")), cart) == [
         ("personalization.roof", "unknown personalization zone 'roof'")]
@@ -105,7 +105,7 @@ def test_json_is_stable_and_round_trips():
     config = (default_configuration(cart).with_choice("colour", "custom")
               .with_colour("colour", "#996633")
               .with_zone("name", TextValue(text="Ada\nLovelace", font="serif"))
-              .with_zone("logo", ImageValue(image="uploads/logo.png", fit="fill")))
+              .with_zone("logo", ImageValue(image="sha256:" + "1f" * 32, fit="fill")))
     text = config.to_json()
     assert Configuration.from_json(text) == config
     assert text == Configuration.from_json(text).to_json()

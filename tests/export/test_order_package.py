@@ -35,11 +35,18 @@ def test_order_zip_holds_everything_with_checked_manifest(project, tmp_path):
     glb.write_bytes(GLB)
     order = write_order_package(product, configuration, project, tmp_path / "order.zip",
                                 still=STILL, issued=ISSUED, model_glb=glb)
+    picture = configuration.personalization["photo_print"].image
+    stored = project.pictures.path(picture)
+    picture_file = f"pictures/{picture.removeprefix('sha256:')}{stored.suffix}"
     with zipfile.ZipFile(order.path) as archive:
         names = sorted(archive.namelist())
         assert names == sorted([
             "manifest.json", "configuration.json", "spec_sheet.pdf", "model.glb",
-            "artwork/wrap_text.svg", "artwork/wrap_text.png", "artwork/photo_print.png"])
+            "artwork/wrap_text.svg", "artwork/wrap_text.png", "artwork/photo_print.png",
+            picture_file])
+        # the customer's picture itself, as the store keeps it, named by its hash
+        assert archive.read(picture_file) == stored.read_bytes()
+        assert hashlib.sha256(archive.read(picture_file)).hexdigest() in picture
         manifest = json.loads(archive.read("manifest.json"))
         assert manifest == order.manifest
         for entry in manifest["files"]:
@@ -62,6 +69,8 @@ def test_order_zip_holds_everything_with_checked_manifest(project, tmp_path):
     assert (manifest["currency"], manifest["total"]) == ("EUR", "33.90")
     assert sum(Decimal(line["amount"]) for line in manifest["lines"]) == Decimal("33.90")
     assert manifest["issued"] == "2025-03-14"
+    assert manifest["pictures"] == [{"zone": "photo_print", "picture": picture,
+                                     "file": picture_file}]
     assert [p.name for p in tmp_path.iterdir() if p.name != "exported.glb"] == ["order.zip"]
 
 

@@ -20,7 +20,7 @@ from tests.image_compare import REFERENCE_DIR, assert_matches_reference
 
 ISSUED = dt.date(2025, 3, 14)
 STILL = REFERENCE_DIR / "mug_white_hero.png"
-PICTURE = "assets/materials/swatches/sunburst.png"  # relative to the project: a stable code
+PICTURE = "assets/materials/swatches/sunburst.png"  # in the project: the same picture id
 CREDIT = "Shoe model: (c) 2021 Shopify, CC BY 4.0"
 
 
@@ -35,8 +35,13 @@ def personalized_mug(project: Project) -> Configuration:
                      .with_colour("glaze", "#3366aa").with_choice("handle", "angular")
                      .with_zone("wrap_text", TextValue(text="Anna & Ben\nSeit 2024",
                                                        font="script", colour="#aa2222"))
-                     .with_zone("photo_print", ImageValue(image=PICTURE, fit="fill")))
+                     .with_zone("photo_print", ImageValue(image=upload(project),
+                                                          fit="fill")))
     return complete(configuration, product)
+
+
+def upload(project: Project) -> str:
+    return project.pictures.add_file(project.root / PICTURE)
 
 
 def page_image(pdf: bytes, index: int = 0, dpi: float = 100) -> Image.Image:
@@ -60,8 +65,10 @@ def test_spec_sheet_lists_options_prices_total_and_date(project, tmp_path):
     for expected in ("Ceramic Mug", "2025-03-14", "Glaze: Your colour #3366aa", "3.00 EUR",
                      "Handle: Modern angular", "14.90 EUR", "Total", "33.90 EUR",
                      "Your text: 100 x 30 mm", "Anna & Ben / Seit 2024", "font script",
-                     "ink #aa2222", "Your photo: 70 x 60 mm", "sunburst.png", CREDIT):
+                     "ink #aa2222", "Your photo: 70 x 60 mm",
+                     f"Picture {upload(project).removeprefix('sha256:')[:12]}", CREDIT):
         assert expected in text, expected
+    assert "sunburst" not in text  # the picture's id, not the name of the customer's file
     code = encode_share_code(configuration, product)
     assert code in "".join(text.split())
 

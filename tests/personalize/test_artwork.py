@@ -11,6 +11,7 @@ from app.domain.product import Projector, Zone, ZoneLimits, ZoneText
 from app.errors import ConfigurationError
 from app.personalize.artwork import write_print_artwork, zone_artwork
 from app.personalize.fonts import FontLibrary
+from app.personalize.picture_store import PictureStore
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -18,6 +19,11 @@ SVG = "{http://www.w3.org/2000/svg}"
 @pytest.fixture(scope="module")
 def fonts():
     return FontLibrary()
+
+
+@pytest.fixture
+def pictures(tmp_path):
+    return PictureStore(tmp_path / "pictures")
 
 
 def text_zone(**changes):
@@ -103,30 +109,37 @@ def test_arc_layout_needs_a_radius():
         ZoneText(layout="arc", size_mm=5)
 
 
-def test_image_artwork_is_the_placed_picture_with_warnings(fonts, tmp_path):
+def test_image_artwork_is_the_placed_picture_with_warnings(fonts, tmp_path, pictures):
     Image.new("RGB", (140, 120), (10, 200, 30)).save(tmp_path / "photo.jpg", quality=95)
-    value = ImageValue(image="photo.jpg", fit="fit")
-    art = zone_artwork(image_zone(), value, fonts, px_per_mm=2.0, base_dir=tmp_path)
+    value = ImageValue(image=pictures.add_file(tmp_path / "photo.jpg"), fit="fit")
+    art = zone_artwork(image_zone(), value, fonts, px_per_mm=2.0, pictures=pictures)
     assert art.rgba.shape == (120, 140, 4)
     assert (art.rgba[..., 3] == 255).all()
     assert abs(int(art.rgba[60, 70, 1]) - 200) < 10
     assert len(art.warnings) == 1 and "51 pixels per inch" in art.warnings[0]
 
 
-def test_replaced_picture_changes_the_key(fonts, tmp_path):
+def test_another_picture_changes_the_key(fonts, tmp_path, pictures):
     path = tmp_path / "photo.png"
     Image.new("RGB", (70, 60), (255, 0, 0)).save(path)
-    first = zone_artwork(image_zone(), ImageValue(image=str(path)), fonts, px_per_mm=1.0)
+    red = ImageValue(image=pictures.add_file(path))
+    first = zone_artwork(image_zone(), red, fonts, px_per_mm=1.0, pictures=pictures)
     Image.new("RGB", (70, 60), (0, 0, 255)).save(path)
-    second = zone_artwork(image_zone(), ImageValue(image=str(path)), fonts, px_per_mm=1.0)
-    assert first.key != second.key
+    blue = ImageValue(image=pictures.add_file(path))
+    second = zone_artwork(image_zone(), blue, fonts, px_per_mm=1.0, pictures=pictures)
+    assert red.image != blue.image and first.key != second.key
     assert second.rgba[30, 35, 2] == 255
+    again = zone_artwork(image_zone(), red, fonts, px_per_mm=1.0, pictures=pictures)
+    assert again.key == first.key and again.rgba[30, 35, 0] == 255  # the stored copy stays
 
 
-def test_broken_upload_is_a_configuration_error(fonts, tmp_path):
-    (tmp_path / "photo.png").write_text("not a picture")
-    with pytest.raises(ConfigurationError, match="not a picture"):
-        zone_artwork(image_zone(), ImageValue(image="photo.png"), fonts, base_dir=tmp_path)
+def test_a_picture_the_store_lacks_is_a_configuration_error(fonts, tmp_path, pictures):
+    other = PictureStore(tmp_path / "elsewhere")
+    Image.new("RGB", (70, 60), (255, 0, 0)).save(tmp_path / "photo.png")
+    value = ImageValue(image=other.add_file(tmp_path / "photo.png"))
+    zone_artwork(image_zone(), value, fonts, px_per_mm=1.0, pictures=other)
+    with pytest.raises(ConfigurationError, match="not in the app's picture store"):
+        zone_artwork(image_zone(), value, fonts, px_per_mm=1.0, pictures=pictures)
 
 
 def svg_bounds_mm(root):
@@ -181,10 +194,11 @@ def test_print_files_for_a_text_zone(fonts, tmp_path):
     assert y1 == pytest.approx((rows[-1] + 1) * px_mm, abs=0.2)
 
 
-def test_print_files_for_an_image_zone(fonts, tmp_path):
+def test_print_files_for_an_image_zone(fonts, tmp_path, pictures):
     Image.new("RGBA", (900, 800), (0, 0, 255, 128)).save(tmp_path / "logo.png")
-    written = write_print_artwork(image_zone(), ImageValue(image="logo.png", fit="crop"), fonts,
-                                  tmp_path / "order", base_dir=tmp_path)
+    value = ImageValue(image=pictures.add_file(tmp_path / "logo.png"), fit="crop")
+    written = write_print_artwork(image_zone(), value, fonts, tmp_path / "order",
+                                  pictures=pictures)
     assert [p.name for p in written] == ["photo.png"]
     png = Image.open(written[0])
     assert png.size == (827, 709)

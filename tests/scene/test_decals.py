@@ -77,8 +77,9 @@ def test_a_photo_on_the_mug(mug, tmp_path):
     ys, xs = np.mgrid[0:300, 0:400]
     photo = np.stack([xs * 255 // 400, ys * 255 // 300, np.full_like(xs, 90)], -1)
     Image.fromarray(photo.astype(np.uint8)).save(tmp_path / "photo.png")
+    picture = context.pictures.add_file(tmp_path / "photo.png")
     config = default_configuration(product).with_zone(
-        "photo_print", ImageValue(image=str(tmp_path / "photo.png"), fit="fill"))
+        "photo_print", ImageValue(image=picture, fit="fill"))
     (decal,) = resolve_scene(product, config, context).decals
     assert decal.id == "photo_print"
     assert decal.base_color[..., 3].min() == 255  # fill: the photo covers the whole zone
@@ -94,14 +95,12 @@ def test_bad_text_and_images_raise_the_customers_message(mug, tmp_path):
         resolve_scene(product, with_text(product, "Hi \N{GRINNING FACE}"), context)
     assert caught.value.field == "personalization.wrap_text"
     missing = default_configuration(product).with_zone(
-        "photo_print", ImageValue(image=str(tmp_path / "nowhere.png")))
-    with pytest.raises(ConfigurationError):
+        "photo_print", ImageValue(image="sha256:" + "0" * 64))
+    with pytest.raises(ConfigurationError, match="not in the app's picture store"):
         resolve_scene(product, missing, context)
     (tmp_path / "fake.png").write_text("not a picture")
-    fake = default_configuration(product).with_zone(
-        "photo_print", ImageValue(image=str(tmp_path / "fake.png")))
-    with pytest.raises(ConfigurationError):
-        resolve_scene(product, fake, context)
+    with pytest.raises(ConfigurationError, match="not a picture"):
+        context.pictures.add_file(tmp_path / "fake.png")
     unknown = default_configuration(product).with_zone("lid", TextValue(text="x"))
     with pytest.raises(ConfigurationError, match="unknown personalization zone 'lid'"):
         resolve_scene(product, unknown, context)

@@ -147,7 +147,7 @@ def test_bad_files_show_a_message_and_keep_the_configuration(qtbot, window,
     bad_image.write_text("not an image")
     prompts.next_path = bad_image
     window.upload_image("photo_print")
-    assert "cannot read this image" in prompts.errors[-1][1]
+    assert "this file is not a picture" in prompts.errors[-1][1]
     assert "photo_print" not in window.session.configuration.personalization
     window.paste_share_code("mug-zzzz")
     assert "typing mistake" in prompts.errors[-1][1]

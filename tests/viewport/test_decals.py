@@ -36,13 +36,14 @@ def mug_text(product, text="Ada Lovelace"):
                                                     TextValue(text=text, font="serif"))
 
 
-def write_photo(folder) -> str:
+def write_photo(folder, project) -> str:
+    """A test photo, uploaded into the project's picture store: its picture id."""
     ys, xs = np.mgrid[0:300, 0:400]
     photo = np.stack([xs * 255 // 400, ys * 255 // 300, np.full_like(xs, 128)], -1)
     photo[100:200, 150:250] = 250
     path = folder / "photo.png"
     Image.fromarray(photo.astype(np.uint8)).save(path)
-    return str(path)
+    return project[0].pictures.add_file(path)
 
 
 def render(project, product_id, config, camera, **options):
@@ -69,7 +70,7 @@ def test_mug_wrap_text_at_a_grazing_angle_matches_reference(project):
 def test_mug_photo_print_matches_reference(project, tmp_path):
     product = project[0].catalog.product("mug")
     config = default_configuration(product).with_zone(
-        "photo_print", ImageValue(image=write_photo(tmp_path), fit="fill"))
+        "photo_print", ImageValue(image=write_photo(tmp_path, project), fit="fill"))
     image = render(project, "mug", config, MUG_BACK, size=SIZE)
     assert_matches_reference(image, "decal_mug_photo.png")
     pixels = np.asarray(image, dtype=int)
@@ -89,7 +90,7 @@ def test_golf_cart_side_name_and_seat_logo_match_references(project, tmp_path):
     product = project[0].catalog.product("golf_cart")
     config = (default_configuration(product)
               .with_zone("side_name", TextValue(text="Fairway Flyer", font="script"))
-              .with_zone("seat_logo", ImageValue(image=write_photo(tmp_path), fit="crop")))
+              .with_zone("seat_logo", ImageValue(image=write_photo(tmp_path, project), fit="crop")))
     assert_matches_reference(render(project, "golf_cart", config, "side", size=SIZE),
                              "decal_golf_cart_side_name.png")
     assert_matches_reference(render(project, "golf_cart", config, "seat", size=SIZE),
