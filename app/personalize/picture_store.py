@@ -3,14 +3,15 @@
 An upload passes the checks of ``app.personalize.images`` (format by content, size, pixels,
 damage) and is re-encoded from the pixels those checks decoded: upright, in sRGB, with no
 metadata (no EXIF position, no comments) and nothing after the image. It is written once as
-``<folder>/<sha256>.png``, or ``.jpg`` for an opaque picture that came as a JPEG (quality 95,
-no chroma subsampling). Configurations, share codes and order files name it
-``sha256:<64 hex digits>``, never by a path.
+``<folder>/<sha256>.png`` (lossless, so what is read back is exactly what was stored).
+Configurations, share codes and order files name it ``sha256:<64 hex digits>``, never by a
+path. The hash is of the pixels (size and RGBA bytes), not of the PNG's bytes: the same picture
+has the same id whatever zlib compressed it.
 
 Reading a picture back looks only in the store's folder, at a name made of the 64 hex digits of
-a validated id; a link there is not followed, and the bytes must hash to their name. A picture
-the store does not hold is refused with one message, whatever the id or path was, so a code from
-outside learns nothing about the machine's files.
+a validated id; a link there is not followed, and the decoded pixels must hash to their name. A
+picture the store does not hold is refused with one message, whatever the id or path was, so a
+code from outside learns nothing about the machine's files.
 """
 
 from __future__ import annotations
@@ -41,8 +42,7 @@ from app.personalize.images import Upload, load_upload, picture_from_bytes
 from app.user_dirs import user_data_folder
 
 PICTURES_FOLDER = "pictures"
-STORED_SUFFIXES = (".png", ".jpg")
-JPEG_QUALITY = 95
+STORED_SUFFIXES = (".png",)
 PNG_COMPRESS_LEVEL = 1  # an upload is stored while the customer waits; zip compresses later
 FOLDER_MODE = 0o700  # customers' photos: the user's own
 _DECODED_KEPT = 4
@@ -73,7 +73,7 @@ class PictureStore:
     def add_upload(self, upload: Upload) -> str:
         """Store a checked picture (re-encoded) and return its id; storing it again is a no-op."""
         data, suffix = stored_bytes(upload)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = pixel_digest(upload.rgba)
         target = self.folder / f"{digest}{suffix}"
         if self._intact(digest) is None:
             self.folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
@@ -105,7 +105,7 @@ class PictureStore:
         data = _read_regular_file(path, MAX_STORED_PICTURE_BYTES)
         if data is None:
             raise ConfigurationError(UNKNOWN_PICTURE, field=field)
-        if hashlib.sha256(data).hexdigest() != picture_digest(picture):
+        if _stored_digest(data) != picture_digest(picture):
             raise ConfigurationError("the stored copy of this picture is damaged; upload it "
                                      "again", file=str(path), field=field)
         return data
@@ -147,23 +147,40 @@ class PictureStore:
         if found is None:
             return None
         data = _read_regular_file(found, MAX_STORED_PICTURE_BYTES)
-        if data is None or hashlib.sha256(data).hexdigest() != digest:
+        if data is None or _stored_digest(data) != digest:
             return None
         return found
 
 
 def stored_bytes(upload: Upload) -> tuple[bytes, str]:
-    """The bytes the store keeps of a checked picture, and their file suffix: PNG (alpha kept
-    when the picture has any), or JPEG for an opaque picture that came as a JPEG."""
+    """The bytes the store keeps of a checked picture, and their file suffix: a PNG, with alpha
+    when the picture has any."""
     opaque = not upload.has_transparency
     pixels = np.ascontiguousarray(upload.rgba[..., :3] if opaque else upload.rgba)
     image = Image.fromarray(pixels, "RGB" if opaque else "RGBA")
     out = io.BytesIO()
-    if opaque and upload.format == "JPEG":
-        image.save(out, format="JPEG", quality=JPEG_QUALITY, subsampling=0)
-        return out.getvalue(), ".jpg"
     image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
     return out.getvalue(), ".png"
+
+
+def pixel_digest(rgba: np.ndarray) -> str:
+    """The picture's content hash: SHA-256 of its size and its RGBA bytes (encoder-free)."""
+    height, width = rgba.shape[:2]
+    digest = hashlib.sha256(f"rgba8 {width}x{height}\n".encode("ascii"))
+    digest.update(np.ascontiguousarray(rgba, dtype=np.uint8).tobytes())
+    return digest.hexdigest()
+
+
+def _stored_digest(data: bytes) -> str | None:
+    """The pixel hash of a stored PNG, None when it is not one the store could have written."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "PNG" or image.width * image.height > MAX_UPLOAD_PIXELS:
+                return None
+            rgba = np.asarray(image.convert("RGBA"))
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return pixel_digest(rgba)
 
 
 def _read_regular_file(path: Path, max_bytes: int) -> bytes | None:
