@@ -14,7 +14,9 @@ import numpy as np
 from app.assets.mesh import MeshData, MeshMaterial, TextureImage
 from app.assets.store import AssetStore
 from app.domain.configuration import Configuration
+from app.domain.option_state import inactive_groups
 from app.domain.product import OptionKind, Product
+from app.domain.rules import violations
 from app.scene.description import Decal, Drawable, ResolvedMaterial, SceneDescription, TextureRef
 
 __all__ = [
@@ -204,8 +206,10 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
                          configuration: Configuration | None = None,
                          resolve: VariantResolver | None = None) -> ExportScene:
     """The visible drawables and decals of ``scene``; with ``product``, ``configuration`` and
-    ``resolve``, every choice of each material option group as a variant named
-    ``"<group label>: <choice label>"`` (scenes resolved per choice, personalization left out)."""
+    ``resolve``, the choices of each material option group as variants named
+    ``"<group label>: <choice label>"`` (scenes resolved per choice, personalization left out):
+    only choices the rules allow with the rest of ``configuration``, and only of groups whose
+    parts show, so that no variant maps onto nothing."""
     textures = _Textures(assets)
     made: dict = {}
     lift = -float(scene.bounds[0][1])
@@ -227,17 +231,23 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
     variants: list[str] = []
     if product is not None and configuration is not None and resolve is not None:
         bare = configuration.model_copy(update={"personalization": {}})
+        inactive = inactive_groups(product, configuration.selections)
         for group in product.options:
-            if group.kind is not OptionKind.material:
+            if group.kind is not OptionKind.material or group.id in inactive:
                 continue
             for choice in group.choices:
+                trial = bare.with_choice(group.id, choice.id)
+                if violations(product, trial.selections):
+                    continue  # the rules forbid it with the rest of this configuration
+                shown = [d for d in resolve(trial).drawables
+                         if d.part in group.parts and d.id in by_drawable]
+                if not shown:
+                    continue  # a variant must change something on the exported product
                 index = len(variants)
                 variants.append(f"{group.label}: {choice.label}")
-                variant_scene = resolve(bare.with_choice(group.id, choice.id))
-                for d in variant_scene.drawables:
-                    if d.part in group.parts and d.id in by_drawable:
-                        by_drawable[d.id].variant_materials[index] = _material_for(
-                            d, assets, textures, made)
+                for d in shown:
+                    by_drawable[d.id].variant_materials[index] = _material_for(
+                        d, assets, textures, made)
     return ExportScene(primitives=primitives, variants=variants)
 
 

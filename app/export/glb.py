@@ -8,6 +8,7 @@ variants of each material option group mapped per primitive.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import struct
@@ -105,7 +106,9 @@ class _Document:
         return len(self.json["accessors"]) - 1
 
     def texture(self, texture: ExportTexture, uv_scale: tuple[float, float]) -> dict:
-        if texture.key not in self._textures:
+        # one image per distinct picture: textures of other names with the same pixels share it
+        key = _pixel_key(texture.pixels)
+        if key not in self._textures:
             images = self.json.setdefault("images", [])
             images.append({"bufferView": self.view(encode_png(texture)), "mimeType": "image/png"})
             if "samplers" not in self.json:
@@ -113,8 +116,8 @@ class _Document:
                                           "wrapS": 10497, "wrapT": 10497}]
             textures = self.json.setdefault("textures", [])
             textures.append({"sampler": 0, "source": len(images) - 1})
-            self._textures[texture.key] = len(textures) - 1
-        info: dict = {"index": self._textures[texture.key]}
+            self._textures[key] = len(textures) - 1
+        info: dict = {"index": self._textures[key]}
         if tuple(uv_scale) != (1.0, 1.0):
             info["extensions"] = {"KHR_texture_transform": {"scale": list(map(float, uv_scale))}}
             self.used.add("KHR_texture_transform")
@@ -207,3 +210,9 @@ def glb_bytes(export: ExportScene, *, generator: str = "app") -> bytes:
                                                                for n in export.variants]}}
         document.used.add(VARIANTS)
     return document.glb()
+
+
+def _pixel_key(pixels: np.ndarray) -> str:
+    digest = hashlib.sha256(f"{pixels.shape} {pixels.dtype}".encode())
+    digest.update(np.ascontiguousarray(pixels).tobytes())
+    return digest.hexdigest()

@@ -12,6 +12,7 @@ from app.assets.mesh import Model
 from app.assets.store import AssetStore
 from app.domain.configuration import Configuration, complete
 from app.domain.material import Material
+from app.domain.option_state import part_visible
 from app.domain.product import OptionKind, Part, Product
 from app.errors import AppError, AssetError, ConfigurationError
 from app.personalize.decal_geometry import DecalGeometryCache
@@ -142,15 +143,7 @@ def _asker(context: SceneContext, path: Path, product: Product):
 
 
 def _part_visible(product: Product, part: Part, configuration: Configuration) -> bool:
-    for group in product.options:
-        if group.kind is not OptionKind.part_swap:
-            continue
-        swappable = {p for c in group.choices for p in c.parts}
-        if part.id in swappable:
-            shown = group.choice(configuration.selections[group.id]).parts
-            if part.id not in shown:
-                return False
-    return True
+    return part_visible(product, part, configuration.selections)
 
 
 def _part_transform(product: Product, part: Part, configuration: Configuration) -> np.ndarray:

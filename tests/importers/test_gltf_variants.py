@@ -78,3 +78,22 @@ def test_import_refuses_a_model_without_variants(tmp_path, external_dir):
 def test_import_does_not_overwrite_without_asking(shoe_root, external_dir):
     with pytest.raises(GltfImportError, match="already exists"):
         import_gltf_variants(external_dir / SHOE, shoe_root, "shoe")
+
+
+def test_the_imported_shoe_exports_each_picture_once_with_its_variant_names(shoe_root, tmp_path):
+    from app.export.glb import VARIANTS, export_glb
+    from tests.gltf_compare import split_glb
+
+    project = open_project(shoe_root)
+    shoe = project.catalog.products["shoe"]
+    path = tmp_path / "shoe.glb"
+    export_glb(shoe, default_configuration(shoe), project, path)
+    header, _ = split_glb(path.read_bytes())
+    names = [v["name"] for v in header["extensions"][VARIANTS]["variants"]]
+    assert names == ["Variant: midnight", "Variant: beach", "Variant: street"]
+    # the three variants share their normal and occlusion maps: each is stored once
+    sources = [t["source"] for t in header["textures"]]
+    assert len(header["images"]) == len(set(sources))
+    source_file = shoe_root / "assets/models/shoe"
+    pictures = [p for p in source_file.iterdir() if p.suffix.lower() in (".jpg", ".png")]
+    assert len(header["images"]) <= len(pictures)
