@@ -207,7 +207,8 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
                          resolve: VariantResolver | None = None) -> ExportScene:
     """The visible drawables and decals of ``scene``; with ``product``, ``configuration`` and
     ``resolve``, the choices of each material option group as variants named
-    ``"<group label>: <choice label>"`` (scenes resolved per choice, personalization left out):
+    ``"<group label>: <choice label>"``, or the choice label alone when one group has variants
+    (scenes resolved per choice, personalization left out):
     only choices the rules allow with the rest of ``configuration``, and only of groups whose
     parts show, so that no variant maps onto nothing."""
     textures = _Textures(assets)
@@ -228,7 +229,7 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
         primitives.append(primitive)
         by_drawable[d.id] = primitive
     primitives += [_decal_primitive(decal, lift, textures) for decal in scene.decals]
-    variants: list[str] = []
+    variants: list[tuple[str, str]] = []  # (group label, choice label)
     if product is not None and configuration is not None and resolve is not None:
         bare = configuration.model_copy(update={"personalization": {}})
         inactive = inactive_groups(product, configuration.selections)
@@ -244,11 +245,14 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
                 if not shown:
                     continue  # a variant must change something on the exported product
                 index = len(variants)
-                variants.append(f"{group.label}: {choice.label}")
+                variants.append((group.label, choice.label))
                 for d in shown:
                     by_drawable[d.id].variant_materials[index] = _material_for(
                         d, assets, textures, made)
-    return ExportScene(primitives=primitives, variants=variants)
+    # one group's variants keep their own names (an imported file's, through a round trip)
+    one_group = len({group for group, _ in variants}) == 1
+    names = [choice if one_group else f"{group}: {choice}" for group, choice in variants]
+    return ExportScene(primitives=primitives, variants=names)
 
 
 def with_texture(material: ExportMaterial, resize: Callable[[ExportTexture], ExportTexture]

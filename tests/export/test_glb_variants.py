@@ -33,8 +33,10 @@ def exported(project, product_id, tmp_path, **choices):
 
 
 def variant_choices(product, header) -> list[tuple[str, str]]:
-    """(group id, choice id) of each declared variant, by its "<group>: <choice>" name."""
+    """(group id, choice id) of each declared variant, by its "<group>: <choice>" name (or the
+    choice's alone, when one group has variants)."""
     names = {f"{g.label}: {c.label}": (g.id, c.id) for g in product.options for c in g.choices}
+    names |= {c.label: (g.id, c.id) for g in product.options for c in g.choices}
     declared = header.get("extensions", {}).get(VARIANTS, {}).get("variants", [])
     return [names[v["name"]] for v in declared]
 
