@@ -13,7 +13,11 @@ def _action(window, name: str, text: str, slot, shortcuts=(), *, checkable: bool
             ) -> QAction:
     action = QAction(text, window)
     action.setObjectName(name)
-    keys = [QKeySequence(k) for k in shortcuts]
+    keys = []  # one of each: a key bound twice is "ambiguous" to Qt and does nothing
+    for k in shortcuts:
+        key = QKeySequence(k)
+        if not key.isEmpty() and key not in keys:
+            keys.append(key)
     if keys:
         action.setShortcuts(keys)
         action.setToolTip(f"{text.replace('&', '').rstrip('.…')} "
