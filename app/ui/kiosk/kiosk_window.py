@@ -399,7 +399,7 @@ class KioskWindow(QWidget):
 
     def _attract_turn(self) -> None:
         if self.view.scene is not None and not self.view.closed:
-            self.view.plotter.renderer.GetActiveCamera().Azimuth(ATTRACT_DEGREES_PER_TICK)
+            self.view.orbit(ATTRACT_DEGREES_PER_TICK, 0.0)
             self.view.render()
 
     # admin ----------------------------------------------------------------------------------
