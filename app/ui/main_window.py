@@ -5,6 +5,7 @@ It wires views to the session; the logic lives in session.py and choice_status.p
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -203,7 +204,8 @@ class MainWindow(QMainWindow):
         product = self.session.product
         session = self.session
         self.options.build(product, session.catalog.materials, session.project.root, self.fonts)
-        self.product_title.setText(f"<b>{product.name}</b><br>{product.description}")
+        self.product_title.setText(f"<b>{html.escape(product.name)}</b><br>"
+                                   f"{html.escape(product.description or '')}")
         self.catalog.set_products(session.catalog.products, product.id)
         scene = self._resolve()
         if scene is not None:
