@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.view_toolbar = toolbar
         toolbar.addWidget(QLabel(" Camera "))
+        # as wide as the longest preset of the product on show ("Caseback" whole, not "Caseba")
+        self.camera_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         toolbar.addWidget(self.camera_box)
 
         right = QWidget()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLayout,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -81,6 +82,9 @@ class OptionsPanel(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(8, 8, 8, 8)
         self._layout.setSpacing(10)
+        # never smaller than its contents: a scroll area then scrolls instead of squashing the
+        # choices (and cutting their labels) when a product is built into a shown panel
+        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.buttons: dict[tuple[str, str], ChoiceButton] = {}
         self.zone_fields: dict[str, ZoneFields] = {}
         self.preset_buttons: dict[str, QPushButton] = {}

@@ -50,6 +50,7 @@ class ZoneFields(QGroupBox):
         if zone.kind == "text":
             self.text = QLineEdit()
             self.text.setPlaceholderText(_hint(zone))
+            self.text.setToolTip(_hint(zone))  # the placeholder is cut in a narrow panel
             self.text.setClearButtonEnabled(True)
             self.text.textEdited.connect(self._changed)
             form.addRow("Text", self.text)
@@ -146,7 +147,7 @@ class ZoneFields(QGroupBox):
         if self.text is not None and value is not None:
             bad = [ch for ch in self.text.text() if not charset_allows(self.zone.limits.charset,
                                                                         ch)]
-            self.text.setToolTip(f"Cannot be made: {''.join(bad)}" if bad else "")
+            self.text.setToolTip(f"Cannot be made: {''.join(bad)}" if bad else _hint(self.zone))
         if value is None and self.text is not None:
             self.cleared.emit(self.zone.id)
             return
