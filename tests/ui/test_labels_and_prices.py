@@ -119,3 +119,12 @@ def test_the_undo_button_keeps_its_text_and_width(qtbot, window):
     folder = os.environ.get(SHOTS)
     if folder:
         window.grab().save(os.path.join(folder, "labels_1280x800.png"))
+
+
+def test_the_camera_list_shows_its_longest_preset_whole(window):
+    box = window.camera_box
+    box.addItem("Caseback and buckle", "long")  # a longer preset than the first product's
+    metrics = box.fontMetrics()
+    longest = max(metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count()))
+    assert box.sizeHint().width() > longest
+    box.removeItem(box.count() - 1)
