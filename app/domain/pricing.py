@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.domain.configuration import Configuration
-from app.domain.product import Product
+from app.domain.product import OptionGroup, Product
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,22 @@ class PriceBreakdown:
         return f"{value.quantize(Decimal('0.01')):,} {self.currency}"
 
 
-def price_breakdown(configuration: Configuration, product: Product) -> PriceBreakdown:
-    """Base price, then every selected choice and personalized zone, in product order.
+def choice_price_delta(group: OptionGroup, choice_id: str) -> Decimal:
+    """What choosing ``choice_id`` adds to the price: its difference from the group's default
+    choice (whose price is part of the product's own line)."""
+    return group.choice(choice_id).price - group.default_choice.price
 
-    Choices that cost nothing are listed too, so the breakdown reads as the full specification.
+
+def price_breakdown(configuration: Configuration, product: Product) -> PriceBreakdown:
+    """The product as it comes (base price and every group's default choice), then every
+    selected choice with what it adds over its group's default, and every personalized zone,
+    in product order. A choice's swatch shows the same figure its line adds.
+
+    Choices that add nothing are listed too, so the breakdown reads as the full specification.
     """
-    lines = [PriceLine(product.name, product.base_price)]
+    as_it_comes = product.base_price + sum(
+        (group.default_choice.price for group in product.options), Decimal(0))
+    lines = [PriceLine(product.name, as_it_comes)]
     for group in product.options:
         choice_id = configuration.selections.get(group.id)
         if choice_id is None:
@@ -43,7 +53,7 @@ def price_breakdown(configuration: Configuration, product: Product) -> PriceBrea
         label = f"{group.label}: {choice.label}"
         if choice.free_colour is not None and group.id in configuration.colours:
             label += f" {configuration.colours[group.id]}"
-        lines.append(PriceLine(label, choice.price))
+        lines.append(PriceLine(label, choice_price_delta(group, choice_id)))
     for zone in product.zones:
         if zone.id in configuration.personalization:
             lines.append(PriceLine(zone.label, zone.price))

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from app.domain.colour import hex_to_hsl
 from app.domain.configuration import Configuration, colour_allowed, complete
+from app.domain.pricing import choice_price_delta
 from app.domain.product import FreeColour, Product
 from app.domain.rules import find_valid_selections, violations
 
@@ -67,19 +68,19 @@ def format_delta(amount: Decimal, currency: str) -> str:
 
 def choice_statuses(product: Product, configuration: Configuration
                     ) -> dict[str, list[ChoiceStatus]]:
-    """Per option group, every choice with its delta against the current one and its rules."""
+    """Per option group, every choice with what it adds to the price (its difference from the
+    group's default choice, as the price breakdown lists it) and its rules."""
     configuration = complete(configuration, product)
     selections = configuration.selections
     out: dict[str, list[ChoiceStatus]] = {}
     for group in product.options:
-        current = group.choice(selections[group.id]).price
         statuses = []
         for choice in group.choices:
             trial = {**selections, group.id: choice.id}
             broken = tuple(v.rule.message for v in violations(product, trial)
                            if group.id in _groups_of(v.rule.when, v.rule.then))
             statuses.append(ChoiceStatus(group.id, choice.id, choice.label,
-                                         choice.price - current,
+                                         choice_price_delta(group, choice.id),
                                          selections[group.id] == choice.id, broken))
         out[group.id] = statuses
     return out

@@ -13,7 +13,11 @@ def _action(window, name: str, text: str, slot, shortcuts=(), *, checkable: bool
             ) -> QAction:
     action = QAction(text, window)
     action.setObjectName(name)
-    keys = [QKeySequence(k) for k in shortcuts]
+    keys = []  # one of each: a key bound twice is "ambiguous" to Qt and does nothing
+    for k in shortcuts:
+        key = QKeySequence(k)
+        if not key.isEmpty() and key not in keys:
+            keys.append(key)
     if keys:
         action.setShortcuts(keys)
         action.setToolTip(f"{text.replace('&', '').rstrip('.…')} "
@@ -24,18 +28,44 @@ def _action(window, name: str, text: str, slot, shortcuts=(), *, checkable: bool
     return action
 
 
+def _history_action(window, name: str, text: str, stack, keys) -> QAction:
+    """Undo or redo with a text that stays the same (the toolbar keeps its width); what it
+    would undo or redo is in the tooltip and the menu's status tip."""
+    undo = name == "undo"
+    action = QAction(text, window)
+    action.setObjectName(name)
+    action.setShortcuts(keys)
+    shortcut = keys[0].toString(QKeySequence.SequenceFormat.NativeText)
+    verb = text.replace("&", "")
+
+    def update(*_args) -> None:
+        try:
+            what = stack.undoText() if undo else stack.redoText()
+            can = stack.canUndo() if undo else stack.canRedo()
+        except RuntimeError:  # the stack is being deleted with its session
+            return
+        action.setEnabled(can)
+        tip = f"{verb} {what}" if what else verb
+        action.setToolTip(f"{tip} ({shortcut})")
+        action.setStatusTip(tip)
+
+    for signal in (stack.indexChanged, stack.cleanChanged, stack.canUndoChanged,
+                   stack.canRedoChanged):
+        signal.connect(update)
+    update()
+    action.triggered.connect(window.options.flush)  # typing waiting for its pause comes first
+    action.triggered.connect(stack.undo if undo else stack.redo)
+    window.addAction(action)
+    return action
+
+
 def build_actions(window) -> dict[str, QAction]:
     """Every action with its shortcut, in menus (and the common ones on the toolbar)."""
     session, view = window.session, window.view
-    undo = session.undo_stack.createUndoAction(window, "&Undo")
-    undo.setShortcuts(QKeySequence.keyBindings(StandardKey.Undo))
-    undo.setObjectName("undo")
-    redo = session.undo_stack.createRedoAction(window, "&Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    redo.setObjectName("redo")
-    for action in (undo, redo):
-        action.triggered.connect(window.options.flush)
-        window.addAction(action)
+    undo = _history_action(window, "undo", "&Undo", session.undo_stack,
+                           QKeySequence.keyBindings(StandardKey.Undo))
+    redo = _history_action(window, "redo", "&Redo", session.undo_stack,
+                           [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
     a = {
         "open": _action(window, "open", "&Open configuration…", lambda: window.open_configuration(),
                         [StandardKey.Open]),

@@ -5,6 +5,7 @@ It wires views to the session; the logic lives in session.py and choice_status.p
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -39,6 +40,7 @@ from app.ui.options_panel import THUMBNAIL_SIZE, OptionsPanel
 from app.ui.photoreal_progress import PhotorealProgress
 from app.ui.price_panel import PricePanel
 from app.ui.problems_panel import ProblemsPanel
+from app.ui.product_files import ProductFiles
 from app.ui.prompts import DialogPrompts
 from app.ui.session import ConfigSession
 from app.ui.style import STYLE_SHEET
@@ -61,8 +63,10 @@ class MainWindow(QMainWindow):
         self.prompts = prompts or DialogPrompts(self)
         self.fonts = fonts or []
         self.autosave = autosave
-        self.session = ConfigSession(project, settings.value("product", None, str), autosave)
-        self.current_path: Path | None = None
+        self.session = ConfigSession(project, settings.value("product", None, str), autosave,
+                                     remember_products=True)
+        self.files = ProductFiles()  # each product's own configuration file
+        self.closing = False
         self._context: SceneContext | None = None
 
         self.view = View3D(project.assets, self)
@@ -78,7 +82,7 @@ class MainWindow(QMainWindow):
         self.session.changed.connect(self._configuration_changed)
         self.session.product_changed.connect(self._product_changed)
         self.session.catalog_changed.connect(self._catalog_changed)
-        self.session.undo_stack.indexChanged.connect(self._update_title)
+        self.session.changed.connect(self._update_title)
         self.options.choice_clicked.connect(self.select_choice)
         self.options.colour_requested.connect(self.pick_colour)
         self.options.preset_clicked.connect(self.session.apply_preset)
@@ -86,7 +90,7 @@ class MainWindow(QMainWindow):
         self.options.image_requested.connect(self.upload_image)
         self.price.share_code_pasted.connect(self.paste_share_code)
         self.price.copy_requested.connect(self.copy_share_code)
-        self.catalog.product_chosen.connect(self.session.switch_product)
+        self.catalog.product_chosen.connect(self.switch_product)
         self.camera_box.activated.connect(
             lambda i: self.view.set_camera_preset(self.camera_box.itemData(i)))
 
@@ -114,6 +118,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.view_toolbar = toolbar
         toolbar.addWidget(QLabel(" Camera "))
+        # as wide as the longest preset of the product on show ("Caseback" whole, not "Caseba")
+        self.camera_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         toolbar.addWidget(self.camera_box)
 
         right = QWidget()
@@ -165,7 +171,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.options.flush()
-        self.session.undo_stack.indexChanged.disconnect(self._update_title)
+        if not self.closing and self.settle_unsaved(self.unsaved_products(), "quitting") is None:
+            event.ignore()
+            return
+        self.closing = True
+        self.session.changed.disconnect(self._update_title)
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
         self.settings.setValue("product", self.session.product.id)
@@ -197,7 +207,8 @@ class MainWindow(QMainWindow):
         product = self.session.product
         session = self.session
         self.options.build(product, session.catalog.materials, session.project.root, self.fonts)
-        self.product_title.setText(f"<b>{product.name}</b><br>{product.description}")
+        self.product_title.setText(f"<b>{html.escape(product.name)}</b><br>"
+                                   f"{html.escape(product.description or '')}")
         self.catalog.set_products(session.catalog.products, product.id)
         scene = self._resolve()
         if scene is not None:
@@ -241,8 +252,9 @@ class MainWindow(QMainWindow):
                                      "to a file", 8000)
 
     def _update_title(self, *_args) -> None:
-        name = self.current_path.name if self.current_path else "unsaved"
-        clean = "" if self.session.undo_stack.isClean() else " *"
+        path = self.current_path
+        name = path.name if path else "unsaved"
+        clean = " *" if self.is_modified(self.session.product.id) else ""
         self.setWindowTitle(f"{self.session.product.name} \u2013 {name}{clean} \u2013 Configurator")
         text = self.session.undo_stack.undoText()
         if text:
@@ -291,6 +303,8 @@ class MainWindow(QMainWindow):
         self.session.set_zone(zone_id, ImageValue(image=picture))
 
     def open_configuration(self, path: Path | None = None) -> bool:
+        """Open a configuration file; its product comes on show. Unsaved work of the product
+        on show or of the file's product is asked about first."""
         self.options.flush()
         if path is None:
             path = self.prompts.open_path(str(self._folder()))
@@ -307,42 +321,110 @@ class MainWindow(QMainWindow):
                 self.problems.report(str(e))
             self.prompts.error("Cannot open configuration", message)
             return False
-        self.session.load(configuration, f"Open {path.name}")
+        affected = [p for p in dict.fromkeys([self.session.product.id, configuration.product_id])
+                    if self.is_modified(p)]
+        discarded = self.settle_unsaved(affected, f"opening {Path(path).name}")
+        if discarded is None:
+            return False
+        self.session.load(configuration, f"Open {Path(path).name}")
+        # a file whose pictures were imported (or dropped) still names paths: its product counts
+        # as changed until it is saved again
+        in_file = (configuration if not old_pictures.changed
+                   else configuration.model_copy(update={"personalization": {}}))
+        self.files.bind(configuration.product_id, Path(path), in_file)
+        self.drop_unsaved([p for p in discarded if p != configuration.product_id])
         if old_pictures.problems:
             message = "\n".join(str(e) for e in old_pictures.problems)
             for e in old_pictures.problems:
                 self.problems.report(str(e))
             self.prompts.error("Picture not found", message)
-        self.current_path = path
         self._remember(path)
-        if not old_pictures.changed:
-            self.session.undo_stack.setClean()
         self._update_title()
         if old_pictures.imported:  # the file still names paths until it is saved again
             self.statusBar().showMessage(
                 "Pictures copied into the picture store; save to keep them there", 8000)
         return True
 
-    def save_configuration(self, path: Path | None = None, *, choose: bool = False) -> bool:
+    def save_configuration(self, path: Path | None = None, *, choose: bool = False,
+                           product_id: str | None = None) -> bool:
+        """Save a product's configuration (the one on show by default) to its own file; a
+        product without a file yet, or ``choose``, asks where."""
         self.options.flush()
-        path = path or (None if choose else self.current_path)
+        product_id = product_id or self.session.product.id
+        path = path or (None if choose else self.files.path(product_id))
         if path is None:
-            suggested = self._folder() / f"{self.session.product.id}.json"
+            suggested = self._folder() / f"{product_id}.json"
             path = self.prompts.save_path(str(suggested))
             if path is None:
                 return False
+        configuration = self.session.configuration_for(product_id)
         try:
-            save_configuration(self.session.configuration, path)
+            save_configuration(configuration, path)
         except AppError as exc:
             self.problems.report(str(exc))
             self.prompts.error("Cannot save", str(exc))
             return False
-        self.current_path = path
+        self.files.bind(product_id, Path(path), configuration)
         self._remember(path)
-        self.session.undo_stack.setClean()
         self._update_title()
         self.statusBar().showMessage(f"Saved {path}", 4000)
         return True
+
+    def switch_product(self, product_id: str) -> bool:
+        """Show another product (as it was left in this session); unsaved work of the product
+        on show is asked about first."""
+        self.options.flush()
+        leaving = self.session.product.id
+        if product_id == leaving:
+            return True
+        discarded = self.settle_unsaved(
+            [leaving] if self.is_modified(leaving) else [],
+            f"showing {self.session.catalog.product(product_id).name}")
+        if discarded is None:
+            self.catalog.set_products(self.session.catalog.products, leaving)
+            return False
+        self.session.switch_product(product_id)
+        self.drop_unsaved(discarded)
+        return True
+
+    # unsaved work ---------------------------------------------------------------------------
+
+    @property
+    def current_path(self) -> Path | None:
+        """The file of the product on show (None when it has none yet)."""
+        return self.files.path(self.session.product.id)
+
+    def is_modified(self, product_id: str) -> bool:
+        product = self.session.catalog.products.get(product_id)
+        if product is None:
+            return False
+        return self.files.modified(product_id, self.session.configuration_for(product_id),
+                                   default_configuration(product))
+
+    def unsaved_products(self) -> list[str]:
+        return [p for p in self.session.visited_products() if self.is_modified(p)]
+
+    def settle_unsaved(self, product_ids: list[str], doing: str) -> list[str] | None:
+        """Ask Save / Discard / Cancel about ``product_ids``' unsaved work before ``doing``.
+        None: cancelled (or a save did not happen). Otherwise the products whose work was
+        discarded: the caller passes them to ``drop_unsaved`` once it has done its work."""
+        if not product_ids:
+            return []
+        names = [self.session.catalog.product(p).name for p in product_ids]
+        answer = self.prompts.unsaved_changes(names, doing)
+        if answer == "save":
+            saved = all(self.save_configuration(product_id=p) for p in product_ids)
+            return [] if saved else None
+        return list(product_ids) if answer == "discard" else None
+
+    def drop_unsaved(self, product_ids: list[str]) -> None:
+        """Discarded work: those products (not on show) come back as last saved."""
+        for product_id in product_ids:
+            if product_id in self.session.catalog.products:
+                product = self.session.catalog.product(product_id)
+                self.session.remember(product_id, self.files.baseline(
+                    product_id, default_configuration(product)))
+        self._update_title()
 
     def export_still(self) -> Path | None:
         scene = self.view.scene
@@ -399,7 +481,7 @@ class MainWindow(QMainWindow):
     def step_product(self, step: int) -> None:
         ids = self.catalog.product_ids()
         index = (ids.index(self.session.product.id) + step) % len(ids)
-        self.session.switch_product(ids[index])
+        self.switch_product(ids[index])
 
     # helpers --------------------------------------------------------------------------------
 

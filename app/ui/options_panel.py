@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtGui import QFontMetricsF, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLayout,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -22,6 +23,7 @@ from app.domain.configuration import Configuration, ImageValue, TextValue
 from app.domain.material import Material
 from app.domain.product import OptionKind, Product
 from app.ui.choice_status import ChoiceStatus, choice_statuses, format_delta
+from app.ui.labels import literal, wrap_words
 from app.ui.swatches import round_swatch, swatch_source
 from app.ui.zone_fields import ZoneFields
 
@@ -29,6 +31,8 @@ SWATCH_SIZE = 40
 THUMBNAIL_SIZE = 64
 COLUMNS = 3
 MAX_ICONS_PER_BUTTON = 8
+LABEL_WIDTH = 96  # pixels a choice's label wraps at (between words), two lines at most
+LABEL_LINES = 2
 
 
 class ChoiceButton(QToolButton):
@@ -46,6 +50,22 @@ class ChoiceButton(QToolButton):
         # icons painted for this button, reused: a new QIcon for every change would leave its
         # pixmaps in Qt's pixmap cache
         self.icons: dict[tuple, QIcon] = {}
+        self.label = ""
+
+    def show_label(self, label: str, detail: str | None = None) -> bool:
+        """Show ``label`` as written ('&' included), wrapped between words; a label longer
+        than LABEL_LINES lines ends in an ellipsis (the tooltip has it whole). ``detail`` (the
+        price) goes on a line of its own. True when words had to be left out."""
+        self.ensurePolished()
+        font = self.font()
+        font.setBold(True)  # the selected choice is bold: wrap for the wider of the two
+        metrics = QFontMetricsF(font)
+        lines, cut = wrap_words(label, LABEL_WIDTH, metrics.horizontalAdvance, LABEL_LINES)
+        text = "\n".join(literal(line) for line in lines)
+        self.setText(text if detail is None else f"{text}\n{detail}")
+        self.setAccessibleName(label if detail is None else f"{label}, {detail}")
+        self.label = label
+        return cut
 
 
 class OptionsPanel(QWidget):
@@ -62,6 +82,9 @@ class OptionsPanel(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(8, 8, 8, 8)
         self._layout.setSpacing(10)
+        # never smaller than its contents: a scroll area then scrolls instead of squashing the
+        # choices (and cutting their labels) when a product is built into a shown panel
+        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.buttons: dict[tuple[str, str], ChoiceButton] = {}
         self.zone_fields: dict[str, ZoneFields] = {}
         self.preset_buttons: dict[str, QPushButton] = {}
@@ -102,7 +125,7 @@ class OptionsPanel(QWidget):
         box = QGroupBox("Looks")
         row = QHBoxLayout(box)
         for preset in product.presets:
-            button = QPushButton(preset.label)
+            button = QPushButton(literal(preset.label))
             button.setToolTip(preset.description or preset.label)
             button.clicked.connect(lambda _=False, p=preset.id: self.preset_clicked.emit(p))
             self.preset_buttons[preset.id] = button
@@ -111,7 +134,7 @@ class OptionsPanel(QWidget):
         return box
 
     def _group_box(self, group, materials, root) -> QGroupBox:
-        box = QGroupBox(group.label)
+        box = QGroupBox(literal(group.label))
         box.setObjectName(f"group_{group.id}")
         grid = QGridLayout(box)
         grid.setSpacing(4)
@@ -149,7 +172,7 @@ class OptionsPanel(QWidget):
                 button.status, button.colour = status, colour
                 self._paint(button, colour)
                 delta = format_delta(status.price_delta, product.currency)
-                button.setText(f"{status.label}\n{delta}")
+                button.show_label(status.label, delta)
                 if status.available:
                     tip = f"{status.label} ({delta})"
                 else:

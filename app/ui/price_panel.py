@@ -52,6 +52,7 @@ class PricePanel(QWidget):
         while len(self._rows) < len(breakdown.lines):
             label = QLabel()
             label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)  # product files' words, as written
             amount = QLabel()
             amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             self.lines.addWidget(label, len(self._rows), 0)

@@ -31,6 +31,20 @@ class DialogPrompts:
             "working on?")
         return answer == QMessageBox.StandardButton.Yes
 
+    def unsaved_changes(self, names: list[str], doing: str) -> str:
+        """'save', 'discard' or 'cancel' for unsaved work of the products ``names``."""
+        which = ", ".join(names)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Unsaved changes",
+                          f"{which}: the changes are not saved. Save them before {doing}?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self.parent)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        answer = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(
+                    QMessageBox.StandardButton(answer), "cancel")
+
     def error(self, title: str, message: str) -> None:
         # plain text: a message may quote a file name or a code from outside
         box = QMessageBox(QMessageBox.Icon.Warning, title, message,

@@ -64,15 +64,21 @@ class SetConfiguration(QUndoCommand):
 
 
 class ConfigSession(QObject):
+    """With ``remember_products`` the session keeps one configuration per product: switching
+    back to a product shows it as it was left. Undo is one shared history, product switches
+    included (undoing a switch goes back to the previous product as it was)."""
+
     changed = Signal()  # the configuration changed (and maybe the product)
     product_changed = Signal()  # another product, or the same one reloaded from its file
     catalog_changed = Signal()
 
     def __init__(self, project: Project, product_id: str | None = None,
-                 autosave: Autosave | None = None):
+                 autosave: Autosave | None = None, *, remember_products: bool = False):
         super().__init__()
         self.project = project
         self.autosave = autosave
+        self.remember_products = remember_products
+        self._remembered: dict[str, Configuration] = {}
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
         products = project.catalog.products
@@ -82,12 +88,33 @@ class ConfigSession(QObject):
         chosen = product_id if product_id in products else sorted(products)[0]
         self.product: Product = products[chosen]
         self.configuration = default_configuration(self.product)
+        self._remembered[chosen] = self.configuration
 
     # reading --------------------------------------------------------------------------------
 
     @property
     def catalog(self) -> Catalog:
         return self.project.catalog
+
+    def configuration_for(self, product_id: str) -> Configuration:
+        """The configuration ``product_id`` has in this session: the one on show, the one it
+        was left with (when products are remembered), or its default."""
+        if product_id == self.product.id:
+            return self.configuration
+        product = self.catalog.product(product_id)
+        remembered = self._remembered.get(product_id) if self.remember_products else None
+        if remembered is None:
+            return default_configuration(product)
+        return keep_valid(remembered, product)
+
+    def remember(self, product_id: str, configuration: Configuration) -> None:
+        """Set the configuration a product not on show comes back with (discarded work)."""
+        if product_id != self.product.id:
+            self._remembered[product_id] = configuration
+
+    def visited_products(self) -> list[str]:
+        """The products shown in this session, the one on show included."""
+        return [p for p in self._remembered if p in self.catalog.products]
 
     def share_code(self) -> str:
         return encode_share_code(self.configuration, self.product)
@@ -151,7 +178,7 @@ class ConfigSession(QObject):
         if product_id == self.product.id:
             return
         product = self.catalog.product(product_id)
-        self.set_configuration(default_configuration(product), f"Show {product.name}")
+        self.set_configuration(self.configuration_for(product_id), f"Show {product.name}")
 
     def load(self, configuration: Configuration, text: str) -> None:
         """A configuration from a file, a share code or a restored session."""
@@ -195,6 +222,7 @@ class ConfigSession(QObject):
         if reloaded is not None and reloaded != self.product:
             self.product = reloaded
             self.configuration = keep_valid(self.configuration, reloaded)
+            self._remembered[reloaded.id] = self.configuration
             self.product_changed.emit()
             self.changed.emit()
             self._autosave()
@@ -214,6 +242,7 @@ class ConfigSession(QObject):
         product_changed = product.id != self.product.id
         self.product = product
         self.configuration = keep_valid(configuration, product)
+        self._remembered[product.id] = self.configuration
         if product_changed:
             self.product_changed.emit()
         self.changed.emit()

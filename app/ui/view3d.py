@@ -1,10 +1,12 @@
 """The 3D view: a QtInteractor drawing the scene through SceneView, with camera limits from the
-product, camera presets, reset and a turntable."""
+product, camera presets, reset and a turntable. Orbiting is a turntable's: about the vertical,
+above the floor, never rolling."""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pyvistaqt import QtInteractor
 
@@ -13,16 +15,18 @@ from app.scene.description import Camera, SceneDescription
 from app.scene.diff import diff
 from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
-from app.ui.camera_limits import CameraLimits
+from app.ui.camera_limits import UP, CameraLimits
 from app.viewport.scene_view import SceneView
 
 TURNTABLE_INTERVAL_MS = 33
 TURNTABLE_DEGREES_PER_TICK = 1.0
 VTK_KEY_EVENTS = ("KeyPressEvent", "KeyReleaseEvent", "CharEvent")
+ORBIT_DEGREES_PER_PIXEL = 0.4
 
 
 class View3D(QWidget):
-    """Orbit with the left button, pan with the middle (or shift+left), zoom with the wheel."""
+    """Orbit with the left button (a turntable: VTK's own trackball would roll the product and
+    go under the floor), pan with the middle (or shift+left), zoom with the wheel."""
 
     frame_rendered = Signal()
 
@@ -42,6 +46,8 @@ class View3D(QWidget):
         self.turntable.setInterval(TURNTABLE_INTERVAL_MS)
         self.turntable.timeout.connect(self._turn)
         self.plotter.renderer.AddObserver("StartEvent", self._keep_camera_in_limits)
+        self._drag: QPointF | None = None
+        self.plotter.installEventFilter(self)
 
     # scene ----------------------------------------------------------------------------------
 
@@ -98,8 +104,44 @@ class View3D(QWidget):
         else:
             self.turntable.stop()
 
+    def orbit(self, azimuth: float, elevation: float) -> None:
+        """Turn the view ``azimuth`` degrees about the vertical and tilt it ``elevation``
+        degrees up (within the product's limits); the camera's up stays vertical."""
+        if self.limits is None:
+            return
+        camera = self.plotter.renderer.GetActiveCamera()
+        position = self.limits.orbit(camera.GetPosition(), camera.GetFocalPoint(), azimuth,
+                                     elevation)
+        camera.SetPosition(*position)
+        camera.SetViewUp(*UP)
+        camera.OrthogonalizeViewUp()
+        self.plotter.renderer.ResetCameraClippingRange()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Left drags orbit here; everything else goes on to VTK (pan, zoom)."""
+        if not isinstance(event, QMouseEvent):
+            return False
+        kind = event.type()
+        left = event.button() == Qt.MouseButton.LeftButton
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick) and left:
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                return False  # shift+left pans
+            self._drag = event.position()
+            return True
+        if kind == QEvent.Type.MouseMove and self._drag is not None:
+            position = event.position()
+            dx, dy = position.x() - self._drag.x(), position.y() - self._drag.y()
+            self._drag = position
+            self.orbit(-dx * ORBIT_DEGREES_PER_PIXEL, dy * ORBIT_DEGREES_PER_PIXEL)
+            self.render()
+            return True
+        if kind == QEvent.Type.MouseButtonRelease and left and self._drag is not None:
+            self._drag = None
+            return True
+        return False
+
     def _turn(self) -> None:
-        self.plotter.renderer.GetActiveCamera().Azimuth(TURNTABLE_DEGREES_PER_TICK)
+        self.orbit(TURNTABLE_DEGREES_PER_TICK, 0.0)
         self.render()
 
     def _aspect(self) -> float:

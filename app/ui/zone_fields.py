@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.domain.configuration import PICTURE_ID_PREFIX, ImageValue, TextValue, charset_allows
 from app.domain.product import Zone
 from app.ui.choice_status import format_delta
+from app.ui.labels import colour_name, literal
 
 DEFAULT_INK = ["#1d1d1f", "#ffffff", "#b3262e", "#2a5d9f", "#c9a227"]
 LINE_BREAK = " / "  # typed between lines when a zone takes more than one
@@ -30,10 +31,12 @@ class ZoneFields(QGroupBox):
 
     def __init__(self, zone: Zone, currency: str, fonts: list[str],
                  parent: QWidget | None = None):
-        super().__init__(f"{zone.label}  ({format_delta(zone.price, currency)})", parent)
+        super().__init__(f"{literal(zone.label)}  ({format_delta(zone.price, currency)})",
+                         parent)
         self.zone = zone
         self.setObjectName(f"zone_{zone.id}")
         form = QFormLayout(self)
+        self.form = form
         self._showing = False
         self.technique = QComboBox()
         for technique in zone.techniques:
@@ -45,6 +48,7 @@ class ZoneFields(QGroupBox):
         if zone.kind == "text":
             self.text = QLineEdit()
             self.text.setPlaceholderText(_hint(zone))
+            self.text.setToolTip(_hint(zone))  # the placeholder is cut in a narrow panel
             self.text.setClearButtonEnabled(True)
             self.text.textEdited.connect(self._changed)
             form.addRow("Text", self.text)
@@ -54,11 +58,15 @@ class ZoneFields(QGroupBox):
             self.font.activated.connect(self._changed)
             form.addRow("Font", self.font)
             self.colour = QComboBox()
+            self.colour.setObjectName(f"ink_{zone.id}")
             for ink in (zone.limits.colours or DEFAULT_INK):
                 pixmap = QPixmap(14, 14)
                 pixmap.fill(QColor(ink))
-                self.colour.addItem(QIcon(pixmap), ink, ink)
+                self.colour.addItem(QIcon(pixmap), colour_name(ink), ink)
+                self.colour.setItemData(self.colour.count() - 1, ink,
+                                        Qt.ItemDataRole.ToolTipRole)
             self.colour.activated.connect(self._changed)
+            self.colour.currentIndexChanged.connect(self._show_ink)
             form.addRow("Colour", self.colour)
         else:
             row = QHBoxLayout()
@@ -78,7 +86,19 @@ class ZoneFields(QGroupBox):
         if zone.kind == "text":
             self.technique.activated.connect(self._changed)
         form.addRow("Technique", self.technique)
+        self.technique.currentIndexChanged.connect(self._show_ink)
         self._image: str | None = None
+        self._show_ink()
+
+    def ink_shown(self) -> bool:
+        return self.colour is not None and self.form.isRowVisible(self.colour)
+
+    def _show_ink(self, *_args) -> None:
+        """An engraving has no ink: the colour row shows only for techniques that print."""
+        if self.colour is not None:
+            self.form.setRowVisible(self.colour, self.technique.currentData() != "engrave")
+        if self.colour is not None and self.colour.currentData():
+            self.colour.setToolTip(self.colour.currentData())
 
     def value(self) -> TextValue | ImageValue | None:
         technique = self.technique.currentData()
@@ -126,7 +146,7 @@ class ZoneFields(QGroupBox):
         if self.text is not None and value is not None:
             bad = [ch for ch in self.text.text() if not charset_allows(self.zone.limits.charset,
                                                                         ch)]
-            self.text.setToolTip(f"Cannot be made: {''.join(bad)}" if bad else "")
+            self.text.setToolTip(f"Cannot be made: {''.join(bad)}" if bad else _hint(self.zone))
         if value is None and self.text is not None:
             self.cleared.emit(self.zone.id)
             return

@@ -148,3 +148,18 @@ def test_price_breakdown():
     ]
     assert breakdown.total == Decimal("10030")
     assert breakdown.format() == "10,030.00 EUR"
+
+
+def test_a_default_choice_with_a_price_is_part_of_the_products_own_line():
+    cart = cart_product()
+    wheels = next(g for g in cart.options if g.id == "wheels")
+    priced = wheels.model_copy(update={"default": "offroad"})
+    cart = cart.model_copy(update={"options": [priced if g.id == "wheels" else g
+                                               for g in cart.options]})
+    default = default_configuration(cart)
+    breakdown = price_breakdown(default, cart)
+    assert (breakdown.lines[0].label, breakdown.lines[0].amount) == ("Cart", Decimal("9300"))
+    assert ("Wheels: Off-road", Decimal("0")) in [(x.label, x.amount) for x in breakdown.lines]
+    road = price_breakdown(default.with_choice("wheels", "road"), cart)
+    assert ("Wheels: Road", Decimal("-300")) in [(x.label, x.amount) for x in road.lines]
+    assert road.total == breakdown.total - 300

@@ -28,6 +28,7 @@ class ScriptedPrompts:
     def __init__(self):
         self.fix_answer = True
         self.restore_answer = True
+        self.unsaved_answer = "discard"
         self.errors: list[tuple[str, str]] = []
         self.asked: list[str] = []
         self.next_path: Path | None = None
@@ -41,6 +42,10 @@ class ScriptedPrompts:
     def restore_session(self) -> bool:
         self.asked.append("restore")
         return self.restore_answer
+
+    def unsaved_changes(self, names, doing) -> str:
+        self.asked.append(f"unsaved {', '.join(names)} before {doing}")
+        return self.unsaved_answer
 
     def error(self, title: str, message: str) -> None:
         self.errors.append((title, message))
@@ -135,7 +140,10 @@ def window(shared_window, qtbot):
     win.session.switch_product("mug")
     win.session._show(default_configuration(win.session.product))
     win.session.undo_stack.clear()
-    win.current_path = None
+    for product_id in win.session.catalog.products:
+        win.session.remember(product_id, default_configuration(win.session.catalog.products[
+            product_id]))
+    win.files.clear()
     win.settings.remove("recent_files")
     win.problems.clear_reports()
     return win

@@ -37,3 +37,21 @@ def test_panning_away_keeps_the_product_in_view():
 def test_a_camera_within_limits_is_left_alone():
     limits = CameraLimits.from_bounds(BOUNDS)
     assert limits.allows((0.2, 0.1, 0.2), limits.centre)
+
+
+def test_orbiting_turns_about_the_vertical_and_stays_between_floor_and_zenith():
+    limits = CameraLimits.from_bounds(BOUNDS)
+    target = np.array(limits.centre)
+    position = target + [0.0, 0.05, 0.3]
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        azimuth, elevation = rng.uniform(-60, 60, size=2)
+        new = limits.orbit(position, target, azimuth, elevation)
+        assert np.linalg.norm(new - target) == pytest.approx(np.linalg.norm(position - target))
+        assert new[1] > limits.floor, "never under the floor"
+        height = (new[1] - target[1]) / np.linalg.norm(new - target)
+        assert height <= np.sin(np.radians(85.0)) + 1e-9, "short of the zenith"
+        position = new
+    level = target + [0.0, 0.0, 0.3]
+    turned = limits.orbit(level, target, 90.0, 0.0)
+    assert turned == pytest.approx(target + [0.3, 0.0, 0.0])  # a turntable: height kept

@@ -23,13 +23,17 @@ def mug(project_root):
     return project.catalog.product("mug")
 
 
-def test_deltas_are_against_the_selected_choice(project_root):
+def test_deltas_are_against_the_groups_default_choice_as_the_price_lines_are(project_root):
+    from app.domain.pricing import price_breakdown
+
     product = mug(project_root)
     config = default_configuration(product).with_choice("glaze", "speckled")
     glaze = {s.choice_id: s for s in choice_statuses(product, config)["glaze"]}
-    assert glaze["speckled"].selected and glaze["speckled"].price_delta == 0
-    assert glaze["white"].price_delta == Decimal("-4.00")
-    assert glaze["matte_black"].price_delta == Decimal("-2.00")
+    assert glaze["speckled"].selected and glaze["speckled"].price_delta == Decimal("4.00")
+    assert glaze["white"].price_delta == 0  # the default
+    assert glaze["matte_black"].price_delta == Decimal("2.00")
+    line = next(x for x in price_breakdown(config, product).lines if x.label.startswith("Glaze"))
+    assert line.amount == glaze["speckled"].price_delta
     assert format_delta(Decimal("2"), "EUR") == "+2.00 EUR"
     assert format_delta(Decimal("-4"), "EUR") == "\u22124.00 EUR"
     assert format_delta(Decimal(0), "EUR") == "included"

@@ -216,6 +216,8 @@ def test_restart_after_a_kill_offers_the_session(qtbot, project_root, settings, 
     assert first.autosave.flush()  # the change reached the disk (the autosave thread's work)
     first.autosave = None  # the process dies: no clean exit is recorded
     first.close()
+    assert prompts.asked == ["unsaved Ceramic Mug before quitting"]  # answered: discard
+    prompts.asked.clear()
     second = open_window(qtbot, project_root, settings, prompts, tmp_path / "autosave")
     assert prompts.asked == ["restore"]
     assert second.session.configuration == expected

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.kiosk.keyboard import OnScreenKeyboard
+from app.ui.labels import literal
 from app.ui.options_panel import OptionsPanel
 
 
@@ -28,7 +29,7 @@ class ConfigurePage(QWidget):
         tabs_row = QHBoxLayout()
         self.product_tabs: dict[str, QPushButton] = {}
         for product_id, name in product_names.items():
-            tab = QPushButton(name)
+            tab = QPushButton(literal(name))
             tab.setObjectName("productTab")
             tab.setCheckable(True)
             self.product_tabs[product_id] = tab

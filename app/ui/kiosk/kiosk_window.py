@@ -43,6 +43,7 @@ from app.ui.kiosk.printing import print_pdf, spec_sheet_available, spec_sheet_by
 from app.ui.kiosk.share_handoff import KioskShares
 from app.ui.kiosk.touch_targets import enforce_touch_targets, kiosk_style_sheet, touch_target_px
 from app.ui.kiosk.touch_view import TouchCamera
+from app.ui.labels import literal
 from app.ui.session import ConfigSession
 from app.ui.thumbnails import pixmap_from_pixels
 from app.ui.view3d import View3D
@@ -203,9 +204,9 @@ class KioskWindow(QWidget):
         if not self.config.show_prices:
             for button in self.options.buttons.values():
                 if button.status is not None:
-                    button.setText(button.status.label)
+                    button.show_label(button.status.label)
             for zone_id, fields in self.options.zone_fields.items():
-                fields.setTitle(session.product.zone(zone_id).label)
+                fields.setTitle(literal(session.product.zone(zone_id).label))
         breakdown = price_breakdown(session.configuration, session.product)
         self.total.setText(f"Total  {breakdown.format()}")
 
@@ -399,7 +400,7 @@ class KioskWindow(QWidget):
 
     def _attract_turn(self) -> None:
         if self.view.scene is not None and not self.view.closed:
-            self.view.plotter.renderer.GetActiveCamera().Azimuth(ATTRACT_DEGREES_PER_TICK)
+            self.view.orbit(ATTRACT_DEGREES_PER_TICK, 0.0)
             self.view.render()
 
     # admin ----------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from vtkmodules.vtkRenderingCore import vtkCellPicker
 from app.ui.kiosk.gestures import CameraMove, GestureTracker, Orbit, Pan, Tap, Zoom
 from app.ui.view3d import View3D
 
-MAX_ELEVATION_DEG = 85.0
 MOUSE_ID = -1
 WHEEL_STEP = 1.1
 FRAME_MS = 15
@@ -96,15 +95,8 @@ class TouchCamera(QObject):
             self.frame.start()
 
     def _orbit(self, camera, move: Orbit) -> None:
-        camera.Azimuth(move.azimuth)
-        direction = np.subtract(camera.GetPosition(), camera.GetFocalPoint())
-        up = np.asarray(self.view.scene.cameras[0].up if self.view.scene.cameras
-                        else (0.0, 1.0, 0.0), float)
-        cosine = float(np.dot(direction, up) / max(np.linalg.norm(direction), 1e-12))
-        elevation = math.degrees(math.asin(max(-1.0, min(1.0, cosine))))
-        wanted = max(-MAX_ELEVATION_DEG, min(MAX_ELEVATION_DEG, elevation + move.elevation))
-        camera.Elevation(wanted - elevation)
-        camera.SetViewUp(*up)
+        """A turntable, as on the desktop: about the vertical, above the floor, no roll."""
+        self.view.orbit(move.azimuth, move.elevation)
 
     def _pan(self, camera, move: Pan) -> None:
         height = max(self.view.plotter.height(), 1)

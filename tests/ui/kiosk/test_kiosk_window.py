@@ -332,3 +332,18 @@ def test_exit_from_the_admin_panel_closes_the_kiosk(shared_kiosk, qtbot):
     assert kiosk.admin.enter_pin(PIN)
     qtbot.mouseClick(kiosk.admin.exit_button, Qt.MouseButton.LeftButton)
     assert not kiosk.isVisible()
+
+
+def test_touch_orbit_is_a_turntable_above_the_floor(kiosk):
+    _wake(kiosk)
+    feed = TouchFeed()
+    view = kiosk.view.plotter
+    centre = QPoint(view.width() // 2, view.height() // 2)
+    for offset in (QPoint(150, 400), QPoint(-300, -500), QPoint(80, 600), QPoint(0, -700)):
+        feed.drag(view, centre, centre + offset)
+        kiosk.view.render()
+        camera = kiosk.view.plotter.renderer.GetActiveCamera()
+        position = np.asarray(camera.GetPosition())
+        right = np.cross(np.asarray(camera.GetFocalPoint()) - position, camera.GetViewUp())
+        assert abs(right[1]) < 1e-6 * np.linalg.norm(right), "no roll"
+        assert position[1] > kiosk.view.limits.floor, "above the floor"
