@@ -49,10 +49,11 @@ class PbrInputs:
 
 @dataclass
 class ShapeLook:
-    """What a shape is made of: its BSDF dictionary and, for glowing materials, its emission."""
+    """What a shape is made of: its BSDF dictionary and, for glowing materials, the texture of
+    the radiance it emits (drawn where the camera sees it; see ``render``'s emission pass)."""
 
     bsdf: dict
-    emission: tuple[float, float, float] | None = None
+    emission: dict | None = None
     see_through: bool = False  # clear glass: the denoiser is guided by what lies behind it
 
 
@@ -86,17 +87,21 @@ class MaterialTranslator:
             return self._load_texture(ref) if (ref is not None and has_uv) else None
 
         base = load(material.base_color_texture)
+        emissive_texture = load(material.emissive_texture)
+        emissive = material.emissive
+        if emissive_texture is not None and not any(emissive):
+            emissive = (1.0, 1.0, 1.0)  # a catalog material's texture glows as it is (live view)
         inputs = PbrInputs(
             name=material.id, base_color=material.base_color, opacity=material.opacity,
             metallic=material.metallic, roughness=material.roughness,
-            emissive=material.emissive, clearcoat=material.clearcoat,
+            emissive=emissive, clearcoat=material.clearcoat,
             clearcoat_roughness=material.clearcoat_roughness,
             transmission=material.transmission, ior=material.ior,
             normal_scale=material.normal_scale, uv_scale=material.uv_scale,
             base_color_texture=base,
             texture_alpha=base is not None and material.opacity < 1.0,
             orm_texture=load(material.orm_texture), normal_texture=load(material.normal_texture),
-            emissive_texture=load(material.emissive_texture))
+            emissive_texture=emissive_texture)
         return self.look(inputs)
 
     def for_model(self, material: MeshMaterial, has_uv: bool, colors: np.ndarray | None
@@ -209,15 +214,22 @@ class MaterialTranslator:
             return {"type": "rgb", "value": [float(np.clip(m.opacity, 0.0, 1.0))] * 3}
         return None
 
-    def _emission(self, m: PbrInputs) -> tuple[float, float, float] | None:
-        emissive = np.asarray(m.emissive, dtype=float)
-        if m.emissive_texture is not None:
-            mean = linear_rgb(m.emissive_texture.pixels).reshape(-1, 3).mean(axis=0)
-            emissive = (emissive if emissive.any() else np.ones(3)) * mean
-            self._approximate(m.name, "emissive texture drawn as its mean colour")
+    def _emission(self, m: PbrInputs) -> dict | None:
+        """Emitted radiance as a texture dictionary, or None for a material that does not glow.
+
+        Not a Mitsuba area emitter: the path integrator hides emitters the camera sees directly
+        (``hide_emitters``, which keeps the environment out of the picture), and with them the
+        whole shape, so a glowing product would vanish from the still."""
+        emissive = np.clip(np.asarray(m.emissive, dtype=np.float32), 0.0, None)
         if not emissive.any():
             return None
-        return (float(emissive[0]), float(emissive[1]), float(emissive[2]))
+        if m.emissive_texture is None:
+            return {"type": "rgb", "value": [float(c) for c in emissive]}
+        pixels = linear_rgb(m.emissive_texture.pixels) * emissive
+        if not pixels.any():
+            return None
+        return self._bitmap(("emissive", m.emissive_texture.source, tuple(emissive)), pixels,
+                            m.uv_scale)
 
     # helpers ---------------------------------------------------------------------------------
 

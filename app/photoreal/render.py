@@ -21,6 +21,7 @@ from app.photoreal.compositing import Passes, composite
 from app.photoreal.materials import MaterialTranslator
 from app.photoreal.scene_build import (
     bounds_of,
+    emission_bsdf,
     environment_emitter,
     ground_albedo,
     ground_shape,
@@ -133,6 +134,9 @@ def render_photoreal(
     report((len(steps) + 1) / total)
 
     _check(stop)
+    emitted = _emission_pass(mi, meshes, load) if any(m.look.emission for m in meshes) else None
+
+    _check(stop)
     if with_ground:
         cover_scene = load({"type": "path", "max_depth": 1, "hide_emitters": True}, False,
                            COVERAGE_SPP)
@@ -150,6 +154,8 @@ def render_photoreal(
         hit = np.ones_like(hit)
     if denoise:
         colour = _denoise(colour, aux[..., :3], aux[..., 3:6])
+    if emitted is not None:
+        colour = colour + emitted
     _check(stop)
     display, linear = composite(Passes(colour=colour, coverage=coverage.astype(np.float32),
                                        ground_light=ground_light,
@@ -175,6 +181,14 @@ def sample_passes(spp: int, pixels: int) -> list[int]:
 def _check(stop: Cancel) -> None:
     if stop():
         raise RenderCancelled("render cancelled")
+
+
+def _emission_pass(mi, meshes, load) -> np.ndarray:
+    """The radiance glowing surfaces send straight to the camera (H, W, 3), added to the lit
+    pass after denoising: an AOV of each shape's emission, covered by what lies in front."""
+    drawn = {f"shape{i}": mitsuba_mesh(mi, m, emission_bsdf(m)) for i, m in enumerate(meshes)}
+    scene = load({"type": "aov", "aovs": "albedo:albedo"}, False, AUX_SPP, drawn=drawn)
+    return np.asarray(mi.render(scene, spp=AUX_SPP, seed=9))[..., :3].astype(np.float32)
 
 
 def _unshadowed_ground(mi, emitter: dict, low, high, albedo: float) -> np.ndarray:
