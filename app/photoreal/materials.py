@@ -42,6 +42,7 @@ class PbrInputs:
     uv_scale: tuple[float, float] = (1.0, 1.0)
     base_color_texture: TextureImage | None = None
     texture_alpha: bool = False
+    alpha_cutoff: float | None = None  # alpha MASK: opaque where alpha >= this, else cut away
     orm_texture: TextureImage | None = None
     normal_texture: TextureImage | None = None
     emissive_texture: TextureImage | None = None
@@ -108,19 +109,19 @@ class MaterialTranslator:
                   ) -> ShapeLook:
         r, g, b, a = material.base_color
         blend = material.alpha_mode == "BLEND"
+        mask = material.alpha_mode == "MASK"
         base_texture = material.base_color_texture if has_uv else None
         if base_texture is None and colors is not None and len(colors):
             mean = srgb_to_linear(np.asarray(colors, dtype=float)[:, :3].mean(axis=0) / 255.0)
             r, g, b = (float(r * mean[0]), float(g * mean[1]), float(b * mean[2]))
             self._approximate(material.name, "vertex colours drawn as their mean colour")
-        if material.alpha_mode == "MASK":
-            self._approximate(material.name, "alpha MASK drawn as opaque")
         inputs = PbrInputs(
             name=material.name or "model material", base_color=(r, g, b),
-            opacity=a if blend else 1.0, metallic=material.metallic,
+            opacity=a if (blend or mask) else 1.0, metallic=material.metallic,
             roughness=material.roughness, emissive=material.emissive,
             transmission=material.transmission, base_color_texture=base_texture,
-            texture_alpha=blend and base_texture is not None,
+            texture_alpha=(blend or mask) and base_texture is not None,
+            alpha_cutoff=float(material.alpha_cutoff) if mask else None,
             orm_texture=material.orm_texture if has_uv else None,
             normal_texture=material.normal_texture if has_uv else None,
             emissive_texture=material.emissive_texture if has_uv else None)
@@ -204,14 +205,20 @@ class MaterialTranslator:
                             m.uv_scale)
 
     def _opacity_input(self, m: PbrInputs):
+        cutoff = m.alpha_cutoff
         if m.texture_alpha and m.base_color_texture is not None:
             pixels = np.asarray(m.base_color_texture.pixels)
             if pixels.ndim == 3 and pixels.shape[2] == 4:
                 alpha = pixels[..., 3:4].astype(np.float32) / 255.0 * float(m.opacity)
-                return self._bitmap(("alpha", m.base_color_texture.source, m.opacity), alpha,
-                                    m.uv_scale)
-        if m.opacity < 1.0:
-            return {"type": "rgb", "value": [float(np.clip(m.opacity, 0.0, 1.0))] * 3}
+                if cutoff is not None:
+                    alpha = (alpha >= cutoff).astype(np.float32)
+                return self._bitmap(("alpha", m.base_color_texture.source, m.opacity, cutoff),
+                                    alpha, m.uv_scale)
+        opacity = float(np.clip(m.opacity, 0.0, 1.0))
+        if cutoff is not None:
+            opacity = 1.0 if opacity >= cutoff else 0.0
+        if opacity < 1.0:
+            return {"type": "rgb", "value": [opacity] * 3}
         return None
 
     def _emission(self, m: PbrInputs) -> dict | None:
