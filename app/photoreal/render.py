@@ -60,6 +60,7 @@ class PhotorealImage:
     variant: str
     seconds: float
     approximations: list[str] = field(default_factory=list)
+    covered_pixels: float = 0.0  # how many pixels' worth of the frame the product covers
 
     @property
     def size(self) -> tuple[int, int]:
@@ -165,7 +166,8 @@ def render_photoreal(
     report(1.0)
     return PhotorealImage(display=display, linear=linear, transparent=transparent, spp=spp,
                           variant=mi.variant(), seconds=time.perf_counter() - started,
-                          approximations=list(translator.approximations))
+                          approximations=list(translator.approximations),
+                          covered_pixels=float(np.clip(coverage, 0.0, 1.0).sum()))
 
 
 def sample_passes(spp: int, pixels: int) -> list[int]:
