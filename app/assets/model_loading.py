@@ -360,7 +360,9 @@ def _mesh_data(
 
     linear = matrix[:3, :3]
     vertices = np.asarray(geometry.vertices, dtype=np.float64) @ linear.T + matrix[:3, 3]
-    normals = normals @ np.linalg.inv(linear)
+    # a node scaled to nothing on an axis has no inverse; its triangles have no area anyway
+    singular = abs(np.linalg.det(linear)) < 1e-300
+    normals = normals @ (np.linalg.pinv(linear) if singular else np.linalg.inv(linear))
     lengths = np.linalg.norm(normals, axis=1, keepdims=True)
     normals = np.where(lengths > 1e-12, normals / np.maximum(lengths, 1e-12), [0.0, 1.0, 0.0])
     faces = np.asarray(geometry.faces, dtype=np.int64)
