@@ -4,7 +4,8 @@ trimesh cannot decode Draco (it draws such a file as nothing). Each compressed p
 decoded here with DracoPy; its indices and attributes are written to one new buffer and the
 primitive's accessors are pointed at them, so trimesh sees a plain glTF. The compressed bytes
 are read through the document's reference resolver, and what a primitive decodes to must match
-the counts its accessors declare, which ``check_triangle_count`` has held to the limits.
+the counts its accessors declare, which ``check_triangle_count`` has held to the limits; the
+counts in the Draco header are checked against them before anything is decoded.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from app.assets.gltf_document import GltfDocument, buffer_bytes, header_copy
 from app.errors import AssetError
+from app.limits import MAX_TRIANGLES
 
 DRACO = "KHR_draco_mesh_compression"
 TRIANGLES = 4
@@ -47,6 +49,7 @@ def decode_draco(document: GltfDocument) -> tuple[dict, bytes | None]:
                 continue
             where = f"meshes[{mi}].primitives[{pi}].extensions.{DRACO}"
             compressed = _compressed_bytes(document, extension, where, buffers)
+            _check_declared_faces(document, header, primitive, compressed, where)
             try:
                 decoded = DracoPy.decode(compressed)
             except Exception as error:  # DracoPy raises its own types and RuntimeError
@@ -83,6 +86,60 @@ def _compressed_bytes(document: GltfDocument, extension: object, where: str,
                          "buffer; the file may be truncated", file=str(document.path),
                          field=f"{where}.bufferView")
     return blob[start:end]
+
+
+def draco_header_counts(data: bytes) -> tuple[int, int] | None:
+    """(faces, vertices) a Draco mesh's header declares, read without decoding it; None where
+    the header is not one this reads (a point cloud, metadata first, a version before 2.2)."""
+    if len(data) < 12 or data[:5] != b"DRACO" or tuple(data[5:7]) < (2, 2) or data[7] != 1:
+        return None
+    method, flags = data[8], int.from_bytes(data[9:11], "little")
+    if flags & 0x8000:  # metadata comes first
+        return None
+    offset = 11
+    if method == 1:  # edgebreaker: traversal type, encoded vertices, faces
+        offset += 1
+        vertices, offset = _varint(data, offset)
+        faces, offset = _varint(data, offset)
+    elif method == 0:  # sequential: faces, points
+        faces, offset = _varint(data, offset)
+        vertices, offset = _varint(data, offset)
+    else:
+        return None
+    return (faces, vertices) if faces >= 0 and vertices >= 0 else None
+
+
+def _varint(data: bytes, offset: int) -> tuple[int, int]:
+    value = shift = 0
+    while offset < len(data) and shift < 64:
+        byte = data[offset]
+        offset += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, offset
+        shift += 7
+    return -1, offset
+
+
+def _check_declared_faces(document: GltfDocument, header: dict, primitive: dict,
+                          compressed: bytes, where: str) -> None:
+    """The triangles the Draco data will decode to agree with the (limited) count the indices
+    accessor declares, checked before anything is decoded."""
+    counts = draco_header_counts(compressed)
+    if counts is None:
+        return
+    faces, vertices = counts
+    field = f"{where}.bufferView"
+    if faces > MAX_TRIANGLES or vertices > 3 * faces + 3:
+        raise AssetError(f"the Draco data declares {faces} triangles and {vertices} vertices; "
+                         f"the limit is {MAX_TRIANGLES} triangles", file=str(document.path),
+                         field=field)
+    declared = _accessor(header.get("accessors", []), primitive.get("indices"),
+                         str(document.path), where)
+    if declared is not None and int(declared.get("count", -1)) != 3 * faces:
+        raise AssetError(f"the Draco data declares {faces} triangles; the indices accessor "
+                         f"declares {declared.get('count')} indices", file=str(document.path),
+                         field=field)
 
 
 def _rewrite_primitive(document: GltfDocument, header: dict, primitive: dict, extension: dict,

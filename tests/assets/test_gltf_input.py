@@ -86,9 +86,23 @@ def test_draco_that_decodes_to_other_counts_than_declared_is_refused(external_di
     header["buffers"][0]["uri"] = os.path.relpath(folder / "Box.bin", tmp_path)
     path = tmp_path / "box.gltf"
     path.write_text(json.dumps(header))
-    with pytest.raises(AssetError, match="decodes to 36 indices") as caught:
+    with pytest.raises(AssetError, match="declares 12 triangles; the indices accessor declares "
+                       "30") as caught:
         load_model(path, allowed_folders=[tmp_path, folder])
     assert str(caught.value).startswith(str(path))
+
+
+def test_draco_header_over_the_triangle_limit_is_refused_before_decoding(external_dir,
+                                                                         tmp_path):
+    data = bytearray((external_dir / "khronos/Box/glTF-Draco/Box.bin").read_bytes()[:118])
+    assert data[12:14] == bytes([8, 12])  # edgebreaker: 8 encoded vertices, 12 faces
+    huge = bytes([0xFF, 0xFF, 0xFF, 0xFF, 0x0F])  # a varint of 2**32 - 1 faces
+    compressed = bytes(data[:13]) + huge + bytes(data[14:])
+    path = box_as_glb(external_dir, tmp_path / "bomb.glb", compressed)
+    with pytest.raises(AssetError, match="declares 4294967295 triangles") as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: meshes[0].primitives[0].extensions."
+                                        "KHR_draco_mesh_compression.bufferView")
 
 
 def test_draco_buffer_outside_the_allowed_folders_is_refused(external_dir, tmp_path):
