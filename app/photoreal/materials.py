@@ -230,8 +230,8 @@ class MaterialTranslator:
         emissive = np.clip(np.asarray(m.emissive, dtype=np.float32), 0.0, None)
         if not emissive.any():
             return None
-        if m.emissive_texture is None:
-            return {"type": "rgb", "value": [float(c) for c in emissive]}
+        if m.emissive_texture is None:  # a raw 1x1 bitmap: an "rgb" colour may not exceed 1
+            return self._bitmap(("emissive", tuple(emissive)), emissive.reshape(1, 1, 3))
         pixels = linear_rgb(m.emissive_texture.pixels) * emissive
         if not pixels.any():
             return None

@@ -110,3 +110,15 @@ def test_model_using_an_unknown_extension_renders_with_a_warning(tmp_path, capsy
     assert render(model, tmp_path / "x.png") == 0
     err = capsys.readouterr().err
     assert f"warning: {model}: uses the glTF extension 'EXT_from_the_future'" in err
+
+
+def test_photoreal_hdr_emission_glows(external_dir, tmp_path):
+    """KHR_materials_emissive_strength takes emission past 1: the cubes glow (as the Khronos
+    screenshot shows), they are not black and the render does not fail."""
+    model = external_dir / "khronos/EmissiveStrengthTest/glTF-Binary/EmissiveStrengthTest.glb"
+    out = tmp_path / "glow.png"
+    assert render(model, out, "--photoreal", "--spp", "2") == 0
+    pixels = np.asarray(Image.open(out).convert("RGBA")).astype(int)
+    covered = pixels[..., 3] > 127
+    blue_glow = (pixels[..., 2] > 200) & (pixels[..., 0] < 150) & covered
+    assert blue_glow.sum() >= 5
