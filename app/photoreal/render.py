@@ -2,8 +2,10 @@
 
 Passes: the lit image (with a white ground that catches shadows) in blocks of samples, so a
 progress callback runs and a cancel request is honoured between blocks; albedo and normals for
-the denoiser; the product's own coverage (no ground) for the alpha; and the unshadowed ground's
-brightness, so that the ground shows only as darkening of the background colour.
+the denoiser; what glowing surfaces emit toward the camera (added after denoising: an area
+emitter would be hidden along with the environment); the product's own coverage (no ground)
+for the alpha; and the unshadowed ground's brightness, so that the ground shows only as
+darkening of the background colour.
 """
 
 from __future__ import annotations
