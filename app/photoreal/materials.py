@@ -204,20 +204,27 @@ class MaterialTranslator:
         return self._bitmap(("base", m.base_color_texture.source, tuple(colour)), pixels,
                             m.uv_scale)
 
-    def _opacity_input(self, m: PbrInputs):
+    def _opacity_pixels(self, m: PbrInputs) -> np.ndarray | float | None:
+        """Opacity as (H, W, 1) pixels from the base colour texture's alpha, a constant, or None
+        for an opaque material; alpha MASK thresholded at its cutoff."""
         cutoff = m.alpha_cutoff
         if m.texture_alpha and m.base_color_texture is not None:
             pixels = np.asarray(m.base_color_texture.pixels)
             if pixels.ndim == 3 and pixels.shape[2] == 4:
                 alpha = pixels[..., 3:4].astype(np.float32) / 255.0 * float(m.opacity)
-                if cutoff is not None:
-                    alpha = (alpha >= cutoff).astype(np.float32)
-                return self._bitmap(("alpha", m.base_color_texture.source, m.opacity, cutoff),
-                                    alpha, m.uv_scale)
+                return (alpha >= cutoff).astype(np.float32) if cutoff is not None else alpha
         opacity = float(np.clip(m.opacity, 0.0, 1.0))
         if cutoff is not None:
             opacity = 1.0 if opacity >= cutoff else 0.0
-        if opacity < 1.0:
+        return opacity if opacity < 1.0 else None
+
+    def _opacity_input(self, m: PbrInputs):
+        opacity = self._opacity_pixels(m)
+        if isinstance(opacity, np.ndarray):
+            source = m.base_color_texture.source if m.base_color_texture else m.name
+            return self._bitmap(("alpha", source, m.opacity, m.alpha_cutoff), opacity,
+                                m.uv_scale)
+        if opacity is not None:
             return {"type": "rgb", "value": [opacity] * 3}
         return None
 
@@ -226,17 +233,27 @@ class MaterialTranslator:
 
         Not a Mitsuba area emitter: the path integrator hides emitters the camera sees directly
         (``hide_emitters``, which keeps the environment out of the picture), and with them the
-        whole shape, so a glowing product would vanish from the still."""
+        whole shape, so a glowing product would vanish from the still. Where the material is
+        see-through (alpha) it glows as much as it is there."""
         emissive = np.clip(np.asarray(m.emissive, dtype=np.float32), 0.0, None)
         if not emissive.any():
             return None
-        if m.emissive_texture is None:  # a raw 1x1 bitmap: an "rgb" colour may not exceed 1
-            return self._bitmap(("emissive", tuple(emissive)), emissive.reshape(1, 1, 3))
-        pixels = linear_rgb(m.emissive_texture.pixels) * emissive
+        opacity = self._opacity_pixels(m)
+        if m.emissive_texture is not None:
+            pixels = linear_rgb(m.emissive_texture.pixels) * emissive
+            source = m.emissive_texture.source
+            if isinstance(opacity, np.ndarray):
+                pixels = pixels * _resized(opacity, pixels.shape[:2])
+        elif isinstance(opacity, np.ndarray):
+            pixels, source = opacity * emissive, "alpha"
+        else:  # a raw bitmap even when constant: an "rgb" colour may not exceed 1
+            pixels, source = emissive.reshape(1, 1, 3), "constant"
+        if isinstance(opacity, float):
+            pixels = pixels * opacity
         if not pixels.any():
             return None
-        return self._bitmap(("emissive", m.emissive_texture.source, tuple(emissive)), pixels,
-                            m.uv_scale)
+        return self._bitmap(("emissive", source, tuple(emissive), m.name,
+                             m.opacity, m.alpha_cutoff), pixels, m.uv_scale)
 
     # helpers ---------------------------------------------------------------------------------
 
@@ -256,3 +273,12 @@ class MaterialTranslator:
         if note not in self.approximations:
             self.approximations.append(note)
             log.warning("photoreal approximation: %s", note)
+
+
+def _resized(pixels: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(H, W, C) pixels sampled to ``shape`` (nearest), so two maps of one UV space multiply."""
+    if pixels.shape[:2] == tuple(shape):
+        return pixels
+    rows = (np.arange(shape[0]) + 0.5) * pixels.shape[0] / shape[0]
+    cols = (np.arange(shape[1]) + 0.5) * pixels.shape[1] / shape[1]
+    return pixels[rows.astype(int)[:, None], cols.astype(int)[None, :]]
