@@ -11,6 +11,7 @@ from app.cli.configuration_options import build_configuration, raise_catalog_pro
 from app.errors import AppError
 from app.project import open_project
 from app.references import MODEL_FOLDER
+from app.scene.asset_checks import product_asset_warnings
 from app.scene.environment import studio_environment
 from app.scene.framing import view_camera
 from app.scene.model_scene import model_scene
@@ -75,7 +76,9 @@ def scene_from_args(args: argparse.Namespace, root: Path):
         raise_catalog_problems(project, args.product)
         product = project.catalog.product(args.product)
         configuration = build_configuration(project, args)
-        scene = resolve_scene(product, configuration,
-                              project.scene_context(transparent=args.transparent))
+        context = project.scene_context(transparent=args.transparent)
+        scene = resolve_scene(product, configuration, context)
+        for warning in product_asset_warnings(product, context):
+            print(f"warning: {warning}", file=sys.stderr)
         assets = project.assets
     return scene, assets
