@@ -209,22 +209,13 @@ def _buffer_view_bytes(document: GltfDocument, view_index: int) -> bytes:
     try:
         view = document.header["bufferViews"][view_index]
         buffer_index = view.get("buffer", 0)
-        buffer = document.header["buffers"][buffer_index]
+        start = view.get("byteOffset", 0)
+        end = start + view["byteLength"]
     except (KeyError, IndexError, TypeError, AttributeError):
         raise AssetError(
             f"bufferView {view_index!r} does not exist", file=str(document.path)
         ) from None
-    if "uri" in buffer:
-        uri = buffer["uri"]
-        field = f"buffers[{buffer_index}].uri"
-        if uri.startswith("data:"):
-            blob = decode_data_uri(uri, user_file=str(document.path), field=field)
-        else:
-            blob = document.references.read_bytes(uri, field=field, uri=True)
-    else:
-        blob = document.binary or b""
-    start = view.get("byteOffset", 0)
-    end = start + view["byteLength"]
+    blob = buffer_bytes(document, buffer_index)
     if end > len(blob):
         raise AssetError(
             f"bufferView {view_index} runs past the end of its buffer", file=str(document.path)
@@ -232,12 +223,41 @@ def _buffer_view_bytes(document: GltfDocument, view_index: int) -> bytes:
     return blob[start:end]
 
 
-def tagged_bytes(document: GltfDocument) -> bytes:
-    """The file's bytes with each material renamed ``"<index>\\x1f<name>"`` (see module doc)."""
-    header = json.loads(json.dumps(document.header))
+def buffer_bytes(document: GltfDocument, buffer_index: int) -> bytes:
+    """The bytes of buffer ``buffer_index``: a data URI, a file (through the document's
+    references) or the GLB's BIN chunk."""
+    try:
+        buffer = document.header["buffers"][buffer_index]
+    except (KeyError, IndexError, TypeError):
+        raise AssetError(
+            f"buffer {buffer_index!r} does not exist", file=str(document.path)
+        ) from None
+    uri = buffer.get("uri") if isinstance(buffer, dict) else None
+    if uri is None:
+        return document.binary or b""
+    field = f"buffers[{buffer_index}].uri"
+    if not isinstance(uri, str):
+        raise AssetError("expected a URI string", file=str(document.path), field=field)
+    if uri.startswith("data:"):
+        return decode_data_uri(uri, user_file=str(document.path), field=field)
+    return document.references.read_bytes(uri, field=field, uri=True)
+
+
+def header_copy(document: GltfDocument) -> dict:
+    """A deep copy of the document's JSON, to rewrite for trimesh."""
+    return json.loads(json.dumps(document.header))
+
+
+def tagged_bytes(document: GltfDocument, header: dict | None = None,
+                 binary: bytes | None = None) -> bytes:
+    """The file's bytes with each material renamed ``"<index>\\x1f<name>"`` (see module doc).
+
+    ``header`` and ``binary`` replace the document's JSON and BIN chunk (a copy rewritten for
+    trimesh, e.g. with Draco primitives decoded)."""
+    header = header_copy(document) if header is None else header
     for index, material in enumerate(header.get("materials", [])):
         material["name"] = f"{index}{_TAG_SEPARATOR}{material.get('name', '')}"
-    return document_bytes(header, document.binary)
+    return document_bytes(header, document.binary if binary is None else binary)
 
 
 def document_bytes(header: dict, binary: bytes | None) -> bytes:

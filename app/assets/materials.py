@@ -83,6 +83,7 @@ def gltf_material(
         occlusion_in_orm=occlusion_in_orm,
         double_sided=bool(spec.get("doubleSided", False)),
         alpha_mode=str(spec.get("alphaMode", "OPAQUE")),
+        alpha_cutoff=_floats([spec.get("alphaCutoff", 0.5)], 1, (0.5,), f"{where}.alphaCutoff")[0],
         transmission=min(max(transmission, 0.0), 1.0),
     )
 

@@ -37,6 +37,7 @@ class MeshMaterial:
     occlusion_in_orm: bool = False
     double_sided: bool = False
     alpha_mode: str = "OPAQUE"  # OPAQUE | MASK | BLEND
+    alpha_cutoff: float = 0.5  # MASK: drawn where alpha >= this, cut away elsewhere
     transmission: float = 0.0
 
 

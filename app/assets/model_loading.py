@@ -22,6 +22,7 @@ import trimesh
 from trimesh.resolvers import Resolver
 from trimesh.visual.material import PBRMaterial, SimpleMaterial
 
+from app.assets.draco import decode_draco
 from app.assets.gltf_document import (
     GltfDocument,
     check_images,
@@ -30,6 +31,7 @@ from app.assets.gltf_document import (
     read_gltf_document,
     tagged_bytes,
 )
+from app.assets.gltf_extensions import check_extensions
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
 from app.assets.texture_references import check_obj_textures, check_ply_textures
@@ -167,14 +169,17 @@ def _load_model(
 
     document = None
     missing: list[str] = []
+    warnings: list[str] = []
     skip_missing = missing.append if missing_textures == "skip" else None
     if suffix in (".gltf", ".glb"):
         document = read_gltf_document(path, references)
+        warnings += check_extensions(document)
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing)
+        header, binary = decode_draco(document)
         scene = _read_scene(
             label,
-            io.BytesIO(tagged_bytes(document)),
+            io.BytesIO(tagged_bytes(document, header, binary)),
             suffix[1:],
             resolver=_ResolvedFiles(references, uri=True, field="uri"),
         )
@@ -193,10 +198,28 @@ def _load_model(
     if triangles > MAX_TRIANGLES:
         raise AssetError(f"{triangles} triangles is over the limit of {MAX_TRIANGLES}",
                          file=label)
-    if missing:
-        model = dataclasses.replace(model, warnings=tuple(
-            f"{label}: {what}; drawn without it" for what in missing))
+    if not has_visible_triangles(model):
+        raise AssetError("has no visible triangles: every triangle has no area (degenerate, "
+                         "or scaled to nothing by its node)", file=label)
+    warnings += [f"{label}: {what}; drawn without it" for what in missing]
+    if warnings:
+        model = dataclasses.replace(model, warnings=tuple(warnings))
     return model
+
+
+def has_visible_triangles(model: Model) -> bool:
+    """Whether any triangle of the model, as placed, has an area (relative to its size)."""
+    low, high = model.bounds
+    size = float(np.linalg.norm(np.asarray(high, np.float64) - np.asarray(low, np.float64)))
+    if not size > 0:
+        return False
+    for mesh in model.meshes.values():
+        corners = np.asarray(mesh.vertices, dtype=np.float64)[mesh.faces]
+        doubled = np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0],
+                                          corners[:, 2] - corners[:, 0]), axis=1)
+        if (doubled > 1e-12 * size * size).any():
+            return True
+    return False
 
 
 def _read_scene(label: str, source, file_type: str, resolver=None) -> trimesh.Scene:
@@ -337,7 +360,9 @@ def _mesh_data(
 
     linear = matrix[:3, :3]
     vertices = np.asarray(geometry.vertices, dtype=np.float64) @ linear.T + matrix[:3, 3]
-    normals = normals @ np.linalg.inv(linear)
+    # a node scaled to nothing on an axis has no inverse; its triangles have no area anyway
+    singular = abs(np.linalg.det(linear)) < 1e-300
+    normals = normals @ (np.linalg.pinv(linear) if singular else np.linalg.inv(linear))
     lengths = np.linalg.norm(normals, axis=1, keepdims=True)
     normals = np.where(lengths > 1e-12, normals / np.maximum(lengths, 1e-12), [0.0, 1.0, 0.0])
     faces = np.asarray(geometry.faces, dtype=np.int64)

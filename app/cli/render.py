@@ -11,26 +11,49 @@ from app.cli.configuration_options import build_configuration, raise_catalog_pro
 from app.errors import AppError
 from app.project import open_project
 from app.references import MODEL_FOLDER
+from app.scene.asset_checks import product_asset_warnings
 from app.scene.environment import studio_environment
+from app.scene.framing import view_camera
 from app.scene.model_scene import model_scene
 from app.scene.resolve import resolve_scene
+from app.scene.visibility import product_in_view
 
 
 def run_render(args: argparse.Namespace, root: Path) -> int:
     from app.viewport.still import render_still, save_png
 
     scene, assets = scene_from_args(args, root)
+    subject = still_subject(args, root)
     if getattr(args, "photoreal", False):
         from app.cli.turntable import render_photoreal_still
 
-        return render_photoreal_still(scene, assets, args)
+        return render_photoreal_still(scene, assets, args, subject=subject)
     if getattr(args, "format", None) not in (None, "png"):
         raise AppError("png16 and exr need --photoreal", field="--format")
+    aspect = args.size[0] / args.size[1]
+    if not product_in_view(scene, assets, view_camera(scene, args.camera, aspect), aspect):
+        raise empty_still_error(subject)
     image = render_still(scene, assets, size=args.size, camera_id=args.camera,
                          transparent=args.transparent)
     save_png(image, args.out)
     print(f"wrote {args.out} ({args.size[0]}x{args.size[1]})")
     return 0
+
+
+def still_subject(args: argparse.Namespace, root: Path) -> str:
+    """The file a still shows: the --model file, or the --product's product file."""
+    if args.model is not None:
+        return str(args.model)
+    source = open_project(root).catalog.product(args.product).source
+    try:
+        return Path(source).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return source or f"product {args.product!r}"
+
+
+def empty_still_error(subject: str) -> AppError:
+    return AppError("the still would show none of the product (it is outside the camera's "
+                    "view, or nothing of it is drawn); no image was written", file=subject)
 
 
 def scene_from_args(args: argparse.Namespace, root: Path):
@@ -53,7 +76,9 @@ def scene_from_args(args: argparse.Namespace, root: Path):
         raise_catalog_problems(project, args.product)
         product = project.catalog.product(args.product)
         configuration = build_configuration(project, args)
-        scene = resolve_scene(product, configuration,
-                              project.scene_context(transparent=args.transparent))
+        context = project.scene_context(transparent=args.transparent)
+        scene = resolve_scene(product, configuration, context)
+        for warning in product_asset_warnings(product, context):
+            print(f"warning: {warning}", file=sys.stderr)
         assets = project.assets
     return scene, assets

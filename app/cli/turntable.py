@@ -13,6 +13,7 @@ from app.scene.framing import view_camera
 
 DEFAULT_SPP = 64
 TURNTABLE_SIZE = (640, 480)
+MIN_COVERED_PIXELS = 0.5  # a photoreal still with less of the product than this is refused
 
 
 def add_turntable_parser(sub) -> None:
@@ -51,7 +52,9 @@ class ProgressBar:
         self.stream.flush()
 
 
-def render_photoreal_still(scene, assets, args: argparse.Namespace) -> int:
+def render_photoreal_still(scene, assets, args: argparse.Namespace, *,
+                           subject: str | None = None) -> int:
+    from app.cli.render import empty_still_error
     from app.photoreal.output import format_for, write_image
     from app.photoreal.render import render_photoreal
 
@@ -61,6 +64,8 @@ def render_photoreal_still(scene, assets, args: argparse.Namespace) -> int:
                              progress=ProgressBar("path tracing"))
     for note in image.approximations:
         print(f"note: {note}", file=sys.stderr)
+    if image.covered_pixels < MIN_COVERED_PIXELS:
+        raise empty_still_error(subject or scene.product_id)
     write_image(image, args.out, fmt)
     print(f"wrote {args.out} ({args.size[0]}x{args.size[1]}, {image.spp} spp, {image.variant},"
           f" {image.seconds:.1f} s)")

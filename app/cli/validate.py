@@ -13,7 +13,7 @@ from app.catalog.products import load_product
 from app.catalog.yaml_source import read_yaml_mapping
 from app.errors import AppError, AppErrors
 from app.project import open_project
-from app.scene.asset_checks import product_asset_problems
+from app.scene.asset_checks import product_asset_problems, product_asset_warnings
 
 
 def _expand(paths: list[Path], root: Path) -> list[tuple[Path, Path | None]]:
@@ -57,6 +57,7 @@ def run_validate(paths: list[Path], root: Path) -> int:
     material_ids = project.catalog.materials.keys()
     files = _expand(paths, root)
     problems: list[AppError] = []
+    warnings: list[str] = []
     product_files: dict[str, Path] = {}  # product id -> the first file that has it
     for path, folder in files:
         if not path.exists():
@@ -72,12 +73,16 @@ def run_validate(paths: list[Path], root: Path) -> int:
             if not found:
                 product = load_product(path, material_ids, root, within=folder)
                 found = product_asset_problems(product, context)
+                if not found:
+                    warnings += product_asset_warnings(product, context)
                 first = product_files.setdefault(product.id, path)
                 if first != path:
                     found.append(AppError(
                         f"duplicate product id '{product.id}': {file_label(first, root)} has "
                         "it too", file=file_label(path, root), field="id"))
             problems += found
+    for warning in dict.fromkeys(warnings):
+        print(f"warning: {warning}", file=sys.stderr)
     for problem in problems:
         print(problem)
     checked = f"{len(files)} file{'s' if len(files) != 1 else ''}"

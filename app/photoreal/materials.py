@@ -42,6 +42,7 @@ class PbrInputs:
     uv_scale: tuple[float, float] = (1.0, 1.0)
     base_color_texture: TextureImage | None = None
     texture_alpha: bool = False
+    alpha_cutoff: float | None = None  # alpha MASK: opaque where alpha >= this, else cut away
     orm_texture: TextureImage | None = None
     normal_texture: TextureImage | None = None
     emissive_texture: TextureImage | None = None
@@ -49,10 +50,11 @@ class PbrInputs:
 
 @dataclass
 class ShapeLook:
-    """What a shape is made of: its BSDF dictionary and, for glowing materials, its emission."""
+    """What a shape is made of: its BSDF dictionary and, for glowing materials, the texture of
+    the radiance it emits (drawn where the camera sees it; see ``render``'s emission pass)."""
 
     bsdf: dict
-    emission: tuple[float, float, float] | None = None
+    emission: dict | None = None
     see_through: bool = False  # clear glass: the denoiser is guided by what lies behind it
 
 
@@ -86,36 +88,40 @@ class MaterialTranslator:
             return self._load_texture(ref) if (ref is not None and has_uv) else None
 
         base = load(material.base_color_texture)
+        emissive_texture = load(material.emissive_texture)
+        emissive = material.emissive
+        if emissive_texture is not None and not any(emissive):
+            emissive = (1.0, 1.0, 1.0)  # a catalog material's texture glows as it is (live view)
         inputs = PbrInputs(
             name=material.id, base_color=material.base_color, opacity=material.opacity,
             metallic=material.metallic, roughness=material.roughness,
-            emissive=material.emissive, clearcoat=material.clearcoat,
+            emissive=emissive, clearcoat=material.clearcoat,
             clearcoat_roughness=material.clearcoat_roughness,
             transmission=material.transmission, ior=material.ior,
             normal_scale=material.normal_scale, uv_scale=material.uv_scale,
             base_color_texture=base,
             texture_alpha=base is not None and material.opacity < 1.0,
             orm_texture=load(material.orm_texture), normal_texture=load(material.normal_texture),
-            emissive_texture=load(material.emissive_texture))
+            emissive_texture=emissive_texture)
         return self.look(inputs)
 
     def for_model(self, material: MeshMaterial, has_uv: bool, colors: np.ndarray | None
                   ) -> ShapeLook:
         r, g, b, a = material.base_color
         blend = material.alpha_mode == "BLEND"
+        mask = material.alpha_mode == "MASK"
         base_texture = material.base_color_texture if has_uv else None
         if base_texture is None and colors is not None and len(colors):
             mean = srgb_to_linear(np.asarray(colors, dtype=float)[:, :3].mean(axis=0) / 255.0)
             r, g, b = (float(r * mean[0]), float(g * mean[1]), float(b * mean[2]))
             self._approximate(material.name, "vertex colours drawn as their mean colour")
-        if material.alpha_mode == "MASK":
-            self._approximate(material.name, "alpha MASK drawn as opaque")
         inputs = PbrInputs(
             name=material.name or "model material", base_color=(r, g, b),
-            opacity=a if blend else 1.0, metallic=material.metallic,
+            opacity=a if (blend or mask) else 1.0, metallic=material.metallic,
             roughness=material.roughness, emissive=material.emissive,
             transmission=material.transmission, base_color_texture=base_texture,
-            texture_alpha=blend and base_texture is not None,
+            texture_alpha=(blend or mask) and base_texture is not None,
+            alpha_cutoff=float(material.alpha_cutoff) if mask else None,
             orm_texture=material.orm_texture if has_uv else None,
             normal_texture=material.normal_texture if has_uv else None,
             emissive_texture=material.emissive_texture if has_uv else None)
@@ -198,26 +204,56 @@ class MaterialTranslator:
         return self._bitmap(("base", m.base_color_texture.source, tuple(colour)), pixels,
                             m.uv_scale)
 
-    def _opacity_input(self, m: PbrInputs):
+    def _opacity_pixels(self, m: PbrInputs) -> np.ndarray | float | None:
+        """Opacity as (H, W, 1) pixels from the base colour texture's alpha, a constant, or None
+        for an opaque material; alpha MASK thresholded at its cutoff."""
+        cutoff = m.alpha_cutoff
         if m.texture_alpha and m.base_color_texture is not None:
             pixels = np.asarray(m.base_color_texture.pixels)
             if pixels.ndim == 3 and pixels.shape[2] == 4:
                 alpha = pixels[..., 3:4].astype(np.float32) / 255.0 * float(m.opacity)
-                return self._bitmap(("alpha", m.base_color_texture.source, m.opacity), alpha,
-                                    m.uv_scale)
-        if m.opacity < 1.0:
-            return {"type": "rgb", "value": [float(np.clip(m.opacity, 0.0, 1.0))] * 3}
+                return (alpha >= cutoff).astype(np.float32) if cutoff is not None else alpha
+        opacity = float(np.clip(m.opacity, 0.0, 1.0))
+        if cutoff is not None:
+            opacity = 1.0 if opacity >= cutoff else 0.0
+        return opacity if opacity < 1.0 else None
+
+    def _opacity_input(self, m: PbrInputs):
+        opacity = self._opacity_pixels(m)
+        if isinstance(opacity, np.ndarray):
+            source = m.base_color_texture.source if m.base_color_texture else m.name
+            return self._bitmap(("alpha", source, m.opacity, m.alpha_cutoff), opacity,
+                                m.uv_scale)
+        if opacity is not None:
+            return {"type": "rgb", "value": [opacity] * 3}
         return None
 
-    def _emission(self, m: PbrInputs) -> tuple[float, float, float] | None:
-        emissive = np.asarray(m.emissive, dtype=float)
-        if m.emissive_texture is not None:
-            mean = linear_rgb(m.emissive_texture.pixels).reshape(-1, 3).mean(axis=0)
-            emissive = (emissive if emissive.any() else np.ones(3)) * mean
-            self._approximate(m.name, "emissive texture drawn as its mean colour")
+    def _emission(self, m: PbrInputs) -> dict | None:
+        """Emitted radiance as a texture dictionary, or None for a material that does not glow.
+
+        Not a Mitsuba area emitter: the path integrator hides emitters the camera sees directly
+        (``hide_emitters``, which keeps the environment out of the picture), and with them the
+        whole shape, so a glowing product would vanish from the still. Where the material is
+        see-through (alpha) it glows as much as it is there."""
+        emissive = np.clip(np.asarray(m.emissive, dtype=np.float32), 0.0, None)
         if not emissive.any():
             return None
-        return (float(emissive[0]), float(emissive[1]), float(emissive[2]))
+        opacity = self._opacity_pixels(m)
+        if m.emissive_texture is not None:
+            pixels = linear_rgb(m.emissive_texture.pixels) * emissive
+            source = m.emissive_texture.source
+            if isinstance(opacity, np.ndarray):
+                pixels = pixels * _resized(opacity, pixels.shape[:2])
+        elif isinstance(opacity, np.ndarray):
+            pixels, source = opacity * emissive, "alpha"
+        else:  # a raw bitmap even when constant: an "rgb" colour may not exceed 1
+            pixels, source = emissive.reshape(1, 1, 3), "constant"
+        if isinstance(opacity, float):
+            pixels = pixels * opacity
+        if not pixels.any():
+            return None
+        return self._bitmap(("emissive", source, tuple(emissive), m.name,
+                             m.opacity, m.alpha_cutoff), pixels, m.uv_scale)
 
     # helpers ---------------------------------------------------------------------------------
 
@@ -237,3 +273,12 @@ class MaterialTranslator:
         if note not in self.approximations:
             self.approximations.append(note)
             log.warning("photoreal approximation: %s", note)
+
+
+def _resized(pixels: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(H, W, C) pixels sampled to ``shape`` (nearest), so two maps of one UV space multiply."""
+    if pixels.shape[:2] == tuple(shape):
+        return pixels
+    rows = (np.arange(shape[0]) + 0.5) * pixels.shape[0] / shape[0]
+    cols = (np.arange(shape[1]) + 0.5) * pixels.shape[1] / shape[1]
+    return pixels[rows.astype(int)[:, None], cols.astype(int)[None, :]]

@@ -2,8 +2,10 @@
 
 Passes: the lit image (with a white ground that catches shadows) in blocks of samples, so a
 progress callback runs and a cancel request is honoured between blocks; albedo and normals for
-the denoiser; the product's own coverage (no ground) for the alpha; and the unshadowed ground's
-brightness, so that the ground shows only as darkening of the background colour.
+the denoiser; what glowing surfaces emit toward the camera (added after denoising: an area
+emitter would be hidden along with the environment); the product's own coverage (no ground)
+for the alpha; and the unshadowed ground's brightness, so that the ground shows only as
+darkening of the background colour.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from app.photoreal.compositing import Passes, composite
 from app.photoreal.materials import MaterialTranslator
 from app.photoreal.scene_build import (
     bounds_of,
+    emission_bsdf,
     environment_emitter,
     ground_albedo,
     ground_shape,
@@ -59,6 +62,7 @@ class PhotorealImage:
     variant: str
     seconds: float
     approximations: list[str] = field(default_factory=list)
+    covered_pixels: float = 0.0  # how many pixels' worth of the frame the product covers
 
     @property
     def size(self) -> tuple[int, int]:
@@ -133,6 +137,9 @@ def render_photoreal(
     report((len(steps) + 1) / total)
 
     _check(stop)
+    emitted = _emission_pass(mi, meshes, load) if any(m.look.emission for m in meshes) else None
+
+    _check(stop)
     if with_ground:
         cover_scene = load({"type": "path", "max_depth": 1, "hide_emitters": True}, False,
                            COVERAGE_SPP)
@@ -150,6 +157,8 @@ def render_photoreal(
         hit = np.ones_like(hit)
     if denoise:
         colour = _denoise(colour, aux[..., :3], aux[..., 3:6])
+    if emitted is not None:
+        colour = colour + emitted
     _check(stop)
     display, linear = composite(Passes(colour=colour, coverage=coverage.astype(np.float32),
                                        ground_light=ground_light,
@@ -159,7 +168,8 @@ def render_photoreal(
     report(1.0)
     return PhotorealImage(display=display, linear=linear, transparent=transparent, spp=spp,
                           variant=mi.variant(), seconds=time.perf_counter() - started,
-                          approximations=list(translator.approximations))
+                          approximations=list(translator.approximations),
+                          covered_pixels=float(np.clip(coverage, 0.0, 1.0).sum()))
 
 
 def sample_passes(spp: int, pixels: int) -> list[int]:
@@ -175,6 +185,14 @@ def sample_passes(spp: int, pixels: int) -> list[int]:
 def _check(stop: Cancel) -> None:
     if stop():
         raise RenderCancelled("render cancelled")
+
+
+def _emission_pass(mi, meshes, load) -> np.ndarray:
+    """The radiance glowing surfaces send straight to the camera (H, W, 3), added to the lit
+    pass after denoising: an AOV of each shape's emission, covered by what lies in front."""
+    drawn = {f"shape{i}": mitsuba_mesh(mi, m, emission_bsdf(m)) for i, m in enumerate(meshes)}
+    scene = load({"type": "aov", "aovs": "albedo:albedo"}, False, AUX_SPP, drawn=drawn)
+    return np.asarray(mi.render(scene, spp=AUX_SPP, seed=9))[..., :3].astype(np.float32)
 
 
 def _unshadowed_ground(mi, emitter: dict, low, high, albedo: float) -> np.ndarray:

@@ -70,13 +70,10 @@ def _f32(values: np.ndarray | None) -> np.ndarray | None:
     return None if values is None else np.ascontiguousarray(values, dtype=np.float32)
 
 
-def mitsuba_mesh(mi, mesh: WorldMesh):
-    """A Mitsuba Mesh object filled from numpy arrays, with its BSDF (and emitter)."""
+def mitsuba_mesh(mi, mesh: WorldMesh, bsdf: dict | None = None):
+    """A Mitsuba Mesh object filled from numpy arrays, with its BSDF (or ``bsdf`` instead)."""
     props = mi.Properties()
-    props["bsdf"] = mi.load_dict(mesh.look.bsdf)
-    if mesh.look.emission is not None:
-        props["emitter"] = mi.load_dict({"type": "area", "radiance": {
-            "type": "rgb", "value": list(mesh.look.emission)}})
+    props["bsdf"] = mi.load_dict(mesh.look.bsdf if bsdf is None else bsdf)
     has_normals = mesh.normals is not None
     has_uv = mesh.uv is not None
     shape = mi.Mesh(mesh.id, len(mesh.vertices), len(mesh.faces), props=props,
@@ -90,6 +87,13 @@ def mitsuba_mesh(mi, mesh: WorldMesh):
         params["vertex_texcoords"] = mi.Float(mesh.uv.ravel())
     params.update()
     return shape
+
+
+def emission_bsdf(mesh: WorldMesh) -> dict:
+    """For the emission pass: a diffuse BSDF whose albedo is the radiance ``mesh`` emits (black
+    for a shape that does not glow), read back through the albedo AOV."""
+    black = {"type": "rgb", "value": [0.0, 0.0, 0.0]}
+    return {"type": "diffuse", "reflectance": mesh.look.emission or black}
 
 
 def bounds_of(meshes: list[WorldMesh], fallback) -> tuple[np.ndarray, np.ndarray]:

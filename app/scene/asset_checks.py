@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from app.domain.product import Product
 from app.errors import AppError, AppErrors
 from app.scene.materials import resolve_material
@@ -53,3 +55,24 @@ def _unique(problems: list[AppError]) -> list[AppError]:
             seen.add(str(p))
             out.append(p)
     return out
+
+
+def product_asset_warnings(product: Product, context: SceneContext) -> list[str]:
+    """What the product's model files are drawn without (``Model.warnings``), product file
+    first; the model files must load (see ``product_asset_problems``)."""
+    warnings: list[str] = []
+    seen: set[tuple[str, str, str]] = set()
+    for pi in range(len(product.parts)):
+        try:
+            refs = part_geometry(product, pi, context)
+        except AppError:
+            continue  # reported as a problem
+        for ref in refs:
+            key = (ref.model, ref.units, ref.up)
+            if key in seen:
+                continue
+            seen.add(key)
+            model = context.assets.model(Path(ref.model), units=ref.units, up=ref.up)
+            warnings += [f"{context.label(product.source)}: parts[{pi}]: {warning}"
+                         for warning in model.warnings]
+    return warnings

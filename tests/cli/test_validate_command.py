@@ -62,3 +62,30 @@ def test_project_with_broken_product_still_validates_the_rest(builtin_root, tmp_
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1
     assert out[0].startswith("configs/broken.yaml: YAML syntax error at line 3")
+
+
+def test_model_extension_drawn_without_is_a_warning_in_validate_and_render(builtin_root,
+                                                                           tmp_path, capsys):
+    from app.assets.gltf_document import document_bytes, read_gltf_document
+
+    root = tmp_path / "project"
+    shutil.copytree(builtin_root, root)
+    for other in (root / "configs").glob("*.yaml"):
+        if other.name != "mug.yaml":
+            other.unlink()
+    model = root / "assets" / "models" / "mug.glb"
+    document = read_gltf_document(model)
+    header = dict(document.header, extensionsUsed=["EXT_from_the_future"])
+    model.write_bytes(document_bytes(header, document.binary))
+    assert main(["--root", str(root), "validate"]) == 0
+    captured = capsys.readouterr()
+    assert "no problems" in captured.out
+    assert "configs/mug.yaml: parts[0]: " in captured.err
+    assert "uses the glTF extension 'EXT_from_the_future'" in captured.err
+    out = tmp_path / "mug.png"
+    assert main(["--root", str(root), "render", "--product", "mug", "--size", "80x60",
+                 "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: configs/mug.yaml: parts[0]: " in captured.err
+    assert "'EXT_from_the_future'" in captured.err
+    assert out.exists()

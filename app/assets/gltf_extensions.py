@@ -1,0 +1,41 @@
+"""Which glTF extensions the app draws, and what it does with a file that names others.
+
+A file that *requires* an extension the app cannot draw is refused: drawing it without would
+show something else than the file means (compressed geometry as nothing, a texture it cannot
+decode as white). One that only *uses* such an extension is drawn without it, and the loader
+says so in ``Model.warnings``.
+"""
+
+from __future__ import annotations
+
+from app.assets.gltf_document import GltfDocument
+from app.errors import AssetError
+
+SUPPORTED_EXTENSIONS = frozenset({
+    "KHR_draco_mesh_compression",  # decoded before trimesh reads the file (app.assets.draco)
+    "KHR_mesh_quantization",  # integer attributes, which trimesh reads
+    "KHR_materials_emissive_strength",
+    "KHR_materials_transmission",
+    "KHR_materials_variants",  # the default materials are drawn; `app import-gltf` reads all
+})
+
+
+def _names(document: GltfDocument, key: str) -> list[str]:
+    names = document.header.get(key, [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise AssetError("expected a list of extension names", file=str(document.path),
+                         field=key)
+    return names
+
+
+def check_extensions(document: GltfDocument) -> list[str]:
+    """Refuse a required extension the app cannot draw; warnings for used ones it leaves out."""
+    required = _names(document, "extensionsRequired")
+    for name in required:
+        if name not in SUPPORTED_EXTENSIONS:
+            raise AssetError(f"requires the glTF extension {name!r}, which this app cannot "
+                             "draw", file=str(document.path), field="extensionsRequired")
+    return [f"{document.path}: uses the glTF extension {name!r}, which this app does not "
+            "support; drawn without it"
+            for name in dict.fromkeys(_names(document, "extensionsUsed"))
+            if name not in SUPPORTED_EXTENSIONS and name not in required]

@@ -1,0 +1,43 @@
+"""Whether a camera sees any of the product: a still that shows none of it is never written."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from app.scene.description import Camera, SceneDescription
+from app.scene.geometry_source import GeometrySource
+
+
+def product_in_view(scene: SceneDescription, source: GeometrySource, camera: Camera,
+                    aspect: float) -> bool:
+    """Whether any triangle of a visible drawable may fall inside ``camera``'s frame.
+
+    Conservative: a triangle counts unless all its corners lie beyond one side of the view
+    frustum (behind the camera, or past the left, right, top or bottom edge). The field of view
+    is vertical, except in portrait frames where it is horizontal (as the renderers use it).
+    """
+    position = np.asarray(camera.position, np.float64)
+    forward = np.asarray(camera.target, np.float64) - position
+    forward /= np.linalg.norm(forward) or 1.0
+    right = np.cross(forward, np.asarray(camera.up, np.float64))
+    if np.linalg.norm(right) < 1e-12:
+        right = np.cross(forward, [1.0, 0.0, 0.0] if abs(forward[0]) < 0.9 else [0, 0, 1.0])
+    right /= np.linalg.norm(right)
+    up = np.cross(right, forward)
+    tan = math.tan(math.radians(float(camera.fov_deg)) / 2)
+    half_w, half_h = (tan * aspect, tan) if aspect >= 1 else (tan, tan / aspect)
+    for drawable in scene.drawables:
+        if not drawable.visible:
+            continue
+        mesh = source.mesh(drawable.geometry)
+        m = np.asarray(drawable.transform, np.float64)
+        world = np.asarray(mesh.vertices, np.float64) @ m[:3, :3].T + m[:3, 3] - position
+        x, y, z = world @ right, world @ up, world @ forward
+        outside = np.stack([z <= 0, x > half_w * z, x < -half_w * z,
+                            y > half_h * z, y < -half_h * z], axis=1)  # (N, 5) per vertex
+        corners = outside[np.asarray(mesh.faces)]  # (M, 3, 5)
+        if (~corners.all(axis=1).any(axis=1)).any():
+            return True
+    return False

@@ -1,0 +1,179 @@
+"""glTF input the app must not draw wrong: Draco-compressed meshes decoded, extensions it cannot
+draw refused or reported, models without a visible triangle refused."""
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.assets.gltf_document import document_bytes
+from app.assets.model_loading import load_model
+from app.errors import AssetError
+
+from .conftest import QUAD_INDICES, QUAD_POSITIONS
+
+
+def triangles(model) -> int:
+    return sum(len(mesh.faces) for mesh in model.meshes.values())
+
+
+def khronos(external_dir: Path, name: str, variant: str, file: str) -> Path:
+    return external_dir / "khronos" / name / variant / file
+
+
+def test_draco_avocado_loads_like_the_plain_avocado(external_dir):
+    draco = load_model(khronos(external_dir, "Avocado", "glTF-Draco", "Avocado.gltf"))
+    plain = load_model(external_dir / "Avocado/glTF/Avocado.gltf")
+    assert triangles(draco) == triangles(plain) == 682
+    size = np.ptp(np.asarray(plain.bounds), axis=0).max()
+    for got, want in zip(draco.bounds, plain.bounds, strict=True):
+        np.testing.assert_allclose(got, want, atol=size * 1e-3)
+    (mesh,) = draco.meshes.values()
+    (reference,) = plain.meshes.values()
+    assert mesh.uv is not None and mesh.material.base_color_texture is not None
+    # the same texture coordinates up to Draco's quantisation, as a distribution
+    np.testing.assert_allclose(np.sort(mesh.uv, axis=0)[::50], np.sort(reference.uv, axis=0)[::50],
+                               atol=2e-3)
+    assert draco.warnings == ()
+
+
+def test_draco_box_loads_as_a_unit_cube(external_dir):
+    model = load_model(khronos(external_dir, "Box", "glTF-Draco", "Box.gltf"))
+    assert triangles(model) == 12
+    low, high = model.bounds
+    np.testing.assert_allclose(low, [-0.5, -0.5, -0.5], atol=1e-3)
+    np.testing.assert_allclose(high, [0.5, 0.5, 0.5], atol=1e-3)
+    (mesh,) = model.meshes.values()
+    np.testing.assert_allclose(np.linalg.norm(mesh.normals, axis=1), 1.0, atol=1e-3)
+
+
+def box_as_glb(external_dir: Path, path: Path, compressed: bytes | None = None) -> Path:
+    """The Draco Box as one GLB: its buffer becomes the BIN chunk."""
+    folder = external_dir / "khronos/Box/glTF-Draco"
+    header = json.loads((folder / "Box.gltf").read_text())
+    binary = (folder / "Box.bin").read_bytes() if compressed is None else compressed
+    header["buffers"] = [{"byteLength": len(binary)}]
+    header["bufferViews"][0]["byteLength"] = len(binary)
+    path.write_bytes(document_bytes(header, binary))
+    return path
+
+
+def test_draco_in_a_glb(external_dir, tmp_path):
+    model = load_model(box_as_glb(external_dir, tmp_path / "box.glb"))
+    assert triangles(model) == 12
+    np.testing.assert_allclose(model.bounds[1], [0.5, 0.5, 0.5], atol=1e-3)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage"])
+def test_damaged_draco_data_is_refused_naming_the_file_and_field(external_dir, tmp_path, damage):
+    data = (external_dir / "khronos/Box/glTF-Draco/Box.bin").read_bytes()[:118]
+    compressed = data[:50] if damage == "truncated" else b"DRACO" + bytes(range(113))
+    path = box_as_glb(external_dir, tmp_path / "box.glb", compressed)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    message = str(caught.value)
+    assert message.startswith(str(path))
+    assert "meshes[0].primitives[0].extensions.KHR_draco_mesh_compression" in message
+    assert "Draco" in caught.value.message
+
+
+def test_draco_that_decodes_to_other_counts_than_declared_is_refused(external_dir, tmp_path):
+    folder = external_dir / "khronos/Box/glTF-Draco"
+    header = json.loads((folder / "Box.gltf").read_text())
+    header["accessors"][0]["count"] = 30  # the indices: Box decodes to 36
+    header["buffers"][0]["uri"] = os.path.relpath(folder / "Box.bin", tmp_path)
+    path = tmp_path / "box.gltf"
+    path.write_text(json.dumps(header))
+    with pytest.raises(AssetError, match="declares 12 triangles; the indices accessor declares "
+                       "30") as caught:
+        load_model(path, allowed_folders=[tmp_path, folder])
+    assert str(caught.value).startswith(str(path))
+
+
+def test_draco_header_over_the_triangle_limit_is_refused_before_decoding(external_dir,
+                                                                         tmp_path):
+    data = bytearray((external_dir / "khronos/Box/glTF-Draco/Box.bin").read_bytes()[:118])
+    assert data[12:14] == bytes([8, 12])  # edgebreaker: 8 encoded vertices, 12 faces
+    huge = bytes([0xFF, 0xFF, 0xFF, 0xFF, 0x0F])  # a varint of 2**32 - 1 faces
+    compressed = bytes(data[:13]) + huge + bytes(data[14:])
+    path = box_as_glb(external_dir, tmp_path / "bomb.glb", compressed)
+    with pytest.raises(AssetError, match="declares 4294967295 triangles") as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: meshes[0].primitives[0].extensions."
+                                        "KHR_draco_mesh_compression.bufferView")
+
+
+def test_draco_buffer_outside_the_allowed_folders_is_refused(external_dir, tmp_path):
+    folder = external_dir / "khronos/Box/glTF-Draco"
+    header = json.loads((folder / "Box.gltf").read_text())
+    header["buffers"][0]["uri"] = os.path.relpath(folder / "Box.bin", tmp_path)
+    path = tmp_path / "box.gltf"
+    path.write_text(json.dumps(header))
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(str(path))
+    assert "buffers[0].uri" in str(caught.value)
+
+
+def quad_file(gltf_writer, path: Path, **header) -> Path:
+    gltf_writer(path, meshes=[{"name": "quad", "primitives": [
+        {"positions": QUAD_POSITIONS, "indices": QUAD_INDICES}]}])
+    document = json.loads(path.read_text())
+    document.update(header)
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_required_extension_the_app_cannot_draw_is_refused(gltf_writer, tmp_path):
+    path = quad_file(gltf_writer, tmp_path / "q.gltf",
+                     extensionsUsed=["EXT_unknown_thing"], extensionsRequired=["EXT_unknown_thing"])
+    with pytest.raises(AssetError, match="'EXT_unknown_thing'") as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: extensionsRequired: requires the glTF "
+                                         "extension 'EXT_unknown_thing'")
+
+
+def test_used_extension_the_app_cannot_draw_is_drawn_without_it_and_named(gltf_writer,
+                                                                          tmp_path):
+    path = quad_file(gltf_writer, tmp_path / "q.gltf",
+                     extensionsUsed=["EXT_unknown_thing", "KHR_materials_emissive_strength"])
+    model = load_model(path)
+    assert triangles(model) == 2
+    assert len(model.warnings) == 1
+    assert model.warnings[0].startswith(str(path))
+    assert "'EXT_unknown_thing'" in model.warnings[0]
+
+
+def test_quantized_avocado_names_the_texture_transform_it_leaves_out(external_dir):
+    model = load_model(khronos(external_dir, "Avocado", "glTF-Quantized", "Avocado.gltf"))
+    assert triangles(model) == 682
+    assert any("KHR_texture_transform" in w for w in model.warnings)
+
+
+def test_all_degenerate_triangles_are_refused(gltf_writer, tmp_path):
+    path = tmp_path / "line.gltf"
+    gltf_writer(path, meshes=[{"name": "line", "primitives": [{
+        "positions": [(0, 0, 0), (1, 0, 0), (2, 0, 0), (3, 0, 0)], "indices": QUAD_INDICES}]}])
+    with pytest.raises(AssetError, match="no visible triangles") as caught:
+        load_model(path)
+    assert str(caught.value).startswith(str(path))
+
+
+def test_node_scaled_to_nothing_is_refused(gltf_writer, tmp_path):
+    path = tmp_path / "flat.gltf"
+    gltf_writer(path, meshes=[{"name": "quad", "primitives": [
+        {"positions": QUAD_POSITIONS, "indices": QUAD_INDICES}]}],
+        nodes=[{"name": "quad", "mesh": 0, "scale": [0.0, 0.0, 0.0]}])
+    with pytest.raises(AssetError, match="no visible triangles"):
+        load_model(path)
+
+
+def test_a_visible_mesh_beside_a_degenerate_one_loads(gltf_writer, tmp_path):
+    path = tmp_path / "two.gltf"
+    gltf_writer(path, meshes=[
+        {"name": "quad", "primitives": [{"positions": QUAD_POSITIONS, "indices": QUAD_INDICES}]},
+        {"name": "flat", "primitives": [{"positions": QUAD_POSITIONS, "indices": QUAD_INDICES}]},
+    ], nodes=[{"name": "quad", "mesh": 0}, {"name": "flat", "mesh": 1, "scale": [0, 0, 0]}])
+    assert triangles(load_model(path)) == 4
