@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.configuration import Configuration, ImageValue, TextValue
 from app.domain.material import Material
+from app.domain.option_state import inactive_groups
 from app.domain.product import OptionKind, Product
 from app.ui.choice_status import ChoiceStatus, choice_statuses, format_delta
 from app.ui.labels import literal, wrap_words
@@ -87,6 +88,7 @@ class OptionsPanel(QWidget):
         self._layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.buttons: dict[tuple[str, str], ChoiceButton] = {}
         self.zone_fields: dict[str, ZoneFields] = {}
+        self.group_boxes: dict[str, QGroupBox] = {}
         self.preset_buttons: dict[str, QPushButton] = {}
         self.product: Product | None = None
         self._typing = QTimer(self)
@@ -105,6 +107,7 @@ class OptionsPanel(QWidget):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.buttons.clear()
+        self.group_boxes.clear()
         self.zone_fields.clear()
         self.preset_buttons.clear()
         self.product = product
@@ -136,6 +139,7 @@ class OptionsPanel(QWidget):
     def _group_box(self, group, materials, root) -> QGroupBox:
         box = QGroupBox(literal(group.label))
         box.setObjectName(f"group_{group.id}")
+        self.group_boxes[group.id] = box
         grid = QGridLayout(box)
         grid.setSpacing(4)
         size = THUMBNAIL_SIZE if group.kind is OptionKind.part_swap else SWATCH_SIZE
@@ -160,6 +164,11 @@ class OptionsPanel(QWidget):
     def refresh(self, product: Product, configuration: Configuration) -> None:
         """Selected, unavailable and price delta of every control, for ``configuration``."""
         statuses = choice_statuses(product, configuration)
+        # a group whose parts the current choices hide has nothing to offer (leather colours
+        # with the steel bracelet): it is hidden until its parts show again
+        inactive = inactive_groups(product, configuration.selections)
+        for group_id, box in self.group_boxes.items():
+            box.setHidden(group_id in inactive)
         for group in product.options:
             for status in statuses[group.id]:
                 button = self.buttons[(group.id, status.choice_id)]

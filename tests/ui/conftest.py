@@ -22,6 +22,19 @@ ANGULAR_RULE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def no_unanswered_modal(monkeypatch):
+    """A modal dialog that a test did not answer fails the test instead of hanging the run."""
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    def refuse(self, *_args):
+        raise AssertionError(f"a modal {type(self).__name__} opened that the test does not "
+                             f"answer: {self.windowTitle()!r}")
+
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    monkeypatch.setattr(QDialog, "exec", refuse)
+
+
 class ScriptedPrompts:
     """Answers the window's questions the way a test says, and records them."""
 

@@ -29,7 +29,15 @@ def answer_file_dialogs(monkeypatch, window, answers: list[Path]) -> None:
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", answer)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
-    monkeypatch.setattr(window, "prompts", DialogPrompts(window))
+    prompts = DialogPrompts(window)
+    prompts.unsaved_asked = []  # the Save/Discard/Cancel question, answered "discard"
+
+    def discard(names, doing):
+        prompts.unsaved_asked.append((names, doing))
+        return "discard"
+
+    monkeypatch.setattr(prompts, "unsaved_changes", discard)
+    monkeypatch.setattr(window, "prompts", prompts)
 
 
 def decal_ids(window) -> set[str]:
@@ -62,6 +70,7 @@ def test_pick_a_picture_save_and_reopen(qtbot, window, tmp_path, monkeypatch):
     window.session.set_zone("photo_print", None)
     assert "photo_print" not in decal_ids(window)
     assert window.open_configuration()
+    assert len(window.prompts.unsaved_asked) == 1  # the removed picture was unsaved work
     assert window.session.configuration.personalization["photo_print"] == value
     assert "photo_print" in decal_ids(window)
     window.paste_share_code(code)
