@@ -105,6 +105,7 @@ class OptionsPanel(QWidget):
         while self._layout.count():
             item = self._layout.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone from the screen now, freed when the loop is idle
                 item.widget().deleteLater()
         self.buttons.clear()
         self.group_boxes.clear()
