@@ -6,8 +6,6 @@ tests show that none of them lies outside the model's folder.
 
 import json
 import struct
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,29 +14,9 @@ from PIL import Image
 from app.assets.model_loading import load_model
 from app.cli import main
 from app.errors import AssetError
+from tests.file_opens import opens
 
 from .conftest import QUAD_INDICES, QUAD_POSITIONS
-
-_opened: list[str] | None = None
-
-
-def _audit(event: str, args: tuple) -> None:
-    if _opened is not None and event == "open" and isinstance(args[0], str | bytes | Path):
-        path = args[0].decode() if isinstance(args[0], bytes) else str(args[0])
-        _opened.append(path)
-
-
-sys.addaudithook(_audit)  # hooks stay for the process: it records only inside `opens()`
-
-
-@contextmanager
-def opens():
-    global _opened
-    _opened = []
-    try:
-        yield _opened
-    finally:
-        _opened = None
 
 
 def assert_nothing_opened_outside(opened: list[str], folder: Path, *targets: Path) -> None:

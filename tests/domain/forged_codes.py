@@ -6,16 +6,7 @@ import base64
 import zlib
 
 from app.domain.product import Product
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
+from app.domain.share_code import _varint
 
 
 def forged_picture_code(product: Product, zone_id: str, image: str) -> str:
