@@ -1,6 +1,5 @@
 """``app render`` with --text / --image: personalized headless renders and the customer's errors."""
 
-import hashlib
 import json
 
 import numpy as np
@@ -9,7 +8,7 @@ from PIL import Image
 
 from app.cli import main
 from app.personalize.images import load_upload
-from app.personalize.picture_store import PictureStore, stored_bytes
+from app.personalize.picture_store import PictureStore, pixel_digest, stored_bytes
 
 
 def mug(out, *extra):
@@ -65,8 +64,9 @@ def test_an_image_option_copies_the_picture_into_the_store(tmp_path, capsys):
     Image.new("RGB", (120, 100), (30, 160, 40)).save(picture_file)
     store = PictureStore.default()
     out = tmp_path / "x.png"
-    data, suffix = stored_bytes(load_upload(picture_file))
-    digest = hashlib.sha256(data).hexdigest()
+    upload = load_upload(picture_file)
+    data, suffix = stored_bytes(upload)
+    digest = pixel_digest(upload.rgba)  # the id hashes the pixels
     assert not store.has(f"sha256:{digest}")
     assert mug(out, "--image", f"photo_print={picture_file}") == 0
     assert out.is_file() and (store.folder / f"{digest}{suffix}").read_bytes() == data
