@@ -6,6 +6,7 @@ the catalog stays usable.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,9 @@ class Catalog:
     products: dict[str, Product] = field(default_factory=dict)
     materials: dict[str, Material] = field(default_factory=dict)
     problems: list[AppError] = field(default_factory=list)
+    # product files that load but wait for a material file with problems (labels, as problems
+    # name files): a window keeps their last good version, like that of a broken product file
+    held_back: set[str] = field(default_factory=set)
 
     def product(self, product_id: str) -> Product:
         try:
@@ -42,19 +46,30 @@ def product_files(root: Path) -> list[Path]:
     return sorted(p for p in (root / CONFIGS_DIR).glob("*.yaml") if p.name != KIOSK_FILE_NAME)
 
 
+def broken_material_ids(root: Path, loaded: Mapping[str, Material]) -> set[str]:
+    """The ids of the material files that did not load (their problems say why)."""
+    return {p.stem for p in (root / MATERIALS_DIR).glob("*.yaml")} - set(loaded)
+
+
 def load_catalog(root: Path) -> Catalog:
     root = root.resolve()
     catalog = Catalog(root=root)
     catalog.materials, catalog.problems = load_material_library(root / MATERIALS_DIR, root)
+    broken = broken_material_ids(root, catalog.materials)
     for path in product_files(root):
         try:
-            product = load_product(path, catalog.materials.keys(), root,
+            # a material whose file has problems is known (its file reports them, once); a
+            # product that uses it waits until that file is fixed
+            product = load_product(path, catalog.materials.keys() | broken, root,
                                    within=root / CONFIGS_DIR)
         except AppErrors as exc:
             catalog.problems.extend(exc.errors)
             continue
         except AppError as exc:
             catalog.problems.append(exc)
+            continue
+        if product.material_ids() & broken:
+            catalog.held_back.add(file_label(path, root))
             continue
         if product.id in catalog.products:
             other = file_label(Path(catalog.products[product.id].source), root)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from app.catalog.catalog import CONFIGS_DIR, KIOSK_FILE_NAME, MATERIALS_DIR
+from app.catalog.catalog import (
+    CONFIGS_DIR,
+    KIOSK_FILE_NAME,
+    MATERIALS_DIR,
+    broken_material_ids,
+)
 from app.catalog.files import file_label
 from app.catalog.kiosk_config import load_kiosk_config
 from app.catalog.materials import load_material
@@ -54,7 +59,8 @@ def _collect(call) -> list[AppError]:
 def run_validate(paths: list[Path], root: Path) -> int:
     project = open_project(root)
     context = project.scene_context()
-    material_ids = project.catalog.materials.keys()
+    broken = broken_material_ids(root, project.catalog.materials)
+    material_ids = project.catalog.materials.keys() | broken  # a broken one reports itself
     files = _expand(paths, root)
     problems: list[AppError] = []
     warnings: list[str] = []
@@ -72,6 +78,8 @@ def run_validate(paths: list[Path], root: Path) -> int:
                                                                    within=f))
             if not found:
                 product = load_product(path, material_ids, root, within=folder)
+                if product.material_ids() & broken:
+                    continue  # its materials' own problems are listed
                 found = product_asset_problems(product, context)
                 if not found:
                     warnings += product_asset_warnings(product, context)

@@ -295,3 +295,10 @@ class Product(_Strict):
             if p.id == preset_id:
                 return p
         raise KeyError(preset_id)
+
+    def material_ids(self) -> set[str]:
+        """Every material id the product names: its parts', its groups' and its choices'."""
+        used = {p.material for p in self.parts}
+        used |= {g.material for g in self.options if g.material}
+        used |= {c.material for g in self.options for c in g.choices if c.material}
+        return used

@@ -21,10 +21,7 @@ def product_asset_problems(product: Product, context: SceneContext) -> list[AppE
             problems.extend(exc.errors)
         except AppError as exc:
             problems.append(exc)
-    used = {p.material for p in product.parts}
-    used |= {g.material for g in product.options if g.material}
-    used |= {c.material for g in product.options for c in g.choices if c.material}
-    for material_id in sorted(used):
+    for material_id in sorted(product.material_ids()):
         material = context.materials.get(material_id)
         if material is None:
             continue  # reported by the product file checks

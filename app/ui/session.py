@@ -208,7 +208,7 @@ class ConfigSession(QObject):
     def replace_catalog(self, catalog: Catalog) -> None:
         """A reloaded catalog. Products whose file now has problems stay at their last good
         version; the product on show keeps the selections that are still valid."""
-        broken_files = {p.file for p in catalog.problems if p.file}
+        broken_files = {p.file for p in catalog.problems if p.file} | catalog.held_back
         products = dict(catalog.products)
         for product_id, product in self.catalog.products.items():
             label = self._label(product.source)

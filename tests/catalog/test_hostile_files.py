@@ -225,3 +225,18 @@ def test_reading_a_folder_as_a_product_file_is_a_clear_error(tmp_path):
     (tmp_path / "dir.yaml").mkdir()
     with pytest.raises(ProductFileError, match="expected a file, got a folder"):
         read_yaml_mapping(tmp_path / "dir.yaml", "dir.yaml")
+
+
+def test_a_bad_value_in_a_material_is_reported_once_at_its_cause(tmp_path, capsys):
+    materials = {**MATERIALS, "ceramic_gloss": {**MATERIALS["ceramic_gloss"], "roughness": 1.8}}
+    write_project(tmp_path, materials=materials)
+    catalog = load_catalog(tmp_path)
+    assert [str(p) for p in catalog.problems] == [
+        "assets/materials/ceramic_gloss.yaml: roughness: Input should be less than or equal "
+        "to 1, got 1.8"]
+    assert "cup" not in catalog.products  # it waits for its material
+    assert catalog.held_back == {"configs/cup.yaml"}
+    assert main(["--root", str(tmp_path), "validate"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["assets/materials/ceramic_gloss.yaml: roughness: Input should be less than "
+                   "or equal to 1, got 1.8"]
