@@ -6,13 +6,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 
 def self_signed_cert(folder: Path) -> tuple[Path, Path]:
     """``cert.pem`` and ``key.pem`` in ``folder`` (an EC key, valid for a day)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("the openssl command is not installed")
+    assert shutil.which("openssl"), "the openssl command is missing: ./bootstrap installs it"
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out",
