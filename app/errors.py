@@ -28,12 +28,6 @@ class AppError(Exception):
         parts = [p for p in (self.file, *self.inner, self.field) if p]
         return ": ".join([*parts, self.message])
 
-    def with_file(self, file: str) -> AppError:
-        """The same error attributed to ``file`` (when it names none yet)."""
-        if self.file is None:
-            self.file = file
-        return self
-
     def within(self, file: str, field: str | None = None) -> AppError:
         """The same error seen from ``file``, which names the file it is about in ``field``.
 

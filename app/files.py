@@ -187,3 +187,22 @@ def _remove_unless_held(path: Path, info: os.stat_result) -> bool:
         return False
     finally:
         os.close(handle)
+
+
+def read_plain_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a file the app keeps for itself (a count, a stored picture), read safely:
+    a link is not followed, a pipe or device is not waited on, and nothing larger than
+    ``max_bytes`` is read. FileNotFoundError when it is not there; OSError for anything else
+    (a link, a folder, a pipe, a file over the limit)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    handle = os.open(path, flags)
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            raise OSError(f"not a plain file of at most {max_bytes} bytes: {path}")
+        data = os.read(handle, max_bytes + 1)
+    finally:
+        os.close(handle)
+    if len(data) > max_bytes:
+        raise OSError(f"not a plain file of at most {max_bytes} bytes: {path}")
+    return data

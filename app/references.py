@@ -27,6 +27,12 @@ PROJECT_ASSETS = "the project's asset folders"
 MODEL_FOLDER = "the model's folder (--asset-root DIR allows another)"
 
 
+def inside_folders(path: Path, folders: Sequence[Path]) -> bool:
+    """Whether ``path``, links followed, lies in one of ``folders`` (their links followed too)."""
+    real = Path(path).resolve()
+    return any(real.is_relative_to(Path(folder).resolve()) for folder in folders)
+
+
 @dataclass(frozen=True)
 class ReferenceResolver:
     """Resolves the references of ``user_file`` inside ``allowed`` folders.
@@ -52,8 +58,7 @@ class ReferenceResolver:
                    allowed_label=label)
 
     def inside(self, path: Path) -> bool:
-        real = Path(path).resolve()
-        return any(real.is_relative_to(folder) for folder in self.allowed)
+        return inside_folders(path, self.allowed)
 
     def resolve(self, reference: str, *, field: str, uri: bool = False,
                 bases: Sequence[Path] | None = None, must_exist: bool = True) -> Path:

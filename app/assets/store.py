@@ -17,7 +17,7 @@ from app.assets.model_loading import MissingTextures, load_model
 from app.assets.refs import GeometryRef, TextureRef
 from app.assets.textures import DEFAULT_MAX_PIXELS, load_texture
 from app.errors import AssetError
-from app.references import PROJECT_ASSETS, ReferenceResolver
+from app.references import PROJECT_ASSETS, inside_folders
 
 _Stamp = tuple[int, int]  # (mtime in ns, size in bytes)
 
@@ -52,7 +52,7 @@ class AssetStore:
 
     def _checked(self, path: Path | str) -> Path:
         resolved = Path(path).resolve()
-        if not ReferenceResolver.for_file(resolved, self._roots).inside(resolved):
+        if not inside_folders(resolved, self._roots):
             raise AssetError("lies outside the project's asset folders", file=str(path))
         return resolved
 

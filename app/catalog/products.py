@@ -21,7 +21,7 @@ def load_product(path: Path, material_ids: Collection[str], root: Path | None = 
     label = file_label(path, root)
     product = validate_file_data(read_yaml_mapping(path, label, within=within), Product, path,
                                  label)
-    problems = [p.with_file(label) for p in product_problems(product, material_ids)]
+    problems = [p.within(label) for p in product_problems(product, material_ids)]
     if problems:
         raise AppErrors(problems)
     return product

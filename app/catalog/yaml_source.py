@@ -19,7 +19,7 @@ from yaml.scanner import ScannerError
 
 from app.errors import ProductFileError
 from app.limits import MAX_NESTING, MAX_YAML_ALIASES, MAX_YAML_BYTES, read_limited
-from app.references import ReferenceResolver
+from app.references import inside_folders
 
 
 class _LimitedLoader(yaml.SafeLoader):
@@ -80,7 +80,7 @@ def read_yaml_mapping(path: Path, label: str, *, within: Path | None = None) -> 
     ``within``: the folder the file was found in; a file there that is a link to a file
     elsewhere is refused unread.
     """
-    if within is not None and not ReferenceResolver.for_file(path, [within]).inside(path):
+    if within is not None and not inside_folders(path, [within]):
         raise ProductFileError(f"is a link to a file outside {within.name}/; copy the file "
                                "into the folder instead", file=label)
     data_bytes = read_limited(path, MAX_YAML_BYTES, source=label, error=ProductFileError)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.domain.product import OptionGroup, OptionKind, Part, Product
+from app.domain.product import OptionKind, Part, Product
 
 Selections = Mapping[str, str]  # option group id -> choice id
 
@@ -31,20 +31,10 @@ def visible_parts(product: Product, selections: Selections) -> set[str]:
     return {p.id for p in product.parts if part_visible(product, p, selections)}
 
 
-def group_active(product: Product, group: OptionGroup, selections: Selections) -> bool:
-    """Whether choosing in ``group`` changes what is shown: a material or transform group whose
-    parts are all hidden by the current choices is inactive (a part-swap group, and a group with
-    no parts of its own, which acts on the whole product, are always active)."""
-    return _active(group, visible_parts(product, selections))
-
-
 def inactive_groups(product: Product, selections: Selections) -> set[str]:
-    """The ids of the option groups that the current choices make inactive."""
+    """The ids of the option groups that the current choices make inactive: a material or
+    transform group whose parts are all hidden (a part-swap group, and a group with no parts of
+    its own, which acts on the whole product, are always active)."""
     shown = visible_parts(product, selections)
-    return {g.id for g in product.options if not _active(g, shown)}
-
-
-def _active(group: OptionGroup, shown: set[str]) -> bool:
-    if group.kind is OptionKind.part_swap or not group.parts:
-        return True
-    return bool(set(group.parts) & shown)
+    return {g.id for g in product.options
+            if g.kind is not OptionKind.part_swap and g.parts and not set(g.parts) & shown}

@@ -36,7 +36,7 @@ from app.domain.configuration import (
     picture_id,
 )
 from app.errors import ConfigurationError
-from app.files import write_bytes_atomically
+from app.files import read_plain_file, write_bytes_atomically
 from app.limits import MAX_STORED_PICTURE_BYTES, MAX_UPLOAD_PIXELS
 from app.personalize.images import Upload, load_upload, picture_from_bytes
 from app.user_dirs import user_data_folder
@@ -186,16 +186,10 @@ def _stored_digest(data: bytes) -> str | None:
 def _read_regular_file(path: Path, max_bytes: int) -> bytes | None:
     """The bytes of ``path`` when it is a regular file (a link is not followed) of at most
     ``max_bytes``; None otherwise."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        handle = os.open(path, flags)
+        return read_plain_file(path, max_bytes)
     except OSError:
         return None
-    with os.fdopen(handle, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            return None
-        data = stream.read(max_bytes + 1)
-    return data if len(data) <= max_bytes else None
 
 
 @dataclass

@@ -142,10 +142,6 @@ def _asker(context: SceneContext, path: Path, product: Product):
     return lambda: context.assets.model(path, units=product.units.value, up=product.up.value)
 
 
-def _part_visible(product: Product, part: Part, configuration: Configuration) -> bool:
-    return part_visible(product, part, configuration.selections)
-
-
 def _part_transform(product: Product, part: Part, configuration: Configuration) -> np.ndarray:
     matrix = np.eye(4)
     for group in product.options:
@@ -204,7 +200,7 @@ def resolve_scene(product: Product, configuration: Configuration,
     transforms = [g for g in product.options if g.kind is OptionKind.transform]
     for part, part_geometry_ in zip(product.parts, geometry, strict=True):
         material = _part_material(product, part, configuration, context)
-        visible = _part_visible(product, part, configuration)
+        visible = part_visible(product, part, configuration.selections)
         moved_by = tuple(configuration.selections[g.id] for g in transforms
                          if not g.parts or part.id in g.parts)
         transform, part_corners = context.resolve_cache.placement(

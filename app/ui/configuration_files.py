@@ -58,5 +58,5 @@ def read_configuration(path: Path, products: Mapping[str, Product],
     configuration = complete(configuration, product)
     problems = configuration_problems(configuration, product) + pictures.missing(configuration)
     if problems:
-        raise AppErrors(p.with_file(source) for p in problems)
+        raise AppErrors(p.within(source) for p in problems)
     return configuration

@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +22,7 @@ from pathlib import Path
 
 from app.catalog.kiosk_config import PinHash
 from app.errors import AppError
-from app.files import write_text_atomically
+from app.files import read_plain_file, write_text_atomically
 
 FIRST_DELAY_S = 1.0
 MAX_DELAY_S = 300.0
@@ -98,22 +96,12 @@ class PinGuard:
 def read_failures(path: Path) -> int:
     """The count in ``path``: 0 when there is no file, UNREADABLE_FAILURES when the file is not
     a count this module wrote. Never follows a link, never blocks on a pipe, reads a few KB."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        handle = os.open(path, flags)
+        data = read_plain_file(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         return 0
-    except OSError as exc:  # a link (ELOOP), no permission ...
+    except OSError as exc:  # a link (ELOOP), no permission, not a small plain file ...
         return _unreadable(path, exc.strerror or str(exc))
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
-            return _unreadable(path, "not a small plain file")
-        data = os.read(handle, MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return _unreadable(path, exc.strerror or str(exc))
-    finally:
-        os.close(handle)
     try:
         count = json.loads(data.decode("utf-8"))["failures"]
     except (ValueError, KeyError, TypeError, IndexError, RecursionError) as exc:
