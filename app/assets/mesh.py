@@ -57,6 +57,26 @@ class MeshData:
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         return self.vertices.min(axis=0), self.vertices.max(axis=0)
 
+    @cached_property
+    def hull_points(self) -> np.ndarray:
+        """The vertices on the mesh's convex hull (M, 3) float64: every point that can touch
+        its outline in a view, far fewer than all vertices."""
+        return convex_hull_points(self.vertices)
+
+
+def convex_hull_points(points: np.ndarray) -> np.ndarray:
+    """The points of ``points`` (N, 3) on their convex hull; all of them when they are too few
+    or too flat for a hull (a plane, a line)."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    if len(points) <= 8:
+        return points
+    from scipy.spatial import ConvexHull, QhullError
+
+    try:
+        return points[ConvexHull(points, qhull_options="QJ").vertices]
+    except (QhullError, ValueError):
+        return points
+
 
 @dataclass(frozen=True)
 class Model:

@@ -108,6 +108,9 @@ class Camera:
     target: tuple[float, float, float]
     up: tuple[float, float, float] = (0.0, 1.0, 0.0)
     fov_deg: float = 30.0
+    # the hero view: moved along its direction so that the product fills the frame it is shown
+    # in (``app.scene.framing.view_camera``), whatever the product's size and the frame's aspect
+    frames_product: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,16 @@ class SceneDescription:
     environment: Environment
     bounds: tuple[tuple[float, float, float], tuple[float, float, float]]  # visible, metres
     decals: tuple[Decal, ...] = ()
+    # world points (N, 3) whose convex hull holds every visible mesh: what framing fits
+    outline: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    def outline_points(self) -> np.ndarray:
+        """The outline, or the corners of the bounds for a scene made without one."""
+        if self.outline is not None and len(self.outline):
+            return np.asarray(self.outline, dtype=float)
+        low, high = self.bounds
+        return np.array([[x, y, z] for x in (low[0], high[0]) for y in (low[1], high[1])
+                         for z in (low[2], high[2])], dtype=float)
 
     def drawable(self, drawable_id: str) -> Drawable:
         for d in self.drawables:

@@ -14,19 +14,75 @@ THREE_QUARTER_AZIMUTH_DEG = 35.0
 THREE_QUARTER_ELEVATION_DEG = 20.0
 FRAMING_MARGIN = 1.15
 DEFAULT_FOV_DEG = 30.0  # vertical field of view of a camera made by framing
+HERO_FILL = 0.8  # the hero view's product spans this part of the frame in its limiting direction
 
 
 def view_camera(scene: SceneDescription, camera_id: str | None, aspect: float,
                 *, field: str = "camera_id") -> Camera:
     """The scene's camera ``camera_id`` (its first when None), or, for a scene without cameras,
     one that frames it at ``aspect`` (width / height). AppError naming the product and
-    ``field`` for an id the scene does not have."""
-    if camera_id is None and not scene.cameras:
-        return frame_bounds(scene.bounds, aspect, DEFAULT_FOV_DEG)
+    ``field`` for an id the scene does not have.
+
+    A camera that ``frames_product`` (a product's hero view, or the framed one) keeps its
+    direction, up and field of view and is moved so that the product spans ``HERO_FILL`` of
+    the frame at ``aspect``."""
+    if not scene.cameras:
+        if camera_id is not None:
+            raise AppError(f"unknown camera '{camera_id}' (this scene has none)",
+                           file=scene.product_id, field=field)
+        hero = frame_bounds(scene.bounds, aspect, DEFAULT_FOV_DEG)
+        return fit_camera(hero, scene.outline_points(), aspect)
     try:
-        return scene.camera(camera_id)
+        camera = scene.camera(camera_id)
     except (KeyError, IndexError) as error:
         raise AppError(str(error).strip("'\""), file=scene.product_id, field=field) from None
+    if camera.frames_product:
+        return fit_camera(camera, scene.outline_points(), aspect)
+    return camera
+
+
+def fit_camera(camera: Camera, points: np.ndarray, aspect: float,
+               fill: float = HERO_FILL) -> Camera:
+    """``camera`` moved (same direction, up and field of view) so that ``points`` span ``fill``
+    of the frame in the limiting direction, centred in the other; ``camera`` itself when it
+    cannot be fitted (no points, a degenerate direction).
+
+    Each side of the view frustum is a plane through the eye; the tightest frustum has every
+    side touching the outermost point along its normal, which fixes the eye exactly.
+    """
+    points = np.asarray(points, dtype=float).reshape(-1, 3)
+    points = points[np.all(np.isfinite(points), axis=1)]
+    position = np.asarray(camera.position, dtype=float)
+    forward = np.asarray(camera.target, dtype=float) - position
+    if not len(points) or not (aspect > 0 and math.isfinite(aspect)) or not 0 < fill <= 1:
+        return camera
+    length = float(np.linalg.norm(forward))
+    right = np.cross(forward, np.asarray(camera.up, dtype=float))
+    if length < 1e-12 or float(np.linalg.norm(right)) < 1e-9 * length:
+        return camera
+    forward /= length
+    right /= np.linalg.norm(right)
+    up = np.cross(right, forward)
+    # the field of view spans the frame's shorter side, as both renderers draw it
+    tan_half = math.tan(math.radians(camera.fov_deg) / 2.0)
+    k_vertical = fill * (tan_half if aspect >= 1 else tan_half / aspect)
+    k_horizontal = k_vertical * aspect
+
+    def side(axis: np.ndarray, k: float) -> tuple[float, float]:
+        """(eye along axis, eye along forward) for the two sides across ``axis``."""
+        positive = float(np.max(points @ (axis - k * forward)))
+        negative = float(np.max(points @ (-axis - k * forward)))
+        return (positive - negative) / 2.0, -(positive + negative) / (2.0 * k)
+
+    eye_right, forward_h = side(right, k_horizontal)
+    eye_up, forward_v = side(up, k_vertical)
+    eye_forward = min(forward_h, forward_v)  # the limiting direction sets the distance
+    eye = eye_right * right + eye_up * up + eye_forward * forward
+    depth = float(np.mean(points @ forward)) - eye_forward
+    target = eye + max(depth, 1e-6) * forward
+    return Camera(id=camera.id, label=camera.label,
+                  position=tuple(float(v) for v in eye), target=tuple(float(v) for v in target),
+                  up=camera.up, fov_deg=camera.fov_deg, frames_product=camera.frames_product)
 
 
 def three_quarter_direction() -> np.ndarray:
@@ -72,6 +128,7 @@ def frame_bounds(
         target=tuple(float(v) for v in center),
         up=(0.0, 1.0, 0.0),
         fov_deg=float(fov),
+        frames_product=True,
     )
 
 

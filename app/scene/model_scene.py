@@ -42,6 +42,7 @@ def model_scene(path: Path, assets: AssetStore, environment: Environment, *, uni
             material=material,
             transform=matrix_to_tuple(matrix)))
     bounds = (tuple(float(v) for v in low + offset), tuple(float(v) for v in high + offset))
+    outline = np.concatenate([mesh.hull_points for mesh in model.meshes.values()]) + offset
     camera = frame_bounds(bounds, aspect, DEFAULT_FOV_DEG)
     return SceneDescription(product_id=path.stem, drawables=tuple(drawables), cameras=(camera,),
-                            environment=environment, bounds=bounds)
+                            environment=environment, bounds=bounds, outline=outline)

@@ -131,7 +131,8 @@ def _product_geometry(product: Product, context: SceneContext) -> tuple[PartGeom
         for pi in range(len(product.parts)):
             model_path, model = _part_model(product, pi, context)
             refs = tuple(_part_refs(product, pi, model_path, model, context))
-            parts.append(PartGeometry(refs, tuple(context.assets.mesh(r).bounds for r in refs)))
+            parts.append(PartGeometry(refs, tuple(context.assets.mesh(r).hull_points
+                                                  for r in refs)))
             models[model_path] = (model, _asker(context, model_path, product))
         return tuple(parts), tuple(models.values())
 
@@ -161,18 +162,16 @@ def _part_transform(product: Product, part: Part, configuration: Configuration) 
     return matrix
 
 
-def _transformed_bounds(low: np.ndarray, high: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    corners = np.array([[x, y, z, 1.0] for x in (low[0], high[0]) for y in (low[1], high[1])
-                        for z in (low[2], high[2])])
-    return (corners @ matrix.T)[:, :3]
+def _transformed_points(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    return points @ matrix[:3, :3].T + matrix[:3, 3]
 
 
 def _placement(product: Product, part: Part, configuration: Configuration,
                geometry: PartGeometry) -> tuple[tuple, np.ndarray]:
-    """The part's transform and the corners of its meshes' bounds, moved by it."""
+    """The part's transform and its meshes' convex hull points, moved by it."""
     matrix = _part_transform(product, part, configuration)
-    corners = [_transformed_bounds(low, high, matrix) for low, high in geometry.bounds]
-    return matrix_to_tuple(matrix), (np.concatenate(corners) if corners else np.zeros((0, 3)))
+    points = [_transformed_points(hull, matrix) for hull in geometry.hulls]
+    return matrix_to_tuple(matrix), (np.concatenate(points) if points else np.zeros((0, 3)))
 
 
 def resolve_scene(product: Product, configuration: Configuration,
@@ -195,7 +194,7 @@ def resolve_scene(product: Product, configuration: Configuration,
                                      field=f"selections.{group_id}") from None
 
     drawables = []
-    corners = []
+    outline = []
     geometry = _product_geometry(product, context)
     transforms = [g for g in product.options if g.kind is OptionKind.transform]
     for part, part_geometry_ in zip(product.parts, geometry, strict=True):
@@ -203,23 +202,25 @@ def resolve_scene(product: Product, configuration: Configuration,
         visible = part_visible(product, part, configuration.selections)
         moved_by = tuple(configuration.selections[g.id] for g in transforms
                          if not g.parts or part.id in g.parts)
-        transform, part_corners = context.resolve_cache.placement(
+        transform, part_points = context.resolve_cache.placement(
             product, part.id, moved_by,
             lambda part=part, g=part_geometry_: _placement(product, part, configuration, g))
         for ref in part_geometry_.refs:
             drawables.append(Drawable(id=f"{part.id}/{ref.node}", part=part.id, geometry=ref,
                                       material=material, transform=transform, visible=visible))
         if visible:
-            corners.append(part_corners)
-    points = np.concatenate(corners) if corners else np.zeros((1, 3))
+            outline.append(part_points)
+    points = np.concatenate(outline) if outline else np.zeros((1, 3))
     bounds = (tuple(float(v) for v in points.min(axis=0)),
               tuple(float(v) for v in points.max(axis=0)))
     cameras = tuple(Camera(id=c.id, label=c.label, position=c.position, target=c.target,
-                           up=c.up, fov_deg=c.fov_deg) for c in product.cameras)
+                           up=c.up, fov_deg=c.fov_deg, frames_product=i == 0)
+                    for i, c in enumerate(product.cameras))  # the first is the hero view
     if not cameras:
         cameras = (frame_bounds(bounds, 4 / 3, DEFAULT_FOV_DEG),)
     decals = resolve_decals(product, configuration, drawables, assets=context.assets,
                             fonts=context.fonts or FontLibrary(), cache=context.decal_cache,
                             pictures=context.pictures)
     return SceneDescription(product_id=product.id, drawables=tuple(drawables), cameras=cameras,
-                            environment=context.environment, bounds=bounds, decals=decals)
+                            environment=context.environment, bounds=bounds, decals=decals,
+                            outline=points)

@@ -28,7 +28,7 @@ MAX_MATERIALS = 512  # free colours make new tints without end
 @dataclass(frozen=True)
 class PartGeometry:
     refs: tuple[GeometryRef, ...]
-    bounds: tuple[tuple[np.ndarray, np.ndarray], ...]  # (low, high) per ref, in the part's space
+    hulls: tuple[np.ndarray, ...]  # convex hull points (M, 3) per ref, in the part's space
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class ResolveCache:
 
     def placement(self, product: Product, part_id: str, choices: tuple[str, ...],
                   build: Callable[[], tuple[tuple, np.ndarray]]) -> tuple[tuple, np.ndarray]:
-        """A part's transform and moved bounds for the transform ``choices`` that apply to it
+        """A part's transform and moved hull points for the transform ``choices`` that apply to it
         (after ``parts`` for the same product)."""
         with self._lock:
             entry = self._products.get(product.id)
