@@ -15,6 +15,8 @@ class AppError(Exception):
     ``str(error)`` reads ``file: field: message`` with the parts that are known. An error found
     in a file that another file names (a texture of a model, a model of a product) reads
     ``file: [field: ]inner file: ...: field: message``: the file the user gave comes first.
+    Where the line of the field is known (``position``, in the innermost file), the message
+    ends with ``(line L, column C)``.
     """
 
     def __init__(self, message: str, *, file: str | None = None, field: str | None = None):
@@ -23,10 +25,12 @@ class AppError(Exception):
         self.file = file
         self.field = field
         self.inner: tuple[str, ...] = ()  # between ``file`` and ``field``: the files it names
+        self.position: tuple[int, int] | None = None  # (line, column) of ``field``, from 1
 
     def __str__(self) -> str:
         parts = [p for p in (self.file, *self.inner, self.field) if p]
-        return ": ".join([*parts, self.message])
+        where = f" (line {self.position[0]}, column {self.position[1]})" if self.position else ""
+        return ": ".join([*parts, self.message]) + where
 
     def within(self, file: str, field: str | None = None) -> AppError:
         """The same error seen from ``file``, which names the file it is about in ``field``.

@@ -9,10 +9,11 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from app.catalog.yaml_source import YamlData
 from app.errors import AppErrors, ProductFileError
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -87,13 +88,15 @@ def validation_problems(exc: ValidationError, model: type[BaseModel],
     return problems
 
 
-def validate_file_data(data: dict[str, Any], model: type[Model], path: Path,
+def validate_file_data(document: YamlData, model: type[Model], path: Path,
                        label: str) -> Model:
-    """``data`` read from ``path`` as a ``model`` that records that file in its ``source``;
-    AppErrors naming the file and each bad field otherwise."""
+    """``document`` read from ``path`` as a ``model`` that records that file in its ``source``;
+    AppErrors naming the file, each bad field and its line otherwise."""
+    data = document.data
     if "source" in data:
-        raise ProductFileError("unknown field", file=label, field="source")
+        raise AppErrors(document.locate([ProductFileError("unknown field", file=label,
+                                                          field="source")]))
     try:
         return model.model_validate({**data, "source": str(path)})
     except ValidationError as exc:
-        raise AppErrors(validation_problems(exc, model, label)) from None
+        raise AppErrors(document.locate(validation_problems(exc, model, label))) from None

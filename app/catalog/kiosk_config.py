@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from app.catalog.catalog import KIOSK_FILE_NAME  # noqa: F401 (re-exported)
 from app.catalog.field_errors import validate_file_data
 from app.catalog.files import file_label
-from app.catalog.yaml_source import read_yaml_mapping
+from app.catalog.yaml_source import read_yaml_file
 from app.errors import AppErrors, ProductFileError
 
 MIN_PIN_DIGITS, MAX_PIN_DIGITS = 6, 12
@@ -179,14 +179,15 @@ def load_kiosk_config(path: Path, product_ids: set[str] | None = None,
     """The kiosk a file describes; AppErrors naming the file and each bad field otherwise.
     With ``product_ids``, every listed product must be one of them."""
     label = file_label(path, root)
-    config = validate_file_data(read_yaml_mapping(path, label), KioskConfig, path, label)
+    document = read_yaml_file(path, label)
+    config = validate_file_data(document, KioskConfig, path, label)
     if product_ids is not None:
         problems = [ProductFileError(f"unknown product '{p}' (known: "
                                      f"{', '.join(sorted(product_ids)) or 'none'})",
                                      file=label, field=f"products[{i}]")
                     for i, p in enumerate(config.products) if p not in product_ids]
         if problems:
-            raise AppErrors(problems)
+            raise AppErrors(document.locate(problems))
     return config
 
 

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from app.catalog.field_errors import validation_problems
 from app.catalog.files import file_label
-from app.catalog.yaml_source import read_yaml_mapping
+from app.catalog.yaml_source import read_yaml_file
 from app.domain.material import Material
 from app.errors import AppError, AppErrors, ProductFileError
 
@@ -19,15 +19,15 @@ def load_material(path: Path, root: Path | None = None, *,
 
     ``within``: the folder it was found in, which it may not leave by a link."""
     label = file_label(path, root)
-    data = read_yaml_mapping(path, label, within=within)
+    document = read_yaml_file(path, label, within=within)
     for key in ("id", "source"):
-        if key in data:
-            raise ProductFileError("set from the file name; remove this field", file=label,
-                                   field=key)
+        if key in document.data:
+            raise AppErrors(document.locate([ProductFileError(
+                "set from the file name; remove this field", file=label, field=key)]))
     try:
-        return Material.model_validate({**data, "id": path.stem, "source": str(path)})
+        return Material.model_validate({**document.data, "id": path.stem, "source": str(path)})
     except ValidationError as exc:
-        raise AppErrors(validation_problems(exc, Material, label)) from None
+        raise AppErrors(document.locate(validation_problems(exc, Material, label))) from None
 
 
 def load_material_library(folder: Path, root: Path | None = None

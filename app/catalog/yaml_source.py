@@ -8,6 +8,7 @@ more than ``MAX_YAML_ALIASES`` alias uses (a billion-laughs file), nesting deepe
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from yaml.constructor import ConstructorError
 from yaml.parser import ParserError
 from yaml.scanner import ScannerError
 
-from app.errors import ProductFileError
+from app.errors import AppError, ProductFileError
 from app.limits import MAX_NESTING, MAX_YAML_ALIASES, MAX_YAML_BYTES, read_limited
 from app.references import inside_folders
 
@@ -61,10 +62,66 @@ class _LimitedLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
+Position = tuple[int, int]  # line, column; both from 1
+
+
+@dataclass(frozen=True)
+class YamlData:
+    """A YAML file's data, and where each field and list item of it was written."""
+
+    data: Any
+    positions: dict[str, Position] = field(default_factory=dict)  # "options[2].price" -> where
+
+    def locate(self, errors: list[AppError]) -> list[AppError]:
+        """``errors`` with the line and column of their field, or of the nearest field that
+        holds it (a missing field is reported where its mapping starts)."""
+        for error in errors:
+            if error.position is None and error.field is not None:
+                error.position = self.position_of(error.field)
+        return errors
+
+    def position_of(self, field_path: str) -> Position | None:
+        path = field_path
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:max(cut, 0)]
+        return None
+
+
+def _positions(node: yaml.Node, path: str, out: dict[str, Position]) -> None:
+    """Field path -> (line, column) of every key and list item under ``node``."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = f"{path}.{key_node.value}" if path else str(key_node.value)
+            out.setdefault(key, (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+            _positions(value_node, key, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            key = f"{path}[{index}]"
+            out.setdefault(key, (item.start_mark.line + 1, item.start_mark.column + 1))
+            _positions(item, key, out)
+
+
 def parse_yaml(text: str | bytes, label: str) -> Any:
     """The data of YAML ``text``; ProductFileError naming ``label``, the line and column."""
+    return parse_yaml_with_positions(text, label).data
+
+
+def parse_yaml_with_positions(text: str | bytes, label: str) -> YamlData:
+    """The data of YAML ``text`` and where its fields are; ProductFileError naming ``label``,
+    the line and column."""
+    loader = _LimitedLoader(text)
     try:
-        return yaml.load(text, Loader=_LimitedLoader)  # noqa: S506 (a SafeLoader subclass)
+        node = loader.get_single_node()
+        if node is None:
+            return YamlData(None)
+        positions: dict[str, Position] = {}
+        _positions(node, "", positions)
+        return YamlData(loader.construct_document(node), positions)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
@@ -72,6 +129,8 @@ def parse_yaml(text: str | bytes, label: str) -> Any:
         raise ProductFileError(f"YAML {kind} at {where}: {exc.problem}", file=label) from None
     except yaml.YAMLError as exc:
         raise ProductFileError(f"YAML error: {exc}", file=label) from None
+    finally:
+        loader.dispose()
 
 
 def read_yaml_mapping(path: Path, label: str, *, within: Path | None = None) -> dict[str, Any]:
@@ -80,6 +139,11 @@ def read_yaml_mapping(path: Path, label: str, *, within: Path | None = None) -> 
     ``within``: the folder the file was found in; a file there that is a link to a file
     elsewhere is refused unread.
     """
+    return read_yaml_file(path, label, within=within).data
+
+
+def read_yaml_file(path: Path, label: str, *, within: Path | None = None) -> YamlData:
+    """``read_yaml_mapping`` with where each field was written, for errors that name lines."""
     if within is not None and not inside_folders(path, [within]):
         raise ProductFileError(f"is a link to a file outside {within.name}/; copy the file "
                                "into the folder instead", file=label)
@@ -88,10 +152,10 @@ def read_yaml_mapping(path: Path, label: str, *, within: Path | None = None) -> 
         text = data_bytes.decode("utf-8")
     except UnicodeDecodeError:
         raise ProductFileError("not a text file (expected UTF-8 YAML)", file=label) from None
-    data = parse_yaml(text, label)
-    if data is None:
+    document = parse_yaml_with_positions(text, label)
+    if document.data is None:
         raise ProductFileError("the file is empty", file=label)
-    if not isinstance(data, dict):
-        raise ProductFileError(
-            f"expected a mapping of fields at the top, got a {type(data).__name__}", file=label)
-    return data
+    if not isinstance(document.data, dict):
+        raise ProductFileError(f"expected a mapping of fields at the top, got a "
+                               f"{type(document.data).__name__}", file=label)
+    return document

@@ -43,8 +43,9 @@ class ProblemsPanel(QWidget):
         self.list.clear()
         for problem in self._catalog:
             item = QListWidgetItem(str(problem))
+            line = "line {}, column {}".format(*problem.position) if problem.position else "-"
             item.setToolTip(f"file: {problem.file or '-'}\nfield: {problem.field or '-'}\n"
-                            f"{problem.message}")
+                            f"where: {line}\n{problem.message}")
             self.list.addItem(item)
         for message in self._runtime:
             self.list.addItem(QListWidgetItem(message))

@@ -233,10 +233,10 @@ def test_a_bad_value_in_a_material_is_reported_once_at_its_cause(tmp_path, capsy
     catalog = load_catalog(tmp_path)
     assert [str(p) for p in catalog.problems] == [
         "assets/materials/ceramic_gloss.yaml: roughness: Input should be less than or equal "
-        "to 1, got 1.8"]
+        "to 1, got 1.8 (line 3, column 1)"]
     assert "cup" not in catalog.products  # it waits for its material
     assert catalog.held_back == {"configs/cup.yaml"}
     assert main(["--root", str(tmp_path), "validate"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == ["assets/materials/ceramic_gloss.yaml: roughness: Input should be less than "
-                   "or equal to 1, got 1.8"]
+                   "or equal to 1, got 1.8 (line 3, column 1)"]

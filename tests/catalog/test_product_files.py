@@ -33,11 +33,38 @@ def test_missing_field(tmp_path):
         "configs/cup.yaml: currency: missing required field"]
 
 
+def test_problems_name_the_line_and_column_of_their_field(tmp_path):
+    write_project(tmp_path, raw_product="""id: cup
+name: Cup
+currency: EUR
+base_price: 10
+model: assets/models/cup.glb
+parts:
+  - {id: body, nodes: [body], material: ceramic_gloss}
+options:
+  - id: glaze
+    label: Glaze
+    kind: material
+    parts: [body]
+    choices:
+      - {id: gloss, label: Gloss, material: ceramic_gloss}
+      - id: odd
+        label: Odd
+        material: ceramic_gloss
+        colr: '#ffffff'
+""")
+    problems = load_catalog(tmp_path).problems
+    assert [(p.field, p.position) for p in problems] == [
+        ("options[0].choices[1].colr", (18, 9))]
+    assert str(problems[0]).endswith("(line 18, column 9)")
+
+
 def test_misspelled_field_suggests_the_right_one(tmp_path):
     options = copy.deepcopy(PRODUCT["options"])
     options[0]["choices"][1]["colour"] = options[0]["choices"][1].pop("color")
     assert problems_of(tmp_path, options=options) == [
-        "configs/cup.yaml: options[0].choices[1].colour: unknown field (did you mean 'color'?)"]
+        "configs/cup.yaml: options[0].choices[1].colour: unknown field (did you mean 'color'?) "
+        "(line 19, column 5)"]
 
 
 def test_wrong_type(tmp_path):
@@ -52,7 +79,7 @@ def test_bad_colour_value(tmp_path):
     options[0]["choices"][1]["color"] = "black"
     got = problems_of(tmp_path, options=options)
     assert got == ["configs/cup.yaml: options[0].choices[1].color: expected an sRGB colour "
-                   "like '#1a2b3c', got 'black'"]
+                   "like '#1a2b3c', got 'black' (line 19, column 5)"]
 
 
 def test_unknown_material_names_file_field_and_suggestion(tmp_path):
@@ -60,7 +87,7 @@ def test_unknown_material_names_file_field_and_suggestion(tmp_path):
     options[0]["choices"][0]["material"] = "ceramc_gloss"
     assert problems_of(tmp_path, options=options) == [
         "configs/cup.yaml: options[0].choices[0].material: unknown material 'ceramc_gloss' "
-        "(did you mean 'ceramic_gloss'?)"]
+        "(did you mean 'ceramic_gloss'?) (line 15, column 5)"]
 
 
 def test_unknown_part_and_choice(tmp_path):
@@ -68,15 +95,15 @@ def test_unknown_part_and_choice(tmp_path):
     options[1]["choices"][1]["parts"] = ["handle_c"]
     options[1]["default"] = "c"
     got = problems_of(tmp_path, options=options)
-    assert "configs/cup.yaml: options[1].default: unknown choice 'c'" in got
+    assert "configs/cup.yaml: options[1].default: unknown choice 'c' (line 32, column 3)" in got
     assert ("configs/cup.yaml: options[1].choices[1].parts[0]: unknown part 'handle_c' "
-            "(did you mean 'handle_b'?)") in got
+            "(did you mean 'handle_b'?) (line 31, column 7)") in got
 
 
 def test_duplicate_ids(tmp_path):
     parts = copy.deepcopy(PRODUCT["parts"]) + [copy.deepcopy(PRODUCT["parts"][0])]
     assert problems_of(tmp_path, parts=parts) == [
-        "configs/cup.yaml: parts[3].id: duplicate id 'body'"]
+        "configs/cup.yaml: parts[3].id: duplicate id 'body' (line 45, column 3)"]
 
 
 def test_rule_naming_unknown_choice(tmp_path):
@@ -84,7 +111,7 @@ def test_rule_naming_unknown_choice(tmp_path):
               "message": "Matte black comes with handle A only."}]
     assert problems_of(tmp_path, rules=rules) == [
         "configs/cup.yaml: rules[0].then[0]: unknown choice 'handle.bb' "
-        "(did you mean 'handle.b'?)"]
+        "(did you mean 'handle.b'?) (line 49, column 5)"]
 
 
 def test_choice_no_valid_configuration_can_select(tmp_path):
@@ -93,7 +120,7 @@ def test_choice_no_valid_configuration_can_select(tmp_path):
          "message": "Handle B is not made in any glaze."}]
     assert problems_of(tmp_path, rules=rules) == [
         "configs/cup.yaml: options[1].choices[1]: no valid configuration can select 'handle.b':"
-        " the rules forbid it with every combination of the other options"]
+        " the rules forbid it with every combination of the other options (line 25, column 5)"]
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -18,14 +18,22 @@ def test_broken_copy_of_the_mug_gets_readable_errors(builtin_root, tmp_path, cap
     path.write_text(broken)
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert f"{path}: base_price: Input should be a valid decimal, got 'cheap'" in out
-    assert f"{path}: options[2].colour: unknown field" in out
+    assert (f"{path}: base_price: Input should be a valid decimal, got 'cheap' "
+            f"({where(broken, 'base_price: cheap')})") in out
+    assert f"{path}: options[2].colour: unknown field ({where(broken, 'colour: red')})" in out
     # schema errors come first; cross references are checked once the shape is right
-    path.write_text(text.replace("material: ceramic_matte", "material: ceramc_matte"))
+    once = text.replace("material: ceramic_matte", "material: ceramc_matte")
+    path.write_text(once)
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == [f"{path}: options[0].choices[7].material: unknown material 'ceramc_matte' "
-                   "(did you mean 'ceramic_matte'?)"]
+                   f"(did you mean 'ceramic_matte'?) ({where(once, 'material: ceramc_matte')})"]
+
+
+def where(text: str, written: str) -> str:
+    """'line L, column C' of the first ``written`` in ``text``."""
+    before = text[:text.index(written)]
+    return f"line {before.count(chr(10)) + 1}, column {len(before) - before.rfind(chr(10))}"
 
 
 def test_missing_mesh_and_node_are_reported(builtin_root, tmp_path, capsys):

@@ -10,11 +10,14 @@ def test_a_broken_material_is_one_problem_and_its_products_stay(qtbot, window):
     data = yaml.safe_load(good)
     data["roughness"] = 1.8
     try:
-        material.write_text(yaml.safe_dump(data), encoding="utf-8")
+        written = yaml.safe_dump(data)
+        material.write_text(written, encoding="utf-8")
+        line = written.splitlines().index("roughness: 1.8") + 1
         window.reload_catalog()
         assert window.problems.messages() == [
             "assets/materials/ceramic_gloss.yaml: roughness: Input should be less than or "
-            "equal to 1, got 1.8"]
+            f"equal to 1, got 1.8 (line {line}, column 1)"]
+        assert f"where: line {line}, column 1" in window.problems.list.item(0).toolTip()
         assert {"mug", "tumbler"} <= set(window.session.catalog.products)
         assert window.session.product.id == "mug"
     finally:
