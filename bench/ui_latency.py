@@ -77,7 +77,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.project import open_project
-    from app.ui.autosave import Autosave
+    from app.session.autosave import Autosave
     from app.ui.main_window import MainWindow
 
     app = QApplication([])

@@ -29,3 +29,11 @@ def builtin_root() -> Path:
 def external_dir() -> Path:
     assert EXTERNAL_DIR.is_dir(), f"external test assets not found at {EXTERNAL_DIR}"
     return EXTERNAL_DIR
+
+
+@pytest.fixture
+def project_root(tmp_path) -> Path:
+    """A copy of the built-in project to change (see tests/sample_project.py)."""
+    from tests.sample_project import write_project
+
+    return write_project(tmp_path / "project")

@@ -58,3 +58,11 @@ def price_breakdown(configuration: Configuration, product: Product) -> PriceBrea
         if zone.id in configuration.personalization:
             lines.append(PriceLine(zone.label, zone.price))
     return PriceBreakdown(product.currency, tuple(lines))
+
+
+def format_delta(amount: Decimal, currency: str) -> str:
+    """A choice's price difference as a swatch shows it: "included", "+12.00 EUR"."""
+    if amount == 0:
+        return "included"
+    sign = "+" if amount > 0 else "\u2212"
+    return f"{sign}{abs(amount).quantize(Decimal('0.01')):,} {currency}"

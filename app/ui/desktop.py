@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.errors import AppError
 from app.project import open_project
-from app.ui.autosave import Autosave
+from app.session.autosave import Autosave
 from app.ui.main_window import MainWindow
 
 ORGANISATION = "ProductConfigurator"

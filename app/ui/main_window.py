@@ -23,16 +23,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.catalog.catalog import load_catalog
+from app.domain.choices import keep_valid
 from app.domain.configuration import ImageValue, default_configuration
 from app.domain.product import OptionKind
 from app.errors import AppError, AppErrors
 from app.personalize.picture_store import OldPictureReport
 from app.project import Project
 from app.scene.resolve import SceneContext, resolve_scene
-from app.ui.autosave import Autosave
+from app.session.autosave import Autosave
+from app.session.configuration_files import read_configuration, save_configuration
+from app.session.product_files import ProductFiles
 from app.ui.catalog_browser import CatalogBrowser
-from app.ui.choice_status import keep_valid
-from app.ui.configuration_files import read_configuration, save_configuration
 from app.ui.export_dialog import export_still, photoreal_still_job
 from app.ui.file_watch import ProjectWatcher
 from app.ui.main_actions import build_actions, fill_camera_menu, fill_recent_menu
@@ -40,7 +41,6 @@ from app.ui.options_panel import THUMBNAIL_SIZE, OptionsPanel
 from app.ui.photoreal_progress import PhotorealProgress
 from app.ui.price_panel import PricePanel
 from app.ui.problems_panel import ProblemsPanel
-from app.ui.product_files import ProductFiles
 from app.ui.prompts import DialogPrompts
 from app.ui.session import ConfigSession
 from app.ui.style import STYLE_SHEET

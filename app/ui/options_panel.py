@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.choices import ChoiceStatus, choice_statuses
 from app.domain.configuration import Configuration, ImageValue, TextValue
 from app.domain.material import Material
 from app.domain.option_state import inactive_groups
+from app.domain.pricing import format_delta
 from app.domain.product import OptionKind, Product
-from app.ui.choice_status import ChoiceStatus, choice_statuses, format_delta
 from app.ui.labels import literal, wrap_words
 from app.ui.swatches import round_swatch, swatch_source
 from app.ui.zone_fields import ZoneFields

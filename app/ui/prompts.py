@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QDialog, QFileDialog, QMessageBox, QWidget
 
+from app.domain.choices import Proposal
 from app.scene.description import Camera
-from app.ui.choice_status import Proposal
 from app.ui.export_dialog import ExportDialog, StillRequest
 
 CONFIG_FILTER = "Configuration (*.json)"

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.configuration import PICTURE_ID_PREFIX, ImageValue, TextValue, charset_allows
+from app.domain.pricing import format_delta
 from app.domain.product import Zone
-from app.ui.choice_status import format_delta
 from app.ui.labels import colour_name, literal
 
 DEFAULT_INK = ["#1d1d1f", "#ffffff", "#b3262e", "#2a5d9f", "#c9a227"]

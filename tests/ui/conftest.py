@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from PySide6.QtCore import QSettings
 
 from app.project import open_project
-from app.ui.autosave import Autosave
+from app.session.autosave import Autosave
 from app.ui.main_window import MainWindow
-
-REPO = Path(__file__).resolve().parents[2] / "app" / "builtin"  # the built-in project
-ANGULAR_RULE = {
-    "kind": "excludes",
-    "when": "handle.angular",
-    "then": ["interior.yellow"],
-    "message": "The modern handle is not made with a yellow inside.",
-}
+from tests.sample_project import write_project
 
 
 @pytest.fixture(autouse=True)
@@ -79,25 +70,6 @@ class ScriptedPrompts:
         return self.next_still
 
 
-def write_project(root: Path) -> Path:
-    shutil.copytree(REPO / "assets", root / "assets")
-    (root / "configs").mkdir()
-    mug = yaml.safe_load((REPO / "configs" / "mug.yaml").read_text(encoding="utf-8"))
-    mug["rules"] = [ANGULAR_RULE]
-    (root / "configs" / "mug.yaml").write_text(yaml.safe_dump(mug, sort_keys=False),
-                                               encoding="utf-8")
-    tumbler = {**mug, "id": "tumbler", "name": "Espresso cup", "rules": [], "zones": [],
-               "presets": []}
-    (root / "configs" / "tumbler.yaml").write_text(yaml.safe_dump(tumbler, sort_keys=False),
-                                                   encoding="utf-8")
-    return root
-
-
-@pytest.fixture
-def project_root(tmp_path) -> Path:
-    return write_project(tmp_path / "project")
-
-
 @pytest.fixture
 def prompts() -> ScriptedPrompts:
     return ScriptedPrompts()
@@ -151,7 +123,7 @@ def window(shared_window, qtbot):
     win.options.flush()
     win.prompts.__init__()
     win.session.switch_product("mug")
-    win.session._show(default_configuration(win.session.product))
+    win.session.configurator.show(default_configuration(win.session.product))
     win.session.undo_stack.clear()
     for product_id in win.session.catalog.products:
         win.session.remember(product_id, default_configuration(win.session.catalog.products[

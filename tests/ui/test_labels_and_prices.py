@@ -11,9 +11,10 @@ from PySide6.QtCore import QSettings, Qt
 
 from app.domain.pricing import price_breakdown
 from app.project import open_project
-from app.ui.autosave import Autosave
+from app.session.autosave import Autosave
 from app.ui.main_window import MainWindow
-from tests.ui.conftest import ScriptedPrompts, write_project
+from tests.sample_project import write_project
+from tests.ui.conftest import ScriptedPrompts
 from tests.ui.test_main_window import click
 
 LONG = "Speckled stoneware with a hand-thrown rim"

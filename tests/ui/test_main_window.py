@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from app.domain.configuration import TextValue, default_configuration
-from app.ui.autosave import Autosave
+from app.session.autosave import Autosave
 from app.ui.export_dialog import StillRequest
 from tests.ui.conftest import open_window
 

@@ -12,7 +12,7 @@ from app.catalog.kiosk_config import PBKDF2_MIN_ITERATIONS, KioskConfig, PinHash
 from app.project import open_project
 from app.ui.kiosk.error_log import ErrorJournal, open_kiosk_log
 from app.ui.kiosk.kiosk_window import KioskWindow
-from tests.ui.conftest import write_project
+from tests.sample_project import write_project
 
 PIN = "386051"  # the example PIN of app/builtin/configs/kiosk.yaml and the README
 

@@ -63,14 +63,16 @@ def test_bad_fields_are_named_with_the_file(tmp_path):
         load_kiosk_config(path, {"mug"}, tmp_path)
     messages = [str(e) for e in caught.value.errors]
     assert any(m.startswith("kiosk.yaml: timings.idle: ") for m in messages), messages
-    assert "kiosk.yaml: show_price: unknown field (did you mean 'show_prices'?)" in messages
+    assert ("kiosk.yaml: show_price: unknown field (did you mean 'show_prices'?) "
+            "(line 9, column 1)") in messages
 
 
 def test_unknown_products_and_a_missing_pin_are_refused(tmp_path):
     path = _write(tmp_path, _good(products=["mug", "sofa"]))
     with pytest.raises(AppErrors) as caught:
         load_kiosk_config(path, {"mug"}, tmp_path)
-    assert str(caught.value) == "kiosk.yaml: products[1]: unknown product 'sofa' (known: mug)"
+    assert str(caught.value) == ("kiosk.yaml: products[1]: unknown product 'sofa' (known: mug)"
+                                 " (line 9, column 3)")
     path = _write(tmp_path, {"products": ["mug"]})
     with pytest.raises(AppErrors, match="admin_pin: missing required field"):
         load_kiosk_config(path, {"mug"}, tmp_path)
@@ -94,7 +96,7 @@ def test_the_share_server_is_off_by_default_and_its_fields_are_checked(tmp_path)
     assert any(m.startswith("kiosk.yaml: share_server.port: ") for m in messages), messages
     assert any(m.startswith("kiosk.yaml: share_server.minutes: ") for m in messages), messages
     assert ("kiosk.yaml: share_server.publc_host: unknown field (did you mean 'public_host'?)"
-            in messages)
+            " (line 13, column 3)" in messages)
     with pytest.raises(AppErrors, match=r"share_server\.port: .*valid integer"):
         load_kiosk_config(_write(tmp_path, _good(share_server={"port": "8765"})), {"mug"},
                           tmp_path)

@@ -114,7 +114,7 @@ def test_the_share_server_block_takes_a_certificate_and_its_key(tmp_path):
     with pytest.raises(AppErrors) as caught:
         load_kiosk_config(_kiosk_file(tmp_path, {"tls_key": "share.key"}), {"mug"}, tmp_path)
     assert str(caught.value) == ("kiosk.yaml: share_server.tls_key: a key needs its "
-                                 "certificate (tls_cert)")
+                                 "certificate (tls_cert) (line 13, column 3)")
 
 
 def test_the_kiosk_serves_https_with_its_certificate(qapp, tmp_path):

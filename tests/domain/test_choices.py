@@ -5,17 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.catalog.products import load_product
-from app.domain.colour import hex_to_hsl
-from app.domain.configuration import Configuration, TextValue, default_configuration
-from app.domain.product import FreeColour, HslRange
-from app.project import open_project
-from app.ui.choice_status import (
+from app.domain.choices import (
     choice_statuses,
-    format_delta,
     keep_valid,
     nearest_allowed_colour,
     propose_choice,
 )
+from app.domain.colour import hex_to_hsl
+from app.domain.configuration import Configuration, TextValue, default_configuration
+from app.domain.pricing import format_delta
+from app.domain.product import FreeColour, HslRange
+from app.project import open_project
 
 
 def mug(project_root):

@@ -1,8 +1,6 @@
-"""What the options panel shows for each choice: its price delta, whether the rules allow it,
-and the smallest change of the other selections that makes it valid.
-
-Plain Python over the domain; no Qt.
-"""
+"""Choosing: what each choice adds to the price and whether the rules allow it, the smallest
+change of the other selections that makes a choice valid, a configuration kept valid for a
+reloaded product, and a free colour moved into what its choice offers."""
 
 from __future__ import annotations
 
@@ -57,13 +55,6 @@ class Proposal:
         changes = ", ".join(a.describe() for a in self.adjustments)
         reasons = " ".join(self.messages)
         return f"{reasons} {changes[:1].upper()}{changes[1:]}?".strip()
-
-
-def format_delta(amount: Decimal, currency: str) -> str:
-    if amount == 0:
-        return "included"
-    sign = "+" if amount > 0 else "\u2212"
-    return f"{sign}{abs(amount).quantize(Decimal('0.01')):,} {currency}"
 
 
 def choice_statuses(product: Product, configuration: Configuration

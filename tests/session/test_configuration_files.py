@@ -15,8 +15,8 @@ from app.domain.configuration import Configuration, default_configuration
 from app.errors import AppError, AppErrors, ConfigurationError
 from app.files import leftover_temporaries
 from app.project import open_project
-from app.ui.autosave import Autosave
-from app.ui.configuration_files import read_configuration, save_configuration
+from app.session.autosave import Autosave
+from app.session.configuration_files import read_configuration, save_configuration
 
 SLOW_WRITER = """
 import os, sys, time
