@@ -27,6 +27,8 @@ from app.domain.product import Product
 from app.domain.share_code import decode_share_code, encode_share_code, share_code_product
 from app.errors import ConfigurationError
 from app.project import Project
+from app.scene.description import SceneDescription
+from app.scene.resolve import SceneContext, resolve_scene
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Configurator:
         self.on_product_changed: list[Listener] = []  # another product, or the same reloaded
         self.on_catalog_changed: list[Listener] = []
         self._remembered: dict[str, Configuration] = {}
+        self._context: SceneContext | None = None
         products = project.catalog.products
         if not products:
             raise ConfigurationError("the catalog has no product that loads",
@@ -102,6 +105,23 @@ class Configurator:
 
     def propose(self, group_id: str, choice_id: str) -> Proposal:
         return propose_choice(self.product, self.configuration, group_id, choice_id)
+
+    def scene_context(self) -> SceneContext:
+        """What resolving needs (materials, assets, caches), kept until the catalog changes."""
+        if self._context is None:
+            self._context = self.project.scene_context()
+        return self._context
+
+    def scene(self, product_id: str | None = None,
+              configuration: Configuration | None = None) -> SceneDescription:
+        """The scene of what is on show, or of another product's ``configuration`` (its default
+        when None). AppError when a file it needs has a problem."""
+        if product_id is None:
+            return resolve_scene(self.product, self.configuration, self.scene_context())
+        product = self.catalog.product(product_id)
+        if configuration is None:
+            configuration = default_configuration(product)
+        return resolve_scene(product, configuration, self.scene_context())
 
     # changes (each one recorded as a Change) ------------------------------------------------
 
@@ -209,6 +229,7 @@ class Configurator:
         old_materials = self.catalog.materials
         materials = {**old_materials, **catalog.materials}
         self.project.catalog = replace(catalog, products=products, materials=materials)
+        self._context = None
         _tell(self.on_catalog_changed)
         reloaded = products.get(self.product.id)
         if reloaded is not None and reloaded != self.product:

@@ -29,7 +29,6 @@ from app.domain.product import OptionKind
 from app.errors import AppError, AppErrors
 from app.personalize.picture_store import OldPictureReport
 from app.project import Project
-from app.scene.resolve import SceneContext, resolve_scene
 from app.session.autosave import Autosave
 from app.session.configuration_files import read_configuration, save_configuration
 from app.session.product_files import ProductFiles
@@ -67,7 +66,6 @@ class MainWindow(QMainWindow):
                                      remember_products=True)
         self.files = ProductFiles()  # each product's own configuration file
         self.closing = False
-        self._context: SceneContext | None = None
 
         self.view = View3D(project.assets, self)
         self.options = OptionsPanel()
@@ -192,7 +190,6 @@ class MainWindow(QMainWindow):
 
     def _catalog_changed(self) -> None:
         catalog = self.session.catalog
-        self._context = None
         self.catalog.set_products(catalog.products, self.session.product.id)
         self.problems.set_catalog_problems(catalog.problems)
         if catalog.problems:
@@ -238,7 +235,7 @@ class MainWindow(QMainWindow):
     def _resolve(self):
         session = self.session
         try:
-            return resolve_scene(session.product, session.configuration, self._scene_context())
+            return session.scene()
         except AppError as exc:
             self.problems.report(str(exc))
             self.problems_dock.show()
@@ -524,7 +521,7 @@ class MainWindow(QMainWindow):
             for choice in group.choices:
                 def scene(group_id=group.id, choice_id=choice.id):
                     return choice_thumbnail_scene(product, self.session.configuration,
-                                                  group_id, choice_id, self._scene_context())
+                                                  group_id, choice_id, self.session.scene_context())
 
                 def done(pixmap, group_id=group.id, choice_id=choice.id):
                     if self.session.product is product:
@@ -532,15 +529,9 @@ class MainWindow(QMainWindow):
 
                 self.thumbnails.add(scene, (THUMBNAIL_SIZE * 2, THUMBNAIL_SIZE * 2), done)
 
-    def _scene_context(self) -> SceneContext:
-        if self._context is None:
-            self._context = self.session.project.scene_context()
-        return self._context
-
     def _queue_product_thumbnail(self, product_id: str) -> None:
         def scene():
-            product = self.session.catalog.products[product_id]
-            return resolve_scene(product, default_configuration(product), self._scene_context())
+            return self.session.scene(product_id)
 
         self.thumbnails.add(scene, (120, 90),
                             lambda pixmap: self.catalog.set_thumbnail(product_id, pixmap))

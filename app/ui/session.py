@@ -78,7 +78,7 @@ class ConfigSession(QObject):
         for name in ("configuration_for", "remember", "visited_products", "share_code",
                      "propose", "accept", "select", "set_colour", "set_zone", "apply_preset",
                      "switch_product", "load", "paste_share_code", "set_configuration",
-                     "replace_catalog"):
+                     "replace_catalog", "scene", "scene_context"):
             setattr(self, name, getattr(configurator, name))
 
     @property

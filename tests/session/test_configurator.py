@@ -94,3 +94,15 @@ def test_the_presenter_imports_no_qt_and_no_vtk():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_the_scene_follows_what_is_on_show_and_other_products_resolve_at_their_default(
+        configurator):
+    configurator.select("glaze", "navy")
+    scene = configurator.scene()
+    assert scene.product_id == "mug"
+    body = next(d for d in scene.drawables if d.part == "body")
+    assert body.material == configurator.scene("mug", configurator.configuration).drawable(
+        body.id).material
+    assert body.material != configurator.scene("mug").drawable(body.id).material  # default
+    assert configurator.scene("tumbler").product_id == "tumbler"

@@ -30,7 +30,6 @@ from app.catalog.kiosk_config import KioskConfig
 from app.domain.configuration import default_configuration
 from app.domain.pricing import price_breakdown
 from app.project import Project
-from app.scene.resolve import SceneContext, resolve_scene
 from app.ui.kiosk.admin_panel import AdminPanel
 from app.ui.kiosk.configure_page import ConfigurePage
 from app.ui.kiosk.error_log import LOGGER_NAME, ErrorJournal, friendly_message
@@ -77,7 +76,6 @@ class KioskWindow(QWidget):
                  if p in project.catalog.products]
         self.product_ids = shown or sorted(project.catalog.products)
         self.session = ConfigSession(project, self.product_ids[0])
-        self._context: SceneContext | None = None
         self.idle = IdleClock(config.timings.idle, config.timings.reset_countdown, clock)
         self.can_print = bool(config.printer) and spec_sheet_available()
         self._admin_taps: list[float] = []
@@ -211,10 +209,8 @@ class KioskWindow(QWidget):
         self.total.setText(f"Total  {breakdown.format()}")
 
     def _resolve(self):
-        if self._context is None:
-            self._context = self.session.project.scene_context()
         try:
-            return resolve_scene(self.session.product, self.session.configuration, self._context)
+            return self.session.scene()
         except Exception as exc:  # noqa: BLE001 (logged; the customer sees a notice)
             log.error("cannot show %s: %s", self.session.product.id, exc, exc_info=True)
             self.show_notice(friendly_message(exc))
@@ -422,7 +418,6 @@ class KioskWindow(QWidget):
 
     def reload_catalog(self) -> None:
         catalog = load_catalog(self.session.project.root)
-        self._context = None
         self.session.replace_catalog(catalog)
         self._product_changed()
         for problem in catalog.problems:
