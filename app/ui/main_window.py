@@ -307,22 +307,20 @@ class MainWindow(QMainWindow):
             path = self.prompts.open_path(str(self._folder()))
             if path is None:
                 return False
-        old_pictures = OldPictureReport()
-        try:
-            configuration = read_configuration(path, self.session.catalog.products,
-                                               self.session.project.pictures, old_pictures)
-        except AppError as exc:
-            errors = exc.errors if isinstance(exc, AppErrors) else [exc]
-            message = "\n".join(str(e) for e in errors)
-            for e in errors:
-                self.problems.report(str(e))
-            self.prompts.error("Cannot open configuration", message)
+        read = self._read_configuration(path)
+        if read is None:
             return False
+        configuration, old_pictures = read
         affected = [p for p in dict.fromkeys([self.session.product.id, configuration.product_id])
                     if self.is_modified(p)]
         discarded = self.settle_unsaved(affected, f"opening {Path(path).name}")
         if discarded is None:
             return False
+        if affected and discarded != affected:  # work was saved, maybe into this very file
+            read = self._read_configuration(path)
+            if read is None:
+                return False
+            configuration, old_pictures = read
         self.session.load(configuration, f"Open {Path(path).name}")
         # a file whose pictures were imported (or dropped) still names paths: its product counts
         # as changed until it is saved again
@@ -341,6 +339,21 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "Pictures copied into the picture store; save to keep them there", 8000)
         return True
+
+    def _read_configuration(self, path: Path):
+        """(configuration, picture report) of a file, or None once its problems are shown."""
+        old_pictures = OldPictureReport()
+        try:
+            configuration = read_configuration(path, self.session.catalog.products,
+                                               self.session.project.pictures, old_pictures)
+        except AppError as exc:
+            errors = exc.errors if isinstance(exc, AppErrors) else [exc]
+            message = "\n".join(str(e) for e in errors)
+            for e in errors:
+                self.problems.report(str(e))
+            self.prompts.error("Cannot open configuration", message)
+            return None
+        return configuration, old_pictures
 
     def save_configuration(self, path: Path | None = None, *, choose: bool = False,
                            product_id: str | None = None) -> bool:
