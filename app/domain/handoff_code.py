@@ -1,4 +1,4 @@
-"""Hand-off codes: a few characters a customer can read aloud, like ``K7M-4QX-9T``.
+"""Hand-off codes: a few characters a customer can read aloud, like ``K7M-4QX-9A``.
 
 A hand-off code says nothing about the configuration: it is random (from ``secrets``) and only
 a store of hand-offs (app.export.handoff_store) knows which share code it stands for. Seven
@@ -22,7 +22,7 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RANDOM_SYMBOLS = 7
 SYMBOLS = RANDOM_SYMBOLS + 1  # and the check symbol
 GROUPS = (3, 3, 2)
-EXAMPLE = "K7M-4QX-9T"
+EXAMPLE = "K7M-4QX-9A"
 MAX_TYPED = 32  # anything longer is not a hand-off code, whatever it holds
 _SEPARATORS = " -\t"
 _VALUE = {symbol: i for i, symbol in enumerate(ALPHABET)}
@@ -65,7 +65,7 @@ def looks_like_handoff_code(text: str) -> bool:
 
 
 def parse_handoff_code(text: str) -> str:
-    """The code ``text`` holds, grouped (``k7m 4qx9t`` -> ``K7M-4QX-9T``); ConfigurationError
+    """The code ``text`` holds, grouped (``k7m 4qx9a`` -> ``K7M-4QX-9A``); ConfigurationError
     when it is no code or has a typing mistake."""
     if not looks_like_handoff_code(text):
         raise ConfigurationError(f"expected a hand-off code of 8 letters and digits like "

@@ -22,6 +22,7 @@ from app.domain.configuration import (
 from app.domain.product import Product
 from app.domain.share_code import decode_share_code, encode_share_code, share_code_product
 from app.errors import ConfigurationError
+from app.export.handoff_store import HandoffStore, resolve_code
 from app.project import Project
 from app.ui.autosave import Autosave
 from app.ui.choice_status import Proposal, keep_valid, nearest_allowed_colour, propose_choice
@@ -73,9 +74,11 @@ class ConfigSession(QObject):
     catalog_changed = Signal()
 
     def __init__(self, project: Project, product_id: str | None = None,
-                 autosave: Autosave | None = None, *, remember_products: bool = False):
+                 autosave: Autosave | None = None, *, remember_products: bool = False,
+                 handoffs: HandoffStore | None = None):
         super().__init__()
         self.project = project
+        self._handoffs = handoffs
         self.autosave = autosave
         self.remember_products = remember_products
         self._remembered: dict[str, Configuration] = {}
@@ -118,6 +121,17 @@ class ConfigSession(QObject):
 
     def share_code(self) -> str:
         return encode_share_code(self.configuration, self.product)
+
+    @property
+    def handoffs(self) -> HandoffStore:
+        """Where hand-off codes are kept (the user's own store unless one was given)."""
+        if self._handoffs is None:
+            self._handoffs = HandoffStore.default()
+        return self._handoffs
+
+    def handoff_code(self) -> str:
+        """A new short hand-off code (``K7M-4QX-9A``) kept for the design on show."""
+        return self.handoffs.add(self.share_code())
 
     # changes (each one an undo step) --------------------------------------------------------
 
@@ -185,6 +199,8 @@ class ConfigSession(QObject):
         self.set_configuration(configuration, text)
 
     def paste_share_code(self, code: str) -> None:
+        """Show the design of a share code, or of a hand-off code kept in ``handoffs``."""
+        code = resolve_code(code, self.handoffs)
         product_id = share_code_product(code)
         product = self.catalog.products.get(product_id)
         if product is None:

@@ -71,3 +71,9 @@ def test_share_codes_never_look_like_hand_off_codes():
     assert not looks_like_handoff_code("mug-aebagbaf")  # the shortest share code has 9+
     assert not looks_like_handoff_code("a-aebagbaf")
     assert looks_like_handoff_code("k7m-4qx-9t")
+
+
+def test_the_example_in_messages_and_help_is_a_valid_code():
+    from app.domain.handoff_code import EXAMPLE
+
+    assert parse_handoff_code(EXAMPLE) == EXAMPLE
