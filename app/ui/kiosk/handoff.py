@@ -1,6 +1,8 @@
 """The customer leaves with their design: a QR code to scan (the kiosk's link to their AR files,
-the share link, or the share code itself), the code in big type, and a printed spec sheet where a
-printer is configured."""
+the share link, or the code itself), the short hand-off code in big type (``K7M-4QX-9A``, which
+staff or the desktop app open again), and a printed spec sheet where a printer is configured.
+Every text wraps inside the panel, a long share code (the fallback when no hand-off code could
+be kept) included."""
 
 from __future__ import annotations
 
@@ -10,6 +12,18 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 QR_PIXELS = 280
 PREPARING = "Preparing your files..."
+BREAK_EVERY = 12
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str, every: int = BREAK_EVERY) -> str:
+    """``text`` with an invisible line-break opportunity every ``every`` characters of a run
+    without blanks, so a label that wraps never widens to fit it."""
+    words = []
+    for word in text.split(" "):
+        words.append(ZERO_WIDTH_SPACE.join(word[i:i + every]
+                                           for i in range(0, len(word), every)))
+    return " ".join(words)
 
 
 def qr_pixmap(data: str, pixels: int = QR_PIXELS) -> QPixmap | None:
@@ -40,6 +54,7 @@ class HandoffPage(QWidget):
         title.setWordWrap(True)
         layout.addWidget(title)
         self.hint = QLabel()
+        self.hint.setObjectName("handoffHint")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
         self.qr = QLabel()
@@ -68,10 +83,14 @@ class HandoffPage(QWidget):
         layout.addWidget(done)
         layout.addStretch(1)
 
+    def shown_code(self) -> str:
+        """The code on the page, as the customer reads it."""
+        return self.code.text().replace(ZERO_WIDTH_SPACE, "")
+
     def show_preparing(self, share_code: str) -> None:
-        """The share code at once; the QR follows once the files for the phone are ready."""
+        """The code at once; the QR follows once the files for the phone are ready."""
         self.status.setText("")
-        self.code.setText(share_code)
+        self.code.setText(breakable(share_code))
         self.qr.clear()
         self.qr.hide()
         self.hint.setText(PREPARING)
@@ -79,14 +98,15 @@ class HandoffPage(QWidget):
     def show_design(self, share_code: str, link: str, note: str = "") -> None:
         """The QR of ``link``; ``note`` goes before the usual hint."""
         self.status.setText("")
-        self.code.setText(share_code)
+        self.code.setText(breakable(share_code))
         pixmap = qr_pixmap(link)
         if pixmap is None:
             self.qr.clear()
             self.qr.hide()
-            hint = "Note this code: staff or our website bring your design back."
+            hint = "Note your code: staff or our website bring your design back with it."
         else:
             self.qr.setPixmap(pixmap)
             self.qr.show()
-            hint = "Scan the code with your phone, or note the code below."
+            hint = ("Scan the square with your phone, or note your code: staff bring your "
+                    "design back with it.")
         self.hint.setText(f"{note} {hint}".strip())

@@ -16,10 +16,12 @@ from urllib.parse import quote
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScroller,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,7 +30,10 @@ from PySide6.QtWidgets import (
 from app.catalog.catalog import load_catalog
 from app.catalog.kiosk_config import KioskConfig
 from app.domain.configuration import default_configuration
+from app.domain.handoff_code import looks_like_handoff_code
 from app.domain.pricing import price_breakdown
+from app.errors import AppError
+from app.export.handoff_store import HandoffStore
 from app.project import Project
 from app.scene.resolve import SceneContext, resolve_scene
 from app.ui.kiosk.admin_panel import AdminPanel
@@ -60,7 +65,8 @@ log = logging.getLogger(LOGGER_NAME)
 class KioskWindow(QWidget):
     def __init__(self, project: Project, config: KioskConfig, *,
                  clock: Callable[[], float] = time.monotonic, fonts: list[str] | None = None,
-                 journal: ErrorJournal | None = None, log_file: Path | None = None):
+                 journal: ErrorJournal | None = None, log_file: Path | None = None,
+                 handoffs: HandoffStore | None = None):
         super().__init__()
         self.setObjectName("kioskWindow")
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.Window)
@@ -76,7 +82,7 @@ class KioskWindow(QWidget):
         shown = [p for p in (config.products or sorted(project.catalog.products))
                  if p in project.catalog.products]
         self.product_ids = shown or sorted(project.catalog.products)
-        self.session = ConfigSession(project, self.product_ids[0])
+        self.session = ConfigSession(project, self.product_ids[0], handoffs=handoffs)
         self._context: SceneContext | None = None
         self.idle = IdleClock(config.timings.idle, config.timings.reset_countdown, clock)
         self.can_print = bool(config.printer) and spec_sheet_available()
@@ -279,9 +285,9 @@ class KioskWindow(QWidget):
 
     def show_handoff(self) -> None:
         self.options.flush()
-        code = self.session.share_code()
-        link = self.config.share_url.format(code=quote(code)) if self.config.share_url else code
         self._keyboard_done()
+        code = self._keep_for_handoff()
+        link = self.config.share_url.format(code=quote(code)) if self.config.share_url else code
         self._handoff_code = (code, link)
         if self.shares is None:
             self.handoff_page.show_design(code, link)
@@ -291,7 +297,18 @@ class KioskWindow(QWidget):
         self.side.setCurrentWidget(self.handoff_page)
         session = self.session
         self.shares.begin(session.project, session.product, session.configuration,
-                          self.view.pixels() if self.view.scene is not None else None)
+                          self.view.pixels() if self.view.scene is not None else None,
+                          code if looks_like_handoff_code(code) else "")
+
+    def _keep_for_handoff(self) -> str:
+        """A short hand-off code kept for the design; the long share code when it cannot be
+        kept (logged: the customer can still take the long code)."""
+        try:
+            return self.session.handoff_code()
+        except Exception as exc:  # noqa: BLE001 (logged; the customer gets the share code)
+            log.error("cannot keep a hand-off code: %s", exc,
+                      exc_info=None if isinstance(exc, AppError) else exc)
+            return self.session.share_code()
 
     def _share_ready(self, url: str) -> None:
         if self.side.currentWidget() is self.handoff_page:
@@ -310,8 +327,22 @@ class KioskWindow(QWidget):
         self.handoff_page.status.setText("Printing: please collect your sheet at the printer.")
 
     def start_over(self) -> None:
-        self.session.load(default_configuration(self.session.product), "Start over")
+        self.new_customer("Start over")
+
+    def new_customer(self, text: str = "New customer") -> None:
+        """The product on show as a new customer finds it: its default configuration, seen
+        from its default camera, every list scrolled to the top, nothing to undo."""
+        self._keyboard_done()
+        self.session.load(default_configuration(self.session.product), text)
         self.session.undo_stack.clear()
+        self.view.set_camera_preset(None)
+        self.scroll_to_top()
+
+    def scroll_to_top(self) -> None:
+        for area in self.findChildren(QAbstractScrollArea):
+            QScroller.scroller(area.viewport()).stop()
+            area.verticalScrollBar().setValue(0)
+            area.horizontalScrollBar().setValue(0)
 
     # keyboard -------------------------------------------------------------------------------
 
@@ -371,6 +402,7 @@ class KioskWindow(QWidget):
             self.shares.cancel()
         self._keyboard_done()
         self.admin.close_panel()
+        self.scroll_to_top()
         self._attract_steps = [(product_id, preset.id) for product_id in self.product_ids
                                for preset in self.session.catalog.products[product_id].presets]
         self._attract_steps = self._attract_steps or [(p, None) for p in self.product_ids]
@@ -394,8 +426,7 @@ class KioskWindow(QWidget):
     def leave_attract(self) -> None:
         self.attract_turn.stop()
         self.attract_presets.stop()
-        self.session.undo_stack.clear()
-        self.view.reset_view()
+        self.new_customer()
         self.show_configurator()
 
     def _attract_turn(self) -> None:
