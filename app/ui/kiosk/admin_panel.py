@@ -163,6 +163,7 @@ class AdminPanel(QStackedWidget):
         while self.health_grid.count():
             item = self.health_grid.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone from the page now, not only once deleted
                 item.widget().deleteLater()
         for row, (name, value) in enumerate(self.health().lines()):
             label = QLabel(value)

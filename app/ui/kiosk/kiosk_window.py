@@ -206,7 +206,7 @@ class KioskWindow(QWidget):
     def _refresh_panels(self) -> None:
         session = self.session
         self.options.refresh(session.product, session.configuration)
-        self.total.setVisible(self.config.show_prices)
+        self._show_total()
         if not self.config.show_prices:
             for button in self.options.buttons.values():
                 if button.status is not None:
@@ -215,6 +215,10 @@ class KioskWindow(QWidget):
                 fields.setTitle(literal(session.product.zone(zone_id).label))
         breakdown = price_breakdown(session.configuration, session.product)
         self.total.setText(f"Total  {breakdown.format()}")
+
+    def _show_total(self) -> None:
+        """The total, when prices are shown and the keyboard does not need its room."""
+        self.total.setVisible(self.config.show_prices and self.keyboard.isHidden())
 
     def _resolve(self):
         if self._context is None:
@@ -318,13 +322,13 @@ class KioskWindow(QWidget):
     def _share_failed(self) -> None:
         if self.side.currentWidget() is self.handoff_page:
             self.handoff_page.show_design(*self._handoff_code,
-                                          "Your files could not be prepared just now.")
+                                          "Your 3D files could not be prepared just now.")
 
     def print_spec_sheet(self) -> None:
         data = spec_sheet_bytes(self.session, self.view.pixels())
         pages = print_pdf(data, self.config.printer or "")
         log.info("printed a spec sheet of %d page(s) for %s", pages, self.session.product.id)
-        self.handoff_page.status.setText("Printing: please collect your sheet at the printer.")
+        self.handoff_page.show_status("Printing: please collect your sheet at the printer.")
 
     def start_over(self) -> None:
         self.new_customer("Start over")
@@ -350,12 +354,14 @@ class KioskWindow(QWidget):
         if isinstance(new, QLineEdit) and self.options.isAncestorOf(new):
             self.keyboard.attach(new)
             self.keyboard.show()
+            self._show_total()  # its room goes to the keyboard on the smallest screens
             self.scroll.ensureWidgetVisible(new)
 
     def _keyboard_done(self) -> None:
         self.options.flush()
         self.keyboard.attach(None)
         self.keyboard.hide()
+        self._show_total()
         focused = QApplication.focusWidget()
         if focused is not None and self.isAncestorOf(focused):
             focused.clearFocus()

@@ -57,7 +57,8 @@ QLabel#invitation {{ font-size: 40pt; font-weight: 800; color: #ffffff; backgrou
 QLabel#countdown {{ font-size: 30pt; font-weight: 700; color: #b3261e; }}
 QLabel#notice {{ font-size: 17pt; background: #fff4ce; border-radius: 10px; padding: 10px; }}
 QLabel#total {{ font-size: 26pt; font-weight: 800; color: #174ea6; }}
-QLabel#shareCode {{ font-size: 22pt; font-weight: 700; letter-spacing: 2px; }}
+QLabel#shareCode {{ font-size: 30pt; font-weight: 800; letter-spacing: 3px; }}
+QLabel#shareCode[long="true"] {{ font-size: 13pt; font-weight: 600; letter-spacing: 0px; }}
 QLabel#pinDisplay {{ font-size: 32pt; min-height: {px}px; }}
 QPushButton {{ min-height: {px}px; min-width: {px}px; padding: 6px 12px; border-radius: 12px;
                background: #ffffff; border: 2px solid #c9ccd1; font-weight: 600; }}
@@ -76,5 +77,7 @@ QLineEdit, QComboBox {{ min-height: {px}px; font-size: 18pt; padding: 4px 8px; }
 QComboBox QAbstractItemView::item {{ min-height: {px}px; }}
 QScrollBar:vertical {{ width: {px}px; }}
 QScrollBar::handle:vertical {{ min-height: {px}px; background: #c9ccd1; border-radius: 8px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; border: none; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: #eceae6; }}
 QWidget#onScreenKeyboard QPushButton {{ font-size: 18pt; padding: 2px; }}
 """
