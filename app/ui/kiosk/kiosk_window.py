@@ -37,6 +37,7 @@ from app.export.handoff_store import HandoffStore
 from app.project import Project
 from app.scene.resolve import SceneContext, resolve_scene
 from app.ui.kiosk.admin_panel import AdminPanel
+from app.ui.kiosk.choice_thumbnails import ChoiceThumbnails
 from app.ui.kiosk.configure_page import ConfigurePage
 from app.ui.kiosk.error_log import LOGGER_NAME, ErrorJournal, friendly_message
 from app.ui.kiosk.handoff import HandoffPage
@@ -66,7 +67,8 @@ class KioskWindow(QWidget):
     def __init__(self, project: Project, config: KioskConfig, *,
                  clock: Callable[[], float] = time.monotonic, fonts: list[str] | None = None,
                  journal: ErrorJournal | None = None, log_file: Path | None = None,
-                 handoffs: HandoffStore | None = None):
+                 handoffs: HandoffStore | None = None,
+                 choice_thumbnails: ChoiceThumbnails | None = None):
         super().__init__()
         self.setObjectName("kioskWindow")
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.Window)
@@ -83,6 +85,7 @@ class KioskWindow(QWidget):
                  if p in project.catalog.products]
         self.product_ids = shown or sorted(project.catalog.products)
         self.session = ConfigSession(project, self.product_ids[0], handoffs=handoffs)
+        self.choice_thumbnails = choice_thumbnails  # None: plain buttons on part choices
         self._context: SceneContext | None = None
         self.idle = IdleClock(config.timings.idle, config.timings.reset_countdown, clock)
         self.can_print = bool(config.printer) and spec_sheet_available()
@@ -189,6 +192,9 @@ class KioskWindow(QWidget):
                            self.fonts)
         for zone_id, fields in self.options.zone_fields.items():
             fields.setVisible(product.zone(zone_id).kind == "text")  # no uploads here
+        if self.choice_thumbnails is not None:
+            self.choice_thumbnails.show(self.session.project.root, self.session.catalog,
+                                        product, self.options)
         for product_id, tab in self.product_tabs.items():
             tab.setChecked(product_id == product.id)
         scene = self._resolve()
@@ -482,6 +488,8 @@ class KioskWindow(QWidget):
             timer.stop()
         if self.shares is not None:
             self.shares.close()
+        if self.choice_thumbnails is not None:
+            self.choice_thumbnails.close()
         self.view.close_view()
         super().closeEvent(event)
 
