@@ -11,11 +11,13 @@ as an empty store rather than stopping anyone.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +31,13 @@ from app.errors import ConfigurationError
 from app.files import read_plain_file, write_text_atomically
 from app.user_dirs import user_data_folder
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; one process per user is the usual case
+    fcntl = None
+
 HANDOFFS_FILE = "handoffs.json"
+LOCK_FILE = "handoffs.lock"
 DEFAULT_DAYS = 30.0
 DEFAULT_MAX_ENTRIES = 1000
 MAX_SHARE_CODE_CHARS = 8000  # far above a design with a few lines of text
@@ -74,7 +82,7 @@ class HandoffStore:
         if not isinstance(share_code, str) or not 0 < len(share_code) <= MAX_SHARE_CODE_CHARS:
             raise ConfigurationError("this design is too large to keep for a hand-off",
                                      field=FIELD)
-        with self._lock:
+        with self._lock, self._file_lock():
             now = self.clock()
             entries = self._live(self._read(), now)
             for _ in range(_NEW_CODE_TRIES):
@@ -104,6 +112,22 @@ class HandoffStore:
             return len(self._live(self._read(), self.clock()))
 
     # the file -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Other processes (the kiosk and a desktop app of the same user) add one at a time:
+        an advisory lock on a file beside the store, where the system has them."""
+        if fcntl is None:
+            yield
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.path.with_name(LOCK_FILE),
+                         os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(handle)
 
     @staticmethod
     def _live(entries: dict[str, Handoff], now: float) -> dict[str, Handoff]:

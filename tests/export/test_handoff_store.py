@@ -106,3 +106,20 @@ def test_a_link_in_place_of_the_file_is_not_followed(tmp_path):
 
 def test_the_default_store_is_in_the_users_data_folder():
     assert HandoffStore.default().path.parent.name == "showcraft"
+
+
+def test_two_processes_adding_at_once_lose_nothing(tmp_path):
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2) as pool:
+        codes = pool.starmap(_add_many, [(str(tmp_path), "a"), (str(tmp_path), "b")])
+    store = HandoffStore(tmp_path)
+    assert len(store) == 40
+    for prefix, mine in zip("ab", codes, strict=True):
+        assert [store.resolve(c) for c in mine] == [f"mug-{prefix}{i}" for i in range(20)]
+
+
+def _add_many(folder: str, prefix: str) -> list[str]:
+    store = HandoffStore(folder)
+    return [store.add(f"mug-{prefix}{i}") for i in range(20)]
