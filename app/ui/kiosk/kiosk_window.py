@@ -38,6 +38,7 @@ from app.project import Project
 from app.scene.resolve import SceneContext, resolve_scene
 from app.ui.kiosk.admin_panel import AdminPanel
 from app.ui.kiosk.choice_thumbnails import ChoiceThumbnails
+from app.ui.kiosk.code_page import CodePage
 from app.ui.kiosk.configure_page import ConfigurePage
 from app.ui.kiosk.error_log import LOGGER_NAME, ErrorJournal, friendly_message
 from app.ui.kiosk.handoff import HandoffPage
@@ -125,8 +126,9 @@ class KioskWindow(QWidget):
         guard = PinGuard(self.config.admin_pin, self.clock, self.pin_failures_file)
         self.admin = AdminPanel(guard,
                                 lambda: health_now(self.started, self.journal, self.log_file))
+        self.code_page = CodePage(self.target_px)
         for page in (self.attract_page, self.configure_page, self.countdown_page,
-                     self.handoff_page, self.colour_page, self.admin):
+                     self.handoff_page, self.colour_page, self.admin, self.code_page):
             self.side.addWidget(page)
         outer.addWidget(self.side, 4)
 
@@ -167,6 +169,9 @@ class KioskWindow(QWidget):
         self.admin.closed.connect(self.show_configurator)
         self.admin.reload_requested.connect(lambda: self._run(self.reload_catalog))
         self.admin.exit_requested.connect(self.exit_kiosk)
+        self.admin.code_requested.connect(self.show_code_page)
+        self.code_page.open_requested.connect(self.open_code)
+        self.code_page.cancelled.connect(lambda: self.side.setCurrentWidget(self.admin))
         self.keyboard.done.connect(self._keyboard_done)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.idle_timer = QTimer(self)
@@ -462,6 +467,27 @@ class KioskWindow(QWidget):
         self._keyboard_done()
         self.admin.open_panel()
         self.side.setCurrentWidget(self.admin)
+
+    def show_code_page(self) -> None:
+        self.code_page.clear()
+        self.side.setCurrentWidget(self.code_page)
+
+    def open_code(self, code: str) -> None:
+        """Staff typed a customer's code: their design on show, or what is wrong with the
+        code on the page (a code that is no code, unknown, expired or for another product)."""
+        try:
+            self.session.paste_share_code(code)
+        except AppError as exc:
+            self.code_page.show_problem(exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 (logged; staff see a short message)
+            log.error("cannot open a code: %s", exc, exc_info=True)
+            self.code_page.show_problem(friendly_message(exc))
+            return
+        log.info("opened a customer's code for %s", self.session.product.id)
+        self.view.set_camera_preset(None)
+        self.scroll_to_top()
+        self.admin.close_panel()  # back to the configurator, with the design
 
     def reload_catalog(self) -> None:
         catalog = load_catalog(self.session.project.root)

@@ -171,6 +171,13 @@ def _admin_actions(window) -> None:
     assert window.admin.enter_pin(PIN)
 
 
+def _code_page(window) -> None:
+    _admin_actions(window)
+    window.show_code_page()
+    window.code_page.keyboard.type_text("K7M4QX9B")
+    window.code_page.open_button.click()  # a typing mistake: the message shows
+
+
 def _health(window) -> None:
     _admin_actions(window)
     window.admin.show_health()
@@ -181,7 +188,7 @@ VISITS: list[tuple[str, Callable]] = [
     ("notice", _notice), ("countdown", _countdown), ("handoff", _handoff),
     ("handoff_long_code", _handoff_long_code), ("handoff_again", _handoff_again),
     ("colour", _colour), ("pin_pad", _pin_pad),
-    ("admin", _admin_actions), ("health", _health),
+    ("admin", _admin_actions), ("code", _code_page), ("health", _health),
     ("configure_again", _configure), ("attract_again", _attract),
 ]
 

@@ -14,6 +14,7 @@ from app.domain.configuration import TextValue, default_configuration
 from app.domain.handoff_code import new_handoff_code
 from app.errors import AppError, ConfigurationError
 from app.ui.session import ConfigSession
+from tests.ui.kiosk.conftest import PIN
 
 SHORT = re.compile(r"[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{2}")
 
@@ -159,3 +160,70 @@ def test_start_over_also_goes_back_to_the_default_look(kiosk, qtbot):
     _design_something(kiosk, qtbot)
     qtbot.mouseClick(kiosk.start_over_button, Qt.MouseButton.LeftButton)
     _starts_afresh(kiosk, camera)
+
+
+def _staff_open_code_page(window, qtbot):
+    window.test_clock.advance(1000)
+    window.admin.guard.failures = 0
+    window.open_admin()
+    assert window.admin.enter_pin(PIN)
+    qtbot.mouseClick(window.admin.code_button, Qt.MouseButton.LeftButton)
+    assert window.side.currentWidget() is window.code_page
+
+
+def _type(window, qtbot, text):
+    keys = window.code_page.keyboard.keys
+    for ch in text:
+        qtbot.mouseClick(keys[ch.upper()], Qt.MouseButton.LeftButton)
+
+
+def test_staff_bring_a_customers_design_back_at_the_kiosk(kiosk, qtbot):
+    _wake(kiosk)
+    _design_something(kiosk, qtbot)
+    designed = kiosk.session.configuration.to_json()
+    kiosk.show_handoff()
+    code = kiosk.handoff_page.shown_code()
+    kiosk.handoff_page.finished.emit()  # "I'm done: start over"
+    _wake(kiosk)
+    kiosk.select_choice("glaze", "cream")  # another customer meanwhile
+    _staff_open_code_page(kiosk, qtbot)
+    _type(kiosk, qtbot, code)
+    assert kiosk.code_page.field.text() == code  # capitals stay on for codes
+    qtbot.mouseClick(kiosk.code_page.open_button, Qt.MouseButton.LeftButton)
+    assert kiosk.side.currentWidget() is kiosk.configure_page
+    assert kiosk.session.configuration.to_json() == designed
+    assert _all_at_the_top(kiosk)
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("K0M4QX9A", "no 0, O"), ("K7M4QX9B", "typing mistake"), ("", "Type the code first"),
+    ("ZZZZ", "is not a share code"),
+])
+def test_a_wrong_code_at_the_kiosk_says_what_is_wrong(kiosk, qtbot, typed, expected):
+    _wake(kiosk)
+    before = kiosk.session.configuration.to_json()
+    _staff_open_code_page(kiosk, qtbot)
+    _type(kiosk, qtbot, typed)
+    qtbot.mouseClick(kiosk.code_page.open_button, Qt.MouseButton.LeftButton)
+    assert kiosk.side.currentWidget() is kiosk.code_page  # open for another try
+    assert expected in kiosk.code_page.message.text()
+    assert kiosk.session.configuration.to_json() == before
+
+
+def test_an_unknown_or_hostile_code_at_the_kiosk_changes_nothing(kiosk, qtbot):
+    _wake(kiosk)
+    before = kiosk.session.configuration.to_json()
+    errors = kiosk.journal.count
+    _staff_open_code_page(kiosk, qtbot)
+    for typed in [new_handoff_code(), "mug-" + "7" * 3000, "\x00" * 50, "tumbler-aaaa"]:
+        kiosk.code_page.field.setText(typed)
+        kiosk.code_page.field.returnPressed.emit()
+        assert kiosk.side.currentWidget() is kiosk.code_page
+        assert kiosk.code_page.message.text()
+        assert len(kiosk.code_page.message.text()) < 200
+    assert "unknown here or has expired" not in kiosk.code_page.message.text()
+    assert kiosk.session.configuration.to_json() == before
+    assert kiosk.journal.count == errors  # a wrong code is no error of the kiosk
+    qtbot.mouseClick(next(b for b in kiosk.code_page.findChildren(type(kiosk.done_button))
+                          if b.text() == "Back"), Qt.MouseButton.LeftButton)
+    assert kiosk.side.currentWidget() is kiosk.admin
