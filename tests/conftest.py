@@ -4,12 +4,11 @@ from pathlib import Path
 
 import pytest
 
-# the user's own folders (log, data, cache) are a throw-away folder for the whole run, never the
+# the user's own folders (log, data) are a throw-away folder for the whole run, never the
 # tester's home
 _USER_HOME = Path(tempfile.mkdtemp(prefix="showcraft-test-home-"))
 os.environ["XDG_STATE_HOME"] = str(_USER_HOME / "state")
 os.environ["XDG_DATA_HOME"] = str(_USER_HOME / "data")
-os.environ["XDG_CACHE_HOME"] = str(_USER_HOME / "cache")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUILTIN_ROOT = REPO_ROOT / "app" / "builtin"  # the built-in project folder: configs/, assets/
