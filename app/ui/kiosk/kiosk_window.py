@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QPainter, QPixmap
+from PySide6.QtGui import QCloseEvent, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -48,7 +48,12 @@ from app.ui.kiosk.pages import AttractPage, ColourPage, CountdownPage
 from app.ui.kiosk.pin_guard import PIN_FAILURES_FILE, PinGuard
 from app.ui.kiosk.printing import print_pdf, spec_sheet_available, spec_sheet_bytes
 from app.ui.kiosk.share_handoff import KioskShares
-from app.ui.kiosk.touch_targets import enforce_touch_targets, kiosk_style_sheet, touch_target_px
+from app.ui.kiosk.touch_targets import (
+    enforce_touch_targets,
+    kiosk_style_sheet,
+    style_scale,
+    touch_target_px,
+)
 from app.ui.kiosk.touch_view import TouchCamera
 from app.ui.labels import literal
 from app.ui.session import ConfigSession
@@ -81,6 +86,7 @@ class KioskWindow(QWidget):
         self.started = time.monotonic()
         self.exit_allowed = False
         self.target_px = touch_target_px(self.screen())
+        self.style_scale = 1.0
         self.setStyleSheet(kiosk_style_sheet(self.target_px))
         shown = [p for p in (config.products or sorted(project.catalog.products))
                  if p in project.catalog.products]
@@ -502,6 +508,13 @@ class KioskWindow(QWidget):
         log.info("exit from the admin panel")
         self.exit_allowed = True
         self.close()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        scale = style_scale(self.width(), self.height())
+        if scale != self.style_scale:  # type grows with the screen, in a few steps
+            self.style_scale = scale
+            self.setStyleSheet(kiosk_style_sheet(self.target_px, scale))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if not self.exit_allowed:

@@ -218,3 +218,18 @@ def test_every_page_fits_every_kiosk_screen(kiosk, size):
         kiosk.admin.close_panel()
         kiosk.resize(900, 560)
         _settle()
+
+
+def test_type_grows_with_the_screen_in_a_few_steps(kiosk):
+    from app.ui.kiosk.touch_targets import style_scale
+
+    assert [style_scale(w, h) for w, h in SIZES] == [1.0, 1.0, 1.25, 1.5]
+    assert style_scale(7680, 4320) == 1.5
+    kiosk.resize(1920, 1080)
+    _settle()
+    try:
+        assert kiosk.style_scale == 1.25 and "21pt" in kiosk.styleSheet()
+    finally:
+        kiosk.resize(900, 560)
+        _settle()
+    assert kiosk.style_scale == 1.0
