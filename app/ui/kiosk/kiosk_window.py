@@ -1,9 +1,11 @@
 """The kiosk window: the 3D view (touch only) beside one large side panel whose pages are the
-attract loop, the configurator, the reset countdown, the hand-off, a colour picker and the admin
-panel. No menus, no dialogs, no file system; errors become a friendly notice and a log line.
+attract loop, the configurator, the reset countdown, the hand-off (with its short hand-off
+code), a colour picker, the admin panel and, behind it, the page where staff open a customer's
+code. No menus, no dialogs, no file system; errors become a friendly notice and a log line. Each
+new customer finds the product as it comes: default configuration and camera, lists at the top.
 
-The logic it drives lives elsewhere: ConfigSession (the configuration), IdleClock (idle reset),
-GestureTracker (touch), PinGuard (admin PIN)."""
+The logic it drives lives elsewhere: ConfigSession (the configuration, hand-off codes), IdleClock
+(idle reset), GestureTracker (touch), PinGuard (admin PIN), ChoiceThumbnails (part pictures)."""
 
 from __future__ import annotations
 
