@@ -1,6 +1,6 @@
 """Where the app keeps a user's own files, found with platformdirs: its log (on Linux under
 ``$XDG_STATE_HOME``, ``~/.local/state`` by default) and its data, such as the picture store
-(under ``$XDG_DATA_HOME``, ``~/.local/share`` by default)."""
+(under ``$XDG_DATA_HOME``, ``~/.local/share`` by default), and its cache."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ def user_log_folder() -> Path:
 def user_data_folder() -> Path:
     """The app's data folder of this user (the picture store lives in it)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_cache_folder() -> Path:
+    """The app's cache folder of this user (pictures it can make again, such as thumbnails;
+    ``$XDG_CACHE_HOME``, ``~/.cache`` by default)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def app_log_file() -> Path:

@@ -16,6 +16,7 @@ from app.domain.product import Product
 from app.domain.rules import find_valid_selections, rule_broken
 from app.domain.share_code import decode_share_code
 from app.errors import AppErrors, ConfigurationError
+from app.export.handoff_store import HandoffStore, resolve_code
 from app.personalize.picture_store import PictureStore
 
 
@@ -85,12 +86,14 @@ def sample_configurations(product: Product, n: int, seed: int = 0) -> list[Confi
 
 
 def configurations_from_codes(product: Product, codes: Iterable[str],
-                              source: str = "--codes", pictures: PictureStore | None = None
-                              ) -> list[Configuration]:
-    """Configurations of share codes; AppErrors listing every code that is not valid. A
-    picture must be in ``pictures`` (None: the user's picture store), which is all that is
-    looked at: a code naming a path, or a picture the store lacks, is refused alike."""
+                              source: str = "--codes", pictures: PictureStore | None = None,
+                              handoffs: HandoffStore | None = None) -> list[Configuration]:
+    """Configurations of share codes or hand-off codes (looked up in ``handoffs``; None: the
+    user's store); AppErrors listing every code that is not valid. A picture must be in
+    ``pictures`` (None: the user's picture store), which is all that is looked at: a code
+    naming a path, or a picture the store lacks, is refused alike."""
     pictures = pictures if pictures is not None else PictureStore.default()
+    handoffs = handoffs if handoffs is not None else HandoffStore.default()
     out: list[Configuration] = []
     problems: list[ConfigurationError] = []
     for i, code in enumerate(c.strip() for c in codes):
@@ -98,7 +101,8 @@ def configurations_from_codes(product: Product, codes: Iterable[str],
             continue
         field = f"{source}[{i}]"
         try:
-            configuration = complete(decode_share_code(code, product), product)
+            configuration = complete(decode_share_code(resolve_code(code, handoffs), product),
+                                     product)
         except ConfigurationError as exc:
             problems.append(ConfigurationError(f"{code}: {exc.message}", file=exc.file,
                                                field=field))

@@ -154,11 +154,11 @@ class KioskConfig(_Strict):
     log_backups: int = Field(default=5, ge=1)
     printer: str | None = Field(default=None, description="printer name; none: no print button")
     share_url: str | None = Field(
-        default=None, description="QR link with {code} where the share code goes; none: the "
-                                  "QR holds the share code itself")
+        default=None, description="QR link with {code} where the hand-off code goes; none: the "
+                                  "QR holds the hand-off code itself")
     share_server: ShareServerSettings | None = Field(
         default=None, description="serve the AR files to the customer's phone; none: the QR "
-                                  "holds share_url or the share code")
+                                  "holds share_url or the hand-off code")
     source: str = ""
 
     @model_validator(mode="after")

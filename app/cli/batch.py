@@ -20,9 +20,9 @@ def add_batch_parser(sub) -> None:
     which.add_argument("--all", action="store_true",
                        help="every valid configuration (free colours at their default)")
     which.add_argument("--sample", type=int, metavar="N", help="N configurations at random")
-    which.add_argument("--codes", nargs="+", metavar="CODE", help="share codes")
+    which.add_argument("--codes", nargs="+", metavar="CODE", help="share codes or hand-off codes")
     which.add_argument("--codes-file", type=Path, metavar="FILE",
-                       help="a text file with one share code per line")
+                       help="a text file with one share code or hand-off code per line")
     which.add_argument("--count", action="store_true",
                        help="print how many valid configurations there are and stop")
     batch.add_argument("--seed", type=int, default=0, help="random seed of --sample")

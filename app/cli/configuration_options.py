@@ -19,7 +19,10 @@ from app.domain.configuration import (
     default_configuration,
     is_picture_id,
 )
+from app.domain.product import Product
+from app.domain.share_code import decode_share_code
 from app.errors import AppErrors, ConfigurationError
+from app.export.handoff_store import HandoffStore, resolve_code
 from app.limits import MAX_CONFIGURATION_BYTES, read_limited
 from app.personalize.picture_store import (
     OldPictureReport,
@@ -90,11 +93,18 @@ def add_configuration_arguments(parser, *, product: bool = True) -> None:
     parser.add_argument("--fit", type=pair, action="append", default=[],
                         metavar="ZONE=fit|fill|crop", help="how the picture fills its zone")
     parser.add_argument("--config", type=Path, help="start from a saved configuration (.json)")
+    parser.add_argument("--code", help="start from a share code, or a hand-off code from the "
+                                       "kiosk (like K7M-4QX-9A)")
 
 
 def build_configuration(project: Project, args: argparse.Namespace) -> Configuration:
     product = project.catalog.product(args.product)
-    if args.config is not None:
+    code = getattr(args, "code", None)
+    if code is not None and args.config is not None:
+        raise ConfigurationError("give --config or --code, not both", field="--code")
+    if code is not None:
+        configuration = configuration_from_code(code, product)
+    elif args.config is not None:
         source = str(args.config)
         data = read_limited(args.config, MAX_CONFIGURATION_BYTES, source=source,
                             error=ConfigurationError)
@@ -127,6 +137,18 @@ def build_configuration(project: Project, args: argparse.Namespace) -> Configura
     if problems:
         raise AppErrors(problems)
     return configuration
+
+
+def configuration_from_code(code: str, product: Product,
+                            handoffs: HandoffStore | None = None) -> Configuration:
+    """The configuration of a share code or of a hand-off code kept in ``handoffs`` (None:
+    the user's store); ConfigurationError naming ``--code`` otherwise."""
+    try:
+        share_code = resolve_code(code, handoffs if handoffs is not None
+                                  else HandoffStore.default())
+        return decode_share_code(share_code, product)
+    except ConfigurationError as exc:
+        raise ConfigurationError(exc.message, field="--code") from None
 
 
 def personalization_from_args(args: argparse.Namespace, pictures: PictureStore

@@ -28,6 +28,7 @@ _VERSION = 1
 _TECHNIQUES = list(Technique)
 _FITS = ["fit", "fill", "crop"]
 _ALIGNS = ["left", "center", "right"]
+_SHOWN_CHARS = 40  # of a text that is no code, in the message that says so
 
 
 def _varint(n: int) -> bytes:
@@ -123,7 +124,8 @@ def share_code_product(code: str) -> str:
     """The product id a share code is for."""
     product_id, sep, _ = code.strip().lower().rpartition("-")
     if not sep or not product_id:
-        raise ConfigurationError(f"'{code}' is not a share code", field="share code")
+        shown = code if len(code) <= _SHOWN_CHARS else code[:_SHOWN_CHARS] + "..."
+        raise ConfigurationError(f"'{shown}' is not a share code", field="share code")
     return product_id
 
 

@@ -265,6 +265,8 @@ def share_page(server: ShareServer, share: Share) -> str:
         "border:1px solid #444;border-radius:.5em;color:#000;text-decoration:none}</style>",
         f"</head><body><h1>{title}</h1>",
     ]
+    if share.code:  # a hand-off code: letters, digits and dashes only
+        parts.append(f"<p>Your code: <strong>{html.escape(share.code)}</strong></p>")
     if "model.usdz" in share.files:
         parts.append(f'<a rel="ar" href="model.usdz">{still}</a>')
         parts.append('<a class="button" rel="ar" href="model.usdz">View in AR (iPhone, iPad)</a>')

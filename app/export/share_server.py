@@ -23,6 +23,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from app.domain.handoff_code import parse_handoff_code
 from app.errors import AppError
 from app.export.share_http import SHARE_FILES, ShareConnection, answer, callback_logger
 from app.export.share_limits import ClientTable, ShareLimits
@@ -45,6 +46,7 @@ class Share:
     max_requests: int
     requests: int = 0
     expired: bool = False
+    code: str = ""  # the hand-off code the page shows (app.domain.handoff_code), if any
 
 
 def load_tls_context(cert: Path, key: Path | None = None, *, cert_field: str = "tls_cert",
@@ -110,10 +112,12 @@ class ShareServer:
         scheme = "https" if self.tls is not None else "http"
         return f"{scheme}://{host}:{self.server_address[1]}"
 
-    def add_share(self, files: Mapping[str, Path], *, minutes: float, title: str = "Your product"
-                  ) -> Share:
+    def add_share(self, files: Mapping[str, Path], *, minutes: float, title: str = "Your product",
+                  code: str = "") -> Share:
         """Copy ``files`` (names from SHARE_FILES -> existing files) and serve them for
-        ``minutes`` under a new token."""
+        ``minutes`` under a new token; the page shows ``code`` (a hand-off code) when given."""
+        if code:
+            code = parse_handoff_code(code)
         if minutes <= 0:
             raise AppError(f"expected a positive number of minutes, got {minutes}",
                            field="minutes")
@@ -131,7 +135,7 @@ class ShareServer:
                 raise AppError("file not found", file=str(source), field=name)
             copied[name] = Path(shutil.copyfile(source, folder / name))
         share = Share(token, title, copied, self.clock() + minutes * 60.0,
-                      self.max_requests_per_share)
+                      self.max_requests_per_share, code=code)
         with self._lock:
             self._shares[token] = share
         return share

@@ -8,6 +8,7 @@ import weakref
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app.export.handoff_store import HandoffStore
 from app.project import Project
 from app.session.autosave import Autosave
 from app.session.configurator import Change, Configurator
@@ -59,10 +60,12 @@ class ConfigSession(QObject):
     catalog_changed = Signal()
 
     def __init__(self, project: Project, product_id: str | None = None,
-                 autosave: Autosave | None = None, *, remember_products: bool = False):
+                 autosave: Autosave | None = None, *, remember_products: bool = False,
+                 handoffs: HandoffStore | None = None):
         super().__init__()
         self.configurator = Configurator(project, product_id, autosave,
-                                         remember_products=remember_products)
+                                         remember_products=remember_products,
+                                         handoffs=handoffs)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
         # the configurator reaches back weakly, so that a dropped session is freed at once
@@ -78,7 +81,7 @@ class ConfigSession(QObject):
         for name in ("configuration_for", "remember", "visited_products", "share_code",
                      "propose", "accept", "select", "set_colour", "set_zone", "apply_preset",
                      "switch_product", "load", "paste_share_code", "set_configuration",
-                     "replace_catalog", "scene", "scene_context"):
+                     "replace_catalog", "scene", "scene_context", "handoff_code"):
             setattr(self, name, getattr(configurator, name))
 
     @property
@@ -104,6 +107,10 @@ class ConfigSession(QObject):
     @property
     def remember_products(self) -> bool:
         return self.configurator.remember_products
+
+    @property
+    def handoffs(self) -> HandoffStore:
+        return self.configurator.handoffs
 
 
 def _call(session: weakref.ref[ConfigSession], action) -> None:

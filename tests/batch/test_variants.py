@@ -12,7 +12,7 @@ from app.batch.variants import (
 )
 from app.domain.configuration import configuration_problems
 from app.domain.share_code import encode_share_code
-from app.errors import AppErrors
+from app.errors import AppError, AppErrors
 
 
 def test_golf_cart_has_960_valid_configurations_and_every_one_is_valid(project):
@@ -73,3 +73,25 @@ def test_share_codes_become_configurations_and_bad_ones_are_named(project):
     assert fields == ["--codes[1]", "--codes[2]"]
     assert "typing mistake" in caught.value.errors[0].message
     assert "lift kit needs the off-road wheels" in caught.value.errors[1].message
+
+
+def test_hand_off_codes_work_where_share_codes_do(project, tmp_path):
+    from app.cli.configuration_options import configuration_from_code
+    from app.domain.handoff_code import new_handoff_code
+    from app.export.handoff_store import HandoffStore
+
+    cart = project.catalog.product("golf_cart")
+    chosen = sample_configurations(cart, 2, seed=3)
+    store = HandoffStore(tmp_path)
+    codes = [store.add(encode_share_code(c, cart)) for c in chosen]
+    found = configurations_from_codes(cart, codes, handoffs=store)
+    assert [c.to_json() for c in found] == [c.to_json() for c in chosen]
+    assert configuration_from_code(codes[1], cart, store).to_json() == chosen[1].to_json()
+    unknown = new_handoff_code()
+    with pytest.raises(AppErrors) as caught:
+        configurations_from_codes(cart, [codes[0], unknown, "K0M-4QX-9T"], handoffs=store)
+    assert [e.field for e in caught.value.errors] == ["--codes[1]", "--codes[2]"]
+    assert "unknown here or has expired" in caught.value.errors[0].message
+    with pytest.raises(AppError) as one:
+        configuration_from_code(unknown, cart, store)
+    assert one.value.field == "--code"

@@ -134,3 +134,28 @@ def test_share_with_a_missing_certificate_names_the_option(builtin_root, tmp_pat
     assert main(["--root", str(builtin_root), "share", "--product", "mug", "--port", "0",
                  "--tls-key", str(cert)]) == 1
     assert "--tls-key: a key needs its certificate (--tls-cert)" in capsys.readouterr().err
+
+
+def test_export_starts_from_a_kiosk_hand_off_code(builtin_root, tmp_path, capsys):
+    from app.domain.configuration import default_configuration
+    from app.domain.share_code import encode_share_code
+    from app.export.handoff_store import HandoffStore
+    from app.project import open_project
+
+    mug = open_project(builtin_root).catalog.product("mug")
+    designed = default_configuration(mug).with_choice("handle", "angular")
+    code = HandoffStore.default().add(encode_share_code(designed, mug))  # as the kiosk keeps it
+    out = tmp_path / "order.zip"
+    assert main(["--root", str(builtin_root), "export", "--product", "mug", "--code",
+                 code.lower(), "--format", "order", "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as archive:
+        configuration = json.loads(archive.read("configuration.json"))
+    assert configuration["selections"]["handle"] == "angular"
+    for wrong in ["K7M-4QX-9B", "x" * 5000]:
+        assert main(["--root", str(builtin_root), "export", "--product", "mug", "--code",
+                     wrong, "--format", "pdf", "--out", str(tmp_path / "x.pdf")]) == 1
+        err = capsys.readouterr().err
+        assert "--code" in err and len(err) < 300
+    assert main(["--root", str(builtin_root), "export", "--product", "mug", "--code", code,
+                 "--config", "x.json", "--format", "pdf", "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "not both" in capsys.readouterr().err

@@ -23,6 +23,7 @@ from app.ui.kiosk.pin_guard import PinGuard
 
 class AdminPanel(QStackedWidget):
     reload_requested = Signal()
+    code_requested = Signal()
     exit_requested = Signal()
     closed = Signal()
 
@@ -81,13 +82,16 @@ class AdminPanel(QStackedWidget):
         layout.addWidget(title)
         self.reload_button = QPushButton("Reload the catalog")
         self.reload_button.clicked.connect(self.reload_requested)
+        self.code_button = QPushButton("Open a customer's code")
+        self.code_button.clicked.connect(self.code_requested)
         self.health_button = QPushButton("Health")
         self.health_button.clicked.connect(self.show_health)
         self.exit_button = QPushButton("Exit the kiosk")
         self.exit_button.clicked.connect(self.exit_requested)
         back = QPushButton("Back to the customer view")
         back.clicked.connect(self.close_panel)
-        for button in (self.reload_button, self.health_button, self.exit_button, back):
+        for button in (self.code_button, self.reload_button, self.health_button,
+                       self.exit_button, back):
             layout.addWidget(button)
         layout.addStretch(1)
         return page
@@ -163,6 +167,7 @@ class AdminPanel(QStackedWidget):
         while self.health_grid.count():
             item = self.health_grid.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone from the page now, not only once deleted
                 item.widget().deleteLater()
         for row, (name, value) in enumerate(self.health().lines()):
             label = QLabel(value)

@@ -40,6 +40,9 @@ class ConfigurePage(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.options)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # on the smallest screens the keyboard and a notice take most of the height: the list
+        # then shrinks to two rows of touch targets rather than push anything out
+        self.scroll.setMinimumHeight(2 * target_px)
         QScroller.grabGesture(self.scroll.viewport(),
                               QScroller.ScrollerGestureType.TouchGesture)
         layout.addWidget(self.scroll, 1)

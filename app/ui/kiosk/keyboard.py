@@ -14,8 +14,12 @@ BACKSPACE, SHIFT, SPACE, DONE, SLASH = "\u232b", "\u21e7", "Space", "Done", "/"
 class OnScreenKeyboard(QWidget):
     done = Signal()
 
-    def __init__(self, key_px: int, parent: QWidget | None = None):
+    def __init__(self, key_px: int, parent: QWidget | None = None, *,
+                 sentence_case: bool = True):
+        """``sentence_case``: capitals for the first letter only (off: capitals until Shift,
+        as for codes)."""
         super().__init__(parent)
+        self.sentence_case = sentence_case
         self.setObjectName("onScreenKeyboard")
         self.target: QLineEdit | None = None
         self.upper = True
@@ -61,7 +65,7 @@ class OnScreenKeyboard(QWidget):
             return
         text = " " if key == SPACE else (key if self.upper else key.lower())
         self._send(Qt.Key.Key_unknown, text)
-        if self.upper and text.isalpha():
+        if self.upper and text.isalpha() and self.sentence_case:
             self.upper = False
             self._show_case()
 

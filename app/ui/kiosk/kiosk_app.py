@@ -14,6 +14,7 @@ from app.catalog.kiosk_config import load_kiosk_config
 from app.errors import AppError
 from app.project import open_project
 from app.ui.desktop import available_fonts
+from app.ui.kiosk.choice_thumbnails import ChoiceThumbnails
 from app.ui.kiosk.error_log import (
     LOG_FILE_NAME,
     ErrorJournal,
@@ -41,7 +42,7 @@ def run_kiosk(config_path: Path, root: Path, *, windowed: bool = False) -> int:
     app.setApplicationName("Configurator kiosk")
     app.setQuitOnLastWindowClosed(True)
     window = KioskWindow(project, config, fonts=available_fonts(), journal=journal,
-                         log_file=folder / LOG_FILE_NAME)
+                         log_file=folder / LOG_FILE_NAME, choice_thumbnails=ChoiceThumbnails())
     install_error_hooks(logger, window.show_notice)
     if windowed:
         window.resize(1280, 800)

@@ -1,9 +1,11 @@
 """The kiosk window: the 3D view (touch only) beside one large side panel whose pages are the
-attract loop, the configurator, the reset countdown, the hand-off, a colour picker and the admin
-panel. No menus, no dialogs, no file system; errors become a friendly notice and a log line.
+attract loop, the configurator, the reset countdown, the hand-off (with its short hand-off
+code), a colour picker, the admin panel and, behind it, the page where staff open a customer's
+code. No menus, no dialogs, no file system; errors become a friendly notice and a log line. Each
+new customer finds the product as it comes: default configuration and camera, lists at the top.
 
-The logic it drives lives elsewhere: ConfigSession (the configuration), IdleClock (idle reset),
-GestureTracker (touch), PinGuard (admin PIN)."""
+The logic it drives lives elsewhere: ConfigSession (the configuration, hand-off codes), IdleClock
+(idle reset), GestureTracker (touch), PinGuard (admin PIN), ChoiceThumbnails (part pictures)."""
 
 from __future__ import annotations
 
@@ -14,12 +16,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QPainter, QPixmap
+from PySide6.QtGui import QCloseEvent, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScroller,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -28,9 +32,14 @@ from PySide6.QtWidgets import (
 from app.catalog.catalog import load_catalog
 from app.catalog.kiosk_config import KioskConfig
 from app.domain.configuration import default_configuration
+from app.domain.handoff_code import looks_like_handoff_code
 from app.domain.pricing import price_breakdown
+from app.errors import AppError
+from app.export.handoff_store import HandoffStore
 from app.project import Project
 from app.ui.kiosk.admin_panel import AdminPanel
+from app.ui.kiosk.choice_thumbnails import ChoiceThumbnails
+from app.ui.kiosk.code_page import CodePage
 from app.ui.kiosk.configure_page import ConfigurePage
 from app.ui.kiosk.error_log import LOGGER_NAME, ErrorJournal, friendly_message
 from app.ui.kiosk.handoff import HandoffPage
@@ -40,7 +49,12 @@ from app.ui.kiosk.pages import AttractPage, ColourPage, CountdownPage
 from app.ui.kiosk.pin_guard import PIN_FAILURES_FILE, PinGuard
 from app.ui.kiosk.printing import print_pdf, spec_sheet_available, spec_sheet_bytes
 from app.ui.kiosk.share_handoff import KioskShares
-from app.ui.kiosk.touch_targets import enforce_touch_targets, kiosk_style_sheet, touch_target_px
+from app.ui.kiosk.touch_targets import (
+    enforce_touch_targets,
+    kiosk_style_sheet,
+    style_scale,
+    touch_target_px,
+)
 from app.ui.kiosk.touch_view import TouchCamera
 from app.ui.labels import literal
 from app.ui.session import ConfigSession
@@ -59,7 +73,9 @@ log = logging.getLogger(LOGGER_NAME)
 class KioskWindow(QWidget):
     def __init__(self, project: Project, config: KioskConfig, *,
                  clock: Callable[[], float] = time.monotonic, fonts: list[str] | None = None,
-                 journal: ErrorJournal | None = None, log_file: Path | None = None):
+                 journal: ErrorJournal | None = None, log_file: Path | None = None,
+                 handoffs: HandoffStore | None = None,
+                 choice_thumbnails: ChoiceThumbnails | None = None):
         super().__init__()
         self.setObjectName("kioskWindow")
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.Window)
@@ -71,11 +87,13 @@ class KioskWindow(QWidget):
         self.started = time.monotonic()
         self.exit_allowed = False
         self.target_px = touch_target_px(self.screen())
+        self.style_scale = 1.0
         self.setStyleSheet(kiosk_style_sheet(self.target_px))
         shown = [p for p in (config.products or sorted(project.catalog.products))
                  if p in project.catalog.products]
         self.product_ids = shown or sorted(project.catalog.products)
-        self.session = ConfigSession(project, self.product_ids[0])
+        self.session = ConfigSession(project, self.product_ids[0], handoffs=handoffs)
+        self.choice_thumbnails = choice_thumbnails  # None: plain buttons on part choices
         self.idle = IdleClock(config.timings.idle, config.timings.reset_countdown, clock)
         self.can_print = bool(config.printer) and spec_sheet_available()
         self._admin_taps: list[float] = []
@@ -114,8 +132,9 @@ class KioskWindow(QWidget):
         guard = PinGuard(self.config.admin_pin, self.clock, self.pin_failures_file)
         self.admin = AdminPanel(guard,
                                 lambda: health_now(self.started, self.journal, self.log_file))
+        self.code_page = CodePage(self.target_px)
         for page in (self.attract_page, self.configure_page, self.countdown_page,
-                     self.handoff_page, self.colour_page, self.admin):
+                     self.handoff_page, self.colour_page, self.admin, self.code_page):
             self.side.addWidget(page)
         outer.addWidget(self.side, 4)
 
@@ -156,6 +175,9 @@ class KioskWindow(QWidget):
         self.admin.closed.connect(self.show_configurator)
         self.admin.reload_requested.connect(lambda: self._run(self.reload_catalog))
         self.admin.exit_requested.connect(self.exit_kiosk)
+        self.admin.code_requested.connect(self.show_code_page)
+        self.code_page.open_requested.connect(self.open_code)
+        self.code_page.cancelled.connect(lambda: self.side.setCurrentWidget(self.admin))
         self.keyboard.done.connect(self._keyboard_done)
         QApplication.instance().focusChanged.connect(self._focus_changed)
         self.idle_timer = QTimer(self)
@@ -181,6 +203,9 @@ class KioskWindow(QWidget):
                            self.fonts)
         for zone_id, fields in self.options.zone_fields.items():
             fields.setVisible(product.zone(zone_id).kind == "text")  # no uploads here
+        if self.choice_thumbnails is not None:
+            self.choice_thumbnails.show(self.session.project.root, self.session.catalog,
+                                        product, self.options)
         for product_id, tab in self.product_tabs.items():
             tab.setChecked(product_id == product.id)
         scene = self._resolve()
@@ -198,7 +223,7 @@ class KioskWindow(QWidget):
     def _refresh_panels(self) -> None:
         session = self.session
         self.options.refresh(session.product, session.configuration)
-        self.total.setVisible(self.config.show_prices)
+        self._show_total()
         if not self.config.show_prices:
             for button in self.options.buttons.values():
                 if button.status is not None:
@@ -207,6 +232,10 @@ class KioskWindow(QWidget):
                 fields.setTitle(literal(session.product.zone(zone_id).label))
         breakdown = price_breakdown(session.configuration, session.product)
         self.total.setText(f"Total  {breakdown.format()}")
+
+    def _show_total(self) -> None:
+        """The total, when prices are shown and the keyboard does not need its room."""
+        self.total.setVisible(self.config.show_prices and self.keyboard.isHidden())
 
     def _resolve(self):
         try:
@@ -275,9 +304,9 @@ class KioskWindow(QWidget):
 
     def show_handoff(self) -> None:
         self.options.flush()
-        code = self.session.share_code()
-        link = self.config.share_url.format(code=quote(code)) if self.config.share_url else code
         self._keyboard_done()
+        code = self._keep_for_handoff()
+        link = self.config.share_url.format(code=quote(code)) if self.config.share_url else code
         self._handoff_code = (code, link)
         if self.shares is None:
             self.handoff_page.show_design(code, link)
@@ -287,7 +316,18 @@ class KioskWindow(QWidget):
         self.side.setCurrentWidget(self.handoff_page)
         session = self.session
         self.shares.begin(session.project, session.product, session.configuration,
-                          self.view.pixels() if self.view.scene is not None else None)
+                          self.view.pixels() if self.view.scene is not None else None,
+                          code if looks_like_handoff_code(code) else "")
+
+    def _keep_for_handoff(self) -> str:
+        """A short hand-off code kept for the design; the long share code when it cannot be
+        kept (logged: the customer can still take the long code)."""
+        try:
+            return self.session.handoff_code()
+        except Exception as exc:  # noqa: BLE001 (logged; the customer gets the share code)
+            log.error("cannot keep a hand-off code: %s", exc,
+                      exc_info=None if isinstance(exc, AppError) else exc)
+            return self.session.share_code()
 
     def _share_ready(self, url: str) -> None:
         if self.side.currentWidget() is self.handoff_page:
@@ -297,17 +337,31 @@ class KioskWindow(QWidget):
     def _share_failed(self) -> None:
         if self.side.currentWidget() is self.handoff_page:
             self.handoff_page.show_design(*self._handoff_code,
-                                          "Your files could not be prepared just now.")
+                                          "Your 3D files could not be prepared just now.")
 
     def print_spec_sheet(self) -> None:
         data = spec_sheet_bytes(self.session, self.view.pixels())
         pages = print_pdf(data, self.config.printer or "")
         log.info("printed a spec sheet of %d page(s) for %s", pages, self.session.product.id)
-        self.handoff_page.status.setText("Printing: please collect your sheet at the printer.")
+        self.handoff_page.show_status("Printing: please collect your sheet at the printer.")
 
     def start_over(self) -> None:
-        self.session.load(default_configuration(self.session.product), "Start over")
+        self.new_customer("Start over")
+
+    def new_customer(self, text: str = "New customer") -> None:
+        """The product on show as a new customer finds it: its default configuration, seen
+        from its default camera, every list scrolled to the top, nothing to undo."""
+        self._keyboard_done()
+        self.session.load(default_configuration(self.session.product), text)
         self.session.undo_stack.clear()
+        self.view.set_camera_preset(None)
+        self.scroll_to_top()
+
+    def scroll_to_top(self) -> None:
+        for area in self.findChildren(QAbstractScrollArea):
+            QScroller.scroller(area.viewport()).stop()
+            area.verticalScrollBar().setValue(0)
+            area.horizontalScrollBar().setValue(0)
 
     # keyboard -------------------------------------------------------------------------------
 
@@ -315,12 +369,14 @@ class KioskWindow(QWidget):
         if isinstance(new, QLineEdit) and self.options.isAncestorOf(new):
             self.keyboard.attach(new)
             self.keyboard.show()
+            self._show_total()  # its room goes to the keyboard on the smallest screens
             self.scroll.ensureWidgetVisible(new)
 
     def _keyboard_done(self) -> None:
         self.options.flush()
         self.keyboard.attach(None)
         self.keyboard.hide()
+        self._show_total()
         focused = QApplication.focusWidget()
         if focused is not None and self.isAncestorOf(focused):
             focused.clearFocus()
@@ -367,6 +423,7 @@ class KioskWindow(QWidget):
             self.shares.cancel()
         self._keyboard_done()
         self.admin.close_panel()
+        self.scroll_to_top()
         self._attract_steps = [(product_id, preset.id) for product_id in self.product_ids
                                for preset in self.session.catalog.products[product_id].presets]
         self._attract_steps = self._attract_steps or [(p, None) for p in self.product_ids]
@@ -390,8 +447,7 @@ class KioskWindow(QWidget):
     def leave_attract(self) -> None:
         self.attract_turn.stop()
         self.attract_presets.stop()
-        self.session.undo_stack.clear()
-        self.view.reset_view()
+        self.new_customer()
         self.show_configurator()
 
     def _attract_turn(self) -> None:
@@ -416,6 +472,27 @@ class KioskWindow(QWidget):
         self.admin.open_panel()
         self.side.setCurrentWidget(self.admin)
 
+    def show_code_page(self) -> None:
+        self.code_page.clear()
+        self.side.setCurrentWidget(self.code_page)
+
+    def open_code(self, code: str) -> None:
+        """Staff typed a customer's code: their design on show, or what is wrong with the
+        code on the page (a code that is no code, unknown, expired or for another product)."""
+        try:
+            self.session.paste_share_code(code)
+        except AppError as exc:
+            self.code_page.show_problem(exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 (logged; staff see a short message)
+            log.error("cannot open a code: %s", exc, exc_info=True)
+            self.code_page.show_problem(friendly_message(exc))
+            return
+        log.info("opened a customer's code for %s", self.session.product.id)
+        self.view.set_camera_preset(None)
+        self.scroll_to_top()
+        self.admin.close_panel()  # back to the configurator, with the design
+
     def reload_catalog(self) -> None:
         catalog = load_catalog(self.session.project.root)
         self.session.replace_catalog(catalog)
@@ -429,6 +506,13 @@ class KioskWindow(QWidget):
         self.exit_allowed = True
         self.close()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        scale = style_scale(self.width(), self.height())
+        if scale != self.style_scale:  # type grows with the screen, in a few steps
+            self.style_scale = scale
+            self.setStyleSheet(kiosk_style_sheet(self.target_px, scale))
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if not self.exit_allowed:
             event.ignore()
@@ -440,6 +524,8 @@ class KioskWindow(QWidget):
             timer.stop()
         if self.shares is not None:
             self.shares.close()
+        if self.choice_thumbnails is not None:
+            self.choice_thumbnails.close()
         self.view.close_view()
         super().closeEvent(event)
 

@@ -85,6 +85,7 @@ class ColourPage(QWidget):
         self.group_id = group_id
         self.title.setText(f"{label}: pick a colour")
         for button in self.buttons:
+            button.hide()  # gone from the page now, not only once deleted
             button.deleteLater()
         self.buttons = []
         colours = free_colour.palette or PICKER_COLOURS

@@ -56,8 +56,9 @@ class KioskShares(QObject):
         return self._pending is not None
 
     def begin(self, project: Project, product: Product, configuration: Configuration,
-              frame: np.ndarray | None) -> None:
-        """Share ``configuration``; ``frame`` (RGB pixels of the 3D view) is the still."""
+              frame: np.ndarray | None, code: str = "") -> None:
+        """Share ``configuration``; ``frame`` (RGB pixels of the 3D view) is the still, and
+        the page shows ``code`` (the hand-off code, when there is one)."""
         self.cancel()
         self._product_id = product.id
         folder = Path(tempfile.mkdtemp(prefix="kiosk-share-"))
@@ -69,7 +70,7 @@ class KioskShares(QObject):
                              folder / "still.png")
             self._pending = self._executor.submit(
                 _export_and_share, server, self.settings.minutes, project, product,
-                configuration, folder, still)
+                configuration, folder, still, code)
         except Exception as exc:  # noqa: BLE001 (logged; the customer sees the share code)
             shutil.rmtree(folder, ignore_errors=True)
             self._report_failure(exc)
@@ -133,7 +134,7 @@ class KioskShares(QObject):
 
 
 def _export_and_share(server: ShareServer, minutes: float, project: Project, product: Product,
-                      configuration: Configuration, folder: Path, still: Path
+                      configuration: Configuration, folder: Path, still: Path, code: str = ""
                       ) -> tuple[str, str]:
     """On the worker thread: the AR files into ``folder``, then one share of them and the
     still; ``folder`` is deleted either way (the server keeps its own copies)."""
@@ -144,7 +145,7 @@ def _export_and_share(server: ShareServer, minutes: float, project: Project, pro
             files[name] = report.path
             for warning in report.warnings:
                 log.warning("%s of %s: %s", name, product.id, warning)
-        share = server.add_share(files, minutes=minutes, title=product.name)
+        share = server.add_share(files, minutes=minutes, title=product.name, code=code)
         return share.token, server.url(share)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

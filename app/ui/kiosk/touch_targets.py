@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 MIN_TARGET_MM = 9.0
+STYLE_SCALE_STEP, MAX_STYLE_SCALE = 0.25, 1.5
 INTERACTIVE = (QAbstractButton, QComboBox, QLineEdit, QAbstractSlider, QAbstractSpinBox)
 
 
@@ -46,35 +47,53 @@ def too_small(root: QWidget, px: int) -> list[str]:
     return out
 
 
-def kiosk_style_sheet(px: int) -> str:
+def style_scale(width: int, height: int) -> float:
+    """How much larger the kiosk's type is drawn on a window of this size: 1 up to 1280x800,
+    then in steps of STYLE_SCALE_STEP up to MAX_STYLE_SCALE, so a large screen is not mostly
+    empty space."""
+    fit = min(width / 1280, height / 800)
+    steps = math.floor(max(0.0, fit - 1.0) / STYLE_SCALE_STEP + 1e-9)
+    return min(MAX_STYLE_SCALE, 1.0 + steps * STYLE_SCALE_STEP)
+
+
+def kiosk_style_sheet(px: int, scale: float = 1.0) -> str:
+    """The kiosk's style; ``scale`` enlarges the type and what is sized by it (see
+    style_scale), never below the touch target ``px``."""
+    def pt(size: float) -> str:
+        return f"{round(size * scale)}pt"
+
+    px = round(px * scale)
     return f"""
 QWidget#kioskWindow {{ background: #f4f1ec; }}
-QWidget {{ font-size: 17pt; color: #1d1d1f; }}
-QLabel#kioskTitle {{ font-size: 30pt; font-weight: 700; padding: 6px 4px; }}
-QLabel#pageTitle {{ font-size: 26pt; font-weight: 700; }}
-QLabel#invitation {{ font-size: 40pt; font-weight: 800; color: #ffffff; background: #1a73e8;
+QWidget {{ font-size: {pt(17)}; color: #1d1d1f; }}
+QLabel#kioskTitle {{ font-size: {pt(30)}; font-weight: 700; padding: 6px 4px; }}
+QLabel#pageTitle {{ font-size: {pt(26)}; font-weight: 700; }}
+QLabel#invitation {{ font-size: {pt(40)}; font-weight: 800; color: #ffffff; background: #1a73e8;
                      border-radius: 24px; padding: 28px; }}
-QLabel#countdown {{ font-size: 30pt; font-weight: 700; color: #b3261e; }}
-QLabel#notice {{ font-size: 17pt; background: #fff4ce; border-radius: 10px; padding: 10px; }}
-QLabel#total {{ font-size: 26pt; font-weight: 800; color: #174ea6; }}
-QLabel#shareCode {{ font-size: 22pt; font-weight: 700; letter-spacing: 2px; }}
-QLabel#pinDisplay {{ font-size: 32pt; min-height: {px}px; }}
+QLabel#countdown {{ font-size: {pt(30)}; font-weight: 700; color: #b3261e; }}
+QLabel#notice {{ font-size: {pt(17)}; background: #fff4ce; border-radius: 10px; padding: 10px; }}
+QLabel#total {{ font-size: {pt(26)}; font-weight: 800; color: #174ea6; }}
+QLabel#shareCode {{ font-size: {pt(30)}; font-weight: 800; letter-spacing: 3px; }}
+QLabel#shareCode[long="true"] {{ font-size: {pt(13)}; font-weight: 600; letter-spacing: 0px; }}
+QLabel#pinDisplay {{ font-size: {pt(32)}; min-height: {px}px; }}
 QPushButton {{ min-height: {px}px; min-width: {px}px; padding: 6px 12px; border-radius: 12px;
                background: #ffffff; border: 2px solid #c9ccd1; font-weight: 600; }}
 QPushButton:pressed {{ background: #e8f0fe; }}
 QPushButton#primary {{ background: #1a73e8; color: #ffffff; border: none; }}
 QPushButton#productTab:checked {{ background: #1a73e8; color: #ffffff; border: none; }}
-QPushButton#productTab, QGroupBox QPushButton {{ font-size: 14pt; padding: 4px 8px; }}
-QToolButton {{ font-size: 12pt; min-width: {px * 3}px; min-height: {px * 3}px;
+QPushButton#productTab, QGroupBox QPushButton {{ font-size: {pt(14)}; padding: 4px 8px; }}
+QToolButton {{ font-size: {pt(12)}; min-width: {px * 3}px; min-height: {px * 3}px;
                border-radius: 12px; padding: 4px; }}
 QToolButton:checked {{ background: #d2e3fc; color: #174ea6; font-weight: 700; }}
 QToolButton[available="false"] {{ color: #9aa0a6; }}
 QGroupBox {{ font-weight: 700; border: 1px solid #d8dade; border-radius: 12px;
              margin-top: 22px; padding-top: 10px; background: #ffffff; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 14px; padding: 0 6px; }}
-QLineEdit, QComboBox {{ min-height: {px}px; font-size: 18pt; padding: 4px 8px; }}
+QLineEdit, QComboBox {{ min-height: {px}px; font-size: {pt(18)}; padding: 4px 8px; }}
 QComboBox QAbstractItemView::item {{ min-height: {px}px; }}
 QScrollBar:vertical {{ width: {px}px; }}
 QScrollBar::handle:vertical {{ min-height: {px}px; background: #c9ccd1; border-radius: 8px; }}
-QWidget#onScreenKeyboard QPushButton {{ font-size: 18pt; padding: 2px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0px; border: none; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: #eceae6; }}
+QWidget#onScreenKeyboard QPushButton {{ font-size: {pt(18)}; padding: 2px; }}
 """

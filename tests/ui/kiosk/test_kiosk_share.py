@@ -43,7 +43,7 @@ def _hand_off(window, qtbot) -> None:
     window.show_handoff()
     page = window.handoff_page
     assert window.side.currentWidget() is page
-    assert page.code.text() == window.session.share_code()
+    assert window.session.handoffs.resolve(page.shown_code()) == window.session.share_code()
     if window.shares.busy:
         assert page.hint.text() == PREPARING
         assert page.qr.isHidden()
@@ -61,7 +61,9 @@ def test_the_hand_off_qr_leads_to_the_customers_ar_files(sharing_kiosk, qtbot):
     assert _fetch(url + "model.usdz").startswith(b"PK")
     assert _fetch(url + "still.png").startswith(b"\x89PNG\r\n\x1a\n")
     assert b"model.glb" in _fetch(url)
-    assert page.code.text() == sharing_kiosk.session.share_code()
+    code = page.shown_code()
+    assert f"<strong>{code}</strong>".encode() in _fetch(url)  # the page shows the code too
+    assert sharing_kiosk.session.handoffs.resolve(code) == sharing_kiosk.session.share_code()
 
 
 def test_a_failed_export_falls_back_to_the_share_code(sharing_kiosk, qtbot, monkeypatch):
@@ -72,7 +74,7 @@ def test_a_failed_export_falls_back_to_the_share_code(sharing_kiosk, qtbot, monk
     errors = sharing_kiosk.journal.count
     _hand_off(sharing_kiosk, qtbot)
     page = sharing_kiosk.handoff_page
-    assert _qr_text(page) == sharing_kiosk.session.share_code()  # no share_url configured
+    assert _qr_text(page) == page.shown_code()  # no share_url configured: the code itself
     assert "could not be prepared" in page.hint.text()
     shown = " ".join(label.text() for label in (page.hint, page.code, page.status))
     assert "disk is full" not in shown and "Traceback" not in shown

@@ -161,11 +161,12 @@ def test_prices_can_be_hidden(kiosk):
     assert kiosk.total.isVisible() and "EUR" in kiosk.total.text()
 
 
-def test_the_hand_off_shows_a_qr_code_and_the_share_code(kiosk, qtbot):
+def test_the_hand_off_shows_a_qr_code_and_the_hand_off_code(kiosk, qtbot):
     _wake(kiosk)
     qtbot.mouseClick(kiosk.done_button, Qt.MouseButton.LeftButton)
     assert kiosk.side.currentWidget() is kiosk.handoff_page
-    assert kiosk.handoff_page.code.text() == kiosk.session.share_code()
+    code = kiosk.handoff_page.shown_code()
+    assert kiosk.session.handoffs.resolve(code) == kiosk.session.share_code()
     assert not kiosk.handoff_page.qr.pixmap().isNull()
     assert not kiosk.handoff_page.print_button.isVisibleTo(kiosk)  # no printer configured
 
