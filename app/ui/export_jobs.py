@@ -4,7 +4,9 @@
 A job checks for Cancel between its steps and last of all inside the atomic write, just before
 the file takes its name: a cancelled job leaves neither the file nor a temporary beside it.
 The VTK still is drawn with a plotter of its own (app.viewport.off_screen), never the live
-view's.
+view's. The still renderer is imported here, on the GUI thread at start: imported on the
+worker it held the interpreter lock for about 140 ms. The exporters' and the path tracer's
+imports stalled the GUI thread for under 50 ms there, so they wait until first needed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from app.scene.description import Camera, SceneDescription
 from app.scene.geometry_source import GeometrySource
 from app.ui.background_job import Cancellation, Job, JobCancelled
 from app.ui.export_dialog import CURRENT_VIEW, StillRequest
+from app.viewport.still import render_still, save_png
 
 SHEET_STILL_SIZE = (960, 720)  # the spec sheet's and order package's picture, as `app export`
 
@@ -76,8 +79,6 @@ def still_job(request: StillRequest, scene: SceneDescription, source: GeometrySo
     path = Path(request.path)
 
     def job(progress, cancelled) -> Path:
-        from app.viewport.still import render_still, save_png
-
         writable_folder(path)
         width, height = request.size
         progress(0.05, f"Drawing the still ({width} \u00d7 {height})\u2026")
@@ -162,8 +163,6 @@ def order_package_job(product: Product, configuration: Configuration, project: P
 
 
 def _sheet_still(scene: SceneDescription, project: Project, progress, cancelled):
-    from app.viewport.still import render_still
-
     _step(cancelled)
     progress(0.05, "Drawing the still\u2026")
     image = render_still(scene, project.assets, size=SHEET_STILL_SIZE)

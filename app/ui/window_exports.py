@@ -17,6 +17,7 @@ from app.ui.export_jobs import (
     spec_sheet_job,
     still_job,
 )
+from app.viewport.off_screen import egl_available
 
 MODEL_FILTER = "AR model (*.glb *.usdz)"
 PDF_FILTER = "Spec sheet (*.pdf)"
@@ -29,6 +30,7 @@ class WindowExports:
         self.window = window
         self.job: BackgroundJob | None = None
         self._started: list[BackgroundJob] = []  # a cancelled one may still be finishing
+        egl_available()  # checked once here: on a worker it would hold up the GUI thread
 
     @property
     def busy(self) -> bool:

@@ -72,3 +72,20 @@ def test_the_dialog_shows_what_the_job_is_doing(qtbot):
     with qtbot.waitSignal(runner.finished, timeout=5000):
         release.set()
     assert runner.done
+
+
+def test_the_objects_of_the_window_stay_out_of_full_collections_while_a_job_runs(qtbot):
+    import gc
+
+    frozen_during = []
+
+    def job(progress, cancelled):
+        frozen_during.append(gc.get_freeze_count())
+
+    before = gc.get_freeze_count()
+    runner = BackgroundJob(None, "Exporting", job)
+    with qtbot.waitSignal(runner.finished, timeout=5000):
+        runner.start()
+    assert runner.wait(5)
+    assert frozen_during[0] > 0
+    assert gc.get_freeze_count() == before
