@@ -17,7 +17,7 @@ from app.ui.export_jobs import (
     spec_sheet_job,
     still_job,
 )
-from app.viewport.off_screen import egl_available
+from app.viewport.off_screen import prepare_off_screen
 
 MODEL_FILTER = "AR model (*.glb *.usdz)"
 PDF_FILTER = "Spec sheet (*.pdf)"
@@ -30,7 +30,7 @@ class WindowExports:
         self.window = window
         self.job: BackgroundJob | None = None
         self._started: list[BackgroundJob] = []  # a cancelled one may still be finishing
-        egl_available()  # checked once here: on a worker it would hold up the GUI thread
+        prepare_off_screen()  # on a worker, its checks would hold up the GUI thread
 
     @property
     def busy(self) -> bool:

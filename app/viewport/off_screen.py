@@ -36,6 +36,15 @@ def egl_available() -> bool:
         window.Finalize()
 
 
+def prepare_off_screen() -> None:
+    """Make the one-time checks here (call it on the GUI thread at start): whether there is EGL,
+    and PyVista's check for a display, which starts a process. On a worker, the first plotter
+    would make them while holding the interpreter lock (the fork alone held it for about
+    140 ms in the desktop window)."""
+    egl_available()
+    pv.system_supports_plotting()
+
+
 def off_screen_plotter(window_size: tuple[int, int]) -> pv.Plotter:
     """A new off-screen plotter of ``window_size`` without default lights, on an EGL window
     where there is EGL."""
