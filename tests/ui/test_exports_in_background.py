@@ -85,13 +85,11 @@ def only_file(folder: Path) -> list[str]:
 def test_still_export_keeps_the_window_answering_and_shows_progress(qtbot, window, tmp_path):
     out = tmp_path / "still.png"
     window.prompts.next_still = StillRequest(path=out, size=(640, 480), camera_id="front")
-    finished = []
     seen: list = []
     window.statusBar().clearMessage()
     with qtbot.captureExceptions() as exceptions:
         runner, largest_gap, ticks = run_from_menu(qtbot, window, "export", seen=seen)
     assert not exceptions
-    runner.finished.connect(finished.append)
     assert largest_gap < MAX_GAP_MS, f"the window stalled {largest_gap:.0f} ms"
     assert ticks > 5
     assert runner.dialog.windowModality() == Qt.WindowModality.WindowModal
@@ -167,20 +165,35 @@ def glb_json(path: Path) -> dict:
 def test_model_spec_sheet_and_order_package_are_valid_files(qtbot, window, tmp_path):
     window.options.buttons[("glaze", "cream")].click()
     exported = {}
-    for name, file_name in (("export_model", "mug.glb"), ("export_spec_sheet", "mug.pdf"),
-                            ("export_order", "mug.zip")):
+    for name, file_name in (("export_model", "mug.glb"), ("export_model", "mug.usdz"),
+                            ("export_spec_sheet", "mug.pdf"), ("export_order", "mug.zip")):
         window.prompts.next_path = tmp_path / file_name
         runner, largest_gap, _ticks = run_from_menu(qtbot, window, name)
         assert largest_gap < MAX_GAP_MS, f"{name}: the window stalled {largest_gap:.0f} ms"
         assert window.prompts.errors == []
         assert window.statusBar().currentMessage() == f"Exported {tmp_path / file_name}"
-        exported[name] = tmp_path / file_name
-    gltf = glb_json(exported["export_model"])
+        exported[file_name] = tmp_path / file_name
+    gltf = glb_json(exported["mug.glb"])
     assert gltf["meshes"] and gltf["materials"]
-    assert exported["export_spec_sheet"].read_bytes().startswith(b"%PDF")
-    with zipfile.ZipFile(exported["export_order"]) as order:
+    with zipfile.ZipFile(exported["mug.usdz"]) as usdz:  # a USDZ is an uncompressed zip
+        assert usdz.namelist()[0].endswith(".usdc")
+    assert exported["mug.pdf"].read_bytes().startswith(b"%PDF")
+    with zipfile.ZipFile(exported["mug.zip"]) as order:
         names = order.namelist()
         manifest = json.loads(order.read("manifest.json"))
     assert {"manifest.json", "model.glb", "spec_sheet.pdf"} <= set(names)
     assert manifest["product_id"] == "mug"
-    assert only_file(tmp_path) == ["mug.glb", "mug.pdf", "mug.zip"]
+    assert only_file(tmp_path) == ["mug.glb", "mug.pdf", "mug.usdz", "mug.zip"]
+
+
+def test_an_export_keeps_the_configuration_of_the_click(qtbot, window, tmp_path):
+    window.options.buttons[("glaze", "sage")].click()
+    window.prompts.next_path = tmp_path / "order.zip"
+    file_menu_action(window, "export_order").trigger()
+    runner = window.exports.job
+    window.session.select("glaze", "navy")  # a change that arrives while the job works
+    with qtbot.waitSignal(runner.finished, timeout=120_000):
+        pass
+    with zipfile.ZipFile(tmp_path / "order.zip") as order:
+        saved = json.loads(order.read("configuration.json"))
+    assert saved["selections"]["glaze"] == "sage"
