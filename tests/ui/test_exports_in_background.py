@@ -197,3 +197,19 @@ def test_an_export_keeps_the_configuration_of_the_click(qtbot, window, tmp_path)
     with zipfile.ZipFile(tmp_path / "order.zip") as order:
         saved = json.loads(order.read("configuration.json"))
     assert saved["selections"]["glaze"] == "sage"
+
+
+def test_closing_the_window_during_an_export_cancels_it_and_waits_for_its_thread(
+        qtbot, project_root, settings, prompts, tmp_path):
+    from tests.ui.conftest import open_window
+
+    window = open_window(qtbot, project_root, settings, prompts, tmp_path / "autosave")
+    out_folder = tmp_path / "out"
+    out_folder.mkdir()
+    prompts.next_still = StillRequest(path=out_folder / "still.png", size=(320, 240),
+                                      camera_id="front")
+    runner = window.exports.still()
+    assert runner.running
+    window.close()
+    assert not runner.running  # no VTK draw is left behind on a thread
+    assert runner.done and only_file(out_folder) == []
