@@ -26,6 +26,7 @@ from app.domain.configuration import (
 from app.domain.product import Product
 from app.domain.share_code import decode_share_code, encode_share_code, share_code_product
 from app.errors import ConfigurationError
+from app.export.handoff_store import HandoffStore, resolve_code
 from app.project import Project
 from app.scene.description import SceneDescription
 from app.scene.resolve import SceneContext, resolve_scene
@@ -55,8 +56,9 @@ class Configurator:
 
     def __init__(self, project: Project, product_id: str | None = None,
                  autosave: SavesConfigurations | None = None, *,
-                 remember_products: bool = False):
+                 remember_products: bool = False, handoffs: HandoffStore | None = None):
         self.project = project
+        self._handoffs = handoffs
         self.autosave = autosave
         self.remember_products = remember_products
         self.record: Callable[[Change], None] = lambda change: self.show(change.after)
@@ -102,6 +104,17 @@ class Configurator:
 
     def share_code(self) -> str:
         return encode_share_code(self.configuration, self.product)
+
+    @property
+    def handoffs(self) -> HandoffStore:
+        """Where hand-off codes are kept (the user's own store unless one was given)."""
+        if self._handoffs is None:
+            self._handoffs = HandoffStore.default()
+        return self._handoffs
+
+    def handoff_code(self) -> str:
+        """A new short hand-off code (``K7M-4QX-9A``) kept for the design on show."""
+        return self.handoffs.add(self.share_code())
 
     def propose(self, group_id: str, choice_id: str) -> Proposal:
         return propose_choice(self.product, self.configuration, group_id, choice_id)
@@ -186,6 +199,8 @@ class Configurator:
         self.set_configuration(configuration, text)
 
     def paste_share_code(self, code: str) -> None:
+        """Show the design of a share code, or of a hand-off code kept in ``handoffs``."""
+        code = resolve_code(code, self.handoffs)
         product_id = share_code_product(code)
         product = self.catalog.products.get(product_id)
         if product is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -19,10 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.files import real_target, remove_abandoned_temporaries
-from app.scene.description import Camera, SceneDescription
-from app.scene.geometry_source import GeometrySource
-from app.viewport.still import render_still, save_png
+from app.scene.description import Camera
 
 CURRENT_VIEW = "view"
 
@@ -35,45 +32,6 @@ class StillRequest:
     camera_id: str = CURRENT_VIEW
     photoreal: bool = False
     spp: int = 64
-
-
-def _scene_for(request: StillRequest, scene: SceneDescription,
-               current_view: Camera) -> SceneDescription:
-    if request.camera_id == CURRENT_VIEW:
-        scene = replace(scene, cameras=(replace(current_view, id=CURRENT_VIEW), *scene.cameras))
-    if request.transparent:
-        scene = replace(scene, environment=replace(scene.environment, ground=False))
-    return scene
-
-
-def export_still(request: StillRequest, scene: SceneDescription, source: GeometrySource,
-                 current_view: Camera) -> Path:
-    """Render ``scene`` with the live view's renderer as the request says; write the PNG
-    atomically (after removing what interrupted writes left in its folder)."""
-    scene = _scene_for(request, scene, current_view)
-    remove_abandoned_temporaries(real_target(request.path).parent)
-    image = render_still(scene, source, size=request.size, camera_id=request.camera_id,
-                         transparent=request.transparent)
-    return save_png(image, request.path)
-
-
-def photoreal_still_job(request: StillRequest, scene: SceneDescription, source: GeometrySource,
-                        current_view: Camera):
-    """A job for PhotorealProgress: path trace the still and write it; nothing is written when
-    it is cancelled."""
-    scene = _scene_for(request, scene, current_view)
-
-    def job(progress, cancelled) -> Path:
-        from app.photoreal.output import write_image
-        from app.photoreal.render import render_photoreal
-
-        image = render_photoreal(scene, source, size=request.size, spp=request.spp,
-                                 camera_id=request.camera_id, transparent=request.transparent,
-                                 progress=progress, cancel=cancelled)
-        remove_abandoned_temporaries(real_target(request.path).parent)
-        return write_image(image, request.path, "png")
-
-    return job
 
 
 class ExportDialog(QDialog):

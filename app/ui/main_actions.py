@@ -73,7 +73,13 @@ def build_actions(window) -> dict[str, QAction]:
                         lambda: window.save_configuration(), [StandardKey.Save]),
         "save_as": _action(window, "save_as", "Save configuration &as…",
                            lambda: window.save_configuration(choose=True), ["Ctrl+Shift+S"]),
-        "export": _action(window, "export", "&Export still…", window.export_still, ["Ctrl+E"]),
+        "export": _action(window, "export", "&Export still…", window.exports.still, ["Ctrl+E"]),
+        "export_model": _action(window, "export_model", "Export AR &model (GLB, USDZ)…",
+                                window.exports.model),
+        "export_spec_sheet": _action(window, "export_spec_sheet", "Export s&pec sheet (PDF)…",
+                                     window.exports.spec_sheet),
+        "export_order": _action(window, "export_order", "Export or&der package…",
+                                window.exports.order_package),
         "quit": _action(window, "quit", "&Quit", window.close, [StandardKey.Quit, "Ctrl+Q"]),
         "undo": undo,
         "redo": redo,
@@ -100,7 +106,10 @@ def build_actions(window) -> dict[str, QAction]:
     file_menu.addAction(a["open"])
     window.recent_menu = file_menu.addMenu("Open &recent")
     fill_recent_menu(window)
-    for name in ("save", "save_as", "export"):
+    for name in ("save", "save_as"):
+        file_menu.addAction(a[name])
+    file_menu.addSeparator()
+    for name in ("export", "export_model", "export_spec_sheet", "export_order"):
         file_menu.addAction(a[name])
     file_menu.addSeparator()
     file_menu.addAction(a["quit"])

@@ -33,11 +33,9 @@ from app.session.autosave import Autosave
 from app.session.configuration_files import read_configuration, save_configuration
 from app.session.product_files import ProductFiles
 from app.ui.catalog_browser import CatalogBrowser
-from app.ui.export_dialog import export_still, photoreal_still_job
 from app.ui.file_watch import ProjectWatcher
 from app.ui.main_actions import build_actions, fill_camera_menu, fill_recent_menu
 from app.ui.options_panel import THUMBNAIL_SIZE, OptionsPanel
-from app.ui.photoreal_progress import PhotorealProgress
 from app.ui.price_panel import PricePanel
 from app.ui.problems_panel import ProblemsPanel
 from app.ui.prompts import DialogPrompts
@@ -45,6 +43,7 @@ from app.ui.session import ConfigSession
 from app.ui.style import STYLE_SHEET
 from app.ui.thumbnails import ThumbnailQueue, choice_thumbnail_scene, pixmap_from_pixels
 from app.ui.view3d import View3D
+from app.ui.window_exports import WindowExports
 
 RECENT_LIMIT = 8
 
@@ -74,6 +73,7 @@ class MainWindow(QMainWindow):
         self.problems = ProblemsPanel()
         self.camera_box = QComboBox()
         self.thumbnails = ThumbnailQueue(project.assets, self) if background_thumbnails else None
+        self.exports = WindowExports(self)
         self._layout()
         self.actions_by_name = build_actions(self)
 
@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.closing = True
+        self.exports.close()
         self.session.changed.disconnect(self._update_title)
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())
@@ -435,40 +436,6 @@ class MainWindow(QMainWindow):
                 self.session.remember(product_id, self.files.baseline(
                     product_id, default_configuration(product)))
         self._update_title()
-
-    def export_still(self) -> Path | None:
-        scene = self.view.scene
-        if scene is None:
-            return None
-        suggested = self._folder() / f"{self.session.product.id}.png"
-        request = self.prompts.still_request(self.view.camera_presets(), suggested)
-        if request is None:
-            return None
-        if request.photoreal:
-            self._export_photoreal(request, scene)
-            return None
-        try:
-            out = export_still(request, scene, self.session.project.assets,
-                               self.view.current_camera())
-        except AppError as exc:
-            self.prompts.error("Cannot export", str(exc))
-            return None
-        self.statusBar().showMessage(f"Exported {out}", 6000)
-        return out
-
-    def _export_photoreal(self, request, scene) -> None:
-        """Path trace on a worker thread behind a progress dialog with Cancel; the window keeps
-        working meanwhile."""
-        job = photoreal_still_job(request, scene, self.session.project.assets,
-                                  self.view.current_camera())
-        runner = PhotorealProgress(self, "Rendering the photoreal still", job)
-        runner.finished.connect(
-            lambda out: self.statusBar().showMessage(f"Exported {out}", 6000))
-        runner.failed.connect(lambda message: self.prompts.error("Cannot export", message))
-        runner.cancelled.connect(
-            lambda: self.statusBar().showMessage("Photoreal still cancelled", 6000))
-        self.photoreal_runner = runner
-        runner.start()
 
     def paste_share_code(self, code: str | None = None) -> None:
         if code is None:

@@ -72,6 +72,10 @@ class DialogPrompts:
         colour = QColorDialog.getColor(QColor(initial), self.parent, title)
         return colour.name() if colour.isValid() else None
 
+    def export_path(self, title: str, suggested: Path, file_filter: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self.parent, title, str(suggested), file_filter)
+        return Path(name) if name else None
+
     def still_request(self, cameras: list[Camera], suggested: Path) -> StillRequest | None:
         dialog = ExportDialog(cameras, suggested, self.parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:

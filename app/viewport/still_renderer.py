@@ -7,7 +7,6 @@ applies ``diff(previous, next)``.
 
 from __future__ import annotations
 
-import pyvista as pv
 from PIL import Image
 
 from app.errors import AppError
@@ -15,6 +14,7 @@ from app.scene.description import SceneDescription
 from app.scene.diff import diff
 from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
+from app.viewport.off_screen import off_screen_plotter
 from app.viewport.scene_view import SceneView
 from app.viewport.still import MAX_RENDER_SIDE
 
@@ -36,8 +36,7 @@ class StillRenderer:
                 f"got {supersample} x {max(width, height)}", field="supersample")
         self.size = (width, height)
         self.supersample = supersample
-        self.plotter = pv.Plotter(off_screen=True, lighting="none",
-                                  window_size=(width * supersample, height * supersample))
+        self.plotter = off_screen_plotter((width * supersample, height * supersample))
         self.view = SceneView(self.plotter, source, exposure=exposure, fxaa=False)
         self.scene: SceneDescription | None = None
 

@@ -66,6 +66,9 @@ class ScriptedPrompts:
     def colour(self, _initial, _title):
         return self.next_colour
 
+    def export_path(self, _title, _suggested, _filter):
+        return self.next_path
+
     def still_request(self, _cameras, _suggested):
         return self.next_still
 

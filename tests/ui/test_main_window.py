@@ -198,8 +198,9 @@ def test_product_switch_export_and_window_screenshot(qtbot, window, tmp_path):
     assert window.session.product.id == "mug"
     prompts.next_still = StillRequest(path=tmp_path / "still.png", size=(160, 120),
                                       transparent=True, camera_id="front")
-    out = window.export_still()
-    image = Image.open(out)
+    with qtbot.waitSignal(window.exports.still().finished, timeout=60_000) as done:
+        pass
+    image = Image.open(done.args[0])
     assert image.size == (160, 120) and image.mode == "RGBA"
     alpha = np.asarray(image)[..., 3]
     assert alpha[0, 0] == 0 and alpha[60, 80] == 255
@@ -229,8 +230,7 @@ def test_photoreal_still_renders_behind_a_progress_dialog(qtbot, window, tmp_pat
     out = tmp_path / "photoreal.png"
     window.prompts.next_still = StillRequest(path=out, size=(64, 48), camera_id="front",
                                              photoreal=True, spp=4)
-    assert window.export_still() is None  # it runs on a worker thread
-    runner = window.photoreal_runner
+    runner = window.exports.still()  # it runs on a worker thread
     with qtbot.waitSignal(runner.finished, timeout=120_000) as done:
         pass
     assert done.args == [out]
@@ -244,8 +244,7 @@ def test_cancelled_photoreal_still_writes_nothing(qtbot, window, tmp_path):
     out = tmp_path / "cancelled.png"
     window.prompts.next_still = StillRequest(path=out, size=(320, 240), camera_id="front",
                                              photoreal=True, spp=256)
-    window.export_still()
-    runner = window.photoreal_runner
+    runner = window.exports.still()
     with qtbot.waitSignal(runner.cancelled, timeout=120_000):
         runner.cancel()
     assert not out.exists()
