@@ -62,6 +62,9 @@ def gltf_material(
         (extensions.get("KHR_materials_transmission") or {}).get("transmissionFactor", 0.0)
     )
 
+    def mapping(slot_info: dict | None, field: str):
+        return document.texture_mapping(slot_info, f"{where}.{field}")
+
     mr_info = pbr.get("metallicRoughnessTexture")
     occlusion_info = spec.get("occlusionTexture")
     orm = texture(mr_info, "metallicRoughnessTexture")
@@ -85,6 +88,13 @@ def gltf_material(
         alpha_mode=str(spec.get("alphaMode", "OPAQUE")),
         alpha_cutoff=_floats([spec.get("alphaCutoff", 0.5)], 1, (0.5,), f"{where}.alphaCutoff")[0],
         transmission=min(max(transmission, 0.0), 1.0),
+        base_color_mapping=mapping(pbr.get("baseColorTexture"),
+                                   "pbrMetallicRoughness.baseColorTexture"),
+        orm_mapping=mapping(mr_info, "pbrMetallicRoughness.metallicRoughnessTexture"),
+        normal_mapping=mapping(spec.get("normalTexture"), "normalTexture"),
+        emissive_mapping=mapping(spec.get("emissiveTexture"), "emissiveTexture"),
+        normal_scale=_floats([(spec.get("normalTexture") or {}).get("scale", 1.0)], 1, (1.0,),
+                             f"{where}.normalTexture.scale")[0],
     )
 
 

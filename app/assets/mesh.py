@@ -7,6 +7,8 @@ from functools import cached_property
 
 import numpy as np
 
+from app.assets.refs import DEFAULT_MAPPING, TextureMapping
+
 
 @dataclass(frozen=True)
 class TextureImage:
@@ -39,6 +41,12 @@ class MeshMaterial:
     alpha_mode: str = "OPAQUE"  # OPAQUE | MASK | BLEND
     alpha_cutoff: float = 0.5  # MASK: drawn where alpha >= this, cut away elsewhere
     transmission: float = 0.0
+    # how each texture maps: UV set, sampler, KHR_texture_transform
+    base_color_mapping: TextureMapping = DEFAULT_MAPPING
+    orm_mapping: TextureMapping = DEFAULT_MAPPING
+    normal_mapping: TextureMapping = DEFAULT_MAPPING
+    emissive_mapping: TextureMapping = DEFAULT_MAPPING
+    normal_scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class MeshData:
     faces: np.ndarray  # (M, 3) int32, triangles
     normals: np.ndarray  # (N, 3) float32, unit length
     uv: np.ndarray | None = None  # (N, 2) float32, glTF convention (v down from top)
+    uv1: np.ndarray | None = None  # (N, 2) float32, the second UV set (glTF TEXCOORD_1)
     colors: np.ndarray | None = None  # (N, 4) uint8 vertex colours
     material: MeshMaterial = field(default_factory=MeshMaterial)
 

@@ -24,9 +24,11 @@ from trimesh.visual.material import PBRMaterial, SimpleMaterial
 
 from app.assets.draco import decode_draco
 from app.assets.gltf_document import (
+    SECOND_UV,
     GltfDocument,
     check_images,
     check_triangle_count,
+    expose_second_uv,
     material_index_from_tag,
     read_gltf_document,
     tagged_bytes,
@@ -177,6 +179,7 @@ def _load_model(
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing)
         header, binary = decode_draco(document)
+        header = expose_second_uv(header)
         scene = _read_scene(
             label,
             io.BytesIO(tagged_bytes(document, header, binary)),
@@ -375,6 +378,7 @@ def _mesh_data(
         faces=_frozen(faces.astype(np.int32)),
         normals=_frozen(normals.astype(np.float32)),
         uv=_uv(geometry),
+        uv1=_second_uv(geometry),
         colors=_vertex_colors(geometry),
         material=material,
     )
@@ -386,6 +390,19 @@ def _uv(geometry: trimesh.Trimesh) -> np.ndarray | None:
         return None
     uv = np.asarray(uv, dtype=np.float64)[:, :2]
     return _frozen(np.column_stack([uv[:, 0], 1.0 - uv[:, 1]]).astype(np.float32))
+
+
+def _second_uv(geometry: trimesh.Trimesh) -> np.ndarray | None:
+    """TEXCOORD_1 as the file stores it (glTF convention), floats from normalized integers."""
+    uv = geometry.vertex_attributes.get(SECOND_UV)
+    if uv is None:
+        return None
+    uv = np.asarray(uv)
+    if uv.ndim != 2 or uv.shape[1] < 2 or len(uv) != len(geometry.vertices):
+        return None
+    if uv.dtype.kind in "iu":
+        uv = np.maximum(uv / np.iinfo(uv.dtype).max, -1.0)
+    return _frozen(np.asarray(uv[:, :2], dtype=np.float32))
 
 
 def _vertex_colors(geometry: trimesh.Trimesh) -> np.ndarray | None:

@@ -32,12 +32,9 @@ def product_asset_problems(product: Product, context: SceneContext) -> list[AppE
             problems.append(exc)
             continue
         label = context.label(material.source)
-        slots = {"base_color": resolved.base_color_texture, "orm": resolved.orm_texture,
-                 "normal": resolved.normal_texture}
-        for slot, tex in slots.items():
+        for slot, tex in resolved.slots().items():
             try:
-                if tex is not None:
-                    context.assets.texture(tex)
+                context.assets.texture(tex.texture)
             except AppError as exc:
                 if exc.file:
                     exc.file = context.label(exc.file)
