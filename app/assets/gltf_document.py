@@ -342,17 +342,31 @@ def document_bytes(header: dict, binary: bytes | None) -> bytes:
     )
 
 
-SECOND_UV = "_TEXCOORD_1"  # TEXCOORD_1 renamed so trimesh keeps it as a vertex attribute
+UV_ATTRIBUTE = "_TEXCOORD_{set}{normalized}"  # a UV set as trimesh keeps it, see expose_uv_sets
 
 
-def expose_second_uv(header: dict) -> dict:
-    """``header`` (a copy for trimesh) with each primitive's TEXCOORD_1 renamed ``SECOND_UV``:
-    trimesh reads only the first UV set, but keeps attributes whose names start with "_"."""
+def expose_uv_sets(header: dict) -> dict:
+    """``header`` (a copy for trimesh) with each primitive's TEXCOORD_0 and TEXCOORD_1 renamed
+    ``_TEXCOORD_<n>`` (``_TEXCOORD_<n>_N`` when its accessor is normalized).
+
+    trimesh reads only the first UV set, flips its v in the accessor's own type (which wraps
+    quantized integers) and ignores ``normalized``; attributes whose names start with "_" it
+    keeps as they are, for ``model_loading`` to read."""
+    accessors = header.get("accessors", []) or []
     for mesh in header.get("meshes", []) or []:
         for primitive in (mesh.get("primitives", []) if isinstance(mesh, dict) else []) or []:
             attributes = primitive.get("attributes") if isinstance(primitive, dict) else None
-            if isinstance(attributes, dict) and "TEXCOORD_1" in attributes:
-                attributes[SECOND_UV] = attributes.pop("TEXCOORD_1")
+            if not isinstance(attributes, dict):
+                continue
+            for uv_set in (0, 1):
+                index = attributes.pop(f"TEXCOORD_{uv_set}", None)
+                if index is None:
+                    continue
+                accessor = accessors[index] if isinstance(index, int) and 0 <= index < len(
+                    accessors) else {}
+                normalized = isinstance(accessor, dict) and accessor.get("normalized") is True
+                attributes[UV_ATTRIBUTE.format(set=uv_set,
+                                               normalized="_N" if normalized else "")] = index
     return header
 
 

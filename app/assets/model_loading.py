@@ -24,11 +24,11 @@ from trimesh.visual.material import PBRMaterial, SimpleMaterial
 
 from app.assets.draco import decode_draco
 from app.assets.gltf_document import (
-    SECOND_UV,
+    UV_ATTRIBUTE,
     GltfDocument,
     check_images,
     check_triangle_count,
-    expose_second_uv,
+    expose_uv_sets,
     material_index_from_tag,
     read_gltf_document,
     tagged_bytes,
@@ -179,7 +179,7 @@ def _load_model(
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing)
         header, binary = decode_draco(document)
-        header = expose_second_uv(header)
+        header = expose_uv_sets(header)
         scene = _read_scene(
             label,
             io.BytesIO(tagged_bytes(document, header, binary)),
@@ -294,7 +294,8 @@ def _model_from_scene(
     mesh_names: dict[str, list[str]] = {}
     for key, owner, transform, geometry_name, geometry in sorted(instances, key=lambda i: i[0]):
         material = material_of(geometry, geometry_name)
-        meshes[key] = _mesh_data(key, geometry, convert @ transform, material, label)
+        meshes[key] = _mesh_data(key, geometry, convert @ transform, material, label,
+                                 from_gltf=document is not None)
         for name in (geometry_name, owner):
             if name is not None and key not in mesh_names.setdefault(name, []):
                 mesh_names[name].append(key)
@@ -346,7 +347,8 @@ def smooth_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
 
 
 def _mesh_data(
-    key: str, geometry: trimesh.Trimesh, matrix: np.ndarray, material: MeshMaterial, label: str
+    key: str, geometry: trimesh.Trimesh, matrix: np.ndarray, material: MeshMaterial, label: str,
+    *, from_gltf: bool = False,
 ) -> MeshData:
     where = f"mesh {key!r}"
     if len(geometry.faces) == 0:
@@ -377,8 +379,8 @@ def _mesh_data(
         vertices=_frozen(vertices.astype(np.float32)),
         faces=_frozen(faces.astype(np.int32)),
         normals=_frozen(normals.astype(np.float32)),
-        uv=_uv(geometry),
-        uv1=_second_uv(geometry),
+        uv=_gltf_uv(geometry, 0) if from_gltf else _uv(geometry),
+        uv1=_gltf_uv(geometry, 1) if from_gltf else None,
         colors=_vertex_colors(geometry),
         material=material,
     )
@@ -392,17 +394,22 @@ def _uv(geometry: trimesh.Trimesh) -> np.ndarray | None:
     return _frozen(np.column_stack([uv[:, 0], 1.0 - uv[:, 1]]).astype(np.float32))
 
 
-def _second_uv(geometry: trimesh.Trimesh) -> np.ndarray | None:
-    """TEXCOORD_1 as the file stores it (glTF convention), floats from normalized integers."""
-    uv = geometry.vertex_attributes.get(SECOND_UV)
-    if uv is None:
-        return None
-    uv = np.asarray(uv)
-    if uv.ndim != 2 or uv.shape[1] < 2 or len(uv) != len(geometry.vertices):
-        return None
-    if uv.dtype.kind in "iu":
-        uv = np.maximum(uv / np.iinfo(uv.dtype).max, -1.0)
-    return _frozen(np.asarray(uv[:, :2], dtype=np.float32))
+def _gltf_uv(geometry: trimesh.Trimesh, uv_set: int) -> np.ndarray | None:
+    """TEXCOORD_<uv_set> as the glTF file stores it (see ``expose_uv_sets``); integers of a
+    normalized accessor scaled to 0..1, those of another (KHR_mesh_quantization with a texture
+    transform) kept as numbers."""
+    for normalized in (False, True):
+        name = UV_ATTRIBUTE.format(set=uv_set, normalized="_N" if normalized else "")
+        uv = geometry.vertex_attributes.get(name)
+        if uv is None:
+            continue
+        uv = np.asarray(uv)
+        if uv.ndim != 2 or uv.shape[1] < 2 or len(uv) != len(geometry.vertices):
+            return None
+        if normalized and uv.dtype.kind in "iu":
+            uv = np.maximum(uv / np.iinfo(uv.dtype).max, -1.0)
+        return _frozen(np.asarray(uv[:, :2], dtype=np.float32))
+    return None
 
 
 def _vertex_colors(geometry: trimesh.Trimesh) -> np.ndarray | None:

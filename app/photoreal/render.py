@@ -39,6 +39,7 @@ MAX_SIDE = 4096
 MAX_SPP = 65536
 MAX_DEPTH = 8
 AUX_SPP = 16
+MASK_LAYERS = 6  # alpha-cut surfaces the coverage pass looks through, one behind the other
 COVERAGE_SPP = 16
 BLOCKS = 8  # progress steps of the lit pass
 MAX_LANES_PER_PASS = 1 << 24  # samples traced at once: bounds memory (~2.5 GiB on llvm)
@@ -141,8 +142,11 @@ def render_photoreal(
 
     _check(stop)
     if with_ground:
-        cover_scene = load({"type": "path", "max_depth": 1, "hide_emitters": True}, False,
-                           COVERAGE_SPP)
+        # a ray counts as covered at the first surface that is not cut away: through alpha
+        # masks it needs more than one bounce to get there
+        masked = any(m.look.bsdf.get("type") == "mask" for m in meshes)
+        cover_scene = load({"type": "path", "max_depth": MASK_LAYERS if masked else 1,
+                            "hide_emitters": True}, False, COVERAGE_SPP)
         coverage = np.asarray(mi.render(cover_scene, spp=COVERAGE_SPP, seed=5))[..., 3]
         ground_light = _unshadowed_ground(mi, emitter, low, high, albedo)
     else:
