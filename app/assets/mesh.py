@@ -47,6 +47,7 @@ class MeshMaterial:
     normal_mapping: TextureMapping = DEFAULT_MAPPING
     emissive_mapping: TextureMapping = DEFAULT_MAPPING
     normal_scale: float = 1.0
+    notes: tuple[str, ...] = ()  # what of the material is drawn otherwise or not at all
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ class Model:
     meshes: dict[str, MeshData]  # node name -> mesh (one entry per drawn instance)
     mesh_names: dict[str, list[str]]  # geometry/mesh name -> node names that draw it
     warnings: tuple[str, ...] = ()  # what was left out (a missing texture), for the user
+    # those of the warnings that concern the file's own materials (drawn only with --model;
+    # a product draws catalog materials instead)
+    material_warnings: tuple[str, ...] = ()
 
     def find(self, name: str) -> list[MeshData]:
         """The meshes a part addresses by node name or by mesh name ([] when none)."""

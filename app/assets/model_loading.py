@@ -205,6 +205,7 @@ def _load_model(
         raise AssetError("has no visible triangles: every triangle has no area (degenerate, "
                          "or scaled to nothing by its node)", file=label)
     warnings += [f"{label}: {what}; drawn without it" for what in missing]
+    warnings += model.warnings
     if warnings:
         model = dataclasses.replace(model, warnings=tuple(warnings))
     return model
@@ -301,7 +302,10 @@ def _model_from_scene(
                 mesh_names[name].append(key)
     if not meshes:
         raise AssetError("contains no triangle meshes (only points, lines or nothing)", file=label)
-    return Model(path=label, meshes=meshes, mesh_names=mesh_names)
+    notes = [note for material in materials.values() for note in material.notes]
+    notes = [f"{label}: {note}" for note in dict.fromkeys(notes)]
+    return Model(path=label, meshes=meshes, mesh_names=mesh_names, warnings=tuple(notes),
+                 material_warnings=tuple(notes))
 
 
 def _instance_key(

@@ -68,5 +68,6 @@ def product_asset_warnings(product: Product, context: SceneContext) -> list[str]
             seen.add(key)
             model = context.assets.model(Path(ref.model), units=ref.units, up=ref.up)
             warnings += [f"{context.label(product.source)}: parts[{pi}]: {warning}"
-                         for warning in model.warnings]
+                         for warning in model.warnings
+                         if warning not in model.material_warnings]
     return warnings
