@@ -219,3 +219,28 @@ def check_second_uv_set_maps_the_second_texture(kind: str, external_dir: Path) -
     assert np.abs(through_second - through_swapped).max(axis=-1).mean() < 1.0
     changed = (np.abs(through_second - through_first).max(axis=-1) > 40).mean()
     assert changed > 0.03, changed
+
+
+TEXCOORD_MODEL = "TextureCoordinateTest/glTF-Binary/TextureCoordinateTest.glb"
+
+
+def check_texture_coordinates_keep_the_image_upright(kind: str, external_dir: Path) -> None:
+    """Each TextureCoordinateTest tile has its chequered corner where its name says (top left,
+    ...), as in Khronos' screenshot: UVs read from the file keep glTF's orientation."""
+    scene, assets = khronos_scene(external_dir, TEXCOORD_MODEL)
+    scene = facing(scene, (0.0, 1.2, 0.03), 5.0)
+    size = (200, 200)
+    image = render(kind, scene, assets, size=size).astype(int)
+    dark = image.max(axis=-1) < 70
+    for name, (x, y) in {"TopLeft": (-0.7, 1.9), "TopRight": (0.7, 1.9),
+                         "BottomLeft": (-0.7, 0.5), "BottomRight": (0.7, 0.5)}.items():
+        top, left = pixel_of(scene, (x - 0.4, y + 0.4, 0.03), size)
+        bottom, right = pixel_of(scene, (x + 0.4, y - 0.4, 0.03), size)
+        middle_row, middle_column = (top + bottom) // 2, (left + right) // 2
+        quadrants = {
+            "TopLeft": dark[top:middle_row, left:middle_column].mean(),
+            "TopRight": dark[top:middle_row, middle_column:right].mean(),
+            "BottomLeft": dark[middle_row:bottom, left:middle_column].mean(),
+            "BottomRight": dark[middle_row:bottom, middle_column:right].mean(),
+        }
+        assert max(quadrants, key=quadrants.get) == name, (name, quadrants)

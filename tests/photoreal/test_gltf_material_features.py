@@ -23,3 +23,7 @@ def test_texture_transform_moves_the_texture(external_dir):
 
 def test_second_uv_set_maps_the_second_texture(external_dir):
     k.check_second_uv_set_maps_the_second_texture("photoreal", external_dir)
+
+
+def test_texture_coordinates_keep_the_image_upright(external_dir):
+    k.check_texture_coordinates_keep_the_image_upright("photoreal", external_dir)
