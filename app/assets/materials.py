@@ -128,7 +128,7 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
         notes.append(f"{name}: its occlusion texture is not the metallic-roughness image; drawn "
                      "without occlusion")
     if material.transmission > 0:
-        notes.append(f"{name}: the live view draws transmission as partial transparency (the "
+        notes.append("the live view draws transmissive materials as partly transparent (the "
                      "photoreal still refracts)")
     return tuple(notes)
 

@@ -181,3 +181,15 @@ def test_a_visible_mesh_beside_a_degenerate_one_loads(gltf_writer, tmp_path):
         {"name": "flat", "primitives": [{"positions": QUAD_POSITIONS, "indices": QUAD_INDICES}]},
     ], nodes=[{"name": "quad", "mesh": 0}, {"name": "flat", "mesh": 1, "scale": [0, 0, 0]}])
     assert triangles(load_model(path)) == 4
+
+
+def test_what_a_models_materials_lose_in_drawing_is_listed(external_dir):
+    helmet = load_model(khronos(external_dir, "DamagedHelmet", "glTF-Binary",
+                                "DamagedHelmet.glb"))
+    assert helmet.material_warnings == helmet.warnings
+    assert any("occlusion texture is not the metallic-roughness image" in w
+               for w in helmet.warnings)
+    glass = load_model(khronos(external_dir, "TransmissionTest", "glTF-Binary",
+                               "TransmissionTest.glb"))
+    notes = [w for w in glass.material_warnings if "transmissive" in w]
+    assert len(notes) == 1  # one note for the file, not one per material
