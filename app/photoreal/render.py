@@ -135,6 +135,13 @@ def render_photoreal(
     aux_scene = load({"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}, with_ground,
                      min(AUX_SPP, spp), drawn=behind_glass)
     aux = np.asarray(mi.render(aux_scene, spp=min(AUX_SPP, spp), seed=3))
+    masked = {f"shape{i}" for i, m in enumerate(meshes)  # decals keep their own guides
+              if m.look.bsdf.get("type") == "mask" and not m.id.startswith("decal:")}
+    if masked & set(behind_glass):
+        aux = _guides_through_masks(mi, meshes, behind_glass, masked, aux,
+                                    lambda drawn: load(
+                                        {"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"},
+                                        with_ground, min(AUX_SPP, spp), drawn=drawn))
     report((len(steps) + 1) / total)
 
     _check(stop)
@@ -189,6 +196,25 @@ def sample_passes(spp: int, pixels: int) -> list[int]:
 def _check(stop: Cancel) -> None:
     if stop():
         raise RenderCancelled("render cancelled")
+
+
+def _guides_through_masks(mi, meshes, drawn: dict, masked: set[str], aux: np.ndarray,
+                          load_aux) -> np.ndarray:
+    """The denoiser's albedo and normals where alpha-cut surfaces are: of what lies behind
+    where they are cut away (the AOV integrator stops at the first surface, which would make the
+    denoiser draw the cut-away part back in), blended by the surface's opacity."""
+    behind = np.asarray(mi.render(load_aux({k: v for k, v in drawn.items() if k not in masked}),
+                                  spp=AUX_SPP, seed=4))
+    white = {"type": "rgb", "value": [1.0, 1.0, 1.0]}
+    opacity_shapes = {}
+    for index, mesh in enumerate(meshes):
+        key = f"shape{index}"
+        if key in drawn:
+            reflectance = mesh.look.bsdf["opacity"] if key in masked else white
+            opacity_shapes[key] = mitsuba_mesh(mi, mesh, {"type": "diffuse",
+                                                          "reflectance": reflectance})
+    there = np.asarray(mi.render(load_aux(opacity_shapes), spp=AUX_SPP, seed=5))[..., :1]
+    return there * aux + (1.0 - there) * behind
 
 
 def _emission_pass(mi, meshes, load) -> np.ndarray:
