@@ -116,8 +116,10 @@ def _reset_property(actor: vtkActor) -> None:
     prop.SetNormalScale(1.0)
     prop.BackfaceCullingOff()
     actor.ForceOpaqueOff()
-    actor.GetShaderProperty().ClearAllShaderReplacements()
-    actor.GetMapper().RemoveAllVertexAttributeMappings()
+    shaders = actor.GetShaderProperty()
+    if shaders.GetNumberOfShaderReplacements():  # clearing none would still rebuild the shader
+        shaders.ClearAllShaderReplacements()
+        actor.GetMapper().RemoveAllVertexAttributeMappings()
     actor.GetMapper().ScalarVisibilityOff()
 
 
