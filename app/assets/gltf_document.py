@@ -10,11 +10,18 @@ material.
 from __future__ import annotations
 
 import json
+import math
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.assets.refs import (
+    DEFAULT_MAPPING,
+    TextureMapping,
+    TextureSampler,
+    TextureTransform,
+)
 from app.assets.textures import DEFAULT_MAX_PIXELS, probe_image
 from app.errors import AssetError
 from app.limits import (
@@ -33,6 +40,8 @@ _GLB_MAGIC = b"glTF"
 _CHUNK_JSON = 0x4E4F534A
 _CHUNK_BIN = 0x004E4942
 _TAG_SEPARATOR = "\x1f"
+_WRAPS = {33071: "CLAMP_TO_EDGE", 33648: "MIRRORED_REPEAT", 10497: "REPEAT"}
+_NEAREST, _NEAREST_OR_LINEAR = 9728, (9728, 9729)  # filters that use no mipmaps
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,59 @@ class GltfDocument:
             if isinstance(extension, dict) and "source" in extension:
                 source = extension["source"]
         return source if isinstance(source, int) else None
+
+    def texture_mapping(self, texture_info: dict | None, where: str) -> TextureMapping:
+        """UV set, sampler and KHR_texture_transform of a material's texture slot."""
+        if not isinstance(texture_info, dict):
+            return DEFAULT_MAPPING
+        texcoord = _count(texture_info.get("texCoord", 0), self.path, f"{where}.texCoord")
+        sampler = TextureSampler()
+        try:
+            texture = self.header["textures"][texture_info["index"]]
+        except (KeyError, IndexError, TypeError):
+            texture = {}
+        index = texture.get("sampler") if isinstance(texture, dict) else None
+        samplers = self.header.get("samplers") or []
+        if isinstance(index, int) and 0 <= index < len(samplers) and isinstance(
+                samplers[index], dict):
+            spec = samplers[index]
+            wrap_s = _WRAPS.get(spec.get("wrapS", 10497), "REPEAT")
+            wrap_t = _WRAPS.get(spec.get("wrapT", 10497), "REPEAT")
+            sampler = TextureSampler(wrap_s=wrap_s, wrap_t=wrap_t,
+                                     nearest=spec.get("magFilter") == _NEAREST,
+                                     mipmaps=spec.get("minFilter") not in _NEAREST_OR_LINEAR)
+        transform = TextureTransform()
+        extension = (texture_info.get("extensions") or {}).get("KHR_texture_transform")
+        if isinstance(extension, dict):
+            field = f"{where}.extensions.KHR_texture_transform"
+            transform = TextureTransform(
+                offset=_pair(extension.get("offset", (0.0, 0.0)), self.path, f"{field}.offset"),
+                rotation=_number(extension.get("rotation", 0.0), self.path, f"{field}.rotation"),
+                scale=_pair(extension.get("scale", (1.0, 1.0)), self.path, f"{field}.scale"))
+            if "texCoord" in extension:
+                texcoord = _count(extension["texCoord"], self.path, f"{field}.texCoord")
+        return TextureMapping(texcoord=texcoord, sampler=sampler, transform=transform)
+
+
+def _number(value: object, path: Path, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
+            value):
+        raise AssetError(f"expected a finite number, got {value!r}", file=str(path),
+                         field=field)
+    return float(value)
+
+
+def _pair(value: object, path: Path, field: str) -> tuple[float, float]:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise AssetError(f"expected two numbers, got {value!r}", file=str(path), field=field)
+    return (_number(value[0], path, field), _number(value[1], path, field))
+
+
+def _count(value: object, path: Path, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise AssetError(f"expected a UV set index (0, 1, ...), got {value!r}",
+                         file=str(path), field=field)
+    return value
 
 
 def read_gltf_document(path: Path, references: ReferenceResolver | None = None) -> GltfDocument:
@@ -278,6 +340,34 @@ def document_bytes(header: dict, binary: bytes | None) -> bytes:
             binary,
         ]
     )
+
+
+UV_ATTRIBUTE = "_TEXCOORD_{set}{normalized}"  # a UV set as trimesh keeps it, see expose_uv_sets
+
+
+def expose_uv_sets(header: dict) -> dict:
+    """``header`` (a copy for trimesh) with each primitive's TEXCOORD_0 and TEXCOORD_1 renamed
+    ``_TEXCOORD_<n>`` (``_TEXCOORD_<n>_N`` when its accessor is normalized).
+
+    trimesh reads only the first UV set, flips its v in the accessor's own type (which wraps
+    quantized integers) and ignores ``normalized``; attributes whose names start with "_" it
+    keeps as they are, for ``model_loading`` to read."""
+    accessors = header.get("accessors", []) or []
+    for mesh in header.get("meshes", []) or []:
+        for primitive in (mesh.get("primitives", []) if isinstance(mesh, dict) else []) or []:
+            attributes = primitive.get("attributes") if isinstance(primitive, dict) else None
+            if not isinstance(attributes, dict):
+                continue
+            for uv_set in (0, 1):
+                index = attributes.pop(f"TEXCOORD_{uv_set}", None)
+                if index is None:
+                    continue
+                accessor = accessors[index] if isinstance(index, int) and 0 <= index < len(
+                    accessors) else {}
+                normalized = isinstance(accessor, dict) and accessor.get("normalized") is True
+                attributes[UV_ATTRIBUTE.format(set=uv_set,
+                                               normalized="_N" if normalized else "")] = index
+    return header
 
 
 def material_index_from_tag(name: str | None) -> int | None:

@@ -17,6 +17,7 @@ SUPPORTED_EXTENSIONS = frozenset({
     "KHR_materials_emissive_strength",
     "KHR_materials_transmission",
     "KHR_materials_variants",  # the default materials are drawn; `app import-gltf` reads all
+    "KHR_texture_transform",  # per texture slot, in the live view, the still and exports
 })
 
 

@@ -3,6 +3,7 @@ materials (trimesh's ``SimpleMaterial``) become the app's PBR ``MeshMaterial``."
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
@@ -62,6 +63,9 @@ def gltf_material(
         (extensions.get("KHR_materials_transmission") or {}).get("transmissionFactor", 0.0)
     )
 
+    def mapping(slot_info: dict | None, field: str):
+        return document.texture_mapping(slot_info, f"{where}.{field}")
+
     mr_info = pbr.get("metallicRoughnessTexture")
     occlusion_info = spec.get("occlusionTexture")
     orm = texture(mr_info, "metallicRoughnessTexture")
@@ -70,7 +74,7 @@ def gltf_material(
         and document.image_index(occlusion_info) is not None
         and document.image_index(occlusion_info) == document.image_index(mr_info)
     )
-    return MeshMaterial(
+    material = MeshMaterial(
         name=str(spec.get("name", "")),
         base_color=base_color,  # type: ignore[arg-type]
         metallic=float(pbr.get("metallicFactor", 1.0)),
@@ -85,7 +89,48 @@ def gltf_material(
         alpha_mode=str(spec.get("alphaMode", "OPAQUE")),
         alpha_cutoff=_floats([spec.get("alphaCutoff", 0.5)], 1, (0.5,), f"{where}.alphaCutoff")[0],
         transmission=min(max(transmission, 0.0), 1.0),
+        base_color_mapping=mapping(pbr.get("baseColorTexture"),
+                                   "pbrMetallicRoughness.baseColorTexture"),
+        orm_mapping=mapping(mr_info, "pbrMetallicRoughness.metallicRoughnessTexture"),
+        normal_mapping=mapping(spec.get("normalTexture"), "normalTexture"),
+        emissive_mapping=mapping(spec.get("emissiveTexture"), "emissiveTexture"),
+        normal_scale=_floats([(spec.get("normalTexture") or {}).get("scale", 1.0)], 1, (1.0,),
+                             f"{where}.normalTexture.scale")[0],
     )
+    separate_occlusion = document.image_index(occlusion_info) is not None and not occlusion_in_orm
+    return dataclasses.replace(material, notes=drawing_notes(
+        material, separate_occlusion=separate_occlusion))
+
+
+def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -> tuple[str, ...]:
+    """What the renderers draw otherwise than the material says (for ``Model.warnings``)."""
+    name = f"material {material.name!r}" if material.name else "a material"
+    notes = []
+    slots = {"base colour": (material.base_color_texture, material.base_color_mapping),
+             "metallic-roughness": (material.orm_texture, material.orm_mapping),
+             "normal": (material.normal_texture, material.normal_mapping),
+             "emissive": (material.emissive_texture, material.emissive_mapping)}
+    used = {slot: mapping for slot, (texture, mapping) in slots.items() if texture is not None}
+    for slot, mapping in used.items():
+        if mapping.texcoord > 1:
+            notes.append(f"{name}: its {slot} texture reads UV set {mapping.texcoord}; only "
+                         "sets 0 and 1 are drawn; drawn without that texture")
+        sampler = mapping.sampler
+        if sampler.wrap_s != sampler.wrap_t:
+            notes.append(f"{name}: its {slot} texture wraps {sampler.wrap_s} across and "
+                         f"{sampler.wrap_t} down; drawn wrapping {sampler.wrap_s} both ways")
+    surface_sets = {m.texcoord for slot, m in used.items() if slot != "emissive"}
+    if len(surface_sets) > 1:
+        first = next(iter(used.values())).texcoord
+        notes.append(f"{name}: its textures read both UV sets; the photoreal still draws all "
+                     f"but the emissive texture with UV set {first}")
+    if separate_occlusion:
+        notes.append(f"{name}: its occlusion texture is not the metallic-roughness image; drawn "
+                     "without occlusion")
+    if material.transmission > 0:
+        notes.append("the live view draws transmissive materials as partly transparent (the "
+                     "photoreal still refracts)")
+    return tuple(notes)
 
 
 def _mtl_number(kwargs: dict, key: str) -> float | None:

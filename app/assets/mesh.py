@@ -7,6 +7,8 @@ from functools import cached_property
 
 import numpy as np
 
+from app.assets.refs import DEFAULT_MAPPING, TextureMapping
+
 
 @dataclass(frozen=True)
 class TextureImage:
@@ -39,6 +41,13 @@ class MeshMaterial:
     alpha_mode: str = "OPAQUE"  # OPAQUE | MASK | BLEND
     alpha_cutoff: float = 0.5  # MASK: drawn where alpha >= this, cut away elsewhere
     transmission: float = 0.0
+    # how each texture maps: UV set, sampler, KHR_texture_transform
+    base_color_mapping: TextureMapping = DEFAULT_MAPPING
+    orm_mapping: TextureMapping = DEFAULT_MAPPING
+    normal_mapping: TextureMapping = DEFAULT_MAPPING
+    emissive_mapping: TextureMapping = DEFAULT_MAPPING
+    normal_scale: float = 1.0
+    notes: tuple[str, ...] = ()  # what of the material is drawn otherwise or not at all
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class MeshData:
     faces: np.ndarray  # (M, 3) int32, triangles
     normals: np.ndarray  # (N, 3) float32, unit length
     uv: np.ndarray | None = None  # (N, 2) float32, glTF convention (v down from top)
+    uv1: np.ndarray | None = None  # (N, 2) float32, the second UV set (glTF TEXCOORD_1)
     colors: np.ndarray | None = None  # (N, 4) uint8 vertex colours
     material: MeshMaterial = field(default_factory=MeshMaterial)
 
@@ -86,6 +96,9 @@ class Model:
     meshes: dict[str, MeshData]  # node name -> mesh (one entry per drawn instance)
     mesh_names: dict[str, list[str]]  # geometry/mesh name -> node names that draw it
     warnings: tuple[str, ...] = ()  # what was left out (a missing texture), for the user
+    # those of the warnings that concern the file's own materials (drawn only with --model;
+    # a product draws catalog materials instead)
+    material_warnings: tuple[str, ...] = ()
 
     def find(self, name: str) -> list[MeshData]:
         """The meshes a part addresses by node name or by mesh name ([] when none)."""

@@ -24,9 +24,11 @@ from trimesh.visual.material import PBRMaterial, SimpleMaterial
 
 from app.assets.draco import decode_draco
 from app.assets.gltf_document import (
+    UV_ATTRIBUTE,
     GltfDocument,
     check_images,
     check_triangle_count,
+    expose_uv_sets,
     material_index_from_tag,
     read_gltf_document,
     tagged_bytes,
@@ -177,6 +179,7 @@ def _load_model(
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing)
         header, binary = decode_draco(document)
+        header = expose_uv_sets(header)
         scene = _read_scene(
             label,
             io.BytesIO(tagged_bytes(document, header, binary)),
@@ -202,6 +205,7 @@ def _load_model(
         raise AssetError("has no visible triangles: every triangle has no area (degenerate, "
                          "or scaled to nothing by its node)", file=label)
     warnings += [f"{label}: {what}; drawn without it" for what in missing]
+    warnings += model.warnings
     if warnings:
         model = dataclasses.replace(model, warnings=tuple(warnings))
     return model
@@ -291,13 +295,17 @@ def _model_from_scene(
     mesh_names: dict[str, list[str]] = {}
     for key, owner, transform, geometry_name, geometry in sorted(instances, key=lambda i: i[0]):
         material = material_of(geometry, geometry_name)
-        meshes[key] = _mesh_data(key, geometry, convert @ transform, material, label)
+        meshes[key] = _mesh_data(key, geometry, convert @ transform, material, label,
+                                 from_gltf=document is not None)
         for name in (geometry_name, owner):
             if name is not None and key not in mesh_names.setdefault(name, []):
                 mesh_names[name].append(key)
     if not meshes:
         raise AssetError("contains no triangle meshes (only points, lines or nothing)", file=label)
-    return Model(path=label, meshes=meshes, mesh_names=mesh_names)
+    notes = [note for material in materials.values() for note in material.notes]
+    notes = [f"{label}: {note}" for note in dict.fromkeys(notes)]
+    return Model(path=label, meshes=meshes, mesh_names=mesh_names, warnings=tuple(notes),
+                 material_warnings=tuple(notes))
 
 
 def _instance_key(
@@ -343,7 +351,8 @@ def smooth_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
 
 
 def _mesh_data(
-    key: str, geometry: trimesh.Trimesh, matrix: np.ndarray, material: MeshMaterial, label: str
+    key: str, geometry: trimesh.Trimesh, matrix: np.ndarray, material: MeshMaterial, label: str,
+    *, from_gltf: bool = False,
 ) -> MeshData:
     where = f"mesh {key!r}"
     if len(geometry.faces) == 0:
@@ -374,7 +383,8 @@ def _mesh_data(
         vertices=_frozen(vertices.astype(np.float32)),
         faces=_frozen(faces.astype(np.int32)),
         normals=_frozen(normals.astype(np.float32)),
-        uv=_uv(geometry),
+        uv=_gltf_uv(geometry, 0) if from_gltf else _uv(geometry),
+        uv1=_gltf_uv(geometry, 1) if from_gltf else None,
         colors=_vertex_colors(geometry),
         material=material,
     )
@@ -386,6 +396,24 @@ def _uv(geometry: trimesh.Trimesh) -> np.ndarray | None:
         return None
     uv = np.asarray(uv, dtype=np.float64)[:, :2]
     return _frozen(np.column_stack([uv[:, 0], 1.0 - uv[:, 1]]).astype(np.float32))
+
+
+def _gltf_uv(geometry: trimesh.Trimesh, uv_set: int) -> np.ndarray | None:
+    """TEXCOORD_<uv_set> as the glTF file stores it (see ``expose_uv_sets``); integers of a
+    normalized accessor scaled to 0..1, those of another (KHR_mesh_quantization with a texture
+    transform) kept as numbers."""
+    for normalized in (False, True):
+        name = UV_ATTRIBUTE.format(set=uv_set, normalized="_N" if normalized else "")
+        uv = geometry.vertex_attributes.get(name)
+        if uv is None:
+            continue
+        uv = np.asarray(uv)
+        if uv.ndim != 2 or uv.shape[1] < 2 or len(uv) != len(geometry.vertices):
+            return None
+        if normalized and uv.dtype.kind in "iu":
+            uv = np.maximum(uv / np.iinfo(uv.dtype).max, -1.0)
+        return _frozen(np.asarray(uv[:, :2], dtype=np.float32))
+    return None
 
 
 def _vertex_colors(geometry: trimesh.Trimesh) -> np.ndarray | None:

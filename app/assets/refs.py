@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -22,3 +25,81 @@ class TextureRef:
 
     source: str
     srgb: bool
+
+
+WRAP_MODES = ("REPEAT", "MIRRORED_REPEAT", "CLAMP_TO_EDGE")
+
+
+@dataclass(frozen=True)
+class TextureSampler:
+    """How a texture is sampled, in glTF's terms: wrap per axis, and filtering."""
+
+    wrap_s: str = "REPEAT"  # one of WRAP_MODES
+    wrap_t: str = "REPEAT"
+    nearest: bool = False  # magnified texels drawn as blocks instead of interpolated
+    mipmaps: bool = True  # minified through mipmaps
+
+
+@dataclass(frozen=True)
+class TextureTransform:
+    """KHR_texture_transform in glTF UV space (v = 0 at the top of the image):
+    ``uv' = T(offset) * R(rotation) * S(scale) * uv``, rotation in radians."""
+
+    offset: tuple[float, float] = (0.0, 0.0)
+    rotation: float = 0.0
+    scale: tuple[float, float] = (1.0, 1.0)
+
+    @property
+    def is_identity(self) -> bool:
+        return self == IDENTITY_TRANSFORM
+
+    def matrix(self) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+        """The 2x3 matrix taking (u, v, 1) to the transformed (u, v)."""
+        c, s = math.cos(self.rotation), math.sin(self.rotation)
+        sx, sy = self.scale
+        ox, oy = self.offset
+        return ((c * sx, s * sy, ox), (-s * sx, c * sy, oy))
+
+
+IDENTITY_TRANSFORM = TextureTransform()
+
+
+@dataclass(frozen=True)
+class TextureMapping:
+    """Which UV set a material's texture reads, through which sampler and transform."""
+
+    texcoord: int = 0  # 0: TEXCOORD_0 (MeshData.uv), 1: TEXCOORD_1 (MeshData.uv1)
+    sampler: TextureSampler = TextureSampler()
+    transform: TextureTransform = IDENTITY_TRANSFORM
+
+
+DEFAULT_MAPPING = TextureMapping()
+
+
+@dataclass(frozen=True)
+class TextureSlot:
+    """A texture as a material uses it: the image and how it maps onto the surface."""
+
+    texture: TextureRef
+    mapping: TextureMapping = DEFAULT_MAPPING
+
+    @property
+    def texcoord(self) -> int:
+        return self.mapping.texcoord
+
+    @property
+    def sampler(self) -> TextureSampler:
+        return self.mapping.sampler
+
+    @property
+    def transform(self) -> TextureTransform:
+        return self.mapping.transform
+
+
+def transformed_uv(uv, transform: TextureTransform):
+    """(N, 2) glTF UVs through ``transform`` (float32 out)."""
+    uv = np.asarray(uv, dtype=np.float64)
+    if transform.is_identity:
+        return uv.astype(np.float32)
+    m = np.asarray(transform.matrix(), dtype=np.float64)
+    return (uv @ m[:, :2].T + m[:, 2]).astype(np.float32)

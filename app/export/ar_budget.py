@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from app.assets.decimation import decimate
-from app.export.export_meshes import ExportScene, ExportTexture, with_texture
+from app.export.export_meshes import ExportScene, ExportTexture
 
 __all__ = ["ExportReport", "MAX_TEXTURE_PX", "MAX_TRIANGLES", "budget_warnings", "downsized",
            "fit_export_scene"]
@@ -64,22 +64,17 @@ def fit_export_scene(export: ExportScene, *, max_triangles: int = MAX_TRIANGLES,
         ratio = max_triangles * 0.97 / before
         primitives = []
         for p in export.primitives:
-            v, f, n, uv = decimate(p.vertices, p.faces, p.normals, p.uv,
-                                   max(4, int(len(p.faces) * ratio)))
-            primitives.append(replace(p, vertices=v, faces=f, normals=n, uv=uv))
-    cache: dict[str, ExportTexture] = {}
-
-    def resize(texture: ExportTexture) -> ExportTexture:
-        if texture.key not in cache:
-            cache[texture.key] = downsized(texture, max_texture_px)
-        return cache[texture.key]
-
+            sets = [uv for uv in (p.uv, p.uv1) if uv is not None]  # both UV sets, side by side
+            v, f, n, uvs = decimate(p.vertices, p.faces, p.normals,
+                                    np.hstack(sets) if sets else None,
+                                    max(4, int(len(p.faces) * ratio)))
+            uv0 = None if p.uv is None else uvs[:, :2]
+            uv1 = None if p.uv1 is None else uvs[:, -2:]
+            primitives.append(replace(p, vertices=v, faces=f, normals=n, uv=uv0, uv1=uv1))
     largest = export.max_texture_px
-    primitives = [replace(p, material=with_texture(p.material, resize),
-                          variant_materials={k: with_texture(m, resize)
-                                             for k, m in p.variant_materials.items()})
-                  for p in primitives]
-    fitted = ExportScene(primitives=primitives, variants=list(export.variants))
+    images = {source: downsized(texture, max_texture_px)
+              for source, texture in export.images.items()}
+    fitted = ExportScene(primitives=primitives, variants=list(export.variants), images=images)
     if fitted.triangles < before:
         notes.append(f"decimated from {before} to {fitted.triangles} triangles to fit the "
                      f"AR budget")

@@ -1,26 +1,32 @@
 """A resolved scene as export-ready primitives: world-space meshes resting on the ground, with
-their PBR materials, textures as pixels, and the material each variant gives them.
+their scene materials (``ResolvedMaterial``), the pixels of every texture those name, and the
+material each variant gives them.
 
-Both the GLB and the USDZ writer read this, so the two files carry the same geometry.
+Both the GLB and the USDZ writer read this, so the two files carry the same geometry, and each
+maps ``ResolvedMaterial`` once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.assets.mesh import MeshData, MeshMaterial, TextureImage
 from app.assets.store import AssetStore
 from app.domain.configuration import Configuration
 from app.domain.option_state import inactive_groups
 from app.domain.product import OptionKind, Product
 from app.domain.rules import violations
-from app.scene.description import Decal, Drawable, ResolvedMaterial, SceneDescription, TextureRef
+from app.scene.description import (
+    Decal,
+    ResolvedMaterial,
+    SceneDescription,
+    TextureRef,
+    TextureSlot,
+)
 
 __all__ = [
-    "ExportMaterial",
     "ExportPrimitive",
     "ExportScene",
     "ExportTexture",
@@ -40,33 +46,6 @@ class ExportTexture:
         return int(max(self.pixels.shape[:2]))
 
 
-@dataclass(frozen=True, eq=False)
-class ExportMaterial:
-    key: str
-    name: str
-    base_color: tuple[float, float, float, float] = (0.8, 0.8, 0.8, 1.0)  # linear RGBA
-    metallic: float = 0.0
-    roughness: float = 0.5
-    emissive: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    clearcoat: float = 0.0
-    clearcoat_roughness: float = 0.0
-    transmission: float = 0.0
-    ior: float = 1.5
-    normal_scale: float = 1.0
-    uv_scale: tuple[float, float] = (1.0, 1.0)
-    base_color_texture: ExportTexture | None = None
-    orm_texture: ExportTexture | None = None  # R occlusion (if occlusion_in_orm), G rough, B metal
-    occlusion_in_orm: bool = True
-    normal_texture: ExportTexture | None = None
-    emissive_texture: ExportTexture | None = None
-    double_sided: bool = False
-    alpha_mode: str = "OPAQUE"  # OPAQUE | BLEND
-
-    def textures(self) -> list[ExportTexture]:
-        return [t for t in (self.base_color_texture, self.orm_texture, self.normal_texture,
-                            self.emissive_texture) if t is not None]
-
-
 @dataclass(eq=False)
 class ExportPrimitive:
     name: str
@@ -75,31 +54,38 @@ class ExportPrimitive:
     normals: np.ndarray  # (N, 3) float32
     uv: np.ndarray | None  # (N, 2) float32, glTF convention (v = 0 at the top of the image)
     faces: np.ndarray  # (M, 3) uint32, counter-clockwise seen from outside
-    material: ExportMaterial
-    variant_materials: dict[int, ExportMaterial] = field(default_factory=dict)  # variant -> mat
+    material: ResolvedMaterial
+    variant_materials: dict[int, ResolvedMaterial] = field(default_factory=dict)  # variant -> m
+    uv1: np.ndarray | None = None  # (N, 2) float32, the second UV set (TEXCOORD_1)
 
 
 @dataclass
 class ExportScene:
     primitives: list[ExportPrimitive]
     variants: list[str]  # variant names, indexed by ExportPrimitive.variant_materials keys
+    images: dict[str, ExportTexture] = field(default_factory=dict)  # TextureRef.source -> px
 
     @property
     def triangles(self) -> int:
         return int(sum(len(p.faces) for p in self.primitives))
 
-    def materials(self) -> list[ExportMaterial]:
-        seen: dict[str, ExportMaterial] = {}
+    def materials(self) -> list[ResolvedMaterial]:
+        seen: dict[ResolvedMaterial, None] = {}
         for p in self.primitives:
             for m in (p.material, *p.variant_materials.values()):
-                seen.setdefault(m.key, m)
-        return list(seen.values())
+                seen.setdefault(m, None)
+        return list(seen)
+
+    def texture(self, texture_slot: TextureSlot) -> ExportTexture:
+        """The pixels of a material's texture slot."""
+        return self.images[texture_slot.texture.source]
 
     def textures(self) -> list[ExportTexture]:
         seen: dict[str, ExportTexture] = {}
         for m in self.materials():
-            for t in m.textures():
-                seen.setdefault(t.key, t)
+            for s in m.slots().values():
+                texture = self.texture(s)
+                seen.setdefault(texture.key, texture)
         return list(seen.values())
 
     @property
@@ -108,68 +94,25 @@ class ExportScene:
 
 
 class _Textures:
+    """The pixels of every texture the exported materials name, keyed by source."""
+
     def __init__(self, assets: AssetStore):
         self._assets = assets
-        self._made: dict[str, ExportTexture] = {}
+        self.images: dict[str, ExportTexture] = {}
 
-    def from_ref(self, ref: TextureRef | None) -> ExportTexture | None:
-        if ref is None:
-            return None
-        return self.from_image(self._assets.texture(ref))
+    def add(self, material: ResolvedMaterial) -> ResolvedMaterial:
+        for texture_slot in material.slots().values():
+            source = texture_slot.texture.source
+            if source not in self.images:
+                image = self._assets.texture(texture_slot.texture)
+                self.images[source] = ExportTexture(
+                    key=image.source, pixels=np.asarray(image.pixels, dtype=np.uint8))
+        return material
 
-    def from_image(self, image: TextureImage | None) -> ExportTexture | None:
-        if image is None:
-            return None
-        return self.from_pixels(image.source, image.pixels)
-
-    def from_pixels(self, key: str, pixels: np.ndarray) -> ExportTexture:
-        if key not in self._made:
-            self._made[key] = ExportTexture(key=key, pixels=np.asarray(pixels, dtype=np.uint8))
-        return self._made[key]
-
-
-def _resolved_material(material: ResolvedMaterial, textures: _Textures) -> ExportMaterial:
-    transparent = material.opacity < 1.0
-    return ExportMaterial(
-        key=f"resolved:{hash(material)}", name=material.id,
-        base_color=(*material.base_color, material.opacity), metallic=material.metallic,
-        roughness=material.roughness, emissive=material.emissive, clearcoat=material.clearcoat,
-        clearcoat_roughness=material.clearcoat_roughness, transmission=material.transmission,
-        ior=material.ior, normal_scale=material.normal_scale, uv_scale=material.uv_scale,
-        base_color_texture=textures.from_ref(material.base_color_texture),
-        orm_texture=textures.from_ref(material.orm_texture),
-        normal_texture=textures.from_ref(material.normal_texture),
-        emissive_texture=textures.from_ref(material.emissive_texture),
-        double_sided=material.double_sided or transparent or material.transmission > 0,
-        alpha_mode="BLEND" if transparent else "OPAQUE")
-
-
-def _model_material(mesh: MeshData, model: str, textures: _Textures) -> ExportMaterial:
-    m: MeshMaterial = mesh.material
-    return ExportMaterial(
-        key=f"model:{model}:{id(m)}", name=m.name or mesh.name, base_color=m.base_color,
-        metallic=m.metallic, roughness=m.roughness, emissive=m.emissive,
-        transmission=m.transmission,
-        base_color_texture=textures.from_image(m.base_color_texture),
-        orm_texture=textures.from_image(m.orm_texture), occlusion_in_orm=m.occlusion_in_orm,
-        normal_texture=textures.from_image(m.normal_texture),
-        emissive_texture=textures.from_image(m.emissive_texture),
-        double_sided=m.double_sided or m.alpha_mode == "BLEND",
-        alpha_mode="BLEND" if m.alpha_mode == "BLEND" else "OPAQUE")
-
-
-def _material_for(drawable: Drawable, assets: AssetStore, textures: _Textures,
-                  made: dict) -> ExportMaterial:
-    if drawable.material.use_model_material:
-        key = ("model", drawable.geometry)
-        if key not in made:
-            made[key] = _model_material(assets.mesh(drawable.geometry), drawable.geometry.model,
-                                        textures)
-        return made[key]
-    key = ("resolved", drawable.material)
-    if key not in made:
-        made[key] = _resolved_material(drawable.material, textures)
-    return made[key]
+    def from_pixels(self, key: str, pixels: np.ndarray, *, srgb: bool) -> TextureSlot:
+        if key not in self.images:
+            self.images[key] = ExportTexture(key=key, pixels=np.asarray(pixels, dtype=np.uint8))
+        return TextureSlot(TextureRef(source=key, srgb=srgb))
 
 
 def _place(vertices: np.ndarray, normals: np.ndarray, faces: np.ndarray, matrix: np.ndarray,
@@ -185,12 +128,14 @@ def _place(vertices: np.ndarray, normals: np.ndarray, faces: np.ndarray, matrix:
 
 
 def _decal_primitive(decal: Decal, lift: float, textures: _Textures) -> ExportPrimitive:
-    material = ExportMaterial(
-        key=f"decal:{decal.key}", name=f"decal {decal.id}", base_color=(1.0, 1.0, 1.0, 1.0),
+    material = ResolvedMaterial(
+        id=f"decal {decal.id}", base_color=(1.0, 1.0, 1.0),
         metallic=decal.metallic, roughness=decal.roughness, normal_scale=decal.normal_scale,
-        base_color_texture=textures.from_pixels(f"decal:{decal.key}:base", decal.base_color),
-        orm_texture=textures.from_pixels(f"decal:{decal.key}:orm", decal.orm),
-        normal_texture=textures.from_pixels(f"decal:{decal.key}:normal", decal.normal_map),
+        base_color_texture=textures.from_pixels(f"decal:{decal.key}:base", decal.base_color,
+                                                srgb=True),
+        orm_texture=textures.from_pixels(f"decal:{decal.key}:orm", decal.orm, srgb=False),
+        normal_texture=textures.from_pixels(f"decal:{decal.key}:normal", decal.normal_map,
+                                            srgb=False),
         occlusion_in_orm=True, double_sided=False, alpha_mode="BLEND")
     vertices, normals, faces = _place(decal.vertices, decal.normals, decal.faces, np.eye(4), lift)
     return ExportPrimitive(name=f"decal_{decal.id}", part=decal.drawable_id, vertices=vertices,
@@ -212,7 +157,6 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
     only choices the rules allow with the rest of ``configuration``, and only of groups whose
     parts show, so that no variant maps onto nothing."""
     textures = _Textures(assets)
-    made: dict = {}
     lift = -float(scene.bounds[0][1])
     primitives: list[ExportPrimitive] = []
     by_drawable: dict[str, ExportPrimitive] = {}
@@ -225,7 +169,8 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
         primitive = ExportPrimitive(
             name=d.id.replace("/", "_"), part=d.part, vertices=vertices, normals=normals,
             uv=None if mesh.uv is None else np.asarray(mesh.uv, np.float32), faces=faces,
-            material=_material_for(d, assets, textures, made))
+            uv1=None if mesh.uv1 is None else np.asarray(mesh.uv1, np.float32),
+            material=textures.add(d.material))
         primitives.append(primitive)
         by_drawable[d.id] = primitive
     primitives += [_decal_primitive(decal, lift, textures) for decal in scene.decals]
@@ -247,21 +192,8 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
                 index = len(variants)
                 variants.append((group.label, choice.label))
                 for d in shown:
-                    by_drawable[d.id].variant_materials[index] = _material_for(
-                        d, assets, textures, made)
+                    by_drawable[d.id].variant_materials[index] = textures.add(d.material)
     # one group's variants keep their own names (an imported file's, through a round trip)
     one_group = len({group for group, _ in variants}) == 1
     names = [choice if one_group else f"{group}: {choice}" for group, choice in variants]
-    return ExportScene(primitives=primitives, variants=names)
-
-
-def with_texture(material: ExportMaterial, resize: Callable[[ExportTexture], ExportTexture]
-                 ) -> ExportMaterial:
-    """``material`` with each of its textures passed through ``resize``."""
-    def apply(t: ExportTexture | None) -> ExportTexture | None:
-        return None if t is None else resize(t)
-
-    return replace(material, base_color_texture=apply(material.base_color_texture),
-                   orm_texture=apply(material.orm_texture),
-                   normal_texture=apply(material.normal_texture),
-                   emissive_texture=apply(material.emissive_texture))
+    return ExportScene(primitives=primitives, variants=names, images=textures.images)

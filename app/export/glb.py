@@ -21,7 +21,6 @@ from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
 from app.export.export_meshes import (
-    ExportMaterial,
     ExportPrimitive,
     ExportScene,
     ExportTexture,
@@ -29,6 +28,7 @@ from app.export.export_meshes import (
 )
 from app.files import write_bytes_atomically
 from app.project import Project
+from app.scene.description import ResolvedMaterial, TextureSampler, TextureSlot
 from app.scene.resolve import resolve_scene
 
 __all__ = ["export_glb", "export_scene_for", "glb_bytes"]
@@ -36,6 +36,9 @@ __all__ = ["export_glb", "export_scene_for", "glb_bytes"]
 VARIANTS = "KHR_materials_variants"
 _FLOAT, _UINT32 = 5126, 5125
 _ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
+_WRAPS = {"REPEAT": 10497, "MIRRORED_REPEAT": 33648, "CLAMP_TO_EDGE": 33071}
+_NEAREST, _LINEAR, _LINEAR_MIPMAP_LINEAR, _NEAREST_MIPMAP_LINEAR = 9728, 9729, 9987, 9986
+TEXTURE_TRANSFORM = "KHR_texture_transform"
 
 
 def export_scene_for(product: Product, configuration: Configuration, project: Project, *,
@@ -73,8 +76,17 @@ def encode_png(texture: ExportTexture) -> bytes:
     return out.getvalue()
 
 
+def sampler_json(sampler: TextureSampler) -> dict:
+    if sampler.mipmaps:
+        minify = _NEAREST_MIPMAP_LINEAR if sampler.nearest else _LINEAR_MIPMAP_LINEAR
+    else:
+        minify = _NEAREST if sampler.nearest else _LINEAR
+    return {"magFilter": _NEAREST if sampler.nearest else _LINEAR, "minFilter": minify,
+            "wrapS": _WRAPS[sampler.wrap_s], "wrapT": _WRAPS[sampler.wrap_t]}
+
+
 class _Document:
-    def __init__(self, generator: str):
+    def __init__(self, generator: str, images: dict[str, ExportTexture]):
         self.json: dict = {"asset": {"version": "2.0", "generator": generator},
                            "scene": 0, "scenes": [{"nodes": [0]}],
                            "nodes": [{"name": "product", "children": []}], "meshes": [],
@@ -82,8 +94,11 @@ class _Document:
                            "buffers": [{"byteLength": 0}]}
         self.blob = bytearray()
         self.used: set[str] = set()
-        self._materials: dict[str, int] = {}
-        self._textures: dict[str, int] = {}
+        self.images = images
+        self._materials: dict[ResolvedMaterial, int] = {}
+        self._images: dict[str, int] = {}
+        self._samplers: dict[TextureSampler, int] = {}
+        self._textures: dict[tuple[int, int], int] = {}
 
     def view(self, data: bytes, target: int | None = None) -> int:
         self.blob += b"\x00" * (-len(self.blob) % 4)
@@ -105,47 +120,71 @@ class _Document:
         self.json["accessors"].append(accessor)
         return len(self.json["accessors"]) - 1
 
-    def texture(self, texture: ExportTexture, uv_scale: tuple[float, float]) -> dict:
+    def texture(self, texture_slot: TextureSlot) -> dict:
+        """The textureInfo of a material's slot: image, sampler, UV set and transform."""
+        pixels = self.images[texture_slot.texture.source]
         # one image per distinct picture: textures of other names with the same pixels share it
-        key = _pixel_key(texture.pixels)
-        if key not in self._textures:
+        key = _pixel_key(pixels.pixels)
+        if key not in self._images:
             images = self.json.setdefault("images", [])
-            images.append({"bufferView": self.view(encode_png(texture)), "mimeType": "image/png"})
-            if "samplers" not in self.json:
-                self.json["samplers"] = [{"magFilter": 9729, "minFilter": 9987,
-                                          "wrapS": 10497, "wrapT": 10497}]
+            images.append({"bufferView": self.view(encode_png(pixels)), "mimeType": "image/png"})
+            self._images[key] = len(images) - 1
+        if texture_slot.sampler not in self._samplers:
+            samplers = self.json.setdefault("samplers", [])
+            samplers.append(sampler_json(texture_slot.sampler))
+            self._samplers[texture_slot.sampler] = len(samplers) - 1
+        pair = (self._images[key], self._samplers[texture_slot.sampler])
+        if pair not in self._textures:
             textures = self.json.setdefault("textures", [])
-            textures.append({"sampler": 0, "source": len(images) - 1})
-            self._textures[key] = len(textures) - 1
-        info: dict = {"index": self._textures[key]}
-        if tuple(uv_scale) != (1.0, 1.0):
-            info["extensions"] = {"KHR_texture_transform": {"scale": list(map(float, uv_scale))}}
-            self.used.add("KHR_texture_transform")
+            textures.append({"sampler": pair[1], "source": pair[0]})
+            self._textures[pair] = len(textures) - 1
+        info: dict = {"index": self._textures[pair]}
+        if texture_slot.texcoord:
+            info["texCoord"] = texture_slot.texcoord
+        transform = texture_slot.transform
+        if not transform.is_identity:
+            extension: dict = {}
+            if tuple(transform.offset) != (0.0, 0.0):
+                extension["offset"] = [float(v) for v in transform.offset]
+            if transform.rotation:
+                extension["rotation"] = float(transform.rotation)
+            if tuple(transform.scale) != (1.0, 1.0):
+                extension["scale"] = [float(v) for v in transform.scale]
+            info["extensions"] = {TEXTURE_TRANSFORM: extension}
+            self.used.add(TEXTURE_TRANSFORM)
         return info
 
-    def material(self, m: ExportMaterial) -> int:
-        if m.key in self._materials:
-            return self._materials[m.key]
-        pbr: dict = {"baseColorFactor": [float(c) for c in m.base_color],
+    def material(self, m: ResolvedMaterial) -> int:
+        if m in self._materials:
+            return self._materials[m]
+        pbr: dict = {"baseColorFactor": [*(float(c) for c in m.base_color), float(m.opacity)],
                      "metallicFactor": float(m.metallic), "roughnessFactor": float(m.roughness)}
-        out: dict = {"name": m.name, "pbrMetallicRoughness": pbr,
-                     "doubleSided": bool(m.double_sided), "alphaMode": m.alpha_mode}
+        double_sided = m.double_sided or m.alpha_mode == "BLEND" or m.transmission > 0
+        out: dict = {"name": m.id, "pbrMetallicRoughness": pbr,
+                     "doubleSided": bool(double_sided), "alphaMode": m.alpha_mode}
+        if m.alpha_mode == "MASK":
+            out["alphaCutoff"] = float(m.alpha_cutoff)
         if m.base_color_texture is not None:
-            pbr["baseColorTexture"] = self.texture(m.base_color_texture, m.uv_scale)
+            pbr["baseColorTexture"] = self.texture(m.base_color_texture)
         if m.orm_texture is not None:
-            pbr["metallicRoughnessTexture"] = self.texture(m.orm_texture, m.uv_scale)
+            pbr["metallicRoughnessTexture"] = self.texture(m.orm_texture)
             if m.occlusion_in_orm:
-                out["occlusionTexture"] = self.texture(m.orm_texture, m.uv_scale)
+                out["occlusionTexture"] = self.texture(m.orm_texture)
         if m.normal_texture is not None:
-            out["normalTexture"] = {**self.texture(m.normal_texture, m.uv_scale),
+            out["normalTexture"] = {**self.texture(m.normal_texture),
                                     "scale": float(m.normal_scale)}
-        if any(m.emissive) or m.emissive_texture is not None:
-            out["emissiveFactor"] = [float(c) for c in m.emissive]
-        if m.emissive_texture is not None:
-            out["emissiveTexture"] = self.texture(m.emissive_texture, m.uv_scale)
-            if not any(m.emissive):
-                out["emissiveFactor"] = [1.0, 1.0, 1.0]
         extensions: dict = {}
+        emissive = [float(c) for c in m.emissive]
+        if m.emissive_texture is not None:
+            out["emissiveTexture"] = self.texture(m.emissive_texture)
+            if not any(emissive):
+                emissive = [1.0, 1.0, 1.0]  # a texture with no factor glows as it is
+        if any(emissive):
+            strength = max(emissive)
+            if strength > 1.0:  # glTF factors stop at 1; the rest is the strength
+                emissive = [c / strength for c in emissive]
+                extensions["KHR_materials_emissive_strength"] = {"emissiveStrength": strength}
+            out["emissiveFactor"] = emissive
         if m.clearcoat > 0:
             extensions["KHR_materials_clearcoat"] = {
                 "clearcoatFactor": float(m.clearcoat),
@@ -158,8 +197,8 @@ class _Document:
             out["extensions"] = extensions
             self.used.update(extensions)
         self.json["materials"].append(out)
-        self._materials[m.key] = len(self.json["materials"]) - 1
-        return self._materials[m.key]
+        self._materials[m] = len(self.json["materials"]) - 1
+        return self._materials[m]
 
     def primitive(self, p: ExportPrimitive) -> None:
         attributes = {
@@ -170,6 +209,10 @@ class _Document:
         if p.uv is not None:
             attributes["TEXCOORD_0"] = self.accessor(p.uv.astype(np.float32), component=_FLOAT,
                                                      kind="VEC2", target=_ARRAY_BUFFER)
+        if p.uv1 is not None:
+            attributes["TEXCOORD_1"] = self.accessor(p.uv1.astype(np.float32),
+                                                     component=_FLOAT, kind="VEC2",
+                                                     target=_ARRAY_BUFFER)
         primitive: dict = {"attributes": attributes, "mode": 4,
                            "indices": self.accessor(p.faces.astype(np.uint32).reshape(-1),
                                                     component=_UINT32, kind="SCALAR",
@@ -202,7 +245,7 @@ class _Document:
 
 
 def glb_bytes(export: ExportScene, *, generator: str = "app") -> bytes:
-    document = _Document(generator)
+    document = _Document(generator, export.images)
     for primitive in export.primitives:
         document.primitive(primitive)
     if export.variants:

@@ -7,6 +7,7 @@ its textures as PNG files inside the package. USD's ``st`` has v up, so v is fli
 
 from __future__ import annotations
 
+import math
 import re
 import tempfile
 from pathlib import Path
@@ -18,10 +19,11 @@ from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.errors import AppError
 from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
-from app.export.export_meshes import ExportMaterial, ExportPrimitive, ExportScene, ExportTexture
+from app.export.export_meshes import ExportPrimitive, ExportScene, ExportTexture
 from app.export.glb import encode_png, export_scene_for
 from app.files import write_bytes_atomically
 from app.project import Project
+from app.scene.description import ResolvedMaterial, TextureSlot, TextureTransform
 
 __all__ = ["export_usdz", "write_usd_stage"]
 
@@ -42,12 +44,28 @@ def _identifier(name: str, used: set[str]) -> str:
     return candidate
 
 
+_WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
+_ST = ("st", "st1")  # primvar names of the UV sets (TEXCOORD_0, TEXCOORD_1)
+
+
+def usd_transform(transform: TextureTransform) -> tuple[tuple[float, float], float,
+                                                        tuple[float, float]]:
+    """KHR_texture_transform (glTF UVs, v down) as UsdTransform2d's (translation, rotation in
+    degrees, scale) on USD's st (t = 1 - v): the same mapping, seen with v flipped."""
+    c, s = math.cos(transform.rotation), math.sin(transform.rotation)
+    sy = transform.scale[1]
+    ox, oy = transform.offset
+    return ((s * sy + ox, 1.0 - c * sy - oy), math.degrees(transform.rotation),
+            (float(transform.scale[0]), float(sy)))
+
+
 class _StageWriter:
-    def __init__(self, stage: Usd.Stage, folder: Path):
+    def __init__(self, stage: Usd.Stage, folder: Path, images: dict[str, ExportTexture]):
         self.stage = stage
         self.folder = folder
+        self.images = images
         self.names: set[str] = set()
-        self.materials: dict[str, UsdShade.Material] = {}
+        self.materials: dict[ResolvedMaterial, UsdShade.Material] = {}
         self.textures: dict[str, str] = {}
 
     def texture_file(self, texture: ExportTexture) -> str:
@@ -58,15 +76,47 @@ class _StageWriter:
             self.textures[texture.key] = name
         return self.textures[texture.key]
 
-    def _reader(self, material: UsdShade.Material, path: str, texture: ExportTexture, *,
-                srgb: bool, st: UsdShade.Shader, scale=None, bias=None) -> UsdShade.Shader:
+    def _st(self, material: UsdShade.Material, texture_slot: TextureSlot,
+            made: dict) -> UsdShade.Shader:
+        """The shader giving a slot its coordinates: its UV set's primvar reader, through a
+        UsdTransform2d when the slot has a transform (one of each per material)."""
+        texcoord = min(texture_slot.texcoord, len(_ST) - 1)
+        if texcoord not in made:
+            name = "stReader" if texcoord == 0 else f"stReader{texcoord}"
+            reader = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/{name}")
+            reader.CreateIdAttr("UsdPrimvarReader_float2")
+            reader.CreateInput("varname", Sdf.ValueTypeNames.String).Set(_ST[texcoord])
+            made[texcoord] = reader
+        transform = texture_slot.transform
+        if transform.is_identity:
+            return made[texcoord]
+        key = (texcoord, transform)
+        if key not in made:
+            count = sum(1 for k in made if isinstance(k, tuple))
+            name = "stTransform" if count == 0 else f"stTransform{count}"
+            shader = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/{name}")
+            shader.CreateIdAttr("UsdTransform2d")
+            shader.CreateInput("in", Sdf.ValueTypeNames.Float2).ConnectToSource(
+                made[texcoord].ConnectableAPI(), "result")
+            translation, rotation, scale = usd_transform(transform)
+            shader.CreateInput("translation", Sdf.ValueTypeNames.Float2).Set(
+                Gf.Vec2f(*translation))
+            shader.CreateInput("rotation", Sdf.ValueTypeNames.Float).Set(float(rotation))
+            shader.CreateInput("scale", Sdf.ValueTypeNames.Float2).Set(Gf.Vec2f(*scale))
+            made[key] = shader
+        return made[key]
+
+    def _reader(self, material: UsdShade.Material, path: str, texture_slot: TextureSlot, *,
+                st: UsdShade.Shader, scale=None, bias=None) -> UsdShade.Shader:
         shader = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/{path}")
         shader.CreateIdAttr("UsdUVTexture")
+        texture = self.images[texture_slot.texture.source]
         shader.CreateInput("file", Sdf.ValueTypeNames.Asset).Set(self.texture_file(texture))
         shader.CreateInput("sourceColorSpace", Sdf.ValueTypeNames.Token).Set(
-            "sRGB" if srgb else "raw")
-        shader.CreateInput("wrapS", Sdf.ValueTypeNames.Token).Set("repeat")
-        shader.CreateInput("wrapT", Sdf.ValueTypeNames.Token).Set("repeat")
+            "sRGB" if texture_slot.texture.srgb else "raw")
+        sampler = texture_slot.sampler
+        shader.CreateInput("wrapS", Sdf.ValueTypeNames.Token).Set(_WRAPS[sampler.wrap_s])
+        shader.CreateInput("wrapT", Sdf.ValueTypeNames.Token).Set(_WRAPS[sampler.wrap_t])
         shader.CreateInput("st", Sdf.ValueTypeNames.Float2).ConnectToSource(
             st.ConnectableAPI(), "result")
         if scale is not None:
@@ -75,19 +125,24 @@ class _StageWriter:
             shader.CreateInput("bias", Sdf.ValueTypeNames.Float4).Set(Gf.Vec4f(*bias))
         return shader
 
-    def material(self, m: ExportMaterial) -> UsdShade.Material:
-        if m.key in self.materials:
-            return self.materials[m.key]
-        name = _identifier(m.name, self.names)
+    def material(self, m: ResolvedMaterial) -> UsdShade.Material:
+        if m in self.materials:
+            return self.materials[m]
+        name = _identifier(m.id, self.names)
         material = UsdShade.Material.Define(self.stage, f"/product/Materials/{name}")
         surface = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/surface")
         surface.CreateIdAttr("UsdPreviewSurface")
+        coordinates: dict = {}
 
         def value(input_name: str, kind, v) -> None:
             surface.CreateInput(input_name, kind).Set(v)
 
         def connect(input_name: str, kind, shader: UsdShade.Shader, output: str) -> None:
             surface.CreateInput(input_name, kind).ConnectToSource(shader.ConnectableAPI(), output)
+
+        def reader(path: str, texture_slot: TextureSlot, **options) -> UsdShade.Shader:
+            return self._reader(material, path, texture_slot,
+                                st=self._st(material, texture_slot, coordinates), **options)
 
         colour = Sdf.ValueTypeNames.Color3f
         scalar = Sdf.ValueTypeNames.Float
@@ -96,27 +151,17 @@ class _StageWriter:
         value("clearcoatRoughness", scalar, float(m.clearcoat_roughness))
         value("ior", scalar, float(m.ior))
         value("emissiveColor", colour, Gf.Vec3f(*m.emissive))
-        textures = m.textures()
-        st = None
-        if textures:
-            st = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/stReader")
-            st.CreateIdAttr("UsdPrimvarReader_float2")
-            st.CreateInput("varname", Sdf.ValueTypeNames.String).Set("st")
-            if tuple(m.uv_scale) != (1.0, 1.0):
-                transform = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/stScale")
-                transform.CreateIdAttr("UsdTransform2d")
-                transform.CreateInput("in", Sdf.ValueTypeNames.Float2).ConnectToSource(
-                    st.ConnectableAPI(), "result")
-                transform.CreateInput("scale", Sdf.ValueTypeNames.Float2).Set(
-                    Gf.Vec2f(*m.uv_scale))
-                st = transform
-        r, g, b, alpha = (float(c) for c in m.base_color)
+        r, g, b = (float(c) for c in m.base_color)
+        alpha = float(m.opacity) if m.uses_alpha else 1.0
         opacity = alpha * (1.0 - 0.8 * float(m.transmission))
-        if m.base_color_texture is not None:
-            base = self._reader(material, "baseColor", m.base_color_texture, srgb=True, st=st,
-                                scale=(r, g, b, alpha))
+        if m.alpha_mode == "MASK":
+            value("opacityThreshold", scalar, float(m.alpha_cutoff))
+        base_slot = m.base_color_texture
+        if base_slot is not None:
+            base = reader("baseColor", base_slot, scale=(r, g, b, alpha))
             connect("diffuseColor", colour, base, "rgb")
-            if m.alpha_mode == "BLEND" and m.base_color_texture.pixels.shape[2] == 4:
+            pixels = self.images[base_slot.texture.source].pixels
+            if m.uses_alpha and pixels.ndim == 3 and pixels.shape[2] == 4:
                 connect("opacity", scalar, base, "a")
             else:
                 value("opacity", scalar, opacity)
@@ -124,8 +169,7 @@ class _StageWriter:
             value("diffuseColor", colour, Gf.Vec3f(r, g, b))
             value("opacity", scalar, opacity)
         if m.orm_texture is not None:
-            orm = self._reader(material, "orm", m.orm_texture, srgb=False, st=st,
-                               scale=(1.0, m.roughness, m.metallic, 1.0))
+            orm = reader("orm", m.orm_texture, scale=(1.0, m.roughness, m.metallic, 1.0))
             connect("roughness", scalar, orm, "g")
             connect("metallic", scalar, orm, "b")
             if m.occlusion_in_orm:
@@ -135,15 +179,15 @@ class _StageWriter:
             value("metallic", scalar, float(m.metallic))
         if m.normal_texture is not None:
             s = float(m.normal_scale)
-            normal = self._reader(material, "normal", m.normal_texture, srgb=False, st=st,
-                                  scale=(2.0 * s, 2.0 * s, 2.0, 1.0), bias=(-s, -s, -1.0, 0.0))
+            normal = reader("normal", m.normal_texture, scale=(2.0 * s, 2.0 * s, 2.0, 1.0),
+                            bias=(-s, -s, -1.0, 0.0))
             connect("normal", Sdf.ValueTypeNames.Normal3f, normal, "rgb")
         if m.emissive_texture is not None:
-            emissive = self._reader(material, "emissive", m.emissive_texture, srgb=True, st=st,
-                                    scale=(*(m.emissive if any(m.emissive) else (1, 1, 1)), 1))
+            emissive = reader("emissive", m.emissive_texture,
+                              scale=(*(m.emissive if any(m.emissive) else (1, 1, 1)), 1))
             connect("emissiveColor", colour, emissive, "rgb")
         material.CreateSurfaceOutput().ConnectToSource(surface.ConnectableAPI(), "surface")
-        self.materials[m.key] = material
+        self.materials[m] = material
         return material
 
     def mesh(self, p: ExportPrimitive) -> None:
@@ -156,14 +200,18 @@ class _StageWriter:
         mesh.CreateNormalsAttr(Vt.Vec3fArray.FromNumpy(np.ascontiguousarray(p.normals)))
         mesh.SetNormalsInterpolation(UsdGeom.Tokens.vertex)
         mesh.CreateSubdivisionSchemeAttr(UsdGeom.Tokens.none)
-        mesh.CreateDoubleSidedAttr(bool(p.material.double_sided))
+        m = p.material
+        mesh.CreateDoubleSidedAttr(bool(m.double_sided or m.alpha_mode == "BLEND"
+                                        or m.transmission > 0))
         low, high = p.vertices.min(axis=0), p.vertices.max(axis=0)
         mesh.CreateExtentAttr(Vt.Vec3fArray([Gf.Vec3f(*map(float, low)),
                                              Gf.Vec3f(*map(float, high))]))
-        if p.uv is not None:
-            st = np.column_stack([p.uv[:, 0], 1.0 - p.uv[:, 1]]).astype(np.float32)
+        for name, uv in zip(_ST, (p.uv, p.uv1), strict=True):
+            if uv is None:
+                continue
+            st = np.column_stack([uv[:, 0], 1.0 - uv[:, 1]]).astype(np.float32)
             primvar = UsdGeom.PrimvarsAPI(mesh).CreatePrimvar(
-                "st", Sdf.ValueTypeNames.TexCoord2fArray, UsdGeom.Tokens.vertex)
+                name, Sdf.ValueTypeNames.TexCoord2fArray, UsdGeom.Tokens.vertex)
             primvar.Set(Vt.Vec2fArray.FromNumpy(st))
         UsdShade.MaterialBindingAPI.Apply(mesh.GetPrim()).Bind(self.material(p.material))
 
@@ -176,7 +224,7 @@ def write_usd_stage(export: ExportScene, usdc_path: Path) -> None:
     root = UsdGeom.Xform.Define(stage, "/product")
     stage.SetDefaultPrim(root.GetPrim())
     Usd.ModelAPI(root.GetPrim()).SetKind("component")
-    writer = _StageWriter(stage, usdc_path.parent)
+    writer = _StageWriter(stage, usdc_path.parent, export.images)
     for primitive in export.primitives:
         writer.mesh(primitive)
     stage.GetRootLayer().Save()

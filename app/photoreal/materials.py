@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.assets.mesh import MeshMaterial, TextureImage
+from app.assets.mesh import MeshData, TextureImage
+from app.assets.refs import DEFAULT_MAPPING
 from app.photoreal.tonemap import srgb_to_linear
-from app.scene.description import Decal, ResolvedMaterial, TextureRef
+from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
 
 log = logging.getLogger(__name__)
 
@@ -22,30 +23,47 @@ MIN_IOR = 1.01
 MAX_IOR = 3.0
 CLEAR_TRANSMISSION = 0.5  # at least this transmissive and at most this rough: clear glass
 CLEAR_ROUGHNESS = 0.3
+_WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
 
 
 @dataclass(frozen=True)
-class PbrInputs:
-    """A glTF-style metallic-roughness material, from either source, with loaded textures."""
+class _Texture:
+    """A slot's pixels as loaded, and how they map (sampler and transform)."""
 
-    name: str
+    image: TextureImage
+    mapping: TextureMapping
+
+    @property
+    def source(self) -> str:
+        return self.image.source
+
+    @property
+    def pixels(self) -> np.ndarray:
+        return self.image.pixels
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """A ResolvedMaterial as the BSDF builder reads it: alpha rules applied, textures loaded
+    (only those the shape's texture coordinates can map)."""
+
+    material: ResolvedMaterial
     base_color: tuple[float, float, float]
-    opacity: float = 1.0
-    metallic: float = 0.0
-    roughness: float = 0.5
-    emissive: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    clearcoat: float = 0.0
-    clearcoat_roughness: float = 0.03
-    transmission: float = 0.0
-    ior: float = 1.5
-    normal_scale: float = 1.0
-    uv_scale: tuple[float, float] = (1.0, 1.0)
-    base_color_texture: TextureImage | None = None
-    texture_alpha: bool = False
-    alpha_cutoff: float | None = None  # alpha MASK: opaque where alpha >= this, else cut away
-    orm_texture: TextureImage | None = None
-    normal_texture: TextureImage | None = None
-    emissive_texture: TextureImage | None = None
+    opacity: float
+    alpha_cutoff: float | None
+    emissive: tuple[float, float, float]
+    base_color_texture: _Texture | None
+    orm_texture: _Texture | None
+    normal_texture: _Texture | None
+    emissive_texture: _Texture | None
+
+    @property
+    def name(self) -> str:
+        return self.material.id
+
+    @property
+    def texture_alpha(self) -> bool:
+        return self.material.uses_alpha and self.base_color_texture is not None
 
 
 @dataclass
@@ -56,6 +74,8 @@ class ShapeLook:
     bsdf: dict
     emission: dict | None = None
     see_through: bool = False  # clear glass: the denoiser is guided by what lies behind it
+    texcoord: int = 0  # the UV set the BSDF's textures read (0: MeshData.uv, 1: uv1)
+    emission_texcoord: int = 0  # the UV set the emitted radiance's texture reads
 
 
 def linear_rgb(pixels: np.ndarray) -> np.ndarray:
@@ -83,49 +103,46 @@ class MaterialTranslator:
 
     # sources ---------------------------------------------------------------------------------
 
-    def for_resolved(self, material: ResolvedMaterial, has_uv: bool) -> ShapeLook:
-        def load(ref: TextureRef | None) -> TextureImage | None:
-            return self._load_texture(ref) if (ref is not None and has_uv) else None
+    def for_material(self, material: ResolvedMaterial, mesh: MeshData) -> ShapeLook:
+        """The BSDF of ``material`` on ``mesh`` (its UV sets and vertex colours)."""
+        uv_sets = {0: mesh.uv, 1: mesh.uv1}
+        slots = {n: s for n, s in material.slots().items()
+                 if uv_sets.get(s.texcoord) is not None}
+        shape_texcoord = next((s.texcoord for n, s in slots.items() if n != "emissive"),
+                              slots["emissive"].texcoord if "emissive" in slots else 0)
+        for name, slot in slots.items():
+            if name != "emissive" and slot.texcoord != shape_texcoord:
+                self._approximate(material.id, f"{name} texture drawn with UV set "
+                                  f"{shape_texcoord} instead of {slot.texcoord}")
 
-        base = load(material.base_color_texture)
-        emissive_texture = load(material.emissive_texture)
+        def load(name: str) -> _Texture | None:
+            slot = slots.get(name)
+            return None if slot is None else _Texture(self._load_texture(slot.texture),
+                                                      slot.mapping)
+
+        base = load("base_color")
+        emissive_texture = load("emissive")
         emissive = material.emissive
         if emissive_texture is not None and not any(emissive):
-            emissive = (1.0, 1.0, 1.0)  # a catalog material's texture glows as it is (live view)
-        inputs = PbrInputs(
-            name=material.id, base_color=material.base_color, opacity=material.opacity,
-            metallic=material.metallic, roughness=material.roughness,
-            emissive=emissive, clearcoat=material.clearcoat,
-            clearcoat_roughness=material.clearcoat_roughness,
-            transmission=material.transmission, ior=material.ior,
-            normal_scale=material.normal_scale, uv_scale=material.uv_scale,
-            base_color_texture=base,
-            texture_alpha=base is not None and material.opacity < 1.0,
-            orm_texture=load(material.orm_texture), normal_texture=load(material.normal_texture),
-            emissive_texture=emissive_texture)
-        return self.look(inputs)
-
-    def for_model(self, material: MeshMaterial, has_uv: bool, colors: np.ndarray | None
-                  ) -> ShapeLook:
-        r, g, b, a = material.base_color
-        blend = material.alpha_mode == "BLEND"
-        mask = material.alpha_mode == "MASK"
-        base_texture = material.base_color_texture if has_uv else None
-        if base_texture is None and colors is not None and len(colors):
-            mean = srgb_to_linear(np.asarray(colors, dtype=float)[:, :3].mean(axis=0) / 255.0)
+            emissive = (1.0, 1.0, 1.0)  # a texture with no factor glows as it is (live view)
+        r, g, b = material.base_color
+        if base is None and material.vertex_colors and mesh.colors is not None and len(
+                mesh.colors):
+            mean = srgb_to_linear(np.asarray(mesh.colors, dtype=float)[:, :3].mean(axis=0)
+                                  / 255.0)
             r, g, b = (float(r * mean[0]), float(g * mean[1]), float(b * mean[2]))
-            self._approximate(material.name, "vertex colours drawn as their mean colour")
-        inputs = PbrInputs(
-            name=material.name or "model material", base_color=(r, g, b),
-            opacity=a if (blend or mask) else 1.0, metallic=material.metallic,
-            roughness=material.roughness, emissive=material.emissive,
-            transmission=material.transmission, base_color_texture=base_texture,
-            texture_alpha=(blend or mask) and base_texture is not None,
-            alpha_cutoff=float(material.alpha_cutoff) if mask else None,
-            orm_texture=material.orm_texture if has_uv else None,
-            normal_texture=material.normal_texture if has_uv else None,
-            emissive_texture=material.emissive_texture if has_uv else None)
-        return self.look(inputs)
+            self._approximate(material.id, "vertex colours drawn as their mean colour")
+        inputs = _Inputs(
+            material=material, base_color=(r, g, b),
+            opacity=material.opacity if material.uses_alpha else 1.0,
+            alpha_cutoff=material.alpha_cutoff if material.alpha_mode == "MASK" else None,
+            emissive=emissive, base_color_texture=base, orm_texture=load("orm"),
+            normal_texture=load("normal"), emissive_texture=emissive_texture)
+        look = self.look(inputs)
+        look.texcoord = shape_texcoord
+        look.emission_texcoord = (slots["emissive"].texcoord if "emissive" in slots
+                                  else shape_texcoord)
+        return look
 
     def for_decal(self, decal: Decal) -> dict:
         """The decal as a blended layer: its coverage is the opacity of a principled BSDF."""
@@ -150,61 +167,63 @@ class MaterialTranslator:
 
     # the principled BSDF ---------------------------------------------------------------------
 
-    def look(self, m: PbrInputs) -> ShapeLook:
-        ior = float(m.ior)
+    def look(self, m: _Inputs) -> ShapeLook:
+        mat = m.material
+        ior = float(mat.ior)
         if not MIN_IOR <= ior <= MAX_IOR:
             ior = min(max(ior, MIN_IOR), MAX_IOR)
-            self._approximate(m.name, f"index of refraction {m.ior} clamped to {ior}")
+            self._approximate(m.name, f"index of refraction {mat.ior} clamped to {ior}")
         principled: dict = {
             "type": "principled",
             "base_color": self._colour_input(m),
-            "roughness": float(np.clip(m.roughness, 0.0, 1.0)),
-            "metallic": float(np.clip(m.metallic, 0.0, 1.0)),
+            "roughness": float(np.clip(mat.roughness, 0.0, 1.0)),
+            "metallic": float(np.clip(mat.metallic, 0.0, 1.0)),
             "eta": ior,
         }
         if m.orm_texture is not None:
             orm = np.asarray(m.orm_texture.pixels, dtype=np.float32)[..., :3] / 255.0
             principled["roughness"] = self._bitmap(
-                ("rough", m.orm_texture.source, m.roughness),
-                np.clip(orm[..., 1:2] * m.roughness, 0.0, 1.0), m.uv_scale)
+                ("rough", m.orm_texture.source, mat.roughness),
+                np.clip(orm[..., 1:2] * mat.roughness, 0.0, 1.0), m.orm_texture.mapping)
             principled["metallic"] = self._bitmap(
-                ("metal", m.orm_texture.source, m.metallic),
-                np.clip(orm[..., 2:3] * m.metallic, 0.0, 1.0), m.uv_scale)
-        if m.clearcoat > 0:
-            principled["clearcoat"] = float(np.clip(m.clearcoat, 0.0, 1.0))
-            principled["clearcoat_gloss"] = float(np.clip(1.0 - m.clearcoat_roughness, 0, 1))
-        if m.transmission > 0:
+                ("metal", m.orm_texture.source, mat.metallic),
+                np.clip(orm[..., 2:3] * mat.metallic, 0.0, 1.0), m.orm_texture.mapping)
+        if mat.clearcoat > 0:
+            principled["clearcoat"] = float(np.clip(mat.clearcoat, 0.0, 1.0))
+            principled["clearcoat_gloss"] = float(np.clip(1.0 - mat.clearcoat_roughness, 0, 1))
+        if mat.transmission > 0:
             # thin-walled: crystals and windows are often single sheets, not closed solids
             principled["type"] = "principledthin"
-            if m.metallic > 0 or m.orm_texture is not None:
+            if mat.metallic > 0 or m.orm_texture is not None:
                 self._approximate(m.name, "metallic dropped on a transmissive material")
             principled.pop("metallic")
-            principled["spec_trans"] = float(np.clip(m.transmission, 0.0, 1.0))
+            principled["spec_trans"] = float(np.clip(mat.transmission, 0.0, 1.0))
             if "clearcoat" in principled:
                 del principled["clearcoat"], principled["clearcoat_gloss"]
                 self._approximate(m.name, "clear coat dropped on a transmissive material")
         bsdf: dict = principled
         if m.normal_texture is not None:
             bsdf = {"type": "normalmap", "bsdf": bsdf, "normalmap": self._bitmap(
-                ("normal", m.normal_texture.source, m.normal_scale),
-                scaled_normal_map(m.normal_texture.pixels, m.normal_scale), m.uv_scale)}
-        if m.transmission <= 0:
+                ("normal", m.normal_texture.source, mat.normal_scale),
+                scaled_normal_map(m.normal_texture.pixels, mat.normal_scale),
+                m.normal_texture.mapping)}
+        if mat.transmission <= 0:
             bsdf = {"type": "twosided", "bsdf": bsdf}
         opacity = self._opacity_input(m)
         if opacity is not None:
             bsdf = {"type": "mask", "opacity": opacity, "bsdf": bsdf}
-        clear = m.transmission >= CLEAR_TRANSMISSION and m.roughness <= CLEAR_ROUGHNESS
+        clear = mat.transmission >= CLEAR_TRANSMISSION and mat.roughness <= CLEAR_ROUGHNESS
         return ShapeLook(bsdf, self._emission(m), see_through=clear)
 
-    def _colour_input(self, m: PbrInputs):
+    def _colour_input(self, m: _Inputs):
         colour = np.clip(np.asarray(m.base_color, dtype=np.float32), 0.0, 1.0)
         if m.base_color_texture is None:
             return {"type": "rgb", "value": [float(c) for c in colour]}
         pixels = linear_rgb(m.base_color_texture.pixels) * colour
         return self._bitmap(("base", m.base_color_texture.source, tuple(colour)), pixels,
-                            m.uv_scale)
+                            m.base_color_texture.mapping)
 
-    def _opacity_pixels(self, m: PbrInputs) -> np.ndarray | float | None:
+    def _opacity_pixels(self, m: _Inputs) -> np.ndarray | float | None:
         """Opacity as (H, W, 1) pixels from the base colour texture's alpha, a constant, or None
         for an opaque material; alpha MASK thresholded at its cutoff."""
         cutoff = m.alpha_cutoff
@@ -218,17 +237,17 @@ class MaterialTranslator:
             opacity = 1.0 if opacity >= cutoff else 0.0
         return opacity if opacity < 1.0 else None
 
-    def _opacity_input(self, m: PbrInputs):
+    def _opacity_input(self, m: _Inputs):
         opacity = self._opacity_pixels(m)
         if isinstance(opacity, np.ndarray):
-            source = m.base_color_texture.source if m.base_color_texture else m.name
-            return self._bitmap(("alpha", source, m.opacity, m.alpha_cutoff), opacity,
-                                m.uv_scale)
+            texture = m.base_color_texture
+            return self._bitmap(("alpha", texture.source, m.opacity, m.alpha_cutoff), opacity,
+                                texture.mapping)
         if opacity is not None:
             return {"type": "rgb", "value": [opacity] * 3}
         return None
 
-    def _emission(self, m: PbrInputs) -> dict | None:
+    def _emission(self, m: _Inputs) -> dict | None:
         """Emitted radiance as a texture dictionary, or None for a material that does not glow.
 
         Not a Mitsuba area emitter: the path integrator hides emitters the camera sees directly
@@ -239,13 +258,19 @@ class MaterialTranslator:
         if not emissive.any():
             return None
         opacity = self._opacity_pixels(m)
+        mapping = DEFAULT_MAPPING
         if m.emissive_texture is not None:
             pixels = linear_rgb(m.emissive_texture.pixels) * emissive
-            source = m.emissive_texture.source
+            source, mapping = m.emissive_texture.source, m.emissive_texture.mapping
             if isinstance(opacity, np.ndarray):
-                pixels = pixels * _resized(opacity, pixels.shape[:2])
+                if m.base_color_texture.mapping == mapping:
+                    pixels = pixels * _resized(opacity, pixels.shape[:2])
+                else:
+                    self._approximate(m.name, "emission not cut by the alpha of a base colour "
+                                      "texture mapped otherwise")
         elif isinstance(opacity, np.ndarray):
             pixels, source = opacity * emissive, "alpha"
+            mapping = m.base_color_texture.mapping
         else:  # a raw bitmap even when constant: an "rgb" colour may not exceed 1
             pixels, source = emissive.reshape(1, 1, 3), "constant"
         if isinstance(opacity, float):
@@ -253,19 +278,25 @@ class MaterialTranslator:
         if not pixels.any():
             return None
         return self._bitmap(("emissive", source, tuple(emissive), m.name,
-                             m.opacity, m.alpha_cutoff), pixels, m.uv_scale)
+                             m.opacity, m.alpha_cutoff), pixels, mapping)
 
     # helpers ---------------------------------------------------------------------------------
 
-    def _bitmap(self, key: tuple, pixels: np.ndarray, uv_scale=(1.0, 1.0)) -> dict:
+    def _bitmap(self, key: tuple, pixels: np.ndarray,
+                mapping: TextureMapping = DEFAULT_MAPPING) -> dict:
         if key not in self._bitmaps:
             array = np.ascontiguousarray(pixels, dtype=np.float32)
             self._bitmaps[key] = self.mi.Bitmap(array)
+        sampler = mapping.sampler
         texture = {"type": "bitmap", "bitmap": self._bitmaps[key], "raw": True,
-                   "filter_type": "bilinear", "wrap_mode": "repeat"}
-        if tuple(uv_scale) != (1.0, 1.0):
-            texture["to_uv"] = self.mi.ScalarTransform4f().scale(
-                [float(uv_scale[0]), float(uv_scale[1]), 1.0])
+                   "filter_type": "nearest" if sampler.nearest else "bilinear",
+                   "wrap_mode": _WRAPS.get(sampler.wrap_s, "repeat")}
+        if sampler.wrap_t != sampler.wrap_s:
+            self._approximate(str(key[1]), f"texture wrapped {sampler.wrap_s} on both axes "
+                              f"(wrapT {sampler.wrap_t})")
+        if not mapping.transform.is_identity:
+            (a, b, c), (d, e, f) = mapping.transform.matrix()
+            texture["to_uv"] = self.mi.ScalarTransform3f([[a, b, c], [d, e, f], [0, 0, 1]])
         return texture
 
     def _approximate(self, name: str, what: str) -> None:

@@ -39,6 +39,7 @@ MAX_SIDE = 4096
 MAX_SPP = 65536
 MAX_DEPTH = 8
 AUX_SPP = 16
+MASK_LAYERS = 6  # alpha-cut surfaces the coverage pass looks through, one behind the other
 COVERAGE_SPP = 16
 BLOCKS = 8  # progress steps of the lit pass
 MAX_LANES_PER_PASS = 1 << 24  # samples traced at once: bounds memory (~2.5 GiB on llvm)
@@ -134,6 +135,13 @@ def render_photoreal(
     aux_scene = load({"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}, with_ground,
                      min(AUX_SPP, spp), drawn=behind_glass)
     aux = np.asarray(mi.render(aux_scene, spp=min(AUX_SPP, spp), seed=3))
+    masked = {f"shape{i}" for i, m in enumerate(meshes)  # decals keep their own guides
+              if m.look.bsdf.get("type") == "mask" and not m.id.startswith("decal:")}
+    if masked & set(behind_glass):
+        aux = _guides_through_masks(mi, meshes, behind_glass, masked, aux,
+                                    lambda drawn: load(
+                                        {"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"},
+                                        with_ground, min(AUX_SPP, spp), drawn=drawn))
     report((len(steps) + 1) / total)
 
     _check(stop)
@@ -141,8 +149,11 @@ def render_photoreal(
 
     _check(stop)
     if with_ground:
-        cover_scene = load({"type": "path", "max_depth": 1, "hide_emitters": True}, False,
-                           COVERAGE_SPP)
+        # a ray counts as covered at the first surface that is not cut away: through alpha
+        # masks it needs more than one bounce to get there
+        masked = any(m.look.bsdf.get("type") == "mask" for m in meshes)
+        cover_scene = load({"type": "path", "max_depth": MASK_LAYERS if masked else 1,
+                            "hide_emitters": True}, False, COVERAGE_SPP)
         coverage = np.asarray(mi.render(cover_scene, spp=COVERAGE_SPP, seed=5))[..., 3]
         ground_light = _unshadowed_ground(mi, emitter, low, high, albedo)
     else:
@@ -187,10 +198,30 @@ def _check(stop: Cancel) -> None:
         raise RenderCancelled("render cancelled")
 
 
+def _guides_through_masks(mi, meshes, drawn: dict, masked: set[str], aux: np.ndarray,
+                          load_aux) -> np.ndarray:
+    """The denoiser's albedo and normals where alpha-cut surfaces are: of what lies behind
+    where they are cut away (the AOV integrator stops at the first surface, which would make the
+    denoiser draw the cut-away part back in), blended by the surface's opacity."""
+    behind = np.asarray(mi.render(load_aux({k: v for k, v in drawn.items() if k not in masked}),
+                                  spp=AUX_SPP, seed=4))
+    white = {"type": "rgb", "value": [1.0, 1.0, 1.0]}
+    opacity_shapes = {}
+    for index, mesh in enumerate(meshes):
+        key = f"shape{index}"
+        if key in drawn:
+            reflectance = mesh.look.bsdf["opacity"] if key in masked else white
+            opacity_shapes[key] = mitsuba_mesh(mi, mesh, {"type": "diffuse",
+                                                          "reflectance": reflectance})
+    there = np.asarray(mi.render(load_aux(opacity_shapes), spp=AUX_SPP, seed=5))[..., :1]
+    return there * aux + (1.0 - there) * behind
+
+
 def _emission_pass(mi, meshes, load) -> np.ndarray:
     """The radiance glowing surfaces send straight to the camera (H, W, 3), added to the lit
     pass after denoising: an AOV of each shape's emission, covered by what lies in front."""
-    drawn = {f"shape{i}": mitsuba_mesh(mi, m, emission_bsdf(m)) for i, m in enumerate(meshes)}
+    drawn = {f"shape{i}": mitsuba_mesh(mi, m.with_emission_uv(), emission_bsdf(m))
+             for i, m in enumerate(meshes)}
     scene = load({"type": "aov", "aovs": "albedo:albedo"}, False, AUX_SPP, drawn=drawn)
     return np.asarray(mi.render(scene, spp=AUX_SPP, seed=9))[..., :3].astype(np.float32)
 

@@ -3,7 +3,7 @@ ground plane and the live view's camera."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,8 +24,13 @@ class WorldMesh:
     vertices: np.ndarray  # (N, 3) float32, world space
     faces: np.ndarray  # (M, 3) uint32, counter-clockwise seen from outside
     normals: np.ndarray | None
-    uv: np.ndarray | None
+    uv: np.ndarray | None  # the UV set the BSDF reads
     look: ShapeLook
+    emission_uv: np.ndarray | None = None  # the UV set the emission pass reads
+
+    def with_emission_uv(self) -> WorldMesh:
+        """This mesh as the emission pass draws it (with the emissive texture's UV set)."""
+        return replace(self, uv=self.emission_uv) if self.emission_uv is not None else self
 
 
 def world_meshes(scene: SceneDescription, source: GeometrySource,
@@ -48,13 +53,12 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
             normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-12)
         if np.linalg.det(linear) < 0:
             faces = faces[:, ::-1]
-        has_uv = mesh.uv is not None
-        if drawable.material.use_model_material:
-            look = translator.for_model(mesh.material, has_uv, mesh.colors)
-        else:
-            look = translator.for_resolved(drawable.material, has_uv)
+        look = translator.for_material(drawable.material, mesh)
+        uv_sets = {0: mesh.uv, 1: mesh.uv1}
         meshes.append(WorldMesh(drawable.id, vertices.astype(np.float32),
-                                np.ascontiguousarray(faces), _f32(normals), _f32(mesh.uv), look))
+                                np.ascontiguousarray(faces), _f32(normals),
+                                _f32(uv_sets.get(look.texcoord)), look,
+                                _f32(uv_sets.get(look.emission_texcoord))))
     for decal in scene.decals:
         if decal.drawable_id not in visible:
             continue

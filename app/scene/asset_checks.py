@@ -32,12 +32,9 @@ def product_asset_problems(product: Product, context: SceneContext) -> list[AppE
             problems.append(exc)
             continue
         label = context.label(material.source)
-        slots = {"base_color": resolved.base_color_texture, "orm": resolved.orm_texture,
-                 "normal": resolved.normal_texture}
-        for slot, tex in slots.items():
+        for slot, tex in resolved.slots().items():
             try:
-                if tex is not None:
-                    context.assets.texture(tex)
+                context.assets.texture(tex.texture)
             except AppError as exc:
                 if exc.file:
                     exc.file = context.label(exc.file)
@@ -71,5 +68,6 @@ def product_asset_warnings(product: Product, context: SceneContext) -> list[str]
             seen.add(key)
             model = context.assets.model(Path(ref.model), units=ref.units, up=ref.up)
             warnings += [f"{context.label(product.source)}: parts[{pi}]: {warning}"
-                         for warning in model.warnings]
+                         for warning in model.warnings
+                         if warning not in model.material_warnings]
     return warnings

@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from app.assets.refs import GeometryRef, TextureRef
+from app.assets.refs import (
+    DEFAULT_MAPPING,
+    GeometryRef,
+    TextureMapping,
+    TextureRef,
+    TextureSampler,
+    TextureSlot,
+    TextureTransform,
+)
 
 __all__ = [
     "Camera",
@@ -22,9 +30,16 @@ __all__ = [
     "Matrix4",
     "ResolvedMaterial",
     "SceneDescription",
+    "TextureMapping",
     "TextureRef",
+    "TextureSampler",
+    "TextureSlot",
+    "TextureTransform",
     "matrix_to_tuple",
+    "slot",
 ]
+
+ALPHA_MODES = ("OPAQUE", "MASK", "BLEND")
 
 Matrix4 = tuple[tuple[float, float, float, float], ...]  # row-major 4x4
 IDENTITY: Matrix4 = (
@@ -39,28 +54,60 @@ def matrix_to_tuple(m: np.ndarray) -> Matrix4:
     return tuple(tuple(float(v) for v in row) for row in np.asarray(m, dtype=float).reshape(4, 4))
 
 
+def slot(ref: TextureRef | None, mapping: TextureMapping = DEFAULT_MAPPING
+         ) -> TextureSlot | None:
+    """``ref`` as a material's texture slot (None stays None)."""
+    return None if ref is None else TextureSlot(ref, mapping)
+
+
 @dataclass(frozen=True)
 class ResolvedMaterial:
-    """A PBR metallic-roughness material with colours already in linear RGB."""
+    """A glTF-style PBR metallic-roughness material with colours already in linear RGB.
+
+    Catalog materials and the materials a model file declares both become this; each backend
+    maps it once. Alpha follows glTF: OPAQUE ignores ``opacity``; MASK draws where the alpha
+    (``opacity`` times the base colour texture's alpha) is at least ``alpha_cutoff`` and cuts
+    the rest away; BLEND blends. A material made with ``opacity < 1`` and no alpha mode is
+    BLEND (a catalog material's opacity).
+    """
 
     id: str
     base_color: tuple[float, float, float] = (0.8, 0.8, 0.8)  # linear
     opacity: float = 1.0
     metallic: float = 0.0
     roughness: float = 0.5
-    emissive: tuple[float, float, float] = (0.0, 0.0, 0.0)  # linear
+    emissive: tuple[float, float, float] = (0.0, 0.0, 0.0)  # linear, may exceed 1
     clearcoat: float = 0.0
     clearcoat_roughness: float = 0.03
     transmission: float = 0.0
     ior: float = 1.5
     normal_scale: float = 1.0
-    uv_scale: tuple[float, float] = (1.0, 1.0)
-    base_color_texture: TextureRef | None = None
-    orm_texture: TextureRef | None = None  # R occlusion, G roughness, B metallic (linear)
-    normal_texture: TextureRef | None = None  # linear
-    emissive_texture: TextureRef | None = None  # sRGB
-    use_model_material: bool = False  # draw the material the model file declares
+    base_color_texture: TextureSlot | None = None  # sRGB; its alpha is used unless OPAQUE
+    orm_texture: TextureSlot | None = None  # R occlusion, G roughness, B metallic (linear)
+    occlusion_in_orm: bool = True  # whether the ORM texture's R channel is occlusion
+    normal_texture: TextureSlot | None = None  # linear
+    emissive_texture: TextureSlot | None = None  # sRGB
+    alpha_mode: str = ""  # OPAQUE | MASK | BLEND; "" -> BLEND if opacity < 1 else OPAQUE
+    alpha_cutoff: float = 0.5  # MASK only
+    vertex_colors: bool = False  # the mesh's vertex colours multiply the base colour
     double_sided: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.alpha_mode:
+            object.__setattr__(self, "alpha_mode", "BLEND" if self.opacity < 1.0 else "OPAQUE")
+        if self.alpha_mode not in ALPHA_MODES:
+            raise ValueError(f"alpha_mode: expected one of {', '.join(ALPHA_MODES)}, got "
+                             f"{self.alpha_mode!r}")
+
+    def slots(self) -> dict[str, TextureSlot]:
+        """The texture slots in use, by name (base_color, orm, normal, emissive)."""
+        found = {"base_color": self.base_color_texture, "orm": self.orm_texture,
+                 "normal": self.normal_texture, "emissive": self.emissive_texture}
+        return {name: s for name, s in found.items() if s is not None}
+
+    @property
+    def uses_alpha(self) -> bool:
+        return self.alpha_mode != "OPAQUE"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,13 @@ from pathlib import Path
 from app.domain.colour import hex_to_linear
 from app.domain.material import Material
 from app.references import resolve_asset_path
-from app.scene.description import ResolvedMaterial, TextureRef
+from app.scene.description import (
+    ResolvedMaterial,
+    TextureMapping,
+    TextureRef,
+    TextureSlot,
+    TextureTransform,
+)
 
 
 def resolve_material(material: Material, *, allowed_roots: Sequence[Path], label: str,
@@ -16,13 +22,15 @@ def resolve_material(material: Material, *, allowed_roots: Sequence[Path], label
     """``tint`` (an sRGB hex colour from a choice) replaces the material's base colour; over a
     base-colour texture it multiplies the texture, like glTF's base colour factor."""
     base_dir = Path(material.source).parent
+    # uv_scale repeats every texture of the material, as KHR_texture_transform's scale
+    mapping = TextureMapping(transform=TextureTransform(scale=tuple(material.uv_scale)))
 
-    def texture(name: str | None, field: str, srgb: bool) -> TextureRef | None:
+    def texture(name: str | None, field: str, srgb: bool) -> TextureSlot | None:
         if name is None:
             return None
         path = resolve_asset_path(name, base_dir=base_dir, allowed_roots=allowed_roots,
                                   file_label=label, field=f"textures.{field}")
-        return TextureRef(source=str(path), srgb=srgb)
+        return TextureSlot(TextureRef(source=str(path), srgb=srgb), mapping)
 
     colour = tint or material.base_color
     return ResolvedMaterial(
@@ -36,7 +44,6 @@ def resolve_material(material: Material, *, allowed_roots: Sequence[Path], label
         transmission=material.transmission,
         ior=material.ior,
         normal_scale=material.normal_scale,
-        uv_scale=material.uv_scale,
         base_color_texture=texture(material.textures.base_color, "base_color", True),
         orm_texture=texture(material.textures.orm, "orm", False),
         normal_texture=texture(material.textures.normal, "normal", False),

@@ -11,11 +11,11 @@ from app.scene.description import (
     Drawable,
     Environment,
     GeometryRef,
-    ResolvedMaterial,
     SceneDescription,
     matrix_to_tuple,
 )
 from app.scene.framing import DEFAULT_FOV_DEG, frame_bounds
+from app.scene.model_materials import model_material
 
 
 def model_scene(path: Path, assets: AssetStore, environment: Environment, *, units: str = "m",
@@ -31,11 +31,7 @@ def model_scene(path: Path, assets: AssetStore, environment: Environment, *, uni
     matrix[:3, 3] = offset
     drawables = []
     for name, mesh in model.meshes.items():
-        m = mesh.material
-        material = ResolvedMaterial(
-            id=f"model:{name}", base_color=tuple(m.base_color[:3]), opacity=m.base_color[3],
-            metallic=m.metallic, roughness=m.roughness, emissive=tuple(m.emissive),
-            transmission=m.transmission, use_model_material=True, double_sided=m.double_sided)
+        material = model_material(mesh, mesh.material.name or f"model:{name}")
         drawables.append(Drawable(
             id=name, part=name, geometry=GeometryRef(model=str(path), node=name, units=units,
                                                      up=up),

@@ -1,7 +1,11 @@
-"""PBR materials on vtkProperty: the scene's ResolvedMaterial or a model file's own material.
+"""The scene's ResolvedMaterial on a vtkProperty (PBR), for catalog and model-file materials.
 
 VTK's rasteriser has no transmission; a transmissive material is drawn as partly transparent
 (opacity reduced by TRANSMISSION_OPACITY_LOSS * transmission), which reads as glass at a glance.
+Alpha MASK is drawn opaque with the fragments below the cutoff discarded (a shader
+replacement). VTK draws every texture of an actor through one set of texture coordinates: the
+base colour texture's UV set and transform (see ``uv_mapping``); a texture mapped otherwise gets
+its own coordinates through a shader replacement.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from vtkmodules.vtkCommonCore import VTK_UNSIGNED_CHAR
 from vtkmodules.vtkCommonDataModel import vtkImageData
 from vtkmodules.vtkRenderingCore import vtkActor, vtkTexture
 
-from app.assets.mesh import MeshMaterial, TextureImage
+from app.assets.mesh import MeshData, TextureImage
+from app.assets.refs import TextureSampler, transformed_uv
 from app.errors import AssetError
-from app.scene.description import ResolvedMaterial, TextureRef
+from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef
 from app.viewport.polydata import TCOORDS, vtk_tcoords
 
 TRANSMISSION_OPACITY_LOSS = 0.8
@@ -56,24 +61,36 @@ def white_texture() -> vtkTexture:
     return image_to_vtk_texture(np.full((1, 1, 3), 255, np.uint8), srgb=True)
 
 
+_WRAPS = {"REPEAT": vtkTexture.Repeat, "MIRRORED_REPEAT": vtkTexture.MirroredRepeat,
+          "CLAMP_TO_EDGE": vtkTexture.ClampToEdge}
+# the PBR fragment shader's texture look-ups, by ResolvedMaterial slot
+_SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalTex",
+             "emissive": "emissiveTex"}
+
+
+def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
+    """``texture`` set to sample as ``sampler`` says (VTK wraps both axes alike: wrapS)."""
+    texture.SetWrap(_WRAPS.get(sampler.wrap_s, vtkTexture.Repeat))
+    texture.SetInterpolate(not sampler.nearest)
+    texture.SetMipmap(sampler.mipmaps)
+    return texture
+
+
 class TextureCache:
-    """vtkTextures made once per (image source, colour space, alpha kept)."""
+    """vtkTextures made once per (image source, colour space, alpha kept, sampler)."""
 
     def __init__(self, load: Callable[[TextureRef], TextureImage]):
         self._load = load
-        self._textures: dict[tuple[str, bool, bool], vtkTexture] = {}
+        self._textures: dict[tuple, vtkTexture] = {}
         self._white: vtkTexture | None = None
 
-    def for_ref(self, ref: TextureRef, *, keep_alpha: bool = True) -> vtkTexture:
-        key = (ref.source, ref.srgb, keep_alpha)
+    def for_ref(self, ref: TextureRef, *, keep_alpha: bool = True,
+                sampler: TextureSampler | None = None) -> vtkTexture:
+        sampler = sampler or TextureSampler()
+        key = (ref.source, ref.srgb, keep_alpha, sampler)
         if key not in self._textures:
-            self._textures[key] = self._make(self._load(ref), ref.srgb, keep_alpha)
-        return self._textures[key]
-
-    def for_image(self, image: TextureImage, *, srgb: bool, keep_alpha: bool = True) -> vtkTexture:
-        key = (image.source, srgb, keep_alpha)
-        if key not in self._textures:
-            self._textures[key] = self._make(image, srgb, keep_alpha)
+            texture = self._make(self._load(ref), ref.srgb, keep_alpha)
+            self._textures[key] = with_sampler(texture, sampler)
         return self._textures[key]
 
     def white(self) -> vtkTexture:
@@ -98,30 +115,81 @@ def _reset_property(actor: vtkActor) -> None:
     prop.SetOcclusionStrength(1.0)
     prop.SetNormalScale(1.0)
     prop.BackfaceCullingOff()
+    actor.ForceOpaqueOff()
+    shaders = actor.GetShaderProperty()
+    if shaders.GetNumberOfShaderReplacements():  # clearing none would still rebuild the shader
+        shaders.ClearAllShaderReplacements()
+        actor.GetMapper().RemoveAllVertexAttributeMappings()
     actor.GetMapper().ScalarVisibilityOff()
 
 
-def _set_uv_scale(actor: vtkActor, base_uv: np.ndarray | None, scale: tuple[float, float]) -> None:
-    if base_uv is None:
-        return
+def uv_mapping(material: ResolvedMaterial) -> TextureMapping | None:
+    """The UV set and transform the actor's texture coordinates follow: the base colour
+    texture's, else the first texture's (None without textures)."""
+    slots = material.slots()
+    if not slots:
+        return None
+    return next(iter(slots.values())).mapping
+
+
+def _mesh_uv(mesh: MeshData, texcoord: int) -> np.ndarray | None:
+    return {0: mesh.uv, 1: mesh.uv1}.get(texcoord)
+
+
+def _set_point_array(actor: vtkActor, name: str, values: np.ndarray, *, tcoords: bool) -> None:
     poly = actor.GetMapper().GetInput()
-    tcoords = poly.GetPointData().GetTCoords()
-    new = vtk_tcoords(base_uv, scale)
-    current = vtk_to_numpy(tcoords) if tcoords is not None else None
-    if current is not None and current.shape == new.shape and np.array_equal(current, new):
-        return
-    array = numpy_to_vtk(new, deep=True)
-    array.SetName(TCOORDS)
-    poly.GetPointData().SetTCoords(array)
+    data = poly.GetPointData()
+    current = data.GetTCoords() if tcoords else data.GetArray(name)
+    if current is not None:
+        old = vtk_to_numpy(current)
+        if old.shape == values.shape and np.array_equal(old, values):
+            return
+    array = numpy_to_vtk(np.ascontiguousarray(values), deep=True)
+    array.SetName(name)
+    if tcoords:
+        data.SetTCoords(array)
+    else:
+        data.AddArray(array)
     poly.Modified()
 
 
-def apply_resolved_material(
-    actor: vtkActor,
-    material: ResolvedMaterial,
-    textures: TextureCache,
-    base_uv: np.ndarray | None,
-) -> None:
+def _slot_coordinates(actor: vtkActor, coordinates: dict[str, np.ndarray]) -> None:
+    """Texture coordinates of their own for some slots: point arrays passed to the fragment
+    shader, where each slot's look-up reads its own instead of the actor's coordinates."""
+    vs_dec, vs_impl, fs_dec = ["//VTK::TCoord::Dec"], ["//VTK::TCoord::Impl"], [
+        "//VTK::TCoord::Dec"]
+    shaders = actor.GetShaderProperty()
+    for slot_name, uv in coordinates.items():
+        array, attribute, varying = f"uv_{slot_name}", f"uv_{slot_name}MC", f"uv_{slot_name}VS"
+        _set_point_array(actor, array, uv, tcoords=False)
+        actor.GetMapper().MapDataArrayToVertexAttribute(attribute, array, 0, -1)
+        vs_dec += [f"in vec2 {attribute};", f"out vec2 {varying};"]
+        vs_impl.append(f"  {varying} = {attribute};")
+        fs_dec.append(f"in vec2 {varying};")
+        sampler = _SAMPLERS[slot_name]
+        shaders.AddFragmentShaderReplacement(
+            f"texture({sampler}, tcoordVCVSOutput)", False, f"texture({sampler}, {varying})",
+            True)
+    if coordinates:
+        shaders.AddVertexShaderReplacement("//VTK::TCoord::Dec", True, "\n".join(vs_dec), False)
+        shaders.AddVertexShaderReplacement("//VTK::TCoord::Impl", True, "\n".join(vs_impl),
+                                           False)
+        shaders.AddFragmentShaderReplacement("//VTK::TCoord::Dec", True, "\n".join(fs_dec),
+                                             False)
+
+
+def _alpha_test(actor: vtkActor, cutoff: float) -> None:
+    """Alpha MASK: opaque, with the fragments whose alpha is below ``cutoff`` discarded."""
+    actor.ForceOpaqueOn()
+    actor.GetShaderProperty().AddFragmentShaderReplacement(
+        "//VTK::Light::Impl", True,
+        "//VTK::Light::Impl\n"
+        f"  if (gl_FragData[0].a < {float(cutoff):.6f}) {{ discard; }}\n"
+        "  gl_FragData[0].a = 1.0;", False)
+
+
+def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: TextureCache,
+                   mesh: MeshData) -> None:
     """Set the actor's PBR property from a scene material (colours already linear)."""
     _reset_property(actor)
     prop = actor.GetProperty()
@@ -129,62 +197,52 @@ def apply_resolved_material(
     prop.SetMetallic(material.metallic)
     prop.SetRoughness(material.roughness)
     prop.SetBaseIOR(material.ior)
-    prop.SetOpacity(material.opacity * (1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission))
+    opacity = material.opacity if material.uses_alpha else 1.0
+    prop.SetOpacity(opacity * (1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission))
     prop.SetCoatStrength(material.clearcoat)
     prop.SetCoatRoughness(material.clearcoat_roughness)
     prop.SetCoatIOR(GLTF_CLEARCOAT_IOR)
     prop.SetNormalScale(material.normal_scale)
-    has_uv = base_uv is not None
-    _set_uv_scale(actor, base_uv, material.uv_scale)
-    if has_uv and material.base_color_texture is not None:
-        prop.SetBaseColorTexture(
-            textures.for_ref(material.base_color_texture, keep_alpha=material.opacity < 1.0)
-        )
-    if has_uv and material.orm_texture is not None:
-        prop.SetORMTexture(textures.for_ref(material.orm_texture))
-    if has_uv and material.normal_texture is not None:
-        prop.SetNormalTexture(textures.for_ref(material.normal_texture))
-    if has_uv and material.emissive_texture is not None:
-        prop.SetEmissiveFactor(*(material.emissive if any(material.emissive) else (1, 1, 1)))
-        prop.SetEmissiveTexture(textures.for_ref(material.emissive_texture))
-    elif any(material.emissive):
-        prop.SetEmissiveFactor(*material.emissive)
-        prop.SetEmissiveTexture(textures.white())
+    if material.alpha_mode == "MASK":
+        _alpha_test(actor, material.alpha_cutoff)
 
+    mapping = uv_mapping(material)
+    actor_uv = None if mapping is None else _mesh_uv(mesh, mapping.texcoord)
+    slots = {}
+    own: dict[str, np.ndarray] = {}
+    if actor_uv is not None:
+        _set_point_array(actor, TCOORDS, vtk_tcoords(transformed_uv(actor_uv, mapping.transform)),
+                         tcoords=True)
+        for name, slot in material.slots().items():
+            if slot.mapping.texcoord == mapping.texcoord and slot.transform == mapping.transform:
+                slots[name] = slot
+                continue
+            uv = _mesh_uv(mesh, slot.texcoord)
+            if uv is not None:
+                own[name] = vtk_tcoords(transformed_uv(uv, slot.transform))
+                slots[name] = slot
+        _slot_coordinates(actor, own)
+    elif any(material.emissive) and mesh.uv is None and mesh.uv1 is None:
+        # the emissive factor reaches the shader only through a (white) emissive texture
+        _set_point_array(actor, TCOORDS, np.zeros((len(mesh.vertices), 2), np.float32),
+                         tcoords=True)
 
-def apply_model_material(
-    actor: vtkActor,
-    material: MeshMaterial,
-    textures: TextureCache,
-    base_uv: np.ndarray | None,
-    has_vertex_colors: bool,
-) -> None:
-    """Set the actor's PBR property from the material the model file declares (glTF style)."""
-    _reset_property(actor)
-    prop = actor.GetProperty()
-    r, g, b, a = material.base_color
-    prop.SetColor(r, g, b)
-    prop.SetMetallic(material.metallic)
-    prop.SetRoughness(material.roughness)
-    opacity = a if material.alpha_mode == "BLEND" else 1.0
-    prop.SetOpacity(opacity * (1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission))
-    has_uv = base_uv is not None
-    _set_uv_scale(actor, base_uv, (1.0, 1.0))
-    if has_uv and material.base_color_texture is not None:
-        keep_alpha = material.alpha_mode == "BLEND"
-        prop.SetBaseColorTexture(
-            textures.for_image(material.base_color_texture, srgb=True, keep_alpha=keep_alpha)
-        )
-    elif has_vertex_colors:
+    def texture(name: str, **options) -> vtkTexture:
+        slot = slots[name]
+        return textures.for_ref(slot.texture, sampler=slot.sampler, **options)
+
+    if "base_color" in slots:
+        prop.SetBaseColorTexture(texture("base_color", keep_alpha=material.uses_alpha))
+    elif material.vertex_colors and mesh.colors is not None:
         actor.GetMapper().ScalarVisibilityOn()
-    if has_uv and material.orm_texture is not None:
-        prop.SetORMTexture(textures.for_image(material.orm_texture, srgb=False))
+    if "orm" in slots:
+        prop.SetORMTexture(texture("orm"))
         prop.SetOcclusionStrength(1.0 if material.occlusion_in_orm else 0.0)
-    if has_uv and material.normal_texture is not None:
-        prop.SetNormalTexture(textures.for_image(material.normal_texture, srgb=False))
-    if has_uv and material.emissive_texture is not None:
-        prop.SetEmissiveFactor(*material.emissive)
-        prop.SetEmissiveTexture(textures.for_image(material.emissive_texture, srgb=True))
+    if "normal" in slots:
+        prop.SetNormalTexture(texture("normal"))
+    if "emissive" in slots:
+        prop.SetEmissiveFactor(*(material.emissive if any(material.emissive) else (1, 1, 1)))
+        prop.SetEmissiveTexture(texture("emissive"))
     elif any(material.emissive):
         prop.SetEmissiveFactor(*material.emissive)
         prop.SetEmissiveTexture(textures.white())

@@ -64,7 +64,7 @@ def validate_mesh(mesh: MeshData) -> None:
 def vtk_tcoords(uv: np.ndarray, scale: tuple[float, float] = (1.0, 1.0)) -> np.ndarray:
     """glTF texture coordinates (v down from the top) -> VTK's (t up from the bottom).
 
-    ``scale`` repeats the texture (the material's uv_scale); the top edge stays fixed so a
+    ``scale`` repeats the texture (a transform's scale); the top edge stays fixed so a
     scaled texture grows down from the image's top-left corner as in glTF.
     """
     uv = np.asarray(uv, dtype=np.float32)

@@ -40,7 +40,7 @@ from app.viewport.lighting import (
     load_environment_texture,
     use_environment,
 )
-from app.viewport.materials import TextureCache, apply_model_material, apply_resolved_material
+from app.viewport.materials import TextureCache, apply_material
 from app.viewport.polydata import COLORS, mesh_to_polydata
 
 
@@ -152,16 +152,7 @@ class SceneView:
         self.renderer.RemoveActor(part.actor)
 
     def _set_material(self, part: DrawnPart, material: ResolvedMaterial) -> None:
-        if material.use_model_material:
-            apply_model_material(
-                part.actor,
-                part.mesh.material,
-                self.textures,
-                part.mesh.uv,
-                part.mesh.colors is not None,
-            )
-        else:
-            apply_resolved_material(part.actor, material, self.textures, part.mesh.uv)
+        apply_material(part.actor, material, self.textures, part.mesh)
 
     # changes --------------------------------------------------------------------------------
 

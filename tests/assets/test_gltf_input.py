@@ -146,10 +146,14 @@ def test_used_extension_the_app_cannot_draw_is_drawn_without_it_and_named(gltf_w
     assert "'EXT_unknown_thing'" in model.warnings[0]
 
 
-def test_quantized_avocado_names_the_texture_transform_it_leaves_out(external_dir):
+def test_quantized_avocado_keeps_the_texture_transform_that_scales_its_uvs(external_dir):
     model = load_model(khronos(external_dir, "Avocado", "glTF-Quantized", "Avocado.gltf"))
     assert triangles(model) == 682
-    assert any("KHR_texture_transform" in w for w in model.warnings)
+    assert not any("KHR_texture_transform" in w for w in model.warnings)
+    (mesh,) = model.meshes.values()
+    transform = mesh.material.base_color_mapping.transform
+    assert not transform.is_identity
+    assert mesh.material.orm_mapping.transform == transform
 
 
 def test_all_degenerate_triangles_are_refused(gltf_writer, tmp_path):
@@ -177,3 +181,15 @@ def test_a_visible_mesh_beside_a_degenerate_one_loads(gltf_writer, tmp_path):
         {"name": "flat", "primitives": [{"positions": QUAD_POSITIONS, "indices": QUAD_INDICES}]},
     ], nodes=[{"name": "quad", "mesh": 0}, {"name": "flat", "mesh": 1, "scale": [0, 0, 0]}])
     assert triangles(load_model(path)) == 4
+
+
+def test_what_a_models_materials_lose_in_drawing_is_listed(external_dir):
+    helmet = load_model(khronos(external_dir, "DamagedHelmet", "glTF-Binary",
+                                "DamagedHelmet.glb"))
+    assert helmet.material_warnings == helmet.warnings
+    assert any("occlusion texture is not the metallic-roughness image" in w
+               for w in helmet.warnings)
+    glass = load_model(khronos(external_dir, "TransmissionTest", "glTF-Binary",
+                               "TransmissionTest.glb"))
+    notes = [w for w in glass.material_warnings if "transmissive" in w]
+    assert len(notes) == 1  # one note for the file, not one per material

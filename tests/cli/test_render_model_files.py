@@ -122,3 +122,14 @@ def test_photoreal_hdr_emission_glows(external_dir, tmp_path):
     covered = pixels[..., 3] > 127
     blue_glow = (pixels[..., 2] > 200) & (pixels[..., 0] < 150) & covered
     assert blue_glow.sum() >= 5
+
+
+def test_what_the_renderers_draw_otherwise_is_printed(external_dir, tmp_path, capsys):
+    """TextureSettingsTest wraps some textures differently across and down, which neither
+    renderer can: each is drawn wrapping one way, and the user is told so."""
+    model = external_dir / "khronos/TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb"
+    assert render(model, tmp_path / "x.png") == 0
+    err = capsys.readouterr().err
+    assert (f"warning: {model}: material 'TextureMirrorMaterialT': its base colour texture "
+            "wraps REPEAT across and MIRRORED_REPEAT down; drawn wrapping REPEAT both ways"
+            ) in err

@@ -1,14 +1,13 @@
-"""Model-file materials as Mitsuba BSDFs: alpha MASK and emission."""
+"""Scene materials with glTF alpha and emission as Mitsuba BSDFs: alpha MASK and emission."""
 
 import numpy as np
 
-from app.assets.mesh import MeshMaterial, TextureImage
+from app.assets.mesh import MeshData, TextureImage
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.materials import MaterialTranslator
+from app.scene.description import ResolvedMaterial, TextureRef, slot
 
-
-def translator() -> MaterialTranslator:
-    return MaterialTranslator(activate_mitsuba(), lambda ref: None)
+HALF = TextureRef("test#half", srgb=True)
 
 
 def half_cut_texture() -> TextureImage:
@@ -19,15 +18,26 @@ def half_cut_texture() -> TextureImage:
     return TextureImage(pixels, "test#half")
 
 
+def translator() -> MaterialTranslator:
+    return MaterialTranslator(activate_mitsuba(), lambda ref: half_cut_texture())
+
+
+def quad(with_uv: bool = True) -> MeshData:
+    vertices = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]], np.float32)
+    uv = np.array([[0, 1], [1, 1], [1, 0], [0, 0]], np.float32) if with_uv else None
+    return MeshData("quad", vertices, np.array([[0, 1, 2], [0, 2, 3]], np.int32),
+                    np.tile([0, 0, 1], (4, 1)).astype(np.float32), uv=uv)
+
+
 def bitmap_pixels(texture: dict) -> np.ndarray:
     bitmap = texture["bitmap"]
     return np.asarray(bitmap).reshape(bitmap.height(), bitmap.width(), -1)
 
 
 def test_mask_cuts_at_the_cutoff():
-    material = MeshMaterial(name="cut", alpha_mode="MASK", alpha_cutoff=0.5,
-                            base_color_texture=half_cut_texture())
-    look = translator().for_model(material, has_uv=True, colors=None)
+    material = ResolvedMaterial("cut", alpha_mode="MASK", alpha_cutoff=0.5,
+                                base_color_texture=slot(HALF))
+    look = translator().for_material(material, quad())
     assert look.bsdf["type"] == "mask"
     opacity = bitmap_pixels(look.bsdf["opacity"])[..., 0]
     np.testing.assert_array_equal(opacity[:, :2], 0.0)
@@ -35,21 +45,27 @@ def test_mask_cuts_at_the_cutoff():
 
 
 def test_mask_factor_above_the_cutoff_is_opaque_and_below_is_gone():
-    keep = MeshMaterial(alpha_mode="MASK", alpha_cutoff=0.5, base_color=(1, 1, 1, 0.6))
-    gone = MeshMaterial(alpha_mode="MASK", alpha_cutoff=0.5, base_color=(1, 1, 1, 0.4))
-    assert translator().for_model(keep, has_uv=False, colors=None).bsdf["type"] != "mask"
-    cut = translator().for_model(gone, has_uv=False, colors=None).bsdf
+    keep = ResolvedMaterial("keep", alpha_mode="MASK", alpha_cutoff=0.5, opacity=0.6)
+    gone = ResolvedMaterial("gone", alpha_mode="MASK", alpha_cutoff=0.5, opacity=0.4)
+    assert translator().for_material(keep, quad(False)).bsdf["type"] != "mask"
+    cut = translator().for_material(gone, quad(False)).bsdf
     assert cut["type"] == "mask" and cut["opacity"]["value"] == [0.0] * 3
 
 
+def test_opaque_ignores_the_alpha_factor():
+    material = ResolvedMaterial("opaque", alpha_mode="OPAQUE", opacity=0.2,
+                                base_color_texture=slot(HALF))
+    assert translator().for_material(material, quad()).bsdf["type"] != "mask"
+
+
 def test_emission_above_one_is_kept_and_cut_where_the_mask_cuts():
-    material = MeshMaterial(alpha_mode="MASK", alpha_cutoff=0.5, emissive=(4.0, 2.0, 0.0),
-                            base_color_texture=half_cut_texture())
-    look = translator().for_model(material, has_uv=True, colors=None)
+    material = ResolvedMaterial("glow", alpha_mode="MASK", alpha_cutoff=0.5,
+                                emissive=(4.0, 2.0, 0.0), base_color_texture=slot(HALF))
+    look = translator().for_material(material, quad())
     emitted = bitmap_pixels(look.emission)
     np.testing.assert_array_equal(emitted[:, :2], 0.0)
     np.testing.assert_allclose(emitted[:, 2:], np.broadcast_to([4.0, 2.0, 0.0], (4, 2, 3)))
 
 
 def test_no_emission_without_an_emissive_factor():
-    assert translator().for_model(MeshMaterial(), has_uv=False, colors=None).emission is None
+    assert translator().for_material(ResolvedMaterial("plain"), quad(False)).emission is None

@@ -140,11 +140,11 @@ def test_sample_passes_add_up_and_bound_the_samples_traced_at_once(spp, pixels):
 
 def test_the_denoiser_keeps_what_clear_glass_shows(hdr):
     """A red and blue checker behind a clear pane stays a checker after denoising."""
-    from app.scene.description import TextureRef
+    from app.scene.description import TextureRef, slot
     from tests.viewport.scenes import card_mesh, checker_pixels, translation
 
     checker = ResolvedMaterial("checker", base_color=(1, 1, 1), roughness=0.6,
-                               base_color_texture=TextureRef("checker.png", srgb=True))
+                               base_color_texture=slot(TextureRef("checker.png", srgb=True)))
     glass = ResolvedMaterial("glass", base_color=(1, 1, 1), roughness=0.02, transmission=1.0)
     source = FakeSource({"card": card_mesh()}, {"checker.png": checker_pixels(8, 8)})
 

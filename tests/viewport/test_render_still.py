@@ -8,7 +8,8 @@ from PIL import Image
 
 from app.assets.mesh import MeshMaterial
 from app.errors import AppError, AssetError
-from app.scene.description import ResolvedMaterial, TextureRef
+from app.scene.description import ResolvedMaterial, TextureRef, slot
+from app.scene.model_materials import model_material
 from app.viewport.still import render_still, save_png
 from tests.viewport.scenes import (
     FakeSource,
@@ -34,7 +35,7 @@ def sphere_pixels(image: Image.Image, radius: int = 18) -> np.ndarray:
 
 
 def render_sphere(hdr, material, **options) -> Image.Image:
-    source = FakeSource({"sphere": sphere_mesh(material=options.pop("model_material", None))})
+    source = FakeSource({"sphere": sphere_mesh()})
     scene = scene_of(
         [drawable("sphere", material)],
         hdr,
@@ -85,12 +86,10 @@ def test_emissive_colour_glows_on_a_black_base(studio_hdr):
     assert plain[1] < 60
 
 
-def test_model_material_is_drawn_when_the_scene_asks_for_it(studio_hdr):
+def test_a_model_files_material_is_drawn_as_the_scene_resolves_it(studio_hdr):
     green = MeshMaterial(name="green", base_color=(0.02, 0.6, 0.02, 1.0), roughness=0.5)
-    scene_material = ResolvedMaterial("model", base_color=(0.8, 0.0, 0.0), use_model_material=True)
-    r, g, b = sphere_pixels(render_sphere(studio_hdr, scene_material, model_material=green)).mean(
-        axis=0
-    )
+    scene_material = model_material(sphere_mesh(material=green), "green")
+    r, g, b = sphere_pixels(render_sphere(studio_hdr, scene_material)).mean(axis=0)
     assert g > r + 60 and g > b + 60
 
 
@@ -99,7 +98,7 @@ def test_checker_texture_shows_both_colours(studio_hdr):
         "checker",
         base_color=(1.0, 1.0, 1.0),
         roughness=0.8,
-        base_color_texture=TextureRef("checker.png", srgb=True),
+        base_color_texture=slot(TextureRef("checker.png", srgb=True)),
     )
     source = FakeSource({"card": card_mesh()}, {"checker.png": checker_pixels()})
     image = render_still(

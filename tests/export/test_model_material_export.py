@@ -1,0 +1,114 @@
+"""A model file's own materials written back into GLB and USDZ exports: alpha modes and cutoffs,
+emission, texture transforms, samplers and the second UV set survive a round trip."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from pxr import Usd, UsdGeom, UsdShade
+
+from app.assets.model_loading import load_model
+from app.export.export_meshes import collect_export_scene
+from app.export.glb import glb_bytes
+from app.export.usdz import write_usd_stage
+from app.scene.model_materials import model_material
+from tests.gltf_compare import split_glb
+from tests.khronos_scenes import (
+    ALPHA_MODEL,
+    EMISSIVE_MODEL,
+    MULTI_UV_MODEL,
+    TRANSFORM_MODEL,
+    khronos_scene,
+)
+
+
+def exported(external_dir, tmp_path, relative):
+    scene, assets = khronos_scene(external_dir, relative)
+    export = collect_export_scene(scene, assets)
+    path = tmp_path / "out.glb"
+    path.write_bytes(glb_bytes(export))
+    return scene, assets, export, path
+
+
+def assert_materials_close(a, b, where: str) -> None:
+    """Two ResolvedMaterials equal but for their id and texture sources, floats approximately."""
+    for f in dataclasses.fields(a):
+        if f.name == "id":
+            continue
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if f.name.endswith("_texture"):
+            assert (x is None) == (y is None), (where, f.name)
+            if x is None:
+                continue
+            assert x.texture.srgb == y.texture.srgb, (where, f.name)
+            assert x.texcoord == y.texcoord and x.sampler == y.sampler, (where, f.name)
+            t, u = x.transform, y.transform
+            assert t.offset == pytest.approx(u.offset, abs=1e-6), (where, f.name)
+            assert t.rotation == pytest.approx(u.rotation, abs=1e-6), (where, f.name)
+            assert t.scale == pytest.approx(u.scale, rel=1e-6), (where, f.name)
+        elif isinstance(x, float) or isinstance(x, tuple):
+            assert x == pytest.approx(y, rel=1e-6, abs=1e-6), (where, f.name)
+        else:
+            assert x == y, (where, f.name)
+
+
+@pytest.mark.parametrize("relative", [ALPHA_MODEL, EMISSIVE_MODEL, TRANSFORM_MODEL,
+                                      MULTI_UV_MODEL])
+def test_model_materials_survive_a_glb_round_trip(external_dir, tmp_path, relative):
+    scene, assets, export, path = exported(external_dir, tmp_path, relative)
+    reloaded = load_model(path)
+    assert reloaded.warnings == ()
+    for drawable in scene.drawables:
+        name = drawable.id.replace("/", "_")
+        mesh = reloaded.meshes[name]
+        assert_materials_close(model_material(mesh, "again"), drawable.material, name)
+        original = assets.mesh(drawable.geometry)
+        for uv_set in ("uv", "uv1"):
+            a, b = getattr(mesh, uv_set), getattr(original, uv_set)
+            assert (a is None) == (b is None), (name, uv_set)
+            if a is not None:
+                np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_glb_names_the_extensions_the_model_materials_use(external_dir, tmp_path):
+    header, _ = split_glb(exported(external_dir, tmp_path, TRANSFORM_MODEL)[3].read_bytes())
+    assert "KHR_texture_transform" in header["extensionsUsed"]
+    header, _ = split_glb(exported(external_dir, tmp_path, EMISSIVE_MODEL)[3].read_bytes())
+    assert "KHR_materials_emissive_strength" in header["extensionsUsed"]
+    assert all(max(m.get("emissiveFactor", [0])) <= 1.0 for m in header["materials"])
+    header, _ = split_glb(exported(external_dir, tmp_path, ALPHA_MODEL)[3].read_bytes())
+    cutoffs = {m["name"]: (m["alphaMode"], m.get("alphaCutoff")) for m in header["materials"]}
+    assert cutoffs["MatCutoff25"] == ("MASK", 0.25)
+    assert cutoffs["MatCutoff75"] == ("MASK", 0.75)
+    assert cutoffs["MatCutoffDefault"] == ("MASK", 0.5)
+    assert cutoffs["MatBlend"] == ("BLEND", None)
+
+
+def test_usdz_stage_keeps_the_mask_cutoff_and_the_second_uv_set(external_dir, tmp_path):
+    for relative, name in ((ALPHA_MODEL, "alpha"), (MULTI_UV_MODEL, "multi")):
+        scene, assets = khronos_scene(external_dir, relative)
+        write_usd_stage(collect_export_scene(scene, assets), tmp_path / f"{name}.usdc")
+    stage = Usd.Stage.Open(str(tmp_path / "alpha.usdc"))
+    surface = UsdShade.Shader.Get(stage, "/product/Materials/MatCutoff75/surface")
+    assert surface.GetInput("opacityThreshold").Get() == pytest.approx(0.75)
+    stage = Usd.Stage.Open(str(tmp_path / "multi.usdc"))
+    cube = UsdGeom.PrimvarsAPI(stage.GetPrimAtPath("/product/Cube"))
+    assert cube.GetPrimvar("st1").IsDefined()
+    reader = UsdShade.Shader.Get(stage, "/product/Materials/Material/stReader1")
+    assert reader.GetInput("varname").Get() == "st1"
+
+
+def test_usd_texture_transform_maps_st_as_the_gltf_transform_maps_uv():
+    from app.export.usdz import usd_transform
+    from app.scene.description import TextureTransform
+
+    transform = TextureTransform(offset=(-0.2, 0.35), rotation=0.3, scale=(1.5, 0.7))
+    uv = np.array([[0.0, 0.0], [1.0, 0.0], [0.3, 0.8]])
+    m = np.asarray(transform.matrix())
+    moved = uv @ m[:, :2].T + m[:, 2]
+    (tx, ty), degrees, (sx, sy) = usd_transform(transform)
+    st = np.column_stack([uv[:, 0], 1.0 - uv[:, 1]]) * [sx, sy]  # UsdTransform2d: scale,
+    c, s = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))  # rotate (ccw), translate
+    st = st @ np.array([[c, -s], [s, c]]).T + [tx, ty]
+    np.testing.assert_allclose(st, np.column_stack([moved[:, 0], 1.0 - moved[:, 1]]),
+                               atol=1e-12)

@@ -1,0 +1,246 @@
+"""Khronos glTF sample models as scenes, drawn by either renderer, for material feature tests.
+
+A scene comes from ``model_scene`` (the materials the file declares, resolved as the app does)
+with a camera looking straight at the point a test studies; ``render`` draws it live (VTK) or
+photoreal (Mitsuba, few samples) and returns (H, W, 3) uint8 pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from app.assets.mesh import MeshData, TextureImage
+from app.assets.store import AssetStore
+from app.scene.description import (
+    Camera,
+    Environment,
+    GeometryRef,
+    ResolvedMaterial,
+    SceneDescription,
+    TextureRef,
+)
+from app.scene.model_scene import model_scene
+
+BUILTIN_HDR = Path(__file__).resolve().parents[1] / "app/builtin/assets/environments/studio.hdr"
+RENDERERS = ["live", "photoreal"]
+
+
+def khronos_scene(external_dir: Path, relative: str) -> tuple[SceneDescription, AssetStore]:
+    path = external_dir / "khronos" / relative
+    assets = AssetStore([path.parent])
+    environment = Environment(hdr_path=str(BUILTIN_HDR), background=(1.0, 1.0, 1.0),
+                              ground=False)
+    return model_scene(path, assets, environment), assets
+
+
+def facing(scene: SceneDescription, target, distance: float, fov_deg: float = 30.0
+           ) -> SceneDescription:
+    """``scene`` seen head-on (looking down -z) at ``target``, from ``distance`` away."""
+    x, y, z = (float(v) for v in target)
+    camera = Camera("front", "front", (x, y, z + distance), (x, y, z), fov_deg=fov_deg)
+    return replace(scene, cameras=(camera,))
+
+
+def pixel_of(scene: SceneDescription, point, size: tuple[int, int]) -> tuple[int, int]:
+    """(row, column) where the head-on camera of ``facing`` sees ``point``."""
+    camera = scene.cameras[0]
+    width, height = size
+    offset = np.asarray(point, float) - np.asarray(camera.position, float)
+    scale = (height / 2) / math.tan(math.radians(camera.fov_deg) / 2) / -offset[2]
+    return (int(round(height / 2 - offset[1] * scale)),
+            int(round(width / 2 + offset[0] * scale)))
+
+
+def with_material(scene: SceneDescription, drawable_id: str, **changes) -> SceneDescription:
+    drawables = tuple(replace(d, material=replace(d.material, **changes))
+                      if d.id == drawable_id else d for d in scene.drawables)
+    return replace(scene, drawables=drawables)
+
+
+def material_of(scene: SceneDescription, drawable_id: str) -> ResolvedMaterial:
+    return scene.drawable(drawable_id).material
+
+
+def only(scene: SceneDescription, *drawable_ids: str) -> SceneDescription:
+    return replace(scene, drawables=tuple(replace(d, visible=d.id in drawable_ids)
+                                          for d in scene.drawables))
+
+
+def render(kind: str, scene: SceneDescription, source, size: tuple[int, int] = (240, 180),
+           spp: int = 8) -> np.ndarray:
+    if kind == "live":
+        from app.viewport.still import render_still
+
+        return np.asarray(render_still(scene, source, size=size, supersample=1))[..., :3]
+    from app.photoreal.render import render_photoreal
+
+    image = render_photoreal(scene, source, size=size, spp=spp)
+    return np.round(np.clip(image.display[..., :3], 0, 1) * 255).astype(np.uint8)
+
+
+class MeshOverride:
+    """A geometry source that serves some meshes changed (e.g. other UVs), the rest as is."""
+
+    def __init__(self, assets: AssetStore, changes: dict[str, dict]):
+        self._assets = assets
+        self._changes = changes
+
+    def mesh(self, ref: GeometryRef) -> MeshData:
+        mesh = self._assets.mesh(ref)
+        return replace(mesh, **self._changes[ref.node]) if ref.node in self._changes else mesh
+
+    def texture(self, ref: TextureRef) -> TextureImage:
+        return self._assets.texture(ref)
+
+
+def saturated(pixels: np.ndarray, level: int = 90) -> float:
+    """The share of strongly coloured pixels (max - min channel above ``level``)."""
+    pixels = np.asarray(pixels, dtype=int)
+    return float(((pixels.max(axis=-1) - pixels.min(axis=-1)) > level).mean())
+
+
+# checks shared by the live view's and the photoreal still's tests -----------------------------
+
+ALPHA_MODEL = "AlphaBlendModeTest/glTF-Binary/AlphaBlendModeTest.glb"
+EMISSIVE_MODEL = "EmissiveStrengthTest/glTF-Binary/EmissiveStrengthTest.glb"
+TRANSFORM_MODEL = "TextureTransformTest/glTF/TextureTransformTest.gltf"
+MULTI_UV_MODEL = "MultiUVTest/glTF-Binary/MultiUVTest.glb"
+
+
+def _striped_rows(kind: str, scene: SceneDescription, source, panel_x: float) -> int:
+    """How many image rows show the AlphaBlendModeTest panel's stripes (its texture is blue
+    and yellow stripes whose alpha runs from 0 at the top to 1 at the bottom)."""
+    size = (160, 200)
+    image = render(kind, scene, source, size=size)
+    _, left = pixel_of(scene, (panel_x, 1.0, 0.1), size)
+    _, right = pixel_of(scene, (panel_x + 0.4, 1.0, 0.1), size)
+    return sum(saturated(image[row, left:right]) > 0.5 for row in range(size[1]))
+
+
+def check_mask_cuts_at_the_cutoff(kind: str, external_dir: Path) -> None:
+    scene, assets = khronos_scene(external_dir, ALPHA_MODEL)
+    scene = facing(scene, (0.0, 1.13, 0.1), 4.5)
+    panel = "TestCutoff25"
+    assert material_of(scene, panel).alpha_mode == "MASK"
+    whole = _striped_rows(kind, with_material(scene, panel, alpha_mode="OPAQUE"), assets, 0.0)
+    assert whole > 80
+    for cutoff in (0.25, 0.75):
+        kept = _striped_rows(kind, with_material(scene, panel, alpha_cutoff=cutoff), assets,
+                             0.0)
+        assert abs((1.0 - kept / whole) - cutoff) < 0.06, (cutoff, kept, whole)
+
+
+def check_blend_shows_what_lies_behind(kind: str, external_dir: Path) -> None:
+    scene, assets = khronos_scene(external_dir, ALPHA_MODEL)
+    scene = facing(scene, (-1.5, 1.13, 0.1), 4.5)
+    panel = "TestBlend"
+    assert material_of(scene, panel).alpha_mode == "BLEND"
+    whole = _striped_rows(kind, with_material(scene, panel, alpha_mode="OPAQUE"), assets, -1.5)
+    blended = _striped_rows(kind, scene, assets, -1.5)
+    # where the texture is nearly transparent (top) the backdrop shows; where opaque, stripes
+    assert 0.15 * whole < blended < 0.7 * whole, (blended, whole)
+
+
+def check_emissive_factor_glows_without_a_texture(kind: str, external_dir: Path) -> None:
+    scene, assets = khronos_scene(external_dir, EMISSIVE_MODEL)
+    scene = facing(scene, (0.0, 6.0, 0.5), 20.0)
+    dark = scene
+    for cube in ("Cube1", "Cube2", "Cube4", "Cube8", "Cube16"):
+        assert material_of(scene, cube).emissive_texture is None
+        dark = with_material(dark, cube, emissive=(0.0, 0.0, 0.0))
+    size = (240, 120)
+
+    def cube_colours(s: SceneDescription) -> dict[str, np.ndarray]:
+        image = render(kind, s, assets, size=size).astype(float)
+        found = {}
+        for cube, x in (("Cube1", -6.0), ("Cube16", 6.0)):
+            row, column = pixel_of(s, (x, 6.0, 0.5), size)
+            found[cube] = image[row - 2:row + 3, column - 2:column + 3].reshape(-1, 3).mean(0)
+        return found
+
+    glowing, black = cube_colours(scene), cube_colours(dark)
+    weak, strong = glowing["Cube1"], glowing["Cube16"]
+    assert weak[2] > 200 and weak[2] > weak[0] + 100  # emissive (0.1, 0.5, 0.9): blue
+    assert strong.sum() > weak.sum() + 150  # emissiveStrength 16 against 1
+    assert black["Cube1"].max() < 60 and black["Cube16"].max() < 60  # base colour black
+
+
+def check_texture_transform_moves_the_texture(kind: str, external_dir: Path) -> None:
+    """The "Offset U" tile shows a check mark on green when its texture is offset by half its
+    width (as Khronos' screenshot shows it), a yellow "not supported" sign when it is not."""
+    from app.scene.description import TextureMapping
+
+    scene, assets = khronos_scene(external_dir, TRANSFORM_MODEL)
+    scene = only(facing(scene, (-1.1, 1.691, 0.0), 6.0, fov_deg=11.0), "Offset U")
+    texture = material_of(scene, "Offset U").base_color_texture
+    assert tuple(texture.transform.offset) == (0.5, 0.0)
+    plain = with_material(scene, "Offset U",
+                          base_color_texture=replace(texture, mapping=TextureMapping()))
+    size = (160, 160)
+    moved_tile = render(kind, scene, assets, size=size)[20:140, 20:140].reshape(-1, 3)
+    plain_tile = render(kind, plain, assets, size=size)[20:140, 20:140].reshape(-1, 3)
+
+    def green(pixels: np.ndarray) -> float:
+        p = pixels.astype(int)
+        return float(((p[:, 1] > p[:, 0] + 80) & (p[:, 1] > p[:, 2] + 80)).mean())
+
+    def yellow(pixels: np.ndarray) -> float:
+        p = pixels.astype(int)
+        return float(((p[:, 0] > p[:, 2] + 80) & (p[:, 1] > p[:, 2] + 80)).mean())
+
+    assert green(moved_tile) > 0.5 and yellow(moved_tile) < 0.05
+    assert yellow(plain_tile) > 0.5 and green(plain_tile) < 0.05
+
+
+def check_second_uv_set_maps_the_second_texture(kind: str, external_dir: Path) -> None:
+    """MultiUVTest's emissive texture reads TEXCOORD_1 (a glTF logo); read through the first
+    UV set it shows "Multiple UVs not supported in this viewer". With the base colour black,
+    drawing it through UV set 1 equals drawing it through a first UV set that holds UV set 1."""
+    from app.scene.description import TextureMapping
+
+    scene, assets = khronos_scene(external_dir, MULTI_UV_MODEL)
+    scene = facing(scene, (0.0, 1.0, 1.0), 5.0)
+    emissive = material_of(scene, "Cube").emissive_texture
+    assert emissive.texcoord == 1
+    second = with_material(scene, "Cube", base_color_texture=None, base_color=(0.0, 0.0, 0.0))
+    first = with_material(second, "Cube",
+                          emissive_texture=replace(emissive, mapping=TextureMapping()))
+    mesh = assets.mesh(scene.drawable("Cube").geometry)
+    assert mesh.uv1 is not None
+    swapped = MeshOverride(assets, {"Cube": {"uv": mesh.uv1, "uv1": None}})
+    size = (160, 160)
+    through_second = render(kind, second, assets, size=size).astype(int)
+    through_swapped = render(kind, first, swapped, size=size).astype(int)
+    through_first = render(kind, first, assets, size=size).astype(int)
+    assert np.abs(through_second - through_swapped).max(axis=-1).mean() < 1.0
+    changed = (np.abs(through_second - through_first).max(axis=-1) > 40).mean()
+    assert changed > 0.03, changed
+
+
+TEXCOORD_MODEL = "TextureCoordinateTest/glTF-Binary/TextureCoordinateTest.glb"
+
+
+def check_texture_coordinates_keep_the_image_upright(kind: str, external_dir: Path) -> None:
+    """Each TextureCoordinateTest tile has its chequered corner where its name says (top left,
+    ...), as in Khronos' screenshot: UVs read from the file keep glTF's orientation."""
+    scene, assets = khronos_scene(external_dir, TEXCOORD_MODEL)
+    scene = facing(scene, (0.0, 1.2, 0.03), 5.0)
+    size = (200, 200)
+    image = render(kind, scene, assets, size=size).astype(int)
+    dark = image.max(axis=-1) < 70
+    for name, (x, y) in {"TopLeft": (-0.7, 1.9), "TopRight": (0.7, 1.9),
+                         "BottomLeft": (-0.7, 0.5), "BottomRight": (0.7, 0.5)}.items():
+        top, left = pixel_of(scene, (x - 0.4, y + 0.4, 0.03), size)
+        bottom, right = pixel_of(scene, (x + 0.4, y - 0.4, 0.03), size)
+        middle_row, middle_column = (top + bottom) // 2, (left + right) // 2
+        quadrants = {
+            "TopLeft": dark[top:middle_row, left:middle_column].mean(),
+            "TopRight": dark[top:middle_row, middle_column:right].mean(),
+            "BottomLeft": dark[middle_row:bottom, left:middle_column].mean(),
+            "BottomRight": dark[middle_row:bottom, middle_column:right].mean(),
+        }
+        assert max(quadrants, key=quadrants.get) == name, (name, quadrants)

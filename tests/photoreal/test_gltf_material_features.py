@@ -1,0 +1,29 @@
+"""glTF material features in the photoreal still (few samples), on the Khronos models that
+isolate them."""
+
+
+from tests import khronos_scenes as k
+
+
+def test_alpha_mask_cuts_at_the_cutoff(external_dir):
+    k.check_mask_cuts_at_the_cutoff("photoreal", external_dir)
+
+
+def test_alpha_blend_shows_what_lies_behind(external_dir):
+    k.check_blend_shows_what_lies_behind("photoreal", external_dir)
+
+
+def test_emissive_factor_glows_without_a_texture(external_dir):
+    k.check_emissive_factor_glows_without_a_texture("photoreal", external_dir)
+
+
+def test_texture_transform_moves_the_texture(external_dir):
+    k.check_texture_transform_moves_the_texture("photoreal", external_dir)
+
+
+def test_second_uv_set_maps_the_second_texture(external_dir):
+    k.check_second_uv_set_maps_the_second_texture("photoreal", external_dir)
+
+
+def test_texture_coordinates_keep_the_image_upright(external_dir):
+    k.check_texture_coordinates_keep_the_image_upright("photoreal", external_dir)
