@@ -12,7 +12,6 @@ from pyvistaqt import QtInteractor
 
 from app.scene.changes import SceneChange
 from app.scene.description import Camera, SceneDescription
-from app.scene.diff import diff
 from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
 from app.ui.camera_limits import UP, CameraLimits
@@ -38,7 +37,6 @@ class View3D(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plotter)
         self.scene_view = SceneView(self.plotter, source)
-        self.scene: SceneDescription | None = None
         self.limits: CameraLimits | None = None
         self.camera_id: str | None = None
         self.closed = False
@@ -51,25 +49,28 @@ class View3D(QWidget):
 
     # scene ----------------------------------------------------------------------------------
 
+    @property
+    def scene(self) -> SceneDescription | None:
+        """The scene on show (the scene view keeps the one copy)."""
+        return self.scene_view.scene
+
     def show_scene(self, scene: SceneDescription) -> None:
         """Build every actor (another product); the camera goes to the first preset."""
         self.scene_view.show(scene)
-        self.scene = scene
-        self.limits = CameraLimits.from_bounds(scene.bounds)
-        self.set_camera_preset(None)
+        self._new_product(scene)
 
     def update_scene(self, scene: SceneDescription) -> list[SceneChange]:
         """Apply only what changed: materials and visibility mutate the existing actors."""
-        if self.scene is None or self.scene.product_id != scene.product_id:
-            self.show_scene(scene)
+        changes = self.scene_view.present(scene)
+        if changes is None:  # another product: built whole
+            self._new_product(scene)
             return []
-        changes = diff(self.scene, scene)
-        self.scene_view.apply(changes)
-        if scene.environment != self.scene.environment:
-            self.scene_view.set_environment(scene.environment)
-        self.scene = scene
         self.render()
         return changes
+
+    def _new_product(self, scene: SceneDescription) -> None:
+        self.limits = CameraLimits.from_bounds(scene.bounds)
+        self.set_camera_preset(None)
 
     def render(self) -> None:
         self.plotter.render()

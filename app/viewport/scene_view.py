@@ -31,6 +31,7 @@ from app.scene.description import (
     ResolvedMaterial,
     SceneDescription,
 )
+from app.scene.diff import diff
 from app.scene.geometry_source import GeometrySource
 from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
 from app.viewport.ground_shadow import GroundShadow, ShadowCaster
@@ -81,6 +82,7 @@ class SceneView:
         self.ground = GroundShadow()
         self.renderer.AddActor(self.ground.actor)
         self.environment: Environment | None = None
+        self.scene: SceneDescription | None = None  # the scene shown last, all of it
         self._environment_key: tuple[str, float] | None = None
         self._environment_texture = None
 
@@ -89,6 +91,20 @@ class SceneView:
         return {drawable_id: part.actor for drawable_id, part in self.parts.items()}
 
     # building -------------------------------------------------------------------------------
+
+    def present(self, scene: SceneDescription) -> list[SceneChange] | None:
+        """Show ``scene``: another product's is built whole (None), the same product's only
+        changes what differs from the scene shown last (the changes applied)."""
+        last = self.scene
+        if last is None or last.product_id != scene.product_id:
+            self.show(scene)
+            return None
+        changes = diff(last, scene)
+        self.apply(changes)
+        if scene.environment != last.environment:
+            self.set_environment(scene.environment)
+        self.scene = scene
+        return changes
 
     def show(self, scene: SceneDescription) -> None:
         """Replace whatever is shown by ``scene`` (one actor per drawable)."""
@@ -102,6 +118,7 @@ class SceneView:
             self._add_decal(decal)
         self.set_environment(scene.environment)
         self._update_ground(new_scene=True)
+        self.scene = scene
 
     def set_environment(self, environment: Environment) -> None:
         """Background colour, ground on/off, and the IBL texture (made again only when the

@@ -11,7 +11,6 @@ from PIL import Image
 
 from app.errors import AppError
 from app.scene.description import SceneDescription
-from app.scene.diff import diff
 from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
 from app.viewport.off_screen import off_screen_plotter
@@ -38,7 +37,6 @@ class StillRenderer:
         self.supersample = supersample
         self.plotter = off_screen_plotter((width * supersample, height * supersample))
         self.view = SceneView(self.plotter, source, exposure=exposure, fxaa=False)
-        self.scene: SceneDescription | None = None
 
     def render(self, scene: SceneDescription, *, camera_id: str | None = None,
                transparent: bool = False) -> Image.Image:
@@ -46,13 +44,7 @@ class StillRenderer:
         width, height = self.size
         aspect = width / height
         camera = view_camera(scene, camera_id, aspect)
-        if self.scene is None or self.scene.product_id != scene.product_id:
-            self.view.show(scene)
-        else:
-            self.view.apply(diff(self.scene, scene))
-            if scene.environment != self.scene.environment:
-                self.view.set_environment(scene.environment)
-        self.scene = scene
+        self.view.present(scene)
         self.view.set_camera(camera, aspect)
         pixels = self.view.snapshot(transparent=transparent)
         image = Image.fromarray(pixels, "RGBA" if transparent else "RGB")
