@@ -86,6 +86,8 @@ class MainWindow(QMainWindow):
         self.options.preset_clicked.connect(self.session.apply_preset)
         self.options.zone_edited.connect(self._zone_edited)
         self.options.image_requested.connect(self.upload_image)
+        self.options.zone_focused.connect(
+            lambda zone_id: self.view.face_zone(self.session.product, zone_id))
         self.price.share_code_pasted.connect(self.paste_share_code)
         self.price.copy_requested.connect(self.copy_share_code)
         self.catalog.product_chosen.connect(self.switch_product)

@@ -76,6 +76,7 @@ class OptionsPanel(QWidget):
     preset_clicked = Signal(str)
     zone_edited = Signal(str, object)  # zone id, TextValue | ImageValue | None
     image_requested = Signal(str)  # zone id
+    zone_focused = Signal(str)  # zone id: the customer is personalizing it
     TYPING_DELAY_MS = 40
 
     def __init__(self, parent: QWidget | None = None):
@@ -121,6 +122,7 @@ class OptionsPanel(QWidget):
             fields = ZoneFields(zone, product.currency, fonts, self)
             fields.edited.connect(self._zone_typed)
             fields.image_requested.connect(self.image_requested)
+            fields.focused.connect(self.zone_focused)
             fields.cleared.connect(lambda zone_id: self._emit_zone(zone_id, None))
             self.zone_fields[zone.id] = fields
             self._layout.addWidget(fields)

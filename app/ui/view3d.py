@@ -10,10 +10,12 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pyvistaqt import QtInteractor
 
+from app.domain.product import Product
 from app.scene.changes import SceneChange
 from app.scene.description import Camera, SceneDescription
 from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
+from app.scene.zone_view import zone_camera
 from app.ui.camera_limits import UP, CameraLimits
 from app.viewport.scene_view import SceneView
 
@@ -87,6 +89,14 @@ class View3D(QWidget):
         camera = view_camera(self.scene, camera_id, self._aspect())
         self.camera_id = camera.id
         self.scene_view.set_camera(camera, self._aspect())
+        self.render()
+
+    def face_zone(self, product: Product, zone_id: str) -> None:
+        """Turn the view to the zone being personalized (as near as the limits allow)."""
+        if self.scene is None or self.scene.product_id != product.id:
+            return
+        self.scene_view.set_camera(zone_camera(product, zone_id, self.scene, self._aspect()),
+                                   self._aspect())
         self.render()
 
     def reset_view(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +28,7 @@ class ZoneFields(QGroupBox):
     edited = Signal(str, object)  # zone id, TextValue | ImageValue
     image_requested = Signal(str)
     cleared = Signal(str)
+    focused = Signal(str)  # zone id: the customer turned to this zone (its view turns too)
 
     def __init__(self, zone: Zone, currency: str, fonts: list[str],
                  parent: QWidget | None = None):
@@ -47,6 +48,7 @@ class ZoneFields(QGroupBox):
         self.image_label: QLabel | None = None
         if zone.kind == "text":
             self.text = QLineEdit()
+            self.text.installEventFilter(self)
             self.text.setPlaceholderText(_hint(zone))
             self.text.setToolTip(_hint(zone))  # the placeholder is cut in a narrow panel
             self.text.setClearButtonEnabled(True)
@@ -72,6 +74,7 @@ class ZoneFields(QGroupBox):
             row = QHBoxLayout()
             upload = QPushButton("Upload image\u2026")
             upload.setObjectName(f"upload_{zone.id}")
+            upload.clicked.connect(lambda: self.focused.emit(zone.id))
             upload.clicked.connect(lambda: self.image_requested.emit(zone.id))
             remove = QPushButton("Remove")
             remove.clicked.connect(lambda: self.cleared.emit(zone.id))
@@ -138,6 +141,11 @@ class ZoneFields(QGroupBox):
                 _select(self.technique, value.technique.value)
         finally:
             self._showing = False
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.text and event.type() == QEvent.Type.FocusIn:
+            self.focused.emit(self.zone.id)
+        return super().eventFilter(watched, event)
 
     def _changed(self, *_args) -> None:
         if self._showing:

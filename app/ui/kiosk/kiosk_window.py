@@ -162,6 +162,8 @@ class KioskWindow(QWidget):
         self.options.colour_requested.connect(lambda g: self._run(self._offer_colour, g))
         self.options.preset_clicked.connect(lambda p: self._run(self.apply_preset, p))
         self.options.zone_edited.connect(lambda z, v: self._run(session.set_zone, z, v))
+        self.options.zone_focused.connect(
+            lambda z: self._run(self.view.face_zone, session.product, z))
         self.touch.picked.connect(self._part_picked)
         self.countdown_page.keep_going.connect(self.user_input)
         self.handoff_page.back_requested.connect(self.show_configurator)
