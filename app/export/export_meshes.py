@@ -8,11 +8,14 @@ maps ``ResolvedMaterial`` once.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+from app.assets.encoded_images import PNG, EncodedImage
 from app.assets.store import AssetStore
 from app.domain.configuration import Configuration
 from app.domain.option_state import inactive_groups
@@ -36,14 +39,28 @@ __all__ = [
 
 @dataclass(frozen=True, eq=False)
 class ExportTexture:
-    """Pixels to embed, row 0 at the top; ``srgb`` for colour maps, linear otherwise."""
+    """Pixels to embed, row 0 at the top, and, when the pixels are a file's own, that file's
+    encoded bytes, which exports store unchanged. ``mime_type``: the format to store the image
+    in (the source's, so a JPEG that must be downsized stays a JPEG)."""
 
     key: str
     pixels: np.ndarray  # (H, W, C) uint8
+    encoded: EncodedImage | None = None
+    mime_type: str = PNG
 
     @property
     def size_px(self) -> int:
         return int(max(self.pixels.shape[:2]))
+
+    @cached_property
+    def content_key(self) -> str:
+        """Equal for equal images: the hash of the encoded bytes, else of the pixels."""
+        if self.encoded is not None:
+            return f"bytes:{self.encoded.digest}"
+        pixels = np.ascontiguousarray(self.pixels)
+        digest = hashlib.sha256(f"{pixels.shape} {pixels.dtype}".encode())
+        digest.update(pixels.tobytes())
+        return f"pixels:{digest.hexdigest()}"
 
 
 @dataclass(eq=False)
@@ -94,24 +111,37 @@ class ExportScene:
 
 
 class _Textures:
-    """The pixels of every texture the exported materials name, keyed by source."""
+    """The pixels of every texture the exported materials name, keyed by source; sources with
+    the same image (equal file bytes, or equal pixels for pictures made here) share one
+    ``ExportTexture``, so every writer stores it once."""
 
     def __init__(self, assets: AssetStore):
         self._assets = assets
         self.images: dict[str, ExportTexture] = {}
+        self._by_content: dict[str, ExportTexture] = {}
+
+    def _shared(self, texture: ExportTexture) -> ExportTexture:
+        return self._by_content.setdefault(texture.content_key, texture)
 
     def add(self, material: ResolvedMaterial) -> ResolvedMaterial:
         for texture_slot in material.slots().values():
             source = texture_slot.texture.source
-            if source not in self.images:
-                image = self._assets.texture(texture_slot.texture)
-                self.images[source] = ExportTexture(
-                    key=image.source, pixels=np.asarray(image.pixels, dtype=np.uint8))
+            if source in self.images:
+                continue
+            encoded = self._assets.encoded_texture(texture_slot.texture)
+            if encoded is not None and f"bytes:{encoded.digest}" in self._by_content:
+                self.images[source] = self._by_content[f"bytes:{encoded.digest}"]
+                continue
+            image = self._assets.texture(texture_slot.texture)
+            self.images[source] = self._shared(ExportTexture(
+                key=image.source, pixels=np.asarray(image.pixels, dtype=np.uint8),
+                encoded=encoded, mime_type=encoded.mime_type if encoded else PNG))
         return material
 
     def from_pixels(self, key: str, pixels: np.ndarray, *, srgb: bool) -> TextureSlot:
         if key not in self.images:
-            self.images[key] = ExportTexture(key=key, pixels=np.asarray(pixels, dtype=np.uint8))
+            self.images[key] = self._shared(
+                ExportTexture(key=key, pixels=np.asarray(pixels, dtype=np.uint8)))
         return TextureSlot(TextureRef(source=key, srgb=srgb))
 
 
