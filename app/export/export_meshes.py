@@ -157,7 +157,8 @@ def _place(vertices: np.ndarray, normals: np.ndarray, faces: np.ndarray, matrix:
     return v.astype(np.float32), n.astype(np.float32), np.ascontiguousarray(f)
 
 
-def _decal_primitive(decal: Decal, lift: float, textures: _Textures) -> ExportPrimitive:
+def _decal_primitive(decal: Decal, lift: float, textures: _Textures,
+                     pose: np.ndarray) -> ExportPrimitive:
     material = ResolvedMaterial(
         id=f"decal {decal.id}", base_color=(1.0, 1.0, 1.0),
         metallic=decal.metallic, roughness=decal.roughness, normal_scale=decal.normal_scale,
@@ -167,7 +168,7 @@ def _decal_primitive(decal: Decal, lift: float, textures: _Textures) -> ExportPr
         normal_texture=textures.from_pixels(f"decal:{decal.key}:normal", decal.normal_map,
                                             srgb=False),
         occlusion_in_orm=True, double_sided=False, alpha_mode="BLEND")
-    vertices, normals, faces = _place(decal.vertices, decal.normals, decal.faces, np.eye(4), lift)
+    vertices, normals, faces = _place(decal.vertices, decal.normals, decal.faces, pose, lift)
     return ExportPrimitive(name=f"decal_{decal.id}", part=decal.drawable_id, vertices=vertices,
                            normals=normals, uv=np.asarray(decal.uv, np.float32), faces=faces,
                            material=material)
@@ -179,15 +180,18 @@ VariantResolver = Callable[[Configuration], SceneDescription]
 def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
                          product: Product | None = None,
                          configuration: Configuration | None = None,
-                         resolve: VariantResolver | None = None) -> ExportScene:
+                         resolve: VariantResolver | None = None,
+                         rest: np.ndarray | None = None) -> ExportScene:
     """The visible drawables and decals of ``scene``; with ``product``, ``configuration`` and
     ``resolve``, the choices of each material option group as variants named
     ``"<group label>: <choice label>"``, or the choice label alone when one group has variants
     (scenes resolved per choice, personalization left out):
     only choices the rules allow with the rest of ``configuration``, and only of groups whose
-    parts show, so that no variant maps onto nothing."""
+    parts show, so that no variant maps onto nothing. ``rest``: a 4x4 world transform turning
+    the product into the pose it rests in (app.export.rest_pose); either way it rests on y = 0."""
     textures = _Textures(assets)
-    lift = -float(scene.bounds[0][1])
+    pose = np.eye(4) if rest is None else np.asarray(rest, dtype=float)
+    lift = -float(scene.bounds[0][1]) if rest is None else 0.0
     primitives: list[ExportPrimitive] = []
     by_drawable: dict[str, ExportPrimitive] = {}
     for d in scene.drawables:
@@ -195,7 +199,7 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
             continue
         mesh = assets.mesh(d.geometry)
         vertices, normals, faces = _place(mesh.vertices, mesh.normals, mesh.faces,
-                                          np.asarray(d.transform, dtype=float), lift)
+                                          pose @ np.asarray(d.transform, dtype=float), lift)
         primitive = ExportPrimitive(
             name=d.id.replace("/", "_"), part=d.part, vertices=vertices, normals=normals,
             uv=None if mesh.uv is None else np.asarray(mesh.uv, np.float32), faces=faces,
@@ -203,7 +207,11 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
             material=textures.add(d.material))
         primitives.append(primitive)
         by_drawable[d.id] = primitive
-    primitives += [_decal_primitive(decal, lift, textures) for decal in scene.decals]
+    primitives += [_decal_primitive(decal, lift, textures, pose) for decal in scene.decals]
+    if rest is not None and primitives:
+        low = min(float(p.vertices[:, 1].min()) for p in primitives if len(p.vertices))
+        for p in primitives:
+            p.vertices[:, 1] -= np.float32(low)
     variants: list[tuple[str, str]] = []  # (group label, choice label)
     if product is not None and configuration is not None and resolve is not None:
         bare = configuration.model_copy(update={"personalization": {}})

@@ -24,6 +24,7 @@ from app.export.export_meshes import (
     ExportTexture,
     collect_export_scene,
 )
+from app.export.rest_pose import rest_matrix
 from app.files import write_bytes_atomically
 from app.project import Project
 from app.scene.description import ResolvedMaterial, TextureSampler, TextureSlot
@@ -43,11 +44,12 @@ def export_scene_for(product: Product, configuration: Configuration, project: Pr
                      variants: bool) -> ExportScene:
     context = project.scene_context()
     scene = resolve_scene(product, configuration, context)
+    rest = rest_matrix(product, scene)
     if not variants:
-        return collect_export_scene(scene, project.assets)
+        return collect_export_scene(scene, project.assets, rest=rest)
     return collect_export_scene(
         scene, project.assets, product=product, configuration=configuration,
-        resolve=lambda c: resolve_scene(product, c, context))
+        resolve=lambda c: resolve_scene(product, c, context), rest=rest)
 
 
 def export_glb(product: Product, configuration: Configuration, project: Project, path: Path, *,
