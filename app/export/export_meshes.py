@@ -119,9 +119,21 @@ class _Textures:
         self._assets = assets
         self.images: dict[str, ExportTexture] = {}
         self._by_content: dict[str, ExportTexture] = {}
+        self._by_shape: dict[tuple[int, ...], list[ExportTexture]] = {}
 
     def _shared(self, texture: ExportTexture) -> ExportTexture:
-        return self._by_content.setdefault(texture.content_key, texture)
+        """The texture already collected with the same bytes or pixels, else ``texture``."""
+        key = texture.content_key
+        if key in self._by_content:
+            return self._by_content[key]
+        same_shape = self._by_shape.setdefault(texture.pixels.shape, [])
+        for other in same_shape:  # files of other bytes that decode to the same picture
+            if np.array_equal(other.pixels, texture.pixels):
+                self._by_content[key] = other
+                return other
+        same_shape.append(texture)
+        self._by_content[key] = texture
+        return texture
 
     def add(self, material: ResolvedMaterial) -> ResolvedMaterial:
         for texture_slot in material.slots().values():

@@ -121,3 +121,23 @@ def test_usdz_holds_one_file_per_distinct_image(shoe_project, tmp_path):
     assert images and len(digests) == len(set(digests))
     files = {hashlib.sha256(f.read_bytes()).hexdigest() for f in source.parent.glob("*.jpg")}
     assert set(digests) <= files
+
+
+def test_files_of_other_bytes_with_the_same_pixels_are_stored_once(tmp_path):
+    from app.assets.refs import TextureRef
+    from app.assets.store import AssetStore
+    from app.export.export_meshes import _Textures
+    from app.scene.description import ResolvedMaterial, TextureSlot
+
+    pixels = np.random.default_rng(1).integers(0, 255, (16, 16, 3), dtype=np.uint8)
+    fast, small = tmp_path / "fast.png", tmp_path / "small.png"
+    Image.fromarray(pixels).save(fast, compress_level=1)
+    Image.fromarray(pixels).save(small, compress_level=9, optimize=True)
+    assert fast.read_bytes() != small.read_bytes()
+    textures = _Textures(AssetStore([tmp_path]))
+    for i, path in enumerate((fast, small, fast)):
+        textures.add(ResolvedMaterial(id=f"m{i}", base_color=(1.0, 1.0, 1.0),
+                                      base_color_texture=TextureSlot(
+                                          TextureRef(source=str(path), srgb=True))))
+    assert len({id(t) for t in textures.images.values()}) == 1
+    assert stored_image(textures.images[str(small)]).data == fast.read_bytes()
