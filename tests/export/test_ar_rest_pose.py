@@ -20,8 +20,9 @@ def _attribute(header, binary, mesh_name, attribute) -> np.ndarray:
     accessor = header["accessors"][mesh["primitives"][0]["attributes"][attribute]]
     view = header["bufferViews"][accessor["bufferView"]]
     start = view.get("byteOffset", 0) + accessor.get("byteOffset", 0)
-    data = np.frombuffer(binary, np.float32, accessor["count"] * 3, start)
-    return data.reshape(-1, 3)
+    width = {"VEC2": 2, "VEC3": 3}[accessor["type"]]
+    data = np.frombuffer(binary, np.float32, accessor["count"] * width, start)
+    return data.reshape(-1, width)
 
 
 def _all_positions(header, binary) -> np.ndarray:
@@ -48,6 +49,13 @@ def test_engraved_watch_lies_with_its_caseback_engraving_up(project, tmp_path):
     # the engraving lies on top: nothing of the watch covers it from above
     decal_height = _attribute(header, binary, "decal_caseback", "POSITION")[:, 1].mean()
     assert decal_height > 0.9 * _all_positions(header, binary)[:, 1].max()
+    # and it reads from the front: the artwork's u runs along +x, its v (0 at the top) along +z
+    points = _attribute(header, binary, "decal_caseback", "POSITION")
+    uv = _attribute(header, binary, "decal_caseback", "TEXCOORD_0")
+    fit = np.column_stack([points[:, 0], points[:, 2], np.ones(len(points))])
+    (du_dx, du_dz, _), (dv_dx, dv_dz, _) = (np.linalg.lstsq(fit, uv[:, k], rcond=None)[0]
+                                            for k in (0, 1))
+    assert du_dx > 10 * abs(du_dz) and dv_dz > 10 * abs(dv_dx)
 
 
 def test_watch_without_engraving_lies_as_modelled(project, tmp_path):
