@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.assets.encoded_images import EncodedImage, encoded_image, model_image
 from app.assets.mesh import MeshData, Model, TextureImage
 from app.assets.model_loading import MissingTextures, load_model
 from app.assets.refs import GeometryRef, TextureRef
 from app.assets.textures import DEFAULT_MAX_PIXELS, load_texture
 from app.errors import AssetError
-from app.references import PROJECT_ASSETS, inside_folders
+from app.limits import MAX_FILE_BYTES, check_file_size
+from app.references import PROJECT_ASSETS, ReferenceResolver, inside_folders
 
 _Stamp = tuple[int, int]  # (mtime in ns, size in bytes)
 
@@ -46,6 +48,7 @@ class AssetStore:
         self._allowed_label = allowed_label
         self._models: dict[tuple[Path, str, str], tuple[_Stamp, Model]] = {}
         self._textures: dict[Path, tuple[_Stamp, TextureImage]] = {}
+        self._encoded: dict[str, tuple[_Stamp, EncodedImage | None]] = {}
         self._counts = {"model_hits": 0, "model_misses": 0, "texture_hits": 0, "texture_misses": 0}
         self._loads: dict[str, int] = {}
         self._lock = threading.RLock()
@@ -140,6 +143,28 @@ class AssetStore:
                             return texture
         raise AssetError("the model has no such embedded texture", file=source)
 
+    def encoded_texture(self, ref: TextureRef) -> EncodedImage | None:
+        """The bytes of the texture ``ref`` names as its file (or model) holds them, when they
+        are a PNG or JPEG an export may store unchanged; None otherwise."""
+        source = ref.source
+        embedded = "#" in source and not Path(source).is_file()
+        model_path, _, key = source.rpartition("#") if embedded else (source, "", "")
+        resolved = self._checked(model_path)
+        cache_key = f"{resolved}#{key}" if embedded else str(resolved)
+        with self._lock:
+            stamp = self._stamp(resolved, "texture")
+            cached = self._encoded.get(cache_key)
+            if cached is not None and cached[0] == stamp:
+                return cached[1]
+            if embedded:
+                found = model_image(resolved, key, ReferenceResolver.for_file(
+                    resolved, self._roots, allowed_label=self._allowed_label))
+            else:
+                check_file_size(resolved, MAX_FILE_BYTES, error=AssetError)
+                found = encoded_image(resolved.read_bytes())
+            self._encoded[cache_key] = (stamp, found)
+            return found
+
     def forget(self, path: Path | str) -> None:
         """Drop every cached entry of the file at ``path``."""
         resolved = Path(path).resolve()
@@ -147,6 +172,9 @@ class AssetStore:
             for key in [k for k in self._models if k[0] == resolved]:
                 del self._models[key]
             self._textures.pop(resolved, None)
+            for key in [k for k in self._encoded
+                        if k == str(resolved) or k.startswith(f"{resolved}#")]:
+                del self._encoded[key]
 
     def reload(self, path: Path | str) -> None:
         """Read the file at ``path`` again now, for each way it was loaded before."""

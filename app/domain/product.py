@@ -255,6 +255,22 @@ class CameraPreset(_Strict):
     fov_deg: float = Field(30.0, gt=1.0, lt=120.0)
 
 
+class ArRest(_Strict):
+    """How the product lies in its AR files (GLB, USDZ)."""
+
+    face_up: list[str] = Field(
+        min_length=1, max_length=64,
+        description="zone ids in order of preference: the first one the configuration "
+                    "personalizes is turned to face up, its artwork reading from the front; "
+                    "with none personalized the product lies as modelled")
+
+
+class ArSettings(_Strict):
+    """What the AR exports do beyond the shared scene."""
+
+    rest: ArRest | None = Field(None, description="the pose the product rests in")
+
+
 class Product(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1)
@@ -270,6 +286,7 @@ class Product(_Strict):
     rules: list[Rule] = Field(default_factory=list)
     presets: list[Preset] = Field(default_factory=list)
     cameras: list[CameraPreset] = Field(default_factory=list)
+    ar: ArSettings | None = Field(None, description="AR exports: the pose the product rests in")
     source: str = Field("", exclude=True, description="the file it was read from")
 
     def option(self, group_id: str) -> OptionGroup:

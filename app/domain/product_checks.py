@@ -85,6 +85,12 @@ def product_problems(product: Product, material_ids: Collection[str]) -> list[Pr
         if zone.part not in part_ids:
             add(f"zones[{zi}].part", _unknown("part", zone.part, part_ids))
 
+    if product.ar is not None and product.ar.rest is not None:
+        zone_ids = [z.id for z in product.zones]
+        for ki, zone_id in enumerate(product.ar.rest.face_up):
+            if zone_id not in zone_ids:
+                add(f"ar.rest.face_up[{ki}]", _unknown("zone", zone_id, zone_ids))
+
     choice_refs = {f"{g.id}.{c.id}" for g in product.options for c in g.choices}
     refs_ok = True
     for ri, rule in enumerate(product.rules):

@@ -40,7 +40,8 @@ def budget_warnings(triangles: int, max_texture_px: int) -> list[str]:
 
 
 def downsized(texture: ExportTexture, max_px: int = MAX_TEXTURE_PX) -> ExportTexture:
-    """``texture`` scaled so its longest side is at most ``max_px`` (Lanczos)."""
+    """``texture`` scaled so its longest side is at most ``max_px`` (Lanczos); a smaller one is
+    returned as it is (its source bytes kept), a scaled one is encoded again in its format."""
     height, width = texture.pixels.shape[:2]
     if max(height, width) <= max_px:
         return texture
@@ -51,7 +52,8 @@ def downsized(texture: ExportTexture, max_px: int = MAX_TEXTURE_PX) -> ExportTex
     image = Image.fromarray(pixels[..., 0] if squeeze else pixels)
     resized = np.asarray(image.resize(size, Image.Resampling.LANCZOS))
     return ExportTexture(key=f"{texture.key}@{max_px}",
-                         pixels=resized[..., None] if squeeze else resized)
+                         pixels=resized[..., None] if squeeze else resized,
+                         mime_type=texture.mime_type)
 
 
 def fit_export_scene(export: ExportScene, *, max_triangles: int = MAX_TRIANGLES,
@@ -72,8 +74,12 @@ def fit_export_scene(export: ExportScene, *, max_triangles: int = MAX_TRIANGLES,
             uv1 = None if p.uv1 is None else uvs[:, -2:]
             primitives.append(replace(p, vertices=v, faces=f, normals=n, uv=uv0, uv1=uv1))
     largest = export.max_texture_px
-    images = {source: downsized(texture, max_texture_px)
-              for source, texture in export.images.items()}
+    scaled: dict[str, ExportTexture] = {}  # one scaling per distinct image
+    images: dict[str, ExportTexture] = {}
+    for source, texture in export.images.items():
+        if texture.content_key not in scaled:
+            scaled[texture.content_key] = downsized(texture, max_texture_px)
+        images[source] = scaled[texture.content_key]
     fitted = ExportScene(primitives=primitives, variants=list(export.variants), images=images)
     if fitted.triangles < before:
         notes.append(f"decimated from {before} to {fitted.triangles} triangles to fit the "

@@ -8,11 +8,14 @@ maps ``ResolvedMaterial`` once.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+from app.assets.encoded_images import PNG, EncodedImage
 from app.assets.store import AssetStore
 from app.domain.configuration import Configuration
 from app.domain.option_state import inactive_groups
@@ -36,14 +39,28 @@ __all__ = [
 
 @dataclass(frozen=True, eq=False)
 class ExportTexture:
-    """Pixels to embed, row 0 at the top; ``srgb`` for colour maps, linear otherwise."""
+    """Pixels to embed, row 0 at the top, and, when the pixels are a file's own, that file's
+    encoded bytes, which exports store unchanged. ``mime_type``: the format to store the image
+    in (the source's, so a JPEG that must be downsized stays a JPEG)."""
 
     key: str
     pixels: np.ndarray  # (H, W, C) uint8
+    encoded: EncodedImage | None = None
+    mime_type: str = PNG
 
     @property
     def size_px(self) -> int:
         return int(max(self.pixels.shape[:2]))
+
+    @cached_property
+    def content_key(self) -> str:
+        """Equal for equal images: the hash of the encoded bytes, else of the pixels."""
+        if self.encoded is not None:
+            return f"bytes:{self.encoded.digest}"
+        pixels = np.ascontiguousarray(self.pixels)
+        digest = hashlib.sha256(f"{pixels.shape} {pixels.dtype}".encode())
+        digest.update(pixels.tobytes())
+        return f"pixels:{digest.hexdigest()}"
 
 
 @dataclass(eq=False)
@@ -94,24 +111,49 @@ class ExportScene:
 
 
 class _Textures:
-    """The pixels of every texture the exported materials name, keyed by source."""
+    """The pixels of every texture the exported materials name, keyed by source; sources with
+    the same image (equal file bytes, or equal pixels for pictures made here) share one
+    ``ExportTexture``, so every writer stores it once."""
 
     def __init__(self, assets: AssetStore):
         self._assets = assets
         self.images: dict[str, ExportTexture] = {}
+        self._by_content: dict[str, ExportTexture] = {}
+        self._by_shape: dict[tuple[int, ...], list[ExportTexture]] = {}
+
+    def _shared(self, texture: ExportTexture) -> ExportTexture:
+        """The texture already collected with the same bytes or pixels, else ``texture``."""
+        key = texture.content_key
+        if key in self._by_content:
+            return self._by_content[key]
+        same_shape = self._by_shape.setdefault(texture.pixels.shape, [])
+        for other in same_shape:  # files of other bytes that decode to the same picture
+            if np.array_equal(other.pixels, texture.pixels):
+                self._by_content[key] = other
+                return other
+        same_shape.append(texture)
+        self._by_content[key] = texture
+        return texture
 
     def add(self, material: ResolvedMaterial) -> ResolvedMaterial:
         for texture_slot in material.slots().values():
             source = texture_slot.texture.source
-            if source not in self.images:
-                image = self._assets.texture(texture_slot.texture)
-                self.images[source] = ExportTexture(
-                    key=image.source, pixels=np.asarray(image.pixels, dtype=np.uint8))
+            if source in self.images:
+                continue
+            encoded = self._assets.encoded_texture(texture_slot.texture)
+            if encoded is not None and f"bytes:{encoded.digest}" in self._by_content:
+                self.images[source] = self._by_content[f"bytes:{encoded.digest}"]
+                continue
+            image = self._assets.texture(texture_slot.texture)
+            self.images[source] = self._shared(ExportTexture(
+                key=image.source, pixels=np.asarray(image.pixels, dtype=np.uint8),
+                encoded=encoded, mime_type=encoded.mime_type if encoded else PNG))
         return material
 
     def from_pixels(self, key: str, pixels: np.ndarray, *, srgb: bool) -> TextureSlot:
         if key not in self.images:
-            self.images[key] = ExportTexture(key=key, pixels=np.asarray(pixels, dtype=np.uint8))
+            self.images[key] = self._shared(
+                ExportTexture(key=key, pixels=np.asarray(pixels, dtype=np.uint8)))
         return TextureSlot(TextureRef(source=key, srgb=srgb))
 
 
@@ -127,7 +169,8 @@ def _place(vertices: np.ndarray, normals: np.ndarray, faces: np.ndarray, matrix:
     return v.astype(np.float32), n.astype(np.float32), np.ascontiguousarray(f)
 
 
-def _decal_primitive(decal: Decal, lift: float, textures: _Textures) -> ExportPrimitive:
+def _decal_primitive(decal: Decal, lift: float, textures: _Textures,
+                     pose: np.ndarray) -> ExportPrimitive:
     material = ResolvedMaterial(
         id=f"decal {decal.id}", base_color=(1.0, 1.0, 1.0),
         metallic=decal.metallic, roughness=decal.roughness, normal_scale=decal.normal_scale,
@@ -137,7 +180,7 @@ def _decal_primitive(decal: Decal, lift: float, textures: _Textures) -> ExportPr
         normal_texture=textures.from_pixels(f"decal:{decal.key}:normal", decal.normal_map,
                                             srgb=False),
         occlusion_in_orm=True, double_sided=False, alpha_mode="BLEND")
-    vertices, normals, faces = _place(decal.vertices, decal.normals, decal.faces, np.eye(4), lift)
+    vertices, normals, faces = _place(decal.vertices, decal.normals, decal.faces, pose, lift)
     return ExportPrimitive(name=f"decal_{decal.id}", part=decal.drawable_id, vertices=vertices,
                            normals=normals, uv=np.asarray(decal.uv, np.float32), faces=faces,
                            material=material)
@@ -149,15 +192,18 @@ VariantResolver = Callable[[Configuration], SceneDescription]
 def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
                          product: Product | None = None,
                          configuration: Configuration | None = None,
-                         resolve: VariantResolver | None = None) -> ExportScene:
+                         resolve: VariantResolver | None = None,
+                         rest: np.ndarray | None = None) -> ExportScene:
     """The visible drawables and decals of ``scene``; with ``product``, ``configuration`` and
     ``resolve``, the choices of each material option group as variants named
     ``"<group label>: <choice label>"``, or the choice label alone when one group has variants
     (scenes resolved per choice, personalization left out):
     only choices the rules allow with the rest of ``configuration``, and only of groups whose
-    parts show, so that no variant maps onto nothing."""
+    parts show, so that no variant maps onto nothing. ``rest``: a 4x4 world transform turning
+    the product into the pose it rests in (app.export.rest_pose); either way it rests on y = 0."""
     textures = _Textures(assets)
-    lift = -float(scene.bounds[0][1])
+    pose = np.eye(4) if rest is None else np.asarray(rest, dtype=float)
+    lift = -float(scene.bounds[0][1]) if rest is None else 0.0
     primitives: list[ExportPrimitive] = []
     by_drawable: dict[str, ExportPrimitive] = {}
     for d in scene.drawables:
@@ -165,7 +211,7 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
             continue
         mesh = assets.mesh(d.geometry)
         vertices, normals, faces = _place(mesh.vertices, mesh.normals, mesh.faces,
-                                          np.asarray(d.transform, dtype=float), lift)
+                                          pose @ np.asarray(d.transform, dtype=float), lift)
         primitive = ExportPrimitive(
             name=d.id.replace("/", "_"), part=d.part, vertices=vertices, normals=normals,
             uv=None if mesh.uv is None else np.asarray(mesh.uv, np.float32), faces=faces,
@@ -173,7 +219,11 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
             material=textures.add(d.material))
         primitives.append(primitive)
         by_drawable[d.id] = primitive
-    primitives += [_decal_primitive(decal, lift, textures) for decal in scene.decals]
+    primitives += [_decal_primitive(decal, lift, textures, pose) for decal in scene.decals]
+    if rest is not None and primitives:
+        low = min(float(p.vertices[:, 1].min()) for p in primitives if len(p.vertices))
+        for p in primitives:
+            p.vertices[:, 1] -= np.float32(low)
     variants: list[tuple[str, str]] = []  # (group label, choice label)
     if product is not None and configuration is not None and resolve is not None:
         bare = configuration.model_copy(update={"personalization": {}})

@@ -8,30 +8,29 @@ variants of each material option group mapped per primitive.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import struct
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
+from app.export.export_images import encode_png, stored_image
 from app.export.export_meshes import (
     ExportPrimitive,
     ExportScene,
     ExportTexture,
     collect_export_scene,
 )
+from app.export.rest_pose import rest_matrix
 from app.files import write_bytes_atomically
 from app.project import Project
 from app.scene.description import ResolvedMaterial, TextureSampler, TextureSlot
 from app.scene.resolve import resolve_scene
 
-__all__ = ["export_glb", "export_scene_for", "glb_bytes"]
+__all__ = ["encode_png", "export_glb", "export_scene_for", "glb_bytes"]
 
 VARIANTS = "KHR_materials_variants"
 _FLOAT, _UINT32 = 5126, 5125
@@ -45,11 +44,12 @@ def export_scene_for(product: Product, configuration: Configuration, project: Pr
                      variants: bool) -> ExportScene:
     context = project.scene_context()
     scene = resolve_scene(product, configuration, context)
+    rest = rest_matrix(product, scene)
     if not variants:
-        return collect_export_scene(scene, project.assets)
+        return collect_export_scene(scene, project.assets, rest=rest)
     return collect_export_scene(
         scene, project.assets, product=product, configuration=configuration,
-        resolve=lambda c: resolve_scene(product, c, context))
+        resolve=lambda c: resolve_scene(product, c, context), rest=rest)
 
 
 def export_glb(product: Product, configuration: Configuration, project: Project, path: Path, *,
@@ -65,15 +65,6 @@ def export_glb(product: Product, configuration: Configuration, project: Project,
     return ExportReport(path=Path(path), triangles=export.triangles,
                         max_texture_px=export.max_texture_px,
                         warnings=notes + budget_warnings(export.triangles, export.max_texture_px))
-
-
-def encode_png(texture: ExportTexture) -> bytes:
-    pixels = texture.pixels
-    if pixels.ndim == 3 and pixels.shape[2] == 1:
-        pixels = pixels[..., 0]
-    out = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(pixels)).save(out, format="PNG", compress_level=4)
-    return out.getvalue()
 
 
 def sampler_json(sampler: TextureSampler) -> dict:
@@ -122,12 +113,13 @@ class _Document:
 
     def texture(self, texture_slot: TextureSlot) -> dict:
         """The textureInfo of a material's slot: image, sampler, UV set and transform."""
-        pixels = self.images[texture_slot.texture.source]
-        # one image per distinct picture: textures of other names with the same pixels share it
-        key = _pixel_key(pixels.pixels)
+        texture = self.images[texture_slot.texture.source]
+        # one image per distinct picture: equal file bytes, or equal pixels for made ones
+        key = texture.content_key
         if key not in self._images:
+            stored = stored_image(texture)
             images = self.json.setdefault("images", [])
-            images.append({"bufferView": self.view(encode_png(pixels)), "mimeType": "image/png"})
+            images.append({"bufferView": self.view(stored.data), "mimeType": stored.mime_type})
             self._images[key] = len(images) - 1
         if texture_slot.sampler not in self._samplers:
             samplers = self.json.setdefault("samplers", [])
@@ -254,8 +246,3 @@ def glb_bytes(export: ExportScene, *, generator: str = "app") -> bytes:
         document.used.add(VARIANTS)
     return document.glb()
 
-
-def _pixel_key(pixels: np.ndarray) -> str:
-    digest = hashlib.sha256(f"{pixels.shape} {pixels.dtype}".encode())
-    digest.update(np.ascontiguousarray(pixels).tobytes())
-    return digest.hexdigest()

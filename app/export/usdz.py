@@ -2,7 +2,8 @@
 
 Each exported primitive becomes a UsdGeom.Mesh under /product (world-space points resting on
 y = 0, normals and ``st`` as face-varying-free vertex primvars), bound to a UsdPreviewSurface with
-its textures as PNG files inside the package. USD's ``st`` has v up, so v is flipped from glTF's.
+its textures inside the package, one file per distinct image (PNG or JPEG, the source file's
+own bytes where its pixels are unchanged). USD's ``st`` has v up, so v is flipped from glTF's.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.errors import AppError
 from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
+from app.export.export_images import stored_image
 from app.export.export_meshes import ExportPrimitive, ExportScene, ExportTexture
-from app.export.glb import encode_png, export_scene_for
+from app.export.glb import export_scene_for
 from app.files import write_bytes_atomically
 from app.project import Project
 from app.scene.description import ResolvedMaterial, TextureSlot, TextureTransform
@@ -69,12 +71,14 @@ class _StageWriter:
         self.textures: dict[str, str] = {}
 
     def texture_file(self, texture: ExportTexture) -> str:
-        if texture.key not in self.textures:
-            name = f"./textures/tex{len(self.textures)}.png"
+        key = texture.content_key  # one file per distinct image
+        if key not in self.textures:
+            stored = stored_image(texture)
+            name = f"./textures/tex{len(self.textures)}{stored.suffix}"
             (self.folder / "textures").mkdir(exist_ok=True)
-            (self.folder / name).write_bytes(encode_png(texture))
-            self.textures[texture.key] = name
-        return self.textures[texture.key]
+            (self.folder / name).write_bytes(stored.data)
+            self.textures[key] = name
+        return self.textures[key]
 
     def _st(self, material: UsdShade.Material, texture_slot: TextureSlot,
             made: dict) -> UsdShade.Shader:

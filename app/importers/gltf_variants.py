@@ -2,7 +2,8 @@
 
 Each mapped node becomes a part; each variant becomes a choice of one material option group
 (``variant``), and each material a variant uses becomes a library material file
-(``assets/materials/<product>_<variant>.yaml``) with its textures copied next to it. Materials are
+(``assets/materials/<product>_<variant>.yaml``); the images they use are copied once each, however
+many materials share them, into ``assets/materials/textures/<product>/``. Materials are
 addressed by their index, never by name (files such as MaterialsVariantsShoe give all three the
 same name). When the mapped parts take different materials per variant, each part gets its own
 group and one preset per variant selects them together.
@@ -10,6 +11,7 @@ group and one preset per variant selects them together.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -97,29 +99,56 @@ def _node_mappings(document: GltfDocument, count: int) -> dict[str, dict[int, in
     return out
 
 
-def _image_source(document: GltfDocument, texture_info: dict | None) -> tuple[bytes, str] | None:
+def _image_source(document: GltfDocument,
+                  texture_info: dict | None) -> tuple[bytes, str, str] | None:
+    """(bytes, suffix, a name for the file) of the image a texture info uses."""
     index = document.image_index(texture_info)
     if index is None:
         return None
     image = document.header["images"][index]
+    name = _slug(Path(str(image.get("uri") or image.get("name") or "")).stem, f"image{index}")
     if isinstance(image.get("uri"), str) and not image["uri"].startswith("data:"):
         file = document.references.resolve(image["uri"], field=f"images[{index}].uri", uri=True,
                                            must_exist=False)
         if not file.is_file():
             raise GltfImportError(f"texture file not found: {image['uri']!r}",
                                   file=str(document.path), field=f"images[{index}]")
-        return file.read_bytes(), file.suffix.lower()
+        return file.read_bytes(), file.suffix.lower(), name
     if "bufferView" in image and document.binary is not None:
         view = document.header["bufferViews"][image["bufferView"]]
         start = view.get("byteOffset", 0)
         data = document.binary[start:start + view["byteLength"]]
-        return data, _IMAGE_SUFFIX.get(image.get("mimeType", ""), ".png")
+        return data, _IMAGE_SUFFIX.get(image.get("mimeType", ""), ".png"), name
     raise GltfImportError("only file and GLB-embedded images can be imported",
                           file=str(document.path), field=f"images[{index}]")
 
 
+class _TextureFiles:
+    """The images materials use, each written once into ``folder`` (keyed by its bytes)."""
+
+    def __init__(self, materials_dir: Path, product_id: str):
+        self.materials_dir = materials_dir
+        self.relative = f"textures/{product_id}"
+        self._written: dict[str, str] = {}  # sha256 of the bytes -> path relative to materials
+
+    def write(self, data: bytes, suffix: str, name: str) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest not in self._written:
+            taken = set(self._written.values())
+            stem, n = name, 1
+            while f"{self.relative}/{stem}{suffix}" in taken:
+                n += 1
+                stem = f"{name}_{n}"
+            relative = f"{self.relative}/{stem}{suffix}"
+            path = self.materials_dir / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            self._written[digest] = relative
+        return self._written[digest]
+
+
 def _material_file(document: GltfDocument, index: int, material_id: str, label: str,
-                   materials_dir: Path) -> Path:
+                   materials_dir: Path, texture_files: _TextureFiles) -> Path:
     try:
         gltf = document.materials[index]
     except IndexError:
@@ -137,17 +166,13 @@ def _material_file(document: GltfDocument, index: int, material_id: str, label: 
     if "normalTexture" in gltf:
         data["normal_scale"] = float(gltf["normalTexture"].get("scale", 1.0))
     textures = {}
-    folder = materials_dir / "textures" / material_id
     for slot, info in (("base_color", pbr.get("baseColorTexture")),
                        ("orm", pbr.get("metallicRoughnessTexture")),
                        ("normal", gltf.get("normalTexture"))):
         found = _image_source(document, info)
         if found is None:
             continue
-        data_bytes, suffix = found
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{slot}{suffix}").write_bytes(data_bytes)
-        textures[slot] = f"textures/{material_id}/{slot}{suffix}"
+        textures[slot] = texture_files.write(*found)
     if textures:
         data["textures"] = textures
     path = materials_dir / f"{material_id}.yaml"
@@ -216,6 +241,7 @@ def import_gltf_variants(source: Path, root: Path, product_id: str, *, name: str
     result = ImportResult(product_file=product_file, model_file=model_file, variants=variants)
 
     material_ids: dict[int, str] = {}  # glTF material index -> library id
+    texture_files = _TextureFiles(materials_dir, product_id)
 
     def library_material(index: int, variant: int) -> str:
         if index not in material_ids:
@@ -224,7 +250,7 @@ def import_gltf_variants(source: Path, root: Path, product_id: str, *, name: str
                 material_id = f"{material_id}_m{index}"
             result.material_files.append(_material_file(
                 document, index, material_id, f"{name or product_id} {variants[variant]}",
-                materials_dir))
+                materials_dir, texture_files))
             material_ids[index] = material_id
         return material_ids[index]
 

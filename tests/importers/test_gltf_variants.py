@@ -3,6 +3,7 @@ import shutil
 
 import numpy as np
 import pytest
+import yaml
 
 from app.cli.main import main
 from app.domain.configuration import default_configuration
@@ -43,9 +44,20 @@ def test_variants_map_by_material_index_not_name(shoe_root, external_dir):
                                                   ["baseColorTexture"]["index"]]["source"]]
               for m in header["materials"]]
     for variant, image in zip(("midnight", "beach", "street"), images, strict=True):
-        copied = shoe_root / f"assets/materials/textures/shoe_{variant}/base_color.jpg"
+        material = yaml.safe_load(
+            (shoe_root / f"assets/materials/shoe_{variant}.yaml").read_text(encoding="utf-8"))
+        copied = shoe_root / "assets/materials" / material["textures"]["base_color"]
         original = external_dir / "MaterialsVariantsShoe/glTF" / image["uri"]
         assert copied.read_bytes() == original.read_bytes()
+
+
+def test_images_shared_by_materials_are_copied_once(shoe_root, external_dir):
+    copied = sorted((shoe_root / "assets/materials/textures").rglob("*.*"))
+    assert [p.parent.name for p in copied] == ["shoe"] * 5
+    source_folder = external_dir / "MaterialsVariantsShoe/glTF"
+    originals = {p.read_bytes() for p in source_folder.glob("*.jpg")}
+    assert {p.read_bytes() for p in copied} == originals
+    assert (shoe_root / "assets/materials/textures/shoe/normal.jpg").is_file()
 
 
 def test_each_variant_renders_differently(shoe_root):
