@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap, QValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -49,6 +49,7 @@ class ZoneFields(QGroupBox):
         if zone.kind == "text":
             self.text = QLineEdit()
             self.text.installEventFilter(self)
+            self.text.setValidator(ZoneTextLimit(zone, self.text))
             self.text.setPlaceholderText(_hint(zone))
             self.text.setToolTip(_hint(zone))  # the placeholder is cut in a narrow panel
             self.text.setClearButtonEnabled(True)
@@ -167,6 +168,20 @@ def _select(combo: QComboBox | None, data) -> None:
     index = combo.findData(data)
     if index >= 0:
         combo.setCurrentIndex(index)
+
+
+class ZoneTextLimit(QValidator):
+    """As many characters, and lines, as the zone takes: a keystroke past them is refused."""
+
+    def __init__(self, zone: Zone, parent=None):
+        super().__init__(parent)
+        self.limits = zone.limits
+
+    def validate(self, text: str, pos: int):
+        lines = text.split(LINE_BREAK) if self.limits.max_lines > 1 else [text]
+        fits = (sum(len(line) for line in lines) <= self.limits.max_chars
+                and len(lines) <= self.limits.max_lines)
+        return (QValidator.State.Acceptable if fits else QValidator.State.Invalid), text, pos
 
 
 def _hint(zone: Zone) -> str:

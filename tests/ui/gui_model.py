@@ -31,7 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.configuration import Configuration, default_configuration
+from app.domain.configuration import (
+    Configuration,
+    configuration_problems,
+    default_configuration,
+)
 
 WORDS = ["Anna", "Ben", "Léa", "42", "O'Neil", "ZOE", "x", "Grand-pa", "Happy Birthday",
          "Team Blue"]
@@ -159,7 +163,12 @@ class DesktopModel:
         while not job.done:  # the outcome reaches the window from its event loop
             QTest.qWait(20)
         if outcome[0].startswith("failed"):
-            raise AssertionError(f"{name} to {out.name} {outcome[0]}")
+            # only a configuration that cannot be made may fail, and the rep is told why
+            session = self.window.session
+            if not configuration_problems(session.configuration, session.product):
+                raise AssertionError(f"{name} to {out.name} {outcome[0]}")
+            if not self.window.prompts.errors:
+                raise AssertionError(f"{name} failed without telling the rep")
         if outcome[0] == "cancelled" and out.exists():
             raise AssertionError(f"a cancelled {name} left {out.name}")
         if outcome[0] == "finished" and (not out.exists() or out.stat().st_size == 0):

@@ -13,7 +13,8 @@ STEPS = 250
 @pytest.mark.parametrize("seed", [3])
 def test_random_actions_keep_every_invariant(window, tmp_path, seed):
     model = DesktopModel(window, tmp_path / "designs", random.Random(seed),
-                         sizes=[(1024, 600), (1280, 800), (1920, 1080)])
+                         sizes=[(1024, 600), (1280, 800), (1920, 1080), (3840, 2160)])
     done = [model.step() for _ in range(STEPS)]
-    assert {"choose", "save", "open", "switch product", "undo"} <= set(done)
+    assert {"choose", "type", "save", "open", "switch product", "undo", "redo", "export",
+            "resize"} <= set(done)
     assert any(window.files.path(p) for p in window.session.catalog.products)
