@@ -10,6 +10,7 @@ from collections.abc import Callable
 from PIL import Image
 
 from app.assets.gltf_document import GltfDocument
+from app.assets.material_extensions import extension_fields, extension_notes
 from app.assets.mesh import MeshMaterial, TextureImage
 from app.errors import AssetError
 
@@ -59,9 +60,7 @@ def gltf_material(
     strength = float(
         (extensions.get("KHR_materials_emissive_strength") or {}).get("emissiveStrength", 1.0)
     )
-    transmission = float(
-        (extensions.get("KHR_materials_transmission") or {}).get("transmissionFactor", 0.0)
-    )
+    extension_values = extension_fields(extensions, where)
 
     def mapping(slot_info: dict | None, field: str):
         return document.texture_mapping(slot_info, f"{where}.{field}")
@@ -88,7 +87,7 @@ def gltf_material(
         double_sided=bool(spec.get("doubleSided", False)),
         alpha_mode=str(spec.get("alphaMode", "OPAQUE")),
         alpha_cutoff=_floats([spec.get("alphaCutoff", 0.5)], 1, (0.5,), f"{where}.alphaCutoff")[0],
-        transmission=min(max(transmission, 0.0), 1.0),
+        **extension_values,
         base_color_mapping=mapping(pbr.get("baseColorTexture"),
                                    "pbrMetallicRoughness.baseColorTexture"),
         orm_mapping=mapping(mr_info, "pbrMetallicRoughness.metallicRoughnessTexture"),
@@ -98,8 +97,10 @@ def gltf_material(
                              f"{where}.normalTexture.scale")[0],
     )
     separate_occlusion = document.image_index(occlusion_info) is not None and not occlusion_in_orm
-    return dataclasses.replace(material, notes=drawing_notes(
-        material, separate_occlusion=separate_occlusion))
+    notes = drawing_notes(material, separate_occlusion=separate_occlusion)
+    name = f"material {material.name!r}" if material.name else "a material"
+    return dataclasses.replace(material, notes=notes + tuple(
+        extension_notes(name, extensions, extension_values)))
 
 
 def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -> tuple[str, ...]:

@@ -10,6 +10,8 @@ its own coordinates through a shader replacement.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -22,10 +24,12 @@ from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import TextureSampler, transformed_uv
 from app.errors import AssetError
 from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef
+from app.scene.material_looks import specular_ior, tinted_by_volume, unlit_as_emission
 from app.viewport.polydata import TCOORDS, vtk_tcoords
 
 TRANSMISSION_OPACITY_LOSS = 0.8
 GLTF_CLEARCOAT_IOR = 1.5
+SHEEN_LIGHTENING = 0.1
 
 
 def image_to_vtk_texture(pixels: np.ndarray, *, srgb: bool, source: str = "") -> vtkTexture:
@@ -112,6 +116,7 @@ def _reset_property(actor: vtkActor) -> None:
     prop.SetInterpolationToPBR()
     prop.SetEmissiveFactor(0.0, 0.0, 0.0)
     prop.SetCoatStrength(0.0)
+    prop.SetAnisotropy(0.0)
     prop.SetOcclusionStrength(1.0)
     prop.SetNormalScale(1.0)
     prop.BackfaceCullingOff()
@@ -188,15 +193,31 @@ def _alpha_test(actor: vtkActor, cutoff: float) -> None:
         "  gl_FragData[0].a = 1.0;", False)
 
 
+def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
+    """What the rasteriser draws for ``material``: an unlit one glowing in its base colour, the
+    volume's attenuation as a tint, sheen as the base colour lightened by SHEEN_LIGHTENING of
+    the sheen colour (VTK has no sheen lobe)."""
+    material = tinted_by_volume(unlit_as_emission(material))
+    if any(material.sheen_color):
+        material = dataclasses.replace(material, base_color=tuple(
+            float(min(c + SHEEN_LIGHTENING * s, 1.0))
+            for c, s in zip(material.base_color, material.sheen_color, strict=True)))
+    return material
+
+
 def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: TextureCache,
                    mesh: MeshData) -> None:
     """Set the actor's PBR property from a scene material (colours already linear)."""
     _reset_property(actor)
+    material = live_view_material(material)
     prop = actor.GetProperty()
     prop.SetColor(*material.base_color)
     prop.SetMetallic(material.metallic)
     prop.SetRoughness(material.roughness)
-    prop.SetBaseIOR(material.ior)
+    prop.SetBaseIOR(specular_ior(material))
+    prop.SetAnisotropy(material.anisotropy)
+    # VTK turns the anisotropy direction by a fraction of a whole turn
+    prop.SetAnisotropyRotation((material.anisotropy_rotation / (2.0 * math.pi)) % 1.0)
     opacity = material.opacity if material.uses_alpha else 1.0
     prop.SetOpacity(opacity * (1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission))
     prop.SetCoatStrength(material.clearcoat)
