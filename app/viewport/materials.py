@@ -29,7 +29,7 @@ from app.viewport.polydata import TCOORDS, vtk_tcoords
 
 TRANSMISSION_OPACITY_LOSS = 0.8
 GLTF_CLEARCOAT_IOR = 1.5
-SHEEN_LIGHTENING = 0.1
+SHEEN_LIGHTENING = 0.15  # about the directional albedo of a rough glTF sheen
 
 
 def image_to_vtk_texture(pixels: np.ndarray, *, srgb: bool, source: str = "") -> vtkTexture:
@@ -196,11 +196,11 @@ def _alpha_test(actor: vtkActor, cutoff: float) -> None:
 def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
     """What the rasteriser draws for ``material``: an unlit one glowing in its base colour, the
     volume's attenuation as a tint, sheen as the base colour lightened by SHEEN_LIGHTENING of
-    the sheen colour (VTK has no sheen lobe)."""
+    the sheen colour (VTK has no sheen lobe; a factor past 1 lightens a base colour texture)."""
     material = tinted_by_volume(unlit_as_emission(material))
     if any(material.sheen_color):
         material = dataclasses.replace(material, base_color=tuple(
-            float(min(c + SHEEN_LIGHTENING * s, 1.0))
+            float(c * (1.0 + SHEEN_LIGHTENING * s))
             for c, s in zip(material.base_color, material.sheen_color, strict=True)))
     return material
 
