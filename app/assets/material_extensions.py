@@ -25,7 +25,7 @@ EXTENSION_TEXTURES = {
 }
 
 
-def _number(block: dict, key: str, default: float, where: str, *, low: float = -math.inf,
+def number_field(block: dict, key: str, default: float, where: str, *, low: float = -math.inf,
             high: float = math.inf) -> float:
     value = block.get(key, default)
     try:
@@ -37,7 +37,7 @@ def _number(block: dict, key: str, default: float, where: str, *, low: float = -
     return number
 
 
-def _colour(block: dict, key: str, default: tuple[float, float, float], where: str
+def colour_field(block: dict, key: str, default: tuple[float, float, float], where: str
             ) -> tuple[float, float, float]:
     value = block.get(key)
     if value is None:
@@ -62,42 +62,42 @@ def extension_fields(extensions: dict, where: str) -> dict:
         fields["unlit"] = True
     if (b := block("KHR_materials_clearcoat")) is not None:
         w = f"{where}.extensions.KHR_materials_clearcoat"
-        fields["clearcoat"] = _number(b, "clearcoatFactor", 0.0, w, low=0.0, high=1.0)
-        fields["clearcoat_roughness"] = _number(b, "clearcoatRoughnessFactor", 0.0, w,
+        fields["clearcoat"] = number_field(b, "clearcoatFactor", 0.0, w, low=0.0, high=1.0)
+        fields["clearcoat_roughness"] = number_field(b, "clearcoatRoughnessFactor", 0.0, w,
                                                 low=0.0, high=1.0)
     if (b := block("KHR_materials_ior")) is not None:
-        ior = _number(b, "ior", 1.5, f"{where}.extensions.KHR_materials_ior", low=0.0)
+        ior = number_field(b, "ior", 1.5, f"{where}.extensions.KHR_materials_ior", low=0.0)
         fields["ior"] = ior if ior >= 1.0 else 1.5  # 0 means "reflects as metal": glTF's 1.5
     if (b := block("KHR_materials_specular")) is not None:
         w = f"{where}.extensions.KHR_materials_specular"
-        fields["specular"] = _number(b, "specularFactor", 1.0, w, low=0.0, high=1.0)
-        fields["specular_color"] = _colour(b, "specularColorFactor", (1.0, 1.0, 1.0), w)
+        fields["specular"] = number_field(b, "specularFactor", 1.0, w, low=0.0, high=1.0)
+        fields["specular_color"] = colour_field(b, "specularColorFactor", (1.0, 1.0, 1.0), w)
     if (b := block("KHR_materials_transmission")) is not None:
-        fields["transmission"] = _number(b, "transmissionFactor", 0.0,
+        fields["transmission"] = number_field(b, "transmissionFactor", 0.0,
                                          f"{where}.extensions.KHR_materials_transmission",
                                          low=0.0, high=1.0)
     if (b := block("KHR_materials_volume")) is not None:
         w = f"{where}.extensions.KHR_materials_volume"
-        fields["thickness"] = _number(b, "thicknessFactor", 0.0, w, low=0.0)
-        fields["attenuation_color"] = _colour(b, "attenuationColor", (1.0, 1.0, 1.0), w)
-        fields["attenuation_distance"] = _number(b, "attenuationDistance", math.inf, w,
+        fields["thickness"] = number_field(b, "thicknessFactor", 0.0, w, low=0.0)
+        fields["attenuation_color"] = colour_field(b, "attenuationColor", (1.0, 1.0, 1.0), w)
+        fields["attenuation_distance"] = number_field(b, "attenuationDistance", math.inf, w,
                                                  low=1e-9)
     if (b := block("KHR_materials_sheen")) is not None:
         w = f"{where}.extensions.KHR_materials_sheen"
-        fields["sheen_color"] = _colour(b, "sheenColorFactor", (0.0, 0.0, 0.0), w)
-        fields["sheen_roughness"] = _number(b, "sheenRoughnessFactor", 0.0, w, low=0.0,
+        fields["sheen_color"] = colour_field(b, "sheenColorFactor", (0.0, 0.0, 0.0), w)
+        fields["sheen_roughness"] = number_field(b, "sheenRoughnessFactor", 0.0, w, low=0.0,
                                             high=1.0)
     if (b := block("KHR_materials_anisotropy")) is not None:
         w = f"{where}.extensions.KHR_materials_anisotropy"
-        fields["anisotropy"] = _number(b, "anisotropyStrength", 0.0, w, low=0.0, high=1.0)
-        fields["anisotropy_rotation"] = _number(b, "anisotropyRotation", 0.0, w)
+        fields["anisotropy"] = number_field(b, "anisotropyStrength", 0.0, w, low=0.0, high=1.0)
+        fields["anisotropy_rotation"] = number_field(b, "anisotropyRotation", 0.0, w)
     if (b := block("KHR_materials_iridescence")) is not None:
         w = f"{where}.extensions.KHR_materials_iridescence"
-        fields["iridescence"] = _number(b, "iridescenceFactor", 0.0, w, low=0.0, high=1.0)
-        fields["iridescence_ior"] = _number(b, "iridescenceIor", 1.3, w, low=1.0)
+        fields["iridescence"] = number_field(b, "iridescenceFactor", 0.0, w, low=0.0, high=1.0)
+        fields["iridescence_ior"] = number_field(b, "iridescenceIor", 1.3, w, low=1.0)
         fields["iridescence_thickness"] = (
-            _number(b, "iridescenceThicknessMinimum", 100.0, w, low=0.0),
-            _number(b, "iridescenceThicknessMaximum", 400.0, w, low=0.0))
+            number_field(b, "iridescenceThicknessMinimum", 100.0, w, low=0.0),
+            number_field(b, "iridescenceThicknessMaximum", 400.0, w, low=0.0))
     return fields
 
 

@@ -12,6 +12,7 @@ from PIL import Image
 from app.assets.gltf_document import GltfDocument
 from app.assets.material_extensions import extension_fields, extension_notes
 from app.assets.mesh import MeshMaterial, TextureImage
+from app.assets.specular_glossiness import BAKED, metallic_roughness
 from app.errors import AssetError
 
 TextureMaker = Callable[[Image.Image, str], TextureImage]  # (pillow image, source) -> texture
@@ -47,13 +48,18 @@ def gltf_material(
     where = f"materials[{index}]"
     pbr = spec.get("pbrMetallicRoughness") or {}
     extensions = spec.get("extensions") or {}
+    converted = metallic_roughness(spec, trimesh_material, where)
+    baked = ""
+    if converted is not None:
+        pbr, baked = converted, f"/{BAKED}"
 
     def texture(slot_info: dict | None, attribute: str) -> TextureImage | None:
         image_index = document.image_index(slot_info)
         image = getattr(trimesh_material, attribute, None)
         if image_index is None or not isinstance(image, Image.Image):
             return None
-        return make_texture(image, f"{document.path}#image{image_index}")
+        suffix = baked if attribute in ("baseColorTexture", "metallicRoughnessTexture") else ""
+        return make_texture(image, f"{document.path}#image{image_index}{suffix}")
 
     base_color = _floats(pbr.get("baseColorFactor"), 4, (1.0, 1.0, 1.0, 1.0), where)
     emissive = _floats(spec.get("emissiveFactor"), 3, (0.0, 0.0, 0.0), where)

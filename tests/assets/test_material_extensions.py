@@ -1,5 +1,6 @@
 """glTF material extensions read into material fields; what is drawn otherwise is noted."""
 
+import json
 import math
 
 import pytest
@@ -67,3 +68,44 @@ def test_models_that_require_them_load(external_dir):
     assert any(m.material.iridescence == 1.0 for m in suzanne.meshes.values())
     assert any("thin-film iridescence" in w for w in suzanne.material_warnings)
     assert not any("KHR_materials" in w and "does not support" in w for w in suzanne.warnings)
+
+
+def _quad(gltf_writer, path, materials, images=None):
+    from tests.assets.conftest import QUAD_INDICES, QUAD_POSITIONS
+
+    meshes = [{"name": f"q{i}", "primitives": [{"positions": QUAD_POSITIONS,
+                                                "indices": QUAD_INDICES, "uv": [(0, 0)] * 4,
+                                                "material": i}]}
+              for i in range(len(materials))]
+    return gltf_writer(path, meshes=meshes, materials=materials, images=images or [])
+
+
+def test_specular_glossiness_becomes_metallic_roughness(tmp_path, gltf_writer, corner_png):
+    """A hand-written specular-glossiness file: a plastic (dielectric specular 0.04) and a
+    metal (bright coloured specular, black diffuse) convert by Khronos' rule; a textured one
+    is drawn with the textures converted at load, named apart from the file's own image."""
+    sg = "KHR_materials_pbrSpecularGlossiness"
+    materials = [
+        {"name": "plastic", "extensions": {sg: {"diffuseFactor": [0.5, 0.2, 0.1, 1.0],
+                                                "specularFactor": [0.04, 0.04, 0.04],
+                                                "glossinessFactor": 0.7}}},
+        {"name": "gold", "extensions": {sg: {"diffuseFactor": [0, 0, 0, 1],
+                                             "specularFactor": [0.9, 0.6, 0.3],
+                                             "glossinessFactor": 0.9}}},
+        {"name": "printed", "extensions": {sg: {"diffuseTexture": {"index": 0},
+                                                "specularFactor": [0.04, 0.04, 0.04]}}},
+    ]
+    path = _quad(gltf_writer, tmp_path / "sg.gltf", materials,
+                 images=[{"uri": corner_png.name}])
+    header = json.loads(path.read_text())
+    header["extensionsUsed"] = header["extensionsRequired"] = [sg]
+    path.write_text(json.dumps(header))
+    model = load_model(path)
+    plastic, gold, printed = (model.meshes[n].material for n in ("q0", "q1", "q2"))
+    assert plastic.base_color == pytest.approx((0.5, 0.2, 0.1, 1.0), abs=1e-3)
+    assert plastic.metallic < 0.01 and plastic.roughness == pytest.approx(0.3, abs=1e-3)
+    assert gold.base_color[:3] == pytest.approx((0.9, 0.6, 0.3), abs=1e-3)
+    assert gold.metallic > 0.99 and gold.roughness == pytest.approx(0.1, abs=1e-3)
+    assert printed.base_color_texture is not None
+    assert printed.base_color_texture.source.endswith("/specular-glossiness")
+    assert not [w for w in model.warnings if "does not support" in w]
