@@ -169,3 +169,17 @@ def anisotropy_stretches_the_highlight(kind: str, external_dir: Path) -> None:
     a = _patch(render(kind, scene, assets, size=SIZE), scene, point, 25)
     b = _patch(render(kind, plain, assets, size=SIZE), scene, point, 25)
     assert np.abs(a - b).mean() > 4, np.abs(a - b).mean()
+
+
+def masked_transmission_keeps_what_the_mask_keeps(kind: str, external_dir: Path) -> None:
+    """TransmissionTest's green sphere is transmissive and cut by an alpha MASK: its kept
+    stripes are drawn (green), not cut away with the transparency of the glass."""
+    scene, assets = khronos_scene(external_dir, TRANSMISSION_MODEL)
+    sphere = "GreenMask"
+    material = material_of(scene, sphere)
+    assert material.alpha_mode == "MASK" and material.transmission == 1.0
+    point = (-0.06, 0.63, -0.32)
+    scene = only(facing(scene, point, 0.8), sphere)
+    p = _patch(render(kind, scene, assets, size=SIZE), scene, point, 30)
+    green = (p[:, 1] > p[:, 0] + 30) & (p[:, 1] > p[:, 2] + 30)
+    assert green.mean() > 0.05, green.mean()

@@ -183,14 +183,17 @@ def _slot_coordinates(actor: vtkActor, coordinates: dict[str, np.ndarray]) -> No
                                              False)
 
 
-def _alpha_test(actor: vtkActor, cutoff: float) -> None:
-    """Alpha MASK: opaque, with the fragments whose alpha is below ``cutoff`` discarded."""
-    actor.ForceOpaqueOn()
+def _alpha_test(actor: vtkActor, cutoff: float, kept: float = 1.0) -> None:
+    """Alpha MASK: the fragments whose alpha is below ``cutoff`` discarded, the rest drawn
+    with opacity ``kept`` (opaque, or partly transparent for a transmissive material, whose
+    opacity loss is taken out of the alpha before the test)."""
+    if kept >= 1.0:
+        actor.ForceOpaqueOn()
     actor.GetShaderProperty().AddFragmentShaderReplacement(
         "//VTK::Light::Impl", True,
         "//VTK::Light::Impl\n"
-        f"  if (gl_FragData[0].a < {float(cutoff):.6f}) {{ discard; }}\n"
-        "  gl_FragData[0].a = 1.0;", False)
+        f"  if (gl_FragData[0].a / {float(kept):.6f} < {float(cutoff):.6f}) {{ discard; }}\n"
+        f"  gl_FragData[0].a = {float(kept):.6f};", False)
 
 
 def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
@@ -219,13 +222,14 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     # VTK turns the anisotropy direction by a fraction of a whole turn
     prop.SetAnisotropyRotation((material.anisotropy_rotation / (2.0 * math.pi)) % 1.0)
     opacity = material.opacity if material.uses_alpha else 1.0
-    prop.SetOpacity(opacity * (1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission))
+    kept = 1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission
+    prop.SetOpacity(opacity * kept)
     prop.SetCoatStrength(material.clearcoat)
     prop.SetCoatRoughness(material.clearcoat_roughness)
     prop.SetCoatIOR(GLTF_CLEARCOAT_IOR)
     prop.SetNormalScale(material.normal_scale)
     if material.alpha_mode == "MASK":
-        _alpha_test(actor, material.alpha_cutoff)
+        _alpha_test(actor, material.alpha_cutoff, kept)
 
     mapping = uv_mapping(material)
     actor_uv = None if mapping is None else _mesh_uv(mesh, mapping.texcoord)
