@@ -4,12 +4,14 @@ materials (trimesh's ``SimpleMaterial``) become the app's PBR ``MeshMaterial``."
 from __future__ import annotations
 
 import dataclasses
+import io
 import math
 from collections.abc import Callable
 
+import numpy as np
 from PIL import Image
 
-from app.assets.gltf_document import GltfDocument
+from app.assets.gltf_document import GltfDocument, image_bytes
 from app.assets.material_extensions import extension_fields, extension_notes
 from app.assets.mesh import MeshMaterial, TextureImage
 from app.assets.specular_glossiness import BAKED, metallic_roughness
@@ -67,6 +69,10 @@ def gltf_material(
         (extensions.get("KHR_materials_emissive_strength") or {}).get("emissiveStrength", 1.0)
     )
     extension_values = extension_fields(extensions, where)
+    if extension_values.get("thickness"):
+        volume = extensions.get("KHR_materials_volume") or {}
+        extension_values["thickness"] *= mean_channel(document, volume.get("thicknessTexture"),
+                                                      channel=1)
 
     def mapping(slot_info: dict | None, field: str):
         return document.texture_mapping(slot_info, f"{where}.{field}")
@@ -107,6 +113,19 @@ def gltf_material(
     name = f"material {material.name!r}" if material.name else "a material"
     return dataclasses.replace(material, notes=notes + tuple(
         extension_notes(name, extensions, extension_values)))
+
+
+def mean_channel(document: GltfDocument, texture_info: object, *, channel: int) -> float:
+    """The mean of one channel (0..1) of the image a texture slot names; 1 without one (a
+    texture the renderers do not draw per pixel is drawn as its mean over the image)."""
+    index = document.image_index(texture_info if isinstance(texture_info, dict) else None)
+    data = None if index is None else image_bytes(document, index)
+    if data is None:
+        return 1.0
+    with Image.open(io.BytesIO(data)) as image:
+        image.draft("RGB", (256, 256))  # a JPEG decodes small; others are resized
+        pixels = np.asarray(image.convert("RGB").resize((256, 256)), dtype=np.float64)
+    return float(pixels[..., channel].mean() / 255.0)
 
 
 def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -> tuple[str, ...]:

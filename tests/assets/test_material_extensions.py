@@ -109,3 +109,14 @@ def test_specular_glossiness_becomes_metallic_roughness(tmp_path, gltf_writer, c
     assert printed.base_color_texture is not None
     assert printed.base_color_texture.source.endswith("/specular-glossiness")
     assert not [w for w in model.warnings if "does not support" in w]
+
+
+def test_a_thickness_texture_is_drawn_as_its_mean_thickness(external_dir):
+    """GlassHurricaneCandleHolder's glass: thickness factor 0.1 scaled by the mean of its
+    thickness texture's green channel (about a fifth), with a note."""
+    model = load_model(external_dir / "GlassHurricaneCandleHolder/glTF-Binary/"
+                                      "GlassHurricaneCandleHolder.glb")
+    glass = model.meshes["GlassHurricaneCandleHolder-glass"].material
+    assert 0.01 < glass.thickness < 0.04
+    assert any("thickness texture is drawn as its mean thickness" in w
+               for w in model.material_warnings)
