@@ -109,7 +109,11 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
         if not isinstance(found, dict):
             continue
         for key in keys:
-            if key == "thicknessTexture" and isinstance(found.get(key), dict):
+            if key == "clearcoatNormalTexture":
+                if isinstance(found.get(key), dict):
+                    notes.append(f"{name}: its clear-coat normal texture is drawn in the live "
+                                 "view; the photoreal still draws the coat smooth")
+            elif key == "thicknessTexture" and isinstance(found.get(key), dict):
                 notes.append(f"{name}: its thickness texture is drawn as its mean thickness")
             elif isinstance(found.get(key), dict):
                 notes.append(f"{name}: its {extension} {key} is not drawn; drawn with the "

@@ -108,11 +108,33 @@ def gltf_material(
         normal_scale=_floats([(spec.get("normalTexture") or {}).get("scale", 1.0)], 1, (1.0,),
                              f"{where}.normalTexture.scale")[0],
     )
+    coat = extensions.get("KHR_materials_clearcoat") or {}
+    coat_normal = coat.get("clearcoatNormalTexture") if isinstance(coat, dict) else None
+    coat_image = document_texture(document, coat_normal, make_texture)
+    if coat_image is not None:
+        material = dataclasses.replace(
+            material, clearcoat_normal_texture=coat_image,
+            clearcoat_normal_mapping=mapping(coat_normal, "extensions.KHR_materials_clearcoat."
+                                                          "clearcoatNormalTexture"),
+            clearcoat_normal_scale=_floats([coat_normal.get("scale", 1.0)], 1, (1.0,),
+                                           f"{where}.clearcoatNormalTexture.scale")[0])
     separate_occlusion = document.image_index(occlusion_info) is not None and not occlusion_in_orm
     notes = drawing_notes(material, separate_occlusion=separate_occlusion)
     name = f"material {material.name!r}" if material.name else "a material"
     return dataclasses.replace(material, notes=notes + tuple(
         extension_notes(name, extensions, extension_values)))
+
+
+def document_texture(document: GltfDocument, texture_info: object, make_texture: TextureMaker
+                     ) -> TextureImage | None:
+    """The image a texture slot trimesh does not read names (an extension's), decoded from
+    the document; None without one or when its file is not there."""
+    index = document.image_index(texture_info if isinstance(texture_info, dict) else None)
+    data = None if index is None else image_bytes(document, index)
+    if data is None:
+        return None
+    with Image.open(io.BytesIO(data)) as image:
+        return make_texture(image.convert("RGB"), f"{document.path}#image{index}")
 
 
 def mean_channel(document: GltfDocument, texture_info: object, *, channel: int) -> float:

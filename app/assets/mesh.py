@@ -65,6 +65,9 @@ class MeshMaterial:
     normal_mapping: TextureMapping = DEFAULT_MAPPING
     emissive_mapping: TextureMapping = DEFAULT_MAPPING
     normal_scale: float = 1.0
+    clearcoat_normal_texture: TextureImage | None = None  # KHR_materials_clearcoat's, linear
+    clearcoat_normal_mapping: TextureMapping = DEFAULT_MAPPING
+    clearcoat_normal_scale: float = 1.0
     notes: tuple[str, ...] = ()  # what of the material is drawn otherwise or not at all
 
 

@@ -187,6 +187,10 @@ class _Document:
                 extensions["KHR_materials_emissive_strength"] = {"emissiveStrength": strength}
             out["emissiveFactor"] = emissive
         extensions.update(gltf_material_extensions(m))
+        if m.clearcoat_normal_texture is not None and "KHR_materials_clearcoat" in extensions:
+            extensions["KHR_materials_clearcoat"]["clearcoatNormalTexture"] = {
+                **self.texture(m.clearcoat_normal_texture),
+                "scale": float(m.clearcoat_normal_scale)}
         if extensions:
             out["extensions"] = extensions
             self.used.update(extensions)

@@ -110,7 +110,9 @@ class MaterialTranslator:
         material = tinted_by_volume(unlit_as_emission(material))
         uv_sets = {0: mesh.uv, 1: mesh.uv1}
         slots = {n: s for n, s in material.slots().items()
-                 if uv_sets.get(s.texcoord) is not None}
+                 if uv_sets.get(s.texcoord) is not None and n != "clearcoat_normal"}
+        if material.clearcoat_normal_texture is not None and material.clearcoat > 0:
+            self._approximate(material.id, "clear-coat normal texture not drawn (smooth coat)")
         shape_texcoord = next((s.texcoord for n, s in slots.items() if n != "emissive"),
                               slots["emissive"].texcoord if "emissive" in slots else 0)
         for name, slot in slots.items():

@@ -108,6 +108,8 @@ class ResolvedMaterial:
     iridescence: float = 0.0
     iridescence_ior: float = 1.3
     iridescence_thickness: tuple[float, float] = (100.0, 400.0)
+    clearcoat_normal_texture: TextureSlot | None = None  # linear; the coat's own normal map
+    clearcoat_normal_scale: float = 1.0
 
     def __post_init__(self) -> None:
         if not self.alpha_mode:
@@ -117,9 +119,11 @@ class ResolvedMaterial:
                              f"{self.alpha_mode!r}")
 
     def slots(self) -> dict[str, TextureSlot]:
-        """The texture slots in use, by name (base_color, orm, normal, emissive)."""
+        """The texture slots in use, by name (base_color, orm, normal, emissive,
+        clearcoat_normal)."""
         found = {"base_color": self.base_color_texture, "orm": self.orm_texture,
-                 "normal": self.normal_texture, "emissive": self.emissive_texture}
+                 "normal": self.normal_texture, "emissive": self.emissive_texture,
+                 "clearcoat_normal": self.clearcoat_normal_texture}
         return {name: s for name, s in found.items() if s is not None}
 
     @property

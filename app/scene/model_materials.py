@@ -49,4 +49,7 @@ def model_material(mesh: MeshData, material_id: str) -> ResolvedMaterial:
         alpha_mode=m.alpha_mode if m.alpha_mode in ("OPAQUE", "MASK", "BLEND") else "OPAQUE",
         alpha_cutoff=m.alpha_cutoff, vertex_colors=mesh.colors is not None,
         double_sided=m.double_sided,
+        clearcoat_normal_texture=(slot(m.clearcoat_normal_texture, m.clearcoat_normal_mapping,
+                                       False) if m.clearcoat > 0 else None),
+        clearcoat_normal_scale=m.clearcoat_normal_scale,
         **{name: getattr(m, name) for name in EXTENSION_FIELDS})

@@ -69,7 +69,7 @@ _WRAPS = {"REPEAT": vtkTexture.Repeat, "MIRRORED_REPEAT": vtkTexture.MirroredRep
           "CLAMP_TO_EDGE": vtkTexture.ClampToEdge}
 # the PBR fragment shader's texture look-ups, by ResolvedMaterial slot
 _SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalTex",
-             "emissive": "emissiveTex"}
+             "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex"}
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
@@ -119,6 +119,7 @@ def _reset_property(actor: vtkActor) -> None:
     prop.SetAnisotropy(0.0)
     prop.SetOcclusionStrength(1.0)
     prop.SetNormalScale(1.0)
+    prop.SetCoatNormalScale(1.0)
     prop.BackfaceCullingOff()
     actor.ForceOpaqueOff()
     shaders = actor.GetShaderProperty()
@@ -265,6 +266,9 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         prop.SetOcclusionStrength(1.0 if material.occlusion_in_orm else 0.0)
     if "normal" in slots:
         prop.SetNormalTexture(texture("normal"))
+    if "clearcoat_normal" in slots and material.clearcoat > 0:
+        prop.SetCoatNormalTexture(texture("clearcoat_normal"))
+        prop.SetCoatNormalScale(material.clearcoat_normal_scale)
     if "emissive" in slots:
         prop.SetEmissiveFactor(*(material.emissive if any(material.emissive) else (1, 1, 1)))
         prop.SetEmissiveTexture(texture("emissive"))

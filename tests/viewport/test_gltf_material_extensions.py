@@ -15,3 +15,7 @@ CHECKS = [x.unlit_colour_ignores_the_lighting, x.clearcoat_adds_a_sharp_highligh
 @pytest.mark.parametrize("check", CHECKS, ids=[c.__name__ for c in CHECKS])
 def test_material_extension_changes_the_pixels(external_dir, check):
     check("live", external_dir)
+
+
+def test_coat_normal_texture_ripples_the_coat(external_dir):
+    x.coat_normal_texture_ripples_the_coat("live", external_dir)
