@@ -176,8 +176,9 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
         notes.append(f"{name}: its occlusion texture is not the metallic-roughness image; drawn "
                      "without occlusion")
     if material.transmission > 0:
-        notes.append("the live view draws transmissive materials as partly transparent (the "
-                     "photoreal still refracts)")
+        notes.append("transmissive materials are drawn in the live view as partly transparent "
+                     "(opacity lowered by 80 % of the transmission, the volume's attenuation as "
+                     "a tint), without refraction (the photoreal still refracts)")
     return tuple(notes)
 
 

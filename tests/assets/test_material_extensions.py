@@ -120,3 +120,9 @@ def test_a_thickness_texture_is_drawn_as_its_mean_thickness(external_dir):
     assert 0.01 < glass.thickness < 0.04
     assert any("thickness texture is drawn as its mean thickness" in w
                for w in model.material_warnings)
+
+
+def test_transmission_names_its_live_view_look(external_dir):
+    model = load_model(external_dir / KHRONOS / "AttenuationTest/glTF-Binary/AttenuationTest.glb")
+    assert any("drawn in the live view as partly transparent" in w and "tint" in w
+               for w in model.material_warnings)
