@@ -21,11 +21,13 @@ def glossy_ior(m: ResolvedMaterial) -> float:
 
 
 def unlit_bsdf() -> dict:
+    """An unlit surface: black and without reflection; its colour is the emission pass's."""
     return {"type": "diffuse", "reflectance": {"type": "rgb", "value": [0.0, 0.0, 0.0]}}
 
 
 def add_extension_lobes(principled: dict, m: ResolvedMaterial, approximate: Approximate
                         ) -> None:
+    """Sheen, anisotropy (and the note for iridescence) on ``principled``."""
     if any(m.sheen_color):
         strongest = max(m.sheen_color)
         principled["sheen"] = float(min(strongest, 1.0))
