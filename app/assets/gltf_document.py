@@ -267,6 +267,25 @@ def check_images(
             )
 
 
+def image_bytes(document: GltfDocument, index: int) -> bytes | None:
+    """The encoded bytes of image ``index`` (a data URI, a file or a buffer view); None when
+    the image or its file is not there. ``check_images`` has held it to the limits."""
+    images = document.header.get("images", [])
+    image = images[index] if isinstance(index, int) and 0 <= index < len(images) else None
+    if not isinstance(image, dict):
+        return None
+    uri = image.get("uri")
+    field = f"images[{index}].uri"
+    if isinstance(uri, str) and uri.startswith("data:"):
+        return decode_data_uri(uri, user_file=str(document.path), field=field)
+    if isinstance(uri, str):
+        file = document.references.resolve(uri, field=field, uri=True, must_exist=False)
+        return file.read_bytes() if file.is_file() else None
+    if "bufferView" in image:
+        return _buffer_view_bytes(document, image["bufferView"])
+    return None
+
+
 def _buffer_view_bytes(document: GltfDocument, view_index: int) -> bytes:
     try:
         view = document.header["bufferViews"][view_index]

@@ -14,8 +14,19 @@ from app.errors import AssetError
 SUPPORTED_EXTENSIONS = frozenset({
     "KHR_draco_mesh_compression",  # decoded before trimesh reads the file (app.assets.draco)
     "KHR_mesh_quantization",  # integer attributes, which trimesh reads
+    "EXT_mesh_gpu_instancing",  # each instance a mesh of its own (app.assets.gpu_instancing)
     "KHR_materials_emissive_strength",
+    # material extensions: factors drawn (app.assets.material_extensions), textures noted
+    "KHR_materials_unlit",
+    "KHR_materials_clearcoat",
+    "KHR_materials_ior",
+    "KHR_materials_specular",
     "KHR_materials_transmission",
+    "KHR_materials_volume",
+    "KHR_materials_sheen",
+    "KHR_materials_anisotropy",
+    "KHR_materials_iridescence",  # kept in exports; no renderer here draws thin film
+    "KHR_materials_pbrSpecularGlossiness",  # converted to metallic-roughness at load
     "KHR_materials_variants",  # the default materials are drawn; `app import-gltf` reads all
     "KHR_texture_transform",  # per texture slot, in the live view, the still and exports
 })

@@ -4,13 +4,17 @@ materials (trimesh's ``SimpleMaterial``) become the app's PBR ``MeshMaterial``."
 from __future__ import annotations
 
 import dataclasses
+import io
 import math
 from collections.abc import Callable
 
+import numpy as np
 from PIL import Image
 
-from app.assets.gltf_document import GltfDocument
+from app.assets.gltf_document import GltfDocument, image_bytes
+from app.assets.material_extensions import extension_fields, extension_notes
 from app.assets.mesh import MeshMaterial, TextureImage
+from app.assets.specular_glossiness import BAKED, metallic_roughness
 from app.errors import AssetError
 
 TextureMaker = Callable[[Image.Image, str], TextureImage]  # (pillow image, source) -> texture
@@ -46,22 +50,29 @@ def gltf_material(
     where = f"materials[{index}]"
     pbr = spec.get("pbrMetallicRoughness") or {}
     extensions = spec.get("extensions") or {}
+    converted = metallic_roughness(spec, trimesh_material, where)
+    baked = ""
+    if converted is not None:
+        pbr, baked = converted, f"/{BAKED}"
 
     def texture(slot_info: dict | None, attribute: str) -> TextureImage | None:
         image_index = document.image_index(slot_info)
         image = getattr(trimesh_material, attribute, None)
         if image_index is None or not isinstance(image, Image.Image):
             return None
-        return make_texture(image, f"{document.path}#image{image_index}")
+        suffix = baked if attribute in ("baseColorTexture", "metallicRoughnessTexture") else ""
+        return make_texture(image, f"{document.path}#image{image_index}{suffix}")
 
     base_color = _floats(pbr.get("baseColorFactor"), 4, (1.0, 1.0, 1.0, 1.0), where)
     emissive = _floats(spec.get("emissiveFactor"), 3, (0.0, 0.0, 0.0), where)
     strength = float(
         (extensions.get("KHR_materials_emissive_strength") or {}).get("emissiveStrength", 1.0)
     )
-    transmission = float(
-        (extensions.get("KHR_materials_transmission") or {}).get("transmissionFactor", 0.0)
-    )
+    extension_values = extension_fields(extensions, where)
+    if extension_values.get("thickness"):
+        volume = extensions.get("KHR_materials_volume") or {}
+        extension_values["thickness"] *= mean_channel(document, volume.get("thicknessTexture"),
+                                                      channel=1)
 
     def mapping(slot_info: dict | None, field: str):
         return document.texture_mapping(slot_info, f"{where}.{field}")
@@ -88,7 +99,7 @@ def gltf_material(
         double_sided=bool(spec.get("doubleSided", False)),
         alpha_mode=str(spec.get("alphaMode", "OPAQUE")),
         alpha_cutoff=_floats([spec.get("alphaCutoff", 0.5)], 1, (0.5,), f"{where}.alphaCutoff")[0],
-        transmission=min(max(transmission, 0.0), 1.0),
+        **extension_values,
         base_color_mapping=mapping(pbr.get("baseColorTexture"),
                                    "pbrMetallicRoughness.baseColorTexture"),
         orm_mapping=mapping(mr_info, "pbrMetallicRoughness.metallicRoughnessTexture"),
@@ -97,9 +108,46 @@ def gltf_material(
         normal_scale=_floats([(spec.get("normalTexture") or {}).get("scale", 1.0)], 1, (1.0,),
                              f"{where}.normalTexture.scale")[0],
     )
+    coat = extensions.get("KHR_materials_clearcoat") or {}
+    coat_normal = coat.get("clearcoatNormalTexture") if isinstance(coat, dict) else None
+    coat_image = document_texture(document, coat_normal, make_texture)
+    if coat_image is not None:
+        material = dataclasses.replace(
+            material, clearcoat_normal_texture=coat_image,
+            clearcoat_normal_mapping=mapping(coat_normal, "extensions.KHR_materials_clearcoat."
+                                                          "clearcoatNormalTexture"),
+            clearcoat_normal_scale=_floats([coat_normal.get("scale", 1.0)], 1, (1.0,),
+                                           f"{where}.clearcoatNormalTexture.scale")[0])
     separate_occlusion = document.image_index(occlusion_info) is not None and not occlusion_in_orm
-    return dataclasses.replace(material, notes=drawing_notes(
-        material, separate_occlusion=separate_occlusion))
+    notes = drawing_notes(material, separate_occlusion=separate_occlusion)
+    name = f"material {material.name!r}" if material.name else "a material"
+    return dataclasses.replace(material, notes=notes + tuple(
+        extension_notes(name, extensions, extension_values)))
+
+
+def document_texture(document: GltfDocument, texture_info: object, make_texture: TextureMaker
+                     ) -> TextureImage | None:
+    """The image a texture slot trimesh does not read names (an extension's), decoded from
+    the document; None without one or when its file is not there."""
+    index = document.image_index(texture_info if isinstance(texture_info, dict) else None)
+    data = None if index is None else image_bytes(document, index)
+    if data is None:
+        return None
+    with Image.open(io.BytesIO(data)) as image:
+        return make_texture(image.convert("RGB"), f"{document.path}#image{index}")
+
+
+def mean_channel(document: GltfDocument, texture_info: object, *, channel: int) -> float:
+    """The mean of one channel (0..1) of the image a texture slot names; 1 without one (a
+    texture the renderers do not draw per pixel is drawn as its mean over the image)."""
+    index = document.image_index(texture_info if isinstance(texture_info, dict) else None)
+    data = None if index is None else image_bytes(document, index)
+    if data is None:
+        return 1.0
+    with Image.open(io.BytesIO(data)) as image:
+        image.draft("RGB", (256, 256))  # a JPEG decodes small; others are resized
+        pixels = np.asarray(image.convert("RGB").resize((256, 256)), dtype=np.float64)
+    return float(pixels[..., channel].mean() / 255.0)
 
 
 def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -> tuple[str, ...]:
@@ -128,8 +176,9 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
         notes.append(f"{name}: its occlusion texture is not the metallic-roughness image; drawn "
                      "without occlusion")
     if material.transmission > 0:
-        notes.append("the live view draws transmissive materials as partly transparent (the "
-                     "photoreal still refracts)")
+        notes.append("transmissive materials are drawn in the live view as partly transparent "
+                     "(opacity lowered by 80 % of the transmission, the volume's attenuation as "
+                     "a tint), without refraction (the photoreal still refracts)")
     return tuple(notes)
 
 

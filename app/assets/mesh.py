@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -41,12 +42,32 @@ class MeshMaterial:
     alpha_mode: str = "OPAQUE"  # OPAQUE | MASK | BLEND
     alpha_cutoff: float = 0.5  # MASK: drawn where alpha >= this, cut away elsewhere
     transmission: float = 0.0
+    # glTF material extensions (app.assets.material_extensions): factors, as ResolvedMaterial's
+    unlit: bool = False
+    clearcoat: float = 0.0
+    clearcoat_roughness: float = 0.0
+    ior: float = 1.5
+    specular: float = 1.0
+    specular_color: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    thickness: float = 0.0
+    attenuation_color: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    attenuation_distance: float = math.inf
+    sheen_color: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    sheen_roughness: float = 0.0
+    anisotropy: float = 0.0
+    anisotropy_rotation: float = 0.0  # radians, counter-clockwise from the tangent
+    iridescence: float = 0.0
+    iridescence_ior: float = 1.3
+    iridescence_thickness: tuple[float, float] = (100.0, 400.0)  # nanometres, min and max
     # how each texture maps: UV set, sampler, KHR_texture_transform
     base_color_mapping: TextureMapping = DEFAULT_MAPPING
     orm_mapping: TextureMapping = DEFAULT_MAPPING
     normal_mapping: TextureMapping = DEFAULT_MAPPING
     emissive_mapping: TextureMapping = DEFAULT_MAPPING
     normal_scale: float = 1.0
+    clearcoat_normal_texture: TextureImage | None = None  # KHR_materials_clearcoat's, linear
+    clearcoat_normal_mapping: TextureMapping = DEFAULT_MAPPING
+    clearcoat_normal_scale: float = 1.0
     notes: tuple[str, ...] = ()  # what of the material is drawn otherwise or not at all
 
 

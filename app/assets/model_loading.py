@@ -34,6 +34,7 @@ from app.assets.gltf_document import (
     tagged_bytes,
 )
 from app.assets.gltf_extensions import check_extensions
+from app.assets.gpu_instancing import expand_instances
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
 from app.assets.texture_references import check_obj_textures, check_ply_textures
@@ -179,7 +180,7 @@ def _load_model(
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing)
         header, binary = decode_draco(document)
-        header = expose_uv_sets(header)
+        header = expose_uv_sets(expand_instances(document, header))
         scene = _read_scene(
             label,
             io.BytesIO(tagged_bytes(document, header, binary)),

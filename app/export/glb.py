@@ -2,7 +2,7 @@
 
 The glTF document is built here directly (numpy, json, Pillow): one node per exported primitive,
 world-space vertices in metres resting on y = 0, PBR metallic-roughness materials with
-KHR_materials_clearcoat / transmission / ior / texture_transform where they apply, and the
+the KHR_materials_* extensions and KHR_texture_transform where they apply, and the
 variants of each material option group mapped per primitive.
 """
 
@@ -24,6 +24,7 @@ from app.export.export_meshes import (
     ExportTexture,
     collect_export_scene,
 )
+from app.export.material_extensions import gltf_material_extensions
 from app.export.rest_pose import rest_matrix
 from app.files import write_bytes_atomically
 from app.project import Project
@@ -177,14 +178,11 @@ class _Document:
                 emissive = [c / strength for c in emissive]
                 extensions["KHR_materials_emissive_strength"] = {"emissiveStrength": strength}
             out["emissiveFactor"] = emissive
-        if m.clearcoat > 0:
-            extensions["KHR_materials_clearcoat"] = {
-                "clearcoatFactor": float(m.clearcoat),
-                "clearcoatRoughnessFactor": float(m.clearcoat_roughness)}
-        if m.transmission > 0:
-            extensions["KHR_materials_transmission"] = {"transmissionFactor":
-                                                        float(m.transmission)}
-            extensions["KHR_materials_ior"] = {"ior": float(m.ior)}
+        extensions.update(gltf_material_extensions(m))
+        if m.clearcoat_normal_texture is not None and "KHR_materials_clearcoat" in extensions:
+            extensions["KHR_materials_clearcoat"]["clearcoatNormalTexture"] = {
+                **self.texture(m.clearcoat_normal_texture),
+                "scale": float(m.clearcoat_normal_scale)}
         if extensions:
             out["extensions"] = extensions
             self.used.update(extensions)

@@ -23,9 +23,11 @@ from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
 from app.export.export_images import stored_image
 from app.export.export_meshes import ExportPrimitive, ExportScene, ExportTexture
 from app.export.glb import export_scene_for
+from app.export.material_extensions import usd_material_losses
 from app.files import write_bytes_atomically
 from app.project import Project
 from app.scene.description import ResolvedMaterial, TextureSlot, TextureTransform
+from app.scene.material_looks import unlit_as_emission
 
 __all__ = ["export_usdz", "write_usd_stage"]
 
@@ -132,6 +134,7 @@ class _StageWriter:
     def material(self, m: ResolvedMaterial) -> UsdShade.Material:
         if m in self.materials:
             return self.materials[m]
+        key, m = m, unlit_as_emission(m)
         name = _identifier(m.id, self.names)
         material = UsdShade.Material.Define(self.stage, f"/product/Materials/{name}")
         surface = UsdShade.Shader.Define(self.stage, f"{material.GetPath()}/surface")
@@ -191,7 +194,7 @@ class _StageWriter:
                               scale=(*(m.emissive if any(m.emissive) else (1, 1, 1)), 1))
             connect("emissiveColor", colour, emissive, "rgb")
         material.CreateSurfaceOutput().ConnectToSource(surface.ConnectableAPI(), "surface")
-        self.materials[m] = material
+        self.materials[key] = material
         return material
 
     def mesh(self, p: ExportPrimitive) -> None:
@@ -241,6 +244,8 @@ def export_usdz(product: Product, configuration: Configuration, project: Project
     notes: list[str] = []
     if fit_ar_budget:
         export, notes = fit_export_scene(export)
+    notes += list(dict.fromkeys(note for p in export.primitives
+                                for note in usd_material_losses(p.material)))
     with tempfile.TemporaryDirectory(prefix="usdz-") as folder:
         stage_path = Path(folder) / f"{product.id}.usdc"
         write_usd_stage(export, stage_path)

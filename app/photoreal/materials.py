@@ -14,8 +14,10 @@ import numpy as np
 
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import DEFAULT_MAPPING
+from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_bsdf
 from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
+from app.scene.material_looks import tinted_by_volume, unlit_as_emission
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +107,12 @@ class MaterialTranslator:
 
     def for_material(self, material: ResolvedMaterial, mesh: MeshData) -> ShapeLook:
         """The BSDF of ``material`` on ``mesh`` (its UV sets and vertex colours)."""
+        material = tinted_by_volume(unlit_as_emission(material))
         uv_sets = {0: mesh.uv, 1: mesh.uv1}
         slots = {n: s for n, s in material.slots().items()
-                 if uv_sets.get(s.texcoord) is not None}
+                 if uv_sets.get(s.texcoord) is not None and n != "clearcoat_normal"}
+        if material.clearcoat_normal_texture is not None and material.clearcoat > 0:
+            self._approximate(material.id, "clear-coat normal texture not drawn (smooth coat)")
         shape_texcoord = next((s.texcoord for n, s in slots.items() if n != "emissive"),
                               slots["emissive"].texcoord if "emissive" in slots else 0)
         for name, slot in slots.items():
@@ -169,10 +174,11 @@ class MaterialTranslator:
 
     def look(self, m: _Inputs) -> ShapeLook:
         mat = m.material
-        ior = float(mat.ior)
-        if not MIN_IOR <= ior <= MAX_IOR:
-            ior = min(max(ior, MIN_IOR), MAX_IOR)
-            self._approximate(m.name, f"index of refraction {mat.ior} clamped to {ior}")
+        ior = glossy_ior(mat)
+        if not MIN_IOR <= ior <= MAX_IOR and not mat.unlit:
+            self._approximate(m.name, f"index of refraction {ior:.3g} clamped to "
+                              f"{min(max(ior, MIN_IOR), MAX_IOR)}")
+        ior = min(max(ior, MIN_IOR), MAX_IOR)
         principled: dict = {
             "type": "principled",
             "base_color": self._colour_input(m),
@@ -191,6 +197,7 @@ class MaterialTranslator:
         if mat.clearcoat > 0:
             principled["clearcoat"] = float(np.clip(mat.clearcoat, 0.0, 1.0))
             principled["clearcoat_gloss"] = float(np.clip(1.0 - mat.clearcoat_roughness, 0, 1))
+        add_extension_lobes(principled, mat, self._approximate)
         if mat.transmission > 0:
             # thin-walled: crystals and windows are often single sheets, not closed solids
             principled["type"] = "principledthin"
@@ -201,7 +208,7 @@ class MaterialTranslator:
             if "clearcoat" in principled:
                 del principled["clearcoat"], principled["clearcoat_gloss"]
                 self._approximate(m.name, "clear coat dropped on a transmissive material")
-        bsdf: dict = principled
+        bsdf: dict = unlit_bsdf() if mat.unlit else principled
         if m.normal_texture is not None:
             bsdf = {"type": "normalmap", "bsdf": bsdf, "normalmap": self._bitmap(
                 ("normal", m.normal_texture.source, mat.normal_scale),

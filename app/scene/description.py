@@ -6,6 +6,7 @@ accessors) so that two descriptions compare with ``==`` and ``diff`` can tell wh
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -91,6 +92,24 @@ class ResolvedMaterial:
     alpha_cutoff: float = 0.5  # MASK only
     vertex_colors: bool = False  # the mesh's vertex colours multiply the base colour
     double_sided: bool = False
+    # glTF material extensions: unlit; specular (F0 scale and tint); volume (thickness in model
+    # units, the colour white light takes after attenuation_distance); sheen; anisotropy
+    # (strength, rotation in radians); iridescence (factor, film IOR, thickness min/max in nm)
+    unlit: bool = False
+    specular: float = 1.0
+    specular_color: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    thickness: float = 0.0
+    attenuation_color: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    attenuation_distance: float = math.inf
+    sheen_color: tuple[float, float, float] = (0.0, 0.0, 0.0)  # linear
+    sheen_roughness: float = 0.0
+    anisotropy: float = 0.0
+    anisotropy_rotation: float = 0.0
+    iridescence: float = 0.0
+    iridescence_ior: float = 1.3
+    iridescence_thickness: tuple[float, float] = (100.0, 400.0)
+    clearcoat_normal_texture: TextureSlot | None = None  # linear; the coat's own normal map
+    clearcoat_normal_scale: float = 1.0
 
     def __post_init__(self) -> None:
         if not self.alpha_mode:
@@ -100,9 +119,11 @@ class ResolvedMaterial:
                              f"{self.alpha_mode!r}")
 
     def slots(self) -> dict[str, TextureSlot]:
-        """The texture slots in use, by name (base_color, orm, normal, emissive)."""
+        """The texture slots in use, by name (base_color, orm, normal, emissive,
+        clearcoat_normal)."""
         found = {"base_color": self.base_color_texture, "orm": self.orm_texture,
-                 "normal": self.normal_texture, "emissive": self.emissive_texture}
+                 "normal": self.normal_texture, "emissive": self.emissive_texture,
+                 "clearcoat_normal": self.clearcoat_normal_texture}
         return {name: s for name, s in found.items() if s is not None}
 
     @property

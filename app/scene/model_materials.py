@@ -19,6 +19,13 @@ def _slot(image: TextureImage | None, mapping: TextureMapping, *, srgb: bool,
     return TextureSlot(TextureRef(source=image.source, srgb=srgb), mapping)
 
 
+# the glTF extension factors MeshMaterial and ResolvedMaterial share by name
+EXTENSION_FIELDS = ("unlit", "clearcoat", "clearcoat_roughness", "ior", "specular",
+                    "specular_color", "thickness", "attenuation_color", "attenuation_distance",
+                    "sheen_color", "sheen_roughness", "anisotropy", "anisotropy_rotation",
+                    "iridescence", "iridescence_ior", "iridescence_thickness")
+
+
 def model_material(mesh: MeshData, material_id: str) -> ResolvedMaterial:
     """``mesh``'s own material; textures whose UV set the mesh lacks are left out."""
     m = mesh.material
@@ -41,4 +48,8 @@ def model_material(mesh: MeshData, material_id: str) -> ResolvedMaterial:
                           if any(m.emissive) else None),
         alpha_mode=m.alpha_mode if m.alpha_mode in ("OPAQUE", "MASK", "BLEND") else "OPAQUE",
         alpha_cutoff=m.alpha_cutoff, vertex_colors=mesh.colors is not None,
-        double_sided=m.double_sided)
+        double_sided=m.double_sided,
+        clearcoat_normal_texture=(slot(m.clearcoat_normal_texture, m.clearcoat_normal_mapping,
+                                       False) if m.clearcoat > 0 else None),
+        clearcoat_normal_scale=m.clearcoat_normal_scale,
+        **{name: getattr(m, name) for name in EXTENSION_FIELDS})

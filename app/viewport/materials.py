@@ -10,6 +10,8 @@ its own coordinates through a shader replacement.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -22,10 +24,12 @@ from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import TextureSampler, transformed_uv
 from app.errors import AssetError
 from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef
+from app.scene.material_looks import specular_ior, tinted_by_volume, unlit_as_emission
 from app.viewport.polydata import TCOORDS, vtk_tcoords
 
 TRANSMISSION_OPACITY_LOSS = 0.8
 GLTF_CLEARCOAT_IOR = 1.5
+SHEEN_LIGHTENING = 0.15  # about the directional albedo of a rough glTF sheen
 
 
 def image_to_vtk_texture(pixels: np.ndarray, *, srgb: bool, source: str = "") -> vtkTexture:
@@ -65,7 +69,7 @@ _WRAPS = {"REPEAT": vtkTexture.Repeat, "MIRRORED_REPEAT": vtkTexture.MirroredRep
           "CLAMP_TO_EDGE": vtkTexture.ClampToEdge}
 # the PBR fragment shader's texture look-ups, by ResolvedMaterial slot
 _SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalTex",
-             "emissive": "emissiveTex"}
+             "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex"}
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
@@ -112,8 +116,10 @@ def _reset_property(actor: vtkActor) -> None:
     prop.SetInterpolationToPBR()
     prop.SetEmissiveFactor(0.0, 0.0, 0.0)
     prop.SetCoatStrength(0.0)
+    prop.SetAnisotropy(0.0)
     prop.SetOcclusionStrength(1.0)
     prop.SetNormalScale(1.0)
+    prop.SetCoatNormalScale(1.0)
     prop.BackfaceCullingOff()
     actor.ForceOpaqueOff()
     shaders = actor.GetShaderProperty()
@@ -178,33 +184,53 @@ def _slot_coordinates(actor: vtkActor, coordinates: dict[str, np.ndarray]) -> No
                                              False)
 
 
-def _alpha_test(actor: vtkActor, cutoff: float) -> None:
-    """Alpha MASK: opaque, with the fragments whose alpha is below ``cutoff`` discarded."""
-    actor.ForceOpaqueOn()
+def _alpha_test(actor: vtkActor, cutoff: float, kept: float = 1.0) -> None:
+    """Alpha MASK: the fragments whose alpha is below ``cutoff`` discarded, the rest drawn
+    with opacity ``kept`` (opaque, or partly transparent for a transmissive material, whose
+    opacity loss is taken out of the alpha before the test)."""
+    if kept >= 1.0:
+        actor.ForceOpaqueOn()
     actor.GetShaderProperty().AddFragmentShaderReplacement(
         "//VTK::Light::Impl", True,
         "//VTK::Light::Impl\n"
-        f"  if (gl_FragData[0].a < {float(cutoff):.6f}) {{ discard; }}\n"
-        "  gl_FragData[0].a = 1.0;", False)
+        f"  if (gl_FragData[0].a / {float(kept):.6f} < {float(cutoff):.6f}) {{ discard; }}\n"
+        f"  gl_FragData[0].a = {float(kept):.6f};", False)
+
+
+def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
+    """What the rasteriser draws for ``material``: an unlit one glowing in its base colour, the
+    volume's attenuation as a tint, sheen as the base colour lightened by SHEEN_LIGHTENING of
+    the sheen colour (VTK has no sheen lobe; a factor past 1 lightens a base colour texture)."""
+    material = tinted_by_volume(unlit_as_emission(material))
+    if any(material.sheen_color):
+        material = dataclasses.replace(material, base_color=tuple(
+            float(c * (1.0 + SHEEN_LIGHTENING * s))
+            for c, s in zip(material.base_color, material.sheen_color, strict=True)))
+    return material
 
 
 def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: TextureCache,
                    mesh: MeshData) -> None:
     """Set the actor's PBR property from a scene material (colours already linear)."""
     _reset_property(actor)
+    material = live_view_material(material)
     prop = actor.GetProperty()
     prop.SetColor(*material.base_color)
     prop.SetMetallic(material.metallic)
     prop.SetRoughness(material.roughness)
-    prop.SetBaseIOR(material.ior)
+    prop.SetBaseIOR(specular_ior(material))
+    prop.SetAnisotropy(material.anisotropy)
+    # VTK turns the anisotropy direction by a fraction of a whole turn
+    prop.SetAnisotropyRotation((material.anisotropy_rotation / (2.0 * math.pi)) % 1.0)
     opacity = material.opacity if material.uses_alpha else 1.0
-    prop.SetOpacity(opacity * (1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission))
+    kept = 1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission
+    prop.SetOpacity(opacity * kept)
     prop.SetCoatStrength(material.clearcoat)
     prop.SetCoatRoughness(material.clearcoat_roughness)
     prop.SetCoatIOR(GLTF_CLEARCOAT_IOR)
     prop.SetNormalScale(material.normal_scale)
     if material.alpha_mode == "MASK":
-        _alpha_test(actor, material.alpha_cutoff)
+        _alpha_test(actor, material.alpha_cutoff, kept)
 
     mapping = uv_mapping(material)
     actor_uv = None if mapping is None else _mesh_uv(mesh, mapping.texcoord)
@@ -240,6 +266,9 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         prop.SetOcclusionStrength(1.0 if material.occlusion_in_orm else 0.0)
     if "normal" in slots:
         prop.SetNormalTexture(texture("normal"))
+    if "clearcoat_normal" in slots and material.clearcoat > 0:
+        prop.SetCoatNormalTexture(texture("clearcoat_normal"))
+        prop.SetCoatNormalScale(material.clearcoat_normal_scale)
     if "emissive" in slots:
         prop.SetEmissiveFactor(*(material.emissive if any(material.emissive) else (1, 1, 1)))
         prop.SetEmissiveTexture(texture("emissive"))

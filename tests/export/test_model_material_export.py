@@ -12,6 +12,7 @@ from app.export.export_meshes import collect_export_scene
 from app.export.glb import glb_bytes
 from app.export.usdz import write_usd_stage
 from app.scene.model_materials import model_material
+from tests import khronos_material_extensions as x
 from tests.gltf_compare import split_glb
 from tests.khronos_scenes import (
     ALPHA_MODEL,
@@ -112,3 +113,57 @@ def test_usd_texture_transform_maps_st_as_the_gltf_transform_maps_uv():
     st = st @ np.array([[c, -s], [s, c]]).T + [tx, ty]
     np.testing.assert_allclose(st, np.column_stack([moved[:, 0], 1.0 - moved[:, 1]]),
                                atol=1e-12)
+
+
+EXTENSION_MODELS = [x.UNLIT_MODEL, x.CLEARCOAT_MODEL, x.SPECULAR_MODEL, x.ATTENUATION_MODEL,
+                    x.SHEEN_MODEL, x.ANISOTROPY_MODEL, x.IRIDESCENCE_MODEL,
+                    "TransmissionRoughnessTest/glTF-Binary/TransmissionRoughnessTest.glb"]
+
+
+@pytest.mark.parametrize("relative", EXTENSION_MODELS)
+def test_material_extensions_survive_a_glb_round_trip(external_dir, tmp_path, relative):
+    """Unlit, clearcoat, ior, specular, transmission, volume, sheen, anisotropy and iridescence
+    factors are written back and read again as they were."""
+    scene, assets, export, path = exported(external_dir, tmp_path, relative)
+    reloaded = load_model(path)
+    assert not [w for w in reloaded.warnings if "does not support" in w]
+    for drawable in scene.drawables:
+        mesh = reloaded.meshes[drawable.id.replace("/", "_")]
+        again = model_material(mesh, "again")
+        original = drawable.material
+        if original.transmission > 0 or original.alpha_mode == "BLEND":  # exports draw glass
+            # and see-through surfaces from both sides
+            again = dataclasses.replace(again, double_sided=original.double_sided)
+        assert_materials_close(again, original, drawable.id)
+
+
+def test_glb_names_the_material_extensions(external_dir, tmp_path):
+    header, _ = split_glb(exported(external_dir, tmp_path, x.UNLIT_MODEL)[3].read_bytes())
+    assert "KHR_materials_unlit" in header["extensionsUsed"]
+    header, _ = split_glb(exported(external_dir, tmp_path, x.ATTENUATION_MODEL)[3].read_bytes())
+    volumes = [m["extensions"]["KHR_materials_volume"] for m in header["materials"]
+               if "KHR_materials_volume" in m.get("extensions", {})]
+    assert {"thicknessFactor": 1.0, "attenuationColor": [0.1, 0.5, 0.9],
+            "attenuationDistance": 0.5} in volumes
+    assert {"KHR_materials_transmission", "KHR_materials_volume"} <= set(
+        header["extensionsUsed"])
+
+
+def test_usdz_notes_name_what_usd_preview_surface_cannot_carry(external_dir):
+    from app.export.material_extensions import usd_material_losses
+
+    scene, _ = khronos_scene(external_dir, x.SHEEN_MODEL)
+    assert any("sheen" in note for note in usd_material_losses(scene.drawables[0].material))
+    scene, _ = khronos_scene(external_dir, x.ATTENUATION_MODEL)
+    notes = [n for d in scene.drawables for n in usd_material_losses(d.material)]
+    assert any("volume" in n for n in notes) and any("transmission" in n for n in notes)
+
+
+def test_usd_stage_draws_an_unlit_material_as_its_glowing_base_colour(external_dir, tmp_path):
+    scene, assets = khronos_scene(external_dir, x.UNLIT_MODEL)
+    write_usd_stage(collect_export_scene(scene, assets), tmp_path / "unlit.usdc")
+    stage = Usd.Stage.Open(str(tmp_path / "unlit.usdc"))
+    surface = UsdShade.Shader.Get(stage, "/product/Materials/Orange/surface")
+    assert tuple(surface.GetInput("diffuseColor").Get()) == pytest.approx((0, 0, 0))
+    assert tuple(surface.GetInput("emissiveColor").Get()) == pytest.approx((1.0, 0.2176, 0.0),
+                                                                          abs=1e-3)

@@ -1,0 +1,89 @@
+"""EXT_mesh_gpu_instancing: each instance of a node's mesh becomes a node of its own.
+
+The loader rewrites the document trimesh reads: an instanced node loses its mesh and gains one
+child per instance (translation, rotation, scale from the extension's accessors), so every
+instance is a mesh of the model, drawn, rendered and exported like any other."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.assets.gltf_document import GltfDocument, buffer_bytes
+from app.errors import AssetError
+
+INSTANCING = "EXT_mesh_gpu_instancing"
+MAX_INSTANCES = 4096  # per file: each becomes a drawn mesh
+_WIDTHS = {"VEC3": 3, "VEC4": 4}
+_TYPES = {5126: (np.float32, None), 5120: (np.int8, 127.0), 5122: (np.int16, 32767.0),
+          5121: (np.uint8, 255.0), 5123: (np.uint16, 65535.0)}
+
+
+def _values(document: GltfDocument, index: object, kind: str, where: str) -> np.ndarray:
+    label = str(document.path)
+    try:
+        accessor = document.header["accessors"][index]  # type: ignore[index]
+        view = document.header["bufferViews"][accessor["bufferView"]]
+    except (KeyError, IndexError, TypeError):
+        raise AssetError(f"accessor {index!r} does not exist", file=label, field=where) from None
+    width = _WIDTHS[kind]
+    if accessor.get("type") != kind or accessor.get("componentType") not in _TYPES:
+        raise AssetError(f"expected a {kind} accessor of floats or normalized integers",
+                         file=label, field=where)
+    dtype, scale = _TYPES[accessor["componentType"]]
+    if scale is not None and not accessor.get("normalized"):
+        raise AssetError("expected floats or normalized integers", file=label, field=where)
+    count = int(accessor.get("count", 0))
+    item = np.dtype(dtype).itemsize * width
+    stride = int(view.get("byteStride", item))
+    start = int(view.get("byteOffset", 0)) + int(accessor.get("byteOffset", 0))
+    blob = buffer_bytes(document, view.get("buffer", 0))
+    end = start + stride * max(count - 1, 0) + item
+    if count < 0 or end > len(blob) or stride < item:
+        raise AssetError("the accessor runs past the end of its buffer", file=label, field=where)
+    rows = np.lib.stride_tricks.as_strided(
+        np.frombuffer(blob, dtype=np.uint8, count=end - start, offset=start),
+        shape=(count, item), strides=(stride, 1))
+    values = np.ascontiguousarray(rows).view(dtype).reshape(count, width).astype(np.float64)
+    if scale is not None:
+        values = np.maximum(values / scale, -1.0)
+    if not np.isfinite(values).all():
+        raise AssetError("expected finite numbers", file=label, field=where)
+    return values
+
+
+def expand_instances(document: GltfDocument, header: dict) -> dict:
+    """``header`` (a copy for trimesh) with every instanced node's instances as child nodes."""
+    nodes = header.get("nodes", []) or []
+    total = 0
+    for index in range(len(nodes)):
+        node = nodes[index]
+        extension = (node.get("extensions") or {}).pop(INSTANCING, None) if isinstance(
+            node, dict) else None
+        if not isinstance(extension, dict) or "mesh" not in node:
+            continue
+        where = f"nodes[{index}].extensions.{INSTANCING}.attributes"
+        attributes = extension.get("attributes") or {}
+        found = {name: _values(document, attributes[name], kind, f"{where}.{name}")
+                 for name, kind in (("TRANSLATION", "VEC3"), ("ROTATION", "VEC4"),
+                                    ("SCALE", "VEC3")) if name in attributes}
+        counts = {len(v) for v in found.values()}
+        if len(counts) != 1:
+            raise AssetError("expected attributes of one count", file=str(document.path),
+                             field=where)
+        count = counts.pop()
+        total += count
+        if total > MAX_INSTANCES:
+            raise AssetError(f"has more than {MAX_INSTANCES} mesh instances",
+                             file=str(document.path), field=where)
+        name = node.get("name") or f"node{index}"
+        children = node.setdefault("children", [])
+        for k in range(count):
+            child: dict = {"name": f"{name}_instance{k}", "mesh": node["mesh"]}
+            for key, attribute in (("translation", "TRANSLATION"), ("rotation", "ROTATION"),
+                                   ("scale", "SCALE")):
+                if attribute in found:
+                    child[key] = [float(v) for v in found[attribute][k]]
+            children.append(len(nodes))
+            nodes.append(child)
+        del node["mesh"]
+    return header

@@ -1,0 +1,140 @@
+"""The glTF 2.0 material extensions beyond metallic-roughness, read into material fields.
+
+``extension_fields`` returns the factors of KHR_materials_unlit, clearcoat, ior, specular,
+transmission, volume, sheen, anisotropy and iridescence as keyword arguments of
+``MeshMaterial`` (the same names as ``ResolvedMaterial``'s). Their textures are not drawn;
+``extension_notes`` says so, and says how each renderer draws what it has no model for.
+"""
+
+from __future__ import annotations
+
+import math
+
+from app.errors import AssetError
+
+# the textures each extension may name, which the renderers leave out (factors are drawn)
+EXTENSION_TEXTURES = {
+    "KHR_materials_clearcoat": ("clearcoatTexture", "clearcoatRoughnessTexture",
+                                "clearcoatNormalTexture"),
+    "KHR_materials_specular": ("specularTexture", "specularColorTexture"),
+    "KHR_materials_transmission": ("transmissionTexture",),
+    "KHR_materials_volume": ("thicknessTexture",),
+    "KHR_materials_sheen": ("sheenColorTexture", "sheenRoughnessTexture"),
+    "KHR_materials_anisotropy": ("anisotropyTexture",),
+    "KHR_materials_iridescence": ("iridescenceTexture", "iridescenceThicknessTexture"),
+}
+
+
+def number_field(block: dict, key: str, default: float, where: str, *, low: float = -math.inf,
+            high: float = math.inf) -> float:
+    value = block.get(key, default)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise AssetError(f"{where}.{key}: expected a number, got {value!r}") from None
+    if math.isnan(number) or number < low or number > high:
+        raise AssetError(f"{where}.{key}: expected a number from {low} to {high}, got {value!r}")
+    return number
+
+
+def colour_field(block: dict, key: str, default: tuple[float, float, float], where: str
+            ) -> tuple[float, float, float]:
+    value = block.get(key)
+    if value is None:
+        return default
+    try:
+        rgb = tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        raise AssetError(f"{where}.{key}: expected 3 numbers, got {value!r}") from None
+    if len(rgb) != 3 or not all(math.isfinite(v) and v >= 0 for v in rgb):
+        raise AssetError(f"{where}.{key}: expected 3 numbers of at least 0, got {value!r}")
+    return rgb  # type: ignore[return-value]
+
+
+def extension_fields(extensions: dict, where: str) -> dict:
+    """``MeshMaterial`` keyword arguments for the material extensions in ``extensions``."""
+    def block(name: str) -> dict | None:
+        found = extensions.get(name)
+        return found if isinstance(found, dict) else None
+
+    fields: dict = {}
+    if block("KHR_materials_unlit") is not None:
+        fields["unlit"] = True
+    if (b := block("KHR_materials_clearcoat")) is not None:
+        w = f"{where}.extensions.KHR_materials_clearcoat"
+        fields["clearcoat"] = number_field(b, "clearcoatFactor", 0.0, w, low=0.0, high=1.0)
+        fields["clearcoat_roughness"] = number_field(b, "clearcoatRoughnessFactor", 0.0, w,
+                                                low=0.0, high=1.0)
+    if (b := block("KHR_materials_ior")) is not None:
+        ior = number_field(b, "ior", 1.5, f"{where}.extensions.KHR_materials_ior", low=0.0)
+        fields["ior"] = ior if ior >= 1.0 else 1.5  # 0 means "reflects as metal": glTF's 1.5
+    if (b := block("KHR_materials_specular")) is not None:
+        w = f"{where}.extensions.KHR_materials_specular"
+        fields["specular"] = number_field(b, "specularFactor", 1.0, w, low=0.0, high=1.0)
+        fields["specular_color"] = colour_field(b, "specularColorFactor", (1.0, 1.0, 1.0), w)
+    if (b := block("KHR_materials_transmission")) is not None:
+        fields["transmission"] = number_field(b, "transmissionFactor", 0.0,
+                                         f"{where}.extensions.KHR_materials_transmission",
+                                         low=0.0, high=1.0)
+    if (b := block("KHR_materials_volume")) is not None:
+        w = f"{where}.extensions.KHR_materials_volume"
+        fields["thickness"] = number_field(b, "thicknessFactor", 0.0, w, low=0.0)
+        fields["attenuation_color"] = colour_field(b, "attenuationColor", (1.0, 1.0, 1.0), w)
+        fields["attenuation_distance"] = number_field(b, "attenuationDistance", math.inf, w,
+                                                 low=1e-9)
+    if (b := block("KHR_materials_sheen")) is not None:
+        w = f"{where}.extensions.KHR_materials_sheen"
+        fields["sheen_color"] = colour_field(b, "sheenColorFactor", (0.0, 0.0, 0.0), w)
+        fields["sheen_roughness"] = number_field(b, "sheenRoughnessFactor", 0.0, w, low=0.0,
+                                            high=1.0)
+    if (b := block("KHR_materials_anisotropy")) is not None:
+        w = f"{where}.extensions.KHR_materials_anisotropy"
+        fields["anisotropy"] = number_field(b, "anisotropyStrength", 0.0, w, low=0.0, high=1.0)
+        fields["anisotropy_rotation"] = number_field(b, "anisotropyRotation", 0.0, w)
+    if (b := block("KHR_materials_iridescence")) is not None:
+        w = f"{where}.extensions.KHR_materials_iridescence"
+        fields["iridescence"] = number_field(b, "iridescenceFactor", 0.0, w, low=0.0, high=1.0)
+        fields["iridescence_ior"] = number_field(b, "iridescenceIor", 1.3, w, low=1.0)
+        fields["iridescence_thickness"] = (
+            number_field(b, "iridescenceThicknessMinimum", 100.0, w, low=0.0),
+            number_field(b, "iridescenceThicknessMaximum", 400.0, w, low=0.0))
+    return fields
+
+
+def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
+    """What of these extensions the renderers draw otherwise than the file says."""
+    notes = []
+    for extension, keys in EXTENSION_TEXTURES.items():
+        found = extensions.get(extension)
+        if not isinstance(found, dict):
+            continue
+        for key in keys:
+            if key == "clearcoatNormalTexture":
+                if isinstance(found.get(key), dict):
+                    notes.append(f"{name}: its clear-coat normal texture is drawn in the live "
+                                 "view; the photoreal still draws the coat smooth")
+            elif key == "thicknessTexture" and isinstance(found.get(key), dict):
+                notes.append(f"{name}: its thickness texture is drawn as its mean thickness")
+            elif isinstance(found.get(key), dict):
+                notes.append(f"{name}: its {extension} {key} is not drawn; drawn with the "
+                             "factor alone")
+    if fields.get("unlit"):
+        notes.append(f"{name}: unlit, drawn as its base colour glowing (it lights nothing and "
+                     "takes no light)")
+    if tuple(fields.get("specular_color", (1.0, 1.0, 1.0))) != (1.0, 1.0, 1.0):
+        notes.append(f"{name}: its specular colour is drawn as its brightness (reflections "
+                     "keep their own colour)")
+    if fields.get("transmission", 0.0) > 0 and fields.get("thickness", 0.0) > 0 and math.isfinite(
+            fields.get("attenuation_distance", math.inf)):
+        notes.append(f"{name}: its volume attenuation is drawn as a tint of the base colour "
+                     "(the colour light takes through the material's thickness)")
+    if any(fields.get("sheen_color", (0.0, 0.0, 0.0))):
+        notes.append(f"{name}: the live view has no sheen; drawn as the base colour lightened "
+                     "by a part of the sheen colour (the photoreal still draws a sheen lobe)")
+    if fields.get("anisotropy", 0.0) > 0 and fields.get("anisotropy_rotation", 0.0):
+        notes.append(f"{name}: the photoreal still draws anisotropy along the texture's U "
+                     "direction, without its rotation")
+    if fields.get("iridescence", 0.0) > 0:
+        notes.append(f"{name}: no renderer here draws thin-film iridescence; drawn without it "
+                     "(kept in exports)")
+    return notes

@@ -1,0 +1,58 @@
+"""The nearest look of glTF material features a renderer has no model for, shared by the live
+view, the photoreal still and the USD export so that they agree with each other."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from app.scene.description import ResolvedMaterial
+
+
+def unlit_as_emission(m: ResolvedMaterial) -> ResolvedMaterial:
+    """An unlit material as a black, non-reflecting surface that glows in its base colour (its
+    texture included): what the camera sees does not depend on the lighting. Alpha is kept."""
+    if not m.unlit:
+        return m
+    return dataclasses.replace(
+        m, base_color=(0.0, 0.0, 0.0), emissive=tuple(float(c) for c in m.base_color),
+        emissive_texture=m.base_color_texture, metallic=0.0, roughness=1.0, ior=1.0,
+        specular=0.0, orm_texture=None, normal_texture=None, clearcoat=0.0, sheen_color=(
+            0.0, 0.0, 0.0), transmission=0.0)
+
+
+def reflectance_at_normal(m: ResolvedMaterial) -> float:
+    """F0 of the dielectric lobe: glTF's ((ior - 1) / (ior + 1))^2 scaled by the specular factor
+    and the brightness of the specular colour (a tint is drawn as its brightness)."""
+    f0 = ((m.ior - 1.0) / (m.ior + 1.0)) ** 2
+    r, g, b = m.specular_color
+    brightness = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return float(min(max(f0 * m.specular * brightness, 0.0), 1.0))
+
+
+def specular_ior(m: ResolvedMaterial) -> float:
+    """The index of refraction whose F0 equals ``reflectance_at_normal`` (``m.ior`` itself
+    when the specular extension leaves it at its defaults)."""
+    if m.specular == 1.0 and tuple(m.specular_color) == (1.0, 1.0, 1.0):
+        return float(m.ior)
+    root = math.sqrt(min(reflectance_at_normal(m), 0.99))
+    return (1.0 + root) / (1.0 - root)
+
+
+def volume_tint(m: ResolvedMaterial) -> tuple[float, float, float]:
+    """The colour white light takes crossing the material's thickness once (Beer-Lambert with
+    glTF's attenuation colour at attenuation distance); white for a thin or clear material."""
+    if m.transmission <= 0 or m.thickness <= 0 or not math.isfinite(m.attenuation_distance):
+        return (1.0, 1.0, 1.0)
+    ratio = m.thickness / m.attenuation_distance
+    return tuple(float(max(c, 1e-6) ** ratio) for c in m.attenuation_color)  # type: ignore
+
+
+def tinted_by_volume(m: ResolvedMaterial) -> ResolvedMaterial:
+    """``m`` with its base colour multiplied by ``volume_tint`` (transmitted light is tinted by
+    the base colour in both renderers)."""
+    tint = volume_tint(m)
+    if tint == (1.0, 1.0, 1.0):
+        return m
+    return dataclasses.replace(m, base_color=tuple(
+        float(c * t) for c, t in zip(m.base_color, tint, strict=True)))

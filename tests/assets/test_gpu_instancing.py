@@ -1,0 +1,36 @@
+"""EXT_mesh_gpu_instancing: every instance is a mesh of its own, where the file puts it."""
+
+import numpy as np
+
+from app.assets.gltf_document import read_gltf_document
+from app.assets.gpu_instancing import _values
+from app.assets.model_loading import load_model
+
+MODEL = "khronos/SimpleInstancing/glTF-Binary/SimpleInstancing.glb"
+
+
+def test_each_instance_is_a_mesh_at_its_translation(external_dir):
+    path = external_dir / MODEL
+    model = load_model(path)
+    assert len(model.meshes) == 125
+    assert not model.warnings
+    document = read_gltf_document(path)
+    attributes = document.header["nodes"][0]["extensions"]["EXT_mesh_gpu_instancing"][
+        "attributes"]
+    translations = _values(document, attributes["TRANSLATION"], "VEC3", "t")
+    rotations = _values(document, attributes["ROTATION"], "VEC4", "r")
+    scales = _values(document, attributes["SCALE"], "VEC3", "s")
+    first = model.meshes["node0_instance0"].vertices
+    local = (first - translations[0]) @ rotation_matrix(rotations[0]) / scales[0]  # R^-1 = R^T
+    for k in range(0, 125, 7):
+        placed = (local * scales[k]) @ rotation_matrix(rotations[k]).T + translations[k]
+        np.testing.assert_allclose(model.meshes[f"node0_instance{k}"].vertices, placed,
+                                   atol=1e-3)
+
+
+def rotation_matrix(q) -> np.ndarray:
+    """glTF's unit quaternion (x, y, z, w) as a 3x3 rotation matrix."""
+    x, y, z, w = np.asarray(q, float) / np.linalg.norm(q)
+    return np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+                     [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+                     [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])

@@ -1,0 +1,128 @@
+"""glTF material extensions read into material fields; what is drawn otherwise is noted."""
+
+import json
+import math
+
+import pytest
+
+from app.assets.gltf_extensions import SUPPORTED_EXTENSIONS
+from app.assets.material_extensions import extension_fields, extension_notes
+from app.assets.model_loading import load_model
+from app.errors import AssetError
+
+KHRONOS = "khronos"
+
+
+def test_factors_are_read_with_glTF_defaults():
+    fields = extension_fields({
+        "KHR_materials_unlit": {},
+        "KHR_materials_clearcoat": {"clearcoatFactor": 0.5},
+        "KHR_materials_ior": {"ior": 1.33},
+        "KHR_materials_specular": {"specularColorFactor": [1.0, 0.5, 0.0]},
+        "KHR_materials_transmission": {"transmissionFactor": 0.9},
+        "KHR_materials_volume": {"thicknessFactor": 0.2, "attenuationColor": [0.5, 1, 1]},
+        "KHR_materials_sheen": {"sheenColorFactor": [1, 1, 1]},
+        "KHR_materials_anisotropy": {"anisotropyStrength": 0.4, "anisotropyRotation": 1.0},
+        "KHR_materials_iridescence": {"iridescenceFactor": 1.0},
+    }, "materials[0]")
+    assert fields["unlit"] is True
+    assert (fields["clearcoat"], fields["clearcoat_roughness"]) == (0.5, 0.0)
+    assert fields["ior"] == 1.33
+    assert fields["specular"] == 1.0 and fields["specular_color"] == (1.0, 0.5, 0.0)
+    assert fields["transmission"] == 0.9 and fields["thickness"] == 0.2
+    assert math.isinf(fields["attenuation_distance"])
+    assert fields["sheen_color"] == (1.0, 1.0, 1.0) and fields["sheen_roughness"] == 0.0
+    assert (fields["anisotropy"], fields["anisotropy_rotation"]) == (0.4, 1.0)
+    assert fields["iridescence_ior"] == 1.3
+    assert fields["iridescence_thickness"] == (100.0, 400.0)
+    assert extension_fields({"KHR_materials_ior": {"ior": 0}}, "m")["ior"] == 1.5
+
+
+def test_a_bad_factor_names_the_material_and_the_field():
+    with pytest.raises(AssetError, match=r"materials\[3\].extensions.KHR_materials_clearcoat"
+                                         r".clearcoatFactor"):
+        extension_fields({"KHR_materials_clearcoat": {"clearcoatFactor": 2}}, "materials[3]")
+
+
+def test_notes_name_each_approximation():
+    extensions = {"KHR_materials_sheen": {"sheenColorFactor": [1, 1, 1],
+                                          "sheenColorTexture": {"index": 0}},
+                  "KHR_materials_iridescence": {"iridescenceFactor": 1}}
+    notes = extension_notes("material 'm'", extensions, extension_fields(extensions, "m"))
+    assert any("sheenColorTexture is not drawn" in n for n in notes)
+    assert any("live view has no sheen" in n for n in notes)
+    assert any("iridescence" in n and "drawn without it" in n for n in notes)
+
+
+def test_the_material_extensions_are_supported():
+    for name in ("unlit", "clearcoat", "ior", "specular", "transmission", "volume", "sheen",
+                 "anisotropy", "iridescence"):
+        assert f"KHR_materials_{name}" in SUPPORTED_EXTENSIONS
+
+
+def test_models_that_require_them_load(external_dir):
+    unlit = load_model(external_dir / KHRONOS / "UnlitTest/glTF-Binary/UnlitTest.glb")
+    assert all(m.material.unlit for m in unlit.meshes.values())
+    suzanne = load_model(external_dir / KHRONOS /
+                         "IridescenceSuzanne/glTF-Binary/IridescenceSuzanne.glb")
+    assert any(m.material.iridescence == 1.0 for m in suzanne.meshes.values())
+    assert any("thin-film iridescence" in w for w in suzanne.material_warnings)
+    assert not any("KHR_materials" in w and "does not support" in w for w in suzanne.warnings)
+
+
+def _quad(gltf_writer, path, materials, images=None):
+    from tests.assets.conftest import QUAD_INDICES, QUAD_POSITIONS
+
+    meshes = [{"name": f"q{i}", "primitives": [{"positions": QUAD_POSITIONS,
+                                                "indices": QUAD_INDICES, "uv": [(0, 0)] * 4,
+                                                "material": i}]}
+              for i in range(len(materials))]
+    return gltf_writer(path, meshes=meshes, materials=materials, images=images or [])
+
+
+def test_specular_glossiness_becomes_metallic_roughness(tmp_path, gltf_writer, corner_png):
+    """A hand-written specular-glossiness file: a plastic (dielectric specular 0.04) and a
+    metal (bright coloured specular, black diffuse) convert by Khronos' rule; a textured one
+    is drawn with the textures converted at load, named apart from the file's own image."""
+    sg = "KHR_materials_pbrSpecularGlossiness"
+    materials = [
+        {"name": "plastic", "extensions": {sg: {"diffuseFactor": [0.5, 0.2, 0.1, 1.0],
+                                                "specularFactor": [0.04, 0.04, 0.04],
+                                                "glossinessFactor": 0.7}}},
+        {"name": "gold", "extensions": {sg: {"diffuseFactor": [0, 0, 0, 1],
+                                             "specularFactor": [0.9, 0.6, 0.3],
+                                             "glossinessFactor": 0.9}}},
+        {"name": "printed", "extensions": {sg: {"diffuseTexture": {"index": 0},
+                                                "specularFactor": [0.04, 0.04, 0.04]}}},
+    ]
+    path = _quad(gltf_writer, tmp_path / "sg.gltf", materials,
+                 images=[{"uri": corner_png.name}])
+    header = json.loads(path.read_text())
+    header["extensionsUsed"] = header["extensionsRequired"] = [sg]
+    path.write_text(json.dumps(header))
+    model = load_model(path)
+    plastic, gold, printed = (model.meshes[n].material for n in ("q0", "q1", "q2"))
+    assert plastic.base_color == pytest.approx((0.5, 0.2, 0.1, 1.0), abs=1e-3)
+    assert plastic.metallic < 0.01 and plastic.roughness == pytest.approx(0.3, abs=1e-3)
+    assert gold.base_color[:3] == pytest.approx((0.9, 0.6, 0.3), abs=1e-3)
+    assert gold.metallic > 0.99 and gold.roughness == pytest.approx(0.1, abs=1e-3)
+    assert printed.base_color_texture is not None
+    assert printed.base_color_texture.source.endswith("/specular-glossiness")
+    assert not [w for w in model.warnings if "does not support" in w]
+
+
+def test_a_thickness_texture_is_drawn_as_its_mean_thickness(external_dir):
+    """GlassHurricaneCandleHolder's glass: thickness factor 0.1 scaled by the mean of its
+    thickness texture's green channel (about a fifth), with a note."""
+    model = load_model(external_dir / "GlassHurricaneCandleHolder/glTF-Binary/"
+                                      "GlassHurricaneCandleHolder.glb")
+    glass = model.meshes["GlassHurricaneCandleHolder-glass"].material
+    assert 0.01 < glass.thickness < 0.04
+    assert any("thickness texture is drawn as its mean thickness" in w
+               for w in model.material_warnings)
+
+
+def test_transmission_names_its_live_view_look(external_dir):
+    model = load_model(external_dir / KHRONOS / "AttenuationTest/glTF-Binary/AttenuationTest.glb")
+    assert any("drawn in the live view as partly transparent" in w and "tint" in w
+               for w in model.material_warnings)

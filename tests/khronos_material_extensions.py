@@ -1,0 +1,199 @@
+"""Checks of the glTF material extensions on the Khronos models that isolate them, shared by
+the live view's and the photoreal still's tests: each feature changes the pixels where it
+should (against the same scene without it)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from app.scene.description import SceneDescription
+from tests.khronos_scenes import (
+    facing,
+    khronos_scene,
+    material_of,
+    only,
+    pixel_of,
+    render,
+    with_material,
+)
+
+UNLIT_MODEL = "UnlitTest/glTF-Binary/UnlitTest.glb"
+CLEARCOAT_MODEL = "ClearCoatTest/glTF-Binary/ClearCoatTest.glb"
+SPECULAR_MODEL = "SpecularTest/glTF-Binary/SpecularTest.glb"
+TRANSMISSION_MODEL = "TransmissionTest/glTF-Binary/TransmissionTest.glb"
+ATTENUATION_MODEL = "AttenuationTest/glTF-Binary/AttenuationTest.glb"
+SHEEN_MODEL = "SheenCloth/glTF/SheenCloth.gltf"
+ANISOTROPY_MODEL = "AnisotropyStrengthTest/glTF-Binary/AnisotropyStrengthTest.glb"
+IRIDESCENCE_MODEL = "IridescenceSuzanne/glTF-Binary/IridescenceSuzanne.glb"
+SIZE = (160, 160)
+
+
+def _patch(image: np.ndarray, scene: SceneDescription, point, half: int) -> np.ndarray:
+    """The (2 half + 1)^2 pixels around where the camera sees ``point``, as (N, 3) floats."""
+    row, column = pixel_of(scene, point, SIZE)
+    return image[row - half:row + half + 1, column - half:column + half + 1].reshape(
+        -1, 3).astype(float)
+
+
+def _luminance(pixels: np.ndarray) -> np.ndarray:
+    return pixels @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def unlit_colour_ignores_the_lighting(kind: str, external_dir: Path) -> None:
+    """An unlit cube shows its base colour whatever the light: the same pixels under a dim
+    and a bright environment, where a lit cube changes; orange as the file says."""
+    scene, assets = khronos_scene(external_dir, UNLIT_MODEL)
+    assert material_of(scene, "Orange Object").unlit
+    scene = only(facing(scene, (-1.2, 1.0, 1.0), 6.0), "Orange Object")
+    lit = with_material(scene, "Orange Object", unlit=False)
+
+    def face(s: SceneDescription, intensity: float) -> np.ndarray:
+        s = replace(s, environment=replace(s.environment, intensity=intensity))
+        return _patch(render(kind, s, assets, size=SIZE), s, (-1.2, 1.0, 1.0), 8).mean(axis=0)
+
+    bright, dim = face(scene, 1.0), face(scene, 0.3)
+    assert np.abs(bright - dim).max() < 6, (bright, dim)
+    assert bright[0] > 220 and 90 < bright[1] < 170 and bright[2] < 40, bright
+    lit_bright, lit_dim = face(lit, 1.0), face(lit, 0.3)
+    assert np.abs(lit_bright - lit_dim).max() > 30, (lit_bright, lit_dim)
+
+
+def clearcoat_adds_a_sharp_highlight(kind: str, external_dir: Path) -> None:
+    """ClearCoatTest's coated sample (a rough red base under a glossy coat) has a brighter,
+    sharper highlight than the same base without its coat (whose highlight is wide and dim;
+    the live view also darkens the base under the coat, so only the peak is compared)."""
+    scene, assets = khronos_scene(external_dir, CLEARCOAT_MODEL)
+    coated = material_of(scene, "ClearCoatSample")
+    assert coated.clearcoat == 1.0 and coated.roughness > 0.4
+    scene = only(facing(scene, (2.13, 11.5, 0.6), 5.0), "ClearCoatSample")
+    bare = with_material(scene, "ClearCoatSample", clearcoat=0.0)
+    with_coat = _luminance(_patch(render(kind, scene, assets, size=SIZE), scene,
+                                  (2.13, 11.5, 0.6), 30))
+    without = _luminance(_patch(render(kind, bare, assets, size=SIZE), scene,
+                                (2.13, 11.5, 0.6), 30))
+    peak, bare_peak = np.percentile(with_coat, 99.9), np.percentile(without, 99.9)
+    assert peak > bare_peak + 10, (peak, bare_peak)
+
+
+def specular_factor_scales_the_reflection(kind: str, external_dir: Path) -> None:
+    """SpecularTest's first sphere (black, specular factor 0) reflects nothing; with the
+    factor at 1 it mirrors the environment."""
+    scene, assets = khronos_scene(external_dir, SPECULAR_MODEL)
+    sphere = "1.1_specularFactor"
+    assert material_of(scene, sphere).specular == 0.0
+    scene = only(facing(scene, (0.07, 0.71, 0.05), 0.5), sphere)
+    shiny = with_material(scene, sphere, specular=1.0)
+    dark = _luminance(_patch(render(kind, scene, assets, size=SIZE), scene,
+                             (0.07, 0.71, 0.05), 20))
+    bright = _luminance(_patch(render(kind, shiny, assets, size=SIZE), scene,
+                               (0.07, 0.71, 0.05), 20))
+    assert dark.mean() < 20, dark.mean()
+    assert bright.mean() > dark.mean() + 15, (bright.mean(), dark.mean())
+
+
+def transmission_shows_what_lies_behind(kind: str, external_dir: Path) -> None:
+    """TransmissionTest's clear yellow cube lets the patterned cloth behind it show: through
+    it the light and dark of the cloth follow the picture without the cube (tinted yellow),
+    which an opaque cube hides."""
+    scene, assets = khronos_scene(external_dir, TRANSMISSION_MODEL)
+    cube = "YellowTrans"
+    assert material_of(scene, cube).transmission == 1.0
+    point = (-0.29, 0.63, -0.33)
+    scene = only(facing(scene, point, 0.8), cube, "Cloth Backdrop 01")
+    empty = only(scene, "Cloth Backdrop 01")
+    opaque = with_material(scene, cube, transmission=0.0)
+
+    def pattern(s: SceneDescription) -> np.ndarray:
+        light = _luminance(_patch(render(kind, s, assets, size=SIZE), scene, point, 12))
+        return light - light.mean()
+
+    behind = pattern(empty)
+
+    def likeness(s: SceneDescription) -> float:
+        found = pattern(s)
+        return float((found * behind).sum() / (np.linalg.norm(found) * np.linalg.norm(behind)
+                                               + 1e-9))
+
+    through, blocked = likeness(scene), likeness(opaque)
+    assert through > 0.5 and through > blocked + 0.3, (through, blocked)
+
+
+def attenuation_tints_what_passes_through(kind: str, external_dir: Path) -> None:
+    """AttenuationTest's last R5 cube (blue attenuation colour at distance 0.5, thickness 1)
+    turns the grey grid behind it blue; with no attenuation it does not."""
+    scene, assets = khronos_scene(external_dir, ATTENUATION_MODEL)
+    cube = "R5_Block_2.0"
+    material = material_of(scene, cube)
+    assert material.thickness == 1.0 and abs(material.attenuation_distance - 0.5) < 1e-6
+    point = (6.0, 4.0, 1.0)
+    scene = only(facing(scene, point, 5.0), cube, "MeterGrid")
+    clear = with_material(scene, cube, attenuation_distance=math.inf)
+
+    def blueness(s: SceneDescription) -> float:
+        p = _patch(render(kind, s, assets, size=SIZE), scene, point, 6)
+        return float((p[:, 2] - p[:, 0]).mean())
+
+    tinted, plain = blueness(scene), blueness(clear)
+    assert tinted > plain + 40, (tinted, plain)
+
+
+def sheen_brightens_the_cloth(kind: str, external_dir: Path) -> None:
+    """SheenCloth's white sheen lightens the dark blue cloth a little (seen head-on, where
+    sheen is weakest: the live view lightens the base colour, the still adds a sheen lobe)."""
+    scene, assets = khronos_scene(external_dir, SHEEN_MODEL)
+    cloth = "SheenCloth_mesh"
+    assert material_of(scene, cloth).sheen_color == (1.0, 1.0, 1.0)
+    scene = facing(scene, (0.0, 0.02, 0.0), 0.2)
+    bare = render(kind, with_material(scene, cloth, sheen_color=(0.0, 0.0, 0.0)), assets,
+                  size=SIZE).astype(float)
+    with_sheen = render(kind, scene, assets, size=SIZE).astype(float)
+    on_cloth = (bare.max(axis=-1) - bare.min(axis=-1)) > 30  # the backdrop is grey or white
+    assert on_cloth.mean() > 0.05
+    lighter = _luminance(with_sheen)[on_cloth].mean() - _luminance(bare)[on_cloth].mean()
+    assert lighter > 1.0, lighter
+
+
+def anisotropy_stretches_the_highlight(kind: str, external_dir: Path) -> None:
+    """An AnisotropyStrengthTest sphere (metal, roughness 0.33, strength 1) reflects
+    otherwise than the same sphere without anisotropy."""
+    scene, assets = khronos_scene(external_dir, ANISOTROPY_MODEL)
+    sphere = "20"
+    assert material_of(scene, sphere).anisotropy == 1.0
+    point = (-0.61, 6.99, 0.4)
+    scene = only(facing(scene, point, 3.0), sphere)
+    plain = with_material(scene, sphere, anisotropy=0.0)
+    a = _patch(render(kind, scene, assets, size=SIZE), scene, point, 25)
+    b = _patch(render(kind, plain, assets, size=SIZE), scene, point, 25)
+    assert np.abs(a - b).mean() > 4, np.abs(a - b).mean()
+
+
+def masked_transmission_keeps_what_the_mask_keeps(kind: str, external_dir: Path) -> None:
+    """TransmissionTest's green sphere is transmissive and cut by an alpha MASK: its kept
+    stripes are drawn (green), not cut away with the transparency of the glass."""
+    scene, assets = khronos_scene(external_dir, TRANSMISSION_MODEL)
+    sphere = "GreenMask"
+    material = material_of(scene, sphere)
+    assert material.alpha_mode == "MASK" and material.transmission == 1.0
+    point = (-0.06, 0.63, -0.32)
+    scene = only(facing(scene, point, 0.8), sphere)
+    p = _patch(render(kind, scene, assets, size=SIZE), scene, point, 30)
+    green = (p[:, 1] > p[:, 0] + 30) & (p[:, 1] > p[:, 2] + 30)
+    assert green.mean() > 0.05, green.mean()
+
+
+def coat_normal_texture_ripples_the_coat(kind: str, external_dir: Path) -> None:
+    """ClearCoatTest's "coat normal map" sample: the coat's own normal texture ripples the
+    coat's reflections over a smooth base (the live view draws it)."""
+    scene, assets = khronos_scene(external_dir, CLEARCOAT_MODEL)
+    sample = "R4_ClearCoatSample"
+    assert material_of(scene, sample).clearcoat_normal_texture is not None
+    point = (2.13, 1.0, 0.6)
+    scene = only(facing(scene, point, 5.0), sample)
+    smooth = with_material(scene, sample, clearcoat_normal_texture=None)
+    a = _patch(render(kind, scene, assets, size=SIZE), scene, point, 30)
+    b = _patch(render(kind, smooth, assets, size=SIZE), scene, point, 30)
+    assert np.abs(a - b).mean() > 2, np.abs(a - b).mean()

@@ -1,0 +1,21 @@
+"""glTF material extensions (unlit, clearcoat, specular, transmission, volume, sheen,
+anisotropy) in the live view, on the Khronos models that isolate them."""
+
+import pytest
+
+from tests import khronos_material_extensions as x
+
+CHECKS = [x.unlit_colour_ignores_the_lighting, x.clearcoat_adds_a_sharp_highlight,
+          x.specular_factor_scales_the_reflection, x.transmission_shows_what_lies_behind,
+          x.attenuation_tints_what_passes_through, x.sheen_brightens_the_cloth,
+          x.anisotropy_stretches_the_highlight,
+          x.masked_transmission_keeps_what_the_mask_keeps]
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=[c.__name__ for c in CHECKS])
+def test_material_extension_changes_the_pixels(external_dir, check):
+    check("live", external_dir)
+
+
+def test_coat_normal_texture_ripples_the_coat(external_dir):
+    x.coat_normal_texture_ripples_the_coat("live", external_dir)
