@@ -76,7 +76,9 @@ class OptionsPanel(QWidget):
     preset_clicked = Signal(str)
     zone_edited = Signal(str, object)  # zone id, TextValue | ImageValue | None
     image_requested = Signal(str)  # zone id
-    TYPING_DELAY_MS = 40
+    # typed text waits for the event loop's next pass, not for a pause: keys that arrive while
+    # a frame is drawn make one rebuild with the latest text, and a lone key shows at once
+    TYPING_DELAY_MS = 0
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -238,7 +240,8 @@ class OptionsPanel(QWidget):
 
     def _zone_typed(self, zone_id: str, value: TextValue | ImageValue | None) -> None:
         self._pending[zone_id] = value
-        self._typing.start()  # restarts: one update when the typing pauses
+        if not self._typing.isActive():
+            self._typing.start()  # one update for every key typed before the loop comes back
 
     def _emit_zone(self, zone_id: str, value) -> None:
         self._pending.pop(zone_id, None)

@@ -93,6 +93,28 @@ def test_typing_is_coalesced_into_one_update_and_one_undo_step(qtbot, window):
     assert field.text.text() == "Hello Ann"
 
 
+def test_keys_typed_before_the_next_frame_make_one_rebuild_with_the_last_text(qtbot,
+                                                                              window):
+    field = window.options.zone_fields["wrap_text"]
+    field.type_text("Ada")
+    qtbot.waitUntil(lambda: "wrap_text" in window.view.scene_view.decals, timeout=3000)
+    drawn = window.view.scene_view.decals["wrap_text"]
+    geometry = drawn.actor.GetMapper().GetInput()
+    updates, frames = [], []
+    window.session.changed.connect(lambda: updates.append(1))
+    window.view.frame_rendered.connect(lambda: frames.append(1))
+    for text in ("Ada L", "Ada Lo", "Ada Lov", "Ada Love", "Ada Lovel"):
+        field.type_text(text)  # five keys, faster than a frame
+    assert updates == []  # nothing yet: the rebuild waits for the event loop
+    qtbot.waitUntil(lambda: len(frames) > 0, timeout=3000)
+    qtbot.wait(50)
+    assert len(updates) == 1
+    assert window.session.configuration.personalization["wrap_text"].text == "Ada Lovel"
+    assert window.view.scene_view.decals["wrap_text"] is drawn  # the actor stays...
+    assert drawn.actor.GetMapper().GetInput() is geometry  # ...and so does its geometry
+    assert drawn.decal.key == window.view.scene.decal("wrap_text").key
+
+
 def test_undo_and_redo_choices_with_readable_names(qtbot, window):
     click(qtbot, window, "glaze", "sage")
     window.session.apply_preset("midnight")
