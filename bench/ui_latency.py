@@ -296,6 +296,10 @@ def main() -> int:
     parser.add_argument("--latency-only", action="store_true",
                         help="start, clicks, keys and frames of both windows; no memory run "
                              "and no export")
+    parser.add_argument("--model-cache", type=Path,
+                        default=Path(tempfile.gettempdir()) / "ui_latency_models",
+                        help="loaded models kept between runs, as the app keeps them (a first "
+                             "run fills it; delete it for a cold start)")
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/ui_latency.json")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
@@ -308,6 +312,7 @@ def main() -> int:
     from PySide6.QtCore import QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
+    from app.assets.model_cache import ModelDiskCache
     from app.project import open_project
     from app.session.autosave import Autosave
     from app.ui.main_window import MainWindow
@@ -316,7 +321,7 @@ def main() -> int:
     app = QApplication([])
     folder = Path(tempfile.mkdtemp())
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-    project = open_project(PROJECT)
+    project = open_project(PROJECT, model_cache=ModelDiskCache(args.model_cache))  # as the app
     stage("project (catalog)")
     window = MainWindow(project, settings, autosave=Autosave(folder / "autosave"),
                         background_thumbnails=False, watch_files=False)
