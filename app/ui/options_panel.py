@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -78,7 +78,8 @@ class OptionsPanel(QWidget):
     image_requested = Signal(str)  # zone id
     # typed text waits for the event loop's next pass, not for a pause: keys that arrive while
     # a frame is drawn make one rebuild with the latest text, and a lone key shows at once
-    TYPING_DELAY_MS = 0
+    # (posted at normal priority, the rebuild goes before the window's repaint of the field)
+    TYPED = QEvent.Type(QEvent.registerEventType())
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -94,10 +95,7 @@ class OptionsPanel(QWidget):
         self.group_boxes: dict[str, QGroupBox] = {}
         self.preset_buttons: dict[str, QPushButton] = {}
         self.product: Product | None = None
-        self._typing = QTimer(self)
-        self._typing.setSingleShot(True)
-        self._typing.setInterval(self.TYPING_DELAY_MS)
-        self._typing.timeout.connect(self._flush_typing)
+        self._typing_posted = False  # a TYPED event waits in the queue
         self._pending: dict[str, object] = {}
 
     # building -------------------------------------------------------------------------------
@@ -240,15 +238,22 @@ class OptionsPanel(QWidget):
 
     def _zone_typed(self, zone_id: str, value: TextValue | ImageValue | None) -> None:
         self._pending[zone_id] = value
-        if not self._typing.isActive():
-            self._typing.start()  # one update for every key typed before the loop comes back
+        if not self._typing_posted:  # one update for every key typed before the loop is back
+            self._typing_posted = True
+            QCoreApplication.postEvent(self, QEvent(self.TYPED))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == self.TYPED:
+            self._typing_posted = False
+            self._flush_typing()
+            return True
+        return super().event(event)
 
     def _emit_zone(self, zone_id: str, value) -> None:
         self._pending.pop(zone_id, None)
         self.zone_edited.emit(zone_id, value)
 
     def _flush_typing(self) -> None:
-        self._typing.stop()
         pending, self._pending = self._pending, {}
         for zone_id, value in pending.items():
             self.zone_edited.emit(zone_id, value)
