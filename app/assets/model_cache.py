@@ -48,7 +48,11 @@ class ModelDiskCache:
         return model if isinstance(model, Model) else None
 
     def put(self, key: str, model: Model) -> None:
+        """Keep ``model``, with the outline points framing asks of each mesh (computed with
+        scipy, which a start with a filled cache then does without)."""
         try:
+            for mesh in model.meshes.values():
+                _ = mesh.bounds, mesh.hull_points
             write_bytes_atomically(self.folder / f"{key}.pickle",
                                    pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL),
                                    create_folder=True)

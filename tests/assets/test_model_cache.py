@@ -82,7 +82,7 @@ def test_a_glb_that_names_other_files_is_not_kept(tmp_path):
     assert cache.key(tmp_path / "model.obj", (1, 2), ()) is None
 
 
-def test_with_a_filled_cache_the_first_scene_needs_no_mesh_loader(builtin_root, tmp_path):
+def test_with_a_filled_cache_the_first_scene_needs_no_mesh_loader_nor_scipy(builtin_root, tmp_path):
     script = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -96,7 +96,7 @@ def test_with_a_filled_cache_the_first_scene_needs_no_mesh_loader(builtin_root, 
         "scene = resolve_scene(product, default_configuration(product), project.scene_context())\n"
         "for drawable in scene.drawables:\n"
         "    project.assets.mesh(drawable.geometry)\n"
-        "print('trimesh' in sys.modules)\n"
+        "print('trimesh' in sys.modules or 'scipy.spatial' in sys.modules)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
