@@ -293,6 +293,8 @@ def main() -> int:
                         default=(1600, 1200), metavar="WxH")
     parser.add_argument("--export-only", action="store_true",
                         help="only the still export's input latency (a short run)")
+    parser.add_argument("--start-only", action="store_true",
+                        help="only start -> first interactive frame, with its stages")
     parser.add_argument("--latency-only", action="store_true",
                         help="start, clicks, keys and frames of both windows; no memory run "
                              "and no export")
@@ -335,6 +337,13 @@ def main() -> int:
         window.view.render()
     stage("shown, first frame")
     startup = time.perf_counter() - start
+    if args.start_only:
+        print_startup(startup, stages)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"startup_s": startup, "startup_stages_s": stages},
+                                       indent=2) + "\n")
+        sys.stdout.flush()
+        os._exit(0)
     if args.export_only:
         export = still_export_latency(app, window, folder, args.export_size)
         print_export(export)
