@@ -127,7 +127,7 @@ def plain_frames(view, count: int) -> list[float]:
 
 def kiosk_latency(app, folder: Path, clicks: int) -> list[dict]:
     """The kiosk at its configured products: click -> frame (a choice button), keystroke ->
-    frame (its on-screen keyboard), plain frame."""
+    frame (its on-screen keyboard), plain frame (one after each click and key)."""
     from app.catalog.kiosk_config import load_kiosk_config
     from app.project import open_project
     from app.ui.kiosk.kiosk_window import KioskWindow
@@ -148,11 +148,11 @@ def kiosk_latency(app, folder: Path, clicks: int) -> list[dict]:
         app.processEvents()
         window.view.render()
         buttons = [b for b in window.options.buttons.values() if b.isVisible()]
-        plain = plain_frames(window.view, clicks)
-        taps = []
+        plain, taps = [], []  # a plain frame after each tap and key: the same load
         for _ in range(clicks):
             button = pick(rng, buttons, window.session)
             taps.append(until_frame(app, window.view, button.click))
+            plain += plain_frames(window.view, 1)
         keys = []
         text_zones = [z for z, f in window.options.zone_fields.items()
                       if f.text is not None and f.isVisible()]
@@ -163,6 +163,7 @@ def kiosk_latency(app, folder: Path, clicks: int) -> list[dict]:
                 key = typing(i)
                 keys.append(until_frame(app, window.view, lambda k=key: window.keyboard.press(
                     "\u232b" if k == "\b" else k.upper())))
+                plain += plain_frames(window.view, 1)
             window.keyboard.press("Done")
         rows.append(latency_row("kiosk", product_id, taps, plain, keys))
     window.exit_allowed = True
@@ -388,6 +389,7 @@ def main() -> int:
                 key = typing(i)
                 keys.append(until_frame(app, window.view,
                                         lambda f=fields.text, k=key: send_key(f, k)))
+                renders += plain_frames(window.view, 1)
         rows.append(latency_row("desktop", product_id, clicks, renders, keys, works))
     rows += kiosk_latency(app, folder, args.clicks)
     if args.latency_only:
