@@ -37,7 +37,7 @@ class FrameInteractor(QtInteractor):
         super().__init__(*args, **kwargs)
         self.fresh_frame = False
         self.renders = 0  # renders of the scene, in paints or not
-        self.ren_win.AddObserver("EndEvent", self._frame_done)
+        self._frame_done_tag = self.ren_win.AddObserver("EndEvent", self._frame_done)
 
     def _frame_done(self, *_args) -> None:
         self.renders += 1
@@ -57,6 +57,13 @@ class FrameInteractor(QtInteractor):
     def resizeGL(self, w: int, h: int) -> None:  # noqa: N802 (Qt's name)
         self.fresh_frame = False  # the frame has the old size: the paint renders it again
         super().resizeGL(w, h)
+
+    def close(self) -> None:
+        window = getattr(self, "ren_win", None)
+        if self._frame_done_tag is not None and window is not None:
+            window.RemoveObserver(self._frame_done_tag)  # it holds this widget
+            self._frame_done_tag = None
+        super().close()
 
 
 class View3D(QWidget):
