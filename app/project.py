@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.assets.model_cache import ModelDiskCache
 from app.assets.store import AssetStore
 from app.catalog.catalog import Catalog, load_catalog
 from app.personalize.decal_geometry import DecalGeometryCache
@@ -37,12 +38,13 @@ class Project:
                             resolve_cache=self.resolve_cache, pictures=self.pictures)
 
 
-def open_project(root: Path = BUILT_IN_ROOT, *, pictures: PictureStore | None = None
-                 ) -> Project:
-    """The project in ``root``; its pictures in ``pictures`` (None: the user's picture store)."""
+def open_project(root: Path = BUILT_IN_ROOT, *, pictures: PictureStore | None = None,
+                 model_cache: ModelDiskCache | None = None) -> Project:
+    """The project in ``root``; its pictures in ``pictures`` (None: the user's picture store);
+    loaded models kept between runs in ``model_cache`` (None: not kept)."""
     root = root.resolve()
     brand_fonts = root / BRAND_FONTS_DIR
     return Project(root=root, catalog=load_catalog(root),
-                   assets=AssetStore(allowed_roots=[root / ASSETS_DIR]),
+                   assets=AssetStore(allowed_roots=[root / ASSETS_DIR], disk_cache=model_cache),
                    fonts=FontLibrary(extra_dirs=[brand_fonts] if brand_fonts.is_dir() else []),
                    pictures=pictures if pictures is not None else PictureStore.default())

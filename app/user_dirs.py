@@ -26,6 +26,11 @@ def user_cache_folder() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def user_model_cache_folder() -> Path:
+    """Loaded models kept between runs (the app reads a model file again without them)."""
+    return user_cache_folder() / "models"
+
+
 def app_log_file() -> Path:
     """The app's log file: one per user; VTK's own messages go there too."""
     return user_log_folder() / f"{APP_NAME}.log"

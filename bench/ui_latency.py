@@ -1,17 +1,21 @@
-"""Desktop window latency at 1280x720 (view size) on each product of the catalog.
+"""Desktop window and kiosk latency at 1280x720 (view size) on each product of the catalog.
 
 click on a choice -> frame presented, the same clicks' work without the frame (resolve, diff,
-apply), a plain re-render, keystroke -> frame with the new text, start -> first interactive
-frame, and memory growth over random changes (after 500 changes, each one drawn, that fill the
-caches): the process size and, on glibc, the heap in use (what malloc keeps free for later is
-not growth). Last, during a still export (File > Export still, 1600x1200 by default, drawn on
-a worker thread): the longest time the window took to handle an input event (a key press
-posted every 20 ms from another thread, counted from when it was due, so a worker holding the
-interpreter lock shows), and the longest gap between ticks of a 10 ms timer.
+apply), a plain re-render, keystroke -> frame with the new text (a key event sent to the text
+field, or in the kiosk a press of its on-screen keyboard, timed until the view presents the
+frame that shows it, whatever the window waits for in between), start -> first interactive
+frame with its stages, and memory growth over random changes (after 500 changes, each one
+drawn, that fill the caches): the process size and, on glibc, the heap in use (what malloc
+keeps free for later is not growth). Last, during a still export (File > Export still,
+1600x1200 by default, drawn on a worker thread): the longest time the window took to handle an
+input event (a key press posted every 20 ms from another thread, counted from when it was due,
+so a worker holding the interpreter lock shows), and the longest gap between ticks of a 10 ms
+timer.
 Run under a display:
 
-    xvfb-run -a .venv/bin/python bench/ui_latency.py [--clicks 40] [--changes 5000]
-        [--export-size 1600x1200] [--export-only]
+    xvfb-run -a -s '-screen 0 1920x1080x24' .venv/bin/python bench/ui_latency.py
+        [--clicks 40] [--changes 5000] [--export-size 1600x1200] [--export-only]
+        [--latency-only]
 
 prints a table and writes bench/results/ui_latency.json.
 """
@@ -68,6 +72,135 @@ def pick(rng, buttons, session):
     candidates = [b for b in buttons if selected.get(b.group_id) != b.choice_id
                   and session.propose(b.group_id, b.choice_id).possible]
     return rng.choice(candidates or buttons)
+
+
+def until_frame(app, view, action) -> float:
+    """Seconds from ``action()`` to the next frame ``view`` presents, the event loop running
+    (timers that hold the work back count)."""
+    from PySide6.QtCore import QEventLoop
+
+    frames: list[float] = []
+
+    def framed() -> None:
+        frames.append(time.perf_counter())
+
+    view.frame_rendered.connect(framed)
+    try:
+        t = time.perf_counter()
+        action()
+        deadline = t + 60
+        while not frames and time.perf_counter() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        if not frames:
+            raise RuntimeError("no frame within 60 s")
+        return frames[0] - t
+    finally:
+        view.frame_rendered.disconnect(framed)
+
+
+def send_key(field, text: str) -> None:
+    """A key press and release with ``text`` (backspace for "\\b"), as the window system would
+    deliver them to the focused field."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    key = Qt.Key.Key_Backspace if text == "\b" else Qt.Key.Key_unknown
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(field, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier,
+                                                "" if text == "\b" else text))
+
+
+def typing(i: int) -> str:
+    """Five letters, then five backspaces: the text stays short of any zone's limit."""
+    return "abcde"[i % 5] if i % 10 < 5 else "\b"
+
+
+def plain_frames(view, count: int) -> list[float]:
+    out = []
+    for _ in range(count):
+        t = time.perf_counter()
+        view.render()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def kiosk_latency(app, folder: Path, clicks: int) -> list[dict]:
+    """The kiosk at its configured products: click -> frame (a choice button), keystroke ->
+    frame (its on-screen keyboard), plain frame (one after each click and key)."""
+    from app.catalog.kiosk_config import load_kiosk_config
+    from app.project import open_project
+    from app.ui.kiosk.kiosk_window import KioskWindow
+
+    project = open_project(PROJECT)
+    config = load_kiosk_config(PROJECT / "configs/kiosk.yaml", set(project.catalog.products),
+                               PROJECT)
+    window = KioskWindow(project, config, log_file=folder / "kiosk.log")
+    window.resize(1920, 1080)
+    window.show()
+    window.view.plotter.setFixedSize(*VIEW_SIZE)
+    window.leave_attract()  # the idle clock is not started: no reset during the run
+    app.processEvents()
+    rows = []
+    rng = random.Random(2)
+    for product_id in window.product_ids:
+        window.session.switch_product(product_id)
+        app.processEvents()
+        window.view.render()
+        buttons = [b for b in window.options.buttons.values() if b.isVisible()]
+        plain, taps = [], []  # a plain frame after each tap and key: the same load
+        for _ in range(clicks):
+            button = pick(rng, buttons, window.session)
+            taps.append(until_frame(app, window.view, button.click))
+            plain += plain_frames(window.view, 1)
+        keys = []
+        text_zones = [z for z, f in window.options.zone_fields.items()
+                      if f.text is not None and f.isVisible()]
+        if text_zones:
+            field = window.options.zone_fields[text_zones[0]].text
+            window._focus_changed(None, field)  # as a touch on the field does
+            for i in range(clicks):
+                key = typing(i)
+                keys.append(until_frame(app, window.view, lambda k=key: window.keyboard.press(
+                    "\u232b" if k == "\b" else k.upper())))
+                plain += plain_frames(window.view, 1)
+            window.keyboard.press("Done")
+        rows.append(latency_row("kiosk", product_id, taps, plain, keys))
+    window.exit_allowed = True
+    window.close()
+    return rows
+
+
+def latency_row(window: str, product_id: str, clicks, renders, keys, works=None) -> dict:
+    row = {"window": window, "product": product_id,
+           "click_p50_ms": pct(clicks, 0.5), "click_p95_ms": pct(clicks, 0.95),
+           "work_p50_ms": pct(works, 0.5) if works else None,
+           "work_p95_ms": pct(works, 0.95) if works else None,
+           "render_p50_ms": pct(renders, 0.5), "render_p95_ms": pct(renders, 0.95),
+           "key_p50_ms": pct(keys, 0.5) if keys else None,
+           "key_p95_ms": pct(keys, 0.95) if keys else None}
+    row["key_over_render_p95_ms"] = (row["key_p95_ms"] - row["render_p95_ms"]
+                                     if keys else None)
+    return row
+
+
+def print_latency(rows: list[dict]) -> None:
+    def cell(value, width):
+        return f"{value:>{width}.1f}" if value is not None else f"{'-':>{width}}"
+
+    print(f"{'window':<8}{'product':<12}{'click p50':>10}{'p95':>8}{'work p50':>9}{'p95':>8}"
+          f"{'render p50':>11}{'p95':>8}{'key p50':>9}{'p95':>8}{'key-render p95':>15}  (ms)")
+    for r in rows:
+        print(f"{r['window']:<8}{r['product']:<12}{cell(r['click_p50_ms'], 10)}"
+              f"{cell(r['click_p95_ms'], 8)}{cell(r['work_p50_ms'], 9)}"
+              f"{cell(r['work_p95_ms'], 8)}{cell(r['render_p50_ms'], 11)}"
+              f"{cell(r['render_p95_ms'], 8)}{cell(r['key_p50_ms'], 9)}"
+              f"{cell(r['key_p95_ms'], 8)}{cell(r['key_over_render_p95_ms'], 15)}")
+
+
+def print_startup(startup: float, stages: dict) -> None:
+    parts = ", ".join(f"{name} {seconds:.2f}" for name, seconds in stages.items())
+    print(f"start -> first interactive frame: {startup:.2f} s ({parts})")
 
 
 def still_export_latency(app, window, folder: Path, size: tuple[int, int]) -> dict:
@@ -161,27 +294,57 @@ def main() -> int:
                         default=(1600, 1200), metavar="WxH")
     parser.add_argument("--export-only", action="store_true",
                         help="only the still export's input latency (a short run)")
+    parser.add_argument("--start-only", action="store_true",
+                        help="only start -> first interactive frame, with its stages")
+    parser.add_argument("--latency-only", action="store_true",
+                        help="start, clicks, keys and frames of both windows; no memory run "
+                             "and no export")
+    parser.add_argument("--model-cache", type=Path,
+                        default=Path(tempfile.gettempdir()) / "ui_latency_models",
+                        help="loaded models kept between runs, as the app keeps them (a first "
+                             "run fills it; delete it for a cold start)")
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/ui_latency.json")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     start = time.perf_counter()
+    stages = {}
+
+    def stage(name: str) -> None:
+        stages[name] = round(time.perf_counter() - start - sum(stages.values()), 3)
+
     from PySide6.QtCore import QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
+    from app.assets.model_cache import ModelDiskCache
     from app.project import open_project
     from app.session.autosave import Autosave
     from app.ui.main_window import MainWindow
 
+    stage("imports")
     app = QApplication([])
     folder = Path(tempfile.mkdtemp())
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(open_project(PROJECT), settings, autosave=Autosave(folder / "autosave"),
+    project = open_project(PROJECT, model_cache=ModelDiskCache(args.model_cache))  # as the app
+    stage("project (catalog)")
+    window = MainWindow(project, settings, autosave=Autosave(folder / "autosave"),
                         background_thumbnails=False, watch_files=False)
-    window.show()
+    stage("window (first resolve)")
     window.view.plotter.setFixedSize(*VIEW_SIZE)
+    window.show()
+    while not getattr(window.view, "presented", True):  # until the first paint has drawn
+        app.processEvents()
     app.processEvents()
-    window.view.render()
+    if not hasattr(window.view, "presented"):  # a window that does not say: one frame more
+        window.view.render()
+    stage("shown, first frame")
     startup = time.perf_counter() - start
+    if args.start_only:
+        print_startup(startup, stages)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"startup_s": startup, "startup_stages_s": stages},
+                                       indent=2) + "\n")
+        sys.stdout.flush()
+        os._exit(0)
     if args.export_only:
         export = still_export_latency(app, window, folder, args.export_size)
         print_export(export)
@@ -218,19 +381,26 @@ def main() -> int:
             window.view.render = present
         window.view.render()
         text_zones = [z.id for z in product.zones if z.kind == "text"]
-        for i in range(args.clicks if text_zones else 0):
-            field = window.options.zone_fields[text_zones[0]]
-            t = time.perf_counter()
-            field.type_text("Name " + "x" * (i % 10))
+        if text_zones:
+            fields = window.options.zone_fields[text_zones[0]]
+            fields.type_text("Name")
             window.options.flush()
-            window.view.render()
-            keys.append(time.perf_counter() - t)
-        rows.append({"product": product_id,
-                     "click_p50_ms": pct(clicks, 0.5), "click_p95_ms": pct(clicks, 0.95),
-                     "work_p50_ms": pct(works, 0.5), "work_p95_ms": pct(works, 0.95),
-                     "render_p50_ms": pct(renders, 0.5), "render_p95_ms": pct(renders, 0.95),
-                     "key_p50_ms": pct(keys, 0.5) if keys else None,
-                     "key_p95_ms": pct(keys, 0.95) if keys else None})
+            for i in range(args.clicks):
+                key = typing(i)
+                keys.append(until_frame(app, window.view,
+                                        lambda f=fields.text, k=key: send_key(f, k)))
+                renders += plain_frames(window.view, 1)
+        rows.append(latency_row("desktop", product_id, clicks, renders, keys, works))
+    rows += kiosk_latency(app, folder, args.clicks)
+    if args.latency_only:
+        print_startup(startup, stages)
+        print_latency(rows)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"view_size": VIEW_SIZE, "startup_s": startup,
+                                        "startup_stages_s": stages, "products": rows},
+                                       indent=2) + "\n")
+        sys.stdout.flush()
+        os._exit(0)
     window.session.switch_product(sorted(window.session.catalog.products)[0])
     buttons = list(window.options.buttons.values())
     def random_changes(count: int, frame_every: int) -> None:
@@ -262,22 +432,16 @@ def main() -> int:
     heap_after = heap_in_use_mb()
     heap_growth = None if heap_before is None else round(heap_after - heap_before, 1)
     export = still_export_latency(app, window, folder, args.export_size)
-    print(f"start -> first interactive frame: {startup:.2f} s")
-    print(f"{'product':<12}{'click p50':>10}{'p95':>8}{'work p50':>9}{'p95':>8}"
-          f"{'render p50':>11}{'p95':>8}{'key p50':>9}{'p95':>8}  (ms)")
-    for r in rows:
-        key = (f"{r['key_p50_ms']:>9.1f}{r['key_p95_ms']:>8.1f}" if r["key_p50_ms"] is not None
-               else f"{'-':>9}{'-':>8}")
-        print(f"{r['product']:<12}{r['click_p50_ms']:>10.1f}{r['click_p95_ms']:>8.1f}"
-              f"{r['work_p50_ms']:>9.1f}{r['work_p95_ms']:>8.1f}"
-              f"{r['render_p50_ms']:>11.1f}{r['render_p95_ms']:>8.1f}{key}")
+    print_startup(startup, stages)
+    print_latency(rows)
     print(f"memory growth after {args.changes} random changes: {growth:.1f} MB "
           f"(every 500: {', '.join(f'{g:.1f}' for g in trend)}); "
           f"heap in use: {heap_growth} MB")
     print_export(export)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"view_size": VIEW_SIZE, "startup_s": startup,
-                                    "products": rows, "changes": args.changes,
+                                    "startup_stages_s": stages, "products": rows,
+                                    "changes": args.changes,
                                     "memory_growth_mb": growth,
                                     "memory_growth_every_500_mb": trend,
                                     "heap_in_use_growth_mb": heap_growth,

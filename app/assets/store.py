@@ -11,15 +11,19 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.assets.encoded_images import EncodedImage, encoded_image, model_image
 from app.assets.mesh import MeshData, Model, TextureImage
-from app.assets.model_loading import MissingTextures, load_model
+from app.assets.model_cache import ModelDiskCache
 from app.assets.refs import GeometryRef, TextureRef
 from app.assets.textures import DEFAULT_MAX_PIXELS, load_texture
 from app.errors import AssetError
 from app.limits import MAX_FILE_BYTES, check_file_size
 from app.references import PROJECT_ASSETS, ReferenceResolver, inside_folders
+
+if TYPE_CHECKING:
+    from app.assets.model_loading import MissingTextures
 
 _Stamp = tuple[int, int]  # (mtime in ns, size in bytes)
 
@@ -41,7 +45,10 @@ class AssetStore:
         max_texture_pixels: int = DEFAULT_MAX_PIXELS,
         missing_textures: MissingTextures = "refuse",
         allowed_label: str = PROJECT_ASSETS,
+        disk_cache: ModelDiskCache | None = None,
     ):
+        """``disk_cache``: where loaded models are kept between runs (None: nowhere)."""
+        self._disk_cache = disk_cache
         self._roots = [Path(root).resolve() for root in allowed_roots]
         self._max_pixels = max_texture_pixels
         self._missing_textures: MissingTextures = missing_textures
@@ -81,13 +88,28 @@ class AssetStore:
                 self._counts["model_hits"] += 1
                 return cached[1]
             self._counts["model_misses"] += 1
-            self._count_load(resolved)
-            model = load_model(resolved, units, up, max_texture_pixels=self._max_pixels,
-                               missing_textures=self._missing_textures,
-                               allowed_folders=self._roots,
-                               allowed_label=self._allowed_label)
+            model = self._load_model(resolved, stamp, units, up)
             self._models[key] = (stamp, model)
             return model
+
+    def _load_model(self, path: Path, stamp: _Stamp, units: str, up: str) -> Model:
+        """From the disk cache when it has the file as it is now, else from the file."""
+        options = (units, up, self._max_pixels, self._missing_textures)
+        entry = self._disk_cache.key(path, stamp, options) if self._disk_cache else None
+        if entry is not None:
+            model = self._disk_cache.get(entry)
+            if model is not None:
+                return model
+        # the loaders (trimesh and what it imports) wait until a file is really read
+        from app.assets.model_loading import load_model  # noqa: PLC0415
+
+        self._count_load(path)
+        model = load_model(path, units, up, max_texture_pixels=self._max_pixels,
+                           missing_textures=self._missing_textures,
+                           allowed_folders=self._roots, allowed_label=self._allowed_label)
+        if entry is not None:
+            self._disk_cache.put(entry, model)
+        return model
 
     def mesh(self, ref: GeometryRef) -> MeshData:
         """The mesh a scene's ``GeometryRef`` names (a node key, or a mesh drawn exactly once)."""

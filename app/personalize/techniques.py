@@ -103,12 +103,11 @@ def technique_look(
     if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
         raise ValueError(f"expected (H, W, 4) uint8 artwork, got {rgba.dtype} {rgba.shape}")
     shape = rgba.shape[:2]
+    if technique is Technique.print:  # the artwork as it is: no float maps to make
+        return DecalLook(technique, rgba.copy(), _flat_normals(), _orm(1.0, 0.45, 0.0))
     alpha = rgba[..., 3].astype(np.float32) / 255.0
-    artwork_rgb = rgba[..., :3].astype(np.float32) / 255.0
     surface = np.asarray(surface_colour, dtype=np.float32)
 
-    if technique is Technique.print:
-        return DecalLook(technique, rgba.copy(), _flat_normals(), _orm(1.0, 0.45, 0.0))
     if technique is Technique.engrave:
         depth = _box_blur(alpha, RELIEF_PX // 2 + 1)
         occlusion = 1.0 - 0.35 * depth
@@ -126,6 +125,7 @@ def technique_look(
         return DecalLook(technique, _rgba(colour, alpha), height_normals(raised, strength=1.0),
                          _orm(1.0, 0.22, 1.0))
     # embroider: diagonal satin stitches in the thread colour, raised off the surface
+    artwork_rgb = rgba[..., :3].astype(np.float32) / 255.0
     rows, cols = np.indices(shape, dtype=np.float32)
     stitch = 0.5 + 0.5 * np.sin((rows + cols) * (2 * np.pi / STITCH_PERIOD_PX))
     thread = _box_blur(alpha, RELIEF_PX // 2 + 1)

@@ -9,10 +9,12 @@ from PySide6.QtCore import QSettings, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.assets.model_cache import ModelDiskCache
 from app.errors import AppError
 from app.project import open_project
 from app.session.autosave import Autosave
 from app.ui.main_window import MainWindow
+from app.user_dirs import user_model_cache_folder
 
 ORGANISATION = "ProductConfigurator"
 APPLICATION = "Configurator"
@@ -50,7 +52,7 @@ def run_desktop(root: Path, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
-    project = open_project(root)
+    project = open_project(root, model_cache=ModelDiskCache(user_model_cache_folder()))
     if not project.catalog.products:
         problems = "\n".join(str(p) for p in project.catalog.problems) or "no product files"
         QMessageBox.critical(None, "No product to show", problems)

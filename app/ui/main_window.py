@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -72,7 +72,10 @@ class MainWindow(QMainWindow):
         self.catalog = CatalogBrowser()
         self.problems = ProblemsPanel()
         self.camera_box = QComboBox()
-        self.thumbnails = ThumbnailQueue(project.assets, self) if background_thumbnails else None
+        self.thumbnails = (ThumbnailQueue(project.assets, self, held=True)
+                           if background_thumbnails else None)
+        if self.thumbnails is not None:  # the window's first frame goes first
+            self.view.after_first_frame(self.thumbnails.release)
         self.exports = WindowExports(self)
         self._layout()
         self.actions_by_name = build_actions(self)
@@ -220,7 +223,7 @@ class MainWindow(QMainWindow):
             fill_camera_menu(self)
         self._refresh_panels()
         if product.id not in self.catalog.thumbnails:
-            QTimer.singleShot(0, self._thumbnail_from_view)
+            self.view.after_first_frame(self._thumbnail_from_view)
         self._queue_choice_thumbnails()
 
     def _configuration_changed(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -77,7 +77,10 @@ class OptionsPanel(QWidget):
     zone_edited = Signal(str, object)  # zone id, TextValue | ImageValue | None
     image_requested = Signal(str)  # zone id
     zone_focused = Signal(str)  # zone id: the customer is personalizing it
-    TYPING_DELAY_MS = 40
+    # typed text waits for the event loop's next pass, not for a pause: keys that arrive while
+    # a frame is drawn make one rebuild with the latest text, and a lone key shows at once
+    # (posted at normal priority, the rebuild goes before the window's repaint of the field)
+    TYPED = QEvent.Type(QEvent.registerEventType())
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -93,10 +96,7 @@ class OptionsPanel(QWidget):
         self.group_boxes: dict[str, QGroupBox] = {}
         self.preset_buttons: dict[str, QPushButton] = {}
         self.product: Product | None = None
-        self._typing = QTimer(self)
-        self._typing.setSingleShot(True)
-        self._typing.setInterval(self.TYPING_DELAY_MS)
-        self._typing.timeout.connect(self._flush_typing)
+        self._typing_posted = False  # a TYPED event waits in the queue
         self._pending: dict[str, object] = {}
 
     # building -------------------------------------------------------------------------------
@@ -240,14 +240,22 @@ class OptionsPanel(QWidget):
 
     def _zone_typed(self, zone_id: str, value: TextValue | ImageValue | None) -> None:
         self._pending[zone_id] = value
-        self._typing.start()  # restarts: one update when the typing pauses
+        if not self._typing_posted:  # one update for every key typed before the loop is back
+            self._typing_posted = True
+            QCoreApplication.postEvent(self, QEvent(self.TYPED))
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == self.TYPED:
+            self._typing_posted = False
+            self._flush_typing()
+            return True
+        return super().event(event)
 
     def _emit_zone(self, zone_id: str, value) -> None:
         self._pending.pop(zone_id, None)
         self.zone_edited.emit(zone_id, value)
 
     def _flush_typing(self) -> None:
-        self._typing.stop()
         pending, self._pending = self._pending, {}
         for zone_id, value in pending.items():
             self.zone_edited.emit(zone_id, value)

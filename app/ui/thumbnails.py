@@ -39,8 +39,13 @@ def pixmap_from_pixels(pixels) -> QPixmap:
 
 
 class ThumbnailQueue(QObject):
-    def __init__(self, source: GeometrySource, parent: QObject | None = None):
+    """Jobs run one per tick; a ``held`` queue collects them until ``release()`` (the window's
+    first frame goes before any thumbnail)."""
+
+    def __init__(self, source: GeometrySource, parent: QObject | None = None, *,
+                 held: bool = False):
         super().__init__(parent)
+        self.held = held
         self.source = source
         self.jobs: list[tuple[Callable[[], SceneDescription], tuple[int, int],
                               Callable[[QPixmap], None]]] = []
@@ -53,7 +58,13 @@ class ThumbnailQueue(QObject):
     def add(self, scene: Callable[[], SceneDescription], size: tuple[int, int],
             done: Callable[[QPixmap], None]) -> None:
         self.jobs.append((scene, size, done))
-        self.timer.start()
+        if not self.held:
+            self.timer.start()
+
+    def release(self) -> None:
+        self.held = False
+        if self.jobs:
+            self.timer.start()
 
     def clear(self) -> None:
         self.jobs.clear()

@@ -25,15 +25,58 @@ VTK_KEY_EVENTS = ("KeyPressEvent", "KeyReleaseEvent", "CharEvent")
 ORBIT_DEGREES_PER_PIXEL = 0.4
 
 
+class FrameInteractor(QtInteractor):
+    """A QtInteractor that shows a frame VTK has just rendered without rendering it again.
+
+    Every ``Render()`` of the render window asks the widget to repaint, and pyvistaqt's paint
+    always renders once more (a plotter may change the scene without asking for a paint). Here
+    every change is followed by a render, so the paint that a finished render asks for only
+    copies that frame to the screen; any other paint (exposed, resized) still renders.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fresh_frame = False
+        self.renders = 0  # renders of the scene, in paints or not
+        self._frame_done_tag = self.ren_win.AddObserver("EndEvent", self._frame_done)
+
+    def _frame_done(self, *_args) -> None:
+        self.renders += 1
+        self.fresh_frame = not self._in_paint
+
+    def paintGL(self) -> None:  # noqa: N802 (Qt's name)
+        if not self.fresh_frame:
+            super().paintGL()
+            return
+        self.fresh_frame = False
+        self._in_paint = True  # pyvistaqt's paint then only copies the frame to the screen
+        try:
+            super().paintGL()
+        finally:
+            self._in_paint = False
+
+    def resizeGL(self, w: int, h: int) -> None:  # noqa: N802 (Qt's name)
+        self.fresh_frame = False  # the frame has the old size: the paint renders it again
+        super().resizeGL(w, h)
+
+    def close(self) -> None:
+        window = getattr(self, "ren_win", None)
+        if self._frame_done_tag is not None and window is not None:
+            window.RemoveObserver(self._frame_done_tag)  # it holds this widget
+            self._frame_done_tag = None
+        super().close()
+
+
 class View3D(QWidget):
     """Orbit with the left button (a turntable: VTK's own trackball would roll the product and
     go under the floor), pan with the middle (or shift+left), zoom with the wheel."""
 
     frame_rendered = Signal()
+    first_frame = Signal()  # once: the first frame on screen (work that can wait, waits for it)
 
     def __init__(self, source: GeometrySource, parent: QWidget | None = None):
         super().__init__(parent)
-        self.plotter = QtInteractor(self, auto_update=False, lighting="none")
+        self.plotter = FrameInteractor(self, auto_update=False, lighting="none")
         remove_key_bindings(self.plotter)  # the window's shortcuts are the only keys
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -46,6 +89,8 @@ class View3D(QWidget):
         self.turntable.setInterval(TURNTABLE_INTERVAL_MS)
         self.turntable.timeout.connect(self._turn)
         self.plotter.renderer.AddObserver("StartEvent", self._keep_camera_in_limits)
+        self.presented = False
+        self._first_frame_tag = self.plotter.renderer.AddObserver("EndEvent", self._presented)
         self._drag: QPointF | None = None
         self.plotter.installEventFilter(self)
 
@@ -75,8 +120,25 @@ class View3D(QWidget):
         self.set_camera_preset(None)
 
     def render(self) -> None:
+        """Draw now; a view not on screen yet draws nothing (its first paint draws it)."""
+        if not self.plotter.isVisible():
+            return
         self.plotter.render()
         self.frame_rendered.emit()
+
+    def after_first_frame(self, work) -> None:
+        """Run ``work`` once the view has put its first frame on screen (now if it has)."""
+        if self.presented:
+            QTimer.singleShot(0, work)
+        else:
+            self.first_frame.connect(work, type=Qt.ConnectionType.SingleShotConnection)
+
+    def _presented(self, *_args) -> None:
+        if self.presented or not self.plotter.isVisible():
+            return
+        self.presented = True
+        self.plotter.renderer.RemoveObserver(self._first_frame_tag)
+        QTimer.singleShot(0, self.first_frame.emit)  # after the frame, from the event loop
 
     # camera ---------------------------------------------------------------------------------
 

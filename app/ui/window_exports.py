@@ -30,7 +30,8 @@ class WindowExports:
         self.window = window
         self.job: BackgroundJob | None = None
         self._started: list[BackgroundJob] = []  # a cancelled one may still be finishing
-        prepare_off_screen()  # on a worker, its checks would hold up the GUI thread
+        # on a worker, its checks would hold up the GUI thread; at start, the first frame
+        window.view.after_first_frame(prepare_off_screen)
 
     @property
     def busy(self) -> bool:
@@ -90,6 +91,7 @@ class WindowExports:
             lambda: window.statusBar().showMessage("Export cancelled: nothing written", 6000))
         self.job = runner
         self._started = [j for j in self._started if j.running] + [runner]
+        prepare_off_screen()  # done already, unless the export comes before the first frame
         runner.start()
         return runner
 

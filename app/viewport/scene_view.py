@@ -156,7 +156,7 @@ class SceneView:
     def _add_decal(self, decal: Decal) -> None:
         if decal.id in self.decals:
             self._remove_decal(decal.id)
-        drawn = DrawnDecal(build_decal_actor(decal), decal)
+        drawn = build_decal_actor(decal)
         self.decals[decal.id] = drawn
         self.renderer.AddActor(drawn.actor)
 

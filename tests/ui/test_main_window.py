@@ -6,8 +6,10 @@ import numpy as np
 from PIL import Image
 
 from app.domain.configuration import TextValue, default_configuration
+from app.project import open_project
 from app.session.autosave import Autosave
 from app.ui.export_dialog import StillRequest
+from app.ui.main_window import MainWindow
 from tests.ui.conftest import open_window
 
 SHOTS = "UI_SCREENSHOT_DIR"
@@ -91,6 +93,39 @@ def test_typing_is_coalesced_into_one_update_and_one_undo_step(qtbot, window):
     assert field.text.text() == ""
     window.actions_by_name["redo"].trigger()
     assert field.text.text() == "Hello Ann"
+
+
+def test_keys_typed_before_the_next_frame_make_one_rebuild_with_the_last_text(qtbot,
+                                                                              window):
+    field = window.options.zone_fields["wrap_text"]
+    field.type_text("Ada")
+    qtbot.waitUntil(lambda: "wrap_text" in window.view.scene_view.decals, timeout=3000)
+    drawn = window.view.scene_view.decals["wrap_text"]
+    geometry = drawn.actor.GetMapper().GetInput()
+    updates, frames = [], []
+    window.session.changed.connect(lambda: updates.append(1))
+    window.view.frame_rendered.connect(lambda: frames.append(1))
+    for text in ("Ada L", "Ada Lo", "Ada Lov", "Ada Love", "Ada Lovel"):
+        field.type_text(text)  # five keys, faster than a frame
+    assert updates == []  # nothing yet: the rebuild waits for the event loop
+    qtbot.waitUntil(lambda: len(frames) > 0, timeout=3000)
+    qtbot.wait(50)
+    assert len(updates) == 1
+    assert window.session.configuration.personalization["wrap_text"].text == "Ada Lovel"
+    assert window.view.scene_view.decals["wrap_text"] is drawn  # the actor stays...
+    assert drawn.actor.GetMapper().GetInput() is geometry  # ...and so does its geometry
+    assert drawn.decal.key == window.view.scene.decal("wrap_text").key
+
+
+def test_a_rendered_frame_goes_on_screen_without_being_rendered_again(qtbot, window):
+    plotter = window.view.plotter
+    qtbot.wait(100)  # paints still owed
+    before = plotter.renders
+    window.view.render()
+    qtbot.wait(200)  # the paint the finished render asks for only copies the frame
+    assert plotter.renders == before + 1
+    plotter.update()  # a paint no render asked for draws the scene itself
+    qtbot.waitUntil(lambda: plotter.renders == before + 2, timeout=5000)
 
 
 def test_undo_and_redo_choices_with_readable_names(qtbot, window):
@@ -255,6 +290,7 @@ def test_part_swap_choices_get_rendered_thumbnails_of_their_part(qtbot, project_
                                                                    prompts, tmp_path):
     window = open_window(qtbot, project_root, settings, prompts, tmp_path / "autosave",
                          thumbnails=True)
+    qtbot.waitUntil(lambda: window.view.presented, timeout=60_000)
     buttons = [window.options.buttons[("handle", c)] for c in ("classic", "angular")]
     qtbot.waitUntil(lambda: all(b.thumbnail is not None for b in buttons), timeout=60_000)
     images = [b.thumbnail.toImage() for b in buttons]
@@ -263,6 +299,20 @@ def test_part_swap_choices_get_rendered_thumbnails_of_their_part(qtbot, project_
                     for x in range(0, images[0].width(), 4)
                     for y in range(0, images[0].height(), 4))
     assert differing > 20  # two handle styles, two pictures
+    window.close()
+
+
+def test_thumbnails_wait_for_the_first_frame_of_the_window(qtbot, project_root, settings,
+                                                         prompts, tmp_path):
+    window = MainWindow(open_project(project_root), settings, prompts=prompts,
+                        fonts=["sans"], watch_files=False)
+    qtbot.addWidget(window)
+    assert window.thumbnails.jobs and window.thumbnails.held  # queued, not started
+    assert not window.thumbnails.timer.isActive() and not window.view.presented
+    window.show()
+    qtbot.waitUntil(lambda: window.view.presented and not window.thumbnails.held,
+                    timeout=60_000)
+    qtbot.waitUntil(lambda: "mug" in window.catalog.thumbnails, timeout=60_000)
     window.close()
 
 

@@ -148,10 +148,14 @@ def test_scene_view_updates_decals_in_place(project):
         actor = view.decals["wrap_text"].actor
         polydata = actor.GetMapper().GetInput()
         texture = actor.GetProperty().GetTexture("albedoTex")
+        pixels = texture.GetInput()
+        orm = actor.GetProperty().GetTexture("materialTex").GetInput()
         view.apply(diff(ada, lovelace))
         assert view.decals["wrap_text"].actor is actor and view.actors["body/body"] is body
         assert actor.GetMapper().GetInput() is polydata  # same geometry, new pixels
-        assert actor.GetProperty().GetTexture("albedoTex") is not texture
+        assert actor.GetProperty().GetTexture("albedoTex") is texture  # the same texture...
+        assert texture.GetInput() is not pixels  # ...with the new text's pixels
+        assert actor.GetProperty().GetTexture("materialTex").GetInput() is orm  # unchanged
         assert actor.GetForceTranslucent()
         in_place = view.snapshot().astype(int)
         view.show(lovelace)

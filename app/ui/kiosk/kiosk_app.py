@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from app.assets.model_cache import ModelDiskCache
 from app.catalog.kiosk_config import load_kiosk_config
 from app.errors import AppError
 from app.project import open_project
@@ -22,11 +23,12 @@ from app.ui.kiosk.error_log import (
     open_kiosk_log,
 )
 from app.ui.kiosk.kiosk_window import KioskWindow
+from app.user_dirs import user_model_cache_folder
 
 
 def run_kiosk(config_path: Path, root: Path, *, windowed: bool = False) -> int:
     """Open the kiosk on the project at ``root``; returns the exit status (0: admin exit)."""
-    project = open_project(root)
+    project = open_project(root, model_cache=ModelDiskCache(user_model_cache_folder()))
     config = load_kiosk_config(config_path, set(project.catalog.products), root)
     if not project.catalog.products:
         raise AppError("no product loads", file=str(root / "configs"))

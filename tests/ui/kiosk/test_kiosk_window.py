@@ -130,6 +130,22 @@ def test_text_typed_on_the_screen_keyboard_personalizes(kiosk, qtbot):
     assert isinstance(value, TextValue) and value.text == "Anna "
 
 
+def test_keys_pressed_faster_than_frames_make_one_rebuild_with_the_last_text(kiosk, qtbot):
+    _wake(kiosk)
+    field = kiosk.options.zone_fields["wrap_text"].text
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    updates = []
+    kiosk.session.changed.connect(lambda: updates.append(1))
+    kiosk.keyboard.type_text("Maria")  # five key presses before the event loop comes back
+    assert updates == []
+    qtbot.waitUntil(lambda: len(updates) > 0, timeout=3000)
+    qtbot.wait(50)
+    assert len(updates) == 1
+    assert kiosk.session.configuration.personalization["wrap_text"].text == "Maria"
+    assert kiosk.view.scene.decal("wrap_text") is not None
+    kiosk.keyboard.press("Done")
+
+
 def test_every_target_is_at_least_9_mm(kiosk):
     px = kiosk.target_px
     assert px == pytest.approx(9 / 25.4 * kiosk.screen().physicalDotsPerInch(), abs=1)
