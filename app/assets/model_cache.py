@@ -1,27 +1,29 @@
 """Loaded models kept on disk between runs.
 
 A self-contained model file (a GLB naming no other file, an STL) that was loaded once is read
-back next time from a pickle in the cache folder, without the mesh loaders: trimesh and what it
+back next time from the cache folder, without the mesh loaders: trimesh and what it
 imports take about a second of the app's start. An entry is named by the file's path,
 modification time and size, the load options and the loader's own source files, so a changed
 model, or a changed loader, reads the model from its file again. A cache that cannot be read or
-written is no error: the model is loaded from its file.
+written is no error: the model is loaded from its file. Entries are read as data only
+(``app.assets.model_codec``: arrays and JSON, never pickle), so a planted entry cannot run code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import struct
 from functools import cache
 from pathlib import Path
 
 from app.assets.mesh import Model
+from app.assets.model_codec import decode_model, encode_model
 from app.files import write_bytes_atomically
 
 CACHED_SUFFIXES = (".glb", ".stl")
-FORMAT = 1  # bump when what an entry holds changes in a way the loader's sources do not show
+SUFFIX = ".model.npz"
+FORMAT = 2  # bump when what an entry holds changes in a way the loader's sources do not show
 _GLB_MAGIC = b"glTF"
 _JSON_CHUNK = 0x4E4F534A
 
@@ -41,11 +43,9 @@ class ModelDiskCache:
 
     def get(self, key: str) -> Model | None:
         try:
-            data = (self.folder / f"{key}.pickle").read_bytes()
-            model = pickle.loads(data)  # noqa: S301 (the user's own cache folder)
-        except Exception:  # noqa: BLE001 (a missing, partial or stale entry: load the file)
+            return decode_model((self.folder / f"{key}{SUFFIX}").read_bytes())
+        except (OSError, ValueError):  # a missing, partial, stale or planted entry: load the file
             return None
-        return model if isinstance(model, Model) else None
 
     def put(self, key: str, model: Model) -> None:
         """Keep ``model``, with the outline points framing asks of each mesh (computed with
@@ -53,10 +53,9 @@ class ModelDiskCache:
         try:
             for mesh in model.meshes.values():
                 _ = mesh.bounds, mesh.hull_points
-            write_bytes_atomically(self.folder / f"{key}.pickle",
-                                   pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL),
+            write_bytes_atomically(self.folder / f"{key}{SUFFIX}", encode_model(model),
                                    create_folder=True)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        except (OSError, TypeError, ValueError):
             pass  # no entry: the next run loads the file again
 
 

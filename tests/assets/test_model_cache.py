@@ -34,7 +34,7 @@ def test_a_model_loaded_once_is_read_back_from_the_cache_the_next_run(builtin_ro
     first = store(tmp_path / "models", cache)
     loaded = first.model(model_path)
     assert first.stats().loads == {str(model_path.resolve()): 1}
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.model.npz"))) == 1
     second = store(tmp_path / "models", cache)  # the next run
     again = second.model(model_path)
     assert second.stats().loads == {}  # the model file was not read
@@ -63,8 +63,8 @@ def test_a_broken_entry_is_no_error(builtin_root, tmp_path):
     model_path = copy_mug(builtin_root, tmp_path / "models")
     cache = ModelDiskCache(tmp_path / "cache")
     store(tmp_path / "models", cache).model(model_path)
-    for entry in (tmp_path / "cache").glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    for entry in (tmp_path / "cache").glob("*.model.npz"):
+        entry.write_bytes(b"not a model archive")
     again = store(tmp_path / "models", cache)
     assert again.model(model_path).meshes
     assert again.stats().loads == {str(model_path.resolve()): 1}
@@ -102,3 +102,25 @@ def test_with_a_filled_cache_the_first_scene_needs_no_mesh_loader_nor_scipy(buil
     runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            env=env, check=True, cwd=REPO).stdout.split()[-1] for _ in range(2)]
     assert runs == ["True", "False"]  # the first run loads the file, the second the cache
+
+
+def test_a_planted_pickle_in_the_cache_runs_nothing(builtin_root, tmp_path):
+    """An entry replaced by a pickle that would run code when unpickled is only data here."""
+    import pickle
+
+    model_path = copy_mug(builtin_root, tmp_path / "models")
+    cache = ModelDiskCache(tmp_path / "cache")
+    store(tmp_path / "models", cache).model(model_path)
+    planted = pickle.dumps(_Planted(tmp_path / "ran"))
+    for entry in (tmp_path / "cache").glob("*.model.npz"):
+        entry.write_bytes(planted)
+    assert store(tmp_path / "models", cache).model(model_path).meshes
+    assert not (tmp_path / "ran").exists()
+
+
+class _Planted:
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (self.marker, "code ran"))
