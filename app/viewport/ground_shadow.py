@@ -16,7 +16,6 @@ import numpy as np
 import pyvista as pv
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper, vtkTexture
 
-from app.viewport.gaussian_blur import gaussian_blur
 from app.viewport.materials import image_to_vtk_texture
 
 GRID = 160
@@ -88,8 +87,10 @@ def compute_shadow(points: np.ndarray) -> ShadowMap | None:
     np.maximum.at(broad, (iz, ix), np.exp(-height / (BROAD_FALLOFF * size)))
     contact = np.zeros((GRID, GRID))
     np.maximum.at(contact, (iz, ix), np.exp(-height / (CONTACT_FALLOFF * size)))
-    broad = gaussian_blur(broad, BROAD_SIGMA * size / cell)
-    contact = gaussian_blur(contact, CONTACT_SIGMA * size / cell)
+    from scipy.ndimage import gaussian_filter  # noqa: PLC0415 (half a second: when needed)
+
+    broad = gaussian_filter(broad, BROAD_SIGMA * size / cell)
+    contact = gaussian_filter(contact, CONTACT_SIGMA * size / cell)
     alpha = 1 - (1 - BROAD_STRENGTH * np.clip(broad, 0, 1)) * (
         1 - CONTACT_STRENGTH * np.clip(contact, 0, 1)
     )
