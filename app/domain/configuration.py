@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.domain.colour import HexColour, hex_to_hsl
-from app.domain.product import FreeColour, Product, Technique, Zone
+from app.domain.product import FreeColour, Product, Technique, Zone, ZoneLimits
 from app.domain.rules import violations
 from app.errors import ConfigurationError
 from app.limits import MAX_CONFIGURATION_BYTES, MAX_ZONE_TEXT_CHARS, load_json
@@ -225,17 +225,27 @@ def charset_allows(charset: str | None, ch: str) -> bool:
     return ch in allowed
 
 
+def text_size(text: str) -> tuple[int, int]:
+    """(characters, lines) of a zone's text, as its limits count them (line breaks are none)."""
+    return len(text.replace("\n", "")), text.count("\n") + 1
+
+
+def text_fits(limits: ZoneLimits, text: str) -> bool:
+    """Whether ``text`` has no more characters and lines than ``limits`` take."""
+    chars, lines = text_size(text)
+    return chars <= limits.max_chars and lines <= limits.max_lines
+
+
 def _text_problems(zone: Zone, value: TextValue, field: str) -> list[ConfigurationError]:
     out = []
     limits = zone.limits
-    lines = value.text.split("\n")
-    chars = len(value.text.replace("\n", ""))
+    chars, lines = text_size(value.text)
     if chars > limits.max_chars:
         out.append(ConfigurationError(
             f"{zone.label}: {chars} characters, at most {limits.max_chars} fit", field=field))
-    if len(lines) > limits.max_lines:
+    if lines > limits.max_lines:
         out.append(ConfigurationError(
-            f"{zone.label}: {len(lines)} lines, at most {limits.max_lines} fit", field=field))
+            f"{zone.label}: {lines} lines, at most {limits.max_lines} fit", field=field))
     bad = sorted({ch for ch in value.text if not charset_allows(limits.charset, ch)})
     if bad:
         shown = ", ".join(repr(ch) for ch in bad)

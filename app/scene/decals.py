@@ -68,8 +68,7 @@ def decal_geometry(zone: Zone, drawables: Sequence[Drawable], assets: AssetStore
             parts.append(mesh)
         v, f, n = np.concatenate(verts), np.concatenate(faces), np.concatenate(normals)
         p = zone.projector
-        frame = ProjectorFrame.from_vectors(np.asarray(p.position) * MM, p.direction, p.up)
-        frame = frame.transformed(np.asarray(drawables[0].transform))
+        frame = zone_frame(zone, drawables[0].transform)
         decal = project_decal(v, f, n, frame, width_m=p.width_mm * MM,
                               height_m=p.height_mm * MM, depth_m=p.depth_mm * MM, mode=p.mode,
                               offset_m=decal_offset(v))
@@ -77,6 +76,14 @@ def decal_geometry(zone: Zone, drawables: Sequence[Drawable], assets: AssetStore
 
     serial, (_, mesh) = cache.get(key, build)
     return f"{_digest(key[:3])}-{serial}", mesh
+
+
+def zone_frame(zone: Zone, transform) -> ProjectorFrame:
+    """The zone's projector frame in metres, moved as its part is by ``transform`` (4x4)."""
+    p = zone.projector
+    frame = ProjectorFrame.from_vectors(np.asarray(p.position, dtype=float) * MM, p.direction,
+                                        p.up)
+    return frame.transformed(np.asarray(transform, dtype=float))
 
 
 def resolve_decals(product: Product, configuration: Configuration,

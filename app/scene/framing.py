@@ -17,6 +17,14 @@ DEFAULT_FOV_DEG = 30.0  # vertical field of view of a camera made by framing
 HERO_FILL = 0.8  # the hero view's product spans this part of the frame in its limiting direction
 
 
+def half_view_tangents(fov_deg: float, aspect: float) -> tuple[float, float]:
+    """(horizontal, vertical) tangents of half the view angles of a camera with ``fov_deg`` in a
+    frame of ``aspect`` (width / height). The field of view spans the frame's shorter side:
+    vertical in a landscape frame, horizontal in a portrait one, as both renderers draw it."""
+    tan = math.tan(math.radians(float(fov_deg)) / 2.0)
+    return (tan * aspect, tan) if aspect >= 1 else (tan, tan / aspect)
+
+
 def view_camera(scene: SceneDescription, camera_id: str | None, aspect: float,
                 *, field: str = "camera_id") -> Camera:
     """The scene's camera ``camera_id`` (its first when None), or, for a scene without cameras,
@@ -63,10 +71,8 @@ def fit_camera(camera: Camera, points: np.ndarray, aspect: float,
     forward /= length
     right /= np.linalg.norm(right)
     up = np.cross(right, forward)
-    # the field of view spans the frame's shorter side, as both renderers draw it
-    tan_half = math.tan(math.radians(camera.fov_deg) / 2.0)
-    k_vertical = fill * (tan_half if aspect >= 1 else tan_half / aspect)
-    k_horizontal = k_vertical * aspect
+    tan_horizontal, tan_vertical = half_view_tangents(camera.fov_deg, aspect)
+    k_horizontal, k_vertical = fill * tan_horizontal, fill * tan_vertical
 
     def side(axis: np.ndarray, k: float) -> tuple[float, float]:
         """(eye along axis, eye along forward) for the two sides across ``axis``."""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from app.scene.description import Camera, SceneDescription
+from app.scene.framing import half_view_tangents
 from app.scene.geometry_source import GeometrySource
 
 
@@ -26,8 +25,7 @@ def product_in_view(scene: SceneDescription, source: GeometrySource, camera: Cam
         right = np.cross(forward, [1.0, 0.0, 0.0] if abs(forward[0]) < 0.9 else [0, 0, 1.0])
     right /= np.linalg.norm(right)
     up = np.cross(right, forward)
-    tan = math.tan(math.radians(float(camera.fov_deg)) / 2)
-    half_w, half_h = (tan * aspect, tan) if aspect >= 1 else (tan, tan / aspect)
+    half_w, half_h = half_view_tangents(camera.fov_deg, aspect)
     for drawable in scene.drawables:
         if not drawable.visible:
             continue

@@ -4,16 +4,13 @@ the product around it."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from app.domain.product import Product
 from app.errors import ConfigurationError
-from app.personalize.decal_geometry import ProjectorFrame
-from app.scene.decals import MM
+from app.scene.decals import MM, zone_frame
 from app.scene.description import Camera, SceneDescription
-from app.scene.framing import DEFAULT_FOV_DEG
+from app.scene.framing import DEFAULT_FOV_DEG, half_view_tangents
 
 ZONE_FILL = 0.45  # the zone's box spans this part of the frame in its limiting direction
 
@@ -28,16 +25,11 @@ def zone_camera(product: Product, zone_id: str, scene: SceneDescription, aspect:
     except KeyError:
         raise ConfigurationError(f"unknown zone '{zone_id}'", field="zone") from None
     projector = zone.projector
-    frame = ProjectorFrame.from_vectors(np.asarray(projector.position, dtype=float) * MM,
-                                        projector.direction, projector.up)
     placed = next((d for d in scene.drawables if d.part == zone.part), None)
-    if placed is not None:
-        frame = frame.transformed(np.asarray(placed.transform, dtype=float))
-    tan_half = math.tan(math.radians(fov_deg) / 2.0)
-    if aspect < 1:  # the field of view spans the shorter side, as both renderers draw it
-        tan_half /= aspect
-    half_height = max(projector.height_mm, projector.width_mm / max(aspect, 1e-6)) * MM / 2
-    distance = half_height / (ZONE_FILL * tan_half)
+    frame = zone_frame(zone, placed.transform if placed is not None else np.eye(4))
+    tan_horizontal, tan_vertical = half_view_tangents(fov_deg, aspect)
+    distance = max(projector.width_mm / tan_horizontal,
+                   projector.height_mm / tan_vertical) * MM / 2 / ZONE_FILL
     position = frame.origin - frame.direction * distance
     return Camera(id=f"zone:{zone.id}", label=zone.label,
                   position=tuple(float(v) for v in position),

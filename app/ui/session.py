@@ -78,39 +78,13 @@ class ConfigSession(QObject):
             lambda: _call(me, lambda s: s.product_changed.emit()))
         configurator.on_catalog_changed.append(
             lambda: _call(me, lambda s: s.catalog_changed.emit()))
-        for name in ("configuration_for", "remember", "visited_products", "share_code",
-                     "propose", "accept", "select", "set_colour", "set_zone", "apply_preset",
-                     "switch_product", "load", "paste_share_code", "set_configuration",
-                     "replace_catalog", "scene", "scene_context", "handoff_code"):
-            setattr(self, name, getattr(configurator, name))
 
-    @property
-    def project(self) -> Project:
-        return self.configurator.project
-
-    @property
-    def catalog(self):
-        return self.configurator.catalog
-
-    @property
-    def product(self):
-        return self.configurator.product
-
-    @property
-    def configuration(self):
-        return self.configurator.configuration
-
-    @property
-    def autosave(self) -> Autosave | None:
-        return self.configurator.autosave
-
-    @property
-    def remember_products(self) -> bool:
-        return self.configurator.remember_products
-
-    @property
-    def handoffs(self) -> HandoffStore:
-        return self.configurator.handoffs
+    def __getattr__(self, name: str):
+        """Reading and changing (``product``, ``configuration``, ``select``, ``scene``, ...)
+        are the configurator's."""
+        if name == "configurator":  # asked before __init__ set it
+            raise AttributeError(name)
+        return getattr(self.configurator, name)
 
 
 def _call(session: weakref.ref[ConfigSession], action) -> None:

@@ -15,7 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.configuration import PICTURE_ID_PREFIX, ImageValue, TextValue, charset_allows
+from app.domain.configuration import (
+    PICTURE_ID_PREFIX,
+    ImageValue,
+    TextValue,
+    charset_allows,
+    text_fits,
+)
 from app.domain.pricing import format_delta
 from app.domain.product import Zone
 from app.ui.labels import colour_name, literal
@@ -110,8 +116,7 @@ class ZoneFields(QGroupBox):
             typed = self.text.text()
             if not typed:
                 return None
-            text = typed.replace(LINE_BREAK, "\n") if self.zone.limits.max_lines > 1 else typed
-            return TextValue(text=text, font=self.font.currentData(),
+            return TextValue(text=zone_text(self.zone, typed), font=self.font.currentData(),
                              colour=self.colour.currentData(), technique=technique)
         if self._image is None:
             return None
@@ -170,17 +175,20 @@ def _select(combo: QComboBox | None, data) -> None:
         combo.setCurrentIndex(index)
 
 
+def zone_text(zone: Zone, typed: str) -> str:
+    """The zone's text as the field shows it typed: line breaks written as LINE_BREAK."""
+    return typed.replace(LINE_BREAK, "\n") if zone.limits.max_lines > 1 else typed
+
+
 class ZoneTextLimit(QValidator):
     """As many characters, and lines, as the zone takes: a keystroke past them is refused."""
 
     def __init__(self, zone: Zone, parent=None):
         super().__init__(parent)
-        self.limits = zone.limits
+        self.zone = zone
 
     def validate(self, text: str, pos: int):
-        lines = text.split(LINE_BREAK) if self.limits.max_lines > 1 else [text]
-        fits = (sum(len(line) for line in lines) <= self.limits.max_chars
-                and len(lines) <= self.limits.max_lines)
+        fits = text_fits(self.zone.limits, zone_text(self.zone, text))
         return (QValidator.State.Acceptable if fits else QValidator.State.Invalid), text, pos
 
 

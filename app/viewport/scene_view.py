@@ -32,6 +32,7 @@ from app.scene.description import (
     SceneDescription,
 )
 from app.scene.diff import diff
+from app.scene.framing import half_view_tangents
 from app.scene.geometry_source import GeometrySource
 from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
 from app.viewport.ground_shadow import GroundShadow, ShadowCaster
@@ -244,9 +245,9 @@ class SceneView:
         vtk_camera.SetPosition(*camera.position)
         vtk_camera.SetFocalPoint(*camera.target)
         vtk_camera.SetViewUp(*camera.up)
-        angle = camera.fov_deg
-        if aspect is not None and 0 < aspect < 1:
-            angle = math.degrees(2 * math.atan(math.tan(math.radians(angle) / 2) / aspect))
+        angle = camera.fov_deg  # VTK's view angle is the vertical one
+        if aspect is not None and aspect > 0:
+            angle = math.degrees(2 * math.atan(half_view_tangents(angle, aspect)[1]))
         vtk_camera.SetViewAngle(angle)
         vtk_camera.OrthogonalizeViewUp()
         self.renderer.camera_set = True  # keeps pyvista from resetting it on first render

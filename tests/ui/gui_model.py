@@ -378,7 +378,7 @@ def outside_problem(window: QWidget) -> str | None:
     count by the scroll area's own place)."""
     frame = window.rect()
     for widget in window.findChildren(QWidget):
-        if not widget.isVisible() or widget.isWindow() or _inside_scroll_area(widget, window):
+        if not widget.isVisible() or widget.isWindow() or scrolled(widget, window):
             continue
         corner = widget.mapTo(window, QPoint(0, 0))
         rect = QRect(corner, widget.size())
@@ -390,10 +390,11 @@ def outside_problem(window: QWidget) -> str | None:
     return None
 
 
-def _inside_scroll_area(widget: QWidget, window: QWidget) -> bool:
+def scrolled(widget: QWidget, window: QWidget) -> bool:
+    """Whether ``widget`` is inside the content of a scroll area (clipped there on purpose)."""
     parent = widget.parentWidget()
     while parent is not None and parent is not window:
-        if isinstance(parent, QAbstractScrollArea):
+        if isinstance(parent, QAbstractScrollArea) and parent.viewport().isAncestorOf(widget):
             return True
         parent = parent.parentWidget()
     return False

@@ -22,21 +22,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.configuration import TextValue
 from app.ui.kiosk.touch_targets import too_small
+from tests.ui.gui_model import scrolled
 from tests.ui.kiosk.conftest import PIN
 
 SIZES = [(1024, 600), (1280, 800), (1920, 1080), (2560, 1440)]
 SHOT_SIZES = {(1024, 600), (2560, 1440)}
 FIND_DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
-
-
-def _scrolled(widget: QWidget, window: QWidget) -> bool:
-    """Whether ``widget`` is inside the content of a scroll area (clipped there on purpose)."""
-    parent = widget.parentWidget()
-    while parent is not None and parent is not window:
-        if isinstance(parent, QAbstractScrollArea) and parent.viewport().isAncestorOf(widget):
-            return True
-        parent = parent.parentWidget()
-    return False
 
 
 def _name(widget: QWidget) -> str:
@@ -50,7 +41,7 @@ def layout_problems(window: QWidget) -> list[str]:
     problems = []
     bounds = window.rect()
     for widget in window.findChildren(QWidget):
-        if not widget.isVisibleTo(window) or widget.isWindow() or _scrolled(widget, window):
+        if not widget.isVisibleTo(window) or widget.isWindow() or scrolled(widget, window):
             continue
         area = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
         if not bounds.contains(area):
@@ -88,7 +79,7 @@ def overlapping(window: QWidget) -> list[str]:
     """Visible widgets laid over a visible sibling (outside scrolled content)."""
     problems = []
     for parent in [window, *window.findChildren(QWidget)]:
-        if not (parent is window or parent.isVisibleTo(window)) or _scrolled(parent, window) \
+        if not (parent is window or parent.isVisibleTo(window)) or scrolled(parent, window) \
                 or isinstance(parent, QAbstractScrollArea):
             continue
         children = [w for w in parent.findChildren(QWidget, options=FIND_DIRECT)
