@@ -1,0 +1,43 @@
+"""Products as they were: each record names the hash of its product's definition, and the
+definition is kept, so editing a product file later cannot change what an old record means."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from app.domain.product import Product
+from app.store.tables import ProductVersion
+
+
+def product_definition(product: Product) -> str:
+    """The product's canonical JSON (sorted keys, no blanks): the same text for the same
+    product on every machine."""
+    return json.dumps(product.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+def product_hash(product: Product) -> str:
+    return hashlib.sha256(product_definition(product).encode("utf-8")).hexdigest()
+
+
+def remember_product(session: Session, product: Product) -> str:
+    """The hash of ``product``, its definition stored once."""
+    digest = product_hash(product)
+    if session.get(ProductVersion, digest) is None:
+        session.add(ProductVersion(hash=digest, product_id=product.id,
+                                   definition=product_definition(product),
+                                   first_seen=datetime.now(UTC)))
+        session.flush()
+    return digest
+
+
+def product_version(session: Session, digest: str) -> Product:
+    """The product as it was when the record naming ``digest`` was made."""
+    row = session.get(ProductVersion, digest)
+    if row is None:
+        raise KeyError(digest)
+    return Product.model_validate_json(row.definition)

@@ -1,0 +1,157 @@
+"""Suggestions from what sold, never applied by themselves.
+
+For an option group, the suggestion is the choice most often ordered together with one of the
+current choices of the other groups: for each such pair, from the order lines, support (the
+share of lines with both), confidence (the share of lines with the other group's choice that
+also have this one) and lift (confidence over the choice's own share). A pair is shown only when
+lines of at least ``MIN_BUYERS`` distinct buyers back it, so no single customer can be read from
+a suggestion. The counts are kept in ``pair_counts`` and ``choice_counts`` and made again for a
+product whose order lines changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, func, insert, select, tuple_
+from sqlalchemy.orm import Session, aliased
+
+from app.domain.choices import choice_statuses
+from app.domain.configuration import Configuration, complete
+from app.domain.option_state import inactive_groups
+from app.domain.product import Product
+from app.store.tables import (
+    ChoiceCount,
+    CountsState,
+    Order,
+    OrderLine,
+    OrderLineChoice,
+    PairCount,
+)
+
+MIN_BUYERS = 5
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    group_id: str
+    choice_id: str
+    because_group: str  # the other group whose current choice it goes with
+    because_choice: str
+    lines: int  # order lines with both
+    buyers: int  # distinct buyers of those lines
+    support: float
+    confidence: float
+    lift: float
+
+    def describe(self, product: Product) -> str:
+        group = product.option(self.group_id)
+        other = product.option(self.because_group)
+        return (f"{group.choice(self.choice_id).label}: chosen in {self.confidence:.0%} of "
+                f"orders with {other.choice(self.because_choice).label} "
+                f"{other.label.lower()}")
+
+
+def refresh_counts(session: Session, product_id: str | None = None) -> list[str]:
+    """Make the counts again for the products whose order lines changed (or for
+    ``product_id``); returns the products done."""
+    if product_id is None:
+        products = list(session.scalars(select(CountsState.product_id)
+                                        .where(CountsState.stale.is_(True))))
+    else:
+        products = [product_id]
+    for pid in products:
+        _count(session, pid)
+        state = session.get(CountsState, pid)
+        if state is None:
+            session.add(CountsState(product_id=pid, stale=False))
+        else:
+            state.stale = False
+    session.flush()
+    return products
+
+
+def _count(session: Session, product_id: str) -> None:
+    session.execute(delete(PairCount).where(PairCount.product_id == product_id))
+    session.execute(delete(ChoiceCount).where(ChoiceCount.product_id == product_id))
+    a = aliased(OrderLineChoice)
+    b = aliased(OrderLineChoice)
+    readable = and_(OrderLine.id == a.order_line_id, OrderLine.problem.is_(None))
+    singles = (
+        select(a.product_id, a.group_id, a.choice_id,
+               func.count(func.distinct(a.order_line_id)),
+               func.count(func.distinct(Order.buyer_key)))
+        .join(OrderLine, readable).join(Order, Order.id == OrderLine.order_id)
+        .where(a.product_id == product_id)
+        .group_by(a.product_id, a.group_id, a.choice_id))
+    session.execute(insert(ChoiceCount).from_select(
+        ["product_id", "group_id", "choice_id", "lines", "buyers"], singles))
+    pairs = (
+        select(a.product_id, a.group_id, a.choice_id, b.group_id, b.choice_id,
+               func.count(func.distinct(a.order_line_id)),
+               func.count(func.distinct(Order.buyer_key)))
+        .join(b, and_(b.order_line_id == a.order_line_id, b.group_id != a.group_id))
+        .join(OrderLine, readable).join(Order, Order.id == OrderLine.order_id)
+        .where(a.product_id == product_id)
+        .group_by(a.product_id, a.group_id, a.choice_id, b.group_id, b.choice_id))
+    session.execute(insert(PairCount).from_select(
+        ["product_id", "group_a", "choice_a", "group_b", "choice_b", "lines", "buyers"], pairs))
+
+
+def suggestions(session: Session, product: Product, configuration: Configuration, *,
+                min_buyers: int = MIN_BUYERS) -> dict[str, Suggestion]:
+    """Per option group, the best-backed choice to go with the current choices of the other
+    groups, when it differs from the current one and the rules allow it."""
+    configuration = complete(configuration, product)
+    selections = configuration.selections
+    state = session.get(CountsState, product.id)
+    if state is not None and state.stale:
+        refresh_counts(session, product.id)
+    lines_in_group = dict(session.execute(
+        select(ChoiceCount.group_id, func.sum(ChoiceCount.lines))
+        .where(ChoiceCount.product_id == product.id).group_by(ChoiceCount.group_id)).all())
+    singles = {(g, c): n for g, c, n in session.execute(
+        select(ChoiceCount.group_id, ChoiceCount.choice_id, ChoiceCount.lines)
+        .where(ChoiceCount.product_id == product.id))}
+    if not singles:
+        return {}
+    antecedents = [(g, c) for g, c in selections.items()]
+    rows = session.execute(
+        select(PairCount.group_a, PairCount.choice_a, PairCount.group_b, PairCount.choice_b,
+               PairCount.lines, PairCount.buyers)
+        .where(PairCount.product_id == product.id, PairCount.buyers >= min_buyers,
+               tuple_(PairCount.group_a, PairCount.choice_a).in_(antecedents))).all()
+    allowed = {(s.group_id, s.choice_id) for statuses in
+               choice_statuses(product, configuration).values() for s in statuses if s.available}
+    hidden = inactive_groups(product, selections)
+    best: dict[str, Suggestion] = {}
+    for group_a, choice_a, group_b, choice_b, both, buyers in rows:
+        if group_b in hidden or selections.get(group_b) == choice_b \
+                or (group_b, choice_b) not in allowed:
+            continue
+        with_a = singles.get((group_a, choice_a), 0)
+        of_b = singles.get((group_b, choice_b), 0)
+        in_group = lines_in_group.get(group_b, 0)
+        if not with_a or not of_b or not in_group:
+            continue
+        confidence = both / with_a
+        suggestion = Suggestion(group_b, choice_b, group_a, choice_a, both, buyers,
+                                support=both / in_group, confidence=confidence,
+                                lift=confidence / (of_b / in_group))
+        known = best.get(group_b)
+        if known is None or (suggestion.confidence, suggestion.lift, suggestion.lines) > (
+                known.confidence, known.lift, known.lines):
+            best[group_b] = suggestion
+    return {g.id: best[g.id] for g in product.options if g.id in best}
+
+
+def most_ordered_presets(session: Session, product: Product) -> list[str]:
+    """The product's preset ids, the most ordered first (presets never ordered keep their
+    order in the product file, after those ordered)."""
+    counts = dict(session.execute(
+        select(OrderLine.preset_id, func.sum(OrderLine.quantity))
+        .where(OrderLine.product_id == product.id, OrderLine.preset_id.is_not(None),
+               OrderLine.problem.is_(None))
+        .group_by(OrderLine.preset_id)).all())
+    order = [p.id for p in product.presets]
+    return sorted(order, key=lambda pid: (-(counts.get(pid) or 0), order.index(pid)))
