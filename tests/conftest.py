@@ -9,6 +9,8 @@ import pytest
 _USER_HOME = Path(tempfile.mkdtemp(prefix="showcraft-test-home-"))
 os.environ["XDG_STATE_HOME"] = str(_USER_HOME / "state")
 os.environ["XDG_DATA_HOME"] = str(_USER_HOME / "data")
+# the store's database is always one a test makes, never the tester's own
+os.environ.pop("APP_DATABASE_URL", None)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUILTIN_ROOT = REPO_ROOT / "app" / "builtin"  # the built-in project folder: configs/, assets/

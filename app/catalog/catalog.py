@@ -78,4 +78,13 @@ def load_catalog(root: Path) -> Catalog:
                 file=file_label(path, root), field="id"))
             continue
         catalog.products[product.id] = product
+    if not catalog.problems and not catalog.held_back:  # else the product may be the broken one
+        catalog.problems.extend(_unknown_complements(catalog, root))
     return catalog
+
+
+def _unknown_complements(catalog: Catalog, root: Path) -> list[AppError]:
+    return [AppError(f"no product '{other}' in the catalog", file=file_label(Path(p.source), root),
+                     field=f"complements[{i}]")
+            for p in catalog.products.values() for i, other in enumerate(p.complements)
+            if other not in catalog.products]

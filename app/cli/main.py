@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_export_parser(sub)
     add_share_parser(sub)
+    from app.cli.store import add_store_parser
+
+    add_store_parser(sub)
     for command in sub.choices.values():  # also accepted after the command's name
         command.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
                              help=argparse.SUPPRESS)
@@ -114,6 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.cli.share import run_share
 
             return run_share(args, root)
+        if args.command == "store":
+            from app.cli.store import run_store
+
+            return run_store(args, root)
         if args.command == "batch":
             from app.cli.batch import run_batch_command
 

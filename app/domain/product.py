@@ -287,6 +287,10 @@ class Product(_Strict):
     presets: list[Preset] = Field(default_factory=list)
     cameras: list[CameraPreset] = Field(default_factory=list)
     ar: ArSettings | None = Field(None, description="AR exports: the pose the product rests in")
+    complements: list[str] = Field(
+        default_factory=list, max_length=64,
+        description="ids of other products of the catalog that go with this one (a strap for a "
+                    "watch): suggested to a customer who ordered this one")
     source: str = Field("", exclude=True, description="the file it was read from")
 
     def option(self, group_id: str) -> OptionGroup:

@@ -80,6 +80,19 @@ class PictureStore:
             write_bytes_atomically(target, data)
         return picture_id(digest)
 
+    def remove(self, picture: str) -> bool:
+        """Delete the stored copy of ``picture`` (a customer's data erased); whether there
+        was one."""
+        try:
+            found = self._find(picture_digest(picture))
+        except ValueError:
+            return False
+        if found is None:
+            return False
+        found.unlink()
+        self._decoded.pop(picture, None)
+        return True
+
     # reading --------------------------------------------------------------------------------
 
     def has(self, picture: str) -> bool:

@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import AppError
@@ -53,8 +54,11 @@ def create_customer(session: Session, name: str, email: str | None = None, *,
                            field="e-mail")
     customer = Customer(name=name, email=email, consent=consent, buyer_key=new_buyer_key(),
                         created_at=datetime.now(UTC))
-    session.add(customer)
-    session.flush()
+    try:
+        with session.begin_nested():  # another rep may add the same e-mail meanwhile
+            session.add(customer)
+    except IntegrityError:
+        raise AppError("another customer has this e-mail address", field="e-mail") from None
     return customer
 
 

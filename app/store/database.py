@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import AppError
@@ -101,7 +101,7 @@ class StoreDatabase:
         try:
             with self.sessions.begin() as session:
                 yield session
-        except SQLAlchemyError as exc:
+        except (OperationalError, InterfaceError) as exc:
             raise StoreUnavailable(f"the store database ({shown_url(self.url)}) cannot be "
                                    f"used: {_reason(exc)}") from exc
 

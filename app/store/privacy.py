@@ -3,8 +3,8 @@
 Erasing removes the customer's name and e-mail, their saved configurations and quotes (with
 the personalization texts and pictures those hold), and the personalization of their order
 lines. The orders stay, without the customer, as anonymous lines for the counts (their buyer
-key is random, never derived from who they were). The ids of the pictures that were in erased
-records are returned, so the caller can remove them from the picture store.
+key is random, never derived from who they were). The ids of the pictures that were only in
+erased records are returned, so the caller can remove them from the picture store.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.domain.configuration import ImageValue
 from app.store.customers import customer
 from app.store.history import customer_history
-from app.store.tables import Order, SavedConfiguration
+from app.store.tables import Order, OrderLine, SavedConfiguration
 
 
 def export_customer(session: Session, customer_id: int) -> dict:
@@ -83,4 +83,13 @@ def erase_customer(session: Session, customer_id: int) -> set[str]:
             line.share_code = ""  # it spells out the whole configuration, texts included
     session.delete(who)
     session.flush()
-    return pictures
+    return {p for p in pictures if not _still_named(session, p)}
+
+
+def _still_named(session: Session, picture: str) -> bool:
+    """Whether a record of another customer names ``picture`` (the same photo uploaded twice
+    is stored once)."""
+    pattern = f"%{picture}%"
+    return bool(session.scalar(select(SavedConfiguration.id).where(
+        SavedConfiguration.configuration.like(pattern)).limit(1))) or bool(session.scalar(
+            select(OrderLine.id).where(OrderLine.configuration.like(pattern)).limit(1)))

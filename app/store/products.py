@@ -7,6 +7,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.product import Product
@@ -28,10 +29,13 @@ def remember_product(session: Session, product: Product) -> str:
     """The hash of ``product``, its definition stored once."""
     digest = product_hash(product)
     if session.get(ProductVersion, digest) is None:
-        session.add(ProductVersion(hash=digest, product_id=product.id,
-                                   definition=product_definition(product),
-                                   first_seen=datetime.now(UTC)))
-        session.flush()
+        try:
+            with session.begin_nested():  # another rep may store the same version meanwhile
+                session.add(ProductVersion(hash=digest, product_id=product.id,
+                                           definition=product_definition(product),
+                                           first_seen=datetime.now(UTC)))
+        except IntegrityError:
+            pass
     return digest
 
 

@@ -4,7 +4,8 @@ For an option group, the suggestion is the choice most often ordered together wi
 current choices of the other groups: for each such pair, from the order lines, support (the
 share of lines with both), confidence (the share of lines with the other group's choice that
 also have this one) and lift (confidence over the choice's own share). A pair is shown only when
-lines of at least ``MIN_BUYERS`` distinct buyers back it, so no single customer can be read from
+lines of at least ``MIN_BUYERS`` distinct buyers back it and its lift is above 1 (the choice
+sells better with that other choice than without it), so no single customer can be read from
 a suggestion. The counts are kept in ``pair_counts`` and ``choice_counts`` and made again for a
 product whose order lines changed.
 """
@@ -135,9 +136,11 @@ def suggestions(session: Session, product: Product, configuration: Configuration
         if not with_a or not of_b or not in_group:
             continue
         confidence = both / with_a
+        lift = confidence / (of_b / in_group)
+        if lift <= 1.0 + 1e-9:  # no more likely with this choice than without: not a pairing
+            continue
         suggestion = Suggestion(group_b, choice_b, group_a, choice_a, both, buyers,
-                                support=both / in_group, confidence=confidence,
-                                lift=confidence / (of_b / in_group))
+                                support=both / in_group, confidence=confidence, lift=lift)
         known = best.get(group_b)
         if known is None or (suggestion.confidence, suggestion.lift, suggestion.lines) > (
                 known.confidence, known.lift, known.lines):
