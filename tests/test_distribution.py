@@ -94,3 +94,14 @@ def test_installed_app_validates_the_builtin_catalog_from_an_empty_folder(instal
     assert len(files) > 20
     assert run.stdout.strip().endswith(f"{len(files)} files checked, no problems")
     assert os.listdir(tmp_path) == []
+
+
+def test_installed_app_makes_its_store_with_the_migrations_it_ships(installed, tmp_path):
+    database = tmp_path / "shop.sqlite3"
+    run = run_installed(installed, tmp_path, "-m", "app", "store", "--database",
+                        f"sqlite:///{database}", "init")
+    assert run.returncode == 0, run.stderr + run.stdout
+    from app.store.database import head_revision
+
+    assert f"(schema {head_revision()})" in run.stdout
+    assert database.exists()
