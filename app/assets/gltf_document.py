@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -236,14 +236,18 @@ def check_images(
     *,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     on_missing: Callable[[str], None] | None = None,
+    skip: Collection[int] = (),
 ) -> None:
     """Every image the document references exists, is readable and is not a bomb.
 
     An image file that is not on disk is an error, or, with ``on_missing``, reported to it and
-    passed over (the material is then drawn without that texture).
+    passed over (the material is then drawn without that texture). Images in ``skip`` are not
+    read (KTX2 images the app draws from their fallbacks).
     """
     user_file = str(document.path)
     for index, image in enumerate(document.header.get("images", [])):
+        if index in skip:
+            continue
         label = f"{document.path}#image{index}"
         field = f"images[{index}].uri"
         uri = image.get("uri") if isinstance(image, dict) else None

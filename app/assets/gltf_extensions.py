@@ -29,6 +29,8 @@ SUPPORTED_EXTENSIONS = frozenset({
     "KHR_materials_pbrSpecularGlossiness",  # converted to metallic-roughness at load
     "KHR_materials_variants",  # the default materials are drawn; `app import-gltf` reads all
     "KHR_texture_transform",  # per texture slot, in the live view, the still and exports
+    "EXT_texture_webp",  # decoded with Pillow (app.assets.texture_sources)
+    "KHR_texture_basisu",  # drawn from the PNG/JPEG fallback; KTX2-only textures refused there
 })
 
 

@@ -38,6 +38,7 @@ from app.assets.gpu_instancing import expand_instances
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
 from app.assets.texture_references import check_obj_textures, check_ply_textures
+from app.assets.texture_sources import basisu_only_images, choose_texture_sources
 from app.assets.textures import DEFAULT_MAX_PIXELS, texture_from_image
 from app.errors import AppError, AppErrors, AssetError
 from app.limits import MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
@@ -178,8 +179,10 @@ def _load_model(
         document = read_gltf_document(path, references)
         warnings += check_extensions(document)
         check_triangle_count(document)
-        check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing)
+        check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
+                     skip=basisu_only_images(document))
         header, binary = decode_draco(document)
+        warnings += choose_texture_sources(document, header)
         header = expose_uv_sets(expand_instances(document, header))
         scene = _read_scene(
             label,
