@@ -44,7 +44,8 @@ def write_queued(database: StoreDatabase, entries: list[dict]) -> None:
                 raise ValueError(f"unknown entry kind {entry['kind']!r}")
         except (KeyError, TypeError, ValueError, ValidationError, AppError,
                 binascii.Error) as exc:
-            log.warning("skipped an entry of the store's disk queue: %s", exc)
+            # the type only: a message may quote the entry, and the log holds no customer data
+            log.warning("skipped an entry of the store's disk queue (%s)", type(exc).__name__)
     with database.transaction() as session:
         if events:
             session.execute(insert(Event), events)
@@ -54,7 +55,8 @@ def write_queued(database: StoreDatabase, entries: list[dict]) -> None:
                     save_configuration(session, customer_id, product, configuration,
                                        thumbnail=thumbnail, client_key=client_key)
             except AppError as exc:  # the customer was erased meanwhile, say
-                log.warning("a queued configuration could not be saved: %s", exc)
+                log.warning("a queued configuration could not be saved (%s, field %s)",
+                            type(exc).__name__, exc.field)
 
 
 def _save(payload: dict):
