@@ -25,6 +25,7 @@ from app.store.event_records import Window
 from app.store.events import FLUSH_SECONDS, EventRecorder, purge_old_events
 from app.store.outbox import Outbox
 from app.store.queued import configuration_payload
+from app.store.suggestions import refresh_counts
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -89,6 +90,13 @@ class StoreLink:
         self.recorder.flush()
         if not self.recorder.reachable:
             self.problem = f"{shown_url(self.url)} does not answer"
+            return
+        try:
+            with self.database.transaction() as session:
+                refresh_counts(session)  # the products with new orders
+        except StoreUnavailable as exc:
+            self.recorder.reachable = False
+            self.problem = exc.message
 
     def _run(self, seconds: float) -> None:
         while not self._stop.wait(seconds):

@@ -102,12 +102,11 @@ def _count(session: Session, product_id: str) -> None:
 def suggestions(session: Session, product: Product, configuration: Configuration, *,
                 min_buyers: int = MIN_BUYERS) -> dict[str, Suggestion]:
     """Per option group, the best-backed choice to go with the current choices of the other
-    groups, when it differs from the current one and the rules allow it."""
+    groups, when it differs from the current one and the rules allow it. Reads the counts as
+    they are (indexed lookups, for every click); ``refresh_counts`` brings them up to date
+    after orders (the store's writer thread does, and the import command)."""
     configuration = complete(configuration, product)
     selections = configuration.selections
-    state = session.get(CountsState, product.id)
-    if state is not None and state.stale:
-        refresh_counts(session, product.id)
     lines_in_group = dict(session.execute(
         select(ChoiceCount.group_id, func.sum(ChoiceCount.lines))
         .where(ChoiceCount.product_id == product.id).group_by(ChoiceCount.group_id)).all())

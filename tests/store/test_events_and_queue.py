@@ -126,3 +126,26 @@ def test_the_writer_thread_stores_events_by_itself(store, tmp_path):
     recorder.close()
     with store.transaction() as session:
         assert session.scalar(select(func.count()).select_from(Event)) == 1
+
+
+def test_the_writer_brings_the_counts_up_to_date_after_orders(store_url, tmp_path, catalog):
+    from app.store.suggestions import suggestions
+    from tests.store.synthetic import customers, order_as
+
+    mug = catalog.product("mug")
+    link = StoreLink(store_url, tmp_path / "queue", Window.desktop, flush_seconds=None)
+
+    def orders(session):
+        buyers = customers(session, 10)
+        for buyer in buyers[:5]:
+            order_as(session, mug, buyer, {"glaze": "matte_black", "interior": "red"})
+        for buyer in buyers[5:]:
+            order_as(session, mug, buyer, {"glaze": "white", "interior": "white"})
+
+    link.read(orders)
+    current = default_configuration(mug).with_choice("glaze", "matte_black")
+    assert link.read(lambda session: suggestions(session, mug, current)) == {}
+    link.flush()
+    found = link.read(lambda session: suggestions(session, mug, current))
+    assert found["interior"].choice_id == "red"
+    link.close()

@@ -12,7 +12,7 @@ from app.store.configurations import record_quote, save_configuration
 from app.store.customers import create_customer
 from app.store.orders import LineItem, record_order
 from app.store.privacy import erase_customer, export_customer
-from app.store.suggestions import suggestions
+from app.store.suggestions import refresh_counts, suggestions
 from app.store.tables import Base, OrderLine, OrderLineChoice
 from tests.store.synthetic import customers, order_as
 
@@ -77,6 +77,7 @@ def test_erasing_a_customer_leaves_no_personal_data(store, catalog):
         choices = session.scalar(select(func.count()).select_from(OrderLineChoice)
                                  .where(OrderLineChoice.choice_id == "matte_black"))
         assert choices == 6
+        refresh_counts(session, "mug")
         found = suggestions(session, mug, default_configuration(mug)
                             .with_choice("glaze", "matte_black"))
         assert found["interior"].lines == 6  # the erased customer's order still counts

@@ -9,7 +9,7 @@ from app.domain.configuration import default_configuration
 from app.domain.product import Choice, OptionGroup
 from app.store.customer_suggestions import complements, usual_choices
 from app.store.orders import LineItem, record_order
-from app.store.suggestions import most_ordered_presets, suggestions
+from app.store.suggestions import most_ordered_presets, refresh_counts, suggestions
 from tests.store.synthetic import customers, guitar_history, order_as
 
 
@@ -17,6 +17,7 @@ def test_a_known_rule_comes_back_with_its_figures(store, catalog):
     guitar = catalog.product("guitar")
     with store.transaction() as session:
         guitar_history(session, guitar)
+        refresh_counts(session)
     current = default_configuration(guitar).with_choice("finish", "black")
     with store.transaction() as session:
         found = suggestions(session, guitar, current)
@@ -39,6 +40,7 @@ def test_a_pair_backed_by_four_buyers_is_not_shown(store, catalog):
     guitar = catalog.product("guitar")
     with store.transaction() as session:
         guitar_history(session, guitar)
+        refresh_counts(session)
     current = default_configuration(guitar).with_choice("finish", "sunburst")
     with store.transaction() as session:
         found = suggestions(session, guitar, current)
@@ -56,6 +58,7 @@ def test_a_suggestion_the_rules_forbid_is_not_made(store, catalog):
                                               "body": "single"})
         for buyer in buyers[6:]:
             order_as(session, guitar, buyer, {"finish": "natural", "body": "offset"})
+        refresh_counts(session)
     # on a candy red body the rules do not allow gold hardware: no hardware suggestion
     current = default_configuration(guitar).with_choice("finish", "candy_red") \
         .with_choice("body", "single")
@@ -74,11 +77,15 @@ def test_new_orders_change_the_suggestions(store, catalog):
             order_as(session, mug, buyer, {"glaze": "matte_black", "interior": "red"})
         for buyer in buyers[5:]:
             order_as(session, mug, buyer, {"glaze": "white", "interior": "white"})
+        refresh_counts(session)
     with store.transaction() as session:
         assert "interior" not in suggestions(session, mug, current)
     with store.transaction() as session:
         order_as(session, mug, buyers[4], {"glaze": "matte_black", "interior": "red"})
     with store.transaction() as session:
+        assert "interior" not in suggestions(session, mug, current)  # counts not made yet
+        assert refresh_counts(session) == ["mug"]
+        assert refresh_counts(session) == []  # nothing new since
         assert suggestions(session, mug, current)["interior"].choice_id == "red"
 
 
@@ -89,6 +96,7 @@ def test_flagged_lines_and_anonymous_orders_count_right(store, catalog):
             record_order(session, [LineItem.of(mug, default_configuration(mug)
                                                .with_choice("glaze", "speckled"))])
         record_order(session, [LineItem("mug", "mug-zzzz", problem="gone")])
+        refresh_counts(session)
     with store.transaction() as session:
         assert suggestions(session, mug, default_configuration(mug)) == {}
 
