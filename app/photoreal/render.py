@@ -1,11 +1,11 @@
 """A SceneDescription path traced with Mitsuba 3, denoised, composited like the live view.
 
-Passes: the lit image (with a white ground that catches shadows) in blocks of samples, so a
-progress callback runs and a cancel request is honoured between blocks; albedo and normals for
-the denoiser; what glowing surfaces emit toward the camera (added after denoising: an area
-emitter would be hidden along with the environment); the product's own coverage (no ground)
-for the alpha; and the unshadowed ground's brightness, so that the ground shows only as
-darkening of the background colour.
+Passes: the lit image (the product under the environment, as the live view lights it) in
+blocks of samples, so a progress callback runs and a cancel request is honoured between blocks;
+albedo and normals for the denoiser; what glowing surfaces emit toward the camera (added after
+denoising: an area emitter would be hidden along with the environment); and the ground's
+shadow: the scene's one ground shadow (app.scene.ground_shadow, the live view draws the same
+map) seen through this camera, so the ground shows only as darkening of the background colour.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from app.photoreal.scene_build import (
     bounds_of,
     emission_bsdf,
     environment_emitter,
-    ground_albedo,
     ground_shape,
     mitsuba_mesh,
     sensor,
@@ -34,13 +33,12 @@ from app.photoreal.scene_build import (
 from app.scene.description import Camera, SceneDescription
 from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
+from app.scene.ground_shadow import ShadowMap, scene_shadow
 
 MAX_SIDE = 4096
 MAX_SPP = 65536
 MAX_DEPTH = 8
 AUX_SPP = 16
-MASK_LAYERS = 6  # alpha-cut surfaces the coverage pass looks through, one behind the other
-COVERAGE_SPP = 16
 BLOCKS = 8  # progress steps of the lit pass
 MAX_LANES_PER_PASS = 1 << 24  # samples traced at once: bounds memory (~2.5 GiB on llvm)
 
@@ -101,26 +99,21 @@ def render_photoreal(
     meshes = world_meshes(scene, source, translator)
     low, high = bounds_of(meshes, scene.bounds)
     shapes = {f"shape{i}": mitsuba_mesh(mi, m) for i, m in enumerate(meshes)}
-    with_ground = bool(scene.environment.ground and meshes)
+    shadow = scene_shadow(scene, source) if scene.environment.ground and meshes else None
     emitter = environment_emitter(mi, scene)
-    albedo = ground_albedo(mi, scene.environment.hdr_path) if with_ground else 0.0
 
     # the denoiser's albedo and normals come from what clear glass shows, not from the glass
     behind_glass = {k: v for (k, v), m in zip(shapes.items(), meshes, strict=True)
                     if not m.look.see_through}
 
-    def load(integrator: dict, ground: bool, spp_: int, extra: dict | None = None,
-             drawn: dict = shapes):
+    def load(integrator: dict, spp_: int, extra: dict | None = None, drawn: dict = shapes):
         items = {"type": "scene", "integrator": integrator, "environment": emitter,
                  "sensor": sensor(mi, view, (width, height), low, high, spp=spp_), **drawn}
-        if ground:
-            items["ground"] = ground_shape(mi, low, high, albedo)
         return mi.load_dict({**items, **(extra or {})})
 
     steps = sample_passes(spp, width * height)
     total = len(steps) + 2
-    lit_scene = load({"type": "path", "max_depth": MAX_DEPTH, "hide_emitters": True},
-                     with_ground, steps[0])
+    lit_scene = load({"type": "path", "max_depth": MAX_DEPTH, "hide_emitters": True}, steps[0])
     lit = np.zeros((height, width, 4), np.float64)
     done = 0
     for index, count in enumerate(steps):
@@ -132,8 +125,8 @@ def render_photoreal(
     lit /= done
 
     _check(stop)
-    aux_scene = load({"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}, with_ground,
-                     min(AUX_SPP, spp), drawn=behind_glass)
+    aux_scene = load({"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}, min(AUX_SPP, spp),
+                     drawn=behind_glass)
     aux = np.asarray(mi.render(aux_scene, spp=min(AUX_SPP, spp), seed=3))
     masked = {f"shape{i}" for i, m in enumerate(meshes)  # decals keep their own guides
               if m.look.bsdf.get("type") == "mask" and not m.id.startswith("decal:")}
@@ -141,39 +134,22 @@ def render_photoreal(
         aux = _guides_through_masks(mi, meshes, behind_glass, masked, aux,
                                     lambda drawn: load(
                                         {"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"},
-                                        with_ground, min(AUX_SPP, spp), drawn=drawn))
+                                        min(AUX_SPP, spp), drawn=drawn))
     report((len(steps) + 1) / total)
 
     _check(stop)
     emitted = _emission_pass(mi, meshes, load) if any(m.look.emission for m in meshes) else None
 
     _check(stop)
-    if with_ground:
-        # a ray counts as covered at the first surface that is not cut away: through alpha
-        # masks it needs more than one bounce to get there
-        masked = any(m.look.bsdf.get("type") == "mask" for m in meshes)
-        cover_scene = load({"type": "path", "max_depth": MASK_LAYERS if masked else 1,
-                            "hide_emitters": True}, False, COVERAGE_SPP)
-        coverage = np.asarray(mi.render(cover_scene, spp=COVERAGE_SPP, seed=5))[..., 3]
-        ground_light = _unshadowed_ground(mi, emitter, low, high, albedo)
-    else:
-        coverage = lit[..., 3]
-        ground_light = None
-
+    coverage = lit[..., 3].astype(np.float32)
+    ground = _ground_light_kept(mi, view, shadow, load) if shadow is not None else None
     colour = lit[..., :3].astype(np.float32)
-    hit = lit[..., 3].astype(np.float32)
-    if ground_light is not None:
-        # beyond the ground's far edge: as if the ground went on (no horizon line)
-        colour = colour + (1.0 - hit)[..., None] * ground_light
-        hit = np.ones_like(hit)
     if denoise:
         colour = _denoise(colour, aux[..., :3], aux[..., 3:6])
     if emitted is not None:
         colour = colour + emitted
     _check(stop)
-    display, linear = composite(Passes(colour=colour, coverage=coverage.astype(np.float32),
-                                       ground_light=ground_light,
-                                       hit=hit),
+    display, linear = composite(Passes(colour=colour, coverage=coverage, ground=ground),
                                 background=scene.environment.background,
                                 transparent=transparent, exposure=exposure)
     report(1.0)
@@ -222,24 +198,20 @@ def _emission_pass(mi, meshes, load) -> np.ndarray:
     pass after denoising: an AOV of each shape's emission, covered by what lies in front."""
     drawn = {f"shape{i}": mitsuba_mesh(mi, m.with_emission_uv(), emission_bsdf(m))
              for i, m in enumerate(meshes)}
-    scene = load({"type": "aov", "aovs": "albedo:albedo"}, False, AUX_SPP, drawn=drawn)
+    scene = load({"type": "aov", "aovs": "albedo:albedo"}, AUX_SPP, drawn=drawn)
     return np.asarray(mi.render(scene, spp=AUX_SPP, seed=9))[..., :3].astype(np.float32)
 
 
-def _unshadowed_ground(mi, emitter: dict, low, high, albedo: float) -> np.ndarray:
-    """Radiance of the bare white ground under the environment (the same everywhere)."""
-    centre = (np.asarray(low) + np.asarray(high)) / 2
-    size = float(np.linalg.norm(np.asarray(high) - np.asarray(low))) or 1.0
-    eye = [float(centre[0]), float(low[1]) + size, float(centre[2])]
-    look = {"type": "perspective", "fov": 10,
-            "to_world": mi.ScalarTransform4f().look_at(
-                origin=eye, target=[eye[0], float(low[1]), eye[2]], up=[0, 0, 1]),
-            "film": {"type": "hdrfilm", "width": 4, "height": 4, "pixel_format": "rgb"}}
-    ground = mi.load_dict({"type": "scene", "integrator": {"type": "path", "max_depth": 2},
-                           "environment": emitter, "sensor": look,
-                           "ground": ground_shape(mi, low, high, albedo)})
-    image = np.asarray(mi.render(ground, spp=256, seed=11))
-    return image.reshape(-1, 3).mean(axis=0).astype(np.float32)
+def _ground_light_kept(mi, view: Camera, shadow: ShadowMap, load) -> np.ndarray | None:
+    """(H, W) 0..1: the share of the light the ground keeps under the product's shadow, per
+    pixel, the product left out (1 where no shadow falls); None when the camera is below the
+    ground (the live view does not draw it from there either)."""
+    if float(view.position[1]) <= shadow.ground_y:
+        return None
+    scene = load({"type": "aov", "aovs": "albedo:albedo"}, AUX_SPP,
+                 drawn={"ground": ground_shape(mi, shadow)})
+    darkness = np.asarray(mi.render(scene, spp=AUX_SPP, seed=13), dtype=np.float32)[..., 0]
+    return np.clip(1.0 - darkness, 0.0, 1.0)
 
 
 def _denoise(colour: np.ndarray, albedo: np.ndarray, normal: np.ndarray) -> np.ndarray:

@@ -1,5 +1,5 @@
 """SceneDescription -> Mitsuba scene dictionaries: world-space meshes, the HDR environment, the
-ground plane and the live view's camera."""
+ground's shadow and the live view's camera."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ import numpy as np
 from app.photoreal.materials import MaterialTranslator, ShapeLook
 from app.scene.description import Camera, SceneDescription
 from app.scene.geometry_source import GeometrySource
+from app.scene.ground_shadow import ShadowMap
 
-GROUND_ALBEDO_RANGE = (0.05, 0.8)
-GROUND_EXTENT = 40.0  # ground half-size, in product sizes
 # Mitsuba's equirectangular mapping is a quarter turn about Y from VTK's IBL; this lines the
 # two up (a chrome sphere's key-light highlight lands on the same pixel, tests/photoreal).
 ENVMAP_BASE_ROTATION_DEG = 90.0
@@ -108,34 +107,24 @@ def bounds_of(meshes: list[WorldMesh], fallback) -> tuple[np.ndarray, np.ndarray
     return low.astype(float), high.astype(float)
 
 
-def ground_albedo(mi, hdr_path: str) -> float:
-    """Albedo that makes the ground as bright as the environment's lower half it hides, so the
-    ground darkens where it shadows and does not light the product more than the live view."""
-    pixels = np.asarray(mi.Bitmap(str(hdr_path)), dtype=np.float64)[..., :3]
-    step = max(1, pixels.shape[1] // 256)
-    pixels = pixels[::step, ::step]
-    height = pixels.shape[0]
-    theta = (np.arange(height) + 0.5) / height * np.pi  # 0 at the top
-    luminance = pixels @ np.array([0.2126, 0.7152, 0.0722])
-    weight = np.abs(np.cos(theta) * np.sin(theta))[:, None]
-    upper = float((luminance * weight)[theta < np.pi / 2].sum())
-    lower = float((luminance * weight)[theta >= np.pi / 2].sum())
-    if upper <= 0:
-        return GROUND_ALBEDO_RANGE[0]
-    return float(np.clip(lower / upper, *GROUND_ALBEDO_RANGE))
-
-
-def ground_shape(mi, low: np.ndarray, high: np.ndarray, albedo: float) -> dict:
-    """A large diffuse grey square at the product's lowest y, facing up."""
-    size = float(np.linalg.norm(high - low)) or 1.0
-    centre = (low + high) / 2
-    half = size * GROUND_EXTENT
-    origin = [float(centre[0]), float(low[1]), float(centre[2])]
-    to_world = (mi.ScalarTransform4f().translate(origin)
-                .rotate([1, 0, 0], -90).scale([half, half, 1]))
-    return {"type": "rectangle", "to_world": to_world,
-            "bsdf": {"type": "diffuse", "reflectance": {"type": "rgb",
-                                                         "value": [float(albedo)] * 3}}}
+def ground_shape(mi, shadow: ShadowMap) -> dict:
+    """The ground as the shadow pass sees it: a square over the shadow map's extent, facing up,
+    whose diffuse albedo is the shadow's darkness (the map's alpha), so that an albedo AOV reads
+    the darkness per pixel and 0 wherever the ray misses it. Beyond it the ground keeps all its
+    light, so it has no edge; the lit passes do not hold it at all."""
+    (x0, x1), (z0, z1) = shadow.x_range, shadow.z_range
+    # rectangle uv: u along +x, v along -z (local y turns to -z); bitmap row 0 is v = 0
+    darkness = np.ascontiguousarray(np.clip(shadow.alpha, 0.0, 1.0)[::-1, :, None],
+                                    dtype=np.float32)
+    to_world = [[(x1 - x0) / 2, 0.0, 0.0, (x0 + x1) / 2],
+                [0.0, 0.0, 1.0, shadow.ground_y],
+                [0.0, -(z1 - z0) / 2, 0.0, (z0 + z1) / 2],
+                [0.0, 0.0, 0.0, 1.0]]
+    return {"type": "rectangle", "to_world": mi.ScalarTransform4f(np.asarray(to_world)),
+            "bsdf": {"type": "diffuse", "reflectance": {
+                "type": "bitmap", "bitmap": mi.Bitmap(darkness), "raw": True,
+                "filter_type": "bilinear",
+                "wrap_mode": "clamp"}}}
 
 
 def environment_emitter(mi, scene: SceneDescription) -> dict:
@@ -159,7 +148,7 @@ def sensor(mi, camera: Camera, size: tuple[int, int], low, high, *, spp: int,
         "fov": float(camera.fov_deg),
         "fov_axis": "x" if aspect < 1 else "y",
         "near_clip": max(1e-4, (distance - span) * 0.5) if distance > span else 1e-4,
-        "far_clip": distance + span * GROUND_EXTENT * 4,
+        "far_clip": distance + span * 10,
         "to_world": mi.ScalarTransform4f().look_at(origin=[float(v) for v in camera.position],
                                          target=[float(v) for v in camera.target],
                                          up=[float(v) for v in camera.up]),

@@ -28,9 +28,11 @@ __all__ = [
     "Environment",
     "GeometryRef",
     "IDENTITY",
+    "OVERHEAD_SOFTBOX",
     "Matrix4",
     "ResolvedMaterial",
     "SceneDescription",
+    "ShadowLight",
     "TextureMapping",
     "TextureRef",
     "TextureSampler",
@@ -182,14 +184,39 @@ class Camera:
 
 
 @dataclass(frozen=True)
+class ShadowLight:
+    """The soft overhead light whose shadow the ground catches, the same for every renderer.
+
+    A large softbox straight above the product: its shadow is the product's footprint, blurred
+    more (and fainter) the higher the part that casts it (``broad_*``), plus a tight, dark
+    occlusion where the product touches the ground (``contact_*``). Lengths are fractions of the
+    product's size (its bounding-box diagonal); ``margin`` is how far the ground's shadow reaches
+    beyond the footprint on each side, where it has faded to nothing.
+    """
+
+    broad_sigma: float = 0.07
+    broad_falloff: float = 0.5  # height at which the broad shadow has faded to 1/e
+    broad_strength: float = 0.45
+    contact_sigma: float = 0.012
+    contact_falloff: float = 0.02
+    contact_strength: float = 0.6
+    margin: float = 0.45
+
+
+OVERHEAD_SOFTBOX = ShadowLight()
+
+
+@dataclass(frozen=True)
 class Environment:
-    """Image-based lighting: an equirectangular float32 HDR file."""
+    """Image-based lighting (an equirectangular float32 HDR file), the background colour, and
+    the ground: a shadow catcher with no edge of its own, darkened by ``shadow_light``."""
 
     hdr_path: str
     intensity: float = 1.0
     rotation_deg: float = 0.0
     background: tuple[float, float, float] = (1.0, 1.0, 1.0)  # sRGB 0..1 behind the product
     ground: bool = True
+    shadow_light: ShadowLight = OVERHEAD_SOFTBOX
 
 
 @dataclass(frozen=True)

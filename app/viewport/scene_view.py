@@ -23,6 +23,7 @@ from app.scene.changes import (
     VisibilityChanged,
 )
 from app.scene.description import (
+    OVERHEAD_SOFTBOX,
     Camera,
     Decal,
     Drawable,
@@ -132,7 +133,11 @@ class SceneView:
             self._environment_key = key
         use_environment(self.renderer, self._environment_texture, environment.rotation_deg)
         self.renderer.SetBackground(*environment.background)
+        light_changed = (self.environment is not None
+                         and self.environment.shadow_light != environment.shadow_light)
         self.environment = environment
+        if light_changed:
+            self._update_ground()
         self.ground.actor.SetVisibility(environment.ground and self.ground.shadow is not None)
 
     def _add(self, drawable: Drawable) -> None:
@@ -234,7 +239,8 @@ class SceneView:
     def _update_ground(self, *, new_scene: bool = False) -> None:
         if new_scene:
             self.ground.reset(self.shadow_casters(visible_only=False))
-        self.ground.update(self.shadow_casters())
+        light = OVERHEAD_SOFTBOX if self.environment is None else self.environment.shadow_light
+        self.ground.update(self.shadow_casters(), light)
         wanted = self.environment is None or self.environment.ground
         self.ground.actor.SetVisibility(wanted and self.ground.shadow is not None)
 
