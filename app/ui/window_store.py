@@ -64,9 +64,12 @@ class WindowStore:
         panel.open_requested.connect(self.open_saved)
         panel.quote_requested.connect(self.quote)
         panel.order_requested.connect(self.order)
+        # the options panel is built again for another (or a reloaded) product: its rows too
+        session.product_changed.connect(self._forget_suggestions)
         session.changed.connect(self.refresh_suggestions)
         window.options.zone_focused.connect(session.configurator.view_option)
         window.price.copy_requested.connect(lambda: session.configurator.tell("handoff"))
+        self._suggested_for: tuple | None = None
         self.timer = QTimer(window)
         self.timer.setInterval(STATUS_POLL_MS)
         self.timer.timeout.connect(self.show_status)
@@ -92,8 +95,22 @@ class WindowStore:
             self.status_label.setText(shown)
             self.status_label.setToolTip(text)
         self.status_label.setVisible(bool(text))
+        if self._suggested_for is not None and self._suggested_for[-1] != self.link.online:
+            self.refresh_suggestions()  # the store came back (or went)
 
-    def refresh_suggestions(self) -> None:
+    def _forget_suggestions(self) -> None:
+        self._suggested_for = None
+
+    def refresh_suggestions(self, *, again: bool = False) -> None:
+        """Suggestions for the choices on show. Typing in a zone changes no choice, so it reads
+        nothing (``again``: read even so, the orders or the customer changed)."""
+        session = self.window.session
+        key = (session.product.id, tuple(sorted(session.configuration.selections.items())),
+               self.desk.customer.id if self.desk.customer is not None else None,
+               self.link.online)
+        if key == self._suggested_for and not again:
+            return
+        self._suggested_for = key
         self.window.options.show_suggestions(self.desk.suggestion_lines())
 
     # customers ------------------------------------------------------------------------------
@@ -130,7 +147,7 @@ class WindowStore:
     def _chosen(self, card: CustomerCard) -> None:
         self.panel.show_customer(card)
         self.refresh_history()
-        self.refresh_suggestions()
+        self.refresh_suggestions(again=True)
 
     def refresh_history(self) -> None:
         if self.desk.customer is None:
@@ -232,3 +249,4 @@ class WindowStore:
         if order_id is not None:
             self.panel.say(f"Order {order_id} recorded ({Path(out).name})")
             self.refresh_history()
+            self.refresh_suggestions(again=True)
