@@ -122,9 +122,11 @@ class WindowStore:
             return work(*args)
         except AppError as exc:
             text = _message(exc)
-            self.panel.say(text)
-            self.show_status()
-            return None
+        except (OSError, ValueError) as exc:  # the disk queue cannot take it
+            text = f"Not saved: {exc}"
+        self.panel.say(text)
+        self.show_status()
+        return None
 
     def find(self, text: str) -> None:
         cards = self._try(self.desk.find, text)
@@ -163,9 +165,12 @@ class WindowStore:
         view = self.window.view
         if view.scene is None or view.closed:
             return None
+        width, height = THUMBNAIL_SIZE  # the middle of the view, 4:3, as the catalog's
         pixmap = pixmap_from_pixels(view.pixels()).scaled(
-            *THUMBNAIL_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+            width, height, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
             Qt.TransformationMode.SmoothTransformation)
+        pixmap = pixmap.copy((pixmap.width() - width) // 2, (pixmap.height() - height) // 2,
+                             width, height)
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -175,15 +180,23 @@ class WindowStore:
         return png if len(png) <= MAX_THUMBNAIL_BYTES else None
 
     def save(self) -> int | None:
+        """Save what is on show to the chosen customer: the saved id, or None (queued on
+        disk while the store is offline, or not saved: the panel says which)."""
         if self.desk.customer is None:
             return None
         self.window.options.flush()
-        saved = self._try(self.desk.save_current, self.thumbnail())
+        try:
+            saved = self.desk.save_current(self.thumbnail())
+        except AppError as exc:
+            self.panel.say(f"Not saved: {_message(exc)}")
+            return None
+        except (OSError, ValueError) as exc:  # the disk queue cannot take it
+            self.panel.say(f"Not saved: {exc}")
+            return None
         if saved is None:
-            if self.desk.customer is not None and not self.link.online:
-                self.panel.say("Store offline: the configuration is queued and will be "
-                               "saved when the store is back")
-                self.show_status()
+            self.panel.say("Store offline: the configuration is queued and will be saved "
+                           "when the store is back")
+            self.show_status()
             return None
         self.panel.say(f"Saved as configuration {saved}")
         self.window.statusBar().showMessage(
