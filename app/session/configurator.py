@@ -4,7 +4,9 @@ configuration, one remembered configuration per product, and every change a pers
 No Qt: the desktop window and the kiosk are views over it. A change is a ``Change`` (before,
 after, what it reads as in an Undo menu) handed to ``record``; by default it is shown at once,
 and a window that keeps an undo history records it there and calls ``show`` to do and undo it.
-Views hear of what happened through the ``on_*`` listener lists.
+Views hear of what happened through the ``on_*`` listener lists; ``on_event`` hears what a
+person did (a choice, a preset, a personalization, a hand-off), named by ids only, for the
+store's event log (app.session.store_events).
 """
 
 from __future__ import annotations
@@ -50,6 +52,18 @@ class SavesConfigurations(Protocol):
 Listener = Callable[[], None]
 
 
+@dataclass(frozen=True)
+class SessionEvent:
+    """Something a person did, by ids only (never a name or a text they typed). ``kind`` is
+    one of the store's event kinds (app.store.event_records.EventKind)."""
+
+    kind: str
+    product_id: str | None = None
+    group_id: str | None = None
+    choice_id: str | None = None
+    preset_id: str | None = None
+
+
 class Configurator:
     """With ``remember_products`` the session keeps one configuration per product: switching
     back to a product shows it as it was left."""
@@ -65,6 +79,7 @@ class Configurator:
         self.on_changed: list[Listener] = []  # the configuration changed (maybe the product)
         self.on_product_changed: list[Listener] = []  # another product, or the same reloaded
         self.on_catalog_changed: list[Listener] = []
+        self.on_event: list[Callable[[SessionEvent], None]] = []  # what a person did
         self._remembered: dict[str, Configuration] = {}
         self._context: SceneContext | None = None
         products = project.catalog.products
@@ -114,7 +129,21 @@ class Configurator:
 
     def handoff_code(self) -> str:
         """A new short hand-off code (``K7M-4QX-9A``) kept for the design on show."""
-        return self.handoffs.add(self.share_code())
+        code = self.handoffs.add(self.share_code())
+        self.tell("handoff")
+        return code
+
+    def tell(self, kind: str, *, group_id: str | None = None, choice_id: str | None = None,
+             preset_id: str | None = None) -> None:
+        """Tell ``on_event`` that a person did ``kind`` with the product on show."""
+        event = SessionEvent(kind, self.product.id, group_id, choice_id, preset_id)
+        for listener in list(self.on_event):
+            listener(event)
+
+    def view_option(self, group_id: str) -> None:
+        """A person looked at an option group or a personalization zone (its field focused,
+        its part tapped in the view)."""
+        self.tell("option_viewed", group_id=group_id)
 
     def propose(self, group_id: str, choice_id: str) -> Proposal:
         return propose_choice(self.product, self.configuration, group_id, choice_id)
@@ -143,7 +172,10 @@ class Configurator:
         text = f"{group.label}: {group.choice(proposal.choice_id).label}"
         if proposal.adjustments:
             text += " (" + ", ".join(a.describe() for a in proposal.adjustments) + ")"
+        before = self.configuration
         self.set_configuration(proposal.configuration, text)
+        if self.configuration is not before:
+            self.tell("choice_made", group_id=proposal.group_id, choice_id=proposal.choice_id)
 
     def select(self, group_id: str, choice_id: str,
                confirm: Callable[[Proposal], bool] = lambda _p: True) -> bool:
@@ -167,6 +199,7 @@ class Configurator:
         used = nearest_allowed_colour(choice.free_colour, colour)
         self.set_configuration(configuration.with_colour(group_id, used),
                                f"{group.label}: colour {used}")
+        self.tell("choice_made", group_id=group_id, choice_id=choice.id)
         return used
 
     def set_zone(self, zone_id: str, value: TextValue | ImageValue | None) -> None:
@@ -179,7 +212,10 @@ class Configurator:
         else:
             text = f"{zone.label}: cleared"
         merge = f"{self.product.id}/{zone_id}" if isinstance(value, TextValue) else None
+        had = self.configuration.personalization.get(zone_id) is not None
         self.set_configuration(self.configuration.with_zone(zone_id, value), text, merge)
+        if value is not None and not had:  # once per zone filled, not once per key
+            self.tell("personalization_added", group_id=zone_id)
 
     def apply_preset(self, preset_id: str) -> None:
         preset = self.product.preset(preset_id)
@@ -187,6 +223,7 @@ class Configurator:
             "selections": {**self.configuration.selections, **preset.selections},
             "colours": {**self.configuration.colours, **preset.colours}})
         self.set_configuration(complete(configuration, self.product), f"Preset {preset.label}")
+        self.tell("preset_used", preset_id=preset_id)
 
     def switch_product(self, product_id: str) -> None:
         if product_id == self.product.id:

@@ -117,6 +117,7 @@ def build_actions(window) -> dict[str, QAction]:
     for name in ("undo", "redo", "copy_code", "paste_code"):
         edit.addAction(a[name])
     view_menu = menu.addMenu("&View")
+    window.view_menu = view_menu
     for name in ("reset_view", "turntable"):
         view_menu.addAction(a[name])
     window.camera_menu = view_menu.addMenu("&Camera")

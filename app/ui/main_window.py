@@ -32,6 +32,7 @@ from app.project import Project
 from app.session.autosave import Autosave
 from app.session.configuration_files import read_configuration, save_configuration
 from app.session.product_files import ProductFiles
+from app.store.link import StoreLink
 from app.ui.catalog_browser import CatalogBrowser
 from app.ui.file_watch import ProjectWatcher
 from app.ui.main_actions import build_actions, fill_camera_menu, fill_recent_menu
@@ -44,6 +45,7 @@ from app.ui.style import STYLE_SHEET
 from app.ui.thumbnails import ThumbnailQueue, choice_thumbnail_scene, pixmap_from_pixels
 from app.ui.view3d import View3D
 from app.ui.window_exports import WindowExports
+from app.ui.window_store import WindowStore
 
 RECENT_LIMIT = 8
 
@@ -53,7 +55,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, project: Project, settings: QSettings, *, autosave: Autosave | None = None,
                  prompts=None, fonts: list[str] | None = None, watch_files: bool = True,
-                 background_thumbnails: bool = True):
+                 background_thumbnails: bool = True, store: StoreLink | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setStyleSheet(STYLE_SHEET)
@@ -105,6 +107,10 @@ class MainWindow(QMainWindow):
             self.watcher.changed.connect(self.reload_catalog)
         self._catalog_changed()
         self._product_changed()
+        # the store (customers, events, suggestions) when one is given; None: none of it
+        self.store = WindowStore(self, store) if store is not None else None
+        if self.store is not None:
+            self.view_menu.addAction(self.store.dock.toggleViewAction())
         geometry = settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -162,6 +168,8 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """After show(): offer the session a crash left behind, then mark this run."""
+        if self.store is not None:
+            self.store.begin()
         if self.autosave is None:
             return
         if self.autosave.unclean_shutdown():
@@ -179,6 +187,8 @@ class MainWindow(QMainWindow):
             return
         self.closing = True
         self.exports.close()
+        if self.store is not None:
+            self.store.close()
         self.session.changed.disconnect(self._update_title)
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_state", self.saveState())

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLayout,
     QPushButton,
     QToolButton,
@@ -95,6 +96,8 @@ class OptionsPanel(QWidget):
         self.zone_fields: dict[str, ZoneFields] = {}
         self.group_boxes: dict[str, QGroupBox] = {}
         self.preset_buttons: dict[str, QPushButton] = {}
+        # per group, a line under its choices for suggestions from the store (hidden: none)
+        self.suggestion_rows: dict[str, SuggestionRow] = {}
         self.product: Product | None = None
         self._typing_posted = False  # a TYPED event waits in the queue
         self._pending: dict[str, object] = {}
@@ -113,6 +116,7 @@ class OptionsPanel(QWidget):
         self.group_boxes.clear()
         self.zone_fields.clear()
         self.preset_buttons.clear()
+        self.suggestion_rows.clear()
         self.product = product
         if product.presets:
             self._layout.addWidget(self._presets_box(product))
@@ -154,7 +158,17 @@ class OptionsPanel(QWidget):
             button.clicked.connect(lambda _=False, b=button: self._clicked(b))
             self.buttons[(group.id, choice.id)] = button
             grid.addWidget(button, i // COLUMNS, i % COLUMNS)
+        row = SuggestionRow(box)
+        row.apply_clicked.connect(self.choice_clicked)
+        self.suggestion_rows[group.id] = row
+        grid.addWidget(row, (len(group.choices) + COLUMNS - 1) // COLUMNS, 0, 1, COLUMNS)
         return box
+
+    def show_suggestions(self, lines: Mapping[str, list]) -> None:
+        """Per group id, suggestion lines (``.choice_id``, ``.text``) with a button that asks
+        for the choice like a click on its swatch; groups not named show none."""
+        for group_id, row in self.suggestion_rows.items():
+            row.show_lines(list(lines.get(group_id, ())))
 
     def set_thumbnail(self, group_id: str, choice_id: str, pixmap: QPixmap) -> None:
         button = self.buttons.get((group_id, choice_id))
@@ -263,6 +277,55 @@ class OptionsPanel(QWidget):
     def flush(self) -> None:
         """Send any text still waiting for the typing pause (before save, undo, close)."""
         self._flush_typing()
+
+
+class SuggestionRow(QWidget):
+    """Small lines under a group's choices: "Often chosen: White: chosen in 83% of orders
+    with Black finish" and a Use button. Never applied by itself."""
+
+    apply_clicked = Signal(str, str)  # group id, choice id
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("suggestionRow")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(2, 4, 2, 0)
+        self._layout.setSpacing(2)
+        self.lines: list[tuple[str, str, str]] = []  # group id, choice id, text
+        self.labels: list[QLabel] = []
+        self.buttons: list[QPushButton] = []
+        self.hide()
+
+    def show_lines(self, lines: list) -> None:
+        wanted = [(line.group_id, line.choice_id, line.text) for line in lines]
+        if wanted == self.lines:
+            return
+        self.lines = wanted
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().deleteLater()
+        self.labels, self.buttons = [], []
+        for group_id, choice_id, text in wanted:
+            line = QWidget(self)
+            row = QHBoxLayout(line)
+            row.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(text, line)
+            label.setObjectName("suggestion")
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            button = QPushButton("Use", line)
+            button.setObjectName("useSuggestion")
+            button.setToolTip(f"Choose this ({text})")
+            button.clicked.connect(
+                lambda _=False, g=group_id, c=choice_id: self.apply_clicked.emit(g, c))
+            row.addWidget(label, 1)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            self._layout.addWidget(line)
+            self.labels.append(label)
+            self.buttons.append(button)
+        self.setVisible(bool(wanted))
 
 
 def _overlay(base: QPixmap, top: QPixmap) -> QPixmap:

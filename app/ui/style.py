@@ -14,4 +14,10 @@ QToolButton[available="false"] { color: #9aa0a6; }
 QWidget#pricePanel { background: #ffffff; border-top: 1px solid #e0e3e7; }
 QLabel#total { font-size: 14pt; font-weight: 700; color: #174ea6; padding: 4px 0; }
 QListWidget#catalogBrowser { background: #ffffff; border: none; }
+QWidget#customerPanel { background: #ffffff; }
+QLabel#currentCustomer { font-weight: 600; color: #174ea6; }
+QLabel#customerMessage { color: #3c4043; }
+QLabel#suggestion { font-size: 8pt; color: #5f6368; }
+QPushButton#useSuggestion { font-size: 8pt; padding: 1px 10px; }
+QLabel#storeStatus { color: #b3261e; }
 """

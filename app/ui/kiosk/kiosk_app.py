@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -14,7 +14,8 @@ from app.assets.model_cache import ModelDiskCache
 from app.catalog.kiosk_config import load_kiosk_config
 from app.errors import AppError
 from app.project import open_project
-from app.ui.desktop import available_fonts
+from app.store.event_records import Window
+from app.ui.desktop import APPLICATION, ORGANISATION, available_fonts
 from app.ui.kiosk.choice_thumbnails import ChoiceThumbnails
 from app.ui.kiosk.error_log import (
     LOG_FILE_NAME,
@@ -23,6 +24,7 @@ from app.ui.kiosk.error_log import (
     open_kiosk_log,
 )
 from app.ui.kiosk.kiosk_window import KioskWindow
+from app.ui.store_settings import open_store_link
 from app.user_dirs import user_model_cache_folder
 
 
@@ -43,8 +45,13 @@ def run_kiosk(config_path: Path, root: Path, *, windowed: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Configurator kiosk")
     app.setQuitOnLastWindowClosed(True)
+    # the store's settings are the desktop app's (its URL, events on or off, retention)
+    store = open_store_link(QSettings(ORGANISATION, APPLICATION), Window.kiosk)
+    if store is not None and store.status():
+        logger.warning("%s", store.status())
     window = KioskWindow(project, config, fonts=available_fonts(), journal=journal,
-                         log_file=folder / LOG_FILE_NAME, choice_thumbnails=ChoiceThumbnails())
+                         log_file=folder / LOG_FILE_NAME, choice_thumbnails=ChoiceThumbnails(),
+                         store=store)
     install_error_hooks(logger, window.show_notice)
     if windowed:
         window.resize(1280, 800)
@@ -54,6 +61,8 @@ def run_kiosk(config_path: Path, root: Path, *, windowed: bool = False) -> int:
         window.showFullScreen()
     window.start()
     status = app.exec()
+    if store is not None:
+        store.close()
     logger.info("kiosk stopped (status %d)", status)
     logging.shutdown()
     return status

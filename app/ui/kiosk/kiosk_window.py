@@ -37,6 +37,10 @@ from app.domain.pricing import price_breakdown
 from app.errors import AppError
 from app.export.handoff_store import HandoffStore
 from app.project import Project
+from app.session.store_events import StoreEvents
+from app.store.database import StoreUnavailable
+from app.store.link import StoreLink
+from app.store.suggestions import most_ordered_presets
 from app.ui.kiosk.admin_panel import AdminPanel
 from app.ui.kiosk.choice_thumbnails import ChoiceThumbnails
 from app.ui.kiosk.code_page import CodePage
@@ -75,7 +79,8 @@ class KioskWindow(QWidget):
                  clock: Callable[[], float] = time.monotonic, fonts: list[str] | None = None,
                  journal: ErrorJournal | None = None, log_file: Path | None = None,
                  handoffs: HandoffStore | None = None,
-                 choice_thumbnails: ChoiceThumbnails | None = None):
+                 choice_thumbnails: ChoiceThumbnails | None = None,
+                 store: StoreLink | None = None):
         super().__init__()
         self.setObjectName("kioskWindow")
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.Window)
@@ -93,6 +98,11 @@ class KioskWindow(QWidget):
                  if p in project.catalog.products]
         self.product_ids = shown or sorted(project.catalog.products)
         self.session = ConfigSession(project, self.product_ids[0], handoffs=handoffs)
+        # the store: anonymous session events (a new session key for each customer, never a
+        # customer), and the most ordered looks first in the attract loop; None: neither
+        self.store = store
+        self.store_events = (StoreEvents(self.session.configurator, store.recorder, clock=clock)
+                             if store is not None else None)
         self.choice_thumbnails = choice_thumbnails  # None: plain buttons on part choices
         self.idle = IdleClock(config.timings.idle, config.timings.reset_countdown, clock)
         self.can_print = bool(config.printer) and spec_sheet_available()
@@ -164,6 +174,7 @@ class KioskWindow(QWidget):
         self.options.zone_edited.connect(lambda z, v: self._run(session.set_zone, z, v))
         self.options.zone_focused.connect(
             lambda z: self._run(self.view.face_zone, session.product, z))
+        self.options.zone_focused.connect(session.configurator.view_option)
         self.touch.picked.connect(self._part_picked)
         self.countdown_page.keep_going.connect(self.user_input)
         self.handoff_page.back_requested.connect(self.show_configurator)
@@ -291,6 +302,7 @@ class KioskWindow(QWidget):
                 box = self.options.findChild(QWidget, f"group_{group.id}")
                 if box is not None:
                     self.scroll.ensureWidgetVisible(box)
+                self.session.configurator.view_option(group.id)
                 self.show_notice(f"{group.label}: pick below")
                 return
 
@@ -421,13 +433,16 @@ class KioskWindow(QWidget):
 
     def enter_attract(self) -> None:
         self.idle.state = IdleState.ATTRACT
+        if self.store_events is not None:  # the customer is gone: their session ends
+            if self.store_events.started is not None:
+                self.store_events.end(new_session=True)
         if self.shares is not None:
             self.shares.cancel()
         self._keyboard_done()
         self.admin.close_panel()
         self.scroll_to_top()
-        self._attract_steps = [(product_id, preset.id) for product_id in self.product_ids
-                               for preset in self.session.catalog.products[product_id].presets]
+        self._attract_steps = [(product_id, preset_id) for product_id in self.product_ids
+                               for preset_id in self.attract_presets_of(product_id)]
         self._attract_steps = self._attract_steps or [(p, None) for p in self.product_ids]
         self._attract_index = -1
         self.next_attract_step()
@@ -435,7 +450,27 @@ class KioskWindow(QWidget):
         self.attract_turn.start()
         self.attract_presets.start()
 
+    def attract_presets_of(self, product_id: str) -> list[str]:
+        """The product's looks, the most ordered first when the store can say (a store
+        offline or slow to answer leaves the product file's order)."""
+        product = self.session.catalog.products[product_id]
+        order = [preset.id for preset in product.presets]
+        if self.store is None or not self.store.online or not order:
+            return order
+        try:
+            return self.store.read(lambda s: most_ordered_presets(s, product))
+        except StoreUnavailable as exc:
+            log.warning("attract loop in the product file's order: %s", exc)
+            return order
+
     def next_attract_step(self) -> None:
+        if self.store_events is not None:
+            with self.store_events.pause():  # the loop, not a person
+                self._next_attract_step()
+        else:
+            self._next_attract_step()
+
+    def _next_attract_step(self) -> None:
         self._attract_index = (self._attract_index + 1) % len(self._attract_steps)
         product_id, preset_id = self._attract_steps[self._attract_index]
         product = self.session.catalog.products[product_id]
@@ -449,7 +484,12 @@ class KioskWindow(QWidget):
     def leave_attract(self) -> None:
         self.attract_turn.stop()
         self.attract_presets.stop()
-        self.new_customer()
+        if self.store_events is not None:
+            with self.store_events.pause():
+                self.new_customer()
+            self.store_events.begin()  # a new anonymous session
+        else:
+            self.new_customer()
         self.show_configurator()
 
     def _attract_turn(self) -> None:
@@ -524,6 +564,8 @@ class KioskWindow(QWidget):
         app.focusChanged.disconnect(self._focus_changed)
         for timer in (self.idle_timer, self.attract_turn, self.attract_presets):
             timer.stop()
+        if self.store_events is not None and self.store_events.started is not None:
+            self.store_events.end(new_session=True)
         if self.shares is not None:
             self.shares.close()
         if self.choice_thumbnails is not None:
