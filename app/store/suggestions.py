@@ -48,9 +48,8 @@ class Suggestion:
     def describe(self, product: Product) -> str:
         group = product.option(self.group_id)
         other = product.option(self.because_group)
-        return (f"{group.choice(self.choice_id).label}: chosen in {self.confidence:.0%} of "
-                f"orders with {other.choice(self.because_choice).label} "
-                f"{other.label.lower()}")
+        return (f"{group.choice(self.choice_id).label} (in {self.confidence:.0%} of orders "
+                f"with {other.choice(self.because_choice).label} {other.label.lower()})")
 
 
 def refresh_counts(session: Session, product_id: str | None = None) -> list[str]:

@@ -280,8 +280,8 @@ class OptionsPanel(QWidget):
 
 
 class SuggestionRow(QWidget):
-    """Small lines under a group's choices: "Often chosen: White: chosen in 83% of orders
-    with Black finish" and a Use button. Never applied by itself."""
+    """Small lines under a group's choices: "Often chosen: White (in 83% of orders
+    with Black finish)" and a Use button. Never applied by itself."""
 
     apply_clicked = Signal(str, str)  # group id, choice id
 
