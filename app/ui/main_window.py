@@ -13,6 +13,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QScrollArea,
@@ -148,12 +149,19 @@ class MainWindow(QMainWindow):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("mainSplitter")
-        splitter.addWidget(self.catalog)
         splitter.addWidget(self.view)
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setCollapsible(1, False)
-        self.setCentralWidget(splitter)
+        splitter.setStretchFactor(0, 1)
+        splitter.setCollapsible(0, False)
+        # the catalog has a fixed width: beside the splitter, not in it (a splitter slot wider
+        # than its widget leaves a blank band)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.catalog)
+        row.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         dock = QDockWidget("Problems", self)
         dock.setObjectName("problemsDock")

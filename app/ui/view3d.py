@@ -221,6 +221,12 @@ class View3D(QWidget):
         width, height = self.plotter.width(), self.plotter.height()
         return width / height if width > 0 and height > 0 else 4 / 3
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """A narrower or wider view keeps the product in frame (a dock opened, say)."""
+        super().resizeEvent(event)
+        if self.scene is not None:
+            self.scene_view.fit_aspect(self._aspect())
+
     def _keep_camera_in_limits(self, *_args) -> None:
         if self.limits is None:
             return

@@ -87,6 +87,7 @@ class SceneView:
         self.scene: SceneDescription | None = None  # the scene shown last, all of it
         self._environment_key: tuple[str, float] | None = None
         self._environment_texture = None
+        self.camera_fov_deg = self.renderer.GetActiveCamera().GetViewAngle()  # as placed
 
     @property
     def actors(self) -> dict[str, vtkActor]:
@@ -251,13 +252,19 @@ class SceneView:
         vtk_camera.SetPosition(*camera.position)
         vtk_camera.SetFocalPoint(*camera.target)
         vtk_camera.SetViewUp(*camera.up)
-        angle = camera.fov_deg  # VTK's view angle is the vertical one
-        if aspect is not None and aspect > 0:
-            angle = math.degrees(2 * math.atan(half_view_tangents(angle, aspect)[1]))
-        vtk_camera.SetViewAngle(angle)
+        self.camera_fov_deg = camera.fov_deg
+        self.fit_aspect(aspect)
         vtk_camera.OrthogonalizeViewUp()
         self.renderer.camera_set = True  # keeps pyvista from resetting it on first render
         self.renderer.ResetCameraClippingRange()
+
+    def fit_aspect(self, aspect: float | None) -> None:
+        """Keep the camera's field of view on the frame's shorter side at a new ``aspect``
+        (the view resized, say from landscape to portrait when a panel opens)."""
+        angle = self.camera_fov_deg  # VTK's view angle is the vertical one
+        if aspect is not None and aspect > 0:
+            angle = math.degrees(2 * math.atan(half_view_tangents(angle, aspect)[1]))
+        self.renderer.GetActiveCamera().SetViewAngle(angle)
 
     def snapshot(self, transparent: bool = False) -> np.ndarray:
         """Render and read back (H, W, 3) uint8, or (H, W, 4) with a transparent background.

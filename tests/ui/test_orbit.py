@@ -54,3 +54,31 @@ def test_dragging_in_every_direction_never_rolls_or_goes_under_the_floor(window)
     drag(widget, centre, centre + QPointF(200, 0))
     after = view.plotter.renderer.GetActiveCamera().GetPosition()
     assert after[1] == pytest.approx(before[1]), "a sideways drag keeps the height"
+
+
+def test_a_view_made_narrow_still_shows_the_whole_product(window, qtbot):
+    """Opening a panel beside the view makes it portrait: the product stays in frame."""
+    view = window.view
+    view.set_camera_preset(None)
+    window.resize(1280, 800)
+    view.setFixedWidth(320)
+    qtbot.waitUntil(lambda: view.plotter.width() <= 330)
+    QApplication.processEvents()
+    aspect = view.plotter.width() / view.plotter.height()
+    assert aspect < 1
+    tan_horizontal = np.tan(np.radians(view.plotter.renderer.GetActiveCamera().GetViewAngle())
+                            / 2) * aspect
+    preset = view.camera_presets()[0] if view.camera_presets() else None
+    fov = preset.fov_deg if preset is not None else 30.0
+    assert tan_horizontal == pytest.approx(np.tan(np.radians(fov) / 2), rel=0.02)
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (1920, 1080)])
+def test_no_blank_band_between_the_catalog_and_the_view(window, qtbot, size):
+    from PySide6.QtCore import QPoint
+
+    window.resize(*size)
+    qtbot.wait(50)
+    catalog_right = window.catalog.mapTo(window, QPoint(window.catalog.width(), 0)).x()
+    view_left = window.view.mapTo(window, QPoint(0, 0)).x()
+    assert 0 <= view_left - catalog_right <= 8

@@ -149,3 +149,13 @@ def test_broken_mesh_is_an_asset_error_naming_it(view, studio_hdr):
     view.source.meshes["broken"] = broken
     with pytest.raises(AssetError, match="broken.glb#body: faces: expected indices"):
         view.show(scene_of([drawable("broken", RED)], studio_hdr))
+
+
+def test_a_resized_view_keeps_the_field_of_view_on_its_shorter_side(view, studio_hdr):
+    show_sphere(view, studio_hdr)
+    camera = Camera("c", "c", position=(0.0, 0.0, 4.0), target=(0.0, 0.0, 0.0), fov_deg=30.0)
+    view.set_camera(camera, aspect=1.5)
+    view.fit_aspect(0.5)  # a panel opened beside a landscape view
+    assert view.renderer.GetActiveCamera().GetViewAngle() == pytest.approx(56.37, abs=0.02)
+    view.fit_aspect(2.0)
+    assert view.renderer.GetActiveCamera().GetViewAngle() == pytest.approx(30.0)
