@@ -245,3 +245,24 @@ def test_other_cells_are_written_as_they_are():
     assert cell(Decimal("14.90")) == "14.90"
     assert cell(date(2026, 3, 2)) == "2026-03-02"
     assert cell({"b": 1, "a": "=x"}) == '{"a": "=x", "b": 1}'
+
+
+def test_the_report_command_writes_the_pdf_and_csv_and_prints_a_table(database, catalog,
+                                                                      tmp_path, capsys):
+    import argparse
+
+    from app.cli.store_report import add_report_arguments, run_store_report
+
+    _history(database, catalog)
+    parser = argparse.ArgumentParser()
+    add_report_arguments(parser)
+    args = parser.parse_args(["--out", str(tmp_path / "r.pdf"), "--csv-dir",
+                              str(tmp_path / "csv")])
+    assert run_store_report(args, database) == 0
+    printed = capsys.readouterr().out
+    assert "2026-W10" in printed and "mug/classic (3)" in printed
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "csv" / "events.csv").is_file()
+    assert (tmp_path / "csv" / "report_options.csv").is_file()
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--weeks", "0"])
