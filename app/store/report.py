@@ -212,19 +212,21 @@ def build_report(session: Session, *, weeks: int | None = None,
             conditions += [column >= since, column <= until]
         return conditions
 
+    # a choice's lines and revenue by day: the widest query (one row per choice of each line),
+    # so it groups by as few columns as it can; the currency is the line's product's
     options: dict[tuple, list] = defaultdict(lambda: [0, 0, Decimal(0)])
     query = (
         select(Order.ordered_on, OrderLineChoice.product_id, OrderLineChoice.group_id,
-               OrderLineChoice.choice_id, OrderLine.currency, func.count(),
-               func.sum(OrderLine.quantity), func.sum(OrderLine.quantity * OrderLine.unit_price))
-        .select_from(OrderLineChoice)
-        .join(OrderLine, OrderLine.id == OrderLineChoice.order_line_id)
+               OrderLineChoice.choice_id, func.count(), func.sum(OrderLine.quantity),
+               func.sum(OrderLine.quantity * OrderLine.unit_price))
+        .select_from(OrderLine)
         .join(Order, Order.id == OrderLine.order_id)
+        .join(OrderLineChoice, OrderLineChoice.order_line_id == OrderLine.id)
         .where(OrderLine.problem.is_(None), *in_range(Order.ordered_on))
         .group_by(Order.ordered_on, OrderLineChoice.product_id, OrderLineChoice.group_id,
-                  OrderLineChoice.choice_id, OrderLine.currency))
-    for day, product, group, choice, currency, lines, units, revenue in session.execute(query):
-        total = options[(iso_week(day), product, group, choice, currency or "")]
+                  OrderLineChoice.choice_id))
+    for day, product, group, choice, lines, units, revenue in session.execute(query):
+        total = options[(iso_week(day), product, group, choice)]
         total[0] += lines
         total[1] += int(units or 0)
         total[2] += _money(revenue)
@@ -260,11 +262,20 @@ def build_report(session: Session, *, weeks: int | None = None,
     for day, kind, count in session.execute(query):
         events[iso_week(day)][kind] += count
 
+    # an option's revenue is in its product's currency (the one most of its lines are in)
+    in_currency: dict[tuple[str, str], int] = defaultdict(int)
+    for (_week, product, money), (lines, _units, _revenue) in sales.items():
+        in_currency[(product, money)] += lines
+    currency: dict[str, str] = {}
+    for (product, money), _lines in sorted(in_currency.items(), key=lambda kv: kv[1]):
+        currency[product] = money
     weeks_seen = sorted({key[0] for key in options} | {key[0] for key in attach} | set(events))
     return StoreReport(
         since=since, weeks=tuple(weeks_seen),
-        options=tuple(OptionRow(*key, lines, units, revenue)
-                      for key, (lines, units, revenue) in sorted(options.items())),
+        options=tuple(OptionRow(week, product, group, choice, currency.get(product, ""),
+                                lines, units, revenue)
+                      for (week, product, group, choice), (lines, units, revenue)
+                      in sorted(options.items())),
         attach=tuple(AttachRow(*key, n, p) for key, (n, p) in sorted(attach.items())),
         sales=tuple(SalesRow(*key, n, u, r) for key, (n, u, r) in sorted(sales.items())),
         presets=tuple(PresetRow(*key, n, u) for key, (n, u) in sorted(presets.items())),

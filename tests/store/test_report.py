@@ -266,3 +266,23 @@ def test_the_report_command_writes_the_pdf_and_csv_and_prints_a_table(database, 
     assert (tmp_path / "csv" / "report_options.csv").is_file()
     with pytest.raises(SystemExit):
         parser.parse_args(["--weeks", "0"])
+
+
+def test_the_report_indexes_come_with_an_upgrade_that_keeps_every_row(tmp_path, catalog):
+    from sqlalchemy import func, inspect, select
+
+    from app.store.tables import OrderLine, OrderLineChoice
+
+    store = open_store(f"sqlite:///{tmp_path / 'old.sqlite3'}", migrate=False)
+    store.migrate("0002")
+    _history(store, catalog)
+    store.migrate()
+    assert store.revision() == "0003"
+    indexes = {i["name"] for t in ("order_lines", "order_line_choices")
+               for i in inspect(store.engine).get_indexes(t)}
+    assert {"ix_order_lines_report", "ix_order_line_choices_line"} <= indexes
+    with store.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(OrderLine)) == 6
+        assert session.scalar(select(func.count()).select_from(OrderLineChoice)) == 15
+        assert build_report(session).best_presets(1) == [("mug", "classic", 3, 2)]
+    store.close()
