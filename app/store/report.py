@@ -12,18 +12,21 @@ are rolled up into ISO weeks here, so the same SQL runs on SQLite and PostgreSQL
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from app.store.event_records import EventKind
 from app.store.tables import Event, Order, OrderLine, OrderLineChoice
 
 CENT = Decimal("0.01")
+READERS = 2  # connections the report reads through at once
+POSTGRES_WORK_MEM = "64MB"
 FUNNEL = (EventKind.product_opened.value, EventKind.handoff.value, EventKind.order.value)
 
 
@@ -202,33 +205,101 @@ def _money(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT)
 
 
-def build_report(session: Session, *, weeks: int | None = None,
-                 today: date | None = None) -> StoreReport:
-    """The report over the last ``weeks`` ISO weeks up to ``today``'s (None: all history)."""
-    since = report_start(weeks, today or date.today())
-    until = None if since is None else (today or date.today())
-
-    def in_range(column):
-        conditions = []
-        if since is not None:
-            conditions += [column >= since, column <= until]
-        return conditions
-
-    # a choice's lines and revenue by day: the widest query (one row per choice of each line),
-    # so it groups by as few columns as it can; the currency is the line's product's
-    options: dict[tuple, list] = defaultdict(lambda: [0, 0, 0])
-    query = (
+def _options_query(first: date | None, last: date | None):
+    """A choice's lines, units and revenue per day: the widest query (one row per choice of
+    each line), so it groups by as few columns as it can."""
+    return (
         select(Order.ordered_on, OrderLineChoice.product_id, OrderLineChoice.group_id,
                OrderLineChoice.choice_id, func.count(), func.sum(OrderLine.quantity),
                func.sum(OrderLine.quantity * OrderLine.unit_price))
         .select_from(OrderLine)
         .join(Order, Order.id == OrderLine.order_id)
         .join(OrderLineChoice, OrderLineChoice.order_line_id == OrderLine.id)
-        .where(OrderLine.problem.is_(None), *in_range(Order.ordered_on))
+        .where(OrderLine.problem.is_(None), *_between(Order.ordered_on, first, last))
         .group_by(Order.ordered_on, OrderLineChoice.product_id, OrderLineChoice.group_id,
                   OrderLineChoice.choice_id))
-    run = session.connection().execute  # Core rows: no ORM work per row
-    for day, product, group, choice, lines, units, revenue in run(query):
+
+
+def _lines_query(first: date | None, last: date | None):
+    return (
+        select(Order.ordered_on, OrderLine.product_id, OrderLine.personalized,
+               OrderLine.preset_id, OrderLine.currency, func.count(),
+               func.sum(OrderLine.quantity), func.sum(OrderLine.quantity * OrderLine.unit_price))
+        .select_from(OrderLine).join(Order, Order.id == OrderLine.order_id)
+        .where(OrderLine.problem.is_(None), *_between(Order.ordered_on, first, last))
+        .group_by(Order.ordered_on, OrderLine.product_id, OrderLine.personalized,
+                  OrderLine.preset_id, OrderLine.currency))
+
+
+def _events_query(first: date | None, last: date | None):
+    return (select(Event.day, Event.kind, func.count())
+            .where(*_between(Event.day, first, last)).group_by(Event.day, Event.kind))
+
+
+def _between(column, first: date | None, last: date | None) -> list:
+    return ([] if first is None else [column >= first]) + ([] if last is None else
+                                                          [column <= last])
+
+
+def _prepare(connection: Connection) -> None:
+    """PostgreSQL: room for the grouping in memory (it misjudges the number of groups by far
+    and would spill to disk), for this transaction only."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"SET LOCAL work_mem = '{POSTGRES_WORK_MEM}'"))
+
+
+def _read_apart(engine: Engine, query) -> list:
+    with engine.connect() as connection:
+        _prepare(connection)
+        return list(connection.execute(query))
+
+
+def _apart(session: Session) -> Engine | None:
+    """The engine when the report may read through connections of its own (not an in-memory
+    SQLite database, which each connection would see empty)."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
+    if engine is None:
+        return None
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return None
+    return engine
+
+
+def _run(session: Session, queries: list, readers: int) -> list[list]:
+    engine = _apart(session) if readers > 1 else None
+    if engine is None:
+        connection = session.connection()
+        _prepare(connection)
+        return [list(connection.execute(query)) for query in queries]
+    with ThreadPoolExecutor(readers, thread_name_prefix="store report") as pool:
+        return list(pool.map(lambda query: _read_apart(engine, query), queries))
+
+
+def build_report(session: Session, *, weeks: int | None = None, today: date | None = None,
+                 readers: int = READERS) -> StoreReport:
+    """The report over the last ``weeks`` ISO weeks up to ``today``'s (None: all history).
+
+    With ``readers`` > 1 the queries run at once on that many connections of their own (the
+    widest one split in two halves of the period), so they read what is committed; 1 reads
+    through ``session`` alone."""
+    first = report_start(weeks, today or date.today())
+    last = None if first is None else (today or date.today())
+    halves: list[tuple[date | None, date | None]] = [(first, last)]
+    if readers > 1:
+        low, high = session.execute(select(func.min(Order.ordered_on),
+                                           func.max(Order.ordered_on))
+                                    .where(*_between(Order.ordered_on, first, last))).one()
+        if low is not None and high > low:
+            middle = low + (high - low) / 2
+            halves = [(low, middle), (middle + timedelta(days=1), high)]
+    results = _run(session, [*(_options_query(a, b) for a, b in halves),
+                             _lines_query(first, last), _events_query(first, last)], readers)
+    option_rows = [row for part in results[:len(halves)] for row in part]
+    line_rows, event_rows = results[len(halves):]
+
+    options: dict[tuple, list] = defaultdict(lambda: [0, 0, 0])
+    for day, product, group, choice, lines, units, revenue in option_rows:
         total = options[(iso_week(day), product, group, choice)]
         total[0] += lines
         total[1] += units or 0
@@ -237,16 +308,7 @@ def build_report(session: Session, *, weeks: int | None = None,
     attach: dict[tuple, list] = defaultdict(lambda: [0, 0])
     sales: dict[tuple, list] = defaultdict(lambda: [0, 0, 0])
     presets: dict[tuple, list] = defaultdict(lambda: [0, 0])
-    query = (
-        select(Order.ordered_on, OrderLine.product_id, OrderLine.personalized,
-               OrderLine.preset_id, OrderLine.currency, func.count(),
-               func.sum(OrderLine.quantity), func.sum(OrderLine.quantity * OrderLine.unit_price))
-        .select_from(OrderLine).join(Order, Order.id == OrderLine.order_id)
-        .where(OrderLine.problem.is_(None), *in_range(Order.ordered_on))
-        .group_by(Order.ordered_on, OrderLine.product_id, OrderLine.personalized,
-                  OrderLine.preset_id, OrderLine.currency))
-    for day, product, personalized, preset, currency, lines, units, revenue \
-            in run(query):
+    for day, product, personalized, preset, currency, lines, units, revenue in line_rows:
         week = iso_week(day)
         sold = sales[(week, product, currency or "")]
         sold[0] += lines
@@ -260,9 +322,7 @@ def build_report(session: Session, *, weeks: int | None = None,
             presets[(week, product, preset)][1] += int(units or 0)
 
     events: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    query = (select(Event.day, Event.kind, func.count()).where(*in_range(Event.day))
-             .group_by(Event.day, Event.kind))
-    for day, kind, count in run(query):
+    for day, kind, count in event_rows:
         events[iso_week(day)][kind] += count
 
     # an option's revenue is in its product's currency (the one most of its lines are in)
@@ -274,7 +334,7 @@ def build_report(session: Session, *, weeks: int | None = None,
         currency[product] = money
     weeks_seen = sorted({key[0] for key in options} | {key[0] for key in attach} | set(events))
     return StoreReport(
-        since=since, weeks=tuple(weeks_seen),
+        since=first, weeks=tuple(weeks_seen),
         options=tuple(OptionRow(week, product, group, choice, currency.get(product, ""),
                                 lines, int(units), _money(revenue))
                       for (week, product, group, choice), (lines, units, revenue)

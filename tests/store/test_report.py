@@ -144,6 +144,15 @@ def test_a_known_history_gives_exact_counts_per_week(database, catalog):
     assert sales["2026-W10"] == (3, 4, 3 * price["classic"] + price["navy"])
 
 
+def test_one_reader_and_several_give_the_same_report(database, catalog):
+    _history(database, catalog)
+    with database.transaction() as session:
+        alone = build_report(session, readers=1)
+        apart = build_report(session, readers=3)
+    assert alone == apart
+    assert alone.weeks == ("2026-W10", "2026-W11")
+
+
 def test_the_report_counts_only_the_weeks_asked_for(database, catalog):
     _history(database, catalog)
     assert report_start(1, date(2026, 3, 12)) == date(2026, 3, 9)
@@ -284,5 +293,13 @@ def test_the_report_indexes_come_with_an_upgrade_that_keeps_every_row(tmp_path, 
     with store.transaction() as session:
         assert session.scalar(select(func.count()).select_from(OrderLine)) == 6
         assert session.scalar(select(func.count()).select_from(OrderLineChoice)) == 15
+        assert build_report(session).best_presets(1) == [("mug", "classic", 3, 2)]
+    store.close()
+
+
+def test_an_in_memory_store_is_read_through_the_session(catalog):
+    store = open_store("sqlite://")
+    _history(store, catalog)
+    with store.transaction() as session:
         assert build_report(session).best_presets(1) == [("mug", "classic", 3, 2)]
     store.close()
