@@ -133,7 +133,6 @@ def _funnel_chart(report: StoreReport):
                           ([r.orders for r in report.funnel], "order")):
         axes.plot(range(len(weeks)), values, marker=".", label=label)
     axes.set_ylabel("events")
-    axes.set_yscale("symlog")
     _week_axis(axes, weeks)
     axes.legend(fontsize=8)
     return _finish(figure)
@@ -207,7 +206,8 @@ def _charts(report: StoreReport):
         yield "Revenue per week by product", _revenue_chart(report)
     if report.options:
         yield "Revenue by option (all weeks)", _bars(
-            [(f"{p} {g}={c}", float(v)) for p, g, c, _, v in report.revenue_by_option()],
+            [(f"{p} {g}={c} ({cur})", float(v))
+             for p, g, c, cur, v in report.revenue_by_option()],
             "revenue (quantity x unit price of the lines with the option)")
     presets = report.best_presets()
     if presets:
