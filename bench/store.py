@@ -336,7 +336,9 @@ def run_one(name: str, url: str, args, reuse: bool) -> dict:
         with database.transaction() as session:
             present = session.scalar(select(func.count()).select_from(Order))
         if reuse and present == args.orders:
-            filled = {"orders": present, "reused": True}
+            held = _counts(database)
+            filled = {"orders": present, "order_lines": held["order_lines"],
+                      "customers": held["customers"], "events": held["events"], "reused": True}
         else:
             if present:
                 raise SystemExit(f"{name}: the database already holds {present} orders")
