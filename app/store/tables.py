@@ -131,6 +131,9 @@ class OrderLine(Base):
     problem: Mapped[str | None] = mapped_column(Text)
     order: Mapped[Order] = relationship(back_populates="lines")
     choices: Mapped[list[OrderLineChoice]] = relationship(cascade="all, delete-orphan")
+    # the report reads these columns of every line from this index (migration 0003)
+    __table_args__ = (Index("ix_order_lines_report", "order_id", "problem", "product_id",
+                            "personalized", "preset_id", "currency", "quantity", "unit_price"),)
 
 
 class OrderLineChoice(Base):
@@ -143,7 +146,10 @@ class OrderLineChoice(Base):
     choice_id: Mapped[str] = mapped_column(ID)
     product_id: Mapped[str] = mapped_column(ID)
     __table_args__ = (Index("ix_order_line_choices_choice", "product_id", "group_id",
-                            "choice_id"),)
+                            "choice_id"),
+                      # the report's join, from an index (migration 0003)
+                      Index("ix_order_line_choices_line", "order_line_id", "product_id",
+                            "group_id", "choice_id"))
 
 
 class Event(Base):
