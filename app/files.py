@@ -206,3 +206,14 @@ def read_plain_file(path: Path, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise OSError(f"not a plain file of at most {max_bytes} bytes: {path}")
     return data
+
+
+# what a spreadsheet reads as the start of a formula when a CSV cell begins with it
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet shows as text, never runs as a formula: a cell
+    that begins like one (``=``, ``+``, ``-``, ``@``, a control character) gets a leading
+    apostrophe. Names, labels and messages from outside go through it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -12,11 +12,10 @@ from app.domain.configuration import Configuration
 from app.domain.pricing import price_breakdown
 from app.domain.product import Product
 from app.domain.share_code import encode_share_code
-from app.files import write_bytes_atomically
+from app.files import spreadsheet_text, write_bytes_atomically
 
 CSV_NAME = "manifest.csv"
 JSON_NAME = "manifest.json"
-_FORMULA_STARTS = frozenset("=+-@\t\r\n")
 CSV_FIELDS = ("file", "status", "share_code", "product", "view", "options", "price",
               "currency", "key", "error")
 
@@ -62,9 +61,7 @@ def csv_cell(value: object) -> object:
     """A cell as a spreadsheet reads it, never as a formula: text from outside (labels of a
     product file, error messages) that starts with ``=``, ``+``, ``-``, ``@`` or a control
     character gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
-        return "'" + value
-    return value
+    return spreadsheet_text(value) if isinstance(value, str) else value
 
 
 def write_manifest(rows: list[ManifestRow], folder: Path) -> tuple[Path, Path]:

@@ -1,13 +1,5 @@
 """``app store report``: the shop's report as a PDF with charts, its tables (and every table of
-the store) as CSV files, and a short table on standard output.
-
-Wiring (in app/cli/store.py)::
-
-    report = store_sub.add_parser("report", help="the shop's report: PDF, CSV, a table")
-    add_report_arguments(report)
-    ...
-    return run_store_report(args, database)  # database: an open StoreDatabase
-"""
+the store) as CSV files, and a short table on standard output."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import Table, func, select
 
-from app.files import write_atomically
+from app.files import spreadsheet_text, write_atomically
 from app.store.database import StoreDatabase
 from app.store.report import StoreReport
 from app.store.tables import (
@@ -33,7 +33,6 @@ from app.store.tables import (
     SavedConfiguration,
 )
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROWS_PER_FETCH = 10_000
 # file name -> the table written to it, in this order
 TABLES: dict[str, Table] = {
@@ -61,9 +60,7 @@ def cell(value: object) -> str:
         text = json.dumps(value, sort_keys=True, ensure_ascii=False)
     else:
         text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return spreadsheet_text(text)
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:

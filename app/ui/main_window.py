@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self.store = WindowStore(self, store) if store is not None else None
         if self.store is not None:
             self.view_menu.addAction(self.store.dock.toggleViewAction())
+            self.view_menu.addAction("Store &analytics...", self.store.show_analytics)
         geometry = settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

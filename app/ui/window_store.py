@@ -70,6 +70,7 @@ class WindowStore:
         window.options.zone_focused.connect(session.configurator.view_option)
         window.price.copy_requested.connect(lambda: session.configurator.tell("handoff"))
         self._suggested_for: tuple | None = None
+        self.analytics = None  # the analytics window, made when first asked for
         self.timer = QTimer(window)
         self.timer.setInterval(STATUS_POLL_MS)
         self.timer.timeout.connect(self.show_status)
@@ -83,7 +84,25 @@ class WindowStore:
     def close(self) -> None:
         """The window closes: the session's length is recorded (the link is its owner's)."""
         self.timer.stop()
+        if self.analytics is not None:
+            self.analytics.close()
         self.events.end()
+
+    def show_analytics(self) -> None:
+        """The shop's analytics in a window of its own (the store must be reachable)."""
+        if not self.link.reconnect() or self.link.database is None:
+            self.window.statusBar().showMessage(self.link.status(), 8000)
+            return
+        if self.analytics is None:
+            from app.ui.analytics_window import AnalyticsWindow
+
+            self.analytics = AnalyticsWindow(self.link.database,
+                                             products=self.window.session.catalog.products)
+            self.analytics.setWindowFlag(Qt.WindowType.Window)
+            self.analytics.resize(1000, 700)
+        self.analytics.show()
+        self.analytics.raise_()
+        self.analytics.refresh()
 
     # status and suggestions -----------------------------------------------------------------
 

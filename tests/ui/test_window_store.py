@@ -253,3 +253,14 @@ def test_screenshot_of_the_customer_panel(qtbot, tmp_path, link, size):
     assert scroll.verticalScrollBar().maximum() == 0 or size[1] < 1000  # fits at 1920x1080
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert window_picture(window).save(str(SCREENSHOTS / f"desktop_{size[0]}x{size[1]}.png"))
+
+
+def test_the_view_menu_opens_the_store_analytics(qtbot, tmp_path, link):
+    window = store_window(qtbot, tmp_path, link)
+    sold_together(link, window, 5)
+    [action] = [a for a in window.view_menu.actions() if a.text().startswith("Store &analytics")]
+    action.trigger()
+    analytics = window.store.analytics
+    assert analytics is not None and analytics.isVisible()
+    counts = analytics.report.choices_per_group()[("mug", "interior")]
+    assert counts["black"] == 5 and counts["white"] == 5
