@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 
 from app.store.database import StoreDatabase, StoreUnavailable
 from app.store.event_records import (
@@ -22,6 +22,7 @@ from app.store.event_records import (
     new_session_key,
     number,
 )
+from app.store.event_writes import store_events
 from app.store.outbox import Outbox
 from app.store.queued import write_queued
 from app.store.tables import Event
@@ -81,7 +82,7 @@ class EventRecorder:
             written = self.outbox.drain(self._write_queued)
             if pending:
                 with self.database.transaction() as session:
-                    session.execute(insert(Event), [e.row() for e in pending])
+                    store_events(session, [e.row() for e in pending])
             self.reachable = True
             return written + len(pending)
         except StoreUnavailable:

@@ -15,6 +15,7 @@ from app.domain.configuration import Configuration, complete
 from app.domain.pricing import price_breakdown
 from app.domain.product import Product
 from app.domain.share_code import encode_share_code
+from app.store.daily_totals import add_order_lines
 from app.store.products import remember_product
 from app.store.tables import CountsState, Customer, Order, OrderLine, OrderLineChoice
 
@@ -80,6 +81,7 @@ def record_order(session: Session, items: list[LineItem], *, customer_id: int | 
                   document=document, created_at=datetime.now(UTC))
     order.lines = [_line(session, item) for item in items]
     session.add(order)
+    add_order_lines(session, order.ordered_on, order.lines)
     for product_id in {item.product_id for item in items if item.problem is None}:
         mark_counts_stale(session, product_id)
     session.flush()

@@ -9,7 +9,6 @@ import binascii
 import logging
 
 from pydantic import ValidationError
-from sqlalchemy import insert
 
 from app.domain.configuration import Configuration
 from app.domain.product import Product
@@ -17,8 +16,8 @@ from app.errors import AppError
 from app.store.configurations import save_configuration
 from app.store.database import StoreDatabase
 from app.store.event_records import EventRecord
+from app.store.event_writes import store_events
 from app.store.products import product_definition
-from app.store.tables import Event
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +46,7 @@ def write_queued(database: StoreDatabase, entries: list[dict]) -> None:
             # the type only: a message may quote the entry, and the log holds no customer data
             log.warning("skipped an entry of the store's disk queue (%s)", type(exc).__name__)
     with database.transaction() as session:
-        if events:
-            session.execute(insert(Event), events)
+        store_events(session, events)
         for client_key, customer_id, product, configuration, thumbnail in saves:
             try:
                 with session.begin_nested():

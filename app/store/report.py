@@ -5,28 +5,25 @@ per option group, the revenue of each option (quantity x unit price of the lines
 the attach rate of personalization (the share of lines with any) and the best-selling presets.
 From the events: how many of each kind, and the funnel from product opened to hand-off to order.
 
-The database does the counting, grouped by day (``orders.ordered_on``, ``events.day``); the days
-are rolled up into ISO weeks here, so the same SQL runs on SQLite and PostgreSQL. No Qt.
+It reads the daily totals (app.store.daily_totals), which orders and events add to as they are
+recorded, and rolls the days up into ISO weeks here. No Qt.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.store.event_records import EventKind
-from app.store.tables import Event, Order, OrderLine, OrderLineChoice
+from app.store.tables import DailyEvents, DailyLineSales, DailyOptionSales
 
 CENT = Decimal("0.01")
-READERS = 2  # connections the report reads through at once
-POSTGRES_WORK_MEM = "64MB"
 FUNNEL = (EventKind.product_opened.value, EventKind.handoff.value, EventKind.order.value)
 
 
@@ -205,98 +202,26 @@ def _money(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT)
 
 
-def _options_query(first: date | None, last: date | None):
-    """A choice's lines, units and revenue per day: the widest query (one row per choice of
-    each line), so it groups by as few columns as it can."""
-    return (
-        select(Order.ordered_on, OrderLineChoice.product_id, OrderLineChoice.group_id,
-               OrderLineChoice.choice_id, func.count(), func.sum(OrderLine.quantity),
-               func.sum(OrderLine.quantity * OrderLine.unit_price))
-        .select_from(OrderLine)
-        .join(Order, Order.id == OrderLine.order_id)
-        .join(OrderLineChoice, OrderLineChoice.order_line_id == OrderLine.id)
-        .where(OrderLine.problem.is_(None), *_between(Order.ordered_on, first, last))
-        .group_by(Order.ordered_on, OrderLineChoice.product_id, OrderLineChoice.group_id,
-                  OrderLineChoice.choice_id))
-
-
-def _lines_query(first: date | None, last: date | None):
-    return (
-        select(Order.ordered_on, OrderLine.product_id, OrderLine.personalized,
-               OrderLine.preset_id, OrderLine.currency, func.count(),
-               func.sum(OrderLine.quantity), func.sum(OrderLine.quantity * OrderLine.unit_price))
-        .select_from(OrderLine).join(Order, Order.id == OrderLine.order_id)
-        .where(OrderLine.problem.is_(None), *_between(Order.ordered_on, first, last))
-        .group_by(Order.ordered_on, OrderLine.product_id, OrderLine.personalized,
-                  OrderLine.preset_id, OrderLine.currency))
-
-
-def _events_query(first: date | None, last: date | None):
-    return (select(Event.day, Event.kind, func.count())
-            .where(*_between(Event.day, first, last)).group_by(Event.day, Event.kind))
-
-
 def _between(column, first: date | None, last: date | None) -> list:
     return ([] if first is None else [column >= first]) + ([] if last is None else
                                                           [column <= last])
 
 
-def _prepare(connection: Connection) -> None:
-    """PostgreSQL: room for the grouping in memory (it misjudges the number of groups by far
-    and would spill to disk), for this transaction only."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text(f"SET LOCAL work_mem = '{POSTGRES_WORK_MEM}'"))
-
-
-def _read_apart(engine: Engine, query) -> list:
-    with engine.connect() as connection:
-        _prepare(connection)
-        return list(connection.execute(query))
-
-
-def _apart(session: Session) -> Engine | None:
-    """The engine when the report may read through connections of its own (not an in-memory
-    SQLite database, which each connection would see empty)."""
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
-    if engine is None:
-        return None
-    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
-        return None
-    return engine
-
-
-def _run(session: Session, queries: list, readers: int) -> list[list]:
-    engine = _apart(session) if readers > 1 else None
-    if engine is None:
-        connection = session.connection()
-        _prepare(connection)
-        return [list(connection.execute(query)) for query in queries]
-    with ThreadPoolExecutor(readers, thread_name_prefix="store report") as pool:
-        return list(pool.map(lambda query: _read_apart(engine, query), queries))
-
-
-def build_report(session: Session, *, weeks: int | None = None, today: date | None = None,
-                 readers: int = READERS) -> StoreReport:
-    """The report over the last ``weeks`` ISO weeks up to ``today``'s (None: all history).
-
-    With ``readers`` > 1 the queries run at once on that many connections of their own (the
-    widest one split in two halves of the period), so they read what is committed; 1 reads
-    through ``session`` alone."""
+def build_report(session: Session, *, weeks: int | None = None, today: date | None = None
+                 ) -> StoreReport:
+    """The report over the last ``weeks`` ISO weeks up to ``today``'s (None: all history),
+    read from the daily totals (a few rows a day, however many orders and events)."""
     first = report_start(weeks, today or date.today())
     last = None if first is None else (today or date.today())
-    halves: list[tuple[date | None, date | None]] = [(first, last)]
-    if readers > 1:
-        low, high = session.execute(select(func.min(Order.ordered_on),
-                                           func.max(Order.ordered_on))
-                                    .where(*_between(Order.ordered_on, first, last))).one()
-        if low is not None and high > low:
-            middle = low + (high - low) / 2
-            halves = [(low, middle), (middle + timedelta(days=1), high)]
-    results = _run(session, [*(_options_query(a, b) for a, b in halves),
-                             _lines_query(first, last), _events_query(first, last)], readers)
-    option_rows = [row for part in results[:len(halves)] for row in part]
-    line_rows, event_rows = results[len(halves):]
+    o, s, e = DailyOptionSales, DailyLineSales, DailyEvents
+    option_rows = session.execute(
+        select(o.day, o.product_id, o.group_id, o.choice_id, o.lines, o.units, o.revenue)
+        .where(*_between(o.day, first, last))).all()
+    line_rows = session.execute(
+        select(s.day, s.product_id, s.personalized, s.preset_id, s.currency, s.lines,
+               s.units, s.revenue).where(*_between(s.day, first, last))).all()
+    event_rows = session.execute(
+        select(e.day, e.kind, e.count).where(*_between(e.day, first, last))).all()
 
     options: dict[tuple, list] = defaultdict(lambda: [0, 0, 0])
     for day, product, group, choice, lines, units, revenue in option_rows:
@@ -310,14 +235,14 @@ def build_report(session: Session, *, weeks: int | None = None, today: date | No
     presets: dict[tuple, list] = defaultdict(lambda: [0, 0])
     for day, product, personalized, preset, currency, lines, units, revenue in line_rows:
         week = iso_week(day)
-        sold = sales[(week, product, currency or "")]
+        sold = sales[(week, product, currency)]
         sold[0] += lines
         sold[1] += units or 0
         sold[2] += revenue or 0
         attach[(week, product)][0] += lines
         if personalized:
             attach[(week, product)][1] += lines
-        if preset is not None:
+        if preset:
             presets[(week, product, preset)][0] += lines
             presets[(week, product, preset)][1] += int(units or 0)
 

@@ -200,3 +200,41 @@ class CountsState(Base):
     __tablename__ = "counts_state"
     product_id: Mapped[str] = mapped_column(ID, primary_key=True)
     stale: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DailyOptionSales(Base):
+    """Per day and choice: readable order lines, units and revenue (the report reads these,
+    not the lines; kept up to date as orders are recorded)."""
+
+    __tablename__ = "daily_option_sales"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    product_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    group_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    choice_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    lines: Mapped[int] = mapped_column(Integer)
+    units: Mapped[int] = mapped_column(Integer)
+    revenue: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+
+
+class DailyLineSales(Base):
+    """Per day, product, personalization, preset ('' for none) and currency: readable order
+    lines, units and revenue."""
+
+    __tablename__ = "daily_line_sales"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    product_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    personalized: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    preset_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    lines: Mapped[int] = mapped_column(Integer)
+    units: Mapped[int] = mapped_column(Integer)
+    revenue: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+
+
+class DailyEvents(Base):
+    """Per day and kind: how many events (kept when the events themselves pass retention)."""
+
+    __tablename__ = "daily_events"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from app.catalog.catalog import load_catalog
@@ -22,11 +21,11 @@ from app.project import BUILT_IN_ROOT
 from app.store.customers import create_customer
 from app.store.database import open_store
 from app.store.event_records import EventRecord, new_session_key
+from app.store.event_writes import store_events
 from app.store.orders import LineItem, record_order
 from app.store.report import build_report, iso_week, report_start
 from app.store.report_csv import TABLES, cell, export_report, export_tables
 from app.store.report_pdf import write_report_pdf
-from app.store.tables import Event
 
 POSTGRES_VARIABLE = "SHOWCRAFT_TEST_POSTGRES_URL"
 W10 = date(2026, 3, 2)  # Monday of ISO week 2026-W10
@@ -99,7 +98,7 @@ def _history(database, catalog) -> dict:
         kinds = ([("product_opened", W10)] * 4 + [("handoff", W10)] * 2 + [("order", W10)]
                  + [("option_viewed", W10)] * 3 + [("product_opened", W11)] * 2
                  + [("handoff", W11), ("order", W11), ("session_length", W11)])
-        session.execute(insert(Event), [
+        store_events(session, [
             EventRecord(datetime(d.year, d.month, d.day, 12, tzinfo=UTC), kind, "kiosk", key,
                         "mug").row() for kind, d in kinds])
     return {"classic": classic[2], "midnight": midnight[2], "navy": navy[2], "sage": sage[2]}
@@ -144,13 +143,16 @@ def test_a_known_history_gives_exact_counts_per_week(database, catalog):
     assert sales["2026-W10"] == (3, 4, 3 * price["classic"] + price["navy"])
 
 
-def test_one_reader_and_several_give_the_same_report(database, catalog):
+def test_the_totals_made_again_from_the_records_give_the_same_report(database, catalog):
+    from app.store.daily_totals import rebuild_daily_totals
+
     _history(database, catalog)
     with database.transaction() as session:
-        alone = build_report(session, readers=1)
-        apart = build_report(session, readers=3)
-    assert alone == apart
-    assert alone.weeks == ("2026-W10", "2026-W11")
+        kept = build_report(session)
+        rebuild_daily_totals(session)
+    with database.transaction() as session:
+        assert build_report(session) == kept
+    assert kept.weeks == ("2026-W10", "2026-W11")
 
 
 def test_the_report_counts_only_the_weeks_asked_for(database, catalog):
@@ -277,23 +279,28 @@ def test_the_report_command_writes_the_pdf_and_csv_and_prints_a_table(database, 
         parser.parse_args(["--weeks", "0"])
 
 
-def test_the_report_indexes_come_with_an_upgrade_that_keeps_every_row(tmp_path, catalog):
+def test_the_upgrade_to_daily_totals_keeps_every_row_and_fills_them(tmp_path, catalog):
+    from alembic import command
     from sqlalchemy import func, inspect, select
 
+    from app.store.database import alembic_config
     from app.store.tables import OrderLine, OrderLineChoice
 
-    store = open_store(f"sqlite:///{tmp_path / 'old.sqlite3'}", migrate=False)
-    store.migrate("0002")
+    store = open_store(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     _history(store, catalog)
+    with store.transaction() as session:
+        kept = build_report(session)
+    with store.engine.begin() as connection:  # back to the schema before the totals
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003")
+    assert "daily_option_sales" not in inspect(store.engine).get_table_names()
     store.migrate()
-    assert store.revision() == "0003"
-    indexes = {i["name"] for t in ("order_lines", "order_line_choices")
-               for i in inspect(store.engine).get_indexes(t)}
-    assert {"ix_order_lines_report", "ix_order_line_choices_line"} <= indexes
+    assert store.revision() == "0004"
     with store.transaction() as session:
         assert session.scalar(select(func.count()).select_from(OrderLine)) == 6
         assert session.scalar(select(func.count()).select_from(OrderLineChoice)) == 15
-        assert build_report(session).best_presets(1) == [("mug", "classic", 3, 2)]
+        assert build_report(session) == kept
     store.close()
 
 
