@@ -228,7 +228,8 @@ def measure(database, records: int) -> dict:
     from app.store.events import EventRecorder
     from app.store.outbox import Outbox
     from app.store.report import build_report
-    from app.store.suggestions import refresh_counts, suggestions
+    from app.store.sales_counts import refresh_counts
+    from app.store.suggestions import suggestions
     from app.store.tables import CountsState
 
     result: dict = {}

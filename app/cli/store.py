@@ -85,7 +85,7 @@ def run_store(args: argparse.Namespace, root: Path) -> int:
 
 def _import(database, path: Path, products) -> int:
     from app.store.order_import import import_orders
-    from app.store.suggestions import refresh_counts
+    from app.store.sales_counts import refresh_counts
 
     with database.transaction() as session:
         report = import_orders(session, path, products)

@@ -27,7 +27,7 @@ from app.store.tables import (
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def _add(session: Session, table: Table, keys: tuple[str, ...], rows: list[dict]) -> None:
+def upsert_add(session: Session, table: Table, keys: tuple[str, ...], rows: list[dict]) -> None:
     """Add each row's amounts to the row with its keys (made when missing)."""
     if not rows:
         return
@@ -56,10 +56,10 @@ def add_order_lines(session: Session, day, lines: Iterable[OrderLine]) -> None:
             total[0] += 1
             total[1] += line.quantity
             total[2] += revenue
-    _add(session, DailyOptionSales.__table__, ("day", "product_id", "group_id", "choice_id"),
+    upsert_add(session, DailyOptionSales.__table__, ("day", "product_id", "group_id", "choice_id"),
          [{"day": day, "product_id": p, "group_id": g, "choice_id": c, "lines": n,
            "units": u, "revenue": r} for (p, g, c), (n, u, r) in options.items()])
-    _add(session, DailyLineSales.__table__,
+    upsert_add(session, DailyLineSales.__table__,
          ("day", "product_id", "personalized", "preset_id", "currency"),
          [{"day": day, "product_id": p, "personalized": s, "preset_id": k, "currency": m,
            "lines": n, "units": u, "revenue": r} for (p, s, k, m), (n, u, r) in sales.items()])
@@ -70,7 +70,7 @@ def add_events(session: Session, rows: Iterable[dict]) -> None:
     counts: dict[tuple, int] = defaultdict(int)
     for row in rows:
         counts[(row["day"], row["kind"])] += 1
-    _add(session, DailyEvents.__table__, ("day", "kind"),
+    upsert_add(session, DailyEvents.__table__, ("day", "kind"),
          [{"day": d, "kind": k, "count": n} for (d, k), n in counts.items()])
 
 

@@ -25,7 +25,7 @@ from app.store.event_records import Window
 from app.store.events import FLUSH_SECONDS, EventRecorder, purge_old_events
 from app.store.outbox import Outbox
 from app.store.queued import configuration_payload
-from app.store.suggestions import refresh_counts
+from app.store.sales_counts import refresh_counts
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -17,7 +17,8 @@ from app.domain.product import Product
 from app.domain.share_code import encode_share_code
 from app.store.daily_totals import add_order_lines
 from app.store.products import remember_product
-from app.store.tables import CountsState, Customer, Order, OrderLine, OrderLineChoice
+from app.store.sales_counts import count_lines, mark_counts_stale
+from app.store.tables import Customer, Order, OrderLine, OrderLineChoice
 
 MAX_QUANTITY = 10_000
 
@@ -69,7 +70,10 @@ def _line(session: Session, item: LineItem) -> OrderLine:
 
 def record_order(session: Session, items: list[LineItem], *, customer_id: int | None = None,
                  ordered_on: date | None = None, source: str = "app",
-                 external_id: str | None = None, document: str | None = None) -> Order:
+                 external_id: str | None = None, document: str | None = None,
+                 count: bool = True) -> Order:
+    """One order; its readable lines added to the daily totals and (with ``count``) to the
+    suggestion counts. Bulk work passes ``count=False`` and calls ``refresh_counts`` after."""
     buyer_key = None
     if customer_id is not None:
         buyer = session.get(Customer, customer_id)
@@ -82,18 +86,13 @@ def record_order(session: Session, items: list[LineItem], *, customer_id: int | 
     order.lines = [_line(session, item) for item in items]
     session.add(order)
     add_order_lines(session, order.ordered_on, order.lines)
-    for product_id in {item.product_id for item in items if item.problem is None}:
-        mark_counts_stale(session, product_id)
     session.flush()
-    return order
-
-
-def mark_counts_stale(session: Session, product_id: str) -> None:
-    state = session.get(CountsState, product_id)
-    if state is None:
-        session.add(CountsState(product_id=product_id, stale=True))
+    if count:
+        count_lines(session, order.lines, buyer_key)
     else:
-        state.stale = True
+        for product_id in {item.product_id for item in items if item.problem is None}:
+            mark_counts_stale(session, product_id)
+    return order
 
 
 def order_total(order: Order) -> Decimal:

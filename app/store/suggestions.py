@@ -6,29 +6,21 @@ share of lines with both), confidence (the share of lines with the other group's
 also have this one) and lift (confidence over the choice's own share). A pair is shown only when
 lines of at least ``MIN_BUYERS`` distinct buyers back it and its lift is above 1 (the choice
 sells better with that other choice than without it), so no single customer can be read from
-a suggestion. The counts are kept in ``pair_counts`` and ``choice_counts`` and made again for a
-product whose order lines changed.
+a suggestion. The counts are kept in ``pair_counts`` and ``choice_counts`` (app.store.sales_counts).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, insert, select, tuple_
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
 
 from app.domain.choices import choice_statuses
 from app.domain.configuration import Configuration, complete
 from app.domain.option_state import inactive_groups
 from app.domain.product import Product
-from app.store.tables import (
-    ChoiceCount,
-    CountsState,
-    Order,
-    OrderLine,
-    OrderLineChoice,
-    PairCount,
-)
+from app.store.tables import ChoiceCount, OrderLine, PairCount
 
 MIN_BUYERS = 5
 
@@ -52,58 +44,12 @@ class Suggestion:
                 f"with {other.choice(self.because_choice).label} {other.label.lower()})")
 
 
-def refresh_counts(session: Session, product_id: str | None = None) -> list[str]:
-    """Make the counts again for the products whose order lines changed (or for
-    ``product_id``); returns the products done."""
-    if product_id is None:
-        products = list(session.scalars(select(CountsState.product_id)
-                                        .where(CountsState.stale.is_(True))))
-    else:
-        products = [product_id]
-    for pid in products:
-        _count(session, pid)
-        state = session.get(CountsState, pid)
-        if state is None:
-            session.add(CountsState(product_id=pid, stale=False))
-        else:
-            state.stale = False
-    session.flush()
-    return products
-
-
-def _count(session: Session, product_id: str) -> None:
-    session.execute(delete(PairCount).where(PairCount.product_id == product_id))
-    session.execute(delete(ChoiceCount).where(ChoiceCount.product_id == product_id))
-    a = aliased(OrderLineChoice)
-    b = aliased(OrderLineChoice)
-    readable = and_(OrderLine.id == a.order_line_id, OrderLine.problem.is_(None))
-    singles = (
-        select(a.product_id, a.group_id, a.choice_id,
-               func.count(func.distinct(a.order_line_id)),
-               func.count(func.distinct(Order.buyer_key)))
-        .join(OrderLine, readable).join(Order, Order.id == OrderLine.order_id)
-        .where(a.product_id == product_id)
-        .group_by(a.product_id, a.group_id, a.choice_id))
-    session.execute(insert(ChoiceCount).from_select(
-        ["product_id", "group_id", "choice_id", "lines", "buyers"], singles))
-    pairs = (
-        select(a.product_id, a.group_id, a.choice_id, b.group_id, b.choice_id,
-               func.count(func.distinct(a.order_line_id)),
-               func.count(func.distinct(Order.buyer_key)))
-        .join(b, and_(b.order_line_id == a.order_line_id, b.group_id != a.group_id))
-        .join(OrderLine, readable).join(Order, Order.id == OrderLine.order_id)
-        .where(a.product_id == product_id)
-        .group_by(a.product_id, a.group_id, a.choice_id, b.group_id, b.choice_id))
-    session.execute(insert(PairCount).from_select(
-        ["product_id", "group_a", "choice_a", "group_b", "choice_b", "lines", "buyers"], pairs))
-
-
 def suggestions(session: Session, product: Product, configuration: Configuration, *,
                 min_buyers: int = MIN_BUYERS) -> dict[str, Suggestion]:
     """Per option group, the best-backed choice to go with the current choices of the other
     groups, when it differs from the current one and the rules allow it. Reads the counts as
-    they are (indexed lookups, for every click); ``refresh_counts`` brings them up to date
-    after orders (the store's writer thread does, and the import command)."""
+    they are (indexed lookups, for every click): an order recorded in the app adds to them,
+    ``refresh_counts`` makes them again after an import (the store's writer thread does)."""
     configuration = complete(configuration, product)
     selections = configuration.selections
     lines_in_group = dict(session.execute(

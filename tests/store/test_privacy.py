@@ -12,7 +12,8 @@ from app.store.configurations import record_quote, save_configuration
 from app.store.customers import create_customer
 from app.store.orders import LineItem, record_order
 from app.store.privacy import erase_customer, export_customer
-from app.store.suggestions import refresh_counts, suggestions
+from app.store.sales_counts import refresh_counts
+from app.store.suggestions import suggestions
 from app.store.tables import Base, OrderLine, OrderLineChoice
 from tests.store.synthetic import customers, order_as
 

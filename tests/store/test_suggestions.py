@@ -9,7 +9,8 @@ from app.domain.configuration import default_configuration
 from app.domain.product import Choice, OptionGroup
 from app.store.customer_suggestions import complements, usual_choices
 from app.store.orders import LineItem, record_order
-from app.store.suggestions import most_ordered_presets, refresh_counts, suggestions
+from app.store.sales_counts import refresh_counts
+from app.store.suggestions import most_ordered_presets, suggestions
 from tests.store.synthetic import customers, guitar_history, order_as
 
 
@@ -83,9 +84,7 @@ def test_new_orders_change_the_suggestions(store, catalog):
     with store.transaction() as session:
         order_as(session, mug, buyers[4], {"glaze": "matte_black", "interior": "red"})
     with store.transaction() as session:
-        assert "interior" not in suggestions(session, mug, current)  # counts not made yet
-        assert refresh_counts(session) == ["mug"]
-        assert refresh_counts(session) == []  # nothing new since
+        assert refresh_counts(session) == []  # the order added to the counts as it came
         assert suggestions(session, mug, current)["interior"].choice_id == "red"
 
 
@@ -133,3 +132,34 @@ def test_a_customer_is_offered_what_goes_with_what_they_bought(store, catalog):
     assert offer.matched == (("colour", "black"),)
     assert "Guitar strap" in offer.describe(products)
     assert usual["finish"] == "black" and usual["pickguard"] == "white"
+
+
+def test_orders_added_one_by_one_count_as_a_full_recount_does(store, catalog):
+    import random
+
+    from sqlalchemy import select
+
+    from app.store.tables import ChoiceCount, PairCount
+
+    guitar = catalog.product("guitar")
+    rnd = random.Random(7)
+    with store.transaction() as session:
+        buyers = customers(session, 8)
+        refresh_counts(session, "guitar")  # made (empty): from now on orders add to them
+    for _ in range(40):
+        selections = {"finish": rnd.choice(["black", "natural", "sunburst"]),
+                      "pickguard": rnd.choice(["white", "tortoise"]),
+                      "hardware": rnd.choice(["chrome", "black"])}
+        with store.transaction() as session:
+            order_as(session, guitar, rnd.choice([*buyers, None]), selections)
+
+    def table(model):
+        with store.transaction() as session:
+            return sorted(tuple(getattr(row, c.key) for c in model.__table__.columns)
+                          for row in session.scalars(select(model)))
+
+    added = table(ChoiceCount), table(PairCount)
+    with store.transaction() as session:
+        refresh_counts(session, "guitar")
+    assert (table(ChoiceCount), table(PairCount)) == added
+    assert any(row[-1] > 1 for row in added[1])  # buyers counted once each
