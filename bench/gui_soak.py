@@ -2,11 +2,14 @@
 desktop window and the kiosk under Xvfb, every invariant checked after each step.
 
     xvfb-run -a -s "-screen 0 3840x2160x24" .venv/bin/python bench/gui_soak.py \
-        [--steps 2000] [--seed 1] [--window desktop|kiosk|both] [--out bench/results/gui_soak.json]
+        [--steps 2000] [--seed 1] [--window desktop|kiosk|both] [--size WxH]
+        [--out bench/results/gui_soak.json]
 
 Prints the step and the invariant that broke and exits 1 when one breaks. The last line reports
 the memory growth between the end of the warm-up (a tenth of the steps, which fills the bounded
-caches a fresh window fills in its first hour) and the end of the run.
+caches a fresh window fills in its first hour) and the end of the run. With ``--size`` the
+windows keep that size (resizes go to it), so the growth is not the frame buffers of other
+sizes.
 """
 
 from __future__ import annotations
@@ -52,19 +55,19 @@ class SoakClock:
         self.skipped += seconds
 
 
-def desktop(folder: Path, rng: random.Random) -> tuple[object, DesktopModel]:
+def desktop(folder: Path, rng: random.Random, sizes=None) -> tuple[object, DesktopModel]:
     root = write_project(folder / "project")
     window = MainWindow(open_project(root), QSettings(str(folder / "settings.ini"),
                                                       QSettings.Format.IniFormat),
                         autosave=Autosave(folder / "autosave"), prompts=ScriptedPrompts(),
                         background_thumbnails=False)
-    window.resize(1280, 800)
+    window.resize(*(sizes or [(1280, 800)])[0])
     window.show()
     window.start()
-    return window, DesktopModel(window, folder / "designs", rng)
+    return window, DesktopModel(window, folder / "designs", rng, sizes=sizes)
 
 
-def kiosk(folder: Path, rng: random.Random) -> tuple[object, KioskModel]:
+def kiosk(folder: Path, rng: random.Random, sizes=None) -> tuple[object, KioskModel]:
     project = open_project(REPO / "app/builtin")  # the kiosk file names the built-in products
     config = load_kiosk_config(REPO / "app/builtin/configs/kiosk.yaml",
                                set(project.catalog.products), REPO / "app/builtin")
@@ -73,12 +76,12 @@ def kiosk(folder: Path, rng: random.Random) -> tuple[object, KioskModel]:
     clock = SoakClock()
     window = KioskWindow(project, config, clock=clock, journal=journal,
                          log_file=folder / "logs" / "kiosk.log")
-    window.resize(1280, 800)
+    window.resize(*(sizes or [(1280, 800)])[0])
     window.show()
     window.start()
     window.idle_timer.stop()  # the run makes idle time pass itself
     window.attract_turn.stop()
-    return window, KioskModel(window, rng, clock.advance)
+    return window, KioskModel(window, rng, clock.advance, sizes=sizes)
 
 
 def main() -> int:
@@ -86,17 +89,24 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--window", choices=["desktop", "kiosk", "both"], default="both")
+    parser.add_argument("--size", default=None, metavar="WxH",
+                        help="keep the windows at this size (default: resize among 1024x600 "
+                             "to 3840x2160)")
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/gui_soak.json")
     args = parser.parse_args()
+    sizes = None
+    if args.size:
+        width, _, height = args.size.partition("x")
+        sizes = [(int(width), int(height))]
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     folder = Path(tempfile.mkdtemp(prefix="gui-soak-"))
     rng = random.Random(args.seed)
     models = []
     if args.window in ("desktop", "both"):
-        models.append(("desktop", *desktop(folder, rng)))
+        models.append(("desktop", *desktop(folder, rng, sizes)))
     if args.window in ("kiosk", "both"):
-        models.append(("kiosk", *kiosk(folder, rng)))
+        models.append(("kiosk", *kiosk(folder, rng, sizes)))
     app.processEvents()
     warmup = max(1, args.steps // 10)
     baseline = None
@@ -130,7 +140,7 @@ def main() -> int:
             window.prompts.unsaved_answer = "discard"
         window.close()
     result = {
-        "steps": args.steps, "seed": args.seed, "window": args.window,
+        "steps": args.steps, "seed": args.seed, "window": args.window, "size": args.size,
         "seconds": round(seconds, 1), "actions": counts,
         "broken": str(broken) if broken else None,
         "rss_after_warmup_mb": round(baseline or final, 1), "rss_end_mb": round(final, 1),
