@@ -119,7 +119,8 @@ def render_photoreal(
 
     steps = sample_passes(spp, width * height)
     total = len(steps) + 2
-    lit_scene = load({"type": "path", "max_depth": MAX_DEPTH, "hide_emitters": True},
+    lit_scene = load({"type": lit_integrator(meshes), "max_depth": MAX_DEPTH,
+                      "hide_emitters": True},
                      with_ground, steps[0])
     lit = np.zeros((height, width, 4), np.float64)
     done = 0
@@ -135,8 +136,8 @@ def render_photoreal(
     aux_scene = load({"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}, with_ground,
                      min(AUX_SPP, spp), drawn=behind_glass)
     aux = np.asarray(mi.render(aux_scene, spp=min(AUX_SPP, spp), seed=3))
-    masked = {f"shape{i}" for i, m in enumerate(meshes)  # decals keep their own guides
-              if m.look.bsdf.get("type") == "mask" and not m.id.startswith("decal:")}
+    # where a decal (or any alpha-cut surface) is clear, the guides are those of what it covers
+    masked = {f"shape{i}" for i, m in enumerate(meshes) if m.look.bsdf.get("type") == "mask"}
     if masked & set(behind_glass):
         aux = _guides_through_masks(mi, meshes, behind_glass, masked, aux,
                                     lambda drawn: load(
@@ -181,6 +182,13 @@ def render_photoreal(
                           variant=mi.variant(), seconds=time.perf_counter() - started,
                           approximations=list(translator.approximations),
                           covered_pixels=float(np.clip(coverage, 0.0, 1.0).sum()))
+
+
+def lit_integrator(meshes) -> str:
+    """``path``, or where a decal or an alpha-cut surface lies over another, ``volpath``: its
+    shadow rays pass through what a mask leaves clear (``path``'s stop there, which darkened
+    the part under a decal's clear pixels by about 3/255); it is about a third slower."""
+    return "volpath" if any(m.look.bsdf.get("type") == "mask" for m in meshes) else "path"
 
 
 def sample_passes(spp: int, pixels: int) -> list[int]:
