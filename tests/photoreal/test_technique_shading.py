@@ -1,0 +1,34 @@
+"""Engrave, emboss and foil shade the photoreal still's surface the way the technique does."""
+
+import pytest
+
+from app.photoreal.render import render_photoreal
+from tests.scene.technique_plate import (
+    SIZE,
+    PlateRenders,
+    assert_engraving_is_a_darker_rougher_cut,
+    assert_foil_is_metallic,
+    assert_relief_is_raised_for_emboss_and_sunk_for_engrave,
+)
+
+SPP = 16  # denoised: enough for means over hundreds of pixels
+
+
+@pytest.fixture(scope="module")
+def renders(tmp_path_factory):
+    def render(scene, source):
+        return render_photoreal(scene, source, size=SIZE, spp=SPP).display
+
+    return PlateRenders(tmp_path_factory.mktemp("plate"), render)
+
+
+def test_an_engraving_is_a_darker_rougher_cut_without_ink(renders):
+    assert_engraving_is_a_darker_rougher_cut(renders)
+
+
+def test_emboss_is_raised_and_engraving_sunk(renders):
+    assert_relief_is_raised_for_emboss_and_sunk_for_engrave(renders)
+
+
+def test_foil_is_metallic(renders):
+    assert_foil_is_metallic(renders)

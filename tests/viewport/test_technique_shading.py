@@ -1,0 +1,33 @@
+"""Engrave, emboss and foil shade the live view's surface the way the technique does."""
+
+import numpy as np
+import pytest
+
+from app.viewport.still import render_still
+from tests.scene.technique_plate import (
+    SIZE,
+    PlateRenders,
+    assert_engraving_is_a_darker_rougher_cut,
+    assert_foil_is_metallic,
+    assert_relief_is_raised_for_emboss_and_sunk_for_engrave,
+)
+
+
+@pytest.fixture(scope="module")
+def renders(tmp_path_factory):
+    def render(scene, source):
+        return np.asarray(render_still(scene, source, size=SIZE))
+
+    return PlateRenders(tmp_path_factory.mktemp("plate"), render)
+
+
+def test_an_engraving_is_a_darker_rougher_cut_without_ink(renders):
+    assert_engraving_is_a_darker_rougher_cut(renders)
+
+
+def test_emboss_is_raised_and_engraving_sunk(renders):
+    assert_relief_is_raised_for_emboss_and_sunk_for_engrave(renders)
+
+
+def test_foil_is_metallic(renders):
+    assert_foil_is_metallic(renders)
