@@ -101,7 +101,9 @@ def render_photoreal(
     meshes = world_meshes(scene, source, translator)
     low, high = bounds_of(meshes, scene.bounds)
     shapes = {f"shape{i}": mitsuba_mesh(mi, m) for i, m in enumerate(meshes)}
-    with_ground = bool(scene.environment.ground and meshes)
+    # a camera below the ground (a caseback's zone view) sees the product, not the ground
+    with_ground = bool(scene.environment.ground and meshes
+                       and float(view.position[1]) > float(low[1]))
     emitter = environment_emitter(mi, scene)
     albedo = ground_albedo(mi, scene.environment.hdr_path) if with_ground else 0.0
 

@@ -1,7 +1,8 @@
 """The scene's ResolvedMaterial on a vtkProperty (PBR), for catalog and model-file materials.
 
 VTK's rasteriser has no transmission; a transmissive material is drawn as partly transparent
-(opacity reduced by TRANSMISSION_OPACITY_LOSS * transmission), which reads as glass at a glance.
+(opacity reduced by TRANSMISSION_OPACITY_LOSS * transmission, its diffuse colour by the
+transmission) with its reflections added in full, which reads as glass.
 Alpha MASK is drawn opaque with the fragments below the cutoff discarded (a shader
 replacement). VTK draws every texture of an actor through one set of texture coordinates: the
 base colour texture's UV set and transform (see ``uv_mapping``); a texture mapped otherwise gets
@@ -184,6 +185,18 @@ def _slot_coordinates(actor: vtkActor, coordinates: dict[str, np.ndarray]) -> No
                                              False)
 
 
+def _reflections_over_transmission(actor: vtkActor) -> None:
+    """Glass: what it reflects is added in full over what lies behind it, which its opacity
+    dims. Blending draws opacity * colour + (1 - opacity) * behind, so the lit colour is
+    divided by the opacity first (the tone-mapping pass draws into a float buffer, so the
+    quotient is kept past 1); otherwise a clear crystal's reflections of the studio's softboxes
+    were dimmed with it to almost nothing."""
+    actor.GetShaderProperty().AddFragmentShaderReplacement(
+        "//VTK::Light::Impl", True,
+        "//VTK::Light::Impl\n"
+        "  gl_FragData[0].rgb /= max(gl_FragData[0].a, 0.02);", False)
+
+
 def _alpha_test(actor: vtkActor, cutoff: float, kept: float = 1.0) -> None:
     """Alpha MASK: the fragments whose alpha is below ``cutoff`` discarded, the rest drawn
     with opacity ``kept`` (opaque, or partly transparent for a transmissive material, whose
@@ -202,6 +215,9 @@ def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
     volume's attenuation as a tint, sheen as the base colour lightened by SHEEN_LIGHTENING of
     the sheen colour (VTK has no sheen lobe; a factor past 1 lightens a base colour texture)."""
     material = tinted_by_volume(unlit_as_emission(material))
+    if material.transmission > 0:  # light through it is not scattered back: less diffuse
+        material = dataclasses.replace(material, base_color=tuple(
+            float(c * (1.0 - material.transmission)) for c in material.base_color))
     if any(material.sheen_color):
         material = dataclasses.replace(material, base_color=tuple(
             float(c * (1.0 + SHEEN_LIGHTENING * s))
@@ -231,6 +247,8 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     prop.SetNormalScale(material.normal_scale)
     if material.alpha_mode == "MASK":
         _alpha_test(actor, material.alpha_cutoff, kept)
+    elif material.transmission > 0:
+        _reflections_over_transmission(actor)
 
     mapping = uv_mapping(material)
     actor_uv = None if mapping is None else _mesh_uv(mesh, mapping.texcoord)
