@@ -1,8 +1,8 @@
 """The scene's ResolvedMaterial on a vtkProperty (PBR), for catalog and model-file materials.
 
 VTK's rasteriser has no transmission; a transmissive material is drawn as partly transparent
-(opacity reduced by TRANSMISSION_OPACITY_LOSS * transmission, its diffuse colour by the
-transmission) with its reflections added in full, which reads as glass.
+(opacity reduced by TRANSMISSION_OPACITY_LOSS * transmission) with its reflections of the
+environment added in full, which reads as glass.
 Alpha MASK is drawn opaque with the fragments below the cutoff discarded (a shader
 replacement). VTK draws every texture of an actor through one set of texture coordinates: the
 base colour texture's UV set and transform (see ``uv_mapping``); a texture mapped otherwise gets
@@ -186,15 +186,16 @@ def _slot_coordinates(actor: vtkActor, coordinates: dict[str, np.ndarray]) -> No
 
 
 def _reflections_over_transmission(actor: vtkActor) -> None:
-    """Glass: what it reflects is added in full over what lies behind it, which its opacity
-    dims. Blending draws opacity * colour + (1 - opacity) * behind, so the lit colour is
-    divided by the opacity first (the tone-mapping pass draws into a float buffer, so the
-    quotient is kept past 1); otherwise a clear crystal's reflections of the studio's softboxes
-    were dimmed with it to almost nothing."""
+    """Glass: what it mirrors of the environment is added in full over what lies behind it,
+    not dimmed with its opacity. Blending draws opacity * colour + (1 - opacity) * behind, so
+    the shader's image-based specular term is added once more, times (1 / opacity - 1); the
+    tone-mapping pass draws into a float buffer, so the sum is kept past 1. Without it a clear
+    crystal's reflections of the studio's softboxes were dimmed to almost nothing."""
     actor.GetShaderProperty().AddFragmentShaderReplacement(
         "//VTK::Light::Impl", True,
         "//VTK::Light::Impl\n"
-        "  gl_FragData[0].rgb /= max(gl_FragData[0].a, 0.02);", False)
+        "  gl_FragData[0].rgb += iblSpecular * (1.0 / max(gl_FragData[0].a, 0.02) - 1.0);",
+        False)
 
 
 def _alpha_test(actor: vtkActor, cutoff: float, kept: float = 1.0) -> None:
@@ -215,9 +216,6 @@ def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
     volume's attenuation as a tint, sheen as the base colour lightened by SHEEN_LIGHTENING of
     the sheen colour (VTK has no sheen lobe; a factor past 1 lightens a base colour texture)."""
     material = tinted_by_volume(unlit_as_emission(material))
-    if material.transmission > 0:  # light through it is not scattered back: less diffuse
-        material = dataclasses.replace(material, base_color=tuple(
-            float(c * (1.0 - material.transmission)) for c in material.base_color))
     if any(material.sheen_color):
         material = dataclasses.replace(material, base_color=tuple(
             float(c * (1.0 + SHEEN_LIGHTENING * s))
