@@ -3,10 +3,10 @@
 1024 x 512 Radiance RGBE (run-length encoded), linear radiance. The first scanline in the file is
 straight up (+Y). Column c looks along azimuth atan2(z, x) = 2 pi ((c + 0.5) / 1024 - 0.5), the
 convention of VTK's equirectangular lookup, so the -X direction sits at both side edges and +X in
-the middle. The studio: a neutral cyclorama (brighter ceiling, grey walls, darker floor), a large key
-softbox upper front-left (+Z is the front, -X the left), a fill panel on the right, a tall rim strip
-behind, an overhead panel, tall strip lights left and right, and two low bounce cards, so that
-polished metal and glass have lights to mirror from every side.
+the middle. The studio: a neutral cyclorama (brighter ceiling, grey walls, darker floor), a large
+key softbox upper front-left (+Z is the front, -X the left), a fill panel on the right, a tall rim
+strip behind, an overhead panel, tall strip lights left and right, and two low bounce cards, so
+that polished metal and glass have lights to mirror from every side.
 
 Run: .venv/bin/python scripts/make_studio_environment.py [output.hdr]
 """
@@ -29,7 +29,7 @@ SOFTBOXES = {
     # tall strips left and right: the long highlights that make polished metal read as metal
     "strip_left": ((-1.0, 0.15, -0.45), 0.06, 0.75, (8.0, 8.0, 8.2)),
     "strip_right": ((1.0, 0.2, -0.2), 0.06, 0.75, (7.0, 7.0, 7.2)),
-    # a white bounce card low in front and one low behind on the left: what faces down (a
+    # white bounce cards low in front and below, off the straight-down floor: what faces down (a
     # caseback, the underside of a bracelet) reflects
     "card_front": ((0.15, -0.35, 1.0), 0.55, 0.16, (1.6, 1.6, 1.6)),
     "card_low": ((0.3, -1.0, 0.25), 0.28, 0.22, (1.8, 1.8, 1.8)),
