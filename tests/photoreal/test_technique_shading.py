@@ -3,6 +3,7 @@
 import pytest
 
 from app.photoreal.render import render_photoreal
+from tests.scene import velvet_sphere
 from tests.scene.technique_plate import (
     SIZE,
     PlateRenders,
@@ -32,3 +33,12 @@ def test_emboss_is_raised_and_engraving_sunk(renders):
 
 def test_foil_is_metallic(renders):
     assert_foil_is_metallic(renders)
+
+
+def test_velvet_has_a_sheen_along_its_silhouette(builtin_root):
+    def render(scene, source):
+        return render_photoreal(scene, source, size=velvet_sphere.SIZE, spp=SPP).display
+
+    with_sheen = velvet_sphere.rim_over_middle(builtin_root, render, sheen=True)
+    without = velvet_sphere.rim_over_middle(builtin_root, render, sheen=False)
+    assert with_sheen > without * 1.1, (with_sheen, without)

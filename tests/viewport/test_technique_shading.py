@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from app.viewport.still import render_still
+from tests.scene import velvet_sphere
 from tests.scene.technique_plate import (
     SIZE,
     PlateRenders,
@@ -31,3 +32,12 @@ def test_emboss_is_raised_and_engraving_sunk(renders):
 
 def test_foil_is_metallic(renders):
     assert_foil_is_metallic(renders)
+
+
+def test_velvet_has_a_sheen_along_its_silhouette(builtin_root):
+    def render(scene, source):
+        return np.asarray(render_still(scene, source, size=velvet_sphere.SIZE))
+
+    with_sheen = velvet_sphere.rim_over_middle(builtin_root, render, sheen=True)
+    without = velvet_sphere.rim_over_middle(builtin_root, render, sheen=False)
+    assert with_sheen > without * 1.1, (with_sheen, without)
