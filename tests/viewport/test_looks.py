@@ -1,10 +1,11 @@
-"""Engrave, emboss and foil shade the live view's surface the way the technique does."""
+"""Looks in the live view: engrave, emboss and foil shade the surface the way the technique does;
+velvet has sheen; the watch crystal shows."""
 
 import numpy as np
 import pytest
 
 from app.viewport.still import render_still
-from tests.scene import velvet_sphere
+from tests.scene import velvet_sphere, watch_crystal
 from tests.scene.technique_plate import (
     SIZE,
     PlateRenders,
@@ -41,3 +42,12 @@ def test_velvet_has_a_sheen_along_its_silhouette(builtin_root):
     with_sheen = velvet_sphere.rim_over_middle(builtin_root, render, sheen=True)
     without = velvet_sphere.rim_over_middle(builtin_root, render, sheen=False)
     assert with_sheen > without * 1.1, (with_sheen, without)
+
+
+def test_the_watch_crystal_mirrors_the_studio(builtin_root):
+    """Clear glass is seen by what it reflects: the crystal brightens part of the dial."""
+    def render(scene, source, camera_id):
+        return np.asarray(render_still(scene, source, size=watch_crystal.SIZE,
+                                       camera_id=camera_id))
+
+    assert watch_crystal.crystal_highlight(builtin_root, render) > 15.0
