@@ -39,6 +39,9 @@ MAX_SIDE = 4096
 MAX_SPP = 65536
 MAX_DEPTH = 8
 AUX_SPP = 16
+# the guide passes share their seed: the same film samples, so a pixel that an edge crosses is
+# covered by the same fraction in each (a seed apiece drew a dashed line along a decal's edge)
+AUX_SEED = 3
 MASK_LAYERS = 6  # alpha-cut surfaces the coverage pass looks through, one behind the other
 COVERAGE_SPP = 16
 BLOCKS = 8  # progress steps of the lit pass
@@ -137,11 +140,11 @@ def render_photoreal(
     _check(stop)
     aux_scene = load({"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}, with_ground,
                      min(AUX_SPP, spp), drawn=behind_glass)
-    aux = np.asarray(mi.render(aux_scene, spp=min(AUX_SPP, spp), seed=3))
+    aux = np.asarray(mi.render(aux_scene, spp=min(AUX_SPP, spp), seed=AUX_SEED))
     # where a decal (or any alpha-cut surface) is clear, the guides are those of what it covers
     masked = {f"shape{i}" for i, m in enumerate(meshes) if m.look.bsdf.get("type") == "mask"}
     if masked & set(behind_glass):
-        aux = _guides_through_masks(mi, meshes, behind_glass, masked, aux,
+        aux = _guides_through_masks(mi, meshes, behind_glass, masked, aux, min(AUX_SPP, spp),
                                     lambda drawn: load(
                                         {"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"},
                                         with_ground, min(AUX_SPP, spp), drawn=drawn))
@@ -209,12 +212,12 @@ def _check(stop: Cancel) -> None:
 
 
 def _guides_through_masks(mi, meshes, drawn: dict, masked: set[str], aux: np.ndarray,
-                          load_aux) -> np.ndarray:
+                          aux_spp: int, load_aux) -> np.ndarray:
     """The denoiser's albedo and normals where alpha-cut surfaces are: of what lies behind
     where they are cut away (the AOV integrator stops at the first surface, which would make the
-    denoiser draw the cut-away part back in), blended by the surface's opacity."""
+    denoiser draw the cut-away part back in), added where the surface lets it through."""
     behind = np.asarray(mi.render(load_aux({k: v for k, v in drawn.items() if k not in masked}),
-                                  spp=AUX_SPP, seed=4))
+                                  spp=aux_spp, seed=AUX_SEED))
     white = {"type": "rgb", "value": [1.0, 1.0, 1.0]}
     opacity_shapes = {}
     for index, mesh in enumerate(meshes):
@@ -223,8 +226,13 @@ def _guides_through_masks(mi, meshes, drawn: dict, masked: set[str], aux: np.nda
             reflectance = mesh.look.bsdf["opacity"] if key in masked else white
             opacity_shapes[key] = mitsuba_mesh(mi, mesh, {"type": "diffuse",
                                                           "reflectance": reflectance})
-    there = np.asarray(mi.render(load_aux(opacity_shapes), spp=AUX_SPP, seed=5))[..., :1]
-    return there * aux + (1.0 - there) * behind
+    there = np.asarray(mi.render(load_aux(opacity_shapes), spp=aux_spp, seed=AUX_SEED))[..., :1]
+    # a mask's albedo AOV is already its opacity times its albedo: what it lets through adds
+    # the albedo behind (weighting it by its opacity again drew a dark line along a decal's
+    # edge and dimmed half-covered text); normals are a blend of the two
+    albedo = aux[..., :3] + (1.0 - there) * behind[..., :3]
+    normals = there * aux[..., 3:6] + (1.0 - there) * behind[..., 3:6]
+    return np.concatenate([albedo, normals, aux[..., 6:]], axis=-1)
 
 
 def _emission_pass(mi, meshes, load) -> np.ndarray:
