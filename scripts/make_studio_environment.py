@@ -3,9 +3,10 @@
 1024 x 512 Radiance RGBE (run-length encoded), linear radiance. The first scanline in the file is
 straight up (+Y). Column c looks along azimuth atan2(z, x) = 2 pi ((c + 0.5) / 1024 - 0.5), the
 convention of VTK's equirectangular lookup, so the -X direction sits at both side edges and +X in
-the middle. The studio: a neutral cyclorama (bright ceiling, grey walls, darker floor), a large key
-softbox upper front-left (+Z is the front, -X the left), a fill panel on the right, a tall rim strip
-behind and a faint overhead panel.
+the middle. The studio: a neutral cyclorama (brighter ceiling, grey walls, darker floor), a large
+key softbox upper front-left (+Z is the front, -X the left), a fill panel on the right, a tall rim
+strip behind, an overhead panel, tall strip lights left and right, and two low bounce cards, so
+that polished metal and glass have lights to mirror from every side.
 
 Run: .venv/bin/python scripts/make_studio_environment.py [output.hdr]
 """
@@ -21,10 +22,17 @@ WIDTH, HEIGHT = 1024, 512
 
 # (direction towards the light, half width, half height (tangent-plane units), radiance RGB)
 SOFTBOXES = {
-    "key": ((-1.0, 0.95, 1.0), 0.32, 0.24, (12.0, 11.8, 11.4)),
-    "fill": ((1.0, 0.35, 0.55), 0.22, 0.28, (5.0, 5.0, 5.2)),
+    "key": ((-1.0, 0.95, 1.0), 0.36, 0.26, (11.0, 10.8, 10.5)),
+    "fill": ((1.0, 0.35, 0.55), 0.24, 0.30, (4.6, 4.6, 4.8)),
     "rim": ((0.25, 0.45, -1.0), 0.08, 0.50, (12.0, 12.0, 12.4)),
-    "top": ((0.0, 1.0, 0.05), 0.35, 0.35, (2.0, 2.0, 2.0)),
+    "top": ((0.0, 1.0, 0.05), 0.40, 0.40, (2.6, 2.6, 2.6)),
+    # tall strips left and right: the long highlights that make polished metal read as metal
+    "strip_left": ((-1.0, 0.15, -0.45), 0.06, 0.75, (8.0, 8.0, 8.2)),
+    "strip_right": ((1.0, 0.2, -0.2), 0.06, 0.75, (7.0, 7.0, 7.2)),
+    # white bounce cards low in front and below, off the straight-down floor: what faces down (a
+    # caseback, the underside of a bracelet) reflects
+    "card_front": ((0.15, -0.35, 1.0), 0.55, 0.16, (1.6, 1.6, 1.6)),
+    "card_low": ((0.3, -1.0, 0.25), 0.28, 0.22, (1.8, 1.8, 1.8)),
 }
 EDGE_SOFTNESS = 0.06  # tangent-plane units over which a softbox fades out
 
@@ -43,10 +51,11 @@ def _smoothstep(edge0: float, edge1: float, x: np.ndarray) -> np.ndarray:
 
 
 def cyclorama(d: np.ndarray) -> np.ndarray:
-    """Neutral walls: dark floor, grey horizon, bright ceiling, as linear RGB."""
+    """Neutral walls, darker than the lights so that what mirrors them has contrast: dark
+    floor, grey horizon, brighter ceiling, as linear RGB."""
     y = d[..., 1]
-    wall = 0.42 + 0.36 * _smoothstep(0.0, 0.9, y)  # 0.42 at the horizon, 0.78 overhead
-    floor = 0.22 + 0.08 * (1.0 + y)  # 0.30 near the horizon, 0.22 straight down
+    wall = 0.24 + 0.36 * _smoothstep(0.0, 0.9, y)  # 0.24 at the horizon, 0.60 overhead
+    floor = 0.15 + 0.06 * (1.0 + y)  # 0.21 near the horizon, 0.15 straight down
     blend = _smoothstep(-0.06, 0.02, y)
     grey = floor * (1.0 - blend) + wall * blend
     tint = np.array([1.0, 0.995, 0.985])

@@ -1,7 +1,7 @@
 """Render a swatch of every library material and the material sheet.
 
 Each material is drawn with the app's own renderer (studio lighting, transparent background) on a
-small sphere, or on a draped cloth patch for fabric and leather, into
+small sphere, or on a draped cloth patch for fabric, leather and velvet, into
 assets/materials/swatches/<id>.png (128x128), and the material file gets ``swatch:
 swatches/<id>.png``. docs/material_sheet.png shows every swatch in a labelled grid.
 
@@ -49,7 +49,7 @@ SPHERE_RADIUS = 0.04  # m: the circumference (u = 0..1) is about 0.25 m
 UV_UNIT = 2 * np.pi * SPHERE_RADIUS
 CLOTH_HALF = 0.037  # m
 CAMERA_POSITION = (0.0, 0.055, 0.15)  # m, looking at the origin
-CLOTH_MATERIALS = {"fabric", "leather"}
+CLOTH_MATERIALS = {"fabric", "leather", "velvet"}
 PANEL_MATERIALS = {"sunburst"}
 PANEL_RADIUS = 0.045  # m
 ROD_RADIUS = 0.006  # m

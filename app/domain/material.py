@@ -32,6 +32,10 @@ class Material(BaseModel):
     clearcoat_roughness: float = Field(0.03, ge=0.0, le=1.0)
     transmission: float = Field(0.0, ge=0.0, le=1.0)
     ior: float = Field(1.5, ge=1.0, le=3.0)
+    sheen_color: HexColour | None = Field(
+        None, description="sRGB colour of a cloth's sheen (velvet's soft light along its "
+        "silhouette, at grazing angles); none for no sheen")
+    sheen_roughness: float = Field(0.5, ge=0.0, le=1.0)
     normal_scale: float = Field(1.0, ge=0.0, le=10.0)
     uv_scale: tuple[float, float] = (1.0, 1.0)
     textures: MaterialTextures = MaterialTextures()

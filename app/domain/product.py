@@ -176,6 +176,12 @@ class Technique(StrEnum):
     foil = "foil"
     embroider = "embroider"
 
+    @property
+    def takes_ink(self) -> bool:
+        """Whether the customer picks a colour: an engraving is cut into the part and an
+        embossing raises it, both in the part's own material; print, foil and thread have one."""
+        return self not in (Technique.engrave, Technique.emboss)
+
 
 class ZoneLimits(_Strict):
     max_chars: int = Field(30, ge=1, le=MAX_ZONE_TEXT_CHARS)

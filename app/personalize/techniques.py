@@ -16,6 +16,8 @@ from app.domain.product import Technique
 
 GOLD = (0.83, 0.69, 0.22)  # sRGB 0..1: hot-foil gold when no ink is chosen
 ENGRAVE_DARKEN = 0.42  # the groove's colour, relative to the surface's
+ENGRAVE_ROUGHNESS = 0.85  # the cut's floor, at least (a rougher part stays as rough)
+FOIL_ROUGHNESS = 0.22
 RELIEF_PX = 3  # bevel width (pixels) of engraved, embossed and embroidered edges
 STITCH_PERIOD_PX = 6  # one thread every this many pixels, diagonally
 
@@ -90,13 +92,17 @@ def technique_look(
     artwork_rgba: np.ndarray,
     *,
     surface_colour: tuple[float, float, float] = (0.8, 0.8, 0.8),
+    surface_metallic: float = 0.0,
+    surface_roughness: float = 0.5,
     ink: tuple[float, float, float] | None = None,
 ) -> DecalLook:
     """The look of ``technique`` applied with ``artwork_rgba`` (H, W, 4 uint8).
 
-    ``surface_colour`` (sRGB 0..1) is the part's colour, which engraving darkens and embossing
-    keeps; ``ink`` (sRGB 0..1) colours foil (gold when absent); print and embroidery take the
-    artwork's own colours.
+    ``surface_colour`` (sRGB 0..1), ``surface_metallic`` and ``surface_roughness`` are the
+    part's material: an engraving is a cut into it (the same metal or not, its floor darker
+    and rougher, its walls in the normal map), an embossing the part's material raised. No ink
+    colours either (``Technique.takes_ink``). ``ink`` (sRGB 0..1) colours foil (gold when
+    absent), a smooth metal; print and embroidery take the artwork's own colours.
     """
     technique = Technique(technique)
     rgba = np.asarray(artwork_rgba)
@@ -113,17 +119,18 @@ def technique_look(
         occlusion = 1.0 - 0.35 * depth
         return DecalLook(technique, _rgba(surface * ENGRAVE_DARKEN, alpha),
                          height_normals(-depth, strength=RELIEF_PX * 1.5),
-                         _orm(occlusion, 0.85, 0.0))
+                         _orm(occlusion, max(ENGRAVE_ROUGHNESS, surface_roughness),
+                              surface_metallic))
     if technique is Technique.emboss:
         raised = _box_blur(alpha, RELIEF_PX // 2 + 1)
         return DecalLook(technique, _rgba(surface, alpha),
                          height_normals(raised, strength=RELIEF_PX * 1.5),
-                         _orm(1.0, 0.5, 0.0))
+                         _orm(1.0, surface_roughness, surface_metallic))
     if technique is Technique.foil:
         colour = np.asarray(ink if ink is not None else GOLD, dtype=np.float32)
         raised = _box_blur(alpha, 1)
         return DecalLook(technique, _rgba(colour, alpha), height_normals(raised, strength=1.0),
-                         _orm(1.0, 0.22, 1.0))
+                         _orm(1.0, FOIL_ROUGHNESS, 1.0))
     # embroider: diagonal satin stitches in the thread colour, raised off the surface
     artwork_rgb = rgba[..., :3].astype(np.float32) / 255.0
     rows, cols = np.indices(shape, dtype=np.float32)

@@ -15,6 +15,12 @@ from app.scene.ground_shadow import ShadowMap
 # Mitsuba's equirectangular mapping is a quarter turn about Y from VTK's IBL; this lines the
 # two up (a chrome sphere's key-light highlight lands on the same pixel, tests/photoreal).
 ENVMAP_BASE_ROTATION_DEG = 90.0
+# Mitsuba spawns a ray that leaves a surface (1 + max |p|) * RAY_EPSILON along its normal; a
+# decal closer to its part than that lets the ray through its clear pixels start below the
+# part, so the part under the decal vanished (clear pixels drew black). Decals are lifted this
+# many such offsets above the part.
+RAY_EPSILON = 2.0 ** -24 * 1500
+DECAL_LIFT_EPSILONS = 4.0
 
 
 @dataclass
@@ -61,12 +67,22 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
     for decal in scene.decals:
         if decal.drawable_id not in visible:
             continue
-        meshes.append(WorldMesh(f"decal:{decal.id}", np.asarray(decal.vertices, np.float32),
-                                np.asarray(decal.faces, np.uint32),
-                                np.asarray(decal.normals, np.float32),
+        vertices, normals = lifted_decal(decal.vertices, decal.normals)
+        meshes.append(WorldMesh(f"decal:{decal.id}", vertices,
+                                np.asarray(decal.faces, np.uint32), normals,
                                 np.asarray(decal.uv, np.float32),
                                 ShapeLook(translator.for_decal(decal))))
     return meshes
+
+
+def lifted_decal(vertices, normals) -> tuple[np.ndarray, np.ndarray]:
+    """A decal's vertices moved along its normals to clear Mitsuba's ray offset (see
+    RAY_EPSILON), as float32 with the normals."""
+    v = np.asarray(vertices, dtype=np.float64)
+    n = np.asarray(normals, dtype=np.float64)
+    reach = 1.0 + (float(np.abs(v).max()) if len(v) else 0.0)
+    lifted = v + n * (DECAL_LIFT_EPSILONS * RAY_EPSILON * reach)
+    return lifted.astype(np.float32), n.astype(np.float32)
 
 
 def _f32(values: np.ndarray | None) -> np.ndarray | None:

@@ -110,13 +110,17 @@ def resolve_decals(product: Product, configuration: Configuration,
         geometry_key, mesh = decal_geometry(zone, on_part, assets, cache)
         if mesh.is_empty:
             continue
-        surface = tuple(linear_to_srgb(c) for c in on_part[0].material.base_color)
-        ink = (hex_to_srgb(value.colour)
-               if isinstance(value, TextValue) and value.colour is not None else None)
-        look = technique_look(technique, artwork.rgba, surface_colour=surface, ink=ink)
+        material = on_part[0].material
+        surface = tuple(linear_to_srgb(c) for c in material.base_color)
+        ink = (hex_to_srgb(value.colour) if technique.takes_ink and isinstance(value, TextValue)
+               and value.colour is not None else None)
+        look = technique_look(technique, artwork.rgba, surface_colour=surface,
+                              surface_metallic=material.metallic,
+                              surface_roughness=material.roughness, ink=ink)
         shows_surface = technique in (Technique.engrave, Technique.emboss)
         key = _digest(geometry_key, artwork.key, technique.value,
-                      surface if shows_surface else None, ink, on_part[0].id)
+                      (surface, material.metallic, material.roughness) if shows_surface
+                      else None, ink, on_part[0].id)
         decals.append(Decal(
             id=zone.id, drawable_id=on_part[0].id, technique=technique.value, key=key,
             geometry_key=geometry_key, vertices=mesh.vertices, faces=mesh.faces,

@@ -44,6 +44,9 @@ def resolve_material(material: Material, *, allowed_roots: Sequence[Path], label
         transmission=material.transmission,
         ior=material.ior,
         normal_scale=material.normal_scale,
+        sheen_color=(hex_to_linear(material.sheen_color) if material.sheen_color
+                     else (0.0, 0.0, 0.0)),
+        sheen_roughness=material.sheen_roughness,
         base_color_texture=texture(material.textures.base_color, "base_color", True),
         orm_texture=texture(material.textures.orm, "orm", False),
         normal_texture=texture(material.textures.normal, "normal", False),

@@ -23,7 +23,7 @@ from app.domain.configuration import (
     text_fits,
 )
 from app.domain.pricing import format_delta
-from app.domain.product import Zone
+from app.domain.product import Technique, Zone
 from app.ui.labels import colour_name, literal
 
 DEFAULT_INK = ["#1d1d1f", "#ffffff", "#b3262e", "#2a5d9f", "#c9a227"]
@@ -104,9 +104,12 @@ class ZoneFields(QGroupBox):
         return self.colour is not None and self.form.isRowVisible(self.colour)
 
     def _show_ink(self, *_args) -> None:
-        """An engraving has no ink: the colour row shows only for techniques that print."""
+        """An engraving or an embossing has no ink: the colour row shows only for techniques
+        that take one (``Technique.takes_ink``)."""
         if self.colour is not None:
-            self.form.setRowVisible(self.colour, self.technique.currentData() != "engrave")
+            self.form.setRowVisible(self.colour,
+                                    self.technique.currentData() is None
+                                    or Technique(self.technique.currentData()).takes_ink)
         if self.colour is not None and self.colour.currentData():
             self.colour.setToolTip(self.colour.currentData())
 
@@ -116,8 +119,11 @@ class ZoneFields(QGroupBox):
             typed = self.text.text()
             if not typed:
                 return None
+            inked = self.colour is not None and (technique is None
+                                                 or Technique(technique).takes_ink)
             return TextValue(text=zone_text(self.zone, typed), font=self.font.currentData(),
-                             colour=self.colour.currentData(), technique=technique)
+                             colour=self.colour.currentData() if inked else None,
+                             technique=technique)
         if self._image is None:
             return None
         return ImageValue(image=self._image, technique=technique)

@@ -1,7 +1,8 @@
 """The scene's ResolvedMaterial on a vtkProperty (PBR), for catalog and model-file materials.
 
 VTK's rasteriser has no transmission; a transmissive material is drawn as partly transparent
-(opacity reduced by TRANSMISSION_OPACITY_LOSS * transmission), which reads as glass at a glance.
+(opacity reduced by TRANSMISSION_OPACITY_LOSS * transmission) with its reflections of the
+environment added in full, which reads as glass.
 Alpha MASK is drawn opaque with the fragments below the cutoff discarded (a shader
 replacement). VTK draws every texture of an actor through one set of texture coordinates: the
 base colour texture's UV set and transform (see ``uv_mapping``); a texture mapped otherwise gets
@@ -30,6 +31,8 @@ from app.viewport.polydata import TCOORDS, vtk_tcoords
 TRANSMISSION_OPACITY_LOSS = 0.8
 GLTF_CLEARCOAT_IOR = 1.5
 SHEEN_LIGHTENING = 0.15  # about the directional albedo of a rough glTF sheen
+SHEEN_RIM_GAIN = 0.5  # the grazing sheen, near what the still's principled sheen draws
+SHEEN_RIM_POWER = 3.0
 
 
 def image_to_vtk_texture(pixels: np.ndarray, *, srgb: bool, source: str = "") -> vtkTexture:
@@ -184,17 +187,31 @@ def _slot_coordinates(actor: vtkActor, coordinates: dict[str, np.ndarray]) -> No
                                              False)
 
 
-def _alpha_test(actor: vtkActor, cutoff: float, kept: float = 1.0) -> None:
+def _sheen_rim(sheen_color) -> str:
+    """Cloth sheen's look where VTK has no sheen lobe: the environment's light along the
+    silhouette, where the surface turns from the view (velvet's pale rim), added after the
+    image-based lighting as irradiance * sheen colour * SHEEN_RIM_GAIN * (1 - N.V)^SHEEN_RIM_POWER.
+    Head-on it adds nothing (the base colour's lightening in ``live_view_material`` does)."""
+    r, g, b = (float(c) * SHEEN_RIM_GAIN for c in sheen_color)
+    return (f"  gl_FragData[0].rgb += irradiance * vec3({r:.6f}, {g:.6f}, {b:.6f})"
+            f" * pow(1.0 - clamp(NdV, 0.0, 1.0), {SHEEN_RIM_POWER:.1f});")
+
+
+# Glass: what it mirrors of the environment is added in full over what lies behind it, not
+# dimmed with its opacity. Blending draws opacity * colour + (1 - opacity) * behind, so the
+# shader's image-based specular term is added once more, times (1 / opacity - 1); the
+# tone-mapping pass draws into a float buffer, so the sum is kept past 1. Without it a clear
+# crystal's reflections of the studio's softboxes were dimmed to almost nothing.
+_REFLECTIONS_OVER_TRANSMISSION = (
+    "  gl_FragData[0].rgb += iblSpecular * (1.0 / max(gl_FragData[0].a, 0.02) - 1.0);")
+
+
+def _alpha_test(cutoff: float, kept: float = 1.0) -> str:
     """Alpha MASK: the fragments whose alpha is below ``cutoff`` discarded, the rest drawn
     with opacity ``kept`` (opaque, or partly transparent for a transmissive material, whose
     opacity loss is taken out of the alpha before the test)."""
-    if kept >= 1.0:
-        actor.ForceOpaqueOn()
-    actor.GetShaderProperty().AddFragmentShaderReplacement(
-        "//VTK::Light::Impl", True,
-        "//VTK::Light::Impl\n"
-        f"  if (gl_FragData[0].a / {float(kept):.6f} < {float(cutoff):.6f}) {{ discard; }}\n"
-        f"  gl_FragData[0].a = {float(kept):.6f};", False)
+    return (f"  if (gl_FragData[0].a / {float(kept):.6f} < {float(cutoff):.6f}) {{ discard; }}\n"
+            f"  gl_FragData[0].a = {float(kept):.6f};")
 
 
 def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
@@ -229,8 +246,19 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     prop.SetCoatRoughness(material.clearcoat_roughness)
     prop.SetCoatIOR(GLTF_CLEARCOAT_IOR)
     prop.SetNormalScale(material.normal_scale)
+    after_lighting = []  # GLSL run after VTK's lighting, in one replacement (a second
+    if any(material.sheen_color):  # replacement of the same tag would undo the first)
+        after_lighting.append(_sheen_rim(material.sheen_color))
     if material.alpha_mode == "MASK":
-        _alpha_test(actor, material.alpha_cutoff, kept)
+        if kept >= 1.0:
+            actor.ForceOpaqueOn()
+        after_lighting.append(_alpha_test(material.alpha_cutoff, kept))
+    elif material.transmission > 0:
+        after_lighting.append(_REFLECTIONS_OVER_TRANSMISSION)
+    if after_lighting:
+        actor.GetShaderProperty().AddFragmentShaderReplacement(
+            "//VTK::Light::Impl", True, "\n".join(["//VTK::Light::Impl", *after_lighting]),
+            False)
 
     mapping = uv_mapping(material)
     actor_uv = None if mapping is None else _mesh_uv(mesh, mapping.texcoord)

@@ -87,3 +87,15 @@ def test_bad_artwork_and_unknown_techniques_are_refused():
         technique_look("print", np.zeros((4, 4, 3), np.uint8))
     with pytest.raises(ValueError):
         technique_look("stamp", square_artwork())
+
+
+def test_engraving_and_embossing_keep_the_parts_metal():
+    """A cut into steel is steel (darker, rougher); an embossing is the part raised."""
+    art = square_artwork()
+    cut = technique_look("engrave", art, surface_colour=(0.8, 0.8, 0.8), surface_metallic=1.0,
+                         surface_roughness=0.1)
+    assert cut.orm[32, 32, 2] == 255 and cut.orm[32, 32, 1] / 255 > 0.75
+    raised = technique_look("emboss", art, surface_metallic=1.0, surface_roughness=0.2)
+    assert raised.orm[0, 0, 2] == 255 and abs(raised.orm[0, 0, 1] / 255 - 0.2) < 1 / 255
+    rough = technique_look("engrave", art, surface_roughness=0.95)
+    assert rough.orm[32, 32, 1] / 255 > 0.94  # never smoother than the part

@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from app.domain.configuration import ImageValue, TextValue, default_configuration
+from app.domain.product import Technique
 from app.errors import ConfigurationError
 from app.project import open_project
 from app.scene.changes import DecalAdded, DecalChanged, DecalRemoved, MaterialChanged
@@ -156,3 +157,22 @@ def test_engraving_follows_the_part_colour_and_hides_with_its_part(cup):
     swapped = resolve_scene(product, config.with_choice("handle", "b"), context)
     assert [d.id for d in swapped.decals] == ["front"]
     assert DecalRemoved("tag") in diff(gloss, swapped)
+
+
+def test_an_engraving_takes_no_ink_and_is_cut_into_the_parts_own_material(cup):
+    """The colour a configuration may still carry (from an earlier print) changes nothing; the
+    cut's floor has the part's metalness and is rougher than the part."""
+    product, context = cup
+    engraved = default_configuration(product).with_zone(
+        "front", TextValue(text="AB", technique="engrave"))
+    inked = default_configuration(product).with_zone(
+        "front", TextValue(text="AB", technique="engrave", colour="#ff0000"))
+    plain, red = (resolve_scene(product, c, context).decal("front") for c in (engraved, inked))
+    assert np.array_equal(plain.base_color, red.base_color)
+    assert np.array_equal(plain.orm, red.orm)
+    part = resolve_scene(product, engraved, context).drawable(plain.drawable_id).material
+    floor = plain.orm[plain.base_color[..., 3] > 200]
+    assert np.allclose(floor[:, 2] / 255 * plain.metallic, part.metallic, atol=1 / 255)
+    assert (floor[:, 1] / 255 * plain.roughness).min() > part.roughness
+    assert not Technique.engrave.takes_ink and not Technique.emboss.takes_ink
+    assert Technique.print.takes_ink and Technique.foil.takes_ink

@@ -1,0 +1,54 @@
+"""Looks in the photoreal still: engrave, emboss and foil shade the surface the way the technique
+does; velvet has sheen; the watch crystal shows."""
+
+import pytest
+
+from app.photoreal.render import render_photoreal
+from tests.scene import velvet_sphere, watch_crystal
+from tests.scene.technique_plate import (
+    SIZE,
+    PlateRenders,
+    assert_engraving_is_a_darker_rougher_cut,
+    assert_foil_is_metallic,
+    assert_relief_is_raised_for_emboss_and_sunk_for_engrave,
+)
+
+SPP = 16  # denoised: enough for means over hundreds of pixels
+
+
+@pytest.fixture(scope="module")
+def renders(tmp_path_factory):
+    def render(scene, source):
+        return render_photoreal(scene, source, size=SIZE, spp=SPP).display
+
+    return PlateRenders(tmp_path_factory.mktemp("plate"), render)
+
+
+def test_an_engraving_is_a_darker_rougher_cut_without_ink(renders):
+    assert_engraving_is_a_darker_rougher_cut(renders)
+
+
+def test_emboss_is_raised_and_engraving_sunk(renders):
+    assert_relief_is_raised_for_emboss_and_sunk_for_engrave(renders)
+
+
+def test_foil_is_metallic(renders):
+    assert_foil_is_metallic(renders)
+
+
+def test_velvet_has_a_sheen_along_its_silhouette(builtin_root):
+    def render(scene, source):
+        return render_photoreal(scene, source, size=velvet_sphere.SIZE, spp=SPP).display
+
+    with_sheen = velvet_sphere.rim_over_middle(builtin_root, render, sheen=True)
+    without = velvet_sphere.rim_over_middle(builtin_root, render, sheen=False)
+    assert with_sheen > without * 1.1, (with_sheen, without)
+
+
+def test_the_watch_crystal_mirrors_the_studio(builtin_root):
+    """Clear glass is seen by what it reflects: the crystal brightens part of the dial."""
+    def render(scene, source, camera_id):
+        return render_photoreal(scene, source, size=watch_crystal.SIZE, spp=SPP,
+                                camera_id=camera_id).display
+
+    assert watch_crystal.crystal_highlight(builtin_root, render) > 15.0
