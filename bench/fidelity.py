@@ -126,7 +126,10 @@ def cycles_comparison(source: list[str], still: Path, out: Path, *, spp: int,
 
     width, height = (int(v) for v in size.split("x"))
     try:
-        stats = render_cycles_png(resolve(source, (width, height)), out, spp=spp)
+        # the model's warnings were printed (and dropped) with our own render of it
+        with contextlib.redirect_stderr(io.StringIO()):
+            resolved = resolve(source, (width, height))
+        stats = render_cycles_png(resolved, out, spp=spp)
     except (RuntimeError, SystemExit, OSError) as error:
         return {"cycles_error": (str(error).strip().splitlines() or ["failed"])[-1]}
     figures = compare(still, out)
