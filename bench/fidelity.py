@@ -13,9 +13,11 @@ bench/results/fidelity/ to look at.
 ``--cycles`` adds a second comparison: our still against Blender Cycles (bench/reference_cycles.py,
 bpy in its own venv, bench/.venv-cycles) at the same camera, environment, samples and tone
 curve, the same figures on the same kind of pixels; target IoU >= 0.99 and mean CIEDE2000 <= 3
-(iridescence excepted: Mitsuba's principled BSDF has no thin film). Model files only: Blender
-cannot read the materials of a catalog product. Each model's live, photoreal and Cycles images
-are also put side by side in one PNG (``*_live_photoreal_cycles.png``).
+(iridescence excepted: Mitsuba's principled BSDF has no thin film). Blender imports a model
+file itself; a catalog product's materials are in no file Blender reads, so Cycles renders our
+GLB export of it (marked "via export": our exporter is then part of what is measured). Each
+model's live, photoreal and Cycles images are also put side by side in one PNG
+(``*_live_photoreal_cycles.png``).
 """
 
 from __future__ import annotations
@@ -120,15 +122,13 @@ def cycles_comparison(source: list[str], still: Path, out: Path, *, spp: int,
                       size: str) -> dict:
     """Our still against Cycles' at the same camera and samples: the figures of ``compare``
     with a ``cycles_`` prefix (``cycles_error`` when Cycles could not draw it)."""
-    if source[0] != "--model":
-        return {"cycles_error": "a catalog product: Blender cannot read its materials"}
     from bench.reference_cycles import render_cycles_png, resolve
 
     width, height = (int(v) for v in size.split("x"))
     try:
         # the model's warnings were printed (and dropped) with our own render of it
         with contextlib.redirect_stderr(io.StringIO()):
-            resolved = resolve(source, (width, height))
+            resolved = resolve(source, (width, height), export_dir=out.parent / "exports")
         stats = render_cycles_png(resolved, out, spp=spp)
     except (RuntimeError, SystemExit, OSError) as error:
         return {"cycles_error": (str(error).strip().splitlines() or ["failed"])[-1]}
@@ -136,7 +136,8 @@ def cycles_comparison(source: list[str], still: Path, out: Path, *, spp: int,
     row = {f"cycles_{key}": value for key, value in figures.items()
            if key not in ("live_coverage", "still_coverage")}
     row.update(cycles_coverage=figures["still_coverage"], cycles_s=round(stats["wall_s"], 1),
-               cycles_error=None, iridescent=approximated(source, (IRIDESCENT,)))
+               cycles_error=None, iridescent=approximated(source, (IRIDESCENT,)),
+               cycles_reads="our GLB export" if resolved.exported else "the model file")
     row["cycles_meets_target"] = row["iridescent"] or (
         row["cycles_iou"] >= 0.99 and row.get("cycles_mean_de", 99.0) <= 3.0)
     return row
@@ -220,7 +221,8 @@ def _line(row: dict) -> str:
     return (f"{line}  | vs Cycles IoU {row['cycles_iou']:.3f}  dE mean "
             f"{row.get('cycles_mean_de', float('nan')):5.1f} p90 "
             f"{row.get('cycles_p90_de', float('nan')):5.1f}  {row['cycles_s']:5.1f}s  "
-            f"{'irid ' if row['iridescent'] else ''}{mark}")
+            f"{'irid ' if row['iridescent'] else ''}"
+            f"{'via export ' if row['cycles_reads'] != 'the model file' else ''}{mark}")
 
 
 if __name__ == "__main__":

@@ -35,8 +35,10 @@ What is the same on both sides:
   un-premultiplied and put through app/photoreal/tonemap.py ``display_from_linear`` with the
   same exposure, like our still (app/photoreal/compositing.py).
 
-Products of the catalog are not drawn: their materials live in our config files, which Blender
-cannot read; only model files are.
+A product of the catalog (``--product``) has its materials in our config files, which Blender
+cannot read: for it, and only for it, Cycles renders our own GLB export of the resolved scene
+(app/export: world-space vertices lifted onto y=0, which ``to_app`` takes back down), so our
+exporter is part of what such a row measures; the table marks it.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class Resolved:
     size: tuple[int, int]
     model: Path | None
     to_app: np.ndarray  # 4x4, file coordinates (Y up) -> app world
+    exported: bool = False  # the model is our GLB export of a catalog product
 
 
 def cycles_python() -> Path:
@@ -94,8 +97,10 @@ def setup(wheel: Path | None) -> int:
     return 0
 
 
-def resolve(source: list[str], size: tuple[int, int]) -> Resolved:
-    """The scene, geometry and camera of ``app render SOURCE --size WxH --transparent``."""
+def resolve(source: list[str], size: tuple[int, int], *,
+            export_dir: Path | None = None) -> Resolved:
+    """The scene, geometry and camera of ``app render SOURCE --size WxH --transparent``; for a
+    --product, its GLB export is written into ``export_dir`` for Cycles to read."""
     from app.assets.model_loading import app_transform
     from app.cli.main import build_parser
     from app.cli.render import scene_from_args
@@ -109,7 +114,11 @@ def resolve(source: list[str], size: tuple[int, int]) -> Resolved:
     camera = view_camera(scene, args.camera, size[0] / size[1])
     model = args.model.resolve() if args.model is not None else None
     to_app = np.eye(4)
-    if model is not None:
+    if model is None:
+        if export_dir is None:
+            raise SystemExit("a catalog product needs a folder for its GLB export")
+        return product_export(scene, assets, camera, size, export_dir / f"{args.product}.glb")
+    else:
         transforms = {tuple(d.transform) for d in scene.drawables}
         if len(transforms) != 1:
             raise SystemExit(f"{model}: expected one scene transform for all drawables, got "
@@ -118,6 +127,19 @@ def resolve(source: list[str], size: tuple[int, int]) -> Resolved:
         to_app = np.asarray(drawable.transform, float) @ app_transform(drawable.geometry.units,
                                                                         drawable.geometry.up)
     return Resolved(scene, assets, camera, size, model, to_app)
+
+
+def product_export(scene, assets, camera, size: tuple[int, int], path: Path) -> Resolved:
+    """A catalog product's resolved scene as our GLB export (as ``app export`` without a rest
+    pose: world space, lifted onto y = 0), with the transform back to the scene's world."""
+    from app.export.export_meshes import collect_export_scene
+    from app.export.glb import glb_bytes
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(glb_bytes(collect_export_scene(scene, assets)))
+    to_app = np.eye(4)
+    to_app[1, 3] = float(scene.bounds[0][1])  # collect_export_scene lifted it by -low y
+    return Resolved(scene, assets, camera, size, path, to_app, exported=True)
 
 
 def cycles_job(resolved: Resolved, *, spp: int, exr: Path, environment: bool = True,
