@@ -11,6 +11,8 @@ JOB.json (written by reference_cycles.py, every coordinate in the app's frame: m
                near, far
   environment  hdr (file), rotation_deg (about the vertical), intensity; null: no world light
   size, spp, max_depth, denoise, seed, threads, exr (where to write the linear image)
+  distribution optional: the microfacet model of every Principled BSDF ("GGX", single
+               scattering like Mitsuba's principled BSDF; Blender's importer sets "MULTI_GGX")
 
 Writes a linear, premultiplied RGBA OpenEXR (float32, Blender's scene-linear Rec.709, no view
 transform: the app applies its own tone curve) and prints one JSON line with timings.
@@ -120,6 +122,17 @@ def add_world(environment: dict | None) -> None:
     background.inputs["Strength"].default_value = float(environment["intensity"])
 
 
+def set_distribution(name: str) -> int:
+    """Every Principled BSDF's microfacet distribution set to ``name``; how many there were."""
+    count = 0
+    for material in bpy.data.materials:
+        for node in material.node_tree.nodes if material.node_tree else ():
+            if node.type == "BSDF_PRINCIPLED":
+                node.distribution = name
+                count += 1
+    return count
+
+
 def configure(job: dict) -> None:
     scene = bpy.context.scene
     scene.render.engine = "CYCLES"
@@ -170,6 +183,8 @@ def main(job_path: str) -> int:
     clear_scene()
     objects = import_model(Path(job["model"])) if job.get("model") else []
     place(objects, job["to_app"])
+    if job.get("distribution"):
+        set_distribution(job["distribution"])
     add_camera(job["camera"], tuple(job["size"]))
     add_world(job["environment"])
     configure(job)

@@ -218,10 +218,13 @@ def save_png(display: np.ndarray, path: Path) -> Path:
     return path
 
 
-def render_cycles_png(resolved: Resolved, out: Path, *, spp: int,
-                      exposure: float = 1.0) -> dict:
-    """Cycles' still of ``resolved`` as a transparent PNG at ``out`` (and its EXR beside it)."""
-    linear, stats = run_cycles(cycles_job(resolved, spp=spp, exr=out.with_suffix(".exr")))
+def render_cycles_png(resolved: Resolved, out: Path, *, spp: int, exposure: float = 1.0,
+                      distribution: str | None = None) -> dict:
+    """Cycles' still of ``resolved`` as a transparent PNG at ``out`` (and its EXR beside it);
+    ``distribution`` overrides the Principled BSDFs' microfacet model (a diagnosis)."""
+    job = cycles_job(resolved, spp=spp, exr=out.with_suffix(".exr"))
+    job["distribution"] = distribution
+    linear, stats = run_cycles(job)
     save_png(display_rgba(linear, exposure), out)
     return stats
 
@@ -309,6 +312,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/reference_cycles")
     parser.add_argument("--setup", action="store_true", help="make bench/.venv-cycles")
     parser.add_argument("--wheel", type=Path, help="with --setup: a local bpy wheel")
+    parser.add_argument("--single-scatter", action="store_true",
+                        help="Cycles' Principled BSDFs with single-scattering GGX, as Mitsuba's "
+                             "(Blender's importer picks multiple-scattering GGX)")
     parser.add_argument("--check-environment", action="store_true",
                         help="compare the bare environment as both renderers map it")
     args = parser.parse_args()
@@ -325,9 +331,11 @@ def main() -> int:
         parser.error("--model, --setup or --check-environment")
     resolved = resolve(["--model", str(args.model)], size)
     stem = args.model.stem
-    ours, cycles = args.out / f"{stem}_photoreal.png", args.out / f"{stem}_cycles.png"
+    suffix = "_single_scatter" if args.single_scatter else ""
+    ours, cycles = args.out / f"{stem}_photoreal.png", args.out / f"{stem}_cycles{suffix}.png"
     ours_s = render_ours_png(resolved, ours, spp=args.spp)
-    stats = render_cycles_png(resolved, cycles, spp=args.spp)
+    stats = render_cycles_png(resolved, cycles, spp=args.spp,
+                              distribution="GGX" if args.single_scatter else None)
     result = {"model": str(args.model), **compare(ours, cycles), "photoreal_s": ours_s,
               "cycles_s": stats["wall_s"], "cycles_render_s": stats.get("render_s")}
     print(json.dumps(result, indent=2))
