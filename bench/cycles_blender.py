@@ -11,6 +11,9 @@ JOB.json (written by reference_cycles.py, every coordinate in the app's frame: m
                near, far
   environment  hdr (file), rotation_deg (about the vertical), intensity; null: no world light
   size, spp, max_depth, denoise, seed, threads, exr (where to write the linear image)
+  ladder       optional: [[spp, exr], ...] rendered one after another in this session after a
+               1-sample warm-up, with persistent data (the scene synced once, as our renderer
+               keeps a loaded model), each timed on its own
   distribution optional: the microfacet model of every Principled BSDF ("GGX", single
                scattering like Mitsuba's principled BSDF; Blender's importer sets "MULTI_GGX")
 
@@ -189,12 +192,34 @@ def main(job_path: str) -> int:
     add_world(job["environment"])
     configure(job)
     loaded = time.perf_counter()
-    bpy.ops.render.render(write_still=True)
-    done = time.perf_counter()
     meshes = [o for o in objects if o.type == "MESH"]
-    print(json.dumps({"load_s": loaded - started, "render_s": done - loaded,
-                      "meshes": len(meshes), "blender": bpy.app.version_string}))
+    report = {"load_s": loaded - started, "meshes": len(meshes),
+              "blender": bpy.app.version_string}
+    if job.get("ladder"):
+        report["renders"] = render_ladder(job["ladder"])
+    else:
+        bpy.ops.render.render(write_still=True)
+        report["render_s"] = time.perf_counter() - loaded
+    print(json.dumps(report))
     return 0
+
+
+def render_ladder(ladder: list) -> list[dict]:
+    scene = bpy.context.scene
+    scene.render.use_persistent_data = True
+    final = scene.render.filepath
+    scene.cycles.samples = 1
+    scene.render.filepath = str(Path(final).with_name("warm_up.exr"))
+    started = time.perf_counter()
+    bpy.ops.render.render(write_still=True)
+    renders = [{"spp": 0, "render_s": time.perf_counter() - started}]
+    for spp, exr in ladder:
+        scene.cycles.samples = int(spp)
+        scene.render.filepath = str(exr)
+        started = time.perf_counter()
+        bpy.ops.render.render(write_still=True)
+        renders.append({"spp": int(spp), "render_s": time.perf_counter() - started})
+    return renders
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ that reference. The target is ``--target-rmse``, by default the larger of the tw
 RMSE at the ladder's top, so that both reach it; the time to reach it is interpolated between
 ladder steps (log time against log RMSE). Target from issue 14: ours in half of Cycles' time or
 less. Times are of the render itself: ``render_photoreal`` for ours (all its passes, denoising
-included; the model already loaded), ``bpy.ops.render.render`` for Cycles (scene sync, BVH,
-path tracing, denoising; bpy's import and the file's import not counted). Cycles runs in its
+included; the model already loaded), ``bpy.ops.render.render`` for Cycles (path tracing and
+denoising). Both are warm: each renderer first renders 1 sample untimed (Mitsuba compiles its
+kernels; Cycles syncs the scene, BVH and textures, kept with persistent data as a loaded scene
+in Blender keeps them), and bpy's import and the file's import are not counted. Cycles runs in its
 own venv (see bench/reference_cycles.py). The mug is a catalog product: Cycles renders our GLB
 export of it. Writes bench/results/equal_noise.json; images in bench/results/equal_noise/.
 """
@@ -53,19 +55,35 @@ def rmse(image: np.ndarray, reference: np.ndarray, pixels: np.ndarray) -> float:
     return float(np.sqrt(np.mean((over_white(image) - over_white(reference))[pixels] ** 2)))
 
 
-def ours(resolved, spp: int) -> tuple[np.ndarray, float]:
+def ours(resolved, counts: list[int], folder: Path, name: str) -> tuple[dict[int, tuple], float]:
+    """({spp: (display RGBA, seconds)}, seconds of the 1-sample warm-up) from our renderer
+    (Mitsuba compiles its kernels on the first render; every render builds its scene anew,
+    which its times include)."""
     from app.photoreal.render import render_photoreal
 
-    image = render_photoreal(resolved.scene, resolved.assets, size=resolved.size, spp=spp,
-                             camera=resolved.camera, transparent=True)
-    return image.display.astype(np.float64), image.seconds
+    def render(spp: int):
+        return render_photoreal(resolved.scene, resolved.assets, size=resolved.size, spp=spp,
+                                camera=resolved.camera, transparent=True)
+
+    warm_up = render(1).seconds
+    return {spp: (image.display.astype(np.float64), image.seconds)
+            for spp, image in ((spp, render(spp)) for spp in counts)}, warm_up
 
 
-def cycles(resolved, spp: int, exr: Path) -> tuple[np.ndarray, float]:
-    from bench.reference_cycles import cycles_job, display_rgba, run_cycles
+def cycles(resolved, counts: list[int], folder: Path,
+           name: str) -> tuple[dict[int, tuple], float]:
+    """({spp: (display RGBA, seconds)}, seconds of the warm-up) from Cycles: one Blender
+    session, the scene synced (BVH, textures) by a 1-sample render, then each count with
+    persistent data."""
+    from bench.reference_cycles import cycles_job, display_rgba, read_exr, run_cycles
 
-    linear, stats = run_cycles(cycles_job(resolved, spp=spp, exr=exr))
-    return display_rgba(linear), float(stats["render_s"])
+    exrs = {spp: folder / f"{name}_cycles_{spp}.exr" for spp in counts}
+    job = cycles_job(resolved, spp=counts[-1], exr=exrs[counts[-1]])
+    job["ladder"] = [[spp, str(exrs[spp])] for spp in counts]
+    _, stats = run_cycles(job)
+    seconds = {r["spp"]: r["render_s"] for r in stats["renders"]}
+    return ({spp: (display_rgba(read_exr(exrs[spp])), seconds[spp]) for spp in counts},
+            seconds[0])
 
 
 def time_to(target: float, steps: list[dict]) -> float | None:
@@ -86,27 +104,25 @@ def measure(name: str, source: list[str], size, ladder, reference_spp, folder: P
 
     with contextlib.redirect_stderr(io.StringIO()):
         resolved = resolve(source, size, export_dir=folder / "exports")
-    renderers = {"ours": lambda spp: ours(resolved, spp),
-                 "cycles": lambda spp: cycles(resolved, spp, folder / f"{name}_cycles_{spp}.exr")}
     result = {"model": name, "cycles_reads": "our GLB export" if resolved.exported
               else "the model file"}
-    ours(resolved, 1)  # Mitsuba's first render compiles its kernels: not counted
-    for renderer, render in renderers.items():
-        reference, reference_s = render(reference_spp)
+    for renderer, render in (("ours", ours), ("cycles", cycles)):
+        images, warm_up_s = render(resolved, [*ladder, reference_spp], folder, name)
+        reference, reference_s = images[reference_spp]
         save_png(reference, folder / f"{name}_{renderer}_reference.png")
         pixels = reference[..., 3] > 0.5
         steps = []
         for spp in ladder:
-            image, seconds = render(spp)
+            image, seconds = images[spp]
             save_png(image, folder / f"{name}_{renderer}_{spp}.png")
             steps.append({"spp": spp, "seconds": round(seconds, 2),
                           "rmse": round(rmse(image, reference, pixels), 3)})
             print(f"  {name:14s} {renderer:6s} {spp:5d} spp {seconds:7.1f} s  "
                   f"RMSE {steps[-1]['rmse']:6.2f}/255", flush=True)
         result[renderer] = {"reference_spp": reference_spp, "reference_s": round(reference_s, 1),
-                            "steps": steps}
-    for exr in folder.glob(f"{name}_cycles_*.exr"):
-        exr.unlink()
+                            "warm_up_1spp_s": round(warm_up_s, 2), "steps": steps}
+    for exr in [*folder.glob(f"{name}_cycles_*.exr"), folder / "warm_up.exr"]:
+        exr.unlink(missing_ok=True)
     return result
 
 
@@ -137,7 +153,8 @@ def main() -> int:
                    ratio=ratio, meets_target=ratio is not None and ratio <= TARGET_RATIO)
         rows.append(row)
 
-    print(f"\n{'model':14s} {'RMSE target':>11s} {'ours':>8s} {'Cycles':>8s} {'ratio':>6s}")
+    print(f"\n{'model':14s} {'RMSE target':>11s} {'ours':>8s} {'Cycles':>8s} {'ratio':>6s}"
+          "  (Cycles warm; its first render also syncs the scene: 1-spp warm-up in brackets)")
     for row in rows:
         def seconds(value):
             return f"{value:7.1f}s" if value else "    n/a "
@@ -146,6 +163,7 @@ def main() -> int:
         print(f"{row['model']:14s} {row['target_rmse']:8.2f}/255 {seconds(row['ours_s'])} "
               f"{seconds(row['cycles_s'])} {ratio}  "
               f"{'ok' if row['meets_target'] else 'MISS'} (target <= {TARGET_RATIO})"
+              f"  [Cycles 1 spp + sync {row['cycles']['warm_up_1spp_s']:.1f}s]"
               f"{'  Cycles reads our GLB export' if export else ''}")
     args.out.write_text(json.dumps({"size": args.size, "ladder": ladder,
                                     "reference_spp": args.reference_spp, "rows": rows,
