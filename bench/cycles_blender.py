@@ -14,6 +14,7 @@ JOB.json (written by reference_cycles.py, every coordinate in the app's frame: m
   ladder       optional: [[spp, exr], ...] rendered one after another in this session after a
                1-sample warm-up, with persistent data (the scene synced once, as our renderer
                keeps a loaded model), each timed on its own
+  adaptive     optional: Cycles' adaptive sampling (default off: the same samples as ours)
   distribution optional: the microfacet model of every Principled BSDF ("GGX", single
                scattering like Mitsuba's principled BSDF; Blender's importer sets "MULTI_GGX")
 
@@ -142,7 +143,7 @@ def configure(job: dict) -> None:
     cycles = scene.cycles
     cycles.device = "CPU"
     cycles.samples = int(job["spp"])
-    cycles.use_adaptive_sampling = False
+    cycles.use_adaptive_sampling = bool(job.get("adaptive", False))  # off: exactly spp
     cycles.seed = int(job.get("seed", 0))
     cycles.use_denoising = bool(job["denoise"])
     if job["denoise"]:
