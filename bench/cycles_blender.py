@@ -1,0 +1,227 @@
+"""The Blender half of bench/reference_cycles.py: runs in bench/.venv-cycles (the ``bpy`` wheel,
+which pins numpy<2 and so cannot share the app's virtualenv), never in the app's own.
+
+    bench/.venv-cycles/bin/python bench/cycles_blender.py JOB.json
+
+JOB.json (written by reference_cycles.py, every coordinate in the app's frame: metres, Y up):
+  model        the model file, imported with Blender's own importer (glTF, OBJ, STL, PLY)
+  to_app       4x4 row-major matrix from the file's coordinates (Y up, as glTF) to the app's
+               world, i.e. what the app's loader and scene put on top of the file's own nodes
+  camera       position, target, up, fov_deg (vertical; horizontal in a portrait frame),
+               near, far
+  environment  hdr (file), rotation_deg (about the vertical), intensity; null: no world light
+  size, spp, max_depth, denoise, seed, threads, exr (where to write the linear image)
+  ladder       optional: [[spp, exr], ...] rendered one after another in this session after a
+               1-sample warm-up, with persistent data (the scene synced once, as our renderer
+               keeps a loaded model), each timed on its own
+  adaptive     optional: Cycles' adaptive sampling (default off: the same samples as ours)
+  distribution optional: the microfacet model of every Principled BSDF ("GGX", single
+               scattering like Mitsuba's principled BSDF; Blender's importer sets "MULTI_GGX")
+
+Writes a linear, premultiplied RGBA OpenEXR (float32, Blender's scene-linear Rec.709, no view
+transform: the app applies its own tone curve) and prints one JSON line with timings.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import bpy
+from mathutils import Matrix, Vector
+
+# glTF/app coordinates (x, y, z), Y up  ->  Blender's (x, -z, y), Z up: what Blender's glTF
+# importer applies to every file it reads.
+Y_UP_TO_Z_UP = Matrix(((1, 0, 0, 0), (0, 0, -1, 0), (0, 1, 0, 0), (0, 0, 0, 1)))
+
+
+def to_blender(point) -> Vector:
+    x, y, z = (float(v) for v in point)
+    return Vector((x, -z, y))
+
+
+def clear_scene() -> None:
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+
+
+def import_model(path: Path) -> list:
+    suffix = path.suffix.lower()
+    before = set(bpy.data.objects)
+    if suffix in (".gltf", ".glb"):
+        bpy.ops.import_scene.gltf(filepath=str(path))
+    elif suffix == ".obj":
+        # OBJ has no axis convention; the app reads it as Y up, like glTF
+        bpy.ops.wm.obj_import(filepath=str(path), forward_axis="NEGATIVE_Z", up_axis="Y")
+    elif suffix == ".stl":
+        bpy.ops.wm.stl_import(filepath=str(path), forward_axis="NEGATIVE_Z", up_axis="Y")
+    elif suffix == ".ply":
+        bpy.ops.wm.ply_import(filepath=str(path), forward_axis="NEGATIVE_Z", up_axis="Y")
+    else:
+        raise SystemExit(f"{path}: no Blender importer for {suffix}")
+    new = [o for o in bpy.data.objects if o not in before]
+    # the app draws the file's meshes only: no lights or cameras that the file carries
+    for obj in [o for o in new if o.type in ("LIGHT", "CAMERA")]:
+        bpy.data.objects.remove(obj, do_unlink=True)
+    return [o for o in bpy.data.objects if o in set(new)]
+
+
+def place(objects: list, to_app: list[list[float]]) -> None:
+    """Put the app's transform (given in Y-up coordinates) on top of the imported roots."""
+    matrix = Y_UP_TO_Z_UP @ Matrix(to_app) @ Y_UP_TO_Z_UP.inverted()
+    for obj in objects:
+        if obj.parent is None:
+            obj.matrix_world = matrix @ obj.matrix_world
+
+
+def add_camera(camera: dict, size: tuple[int, int]):
+    position = to_blender(camera["position"])
+    forward = (to_blender(camera["target"]) - position).normalized()
+    up = to_blender(camera["up"])
+    right = forward.cross(up).normalized()
+    true_up = right.cross(forward)
+    rotation = Matrix((right, true_up, -forward)).transposed()  # columns: x, y, -view
+    data = bpy.data.cameras.new("reference")
+    data.lens_unit = "FOV"
+    data.sensor_fit = "VERTICAL" if size[0] >= size[1] else "HORIZONTAL"
+    data.angle = math.radians(float(camera["fov_deg"]))
+    data.clip_start = float(camera["near"])
+    data.clip_end = float(camera["far"])
+    obj = bpy.data.objects.new("reference", data)
+    obj.matrix_world = Matrix.Translation(position) @ rotation.to_4x4()
+    bpy.context.scene.collection.objects.link(obj)
+    bpy.context.scene.camera = obj
+    return obj
+
+
+def add_world(environment: dict | None) -> None:
+    world = bpy.data.worlds.new("reference")
+    bpy.context.scene.world = world
+    world.use_nodes = True
+    nodes, links = world.node_tree.nodes, world.node_tree.links
+    nodes.clear()
+    out = nodes.new("ShaderNodeOutputWorld")
+    background = nodes.new("ShaderNodeBackground")
+    links.new(background.outputs["Background"], out.inputs["Surface"])
+    if environment is None:
+        background.inputs["Strength"].default_value = 0.0
+        return
+    coords = nodes.new("ShaderNodeTexCoord")
+    mapping = nodes.new("ShaderNodeMapping")
+    mapping.vector_type = "VECTOR"
+    # Blender's equirectangular map puts its centre column at +X (Blender) and turns the other
+    # way round the vertical from Mitsuba's; with the app's 90 degree base turn of Mitsuba's
+    # map (app/photoreal/scene_build.py) the two agree when Blender turns by -rotation.
+    # bench/reference_cycles.py --check-environment measures this on the bare environment.
+    mapping.inputs["Rotation"].default_value = (0.0, 0.0,
+                                                math.radians(-float(environment["rotation_deg"])))
+    texture = nodes.new("ShaderNodeTexEnvironment")
+    texture.image = bpy.data.images.load(environment["hdr"])
+    texture.interpolation = "Linear"
+    links.new(coords.outputs["Generated"], mapping.inputs["Vector"])
+    links.new(mapping.outputs["Vector"], texture.inputs["Vector"])
+    links.new(texture.outputs["Color"], background.inputs["Color"])
+    background.inputs["Strength"].default_value = float(environment["intensity"])
+
+
+def set_distribution(name: str) -> int:
+    """Every Principled BSDF's microfacet distribution set to ``name``; how many there were."""
+    count = 0
+    for material in bpy.data.materials:
+        for node in material.node_tree.nodes if material.node_tree else ():
+            if node.type == "BSDF_PRINCIPLED":
+                node.distribution = name
+                count += 1
+    return count
+
+
+def configure(job: dict) -> None:
+    scene = bpy.context.scene
+    scene.render.engine = "CYCLES"
+    cycles = scene.cycles
+    cycles.device = "CPU"
+    cycles.samples = int(job["spp"])
+    cycles.use_adaptive_sampling = bool(job.get("adaptive", False))  # off: exactly spp
+    cycles.seed = int(job.get("seed", 0))
+    cycles.use_denoising = bool(job["denoise"])
+    if job["denoise"]:
+        cycles.denoiser = "OPENIMAGEDENOISE"
+        cycles.denoising_input_passes = "RGB_ALBEDO_NORMAL"
+        cycles.denoising_prefilter = "ACCURATE"
+    depth = int(job["max_depth"])
+    cycles.max_bounces = depth
+    cycles.diffuse_bounces = depth
+    cycles.glossy_bounces = depth
+    cycles.transmission_bounces = depth
+    cycles.volume_bounces = depth
+    cycles.transparent_max_bounces = max(depth, 8)
+    cycles.sample_clamp_direct = 0.0  # a reference: no clamping, caustics on (the defaults
+    cycles.sample_clamp_indirect = 0.0  # clamp indirect light at 10)
+    cycles.pixel_filter_type = "BOX"  # Mitsuba's film uses a one-pixel box too
+    cycles.filter_width = 1.0
+    scene.render.film_transparent = bool(job["transparent"])
+    cycles.film_transparent_glass = False
+    width, height = job["size"]
+    scene.render.resolution_x, scene.render.resolution_y = int(width), int(height)
+    scene.render.resolution_percentage = 100
+    if job.get("threads"):
+        scene.render.threads_mode = "FIXED"
+        scene.render.threads = int(job["threads"])
+    scene.view_settings.view_transform = "Standard"
+    scene.view_settings.look = "None"
+    scene.view_settings.exposure = 0.0
+    scene.view_settings.gamma = 1.0
+    settings = scene.render.image_settings
+    settings.file_format = "OPEN_EXR"
+    settings.color_mode = "RGBA"
+    settings.color_depth = "32"
+    settings.exr_codec = "ZIP"
+    scene.render.filepath = str(job["exr"])
+
+
+def main(job_path: str) -> int:
+    job = json.loads(Path(job_path).read_text())
+    started = time.perf_counter()
+    clear_scene()
+    objects = import_model(Path(job["model"])) if job.get("model") else []
+    place(objects, job["to_app"])
+    if job.get("distribution"):
+        set_distribution(job["distribution"])
+    add_camera(job["camera"], tuple(job["size"]))
+    add_world(job["environment"])
+    configure(job)
+    loaded = time.perf_counter()
+    meshes = [o for o in objects if o.type == "MESH"]
+    report = {"load_s": loaded - started, "meshes": len(meshes),
+              "blender": bpy.app.version_string}
+    if job.get("ladder"):
+        report["renders"] = render_ladder(job["ladder"])
+    else:
+        bpy.ops.render.render(write_still=True)
+        report["render_s"] = time.perf_counter() - loaded
+    print(json.dumps(report))
+    return 0
+
+
+def render_ladder(ladder: list) -> list[dict]:
+    scene = bpy.context.scene
+    scene.render.use_persistent_data = True
+    final = scene.render.filepath
+    scene.cycles.samples = 1
+    scene.render.filepath = str(Path(final).with_name("warm_up.exr"))
+    started = time.perf_counter()
+    bpy.ops.render.render(write_still=True)
+    renders = [{"spp": 0, "render_s": time.perf_counter() - started}]
+    for spp, exr in ladder:
+        scene.cycles.samples = int(spp)
+        scene.render.filepath = str(exr)
+        started = time.perf_counter()
+        bpy.ops.render.render(write_still=True)
+        renders.append({"spp": int(spp), "render_s": time.perf_counter() - started})
+    return renders
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[-1]))
