@@ -35,7 +35,10 @@ class StoreLink:
     def __init__(self, url: str, queue_folder: Path, window: Window, *,
                  record_events: bool = True, retention_days: int | None = None,
                  flush_seconds: float | None = FLUSH_SECONDS,
-                 connect: Callable[[str], StoreDatabase] = open_store):
+                 connect: Callable[[str], StoreDatabase] = open_store,
+                 connect_now: bool = True):
+        """``connect_now=False``: the writer thread makes the first connection (a database
+        host that does not answer then never holds up the window)."""
         self.url = url
         self.retention_days = retention_days
         self._connect = connect
@@ -45,7 +48,9 @@ class StoreLink:
         self._lock = threading.Lock()
         self.recorder = EventRecorder(None, self.outbox, window, enabled=record_events,
                                       flush_seconds=None)
-        self.reconnect()
+        self.tried = False  # whether a connection was tried yet
+        if connect_now or flush_seconds is None:
+            self.reconnect()
         self._stop = threading.Event()
         self._thread = None
         if flush_seconds is not None:
@@ -61,6 +66,8 @@ class StoreLink:
         """'' while the store works; else what the status bar says."""
         if self.online:
             return ""
+        if not self.tried:
+            return "Connecting to the store..."
         waiting = len(self.outbox)
         queued = f"; {waiting} waiting to be written" if waiting else ""
         return f"Store offline{queued}: {self.problem or 'the database cannot be reached'}"
@@ -76,6 +83,8 @@ class StoreLink:
                     self.problem = exc.message
                     self.recorder.reachable = False
                     return False
+                finally:
+                    self.tried = True
                 self.database = database
                 self.recorder.database = database
                 self.recorder.reachable = True
@@ -99,7 +108,9 @@ class StoreLink:
             self.problem = exc.message
 
     def _run(self, seconds: float) -> None:
-        while not self._stop.wait(seconds):
+        first = not self.tried  # the first connection at once, then every ``seconds``
+        while first or not self._stop.wait(seconds):
+            first = False
             try:
                 self.flush()
             except OSError as exc:

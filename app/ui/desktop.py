@@ -13,9 +13,7 @@ from app.assets.model_cache import ModelDiskCache
 from app.errors import AppError
 from app.project import open_project
 from app.session.autosave import Autosave
-from app.store.event_records import Window
 from app.ui.main_window import MainWindow
-from app.ui.store_settings import open_store_link
 from app.user_dirs import user_model_cache_folder
 
 ORGANISATION = "ProductConfigurator"
@@ -60,15 +58,26 @@ def run_desktop(root: Path, argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "No product to show", problems)
         raise AppError(f"no product loads: {problems}", file=str(root / "configs"))
     settings = QSettings(ORGANISATION, APPLICATION)
-    store = open_store_link(settings, Window.desktop)
+    window = MainWindow(project, settings, autosave=Autosave(default_autosave_folder()),
+                        fonts=available_fonts())
+    opened: list = []
+
+    def attach_store() -> None:  # after the first frame: the database is not on the way to it
+        from app.store.event_records import Window
+        from app.ui.store_settings import open_store_link
+
+        link = open_store_link(settings, Window.desktop, connect_now=False)
+        if link is not None:
+            opened.append(link)
+            window.attach_store(link)
+
+    window.view.after_first_frame(attach_store)
     try:
-        window = MainWindow(project, settings, autosave=Autosave(default_autosave_folder()),
-                            fonts=available_fonts(), store=store)
         if settings.value("geometry") is None:
             window.resize(first_window_size(app.primaryScreen().availableGeometry().size()))
         window.show()
         window.start()
         return app.exec()
     finally:
-        if store is not None:
-            store.close()
+        for link in opened:
+            link.close()

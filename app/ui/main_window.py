@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -33,7 +34,6 @@ from app.project import Project
 from app.session.autosave import Autosave
 from app.session.configuration_files import read_configuration, save_configuration
 from app.session.product_files import ProductFiles
-from app.store.link import StoreLink
 from app.ui.catalog_browser import CatalogBrowser
 from app.ui.file_watch import ProjectWatcher
 from app.ui.main_actions import build_actions, fill_camera_menu, fill_recent_menu
@@ -46,9 +46,12 @@ from app.ui.style import STYLE_SHEET
 from app.ui.thumbnails import ThumbnailQueue, choice_thumbnail_scene, pixmap_from_pixels
 from app.ui.view3d import View3D
 from app.ui.window_exports import WindowExports
-from app.ui.window_store import WindowStore
+
+if TYPE_CHECKING:
+    from app.store.link import StoreLink
 
 RECENT_LIMIT = 8
+CUSTOMER_DOCK_KEY = "store/customer_dock_shown"
 
 
 class MainWindow(QMainWindow):
@@ -108,11 +111,12 @@ class MainWindow(QMainWindow):
             self.watcher.changed.connect(self.reload_catalog)
         self._catalog_changed()
         self._product_changed()
-        # the store (customers, events, suggestions) when one is given; None: none of it
-        self.store = WindowStore(self, store) if store is not None else None
-        if self.store is not None:
-            self.view_menu.addAction(self.store.dock.toggleViewAction())
-            self.view_menu.addAction("Store &analytics...", self.store.show_analytics)
+        # the store (customers, events, suggestions) when one is given; None: none of it (the
+        # app gives it after the first frame: attach_store)
+        self.store = None
+        self._started = False
+        if store is not None:
+            self.attach_store(store)
         geometry = settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -175,8 +179,24 @@ class MainWindow(QMainWindow):
 
     # start and close ------------------------------------------------------------------------
 
+    def attach_store(self, link: StoreLink) -> None:
+        """Customers, events and suggestions from now on (the Customer dock, View menu items,
+        the status bar's store state); the dock comes back where the rep left it."""
+        from app.ui.window_store import WindowStore  # SQLAlchemy: not before the first frame
+
+        self.store = WindowStore(self, link)
+        self.view_menu.addAction(self.store.dock.toggleViewAction())
+        self.view_menu.addAction("Store &analytics...", self.store.show_analytics)
+        self.restoreDockWidget(self.store.dock)  # where the rep left it
+        # shown unless the rep closed it (a widget added to a window on screen starts hidden)
+        shown = self.settings.value(CUSTOMER_DOCK_KEY, True)
+        self.store.dock.setVisible(str(shown).lower() not in ("false", "0"))
+        if self._started:
+            self.store.begin()
+
     def start(self) -> None:
         """After show(): offer the session a crash left behind, then mark this run."""
+        self._started = True
         if self.store is not None:
             self.store.begin()
         if self.autosave is None:
@@ -197,6 +217,7 @@ class MainWindow(QMainWindow):
         self.closing = True
         self.exports.close()
         if self.store is not None:
+            self.settings.setValue(CUSTOMER_DOCK_KEY, self.store.dock.isVisible())
             self.store.close()
         self.session.changed.disconnect(self._update_title)
         self.settings.setValue("geometry", self.saveGeometry())

@@ -45,7 +45,8 @@ def store_url(settings: QSettings) -> str:
 
 
 def open_store_link(settings: QSettings, window: Window, *, queue_folder: Path | None = None,
-                    flush_seconds: float | None = 2.0) -> StoreLink | None:
+                    flush_seconds: float | None = 2.0, connect_now: bool = True
+                    ) -> StoreLink | None:
     """The window's link to the store, or None when the settings turn the store off. A
     database that cannot be reached still gives a link (offline: work is queued on disk)."""
     if not setting_on(settings, ENABLED_KEY):
@@ -54,7 +55,8 @@ def open_store_link(settings: QSettings, window: Window, *, queue_folder: Path |
     try:
         return StoreLink(store_url(settings), folder, window,
                          record_events=setting_on(settings, RECORD_EVENTS_KEY),
-                         retention_days=retention_days(settings), flush_seconds=flush_seconds)
+                         retention_days=retention_days(settings), flush_seconds=flush_seconds,
+                         connect_now=connect_now)
     except (AppError, OSError) as exc:  # the window works without a store
         log.warning("the store is not used: %s", exc)
         return None

@@ -90,7 +90,7 @@ class WindowStore:
 
     def show_analytics(self) -> None:
         """The shop's analytics in a window of its own (the store must be reachable)."""
-        if not self.link.reconnect() or self.link.database is None:
+        if not self.link.online or self.link.database is None:
             self.window.statusBar().showMessage(self.link.status(), 8000)
             return
         if self.analytics is None:

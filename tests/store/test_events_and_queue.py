@@ -149,3 +149,36 @@ def test_the_writer_brings_the_counts_up_to_date_after_orders(store_url, tmp_pat
     found = link.read(lambda session: suggestions(session, mug, current))
     assert found["interior"].choice_id == "red"
     link.close()
+
+
+def test_a_link_made_without_connecting_connects_from_its_writer(store_url, tmp_path):
+    import time
+
+    link = StoreLink(store_url, tmp_path / "queue", Window.desktop, flush_seconds=0.05,
+                     connect_now=False)
+    try:
+        deadline = time.monotonic() + 20
+        while not link.online and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert link.online and link.status() == ""
+    finally:
+        link.close()
+
+
+def test_a_link_says_it_is_connecting_before_its_first_try(tmp_path):
+    import threading
+
+    gate = threading.Event()
+
+    def connect(url):
+        gate.wait(10)
+        raise StoreUnavailable("connection refused")
+
+    link = StoreLink("sqlite:///unused", tmp_path / "queue", Window.desktop, flush_seconds=0.05,
+                     connect=connect, connect_now=False)
+    try:
+        assert link.status() == "Connecting to the store..."
+    finally:
+        gate.set()
+        link.close()
+    assert "Store offline" in link.status()

@@ -264,3 +264,23 @@ def test_the_view_menu_opens_the_store_analytics(qtbot, tmp_path, link):
     assert analytics is not None and analytics.isVisible()
     counts = analytics.report.choices_per_group()[("mug", "interior")]
     assert counts["black"] == 5 and counts["white"] == 5
+
+
+def test_a_store_given_after_the_first_frame_joins_the_window(qtbot, tmp_path, link):
+    """The app opens the store after the window's first frame: the dock, the menu items and
+    the session's events come then."""
+    root = write_project(tmp_path / "project")
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(open_project(root), settings, autosave=Autosave(tmp_path / "autosave"),
+                        prompts=ScriptedPrompts(), fonts=["sans"], background_thumbnails=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.start()
+    assert window.store is None
+    window.attach_store(link)
+    assert window.store.dock.isVisible()
+    assert any(a.text().startswith("Store &analytics") for a in window.view_menu.actions())
+    link.recorder.flush()
+    kinds = link.read(lambda s: list(s.scalars(select(Event.kind))))
+    assert "product_opened" in kinds
