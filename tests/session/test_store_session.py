@@ -18,6 +18,7 @@ from app.store.event_records import Window
 from app.store.link import StoreLink
 from app.store.orders import LineItem, record_order
 from app.store.tables import Event, Order, Quote, SavedConfiguration
+from tests.store.synthetic import navy_with_black_inside
 
 NAME, EMAIL, ENGRAVING = "Anna Quist", "anna.quist@example.com", "For Anna with love"
 
@@ -142,24 +143,7 @@ def test_database_down_queues_the_save_and_writes_it_later(configurator, tmp_pat
 
 
 def order_history(link, configurator, buyers: int, first: int = 0) -> None:
-    """``buyers`` customers each ordered the mug with a navy glaze and a black inside."""
-    product = configurator.product
-    look = default_configuration(product).with_choice("glaze", "navy").with_choice(
-        "interior", "black")
-
-    plain = default_configuration(product)
-
-    def write(session):
-        for n in range(first, first + buyers):
-            buyer = create_customer(session, f"Buyer {n}", f"buyer{n}@example.com")
-            record_order(session, [LineItem.of(product, look)], customer_id=buyer.id)
-        if first == 0:  # other buyers chose otherwise: black inside goes with navy
-            for n in range(100, 105):
-                buyer = create_customer(session, f"Buyer {n}", f"buyer{n}@example.com")
-                record_order(session, [LineItem.of(product, plain)], customer_id=buyer.id)
-
-    link.read(write)
-    link.flush()  # the store's writer remakes the counts
+    navy_with_black_inside(link, configurator.product, buyers, first)
 
 
 def test_suggestions_need_five_buyers(configurator, link):

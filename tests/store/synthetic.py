@@ -46,3 +46,26 @@ def personalized(product: Product, zone_id: str, text: str) -> Configuration:
     from app.domain.configuration import TextValue
 
     return default_configuration(product).with_zone(zone_id, TextValue(text=text))
+
+
+def navy_with_black_inside(link, mug: Product, buyers: int, first: int = 0) -> None:
+    """``buyers`` customers each order the mug with a navy glaze and a black inside; the first
+    time, five others order it as it comes (so black inside goes with navy, lift above 1). The
+    link's writer then brings the counts up to date."""
+    from app.store.customers import create_customer
+
+    look = default_configuration(mug).with_choice("glaze", "navy").with_choice(
+        "interior", "black")
+    plain = default_configuration(mug)
+
+    def write(session):
+        for n in range(first, first + buyers):
+            buyer = create_customer(session, f"Buyer {n}", f"buyer{n}@example.com")
+            record_order(session, [LineItem.of(mug, look)], customer_id=buyer.id)
+        if first == 0:
+            for n in range(100, 105):
+                buyer = create_customer(session, f"Buyer {n}", f"buyer{n}@example.com")
+                record_order(session, [LineItem.of(mug, plain)], customer_id=buyer.id)
+
+    link.read(write)
+    link.flush()

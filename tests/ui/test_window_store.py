@@ -13,17 +13,16 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QPainter
 from sqlalchemy import select
 
-from app.domain.configuration import TextValue, default_configuration
+from app.domain.configuration import TextValue
 from app.project import open_project
 from app.session.autosave import Autosave
-from app.store.customers import create_customer
 from app.store.event_records import Window
 from app.store.link import StoreLink
-from app.store.orders import LineItem, record_order
 from app.store.tables import Event, Order, Quote, SavedConfiguration
 from app.ui.main_window import MainWindow
 from app.ui.thumbnails import pixmap_from_pixels
 from tests.sample_project import write_project
+from tests.store.synthetic import navy_with_black_inside
 from tests.ui.conftest import ScriptedPrompts
 from tests.ui.gui_model import outside_problem
 
@@ -177,23 +176,7 @@ def test_a_save_while_the_database_is_down_is_written_when_it_is_back(qtbot, tmp
 
 
 def sold_together(link, window, buyers: int, first: int = 0) -> None:
-    product = window.session.catalog.product("mug")
-    look = default_configuration(product).with_choice("glaze", "navy").with_choice(
-        "interior", "black")
-
-    plain = default_configuration(product)
-
-    def write(session):
-        for n in range(first, first + buyers):
-            buyer = create_customer(session, f"Buyer {n}", f"buyer{n}@example.com")
-            record_order(session, [LineItem.of(product, look)], customer_id=buyer.id)
-        if first == 0:  # other buyers chose otherwise: black inside goes with navy
-            for n in range(100, 105):
-                buyer = create_customer(session, f"Buyer {n}", f"buyer{n}@example.com")
-                record_order(session, [LineItem.of(product, plain)], customer_id=buyer.id)
-
-    link.read(write)
-    link.flush()  # the store's writer remakes the counts
+    navy_with_black_inside(link, window.session.catalog.product("mug"), buyers, first)
 
 
 def test_suggestions_show_with_five_buyers_and_apply_with_undo(qtbot, tmp_path, link):
