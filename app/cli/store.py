@@ -120,7 +120,8 @@ def _suggest(database, args: argparse.Namespace, products) -> int:
         raise AppErrors(problems)
     with database.transaction() as session:
         found = suggestions(session, product, configuration)
-        usual = {} if args.customer is None else usual_choices(session, args.customer, product)
+        usual = {} if args.customer is None else usual_choices(session, args.customer, product,
+                                                               configuration)
         extra = [] if args.customer is None else complements(session, args.customer, products)
     if not found:
         print("no suggestion: no pair of choices is backed by orders of 5 or more customers")
@@ -129,9 +130,8 @@ def _suggest(database, args: argparse.Namespace, products) -> int:
               f"confidence {s.confidence:.1%}, lift {s.lift:.2f}, {s.lines} orders, "
               f"{s.buyers} customers)")
     for group_id, choice_id in usual.items():
-        if configuration.selections.get(group_id) != choice_id:
-            print(f"{group_id}={choice_id}: this customer's usual "
-                  f"{product.option(group_id).label.lower()}")
+        print(f"{group_id}={choice_id}: this customer's usual "
+              f"{product.option(group_id).label.lower()}")
     for complement in extra:
         print(f"{complement.product_id}: {complement.describe(products)}")
     return 0

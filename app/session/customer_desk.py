@@ -10,17 +10,14 @@ reconnects), and a configuration saved to a customer is queued on disk, written 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.choices import choice_statuses
 from app.domain.configuration import Configuration, complete
-from app.domain.option_state import inactive_groups
 from app.domain.product import Product
 from app.session.configurator import Configurator
 from app.store.configurations import (
@@ -29,6 +26,7 @@ from app.store.configurations import (
     record_quote,
     saved_configuration,
 )
+from app.store.customer_suggestions import complements, usual_choices
 from app.store.customers import create_customer, find_customers
 from app.store.database import StoreUnavailable
 from app.store.history import customer_history
@@ -36,7 +34,7 @@ from app.store.link import StoreLink
 from app.store.orders import LineItem, order_total, record_order
 from app.store.queued import configuration_payload
 from app.store.suggestions import suggestions
-from app.store.tables import Customer, Order, OrderLine, OrderLineChoice
+from app.store.tables import Customer, Order
 
 T = TypeVar("T")
 
@@ -72,6 +70,16 @@ class HistoryView:
     configurations: list[SavedCard]
     quotes: list[str]
     orders: list[str]
+    goes_with: list[GoesWith] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GoesWith:
+    """A product that goes with what the customer bought, configured to match it."""
+
+    product_id: str
+    configuration: Configuration
+    text: str
 
 
 @dataclass(frozen=True)
@@ -160,7 +168,10 @@ class CustomerDesk:
                       f"{_money(q.total, q.currency)}, {_when(q.created_at)}"
                       for q in found.quotes]
             orders = [_order_text(o) for o in found.orders]
-            return HistoryView(CustomerCard.of(found.customer), saved, quotes, orders)
+            goes_with = [GoesWith(c.product_id, c.configuration, c.describe(catalog))
+                         for c in complements(session, customer_id, catalog)]
+            return HistoryView(CustomerCard.of(found.customer), saved, quotes, orders,
+                               goes_with)
 
         return self._read(read)
 
@@ -214,34 +225,9 @@ def _suggestion_lines(session: Session, product: Product, configuration: Configu
         lines.setdefault(group_id, []).append(SuggestionLine(
             group_id, found.choice_id, f"Often chosen: {found.describe(product)}"))
     if customer_id is not None:
-        for group_id, choice_id in customer_favourites(session, product, configuration,
-                                                       customer_id).items():
+        for group_id, choice_id in usual_choices(session, customer_id, product,
+                                                 configuration).items():
             label = product.option(group_id).choice(choice_id).label
             lines.setdefault(group_id, []).append(SuggestionLine(
                 group_id, choice_id, f"This customer ordered {label} before"))
     return lines
-
-
-def customer_favourites(session: Session, product: Product, configuration: Configuration,
-                        customer_id: int) -> dict[str, str]:
-    """Per option group, the choice the customer ordered most for ``product``, when it is not
-    the current one and the rules allow it now."""
-    configuration = complete(configuration, product)
-    rows = session.execute(
-        select(OrderLineChoice.group_id, OrderLineChoice.choice_id,
-               func.sum(OrderLine.quantity))
-        .join(OrderLine, OrderLine.id == OrderLineChoice.order_line_id)
-        .join(Order, Order.id == OrderLine.order_id)
-        .where(Order.customer_id == customer_id, OrderLine.product_id == product.id,
-               OrderLine.problem.is_(None))
-        .group_by(OrderLineChoice.group_id, OrderLineChoice.choice_id)).all()
-    best: dict[str, tuple[int, str]] = {}
-    for group_id, choice_id, count in rows:
-        if group_id not in best or count > best[group_id][0]:
-            best[group_id] = (count, choice_id)
-    allowed = {(s.group_id, s.choice_id) for statuses in
-               choice_statuses(product, configuration).values() for s in statuses if s.available}
-    hidden = inactive_groups(product, configuration.selections)
-    return {g: c for g, (_n, c) in best.items()
-            if g not in hidden and configuration.selections.get(g) != c
-            and (g, c) in allowed}

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.choices import keep_valid
-from app.domain.configuration import Configuration, default_configuration
-from app.domain.product import Choice, Product
+from app.domain.choices import choice_statuses, keep_valid
+from app.domain.configuration import Configuration, complete, default_configuration
+from app.domain.option_state import inactive_groups
+from app.domain.product import Choice, OptionGroup, Product
 from app.store.customers import customer
 from app.store.tables import Order, OrderLine, OrderLineChoice
 
@@ -49,9 +50,22 @@ def _ordered_choices(session: Session, customer_id: int) -> dict[str, Counter]:
     return ordered
 
 
-def _matches(choice: Choice, bought: list[Choice]) -> bool:
-    return any(choice.id == b.id or (choice.material and choice.material == b.material)
-               or choice.label.casefold() == b.label.casefold() for b in bought)
+def _match(group: OptionGroup, bought: dict[str, list[Choice]]) -> Choice | None:
+    """The choice of ``group`` that matches what was bought: the same choice in a group of
+    the same id, else a choice of the same material or the same label in any group (a
+    colour of the body matched by a colour of the strap), the most bought first."""
+    offered = {c.id: c for c in group.choices}
+    for choice in bought.get(group.id, []):
+        if choice.id in offered:
+            return offered[choice.id]
+    for choices in bought.values():
+        for b in choices:
+            for choice in group.choices:
+                if (choice.material and choice.material == b.material
+                        and choice.color == b.color) \
+                        or choice.label.casefold() == b.label.casefold():
+                    return choice
+    return None
 
 
 def complements(session: Session, customer_id: int, products: Mapping[str, Product]
@@ -63,12 +77,13 @@ def complements(session: Session, customer_id: int, products: Mapping[str, Produ
         bought_product = products.get(product_id)
         if bought_product is None:
             continue
-        bought = []
+        bought: dict[str, list[Choice]] = {}
         for (group_id, choice_id), _ in counts.most_common():
             try:
-                bought.append(bought_product.option(group_id).choice(choice_id))
+                choice = bought_product.option(group_id).choice(choice_id)
             except KeyError:  # the product changed since
                 continue
+            bought.setdefault(group_id, []).append(choice)
         for other_id in bought_product.complements:
             other = products.get(other_id)
             if other is None or other_id in ordered:
@@ -76,7 +91,7 @@ def complements(session: Session, customer_id: int, products: Mapping[str, Produ
             configuration = default_configuration(other)
             matched = []
             for group in other.options:
-                choice = next((c for c in group.choices if _matches(c, bought)), None)
+                choice = _match(group, bought)
                 if choice is not None:
                     configuration = configuration.with_choice(group.id, choice.id)
                     matched.append((group.id, choice.id))
@@ -86,9 +101,11 @@ def complements(session: Session, customer_id: int, products: Mapping[str, Produ
     return out
 
 
-def usual_choices(session: Session, customer_id: int, product: Product) -> dict[str, str]:
+def usual_choices(session: Session, customer_id: int, product: Product,
+                  configuration: Configuration | None = None) -> dict[str, str]:
     """Per option group of ``product``, the choice the customer ordered most often (only the
-    choices the product still has)."""
+    choices the product still has). With ``configuration``: only where that choice is not the
+    current one, its group is active and the rules allow it now."""
     counts = _ordered_choices(session, customer_id).get(product.id, Counter())
     usual: dict[str, str] = {}
     for (group_id, choice_id), _ in counts.most_common():
@@ -99,4 +116,11 @@ def usual_choices(session: Session, customer_id: int, product: Product) -> dict[
         except KeyError:
             continue
         usual[group_id] = choice_id
-    return usual
+    if configuration is None:
+        return usual
+    configuration = complete(configuration, product)
+    allowed = {(s.group_id, s.choice_id) for statuses in
+               choice_statuses(product, configuration).values() for s in statuses if s.available}
+    hidden = inactive_groups(product, configuration.selections)
+    return {g: c for g, c in usual.items() if g not in hidden
+            and configuration.selections.get(g) != c and (g, c) in allowed}

@@ -36,6 +36,7 @@ class CustomerPanel(QWidget):
     open_requested = Signal(int)  # saved configuration id
     quote_requested = Signal(int)
     order_requested = Signal(int)
+    goes_with_requested = Signal(int)  # index in the history's goes_with
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -120,6 +121,16 @@ class CustomerPanel(QWidget):
         self.records.setObjectName("quotesAndOrders")
         self.records.setMaximumHeight(90)
         chosen_layout.addWidget(self.records)
+        self.goes_with_label = QLabel("Goes with what they bought (double-click to show)")
+        self.goes_with_label.setWordWrap(True)
+        chosen_layout.addWidget(self.goes_with_label)
+        self.goes_with = QListWidget()
+        self.goes_with.setObjectName("goesWith")
+        self.goes_with.setMaximumHeight(70)
+        self.goes_with.setWordWrap(True)
+        self.goes_with.itemDoubleClicked.connect(lambda item: self.goes_with_requested.emit(
+            item.data(Qt.ItemDataRole.UserRole)))
+        chosen_layout.addWidget(self.goes_with)
         layout.addWidget(chosen, 1)
 
         self.message = QLabel()
@@ -147,6 +158,7 @@ class CustomerPanel(QWidget):
         if card is None:
             self.saved.clear()
             self.records.clear()
+            self.goes_with.clear()
         self._enable()
 
     def show_history(self, history: HistoryView) -> None:
@@ -167,6 +179,13 @@ class CustomerPanel(QWidget):
                 self.saved.setCurrentItem(item)
         self.records.clear()
         self.records.addItems(history.quotes + history.orders)
+        self.goes_with.clear()
+        for index, offer in enumerate(history.goes_with):
+            item = QListWidgetItem(offer.text)
+            item.setData(Qt.ItemDataRole.UserRole, index)
+            self.goes_with.addItem(item)
+        self.goes_with_label.setVisible(bool(history.goes_with))
+        self.goes_with.setVisible(bool(history.goes_with))
         self._enable()
 
     def clear_new_customer(self) -> None:

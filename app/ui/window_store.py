@@ -64,6 +64,7 @@ class WindowStore:
         panel.open_requested.connect(self.open_saved)
         panel.quote_requested.connect(self.quote)
         panel.order_requested.connect(self.order)
+        panel.goes_with_requested.connect(self.show_goes_with)
         # the options panel is built again for another (or a reloaded) product: its rows too
         session.product_changed.connect(self._forget_suggestions)
         session.changed.connect(self.refresh_suggestions)
@@ -225,26 +226,40 @@ class WindowStore:
 
     def open_saved(self, configuration_id: int) -> bool:
         """Show a saved configuration (its product too); unsaved work is asked about first."""
-        window = self.window
         look = self._try(self.desk.saved_look, configuration_id)
         if look is None:
             return False
-        configuration = look.configuration
+        if not self._show(look.configuration, f"opening configuration {configuration_id}",
+                          f"Open saved configuration {configuration_id}"):
+            return False
+        self.panel.say(f"Showing configuration {configuration_id}")
+        return True
+
+    def show_goes_with(self, index: int) -> bool:
+        """Show a product that goes with what the customer bought, configured to match."""
+        history = self._try(self.desk.history)
+        if history is None or not 0 <= index < len(history.goes_with):
+            return False
+        offer = history.goes_with[index]
+        product = self.window.session.catalog.products.get(offer.product_id)
+        label = product.name if product is not None else offer.product_id
+        return self._show(offer.configuration, f"showing the {label}", f"Show the {label}")
+
+    def _show(self, configuration, asking: str, change: str) -> bool:
+        window = self.window
         product = window.session.catalog.products.get(configuration.product_id)
         if product is None:
-            self.panel.say(f"The product '{configuration.product_id}' of this configuration "
-                           "is no longer in the catalog")
+            self.panel.say(f"The product '{configuration.product_id}' is no longer in the "
+                           "catalog")
             return False
         window.options.flush()
         affected = [p for p in dict.fromkeys([window.session.product.id, product.id])
                     if window.is_modified(p)]
-        discarded = window.settle_unsaved(affected, f"opening configuration {configuration_id}")
+        discarded = window.settle_unsaved(affected, asking)
         if discarded is None:
             return False
-        window.session.load(keep_valid(configuration, product),
-                            f"Open saved configuration {configuration_id}")
+        window.session.load(keep_valid(configuration, product), change)
         window.drop_unsaved([p for p in discarded if p != product.id])
-        self.panel.say(f"Showing configuration {configuration_id}")
         return True
 
     # quotes and orders ----------------------------------------------------------------------

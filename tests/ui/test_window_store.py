@@ -13,11 +13,12 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QPainter
 from sqlalchemy import select
 
-from app.domain.configuration import TextValue
+from app.domain.configuration import TextValue, default_configuration
 from app.project import open_project
 from app.session.autosave import Autosave
 from app.store.event_records import Window
 from app.store.link import StoreLink
+from app.store.orders import LineItem, record_order
 from app.store.tables import Event, Order, Quote, SavedConfiguration
 from app.ui.main_window import MainWindow
 from app.ui.thumbnails import pixmap_from_pixels
@@ -267,3 +268,36 @@ def test_a_store_given_after_the_first_frame_joins_the_window(qtbot, tmp_path, l
     link.recorder.flush()
     kinds = link.read(lambda s: list(s.scalars(select(Event.kind))))
     assert "product_opened" in kinds
+
+
+def test_what_goes_with_a_customers_order_is_shown_in_one_double_click(qtbot, tmp_path, link):
+    """A product file's complements: the cup that goes with the mug a customer bought, in
+    the glaze they chose."""
+    import yaml
+
+    root = write_project(tmp_path / "project")
+    mug_file = root / "configs" / "mug.yaml"
+    mug_yaml = yaml.safe_load(mug_file.read_text(encoding="utf-8"))
+    mug_yaml["complements"] = ["tumbler"]
+    mug_file.write_text(yaml.safe_dump(mug_yaml, sort_keys=False), encoding="utf-8")
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(open_project(root), settings, autosave=Autosave(tmp_path / "autosave"),
+                        prompts=ScriptedPrompts(), fonts=["sans"], background_thumbnails=False,
+                        store=link)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.start()
+    mug = window.session.catalog.product("mug")
+    create_in_panel(window)
+    customer_id = window.store.desk.customer.id
+    link.read(lambda s: record_order(s, [LineItem.of(
+        mug, default_configuration(mug).with_choice("glaze", "navy"))], customer_id=customer_id))
+    window.store.refresh_history()
+    offers = window.store.panel.goes_with
+    assert offers.count() == 1 and "Espresso cup" in offers.item(0).text()
+    assert offers.isVisible()
+    offers.itemDoubleClicked.emit(offers.item(0))
+    assert window.session.product.id == "tumbler"
+    assert window.session.configuration.selections["glaze"] == "navy"
