@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetricsF, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -71,6 +71,9 @@ class ChoiceButton(QToolButton):
         return cut
 
 
+VIEWED_AFTER_MS = 700  # the pointer resting on a group's choices this long: it was looked at
+
+
 class OptionsPanel(QWidget):
     choice_clicked = Signal(str, str)  # group id, choice id
     colour_requested = Signal(str)  # group id (a free-colour choice)
@@ -78,6 +81,7 @@ class OptionsPanel(QWidget):
     zone_edited = Signal(str, object)  # zone id, TextValue | ImageValue | None
     image_requested = Signal(str)  # zone id
     zone_focused = Signal(str)  # zone id: the customer is personalizing it
+    group_viewed = Signal(str)  # group id: the pointer rested on its choices (once a product)
     # typed text waits for the event loop's next pass, not for a pause: keys that arrive while
     # a frame is drawn make one rebuild with the latest text, and a lone key shows at once
     # (posted at normal priority, the rebuild goes before the window's repaint of the field)
@@ -99,6 +103,12 @@ class OptionsPanel(QWidget):
         # per group, a line under its choices for suggestions from the store (hidden: none)
         self.suggestion_rows: dict[str, SuggestionRow] = {}
         self.product: Product | None = None
+        self._viewed: set[str] = set()
+        self._resting = QTimer(self)
+        self._resting.setSingleShot(True)
+        self._resting.setInterval(VIEWED_AFTER_MS)
+        self._resting.timeout.connect(self._rested)
+        self._resting_on: str | None = None
         self._typing_posted = False  # a TYPED event waits in the queue
         self._pending: dict[str, object] = {}
 
@@ -117,6 +127,8 @@ class OptionsPanel(QWidget):
         self.zone_fields.clear()
         self.preset_buttons.clear()
         self.suggestion_rows.clear()
+        self._viewed.clear()
+        self._resting.stop()
         self.product = product
         if product.presets:
             self._layout.addWidget(self._presets_box(product))
@@ -131,6 +143,22 @@ class OptionsPanel(QWidget):
             self.zone_fields[zone.id] = fields
             self._layout.addWidget(fields)
         self._layout.addStretch(1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """A group box the pointer rests on for a moment counts as viewed."""
+        group_id = watched.property("group_id") if isinstance(watched, QGroupBox) else None
+        if group_id and event.type() == QEvent.Type.Enter and group_id not in self._viewed:
+            self._resting_on = group_id
+            self._resting.start()
+        elif group_id and event.type() == QEvent.Type.Leave and self._resting_on == group_id:
+            self._resting.stop()
+        return super().eventFilter(watched, event)
+
+    def _rested(self) -> None:
+        group_id, self._resting_on = self._resting_on, None
+        if group_id and group_id in self.group_boxes and group_id not in self._viewed:
+            self._viewed.add(group_id)
+            self.group_viewed.emit(group_id)
 
     def _presets_box(self, product: Product) -> QGroupBox:
         box = QGroupBox("Looks")
@@ -147,6 +175,8 @@ class OptionsPanel(QWidget):
     def _group_box(self, group, materials, root) -> QGroupBox:
         box = QGroupBox(literal(group.label))
         box.setObjectName(f"group_{group.id}")
+        box.setProperty("group_id", group.id)
+        box.installEventFilter(self)
         self.group_boxes[group.id] = box
         grid = QGridLayout(box)
         grid.setSpacing(4)

@@ -69,6 +69,7 @@ class WindowStore:
         session.product_changed.connect(self._forget_suggestions)
         session.changed.connect(self.refresh_suggestions)
         window.options.zone_focused.connect(session.configurator.view_option)
+        window.options.group_viewed.connect(session.configurator.view_option)
         window.price.copy_requested.connect(lambda: session.configurator.tell("handoff"))
         self._suggested_for: tuple | None = None
         self.analytics = None  # the analytics window, made when first asked for

@@ -301,3 +301,25 @@ def test_what_goes_with_a_customers_order_is_shown_in_one_double_click(qtbot, tm
     offers.itemDoubleClicked.emit(offers.item(0))
     assert window.session.product.id == "tumbler"
     assert window.session.configuration.selections["glaze"] == "navy"
+
+
+def test_the_pointer_resting_on_an_option_group_records_it_viewed_once(qtbot, tmp_path, link):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.options_panel import VIEWED_AFTER_MS
+
+    window = store_window(qtbot, tmp_path, link)
+    box = window.options.group_boxes["glaze"]
+    for _ in range(2):  # twice: recorded once for this product
+        QApplication.sendEvent(box, QEvent(QEvent.Type.Enter))
+        qtbot.wait(VIEWED_AFTER_MS + 300)
+        QApplication.sendEvent(box, QEvent(QEvent.Type.Leave))
+    handle = window.options.group_boxes["handle"]
+    QApplication.sendEvent(handle, QEvent(QEvent.Type.Enter))
+    QApplication.sendEvent(handle, QEvent(QEvent.Type.Leave))  # passed over: not viewed
+    qtbot.wait(VIEWED_AFTER_MS + 300)
+    link.recorder.flush()
+    viewed = link.read(lambda s: list(s.scalars(
+        select(Event.group_id).where(Event.kind == "option_viewed"))))
+    assert viewed == ["glaze"]
