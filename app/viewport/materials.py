@@ -6,7 +6,9 @@ environment added in full, which reads as glass.
 Alpha MASK is drawn opaque with the fragments below the cutoff discarded (a shader
 replacement). VTK draws every texture of an actor through one set of texture coordinates: the
 base colour texture's UV set and transform (see ``uv_mapping``); a texture mapped otherwise gets
-its own coordinates through a shader replacement.
+its own coordinates through a shader replacement. VTK's coat has no strength or roughness
+texture: KHR_materials_clearcoat's are bound as textures of their own and multiply the coat's
+uniforms in the PBR shader (a replacement).
 """
 
 from __future__ import annotations
@@ -72,7 +74,20 @@ _WRAPS = {"REPEAT": vtkTexture.Repeat, "MIRRORED_REPEAT": vtkTexture.MirroredRep
           "CLAMP_TO_EDGE": vtkTexture.ClampToEdge}
 # the PBR fragment shader's texture look-ups, by ResolvedMaterial slot
 _SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalTex",
-             "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex"}
+             "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex",
+             "clearcoat": "coatStrengthTex", "clearcoat_roughness": "coatRoughnessTex"}
+# VTK's coat has a strength and a roughness but no texture for them: the PBR shader's lines
+# that read the uniforms, and what multiplies them (glTF's channels: R strength, G roughness)
+_COAT_TEXTURES = {
+    "clearcoat": ("  float coatStrength = coatStrengthUniform;",
+                  "  float coatStrength = coatStrengthUniform"
+                  " * texture(coatStrengthTex, tcoordVCVSOutput).r;"),
+    "clearcoat_roughness": ("  float coatRoughness = coatRoughnessUniform;",
+                            "  float coatRoughness = coatRoughnessUniform"
+                            " * texture(coatRoughnessTex, tcoordVCVSOutput).g;"),
+}
+# the extension textures the live view draws (the others: their factor alone)
+LIVE_VIEW_TEXTURES = frozenset(_COAT_TEXTURES)
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
@@ -132,10 +147,17 @@ def _reset_property(actor: vtkActor) -> None:
     actor.GetMapper().ScalarVisibilityOff()
 
 
+def _drawn_slots(material: ResolvedMaterial) -> dict:
+    """The texture slots the live view draws: the core ones and the clear coat's."""
+    extension = {name: slot for name, slot in material.extension_slots().items()
+                 if name in LIVE_VIEW_TEXTURES and material.clearcoat > 0}
+    return {**material.slots(), **extension}
+
+
 def uv_mapping(material: ResolvedMaterial) -> TextureMapping | None:
     """The UV set and transform the actor's texture coordinates follow: the base colour
     texture's, else the first texture's (None without textures)."""
-    slots = material.slots()
+    slots = _drawn_slots(material)
     if not slots:
         return None
     return next(iter(slots.values())).mapping
@@ -267,7 +289,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     if actor_uv is not None:
         _set_point_array(actor, TCOORDS, vtk_tcoords(transformed_uv(actor_uv, mapping.transform)),
                          tcoords=True)
-        for name, slot in material.slots().items():
+        for name, slot in _drawn_slots(material).items():
             if slot.mapping.texcoord == mapping.texcoord and slot.transform == mapping.transform:
                 slots[name] = slot
                 continue
@@ -297,6 +319,15 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     if "clearcoat_normal" in slots and material.clearcoat > 0:
         prop.SetCoatNormalTexture(texture("clearcoat_normal"))
         prop.SetCoatNormalScale(material.clearcoat_normal_scale)
+    if material.clearcoat > 0:
+        for name, (line, textured) in _COAT_TEXTURES.items():
+            if name in slots:
+                prop.SetTexture(_SAMPLERS[name], texture(name))
+                if name in own:  # the slot's own coordinates (see _slot_coordinates)
+                    textured = textured.replace("tcoordVCVSOutput", f"uv_{name}VS")
+                # after VTK's own replacements, which write the lines replaced here
+                actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured,
+                                                                       False)
     if "emissive" in slots:
         prop.SetEmissiveFactor(*(material.emissive if any(material.emissive) else (1, 1, 1)))
         prop.SetEmissiveTexture(texture("emissive"))

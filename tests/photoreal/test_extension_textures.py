@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tests import khronos_material_extensions as x
 from tests.khronos_scenes import (
     facing,
     khronos_scene,
@@ -19,7 +20,6 @@ from tests.khronos_scenes import (
 SIZE = (160, 160)
 TRANSMISSION_MODEL = "TransmissionTest/glTF-Binary/TransmissionTest.glb"
 SHEEN_MODEL = "SheenCloth/glTF/SheenCloth.gltf"
-CLEARCOAT_MODEL = "ClearCoatTest/glTF-Binary/ClearCoatTest.glb"
 
 
 def _opaque_red(pixels: np.ndarray) -> np.ndarray:
@@ -75,25 +75,9 @@ def test_sheen_colour_texture_sets_the_sheen(external_dir: Path):
     assert abs(by_texture).sum() < by_factor.sum(), (by_texture, by_factor)
 
 
-def _coat_change(external_dir: Path, sample: str, slot: str, y: float) -> float:
-    scene, assets = khronos_scene(external_dir, CLEARCOAT_MODEL)
-    assert getattr(material_of(scene, sample), slot) is not None
-    point = (2.13, y, 0.6)
-    scene = only(facing(scene, point, 5.0), sample)
-    with_texture = render("photoreal", scene, assets, size=SIZE).astype(float)
-    without = render("photoreal", with_material(scene, sample, **{slot: None}), assets,
-                     size=SIZE).astype(float)
-    return float(np.abs(with_texture - without).mean())
-
-
 def test_clearcoat_texture_takes_the_coat_away_in_part(external_dir: Path):
-    """ClearCoatTest's "partial coating" sample: its coat texture leaves part of the capsule
-    uncoated, which changes its reflections against the coat everywhere."""
-    assert _coat_change(external_dir, "R1_ClearCoatSample", "clearcoat_texture", 9.4) > 0.6
+    x.clearcoat_texture_takes_the_coat_away_in_part("photoreal", external_dir)
 
 
 def test_clearcoat_roughness_texture_varies_the_coat(external_dir: Path):
-    """ClearCoatTest's "roughness variations" sample: roughness factor 1 times a texture
-    that is smoother in places, so the coat reflects sharper there than a fully rough one."""
-    assert _coat_change(external_dir, "R2_ClearCoatSample", "clearcoat_roughness_texture",
-                        7.3) > 0.25
+    x.clearcoat_roughness_texture_varies_the_coat("photoreal", external_dir)

@@ -19,3 +19,13 @@ def test_material_extension_changes_the_pixels(external_dir, check):
 
 def test_coat_normal_texture_ripples_the_coat(external_dir):
     x.coat_normal_texture_ripples_the_coat("live", external_dir)
+
+
+def test_clearcoat_texture_takes_the_coat_away_in_part(external_dir):
+    """VTK has no coat strength texture; the live view multiplies the coat by it in the
+    shader."""
+    x.clearcoat_texture_takes_the_coat_away_in_part("live", external_dir)
+
+
+def test_clearcoat_roughness_texture_varies_the_coat(external_dir):
+    x.clearcoat_roughness_texture_varies_the_coat("live", external_dir)
