@@ -40,7 +40,8 @@ EXTENSION_TEXTURE_SLOTS = {
 # the extension textures each renderer draws per pixel (the others: the factor alone)
 STILL_DRAWN_TEXTURES = frozenset({"transmissionTexture", "sheenColorTexture", "clearcoatTexture",
                                   "clearcoatRoughnessTexture"})
-LIVE_VIEW_DRAWN_TEXTURES = frozenset({"clearcoatTexture", "clearcoatRoughnessTexture"})
+LIVE_VIEW_DRAWN_TEXTURES = frozenset({"clearcoatTexture", "clearcoatRoughnessTexture",
+                                      "specularTexture", "specularColorTexture"})
 
 
 def number_field(block: dict, key: str, default: float, where: str, *, low: float = -math.inf,

@@ -6,8 +6,9 @@ environment added in full, which reads as glass.
 Alpha MASK is drawn opaque with the fragments below the cutoff discarded (a shader
 replacement). VTK draws every texture of an actor through one set of texture coordinates: the
 base colour texture's UV set and transform (see ``uv_mapping``); a texture mapped otherwise gets
-its own coordinates through a shader replacement. VTK's coat has no strength or roughness
-texture: KHR_materials_clearcoat's are bound as textures of their own and multiply the coat's
+its own coordinates through a shader replacement. VTK has no texture for the coat's strength
+and roughness or the specular reflectance: KHR_materials_clearcoat's and
+KHR_materials_specular's textures are bound as textures of their own and multiply the
 uniforms in the PBR shader (a replacement).
 """
 
@@ -76,18 +77,16 @@ _WRAPS = {"REPEAT": vtkTexture.Repeat, "MIRRORED_REPEAT": vtkTexture.MirroredRep
 _SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalTex",
              "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex",
              "clearcoat": "coatStrengthTex", "clearcoat_roughness": "coatRoughnessTex"}
-# VTK's coat has a strength and a roughness but no texture for them: the PBR shader's lines
-# that read the uniforms, and what multiplies them (glTF's channels: R strength, G roughness)
-_COAT_TEXTURES = {
-    "clearcoat": ("  float coatStrength = coatStrengthUniform;",
-                  "  float coatStrength = coatStrengthUniform"
-                  " * texture(coatStrengthTex, tcoordVCVSOutput).r;"),
-    "clearcoat_roughness": ("  float coatRoughness = coatRoughnessUniform;",
-                            "  float coatRoughness = coatRoughnessUniform"
-                            " * texture(coatRoughnessTex, tcoordVCVSOutput).g;"),
-}
+_SAMPLERS.update(specular="specularTex", specular_color="specularColorTex")
+# the extension textures VTK has no texture for, drawn by replacing the PBR shader's line that
+# reads the uniform with one that multiplies it (glTF's channels: R coat strength, G coat
+# roughness, A specular, RGB specular colour, which scale the dielectric F0)
+_COAT_STRENGTH = "  float coatStrength = coatStrengthUniform;"
+_COAT_ROUGHNESS = "  float coatRoughness = coatRoughnessUniform;"
+_BASE_F0 = "  vec3 F0 = mix(vec3(baseF0Uniform), albedo, metallic);"
 # the extension textures the live view draws (the others: their factor alone)
-LIVE_VIEW_TEXTURES = frozenset(_COAT_TEXTURES)
+LIVE_VIEW_TEXTURES = frozenset({"clearcoat", "clearcoat_roughness", "specular",
+                                "specular_color"})
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
@@ -150,7 +149,8 @@ def _reset_property(actor: vtkActor) -> None:
 def _drawn_slots(material: ResolvedMaterial) -> dict:
     """The texture slots the live view draws: the core ones and the clear coat's."""
     extension = {name: slot for name, slot in material.extension_slots().items()
-                 if name in LIVE_VIEW_TEXTURES and material.clearcoat > 0}
+                 if name in LIVE_VIEW_TEXTURES and (material.clearcoat > 0
+                                                    or not name.startswith("clearcoat"))}
     return {**material.slots(), **extension}
 
 
@@ -319,15 +319,26 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     if "clearcoat_normal" in slots and material.clearcoat > 0:
         prop.SetCoatNormalTexture(texture("clearcoat_normal"))
         prop.SetCoatNormalScale(material.clearcoat_normal_scale)
-    if material.clearcoat > 0:
-        for name, (line, textured) in _COAT_TEXTURES.items():
-            if name in slots:
-                prop.SetTexture(_SAMPLERS[name], texture(name))
-                if name in own:  # the slot's own coordinates (see _slot_coordinates)
-                    textured = textured.replace("tcoordVCVSOutput", f"uv_{name}VS")
-                # after VTK's own replacements, which write the lines replaced here
-                actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured,
-                                                                       False)
+
+    def lookup(name: str, channels: str) -> str:
+        prop.SetTexture(_SAMPLERS[name], texture(name))
+        uv = f"uv_{name}VS" if name in own else "tcoordVCVSOutput"  # see _slot_coordinates
+        return f"texture({_SAMPLERS[name]}, {uv}).{channels}"
+
+    lines = {}
+    if "clearcoat" in slots:
+        lines[_COAT_STRENGTH] = ("  float coatStrength = coatStrengthUniform * "
+                                 f"{lookup('clearcoat', 'r')};")
+    if "clearcoat_roughness" in slots:
+        lines[_COAT_ROUGHNESS] = ("  float coatRoughness = coatRoughnessUniform * "
+                                  f"{lookup('clearcoat_roughness', 'g')};")
+    scales = [lookup(name, channels) for name, channels in
+              (("specular", "a"), ("specular_color", "rgb")) if name in slots]
+    if scales:
+        lines[_BASE_F0] = ("  vec3 F0 = mix(min(vec3(baseF0Uniform) * "
+                           f"{' * '.join(scales)}, vec3(1.0)), albedo, metallic);")
+    for line, textured in lines.items():  # after VTK's own replacements, which write them
+        actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured, False)
     if "emissive" in slots:
         prop.SetEmissiveFactor(*(material.emissive if any(material.emissive) else (1, 1, 1)))
         prop.SetEmissiveTexture(texture("emissive"))

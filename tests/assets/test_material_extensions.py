@@ -159,3 +159,12 @@ def test_transmission_and_clearcoat_textures_are_read(external_dir):
     # both renderers draw the coat's strength and roughness textures: no note for them
     assert not any("clearcoatTexture" in n or "clearcoatRoughnessTexture" in n
                    for n in coat.material_warnings)
+
+
+def test_specular_textures_are_noted_for_the_still_only(external_dir):
+    model = load_model(external_dir / KHRONOS / "SpecularTest/glTF-Binary/SpecularTest.glb")
+    notes = model.material_warnings
+    for key in ("specularTexture", "specularColorTexture"):
+        assert any(f"{key} is drawn in the live view; the photoreal still draws the factor "
+                   "alone" in n for n in notes), key
+        assert not any(f"{key} is not drawn" in n for n in notes)
