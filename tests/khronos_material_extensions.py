@@ -142,12 +142,15 @@ def attenuation_tints_what_passes_through(kind: str, external_dir: Path) -> None
 
 
 def sheen_brightens_the_cloth(kind: str, external_dir: Path) -> None:
-    """SheenCloth's white sheen lightens the dark blue cloth a little (seen head-on, where
-    sheen is weakest: the live view lightens the base colour, the still adds a sheen lobe)."""
+    """SheenCloth's white sheen factor lightens the dark blue cloth a little (seen head-on,
+    where sheen is weakest: the live view lightens the base colour, the still adds a sheen
+    lobe). Drawn without its dark violet sheen colour texture, which the still multiplies in
+    (see tests/photoreal/test_extension_textures.py)."""
     scene, assets = khronos_scene(external_dir, SHEEN_MODEL)
     cloth = "SheenCloth_mesh"
     assert material_of(scene, cloth).sheen_color == (1.0, 1.0, 1.0)
-    scene = facing(scene, (0.0, 0.02, 0.0), 0.2)
+    scene = with_material(facing(scene, (0.0, 0.02, 0.0), 0.2), cloth,
+                          sheen_color_texture=None)
     bare = render(kind, with_material(scene, cloth, sheen_color=(0.0, 0.0, 0.0)), assets,
                   size=SIZE).astype(float)
     with_sheen = render(kind, scene, assets, size=SIZE).astype(float)
@@ -197,3 +200,32 @@ def coat_normal_texture_ripples_the_coat(kind: str, external_dir: Path) -> None:
     a = _patch(render(kind, scene, assets, size=SIZE), scene, point, 30)
     b = _patch(render(kind, smooth, assets, size=SIZE), scene, point, 30)
     assert np.abs(a - b).mean() > 2, np.abs(a - b).mean()
+
+
+def _coat_texture_change(kind: str, external_dir: Path, sample: str, slot: str,
+                         point) -> float:
+    """The mean change of the pixels of a ClearCoatTest sample drawn without one of its
+    coat textures (its factor alone)."""
+    scene, assets = khronos_scene(external_dir, CLEARCOAT_MODEL)
+    assert getattr(material_of(scene, sample), slot) is not None
+    scene = only(facing(scene, point, 5.0), sample)
+    with_texture = render(kind, scene, assets, size=SIZE).astype(float)
+    without = render(kind, with_material(scene, sample, **{slot: None}), assets,
+                     size=SIZE).astype(float)
+    return float(np.abs(with_texture - without).mean())
+
+
+def clearcoat_texture_takes_the_coat_away_in_part(kind: str, external_dir: Path) -> None:
+    """ClearCoatTest's "partial coating" sample: its coat texture (R) leaves part of the
+    capsule uncoated, which changes its reflections against a coat everywhere."""
+    change = _coat_texture_change(kind, external_dir, "R1_ClearCoatSample",
+                                  "clearcoat_texture", (2.13, 9.4, 0.6))
+    assert change > 0.2, change
+
+
+def clearcoat_roughness_texture_varies_the_coat(kind: str, external_dir: Path) -> None:
+    """ClearCoatTest's "roughness variations" sample: roughness factor 1 times a texture (G)
+    that is smoother in places, where the coat reflects sharper than a fully rough one."""
+    change = _coat_texture_change(kind, external_dir, "R2_ClearCoatSample",
+                                  "clearcoat_roughness_texture", (2.13, 7.3, 0.6))
+    assert change > 0.2, change

@@ -2,8 +2,10 @@
 
 ``extension_fields`` returns the factors of KHR_materials_unlit, clearcoat, ior, specular,
 transmission, volume, sheen, anisotropy and iridescence as keyword arguments of
-``MeshMaterial`` (the same names as ``ResolvedMaterial``'s). Their textures are not drawn;
-``extension_notes`` says so, and says how each renderer draws what it has no model for.
+``MeshMaterial`` (the same names as ``ResolvedMaterial``'s). ``EXTENSION_TEXTURE_SLOTS``
+names the textures that are read with them (into ``MeshMaterial.extension_textures``);
+``extension_notes`` says which textures a renderer does not draw, and how each renderer draws
+what it has no model for.
 """
 
 from __future__ import annotations
@@ -23,6 +25,23 @@ EXTENSION_TEXTURES = {
     "KHR_materials_anisotropy": ("anisotropyTexture",),
     "KHR_materials_iridescence": ("iridescenceTexture", "iridescenceThicknessTexture"),
 }
+
+
+# the extension textures read into the material: (extension, key) -> ResolvedMaterial slot name
+EXTENSION_TEXTURE_SLOTS = {
+    ("KHR_materials_transmission", "transmissionTexture"): "transmission",
+    ("KHR_materials_sheen", "sheenColorTexture"): "sheen_color",
+    ("KHR_materials_sheen", "sheenRoughnessTexture"): "sheen_roughness",
+    ("KHR_materials_clearcoat", "clearcoatTexture"): "clearcoat",
+    ("KHR_materials_clearcoat", "clearcoatRoughnessTexture"): "clearcoat_roughness",
+    ("KHR_materials_specular", "specularTexture"): "specular",
+    ("KHR_materials_specular", "specularColorTexture"): "specular_color",
+}
+# the extension textures each renderer draws per pixel (the others: the factor alone)
+STILL_DRAWN_TEXTURES = frozenset({"transmissionTexture", "sheenColorTexture", "clearcoatTexture",
+                                  "clearcoatRoughnessTexture"})
+LIVE_VIEW_DRAWN_TEXTURES = frozenset({"clearcoatTexture", "clearcoatRoughnessTexture",
+                                      "specularTexture", "specularColorTexture"})
 
 
 def number_field(block: dict, key: str, default: float, where: str, *, low: float = -math.inf,
@@ -116,8 +135,7 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
             elif key == "thicknessTexture" and isinstance(found.get(key), dict):
                 notes.append(f"{name}: its thickness texture is drawn as its mean thickness")
             elif isinstance(found.get(key), dict):
-                notes.append(f"{name}: its {extension} {key} is not drawn; drawn with the "
-                             "factor alone")
+                notes.extend(_texture_note(name, extension, key))
     if fields.get("unlit"):
         notes.append(f"{name}: unlit, drawn as its base colour glowing (it lights nothing and "
                      "takes no light)")
@@ -138,3 +156,17 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
         notes.append(f"{name}: no renderer here draws thin-film iridescence; drawn without it "
                      "(kept in exports)")
     return notes
+
+
+def _texture_note(name: str, extension: str, key: str) -> list[str]:
+    """The note for an extension texture that some renderer draws as the factor alone."""
+    still, live = key in STILL_DRAWN_TEXTURES, key in LIVE_VIEW_DRAWN_TEXTURES
+    if still and live:
+        return []
+    if still:
+        return [f"{name}: its {extension} {key} is drawn in the photoreal still; the live "
+                "view draws the factor alone"]
+    if live:
+        return [f"{name}: its {extension} {key} is drawn in the live view; the photoreal "
+                "still draws the factor alone"]
+    return [f"{name}: its {extension} {key} is not drawn; drawn with the factor alone"]

@@ -12,7 +12,11 @@ import numpy as np
 from PIL import Image
 
 from app.assets.gltf_document import GltfDocument, image_bytes
-from app.assets.material_extensions import extension_fields, extension_notes
+from app.assets.material_extensions import (
+    EXTENSION_TEXTURE_SLOTS,
+    extension_fields,
+    extension_notes,
+)
 from app.assets.mesh import MeshMaterial, TextureImage
 from app.assets.specular_glossiness import BAKED, metallic_roughness
 from app.errors import AssetError
@@ -118,6 +122,16 @@ def gltf_material(
                                                           "clearcoatNormalTexture"),
             clearcoat_normal_scale=_floats([coat_normal.get("scale", 1.0)], 1, (1.0,),
                                            f"{where}.clearcoatNormalTexture.scale")[0])
+    extension_textures = []
+    for (extension, key), slot_name in EXTENSION_TEXTURE_SLOTS.items():
+        block = extensions.get(extension)
+        info = block.get(key) if isinstance(block, dict) else None
+        image = document_texture(document, info, make_texture, keep_alpha=True)
+        if image is not None:
+            extension_textures.append(
+                (slot_name, image, mapping(info, f"extensions.{extension}.{key}")))
+    if extension_textures:
+        material = dataclasses.replace(material, extension_textures=tuple(extension_textures))
     separate_occlusion = document.image_index(occlusion_info) is not None and not occlusion_in_orm
     notes = drawing_notes(material, separate_occlusion=separate_occlusion)
     name = f"material {material.name!r}" if material.name else "a material"
@@ -125,16 +139,18 @@ def gltf_material(
         extension_notes(name, extensions, extension_values)))
 
 
-def document_texture(document: GltfDocument, texture_info: object, make_texture: TextureMaker
-                     ) -> TextureImage | None:
+def document_texture(document: GltfDocument, texture_info: object, make_texture: TextureMaker,
+                     *, keep_alpha: bool = False) -> TextureImage | None:
     """The image a texture slot trimesh does not read names (an extension's), decoded from
-    the document; None without one or when its file is not there."""
+    the document (RGB, or as it is stored with ``keep_alpha``: an alpha channel some
+    extensions read is kept); None without one or when its file is not there."""
     index = document.image_index(texture_info if isinstance(texture_info, dict) else None)
     data = None if index is None else image_bytes(document, index)
     if data is None:
         return None
     with Image.open(io.BytesIO(data)) as image:
-        return make_texture(image.convert("RGB"), f"{document.path}#image{index}")
+        return make_texture(image if keep_alpha else image.convert("RGB"),
+                            f"{document.path}#image{index}")
 
 
 def mean_channel(document: GltfDocument, texture_info: object, *, channel: int) -> float:

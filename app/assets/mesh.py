@@ -68,6 +68,9 @@ class MeshMaterial:
     clearcoat_normal_texture: TextureImage | None = None  # KHR_materials_clearcoat's, linear
     clearcoat_normal_mapping: TextureMapping = DEFAULT_MAPPING
     clearcoat_normal_scale: float = 1.0
+    # the other textures of the material extensions, by ResolvedMaterial slot name
+    # (EXTENSION_TEXTURE_SLOTS in app.assets.material_extensions): (slot, pixels, mapping)
+    extension_textures: tuple[tuple[str, TextureImage, TextureMapping], ...] = ()
     notes: tuple[str, ...] = ()  # what of the material is drawn otherwise or not at all
 
 

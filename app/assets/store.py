@@ -160,6 +160,8 @@ class AssetStore:
                         material.orm_texture,
                         material.normal_texture,
                         material.emissive_texture,
+                        material.clearcoat_normal_texture,
+                        *(image for _, image, _ in material.extension_textures),
                     ):
                         if texture is not None and texture.source == wanted:
                             return texture

@@ -136,7 +136,8 @@ class _Textures:
         return texture
 
     def add(self, material: ResolvedMaterial) -> ResolvedMaterial:
-        for texture_slot in material.slots().values():
+        # the extension textures too, which the GLB writes back (USDZ leaves them out)
+        for texture_slot in [*material.slots().values(), *material.extension_slots().values()]:
             source = texture_slot.texture.source
             if source in self.images:
                 continue

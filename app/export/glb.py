@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.assets.material_extensions import EXTENSION_TEXTURE_SLOTS
 from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
@@ -183,6 +184,10 @@ class _Document:
             extensions["KHR_materials_clearcoat"]["clearcoatNormalTexture"] = {
                 **self.texture(m.clearcoat_normal_texture),
                 "scale": float(m.clearcoat_normal_scale)}
+        found = m.extension_slots()
+        for (extension, key), slot_name in EXTENSION_TEXTURE_SLOTS.items():
+            if slot_name in found and found[slot_name].texture.source in self.images:
+                extensions.setdefault(extension, {})[key] = self.texture(found[slot_name])
         if extensions:
             out["extensions"] = extensions
             self.used.update(extensions)

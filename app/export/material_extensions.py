@@ -58,6 +58,8 @@ def usd_material_losses(m: ResolvedMaterial) -> list[str]:
         lost.append(f"{name}: unlit, written as its base colour glowing on a black surface")
     if m.clearcoat_normal_texture is not None:
         lost.append(f"{name}: its clear-coat normal texture is not written")
+    for slot in m.extension_slots():
+        lost.append(f"{name}: its {slot.replace('_', ' ')} texture is not written")
     if m.specular != 1.0 or tuple(m.specular_color) != (1.0, 1.0, 1.0):
         lost.append(f"{name}: its specular factor and colour are not written")
     if m.transmission > 0:

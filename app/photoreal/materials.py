@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +25,8 @@ MIN_IOR = 1.01
 MAX_IOR = 3.0
 CLEAR_TRANSMISSION = 0.5  # at least this transmissive and at most this rough: clear glass
 CLEAR_ROUGHNESS = 0.3
+# the extension textures the still draws per pixel (the others: their factor alone)
+STILL_TEXTURES = frozenset({"transmission", "sheen_color", "clearcoat", "clearcoat_roughness"})
 _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
 
 
@@ -58,6 +60,8 @@ class _Inputs:
     orm_texture: _Texture | None
     normal_texture: _Texture | None
     emissive_texture: _Texture | None
+    # the extension textures drawn (transmission, sheen_color, clearcoat, clearcoat_roughness)
+    extension_textures: dict[str, _Texture] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -113,12 +117,23 @@ class MaterialTranslator:
                  if uv_sets.get(s.texcoord) is not None and n != "clearcoat_normal"}
         if material.clearcoat_normal_texture is not None and material.clearcoat > 0:
             self._approximate(material.id, "clear-coat normal texture not drawn (smooth coat)")
+        extension_slots = {n: s for n, s in material.extension_slots().items()
+                           if uv_sets.get(s.texcoord) is not None}
+        for name in set(extension_slots) - STILL_TEXTURES:
+            self._approximate(material.id, f"{name} texture not drawn (its factor alone)")
+            del extension_slots[name]
         shape_texcoord = next((s.texcoord for n, s in slots.items() if n != "emissive"),
-                              slots["emissive"].texcoord if "emissive" in slots else 0)
+                              next((s.texcoord for s in extension_slots.values()),
+                                   slots["emissive"].texcoord if "emissive" in slots else 0))
         for name, slot in slots.items():
             if name != "emissive" and slot.texcoord != shape_texcoord:
                 self._approximate(material.id, f"{name} texture drawn with UV set "
                                   f"{shape_texcoord} instead of {slot.texcoord}")
+        for name, slot in list(extension_slots.items()):
+            if slot.texcoord != shape_texcoord:  # a shape has one UV set for its BSDF
+                self._approximate(material.id, f"{name} texture not drawn: it reads UV set "
+                                  f"{slot.texcoord}, the other textures {shape_texcoord}")
+                del extension_slots[name]
 
         def load(name: str) -> _Texture | None:
             slot = slots.get(name)
@@ -142,7 +157,9 @@ class MaterialTranslator:
             opacity=material.opacity if material.uses_alpha else 1.0,
             alpha_cutoff=material.alpha_cutoff if material.alpha_mode == "MASK" else None,
             emissive=emissive, base_color_texture=base, orm_texture=load("orm"),
-            normal_texture=load("normal"), emissive_texture=emissive_texture)
+            normal_texture=load("normal"), emissive_texture=emissive_texture,
+            extension_textures={name: _Texture(self._load_texture(slot.texture), slot.mapping)
+                                for name, slot in extension_slots.items()})
         look = self.look(inputs)
         look.texcoord = shape_texcoord
         look.emission_texcoord = (slots["emissive"].texcoord if "emissive" in slots
@@ -198,13 +215,15 @@ class MaterialTranslator:
             principled["clearcoat"] = float(np.clip(mat.clearcoat, 0.0, 1.0))
             principled["clearcoat_gloss"] = float(np.clip(1.0 - mat.clearcoat_roughness, 0, 1))
         add_extension_lobes(principled, mat, self._approximate)
+        self._extension_textures(principled, m)
         if mat.transmission > 0:
             # thin-walled: crystals and windows are often single sheets, not closed solids
             principled["type"] = "principledthin"
             if mat.metallic > 0 or m.orm_texture is not None:
                 self._approximate(m.name, "metallic dropped on a transmissive material")
             principled.pop("metallic")
-            principled["spec_trans"] = float(np.clip(mat.transmission, 0.0, 1.0))
+            principled["spec_trans"] = self._factor_texture(
+                m, "transmission", mat.transmission, channel=0)
             if "clearcoat" in principled:
                 del principled["clearcoat"], principled["clearcoat_gloss"]
                 self._approximate(m.name, "clear coat dropped on a transmissive material")
@@ -221,6 +240,45 @@ class MaterialTranslator:
             bsdf = {"type": "mask", "opacity": opacity, "bsdf": bsdf}
         clear = mat.transmission >= CLEAR_TRANSMISSION and mat.roughness <= CLEAR_ROUGHNESS
         return ShapeLook(bsdf, self._emission(m), see_through=clear)
+
+    def _factor_texture(self, m: _Inputs, name: str, factor: float, *, channel: int,
+                        invert: bool = False):
+        """``factor`` times one channel (0..3: R, G, B, A; linear) of the extension texture
+        ``name`` as a bitmap (``1 -`` that with ``invert``), or the plain number without one."""
+        texture = m.extension_textures.get(name)
+        if texture is None:
+            value = float(np.clip(factor, 0.0, 1.0))
+            return float(np.clip(1.0 - value, 0.0, 1.0)) if invert else value
+        pixels = np.asarray(texture.pixels)
+        values = (pixels[..., channel:channel + 1].astype(np.float32) / 255.0
+                  if pixels.shape[-1] > channel else np.ones(pixels.shape[:2] + (1,), np.float32))
+        values = np.clip(values * float(factor), 0.0, 1.0)
+        if invert:
+            values = 1.0 - values
+        return self._bitmap((name, texture.source, float(factor), channel, invert), values,
+                            texture.mapping)
+
+    def _extension_textures(self, principled: dict, m: _Inputs) -> None:
+        """The clear coat's strength and roughness textures, and the sheen colour texture
+        (per pixel: its strongest channel as the sheen, tinted toward the base colour as far
+        as the sheen colour is coloured), on ``principled``."""
+        mat = m.material
+        if "clearcoat" in principled:
+            principled["clearcoat"] = self._factor_texture(m, "clearcoat", mat.clearcoat,
+                                                           channel=0)
+            principled["clearcoat_gloss"] = self._factor_texture(
+                m, "clearcoat_roughness", mat.clearcoat_roughness, channel=1, invert=True)
+        sheen = m.extension_textures.get("sheen_color")
+        if sheen is not None and "sheen" in principled:
+            colour = linear_rgb(sheen.pixels) * np.asarray(mat.sheen_color, dtype=np.float32)
+            strongest = colour.max(axis=-1, keepdims=True)
+            principled["sheen"] = self._bitmap(
+                ("sheen", sheen.source, tuple(mat.sheen_color)), np.clip(strongest, 0.0, 1.0),
+                sheen.mapping)
+            tint = 1.0 - colour.min(axis=-1, keepdims=True) / np.maximum(strongest, 1e-6)
+            principled["sheen_tint"] = self._bitmap(
+                ("sheen-tint", sheen.source, tuple(mat.sheen_color)),
+                np.clip(tint, 0.0, 1.0), sheen.mapping)
 
     def _colour_input(self, m: _Inputs):
         colour = np.clip(np.asarray(m.base_color, dtype=np.float32), 0.0, 1.0)

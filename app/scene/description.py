@@ -63,6 +63,10 @@ def slot(ref: TextureRef | None, mapping: TextureMapping = DEFAULT_MAPPING
     return None if ref is None else TextureSlot(ref, mapping)
 
 
+EXTENSION_SLOT_NAMES = ("transmission", "sheen_color", "sheen_roughness", "clearcoat",
+                        "clearcoat_roughness", "specular", "specular_color")
+
+
 @dataclass(frozen=True)
 class ResolvedMaterial:
     """A glTF-style PBR metallic-roughness material with colours already in linear RGB.
@@ -112,6 +116,16 @@ class ResolvedMaterial:
     iridescence_thickness: tuple[float, float] = (100.0, 400.0)
     clearcoat_normal_texture: TextureSlot | None = None  # linear; the coat's own normal map
     clearcoat_normal_scale: float = 1.0
+    # the other extension textures, each multiplying its factor (glTF's channels): R of
+    # transmission, RGB of sheen colour (sRGB), A of sheen roughness, R of clear coat, G of
+    # clear-coat roughness, A of specular, RGB of specular colour (sRGB); the rest linear
+    transmission_texture: TextureSlot | None = None
+    sheen_color_texture: TextureSlot | None = None
+    sheen_roughness_texture: TextureSlot | None = None
+    clearcoat_texture: TextureSlot | None = None
+    clearcoat_roughness_texture: TextureSlot | None = None
+    specular_texture: TextureSlot | None = None
+    specular_color_texture: TextureSlot | None = None
 
     def __post_init__(self) -> None:
         if not self.alpha_mode:
@@ -126,6 +140,13 @@ class ResolvedMaterial:
         found = {"base_color": self.base_color_texture, "orm": self.orm_texture,
                  "normal": self.normal_texture, "emissive": self.emissive_texture,
                  "clearcoat_normal": self.clearcoat_normal_texture}
+        return {name: s for name, s in found.items() if s is not None}
+
+    def extension_slots(self) -> dict[str, TextureSlot]:
+        """The extension texture slots in use, by name (EXTENSION_TEXTURE_SLOTS' names:
+        transmission, sheen_color, sheen_roughness, clearcoat, clearcoat_roughness, specular,
+        specular_color); not in ``slots``, which the live view and the exports map."""
+        found = {name: getattr(self, f"{name}_texture") for name in EXTENSION_SLOT_NAMES}
         return {name: s for name, s in found.items() if s is not None}
 
     @property

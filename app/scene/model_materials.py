@@ -7,7 +7,7 @@ material is drawn, rendered and exported like any other material.
 
 from __future__ import annotations
 
-from app.assets.mesh import MeshData, TextureImage
+from app.assets.mesh import MeshData, MeshMaterial, TextureImage
 from app.assets.refs import TextureMapping
 from app.scene.description import ResolvedMaterial, TextureRef, TextureSlot
 
@@ -52,4 +52,28 @@ def model_material(mesh: MeshData, material_id: str) -> ResolvedMaterial:
         clearcoat_normal_texture=(slot(m.clearcoat_normal_texture, m.clearcoat_normal_mapping,
                                        False) if m.clearcoat > 0 else None),
         clearcoat_normal_scale=m.clearcoat_normal_scale,
-        **{name: getattr(m, name) for name in EXTENSION_FIELDS})
+        **{name: getattr(m, name) for name in EXTENSION_FIELDS},
+        **extension_slots(m, slot))
+
+
+# the factor each extension texture multiplies (a zero factor leaves the texture out), and
+# whether its colour is sRGB
+_EXTENSION_FACTORS = {
+    "transmission": (lambda m: m.transmission > 0, False),
+    "sheen_color": (lambda m: any(m.sheen_color), True),
+    "sheen_roughness": (lambda m: any(m.sheen_color) and m.sheen_roughness > 0, False),
+    "clearcoat": (lambda m: m.clearcoat > 0, False),
+    "clearcoat_roughness": (lambda m: m.clearcoat > 0 and m.clearcoat_roughness > 0, False),
+    "specular": (lambda m: m.specular > 0, False),
+    "specular_color": (lambda m: any(m.specular_color), True),
+}
+
+
+def extension_slots(m: MeshMaterial, slot) -> dict:
+    """``ResolvedMaterial`` keyword arguments for the extension textures of ``m``."""
+    found = {}
+    for name, image, mapping in m.extension_textures:
+        used, srgb = _EXTENSION_FACTORS[name]
+        if used(m):
+            found[f"{name}_texture"] = slot(image, mapping, srgb)
+    return found

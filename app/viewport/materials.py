@@ -6,7 +6,10 @@ environment added in full, which reads as glass.
 Alpha MASK is drawn opaque with the fragments below the cutoff discarded (a shader
 replacement). VTK draws every texture of an actor through one set of texture coordinates: the
 base colour texture's UV set and transform (see ``uv_mapping``); a texture mapped otherwise gets
-its own coordinates through a shader replacement.
+its own coordinates through a shader replacement. VTK has no texture for the coat's strength
+and roughness or the specular reflectance: KHR_materials_clearcoat's and
+KHR_materials_specular's textures are bound as textures of their own and multiply the
+uniforms in the PBR shader (a replacement).
 """
 
 from __future__ import annotations
@@ -72,7 +75,18 @@ _WRAPS = {"REPEAT": vtkTexture.Repeat, "MIRRORED_REPEAT": vtkTexture.MirroredRep
           "CLAMP_TO_EDGE": vtkTexture.ClampToEdge}
 # the PBR fragment shader's texture look-ups, by ResolvedMaterial slot
 _SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalTex",
-             "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex"}
+             "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex",
+             "clearcoat": "coatStrengthTex", "clearcoat_roughness": "coatRoughnessTex"}
+_SAMPLERS.update(specular="specularTex", specular_color="specularColorTex")
+# the extension textures VTK has no texture for, drawn by replacing the PBR shader's line that
+# reads the uniform with one that multiplies it (glTF's channels: R coat strength, G coat
+# roughness, A specular, RGB specular colour, which scale the dielectric F0)
+_COAT_STRENGTH = "  float coatStrength = coatStrengthUniform;"
+_COAT_ROUGHNESS = "  float coatRoughness = coatRoughnessUniform;"
+_BASE_F0 = "  vec3 F0 = mix(vec3(baseF0Uniform), albedo, metallic);"
+# the extension textures the live view draws (the others: their factor alone)
+LIVE_VIEW_TEXTURES = frozenset({"clearcoat", "clearcoat_roughness", "specular",
+                                "specular_color"})
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
@@ -132,10 +146,18 @@ def _reset_property(actor: vtkActor) -> None:
     actor.GetMapper().ScalarVisibilityOff()
 
 
+def _drawn_slots(material: ResolvedMaterial) -> dict:
+    """The texture slots the live view draws: the core ones and the clear coat's."""
+    extension = {name: slot for name, slot in material.extension_slots().items()
+                 if name in LIVE_VIEW_TEXTURES and (material.clearcoat > 0
+                                                    or not name.startswith("clearcoat"))}
+    return {**material.slots(), **extension}
+
+
 def uv_mapping(material: ResolvedMaterial) -> TextureMapping | None:
     """The UV set and transform the actor's texture coordinates follow: the base colour
     texture's, else the first texture's (None without textures)."""
-    slots = material.slots()
+    slots = _drawn_slots(material)
     if not slots:
         return None
     return next(iter(slots.values())).mapping
@@ -267,7 +289,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     if actor_uv is not None:
         _set_point_array(actor, TCOORDS, vtk_tcoords(transformed_uv(actor_uv, mapping.transform)),
                          tcoords=True)
-        for name, slot in material.slots().items():
+        for name, slot in _drawn_slots(material).items():
             if slot.mapping.texcoord == mapping.texcoord and slot.transform == mapping.transform:
                 slots[name] = slot
                 continue
@@ -297,6 +319,26 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     if "clearcoat_normal" in slots and material.clearcoat > 0:
         prop.SetCoatNormalTexture(texture("clearcoat_normal"))
         prop.SetCoatNormalScale(material.clearcoat_normal_scale)
+
+    def lookup(name: str, channels: str) -> str:
+        prop.SetTexture(_SAMPLERS[name], texture(name))
+        uv = f"uv_{name}VS" if name in own else "tcoordVCVSOutput"  # see _slot_coordinates
+        return f"texture({_SAMPLERS[name]}, {uv}).{channels}"
+
+    lines = {}
+    if "clearcoat" in slots:
+        lines[_COAT_STRENGTH] = ("  float coatStrength = coatStrengthUniform * "
+                                 f"{lookup('clearcoat', 'r')};")
+    if "clearcoat_roughness" in slots:
+        lines[_COAT_ROUGHNESS] = ("  float coatRoughness = coatRoughnessUniform * "
+                                  f"{lookup('clearcoat_roughness', 'g')};")
+    scales = [lookup(name, channels) for name, channels in
+              (("specular", "a"), ("specular_color", "rgb")) if name in slots]
+    if scales:
+        lines[_BASE_F0] = ("  vec3 F0 = mix(min(vec3(baseF0Uniform) * "
+                           f"{' * '.join(scales)}, vec3(1.0)), albedo, metallic);")
+    for line, textured in lines.items():  # after VTK's own replacements, which write them
+        actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured, False)
     if "emissive" in slots:
         prop.SetEmissiveFactor(*(material.emissive if any(material.emissive) else (1, 1, 1)))
         prop.SetEmissiveTexture(texture("emissive"))

@@ -49,7 +49,8 @@ def test_notes_name_each_approximation():
                                           "sheenColorTexture": {"index": 0}},
                   "KHR_materials_iridescence": {"iridescenceFactor": 1}}
     notes = extension_notes("material 'm'", extensions, extension_fields(extensions, "m"))
-    assert any("sheenColorTexture is not drawn" in n for n in notes)
+    assert any("sheenColorTexture is drawn in the photoreal still; the live view draws the "
+               "factor alone" in n for n in notes)
     assert any("live view has no sheen" in n for n in notes)
     assert any("iridescence" in n and "drawn without it" in n for n in notes)
 
@@ -126,3 +127,44 @@ def test_transmission_names_its_live_view_look(external_dir):
     model = load_model(external_dir / KHRONOS / "AttenuationTest/glTF-Binary/AttenuationTest.glb")
     assert any("drawn in the live view as partly transparent" in w and "tint" in w
                for w in model.material_warnings)
+
+
+def test_extension_textures_are_read_with_their_mapping(external_dir):
+    """SheenCloth's sheen colour and roughness textures (one RGBA image, RGB and A) keep their
+    KHR_texture_transform and the alpha the roughness reads; the roughness texture, which no
+    renderer draws, stays noted, the colour texture's note names the renderer that lacks it."""
+    model = load_model(external_dir / KHRONOS / "SheenCloth/glTF/SheenCloth.gltf")
+    material = next(iter(model.meshes.values())).material
+    found = {name: (image, mapping) for name, image, mapping in material.extension_textures}
+    assert set(found) == {"sheen_color", "sheen_roughness"}
+    image, mapping = found["sheen_color"]
+    assert image.pixels.shape[2] == 4
+    assert mapping.transform.scale == (30.0, -30.0)
+    notes = model.material_warnings
+    assert any("sheenRoughnessTexture is not drawn" in n for n in notes)
+    assert any("sheenColorTexture is drawn in the photoreal still" in n for n in notes)
+    assert not any("sheenColorTexture is not drawn" in n for n in notes)
+
+
+def test_transmission_and_clearcoat_textures_are_read(external_dir):
+    transmission = load_model(external_dir / KHRONOS /
+                              "TransmissionTest/glTF-Binary/TransmissionTest.glb")
+    striped = transmission.meshes["RedTransTexture"].material
+    assert [name for name, _, _ in striped.extension_textures] == ["transmission"]
+    assert not any("transmissionTexture is not drawn" in n
+                   for n in transmission.material_warnings)
+    coat = load_model(external_dir / KHRONOS / "ClearCoatTest/glTF-Binary/ClearCoatTest.glb")
+    names = {name for m in coat.meshes.values() for name, _, _ in m.material.extension_textures}
+    assert names == {"clearcoat", "clearcoat_roughness"}
+    # both renderers draw the coat's strength and roughness textures: no note for them
+    assert not any("clearcoatTexture" in n or "clearcoatRoughnessTexture" in n
+                   for n in coat.material_warnings)
+
+
+def test_specular_textures_are_noted_for_the_still_only(external_dir):
+    model = load_model(external_dir / KHRONOS / "SpecularTest/glTF-Binary/SpecularTest.glb")
+    notes = model.material_warnings
+    for key in ("specularTexture", "specularColorTexture"):
+        assert any(f"{key} is drawn in the live view; the photoreal still draws the factor "
+                   "alone" in n for n in notes), key
+        assert not any(f"{key} is not drawn" in n for n in notes)

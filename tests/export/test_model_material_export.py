@@ -167,3 +167,19 @@ def test_usd_stage_draws_an_unlit_material_as_its_glowing_base_colour(external_d
     assert tuple(surface.GetInput("diffuseColor").Get()) == pytest.approx((0, 0, 0))
     assert tuple(surface.GetInput("emissiveColor").Get()) == pytest.approx((1.0, 0.2176, 0.0),
                                                                           abs=1e-3)
+
+
+def test_glb_writes_the_extension_textures_back(external_dir, tmp_path):
+    """SheenCloth's sheen colour and roughness textures and TransmissionTest's transmission
+    texture are written into the GLB's extension blocks, with their transform."""
+    header, _ = split_glb(exported(external_dir, tmp_path, x.SHEEN_MODEL)[3].read_bytes())
+    sheen = next(m["extensions"]["KHR_materials_sheen"] for m in header["materials"]
+                 if "KHR_materials_sheen" in m.get("extensions", {}))
+    assert "sheenColorTexture" in sheen and "sheenRoughnessTexture" in sheen
+    assert sheen["sheenColorTexture"]["extensions"]["KHR_texture_transform"]["scale"] == [
+        30.0, -30.0]
+    (tmp_path / "t").mkdir()
+    header, _ = split_glb(exported(external_dir, tmp_path / "t",
+                                   x.TRANSMISSION_MODEL)[3].read_bytes())
+    assert any("transmissionTexture" in m.get("extensions", {}).get(
+        "KHR_materials_transmission", {}) for m in header["materials"])
