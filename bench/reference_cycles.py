@@ -145,7 +145,6 @@ def product_export(scene, assets, camera, size: tuple[int, int], path: Path) -> 
 def cycles_job(resolved: Resolved, *, spp: int, exr: Path, environment: bool = True,
                with_model: bool = True, denoise: bool = True) -> dict:
     from app.photoreal.render import MAX_DEPTH
-    from app.photoreal.scene_build import GROUND_EXTENT
 
     camera = resolved.camera
     low, high = (np.asarray(v, float) for v in resolved.scene.bounds)
@@ -159,7 +158,7 @@ def cycles_job(resolved: Resolved, *, spp: int, exr: Path, environment: bool = T
                    "up": list(camera.up), "fov_deg": float(camera.fov_deg),
                    # as app/photoreal/scene_build.py sensor()
                    "near": max(1e-4, (distance - span) * 0.5) if distance > span else 1e-4,
-                   "far": distance + span * GROUND_EXTENT * 4},
+                   "far": distance + span * 10},
         "environment": {"hdr": str(env.hdr_path), "rotation_deg": float(env.rotation_deg),
                         "intensity": float(env.intensity)} if environment else None,
         "size": list(resolved.size), "spp": int(spp), "max_depth": MAX_DEPTH,
