@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from app.domain.colour import hex_to_hsl
 from app.domain.configuration import Configuration, colour_allowed, complete
+from app.domain.option_state import inactive_groups
 from app.domain.pricing import choice_price_delta
 from app.domain.product import FreeColour, Product
 from app.domain.rules import find_valid_selections, violations
@@ -75,6 +76,16 @@ def choice_statuses(product: Product, configuration: Configuration
                                          selections[group.id] == choice.id, broken))
         out[group.id] = statuses
     return out
+
+
+def offerable_choices(product: Product, configuration: Configuration) -> set[tuple[str, str]]:
+    """(group, choice) pairs a suggestion may offer now: in a group the current choices leave
+    active, not the one chosen, and allowed by the rules with the rest."""
+    configuration = complete(configuration, product)
+    hidden = inactive_groups(product, configuration.selections)
+    return {(s.group_id, s.choice_id) for group_id, statuses in
+            choice_statuses(product, configuration).items() if group_id not in hidden
+            for s in statuses if s.available and not s.selected}
 
 
 def _groups_of(when: str, then: list[str]) -> set[str]:

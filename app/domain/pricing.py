@@ -25,8 +25,12 @@ class PriceBreakdown:
         return sum((line.amount for line in self.lines), Decimal(0))
 
     def format(self, amount: Decimal | None = None) -> str:
-        value = self.total if amount is None else amount
-        return f"{value.quantize(Decimal('0.01')):,} {self.currency}"
+        return format_amount(self.total if amount is None else amount, self.currency)
+
+
+def format_amount(amount: Decimal, currency: str) -> str:
+    """``1,234.50 EUR``: two decimals, thousands grouped, the currency after."""
+    return f"{Decimal(amount).quantize(Decimal('0.01')):,} {currency}".strip()
 
 
 def choice_price_delta(group: OptionGroup, choice_id: str) -> Decimal:

@@ -18,6 +18,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from app.domain.configuration import Configuration, complete
+from app.domain.pricing import format_amount
 from app.domain.product import Product
 from app.session.configurator import Configurator
 from app.store.configurations import (
@@ -92,9 +93,7 @@ class SuggestionLine:
 
 
 def _money(amount: Decimal | None, currency: str | None) -> str:
-    if amount is None:
-        return "no price"
-    return f"{Decimal(amount).quantize(Decimal('0.01')):,} {currency or ''}".strip()
+    return "no price" if amount is None else format_amount(amount, currency or "")
 
 
 def _when(moment: datetime) -> str:

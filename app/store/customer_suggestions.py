@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.choices import choice_statuses, keep_valid
-from app.domain.configuration import Configuration, complete, default_configuration
-from app.domain.option_state import inactive_groups
+from app.domain.choices import keep_valid, offerable_choices
+from app.domain.configuration import Configuration, default_configuration
 from app.domain.product import Choice, OptionGroup, Product
 from app.store.customers import customer
 from app.store.tables import Order, OrderLine, OrderLineChoice
@@ -118,9 +117,5 @@ def usual_choices(session: Session, customer_id: int, product: Product,
         usual[group_id] = choice_id
     if configuration is None:
         return usual
-    configuration = complete(configuration, product)
-    allowed = {(s.group_id, s.choice_id) for statuses in
-               choice_statuses(product, configuration).values() for s in statuses if s.available}
-    hidden = inactive_groups(product, configuration.selections)
-    return {g: c for g, c in usual.items() if g not in hidden
-            and configuration.selections.get(g) != c and (g, c) in allowed}
+    offer = offerable_choices(product, configuration)
+    return {g: c for g, c in usual.items() if (g, c) in offer}

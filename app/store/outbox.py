@@ -24,38 +24,51 @@ class Outbox:
         self.path = Path(folder) / OUTBOX_FILE_NAME
         self._lock = threading.Lock()
         self.skipped = 0  # lines that did not read, in the last drain
+        # (size, mtime) of the file when its lines were last counted, and the count: the file
+        # is read again only when someone else (the other window) changed it
+        self._counted: tuple[tuple[int, int], int] | None = None
 
     def put(self, kind: str, payload: dict) -> None:
-        line = json.dumps({"kind": kind, "payload": payload}, separators=(",", ":"),
-                          ensure_ascii=True)
-        if len(line) > MAX_LINE_BYTES:
-            raise ValueError("too large to queue")
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "a", encoding="ascii") as f:
-                f.write(line + "\n")
-                f.flush()
-                os.fsync(f.fileno())
+        self.put_many(kind, [payload])
 
     def put_many(self, kind: str, payloads: list[dict]) -> None:
         if not payloads:
             return
-        text = "".join(json.dumps({"kind": kind, "payload": p}, separators=(",", ":"),
-                                  ensure_ascii=True) + "\n" for p in payloads)
+        lines = [json.dumps({"kind": kind, "payload": p}, separators=(",", ":"),
+                            ensure_ascii=True) for p in payloads]
+        if any(len(line) > MAX_LINE_BYTES for line in lines):
+            raise ValueError("too large to queue")
         with self._lock:
+            count = self._lines()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path, "a", encoding="ascii") as f:
-                f.write(text)
+                f.write("".join(line + "\n" for line in lines))
                 f.flush()
                 os.fsync(f.fileno())
-            self._bound()
+            self._counted = (self._stamp(), count + len(lines))
+            if count + len(lines) > MAX_ENTRIES:
+                self._bound()
 
     def __len__(self) -> int:
+        """Entries waiting (read from the file only when it changed since last counted)."""
         with self._lock:
-            if not self.path.exists():
-                return 0
+            return self._lines()
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return info.st_size, info.st_mtime_ns
+
+    def _lines(self) -> int:
+        stamp = self._stamp()
+        if stamp is None:
+            return 0
+        if self._counted is None or self._counted[0] != stamp:
             with open(self.path, "rb") as f:
-                return sum(1 for _ in f)
+                self._counted = (stamp, sum(1 for _ in f))
+        return self._counted[1]
 
     def _entries(self) -> list[dict]:
         entries = []

@@ -26,8 +26,14 @@ def product_hash(product: Product) -> str:
 
 
 def remember_product(session: Session, product: Product) -> str:
-    """The hash of ``product``, its definition stored once."""
+    """The hash of ``product``, its definition stored once. Within one session a product
+    object is hashed once (an import records every line of the same few products)."""
+    known = session.info.setdefault("product_hashes", {})
+    seen = known.get(id(product))
+    if seen is not None and seen[0] is product:
+        return seen[1]
     digest = product_hash(product)
+    known[id(product)] = (product, digest)
     if session.get(ProductVersion, digest) is None:
         try:
             with session.begin_nested():  # another rep may store the same version meanwhile

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.domain.choices import choice_statuses
+from app.domain.choices import offerable_choices
 from app.domain.configuration import Configuration, complete
-from app.domain.option_state import inactive_groups
 from app.domain.product import Product
 from app.store.tables import ChoiceCount, OrderLine, PairCount
 
@@ -66,13 +65,10 @@ def suggestions(session: Session, product: Product, configuration: Configuration
                PairCount.lines, PairCount.buyers)
         .where(PairCount.product_id == product.id, PairCount.buyers >= min_buyers,
                tuple_(PairCount.group_a, PairCount.choice_a).in_(antecedents))).all()
-    allowed = {(s.group_id, s.choice_id) for statuses in
-               choice_statuses(product, configuration).values() for s in statuses if s.available}
-    hidden = inactive_groups(product, selections)
+    offer = offerable_choices(product, configuration)
     best: dict[str, Suggestion] = {}
     for group_a, choice_a, group_b, choice_b, both, buyers in rows:
-        if group_b in hidden or selections.get(group_b) == choice_b \
-                or (group_b, choice_b) not in allowed:
+        if (group_b, choice_b) not in offer:
             continue
         with_a = singles.get((group_a, choice_a), 0)
         of_b = singles.get((group_b, choice_b), 0)

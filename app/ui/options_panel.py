@@ -146,12 +146,14 @@ class OptionsPanel(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """A group box the pointer rests on for a moment counts as viewed."""
-        group_id = watched.property("group_id") if isinstance(watched, QGroupBox) else None
-        if group_id and event.type() == QEvent.Type.Enter and group_id not in self._viewed:
-            self._resting_on = group_id
-            self._resting.start()
-        elif group_id and event.type() == QEvent.Type.Leave and self._resting_on == group_id:
-            self._resting.stop()
+        kind = event.type()
+        if kind in (QEvent.Type.Enter, QEvent.Type.Leave):  # not on every paint
+            group_id = watched.property("group_id")
+            if kind == QEvent.Type.Enter and group_id and group_id not in self._viewed:
+                self._resting_on = group_id
+                self._resting.start()
+            elif kind == QEvent.Type.Leave and group_id and self._resting_on == group_id:
+                self._resting.stop()
         return super().eventFilter(watched, event)
 
     def _rested(self) -> None:

@@ -73,6 +73,7 @@ class WindowStore:
         window.price.copy_requested.connect(lambda: session.configurator.tell("handoff"))
         self._suggested_for: tuple | None = None
         self.analytics = None  # the analytics window, made when first asked for
+        self.history = None  # the chosen customer's history as the panel shows it
         self.timer = QTimer(window)
         self.timer.setInterval(STATUS_POLL_MS)
         self.timer.timeout.connect(self.show_status)
@@ -174,9 +175,11 @@ class WindowStore:
 
     def refresh_history(self) -> None:
         if self.desk.customer is None:
+            self.history = None
             return
         history = self._try(self.desk.history)
         if history is not None:
+            self.history = history
             self.panel.show_history(history)
 
     # saving and reopening -------------------------------------------------------------------
@@ -238,7 +241,7 @@ class WindowStore:
 
     def show_goes_with(self, index: int) -> bool:
         """Show a product that goes with what the customer bought, configured to match."""
-        history = self._try(self.desk.history)
+        history = self.history  # as the panel shows it
         if history is None or not 0 <= index < len(history.goes_with):
             return False
         offer = history.goes_with[index]

@@ -182,3 +182,27 @@ def test_a_link_says_it_is_connecting_before_its_first_try(tmp_path):
         gate.set()
         link.close()
     assert "Store offline" in link.status()
+
+
+def test_a_full_queue_drops_its_oldest_events_never_a_saved_configuration(tmp_path,
+                                                                          monkeypatch):
+    from app.store import outbox as outbox_module
+
+    monkeypatch.setattr(outbox_module, "MAX_ENTRIES", 5)
+    queue = Outbox(tmp_path)
+    queue.put("configuration", {"client_key": "c" * 32})
+    queue.put_many("event", [{"n": i} for i in range(8)])
+    assert len(queue) == 5
+    kept = []
+    queue.drain(kept.extend)
+    assert [e["kind"] for e in kept] == ["configuration", "event", "event", "event", "event"]
+    assert [e["payload"]["n"] for e in kept[1:]] == [4, 5, 6, 7]
+    assert len(queue) == 0
+
+
+def test_the_queue_counts_what_another_window_added(tmp_path):
+    mine, theirs = Outbox(tmp_path), Outbox(tmp_path)  # the desktop's and the kiosk's
+    mine.put("event", {"n": 1})
+    assert len(mine) == 1
+    theirs.put_many("event", [{"n": 2}, {"n": 3}])
+    assert len(mine) == 3 and len(theirs) == 3

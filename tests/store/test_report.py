@@ -6,18 +6,13 @@ there and dropped)."""
 from __future__ import annotations
 
 import csv
-import os
-import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy.engine import make_url
 
-from app.catalog.catalog import load_catalog
 from app.domain.configuration import Configuration, TextValue, complete
 from app.domain.pricing import price_breakdown
-from app.project import BUILT_IN_ROOT
 from app.store.customers import create_customer
 from app.store.database import open_store
 from app.store.event_records import EventRecord, new_session_key
@@ -27,45 +22,14 @@ from app.store.report import build_report, iso_week, report_start
 from app.store.report_csv import TABLES, cell, export_report, export_tables
 from app.store.report_pdf import write_report_pdf
 
-POSTGRES_VARIABLE = "SHOWCRAFT_TEST_POSTGRES_URL"
 W10 = date(2026, 3, 2)  # Monday of ISO week 2026-W10
 W11 = date(2026, 3, 11)  # Wednesday of 2026-W11
 
 
-def _admin(server_url: str, statement: str) -> None:
-    import psycopg
-
-    url = make_url(server_url)
-    with psycopg.connect(host=url.host or "localhost", port=url.port or 5432,
-                         user=url.username, password=url.password, dbname=url.database,
-                         autocommit=True) as connection:
-        connection.execute(statement)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path):
-    if request.param == "sqlite":
-        store = open_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-        yield store
-        store.close()
-        return
-    server = os.environ.get(POSTGRES_VARIABLE)
-    if not server:
-        pytest.skip(f"{POSTGRES_VARIABLE} is not set")
-    name = f"showcraft_report_{secrets.token_hex(4)}"
-    _admin(server, f"CREATE DATABASE {name}")
-    try:
-        store = open_store(make_url(server).set(database=name)
-                           .render_as_string(hide_password=False))
-        yield store
-        store.close()
-    finally:
-        _admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return load_catalog(BUILT_IN_ROOT)
+@pytest.fixture
+def database(store):
+    """The store (SQLite, and PostgreSQL when a server is given: tests/store/conftest.py)."""
+    return store
 
 
 def _mug(catalog, personalized: bool = False, **selections) -> tuple:
