@@ -23,27 +23,12 @@ from app.limits import MAX_NESTING, MAX_YAML_ALIASES, MAX_YAML_BYTES, read_limit
 from app.references import inside_folders
 
 
-class _LimitedLoader(yaml.SafeLoader):
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._aliases = 0
-        self._depth = 0
+# libyaml's parser and composer where PyYAML was built with it (five times faster on a
+# catalog), PyYAML's own otherwise; the constructor is PyYAML's safe one either way
+_SafeLoader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_YAML_ALIASES:
-                raise ComposerError(None, None, f"more than {MAX_YAML_ALIASES} aliases (*name); "
-                                    "write the values out", self.peek_event().start_mark)
-        self._depth += 1
-        try:
-            if self._depth > MAX_NESTING:
-                raise ComposerError(None, None, f"nested more than {MAX_NESTING} levels deep",
-                                    self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
 
+class _Loader(_SafeLoader):
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
             first_lines: dict[Any, int] = {}
@@ -60,6 +45,31 @@ class _LimitedLoader(yaml.SafeLoader):
                         None, None, f"duplicate key {key!r}: it is also at line {line}",
                         key_node.start_mark)
         return super().construct_mapping(node, deep)
+
+
+def _check_limits(text: str | bytes) -> None:
+    """Refuse, before anything is composed, a document with more than ``MAX_YAML_ALIASES``
+    alias uses or nodes nested more than ``MAX_NESTING`` deep (ComposerError at the place)."""
+    events = _SafeLoader(text)
+    aliases = depth = 0
+    try:
+        while events.check_event():
+            event = events.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_YAML_ALIASES:
+                    raise ComposerError(None, None, f"more than {MAX_YAML_ALIASES} aliases "
+                                        "(*name); write the values out", event.start_mark)
+            if isinstance(event, yaml.NodeEvent):  # collection starts too
+                if depth + 1 > MAX_NESTING:
+                    raise ComposerError(None, None, f"nested more than {MAX_NESTING} levels "
+                                        "deep", event.start_mark)
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        events.dispose()
 
 
 Position = tuple[int, int]  # line, column; both from 1
@@ -114,8 +124,9 @@ def parse_yaml(text: str | bytes, label: str) -> Any:
 def parse_yaml_with_positions(text: str | bytes, label: str) -> YamlData:
     """The data of YAML ``text`` and where its fields are; ProductFileError naming ``label``,
     the line and column."""
-    loader = _LimitedLoader(text)
+    loader = _Loader(text)
     try:
+        _check_limits(text)
         node = loader.get_single_node()
         if node is None:
             return YamlData(None)

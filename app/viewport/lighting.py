@@ -22,10 +22,12 @@ from app.scene.description import Environment
 ENVIRONMENT_MAX_WIDTH = 512
 # The first frame computes the split-sum BRDF table and the prefiltered specular map on the
 # GPU; at VTK's defaults (a 1024 px table of 512 samples a texel, 1024 samples per prefiltered
-# texel) that is most of the first frame's 4-9 s on llvmpipe. The table is smooth (128 px is
-# what real-time engines ship). Against the defaults, the watch and the golf cart's hero stills
-# differ by a mean of 0.04 and 0.26 of 255 (bench/first_frame.py has the times).
-BRDF_TABLE_SIZE = 128
+# texel) that is most of the first frame's 4-9 s on llvmpipe. The table is smooth (real-time
+# engines ship 128 px or less; 64 px draws metal spheres of roughness 0.05-0.8 within a mean of
+# 0.001/255 of 128 px, at most 8/255, and takes 0.15 s less). Against the defaults, the watch
+# and the golf cart's hero stills differ by a mean of 0.04 and 0.26 of 255 (bench/first_frame.py
+# has the times).
+BRDF_TABLE_SIZE = 64
 BRDF_TABLE_SAMPLES = 256
 PREFILTER_MAX_SAMPLES = 128
 
