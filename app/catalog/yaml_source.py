@@ -22,7 +22,6 @@ from app.errors import AppError, ProductFileError
 from app.limits import MAX_NESTING, MAX_YAML_ALIASES, MAX_YAML_BYTES, read_limited
 from app.references import inside_folders
 
-
 # libyaml's parser and composer where PyYAML was built with it (five times faster on a
 # catalog), PyYAML's own otherwise; the constructor is PyYAML's safe one either way
 _SafeLoader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
