@@ -14,7 +14,7 @@ timer.
 Run under a display:
 
     xvfb-run -a -s '-screen 0 1920x1080x24' .venv/bin/python bench/ui_latency.py
-        [--clicks 40] [--changes 5000] [--export-size 1600x1200] [--export-only]
+        [--clicks 40] [--keys 100] [--changes 5000] [--export-size 1600x1200] [--export-only]
         [--latency-only]
 
 prints a table and writes bench/results/ui_latency.json.
@@ -125,7 +125,7 @@ def plain_frames(view, count: int) -> list[float]:
     return out
 
 
-def kiosk_latency(app, folder: Path, clicks: int) -> list[dict]:
+def kiosk_latency(app, folder: Path, clicks: int, key_count: int) -> list[dict]:
     """The kiosk at its configured products: click -> frame (a choice button), keystroke ->
     frame (its on-screen keyboard), plain frame (one after each click and key)."""
     from app.catalog.kiosk_config import load_kiosk_config
@@ -159,7 +159,7 @@ def kiosk_latency(app, folder: Path, clicks: int) -> list[dict]:
         if text_zones:
             field = window.options.zone_fields[text_zones[0]].text
             window._focus_changed(None, field)  # as a touch on the field does
-            for i in range(clicks):
+            for i in range(key_count):
                 key = typing(i)
                 keys.append(until_frame(app, window.view, lambda k=key: window.keyboard.press(
                     "\u232b" if k == "\b" else k.upper())))
@@ -289,6 +289,9 @@ def print_export(export: dict) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clicks", type=int, default=40)
+    parser.add_argument("--keys", type=int, default=100,
+                        help="keystrokes per product (a frame takes 100-250 ms here and varies "
+                             "by a third, so a p95 needs many)")
     parser.add_argument("--changes", type=int, default=5000)
     parser.add_argument("--export-size", type=lambda v: tuple(int(n) for n in v.split("x")),
                         default=(1600, 1200), metavar="WxH")
@@ -385,13 +388,13 @@ def main() -> int:
             fields = window.options.zone_fields[text_zones[0]]
             fields.type_text("Name")
             window.options.flush()
-            for i in range(args.clicks):
+            for i in range(args.keys):
                 key = typing(i)
                 keys.append(until_frame(app, window.view,
                                         lambda f=fields.text, k=key: send_key(f, k)))
                 renders += plain_frames(window.view, 1)
         rows.append(latency_row("desktop", product_id, clicks, renders, keys, works))
-    rows += kiosk_latency(app, folder, args.clicks)
+    rows += kiosk_latency(app, folder, args.clicks, args.keys)
     if args.latency_only:
         print_startup(startup, stages)
         print_latency(rows)
