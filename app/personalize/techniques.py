@@ -17,6 +17,7 @@ from app.domain.product import Technique
 GOLD = (0.83, 0.69, 0.22)  # sRGB 0..1: hot-foil gold when no ink is chosen
 ENGRAVE_DARKEN = 0.42  # the groove's colour, relative to the surface's
 ENGRAVE_ROUGHNESS = 0.85  # the cut's floor, at least (a rougher part stays as rough)
+ENGRAVE_FLOOR_DEPTH = 0.8  # of the bevelled depth (0-1): shallower is wall, deeper floor
 FOIL_ROUGHNESS = 0.22
 RELIEF_PX = 3  # bevel width (pixels) of engraved, embossed and embroidered edges
 STITCH_PERIOD_PX = 6  # one thread every this many pixels, diagonally
@@ -115,11 +116,17 @@ def technique_look(
     surface = np.asarray(surface_colour, dtype=np.float32)
 
     if technique is Technique.engrave:
+        # 0 outside, 1 on the cut's floor, in between on its walls: the cut darkens as it
+        # deepens; the walls keep the part's finish (so they catch the light along each
+        # stroke), the floor is rough
         depth = _box_blur(alpha, RELIEF_PX // 2 + 1)
+        floor = np.clip((depth - ENGRAVE_FLOOR_DEPTH) / (1.0 - ENGRAVE_FLOOR_DEPTH), 0.0, 1.0)
         occlusion = 1.0 - 0.35 * depth
-        return DecalLook(technique, _rgba(surface * ENGRAVE_DARKEN, alpha),
+        rough = max(ENGRAVE_ROUGHNESS, surface_roughness)
+        colour = surface * (1.0 - (1.0 - ENGRAVE_DARKEN) * depth)[..., None]
+        return DecalLook(technique, _rgba(colour, alpha),
                          height_normals(-depth, strength=RELIEF_PX * 1.5),
-                         _orm(occlusion, max(ENGRAVE_ROUGHNESS, surface_roughness),
+                         _orm(occlusion, surface_roughness + (rough - surface_roughness) * floor,
                               surface_metallic))
     if technique is Technique.emboss:
         raised = _box_blur(alpha, RELIEF_PX // 2 + 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,11 +30,16 @@ from app.scene.description import Decal, Drawable
 MM = 0.001
 PREVIEW_PX_PER_MM = 8.0
 MAX_PREVIEW_SIDE_PX = 1024  # a large zone gets fewer pixels per mm on screen
+# a small zone (a caseback, a ring) is seen close up, from its own camera: up to this density
+# while its artwork stays within SMALL_ZONE_PIXELS (what a keystroke can make in a few ms)
+SMALL_ZONE_PX_PER_MM = 16.0
+SMALL_ZONE_PIXELS = 60_000
 
 
 def preview_px_per_mm(zone: Zone) -> float:
-    longest = max(zone.projector.width_mm, zone.projector.height_mm)
-    return min(PREVIEW_PX_PER_MM, MAX_PREVIEW_SIDE_PX / longest)
+    width, height = zone.projector.width_mm, zone.projector.height_mm
+    usual = min(PREVIEW_PX_PER_MM, MAX_PREVIEW_SIDE_PX / max(width, height))
+    return max(usual, min(SMALL_ZONE_PX_PER_MM, math.sqrt(SMALL_ZONE_PIXELS / (width * height))))
 
 
 def _digest(*parts: object) -> str:

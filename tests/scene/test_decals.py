@@ -161,7 +161,8 @@ def test_engraving_follows_the_part_colour_and_hides_with_its_part(cup):
 
 def test_an_engraving_takes_no_ink_and_is_cut_into_the_parts_own_material(cup):
     """The colour a configuration may still carry (from an earlier print) changes nothing; the
-    cut's floor has the part's metalness and is rougher than the part."""
+    cut has the part's metalness, its floor is rougher and darker than the part, its walls keep
+    the part's finish."""
     product, context = cup
     engraved = default_configuration(product).with_zone(
         "front", TextValue(text="AB", technique="engrave"))
@@ -171,8 +172,16 @@ def test_an_engraving_takes_no_ink_and_is_cut_into_the_parts_own_material(cup):
     assert np.array_equal(plain.base_color, red.base_color)
     assert np.array_equal(plain.orm, red.orm)
     part = resolve_scene(product, engraved, context).drawable(plain.drawable_id).material
-    floor = plain.orm[plain.base_color[..., 3] > 200]
-    assert np.allclose(floor[:, 2] / 255 * plain.metallic, part.metallic, atol=1 / 255)
-    assert (floor[:, 1] / 255 * plain.roughness).min() > part.roughness
+    covered = plain.base_color[..., 3] > 200
+    cut = plain.orm[covered]
+    assert np.allclose(cut[:, 2] / 255 * plain.metallic, part.metallic, atol=1 / 255)
+    roughness = cut[:, 1] / 255 * plain.roughness
+    assert roughness.min() >= part.roughness - 1 / 255
+    deepest = cut[:, 0] <= cut[:, 0].min() + 1  # the least light reaches the floor
+    assert roughness[deepest].min() > part.roughness + 0.5
+    walls = np.abs(roughness - part.roughness) <= 1 / 255
+    assert walls.sum() > 0.2 * len(cut)
+    colour = plain.base_color[covered][:, :3].astype(float).mean(axis=1)
+    assert colour[deepest].mean() < 0.8 * colour[walls].mean()  # the cut darkens as it deepens
     assert not Technique.engrave.takes_ink and not Technique.emboss.takes_ink
     assert Technique.print.takes_ink and Technique.foil.takes_ink
