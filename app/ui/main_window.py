@@ -527,7 +527,7 @@ class MainWindow(QMainWindow):
     def _thumbnail_from_view(self) -> None:
         if self.view.scene is None or self.view.closed:
             return
-        pixels = self.view.pixels()
+        pixels = self.view.last_frame_pixels()  # the first frame, just drawn
         pixmap = pixmap_from_pixels(pixels).scaled(
             120, 90, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
             Qt.TransformationMode.SmoothTransformation)

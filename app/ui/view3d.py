@@ -9,6 +9,8 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pyvistaqt import QtInteractor
+from vtkmodules.util.numpy_support import vtk_to_numpy
+from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
 
 from app.domain.product import Product
 from app.scene.changes import SceneChange
@@ -26,37 +28,49 @@ ORBIT_DEGREES_PER_PIXEL = 0.4
 
 
 class FrameInteractor(QtInteractor):
-    """A QtInteractor that shows a frame VTK has just rendered without rendering it again.
+    """A QtInteractor that shows a frame VTK has already rendered without rendering it again.
 
     Every ``Render()`` of the render window asks the widget to repaint, and pyvistaqt's paint
     always renders once more (a plotter may change the scene without asking for a paint). Here
-    every change is followed by a render, so the paint that a finished render asks for only
-    copies that frame to the screen; any other paint (exposed, resized) still renders.
+    every change is followed by a render (``View3D.render``; a change made while the view is
+    hidden marks the frame ``stale``), so a paint renders only when the frame it has is stale
+    or of another size (resized); otherwise (the paint a render asks for, the window exposed
+    again, the paint after the first one at start) it copies that frame to the screen.
     """
+
+    painted = Signal()  # a frame was put on screen
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fresh_frame = False
+        self.stale = True  # the scene changed since the last frame
         self.renders = 0  # renders of the scene, in paints or not
+        self._frame_size: tuple[int, int] | None = None
         self._frame_done_tag = self.ren_win.AddObserver("EndEvent", self._frame_done)
 
     def _frame_done(self, *_args) -> None:
         self.renders += 1
         self.fresh_frame = not self._in_paint
+        self.stale = False
+        self._frame_size = tuple(self.ren_win.GetSize())
 
     def paintGL(self) -> None:  # noqa: N802 (Qt's name)
-        if not self.fresh_frame:
-            super().paintGL()
-            return
+        current = (self.fresh_frame or not self.stale) and (
+            self._frame_size == tuple(self.ren_win.GetSize()))
         self.fresh_frame = False
-        self._in_paint = True  # pyvistaqt's paint then only copies the frame to the screen
-        try:
+        if not current:
             super().paintGL()
-        finally:
-            self._in_paint = False
+        else:
+            self._in_paint = True  # pyvistaqt's paint then only copies the frame to the screen
+            try:
+                super().paintGL()
+            finally:
+                self._in_paint = False
+        self.painted.emit()
 
     def resizeGL(self, w: int, h: int) -> None:  # noqa: N802 (Qt's name)
         self.fresh_frame = False  # the frame has the old size: the paint renders it again
+        self.stale = True
         super().resizeGL(w, h)
 
     def close(self) -> None:
@@ -90,7 +104,9 @@ class View3D(QWidget):
         self.turntable.timeout.connect(self._turn)
         self.plotter.renderer.AddObserver("StartEvent", self._keep_camera_in_limits)
         self.presented = False
-        self._first_frame_tag = self.plotter.renderer.AddObserver("EndEvent", self._presented)
+        self.plotter.painted.connect(self._presented)
+        self._last_frame: tuple | None = None  # (scene, size) the frame drawn last shows
+        self.plotter.renderer.AddObserver("EndEvent", self._frame_drawn)
         self._drag: QPointF | None = None
         self.plotter.installEventFilter(self)
 
@@ -122,9 +138,15 @@ class View3D(QWidget):
     def render(self) -> None:
         """Draw now; a view not on screen yet draws nothing (its first paint draws it)."""
         if not self.plotter.isVisible():
+            self.plotter.stale = True  # its next paint draws it
             return
         self.plotter.render()
         self.frame_rendered.emit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self.plotter.stale:  # changed while hidden: its paint draws it
+            self.plotter.update()
 
     def after_first_frame(self, work) -> None:
         """Run ``work`` once the view has put its first frame on screen (now if it has)."""
@@ -133,11 +155,14 @@ class View3D(QWidget):
         else:
             self.first_frame.connect(work, type=Qt.ConnectionType.SingleShotConnection)
 
+    def _frame_drawn(self, *_args) -> None:
+        self._last_frame = (self.scene, tuple(self.plotter.ren_win.GetSize()))
+
     def _presented(self, *_args) -> None:
         if self.presented or not self.plotter.isVisible():
             return
         self.presented = True
-        self.plotter.renderer.RemoveObserver(self._first_frame_tag)
+        self.plotter.painted.disconnect(self._presented)
         QTimer.singleShot(0, self.first_frame.emit)  # after the frame, from the event loop
 
     # camera ---------------------------------------------------------------------------------
@@ -245,6 +270,23 @@ class View3D(QWidget):
         """The view as (H, W, 3) uint8, freshly rendered."""
         self.render()
         return np.asarray(self.plotter.screenshot(return_img=True))[..., :3].copy()
+
+    def last_frame_pixels(self) -> np.ndarray:
+        """The scene on show as (H, W, 3) uint8: the frame drawn last, read back without
+        drawing it again (a few ms where ``pixels`` takes a frame) when it shows this scene at
+        this size, else ``pixels``."""
+        if self._last_frame != (self.scene, tuple(self.plotter.ren_win.GetSize())):
+            return self.pixels()
+        grab = vtkWindowToImageFilter()
+        grab.SetInput(self.plotter.ren_win)
+        grab.ShouldRerenderOff()
+        grab.ReadFrontBufferOff()
+        grab.SetInputBufferTypeToRGB()
+        grab.Update()
+        image = grab.GetOutput()
+        width, height, _ = image.GetDimensions()
+        rows = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(height, width, 3)
+        return rows[::-1].copy()  # VTK's first row is the bottom
 
     def close_view(self) -> None:
         if self.closed:

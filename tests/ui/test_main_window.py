@@ -124,8 +124,24 @@ def test_a_rendered_frame_goes_on_screen_without_being_rendered_again(qtbot, win
     window.view.render()
     qtbot.wait(200)  # the paint the finished render asks for only copies the frame
     assert plotter.renders == before + 1
-    plotter.update()  # a paint no render asked for draws the scene itself
-    qtbot.waitUntil(lambda: plotter.renders == before + 2, timeout=5000)
+    plotter.update()  # exposed again, nothing changed: the same frame is copied again
+    qtbot.wait(200)
+    assert plotter.renders == before + 1
+    window.resize(window.width() - 40, window.height())  # a frame of another size is drawn
+    qtbot.waitUntil(lambda: plotter.renders > before + 1, timeout=5000)
+
+
+def test_a_change_made_while_the_view_is_hidden_is_drawn_when_it_shows(qtbot, window):
+    plotter = window.view.plotter
+    qtbot.wait(100)
+    window.view.hide()
+    before = plotter.renders
+    click(qtbot, window, "glaze", "sage")
+    assert plotter.renders == before  # nothing drawn while hidden...
+    window.view.show()
+    qtbot.waitUntil(lambda: plotter.renders == before + 1, timeout=5000)  # ...drawn on show
+    shown = window.view.last_frame_pixels()
+    assert np.array_equal(shown, window.view.pixels())
 
 
 def test_undo_and_redo_choices_with_readable_names(qtbot, window):
