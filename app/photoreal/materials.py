@@ -28,6 +28,23 @@ CLEAR_ROUGHNESS = 0.3
 # the extension textures the still draws per pixel (the others: their factor alone)
 STILL_TEXTURES = frozenset({"transmission", "sheen_color", "clearcoat", "clearcoat_roughness"})
 _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
+# Mitsuba's principled BSDF scatters once off the microfacets: a rough metal loses the light
+# that bounces between them (Blender's Cycles keeps it: multiple-scattering GGX; the live view's
+# split-sum tables come out near it too). The albedo it keeps, averaged over directions, for a
+# white metal at each roughness 0, 0.1, ... 1 (GGX, alpha = roughness^2, Smith shadowing;
+# tests/photoreal/test_rough_metals.py integrates it again); the lost light is given back by
+# scaling the metal's colour c to c * (1 + c * (1 / kept - 1)) (Fdez-Aguera's compensation),
+# so a white metal keeps all of it and a dark one little.
+SINGLE_SCATTER_ALBEDO = (1.0, 0.9995, 0.9939, 0.9761, 0.9393, 0.8788, 0.7969, 0.6977, 0.5865,
+                         0.4781, 0.3769)
+
+
+def multiple_scattering_gain(colour, roughness, metallic):
+    """The factor on a metal's ``colour`` (linear, any shape) that gives back the light its
+    single-scattering BSDF loses at ``roughness``; weighted by ``metallic`` (0: none)."""
+    kept = np.interp(np.clip(roughness, 0.0, 1.0), np.linspace(0.0, 1.0, 11),
+                     SINGLE_SCATTER_ALBEDO)
+    return 1.0 + np.clip(metallic, 0.0, 1.0) * np.clip(colour, 0.0, 1.0) * (1.0 / kept - 1.0)
 
 
 @dataclass(frozen=True)
@@ -281,12 +298,46 @@ class MaterialTranslator:
                 np.clip(tint, 0.0, 1.0), sheen.mapping)
 
     def _colour_input(self, m: _Inputs):
+        """The base colour (metals with the light multiple scattering would give back)."""
         colour = np.clip(np.asarray(m.base_color, dtype=np.float32), 0.0, 1.0)
-        if m.base_color_texture is None:
-            return {"type": "rgb", "value": [float(c) for c in colour]}
-        pixels = linear_rgb(m.base_color_texture.pixels) * colour
-        return self._bitmap(("base", m.base_color_texture.source, tuple(colour)), pixels,
-                            m.base_color_texture.mapping)
+        roughness, metallic = self._roughness_metallic(m)
+        key = (tuple(colour), m.orm_texture.source if m.orm_texture else None,
+               float(m.material.roughness), float(m.material.metallic))
+        texture = m.base_color_texture
+        if texture is None and np.ndim(roughness) == 0:
+            colour = colour * multiple_scattering_gain(colour, roughness, metallic)
+            if colour.max() <= 1.0:
+                return {"type": "rgb", "value": [float(c) for c in colour]}
+            # past 1 (Mitsuba takes no such reflectance as a colour): a one-pixel texture
+            return self._bitmap(("base", None, *key), colour.reshape(1, 1, 3))
+        if texture is None:  # a plain colour on a textured metal: the ORM's pixels
+            pixels = np.broadcast_to(colour, roughness.shape[:2] + (3,))
+            mapping = m.orm_texture.mapping
+        else:
+            pixels = linear_rgb(texture.pixels) * colour
+            mapping = texture.mapping
+        pixels = pixels * multiple_scattering_gain(pixels, roughness, metallic)
+        return self._bitmap(("base", texture.source if texture else None, *key),
+                            pixels.astype(np.float32), mapping)
+
+    def _roughness_metallic(self, m: _Inputs):
+        """Roughness and metallic as the BSDF gets them: numbers, or (H, W, 1) pixels of the
+        ORM texture where it has one and it maps as the base colour texture does (sampled to
+        its size; where they map differently, the ORM's mean)."""
+        mat = m.material
+        if m.orm_texture is None or mat.transmission > 0 or mat.unlit:
+            metallic = 0.0 if mat.transmission > 0 or mat.unlit else mat.metallic
+            return float(mat.roughness), float(metallic)
+        orm = np.asarray(m.orm_texture.pixels, dtype=np.float32)[..., :3] / 255.0
+        roughness = orm[..., 1:2] * float(mat.roughness)
+        metallic = orm[..., 2:3] * float(mat.metallic)
+        base = m.base_color_texture
+        if base is None:
+            return roughness, metallic
+        if base.mapping != m.orm_texture.mapping:
+            return float(roughness.mean()), float(metallic.mean())
+        shape = np.asarray(base.pixels).shape[:2]
+        return _resized(roughness, shape), _resized(metallic, shape)
 
     def _opacity_pixels(self, m: _Inputs) -> np.ndarray | float | None:
         """Opacity as (H, W, 1) pixels from the base colour texture's alpha, a constant, or None

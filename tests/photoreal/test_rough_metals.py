@@ -1,0 +1,84 @@
+"""Rough metals keep the light that bounces between their microfacets: the still's
+single-scattering BSDF is given it back (as Cycles' multiple-scattering GGX keeps it)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.photoreal.materials import SINGLE_SCATTER_ALBEDO, multiple_scattering_gain
+from app.photoreal.render import render_photoreal
+from app.scene.description import ResolvedMaterial
+from tests.viewport.scenes import FakeSource, drawable, scene_of, sphere_mesh, write_radiance_hdr
+
+SIZE = (80, 60)
+
+
+def _smith_g1(cosine: np.ndarray, alpha: float) -> np.ndarray:
+    cosine = np.clip(cosine, 1e-6, 1.0)
+    tangent2 = (1.0 - cosine * cosine) / (cosine * cosine)
+    return 2.0 / (1.0 + np.sqrt(1.0 + alpha * alpha * tangent2))
+
+
+def single_scatter_albedo(roughness: float, samples: int = 20_000, angles: int = 24) -> float:
+    """A white GGX metal's albedo averaged over view directions (cosine weighted), by
+    importance sampling the normal distribution's D(h) cos(h)."""
+    rng = np.random.default_rng(1)
+    alpha = max(roughness * roughness, 1e-4)
+    total = 0.0
+    for mu in (np.arange(angles) + 0.5) / angles:
+        view = np.array([np.sqrt(1.0 - mu * mu), 0.0, mu])
+        u1, u2 = rng.random(samples), rng.random(samples)
+        theta = np.arctan(alpha * np.sqrt(u1 / (1.0 - u1)))
+        phi = 2.0 * np.pi * u2
+        half = np.stack([np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi),
+                         np.cos(theta)], axis=1)
+        vh = half @ view
+        light_z = 2.0 * vh * half[:, 2] - mu
+        kept = (light_z > 0) & (vh > 0)
+        weight = np.where(kept, _smith_g1(np.full(samples, mu), alpha)
+                          * _smith_g1(light_z, alpha) * vh / (half[:, 2] * mu), 0.0)
+        total += 2.0 * weight.mean() * mu / angles
+    return total
+
+
+@pytest.mark.parametrize("roughness", [0.3, 0.6, 0.8, 1.0])
+def test_the_table_is_the_single_scattering_albedo(roughness):
+    table = np.interp(roughness, np.linspace(0, 1, 11), SINGLE_SCATTER_ALBEDO)
+    assert table == pytest.approx(single_scatter_albedo(roughness), abs=0.01)
+
+
+def test_the_gain_gives_a_white_metal_all_its_light_and_leaves_the_rest_alone():
+    kept = SINGLE_SCATTER_ALBEDO[-1]
+    assert multiple_scattering_gain(1.0, 1.0, 1.0) * kept == pytest.approx(1.0)
+    assert multiple_scattering_gain(1.0, 0.05, 1.0) == pytest.approx(1.0, abs=1e-3)  # polished
+    assert multiple_scattering_gain(1.0, 1.0, 0.0) == 1.0  # not a metal
+    dark = multiple_scattering_gain(0.1, 1.0, 1.0)
+    assert 1.0 < dark < multiple_scattering_gain(0.8, 1.0, 1.0)  # a dark metal gains less
+
+
+def material(name: str, *, metallic: float, roughness: float) -> ResolvedMaterial:
+    return ResolvedMaterial(id=name, base_color=(1.0, 1.0, 1.0), metallic=metallic,
+                            roughness=roughness)
+
+
+def test_a_rough_white_metal_in_a_white_room_is_as_bright_as_white_paint(tmp_path):
+    """The furnace test: in light that is the same from everywhere, a surface that loses no
+    light looks like the light; white paint does, and so must a rough white metal."""
+    hdr = write_radiance_hdr(tmp_path / "white.hdr", np.full((16, 32, 3), 0.5, np.float32))
+    source = FakeSource({"sphere": sphere_mesh(0.5)})
+
+    def middle_brightness(look: ResolvedMaterial) -> float:
+        scene = scene_of([drawable("sphere", look)], str(hdr))
+        image = render_photoreal(scene, source, size=SIZE, spp=16).linear
+        height, width = image.shape[:2]
+        return float(image[height // 2 - 6:height // 2 + 6,
+                           width // 2 - 6:width // 2 + 6, :3].mean())
+
+    paint = middle_brightness(material("paint", metallic=0.0, roughness=1.0))
+    rough = middle_brightness(material("rough", metallic=1.0, roughness=0.6))
+    roughest = middle_brightness(material("roughest", metallic=1.0, roughness=1.0))
+    assert rough == pytest.approx(paint, rel=0.06), (rough, paint)
+    # the gain is the albedo's mean over directions; head-on at roughness 1 a metal keeps
+    # less than the mean (single scattering alone: 0.3 of the paint)
+    assert 0.75 * paint < roughest < 1.05 * paint, (roughest, paint)
