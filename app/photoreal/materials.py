@@ -34,17 +34,22 @@ _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "cla
 # white metal at each roughness 0, 0.1, ... 1 (GGX, alpha = roughness^2, Smith shadowing;
 # tests/photoreal/test_rough_metals.py integrates it again); the lost light is given back by
 # scaling the metal's colour c to c * (1 + c * (1 / kept - 1)) (Fdez-Aguera's compensation),
-# so a white metal keeps all of it and a dark one little.
+# so a white metal keeps all of it and a dark one little. A part-metal surface shares its
+# colour between the diffuse and the metal lobes: the scale is then what gives the sum of the
+# two the light the metal lobe lost.
 SINGLE_SCATTER_ALBEDO = (1.0, 0.9995, 0.9939, 0.9761, 0.9393, 0.8788, 0.7969, 0.6977, 0.5865,
                          0.4781, 0.3769)
 
 
 def multiple_scattering_gain(colour, roughness, metallic):
     """The factor on a metal's ``colour`` (linear, any shape) that gives back the light its
-    single-scattering BSDF loses at ``roughness``; weighted by ``metallic`` (0: none)."""
+    single-scattering BSDF loses at ``roughness``; for ``metallic`` below 1, on the sum of
+    its diffuse and metal lobes (0: none)."""
     kept = np.interp(np.clip(roughness, 0.0, 1.0), np.linspace(0.0, 1.0, 11),
                      SINGLE_SCATTER_ALBEDO)
-    return 1.0 + np.clip(metallic, 0.0, 1.0) * np.clip(colour, 0.0, 1.0) * (1.0 / kept - 1.0)
+    metallic = np.clip(metallic, 0.0, 1.0)
+    lost = metallic * np.clip(colour, 0.0, 1.0) * (1.0 - kept)
+    return 1.0 + lost / ((1.0 - metallic) + metallic * kept)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,10 @@ def test_the_gain_gives_a_white_metal_all_its_light_and_leaves_the_rest_alone():
     assert multiple_scattering_gain(1.0, 1.0, 0.0) == 1.0  # not a metal
     dark = multiple_scattering_gain(0.1, 1.0, 1.0)
     assert 1.0 < dark < multiple_scattering_gain(0.8, 1.0, 1.0)  # a dark metal gains less
+    # half metal: the diffuse half (1 - m) and the metal half (m * kept) together get back
+    # what the metal half lost, m * (1 - kept)
+    half = multiple_scattering_gain(1.0, 1.0, 0.5)
+    assert half * (0.5 + 0.5 * kept) == pytest.approx(1.0)
 
 
 def material(name: str, *, metallic: float, roughness: float) -> ResolvedMaterial:
