@@ -7,6 +7,7 @@ replacement is recorded in ``approximations`` (and logged) so a render can say w
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,6 +40,22 @@ _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "cla
 # two the light the metal lobe lost.
 SINGLE_SCATTER_ALBEDO = (1.0, 0.9995, 0.9939, 0.9761, 0.9393, 0.8788, 0.7969, 0.6977, 0.5865,
                          0.4781, 0.3769)
+
+
+ABSORBING_AT_MOST = 0.9999  # of a channel kept over the attenuation distance (see below)
+
+
+def volume_absorption(m: ResolvedMaterial) -> tuple[float, float, float] | None:
+    """Absorption per unit length (model units) of a transmissive material with a volume:
+    -ln(attenuation colour) / attenuation distance (Beer-Lambert, as glTF defines it); None
+    for a thin or clear one. A colour that keeps all of one channel keeps 0.9999 of it
+    (Mitsuba's spectral MIS lost half the light of a medium with a channel that absorbs
+    nothing)."""
+    if m.transmission <= 0 or m.thickness <= 0 or not math.isfinite(m.attenuation_distance) \
+            or m.attenuation_distance <= 0:
+        return None
+    return tuple(float(-math.log(min(max(c, 1e-6), ABSORBING_AT_MOST)) / m.attenuation_distance)
+                 for c in m.attenuation_color)  # type: ignore[return-value]
 
 
 def multiple_scattering_gain(colour, roughness, metallic):
@@ -102,6 +119,9 @@ class ShapeLook:
     bsdf: dict
     emission: dict | None = None
     see_through: bool = False  # clear glass: the denoiser is guided by what lies behind it
+    # a transmissive solid with a volume (glTF thickness > 0): the light it absorbs per unit
+    # length inside it, in the model's units (RGB, per channel), for a medium in the shape
+    absorption: tuple[float, float, float] | None = None
     texcoord: int = 0  # the UV set the BSDF's textures read (0: MeshData.uv, 1: uv1)
     emission_texcoord: int = 0  # the UV set the emitted radiance's texture reads
 
@@ -133,7 +153,10 @@ class MaterialTranslator:
 
     def for_material(self, material: ResolvedMaterial, mesh: MeshData) -> ShapeLook:
         """The BSDF of ``material`` on ``mesh`` (its UV sets and vertex colours)."""
-        material = tinted_by_volume(unlit_as_emission(material))
+        absorption = volume_absorption(material)
+        material = unlit_as_emission(material)
+        if absorption is None:  # a thin wall: its volume as a tint (as in the live view)
+            material = tinted_by_volume(material)
         uv_sets = {0: mesh.uv, 1: mesh.uv1}
         slots = {n: s for n, s in material.slots().items()
                  if uv_sets.get(s.texcoord) is not None and n != "clearcoat_normal"}
@@ -182,7 +205,8 @@ class MaterialTranslator:
             normal_texture=load("normal"), emissive_texture=emissive_texture,
             extension_textures={name: _Texture(self._load_texture(slot.texture), slot.mapping)
                                 for name, slot in extension_slots.items()})
-        look = self.look(inputs)
+        look = self.look(inputs, solid=absorption is not None)
+        look.absorption = absorption
         look.texcoord = shape_texcoord
         look.emission_texcoord = (slots["emissive"].texcoord if "emissive" in slots
                                   else shape_texcoord)
@@ -211,7 +235,9 @@ class MaterialTranslator:
 
     # the principled BSDF ---------------------------------------------------------------------
 
-    def look(self, m: _Inputs) -> ShapeLook:
+    def look(self, m: _Inputs, *, solid: bool = False) -> ShapeLook:
+        """The BSDF of ``m``; a transmissive one thin-walled unless ``solid`` (light refracts
+        into it and out again, through its medium)."""
         mat = m.material
         ior = glossy_ior(mat)
         if not MIN_IOR <= ior <= MAX_IOR and not mat.unlit:
@@ -240,7 +266,8 @@ class MaterialTranslator:
         self._extension_textures(principled, m)
         if mat.transmission > 0:
             # thin-walled: crystals and windows are often single sheets, not closed solids
-            principled["type"] = "principledthin"
+            # (glTF: a transmissive material without thickness)
+            principled["type"] = "principled" if solid else "principledthin"
             if mat.metallic > 0 or m.orm_texture is not None:
                 self._approximate(m.name, "metallic dropped on a transmissive material")
             principled.pop("metallic")

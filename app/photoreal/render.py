@@ -169,7 +169,12 @@ def render_photoreal(
 def lit_integrator(meshes) -> str:
     """``path``, or where a decal or an alpha-cut surface lies over another, ``volpath``: its
     shadow rays pass through what a mask leaves clear (``path``'s stop there, which darkened
-    the part under a decal's clear pixels by about 3/255); it is about a third slower."""
+    the part under a decal's clear pixels by about 3/255); it is about a third slower. Where a
+    glass has a volume that absorbs (its medium), ``volpathmis``: absorption that differs by
+    colour (a blue glass absorbs red and no blue) left ``volpath``'s paths, which pick one
+    colour to sample how far light goes, almost all absorbed (the glass drew black)."""
+    if any(m.look.absorption is not None for m in meshes):
+        return "volpathmis"
     return "volpath" if any(m.look.bsdf.get("type") == "mask" for m in meshes) else "path"
 
 

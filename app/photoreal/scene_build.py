@@ -59,6 +59,10 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
         if np.linalg.det(linear) < 0:
             faces = faces[:, ::-1]
         look = translator.for_material(drawable.material, mesh)
+        if look.absorption is not None:  # per model unit -> per world unit
+            scale = abs(float(np.linalg.det(linear))) ** (1.0 / 3.0)
+            look = replace(look, absorption=tuple(a / max(scale, 1e-12)
+                                                  for a in look.absorption))
         uv_sets = {0: mesh.uv, 1: mesh.uv1}
         meshes.append(WorldMesh(drawable.id, vertices.astype(np.float32),
                                 np.ascontiguousarray(faces), _f32(normals),
@@ -93,6 +97,13 @@ def mitsuba_mesh(mi, mesh: WorldMesh, bsdf: dict | None = None):
     """A Mitsuba Mesh object filled from numpy arrays, with its BSDF (or ``bsdf`` instead)."""
     props = mi.Properties()
     props["bsdf"] = mi.load_dict(mesh.look.bsdf if bsdf is None else bsdf)
+    if mesh.look.absorption is not None and bsdf is None:
+        # sigma_t as an RGB within 0..1 (Mitsuba reads such values as reflectances) times scale
+        peak = max(max(mesh.look.absorption), 1e-12)
+        props["interior"] = mi.load_dict({
+            "type": "homogeneous", "albedo": {"type": "rgb", "value": [0.0, 0.0, 0.0]},
+            "sigma_t": {"type": "rgb", "value": [a / peak for a in mesh.look.absorption]},
+            "scale": peak})
     has_normals = mesh.normals is not None
     has_uv = mesh.uv is not None
     shape = mi.Mesh(mesh.id, len(mesh.vertices), len(mesh.faces), props=props,
