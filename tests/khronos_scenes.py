@@ -244,3 +244,31 @@ def check_texture_coordinates_keep_the_image_upright(kind: str, external_dir: Pa
             "BottomRight": dark[middle_row:bottom, middle_column:right].mean(),
         }
         assert max(quadrants, key=quadrants.get) == name, (name, quadrants)
+
+
+VERTEX_COLOR_MODEL = "VertexColorTest/glTF-Binary/VertexColorTest.glb"
+
+
+def _failure_marks(image: np.ndarray) -> float:
+    """Share of pixels in the colours of VertexColorTest's crosses (cyan, magenta, yellow),
+    which show where a renderer draws the texture without the vertex colours."""
+    r, g, b = (image[..., i].astype(int) for i in range(3))
+    low, high = 100, 150
+    cyan = (r < low) & (g > high) & (b > high)
+    magenta = (r > high) & (g < low) & (b > high)
+    yellow = (r > high) & (g > high) & (b < low)
+    return float((cyan | magenta | yellow).mean())
+
+
+def check_vertex_colours_multiply_the_base_colour(kind: str, external_dir: Path) -> None:
+    """VertexColorTest's top row draws a tick in the vertex colour where COLOR_0 multiplies
+    the base colour texture, a cross in the complementary colour where it is left out."""
+    scene, assets = khronos_scene(external_dir, VERTEX_COLOR_MODEL)
+    coloured = [d.id for d in scene.drawables if d.material.vertex_colors]
+    assert coloured, "the model's materials read its vertex colours"
+    without = scene
+    for drawable_id in coloured:
+        without = with_material(without, drawable_id, vertex_colors=False)
+    size = (320, 240)
+    assert _failure_marks(render(kind, without, assets, size=size)) > 0.004
+    assert _failure_marks(render(kind, scene, assets, size=size)) < 0.0005

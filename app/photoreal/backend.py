@@ -11,6 +11,8 @@ import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.photoreal.textures import register_textures
+
 log = logging.getLogger(__name__)
 
 CUDA_VARIANT = "cuda_ad_rgb"
@@ -97,6 +99,7 @@ def activate_mitsuba(
         variant = SCALAR_VARIANT
         mi.set_variant(variant)
     _active = variant
+    register_textures(mi)
     log.info("Mitsuba renders with %s", variant)
     return mi
 

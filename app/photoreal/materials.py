@@ -16,6 +16,7 @@ import numpy as np
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import DEFAULT_MAPPING
 from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_bsdf
+from app.photoreal.textures import times_vertex_colour
 from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import tinted_by_volume, unlit_as_emission
@@ -101,6 +102,7 @@ class _Inputs:
     emissive_texture: _Texture | None
     # the extension textures drawn (transmission, sheen_color, clearcoat, clearcoat_roughness)
     extension_textures: dict[str, _Texture] = field(default_factory=dict)
+    vertex_colours: bool = False  # the mesh's colours multiply the base colour
 
     @property
     def name(self) -> str:
@@ -122,6 +124,7 @@ class ShapeLook:
     # a transmissive solid with a volume (glTF thickness > 0): the light it absorbs per unit
     # length inside it, in the model's units (RGB, per channel), for a medium in the shape
     absorption: tuple[float, float, float] | None = None
+    vertex_colours: bool = False  # the base colour is multiplied by the mesh's colours
     texcoord: int = 0  # the UV set the BSDF's textures read (0: MeshData.uv, 1: uv1)
     emission_texcoord: int = 0  # the UV set the emitted radiance's texture reads
 
@@ -191,12 +194,6 @@ class MaterialTranslator:
         if emissive_texture is not None and not any(emissive):
             emissive = (1.0, 1.0, 1.0)  # a texture with no factor glows as it is (live view)
         r, g, b = material.base_color
-        if base is None and material.vertex_colors and mesh.colors is not None and len(
-                mesh.colors):
-            mean = srgb_to_linear(np.asarray(mesh.colors, dtype=float)[:, :3].mean(axis=0)
-                                  / 255.0)
-            r, g, b = (float(r * mean[0]), float(g * mean[1]), float(b * mean[2]))
-            self._approximate(material.id, "vertex colours drawn as their mean colour")
         inputs = _Inputs(
             material=material, base_color=(r, g, b),
             opacity=material.opacity if material.uses_alpha else 1.0,
@@ -204,9 +201,12 @@ class MaterialTranslator:
             emissive=emissive, base_color_texture=base, orm_texture=load("orm"),
             normal_texture=load("normal"), emissive_texture=emissive_texture,
             extension_textures={name: _Texture(self._load_texture(slot.texture), slot.mapping)
-                                for name, slot in extension_slots.items()})
+                                for name, slot in extension_slots.items()},
+            vertex_colours=bool(material.vertex_colors and mesh.colors is not None
+                                and len(mesh.colors)))
         look = self.look(inputs, solid=absorption is not None)
         look.absorption = absorption
+        look.vertex_colours = inputs.vertex_colours
         look.texcoord = shape_texcoord
         look.emission_texcoord = (slots["emissive"].texcoord if "emissive" in slots
                                   else shape_texcoord)
@@ -246,7 +246,8 @@ class MaterialTranslator:
         ior = min(max(ior, MIN_IOR), MAX_IOR)
         principled: dict = {
             "type": "principled",
-            "base_color": self._colour_input(m),
+            "base_color": (times_vertex_colour(self._colour_input(m)) if m.vertex_colours
+                           else self._colour_input(m)),
             "roughness": float(np.clip(mat.roughness, 0.0, 1.0)),
             "metallic": float(np.clip(mat.metallic, 0.0, 1.0)),
             "eta": ior,

@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from app.photoreal.materials import MaterialTranslator, ShapeLook
+from app.photoreal.textures import VERTEX_COLOR
+from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Camera, SceneDescription
 from app.scene.geometry_source import GeometrySource
 from app.scene.ground_shadow import ShadowMap
@@ -32,6 +34,7 @@ class WorldMesh:
     uv: np.ndarray | None  # the UV set the BSDF reads
     look: ShapeLook
     emission_uv: np.ndarray | None = None  # the UV set the emission pass reads
+    colours: np.ndarray | None = None  # (N, 3) float32 linear vertex colours, where drawn
 
     def with_emission_uv(self) -> WorldMesh:
         """This mesh as the emission pass draws it (with the emissive texture's UV set)."""
@@ -64,10 +67,13 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
             look = replace(look, absorption=tuple(a / max(scale, 1e-12)
                                                   for a in look.absorption))
         uv_sets = {0: mesh.uv, 1: mesh.uv1}
+        colours = None
+        if look.vertex_colours:
+            colours = srgb_to_linear(np.asarray(mesh.colors, dtype=np.float64)[:, :3] / 255.0)
         meshes.append(WorldMesh(drawable.id, vertices.astype(np.float32),
                                 np.ascontiguousarray(faces), _f32(normals),
                                 _f32(uv_sets.get(look.texcoord)), look,
-                                _f32(uv_sets.get(look.emission_texcoord))))
+                                _f32(uv_sets.get(look.emission_texcoord)), _f32(colours)))
     for decal in scene.decals:
         if decal.drawable_id not in visible:
             continue
@@ -115,6 +121,8 @@ def mitsuba_mesh(mi, mesh: WorldMesh, bsdf: dict | None = None):
         params["vertex_normals"] = mi.Float(mesh.normals.ravel())
     if has_uv:
         params["vertex_texcoords"] = mi.Float(mesh.uv.ravel())
+    if mesh.colours is not None:
+        shape.add_attribute(VERTEX_COLOR, 3, mi.Float(mesh.colours.ravel()))
     params.update()
     return shape
 

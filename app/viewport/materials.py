@@ -309,8 +309,8 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
 
     if "base_color" in slots:
         prop.SetBaseColorTexture(texture("base_color", keep_alpha=material.uses_alpha))
-    elif material.vertex_colors and mesh.colors is not None:
-        actor.GetMapper().ScalarVisibilityOn()
+    if material.vertex_colors and mesh.colors is not None:
+        actor.GetMapper().ScalarVisibilityOn()  # glTF: they multiply the base colour (texture)
     if "orm" in slots:
         prop.SetORMTexture(texture("orm"))
         prop.SetOcclusionStrength(1.0 if material.occlusion_in_orm else 0.0)

@@ -27,3 +27,7 @@ def test_second_uv_set_maps_the_second_texture(external_dir):
 
 def test_texture_coordinates_keep_the_image_upright(external_dir):
     k.check_texture_coordinates_keep_the_image_upright("photoreal", external_dir)
+
+
+def test_vertex_colours_multiply_the_base_colour_texture(external_dir):
+    k.check_vertex_colours_multiply_the_base_colour("photoreal", external_dir)
