@@ -19,8 +19,12 @@ ENGRAVE_DARKEN = 0.42  # the groove's colour, relative to the surface's
 ENGRAVE_ROUGHNESS = 0.85  # the cut's floor, at least (a rougher part stays as rough)
 ENGRAVE_FLOOR_DEPTH = 0.8  # of the bevelled depth (0-1): shallower is wall, deeper floor
 FOIL_ROUGHNESS = 0.22
-RELIEF_PX = 3  # bevel width (pixels) of engraved, embossed and embroidered edges
-STITCH_PERIOD_PX = 6  # one thread every this many pixels, diagonally
+RELIEF_PX = 3  # bevel width (pixels) of engraved and embossed edges
+# embroidery, in millimetres on the part (so it reads the same at any artwork density): the
+# satin threads' spacing, drawn coarser than real thread so that the ridges still show from a
+# zone's own camera, and how far in from its edge the padded stitching rises to full height
+STITCH_PERIOD_MM = 1.6
+EMBROIDERY_PUFF_MM = 1.2
 
 __all__ = ["DecalLook", "GOLD", "height_normals", "technique_look"]
 
@@ -96,8 +100,10 @@ def technique_look(
     surface_metallic: float = 0.0,
     surface_roughness: float = 0.5,
     ink: tuple[float, float, float] | None = None,
+    px_per_mm: float = 8.0,
 ) -> DecalLook:
-    """The look of ``technique`` applied with ``artwork_rgba`` (H, W, 4 uint8).
+    """The look of ``technique`` applied with ``artwork_rgba`` (H, W, 4 uint8) at
+    ``px_per_mm`` artwork pixels per millimetre of the part.
 
     ``surface_colour`` (sRGB 0..1), ``surface_metallic`` and ``surface_roughness`` are the
     part's material: an engraving is a cut into it (the same metal or not, its floor darker
@@ -138,12 +144,15 @@ def technique_look(
         raised = _box_blur(alpha, 1)
         return DecalLook(technique, _rgba(colour, alpha), height_normals(raised, strength=1.0),
                          _orm(1.0, FOIL_ROUGHNESS, 1.0))
-    # embroider: diagonal satin stitches in the thread colour, raised off the surface
+    # embroider: diagonal satin threads in the thread colour, padded up off the surface; each
+    # thread a rounded ridge (darker and shaded in the grooves between threads)
     artwork_rgb = rgba[..., :3].astype(np.float32) / 255.0
     rows, cols = np.indices(shape, dtype=np.float32)
-    stitch = 0.5 + 0.5 * np.sin((rows + cols) * (2 * np.pi / STITCH_PERIOD_PX))
-    thread = _box_blur(alpha, RELIEF_PX // 2 + 1)
-    shade = 0.72 + 0.28 * stitch
+    period = max(3.0, STITCH_PERIOD_MM * px_per_mm)
+    ridge = np.sqrt(np.abs(np.sin((rows + cols) * (np.pi / period))))
+    puff = _box_blur(alpha, max(1, round(EMBROIDERY_PUFF_MM * px_per_mm / 2)))
+    height = puff * (0.75 + 0.25 * ridge)
+    shade = 0.66 + 0.34 * ridge
     return DecalLook(technique, _rgba(artwork_rgb * shade[..., None], alpha),
-                     height_normals(thread * (0.6 + 0.4 * stitch), strength=RELIEF_PX * 2.0),
-                     _orm(0.8 + 0.2 * stitch, 0.9, 0.0))
+                     height_normals(height, strength=0.7 * period / (0.25 * np.pi)),
+                     _orm(0.75 + 0.25 * ridge, 0.9, 0.0))

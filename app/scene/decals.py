@@ -111,8 +111,8 @@ def resolve_decals(product: Product, configuration: Configuration,
         if not on_part:
             continue
         technique = zone_technique(zone, value)
-        artwork = zone_artwork(zone, value, fonts, px_per_mm=preview_px_per_mm(zone),
-                               pictures=pictures)
+        px_per_mm = preview_px_per_mm(zone)
+        artwork = zone_artwork(zone, value, fonts, px_per_mm=px_per_mm, pictures=pictures)
         geometry_key, mesh = decal_geometry(zone, on_part, assets, cache)
         if mesh.is_empty:
             continue
@@ -122,7 +122,8 @@ def resolve_decals(product: Product, configuration: Configuration,
                and value.colour is not None else None)
         look = technique_look(technique, artwork.rgba, surface_colour=surface,
                               surface_metallic=material.metallic,
-                              surface_roughness=material.roughness, ink=ink)
+                              surface_roughness=material.roughness, ink=ink,
+                              px_per_mm=px_per_mm)
         shows_surface = technique in (Technique.engrave, Technique.emboss)
         key = _digest(geometry_key, artwork.key, technique.value,
                       (surface, material.metallic, material.roughness) if shows_surface

@@ -99,3 +99,16 @@ def test_engraving_and_embossing_keep_the_parts_metal():
     assert raised.orm[0, 0, 2] == 255 and abs(raised.orm[0, 0, 1] / 255 - 0.2) < 1 / 255
     rough = technique_look("engrave", art, surface_roughness=0.95)
     assert rough.orm[32, 32, 1] / 255 > 0.94  # never smoother than the part
+
+
+def test_embroidery_threads_keep_their_size_on_the_part_at_any_artwork_density():
+    """The satin threads are spaced in millimetres: twice the pixels per millimetre, half as
+    many threads across the same pixels."""
+    def threads_across(px_per_mm: float) -> int:
+        art = np.zeros((96, 96, 4), np.uint8)
+        art[8:88, 8:88] = (200, 30, 30, 255)
+        row = technique_look("embroider", art, px_per_mm=px_per_mm).base_color[48, 24:72, 0]
+        above = row.astype(float) > row.mean()
+        return int(np.count_nonzero(above[1:] != above[:-1]))
+
+    assert threads_across(4.0) >= 1.6 * threads_across(8.0) > 0
