@@ -62,11 +62,13 @@ def height_normals(height: np.ndarray, strength: float = 1.0) -> np.ndarray:
 
     Higher values are raised: at the left edge of a raised shape the normal leans left (-X).
     """
-    h = np.asarray(height, dtype=np.float32) * strength
+    h = np.asarray(height, dtype=np.float32) * np.float32(strength)
     d_row, d_col = np.gradient(h)
-    n = np.stack([-d_col, d_row, np.ones_like(h)], axis=-1)
-    n /= np.linalg.norm(n, axis=-1, keepdims=True)
-    return np.round((n * 0.5 + 0.5) * 255).astype(np.uint8)
+    half = np.float32(127.5) / np.sqrt(d_row * d_row + d_col * d_col + np.float32(1.0))
+    out = np.empty(h.shape + (3,), np.uint8)  # (n * 0.5 + 0.5) * 255, n = (-dc, dr, 1) / |.|
+    for channel, component in enumerate((-d_col, d_row, np.float32(1.0))):
+        out[..., channel] = np.rint(component * half + np.float32(127.5))
+    return out
 
 
 def _flat_normals() -> np.ndarray:
@@ -87,8 +89,8 @@ def _orm(occlusion, roughness, metallic) -> np.ndarray:
 def _rgba(rgb, alpha: np.ndarray) -> np.ndarray:
     """Colour (sRGB 0..1, a triple or an (H, W, 3) array) + coverage -> (H, W, 4) uint8."""
     out = np.empty((*alpha.shape, 4), np.uint8)
-    out[..., :3] = np.round(np.clip(np.asarray(rgb, dtype=np.float32), 0, 1) * 255)
-    out[..., 3] = np.round(np.clip(alpha, 0, 1) * 255)
+    out[..., :3] = np.rint(np.clip(np.asarray(rgb, dtype=np.float32), 0, 1) * np.float32(255))
+    out[..., 3] = np.rint(np.clip(alpha, 0, 1) * np.float32(255))
     return out
 
 
