@@ -133,7 +133,8 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
                     notes.append(f"{name}: its clear-coat normal texture is drawn in the live "
                                  "view; the photoreal still draws the coat smooth")
             elif key == "thicknessTexture" and isinstance(found.get(key), dict):
-                notes.append(f"{name}: its thickness texture is drawn as its mean thickness")
+                notes.append(f"{name}: its thickness texture is drawn as its mean thickness "
+                             "in the live view")
             elif isinstance(found.get(key), dict):
                 notes.extend(_texture_note(name, extension, key))
     if fields.get("unlit"):
@@ -144,8 +145,8 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
                      "keep their own colour)")
     if fields.get("transmission", 0.0) > 0 and fields.get("thickness", 0.0) > 0 and math.isfinite(
             fields.get("attenuation_distance", math.inf)):
-        notes.append(f"{name}: its volume attenuation is drawn as a tint of the base colour "
-                     "(the colour light takes through the material's thickness)")
+        notes.append(f"{name}: the live view draws its volume attenuation as a tint of the "
+                     "base colour (the colour light takes through the material's thickness)")
     if any(fields.get("sheen_color", (0.0, 0.0, 0.0))):
         notes.append(f"{name}: the live view has no sheen; drawn as the base colour lightened "
                      "by a part of the sheen colour (the photoreal still draws a sheen lobe)")
