@@ -19,7 +19,7 @@ from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_
 from app.photoreal.textures import times_vertex_colour
 from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
-from app.scene.material_looks import tinted_by_volume, unlit_as_emission
+from app.scene.material_looks import has_volume, tinted_by_volume, unlit_as_emission
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,7 @@ def volume_absorption(m: ResolvedMaterial) -> tuple[float, float, float] | None:
     for a thin or clear one. A colour that keeps all of one channel keeps 0.9999 of it
     (Mitsuba's spectral MIS lost half the light of a medium with a channel that absorbs
     nothing)."""
-    if m.transmission <= 0 or m.thickness <= 0 or not math.isfinite(m.attenuation_distance) \
-            or m.attenuation_distance <= 0:
+    if not has_volume(m):
         return None
     return tuple(float(-math.log(min(max(c, 1e-6), ABSORBING_AT_MOST)) / m.attenuation_distance)
                  for c in m.attenuation_color)  # type: ignore[return-value]

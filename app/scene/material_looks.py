@@ -39,10 +39,17 @@ def specular_ior(m: ResolvedMaterial) -> float:
     return (1.0 + root) / (1.0 - root)
 
 
+def has_volume(m: ResolvedMaterial) -> bool:
+    """Whether light passing through ``m`` is absorbed on its way (glTF: transmissive, a
+    thickness, a finite attenuation distance); otherwise it is a thin or clear material."""
+    return (m.transmission > 0 and m.thickness > 0 and math.isfinite(m.attenuation_distance)
+            and m.attenuation_distance > 0)
+
+
 def volume_tint(m: ResolvedMaterial) -> tuple[float, float, float]:
     """The colour white light takes crossing the material's thickness once (Beer-Lambert with
     glTF's attenuation colour at attenuation distance); white for a thin or clear material."""
-    if m.transmission <= 0 or m.thickness <= 0 or not math.isfinite(m.attenuation_distance):
+    if not has_volume(m):
         return (1.0, 1.0, 1.0)
     ratio = m.thickness / m.attenuation_distance
     return tuple(float(max(c, 1e-6) ** ratio) for c in m.attenuation_color)  # type: ignore

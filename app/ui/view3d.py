@@ -42,7 +42,6 @@ class FrameInteractor(QtInteractor):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fresh_frame = False
         self.stale = True  # the scene changed since the last frame
         self.renders = 0  # renders of the scene, in paints or not
         self._frame_size: tuple[int, int] | None = None
@@ -50,15 +49,15 @@ class FrameInteractor(QtInteractor):
 
     def _frame_done(self, *_args) -> None:
         self.renders += 1
-        self.fresh_frame = not self._in_paint
         self.stale = False
         self._frame_size = tuple(self.ren_win.GetSize())
 
+    def frame_is_current(self) -> bool:
+        """Whether the frame last rendered shows the scene as it is, at the window's size."""
+        return not self.stale and self._frame_size == tuple(self.ren_win.GetSize())
+
     def paintGL(self) -> None:  # noqa: N802 (Qt's name)
-        current = (self.fresh_frame or not self.stale) and (
-            self._frame_size == tuple(self.ren_win.GetSize()))
-        self.fresh_frame = False
-        if not current:
+        if not self.frame_is_current():
             super().paintGL()
         else:
             self._in_paint = True  # pyvistaqt's paint then only copies the frame to the screen
@@ -69,8 +68,7 @@ class FrameInteractor(QtInteractor):
         self.painted.emit()
 
     def resizeGL(self, w: int, h: int) -> None:  # noqa: N802 (Qt's name)
-        self.fresh_frame = False  # the frame has the old size: the paint renders it again
-        self.stale = True
+        self.stale = True  # the frame has the old size: the paint renders it again
         super().resizeGL(w, h)
 
     def close(self) -> None:
@@ -105,8 +103,6 @@ class View3D(QWidget):
         self.plotter.renderer.AddObserver("StartEvent", self._keep_camera_in_limits)
         self.presented = False
         self.plotter.painted.connect(self._presented)
-        self._last_frame: tuple | None = None  # (scene, size) the frame drawn last shows
-        self.plotter.renderer.AddObserver("EndEvent", self._frame_drawn)
         self._drag: QPointF | None = None
         self.plotter.installEventFilter(self)
 
@@ -154,9 +150,6 @@ class View3D(QWidget):
             QTimer.singleShot(0, work)
         else:
             self.first_frame.connect(work, type=Qt.ConnectionType.SingleShotConnection)
-
-    def _frame_drawn(self, *_args) -> None:
-        self._last_frame = (self.scene, tuple(self.plotter.ren_win.GetSize()))
 
     def _presented(self, *_args) -> None:
         if self.presented or not self.plotter.isVisible():
@@ -273,9 +266,9 @@ class View3D(QWidget):
 
     def last_frame_pixels(self) -> np.ndarray:
         """The scene on show as (H, W, 3) uint8: the frame drawn last, read back without
-        drawing it again (a few ms where ``pixels`` takes a frame) when it shows this scene at
-        this size, else ``pixels``."""
-        if self._last_frame != (self.scene, tuple(self.plotter.ren_win.GetSize())):
+        drawing it again (a few ms where ``pixels`` takes a frame) when it is current, else
+        ``pixels``."""
+        if not self.plotter.frame_is_current():
             return self.pixels()
         grab = vtkWindowToImageFilter()
         grab.SetInput(self.plotter.ren_win)

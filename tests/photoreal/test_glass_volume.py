@@ -9,8 +9,9 @@ import math
 import numpy as np
 import pytest
 
-from app.photoreal.materials import volume_absorption
+from app.photoreal.materials import ShapeLook, volume_absorption
 from app.photoreal.render import lit_integrator, render_photoreal
+from app.photoreal.scene_build import WorldMesh
 from app.scene.description import ResolvedMaterial
 from tests.viewport.scenes import (
     FakeSource,
@@ -59,10 +60,7 @@ def test_a_blue_glass_solid_is_blue_and_lets_the_blue_through(tmp_path):
     assert blue[0] == pytest.approx(0.3 * clear[0], rel=0.2)
 
 
-def test_the_still_traces_an_absorbing_glass_with_spectral_mis(tmp_path):
-    from app.photoreal.materials import ShapeLook
-    from app.photoreal.scene_build import WorldMesh
-
+def test_the_still_traces_an_absorbing_glass_with_spectral_mis():
     def mesh(look):
         return WorldMesh("m", np.zeros((3, 3), np.float32), np.zeros((1, 3), np.uint32), None,
                          None, look)

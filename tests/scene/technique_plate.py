@@ -22,7 +22,6 @@ from app.domain.product import Technique
 from app.personalize.techniques import technique_look
 from app.scene.description import (
     IDENTITY,
-    Camera,
     Decal,
     Drawable,
     Environment,
@@ -31,12 +30,12 @@ from app.scene.description import (
     SceneDescription,
     TextureRef,
 )
+from tests.viewport.scenes import FRONT_CAMERA, write_radiance_hdr
 
 FONT = Path(__file__).resolve().parents[2] / "app/personalize/fonts/LiberationSans-Regular.ttf"
 SIZE = (240, 180)
 PLATE_HALF = 0.6
 DECAL_HALF = (0.5, 0.25)
-CAMERA = Camera("front", "Front", position=(0.0, 0.0, 4.0), target=(0.0, 0.0, 0.0), fov_deg=30.0)
 ARTWORK_PX = (96, 48)  # coarse, so the relief's bevel spans several screen pixels
 TEXT = "HI"
 
@@ -62,21 +61,7 @@ def write_studio(path: Path, softbox) -> Path:
     centre = np.asarray(toward, float) / np.linalg.norm(toward)
     lit = d @ centre > np.cos(np.radians(radius_deg))
     image = np.where(lit[..., None], SOFTBOX, DARK) * np.ones(3)
-    return write_radiance(path, image)
-
-
-def write_radiance(path: Path, rgb: np.ndarray) -> Path:
-    rgb = np.asarray(rgb, dtype=np.float64)
-    height, width, _ = rgb.shape
-    peak = rgb.max(axis=2)
-    mantissa, exponent = np.frexp(peak)
-    scale = np.where(peak > 1e-32, mantissa * 256.0 / np.where(peak > 0, peak, 1.0), 0.0)
-    rgbe = np.zeros((height, width, 4), np.uint8)
-    rgbe[..., :3] = np.clip(rgb * scale[..., None], 0, 255).astype(np.uint8)
-    rgbe[..., 3] = np.where(peak > 1e-32, exponent + 128, 0).astype(np.uint8)
-    header = f"#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y {height} +X {width}\n".encode()
-    path.write_bytes(header + rgbe.tobytes())
-    return path
+    return write_radiance_hdr(path, image)
 
 
 def text_artwork(ink=(0.83, 0.69, 0.22)) -> np.ndarray:
@@ -140,7 +125,7 @@ def plate_scene(hdr: Path, surface: ResolvedMaterial,
                         material=surface, transform=IDENTITY)
     h = PLATE_HALF
     return SceneDescription(
-        product_id="plate", drawables=(drawable,), cameras=(CAMERA,),
+        product_id="plate", drawables=(drawable,), cameras=(FRONT_CAMERA,),
         environment=Environment(hdr_path=str(hdr), background=(1.0, 1.0, 1.0), ground=False),
         bounds=((-h, -h, 0.0), (h, h, 0.0)),
         decals=() if decal is None else (decal,))
@@ -150,7 +135,7 @@ def _artwork_on_screen(values: np.ndarray) -> np.ndarray:
     """``values`` (artwork rows and columns) resampled onto the screen pixels the decal covers
     (straight-on camera: the decal is an axis-aligned rectangle), zero elsewhere."""
     width, height = SIZE
-    half_view = CAMERA.position[2] * np.tan(np.radians(CAMERA.fov_deg / 2))
+    half_view = FRONT_CAMERA.position[2] * np.tan(np.radians(FRONT_CAMERA.fov_deg / 2))
     px_per_m = (height / 2) / half_view
     w, h = DECAL_HALF
     left, right = width / 2 - w * px_per_m, width / 2 + w * px_per_m
