@@ -1,15 +1,18 @@
-"""What a font file knows about itself, read once with fontTools: characters, advances, outlines."""
+"""What a font file knows about itself, read once with fontTools: characters, advances, outlines.
+
+fontTools is imported when a font is first read (the app's start draws no print file).
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-
-from fontTools.pens.boundsPen import BoundsPen
-from fontTools.pens.svgPathPen import SVGPathPen
-from fontTools.ttLib import TTFont, TTLibError
+from typing import TYPE_CHECKING
 
 from app.errors import AppError
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 FALLBACK_CAP_HEIGHT_EM = 0.7
 
@@ -18,6 +21,8 @@ class FontFace:
     """Metrics in em units (1.0 = the font size) and glyph outlines of one font file."""
 
     def __init__(self, path: Path):
+        from fontTools.ttLib import TTFont, TTLibError
+
         self.path = path
         try:
             font = TTFont(str(path), lazy=True)
@@ -50,6 +55,8 @@ class FontFace:
         name = self.cmap.get(ord(ch))
         if name is None:
             return None
+        from fontTools.pens.boundsPen import BoundsPen
+
         pen = BoundsPen(self._glyphs)
         self._glyphs[name].draw(pen)
         if pen.bounds is None:
@@ -66,6 +73,8 @@ class FontFace:
             if name is None:
                 cached = ""
             else:
+                from fontTools.pens.svgPathPen import SVGPathPen
+
                 pen = SVGPathPen(self._glyphs)
                 self._glyphs[name].draw(pen)
                 cached = pen.getCommands()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-import pyvista as pv
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QImage, QPixmap
 
@@ -15,6 +14,7 @@ from app.scene.description import SceneDescription
 from app.scene.framing import frame_bounds, parts_bounds
 from app.scene.geometry_source import GeometrySource
 from app.scene.resolve import SceneContext, resolve_scene
+from app.viewport.off_screen import OffScreenWindow
 from app.viewport.scene_view import SceneView
 
 TICK_MS = 120
@@ -52,7 +52,7 @@ class ThumbnailQueue(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._next)
-        self._plotter = None
+        self._window: OffScreenWindow | None = None
         self._view: SceneView | None = None
 
     def add(self, scene: Callable[[], SceneDescription], size: tuple[int, int],
@@ -78,10 +78,10 @@ class ThumbnailQueue(QObject):
             scene = make_scene()
         except Exception:  # noqa: BLE001 (a product that cannot be drawn gets no thumbnail)
             return
-        if self._plotter is None:
-            self._plotter = pv.Plotter(off_screen=True, window_size=size, lighting="none")
-            self._view = SceneView(self._plotter, self.source)
-        self._plotter.window_size = size
+        if self._window is None:
+            self._window = OffScreenWindow(size)
+            self._view = SceneView(self._window, self.source)
+        self._window.size = size
         self._view.show(scene)
         self._view.set_camera(scene.camera(), size[0] / size[1])
         done(pixmap_from_pixels(self._view.snapshot()))
@@ -90,5 +90,5 @@ class ThumbnailQueue(QObject):
         self.timer.stop()
         if self._view is not None:
             self._view.close()
-            self._plotter.close()
-            self._view = self._plotter = None
+            self._window.close()
+            self._view = self._window = None

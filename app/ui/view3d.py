@@ -1,4 +1,4 @@
-"""The 3D view: a QtInteractor drawing the scene through SceneView, with camera limits from the
+"""The 3D view: a VTK widget drawing the scene through SceneView, with camera limits from the
 product, camera presets, reset and a turntable. Orbiting is a turntable's: about the vertical,
 above the floor, never rolling."""
 
@@ -8,9 +8,8 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
-from pyvistaqt import QtInteractor
-from vtkmodules.util.numpy_support import vtk_to_numpy
-from vtkmodules.vtkRenderingCore import vtkWindowToImageFilter
+from vtkmodules.vtkInteractionStyle import vtkInteractorStyleTrackballCamera
+from vtkmodules.vtkRenderingCore import vtkRenderer, vtkRenderWindowInteractor
 
 from app.domain.product import Product
 from app.scene.changes import SceneChange
@@ -19,6 +18,8 @@ from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
 from app.scene.zone_view import zone_camera
 from app.ui.camera_limits import UP, CameraLimits
+from app.ui.vtk_widget import QVTKRenderWindowInteractor
+from app.viewport.pixels import read_pixels
 from app.viewport.scene_view import SceneView
 
 TURNTABLE_INTERVAL_MS = 33
@@ -27,21 +28,33 @@ VTK_KEY_EVENTS = ("KeyPressEvent", "KeyReleaseEvent", "CharEvent")
 ORBIT_DEGREES_PER_PIXEL = 0.4
 
 
-class FrameInteractor(QtInteractor):
-    """A QtInteractor that shows a frame VTK has already rendered without rendering it again.
+class FrameInteractor(QVTKRenderWindowInteractor):
+    """The widget VTK draws the view in, with one renderer (no lights of its own; the scene's
+    environment lights it) and VTK's trackball-camera interaction (the view keeps left drags
+    for its own orbit). It shows a frame VTK has already rendered without rendering it again.
 
-    Every ``Render()`` of the render window asks the widget to repaint, and pyvistaqt's paint
-    always renders once more (a plotter may change the scene without asking for a paint). Here
-    every change is followed by a render (``View3D.render``; a change made while the view is
-    hidden marks the frame ``stale``), so a paint renders only when the frame it has is stale
-    or of another size (resized); otherwise (the paint a render asks for, the window exposed
-    again, the paint after the first one at start) it copies that frame to the screen.
+    Every ``Render()`` of the render window asks the widget to repaint, and the widget's paint
+    renders once more (made for callers that change the scene without asking for a paint).
+    Here every change is followed by a render (``View3D.render``; a change made while the view
+    is hidden marks the frame ``stale``), so a paint renders only when the frame it has is
+    stale or of another size (resized); otherwise (the paint a render asks for, the window
+    exposed again, the paint after the first one at start) it copies that frame to the screen.
+    Keys are the window's: none reach VTK.
     """
 
     painted = Signal()  # a frame was put on screen
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ren_win = self.GetRenderWindow()
+        self.renderer = vtkRenderer()
+        self.renderer.AutomaticLightCreationOff()
+        self.ren_win.AddRenderer(self.renderer)
+        self.interactor = self.ren_win.GetInteractor()
+        self.interactor.SetInteractorStyle(vtkInteractorStyleTrackballCamera())
+        remove_key_bindings(self.interactor)
+        self.interactor.Initialize()  # enabled: it passes renders and events on
+        self.closed = False
         self.stale = True  # the scene changed since the last frame
         self.renders = 0  # renders of the scene, in paints or not
         self._frame_size: tuple[int, int] | None = None
@@ -60,7 +73,7 @@ class FrameInteractor(QtInteractor):
         if not self.frame_is_current():
             super().paintGL()
         else:
-            self._in_paint = True  # pyvistaqt's paint then only copies the frame to the screen
+            self._in_paint = True  # the paint then only copies the frame to the screen
             try:
                 super().paintGL()
             finally:
@@ -71,12 +84,30 @@ class FrameInteractor(QtInteractor):
         self.stale = True  # the frame has the old size: the paint renders it again
         super().resizeGL(w, h)
 
+    def render(self) -> None:
+        """Draw the scene now (nothing once closed)."""
+        if not self.closed:
+            self.ren_win.Render()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        event.ignore()  # to the window (its shortcuts)
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        event.ignore()
+
     def close(self) -> None:
-        window = getattr(self, "ren_win", None)
-        if self._frame_done_tag is not None and window is not None:
-            window.RemoveObserver(self._frame_done_tag)  # it holds this widget
+        if self.closed:
+            return
+        self.closed = True
+        if self._frame_done_tag is not None:
+            self.ren_win.RemoveObserver(self._frame_done_tag)  # it holds this widget
             self._frame_done_tag = None
-        super().close()
+        super().close()  # its GPU objects freed, its context current
+        # and the render window let go now, as nothing else draws: kept, it would be freed
+        # whenever Python collects this widget, in whatever context is current then (another
+        # window's, whose textures it deleted)
+        self.interactor.SetRenderWindow(None)
+        self.ren_win = self._RenderWindow = None
 
 
 class View3D(QWidget):
@@ -88,8 +119,7 @@ class View3D(QWidget):
 
     def __init__(self, source: GeometrySource, parent: QWidget | None = None):
         super().__init__(parent)
-        self.plotter = FrameInteractor(self, auto_update=False, lighting="none")
-        remove_key_bindings(self.plotter)  # the window's shortcuts are the only keys
+        self.plotter = FrameInteractor(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plotter)
@@ -262,7 +292,7 @@ class View3D(QWidget):
     def pixels(self) -> np.ndarray:
         """The view as (H, W, 3) uint8, freshly rendered."""
         self.render()
-        return np.asarray(self.plotter.screenshot(return_img=True))[..., :3].copy()
+        return read_pixels(self.plotter.ren_win)
 
     def last_frame_pixels(self) -> np.ndarray:
         """The scene on show as (H, W, 3) uint8: the frame drawn last, read back without
@@ -270,16 +300,7 @@ class View3D(QWidget):
         ``pixels``."""
         if not self.plotter.frame_is_current():
             return self.pixels()
-        grab = vtkWindowToImageFilter()
-        grab.SetInput(self.plotter.ren_win)
-        grab.ShouldRerenderOff()
-        grab.ReadFrontBufferOff()
-        grab.SetInputBufferTypeToRGB()
-        grab.Update()
-        image = grab.GetOutput()
-        width, height, _ = image.GetDimensions()
-        rows = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(height, width, 3)
-        return rows[::-1].copy()  # VTK's first row is the bottom
+        return read_pixels(self.plotter.ren_win, front=False)
 
     def close_view(self) -> None:
         if self.closed:
@@ -290,15 +311,10 @@ class View3D(QWidget):
         self.plotter.close()
 
 
-def remove_key_bindings(plotter: QtInteractor) -> None:
-    """Take every key binding off the plotter's interactor (``plotter.iren``): VTK's interactor
-    style answers keys itself (w wireframe, s surface, 3 stereo, e and q exit, f fly to, r reset
-    the camera, p pick) and pyvista adds its own (q close, v, b, C, arrows, plus, minus). The
-    style listens on the interactor, so its observers of key events are removed there; the
-    view never sets another style afterwards."""
-    iren = plotter.iren
-    if iren is None:  # off screen: no interactor
-        return
-    iren.clear_key_event_callbacks()
+def remove_key_bindings(interactor: vtkRenderWindowInteractor) -> None:
+    """Take every key binding off ``interactor``: VTK's interactor style answers keys itself
+    (w wireframe, s surface, 3 stereo, e and q exit, f fly to, r reset the camera, p pick). The
+    style listens on the interactor, so its observers of key events are removed there; the view
+    never sets another style afterwards."""
     for event in VTK_KEY_EVENTS:
-        iren.interactor.RemoveObservers(event)
+        interactor.RemoveObservers(event)

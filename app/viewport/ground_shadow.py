@@ -5,22 +5,26 @@ unlit plane whose alpha is the shadow, so it darkens whatever background is behi
 from __future__ import annotations
 
 import numpy as np
-import pyvista as pv
+from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.vtkCommonDataModel import vtkPolyData
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper, vtkTexture
 
 from app.scene.description import OVERHEAD_SOFTBOX, ShadowLight
 from app.scene.ground_shadow import ShadowCaster, ShadowMap, ShadowSampler
 from app.viewport.materials import image_to_vtk_texture
+from app.viewport.polydata import TCOORDS, triangles_polydata
 
 __all__ = ["GroundShadow", "ShadowCaster", "ShadowMap", "shadow_plane", "shadow_texture"]
 
 
-def shadow_plane(shadow: ShadowMap) -> pv.PolyData:
+def shadow_plane(shadow: ShadowMap) -> vtkPolyData:
     """A quad over the shadow's extent with tcoords s ~ x, t ~ z."""
     (x0, x1), (z0, z1), y = shadow.x_range, shadow.z_range, shadow.ground_y
     points = np.array([[x0, y, z0], [x1, y, z0], [x1, y, z1], [x0, y, z1]], dtype=np.float32)
-    plane = pv.PolyData.from_regular_faces(points, np.array([[0, 3, 2, 1]]))
-    plane.active_texture_coordinates = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+    plane = triangles_polydata(points, np.array([[0, 3, 2, 1]]))
+    tcoords = numpy_to_vtk(np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32), deep=True)
+    tcoords.SetName(TCOORDS)
+    plane.GetPointData().SetTCoords(tcoords)
     return plane
 
 
@@ -50,7 +54,7 @@ class GroundShadow:
         prop.BackfaceCullingOn()  # seen from below (a caseback view) the ground is not there
         self.shadow: ShadowMap | None = None
         self._sampler = ShadowSampler()
-        self._drawn: dict[int, tuple[ShadowMap, pv.PolyData, vtkTexture]] = {}  # by id(shadow)
+        self._drawn: dict[int, tuple[ShadowMap, vtkPolyData, vtkTexture]] = {}  # by id(shadow)
 
     def reset(self, casters: list[ShadowCaster]) -> None:
         """Forget the samples of an earlier scene; ``casters`` are all of the new scene's."""

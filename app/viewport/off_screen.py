@@ -1,5 +1,5 @@
-"""Off-screen plotters with a render window of their own, safe to create and draw on a worker
-thread while the live view draws on the GUI thread.
+"""Off-screen render windows, safe to create and draw on a worker thread while the live view
+draws on the GUI thread.
 
 VTK's default off-screen window on a desktop is an X window: creating it talks to the display
 the live view uses and holds the interpreter lock for a few hundred milliseconds, which freezes
@@ -14,11 +14,14 @@ import functools
 import os
 import threading
 
-import pyvista as pv
+import numpy as np
+from vtkmodules.vtkRenderingCore import vtkRenderer, vtkRenderWindow
+
+from app.viewport.pixels import read_pixels
 
 WINDOW_VARIABLE = "VTK_DEFAULT_OPENGL_WINDOW"
 EGL_WINDOW = "vtkEGLRenderWindow"
-_environment = threading.Lock()  # the variable is the process's: one plotter made at a time
+_environment = threading.Lock()  # the variable is the process's: one window made at a time
 
 
 @functools.cache
@@ -37,24 +40,58 @@ def egl_available() -> bool:
 
 
 def prepare_off_screen() -> None:
-    """Make the one-time checks here (call it on the GUI thread at start): whether there is EGL,
-    and PyVista's check for a display, which starts a process. On a worker, the first plotter
-    would make them while holding the interpreter lock (the fork alone held it for about
-    140 ms in the desktop window)."""
+    """Make the one-time check for EGL here (call it on the GUI thread at start): on a worker,
+    the first window would make it while holding the interpreter lock."""
     egl_available()
-    pv.system_supports_plotting()
 
 
-def off_screen_plotter(window_size: tuple[int, int]) -> pv.Plotter:
-    """A new off-screen plotter of ``window_size`` without default lights, on an EGL window
-    where there is EGL."""
+class OffScreenWindow:
+    """An off-screen render window of ``size`` (width, height) with one renderer and no lights
+    of its own, on EGL where there is EGL."""
+
+    def __init__(self, size: tuple[int, int]):
+        self.ren_win = _new_render_window()
+        self.ren_win.SetOffScreenRendering(1)
+        self.ren_win.SetMultiSamples(0)
+        self.renderer = vtkRenderer()
+        self.renderer.AutomaticLightCreationOff()
+        self.ren_win.AddRenderer(self.renderer)
+        self.size = size
+
+    @property
+    def size(self) -> tuple[int, int]:
+        width, height = self.ren_win.GetSize()
+        return width, height
+
+    @size.setter
+    def size(self, size: tuple[int, int]) -> None:
+        width, height = (int(v) for v in size)
+        self.ren_win.SetSize(width, height)
+
+    def render(self) -> None:
+        self.ren_win.Render()
+
+    def pixels(self, *, alpha: bool = False) -> np.ndarray:
+        """The window drawn now, as (H, W, 3) uint8, or (H, W, 4) with ``alpha``."""
+        self.render()
+        return read_pixels(self.ren_win, alpha=alpha)
+
+    def close(self) -> None:
+        if self.ren_win is not None:
+            self.ren_win.Finalize()  # its GPU objects freed in its own context
+            self.ren_win = None
+
+
+def _new_render_window() -> vtkRenderWindow:
+    import vtkmodules.vtkRenderingOpenGL2  # noqa: F401 (registers the OpenGL windows)
+
     if not egl_available():
-        return pv.Plotter(off_screen=True, window_size=window_size, lighting="none")
+        return vtkRenderWindow()
     with _environment:
         before = os.environ.get(WINDOW_VARIABLE)
         os.environ[WINDOW_VARIABLE] = EGL_WINDOW
         try:
-            return pv.Plotter(off_screen=True, window_size=window_size, lighting="none")
+            return vtkRenderWindow()
         finally:
             if before is None:
                 del os.environ[WINDOW_VARIABLE]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pyvista as pv
+from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.vtkCommonCore import VTK_ID_TYPE, vtkPoints
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkFiltersCore import vtkPolyDataTangents
 
 from app.assets.mesh import MeshData
@@ -74,31 +76,53 @@ def vtk_tcoords(uv: np.ndarray, scale: tuple[float, float] = (1.0, 1.0)) -> np.n
     return s
 
 
-def mesh_to_polydata(mesh: MeshData) -> pv.PolyData:
-    """A vtkPolyData (as pyvista.PolyData) with point normals, tcoords, tangents and colours."""
+def mesh_to_polydata(mesh: MeshData) -> vtkPolyData:
+    """A vtkPolyData of the mesh's triangles with point normals, tcoords, tangents and
+    colours."""
     validate_mesh(mesh)
-    poly = pv.PolyData.from_regular_faces(
-        np.asarray(mesh.vertices, dtype=np.float32), np.asarray(mesh.faces, dtype=np.int64)
-    )
-    poly.point_data[NORMALS] = np.asarray(mesh.normals, dtype=np.float32)
-    poly.point_data.active_normals_name = NORMALS
+    poly = triangles_polydata(np.asarray(mesh.vertices, dtype=np.float32),
+                              np.asarray(mesh.faces, dtype=np.int64))
+    data = poly.GetPointData()
+    data.SetNormals(_named(np.asarray(mesh.normals, dtype=np.float32), NORMALS))
     if mesh.colors is not None:
-        poly.point_data[COLORS] = np.asarray(mesh.colors, dtype=np.uint8)
+        data.AddArray(_named(np.asarray(mesh.colors, dtype=np.uint8), COLORS))
     if mesh.uv is not None:
-        poly.point_data[TCOORDS] = vtk_tcoords(mesh.uv)
-        poly.point_data.active_texture_coordinates_name = TCOORDS
+        data.SetTCoords(_named(vtk_tcoords(mesh.uv), TCOORDS))
         poly = add_tangents(poly)
     return poly
 
 
-def add_tangents(poly: pv.PolyData) -> pv.PolyData:
+def triangles_polydata(points: np.ndarray, faces: np.ndarray) -> vtkPolyData:
+    """A vtkPolyData of ``points`` (N, 3) and polygons ``faces`` (M, K) of K point indices."""
+    faces = np.asarray(faces, dtype=np.int64)
+    size = faces.shape[1]
+    offsets = np.arange(0, (len(faces) + 1) * size, size, dtype=np.int64)
+    cells = vtkCellArray()
+    cells.SetData(numpy_to_vtk(offsets, deep=True, array_type=VTK_ID_TYPE),
+                  numpy_to_vtk(faces.ravel(), deep=True, array_type=VTK_ID_TYPE))
+    vtk_points = vtkPoints()
+    vtk_points.SetData(numpy_to_vtk(np.ascontiguousarray(points), deep=True))
+    poly = vtkPolyData()
+    poly.SetPoints(vtk_points)
+    poly.SetPolys(cells)
+    return poly
+
+
+def _named(values: np.ndarray, name: str):
+    array = numpy_to_vtk(np.ascontiguousarray(values), deep=True)
+    array.SetName(name)
+    return array
+
+
+def add_tangents(poly: vtkPolyData) -> vtkPolyData:
     """Per-point tangents (needed by normal maps), from normals and texture coordinates."""
     tangents = vtkPolyDataTangents()
     tangents.SetInputData(poly)
     tangents.ComputePointTangentsOn()
     tangents.ComputeCellTangentsOff()
     tangents.Update()
-    output = pv.wrap(tangents.GetOutput())
-    if NORMALS in output.point_data:
-        output.point_data.active_normals_name = NORMALS
+    output = tangents.GetOutput()
+    data = output.GetPointData()
+    if data.GetNormals() is None and data.GetArray(NORMALS) is not None:
+        data.SetNormals(data.GetArray(NORMALS))
     return output

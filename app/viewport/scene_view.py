@@ -1,4 +1,4 @@
-"""SceneDescription -> VTK actors on a plotter, and scene changes applied to them in place."""
+"""SceneDescription -> VTK actors in a render window, and scene changes applied to them in place."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ from app.viewport.lighting import (
     use_environment,
 )
 from app.viewport.materials import TextureCache, apply_material
+from app.viewport.pixels import read_pixels
 from app.viewport.polydata import COLORS, mesh_to_polydata
 
 
@@ -63,19 +64,20 @@ def vtk_matrix(transform: Matrix4) -> vtkMatrix4x4:
 
 
 class SceneView:
-    """Draws a SceneDescription on ``plotter`` (a pyvista Plotter or QtInteractor).
+    """Draws a SceneDescription on ``window``: anything with a ``renderer`` and the render window
+    it draws in, ``ren_win`` (an ``OffScreenWindow``, the live view's widget).
 
     Lighting is image-based only, tone mapped with PBR Neutral; ``fxaa`` smooths edges for the
     live view (stills supersample instead).
     """
 
     def __init__(
-        self, plotter, source: GeometrySource, *, exposure: float = 1.0, fxaa: bool = True
+        self, window, source: GeometrySource, *, exposure: float = 1.0, fxaa: bool = True
     ):
-        self.plotter = plotter
-        self.renderer = plotter.renderer
+        self.ren_win = window.ren_win
+        self.renderer = window.renderer
         self.source = source
-        plotter.ren_win.SetMultiSamples(0)
+        self.ren_win.SetMultiSamples(0)
         self.passes = ToneMappedPasses(exposure=exposure, fxaa=fxaa)
         self.passes.install(self.renderer)
         self.textures = TextureCache(source.texture)
@@ -87,6 +89,7 @@ class SceneView:
         self.scene: SceneDescription | None = None  # the scene shown last, all of it
         self._environment_key: tuple[str, float] | None = None
         self._environment_texture = None
+        self._lighting_new = False  # the environment's lighting not drawn with yet
         self.camera_fov_deg = self.renderer.GetActiveCamera().GetViewAngle()  # as placed
 
     @property
@@ -132,6 +135,7 @@ class SceneView:
                 environment.hdr_path, environment.intensity
             )
             self._environment_key = key
+            self._lighting_new = True
         use_environment(self.renderer, self._environment_texture, environment.rotation_deg)
         self.renderer.SetBackground(*environment.background)
         light_changed = (self.environment is not None
@@ -255,7 +259,6 @@ class SceneView:
         self.camera_fov_deg = camera.fov_deg
         self.fit_aspect(aspect)
         vtk_camera.OrthogonalizeViewUp()
-        self.renderer.camera_set = True  # keeps pyvista from resetting it on first render
         self.renderer.ResetCameraClippingRange()
 
     def fit_aspect(self, aspect: float | None) -> None:
@@ -271,18 +274,28 @@ class SceneView:
 
         With transparency, colours of partly covered pixels (shadow, edges) are separated from
         the background colour VTK blended them with, so the image composites cleanly.
+
+        A new environment is drawn twice: the frame in which VTK works out its lighting (the
+        prefiltered maps) can come out without the environment's reflections when other
+        windows have drawn in this process before (seen in stills made after the desktop
+        window had been open: matte mugs, a black neck plate); the frame after it is right.
         """
         self.renderer.ResetCameraClippingRange()
-        self.plotter.ren_win.Render()
-        image = self.plotter.screenshot(transparent_background=transparent, return_img=True)
-        image = np.asarray(image)
+        self.ren_win.Render()
+        if self._lighting_new:
+            self.ren_win.Render()
+            self._lighting_new = False
+        image = read_pixels(self.ren_win, alpha=transparent)
         if not transparent:
-            return image[..., :3].copy()
+            return image
         return unblend_background(image, self.renderer.GetBackground())
 
     def close(self) -> None:
-        """Release the render passes' GPU objects; call before closing the plotter."""
-        self.passes.release(self.plotter.ren_win)
+        """Release the render passes' GPU objects and let go of the window; call before closing
+        the window."""
+        if self.ren_win is not None:
+            self.passes.release(self.ren_win)
+            self.ren_win = None
 
 
 def unblend_background(rgba: np.ndarray, background: tuple[float, float, float]) -> np.ndarray:

@@ -12,7 +12,7 @@ from app.files import write_atomically
 from app.scene.description import SceneDescription
 from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
-from app.viewport.off_screen import off_screen_plotter
+from app.viewport.off_screen import OffScreenWindow
 from app.viewport.scene_view import SceneView
 
 MAX_RENDER_SIDE = 8192
@@ -35,7 +35,7 @@ def render_still(
     this path keeps the transparent-background alpha and the filter under our control; the
     first frame's IBL pre-computation (about a second) dominates either way.
 
-    The plotter is its own (``off_screen_plotter``): this may run on a worker thread.
+    The render window is its own (an ``OffScreenWindow``): this may run on a worker thread.
     """
     width, height = (int(v) for v in size)
     if width < 1 or height < 1:
@@ -49,15 +49,15 @@ def render_still(
     aspect = width / height
     camera = view_camera(scene, camera_id, aspect)
 
-    plotter = off_screen_plotter((width * supersample, height * supersample))
-    view = SceneView(plotter, source, exposure=exposure, fxaa=False)
+    window = OffScreenWindow((width * supersample, height * supersample))
+    view = SceneView(window, source, exposure=exposure, fxaa=False)
     try:
         view.show(scene)
         view.set_camera(camera, aspect)
         pixels = view.snapshot(transparent=transparent)
     finally:
         view.close()
-        plotter.close()
+        window.close()
     image = Image.fromarray(pixels, "RGBA" if transparent else "RGB")
     if supersample > 1:
         image = image.resize((width, height), Image.Resampling.LANCZOS)

@@ -1,7 +1,7 @@
-"""Many stills from one off-screen plotter: scenes after the first are applied as changes.
+"""Many stills from one off-screen window: scenes after the first are applied as changes.
 
-A new plotter per still pays for the image-based lighting's pre-computation every time (about
-a second or two); a batch of stills of one size keeps one plotter and SceneView and only
+A new window per still pays for the image-based lighting's pre-computation every time (about
+a second or two); a batch of stills of one size keeps one window and SceneView and only
 applies ``diff(previous, next)``.
 """
 
@@ -13,13 +13,13 @@ from app.errors import AppError
 from app.scene.description import SceneDescription
 from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
-from app.viewport.off_screen import off_screen_plotter
+from app.viewport.off_screen import OffScreenWindow
 from app.viewport.scene_view import SceneView
 from app.viewport.still import MAX_RENDER_SIDE
 
 
 class StillRenderer:
-    """Renders scenes at one ``size`` (width, height) like ``render_still``, keeping its plotter.
+    """Renders scenes at one ``size`` (width, height) like ``render_still``, keeping its window.
 
     Call ``close`` when done (or use it as a context manager).
     """
@@ -35,8 +35,8 @@ class StillRenderer:
                 f"got {supersample} x {max(width, height)}", field="supersample")
         self.size = (width, height)
         self.supersample = supersample
-        self.plotter = off_screen_plotter((width * supersample, height * supersample))
-        self.view = SceneView(self.plotter, source, exposure=exposure, fxaa=False)
+        self.window = OffScreenWindow((width * supersample, height * supersample))
+        self.view = SceneView(self.window, source, exposure=exposure, fxaa=False)
 
     def render(self, scene: SceneDescription, *, camera_id: str | None = None,
                transparent: bool = False) -> Image.Image:
@@ -54,7 +54,7 @@ class StillRenderer:
 
     def close(self) -> None:
         self.view.close()
-        self.plotter.close()
+        self.window.close()
 
     def __enter__(self) -> StillRenderer:
         return self

@@ -1,4 +1,4 @@
-"""Turntable frames from the live view: the camera carried round the product, one plotter for
+"""Turntable frames from the live view: the camera carried round the product, one window for
 all frames."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import numpy as np
-import pyvista as pv
 from PIL import Image
 
 from app.errors import AppError
 from app.scene.description import Camera, SceneDescription
 from app.scene.geometry_source import GeometrySource
+from app.viewport.off_screen import OffScreenWindow
 from app.viewport.scene_view import SceneView
 
 MAX_FRAMES = 3600
@@ -52,9 +52,8 @@ def render_turntable_frames(
     width, height = (int(v) for v in size)
     if width < 1 or height < 1 or supersample < 1:
         raise AppError(f"expected a positive size and supersample, got {size}", field="size")
-    plotter = pv.Plotter(off_screen=True, lighting="none",
-                         window_size=(width * supersample, height * supersample))
-    view = SceneView(plotter, source, fxaa=False)
+    window = OffScreenWindow((width * supersample, height * supersample))
+    view = SceneView(window, source, fxaa=False)
     try:
         view.show(scene)
         for camera in cameras:
@@ -68,4 +67,4 @@ def render_turntable_frames(
             yield image
     finally:
         view.close()
-        plotter.close()
+        window.close()

@@ -1,4 +1,6 @@
-"""What the live view's modules import when the app starts: pyplot only when it is used."""
+"""What the app imports when it starts: the live view's widget without pyvistaqt's plotting
+module, PyVista or matplotlib (most of a second of imports for classes the app does not use),
+and the names of pyvista and pyvistaqt still there for anyone who asks."""
 
 from __future__ import annotations
 
@@ -16,24 +18,46 @@ def run(code: str) -> str:
     return done.stdout.strip()
 
 
-def test_the_live_view_starts_without_pyplot_and_pyplot_works_when_asked():
+def test_the_desktop_window_starts_without_plotting_modules():
     out = run(
         "import sys\n"
-        "import app.viewport.scene_view, pyvista.plotting\n"
-        "print('matplotlib.figure' in sys.modules, 'matplotlib.axes' in sys.modules)\n"
-        "import matplotlib.pyplot as plt\n"
-        "figure, axes = plt.subplots()\n"
-        "print(type(figure).__name__, sys.modules['matplotlib.pyplot'].__name__)\n"
-        "from pyvista.plotting.colors import get_cycler\n"
-        "print(len(get_cycler('matplotlib').by_key()['color']))\n"
+        "import app.ui.main_window, app.ui.kiosk.kiosk_window, app.project\n"
+        "print(sorted(m for m in ('pyvista.core', 'pyvista.plotting', 'pyvistaqt.plotting',\n"
+        "                         'matplotlib') if m in sys.modules))\n"
+        "print(sys.modules['pyvistaqt.rwi'].QVTKRenderWindowInteractor.__name__)\n"
     )
-    assert out.splitlines() == ["False False", "Figure matplotlib.pyplot", "10"]
+    assert out.splitlines() == ["[]", "QVTKRenderWindowInteractor"]
 
 
-def test_a_pyplot_imported_first_is_left_alone():
+def test_pyvistaqt_answers_for_its_names_after_the_view_is_imported():
     out = run(
-        "import matplotlib.pyplot as plt\n"
-        "import app.viewport, sys\n"
-        "print(sys.modules['matplotlib.pyplot'] is plt, type(plt).__name__)\n"
+        "import app.ui.view3d\n"
+        "from pyvistaqt import QtInteractor, BackgroundPlotter\n"
+        "import pyvistaqt, pyvistaqt.rwi\n"
+        "print(QtInteractor.__mro__[1] is pyvistaqt.rwi.QVTKRenderWindowInteractor,\n"
+        "      isinstance(pyvistaqt.__version__, str))\n"
+        "widget = pyvistaqt.rwi.QVTKRenderWindowInteractor\n"
+        "print(app.ui.view3d.FrameInteractor.__mro__[1] is widget)\n"
+    )
+    assert out.splitlines() == ["True True", "True"]
+
+
+def test_a_pyvistaqt_imported_first_is_left_alone():
+    out = run(
+        "import pyvistaqt, sys\n"
+        "import app.ui.view3d\n"
+        "print(sys.modules['pyvistaqt'] is pyvistaqt, type(pyvistaqt).__name__)\n"
     )
     assert out == "True module"
+
+
+def test_pyvista_answers_for_its_names_after_the_view_is_imported():
+    out = run(
+        "import app.ui.view3d, sys\n"
+        "print('pyvista.core' in sys.modules)\n"
+        "import pyvista as pv\n"
+        "print(pv.Sphere().n_points > 0, pv.PolyData.__name__, pv.Plotter.__name__)\n"
+        "from pyvista import _vtk\n"
+        "print(_vtk.vtkPolyData.__name__)\n"
+    )
+    assert out.splitlines() == ["False", "True PolyData Plotter", "vtkPolyData"]

@@ -289,7 +289,7 @@ def _view_state(view):
             "stereo": plotter.ren_win.GetStereoRender(),
             "camera": (camera.GetPosition(), camera.GetFocalPoint(), camera.GetViewUp()),
             "props": plotter.renderer.GetViewProps().GetNumberOfItems(),
-            "style": type(plotter.iren.style).__name__}
+            "style": type(plotter.interactor.GetInteractorStyle()).__name__}
 
 
 @pytest.mark.parametrize("key", ["w", "s", "3", "e", "q", "f", "r", "p"])
@@ -298,7 +298,7 @@ def test_vtk_keys_do_nothing_on_the_kiosk_view(kiosk, qtbot, key):
 
     _wake(kiosk)
     view = kiosk.view
-    interactor = view.plotter.iren.interactor
+    interactor = view.plotter.interactor
     if key == "s":  # surface: only visible when it would undo a wireframe
         for actor in view.scene_view.actors.values():
             actor.GetProperty().SetRepresentationToWireframe()
