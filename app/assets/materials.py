@@ -191,6 +191,9 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
     if separate_occlusion:
         notes.append(f"{name}: its occlusion texture is not the metallic-roughness image; drawn "
                      "without occlusion")
+    if any(material.emissive) and not material.unlit:
+        notes.append(f"{name}: glows; in the photoreal still its glow also lights what is "
+                     "around it, the live view draws the glow alone")
     if material.transmission > 0:
         notes.append("transmissive materials are drawn in the live view as partly transparent "
                      "(opacity lowered by 80 % of the transmission, the volume's attenuation as "

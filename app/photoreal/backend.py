@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from app.photoreal.normal_maps import register_bsdfs
 from app.photoreal.textures import register_textures
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ def activate_mitsuba(
         mi.set_variant(variant)
     _active = variant
     register_textures(mi)
+    register_bsdfs(mi)
     log.info("Mitsuba renders with %s", variant)
     return mi
 

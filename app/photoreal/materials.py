@@ -16,6 +16,7 @@ import numpy as np
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import DEFAULT_MAPPING
 from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_bsdf
+from app.photoreal.normal_maps import VALID_NORMAL_MAP
 from app.photoreal.textures import times_vertex_colour
 from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
@@ -115,10 +116,14 @@ class _Inputs:
 @dataclass
 class ShapeLook:
     """What a shape is made of: its BSDF dictionary and, for glowing materials, the texture of
-    the radiance it emits (drawn where the camera sees it; see ``render``'s emission pass)."""
+    the radiance it emits (drawn where the camera sees it; see ``render``'s emission pass, and
+    where ``lights_scene``, lighting what is around it)."""
 
     bsdf: dict
     emission: dict | None = None
+    # an emissive material's glow lights the rest of the scene (an unlit one's does not: its
+    # colour is only what the camera is shown)
+    lights_scene: bool = False
     see_through: bool = False  # clear glass: the denoiser is guided by what lies behind it
     # a transmissive solid with a volume (glTF thickness > 0): the light it absorbs per unit
     # length inside it, in the model's units (RGB, per channel), for a medium in the shape
@@ -209,6 +214,7 @@ class MaterialTranslator:
         look.texcoord = shape_texcoord
         look.emission_texcoord = (slots["emissive"].texcoord if "emissive" in slots
                                   else shape_texcoord)
+        look.lights_scene = look.emission is not None and not material.unlit
         return look
 
     def for_decal(self, decal: Decal) -> dict:
@@ -222,7 +228,7 @@ class MaterialTranslator:
             "metallic": self._bitmap(("decal-metal", decal.key),
                                      np.clip(orm[..., 2:3] * decal.metallic, 0.0, 1.0)),
         }
-        bsdf = {"type": "normalmap",
+        bsdf = {"type": VALID_NORMAL_MAP,
                 "normalmap": self._bitmap(("decal-normal", decal.key, decal.normal_scale),
                                           scaled_normal_map(decal.normal_map,
                                                             decal.normal_scale)),
@@ -278,7 +284,7 @@ class MaterialTranslator:
                 self._approximate(m.name, "clear coat dropped on a transmissive material")
         bsdf: dict = unlit_bsdf() if mat.unlit else principled
         if m.normal_texture is not None:
-            bsdf = {"type": "normalmap", "bsdf": bsdf, "normalmap": self._bitmap(
+            bsdf = {"type": VALID_NORMAL_MAP, "bsdf": bsdf, "normalmap": self._bitmap(
                 ("normal", m.normal_texture.source, mat.normal_scale),
                 scaled_normal_map(m.normal_texture.pixels, mat.normal_scale),
                 m.normal_texture.mapping)}
@@ -398,9 +404,11 @@ class MaterialTranslator:
     def _emission(self, m: _Inputs) -> dict | None:
         """Emitted radiance as a texture dictionary, or None for a material that does not glow.
 
-        Not a Mitsuba area emitter: the path integrator hides emitters the camera sees directly
-        (``hide_emitters``, which keeps the environment out of the picture), and with them the
-        whole shape, so a glowing product would vanish from the still. Where the material is
+        The shape itself is no Mitsuba area emitter: the path integrator hides emitters the
+        camera sees directly (``hide_emitters``, which keeps the environment out of the
+        picture), and with them the whole shape, so a glowing product would vanish from the
+        still. The glow the camera sees is the emission pass's; the light it sheds comes from a
+        copy of the shape that only emits (``scene_build.glow_shape``). Where the material is
         see-through (alpha) it glows as much as it is there."""
         emissive = np.clip(np.asarray(m.emissive, dtype=np.float32), 0.0, None)
         if not emissive.any():

@@ -25,6 +25,7 @@ from app.photoreal.scene_build import (
     bounds_of,
     emission_bsdf,
     environment_emitter,
+    glow_shape,
     ground_shape,
     mitsuba_mesh,
     sensor,
@@ -119,8 +120,10 @@ def render_photoreal(
 
     steps = sample_passes(spp, width * height)
     total = len(steps) + 2
+    glows = {f"glow{i}": glow for i, m in enumerate(meshes) if m.look.lights_scene
+             and (glow := glow_shape(mi, m)) is not None}
     lit_scene = load({"type": lit_integrator(meshes), "max_depth": MAX_DEPTH,
-                      "hide_emitters": True}, steps[0])
+                      "hide_emitters": True}, steps[0], extra=glows)
     lit = np.zeros((height, width, 4), np.float64)
     done = 0
     for index, count in enumerate(steps):

@@ -77,7 +77,7 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
     for decal in scene.decals:
         if decal.drawable_id not in visible:
             continue
-        vertices, normals = lifted_decal(decal.vertices, decal.normals)
+        vertices, normals = lifted(decal.vertices, decal.normals)
         meshes.append(WorldMesh(f"decal:{decal.id}", vertices,
                                 np.asarray(decal.faces, np.uint32), normals,
                                 np.asarray(decal.uv, np.float32),
@@ -85,9 +85,9 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
     return meshes
 
 
-def lifted_decal(vertices, normals) -> tuple[np.ndarray, np.ndarray]:
-    """A decal's vertices moved along its normals to clear Mitsuba's ray offset (see
-    RAY_EPSILON), as float32 with the normals."""
+def lifted(vertices, normals) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices moved along their normals to clear Mitsuba's ray offset (see RAY_EPSILON), as
+    float32 with the normals: a decal over its part, a glow over its surface."""
     v = np.asarray(vertices, dtype=np.float64)
     n = np.asarray(normals, dtype=np.float64)
     reach = 1.0 + (float(np.abs(v).max()) if len(v) else 0.0)
@@ -99,10 +99,13 @@ def _f32(values: np.ndarray | None) -> np.ndarray | None:
     return None if values is None else np.ascontiguousarray(values, dtype=np.float32)
 
 
-def mitsuba_mesh(mi, mesh: WorldMesh, bsdf: dict | None = None):
-    """A Mitsuba Mesh object filled from numpy arrays, with its BSDF (or ``bsdf`` instead)."""
+def mitsuba_mesh(mi, mesh: WorldMesh, bsdf: dict | None = None, emitter: dict | None = None):
+    """A Mitsuba Mesh object filled from numpy arrays, with its BSDF (or ``bsdf`` instead) and
+    an ``emitter``, if given."""
     props = mi.Properties()
     props["bsdf"] = mi.load_dict(mesh.look.bsdf if bsdf is None else bsdf)
+    if emitter is not None:
+        props["emitter"] = mi.load_dict(emitter)
     if mesh.look.absorption is not None and bsdf is None:
         # sigma_t as an RGB within 0..1 (Mitsuba reads such values as reflectances) times scale
         peak = max(max(mesh.look.absorption), 1e-12)
@@ -125,6 +128,51 @@ def mitsuba_mesh(mi, mesh: WorldMesh, bsdf: dict | None = None):
         shape.add_attribute(VERTEX_COLOR, 3, mi.Float(mesh.colours.ravel()))
     params.update()
     return shape
+
+
+def glow_shape(mi, mesh: WorldMesh):
+    """The light a glowing surface sheds on the rest of the scene: a copy of ``mesh`` just
+    above it that emits its radiance and is otherwise not there (a null BSDF). Hidden from the
+    camera, as the lit pass hides every emitter; the surface itself stays as it is, drawn by the
+    lit pass and, where the camera sees it glow, by the emission pass. Only the faces that glow
+    are copied: a ray crossing the copy counts as a bounce, which elsewhere would cut light
+    paths short. None for a mesh without normals to lift it along, or without a face that
+    glows."""
+    if mesh.normals is None:
+        return None
+    glow = replace(mesh.with_emission_uv(), id=f"glow:{mesh.id}", colours=None,
+                   look=ShapeLook({"type": "null"}))
+    radiance = mesh.look.emission
+    faces = glow.faces[glowing_faces(glow.faces, glow.uv, radiance)]
+    if not len(faces):
+        return None
+    used, faces = np.unique(faces, return_inverse=True)
+    vertices, normals = lifted(glow.vertices[used], glow.normals[used])
+    glow = replace(glow, vertices=vertices, normals=normals,
+                   faces=faces.reshape(-1, 3).astype(np.uint32),
+                   uv=None if glow.uv is None else glow.uv[used])
+    if glow.uv is None:  # no texture coordinates: the texture's mean, as one colour
+        mean = np.asarray(radiance["bitmap"], dtype=np.float64).reshape(-1, 3).mean(axis=0)
+        radiance = {"type": "rgb", "value": [float(v) for v in mean]}
+    return mitsuba_mesh(mi, glow, emitter={"type": "area", "radiance": radiance})
+
+
+def glowing_faces(faces: np.ndarray, uv: np.ndarray | None, radiance: dict) -> np.ndarray:
+    """Which of ``faces`` glow (a boolean per face): those where the emission texture is not
+    black at a vertex, the centre or nine more points spread over the face (all of them for a
+    texture moved by a transform, or read without texture coordinates)."""
+    pixels = np.asarray(radiance["bitmap"], dtype=np.float32)
+    pixels = pixels.reshape(pixels.shape[0], -1, pixels.shape[-1] if pixels.ndim == 3 else 1)
+    lit = pixels.max(axis=2) > 0.0
+    if uv is None or "to_uv" in radiance or lit.all():
+        return np.full(len(faces), bool(lit.any()))
+    steps = np.array([(a, b, 4 - a - b) for a in range(5) for b in range(5 - a)],
+                     dtype=np.float32) / 4.0  # 15 barycentric points, corners included
+    points = np.einsum("pk,fkc->fpc", steps, uv[faces])
+    height, width = lit.shape
+    cols = np.floor(points[..., 0] * width).astype(np.int64) % width
+    rows = np.floor(points[..., 1] * height).astype(np.int64) % height
+    return lit[rows, cols].any(axis=1)
 
 
 def emission_bsdf(mesh: WorldMesh) -> dict:

@@ -168,3 +168,12 @@ def test_specular_textures_are_noted_for_the_still_only(external_dir):
         assert any(f"{key} is drawn in the live view; the photoreal still draws the factor "
                    "alone" in n for n in notes), key
         assert not any(f"{key} is not drawn" in n for n in notes)
+
+
+def test_a_glow_names_the_light_only_the_still_sheds(external_dir):
+    emissive = load_model(external_dir / KHRONOS /
+                          "EmissiveStrengthTest/glTF-Binary/EmissiveStrengthTest.glb")
+    assert any("glows" in w and "lights what is around it" in w
+               for w in emissive.material_warnings)
+    unlit = load_model(external_dir / KHRONOS / "UnlitTest/glTF-Binary/UnlitTest.glb")
+    assert not any("glows" in w for w in unlit.material_warnings)

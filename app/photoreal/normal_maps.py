@@ -1,0 +1,118 @@
+"""``validnormalmap``: a normal map for the still that keeps reflections above the surface.
+
+A normal map tilts the shading normal; where it tilts away from the viewer far enough (the rim
+of a bump seen at a slant), the mirror direction about the tilted normal points into the
+surface, and Mitsuba's own ``normalmap`` then returns black (the black rims round the
+normal-mapped hemispheres of Khronos' NormalTangentMirrorTest). Blender's Cycles bends such a
+normal back towards the geometric normal just enough that the reflection leaves the surface at
+no lower an angle than the view came in (``ensure_valid_reflection``); this plugin does the
+same, then shades the nested BSDF in that frame as ``normalmap`` does.
+"""
+
+from __future__ import annotations
+
+VALID_NORMAL_MAP = "validnormalmap"
+
+_registered: set[str] = set()
+
+
+def ensure_valid_reflection(dr, mi, ng, i, n):
+    """``n`` (unit, world) turned towards ``ng`` until ``i`` (towards the viewer) mirrored
+    about it lies above the surface: at least min(0.9 cos(i, ng), 0.01) above it."""
+    r = 2.0 * dr.dot(n, i) * n - i
+    threshold = dr.minimum(0.9 * dr.dot(ng, i), 0.01)
+    fine = dr.dot(ng, r) >= threshold
+    # in the plane of ng and n: x along n's part across ng, z along ng
+    x = dr.normalize(n - dr.dot(n, ng) * ng)
+    ix, iz = dr.dot(i, x), dr.dot(i, ng)
+    a = ix * ix + iz * iz
+    b = dr.safe_sqrt(ix * ix * (a - threshold * threshold))
+    c = iz * threshold + a
+    half_over_a = 0.5 / a
+    z1, z2 = half_over_a * (b + c), half_over_a * (c - b)  # the two solutions' nz^2
+    valid1 = (z1 > 1e-5) & (z1 <= 1.0 + 1e-5)
+    valid2 = (z2 > 1e-5) & (z2 <= 1.0 + 1e-5)
+    n1x, n1z = dr.safe_sqrt(1.0 - z1), dr.safe_sqrt(z1)
+    n2x, n2z = dr.safe_sqrt(1.0 - z2), dr.safe_sqrt(z2)
+    r1 = 2.0 * (n1x * ix + n1z * iz) * n1z - iz  # each one's reflection's height
+    r2 = 2.0 * (n2x * ix + n2z * iz) * n2z - iz
+    up1, up2 = r1 >= 1e-5, r2 >= 1e-5
+    first_of_both = dr.select(up1 & up2, r1 < r2, r1 > r2)
+    first = dr.select(valid1 & valid2, first_of_both, valid1)
+    bent = dr.select(first, n1x, n2x) * x + dr.select(first, n1z, n2z) * ng
+    bent = dr.select(valid1 | valid2, bent, ng)
+    return dr.select(fine, n, mi.Vector3f(bent))
+
+
+def register_bsdfs(mi) -> None:
+    """Make ``validnormalmap`` loadable in the active variant (once per variant)."""
+    variant = mi.variant()
+    if variant in _registered:
+        return
+    import drjit as dr
+
+    class ValidNormalMap(mi.BSDF):
+        def __init__(self, props):
+            mi.BSDF.__init__(self, props)
+            self.nested = props["bsdf"]
+            self.normalmap = props["normalmap"]
+            self.m_components = [self.nested.flags(i)
+                                 for i in range(self.nested.component_count())]
+            self.m_flags = self.nested.flags() | mi.BSDFFlags.SpatiallyVarying
+
+        def _frame(self, si, active):
+            tilted = mi.Vector3f(self.normalmap.eval(si, active)) * 2.0 - 1.0
+            n = dr.normalize(si.to_world(tilted))
+            towards_viewer = si.to_world(si.wi)
+            side = dr.select(dr.dot(si.n, towards_viewer) >= 0.0, 1.0, -1.0)
+            n = side * ensure_valid_reflection(dr, mi, side * si.n, towards_viewer, side * n)
+            s = dr.normalize(si.dp_du - n * dr.dot(n, si.dp_du))
+            return mi.Frame3f(s, dr.cross(n, s), n)
+
+        def _perturbed(self, si, active):
+            perturbed = mi.SurfaceInteraction3f(si)
+            perturbed.sh_frame = self._frame(si, active)
+            perturbed.wi = perturbed.to_local(si.to_world(si.wi))
+            return perturbed
+
+        def sample(self, ctx, si, sample1, sample2, active=True):
+            perturbed = self._perturbed(si, active)
+            bs, weight = self.nested.sample(ctx, perturbed, sample1, sample2, active)
+            world_wo = perturbed.to_world(bs.wo)
+            bs.wo = si.to_local(world_wo)
+            keep = active & (mi.Frame3f.cos_theta(bs.wo)
+                             * mi.Frame3f.cos_theta(perturbed.to_local(world_wo)) > 0.0)
+            bs.pdf = dr.select(keep, bs.pdf, 0.0)
+            return bs, dr.select(keep, weight, 0.0)
+
+        def eval(self, ctx, si, wo, active=True):
+            perturbed = self._perturbed(si, active)
+            local_wo = perturbed.to_local(si.to_world(wo))
+            keep = active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
+            return dr.select(keep, self.nested.eval(ctx, perturbed, local_wo, keep), 0.0)
+
+        def pdf(self, ctx, si, wo, active=True):
+            perturbed = self._perturbed(si, active)
+            local_wo = perturbed.to_local(si.to_world(wo))
+            keep = active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
+            return dr.select(keep, self.nested.pdf(ctx, perturbed, local_wo, keep), 0.0)
+
+        def eval_pdf(self, ctx, si, wo, active=True):
+            perturbed = self._perturbed(si, active)
+            local_wo = perturbed.to_local(si.to_world(wo))
+            keep = active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
+            value, pdf = self.nested.eval_pdf(ctx, perturbed, local_wo, keep)
+            return dr.select(keep, value, 0.0), dr.select(keep, pdf, 0.0)
+
+        def eval_diffuse_reflectance(self, si, active=True):
+            return self.nested.eval_diffuse_reflectance(self._perturbed(si, active), active)
+
+        def traverse(self, callback):
+            callback.put_object("bsdf", self.nested, mi.ParamFlags.Differentiable)
+            callback.put_object("normalmap", self.normalmap, mi.ParamFlags.Differentiable)
+
+        def to_string(self):
+            return f"ValidNormalMap[bsdf={self.nested}]"
+
+    mi.register_bsdf(VALID_NORMAL_MAP, lambda props: ValidNormalMap(props))
+    _registered.add(variant)
