@@ -85,22 +85,24 @@ def register_bsdfs(mi) -> None:
             bs.pdf = dr.select(keep, bs.pdf, 0.0)
             return bs, dr.select(keep, weight, 0.0)
 
-        def eval(self, ctx, si, wo, active=True):
+        def _towards(self, si, wo, active):
+            """The interaction in the bent frame, ``wo`` in it, and whether ``wo`` lies on the
+            same side of both frames."""
             perturbed = self._perturbed(si, active)
             local_wo = perturbed.to_local(si.to_world(wo))
             keep = active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
+            return perturbed, local_wo, keep
+
+        def eval(self, ctx, si, wo, active=True):
+            perturbed, local_wo, keep = self._towards(si, wo, active)
             return dr.select(keep, self.nested.eval(ctx, perturbed, local_wo, keep), 0.0)
 
         def pdf(self, ctx, si, wo, active=True):
-            perturbed = self._perturbed(si, active)
-            local_wo = perturbed.to_local(si.to_world(wo))
-            keep = active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
+            perturbed, local_wo, keep = self._towards(si, wo, active)
             return dr.select(keep, self.nested.pdf(ctx, perturbed, local_wo, keep), 0.0)
 
         def eval_pdf(self, ctx, si, wo, active=True):
-            perturbed = self._perturbed(si, active)
-            local_wo = perturbed.to_local(si.to_world(wo))
-            keep = active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
+            perturbed, local_wo, keep = self._towards(si, wo, active)
             value, pdf = self.nested.eval_pdf(ctx, perturbed, local_wo, keep)
             return dr.select(keep, value, 0.0), dr.select(keep, pdf, 0.0)
 
