@@ -149,7 +149,8 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
                      "base colour (the colour light takes through the material's thickness)")
     if any(fields.get("sheen_color", (0.0, 0.0, 0.0))):
         notes.append(f"{name}: the live view has no sheen; drawn as the base colour lightened "
-                     "by a part of the sheen colour (the photoreal still draws a sheen lobe)")
+                     "by a part of the sheen colour and a rim of it along the silhouette, a "
+                     "sheen texture as its mean colour (the photoreal still draws glTF's sheen)")
     if fields.get("anisotropy", 0.0) > 0 and fields.get("anisotropy_rotation", 0.0):
         notes.append(f"{name}: the photoreal still draws anisotropy along the texture's U "
                      "direction, without its rotation")

@@ -11,7 +11,7 @@ import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.photoreal.normal_maps import register_bsdfs
+from app.photoreal import normal_maps, sheen_layer
 from app.photoreal.textures import register_textures
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,8 @@ def activate_mitsuba(
         mi.set_variant(variant)
     _active = variant
     register_textures(mi)
-    register_bsdfs(mi)
+    normal_maps.register_bsdfs(mi)
+    sheen_layer.register_bsdfs(mi)
     log.info("Mitsuba renders with %s", variant)
     return mi
 

@@ -25,10 +25,11 @@ def unlit_bsdf() -> dict:
     return {"type": "diffuse", "reflectance": {"type": "rgb", "value": [0.0, 0.0, 0.0]}}
 
 
-def add_extension_lobes(principled: dict, m: ResolvedMaterial, approximate: Approximate
-                        ) -> None:
-    """Sheen, anisotropy (and the note for iridescence) on ``principled``."""
-    if any(m.sheen_color):
+def add_extension_lobes(principled: dict, m: ResolvedMaterial, approximate: Approximate,
+                        *, layered_sheen: bool = False) -> None:
+    """Sheen (unless it is drawn as a layer of its own, ``sheen_layer``), anisotropy (and the
+    note for iridescence) on ``principled``."""
+    if any(m.sheen_color) and not layered_sheen:
         strongest = max(m.sheen_color)
         principled["sheen"] = float(min(strongest, 1.0))
         # Disney's sheen is white or the base colour; a coloured sheen tints toward the base

@@ -17,6 +17,7 @@ from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import DEFAULT_MAPPING
 from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_bsdf
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
+from app.photoreal.sheen_layer import SHEEN_LAYER
 from app.photoreal.textures import times_vertex_colour
 from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
@@ -268,7 +269,8 @@ class MaterialTranslator:
         if mat.clearcoat > 0:
             principled["clearcoat"] = float(np.clip(mat.clearcoat, 0.0, 1.0))
             principled["clearcoat_gloss"] = float(np.clip(1.0 - mat.clearcoat_roughness, 0, 1))
-        add_extension_lobes(principled, mat, self._approximate)
+        layered_sheen = any(mat.sheen_color) and mat.transmission <= 0 and not mat.unlit
+        add_extension_lobes(principled, mat, self._approximate, layered_sheen=layered_sheen)
         self._extension_textures(principled, m)
         if mat.transmission > 0:
             # thin-walled: crystals and windows are often single sheets, not closed solids
@@ -283,6 +285,9 @@ class MaterialTranslator:
                 del principled["clearcoat"], principled["clearcoat_gloss"]
                 self._approximate(m.name, "clear coat dropped on a transmissive material")
         bsdf: dict = unlit_bsdf() if mat.unlit else principled
+        if layered_sheen:
+            bsdf = {"type": SHEEN_LAYER, "bsdf": bsdf, "sheen_color": self._sheen_colour(m),
+                    "sheen_roughness": float(mat.sheen_roughness)}
         if m.normal_texture is not None:
             bsdf = {"type": VALID_NORMAL_MAP, "bsdf": bsdf, "normalmap": self._bitmap(
                 ("normal", m.normal_texture.source, mat.normal_scale),
@@ -334,6 +339,15 @@ class MaterialTranslator:
             principled["sheen_tint"] = self._bitmap(
                 ("sheen-tint", sheen.source, tuple(mat.sheen_color)),
                 np.clip(tint, 0.0, 1.0), sheen.mapping)
+
+    def _sheen_colour(self, m: _Inputs) -> dict:
+        """The sheen colour (linear), times its texture where it has one."""
+        colour = np.asarray(m.material.sheen_color, dtype=np.float32)
+        sheen = m.extension_textures.get("sheen_color")
+        if sheen is None:
+            return self._bitmap(("sheen-colour", tuple(colour)), colour.reshape(1, 1, 3))
+        return self._bitmap(("sheen-colour", sheen.source, tuple(colour)),
+                            linear_rgb(sheen.pixels) * colour, sheen.mapping)
 
     def _colour_input(self, m: _Inputs):
         """The base colour (metals with the light multiple scattering would give back)."""

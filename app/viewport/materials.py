@@ -26,6 +26,7 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkTexture
 
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import TextureSampler, transformed_uv
+from app.domain.colour import srgb_to_linear
 from app.errors import AssetError
 from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import specular_ior, tinted_by_volume, unlit_as_emission
@@ -34,8 +35,8 @@ from app.viewport.polydata import TCOORDS, vtk_tcoords
 TRANSMISSION_OPACITY_LOSS = 0.8
 GLTF_CLEARCOAT_IOR = 1.5
 SHEEN_LIGHTENING = 0.15  # about the directional albedo of a rough glTF sheen
-SHEEN_RIM_GAIN = 0.5  # the grazing sheen, near what the still's principled sheen draws
-SHEEN_RIM_POWER = 3.0
+SHEEN_RIM_GAIN = 1.0  # the grazing sheen, near what the still's glTF sheen layer draws
+SHEEN_RIM_POWER = 2.0
 
 
 def image_to_vtk_texture(pixels: np.ndarray, *, srgb: bool, source: str = "") -> vtkTexture:
@@ -103,6 +104,7 @@ class TextureCache:
     def __init__(self, load: Callable[[TextureRef], TextureImage]):
         self._load = load
         self._textures: dict[tuple, vtkTexture] = {}
+        self._means: dict[str, tuple[float, float, float]] = {}
         self._white: vtkTexture | None = None
 
     def for_ref(self, ref: TextureRef, *, keep_alpha: bool = True,
@@ -113,6 +115,19 @@ class TextureCache:
             texture = self._make(self._load(ref), ref.srgb, keep_alpha)
             self._textures[key] = with_sampler(texture, sampler)
         return self._textures[key]
+
+    def mean_colour(self, ref: TextureRef) -> tuple[float, float, float]:
+        """The image's mean colour, linear (an sRGB image's pixels made linear first), for what
+        is drawn as one colour."""
+        if ref.source not in self._means:
+            pixels = np.asarray(self._load(ref).pixels)
+            pixels = pixels.reshape(-1, pixels.shape[-1] if pixels.ndim == 3 else 1)
+            curve = np.array([srgb_to_linear(v / 255.0) if ref.srgb else v / 255.0
+                              for v in range(256)])
+            rgb = [np.bincount(pixels[:, min(c, pixels.shape[1] - 1)], minlength=256) @ curve
+                   / len(pixels) for c in range(3)]
+            self._means[ref.source] = (float(rgb[0]), float(rgb[1]), float(rgb[2]))
+        return self._means[ref.source]
 
     def white(self) -> vtkTexture:
         if self._white is None:
@@ -252,6 +267,11 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
                    mesh: MeshData) -> None:
     """Set the actor's PBR property from a scene material (colours already linear)."""
     _reset_property(actor)
+    if material.sheen_color_texture is not None and any(material.sheen_color):
+        # no sheen texture in the live view: the sheen colour times the texture's mean
+        mean = textures.mean_colour(material.sheen_color_texture.texture)
+        material = dataclasses.replace(material, sheen_color=tuple(
+            c * m for c, m in zip(material.sheen_color, mean, strict=True)))
     material = live_view_material(material)
     prop = actor.GetProperty()
     prop.SetColor(*material.base_color)

@@ -1,0 +1,155 @@
+"""``sheenlayer``: glTF's sheen (KHR_materials_sheen) over a nested BSDF, for the still.
+
+Mitsuba's principled BSDF has Disney's sheen: a weak grazing term, white or tinted towards the
+base colour, without a roughness. glTF's sheen is a layer of its own colour and roughness: the
+"Charlie" microfiber distribution with Ashikhmin's visibility term, over a base dimmed by the
+share of light the sheen takes towards the view (its directional albedo, ``charlie_albedo``),
+which is how Blender's Cycles draws it too. A velvet's silhouette then glows in its sheen colour.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+SHEEN_LAYER = "sheenlayer"
+MIN_SHEEN_ROUGHNESS = 0.07  # below it the distribution's exponent runs away (glTF viewers clamp)
+ALBEDO_SAMPLES = 32  # cos(theta) points of a material's albedo table
+
+_registered: set[str] = set()
+
+
+def charlie_alpha(sheen_roughness: float) -> float:
+    roughness = min(max(float(sheen_roughness), MIN_SHEEN_ROUGHNESS), 1.0)
+    return roughness * roughness
+
+
+def charlie_albedo(alpha: float, cos_view: np.ndarray, steps: int = 96) -> np.ndarray:
+    """The share of light a white sheen layer reflects towards a view at ``cos_view`` (its
+    directional albedo), integrated over the hemisphere of light directions."""
+    mu = np.clip(np.asarray(cos_view, dtype=np.float64), 1e-4, 1.0)
+    theta = (np.arange(steps) + 0.5) * (0.5 * math.pi / steps)
+    phi = (np.arange(2 * steps) + 0.5) * (math.pi / steps)
+    t, p = np.meshgrid(theta, phi, indexing="ij")
+    light = np.stack([np.sin(t) * np.cos(p), np.sin(t) * np.sin(p), np.cos(t)], axis=-1)
+    weight = np.sin(t) * (0.5 * math.pi / steps) * (math.pi / steps)  # solid angle
+    result = []
+    for m in mu.ravel():
+        view = np.array([math.sqrt(1.0 - m * m), 0.0, m])
+        half = light + view
+        half /= np.linalg.norm(half, axis=-1, keepdims=True)
+        value = charlie_brdf(alpha, half[..., 2], light[..., 2], m)
+        result.append(float((value * light[..., 2] * weight).sum()))
+    return np.asarray(result).reshape(mu.shape)
+
+
+def charlie_brdf(alpha: float, cos_half, cos_light, cos_view):
+    """The white sheen BRDF: Charlie's distribution times Ashikhmin's visibility (numpy; the
+    plugin writes the same in Dr.Jit)."""
+    inverse = 1.0 / alpha
+    sin2 = np.maximum(1.0 - cos_half * cos_half, 0.0)
+    distribution = (2.0 + inverse) * np.power(sin2, 0.5 * inverse) / (2.0 * math.pi)
+    visibility = 1.0 / (4.0 * (cos_light + cos_view - cos_light * cos_view))
+    return distribution * visibility
+
+
+def register_bsdfs(mi) -> None:
+    """Make ``sheenlayer`` loadable in the active variant (once per variant)."""
+    variant = mi.variant()
+    if variant in _registered:
+        return
+    import drjit as dr
+
+    class SheenLayer(mi.BSDF):
+        def __init__(self, props):
+            mi.BSDF.__init__(self, props)
+            self.nested = props["bsdf"]
+            colour = props["sheen_color"]
+            if not isinstance(colour, mi.Texture):  # a plain colour
+                colour = mi.load_dict({"type": "rgb", "value": [float(c) for c in colour]})
+            self.colour = colour
+            self.alpha = charlie_alpha(props["sheen_roughness"])
+            table = np.clip(charlie_albedo(self.alpha, np.linspace(0.0, 1.0, ALBEDO_SAMPLES)),
+                            0.0, 1.0)  # Ashikhmin's visibility passes 1 at grazing angles
+            self.albedo = mi.Float(table.astype(np.float32))
+            sheen = mi.BSDFFlags.DiffuseReflection | mi.BSDFFlags.FrontSide
+            self.m_components = [self.nested.flags(i)
+                                 for i in range(self.nested.component_count())] + [sheen]
+            self.m_flags = self.nested.flags() | sheen | mi.BSDFFlags.SpatiallyVarying
+
+        def _albedo(self, cos_theta):
+            x = dr.clip(cos_theta, 0.0, 1.0) * (ALBEDO_SAMPLES - 1)
+            i = mi.UInt32(dr.minimum(dr.floor(x), ALBEDO_SAMPLES - 2))
+            f = x - mi.Float(i)
+            return dr.lerp(dr.gather(mi.Float, self.albedo, i),
+                           dr.gather(mi.Float, self.albedo, i + 1), f)
+
+        def _sheen(self, si, wo, active):
+            """The sheen lobe's value (cosine included), the base's scale and the chance of
+            sampling the sheen."""
+            colour = self.colour.eval(si, active)
+            strongest = dr.maximum(dr.maximum(colour[0], colour[1]), colour[2])
+            cos_i, cos_o = mi.Frame3f.cos_theta(si.wi), mi.Frame3f.cos_theta(wo)
+            both_up = active & (cos_i > 0.0) & (cos_o > 0.0)
+            half = dr.normalize(si.wi + wo)
+            sin2 = dr.maximum(1.0 - half.z * half.z, 0.0)
+            inverse = 1.0 / self.alpha
+            distribution = (2.0 + inverse) * dr.power(sin2, 0.5 * inverse) / (2.0 * dr.pi)
+            visibility = 1.0 / (4.0 * (cos_o + cos_i - cos_o * cos_i))
+            value = dr.select(both_up, colour * distribution * visibility * cos_o, 0.0)
+            # the base gives way by what the sheen reflects towards the view (glTF's albedo
+            # scaling in its simple form; with the light's direction too it lost a tenth of a
+            # white furnace's light)
+            scale = 1.0 - strongest * self._albedo(cos_i)
+            chance = dr.clip(strongest * self._albedo(cos_i), 0.0, 0.5)
+            return value, dr.clip(scale, 0.0, 1.0), chance
+
+        def eval(self, ctx, si, wo, active=True):
+            value, scale, _ = self._sheen(si, wo, active)
+            return value + scale * self.nested.eval(ctx, si, wo, active)
+
+        def pdf(self, ctx, si, wo, active=True):
+            _, _, chance = self._sheen(si, wo, active)
+            cosine = dr.select(mi.Frame3f.cos_theta(wo) > 0.0,
+                               mi.warp.square_to_cosine_hemisphere_pdf(wo), 0.0)
+            return chance * cosine + (1.0 - chance) * self.nested.pdf(ctx, si, wo, active)
+
+        def eval_pdf(self, ctx, si, wo, active=True):
+            value, scale, chance = self._sheen(si, wo, active)
+            nested_value, nested_pdf = self.nested.eval_pdf(ctx, si, wo, active)
+            cosine = dr.select(mi.Frame3f.cos_theta(wo) > 0.0,
+                               mi.warp.square_to_cosine_hemisphere_pdf(wo), 0.0)
+            return (value + scale * nested_value,
+                    chance * cosine + (1.0 - chance) * nested_pdf)
+
+        def sample(self, ctx, si, sample1, sample2, active=True):
+            colour = self.colour.eval(si, active)
+            strongest = dr.maximum(dr.maximum(colour[0], colour[1]), colour[2])
+            chance = dr.clip(strongest * self._albedo(mi.Frame3f.cos_theta(si.wi)), 0.0, 0.5)
+            pick_sheen = sample1 < chance
+            rescaled = dr.select(pick_sheen, sample1 / dr.maximum(chance, 1e-6),
+                                 (sample1 - chance) / dr.maximum(1.0 - chance, 1e-6))
+            bs, _ = self.nested.sample(ctx, si, rescaled, sample2, active & ~pick_sheen)
+            cosine_wo = mi.warp.square_to_cosine_hemisphere(sample2)
+            bs.wo = dr.select(pick_sheen, cosine_wo, bs.wo)
+            bs.eta = dr.select(pick_sheen, 1.0, bs.eta)
+            bs.sampled_type = dr.select(pick_sheen, mi.UInt32(+mi.BSDFFlags.DiffuseReflection),
+                                        bs.sampled_type)
+            bs.sampled_component = dr.select(pick_sheen,
+                                             mi.UInt32(self.nested.component_count()),
+                                             bs.sampled_component)
+            value, pdf = self.eval_pdf(ctx, si, bs.wo, active)
+            bs.pdf = pdf
+            usable = active & (pdf > 0.0)
+            return bs, dr.select(usable, value / dr.maximum(pdf, 1e-12), 0.0)
+
+        def traverse(self, callback):
+            callback.put_object("bsdf", self.nested, mi.ParamFlags.Differentiable)
+            callback.put_object("sheen_color", self.colour, mi.ParamFlags.Differentiable)
+
+        def to_string(self):
+            return f"SheenLayer[alpha={self.alpha}, bsdf={self.nested}]"
+
+    mi.register_bsdf(SHEEN_LAYER, lambda props: SheenLayer(props))
+    _registered.add(variant)

@@ -1,0 +1,62 @@
+"""glTF's sheen in the still: a layer of its own colour and roughness over the base, which gives
+way to it, with no light made or lost (white furnace), and a velvet's rim that glows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.photoreal.backend import activate_mitsuba
+from app.photoreal.render import render_photoreal
+from app.photoreal.sheen_layer import SHEEN_LAYER, charlie_albedo, charlie_alpha
+from tests.scene import velvet_sphere
+
+BLACK = {"type": "rgb", "value": [0.0, 0.0, 0.0]}
+WHITE = {"type": "rgb", "value": [1.0, 1.0, 1.0]}
+
+
+def seen_head_on(bsdf: dict) -> float:
+    """What a flat patch of ``bsdf`` sends straight back in a white room (the room is 1)."""
+    mi = activate_mitsuba()
+    scene = mi.load_dict({
+        "type": "scene", "integrator": {"type": "path", "max_depth": 4},
+        "room": {"type": "constant", "radiance": WHITE},
+        "sensor": {"type": "perspective", "fov": 2.0,
+                   "to_world": mi.ScalarTransform4f.look_at(origin=[0, 0, 5], target=[0, 0, 0],
+                                                           up=[0, 1, 0]),
+                   "film": {"type": "hdrfilm", "width": 8, "height": 8, "pixel_format": "rgb"}},
+        "patch": {"type": "rectangle", "bsdf": bsdf}})
+    return float(np.asarray(mi.render(scene, spp=512)).mean())
+
+
+def sheen(base: dict, roughness: float = 1.0, colour=WHITE) -> dict:
+    return {"type": SHEEN_LAYER, "bsdf": base, "sheen_color": colour,
+            "sheen_roughness": roughness}
+
+
+def test_the_albedo_of_the_sheen_falls_from_grazing_to_head_on():
+    table = charlie_albedo(charlie_alpha(0.4), np.linspace(0.05, 1.0, 8))
+    assert np.all(np.diff(table) < 0)
+    assert table[-1] == pytest.approx(0.011, abs=0.005)  # head-on it reflects little
+
+
+def test_a_white_sheen_over_black_reflects_its_albedo():
+    black = {"type": "principled", "base_color": BLACK, "roughness": 1.0, "specular": 0.0}
+    assert seen_head_on(black) == pytest.approx(0.0, abs=1e-3)
+    expected = float(charlie_albedo(charlie_alpha(1.0), np.array([1.0]))[0])  # about 0.14
+    assert seen_head_on(sheen(black)) == pytest.approx(expected, rel=0.1)
+
+
+def test_a_sheen_over_white_makes_no_light():
+    white = {"type": "diffuse", "reflectance": WHITE}
+    assert seen_head_on(sheen(white)) == pytest.approx(1.0, abs=0.03)
+    assert seen_head_on(sheen(white, roughness=0.3)) == pytest.approx(1.0, abs=0.03)
+
+
+def test_the_velvet_rim_glows_in_the_still(builtin_root):
+    def render(scene, source):
+        return render_photoreal(scene, source, size=velvet_sphere.SIZE, spp=16).display
+
+    with_sheen = velvet_sphere.rim_over_middle(builtin_root, render, sheen=True)
+    without = velvet_sphere.rim_over_middle(builtin_root, render, sheen=False)
+    assert with_sheen > 1.8 * without, (with_sheen, without)  # Disney's sheen: 1.1 times
