@@ -23,6 +23,11 @@ from tests.khronos_scenes import (
 )
 
 
+def notes_of(model) -> set[str]:
+    """The model's warnings without the file's name they start with."""
+    return {w.split(": ", 1)[1] for w in model.warnings}
+
+
 def exported(external_dir, tmp_path, relative):
     scene, assets = khronos_scene(external_dir, relative)
     export = collect_export_scene(scene, assets)
@@ -58,7 +63,10 @@ def assert_materials_close(a, b, where: str) -> None:
 def test_model_materials_survive_a_glb_round_trip(external_dir, tmp_path, relative):
     scene, assets, export, path = exported(external_dir, tmp_path, relative)
     reloaded = load_model(path)
-    assert reloaded.warnings == ()
+    # nothing lost on the way: the only notes are those the source's materials had already
+    # (how a renderer draws them: a glow lights the still's surroundings only)
+    source = load_model(external_dir / "khronos" / relative)
+    assert notes_of(reloaded) == notes_of(source)
     for drawable in scene.drawables:
         name = drawable.id.replace("/", "_")
         mesh = reloaded.meshes[name]

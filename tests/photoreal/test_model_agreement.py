@@ -1,0 +1,113 @@
+"""The live view and the photoreal still of the same model file agree, as the bench measures
+them (``bench/fidelity.py``: ``render --model FILE --transparent``, 480x360, the still at 16
+samples): on the pixels both draw as product (alpha > 0.5 in both), silhouette IoU >= 0.97 and
+mean CIEDE2000 <= 5; where the live view approximates the material (sheen, transmission,
+volume, iridescence), IoU >= 0.95 and mean CIEDE2000 <= 10.
+
+Every Khronos sample model is listed either here as agreeing or in ``NOT_YET`` with its figures,
+so a new model has to be measured before it is added."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.cli import main
+from tests.photoreal.colour_difference import delta_e
+
+SIZE = "480x360"
+SPP = "16"
+AGREE = {  # model (or sample product): approximated by the live view
+    "product:mug": False,
+    "product:watch": False,
+    "khronos/Avocado/glTF-Quantized/Avocado.gltf": False,  # KHR_mesh_quantization
+    "khronos/AlphaBlendModeTest": False,
+    "khronos/Avocado": False,
+    "khronos/Box": False,
+    "khronos/DamagedHelmet": False,
+    "khronos/MultiUVTest": False,
+    "khronos/NegativeScaleTest": False,
+    "khronos/NormalTangentMirrorTest": False,
+    "khronos/SheenCloth": True,
+    "khronos/SimpleInstancing": False,
+    "khronos/TextureCoordinateTest": False,
+    "khronos/TextureSettingsTest": False,
+    "khronos/TextureTransformMultiTest": False,
+    "khronos/TextureTransformTest": False,
+    "khronos/TransmissionTest": True,
+    "khronos/UnlitTest": False,
+    "khronos/VertexColorTest": False,
+    "WaterBottle/glTF/WaterBottle.gltf": False,
+    "MaterialsVariantsShoe/glTF/MaterialsVariantsShoe.gltf": False,
+    "FuzeBottle_OBJ_PLY/fuze.obj": False,
+    "FeatureType_STL/featuretype.STL": False,
+    "TRI_Plate8in_OBJ/plate_8in_col.obj": False,
+}
+NOT_YET = {  # mean CIEDE2000 (and IoU where it misses) in the bench's last run
+    "product:guitar": "5.5",
+    "product:golf_cart": "6.4",
+    "GlassHurricaneCandleHolder/glTF-Binary/GlassHurricaneCandleHolder.glb":
+        "20.6, IoU 0.861, approximated",
+    "khronos/AnisotropyStrengthTest": "7.3",
+    "khronos/AttenuationTest": "10.3, approximated",
+    "khronos/ClearCoatCarPaint": "7.0",
+    "khronos/ClearCoatTest": "4.7, IoU 0.961",
+    "khronos/EmissiveStrengthTest": "8.5: the still's glow lights the walls, the live view's not",
+    "khronos/IridescenceSuzanne": "IoU 0.59: the live view's clear glass is under half opaque",
+    "khronos/MetalRoughSpheresNoTextures": "6.3",
+    "khronos/OrientationTest": "5.2",
+    "khronos/SpecularTest": "5.1",
+    "khronos/TransmissionRoughnessTest": "12.3, approximated",
+}
+
+
+def khronos_file(external_dir: Path, name: str) -> Path | None:
+    folder = external_dir / "khronos" / name
+    for variant in ("glTF-Binary", "glTF", "glTF-Draco"):
+        files = sorted((folder / variant).glob("*.gl*")) if (folder / variant).is_dir() else []
+        if files:
+            return files[0]
+    return None
+
+
+def source(external_dir: Path, name: str) -> list[str]:
+    if name.startswith("product:"):
+        return ["--product", name.removeprefix("product:")]
+    if name.startswith("khronos/") and not Path(name).suffix:
+        found = khronos_file(external_dir, name.removeprefix("khronos/"))
+        assert found is not None, name
+        return ["--model", str(found)]
+    return ["--model", str(external_dir / name)]
+
+
+def rendered(what: list[str], out: Path, *extra: str) -> np.ndarray:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["render", *what, "--out", str(out), "--size", SIZE, "--transparent",
+                     *extra])
+    assert code in (0, None), f"render {what} {extra} exited {code}"
+    return np.asarray(Image.open(out).convert("RGBA"), dtype=np.float64) / 255.0
+
+
+def test_every_khronos_model_is_measured(external_dir):
+    names = {f"khronos/{f.name}" for f in (external_dir / "khronos").iterdir()
+             if khronos_file(external_dir, f.name) is not None}
+    assert names == {n for n in (*AGREE, *NOT_YET)
+                     if n.startswith("khronos/") and not Path(n).suffix}
+
+
+@pytest.mark.parametrize("name", sorted(AGREE))
+def test_the_live_view_and_the_still_agree(external_dir, tmp_path, name):
+    what = source(external_dir, name)
+    live = rendered(what, tmp_path / "live.png")
+    still = rendered(what, tmp_path / "still.png", "--photoreal", "--spp", SPP)
+    in_live, in_still = live[..., 3] > 0.5, still[..., 3] > 0.5
+    both = in_live & in_still
+    iou = both.sum() / (in_live | in_still).sum()
+    mean = float(delta_e(live[..., :3][both], still[..., :3][both]).mean())
+    iou_least, mean_most = (0.95, 10.0) if AGREE[name] else (0.97, 5.0)
+    assert iou >= iou_least and mean <= mean_most, (name, round(iou, 3), round(mean, 2))
