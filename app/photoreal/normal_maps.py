@@ -11,9 +11,10 @@ same, then shades the nested BSDF in that frame as ``normalmap`` does.
 
 from __future__ import annotations
 
+from app.photoreal.plugins import once_per_variant
+
 VALID_NORMAL_MAP = "validnormalmap"
 
-_registered: set[str] = set()
 
 
 def ensure_valid_reflection(dr, mi, ng, i, n):
@@ -44,11 +45,9 @@ def ensure_valid_reflection(dr, mi, ng, i, n):
     return dr.select(fine, n, mi.Vector3f(bent))
 
 
+@once_per_variant
 def register_bsdfs(mi) -> None:
     """Make ``validnormalmap`` loadable in the active variant (once per variant)."""
-    variant = mi.variant()
-    if variant in _registered:
-        return
     import drjit as dr
 
     class ValidNormalMap(mi.BSDF):
@@ -117,4 +116,3 @@ def register_bsdfs(mi) -> None:
             return f"ValidNormalMap[bsdf={self.nested}]"
 
     mi.register_bsdf(VALID_NORMAL_MAP, lambda props: ValidNormalMap(props))
-    _registered.add(variant)

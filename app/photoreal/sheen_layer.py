@@ -13,11 +13,12 @@ import math
 
 import numpy as np
 
+from app.photoreal.plugins import once_per_variant
+
 SHEEN_LAYER = "sheenlayer"
 MIN_SHEEN_ROUGHNESS = 0.07  # below it the distribution's exponent runs away (glTF viewers clamp)
 ALBEDO_SAMPLES = 32  # cos(theta) points of a material's albedo table
 
-_registered: set[str] = set()
 
 
 def charlie_alpha(sheen_roughness: float) -> float:
@@ -54,11 +55,9 @@ def charlie_brdf(alpha: float, cos_half, cos_light, cos_view):
     return distribution * visibility
 
 
+@once_per_variant
 def register_bsdfs(mi) -> None:
     """Make ``sheenlayer`` loadable in the active variant (once per variant)."""
-    variant = mi.variant()
-    if variant in _registered:
-        return
     import drjit as dr
 
     class SheenLayer(mi.BSDF):
@@ -152,4 +151,3 @@ def register_bsdfs(mi) -> None:
             return f"SheenLayer[alpha={self.alpha}, bsdf={self.nested}]"
 
     mi.register_bsdf(SHEEN_LAYER, lambda props: SheenLayer(props))
-    _registered.add(variant)

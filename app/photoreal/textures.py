@@ -4,17 +4,16 @@ colour)."""
 
 from __future__ import annotations
 
+from app.photoreal.plugins import once_per_variant
+
 PRODUCT = "product"
 VERTEX_COLOR = "vertex_color"  # the mesh attribute (Mitsuba names them vertex_* / face_*)
 
-_registered: set[str] = set()
 
 
+@once_per_variant
 def register_textures(mi) -> None:
     """Make ``product`` loadable in the active variant (once per variant)."""
-    variant = mi.variant()
-    if variant in _registered:
-        return
 
     class ProductTexture(mi.Texture):
         def __init__(self, props):
@@ -42,7 +41,6 @@ def register_textures(mi) -> None:
             return f"ProductTexture[a={self.a}, b={self.b}]"
 
     mi.register_texture(PRODUCT, lambda props: ProductTexture(props))
-    _registered.add(variant)
 
 
 def times_vertex_colour(texture: dict) -> dict:
