@@ -42,6 +42,7 @@ AGREE = {  # model (or sample product): approximated by the live view
     "khronos/TransmissionTest": True,
     "khronos/UnlitTest": False,
     "khronos/VertexColorTest": False,
+    "Avocado/glTF/Avocado.gltf": False,
     "WaterBottle/glTF/WaterBottle.gltf": False,
     "MaterialsVariantsShoe/glTF/MaterialsVariantsShoe.gltf": False,
     "FuzeBottle_OBJ_PLY/fuze.obj": False,
