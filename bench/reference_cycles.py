@@ -284,7 +284,7 @@ def check_environment(size: tuple[int, int], spp: int, out: Path, source: list[s
         view = dataclasses.replace(resolved, scene=scene, camera=camera)
         low, high = scene.bounds
         bare = mi.load_dict({"type": "scene", "integrator": {"type": "path", "max_depth": 1},
-                             "environment": environment_emitter(mi, scene),
+                             "environment": environment_emitter(mi, scene, camera),
                              "sensor": sensor(mi, camera, size, low, high, spp=spp)})
         ours = np.asarray(mi.render(bare, spp=spp), dtype=np.float64)[..., :3]
         cycles, _ = run_cycles(cycles_job(view, spp=spp, exr=out / f"environment_{name}.exr",

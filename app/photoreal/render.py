@@ -107,7 +107,7 @@ def render_photoreal(
     shapes = {f"shape{i}": mitsuba_mesh(mi, m) for i, m in enumerate(meshes)}
     # no ground from a camera below it (a caseback's zone view): see _ground_light_kept
     shadow = scene_shadow(scene, source) if scene.environment.ground and meshes else None
-    emitter = environment_emitter(mi, scene)
+    emitter = environment_emitter(mi, scene, view)
 
     # the denoiser's albedo and normals come from what clear glass shows, not from the glass
     behind_glass = {k: v for (k, v), m in zip(shapes.items(), meshes, strict=True)

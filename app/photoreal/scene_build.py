@@ -11,6 +11,7 @@ from app.photoreal.materials import MaterialTranslator, ShapeLook
 from app.photoreal.textures import VERTEX_COLOR
 from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Camera, SceneDescription
+from app.scene.environment import seen_from_below
 from app.scene.geometry_source import GeometrySource
 from app.scene.ground_shadow import ShadowMap
 
@@ -210,11 +211,16 @@ def ground_shape(mi, shadow: ShadowMap) -> dict:
                 "wrap_mode": "clamp"}}}
 
 
-def environment_emitter(mi, scene: SceneDescription) -> dict:
+def environment_emitter(mi, scene: SceneDescription, camera: Camera) -> dict:
+    """The HDR environment, turned as the live view turns it (about Y, and over for a camera
+    below the ground: ``seen_from_below``)."""
     env = scene.environment
     angle = ENVMAP_BASE_ROTATION_DEG + float(env.rotation_deg)
+    to_world = mi.ScalarTransform4f().rotate([0, 1, 0], angle)
+    if seen_from_below(scene, camera):
+        to_world = mi.ScalarTransform4f().rotate([1, 0, 0], 180.0) @ to_world
     return {"type": "envmap", "filename": str(env.hdr_path), "scale": float(env.intensity),
-            "to_world": mi.ScalarTransform4f().rotate([0, 1, 0], angle)}
+            "to_world": to_world}
 
 
 def sensor(mi, camera: Camera, size: tuple[int, int], low, high, *, spp: int,

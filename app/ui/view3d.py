@@ -276,6 +276,7 @@ class View3D(QWidget):
             self.scene_view.fit_aspect(self._aspect())
 
     def _keep_camera_in_limits(self, *_args) -> None:
+        self.scene_view.follow_camera()  # an orbit may take it out from under the ground
         if self.limits is None:
             return
         vtk_camera = self.plotter.renderer.GetActiveCamera()

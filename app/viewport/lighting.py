@@ -84,8 +84,11 @@ def load_environment_texture(
     return texture
 
 
-def use_environment(renderer: vtkRenderer, texture: vtkTexture, rotation_deg: float) -> None:
-    """Light the renderer from ``texture`` only (no lights), Y up, rotated about Y."""
+def use_environment(renderer: vtkRenderer, texture: vtkTexture, rotation_deg: float,
+                    *, turned_over: bool = False) -> None:
+    """Light the renderer from ``texture`` only (no lights), Y up, rotated about Y; with
+    ``turned_over``, then turned half a turn about X (up down, the right's Z reversed), as the
+    still turns it."""
     renderer.RemoveAllLights()
     renderer.AutomaticLightCreationOff()
     renderer.UseImageBasedLightingOn()
@@ -96,8 +99,9 @@ def use_environment(renderer: vtkRenderer, texture: vtkTexture, rotation_deg: fl
     table.SetLUTSamples(BRDF_TABLE_SAMPLES)
     renderer.GetEnvMapPrefiltered().SetPrefilterMaxSamples(PREFILTER_MAX_SAMPLES)
     angle = math.radians(rotation_deg)
-    renderer.SetEnvironmentUp(0.0, 1.0, 0.0)
-    renderer.SetEnvironmentRight(math.cos(angle), 0.0, -math.sin(angle))
+    flip = -1.0 if turned_over else 1.0
+    renderer.SetEnvironmentUp(0.0, flip, 0.0)
+    renderer.SetEnvironmentRight(math.cos(angle), 0.0, -flip * math.sin(angle))
 
 
 def environment_key(environment: Environment) -> tuple[str, float]:

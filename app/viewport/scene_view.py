@@ -33,6 +33,7 @@ from app.scene.description import (
     SceneDescription,
 )
 from app.scene.diff import diff
+from app.scene.environment import seen_from_below
 from app.scene.framing import half_view_tangents
 from app.scene.geometry_source import GeometrySource
 from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
@@ -90,6 +91,7 @@ class SceneView:
         self._environment_key: tuple[str, float] | None = None
         self._environment_texture = None
         self._lighting_new = False  # the environment's lighting not drawn with yet
+        self._turned_over = False  # the studio turned over for a camera below the ground
         self.camera_fov_deg = self.renderer.GetActiveCamera().GetViewAngle()  # as placed
 
     @property
@@ -136,7 +138,8 @@ class SceneView:
             )
             self._environment_key = key
             self._lighting_new = True
-        use_environment(self.renderer, self._environment_texture, environment.rotation_deg)
+        use_environment(self.renderer, self._environment_texture, environment.rotation_deg,
+                        turned_over=self._turned_over)
         self.renderer.SetBackground(*environment.background)
         light_changed = (self.environment is not None
                          and self.environment.shadow_light != environment.shadow_light)
@@ -260,6 +263,20 @@ class SceneView:
         self.fit_aspect(aspect)
         vtk_camera.OrthogonalizeViewUp()
         self.renderer.ResetCameraClippingRange()
+        self.follow_camera()
+
+    def follow_camera(self) -> None:
+        """Turn the studio over while the camera is below the ground, and back when it is not
+        (``seen_from_below``; the still does the same)."""
+        if self.scene is None or self.environment is None:
+            return
+        camera = self.renderer.GetActiveCamera()
+        below = seen_from_below(self.scene, Camera("view", "view", camera.GetPosition(),
+                                                   camera.GetFocalPoint()))
+        if below != self._turned_over:
+            self._turned_over = below
+            use_environment(self.renderer, self._environment_texture,
+                            self.environment.rotation_deg, turned_over=below)
 
     def fit_aspect(self, aspect: float | None) -> None:
         """Keep the camera's field of view on the frame's shorter side at a new ``aspect``

@@ -99,19 +99,51 @@ def test_swatch_in_the_still_has_the_declared_colour(neutral_hdr, declared):
     assert float(delta_e(centre, srgb)) <= 2.0
 
 
-def test_key_light_highlight_on_a_chrome_sphere_is_where_the_preview_has_it(studio_hdr):
+BELOW = Camera("below", "Below", position=(0.3, -3.0, 1.2), target=(0.0, 0.0, 0.0),
+               up=(0.0, 0.0, -1.0), fov_deg=30.0)
+
+
+def chrome_sphere(hdr: str, camera: Camera) -> tuple[np.ndarray, np.ndarray]:
+    """A chrome sphere seen by ``camera``, in the live view and in the still (0..255)."""
     chrome = ResolvedMaterial("chrome", base_color=(0.95, 0.95, 0.95), metallic=1.0,
                               roughness=0.05)
-    scene = SceneDescription("chrome", (drawable("sphere", chrome),), (FRONT_CAMERA,),
-                             Environment(studio_hdr, background=(0, 0, 0), ground=False),
+    scene = SceneDescription("chrome", (drawable("sphere", chrome),), (camera,),
+                             Environment(hdr, background=(0, 0, 0), ground=False),
                              ((-0.5, -0.5, -0.5), (0.5, 0.5, 0.5)))
     source = FakeSource({"sphere": sphere_mesh()})
     preview = np.asarray(render_still(scene, source, size=SIZE, supersample=1)).astype(float)
-    still = render_photoreal(scene, source, size=SIZE, spp=16).display * 255
+    return preview, render_photoreal(scene, source, size=SIZE, spp=16).display * 255
 
-    def highlight(image: np.ndarray) -> np.ndarray:
-        light = image.sum(axis=-1)
-        ys, xs = np.nonzero(light >= np.percentile(light, 99.5))
-        return np.array([xs.mean(), ys.mean()])
 
+def highlight(image: np.ndarray) -> np.ndarray:
+    light = image.sum(axis=-1)
+    ys, xs = np.nonzero(light >= np.percentile(light, 99.5))
+    return np.array([xs.mean(), ys.mean()])
+
+
+def test_key_light_highlight_on_a_chrome_sphere_is_where_the_preview_has_it(studio_hdr):
+    preview, still = chrome_sphere(studio_hdr, FRONT_CAMERA)
     assert np.linalg.norm(highlight(preview) - highlight(still)) <= 4.0
+
+
+def test_seen_from_below_the_studio_is_turned_over_alike_in_both(studio_hdr):
+    """A camera below the ground (a caseback's view) sees the product mirror the studio's
+    lights, turned over with it, in the live view and in the still alike."""
+    preview, still = chrome_sphere(studio_hdr, BELOW)
+    assert np.linalg.norm(highlight(preview) - highlight(still)) <= 4.0
+
+
+def test_the_polished_caseback_mirrors_the_studio_lights_from_below():
+    """The watch's caseback view: its polished steel mirrors the studio's bright lights (it
+    mirrored the dark floor of the studio, a grey of about 90 of 255) in both renderers."""
+    project = open_project()
+    product = project.catalog.product("watch")
+    scene = resolve_scene(product, default_configuration(product), project.scene_context())
+    images = [np.asarray(render_still(scene, project.assets, size=SIZE, camera_id="caseback",
+                                      supersample=1), dtype=float),
+              render_photoreal(scene, project.assets, size=SIZE, spp=16,
+                               camera_id="caseback").display * 255]
+    for image in images:
+        h, w = image.shape[:2]
+        middle = image[h // 2 - 12:h // 2 + 12, w // 2 - 12:w // 2 + 12].mean()
+        assert middle > 170, middle
