@@ -217,7 +217,7 @@ def environment_emitter(mi, scene: SceneDescription, camera: Camera) -> dict:
     env = scene.environment
     angle = ENVMAP_BASE_ROTATION_DEG + float(env.rotation_deg)
     to_world = mi.ScalarTransform4f().rotate([0, 1, 0], angle)
-    if seen_from_below(scene, camera):
+    if seen_from_below(scene, camera.position):
         to_world = mi.ScalarTransform4f().rotate([1, 0, 0], 180.0) @ to_world
     return {"type": "envmap", "filename": str(env.hdr_path), "scale": float(env.intensity),
             "to_world": to_world}

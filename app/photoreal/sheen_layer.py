@@ -84,11 +84,16 @@ def register_bsdfs(mi) -> None:
             return dr.lerp(dr.gather(mi.Float, self.albedo, i),
                            dr.gather(mi.Float, self.albedo, i + 1), f)
 
-        def _sheen(self, si, wo, active):
-            """The sheen lobe's value (cosine included), the base's scale and the chance of
-            sampling the sheen."""
+        def _share(self, si, active):
+            """The sheen colour, and the share of the light towards the view the sheen takes
+            (the base gives way by it: glTF's albedo scaling in its simple form; with the
+            light's direction too it lost a tenth of a white furnace's light)."""
             colour = self.colour.eval(si, active)
             strongest = dr.maximum(dr.maximum(colour[0], colour[1]), colour[2])
+            return colour, strongest * self._albedo(mi.Frame3f.cos_theta(si.wi))
+
+        def _sheen(self, colour, si, wo, active):
+            """The sheen lobe's value towards ``wo``, cosine included."""
             cos_i, cos_o = mi.Frame3f.cos_theta(si.wi), mi.Frame3f.cos_theta(wo)
             both_up = active & (cos_i > 0.0) & (cos_o > 0.0)
             half = dr.normalize(si.wi + wo)
@@ -96,36 +101,38 @@ def register_bsdfs(mi) -> None:
             inverse = 1.0 / self.alpha
             distribution = (2.0 + inverse) * dr.power(sin2, 0.5 * inverse) / (2.0 * dr.pi)
             visibility = 1.0 / (4.0 * (cos_o + cos_i - cos_o * cos_i))
-            value = dr.select(both_up, colour * distribution * visibility * cos_o, 0.0)
-            # the base gives way by what the sheen reflects towards the view (glTF's albedo
-            # scaling in its simple form; with the light's direction too it lost a tenth of a
-            # white furnace's light)
-            scale = 1.0 - strongest * self._albedo(cos_i)
-            chance = dr.clip(strongest * self._albedo(cos_i), 0.0, 0.5)
-            return value, dr.clip(scale, 0.0, 1.0), chance
+            return dr.select(both_up, colour * distribution * visibility * cos_o, 0.0)
+
+        @staticmethod
+        def _chance(taken):
+            """The chance of sampling the sheen's lobe (a cosine lobe) instead of the base."""
+            return dr.clip(taken, 0.0, 0.5)
+
+        def _mixed_pdf(self, taken, wo, nested_pdf):
+            cosine = dr.select(mi.Frame3f.cos_theta(wo) > 0.0,
+                               mi.warp.square_to_cosine_hemisphere_pdf(wo), 0.0)
+            chance = self._chance(taken)
+            return chance * cosine + (1.0 - chance) * nested_pdf
 
         def eval(self, ctx, si, wo, active=True):
-            value, scale, _ = self._sheen(si, wo, active)
-            return value + scale * self.nested.eval(ctx, si, wo, active)
+            colour, taken = self._share(si, active)
+            return (self._sheen(colour, si, wo, active)
+                    + dr.clip(1.0 - taken, 0.0, 1.0) * self.nested.eval(ctx, si, wo, active))
 
         def pdf(self, ctx, si, wo, active=True):
-            _, _, chance = self._sheen(si, wo, active)
-            cosine = dr.select(mi.Frame3f.cos_theta(wo) > 0.0,
-                               mi.warp.square_to_cosine_hemisphere_pdf(wo), 0.0)
-            return chance * cosine + (1.0 - chance) * self.nested.pdf(ctx, si, wo, active)
+            _, taken = self._share(si, active)
+            return self._mixed_pdf(taken, wo, self.nested.pdf(ctx, si, wo, active))
 
         def eval_pdf(self, ctx, si, wo, active=True):
-            value, scale, chance = self._sheen(si, wo, active)
+            colour, taken = self._share(si, active)
             nested_value, nested_pdf = self.nested.eval_pdf(ctx, si, wo, active)
-            cosine = dr.select(mi.Frame3f.cos_theta(wo) > 0.0,
-                               mi.warp.square_to_cosine_hemisphere_pdf(wo), 0.0)
-            return (value + scale * nested_value,
-                    chance * cosine + (1.0 - chance) * nested_pdf)
+            return (self._sheen(colour, si, wo, active)
+                    + dr.clip(1.0 - taken, 0.0, 1.0) * nested_value,
+                    self._mixed_pdf(taken, wo, nested_pdf))
 
         def sample(self, ctx, si, sample1, sample2, active=True):
-            colour = self.colour.eval(si, active)
-            strongest = dr.maximum(dr.maximum(colour[0], colour[1]), colour[2])
-            chance = dr.clip(strongest * self._albedo(mi.Frame3f.cos_theta(si.wi)), 0.0, 0.5)
+            _, taken = self._share(si, active)
+            chance = self._chance(taken)
             pick_sheen = sample1 < chance
             rescaled = dr.select(pick_sheen, sample1 / dr.maximum(chance, 1e-6),
                                  (sample1 - chance) / dr.maximum(1.0 - chance, 1e-6))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.scene.description import Camera, Environment, SceneDescription
+from app.scene.description import Environment, SceneDescription
 
 STUDIO_HDR = "assets/environments/studio.hdr"
 
@@ -14,9 +14,9 @@ def studio_environment(root: Path, *, transparent: bool = False) -> Environment:
                        background=(1.0, 1.0, 1.0), ground=not transparent)
 
 
-def seen_from_below(scene: SceneDescription, camera: Camera) -> bool:
-    """Whether ``camera`` looks at the product from under the ground it stands on (the
-    caseback's zone view). The studio is then turned over with it, as a person turns a watch
+def seen_from_below(scene: SceneDescription, position) -> bool:
+    """Whether a camera at ``position`` looks at the product from under the ground it stands
+    on (the caseback's zone view). The studio is then turned over with it, as a person turns a watch
     over under the lights to look at its back: what the product mirrors is the studio's
     lights, not its dark floor."""
-    return float(camera.position[1]) < float(scene.bounds[0][1])
+    return float(position[1]) < float(scene.bounds[0][1])

@@ -276,17 +276,18 @@ class View3D(QWidget):
             self.scene_view.fit_aspect(self._aspect())
 
     def _keep_camera_in_limits(self, *_args) -> None:
-        self.scene_view.follow_camera()  # an orbit may take it out from under the ground
-        if self.limits is None:
-            return
-        vtk_camera = self.plotter.renderer.GetActiveCamera()
-        position, target = vtk_camera.GetPosition(), vtk_camera.GetFocalPoint()
-        new_position, new_target = self.limits.clamp(position, target)
-        if not (np.allclose(new_position, position) and np.allclose(new_target, target)):
-            vtk_camera.SetFocalPoint(*new_target)
-            vtk_camera.SetPosition(*new_position)
-            vtk_camera.OrthogonalizeViewUp()
-            self.plotter.renderer.ResetCameraClippingRange()
+        """Before each frame: the camera kept within the product's limits, and the studio
+        turned to where the camera ends up (an orbit may take it out from under the ground)."""
+        if self.limits is not None:
+            vtk_camera = self.plotter.renderer.GetActiveCamera()
+            position, target = vtk_camera.GetPosition(), vtk_camera.GetFocalPoint()
+            new_position, new_target = self.limits.clamp(position, target)
+            if not (np.allclose(new_position, position) and np.allclose(new_target, target)):
+                vtk_camera.SetFocalPoint(*new_target)
+                vtk_camera.SetPosition(*new_position)
+                vtk_camera.OrthogonalizeViewUp()
+                self.plotter.renderer.ResetCameraClippingRange()
+        self.scene_view.follow_camera()
 
     # output ---------------------------------------------------------------------------------
 

@@ -270,9 +270,7 @@ class SceneView:
         (``seen_from_below``; the still does the same)."""
         if self.scene is None or self.environment is None:
             return
-        camera = self.renderer.GetActiveCamera()
-        below = seen_from_below(self.scene, Camera("view", "view", camera.GetPosition(),
-                                                   camera.GetFocalPoint()))
+        below = seen_from_below(self.scene, self.renderer.GetActiveCamera().GetPosition())
         if below != self._turned_over:
             self._turned_over = below
             use_environment(self.renderer, self._environment_texture,
