@@ -39,9 +39,10 @@ EXTENSION_TEXTURE_SLOTS = {
 }
 # the extension textures each renderer draws per pixel (the others: the factor alone)
 STILL_DRAWN_TEXTURES = frozenset({"transmissionTexture", "sheenColorTexture", "clearcoatTexture",
-                                  "clearcoatRoughnessTexture"})
+                                  "clearcoatRoughnessTexture", "clearcoatNormalTexture"})
 LIVE_VIEW_DRAWN_TEXTURES = frozenset({"clearcoatTexture", "clearcoatRoughnessTexture",
-                                      "specularTexture", "specularColorTexture"})
+                                      "clearcoatNormalTexture", "specularTexture",
+                                      "specularColorTexture"})
 
 
 def number_field(block: dict, key: str, default: float, where: str, *, low: float = -math.inf,
@@ -128,11 +129,7 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
         if not isinstance(found, dict):
             continue
         for key in keys:
-            if key == "clearcoatNormalTexture":
-                if isinstance(found.get(key), dict):
-                    notes.append(f"{name}: its clear-coat normal texture is drawn in the live "
-                                 "view; the photoreal still draws the coat smooth")
-            elif key == "thicknessTexture" and isinstance(found.get(key), dict):
+            if key == "thicknessTexture" and isinstance(found.get(key), dict):
                 notes.append(f"{name}: its thickness texture is drawn as its mean thickness "
                              "in the live view")
             elif isinstance(found.get(key), dict):

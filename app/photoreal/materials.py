@@ -15,6 +15,7 @@ import numpy as np
 
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import DEFAULT_MAPPING
+from app.photoreal.coat_layer import COAT_LAYER
 from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_bsdf
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
 from app.photoreal.sheen_layer import SHEEN_LAYER
@@ -101,6 +102,7 @@ class _Inputs:
     orm_texture: _Texture | None
     normal_texture: _Texture | None
     emissive_texture: _Texture | None
+    coat_normal_texture: _Texture | None
     # the extension textures drawn (transmission, sheen_color, clearcoat, clearcoat_roughness)
     extension_textures: dict[str, _Texture] = field(default_factory=dict)
     vertex_colours: bool = False  # the mesh's colours multiply the base colour
@@ -167,9 +169,8 @@ class MaterialTranslator:
             material = tinted_by_volume(material)
         uv_sets = {0: mesh.uv, 1: mesh.uv1}
         slots = {n: s for n, s in material.slots().items()
-                 if uv_sets.get(s.texcoord) is not None and n != "clearcoat_normal"}
-        if material.clearcoat_normal_texture is not None and material.clearcoat > 0:
-            self._approximate(material.id, "clear-coat normal texture not drawn (smooth coat)")
+                 if uv_sets.get(s.texcoord) is not None
+                 and (n != "clearcoat_normal" or material.clearcoat > 0)}
         extension_slots = {n: s for n, s in material.extension_slots().items()
                            if uv_sets.get(s.texcoord) is not None}
         for name in set(extension_slots) - STILL_TEXTURES:
@@ -205,6 +206,7 @@ class MaterialTranslator:
             alpha_cutoff=material.alpha_cutoff if material.alpha_mode == "MASK" else None,
             emissive=emissive, base_color_texture=base, orm_texture=load("orm"),
             normal_texture=load("normal"), emissive_texture=emissive_texture,
+            coat_normal_texture=load("clearcoat_normal"),
             extension_textures={name: _Texture(self._load_texture(slot.texture), slot.mapping)
                                 for name, slot in extension_slots.items()},
             vertex_colours=bool(material.vertex_colors and mesh.colors is not None
@@ -266,9 +268,6 @@ class MaterialTranslator:
             principled["metallic"] = self._bitmap(
                 ("metal", m.orm_texture.source, mat.metallic),
                 np.clip(orm[..., 2:3] * mat.metallic, 0.0, 1.0), m.orm_texture.mapping)
-        if mat.clearcoat > 0:
-            principled["clearcoat"] = float(np.clip(mat.clearcoat, 0.0, 1.0))
-            principled["clearcoat_gloss"] = float(np.clip(1.0 - mat.clearcoat_roughness, 0, 1))
         layered_sheen = any(mat.sheen_color) and mat.transmission <= 0 and not mat.unlit
         add_extension_lobes(principled, mat, self._approximate, layered_sheen=layered_sheen)
         self._extension_textures(principled, m)
@@ -281,8 +280,7 @@ class MaterialTranslator:
             principled.pop("metallic")
             principled["spec_trans"] = self._factor_texture(
                 m, "transmission", mat.transmission, channel=0)
-            if "clearcoat" in principled:
-                del principled["clearcoat"], principled["clearcoat_gloss"]
+            if mat.clearcoat > 0:
                 self._approximate(m.name, "clear coat dropped on a transmissive material")
         bsdf: dict = unlit_bsdf() if mat.unlit else principled
         if layered_sheen:
@@ -293,6 +291,8 @@ class MaterialTranslator:
                 ("normal", m.normal_texture.source, mat.normal_scale),
                 scaled_normal_map(m.normal_texture.pixels, mat.normal_scale),
                 m.normal_texture.mapping)}
+        if mat.clearcoat > 0 and mat.transmission <= 0 and not mat.unlit:
+            bsdf = self._coat(m, bsdf)
         if mat.transmission <= 0:
             bsdf = {"type": "twosided", "bsdf": bsdf}
         opacity = self._opacity_input(m)
@@ -301,33 +301,38 @@ class MaterialTranslator:
         clear = mat.transmission >= CLEAR_TRANSMISSION and mat.roughness <= CLEAR_ROUGHNESS
         return ShapeLook(bsdf, self._emission(m), see_through=clear)
 
-    def _factor_texture(self, m: _Inputs, name: str, factor: float, *, channel: int,
-                        invert: bool = False):
+    def _coat(self, m: _Inputs, base: dict) -> dict:
+        """The clear coat over ``base``: on the geometry's normal (not the base's normal map),
+        or on the coat's own normal map."""
+        mat = m.material
+        coat = {"type": COAT_LAYER, "bsdf": base,
+                "clearcoat": self._factor_texture(m, "clearcoat", mat.clearcoat, channel=0),
+                "clearcoat_roughness": self._factor_texture(
+                    m, "clearcoat_roughness", mat.clearcoat_roughness, channel=1)}
+        texture = m.coat_normal_texture
+        if texture is not None:
+            coat["normalmap"] = self._bitmap(
+                ("coat-normal", texture.source, mat.clearcoat_normal_scale),
+                scaled_normal_map(texture.pixels, mat.clearcoat_normal_scale), texture.mapping)
+        return coat
+
+    def _factor_texture(self, m: _Inputs, name: str, factor: float, *, channel: int):
         """``factor`` times one channel (0..3: R, G, B, A; linear) of the extension texture
-        ``name`` as a bitmap (``1 -`` that with ``invert``), or the plain number without one."""
+        ``name`` as a bitmap, or the plain number without one."""
         texture = m.extension_textures.get(name)
         if texture is None:
-            value = float(np.clip(factor, 0.0, 1.0))
-            return float(np.clip(1.0 - value, 0.0, 1.0)) if invert else value
+            return float(np.clip(factor, 0.0, 1.0))
         pixels = np.asarray(texture.pixels)
         values = (pixels[..., channel:channel + 1].astype(np.float32) / 255.0
                   if pixels.shape[-1] > channel else np.ones(pixels.shape[:2] + (1,), np.float32))
         values = np.clip(values * float(factor), 0.0, 1.0)
-        if invert:
-            values = 1.0 - values
-        return self._bitmap((name, texture.source, float(factor), channel, invert), values,
+        return self._bitmap((name, texture.source, float(factor), channel), values,
                             texture.mapping)
 
     def _extension_textures(self, principled: dict, m: _Inputs) -> None:
-        """The clear coat's strength and roughness textures, and the sheen colour texture
-        (per pixel: its strongest channel as the sheen, tinted toward the base colour as far
-        as the sheen colour is coloured), on ``principled``."""
+        """The sheen colour texture (per pixel: its strongest channel as the sheen, tinted
+        toward the base colour as far as the sheen colour is coloured), on ``principled``."""
         mat = m.material
-        if "clearcoat" in principled:
-            principled["clearcoat"] = self._factor_texture(m, "clearcoat", mat.clearcoat,
-                                                           channel=0)
-            principled["clearcoat_gloss"] = self._factor_texture(
-                m, "clearcoat_roughness", mat.clearcoat_roughness, channel=1, invert=True)
         sheen = m.extension_textures.get("sheen_color")
         if sheen is not None and "sheen" in principled:
             colour = linear_rgb(sheen.pixels) * np.asarray(mat.sheen_color, dtype=np.float32)

@@ -45,6 +45,21 @@ def ensure_valid_reflection(dr, mi, ng, i, n):
     return dr.select(fine, n, mi.Vector3f(bent))
 
 
+def bent_interaction(mi, dr, normalmap, si, active):
+    """``si`` shaded in the frame of the tangent-space ``normalmap`` (a texture of unit normals
+    as 0..1 colours), its normal bent back as far as a mirror reflection needs, ``wi`` in it."""
+    tilted = mi.Vector3f(normalmap.eval(si, active)) * 2.0 - 1.0
+    n = dr.normalize(si.to_world(tilted))
+    towards_viewer = si.to_world(si.wi)
+    side = dr.select(dr.dot(si.n, towards_viewer) >= 0.0, 1.0, -1.0)
+    n = side * ensure_valid_reflection(dr, mi, side * si.n, towards_viewer, side * n)
+    s = dr.normalize(si.dp_du - n * dr.dot(n, si.dp_du))
+    perturbed = mi.SurfaceInteraction3f(si)
+    perturbed.sh_frame = mi.Frame3f(s, dr.cross(n, s), n)
+    perturbed.wi = perturbed.to_local(towards_viewer)
+    return perturbed
+
+
 @once_per_variant
 def register_bsdfs(mi) -> None:
     """Make ``validnormalmap`` loadable in the active variant (once per variant)."""
@@ -59,20 +74,8 @@ def register_bsdfs(mi) -> None:
                                  for i in range(self.nested.component_count())]
             self.m_flags = self.nested.flags() | mi.BSDFFlags.SpatiallyVarying
 
-        def _frame(self, si, active):
-            tilted = mi.Vector3f(self.normalmap.eval(si, active)) * 2.0 - 1.0
-            n = dr.normalize(si.to_world(tilted))
-            towards_viewer = si.to_world(si.wi)
-            side = dr.select(dr.dot(si.n, towards_viewer) >= 0.0, 1.0, -1.0)
-            n = side * ensure_valid_reflection(dr, mi, side * si.n, towards_viewer, side * n)
-            s = dr.normalize(si.dp_du - n * dr.dot(n, si.dp_du))
-            return mi.Frame3f(s, dr.cross(n, s), n)
-
         def _perturbed(self, si, active):
-            perturbed = mi.SurfaceInteraction3f(si)
-            perturbed.sh_frame = self._frame(si, active)
-            perturbed.wi = perturbed.to_local(si.to_world(si.wi))
-            return perturbed
+            return bent_interaction(mi, dr, self.normalmap, si, active)
 
         def sample(self, ctx, si, sample1, sample2, active=True):
             perturbed = self._perturbed(si, active)

@@ -29,7 +29,12 @@ from app.assets.refs import TextureSampler, transformed_uv
 from app.domain.colour import srgb_to_linear
 from app.errors import AssetError
 from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef
-from app.scene.material_looks import specular_ior, tinted_by_volume, unlit_as_emission
+from app.scene.material_looks import (
+    reflectance_at_normal,
+    specular_ior,
+    tinted_by_volume,
+    unlit_as_emission,
+)
 from app.viewport.polydata import TCOORDS, vtk_tcoords
 
 TRANSMISSION_OPACITY_LOSS = 0.8
@@ -85,6 +90,18 @@ _SAMPLERS.update(specular="specularTex", specular_color="specularColorTex")
 _COAT_STRENGTH = "  float coatStrength = coatStrengthUniform;"
 _COAT_ROUGHNESS = "  float coatRoughness = coatRoughnessUniform;"
 _BASE_F0 = "  vec3 F0 = mix(vec3(baseF0Uniform), albedo, metallic);"
+# VTK weighs the coat's reflection of the environment by its Fresnel twice: once in the split
+# sum's scale and bias, once more in Fc (a coat head on reflects 0.04 * 0.04 instead of 0.04),
+# and dims the base under it by (1 - Fc) squared here and there; glTF weighs the reflection by
+# the coat's strength alone and dims the base by (1 - Fc) once (line -> glTF's, every one)
+_COAT_LINES = {
+    "  vec3 iblSpecularClearCoat = prefilteredSpecularCoatColor * "
+    "(coatF0 * coatBrdf.r + coatBrdf.g) * Fc;":
+        "  vec3 iblSpecularClearCoat = prefilteredSpecularCoatColor * "
+        "(coatF0 * coatBrdf.r + coatBrdf.g) * coatStrength;",
+    "  iblDiffuse *= (1.0 - Fc) * (1.0 - Fc);": "  iblDiffuse *= (1.0 - Fc);",
+    "  specular *= (1.0 - Fc) * (1.0 - Fc);": "  specular *= (1.0 - Fc);",
+}
 # the extension textures the live view draws (the others: their factor alone)
 LIVE_VIEW_TEXTURES = frozenset({"clearcoat", "clearcoat_roughness", "specular",
                                 "specular_color"})
@@ -345,7 +362,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         uv = f"uv_{name}VS" if name in own else "tcoordVCVSOutput"  # see _slot_coordinates
         return f"texture({_SAMPLERS[name]}, {uv}).{channels}"
 
-    lines = {}
+    lines = dict(_COAT_LINES) if material.clearcoat > 0 else {}
     if "clearcoat" in slots:
         lines[_COAT_STRENGTH] = ("  float coatStrength = coatStrengthUniform * "
                                  f"{lookup('clearcoat', 'r')};")
@@ -354,11 +371,15 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
                                   f"{lookup('clearcoat_roughness', 'g')};")
     scales = [lookup(name, channels) for name, channels in
               (("specular", "a"), ("specular_color", "rgb")) if name in slots]
-    if scales:
-        lines[_BASE_F0] = ("  vec3 F0 = mix(min(vec3(baseF0Uniform) * "
-                           f"{' * '.join(scales)}, vec3(1.0)), albedo, metallic);")
+    # under a coat VTK takes the base's F0 against the coat's index (none for 1.5 on 1.5);
+    # glTF keeps it against air
+    base_f0 = (f"{reflectance_at_normal(material):.6g}" if material.clearcoat > 0
+               else "baseF0Uniform")
+    if scales or material.clearcoat > 0:
+        lines[_BASE_F0] = (f"  vec3 F0 = mix(min(vec3({base_f0}) * "
+                           f"{' * '.join(scales or ['1.0'])}, vec3(1.0)), albedo, metallic);")
     for line, textured in lines.items():  # after VTK's own replacements, which write them
-        actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured, False)
+        actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured, True)
     if "emissive" in slots:
         prop.SetEmissiveFactor(*(material.emissive if any(material.emissive) else (1, 1, 1)))
         prop.SetEmissiveTexture(texture("emissive"))

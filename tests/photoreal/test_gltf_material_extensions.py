@@ -6,6 +6,7 @@ import pytest
 from tests import khronos_material_extensions as x
 
 CHECKS = [x.unlit_colour_ignores_the_lighting, x.clearcoat_adds_a_sharp_highlight,
+          x.coat_reflects_as_a_glossy_dielectric_does,
           x.specular_factor_scales_the_reflection, x.transmission_shows_what_lies_behind,
           x.attenuation_tints_what_passes_through, x.sheen_brightens_the_cloth,
           x.anisotropy_stretches_the_highlight,
@@ -15,3 +16,7 @@ CHECKS = [x.unlit_colour_ignores_the_lighting, x.clearcoat_adds_a_sharp_highligh
 @pytest.mark.parametrize("check", CHECKS, ids=[c.__name__ for c in CHECKS])
 def test_material_extension_changes_the_pixels(external_dir, check):
     check("photoreal", external_dir)
+
+
+def test_coat_normal_texture_ripples_the_coat(external_dir):
+    x.coat_normal_texture_ripples_the_coat("photoreal", external_dir)

@@ -1,0 +1,102 @@
+"""glTF's clear coat in the still: a full-strength dielectric layer (index 1.5) on the geometry's
+own normal over a base that gives way to it, with no light made, sampled as it is evaluated."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.photoreal.backend import activate_mitsuba
+from app.photoreal.coat_layer import COAT_LAYER
+from app.photoreal.normal_maps import VALID_NORMAL_MAP
+
+BLACK = {"type": "rgb", "value": [0.0, 0.0, 0.0]}
+WHITE = {"type": "rgb", "value": [1.0, 1.0, 1.0]}
+BLACK_BASE = {"type": "principled", "base_color": BLACK, "roughness": 1.0, "specular": 0.0}
+F0 = ((1.5 - 1.0) / (1.5 + 1.0)) ** 2  # a dielectric of index 1.5 head on: 0.04
+
+
+def coat(base: dict, weight: float = 1.0, roughness: float = 0.0) -> dict:
+    return {"type": COAT_LAYER, "bsdf": base, "clearcoat": weight,
+            "clearcoat_roughness": roughness}
+
+
+def seen_head_on(bsdf: dict, *, room: float = 1.0, lamp: float = 0.0) -> float:
+    """What a flat patch of ``bsdf`` sends straight back to a camera looking down on it, in a
+    room of radiance ``room``, with a lamp of radiance ``lamp`` just behind the camera."""
+    mi = activate_mitsuba()
+    scene = {
+        "type": "scene", "integrator": {"type": "path", "max_depth": 4},
+        "sensor": {"type": "perspective", "fov": 2.0,
+                   "to_world": mi.ScalarTransform4f.look_at(origin=[0, 0, 5], target=[0, 0, 0],
+                                                           up=[0, 1, 0]),
+                   "film": {"type": "hdrfilm", "width": 8, "height": 8, "pixel_format": "rgb"}},
+        "patch": {"type": "rectangle", "bsdf": bsdf}}
+    if room:
+        scene["room"] = {"type": "constant", "radiance": {"type": "rgb", "value": [room] * 3}}
+    if lamp:
+        scene["lamp"] = {"type": "disk", "emitter": {"type": "area", "radiance": {
+            "type": "rgb", "value": [lamp] * 3}}, "to_world": mi.ScalarTransform4f.translate(
+                [0, 0, 5.5]).scale(1.0).rotate([1, 0, 0], 180)}
+    return float(np.asarray(mi.render(mi.load_dict(scene), spp=512)).mean())
+
+
+def test_a_coat_over_black_reflects_a_dielectric_s_share_head_on():
+    assert seen_head_on(BLACK_BASE) == pytest.approx(0.0, abs=1e-3)
+    assert seen_head_on(coat(BLACK_BASE)) == pytest.approx(F0, rel=0.1)
+    assert seen_head_on(coat(BLACK_BASE, roughness=0.5)) == pytest.approx(F0, rel=0.15)
+    assert seen_head_on(coat(BLACK_BASE, weight=0.5)) == pytest.approx(0.5 * F0, rel=0.1)
+
+
+def test_without_weight_the_coat_is_the_base():
+    white = {"type": "diffuse", "reflectance": {"type": "rgb", "value": [0.6, 0.6, 0.6]}}
+    assert seen_head_on(coat(white, weight=0.0)) == pytest.approx(seen_head_on(white), rel=0.02)
+
+
+def test_a_coat_over_white_makes_no_light():
+    white = {"type": "diffuse", "reflectance": WHITE}
+    assert seen_head_on(coat(white)) == pytest.approx(1.0, abs=0.03)
+    assert seen_head_on(coat(white, roughness=0.4)) == pytest.approx(1.0, abs=0.03)
+
+
+def tilted_normal_map(mi, degrees: float = 40.0) -> dict:
+    tilt = np.radians(degrees)
+    normal = (np.array([np.sin(tilt), 0.0, np.cos(tilt)]) + 1.0) / 2.0
+    return {"type": "bitmap", "raw": True,
+            "bitmap": mi.Bitmap(np.tile(normal.astype(np.float32), (4, 4, 1)))}
+
+
+def test_the_coat_mirrors_about_the_geometry_not_the_base_s_normal_map():
+    """A lamp behind the camera shows in the coat head on even where the base's normal map
+    tilts the base's normal by 40 degrees (its mirror image would then miss the lamp)."""
+    mi = activate_mitsuba()
+    tilted = {"type": VALID_NORMAL_MAP, "bsdf": {"type": "roughconductor", "alpha": 0.02},
+              "normalmap": tilted_normal_map(mi)}
+    lit = 100.0
+    assert seen_head_on(tilted, room=0.0, lamp=lit) < 0.01 * lit  # the base's mirror misses
+    assert seen_head_on(coat(tilted), room=0.0, lamp=lit) == pytest.approx(F0 * lit, rel=0.15)
+
+
+def test_the_coat_s_own_normal_map_tilts_the_coat():
+    mi = activate_mitsuba()
+    lit = 100.0
+    tilted_coat = {**coat(BLACK_BASE), "normalmap": tilted_normal_map(mi)}
+    assert seen_head_on(tilted_coat, room=0.0, lamp=lit) < 0.002 * lit  # its mirror misses
+    assert seen_head_on(tilted_coat) == pytest.approx(seen_head_on(coat(BLACK_BASE)), rel=0.2)
+    flat_coat = {**coat(BLACK_BASE), "normalmap": tilted_normal_map(mi, 0.0)}
+    assert seen_head_on(flat_coat, room=0.0, lamp=lit) == pytest.approx(F0 * lit, rel=0.15)
+
+
+def test_the_coat_is_sampled_as_it_is_evaluated():
+    """Mitsuba's chi-square test: the directions ``sample`` draws follow ``pdf``."""
+    from mitsuba.chi2 import BSDFAdapter, ChiSquareTest, SphericalDomain
+
+    activate_mitsuba()
+    base = {"type": "principled", "base_color": {"type": "rgb", "value": [0.3, 0.1, 0.1]},
+            "roughness": 0.5}
+    for roughness in (0.2, 0.6):
+        for wi in ([0.0, 0.0, 1.0], [0.6, 0.0, 0.8]):
+            sample, pdf = BSDFAdapter(COAT_LAYER, coat(base, roughness=roughness), wi=wi)
+            test = ChiSquareTest(domain=SphericalDomain(), sample_func=sample, pdf_func=pdf,
+                                 sample_dim=3, res=101, ires=16)
+            assert test.run(), test.messages
