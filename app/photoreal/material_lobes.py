@@ -1,5 +1,5 @@
 """The glTF extension lobes on Mitsuba's principled BSDF: specular (as the IOR of equal F0),
-sheen, anisotropy; unlit materials as a black surface whose glow the emission pass draws.
+sheen; unlit materials as a black surface whose glow the emission pass draws.
 
 Each function changes the principled dictionary in place and says through ``approximate``
 what it draws otherwise than glTF means."""
@@ -27,8 +27,8 @@ def unlit_bsdf() -> dict:
 
 def add_extension_lobes(principled: dict, m: ResolvedMaterial, approximate: Approximate,
                         *, layered_sheen: bool = False) -> None:
-    """Sheen (unless it is drawn as a layer of its own, ``sheen_layer``), anisotropy (and the
-    note for iridescence) on ``principled``."""
+    """Sheen (unless it is drawn as a layer of its own, ``sheen_layer``) on ``principled``, and
+    the notes for anisotropy's rotation and iridescence."""
     if any(m.sheen_color) and not layered_sheen:
         strongest = max(m.sheen_color)
         principled["sheen"] = float(min(strongest, 1.0))
@@ -36,9 +36,7 @@ def add_extension_lobes(principled: dict, m: ResolvedMaterial, approximate: Appr
         principled["sheen_tint"] = float(1.0 - min(m.sheen_color) / strongest)
         approximate(m.id, "sheen drawn as the principled BSDF's (strength from the sheen "
                     "colour, its roughness left out)")
-    if m.anisotropy > 0:
-        principled["anisotropic"] = float(min(m.anisotropy, 1.0))
-        if m.anisotropy_rotation:
-            approximate(m.id, "anisotropy drawn along the texture's U direction, unrotated")
+    if m.anisotropy > 0 and m.anisotropy_rotation:  # its strength: the roughness (look)
+        approximate(m.id, "anisotropy drawn along the texture's U direction, unrotated")
     if m.iridescence > 0:
         approximate(m.id, "iridescence (thin film) not drawn")

@@ -22,7 +22,12 @@ from app.photoreal.sheen_layer import SHEEN_LAYER
 from app.photoreal.textures import times_vertex_colour
 from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
-from app.scene.material_looks import has_volume, tinted_by_volume, unlit_as_emission
+from app.scene.material_looks import (
+    disney_anisotropy,
+    has_volume,
+    tinted_by_volume,
+    unlit_as_emission,
+)
 
 log = logging.getLogger(__name__)
 
@@ -260,11 +265,20 @@ class MaterialTranslator:
             "metallic": float(np.clip(mat.metallic, 0.0, 1.0)),
             "eta": ior,
         }
+        if mat.anisotropy > 0 and m.orm_texture is None:
+            principled["roughness"], principled["anisotropic"] = disney_anisotropy(
+                mat.roughness, mat.anisotropy)
         if m.orm_texture is not None:
             orm = np.asarray(m.orm_texture.pixels, dtype=np.float32)[..., :3] / 255.0
-            principled["roughness"] = self._bitmap(
-                ("rough", m.orm_texture.source, mat.roughness),
-                np.clip(orm[..., 1:2] * mat.roughness, 0.0, 1.0), m.orm_texture.mapping)
+            roughness = np.clip(orm[..., 1:2] * mat.roughness, 0.0, 1.0)
+            key = ("rough", m.orm_texture.source, mat.roughness, mat.anisotropy)
+            if mat.anisotropy > 0:
+                roughness, anisotropic = disney_anisotropy(roughness, mat.anisotropy)
+                principled["anisotropic"] = self._bitmap(
+                    ("anisotropic", *key[1:]), anisotropic.astype(np.float32),
+                    m.orm_texture.mapping)
+            principled["roughness"] = self._bitmap(key, roughness.astype(np.float32),
+                                                   m.orm_texture.mapping)
             principled["metallic"] = self._bitmap(
                 ("metal", m.orm_texture.source, mat.metallic),
                 np.clip(orm[..., 2:3] * mat.metallic, 0.0, 1.0), m.orm_texture.mapping)

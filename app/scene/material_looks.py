@@ -6,7 +6,11 @@ from __future__ import annotations
 import dataclasses
 import math
 
+import numpy as np
+
 from app.scene.description import ResolvedMaterial
+
+DISNEY_ASPECT_AT_MOST = 0.1  # Disney's anisotropic 1: alpha along the bitangent / the tangent
 
 
 def unlit_as_emission(m: ResolvedMaterial) -> ResolvedMaterial:
@@ -63,3 +67,21 @@ def tinted_by_volume(m: ResolvedMaterial) -> ResolvedMaterial:
         return m
     return dataclasses.replace(m, base_color=tuple(
         float(c * t) for c, t in zip(m.base_color, tint, strict=True)))
+
+
+def disney_anisotropy(roughness, strength):
+    """Disney's (roughness, anisotropic), as Mitsuba's principled BSDF and VTK take them, that
+    give KHR_materials_anisotropy's alphas: alpha_t = mix(r^2, 1, strength^2) along the
+    anisotropy direction and alpha_b = r^2 across it. Disney's alphas are r'^2 / a and
+    r'^2 * a with a = sqrt(1 - 0.9 anisotropic): their ratio reaches 0.1 at most, and beyond it
+    alpha_t is kept and alpha_b widened. Numbers or numpy arrays alike."""
+    r = np.clip(np.asarray(roughness, dtype=np.float64), 0.0, 1.0)
+    s = np.clip(np.asarray(strength, dtype=np.float64), 0.0, 1.0)
+    across = r * r
+    along = across + (1.0 - across) * s * s
+    ratio = np.clip(across / np.maximum(along, 1e-12), DISNEY_ASPECT_AT_MOST, 1.0)
+    anisotropic = (1.0 - ratio) / (1.0 - DISNEY_ASPECT_AT_MOST)
+    disney_roughness = np.sqrt(along * np.sqrt(ratio))
+    if np.ndim(disney_roughness) == 0:
+        return float(disney_roughness), float(anisotropic)
+    return disney_roughness, anisotropic

@@ -94,6 +94,14 @@ _BASE_F0 = "  vec3 F0 = mix(vec3(baseF0Uniform), albedo, metallic);"
 # sum's scale and bias, once more in Fc (a coat head on reflects 0.04 * 0.04 instead of 0.04),
 # and dims the base under it by (1 - Fc) squared here and there; glTF weighs the reflection by
 # the coat's strength alone and dims the base by (1 - Fc) once (line -> glTF's, every one)
+# VTK stretches the highlight by Disney's aspect (alpha r^2 / a along the tangent, r^2 * a
+# across, a = sqrt(1 - 0.9 anisotropy): past alpha 1 for a rough surface); glTF's anisotropy
+# widens the tangent's alpha towards 1 and keeps r^2 across it
+_ANISOTROPY_LINES = {
+    "  float at = max(r2 / aspect, 0.001);":
+        "  float at = max(mix(r2, 1.0, anisotropy * anisotropy), 0.001);",
+    "  float ab = max(r2 * aspect, 0.001);": "  float ab = max(r2, 0.001);",
+}
 _COAT_LINES = {
     "  vec3 iblSpecularClearCoat = prefilteredSpecularCoatColor * "
     "(coatF0 * coatBrdf.r + coatBrdf.g) * Fc;":
@@ -363,6 +371,8 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         return f"texture({_SAMPLERS[name]}, {uv}).{channels}"
 
     lines = dict(_COAT_LINES) if material.clearcoat > 0 else {}
+    if material.anisotropy > 0:
+        lines.update(_ANISOTROPY_LINES)
     if "clearcoat" in slots:
         lines[_COAT_STRENGTH] = ("  float coatStrength = coatStrengthUniform * "
                                  f"{lookup('clearcoat', 'r')};")

@@ -1,11 +1,14 @@
-"""The nearest looks shared by the renderers: unlit as glow, specular as IOR, volume as tint."""
+"""The nearest looks shared by the renderers: unlit as glow, specular as IOR, volume as tint,
+glTF's anisotropy as Disney's."""
 
 import math
 
+import numpy as np
 import pytest
 
 from app.scene.description import ResolvedMaterial, TextureRef, slot
 from app.scene.material_looks import (
+    disney_anisotropy,
     reflectance_at_normal,
     specular_ior,
     tinted_by_volume,
@@ -45,3 +48,23 @@ def test_volume_tint_follows_beer_lambert_and_needs_thickness():
     assert volume_tint(thin) == (1.0, 1.0, 1.0)
     clear = ResolvedMaterial("c", transmission=1.0, thickness=1.0)
     assert math.isinf(clear.attenuation_distance) and tinted_by_volume(clear) is clear
+
+
+@pytest.mark.parametrize("roughness, strength", [(0.5, 0.0), (0.5, 1.0), (0.3, 0.4), (1.0, 1.0),
+                                                 (0.8, 0.6)])
+def test_disney_anisotropy_gives_gltf_s_alphas(roughness, strength):
+    disney_roughness, anisotropic = disney_anisotropy(roughness, strength)
+    aspect = math.sqrt(1.0 - 0.9 * anisotropic)
+    along, across = disney_roughness ** 2 / aspect, disney_roughness ** 2 * aspect
+    assert along == pytest.approx(roughness ** 2 + (1 - roughness ** 2) * strength ** 2)
+    assert across == pytest.approx(roughness ** 2)
+
+
+def test_disney_anisotropy_past_its_reach_keeps_the_tangent_s_alpha():
+    """A smooth surface fully stretched: glTF's alphas 1 and 0, Disney's at most 10:1."""
+    disney_roughness, anisotropic = disney_anisotropy(0.0, 1.0)
+    assert anisotropic == pytest.approx(1.0)
+    assert disney_roughness ** 2 / math.sqrt(0.1) == pytest.approx(1.0)
+    pixels = disney_anisotropy(np.array([[0.0], [1.0]]), 1.0)
+    assert pixels[0].shape == (2, 1)
+    assert pixels[1][:, 0] == pytest.approx([1.0, 0.0])

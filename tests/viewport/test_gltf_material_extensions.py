@@ -9,7 +9,7 @@ CHECKS = [x.unlit_colour_ignores_the_lighting, x.clearcoat_adds_a_sharp_highligh
           x.coat_reflects_as_a_glossy_dielectric_does,
           x.specular_factor_scales_the_reflection, x.transmission_shows_what_lies_behind,
           x.attenuation_tints_what_passes_through, x.sheen_brightens_the_cloth,
-          x.anisotropy_stretches_the_highlight,
+          x.anisotropy_stretches_the_highlight, x.anisotropy_leaves_a_rough_surface_alone,
           x.masked_transmission_keeps_what_the_mask_keeps]
 
 
