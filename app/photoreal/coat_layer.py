@@ -12,7 +12,7 @@ Sharp reflections of the studio's lights on a car's paint over its metal flakes 
 from __future__ import annotations
 
 from app.photoreal.normal_maps import bent_interaction
-from app.photoreal.plugins import once_per_variant
+from app.photoreal.plugins import once_per_variant, sample_layer_or_nested
 
 COAT_LAYER = "coatlayer"
 COAT_IOR = 1.5  # glTF's clear coat is a dielectric of index 1.5 (F0 = 0.04)
@@ -97,26 +97,16 @@ def register_bsdfs(mi) -> None:
 
         def sample(self, ctx, si, sample1, sample2, active=True):
             weight, distribution, coat_si, taken = self._layer(si, active)
-            chance = self._chance(weight, taken)
-            pick_coat = sample1 < chance
-            rescaled = dr.select(pick_coat, sample1 / dr.maximum(chance, 1e-6),
-                                 (sample1 - chance) / dr.maximum(1.0 - chance, 1e-6))
-            bs, _ = self.nested.sample(ctx, si, rescaled, sample2, active & ~pick_coat)
-            m, _ = distribution.sample(coat_si.wi, sample2)
-            mirrored = mi.reflect(coat_si.wi, m)
-            if self.normalmap is not None:
-                mirrored = si.to_local(coat_si.to_world(mirrored))
-            bs.wo = dr.select(pick_coat, mirrored, bs.wo)
-            bs.eta = dr.select(pick_coat, 1.0, bs.eta)
-            bs.sampled_type = dr.select(pick_coat, mi.UInt32(+mi.BSDFFlags.GlossyReflection),
-                                        bs.sampled_type)
-            bs.sampled_component = dr.select(pick_coat,
-                                             mi.UInt32(self.nested.component_count()),
-                                             bs.sampled_component)
-            value, pdf = self.eval_pdf(ctx, si, bs.wo, active)
-            bs.pdf = pdf
-            usable = active & (pdf > 0.0)
-            return bs, dr.select(usable, value / dr.maximum(pdf, 1e-12), 0.0)
+
+            def mirrored(sample):
+                m, _ = distribution.sample(coat_si.wi, sample)
+                wo = mi.reflect(coat_si.wi, m)
+                return wo if self.normalmap is None else si.to_local(coat_si.to_world(wo))
+
+            return sample_layer_or_nested(
+                mi, dr, self, ctx, si, sample1, sample2, active,
+                chance=self._chance(weight, taken), layer_direction=mirrored,
+                layer_type=mi.BSDFFlags.GlossyReflection)
 
         def eval_diffuse_reflectance(self, si, active=True):
             return self.nested.eval_diffuse_reflectance(si, active)

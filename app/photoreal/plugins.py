@@ -1,5 +1,6 @@
 """Mitsuba plugins written here (textures, BSDFs) are registered once per variant: a plugin's
-class is made from the variant's types when it is registered."""
+class is made from the variant's types when it is registered. A layer over a nested BSDF
+(``sheenlayer``, ``coatlayer``) samples as ``sample_layer_or_nested`` does."""
 
 from __future__ import annotations
 
@@ -19,3 +20,24 @@ def once_per_variant(register: Callable) -> Callable:
             done.add(variant)
 
     return wrapper
+
+
+def sample_layer_or_nested(mi, dr, layer, ctx, si, sample1, sample2, active, *, chance,
+                           layer_direction, layer_type):
+    """A layered BSDF's ``sample``: with probability ``chance`` the direction
+    ``layer_direction(sample2)`` of the layer's own lobe (a BSDF type ``layer_type``), otherwise
+    the nested BSDF's (``layer.nested``, its sample1 rescaled); weighted by the whole BSDF's
+    value over the mixture's pdf, both from ``layer.eval_pdf``."""
+    pick_layer = sample1 < chance
+    rescaled = dr.select(pick_layer, sample1 / dr.maximum(chance, 1e-6),
+                         (sample1 - chance) / dr.maximum(1.0 - chance, 1e-6))
+    bs, _ = layer.nested.sample(ctx, si, rescaled, sample2, active & ~pick_layer)
+    bs.wo = dr.select(pick_layer, layer_direction(sample2), bs.wo)
+    bs.eta = dr.select(pick_layer, 1.0, bs.eta)
+    bs.sampled_type = dr.select(pick_layer, mi.UInt32(+layer_type), bs.sampled_type)
+    bs.sampled_component = dr.select(pick_layer, mi.UInt32(layer.nested.component_count()),
+                                     bs.sampled_component)
+    value, pdf = layer.eval_pdf(ctx, si, bs.wo, active)
+    bs.pdf = pdf
+    usable = active & (pdf > 0.0)
+    return bs, dr.select(usable, value / dr.maximum(pdf, 1e-12), 0.0)

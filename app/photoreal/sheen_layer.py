@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from app.photoreal.plugins import once_per_variant
+from app.photoreal.plugins import once_per_variant, sample_layer_or_nested
 
 SHEEN_LAYER = "sheenlayer"
 MIN_SHEEN_ROUGHNESS = 0.07  # below it the distribution's exponent runs away (glTF viewers clamp)
@@ -132,23 +132,10 @@ def register_bsdfs(mi) -> None:
 
         def sample(self, ctx, si, sample1, sample2, active=True):
             _, taken = self._share(si, active)
-            chance = self._chance(taken)
-            pick_sheen = sample1 < chance
-            rescaled = dr.select(pick_sheen, sample1 / dr.maximum(chance, 1e-6),
-                                 (sample1 - chance) / dr.maximum(1.0 - chance, 1e-6))
-            bs, _ = self.nested.sample(ctx, si, rescaled, sample2, active & ~pick_sheen)
-            cosine_wo = mi.warp.square_to_cosine_hemisphere(sample2)
-            bs.wo = dr.select(pick_sheen, cosine_wo, bs.wo)
-            bs.eta = dr.select(pick_sheen, 1.0, bs.eta)
-            bs.sampled_type = dr.select(pick_sheen, mi.UInt32(+mi.BSDFFlags.DiffuseReflection),
-                                        bs.sampled_type)
-            bs.sampled_component = dr.select(pick_sheen,
-                                             mi.UInt32(self.nested.component_count()),
-                                             bs.sampled_component)
-            value, pdf = self.eval_pdf(ctx, si, bs.wo, active)
-            bs.pdf = pdf
-            usable = active & (pdf > 0.0)
-            return bs, dr.select(usable, value / dr.maximum(pdf, 1e-12), 0.0)
+            return sample_layer_or_nested(
+                mi, dr, self, ctx, si, sample1, sample2, active, chance=self._chance(taken),
+                layer_direction=mi.warp.square_to_cosine_hemisphere,
+                layer_type=mi.BSDFFlags.DiffuseReflection)
 
         def traverse(self, callback):
             callback.put_object("bsdf", self.nested, mi.ParamFlags.Differentiable)

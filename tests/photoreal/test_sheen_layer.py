@@ -60,3 +60,17 @@ def test_the_velvet_rim_glows_in_the_still(builtin_root):
     with_sheen = velvet_sphere.rim_over_middle(builtin_root, render, sheen=True)
     without = velvet_sphere.rim_over_middle(builtin_root, render, sheen=False)
     assert with_sheen > 1.8 * without, (with_sheen, without)  # Disney's sheen: 1.1 times
+
+
+def test_the_sheen_is_sampled_as_it_is_evaluated():
+    """Mitsuba's chi-square test: the directions ``sample`` draws follow ``pdf``."""
+    from mitsuba.chi2 import BSDFAdapter, ChiSquareTest, SphericalDomain
+
+    activate_mitsuba()
+    base = {"type": "principled", "base_color": {"type": "rgb", "value": [0.2, 0.1, 0.3]},
+            "roughness": 0.4}
+    for wi in ([0.0, 0.0, 1.0], [0.8, 0.0, 0.6]):
+        sample, pdf = BSDFAdapter(SHEEN_LAYER, sheen(base, roughness=0.5), wi=wi)
+        test = ChiSquareTest(domain=SphericalDomain(), sample_func=sample, pdf_func=pdf,
+                             sample_dim=3, res=101, ires=16)
+        assert test.run(), test.messages
