@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from app.store.database import open_store
 
@@ -43,9 +45,23 @@ def store_url(request, tmp_path):
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(engine, name)
         engine.dispose()
+
+
+def _drop_database(engine, name: str, attempts: int = 20) -> None:
+    """Drop ``name``, ending the test's own sessions left in it. An autovacuum worker that
+    happens to be visiting the new database belongs to no role the test's may end, and FORCE
+    then fails; the worker is gone a moment later, so the drop is tried again."""
+    for attempt in range(attempts):
+        try:
+            with engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
 
 
 @pytest.fixture
