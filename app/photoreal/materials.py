@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -35,6 +35,15 @@ MIN_IOR = 1.01
 MAX_IOR = 3.0
 CLEAR_TRANSMISSION = 0.5  # at least this transmissive and at most this rough: clear glass
 CLEAR_ROUGHNESS = 0.3
+SHEET_ROUGHNESS = 0.05  # at most this rough, thin glass lets light straight through (a sheet)
+
+
+def sheet_ior(ior: float) -> float:
+    """The index of a thin sheet whose two faces together reflect head on what glTF's single
+    interface of index ``ior`` does (a slab reflects 2R / (1 + R) of its faces' R)."""
+    f0 = ((ior - 1.0) / (ior + 1.0)) ** 2
+    root = math.sqrt(f0 / (2.0 - f0))
+    return (1.0 + root) / (1.0 - root)
 # the extension textures the still draws per pixel (the others: their factor alone)
 STILL_TEXTURES = frozenset({"transmission", "sheen_color", "clearcoat", "clearcoat_roughness"})
 _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
@@ -133,6 +142,13 @@ class ShapeLook:
     # colour is only what the camera is shown)
     lights_scene: bool = False
     see_through: bool = False  # clear glass: the denoiser is guided by what lies behind it
+    # smooth thin glass as a clear sheet that shadow rays pass through (``volpath``), for where
+    # the camera sees other parts through it; ``passes_light`` once it is the BSDF drawn
+    sheet: dict | None = None
+    passes_light: bool = False
+
+    def as_sheet(self) -> ShapeLook:
+        return replace(self, bsdf=self.sheet, passes_light=True)
     # a transmissive solid with a volume (glTF thickness > 0): the light it absorbs per unit
     # length inside it, in the model's units (RGB, per channel), for a medium in the shape
     absorption: tuple[float, float, float] | None = None
@@ -313,7 +329,27 @@ class MaterialTranslator:
         if opacity is not None:
             bsdf = {"type": "mask", "opacity": opacity, "bsdf": bsdf}
         clear = mat.transmission >= CLEAR_TRANSMISSION and mat.roughness <= CLEAR_ROUGHNESS
-        return ShapeLook(bsdf, self._emission(m), see_through=clear)
+        sheet = None
+        if (mat.transmission > 0 and not solid and not mat.unlit and not layered_sheen
+                and mat.roughness <= SHEET_ROUGHNESS and m.normal_texture is None
+                and opacity is None):
+            sheet = self._clear_sheet(m, principled)
+        return ShapeLook(bsdf, self._emission(m), see_through=clear, sheet=sheet)
+
+    def _clear_sheet(self, m: _Inputs, principled: dict) -> dict:
+        """A smooth, thin, transmissive material as a clear sheet: the transmitted share a
+        thin dielectric (Mitsuba's ``thindielectric``: mirror reflection and light straight
+        through, tinted by the base colour), the rest the opaque principled BSDF. ``volpath``
+        then lets the light of the studio's lamps through to what lies behind (a watch's
+        dial), which a refracting surface stops: behind such glass only the paths that
+        happened to reach a lamp lit it, and the dial came out as noise. The render uses it
+        where the camera sees other parts through the glass (``render``)."""
+        opaque = {k: v for k, v in principled.items() if k != "spec_trans"}
+        opaque["type"] = "principled"
+        sheet = {"type": "thindielectric", "int_ior": sheet_ior(float(principled["eta"])),
+                 "ext_ior": 1.0, "specular_transmittance": principled["base_color"]}
+        return {"type": "blendbsdf", "weight": principled["spec_trans"], "bsdf_0": opaque,
+                "bsdf_1": sheet}
 
     def _coat(self, m: _Inputs, base: dict) -> dict:
         """The clear coat over ``base``: on the geometry's normal (not the base's normal map),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -103,6 +103,7 @@ def render_photoreal(
     mi = activate_mitsuba()
     translator = MaterialTranslator(mi, source.texture)
     meshes = world_meshes(scene, source, translator)
+    meshes = sheets_where_seen_through(mi, meshes, view.position)
     low, high = bounds_of(meshes, scene.bounds)
     shapes = {f"shape{i}": mitsuba_mesh(mi, m) for i, m in enumerate(meshes)}
     # no ground from a camera below it (a caseback's zone view): see _ground_light_kept
@@ -169,16 +170,75 @@ def render_photoreal(
                           covered_pixels=float(np.clip(coverage, 0.0, 1.0).sum()))
 
 
+SHEET_PROBES = 512  # points of a glass the camera is checked to see other parts through
+SHEET_COVERED = 0.98  # the share of them that must show another part
+
+
+def sheets_where_seen_through(mi, meshes: list, camera_position) -> list:
+    """``meshes`` with each smooth thin glass drawn as a clear sheet (``ShapeLook.sheet``)
+    where the camera sees other parts through it (a watch's crystal over its dial): rays from
+    the camera through points of the glass meet another part behind it. A glass the camera
+    sees the environment through keeps the refracting BSDF, which draws the environment there
+    and counts as covered (a sheet lets those rays through to the background)."""
+    glass = [i for i, m in enumerate(meshes) if m.look.sheet is not None]
+    others = {f"shape{i}": mitsuba_mesh(mi, m) for i, m in enumerate(meshes)
+              if m.look.sheet is None}
+    if not glass or not others:
+        return meshes
+    probe = mi.load_dict({"type": "scene", **others})
+    eye = np.asarray(camera_position, dtype=np.float64)
+    out = list(meshes)
+    for index in glass:
+        mesh = meshes[index]
+        if not len(mesh.faces):
+            continue
+        points = points_on(mesh.vertices, mesh.faces, SHEET_PROBES)
+        directions = points - eye
+        directions /= np.maximum(np.linalg.norm(directions, axis=1, keepdims=True), 1e-12)
+        if _share_hit(mi, probe, points, directions) >= SHEET_COVERED:
+            out[index] = replace(mesh, look=mesh.look.as_sheet())
+    return out
+
+
+def points_on(vertices, faces, count: int, seed: int = 7) -> np.ndarray:
+    """``count`` points spread over the triangles by their area (the same ones every time)."""
+    corners = np.asarray(vertices, np.float64)[np.asarray(faces, np.int64)]
+    areas = 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0],
+                                          corners[:, 2] - corners[:, 0]), axis=1)
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(len(corners), size=count, p=areas / areas.sum()) if areas.sum() > 0 \
+        else rng.integers(0, len(corners), size=count)
+    u, v = rng.random(count), rng.random(count)
+    flip = u + v > 1.0
+    u, v = np.where(flip, 1.0 - u, u), np.where(flip, 1.0 - v, v)
+    a, b, c = corners[chosen, 0], corners[chosen, 1], corners[chosen, 2]
+    return a + u[:, None] * (b - a) + v[:, None] * (c - a)
+
+
+def _share_hit(mi, scene, origins: np.ndarray, directions: np.ndarray) -> float:
+    """The share of the rays (from ``origins`` along unit ``directions``) that meet ``scene``."""
+    if mi.variant().startswith("scalar"):
+        hits = [bool(scene.ray_intersect(mi.Ray3f(mi.Point3f(*o), mi.Vector3f(*d))).is_valid())
+                for o, d in zip(origins.tolist(), directions.tolist(), strict=True)]
+        return float(np.mean(hits))
+    ray = mi.Ray3f(mi.Point3f(*(origins.T.astype(np.float32))),
+                   mi.Vector3f(*(directions.T.astype(np.float32))))
+    return float(np.mean(np.asarray(scene.ray_intersect(ray).is_valid())))
+
+
 def lit_integrator(meshes) -> str:
-    """``path``, or where a decal or an alpha-cut surface lies over another, ``volpath``: its
-    shadow rays pass through what a mask leaves clear (``path``'s stop there, which darkened
-    the part under a decal's clear pixels by about 3/255); it is about a third slower. Where a
+    """``path``, or where a decal or an alpha-cut surface lies over another or a clear sheet of
+    glass over a part, ``volpath``: its shadow rays pass through what a mask leaves clear and
+    through a sheet (``path``'s stop there, which darkened the part under a decal's clear
+    pixels by about 3/255 and left a dial under its crystal to noise); it is about a third
+    slower. Where a
     glass has a volume that absorbs (its medium), ``volpathmis``: absorption that differs by
     colour (a blue glass absorbs red and no blue) left ``volpath``'s paths, which pick one
     colour to sample how far light goes, almost all absorbed (the glass drew black)."""
     if any(m.look.absorption is not None for m in meshes):
         return "volpathmis"
-    return "volpath" if any(m.look.bsdf.get("type") == "mask" for m in meshes) else "path"
+    return "volpath" if any(m.look.bsdf.get("type") == "mask" or m.look.passes_light
+                            for m in meshes) else "path"
 
 
 def sample_passes(spp: int, pixels: int) -> list[int]:
