@@ -36,14 +36,6 @@ MAX_IOR = 3.0
 CLEAR_TRANSMISSION = 0.5  # at least this transmissive and at most this rough: clear glass
 CLEAR_ROUGHNESS = 0.3
 SHEET_ROUGHNESS = 0.05  # at most this rough, thin glass lets light straight through (a sheet)
-
-
-def sheet_ior(ior: float) -> float:
-    """The index of a thin sheet whose two faces together reflect head on what glTF's single
-    interface of index ``ior`` does (a slab reflects 2R / (1 + R) of its faces' R)."""
-    f0 = ((ior - 1.0) / (ior + 1.0)) ** 2
-    root = math.sqrt(f0 / (2.0 - f0))
-    return (1.0 + root) / (1.0 - root)
 # the extension textures the still draws per pixel (the others: their factor alone)
 STILL_TEXTURES = frozenset({"transmission", "sheen_color", "clearcoat", "clearcoat_roughness"})
 _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
@@ -61,6 +53,14 @@ SINGLE_SCATTER_ALBEDO = (1.0, 0.9995, 0.9939, 0.9761, 0.9393, 0.8788, 0.7969, 0.
 
 
 ABSORBING_AT_MOST = 0.9999  # of a channel kept over the attenuation distance (see below)
+
+
+def sheet_ior(ior: float) -> float:
+    """The index of a thin sheet whose two faces together reflect head on what glTF's single
+    interface of index ``ior`` does (a slab reflects 2R / (1 + R) of its faces' R)."""
+    f0 = ((ior - 1.0) / (ior + 1.0)) ** 2
+    root = math.sqrt(f0 / (2.0 - f0))
+    return (1.0 + root) / (1.0 - root)
 
 
 def volume_absorption(m: ResolvedMaterial) -> tuple[float, float, float] | None:
@@ -143,18 +143,22 @@ class ShapeLook:
     lights_scene: bool = False
     see_through: bool = False  # clear glass: the denoiser is guided by what lies behind it
     # smooth thin glass as a clear sheet that shadow rays pass through (``volpath``), for where
-    # the camera sees other parts through it; ``passes_light`` once it is the BSDF drawn
+    # the camera sees other parts through it (``as_sheet``)
     sheet: dict | None = None
-    passes_light: bool = False
-
-    def as_sheet(self) -> ShapeLook:
-        return replace(self, bsdf=self.sheet, passes_light=True)
     # a transmissive solid with a volume (glTF thickness > 0): the light it absorbs per unit
     # length inside it, in the model's units (RGB, per channel), for a medium in the shape
     absorption: tuple[float, float, float] | None = None
     vertex_colours: bool = False  # the base colour is multiplied by the mesh's colours
     texcoord: int = 0  # the UV set the BSDF's textures read (0: MeshData.uv, 1: uv1)
     emission_texcoord: int = 0  # the UV set the emitted radiance's texture reads
+
+    @property
+    def passes_light(self) -> bool:
+        """Whether the BSDF drawn is the clear sheet (shadow rays pass it)."""
+        return self.sheet is not None and self.bsdf is self.sheet
+
+    def as_sheet(self) -> ShapeLook:
+        return replace(self, bsdf=self.sheet)
 
 
 def linear_rgb(pixels: np.ndarray) -> np.ndarray:
@@ -281,10 +285,10 @@ class MaterialTranslator:
             "metallic": float(np.clip(mat.metallic, 0.0, 1.0)),
             "eta": ior,
         }
-        if mat.anisotropy > 0 and m.orm_texture is None:
+        if m.orm_texture is None and mat.anisotropy > 0:
             principled["roughness"], principled["anisotropic"] = disney_anisotropy(
                 mat.roughness, mat.anisotropy)
-        if m.orm_texture is not None:
+        elif m.orm_texture is not None:
             orm = np.asarray(m.orm_texture.pixels, dtype=np.float32)[..., :3] / 255.0
             roughness = np.clip(orm[..., 1:2] * mat.roughness, 0.0, 1.0)
             key = ("rough", m.orm_texture.source, mat.roughness, mat.anisotropy)
@@ -317,10 +321,8 @@ class MaterialTranslator:
             bsdf = {"type": SHEEN_LAYER, "bsdf": bsdf, "sheen_color": self._sheen_colour(m),
                     "sheen_roughness": float(mat.sheen_roughness)}
         if m.normal_texture is not None:
-            bsdf = {"type": VALID_NORMAL_MAP, "bsdf": bsdf, "normalmap": self._bitmap(
-                ("normal", m.normal_texture.source, mat.normal_scale),
-                scaled_normal_map(m.normal_texture.pixels, mat.normal_scale),
-                m.normal_texture.mapping)}
+            bsdf = {"type": VALID_NORMAL_MAP, "bsdf": bsdf,
+                    "normalmap": self._normal_map("normal", m.normal_texture, mat.normal_scale)}
         if mat.clearcoat > 0 and mat.transmission <= 0 and not mat.unlit:
             bsdf = self._coat(m, bsdf)
         if mat.transmission <= 0:
@@ -359,12 +361,16 @@ class MaterialTranslator:
                 "clearcoat": self._factor_texture(m, "clearcoat", mat.clearcoat, channel=0),
                 "clearcoat_roughness": self._factor_texture(
                     m, "clearcoat_roughness", mat.clearcoat_roughness, channel=1)}
-        texture = m.coat_normal_texture
-        if texture is not None:
-            coat["normalmap"] = self._bitmap(
-                ("coat-normal", texture.source, mat.clearcoat_normal_scale),
-                scaled_normal_map(texture.pixels, mat.clearcoat_normal_scale), texture.mapping)
+        if m.coat_normal_texture is not None:
+            coat["normalmap"] = self._normal_map("coat-normal", m.coat_normal_texture,
+                                                 mat.clearcoat_normal_scale)
         return coat
+
+    def _normal_map(self, kind: str, texture: _Texture, scale: float) -> dict:
+        """A tangent-space normal texture, its x and y scaled, as the bitmap the normal-map
+        plugins read."""
+        return self._bitmap((kind, texture.source, scale),
+                            scaled_normal_map(texture.pixels, scale), texture.mapping)
 
     def _factor_texture(self, m: _Inputs, name: str, factor: float, *, channel: int):
         """``factor`` times one channel (0..3: R, G, B, A; linear) of the extension texture

@@ -103,9 +103,11 @@ def render_photoreal(
     mi = activate_mitsuba()
     translator = MaterialTranslator(mi, source.texture)
     meshes = world_meshes(scene, source, translator)
-    meshes = sheets_where_seen_through(mi, meshes, view.position)
+    built = {i: mitsuba_mesh(mi, m) for i, m in enumerate(meshes) if m.look.sheet is None}
+    meshes = sheets_where_seen_through(mi, meshes, built, view.position)
     low, high = bounds_of(meshes, scene.bounds)
-    shapes = {f"shape{i}": mitsuba_mesh(mi, m) for i, m in enumerate(meshes)}
+    shapes = {f"shape{i}": built[i] if i in built else mitsuba_mesh(mi, m)
+              for i, m in enumerate(meshes)}
     # no ground from a camera below it (a caseback's zone view): see _ground_light_kept
     shadow = scene_shadow(scene, source) if scene.environment.ground and meshes else None
     emitter = environment_emitter(mi, scene, view)
@@ -174,18 +176,18 @@ SHEET_PROBES = 512  # points of a glass the camera is checked to see other parts
 SHEET_COVERED = 0.98  # the share of them that must show another part
 
 
-def sheets_where_seen_through(mi, meshes: list, camera_position) -> list:
+def sheets_where_seen_through(mi, meshes: list, others: dict, camera_position) -> list:
     """``meshes`` with each smooth thin glass drawn as a clear sheet (``ShapeLook.sheet``)
     where the camera sees other parts through it (a watch's crystal over its dial): rays from
-    the camera through points of the glass meet another part behind it. A glass the camera
-    sees the environment through keeps the refracting BSDF, which draws the environment there
-    and counts as covered (a sheet lets those rays through to the background)."""
+    the camera through points of the glass meet another part behind it. ``others`` are the
+    Mitsuba shapes of the meshes that are no such glass, by index (the render draws them too).
+    A glass the camera sees the environment through keeps the refracting BSDF, which draws the
+    environment there and counts as covered (a sheet lets those rays through to the
+    background)."""
     glass = [i for i, m in enumerate(meshes) if m.look.sheet is not None]
-    others = {f"shape{i}": mitsuba_mesh(mi, m) for i, m in enumerate(meshes)
-              if m.look.sheet is None}
     if not glass or not others:
         return meshes
-    probe = mi.load_dict({"type": "scene", **others})
+    probe = mi.load_dict({"type": "scene", **{f"shape{i}": s for i, s in others.items()}})
     eye = np.asarray(camera_position, dtype=np.float64)
     out = list(meshes)
     for index in glass:
@@ -231,10 +233,10 @@ def lit_integrator(meshes) -> str:
     glass over a part, ``volpath``: its shadow rays pass through what a mask leaves clear and
     through a sheet (``path``'s stop there, which darkened the part under a decal's clear
     pixels by about 3/255 and left a dial under its crystal to noise); it is about a third
-    slower. Where a
-    glass has a volume that absorbs (its medium), ``volpathmis``: absorption that differs by
-    colour (a blue glass absorbs red and no blue) left ``volpath``'s paths, which pick one
-    colour to sample how far light goes, almost all absorbed (the glass drew black)."""
+    slower. Where a glass has a volume that absorbs (its medium), ``volpathmis``: absorption
+    that differs by colour (a blue glass absorbs red and no blue) left ``volpath``'s paths,
+    which pick one colour to sample how far light goes, almost all absorbed (the glass drew
+    black)."""
     if any(m.look.absorption is not None for m in meshes):
         return "volpathmis"
     return "volpath" if any(m.look.bsdf.get("type") == "mask" or m.look.passes_light

@@ -90,10 +90,6 @@ _SAMPLERS.update(specular="specularTex", specular_color="specularColorTex")
 _COAT_STRENGTH = "  float coatStrength = coatStrengthUniform;"
 _COAT_ROUGHNESS = "  float coatRoughness = coatRoughnessUniform;"
 _BASE_F0 = "  vec3 F0 = mix(vec3(baseF0Uniform), albedo, metallic);"
-# VTK weighs the coat's reflection of the environment by its Fresnel twice: once in the split
-# sum's scale and bias, once more in Fc (a coat head on reflects 0.04 * 0.04 instead of 0.04),
-# and dims the base under it by (1 - Fc) squared here and there; glTF weighs the reflection by
-# the coat's strength alone and dims the base by (1 - Fc) once (line -> glTF's, every one)
 # VTK stretches the highlight by Disney's aspect (alpha r^2 / a along the tangent, r^2 * a
 # across, a = sqrt(1 - 0.9 anisotropy): past alpha 1 for a rough surface); glTF's anisotropy
 # widens the tangent's alpha towards 1 and keeps r^2 across it
@@ -102,12 +98,17 @@ _ANISOTROPY_LINES = {
         "  float at = max(mix(r2, 1.0, anisotropy * anisotropy), 0.001);",
     "  float ab = max(r2 * aspect, 0.001);": "  float ab = max(r2, 0.001);",
 }
+# VTK weighs the coat's reflection of the environment by its Fresnel twice: once in the split
+# sum's scale and bias, once more in Fc (a coat head on reflects 0.04 * 0.04 instead of 0.04),
+# and dims a lamp's reflection in the base by (1 - Fc) squared; glTF weighs the coat's
+# reflection by its strength alone and dims the base by (1 - Fc) once (line -> glTF's, every
+# one; VTK's dimming of the environment's light in the base comes after it is summed, and
+# does nothing)
 _COAT_LINES = {
     "  vec3 iblSpecularClearCoat = prefilteredSpecularCoatColor * "
     "(coatF0 * coatBrdf.r + coatBrdf.g) * Fc;":
         "  vec3 iblSpecularClearCoat = prefilteredSpecularCoatColor * "
         "(coatF0 * coatBrdf.r + coatBrdf.g) * coatStrength;",
-    "  iblDiffuse *= (1.0 - Fc) * (1.0 - Fc);": "  iblDiffuse *= (1.0 - Fc);",
     "  specular *= (1.0 - Fc) * (1.0 - Fc);": "  specular *= (1.0 - Fc);",
 }
 # the extension textures the live view draws (the others: their factor alone)
