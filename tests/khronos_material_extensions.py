@@ -96,6 +96,52 @@ def specular_factor_scales_the_reflection(kind: str, external_dir: Path) -> None
     assert bright.mean() > dark.mean() + 15, (bright.mean(), dark.mean())
 
 
+def _specular_row(kind: str, external_dir: Path, row: int, y: float,
+                  **changes) -> tuple[np.ndarray, np.ndarray]:
+    """A SpecularTest row of black, smooth spheres (row 2 and 4 and 6: one textured mesh;
+    the others: five spheres), as drawn and with ``changes`` to the first sphere's material;
+    the pixels of the spheres (the background is white)."""
+    scene, assets = khronos_scene(external_dir, SPECULAR_MODEL)
+    spheres = [d.id for d in scene.drawables if d.id.split("_")[0].split(".")[0] == str(row)]
+    scene = only(facing(scene, (0.29, y, 0.0), 1.2), *spheres)
+    as_drawn = render(kind, scene, assets, size=SIZE).astype(float)
+    changed = render(kind, with_material(scene, spheres[0], **changes), assets,
+                     size=SIZE).astype(float)
+    on_spheres = changed.mean(axis=-1) < 200
+    assert on_spheres.mean() > 0.03
+    return as_drawn[on_spheres], changed[on_spheres]
+
+
+def _yellowness(pixels: np.ndarray) -> float:
+    return float((pixels[:, :2].mean(axis=1) - pixels[:, 2]).mean())
+
+
+def specular_texture_scales_the_reflection(kind: str, external_dir: Path) -> None:
+    """SpecularTest's "specularTexture" row: the texture's alpha runs from 0 to 1 along the
+    row, so the first spheres reflect little; with the factor alone each reflects alike."""
+    textured, plain = _specular_row(kind, external_dir, 2, 0.6, specular_texture=None)
+    assert textured.mean() < plain.mean() - 3, (textured.mean(), plain.mean())
+
+
+def specular_colour_texture_tints_the_reflection(kind: str, external_dir: Path) -> None:
+    """SpecularTest's yellow texture row: the specular colour texture (black to yellow) tints
+    the black spheres' reflections yellow."""
+    textured, plain = _specular_row(kind, external_dir, 6, 0.16,
+                                    specular_color_texture=None)
+    assert _yellowness(textured) > _yellowness(plain) + 5, (_yellowness(textured),
+                                                            _yellowness(plain))
+
+
+def specular_colour_factor_tints_the_reflection(kind: str, external_dir: Path) -> None:
+    """SpecularTest's yellow factor row (colour factors (c, c, 0)) reflects yellow where the
+    white factor row's spheres (c, c, c) reflect grey: the colour is more than a brightness."""
+    yellow, _ = _specular_row(kind, external_dir, 5, 0.27)
+    white, _ = _specular_row(kind, external_dir, 3, 0.49)
+    assert _yellowness(yellow) > _yellowness(white) + 4, (_yellowness(yellow),
+                                                          _yellowness(white))
+    assert abs(_yellowness(white)) < 3, _yellowness(white)
+
+
 def transmission_shows_what_lies_behind(kind: str, external_dir: Path) -> None:
     """TransmissionTest's clear yellow cube lets the patterned cloth behind it show: through
     it the light and dark of the cloth follow the picture without the cube (tinted yellow),

@@ -15,7 +15,7 @@ import numpy as np
 
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import DEFAULT_MAPPING
-from app.photoreal.coat_layer import COAT_LAYER
+from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
 from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_bsdf
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
 from app.photoreal.sheen_layer import SHEEN_LAYER
@@ -25,8 +25,10 @@ from app.scene.description import Decal, ResolvedMaterial, TextureMapping, Textu
 from app.scene.material_looks import (
     disney_anisotropy,
     has_volume,
+    specular_tint,
     tinted_by_volume,
     unlit_as_emission,
+    uses_specular,
 )
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,9 @@ CLEAR_TRANSMISSION = 0.5  # at least this transmissive and at most this rough: c
 CLEAR_ROUGHNESS = 0.3
 SHEET_ROUGHNESS = 0.05  # at most this rough, thin glass lets light straight through (a sheet)
 # the extension textures the still draws per pixel (the others: their factor alone)
-STILL_TEXTURES = frozenset({"transmission", "sheen_color", "clearcoat", "clearcoat_roughness"})
+STILL_TEXTURES = frozenset({"transmission", "sheen_color", "clearcoat", "clearcoat_roughness",
+                            "specular", "specular_color"})
+SPECULAR_TEXTURES = ("specular", "specular_color")
 _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
 # Mitsuba's principled BSDF scatters once off the microfacets: a rough metal loses the light
 # that bounces between them (Blender's Cycles keeps it: multiple-scattering GGX; the live view's
@@ -272,11 +276,15 @@ class MaterialTranslator:
         """The BSDF of ``m``; a transmissive one thin-walled unless ``solid`` (light refracts
         into it and out again, through its medium)."""
         mat = m.material
-        ior = glossy_ior(mat)
-        if not MIN_IOR <= ior <= MAX_IOR and not mat.unlit:
+        layered_specular = _specular_layered(m)
+        if not layered_specular and any(n in m.extension_textures for n in SPECULAR_TEXTURES):
+            self._approximate(m.name, "specular textures not drawn (their factors alone)")
+        ior = 1.0 if layered_specular else glossy_ior(mat)  # 1: no dielectric reflection
+        if not MIN_IOR <= ior <= MAX_IOR and not mat.unlit and not layered_specular:
             self._approximate(m.name, f"index of refraction {ior:.3g} clamped to "
                               f"{min(max(ior, MIN_IOR), MAX_IOR)}")
-        ior = min(max(ior, MIN_IOR), MAX_IOR)
+        if not layered_specular:
+            ior = min(max(ior, MIN_IOR), MAX_IOR)
         principled: dict = {
             "type": "principled",
             "base_color": (times_vertex_colour(self._colour_input(m)) if m.vertex_colours
@@ -317,6 +325,8 @@ class MaterialTranslator:
             if mat.clearcoat > 0:
                 self._approximate(m.name, "clear coat dropped on a transmissive material")
         bsdf: dict = unlit_bsdf() if mat.unlit else principled
+        if layered_specular:
+            bsdf = self._specular(m, bsdf)
         if layered_sheen:
             bsdf = {"type": SHEEN_LAYER, "bsdf": bsdf, "sheen_color": self._sheen_colour(m),
                     "sheen_roughness": float(mat.sheen_roughness)}
@@ -357,14 +367,59 @@ class MaterialTranslator:
         """The clear coat over ``base``: on the geometry's normal (not the base's normal map),
         or on the coat's own normal map."""
         mat = m.material
-        coat = {"type": COAT_LAYER, "bsdf": base,
-                "clearcoat": self._factor_texture(m, "clearcoat", mat.clearcoat, channel=0),
-                "clearcoat_roughness": self._factor_texture(
+        coat = {"type": DIELECTRIC_LAYER, "bsdf": base,
+                "weight": self._factor_texture(m, "clearcoat", mat.clearcoat, channel=0),
+                "roughness": self._factor_texture(
                     m, "clearcoat_roughness", mat.clearcoat_roughness, channel=1)}
         if m.coat_normal_texture is not None:
             coat["normalmap"] = self._normal_map("coat-normal", m.coat_normal_texture,
                                                  mat.clearcoat_normal_scale)
         return coat
+
+    def _specular(self, m: _Inputs, principled: dict) -> dict:
+        """KHR_materials_specular's dielectric reflection as a layer over ``principled`` (whose
+        own is off): F0 = min(F0 of the IOR * specular colour, 1) * specular and F90 =
+        specular, each times its texture (colour: RGB, factor: A), at the principled BSDF's
+        roughness, over the share that is no metal."""
+        mat = m.material
+        tint = np.asarray(specular_tint(mat), dtype=np.float32)
+        colour = m.extension_textures.get("specular_color")
+        factor = m.extension_textures.get("specular")
+        mapping = (colour or factor).mapping if (colour or factor) else DEFAULT_MAPPING
+        strength: np.ndarray | float = float(mat.specular)
+        if factor is not None:
+            pixels = np.asarray(factor.pixels)
+            alpha = (pixels[..., 3:4].astype(np.float32) / 255.0 if pixels.shape[-1] == 4
+                     else np.ones(pixels.shape[:2] + (1,), np.float32))
+            if colour is not None and colour.mapping != factor.mapping:
+                self._approximate(m.name, "specular texture drawn as its mean (it maps "
+                                  "otherwise than the specular colour texture)")
+                alpha = np.float32(alpha.mean())
+            elif colour is not None:
+                alpha = _resized(alpha, np.asarray(colour.pixels).shape[:2])
+            strength = alpha * np.float32(mat.specular)
+        f0 = tint if colour is None else linear_rgb(colour.pixels) * tint
+        f0 = np.minimum(f0, 1.0) * strength
+        key = (m.name, colour.source if colour else None, factor.source if factor else None)
+        layer = {"type": DIELECTRIC_LAYER, "bsdf": principled,
+                 "roughness": principled["roughness"],
+                 "weight": self._not_metal(m, principled),
+                 "f0": (self._bitmap(("specular-f0", *key), f0, mapping) if np.ndim(f0) == 3
+                        else {"type": "rgb", "value": [float(c) for c in f0]}),
+                 "f90": (self._bitmap(("specular-f90", *key), strength, mapping)
+                         if isinstance(strength, np.ndarray) and strength.ndim == 3
+                         else float(np.clip(strength, 0.0, 1.0)))}
+        return layer
+
+    def _not_metal(self, m: _Inputs, principled: dict):
+        """1 - metallic, a number or the ORM texture's pixels as the principled BSDF's."""
+        metallic = principled["metallic"]
+        if not isinstance(metallic, dict):
+            return 1.0 - float(metallic)
+        orm = np.asarray(m.orm_texture.pixels, dtype=np.float32)[..., 2:3] / 255.0
+        return self._bitmap(("not-metal", m.orm_texture.source, m.material.metallic),
+                            np.clip(1.0 - orm * m.material.metallic, 0.0, 1.0),
+                            m.orm_texture.mapping)
 
     def _normal_map(self, kind: str, texture: _Texture, scale: float) -> dict:
         """A tangent-space normal texture, its x and y scaled, as the bitmap the normal-map
@@ -535,6 +590,15 @@ class MaterialTranslator:
         if note not in self.approximations:
             self.approximations.append(note)
             log.warning("photoreal approximation: %s", note)
+
+
+def _specular_layered(m: _Inputs) -> bool:
+    """Whether KHR_materials_specular's reflection is drawn as a layer of its own: where the
+    extension is in use on an opaque, lit, isotropic material (otherwise as the principled
+    BSDF's IOR of equal reflectance, untinted, which is exact for the default)."""
+    mat = m.material
+    return (uses_specular(mat) and mat.transmission <= 0 and not mat.unlit
+            and mat.anisotropy <= 0)
 
 
 def _resized(pixels: np.ndarray, shape: tuple[int, int]) -> np.ndarray:

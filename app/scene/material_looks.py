@@ -25,6 +25,20 @@ def unlit_as_emission(m: ResolvedMaterial) -> ResolvedMaterial:
             0.0, 0.0, 0.0), transmission=0.0)
 
 
+def specular_tint(m: ResolvedMaterial) -> tuple[float, float, float]:
+    """glTF's dielectric F0 before its textures: ((ior - 1) / (ior + 1))^2 times the specular
+    colour factor (KHR_materials_specular: F0 = min(this * colour texture, 1) * specular *
+    specular texture, and F90 = specular * specular texture)."""
+    f0 = ((m.ior - 1.0) / (m.ior + 1.0)) ** 2
+    return tuple(float(f0 * c) for c in m.specular_color)  # type: ignore[return-value]
+
+
+def uses_specular(m: ResolvedMaterial) -> bool:
+    """Whether KHR_materials_specular changes the material's dielectric reflection."""
+    return (m.specular != 1.0 or tuple(m.specular_color) != (1.0, 1.0, 1.0)
+            or m.specular_texture is not None or m.specular_color_texture is not None)
+
+
 def reflectance_at_normal(m: ResolvedMaterial) -> float:
     """F0 of the dielectric lobe: glTF's ((ior - 1) / (ior + 1))^2 scaled by the specular factor
     and the brightness of the specular colour (a tint is drawn as its brightness)."""

@@ -30,10 +30,11 @@ from app.domain.colour import srgb_to_linear
 from app.errors import AssetError
 from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import (
-    reflectance_at_normal,
     specular_ior,
+    specular_tint,
     tinted_by_volume,
     unlit_as_emission,
+    uses_specular,
 )
 from app.viewport.polydata import TCOORDS, vtk_tcoords
 
@@ -380,15 +381,18 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     if "clearcoat_roughness" in slots:
         lines[_COAT_ROUGHNESS] = ("  float coatRoughness = coatRoughnessUniform * "
                                   f"{lookup('clearcoat_roughness', 'g')};")
-    scales = [lookup(name, channels) for name, channels in
-              (("specular", "a"), ("specular_color", "rgb")) if name in slots]
-    # under a coat VTK takes the base's F0 against the coat's index (none for 1.5 on 1.5);
-    # glTF keeps it against air
-    base_f0 = (f"{reflectance_at_normal(material):.6g}" if material.clearcoat > 0
-               else "baseF0Uniform")
-    if scales or material.clearcoat > 0:
-        lines[_BASE_F0] = (f"  vec3 F0 = mix(min(vec3({base_f0}) * "
-                           f"{' * '.join(scales or ['1.0'])}, vec3(1.0)), albedo, metallic);")
+    if uses_specular(material) or material.clearcoat > 0:
+        # glTF's F0: the specular colour (VTK's base IOR gives only its brightness) times its
+        # texture, at most 1, times the specular factor and texture; under a coat VTK takes
+        # the base's F0 against the coat's index (none for 1.5 on 1.5), glTF against air
+        tint = "vec3({:.6g}, {:.6g}, {:.6g})".format(*specular_tint(material))
+        if "specular_color" in slots:
+            tint = f"{tint} * {lookup('specular_color', 'rgb')}"
+        strength = f"{material.specular:.6g}"
+        if "specular" in slots:
+            strength = f"{strength} * {lookup('specular', 'a')}"
+        lines[_BASE_F0] = (f"  vec3 F0 = mix(min({tint}, vec3(1.0)) * {strength}, albedo, "
+                           "metallic);")
     for line, textured in lines.items():  # after VTK's own replacements, which write them
         actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured, True)
     if "emissive" in slots:

@@ -10,7 +10,10 @@ CHECKS = [x.unlit_colour_ignores_the_lighting, x.clearcoat_adds_a_sharp_highligh
           x.specular_factor_scales_the_reflection, x.transmission_shows_what_lies_behind,
           x.attenuation_tints_what_passes_through, x.sheen_brightens_the_cloth,
           x.anisotropy_stretches_the_highlight, x.anisotropy_leaves_a_rough_surface_alone,
-          x.masked_transmission_keeps_what_the_mask_keeps]
+          x.masked_transmission_keeps_what_the_mask_keeps,
+          x.specular_texture_scales_the_reflection,
+          x.specular_colour_texture_tints_the_reflection,
+          x.specular_colour_factor_tints_the_reflection]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[c.__name__ for c in CHECKS])

@@ -1,5 +1,7 @@
-"""glTF's clear coat in the still: a full-strength dielectric layer (index 1.5) on the geometry's
-own normal over a base that gives way to it, with no light made, sampled as it is evaluated."""
+"""The still's dielectric layer. glTF's clear coat: a full-strength dielectric (index 1.5) on the
+geometry's own normal over a base that gives way to it. KHR_materials_specular's reflection: F0
+tinted by the specular colour, F90 the specular factor. Neither makes light; both are sampled
+as they are evaluated."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import numpy as np
 import pytest
 
 from app.photoreal.backend import activate_mitsuba
-from app.photoreal.coat_layer import COAT_LAYER
+from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
 
 BLACK = {"type": "rgb", "value": [0.0, 0.0, 0.0]}
@@ -17,8 +19,12 @@ F0 = ((1.5 - 1.0) / (1.5 + 1.0)) ** 2  # a dielectric of index 1.5 head on: 0.04
 
 
 def coat(base: dict, weight: float = 1.0, roughness: float = 0.0) -> dict:
-    return {"type": COAT_LAYER, "bsdf": base, "clearcoat": weight,
-            "clearcoat_roughness": roughness}
+    return {"type": DIELECTRIC_LAYER, "bsdf": base, "weight": weight, "roughness": roughness}
+
+
+def specular(base: dict, f0, f90: float = 1.0, roughness: float = 0.0) -> dict:
+    return {"type": DIELECTRIC_LAYER, "bsdf": base, "weight": 1.0, "roughness": roughness,
+            "f0": {"type": "rgb", "value": list(f0)}, "f90": f90}
 
 
 def seen_head_on(bsdf: dict, *, room: float = 1.0, lamp: float = 0.0) -> float:
@@ -87,16 +93,61 @@ def test_the_coat_s_own_normal_map_tilts_the_coat():
     assert seen_head_on(flat_coat, room=0.0, lamp=lit) == pytest.approx(F0 * lit, rel=0.15)
 
 
-def test_the_coat_is_sampled_as_it_is_evaluated():
+def test_the_layers_are_sampled_as_they_are_evaluated():
     """Mitsuba's chi-square test: the directions ``sample`` draws follow ``pdf``."""
     from mitsuba.chi2 import BSDFAdapter, ChiSquareTest, SphericalDomain
 
     activate_mitsuba()
     base = {"type": "principled", "base_color": {"type": "rgb", "value": [0.3, 0.1, 0.1]},
             "roughness": 0.5}
-    for roughness in (0.2, 0.6):
+    layers = [coat(base, roughness=0.2), coat(base, roughness=0.6),
+              specular(base, (0.08, 0.06, 0.0), f90=0.5, roughness=0.3)]
+    for layer in layers:
         for wi in ([0.0, 0.0, 1.0], [0.6, 0.0, 0.8]):
-            sample, pdf = BSDFAdapter(COAT_LAYER, coat(base, roughness=roughness), wi=wi)
+            sample, pdf = BSDFAdapter(DIELECTRIC_LAYER, layer, wi=wi)
             test = ChiSquareTest(domain=SphericalDomain(), sample_func=sample, pdf_func=pdf,
                                  sample_dim=3, res=101, ires=16)
             assert test.run(), test.messages
+
+
+def seen_head_on_rgb(bsdf: dict, *, room: float = 1.0) -> np.ndarray:
+    mi = activate_mitsuba()
+    scene = {
+        "type": "scene", "integrator": {"type": "path", "max_depth": 4},
+        "sensor": {"type": "perspective", "fov": 2.0,
+                   "to_world": mi.ScalarTransform4f.look_at(origin=[0, 0, 5], target=[0, 0, 0],
+                                                           up=[0, 1, 0]),
+                   "film": {"type": "hdrfilm", "width": 8, "height": 8, "pixel_format": "rgb"}},
+        "patch": {"type": "rectangle", "bsdf": bsdf},
+        "room": {"type": "constant", "radiance": {"type": "rgb", "value": [room] * 3}}}
+    return np.asarray(mi.render(mi.load_dict(scene), spp=512)).reshape(-1, 3).mean(axis=0)
+
+
+def test_the_specular_colour_tints_the_reflection_head_on():
+    yellow = (0.04, 0.04, 0.0)
+    seen = seen_head_on_rgb(specular(BLACK_BASE, yellow))
+    assert seen == pytest.approx(yellow, abs=0.006)
+    rough = seen_head_on_rgb(specular(BLACK_BASE, yellow, roughness=0.5))
+    assert rough[2] < 0.3 * rough[0] and rough[0] == pytest.approx(0.04, rel=0.2)
+
+
+def test_a_specular_factor_of_zero_reflects_nothing_even_at_grazing():
+    """glTF's F90 is the specular factor: a sphere of factor 0 is black to its rim."""
+    mi = activate_mitsuba()
+    layer = mi.load_dict(specular(BLACK_BASE, (0.0, 0.0, 0.0), f90=0.0, roughness=0.2))
+    full = mi.load_dict(specular(BLACK_BASE, (0.0, 0.0, 0.0), f90=1.0, roughness=0.2))
+    si = mi.SurfaceInteraction3f()
+    si.uv = mi.Point2f(0.5, 0.5)
+    si.sh_frame = mi.Frame3f(mi.Vector3f(0.0, 0.0, 1.0))
+    si.wi = mi.Vector3f(0.995, 0.0, 0.0998)  # near grazing
+    wo = mi.Vector3f(-0.995, 0.0, 0.0998)
+    ctx = mi.BSDFContext()
+    assert np.asarray(layer.eval(ctx, si, wo)).max() == pytest.approx(0.0, abs=1e-6)
+    assert np.asarray(full.eval(ctx, si, wo)).max() > 0.1
+
+
+def test_the_specular_layer_over_white_makes_no_light():
+    white = {"type": "diffuse", "reflectance": WHITE}
+    assert seen_head_on(specular(white, (0.04, 0.04, 0.04))) == pytest.approx(1.0, abs=0.03)
+    tinted = seen_head_on_rgb(specular(white, (0.2, 0.2, 0.0), roughness=0.3))
+    assert np.all(tinted <= 1.02)
