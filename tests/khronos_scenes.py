@@ -272,3 +272,30 @@ def check_vertex_colours_multiply_the_base_colour(kind: str, external_dir: Path)
     size = (320, 240)
     assert _failure_marks(render(kind, without, assets, size=size)) > 0.004
     assert _failure_marks(render(kind, scene, assets, size=size)) < 0.0005
+
+
+MIRROR_MODEL = "NormalTangentMirrorTest/glTF-Binary/NormalTangentMirrorTest.glb"
+
+
+def _likeness(a: np.ndarray, b: np.ndarray) -> float:
+    """Correlation of two patterns of light (1: alike, -1: one the other's negative)."""
+    a, b = a - a.mean(), b - b.mean()
+    return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum() + 1e-12))
+
+
+def check_mirrored_uvs_keep_the_bumps(kind: str, external_dir: Path) -> None:
+    """NormalTangentMirrorTest's normal-mapped bumps are lit alike whether their UVs run as
+    usual ("Normal") or mirrored ("V Mirror", "U Mirror"): the normal map's y follows the
+    UVs' handedness. Drawn with the bitangent as cross(normal, tangent) alone, a mirrored
+    bump is lit as a dent (its light pattern the usual one's negative, or far from it)."""
+    scene, assets = khronos_scene(external_dir, MIRROR_MODEL)
+    size = (96, 96)
+    for y in (2.03, 1.23, 0.43):  # three of the five rows
+        tiles = {}
+        for column, x in (("Normal", -0.97), ("V Mirror", -0.65), ("U Mirror", -0.32)):
+            image = render(kind, facing(scene, (x, y, 0.0), 0.8), assets, size=size)
+            light = image.astype(float) @ np.array([0.2126, 0.7152, 0.0722])
+            tiles[column] = light[24:72, 24:72]  # the bump in the middle of its tile
+        for column in ("V Mirror", "U Mirror"):
+            likeness = _likeness(tiles["Normal"], tiles[column])
+            assert likeness > 0.88, (y, column, likeness)

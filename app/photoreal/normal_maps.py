@@ -49,6 +49,11 @@ def bent_interaction(mi, dr, normalmap, si, active):
     """``si`` shaded in the frame of the tangent-space ``normalmap`` (a texture of unit normals
     as 0..1 colours), its normal bent back as far as a mirror reflection needs, ``wi`` in it."""
     tilted = mi.Vector3f(normalmap.eval(si, active)) * 2.0 - 1.0
+    # the map's y runs against the UVs' v (glTF's v runs down the image, its bitangent is
+    # cross(normal, tangent) times the UVs' handedness); the shading frame's t runs along
+    # cross(n, s), the same way except where the UVs are mirrored (a bump drawn as a dent)
+    mirrored = dr.dot(dr.cross(si.sh_frame.n, si.dp_du), si.dp_dv) > 0.0
+    tilted.y = dr.select(mirrored, -tilted.y, tilted.y)
     n = dr.normalize(si.to_world(tilted))
     towards_viewer = si.to_world(si.wi)
     side = dr.select(dr.dot(si.n, towards_viewer) >= 0.0, 1.0, -1.0)

@@ -36,7 +36,7 @@ from app.scene.material_looks import (
     unlit_as_emission,
     uses_specular,
 )
-from app.viewport.polydata import TCOORDS, vtk_tcoords
+from app.viewport.polydata import HANDEDNESS, TCOORDS, vtk_tcoords
 
 TRANSMISSION_OPACITY_LOSS = 0.8
 GLTF_CLEARCOAT_IOR = 1.5
@@ -251,6 +251,31 @@ def _slot_coordinates(actor: vtkActor, coordinates: dict[str, np.ndarray]) -> No
                                              False)
 
 
+_BITANGENT = "  vec3 bitangentVC = cross(normalVCVSOutput, tangentVC);"
+
+
+def _mirrored_uvs_turn_the_bitangent(actor: vtkActor) -> None:
+    """VTK's normal map takes the bitangent as cross(normal, tangent); glTF's turns it by the
+    UVs' handedness (tangent.w), so a normal map on mirrored UVs draws its bumps as dents.
+    The mesh's per-vertex handedness (``polydata.uv_handedness``) is passed to the fragment
+    shader and multiplies it."""
+    if actor.GetMapper().GetInput().GetPointData().GetArray(HANDEDNESS) is None:
+        return
+    actor.GetMapper().MapDataArrayToVertexAttribute("handednessMC", HANDEDNESS, 0, -1)
+    shaders = actor.GetShaderProperty()
+    shaders.AddVertexShaderReplacement(
+        "//VTK::Normal::Dec", True,
+        "//VTK::Normal::Dec\nin float handednessMC;\nout float handednessVS;", False)
+    shaders.AddVertexShaderReplacement(
+        "//VTK::Normal::Impl", True, "//VTK::Normal::Impl\n  handednessVS = handednessMC;",
+        False)
+    shaders.AddFragmentShaderReplacement(
+        "//VTK::Normal::Dec", True, "//VTK::Normal::Dec\nin float handednessVS;", False)
+    shaders.AddFragmentShaderReplacement(
+        _BITANGENT, False, "  vec3 bitangentVC = (handednessVS < 0.0 ? -1.0 : 1.0) * "
+        "cross(normalVCVSOutput, tangentVC);", True)
+
+
 def _sheen_rim(sheen_color) -> str:
     """Cloth sheen's look where VTK has no sheen lobe: the environment's light along the
     silhouette, where the surface turns from the view (velvet's pale rim), added after the
@@ -363,6 +388,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         prop.SetOcclusionStrength(1.0 if material.occlusion_in_orm else 0.0)
     if "normal" in slots:
         prop.SetNormalTexture(texture("normal"))
+        _mirrored_uvs_turn_the_bitangent(actor)
     if "clearcoat_normal" in slots and material.clearcoat > 0:
         prop.SetCoatNormalTexture(texture("clearcoat_normal"))
         prop.SetCoatNormalScale(material.clearcoat_normal_scale)

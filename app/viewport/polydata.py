@@ -14,6 +14,7 @@ from app.errors import AssetError
 NORMALS = "Normals"
 TCOORDS = "TCoords"
 COLORS = "Colors"
+HANDEDNESS = "Handedness"  # +1, or -1 where the UVs are mirrored (see ``uv_handedness``)
 
 
 def validate_mesh(mesh: MeshData) -> None:
@@ -88,8 +89,31 @@ def mesh_to_polydata(mesh: MeshData) -> vtkPolyData:
         data.AddArray(_named(np.asarray(mesh.colors, dtype=np.uint8), COLORS))
     if mesh.uv is not None:
         data.SetTCoords(_named(vtk_tcoords(mesh.uv), TCOORDS))
+        data.AddArray(_named(uv_handedness(mesh), HANDEDNESS))
         poly = add_tangents(poly)
     return poly
+
+
+def uv_handedness(mesh: MeshData) -> np.ndarray:
+    """Per vertex, +1 where the mesh's UVs run as a normal map expects (v down the image,
+    glTF's), -1 where they are mirrored: glTF's tangent.w, by which the bitangent VTK takes
+    as cross(normal, tangent) must be turned (a mirrored half's bump is drawn as a dent
+    otherwise). From the faces around the vertex (float32, (N,))."""
+    vertices = np.asarray(mesh.vertices, dtype=np.float64)
+    faces = np.asarray(mesh.faces, dtype=np.int64)
+    uv = np.asarray(mesh.uv, dtype=np.float64)
+    normals = np.asarray(mesh.normals, dtype=np.float64)
+    e1 = vertices[faces[:, 1]] - vertices[faces[:, 0]]
+    e2 = vertices[faces[:, 2]] - vertices[faces[:, 0]]
+    d1 = uv[faces[:, 1]] - uv[faces[:, 0]]
+    d2 = uv[faces[:, 2]] - uv[faces[:, 0]]
+    area_in_uv = d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]
+    facing = np.einsum("ij,ij->i", normals[faces].sum(axis=1), np.cross(e1, e2))
+    per_face = -np.sign(area_in_uv * facing)
+    votes = np.zeros(len(vertices))
+    for corner in range(3):
+        np.add.at(votes, faces[:, corner], per_face)
+    return np.where(votes < 0.0, -1.0, 1.0).astype(np.float32)
 
 
 def triangles_polydata(points: np.ndarray, faces: np.ndarray) -> vtkPolyData:

@@ -31,3 +31,7 @@ def test_texture_coordinates_keep_the_image_upright(external_dir):
 
 def test_vertex_colours_multiply_the_base_colour_texture(external_dir):
     k.check_vertex_colours_multiply_the_base_colour("photoreal", external_dir)
+
+
+def test_mirrored_uvs_keep_the_bumps(external_dir):
+    k.check_mirrored_uvs_keep_the_bumps("photoreal", external_dir)
