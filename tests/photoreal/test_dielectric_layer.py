@@ -30,6 +30,11 @@ def specular(base: dict, f0, f90: float = 1.0, roughness: float = 0.0) -> dict:
 def seen_head_on(bsdf: dict, *, room: float = 1.0, lamp: float = 0.0) -> float:
     """What a flat patch of ``bsdf`` sends straight back to a camera looking down on it, in a
     room of radiance ``room``, with a lamp of radiance ``lamp`` just behind the camera."""
+    return float(seen_head_on_rgb(bsdf, room=room, lamp=lamp).mean())
+
+
+def seen_head_on_rgb(bsdf: dict, *, room: float = 1.0, lamp: float = 0.0) -> np.ndarray:
+    """``seen_head_on`` per colour channel (R, G, B)."""
     mi = activate_mitsuba()
     scene = {
         "type": "scene", "integrator": {"type": "path", "max_depth": 4},
@@ -44,7 +49,7 @@ def seen_head_on(bsdf: dict, *, room: float = 1.0, lamp: float = 0.0) -> float:
         scene["lamp"] = {"type": "disk", "emitter": {"type": "area", "radiance": {
             "type": "rgb", "value": [lamp] * 3}}, "to_world": mi.ScalarTransform4f.translate(
                 [0, 0, 5.5]).scale(1.0).rotate([1, 0, 0], 180)}
-    return float(np.asarray(mi.render(mi.load_dict(scene), spp=512)).mean())
+    return np.asarray(mi.render(mi.load_dict(scene), spp=512)).reshape(-1, 3).mean(axis=0)
 
 
 def test_a_coat_over_black_reflects_a_dielectric_s_share_head_on():
@@ -108,19 +113,6 @@ def test_the_layers_are_sampled_as_they_are_evaluated():
             test = ChiSquareTest(domain=SphericalDomain(), sample_func=sample, pdf_func=pdf,
                                  sample_dim=3, res=101, ires=16)
             assert test.run(), test.messages
-
-
-def seen_head_on_rgb(bsdf: dict, *, room: float = 1.0) -> np.ndarray:
-    mi = activate_mitsuba()
-    scene = {
-        "type": "scene", "integrator": {"type": "path", "max_depth": 4},
-        "sensor": {"type": "perspective", "fov": 2.0,
-                   "to_world": mi.ScalarTransform4f.look_at(origin=[0, 0, 5], target=[0, 0, 0],
-                                                           up=[0, 1, 0]),
-                   "film": {"type": "hdrfilm", "width": 8, "height": 8, "pixel_format": "rgb"}},
-        "patch": {"type": "rectangle", "bsdf": bsdf},
-        "room": {"type": "constant", "radiance": {"type": "rgb", "value": [room] * 3}}}
-    return np.asarray(mi.render(mi.load_dict(scene), spp=512)).reshape(-1, 3).mean(axis=0)
 
 
 def test_the_specular_colour_tints_the_reflection_head_on():
