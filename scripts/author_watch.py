@@ -10,7 +10,9 @@ Nodes: ``case`` (middle case, bezel and lugs), ``caseback``, ``crown``, ``crysta
 (with its rehaut), ``indices`` (applied markers and the date frame), ``lume``, ``date_disc``,
 ``date_digits``, ``hour_hand``, ``minute_hand``, ``seconds_hand``; the leather strap
 ``strap_leather``, ``stitching``, ``strap_holes``, ``buckle``; the link bracelet ``bracelet`` and
-``clasp``.
+``clasp``. The links' tops crown across the bracelet and round off towards each link's ends, as
+polished links do, so that neighbouring links mirror different parts of a studio (flat links
+all mirrored the same part, and a gold bracelet read as yellow plastic).
 
 Normals are smooth where the surface turns by less than CREASE_DEG between faces and split at
 sharper edges. UVs keep metres per UV unit roughly the same in u and v on each part (values in the
@@ -218,6 +220,23 @@ def rounded_rect(a0, a1, b0, b1, corner, per_corner: int = 5) -> np.ndarray:
     return np.array(pts)
 
 
+def crowned(section: np.ndarray, crown_at, split: int = 6) -> np.ndarray:
+    """``section`` (a convex (a, b) polygon standing on b = its lowest b) with its flat top
+    split in ``split``, each point lowered by ``crown_at(a)`` times its height over the
+    section's (so the top follows the crown and the base stays): a polished link's top curves,
+    and neighbouring links mirror different parts of the room."""
+    top = section[:, 1].max()
+    closed = np.vstack([section, section[:1]])
+    points = []
+    for start, end in zip(closed[:-1], closed[1:], strict=True):
+        count = split if min(start[1], end[1]) >= top - 1e-9 else 1
+        points.extend(start + (end - start) * t for t in np.arange(count) / count)
+    points = np.array(points)
+    base = points[:, 1].min()
+    points[:, 1] -= crown_at(points[:, 0]) * (points[:, 1] - base) / (top - base)
+    return points
+
+
 def ellipse(ca, cb, ra, rb, count: int = 10) -> np.ndarray:
     t = 2 * np.pi * np.arange(count) / count
     return np.column_stack([ca + ra * np.cos(t), cb + rb * np.sin(t)])
@@ -298,10 +317,15 @@ def bracelet_half(sign: float, long: bool) -> dict[str, dict]:
         ss = np.linspace(s0, s0 + 6.0, 9)
         p, lat, u = _resample(s, path, lateral, up, ss)
         w = np.interp(ss, s, width)
+        # the links' tops crown across the bracelet (an arc 0.9 mm lower at its edges) and
+        # round off towards each link's ends (0.35 mm)
+        ends = 0.35 * ((ss - s0 - 3.0) / 3.0) ** 2
         for a0, a1, corner in ((-3.4, 3.4, 1.3), (3.8, None, 0.8), (None, -3.8, 0.8)):
-            rings = np.array([rounded_rect(a0 if a0 is not None else -wi / 2,
-                                           a1 if a1 is not None else wi / 2, 0.0, 3.4, corner, 4)
-                              for wi in w])
+            rings = np.array([crowned(
+                rounded_rect(a0 if a0 is not None else -wi / 2,
+                             a1 if a1 is not None else wi / 2, 0.0, 3.4, corner, 4),
+                lambda a, wi=wi, e=e: 0.9 * (2.0 * a / wi) ** 2 + e)
+                for wi, e in zip(w, ends, strict=True)])
             links.append(sweep(p, lat, u, rings))
     pieces = {"bracelet": join_pieces(links)}
     if not long:
@@ -309,7 +333,8 @@ def bracelet_half(sign: float, long: bool) -> dict[str, dict]:
         p, lat, u = _resample(s, path, lateral, up, ss)
         tip = np.clip((ss - (length - 6.0)) / 6.0, 0.0, 0.95)
         w = 18.0 * np.sqrt(1.0 - tip**2)
-        rings = np.array([rounded_rect(-wi / 2, wi / 2, 0.0, 3.9, 1.5) for wi in w])
+        rings = np.array([crowned(rounded_rect(-wi / 2, wi / 2, 0.0, 3.9, 1.5),
+                                  lambda a, wi=wi: 0.6 * (2.0 * a / wi) ** 2) for wi in w])
         pieces["clasp"] = sweep(p, lat, u, rings)
     return pieces
 

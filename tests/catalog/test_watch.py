@@ -60,6 +60,18 @@ def test_case_has_wristwatch_proportions(model):
     assert 34.0 <= _size_mm(crystal)[0] <= 36.0
 
 
+def test_bracelet_links_are_crowned(model):
+    """Where the bracelet lies flat, its links' tops arch across it: the outer links' tops lie
+    well below the middle link's (polished links mirror different parts of the studio; flat
+    ones all mirrored the same, and gold read as yellow plastic)."""
+    vertices = _node(model, "bracelet").vertices / MM
+    flat = vertices[vertices[:, 2] > 70.0]  # the long half, past its bend to the ground
+    middle = flat[np.abs(flat[:, 0]) < 1.0, 1].max()
+    outer = flat[np.abs(flat[:, 0]) > 8.5, 1].max()
+    assert middle == pytest.approx(3.4, abs=0.05)
+    assert middle - outer > 0.5, (middle, outer)
+
+
 def test_flat_lay_pose(model):
     assert model.bounds[0][1] == pytest.approx(0.0, abs=1e-9)
     assert _node(model, "caseback").bounds[0][1] == pytest.approx(0.0, abs=1e-9)
