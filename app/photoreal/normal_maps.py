@@ -16,7 +16,6 @@ from app.photoreal.plugins import once_per_variant
 VALID_NORMAL_MAP = "validnormalmap"
 
 
-
 def ensure_valid_reflection(dr, mi, ng, i, n):
     """``n`` (unit, world) turned towards ``ng`` until ``i`` (towards the viewer) mirrored
     about it lies above the surface: at least min(0.9 cos(i, ng), 0.01) above it."""
@@ -124,3 +123,4 @@ def register_bsdfs(mi) -> None:
             return f"ValidNormalMap[bsdf={self.nested}]"
 
     mi.register_bsdf(VALID_NORMAL_MAP, lambda props: ValidNormalMap(props))
+

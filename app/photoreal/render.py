@@ -20,6 +20,7 @@ import numpy as np
 from app.errors import AppError
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.compositing import Passes, composite
+from app.photoreal.guides import albedo_guide, normal_guide
 from app.photoreal.materials import MaterialTranslator
 from app.photoreal.scene_build import (
     bounds_of,
@@ -43,6 +44,7 @@ AUX_SPP = 16
 # the guide passes share their seed: the same film samples, so a pixel that an edge crosses is
 # covered by the same fraction in each (a seed apiece drew a dashed line along a decal's edge)
 AUX_SEED = 3
+GUIDE_AOVS = {"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}
 MASK_LAYERS = 6  # alpha-cut surfaces the coverage pass looks through, one behind the other
 COVERAGE_SPP = 16
 BLOCKS = 8  # progress steps of the lit pass
@@ -138,16 +140,25 @@ def render_photoreal(
     lit /= done
 
     _check(stop)
-    aux_scene = load({"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}, min(AUX_SPP, spp),
-                     drawn=behind_glass)
-    aux = np.asarray(mi.render(aux_scene, spp=min(AUX_SPP, spp), seed=AUX_SEED))
+    aux_spp = min(AUX_SPP, spp)
     # where a decal (or any alpha-cut surface) is clear, the guides are those of what it covers
     masked = {f"shape{i}" for i, m in enumerate(meshes) if m.look.bsdf.get("type") == "mask"}
+    albedo_shapes = {key: mitsuba_mesh(mi, m, albedo_guide(m.look.bsdf)) if key in masked
+                     else shapes[key] for key, m in zip(shapes, meshes, strict=True)
+                     if key in behind_glass}
+    normal_shapes = {key: mitsuba_mesh(mi, m, normal_guide(m.look.bsdf))
+                     for key, m in zip(shapes, meshes, strict=True) if key in behind_glass}
+
+    def guides(drawn: dict) -> np.ndarray:
+        return _guides(mi, {k: albedo_shapes[k] for k in drawn},
+                       {k: normal_shapes[k] for k in drawn}, aux_spp,
+                       lambda shapes_: load(GUIDE_AOVS, aux_spp, drawn=shapes_))
+
+    aux = guides(behind_glass)
     if masked & set(behind_glass):
-        aux = _guides_through_masks(mi, meshes, behind_glass, masked, aux, min(AUX_SPP, spp),
-                                    lambda drawn: load(
-                                        {"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"},
-                                        min(AUX_SPP, spp), drawn=drawn))
+        aux = _guides_through_masks(mi, meshes, behind_glass, masked, aux, aux_spp,
+                                    guides, lambda drawn: load(GUIDE_AOVS, aux_spp,
+                                                               drawn=drawn))
     report((len(steps) + 1) / total)
 
     _check(stop)
@@ -258,13 +269,25 @@ def _check(stop: Cancel) -> None:
         raise RenderCancelled("render cancelled")
 
 
+def _guides(mi, albedo_shapes: dict, normal_shapes: dict, aux_spp: int, load_aux
+            ) -> np.ndarray:
+    """The denoiser's guides: albedo (3 channels; alpha-cut surfaces' times their opacity,
+    ``albedo_guide``) and normals (3: the shading normals with their normal maps, from the
+    shapes drawn with ``normalguide`` BSDFs). The normal guide's albedo is each sample's
+    (n + 1) / 2 times the share of the pixel covered; that share is the length of the
+    geometric shading normal's AOV (exact where one surface covers the pixel)."""
+    albedo = np.asarray(mi.render(load_aux(albedo_shapes), spp=aux_spp, seed=AUX_SEED))[..., :3]
+    guide = np.asarray(mi.render(load_aux(normal_shapes), spp=aux_spp, seed=AUX_SEED))
+    covered = np.linalg.norm(guide[..., 3:6], axis=-1, keepdims=True)
+    return np.concatenate([albedo, 2.0 * guide[..., :3] - covered], axis=-1)
+
+
 def _guides_through_masks(mi, meshes, drawn: dict, masked: set[str], aux: np.ndarray,
-                          aux_spp: int, load_aux) -> np.ndarray:
+                          aux_spp: int, guides, load_aux) -> np.ndarray:
     """The denoiser's albedo and normals where alpha-cut surfaces are: of what lies behind
     where they are cut away (the AOV integrator stops at the first surface, which would make the
     denoiser draw the cut-away part back in), added where the surface lets it through."""
-    behind = np.asarray(mi.render(load_aux({k: v for k, v in drawn.items() if k not in masked}),
-                                  spp=aux_spp, seed=AUX_SEED))
+    behind = guides({k: v for k, v in drawn.items() if k not in masked})
     white = {"type": "rgb", "value": [1.0, 1.0, 1.0]}
     opacity_shapes = {}
     for index, mesh in enumerate(meshes):
@@ -274,9 +297,9 @@ def _guides_through_masks(mi, meshes, drawn: dict, masked: set[str], aux: np.nda
             opacity_shapes[key] = mitsuba_mesh(mi, mesh, {"type": "diffuse",
                                                           "reflectance": reflectance})
     there = np.asarray(mi.render(load_aux(opacity_shapes), spp=aux_spp, seed=AUX_SEED))[..., :1]
-    # a mask's albedo AOV is already its opacity times its albedo: what it lets through adds
-    # the albedo behind (weighting it by its opacity again drew a dark line along a decal's
-    # edge and dimmed half-covered text); normals are a blend of the two
+    # a mask's albedo guide is its opacity times its albedo (``albedo_guide``): what it lets
+    # through adds the albedo behind (weighting it by its opacity again drew a dark line along
+    # a decal's edge and dimmed half-covered text); normals are a blend of the two
     albedo = aux[..., :3] + (1.0 - there) * behind[..., :3]
     normals = there * aux[..., 3:6] + (1.0 - there) * behind[..., 3:6]
     return np.concatenate([albedo, normals, aux[..., 6:]], axis=-1)

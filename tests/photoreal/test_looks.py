@@ -7,7 +7,9 @@ import pytest
 from app.photoreal.render import render_photoreal
 from tests.scene import velvet_sphere, watch_crystal
 from tests.scene.technique_plate import (
+    MATTE,
     SIZE,
+    STEEL,
     PlateRenders,
     assert_engraving_is_a_darker_rougher_cut,
     assert_foil_is_metallic,
@@ -72,3 +74,30 @@ def test_the_dial_shows_through_the_crystal_without_noise(builtin_root):
     covered, bare = watch_crystal.dial_under_crystal(builtin_root, render)
     assert covered["grain"] < 1.5 * bare["grain"], (covered, bare)
     assert covered["mean"] > 0.95 * bare["mean"], (covered, bare)
+
+
+
+@pytest.mark.parametrize("technique", ["engrave", "emboss", "foil"])
+def test_the_denoiser_sees_the_part_round_a_decal_s_letters(monkeypatch, tmp_path, technique):
+    """A decal whose clear pixels carry a colour (an engraving's and an embossing's carry the
+    part's, foil its ink) is given to the denoiser as what the camera sees there: round the
+    letters the albedo guide is the bare part's (Mitsuba's mask gave the decal's albedo on top
+    of it, and the denoiser drew a brighter rectangle round an embossed logo)."""
+    import app.photoreal.render as render_module
+
+    seen = []
+
+    def denoise(colour, albedo, normal):
+        seen.append(albedo)
+        return colour
+
+    monkeypatch.setattr(render_module, "_denoise", denoise)
+    renders = PlateRenders(tmp_path, lambda scene, source: render_photoreal(
+        scene, source, size=SIZE, spp=4).display)
+    outside = renders.masks["outside"]
+    for surface in (STEEL, MATTE):
+        seen.clear()
+        renders.mean(None, surface, "side", "outside")
+        renders.mean(technique, surface, "side", "outside")
+        bare, with_decal = (a[outside].mean(axis=0) for a in seen)
+        assert with_decal == pytest.approx(bare, abs=0.01), (surface.id, with_decal, bare)
