@@ -18,7 +18,7 @@ It lies on the interaction's shading frame, or on a normal map of its own (``nor
 from __future__ import annotations
 
 from app.photoreal.normal_maps import bent_interaction
-from app.photoreal.plugins import once_per_variant, sample_layer_or_nested
+from app.photoreal.plugins import as_texture, once_per_variant, sample_layer_or_nested
 
 DIELECTRIC_LAYER = "dielectriclayer"
 LAYER_IOR = 1.5  # without f0: a dielectric of index 1.5 (F0 = 0.04), glTF's clear coat
@@ -30,28 +30,15 @@ def register_bsdfs(mi) -> None:
     """Make ``dielectriclayer`` loadable in the active variant (once per variant)."""
     import drjit as dr
 
-    def as_texture(value):
-        if isinstance(value, mi.Texture):
-            return value
-        return mi.load_dict({"type": "uniform", "value": float(value)})
-
-    def as_colour_texture(value):
-        """A texture, or a colour (an ``rgb`` entry arrives as one) as a one-pixel one."""
-        if isinstance(value, mi.Texture):
-            return value
-        pixel = mi.Bitmap(mi.TensorXf([float(c) for c in value], shape=(1, 1, 3)))
-        return mi.load_dict({"type": "bitmap", "bitmap": pixel, "raw": True,
-                             "filter_type": "nearest"})
-
     class DielectricLayer(mi.BSDF):
         def __init__(self, props):
             mi.BSDF.__init__(self, props)
             self.nested = props["bsdf"]
-            self.weight = as_texture(props["weight"])
-            self.roughness = as_texture(props["roughness"])
+            self.weight = as_texture(mi, props["weight"])
+            self.roughness = as_texture(mi, props["roughness"])
             self.normalmap = props["normalmap"] if "normalmap" in props else None
-            self.f0 = as_colour_texture(props["f0"]) if "f0" in props else None
-            self.f90 = as_texture(props["f90"] if "f90" in props else 1.0)
+            self.f0 = as_texture(mi, props["f0"]) if "f0" in props else None
+            self.f90 = as_texture(mi, props["f90"] if "f90" in props else 1.0)
             layer = mi.BSDFFlags.GlossyReflection | mi.BSDFFlags.FrontSide
             self.m_components = [self.nested.flags(i)
                                  for i in range(self.nested.component_count())] + [layer]

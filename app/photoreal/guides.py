@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from app.photoreal.normal_maps import VALID_NORMAL_MAP, bent_interaction
-from app.photoreal.plugins import once_per_variant
+from app.photoreal.plugins import as_texture, once_per_variant
 
 NORMAL_GUIDE = "normalguide"
 MASKED_ALBEDO = "maskedalbedo"
@@ -94,9 +94,7 @@ def register_bsdfs(mi) -> None:
     class MaskedAlbedo(GuideOnly):
         def __init__(self, props):
             GuideOnly.__init__(self, props)
-            opacity = props["opacity"]  # a texture, or a constant (an "rgb" arrives as a colour)
-            self.opacity = (opacity if isinstance(opacity, mi.Texture) else mi.load_dict(
-                {"type": "uniform", "value": float(opacity[0])}))
+            self.opacity = as_texture(mi, props["opacity"])
             self.nested = props["bsdf"]
 
         def eval_diffuse_reflectance(self, si, active=True):

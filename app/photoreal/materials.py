@@ -279,11 +279,13 @@ class MaterialTranslator:
         layered_specular = _specular_layered(m)
         if not layered_specular and any(n in m.extension_textures for n in SPECULAR_TEXTURES):
             self._approximate(m.name, "specular textures not drawn (their factors alone)")
-        ior = 1.0 if layered_specular else glossy_ior(mat)  # 1: no dielectric reflection
-        if not MIN_IOR <= ior <= MAX_IOR and not mat.unlit and not layered_specular:
-            self._approximate(m.name, f"index of refraction {ior:.3g} clamped to "
-                              f"{min(max(ior, MIN_IOR), MAX_IOR)}")
-        if not layered_specular:
+        if layered_specular:
+            ior = 1.0  # no dielectric reflection of its own: the layer draws it
+        else:
+            ior = glossy_ior(mat)
+            if not MIN_IOR <= ior <= MAX_IOR and not mat.unlit:
+                self._approximate(m.name, f"index of refraction {ior:.3g} clamped to "
+                                  f"{min(max(ior, MIN_IOR), MAX_IOR)}")
             ior = min(max(ior, MIN_IOR), MAX_IOR)
         principled: dict = {
             "type": "principled",
@@ -401,15 +403,13 @@ class MaterialTranslator:
         f0 = tint if colour is None else linear_rgb(colour.pixels) * tint
         f0 = np.minimum(f0, 1.0) * strength
         key = (m.name, colour.source if colour else None, factor.source if factor else None)
-        layer = {"type": DIELECTRIC_LAYER, "bsdf": principled,
-                 "roughness": principled["roughness"],
-                 "weight": self._not_metal(m, principled),
-                 "f0": (self._bitmap(("specular-f0", *key), f0, mapping) if np.ndim(f0) == 3
-                        else {"type": "rgb", "value": [float(c) for c in f0]}),
-                 "f90": (self._bitmap(("specular-f90", *key), strength, mapping)
-                         if isinstance(strength, np.ndarray) and strength.ndim == 3
-                         else float(np.clip(strength, 0.0, 1.0)))}
-        return layer
+        return {"type": DIELECTRIC_LAYER, "bsdf": principled,
+                "roughness": principled["roughness"],
+                "weight": self._not_metal(m, principled),
+                "f0": (self._bitmap(("specular-f0", *key), f0, mapping) if np.ndim(f0) == 3
+                       else {"type": "rgb", "value": [float(c) for c in f0]}),
+                "f90": (self._bitmap(("specular-f90", *key), strength, mapping)
+                        if np.ndim(strength) == 3 else float(np.clip(strength, 0.0, 1.0)))}
 
     def _not_metal(self, m: _Inputs, principled: dict):
         """1 - metallic, a number or the ORM texture's pixels as the principled BSDF's."""

@@ -123,4 +123,3 @@ def register_bsdfs(mi) -> None:
             return f"ValidNormalMap[bsdf={self.nested}]"
 
     mi.register_bsdf(VALID_NORMAL_MAP, lambda props: ValidNormalMap(props))
-

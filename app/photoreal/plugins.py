@@ -1,6 +1,7 @@
 """Mitsuba plugins written here (textures, BSDFs) are registered once per variant: a plugin's
 class is made from the variant's types when it is registered. A layer over a nested BSDF
-(``sheenlayer``, ``coatlayer``) samples as ``sample_layer_or_nested`` does."""
+(``sheenlayer``, ``dielectriclayer``) samples as ``sample_layer_or_nested`` does; a plugin
+reads a number, colour or texture property as a texture with ``as_texture``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,16 @@ def once_per_variant(register: Callable) -> Callable:
             done.add(variant)
 
     return wrapper
+
+
+def as_texture(mi, value):
+    """A plugin's property as a texture: a texture as it is, a number as a uniform one, a
+    colour (an ``rgb`` entry arrives as one) as an ``rgb`` one."""
+    if isinstance(value, mi.Texture):
+        return value
+    if isinstance(value, int | float):
+        return mi.load_dict({"type": "uniform", "value": float(value)})
+    return mi.load_dict({"type": "rgb", "value": [float(c) for c in value]})
 
 
 def sample_layer_or_nested(mi, dr, layer, ctx, si, sample1, sample2, active, *, chance,

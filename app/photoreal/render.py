@@ -143,15 +143,20 @@ def render_photoreal(
     aux_spp = min(AUX_SPP, spp)
     # where a decal (or any alpha-cut surface) is clear, the guides are those of what it covers
     masked = {f"shape{i}" for i, m in enumerate(meshes) if m.look.bsdf.get("type") == "mask"}
-    albedo_shapes = {key: mitsuba_mesh(mi, m, albedo_guide(m.look.bsdf)) if key in masked
-                     else shapes[key] for key, m in zip(shapes, meshes, strict=True)
-                     if key in behind_glass}
-    normal_shapes = {key: mitsuba_mesh(mi, m, normal_guide(m.look.bsdf))
-                     for key, m in zip(shapes, meshes, strict=True) if key in behind_glass}
+    by_key = dict(zip(shapes, meshes, strict=True))
+    albedo_shapes = {key: mitsuba_mesh(mi, by_key[key], albedo_guide(by_key[key].look.bsdf))
+                     if key in masked else shape for key, shape in behind_glass.items()}
+    normal_guides = {key: normal_guide(by_key[key].look.bsdf) for key in behind_glass}
+    normal_shapes: dict = {}  # built only for a pass that draws a normal map
 
     def guides(drawn: dict) -> np.ndarray:
-        return _guides(mi, {k: albedo_shapes[k] for k in drawn},
-                       {k: normal_shapes[k] for k in drawn}, aux_spp,
+        if any("normalmap" in normal_guides[k] for k in drawn):
+            for key in drawn.keys() - normal_shapes.keys():
+                normal_shapes[key] = mitsuba_mesh(mi, by_key[key], normal_guides[key])
+            drawn_normals = {k: normal_shapes[k] for k in drawn}
+        else:
+            drawn_normals = None
+        return _guides(mi, {k: albedo_shapes[k] for k in drawn}, drawn_normals, aux_spp,
                        lambda shapes_: load(GUIDE_AOVS, aux_spp, drawn=shapes_))
 
     aux = guides(behind_glass)
@@ -269,14 +274,18 @@ def _check(stop: Cancel) -> None:
         raise RenderCancelled("render cancelled")
 
 
-def _guides(mi, albedo_shapes: dict, normal_shapes: dict, aux_spp: int, load_aux
+def _guides(mi, albedo_shapes: dict, normal_shapes: dict | None, aux_spp: int, load_aux
             ) -> np.ndarray:
     """The denoiser's guides: albedo (3 channels; alpha-cut surfaces' times their opacity,
-    ``albedo_guide``) and normals (3: the shading normals with their normal maps, from the
-    shapes drawn with ``normalguide`` BSDFs). The normal guide's albedo is each sample's
-    (n + 1) / 2 times the share of the pixel covered; that share is the length of the
-    geometric shading normal's AOV (exact where one surface covers the pixel)."""
-    albedo = np.asarray(mi.render(load_aux(albedo_shapes), spp=aux_spp, seed=AUX_SEED))[..., :3]
+    ``albedo_guide``) and normals (3: the shading normals, with their normal maps from the
+    shapes drawn with ``normalguide`` BSDFs where some have one, ``normal_shapes``; else the
+    albedo pass's own ``sh_normal``). The normal guide's albedo is each sample's (n + 1) / 2
+    times the share of the pixel covered; that share is the length of the geometric shading
+    normal's AOV (exact where one surface covers the pixel)."""
+    plain = np.asarray(mi.render(load_aux(albedo_shapes), spp=aux_spp, seed=AUX_SEED))
+    if normal_shapes is None:
+        return plain[..., :6]
+    albedo = plain[..., :3]
     guide = np.asarray(mi.render(load_aux(normal_shapes), spp=aux_spp, seed=AUX_SEED))
     covered = np.linalg.norm(guide[..., 3:6], axis=-1, keepdims=True)
     return np.concatenate([albedo, 2.0 * guide[..., :3] - covered], axis=-1)

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from app.photoreal.plugins import once_per_variant, sample_layer_or_nested
+from app.photoreal.plugins import as_texture, once_per_variant, sample_layer_or_nested
 
 SHEEN_LAYER = "sheenlayer"
 MIN_SHEEN_ROUGHNESS = 0.07  # below it the distribution's exponent runs away (glTF viewers clamp)
@@ -64,10 +64,7 @@ def register_bsdfs(mi) -> None:
         def __init__(self, props):
             mi.BSDF.__init__(self, props)
             self.nested = props["bsdf"]
-            colour = props["sheen_color"]
-            if not isinstance(colour, mi.Texture):  # a plain colour
-                colour = mi.load_dict({"type": "rgb", "value": [float(c) for c in colour]})
-            self.colour = colour
+            self.colour = as_texture(mi, props["sheen_color"])
             self.alpha = charlie_alpha(props["sheen_roughness"])
             table = np.clip(charlie_albedo(self.alpha, np.linspace(0.0, 1.0, ALBEDO_SAMPLES)),
                             0.0, 1.0)  # Ashikhmin's visibility passes 1 at grazing angles

@@ -36,7 +36,7 @@ from app.scene.material_looks import (
     unlit_as_emission,
     uses_specular,
 )
-from app.viewport.polydata import HANDEDNESS, TCOORDS, vtk_tcoords
+from app.viewport.polydata import HANDEDNESS, TCOORDS, uv_handedness, vtk_tcoords
 
 TRANSMISSION_OPACITY_LOSS = 0.8
 GLTF_CLEARCOAT_IOR = 1.5
@@ -254,13 +254,15 @@ def _slot_coordinates(actor: vtkActor, coordinates: dict[str, np.ndarray]) -> No
 _BITANGENT = "  vec3 bitangentVC = cross(normalVCVSOutput, tangentVC);"
 
 
-def _mirrored_uvs_turn_the_bitangent(actor: vtkActor) -> None:
+def _mirrored_uvs_turn_the_bitangent(actor: vtkActor, mesh: MeshData) -> None:
     """VTK's normal map takes the bitangent as cross(normal, tangent); glTF's turns it by the
     UVs' handedness (tangent.w), so a normal map on mirrored UVs draws its bumps as dents.
-    The mesh's per-vertex handedness (``polydata.uv_handedness``) is passed to the fragment
-    shader and multiplies it."""
-    if actor.GetMapper().GetInput().GetPointData().GetArray(HANDEDNESS) is None:
+    The mesh's per-vertex handedness (``polydata.uv_handedness``, worked out once per part,
+    whose mesh stays) is passed to the fragment shader and multiplies it."""
+    if mesh.uv is None:
         return
+    if actor.GetMapper().GetInput().GetPointData().GetArray(HANDEDNESS) is None:
+        _set_point_array(actor, HANDEDNESS, uv_handedness(mesh), tcoords=False)
     actor.GetMapper().MapDataArrayToVertexAttribute("handednessMC", HANDEDNESS, 0, -1)
     shaders = actor.GetShaderProperty()
     shaders.AddVertexShaderReplacement(
@@ -388,7 +390,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         prop.SetOcclusionStrength(1.0 if material.occlusion_in_orm else 0.0)
     if "normal" in slots:
         prop.SetNormalTexture(texture("normal"))
-        _mirrored_uvs_turn_the_bitangent(actor)
+        _mirrored_uvs_turn_the_bitangent(actor, mesh)
     if "clearcoat_normal" in slots and material.clearcoat > 0:
         prop.SetCoatNormalTexture(texture("clearcoat_normal"))
         prop.SetCoatNormalScale(material.clearcoat_normal_scale)

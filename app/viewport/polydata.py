@@ -14,7 +14,7 @@ from app.errors import AssetError
 NORMALS = "Normals"
 TCOORDS = "TCoords"
 COLORS = "Colors"
-HANDEDNESS = "Handedness"  # +1, or -1 where the UVs are mirrored (see ``uv_handedness``)
+HANDEDNESS = "Handedness"  # +1, or -1 where the UVs are mirrored (``uv_handedness``)
 
 
 def validate_mesh(mesh: MeshData) -> None:
@@ -89,7 +89,6 @@ def mesh_to_polydata(mesh: MeshData) -> vtkPolyData:
         data.AddArray(_named(np.asarray(mesh.colors, dtype=np.uint8), COLORS))
     if mesh.uv is not None:
         data.SetTCoords(_named(vtk_tcoords(mesh.uv), TCOORDS))
-        data.AddArray(_named(uv_handedness(mesh), HANDEDNESS))
         poly = add_tangents(poly)
     return poly
 
@@ -110,9 +109,7 @@ def uv_handedness(mesh: MeshData) -> np.ndarray:
     area_in_uv = d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]
     facing = np.einsum("ij,ij->i", normals[faces].sum(axis=1), np.cross(e1, e2))
     per_face = -np.sign(area_in_uv * facing)
-    votes = np.zeros(len(vertices))
-    for corner in range(3):
-        np.add.at(votes, faces[:, corner], per_face)
+    votes = np.bincount(faces.ravel(), weights=np.repeat(per_face, 3), minlength=len(vertices))
     return np.where(votes < 0.0, -1.0, 1.0).astype(np.float32)
 
 
