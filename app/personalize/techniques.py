@@ -19,7 +19,12 @@ ENGRAVE_DARKEN = 0.42  # the groove's colour, relative to the surface's
 ENGRAVE_ROUGHNESS = 0.85  # the cut's floor, at least (a rougher part stays as rough)
 ENGRAVE_FLOOR_DEPTH = 0.8  # of the bevelled depth (0-1): shallower is wall, deeper floor
 FOIL_ROUGHNESS = 0.22
-RELIEF_PX = 3  # bevel width (pixels) of engraved and embossed edges
+RELIEF_PX = 3  # bevel width (pixels) of engraved edges, and the least of embossed ones
+RELIEF_SLOPE = 0.9  # the bevels' steepness (rise over run): about 42 degrees
+# an embossing's shoulder, in millimetres on the part: leather and vinyl pressed up round a
+# logo rise over a millimetre or two, which also keeps the relief a few pixels wide on screen
+# when a large zone (a seat back) is seen whole
+EMBOSS_SHOULDER_MM = 1.5
 # embroidery, in millimetres on the part (so it reads the same at any artwork density): the
 # satin threads' spacing, drawn coarser than real thread so that the ridges still show from a
 # zone's own camera, and how far in from its edge the padded stitching rises to full height
@@ -69,6 +74,11 @@ def height_normals(height: np.ndarray, strength: float = 1.0) -> np.ndarray:
     for channel, component in enumerate((-d_col, d_row, np.float32(1.0))):
         out[..., channel] = np.rint(component * half + np.float32(127.5))
     return out
+
+
+def _ramp_strength(radius: int) -> float:
+    """The height scale at which a step box-blurred by ``radius`` rises at RELIEF_SLOPE."""
+    return RELIEF_SLOPE * (2 * radius + 1)
 
 
 def _flat_normals() -> np.ndarray:
@@ -133,13 +143,14 @@ def technique_look(
         rough = max(ENGRAVE_ROUGHNESS, surface_roughness)
         colour = surface * (1.0 - (1.0 - ENGRAVE_DARKEN) * depth)[..., None]
         return DecalLook(technique, _rgba(colour, alpha),
-                         height_normals(-depth, strength=RELIEF_PX * 1.5),
+                         height_normals(-depth, strength=_ramp_strength(RELIEF_PX // 2 + 1)),
                          _orm(occlusion, surface_roughness + (rough - surface_roughness) * floor,
                               surface_metallic))
     if technique is Technique.emboss:
-        raised = _box_blur(alpha, RELIEF_PX // 2 + 1)
+        radius = max(RELIEF_PX // 2 + 1, round(EMBOSS_SHOULDER_MM * px_per_mm / 2))
+        raised = _box_blur(alpha, radius)
         return DecalLook(technique, _rgba(surface, alpha),
-                         height_normals(raised, strength=RELIEF_PX * 1.5),
+                         height_normals(raised, strength=_ramp_strength(radius)),
                          _orm(1.0, surface_roughness, surface_metallic))
     if technique is Technique.foil:
         colour = np.asarray(ink if ink is not None else GOLD, dtype=np.float32)

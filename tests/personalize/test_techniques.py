@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from app.personalize.techniques import GOLD, height_normals, technique_look
+from app.personalize.techniques import (
+    EMBOSS_SHOULDER_MM,
+    GOLD,
+    height_normals,
+    technique_look,
+)
 
 INK = (200, 30, 40)
 
@@ -42,12 +47,26 @@ def test_engrave_is_darker_rougher_and_recessed():
 
 def test_emboss_is_raised_the_opposite_way_to_engraving():
     art = square_artwork()
-    emboss = decoded(technique_look("emboss", art).normal)
-    engrave = decoded(technique_look("engrave", art).normal)
+    # at one pixel per millimetre the embossing's shoulder is its least, the engraving's bevel
+    emboss = decoded(technique_look("emboss", art, px_per_mm=1.0).normal)
+    engrave = decoded(technique_look("engrave", art, px_per_mm=1.0).normal)
     assert emboss[32, 16, 0] < -0.2 and emboss[16, 32, 1] > 0.2
     assert np.allclose(emboss[..., :2], -engrave[..., :2], atol=0.02)
     colour = technique_look("emboss", art, surface_colour=(0.2, 0.4, 0.6)).base_color[32, 32]
     assert tuple(colour[:3]) == (51, 102, 153)  # the part's own colour, raised
+
+
+@pytest.mark.parametrize("px_per_mm", [4.0, 8.0, 16.0])
+def test_an_embossing_s_shoulder_is_the_same_width_on_the_part_at_any_artwork_density(px_per_mm):
+    """Pressed leather rises over about EMBOSS_SHOULDER_MM whatever the artwork's resolution, so
+    a large zone seen whole (a seat back, a few millimetres a screen pixel) still shows it."""
+    size = round(40 * px_per_mm)
+    art = square_artwork(size=size, inset=size // 4)
+    tilt = decoded(technique_look("emboss", art, px_per_mm=px_per_mm).normal)[size // 2, :, 0]
+    sloped_mm = np.count_nonzero(np.abs(tilt) > 0.05) / 2 / px_per_mm  # one side's width
+    assert EMBOSS_SHOULDER_MM - 0.5 <= sloped_mm <= EMBOSS_SHOULDER_MM + 0.5, sloped_mm
+    assert 0.6 < np.abs(tilt).max() < 0.75  # about 42 degrees at its steepest, any density
+    assert tilt[size // 4 - 1] < -0.5  # its left shoulder leans left
 
 
 def test_foil_is_metallic_and_smooth_in_gold_or_the_chosen_ink():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from app.photoreal.render import render_photoreal
-from tests.scene import velvet_sphere, watch_crystal
+from tests.scene import seat_emboss, velvet_sphere, watch_crystal
 from tests.scene.technique_plate import (
     MATTE,
     SIZE,
@@ -37,6 +37,18 @@ def test_emboss_is_raised_and_engraving_sunk(renders):
 
 def test_foil_is_metallic(renders):
     assert_foil_is_metallic(renders)
+
+
+def test_an_embossed_seat_logo_shows_from_the_seat_camera(builtin_root, tmp_path):
+    """Along the logo's outline the embossing changes the seat well beyond the noise round it
+    (its shoulders face the bench's light and the roof's shade); its face is the seat's vinyl."""
+    def render(scene, source, camera_id):
+        return render_photoreal(scene, source, size=seat_emboss.SIZE, spp=SPP,
+                                camera_id=camera_id).display
+
+    relief = seat_emboss.emboss_relief(builtin_root, tmp_path, render)
+    assert relief["outline"] > 1.5 * relief["around"] + 0.5, relief
+    assert abs(relief["shift"]) < 3.0, relief
 
 
 def test_velvet_has_a_sheen_along_its_silhouette(builtin_root):

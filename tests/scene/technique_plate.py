@@ -101,7 +101,7 @@ class PlateSource:
 def plate_decal(technique: str, surface: ResolvedMaterial, ink=None) -> Decal:
     """The technique's decal made as the scene makes it: the look from the part's material."""
     art = text_artwork()
-    look = technique_look(technique, art,
+    look = technique_look(technique, art, px_per_mm=ARTWORK_PX[0] / (2e3 * DECAL_HALF[0]),
                           surface_colour=tuple(linear_to_srgb(c) for c in surface.base_color),
                           surface_metallic=surface.metallic,
                           surface_roughness=surface.roughness, ink=ink)

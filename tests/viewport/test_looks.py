@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from app.viewport.still import render_still
-from tests.scene import velvet_sphere, watch_crystal
+from tests.scene import seat_emboss, velvet_sphere, watch_crystal
 from tests.scene.technique_plate import (
     SIZE,
     PlateRenders,
@@ -33,6 +33,17 @@ def test_emboss_is_raised_and_engraving_sunk(renders):
 
 def test_foil_is_metallic(renders):
     assert_foil_is_metallic(renders)
+
+
+def test_an_embossed_seat_logo_shows_from_the_seat_camera(builtin_root, tmp_path):
+    """The embossing's shoulders are lit and shaded along the logo's outline; its face is the
+    seat's own vinyl."""
+    def render(scene, source, camera_id):
+        return np.asarray(render_still(scene, source, size=seat_emboss.SIZE, camera_id=camera_id))
+
+    relief = seat_emboss.emboss_relief(builtin_root, tmp_path, render)
+    assert relief["outline"] > 5.0, relief
+    assert relief["around"] < 0.5 and abs(relief["shift"]) < 3.0, relief
 
 
 def test_velvet_has_a_sheen_along_its_silhouette(builtin_root):
