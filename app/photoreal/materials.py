@@ -18,6 +18,7 @@ from app.assets.refs import DEFAULT_MAPPING
 from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
 from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_bsdf
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
+from app.photoreal.rough_glass import rough_glass
 from app.photoreal.sheen_layer import SHEEN_LAYER
 from app.photoreal.textures import times_vertex_colour
 from app.photoreal.tonemap import srgb_to_linear
@@ -327,6 +328,9 @@ class MaterialTranslator:
             if mat.clearcoat > 0:
                 self._approximate(m.name, "clear coat dropped on a transmissive material")
         bsdf: dict = unlit_bsdf() if mat.unlit else principled
+        if (mat.transmission > 0 and not mat.unlit and "anisotropic" not in principled
+                and (m.orm_texture is not None or mat.roughness > SHEET_ROUGHNESS)):
+            bsdf = rough_glass(self.mi, principled)
         if layered_specular:
             bsdf = self._specular(m, bsdf)
         if layered_sheen:

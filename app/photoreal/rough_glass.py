@@ -1,0 +1,143 @@
+"""``roughglass``: a transmissive principled BSDF that gives back the light its microfacets
+scatter more than once, for the still.
+
+Mitsuba's principled BSDF is single-scattering GGX: light that bounces between a rough
+surface's microfacets is lost. On an opaque surface that loses a little; through rough glass it
+loses most of the light (a white furnace shows a frosted sphere of index 1.5 at a third of the
+light, one of 2.42 at a sixth), so frosted and rough glass drew dark grey to black where
+Blender's Cycles (multiple-scattering GGX) and Khronos' renderings show it pale. This wrapper
+scales the nested BSDF by 1 / E(mu, roughness), E being the share of light the same BSDF, white
+and fully transmissive, sends on from a view at cos(theta) = mu (its directional albedo, with
+the transmitted radiance's 1/eta^2 left out): Turquin's compensation ("Practical multiple
+scattering compensation for microfacet models", 2019). Where the material only partly
+transmits, the gain is scaled by its transmission. The tables are made once per kind of BSDF
+and index of refraction by sampling Mitsuba's own BSDF.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.photoreal.plugins import as_texture, once_per_variant
+
+ROUGH_GLASS = "roughglass"
+ROUGHNESS_STEPS = 17  # rows of a table: roughness (the principled BSDF's) i / 16, 0 to 1
+COSINE_STEPS = 17  # columns: cos(theta) of the view (j / 16)^2, closer together at grazing
+SAMPLES = 2048  # BSDF samples per table entry
+MIN_ALBEDO = 0.1  # a gain of at most 10
+
+_tables: dict[tuple[str, float, bool], np.ndarray] = {}
+
+
+def directional_albedo(mi, kind: str, eta: float, inside: bool) -> np.ndarray:
+    """(ROUGHNESS_STEPS, COSINE_STEPS) float32: the share of light a white, fully transmissive
+    ``kind`` BSDF (``principled`` or ``principledthin``) of index ``eta`` sends on from a view
+    at cos(theta) = mu, from outside or (a solid's) inside; made once per kind, index and side.
+    Rows and columns as ``ROUGHNESS_STEPS`` and ``COSINE_STEPS`` say (``table_uv`` finds them)."""
+    key = (kind, round(float(eta), 4), bool(inside))
+    if key in _tables:
+        return _tables[key]
+    import drjit as dr
+
+    rows, cols, n = ROUGHNESS_STEPS, COSINE_STEPS, SAMPLES
+    roughness = (np.arange(rows) / (rows - 1)).astype(np.float32)
+    bsdf = mi.load_dict({
+        "type": kind, "eta": float(eta), "spec_trans": 1.0,
+        "base_color": {"type": "rgb", "value": [1.0, 1.0, 1.0]},
+        "roughness": {"type": "bitmap", "raw": True, "filter_type": "nearest",
+                      "wrap_mode": "clamp",
+                      "bitmap": mi.Bitmap(np.repeat(roughness.reshape(rows, 1, 1), 2, axis=1))}})
+    row, col = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
+    row, col = np.repeat(row.ravel(), n), np.repeat(col.ravel(), n)
+    mu = np.maximum((col / (cols - 1)) ** 2, 1e-3).astype(np.float32)
+    si = dr.zeros(mi.SurfaceInteraction3f, mu.size)
+    si.uv = mi.Point2f(np.full(mu.size, 0.5, np.float32), ((row + 0.5) / rows).astype(np.float32))
+    si.n = mi.Vector3f(0.0, 0.0, 1.0)
+    si.sh_frame = mi.Frame3f(si.n)
+    si.wi = mi.Vector3f(np.sqrt(1.0 - mu * mu), 0.0, -mu if inside else mu)
+    sampler = mi.load_dict({"type": "independent"})
+    sampler.seed(7, mu.size)
+    # importance transport: the transmitted weight without radiance's 1/eta^2 (energy only)
+    _, weight = bsdf.sample(mi.BSDFContext(mi.TransportMode.Importance), si,
+                            sampler.next_1d(), sampler.next_2d())
+    albedo = np.asarray(weight.y, dtype=np.float64).reshape(rows, cols, n).mean(axis=2)
+    _tables[key] = albedo.astype(np.float32)
+    return _tables[key]
+
+
+def table_uv(dr, cos_view, roughness):
+    """Where a table's texture holds the entry for a view at ``cos_view`` (0..1) and
+    ``roughness``: between the pixel centres of the columns and rows around it."""
+    column = dr.sqrt(dr.clip(cos_view, 0.0, 1.0)) * (COSINE_STEPS - 1)
+    row = dr.clip(roughness, 0.0, 1.0) * (ROUGHNESS_STEPS - 1)
+    return (column + 0.5) / COSINE_STEPS, (row + 0.5) / ROUGHNESS_STEPS
+
+
+def albedo_texture(mi, table: np.ndarray) -> dict:
+    """A table as a bilinearly filtered texture (``table_uv`` says where to look)."""
+    return {"type": "bitmap", "bitmap": mi.Bitmap(table[..., None]), "raw": True,
+            "filter_type": "bilinear", "wrap_mode": "clamp"}
+
+
+def rough_glass(mi, principled: dict) -> dict:
+    """``principled`` (a ``principled`` or ``principledthin`` dict with ``spec_trans``) inside
+    a ``roughglass`` that gives back its multiply scattered light."""
+    kind, eta = principled["type"], float(principled["eta"])
+    outside = directional_albedo(mi, kind, eta, inside=False)
+    inside = directional_albedo(mi, kind, eta, inside=True) if kind == "principled" else outside
+    return {"type": ROUGH_GLASS, "bsdf": principled, "roughness": principled["roughness"],
+            "transmission": principled["spec_trans"],
+            "outside": albedo_texture(mi, outside), "inside": albedo_texture(mi, inside)}
+
+
+@once_per_variant
+def register_bsdfs(mi) -> None:
+    """Make ``roughglass`` loadable in the active variant (once per variant)."""
+    import drjit as dr
+
+    class RoughGlass(mi.BSDF):
+        def __init__(self, props):
+            mi.BSDF.__init__(self, props)
+            self.nested = props["bsdf"]
+            self.roughness = as_texture(mi, props["roughness"])
+            self.transmission = as_texture(mi, props["transmission"])
+            self.outside = props["outside"]
+            self.inside = props["inside"]
+            self.m_components = [self.nested.flags(i)
+                                 for i in range(self.nested.component_count())]
+            self.m_flags = self.nested.flags()
+
+        def _gain(self, si, active):
+            cos_view = mi.Frame3f.cos_theta(si.wi)
+            probe = mi.SurfaceInteraction3f(si)
+            probe.uv = mi.Point2f(*table_uv(dr, dr.abs(cos_view),
+                                            self.roughness.eval_1(si, active)))
+            albedo = dr.select(cos_view >= 0.0, self.outside.eval_1(probe, active),
+                               self.inside.eval_1(probe, active))
+            share = self.transmission.eval_1(si, active)
+            return 1.0 + share * (1.0 / dr.maximum(albedo, MIN_ALBEDO) - 1.0)
+
+        def sample(self, ctx, si, sample1, sample2, active=True):
+            bs, weight = self.nested.sample(ctx, si, sample1, sample2, active)
+            return bs, weight * self._gain(si, active)
+
+        def eval(self, ctx, si, wo, active=True):
+            return self.nested.eval(ctx, si, wo, active) * self._gain(si, active)
+
+        def pdf(self, ctx, si, wo, active=True):
+            return self.nested.pdf(ctx, si, wo, active)
+
+        def eval_pdf(self, ctx, si, wo, active=True):
+            value, pdf = self.nested.eval_pdf(ctx, si, wo, active)
+            return value * self._gain(si, active), pdf
+
+        def eval_diffuse_reflectance(self, si, active=True):
+            return self.nested.eval_diffuse_reflectance(si, active)
+
+        def traverse(self, callback):
+            callback.put_object("bsdf", self.nested, mi.ParamFlags.Differentiable)
+
+        def to_string(self):
+            return f"RoughGlass[bsdf={self.nested}]"
+
+    mi.register_bsdf(ROUGH_GLASS, lambda props: RoughGlass(props))
