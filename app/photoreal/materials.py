@@ -40,8 +40,8 @@ CLEAR_TRANSMISSION = 0.5  # at least this transmissive and at most this rough: c
 CLEAR_ROUGHNESS = 0.3
 SHEET_ROUGHNESS = 0.05  # at most this rough, thin glass lets light straight through (a sheet)
 # the extension textures the still draws per pixel (the others: their factor alone)
-STILL_TEXTURES = frozenset({"transmission", "sheen_color", "clearcoat", "clearcoat_roughness",
-                            "specular", "specular_color"})
+STILL_TEXTURES = frozenset({"transmission", "sheen_color", "sheen_roughness", "clearcoat",
+                            "clearcoat_roughness", "specular", "specular_color"})
 SPECULAR_TEXTURES = ("specular", "specular_color")
 _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
 # Mitsuba's principled BSDF scatters once off the microfacets: a rough metal loses the light
@@ -335,7 +335,8 @@ class MaterialTranslator:
             bsdf = self._specular(m, bsdf)
         if layered_sheen:
             bsdf = {"type": SHEEN_LAYER, "bsdf": bsdf, "sheen_color": self._sheen_colour(m),
-                    "sheen_roughness": float(mat.sheen_roughness)}
+                    "sheen_roughness": self._factor_texture(m, "sheen_roughness",
+                                                            mat.sheen_roughness, channel=3)}
         if m.normal_texture is not None:
             bsdf = {"type": VALID_NORMAL_MAP, "bsdf": bsdf,
                     "normalmap": self._normal_map("normal", m.normal_texture, mat.normal_scale)}

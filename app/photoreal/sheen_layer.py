@@ -9,6 +9,7 @@ which is how Blender's Cycles draws it too. A velvet's silhouette then glows in 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -17,7 +18,8 @@ from app.photoreal.plugins import as_texture, once_per_variant, sample_layer_or_
 
 SHEEN_LAYER = "sheenlayer"
 MIN_SHEEN_ROUGHNESS = 0.07  # below it the distribution's exponent runs away (glTF viewers clamp)
-ALBEDO_SAMPLES = 32  # cos(theta) points of a material's albedo table
+ALBEDO_SAMPLES = 32  # cos(theta) points of the albedo table (its columns)
+ROUGHNESS_SAMPLES = 16  # sheen roughness points of the albedo table (its rows), MIN_SHEEN_.. 1
 
 
 
@@ -45,6 +47,16 @@ def charlie_albedo(alpha: float, cos_view: np.ndarray, steps: int = 96) -> np.nd
     return np.asarray(result).reshape(mu.shape)
 
 
+@functools.cache
+def charlie_albedo_table() -> np.ndarray:
+    """(ROUGHNESS_SAMPLES, ALBEDO_SAMPLES) float32: ``charlie_albedo`` at sheen roughness
+    MIN_SHEEN_ROUGHNESS .. 1 (rows) and cos(theta) 0 .. 1 (columns), clipped to 1 (Ashikhmin's
+    visibility passes 1 at grazing angles); made once."""
+    rows = [charlie_albedo(charlie_alpha(r), np.linspace(0.0, 1.0, ALBEDO_SAMPLES))
+            for r in np.linspace(MIN_SHEEN_ROUGHNESS, 1.0, ROUGHNESS_SAMPLES)]
+    return np.clip(np.asarray(rows), 0.0, 1.0).astype(np.float32)
+
+
 def charlie_brdf(alpha: float, cos_half, cos_light, cos_view):
     """The white sheen BRDF: Charlie's distribution times Ashikhmin's visibility (numpy; the
     plugin writes the same in Dr.Jit)."""
@@ -65,37 +77,50 @@ def register_bsdfs(mi) -> None:
             mi.BSDF.__init__(self, props)
             self.nested = props["bsdf"]
             self.colour = as_texture(mi, props["sheen_color"])
-            self.alpha = charlie_alpha(props["sheen_roughness"])
-            table = np.clip(charlie_albedo(self.alpha, np.linspace(0.0, 1.0, ALBEDO_SAMPLES)),
-                            0.0, 1.0)  # Ashikhmin's visibility passes 1 at grazing angles
-            self.albedo = mi.Float(table.astype(np.float32))
+            self.roughness = as_texture(mi, props["sheen_roughness"])
+            self.albedo = mi.Float(charlie_albedo_table().ravel())
             sheen = mi.BSDFFlags.DiffuseReflection | mi.BSDFFlags.FrontSide
             self.m_components = [self.nested.flags(i)
                                  for i in range(self.nested.component_count())] + [sheen]
             self.m_flags = self.nested.flags() | sheen | mi.BSDFFlags.SpatiallyVarying
 
-        def _albedo(self, cos_theta):
-            x = dr.clip(cos_theta, 0.0, 1.0) * (ALBEDO_SAMPLES - 1)
-            i = mi.UInt32(dr.minimum(dr.floor(x), ALBEDO_SAMPLES - 2))
-            f = x - mi.Float(i)
-            return dr.lerp(dr.gather(mi.Float, self.albedo, i),
-                           dr.gather(mi.Float, self.albedo, i + 1), f)
+        def _roughness(self, si, active):
+            return dr.clip(self.roughness.eval_1(si, active), MIN_SHEEN_ROUGHNESS, 1.0)
+
+        def _albedo(self, cos_theta, roughness):
+            """The table's value, bilinear between its rows and columns."""
+            def between(value, count):
+                x = value * (count - 1)
+                i = mi.UInt32(dr.minimum(dr.floor(x), count - 2))
+                return i, x - mi.Float(i)
+
+            col, fc = between(dr.clip(cos_theta, 0.0, 1.0), ALBEDO_SAMPLES)
+            row, fr = between((roughness - MIN_SHEEN_ROUGHNESS) / (1.0 - MIN_SHEEN_ROUGHNESS),
+                              ROUGHNESS_SAMPLES)
+
+            def at(r, c):
+                return dr.gather(mi.Float, self.albedo, r * ALBEDO_SAMPLES + c)
+
+            return dr.lerp(dr.lerp(at(row, col), at(row, col + 1), fc),
+                           dr.lerp(at(row + 1, col), at(row + 1, col + 1), fc), fr)
 
         def _share(self, si, active):
-            """The sheen colour, and the share of the light towards the view the sheen takes
-            (the base gives way by it: glTF's albedo scaling in its simple form; with the
-            light's direction too it lost a tenth of a white furnace's light)."""
+            """The sheen colour, its roughness, and the share of the light towards the view
+            the sheen takes (the base gives way by it: glTF's albedo scaling in its simple
+            form; with the light's direction too it lost a tenth of a white furnace's light)."""
             colour = self.colour.eval(si, active)
+            roughness = self._roughness(si, active)
             strongest = dr.maximum(dr.maximum(colour[0], colour[1]), colour[2])
-            return colour, strongest * self._albedo(mi.Frame3f.cos_theta(si.wi))
+            return colour, roughness, strongest * self._albedo(mi.Frame3f.cos_theta(si.wi),
+                                                               roughness)
 
-        def _sheen(self, colour, si, wo, active):
+        def _sheen(self, colour, roughness, si, wo, active):
             """The sheen lobe's value towards ``wo``, cosine included."""
             cos_i, cos_o = mi.Frame3f.cos_theta(si.wi), mi.Frame3f.cos_theta(wo)
             both_up = active & (cos_i > 0.0) & (cos_o > 0.0)
             half = dr.normalize(si.wi + wo)
             sin2 = dr.maximum(1.0 - half.z * half.z, 0.0)
-            inverse = 1.0 / self.alpha
+            inverse = 1.0 / (roughness * roughness)  # Charlie's alpha
             distribution = (2.0 + inverse) * dr.power(sin2, 0.5 * inverse) / (2.0 * dr.pi)
             visibility = 1.0 / (4.0 * (cos_o + cos_i - cos_o * cos_i))
             return dr.select(both_up, colour * distribution * visibility * cos_o, 0.0)
@@ -112,23 +137,23 @@ def register_bsdfs(mi) -> None:
             return chance * cosine + (1.0 - chance) * nested_pdf
 
         def eval(self, ctx, si, wo, active=True):
-            colour, taken = self._share(si, active)
-            return (self._sheen(colour, si, wo, active)
+            colour, roughness, taken = self._share(si, active)
+            return (self._sheen(colour, roughness, si, wo, active)
                     + dr.clip(1.0 - taken, 0.0, 1.0) * self.nested.eval(ctx, si, wo, active))
 
         def pdf(self, ctx, si, wo, active=True):
-            _, taken = self._share(si, active)
+            _, _, taken = self._share(si, active)
             return self._mixed_pdf(taken, wo, self.nested.pdf(ctx, si, wo, active))
 
         def eval_pdf(self, ctx, si, wo, active=True):
-            colour, taken = self._share(si, active)
+            colour, roughness, taken = self._share(si, active)
             nested_value, nested_pdf = self.nested.eval_pdf(ctx, si, wo, active)
-            return (self._sheen(colour, si, wo, active)
+            return (self._sheen(colour, roughness, si, wo, active)
                     + dr.clip(1.0 - taken, 0.0, 1.0) * nested_value,
                     self._mixed_pdf(taken, wo, nested_pdf))
 
         def sample(self, ctx, si, sample1, sample2, active=True):
-            _, taken = self._share(si, active)
+            _, _, taken = self._share(si, active)
             return sample_layer_or_nested(
                 mi, dr, self, ctx, si, sample1, sample2, active, chance=self._chance(taken),
                 layer_direction=mi.warp.square_to_cosine_hemisphere,
@@ -139,6 +164,6 @@ def register_bsdfs(mi) -> None:
             callback.put_object("sheen_color", self.colour, mi.ParamFlags.Differentiable)
 
         def to_string(self):
-            return f"SheenLayer[alpha={self.alpha}, bsdf={self.nested}]"
+            return f"SheenLayer[bsdf={self.nested}]"
 
     mi.register_bsdf(SHEEN_LAYER, lambda props: SheenLayer(props))

@@ -74,3 +74,44 @@ def test_the_sheen_is_sampled_as_it_is_evaluated():
         test = ChiSquareTest(domain=SphericalDomain(), sample_func=sample, pdf_func=pdf,
                              sample_dim=3, res=101, ires=16)
         assert test.run(), test.messages
+
+
+def uniform_bitmap(value: float) -> dict:
+    mi = activate_mitsuba()
+    return {"type": "bitmap", "raw": True,
+            "bitmap": mi.Bitmap(np.full((4, 4, 1), value, np.float32))}
+
+
+def test_the_sheen_roughness_can_be_a_texture():
+    """KHR_materials_sheen's sheenRoughnessTexture: per pixel, as its factor would be."""
+    black = {"type": "principled", "base_color": BLACK, "roughness": 1.0, "specular": 0.0}
+    for roughness in (0.3, 1.0):
+        assert seen_head_on(sheen(black, roughness=uniform_bitmap(roughness))) == pytest.approx(
+            seen_head_on(sheen(black, roughness=roughness)), rel=0.02)
+    assert seen_head_on(sheen(black, roughness=uniform_bitmap(0.3))) < 0.5 * seen_head_on(
+        sheen(black, roughness=uniform_bitmap(1.0)))  # a smoother sheen sends less head on
+
+
+def test_the_still_draws_a_sheen_roughness_texture():
+    """The texture's alpha times the factor, on the sheen layer; nothing noted as dropped."""
+    from app.assets.mesh import MeshData, TextureImage
+    from app.photoreal.materials import MaterialTranslator
+    from app.scene.description import ResolvedMaterial, TextureRef, slot
+
+    pixels = np.full((2, 2, 4), 255, np.uint8)
+    pixels[..., 3] = 102  # alpha 0.4
+    translator = MaterialTranslator(activate_mitsuba(),
+                                    lambda ref: TextureImage(pixels, "test#sheen"))
+    material = ResolvedMaterial("velvet", base_color=(0.2, 0.1, 0.3), roughness=0.8,
+                                sheen_color=(1.0, 1.0, 1.0), sheen_roughness=0.5,
+                                sheen_roughness_texture=slot(TextureRef("test#sheen", srgb=False)))
+    quad = MeshData("quad", np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0]], np.float32),
+                    np.array([[0, 1, 2]], np.int32),
+                    np.tile([0, 0, 1], (3, 1)).astype(np.float32),
+                    uv=np.array([[0, 0], [1, 0], [1, 1]], np.float32))
+    layer = translator.for_material(material, quad).bsdf["bsdf"]
+    assert layer["type"] == SHEEN_LAYER
+    roughness = layer["sheen_roughness"]
+    values = np.asarray(roughness["bitmap"])
+    assert np.allclose(values, 0.4 * 0.5, atol=0.01)
+    assert not any("sheen_roughness" in note for note in translator.approximations)
