@@ -9,10 +9,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from app.assets.store import AssetStore
-from app.domain.colour import hex_to_srgb, linear_to_srgb
+from app.assets.mesh import TextureImage
+from app.domain.colour import hex_to_srgb, linear_to_srgb, srgb_to_linear
 from app.domain.configuration import Configuration, ImageValue, TextValue
 from app.domain.product import Product, Technique, Zone
-from app.errors import ConfigurationError
+from app.errors import AppError, ConfigurationError
 from app.personalize.artwork import zone_artwork
 from app.personalize.decal_geometry import (
     DecalGeometryCache,
@@ -25,7 +26,7 @@ from app.personalize.decal_geometry import (
 from app.personalize.fonts import FontLibrary
 from app.personalize.picture_store import PictureStore
 from app.personalize.techniques import technique_look
-from app.scene.description import Decal, Drawable
+from app.scene.description import Decal, Drawable, ResolvedMaterial
 
 MM = 0.001
 PREVIEW_PX_PER_MM = 8.0
@@ -92,6 +93,33 @@ def zone_frame(zone: Zone, transform) -> ProjectorFrame:
     return frame.transformed(np.asarray(transform, dtype=float))
 
 
+# sRGB byte -> linear, for a texture's mean colour
+_LINEAR = np.array([srgb_to_linear(i / 255.0) for i in range(256)], np.float64)
+_texture_means: dict[str, tuple[TextureImage, tuple[float, float, float]]] = {}
+
+
+def surface_colour(material: ResolvedMaterial, assets: AssetStore) -> tuple[float, float, float]:
+    """The part's colour (sRGB 0..1) as an engraving or an embossing shows it: its base colour
+    factor times the mean (linear) of its base colour texture where it has one, so a cut into
+    textured maple is maple, darker, not the factor's white. The texture as a whole: a decal has
+    one colour of the part (what the texture holds under the zone is not looked up)."""
+    linear = np.asarray(material.base_color, dtype=np.float64)
+    slot = material.base_color_texture
+    if slot is not None:
+        try:
+            texture = assets.texture(slot.texture)
+        except AppError:  # the part reports its own missing texture
+            texture = None
+        if texture is not None:
+            kept = _texture_means.get(texture.source)
+            if kept is None or kept[0] is not texture:
+                rgb = np.asarray(texture.pixels)[..., :3]
+                mean = tuple(float(c) for c in _LINEAR[rgb].reshape(-1, 3).mean(axis=0))
+                kept = _texture_means[texture.source] = (texture, mean)
+            linear = linear * np.asarray(kept[1])
+    return tuple(linear_to_srgb(float(c)) for c in np.clip(linear, 0.0, 1.0))
+
+
 def resolve_decals(product: Product, configuration: Configuration,
                    drawables: Sequence[Drawable], *, assets: AssetStore,
                    fonts: FontLibrary, cache: DecalGeometryCache,
@@ -117,7 +145,7 @@ def resolve_decals(product: Product, configuration: Configuration,
         if mesh.is_empty:
             continue
         material = on_part[0].material
-        surface = tuple(linear_to_srgb(c) for c in material.base_color)
+        surface = surface_colour(material, assets)
         ink = (hex_to_srgb(value.colour) if technique.takes_ink and isinstance(value, TextValue)
                and value.colour is not None else None)
         look = technique_look(technique, artwork.rgba, surface_colour=surface,

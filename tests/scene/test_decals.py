@@ -185,3 +185,35 @@ def test_an_engraving_takes_no_ink_and_is_cut_into_the_parts_own_material(cup):
     assert colour[deepest].mean() < 0.8 * colour[walls].mean()  # the cut darkens as it deepens
     assert not Technique.engrave.takes_ink and not Technique.emboss.takes_ink
     assert Technique.print.takes_ink and Technique.foil.takes_ink
+
+
+def test_an_engraving_in_textured_wood_is_the_wood_s_colour(builtin_root):
+    """The guitar's maple has a white factor and a wood texture: the cut into it is the
+    texture's mean colour, darker (it was the factor's grey); the chrome neck plate, which has
+    no texture, keeps its factor."""
+    from app.domain.colour import linear_to_srgb, srgb_to_linear
+
+    project = open_project(builtin_root)
+    product = project.catalog.product("guitar")
+    config = (default_configuration(product)
+              .with_zone("headstock_engraving", TextValue(text="Ada"))
+              .with_zone("body_engraving", TextValue(text="Ada")))
+    scene = resolve_scene(product, config, project.scene_context())
+    maple = scene.drawable(scene.decal("headstock_engraving").drawable_id).material
+    assert maple.base_color == pytest.approx((1.0, 1.0, 1.0))
+    pixels = project.assets.texture(maple.base_color_texture.texture).pixels[..., :3]
+    linear = np.vectorize(srgb_to_linear)(np.arange(256) / 255)[pixels].reshape(-1, 3)
+    wood = np.array([linear_to_srgb(c) for c in linear.mean(axis=0)]) * 255
+    decal = scene.decal("headstock_engraving")
+    walls = decal.base_color[..., 3] > 200
+    colours = decal.base_color[walls][:, :3].astype(float)
+    brightest = colours[colours.sum(axis=1) >= np.percentile(colours.sum(axis=1), 99)]
+    ratio = brightest.mean(axis=0) / wood  # the wood's hue, darkened (sRGB: about alike)
+    assert np.ptp(ratio) < 0.03 and 0.5 < ratio.mean() < 1.0, (brightest.mean(axis=0), wood)
+    red, green, blue = colours.mean(axis=0)
+    assert red > green + 10 > blue + 20  # brown, not grey
+    plate = scene.decal("body_engraving")
+    steel = scene.drawable(plate.drawable_id).material
+    assert steel.base_color_texture is None
+    edge = plate.base_color[plate.base_color[..., 3] > 200][:, :3].astype(float)
+    assert np.abs(edge.max(axis=0) - edge.max(axis=0).mean()).max() < 3  # grey steel
