@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from app.assets.store import AssetStore
 from app.assets.mesh import TextureImage
+from app.assets.store import AssetStore
 from app.domain.colour import hex_to_srgb, linear_to_srgb, srgb_to_linear
 from app.domain.configuration import Configuration, ImageValue, TextValue
 from app.domain.product import Product, Technique, Zone
