@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from app.assets.mesh import TextureImage
+from app.domain.colour import srgb_to_linear
 from app.errors import AssetError
 from app.limits import MAX_TEXTURE_PIXELS
 
@@ -88,3 +89,24 @@ def load_texture(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Texture
         raise AssetError("texture file not found", file=source)
     with _open_image(Path(path), source=source) as image:
         return texture_from_image(image, source=source, max_pixels=max_pixels)
+
+
+# sRGB byte -> linear (0..1), for every byte value: a lookup instead of a power per pixel
+_SRGB_CURVE = np.array([srgb_to_linear(v / 255.0) for v in range(256)], np.float64)
+_SRGB_CURVE32 = _SRGB_CURVE.astype(np.float32)
+
+
+def linear_from_srgb_bytes(pixels: np.ndarray) -> np.ndarray:
+    """sRGB bytes (uint8, any shape) -> linear float32 values of the same shape."""
+    return _SRGB_CURVE32[np.asarray(pixels, dtype=np.uint8)]
+
+
+def mean_colour(texture: TextureImage, *, srgb: bool) -> tuple[float, float, float]:
+    """The image's mean colour, linear (an sRGB image's pixels made linear first; a grey image's
+    grey in all three)."""
+    pixels = np.asarray(texture.pixels)
+    pixels = pixels.reshape(-1, pixels.shape[-1] if pixels.ndim == 3 else 1)
+    curve = _SRGB_CURVE if srgb else np.arange(256) / 255.0
+    r, g, b = (np.bincount(pixels[:, min(c, pixels.shape[1] - 1)], minlength=256) @ curve
+               / len(pixels) for c in range(3))
+    return float(r), float(g), float(b)

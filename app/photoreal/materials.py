@@ -15,13 +15,13 @@ import numpy as np
 
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import DEFAULT_MAPPING
+from app.assets.textures import linear_from_srgb_bytes
 from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
 from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_bsdf
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
 from app.photoreal.rough_glass import rough_glass
 from app.photoreal.sheen_layer import SHEEN_LAYER
 from app.photoreal.textures import times_vertex_colour
-from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import (
     disney_anisotropy,
@@ -84,10 +84,12 @@ def multiple_scattering_gain(colour, roughness, metallic):
     """The factor on a metal's ``colour`` (linear, any shape) that gives back the light its
     single-scattering BSDF loses at ``roughness``; for ``metallic`` below 1, on the sum of
     its diffuse and metal lobes (0: none)."""
+    if np.ndim(metallic) == 0 and metallic <= 0.0:
+        return np.float32(1.0)  # no metal lobe, nothing lost (and no pass over the pixels)
     kept = np.interp(np.clip(roughness, 0.0, 1.0), np.linspace(0.0, 1.0, 11),
-                     SINGLE_SCATTER_ALBEDO)
-    metallic = np.clip(metallic, 0.0, 1.0)
-    lost = metallic * np.clip(colour, 0.0, 1.0) * (1.0 - kept)
+                     SINGLE_SCATTER_ALBEDO).astype(np.float32)
+    metallic = np.clip(np.asarray(metallic, dtype=np.float32), 0.0, 1.0)
+    lost = metallic * np.clip(np.asarray(colour, dtype=np.float32), 0.0, 1.0) * (1.0 - kept)
     return 1.0 + lost / ((1.0 - metallic) + metallic * kept)
 
 
@@ -168,7 +170,7 @@ class ShapeLook:
 
 def linear_rgb(pixels: np.ndarray) -> np.ndarray:
     """sRGB uint8 (H, W, C>=3) -> linear float32 (H, W, 3)."""
-    return srgb_to_linear(np.asarray(pixels)[..., :3] / 255.0).astype(np.float32)
+    return linear_from_srgb_bytes(np.asarray(pixels)[..., :3])
 
 
 def scaled_normal_map(pixels: np.ndarray, scale: float) -> np.ndarray:

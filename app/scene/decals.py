@@ -10,7 +10,8 @@ import numpy as np
 
 from app.assets.mesh import TextureImage
 from app.assets.store import AssetStore
-from app.domain.colour import hex_to_srgb, linear_to_srgb, srgb_to_linear
+from app.assets.textures import mean_colour
+from app.domain.colour import hex_to_srgb, linear_to_srgb
 from app.domain.configuration import Configuration, ImageValue, TextValue
 from app.domain.product import Product, Technique, Zone
 from app.errors import AppError, ConfigurationError
@@ -93,8 +94,6 @@ def zone_frame(zone: Zone, transform) -> ProjectorFrame:
     return frame.transformed(np.asarray(transform, dtype=float))
 
 
-# sRGB byte -> linear, for a texture's mean colour
-_LINEAR = np.array([srgb_to_linear(i / 255.0) for i in range(256)], np.float64)
 _texture_means: dict[str, tuple[TextureImage, tuple[float, float, float]]] = {}
 
 
@@ -113,9 +112,8 @@ def surface_colour(material: ResolvedMaterial, assets: AssetStore) -> tuple[floa
         if texture is not None:
             kept = _texture_means.get(texture.source)
             if kept is None or kept[0] is not texture:
-                rgb = np.asarray(texture.pixels)[..., :3]
-                mean = tuple(float(c) for c in _LINEAR[rgb].reshape(-1, 3).mean(axis=0))
-                kept = _texture_means[texture.source] = (texture, mean)
+                kept = _texture_means[texture.source] = (texture,
+                                                         mean_colour(texture, srgb=True))
             linear = linear * np.asarray(kept[1])
     return tuple(linear_to_srgb(float(c)) for c in np.clip(linear, 0.0, 1.0))
 

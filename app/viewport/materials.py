@@ -26,7 +26,7 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkTexture
 
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import TextureSampler, transformed_uv
-from app.domain.colour import srgb_to_linear
+from app.assets.textures import mean_colour
 from app.errors import AssetError
 from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import (
@@ -147,13 +147,7 @@ class TextureCache:
         """The image's mean colour, linear (an sRGB image's pixels made linear first), for what
         is drawn as one colour."""
         if ref.source not in self._means:
-            pixels = np.asarray(self._load(ref).pixels)
-            pixels = pixels.reshape(-1, pixels.shape[-1] if pixels.ndim == 3 else 1)
-            curve = np.array([srgb_to_linear(v / 255.0) if ref.srgb else v / 255.0
-                              for v in range(256)])
-            rgb = [np.bincount(pixels[:, min(c, pixels.shape[1] - 1)], minlength=256) @ curve
-                   / len(pixels) for c in range(3)]
-            self._means[ref.source] = (float(rgb[0]), float(rgb[1]), float(rgb[2]))
+            self._means[ref.source] = mean_colour(self._load(ref), srgb=ref.srgb)
         return self._means[ref.source]
 
     def white(self) -> vtkTexture:

@@ -66,3 +66,30 @@ def test_pillow_bomb_becomes_asset_error_and_pillow_is_untouched(tmp_path):
     with pytest.raises(AssetError, match="decompression bomb"):
         load_texture(png_header_only(tmp_path / "big.png", 9000, 9000))
     assert Image.MAX_IMAGE_PIXELS == before
+
+
+def test_srgb_bytes_become_linear_as_the_srgb_curve_says():
+    from app.assets.textures import linear_from_srgb_bytes
+    from app.domain.colour import srgb_to_linear
+
+    every = np.arange(256, dtype=np.uint8).reshape(16, 16)
+    expected = np.array([srgb_to_linear(v / 255.0) for v in range(256)]).reshape(16, 16)
+    got = linear_from_srgb_bytes(every)
+    assert got.dtype == np.float32 and got.shape == (16, 16)
+    assert np.allclose(got, expected, atol=1e-6)
+
+
+def test_a_texture_s_mean_colour_is_the_mean_of_its_linear_pixels():
+    from app.assets.mesh import TextureImage
+    from app.assets.textures import mean_colour
+    from app.domain.colour import srgb_to_linear
+
+    pixels = np.zeros((2, 2, 4), np.uint8)
+    pixels[0] = (255, 0, 128, 10)  # alpha is no colour
+    pixels[1] = (0, 0, 128, 255)
+    half, mid = 0.5, srgb_to_linear(128 / 255)
+    assert mean_colour(TextureImage(pixels, "t"), srgb=True) == pytest.approx((half, 0.0, mid))
+    assert mean_colour(TextureImage(pixels, "t"), srgb=False) == pytest.approx(
+        (half, 0.0, 128 / 255))
+    grey = TextureImage(np.full((2, 2), 51, np.uint8), "g")
+    assert mean_colour(grey, srgb=True) == pytest.approx((srgb_to_linear(0.2),) * 3)
