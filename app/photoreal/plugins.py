@@ -1,7 +1,8 @@
 """Mitsuba plugins written here (textures, BSDFs) are registered once per variant: a plugin's
 class is made from the variant's types when it is registered. A layer over a nested BSDF
 (``sheenlayer``, ``dielectriclayer``) samples as ``sample_layer_or_nested`` does; a plugin
-reads a number, colour or texture property as a texture with ``as_texture``."""
+reads a number, colour or texture property as a texture with ``as_texture``, and a table of
+precomputed values with ``lerp_table``."""
 
 from __future__ import annotations
 
@@ -31,6 +32,26 @@ def as_texture(mi, value):
     if isinstance(value, int | float):
         return mi.load_dict({"type": "uniform", "value": float(value)})
     return mi.load_dict({"type": "rgb", "value": [float(c) for c in value]})
+
+
+def lerp_table(mi, dr, table, shape: tuple[int, int], row, column):
+    """A (rows, columns) table (a flat ``mi.Float``, row after row) read between its entries:
+    ``row`` and ``column`` run 0..1 from the first entry to the last (clamped)."""
+    rows, columns = shape
+
+    def between(value, count):
+        x = dr.clip(value, 0.0, 1.0) * (count - 1)
+        i = mi.UInt32(dr.minimum(dr.floor(x), count - 2))
+        return i, x - mi.Float(i)
+
+    r, fr = between(row, rows)
+    c, fc = between(column, columns)
+
+    def at(i, j):
+        return dr.gather(mi.Float, table, i * columns + j)
+
+    return dr.lerp(dr.lerp(at(r, c), at(r, c + 1), fc),
+                   dr.lerp(at(r + 1, c), at(r + 1, c + 1), fc), fr)
 
 
 def sample_layer_or_nested(mi, dr, layer, ctx, si, sample1, sample2, active, *, chance,

@@ -149,6 +149,9 @@ def render_photoreal(
     normal_guides = {key: normal_guide(by_key[key].look.bsdf) for key in behind_glass}
     normal_shapes: dict = {}  # built only for a pass that draws a normal map
 
+    def load_guides(drawn: dict):
+        return load(GUIDE_AOVS, aux_spp, drawn=drawn)
+
     def guides(drawn: dict) -> np.ndarray:
         if any("normalmap" in normal_guides[k] for k in drawn):
             for key in drawn.keys() - normal_shapes.keys():
@@ -157,13 +160,12 @@ def render_photoreal(
         else:
             drawn_normals = None
         return _guides(mi, {k: albedo_shapes[k] for k in drawn}, drawn_normals, aux_spp,
-                       lambda shapes_: load(GUIDE_AOVS, aux_spp, drawn=shapes_))
+                       load_guides)
 
     aux = guides(behind_glass)
     if masked & set(behind_glass):
         aux = _guides_through_masks(mi, meshes, behind_glass, masked, aux, aux_spp,
-                                    guides, lambda drawn: load(GUIDE_AOVS, aux_spp,
-                                                               drawn=drawn))
+                                    guides, load_guides)
     report((len(steps) + 1) / total)
 
     _check(stop)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.photoreal.plugins import as_texture, once_per_variant
+from app.photoreal.plugins import as_texture, lerp_table, once_per_variant
 
 ROUGH_GLASS = "roughglass"
 ROUGHNESS_STEPS = 17  # rows of a table: roughness (the principled BSDF's) i / 16, 0 to 1
@@ -33,7 +33,7 @@ def directional_albedo(mi, kind: str, eta: float, inside: bool) -> np.ndarray:
     """(ROUGHNESS_STEPS, COSINE_STEPS) float32: the share of light a white, fully transmissive
     ``kind`` BSDF (``principled`` or ``principledthin``) of index ``eta`` sends on from a view
     at cos(theta) = mu, from outside or (a solid's) inside; made once per kind, index and side.
-    Rows and columns as ``ROUGHNESS_STEPS`` and ``COSINE_STEPS`` say (``table_uv`` finds them)."""
+    Rows and columns as ``ROUGHNESS_STEPS`` and ``COSINE_STEPS`` say."""
     key = (kind, round(float(eta), 4), bool(inside))
     if key in _tables:
         return _tables[key]
@@ -65,29 +65,15 @@ def directional_albedo(mi, kind: str, eta: float, inside: bool) -> np.ndarray:
     return _tables[key]
 
 
-def table_uv(dr, cos_view, roughness):
-    """Where a table's texture holds the entry for a view at ``cos_view`` (0..1) and
-    ``roughness``: between the pixel centres of the columns and rows around it."""
-    column = dr.sqrt(dr.clip(cos_view, 0.0, 1.0)) * (COSINE_STEPS - 1)
-    row = dr.clip(roughness, 0.0, 1.0) * (ROUGHNESS_STEPS - 1)
-    return (column + 0.5) / COSINE_STEPS, (row + 0.5) / ROUGHNESS_STEPS
-
-
-def albedo_texture(mi, table: np.ndarray) -> dict:
-    """A table as a bilinearly filtered texture (``table_uv`` says where to look)."""
-    return {"type": "bitmap", "bitmap": mi.Bitmap(table[..., None]), "raw": True,
-            "filter_type": "bilinear", "wrap_mode": "clamp"}
-
-
 def rough_glass(mi, principled: dict) -> dict:
     """``principled`` (a ``principled`` or ``principledthin`` dict with ``spec_trans``) inside
-    a ``roughglass`` that gives back its multiply scattered light."""
+    a ``roughglass`` that gives back its multiply scattered light (its tables made here, before
+    the scene loads)."""
     kind, eta = principled["type"], float(principled["eta"])
-    outside = directional_albedo(mi, kind, eta, inside=False)
-    inside = directional_albedo(mi, kind, eta, inside=True) if kind == "principled" else outside
+    for inside in (False, True) if kind == "principled" else (False,):
+        directional_albedo(mi, kind, eta, inside)
     return {"type": ROUGH_GLASS, "bsdf": principled, "roughness": principled["roughness"],
-            "transmission": principled["spec_trans"],
-            "outside": albedo_texture(mi, outside), "inside": albedo_texture(mi, inside)}
+            "transmission": principled["spec_trans"], "kind": kind, "eta": eta}
 
 
 @once_per_variant
@@ -101,19 +87,25 @@ def register_bsdfs(mi) -> None:
             self.nested = props["bsdf"]
             self.roughness = as_texture(mi, props["roughness"])
             self.transmission = as_texture(mi, props["transmission"])
-            self.outside = props["outside"]
-            self.inside = props["inside"]
+            kind, eta = props["kind"], props["eta"]
+            self.outside = mi.Float(directional_albedo(mi, kind, eta, inside=False).ravel())
+            self.inside = (mi.Float(directional_albedo(mi, kind, eta, inside=True).ravel())
+                           if kind == "principled" else self.outside)  # a thin wall: one side
             self.m_components = [self.nested.flags(i)
                                  for i in range(self.nested.component_count())]
             self.m_flags = self.nested.flags()
 
         def _gain(self, si, active):
             cos_view = mi.Frame3f.cos_theta(si.wi)
-            probe = mi.SurfaceInteraction3f(si)
-            probe.uv = mi.Point2f(*table_uv(dr, dr.abs(cos_view),
-                                            self.roughness.eval_1(si, active)))
-            albedo = dr.select(cos_view >= 0.0, self.outside.eval_1(probe, active),
-                               self.inside.eval_1(probe, active))
+            roughness = self.roughness.eval_1(si, active)
+            column = dr.sqrt(dr.abs(cos_view))  # the columns' spacing
+
+            def albedo_from(table):
+                return lerp_table(mi, dr, table, (ROUGHNESS_STEPS, COSINE_STEPS), roughness,
+                                  column)
+
+            albedo = dr.select(cos_view >= 0.0, albedo_from(self.outside),
+                               albedo_from(self.inside))
             share = self.transmission.eval_1(si, active)
             return 1.0 + share * (1.0 / dr.maximum(albedo, MIN_ALBEDO) - 1.0)
 

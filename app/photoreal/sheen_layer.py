@@ -14,7 +14,12 @@ import math
 
 import numpy as np
 
-from app.photoreal.plugins import as_texture, once_per_variant, sample_layer_or_nested
+from app.photoreal.plugins import (
+    as_texture,
+    lerp_table,
+    once_per_variant,
+    sample_layer_or_nested,
+)
 
 SHEEN_LAYER = "sheenlayer"
 MIN_SHEEN_ROUGHNESS = 0.07  # below it the distribution's exponent runs away (glTF viewers clamp)
@@ -88,21 +93,9 @@ def register_bsdfs(mi) -> None:
             return dr.clip(self.roughness.eval_1(si, active), MIN_SHEEN_ROUGHNESS, 1.0)
 
         def _albedo(self, cos_theta, roughness):
-            """The table's value, bilinear between its rows and columns."""
-            def between(value, count):
-                x = value * (count - 1)
-                i = mi.UInt32(dr.minimum(dr.floor(x), count - 2))
-                return i, x - mi.Float(i)
-
-            col, fc = between(dr.clip(cos_theta, 0.0, 1.0), ALBEDO_SAMPLES)
-            row, fr = between((roughness - MIN_SHEEN_ROUGHNESS) / (1.0 - MIN_SHEEN_ROUGHNESS),
-                              ROUGHNESS_SAMPLES)
-
-            def at(r, c):
-                return dr.gather(mi.Float, self.albedo, r * ALBEDO_SAMPLES + c)
-
-            return dr.lerp(dr.lerp(at(row, col), at(row, col + 1), fc),
-                           dr.lerp(at(row + 1, col), at(row + 1, col + 1), fc), fr)
+            return lerp_table(mi, dr, self.albedo, (ROUGHNESS_SAMPLES, ALBEDO_SAMPLES),
+                              (roughness - MIN_SHEEN_ROUGHNESS) / (1.0 - MIN_SHEEN_ROUGHNESS),
+                              cos_theta)
 
         def _share(self, si, active):
             """The sheen colour, its roughness, and the share of the light towards the view

@@ -143,17 +143,16 @@ def resolve_decals(product: Product, configuration: Configuration,
         if mesh.is_empty:
             continue
         material = on_part[0].material
-        surface = surface_colour(material, assets)
+        own = not technique.takes_ink  # an engraving, an embossing: the part's own material
+        surface = surface_colour(material, assets) if own else None  # (its texture's mean)
         ink = (hex_to_srgb(value.colour) if technique.takes_ink and isinstance(value, TextValue)
                and value.colour is not None else None)
-        look = technique_look(technique, artwork.rgba, surface_colour=surface,
-                              surface_metallic=material.metallic,
+        look = technique_look(technique, artwork.rgba, surface_metallic=material.metallic,
                               surface_roughness=material.roughness, ink=ink,
-                              px_per_mm=px_per_mm)
-        shows_surface = technique in (Technique.engrave, Technique.emboss)
+                              px_per_mm=px_per_mm, **({"surface_colour": surface} if own else {}))
         key = _digest(geometry_key, artwork.key, technique.value,
-                      (surface, material.metallic, material.roughness) if shows_surface
-                      else None, ink, on_part[0].id)
+                      (surface, material.metallic, material.roughness) if own else None, ink,
+                      on_part[0].id)
         decals.append(Decal(
             id=zone.id, drawable_id=on_part[0].id, technique=technique.value, key=key,
             geometry_key=geometry_key, vertices=mesh.vertices, faces=mesh.faces,
