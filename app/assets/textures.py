@@ -7,8 +7,10 @@ and error are turned into ``AssetError`` only inside these functions.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -110,3 +112,22 @@ def mean_colour(texture: TextureImage, *, srgb: bool) -> tuple[float, float, flo
     r, g, b = (np.bincount(pixels[:, min(c, pixels.shape[1] - 1)], minlength=256) @ curve
                / len(pixels) for c in range(3))
     return float(r), float(g), float(b)
+
+
+_digests: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def pixels_digest(pixels: np.ndarray) -> str:
+    """A hash of an image's pixels (shape, type and values): equal for equal images. Worked
+    out once per read-only array while it lives (a loaded texture's pixels cannot change)."""
+    memo = _digests.get(id(pixels))
+    if memo is not None and memo[0]() is pixels:
+        return memo[1]
+    contiguous = np.ascontiguousarray(pixels)
+    digest = hashlib.sha256(f"{contiguous.shape} {contiguous.dtype}".encode())
+    digest.update(contiguous.data)
+    text = digest.hexdigest()
+    if not pixels.flags.writeable:
+        key = id(pixels)
+        _digests[key] = (weakref.ref(pixels, lambda _, key=key: _digests.pop(key, None)), text)
+    return text

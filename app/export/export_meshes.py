@@ -8,7 +8,6 @@ maps ``ResolvedMaterial`` once.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,6 +16,7 @@ import numpy as np
 
 from app.assets.encoded_images import PNG, EncodedImage
 from app.assets.store import AssetStore
+from app.assets.textures import pixels_digest
 from app.domain.configuration import Configuration
 from app.domain.option_state import inactive_groups
 from app.domain.product import OptionKind, Product
@@ -57,10 +57,7 @@ class ExportTexture:
         """Equal for equal images: the hash of the encoded bytes, else of the pixels."""
         if self.encoded is not None:
             return f"bytes:{self.encoded.digest}"
-        pixels = np.ascontiguousarray(self.pixels)
-        digest = hashlib.sha256(f"{pixels.shape} {pixels.dtype}".encode())
-        digest.update(pixels.tobytes())
-        return f"pixels:{digest.hexdigest()}"
+        return f"pixels:{pixels_digest(self.pixels)}"
 
 
 @dataclass(eq=False)

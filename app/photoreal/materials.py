@@ -15,10 +15,12 @@ import numpy as np
 
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import DEFAULT_MAPPING
-from app.assets.textures import linear_from_srgb_bytes
+from app.assets.textures import linear_from_srgb_bytes, pixels_digest
+from app.photoreal import prepared_textures
 from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
 from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_bsdf
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
+from app.photoreal.prepared_textures import PreparedTextures
 from app.photoreal.rough_glass import rough_glass
 from app.photoreal.sheen_layer import SHEEN_LAYER
 from app.photoreal.textures import times_vertex_colour
@@ -101,12 +103,13 @@ class _Texture:
     mapping: TextureMapping
 
     @property
-    def source(self) -> str:
-        return self.image.source
-
-    @property
     def pixels(self) -> np.ndarray:
         return self.image.pixels
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What names the texture in a prepared bitmap's key: its source and pixels."""
+        return self.image.source, pixels_digest(self.image.pixels)
 
 
 @dataclass(frozen=True)
@@ -183,12 +186,14 @@ def scaled_normal_map(pixels: np.ndarray, scale: float) -> np.ndarray:
 
 
 class MaterialTranslator:
-    """Builds BSDF dictionaries for one Mitsuba module ``mi``; textures are converted once."""
+    """Builds BSDF dictionaries for one Mitsuba module ``mi``; the bitmaps made from textures
+    are kept in ``prepared`` (by default the process's, kept between stills)."""
 
-    def __init__(self, mi, load_texture: Callable[[TextureRef], TextureImage]):
+    def __init__(self, mi, load_texture: Callable[[TextureRef], TextureImage],
+                 prepared: PreparedTextures | None = None):
         self.mi = mi
         self._load_texture = load_texture
-        self._bitmaps: dict[tuple, object] = {}
+        self._prepared = prepared if prepared is not None else prepared_textures.PREPARED
         self.approximations: list[str] = []
 
     # sources ---------------------------------------------------------------------------------
@@ -220,6 +225,12 @@ class MaterialTranslator:
                 self._approximate(material.id, f"{name} texture not drawn: it reads UV set "
                                   f"{slot.texcoord}, the other textures {shape_texcoord}")
                 del extension_slots[name]
+
+        for slot in (*slots.values(), *extension_slots.values()):
+            sampler = slot.mapping.sampler
+            if sampler.wrap_t != sampler.wrap_s:
+                self._approximate(slot.texture.source, f"texture wrapped {sampler.wrap_s} on "
+                                  f"both axes (wrapT {sampler.wrap_t})")
 
         def load(name: str) -> _Texture | None:
             slot = slots.get(name)
@@ -302,19 +313,26 @@ class MaterialTranslator:
             principled["roughness"], principled["anisotropic"] = disney_anisotropy(
                 mat.roughness, mat.anisotropy)
         elif m.orm_texture is not None:
-            orm = np.asarray(m.orm_texture.pixels, dtype=np.float32)[..., :3] / 255.0
-            roughness = np.clip(orm[..., 1:2] * mat.roughness, 0.0, 1.0)
-            key = ("rough", m.orm_texture.source, mat.roughness, mat.anisotropy)
+            orm = m.orm_texture
+
+            def channel(index: int) -> np.ndarray:
+                return np.asarray(orm.pixels[..., index:index + 1], dtype=np.float32) / 255.0
+
+            def rough_anisotropic() -> tuple[np.ndarray, np.ndarray]:
+                roughness = np.clip(channel(1) * mat.roughness, 0.0, 1.0)
+                if mat.anisotropy <= 0:
+                    return roughness, np.zeros_like(roughness)
+                return disney_anisotropy(roughness, mat.anisotropy)
+
+            key = (orm.key, mat.roughness, mat.anisotropy)
             if mat.anisotropy > 0:
-                roughness, anisotropic = disney_anisotropy(roughness, mat.anisotropy)
                 principled["anisotropic"] = self._bitmap(
-                    ("anisotropic", *key[1:]), anisotropic.astype(np.float32),
-                    m.orm_texture.mapping)
-            principled["roughness"] = self._bitmap(key, roughness.astype(np.float32),
-                                                   m.orm_texture.mapping)
+                    ("anisotropic", *key), lambda: rough_anisotropic()[1], orm.mapping)
+            principled["roughness"] = self._bitmap(
+                ("rough", *key), lambda: rough_anisotropic()[0], orm.mapping)
             principled["metallic"] = self._bitmap(
-                ("metal", m.orm_texture.source, mat.metallic),
-                np.clip(orm[..., 2:3] * mat.metallic, 0.0, 1.0), m.orm_texture.mapping)
+                ("metal", orm.key, mat.metallic),
+                lambda: np.clip(channel(2) * mat.metallic, 0.0, 1.0), orm.mapping)
         layered_sheen = any(mat.sheen_color) and mat.transmission <= 0 and not mat.unlit
         add_extension_lobes(principled, mat, self._approximate, layered_sheen=layered_sheen)
         self._extension_textures(principled, m)
@@ -409,7 +427,9 @@ class MaterialTranslator:
             strength = alpha * np.float32(mat.specular)
         f0 = tint if colour is None else linear_rgb(colour.pixels) * tint
         f0 = np.minimum(f0, 1.0) * strength
-        key = (m.name, colour.source if colour else None, factor.source if factor else None)
+        key = (colour.key if colour else None, factor.key if factor else None,
+               tuple(float(t) for t in tint), float(mat.specular),
+               colour is not None and factor is not None and colour.mapping == factor.mapping)
         return {"type": DIELECTRIC_LAYER, "bsdf": principled,
                 "roughness": principled["roughness"],
                 "weight": self._not_metal(m, principled),
@@ -423,16 +443,18 @@ class MaterialTranslator:
         metallic = principled["metallic"]
         if not isinstance(metallic, dict):
             return 1.0 - float(metallic)
-        orm = np.asarray(m.orm_texture.pixels, dtype=np.float32)[..., 2:3] / 255.0
-        return self._bitmap(("not-metal", m.orm_texture.source, m.material.metallic),
-                            np.clip(1.0 - orm * m.material.metallic, 0.0, 1.0),
+        def orm() -> np.ndarray:
+            return np.asarray(m.orm_texture.pixels[..., 2:3], dtype=np.float32) / 255.0
+
+        return self._bitmap(("not-metal", m.orm_texture.key, m.material.metallic),
+                            lambda: np.clip(1.0 - orm() * m.material.metallic, 0.0, 1.0),
                             m.orm_texture.mapping)
 
     def _normal_map(self, kind: str, texture: _Texture, scale: float) -> dict:
         """A tangent-space normal texture, its x and y scaled, as the bitmap the normal-map
         plugins read."""
-        return self._bitmap((kind, texture.source, scale),
-                            scaled_normal_map(texture.pixels, scale), texture.mapping)
+        return self._bitmap((kind, texture.key, scale),
+                            lambda: scaled_normal_map(texture.pixels, scale), texture.mapping)
 
     def _factor_texture(self, m: _Inputs, name: str, factor: float, *, channel: int):
         """``factor`` times one channel (0..3: R, G, B, A; linear) of the extension texture
@@ -440,11 +462,15 @@ class MaterialTranslator:
         texture = m.extension_textures.get(name)
         if texture is None:
             return float(np.clip(factor, 0.0, 1.0))
-        pixels = np.asarray(texture.pixels)
-        values = (pixels[..., channel:channel + 1].astype(np.float32) / 255.0
-                  if pixels.shape[-1] > channel else np.ones(pixels.shape[:2] + (1,), np.float32))
-        values = np.clip(values * float(factor), 0.0, 1.0)
-        return self._bitmap((name, texture.source, float(factor), channel), values,
+
+        def values() -> np.ndarray:
+            pixels = np.asarray(texture.pixels)
+            if pixels.shape[-1] <= channel:
+                return np.full(pixels.shape[:2] + (1,), np.clip(factor, 0.0, 1.0), np.float32)
+            picked = pixels[..., channel:channel + 1].astype(np.float32) / 255.0
+            return np.clip(picked * float(factor), 0.0, 1.0)
+
+        return self._bitmap((name, texture.key, float(factor), channel), values,
                             texture.mapping)
 
     def _extension_textures(self, principled: dict, m: _Inputs) -> None:
@@ -453,15 +479,20 @@ class MaterialTranslator:
         mat = m.material
         sheen = m.extension_textures.get("sheen_color")
         if sheen is not None and "sheen" in principled:
-            colour = linear_rgb(sheen.pixels) * np.asarray(mat.sheen_color, dtype=np.float32)
-            strongest = colour.max(axis=-1, keepdims=True)
-            principled["sheen"] = self._bitmap(
-                ("sheen", sheen.source, tuple(mat.sheen_color)), np.clip(strongest, 0.0, 1.0),
-                sheen.mapping)
-            tint = 1.0 - colour.min(axis=-1, keepdims=True) / np.maximum(strongest, 1e-6)
-            principled["sheen_tint"] = self._bitmap(
-                ("sheen-tint", sheen.source, tuple(mat.sheen_color)),
-                np.clip(tint, 0.0, 1.0), sheen.mapping)
+            def colour() -> np.ndarray:
+                return linear_rgb(sheen.pixels) * np.asarray(mat.sheen_color, dtype=np.float32)
+
+            def strength() -> np.ndarray:
+                return np.clip(colour().max(axis=-1, keepdims=True), 0.0, 1.0)
+
+            def tint() -> np.ndarray:
+                pixels = colour()
+                strongest = np.maximum(pixels.max(axis=-1, keepdims=True), 1e-6)
+                return np.clip(1.0 - pixels.min(axis=-1, keepdims=True) / strongest, 0.0, 1.0)
+
+            key = (sheen.key, tuple(mat.sheen_color))
+            principled["sheen"] = self._bitmap(("sheen", *key), strength, sheen.mapping)
+            principled["sheen_tint"] = self._bitmap(("sheen-tint", *key), tint, sheen.mapping)
 
     def _sheen_colour(self, m: _Inputs) -> dict:
         """The sheen colour (linear), times its texture where it has one."""
@@ -469,38 +500,41 @@ class MaterialTranslator:
         sheen = m.extension_textures.get("sheen_color")
         if sheen is None:
             return self._bitmap(("sheen-colour", tuple(colour)), colour.reshape(1, 1, 3))
-        return self._bitmap(("sheen-colour", sheen.source, tuple(colour)),
-                            linear_rgb(sheen.pixels) * colour, sheen.mapping)
+        return self._bitmap(("sheen-colour", sheen.key, tuple(colour)),
+                            lambda: linear_rgb(sheen.pixels) * colour, sheen.mapping)
 
     def _colour_input(self, m: _Inputs):
         """The base colour (metals with the light multiple scattering would give back)."""
         colour = np.clip(np.asarray(m.base_color, dtype=np.float32), 0.0, 1.0)
-        roughness, metallic = self._roughness_metallic(m)
-        key = (tuple(colour), m.orm_texture.source if m.orm_texture else None,
-               float(m.material.roughness), float(m.material.metallic))
-        texture = m.base_color_texture
-        if texture is None and np.ndim(roughness) == 0:
+        mat, texture, orm = m.material, m.base_color_texture, m.orm_texture
+        if texture is None and not _orm_drawn(m):
+            roughness, metallic = self._roughness_metallic(m)
             colour = colour * multiple_scattering_gain(colour, roughness, metallic)
             if colour.max() <= 1.0:
                 return {"type": "rgb", "value": [float(c) for c in colour]}
             # past 1 (Mitsuba takes no such reflectance as a colour): a one-pixel texture
-            return self._bitmap(("base", None, *key), colour.reshape(1, 1, 3))
-        if texture is None:  # a plain colour on a textured metal: the ORM's pixels
-            pixels = np.broadcast_to(colour, roughness.shape[:2] + (3,))
-            mapping = m.orm_texture.mapping
-        else:
-            pixels = linear_rgb(texture.pixels) * colour
-            mapping = texture.mapping
-        pixels = pixels * multiple_scattering_gain(pixels, roughness, metallic)
-        return self._bitmap(("base", texture.source if texture else None, *key),
-                            pixels.astype(np.float32), mapping)
+            return self._bitmap(("base", tuple(colour)), colour.reshape(1, 1, 3))
+
+        def pixels() -> np.ndarray:
+            roughness, metallic = self._roughness_metallic(m)
+            if texture is None:  # a plain colour on a textured metal: the ORM's pixels
+                drawn = np.broadcast_to(colour, roughness.shape[:2] + (3,))
+            else:
+                drawn = linear_rgb(texture.pixels) * colour
+            return drawn * multiple_scattering_gain(drawn, roughness, metallic)
+
+        key = ("base", tuple(colour), texture.key if texture else None,
+               orm.key if _orm_drawn(m) else None, float(mat.roughness),
+               0.0 if mat.transmission > 0 or mat.unlit else float(mat.metallic),
+               texture is not None and orm is not None and texture.mapping == orm.mapping)
+        return self._bitmap(key, pixels, texture.mapping if texture else orm.mapping)
 
     def _roughness_metallic(self, m: _Inputs):
         """Roughness and metallic as the BSDF gets them: numbers, or (H, W, 1) pixels of the
         ORM texture where it has one and it maps as the base colour texture does (sampled to
         its size; where they map differently, the ORM's mean)."""
         mat = m.material
-        if m.orm_texture is None or mat.transmission > 0 or mat.unlit:
+        if not _orm_drawn(m):
             metallic = 0.0 if mat.transmission > 0 or mat.unlit else mat.metallic
             return float(mat.roughness), float(metallic)
         orm = np.asarray(m.orm_texture.pixels, dtype=np.float32)[..., :3] / 255.0
@@ -532,7 +566,7 @@ class MaterialTranslator:
         opacity = self._opacity_pixels(m)
         if isinstance(opacity, np.ndarray):
             texture = m.base_color_texture
-            return self._bitmap(("alpha", texture.source, m.opacity, m.alpha_cutoff), opacity,
+            return self._bitmap(("alpha", texture.key, m.opacity, m.alpha_cutoff), opacity,
                                 texture.mapping)
         if opacity is not None:
             return {"type": "rgb", "value": [opacity] * 3}
@@ -554,7 +588,7 @@ class MaterialTranslator:
         mapping = DEFAULT_MAPPING
         if m.emissive_texture is not None:
             pixels = linear_rgb(m.emissive_texture.pixels) * emissive
-            source, mapping = m.emissive_texture.source, m.emissive_texture.mapping
+            source, mapping = m.emissive_texture.key, m.emissive_texture.mapping
             if isinstance(opacity, np.ndarray):
                 if m.base_color_texture.mapping == mapping:
                     pixels = pixels * _resized(opacity, pixels.shape[:2])
@@ -570,23 +604,21 @@ class MaterialTranslator:
             pixels = pixels * opacity
         if not pixels.any():
             return None
-        return self._bitmap(("emissive", source, tuple(emissive), m.name,
-                             m.opacity, m.alpha_cutoff), pixels, mapping)
+        base = m.base_color_texture
+        cut_by = (base.key, base.mapping == mapping) if isinstance(opacity, np.ndarray) else None
+        return self._bitmap(("emissive", source, cut_by, tuple(emissive), m.opacity,
+                             m.alpha_cutoff), pixels, mapping)
 
     # helpers ---------------------------------------------------------------------------------
 
-    def _bitmap(self, key: tuple, pixels: np.ndarray,
+    def _bitmap(self, key: tuple, pixels: np.ndarray | Callable[[], np.ndarray],
                 mapping: TextureMapping = DEFAULT_MAPPING) -> dict:
-        if key not in self._bitmaps:
-            array = np.ascontiguousarray(pixels, dtype=np.float32)
-            self._bitmaps[key] = self.mi.Bitmap(array)
+        """A bitmap texture of ``pixels`` (or what makes them, called where ``key`` is not
+        prepared yet); ``key`` names all they are made of (textures by ``_Texture.key``)."""
         sampler = mapping.sampler
-        texture = {"type": "bitmap", "bitmap": self._bitmaps[key], "raw": True,
-                   "filter_type": "nearest" if sampler.nearest else "bilinear",
+        texture = {"type": "bitmap", "bitmap": self._prepared.bitmap(self.mi, key, pixels),
+                   "raw": True, "filter_type": "nearest" if sampler.nearest else "bilinear",
                    "wrap_mode": _WRAPS.get(sampler.wrap_s, "repeat")}
-        if sampler.wrap_t != sampler.wrap_s:
-            self._approximate(str(key[1]), f"texture wrapped {sampler.wrap_s} on both axes "
-                              f"(wrapT {sampler.wrap_t})")
         if not mapping.transform.is_identity:
             (a, b, c), (d, e, f) = mapping.transform.matrix()
             texture["to_uv"] = self.mi.ScalarTransform3f([[a, b, c], [d, e, f], [0, 0, 1]])
@@ -606,6 +638,13 @@ def _specular_layered(m: _Inputs) -> bool:
     mat = m.material
     return (uses_specular(mat) and mat.transmission <= 0 and not mat.unlit
             and mat.anisotropy <= 0)
+
+
+def _orm_drawn(m: _Inputs) -> bool:
+    """Whether the ORM texture's roughness and metal are drawn (a transmissive or unlit
+    material has no metal lobe)."""
+    mat = m.material
+    return m.orm_texture is not None and mat.transmission <= 0 and not mat.unlit
 
 
 def _resized(pixels: np.ndarray, shape: tuple[int, int]) -> np.ndarray:

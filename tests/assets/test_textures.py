@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.assets.textures import load_texture
+from app.assets.textures import load_texture, pixels_digest
 from app.errors import AssetError
 
 from .conftest import CORNER_BLUE, CORNER_RED
@@ -93,3 +93,31 @@ def test_a_texture_s_mean_colour_is_the_mean_of_its_linear_pixels():
         (half, 0.0, 128 / 255))
     grey = TextureImage(np.full((2, 2), 51, np.uint8), "g")
     assert mean_colour(grey, srgb=True) == pytest.approx((srgb_to_linear(0.2),) * 3)
+
+
+def test_pixels_digest_names_the_pixels_not_the_array():
+    pixels = np.zeros((4, 5, 3), np.uint8)
+    digest = pixels_digest(pixels)
+    assert pixels_digest(pixels.copy()) == digest  # the same pixels, another array
+    edited = pixels.copy()
+    edited[3, 4, 2] = 1
+    assert pixels_digest(edited) != digest
+    assert pixels_digest(pixels.reshape(5, 4, 3)) != digest  # same bytes, other shape
+    assert pixels_digest(pixels.astype(np.float32)) != digest
+
+
+def test_pixels_digest_is_not_kept_for_an_array_that_is_gone():
+    digests = set()
+    for value in range(20):  # freed arrays' addresses are handed out again
+        pixels = np.full((8, 8, 3), value, np.uint8)
+        pixels.setflags(write=False)  # as a loaded texture's: its digest is kept while it lives
+        digests.add(pixels_digest(pixels))
+        del pixels
+    assert len(digests) == 20
+
+
+def test_pixels_digest_of_an_array_that_can_change_follows_it():
+    pixels = np.zeros((4, 4, 3), np.uint8)
+    before = pixels_digest(pixels)
+    pixels[0, 0, 0] = 9
+    assert pixels_digest(pixels) != before
