@@ -47,7 +47,15 @@ AUX_SEED = 3
 GUIDE_AOVS = {"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}
 MASK_LAYERS = 6  # alpha-cut surfaces the coverage pass looks through, one behind the other
 COVERAGE_SPP = 16
-BLOCKS = 8  # progress steps of the lit pass
+# From STRATA samples a pixel on, the lit pass's samples are stratified in passes of STRATA
+# (Mitsuba's ``stratified`` sampler: a pass of n = k^2 samples a pixel jitters each dimension's
+# in n strata). Measured on the shoe at 960x540, 64 samples, RMSE after denoising against a
+# 256-sample still: 3.0 independent, 2.65 in stratified passes of 16, 2.47 in one of 64. Fewer
+# strata are worse than none: in passes of 4 the noise left is blotchy where the denoiser
+# smooths it (the mug at 4 samples: 5.7 against 3.8 independent), so fewer samples, or a frame
+# too large for a pass of STRATA, are independent samples.
+STRATA = 16
+BLOCKS = 8  # progress steps of the lit pass with independent samples
 MAX_LANES_PER_PASS = 1 << 24  # samples traced at once: bounds memory (~2.5 GiB on llvm)
 
 Progress = Callable[[float], None]
@@ -103,6 +111,7 @@ def render_photoreal(
     stop = cancel or (lambda: False)
 
     mi = activate_mitsuba()
+    import drjit as dr  # noqa: PLC0415  (with Mitsuba, once it is activated)
     translator = MaterialTranslator(mi, source.texture)
     meshes = world_meshes(scene, source, translator)
     built = {i: mitsuba_mesh(mi, m) for i, m in enumerate(meshes) if m.look.sheet is None}
@@ -118,22 +127,27 @@ def render_photoreal(
     behind_glass = {k: v for (k, v), m in zip(shapes.items(), meshes, strict=True)
                     if not m.look.see_through}
 
-    def load(integrator: dict, spp_: int, extra: dict | None = None, drawn: dict = shapes):
+    def load(integrator: dict, spp_: int, extra: dict | None = None, drawn: dict = shapes,
+             sampler: str = "independent"):
         items = {"type": "scene", "integrator": integrator, "environment": emitter,
-                 "sensor": sensor(mi, view, (width, height), low, high, spp=spp_), **drawn}
+                 "sensor": sensor(mi, view, (width, height), low, high, spp=spp_,
+                                  sampler=sampler), **drawn}
         return mi.load_dict({**items, **(extra or {})})
 
-    steps = sample_passes(spp, width * height)
+    plan = sample_plan(spp, width * height)
+    steps = plan.passes
     total = len(steps) + 2
     glows = {f"glow{i}": glow for i, m in enumerate(meshes) if m.look.lights_scene
              and (glow := glow_shape(mi, m)) is not None}
     lit_scene = load({"type": lit_integrator(meshes), "max_depth": MAX_DEPTH,
-                      "hide_emitters": True}, steps[0], extra=glows)
+                      "hide_emitters": True}, steps[0], extra=glows, sampler=plan.sampler)
     lit = np.zeros((height, width, 4), np.float64)
     done = 0
     for index, count in enumerate(steps):
         _check(stop)
-        image = np.asarray(mi.render(lit_scene, spp=count, seed=index * 7919 + 1))
+        # an opaque seed: one compiled kernel serves every pass (a literal compiled anew each)
+        seed = dr.opaque(mi.UInt32, index * 7919 + 1)
+        image = np.asarray(mi.render(lit_scene, spp=count, seed=seed))
         lit += image * count
         done += count
         report((index + 1) / total)
@@ -261,14 +275,33 @@ def lit_integrator(meshes) -> str:
                             for m in meshes) else "path"
 
 
-def sample_passes(spp: int, pixels: int) -> list[int]:
-    """Samples per pixel of each pass: at least BLOCKS passes (progress and cancel points),
-    more when a pass would trace over MAX_LANES_PER_PASS samples at once."""
-    per = max(1, min(math.ceil(spp / BLOCKS), MAX_LANES_PER_PASS // max(1, pixels)))
+@dataclass(frozen=True)
+class SamplePlan:
+    """How the lit pass takes its samples: the Mitsuba sampler and the samples a pixel of each
+    pass (progress and cancel points between passes)."""
+
+    sampler: str
+    passes: list[int]
+
+
+def sample_plan(spp: int, pixels: int) -> SamplePlan:
+    """Stratified passes of STRATA samples (the rest in square passes: the sampler's) where
+    ``spp`` reaches STRATA and such a pass stays within MAX_LANES_PER_PASS samples traced at
+    once; otherwise independent samples in at least BLOCKS passes, within that bound."""
+    lanes = MAX_LANES_PER_PASS // max(1, pixels)
+    if spp >= STRATA and lanes >= STRATA:
+        counts = [STRATA] * (spp // STRATA)
+        left = spp % STRATA
+        while left > 0:
+            side = math.isqrt(left)
+            counts.append(side * side)
+            left -= side * side
+        return SamplePlan("stratified", counts)
+    per = max(1, min(math.ceil(spp / BLOCKS), lanes))
     counts = [per] * (spp // per)
     if spp % per:
         counts.append(spp % per)
-    return counts
+    return SamplePlan("independent", counts)
 
 
 def _check(stop: Cancel) -> None:

@@ -224,9 +224,9 @@ def environment_emitter(mi, scene: SceneDescription, camera: Camera) -> dict:
 
 
 def sensor(mi, camera: Camera, size: tuple[int, int], low, high, *, spp: int,
-           seed: int = 0) -> dict:
+           seed: int = 0, sampler: str = "independent") -> dict:
     """A perspective camera identical to the viewport's: vertical fov, except in portrait
-    frames where the fov is horizontal."""
+    frames where the fov is horizontal; its samples drawn by Mitsuba's ``sampler``."""
     width, height = size
     aspect = width / height
     position = np.asarray(camera.position, float)
@@ -241,7 +241,7 @@ def sensor(mi, camera: Camera, size: tuple[int, int], low, high, *, spp: int,
         "to_world": mi.ScalarTransform4f().look_at(origin=[float(v) for v in camera.position],
                                          target=[float(v) for v in camera.target],
                                          up=[float(v) for v in camera.up]),
-        "sampler": {"type": "independent", "sample_count": int(spp), "seed": int(seed)},
+        "sampler": {"type": sampler, "sample_count": int(spp), "seed": int(seed)},
         "film": {"type": "hdrfilm", "width": int(width), "height": int(height),
                  "pixel_format": "rgba", "rfilter": {"type": "box"}},
     }

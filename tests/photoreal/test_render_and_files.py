@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -128,14 +129,22 @@ def test_format_from_suffix_and_checks(tmp_path):
 
 
 @pytest.mark.parametrize(("spp", "pixels"), [(64, 1920 * 1080), (1024, 1920 * 1080),
-                                              (64, 3840 * 2160), (5, 48 * 36), (1, 10)])
+                                              (64, 3840 * 2160), (5, 48 * 36), (1, 10),
+                                              (64, 960 * 540), (23, 100), (15, 100)])
 def test_sample_passes_add_up_and_bound_the_samples_traced_at_once(spp, pixels):
-    from app.photoreal.render import BLOCKS, MAX_LANES_PER_PASS, sample_passes
+    from app.photoreal.render import BLOCKS, MAX_LANES_PER_PASS, STRATA, sample_plan
 
-    passes = sample_passes(spp, pixels)
-    assert sum(passes) == spp
-    assert len(passes) >= min(spp, BLOCKS)
-    assert max(passes) * pixels <= max(MAX_LANES_PER_PASS, pixels)
+    plan = sample_plan(spp, pixels)
+    assert sum(plan.passes) == spp
+    assert max(plan.passes) * pixels <= max(MAX_LANES_PER_PASS, pixels)
+    if spp >= STRATA and STRATA * pixels <= MAX_LANES_PER_PASS:
+        # stratified: square passes, as many of STRATA samples as there are
+        assert plan.sampler == "stratified"
+        assert all(math.isqrt(count) ** 2 == count for count in plan.passes)
+        assert plan.passes[:spp // STRATA] == [STRATA] * (spp // STRATA)
+    else:  # too few samples, or too large a frame, to stratify
+        assert plan.sampler == "independent"
+        assert len(plan.passes) >= min(spp, BLOCKS)
 
 
 def test_the_denoiser_keeps_what_clear_glass_shows(hdr):
@@ -169,3 +178,25 @@ def test_the_denoiser_keeps_what_clear_glass_shows(hdr):
     assert bare > 0.4, "the checker itself is sharp"
     # the pane's reflections take some contrast; a smeared checker would lose most of it
     assert contrast(red_share(True, 4)) > 0.6 * bare
+
+
+def test_stratified_samples_leave_less_noise(hdr, monkeypatch):
+    """A rough ball in the studio at 16 samples, undenoised, against 1024: stratified passes
+    leave less noise than independent samples (measured: 0.73 of it)."""
+    from app.photoreal import render
+
+    rough = ResolvedMaterial("rough", roughness=0.8)
+    scene, source = sphere_scene(hdr, rough, ground=False)
+
+    def still(spp: int) -> np.ndarray:
+        image = render_photoreal(scene, source, size=(64, 48), spp=spp, denoise=False)
+        return image.linear[..., :3]
+
+    reference = still(1024)
+    ball = reference.sum(axis=-1) > 0.05
+    stratified = still(16)
+    monkeypatch.setattr(render, "STRATA", 1 << 20)  # never stratified
+    independent = still(16)
+    error = {name: float(np.sqrt(np.mean((image - reference)[ball] ** 2)))
+             for name, image in (("stratified", stratified), ("independent", independent))}
+    assert error["stratified"] < 0.85 * error["independent"], error
