@@ -13,8 +13,9 @@ ladder steps (log time against log RMSE). Target from issue 14: ours in half of 
 less. Times are of the render itself: ``render_photoreal`` for ours (all its passes, denoising
 included; the model already loaded), ``bpy.ops.render.render`` for Cycles (path tracing and
 denoising). Both are warm: each renderer first renders 1 sample untimed (Mitsuba compiles its
-kernels; Cycles syncs the scene, BVH and textures, kept with persistent data as a loaded scene
-in Blender keeps them), and bpy's import and the file's import are not counted. Cycles runs in its
+kernels and the still prepares its textures' bitmaps, which it keeps between stills; Cycles
+syncs the scene, BVH and textures, kept with persistent data as a loaded scene in Blender keeps
+them), and bpy's import and the file's import are not counted. Cycles runs in its
 own venv (see bench/reference_cycles.py). The mug is a catalog product: Cycles renders our GLB
 export of it. Writes bench/results/equal_noise.json; images in bench/results/equal_noise/.
 """
@@ -58,7 +59,7 @@ def rmse(image: np.ndarray, reference: np.ndarray, pixels: np.ndarray) -> float:
 def ours(resolved, counts: list[int], folder: Path, name: str) -> tuple[dict[int, tuple], float]:
     """({spp: (display RGBA, seconds)}, seconds of the 1-sample warm-up) from our renderer
     (Mitsuba compiles its kernels on the first render; every render builds its scene anew,
-    which its times include)."""
+    which its times include, from the textures' bitmaps prepared by the first)."""
     from app.photoreal.render import render_photoreal
 
     def render(spp: int):
