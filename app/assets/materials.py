@@ -192,8 +192,9 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
         notes.append(f"{name}: its occlusion texture is not the metallic-roughness image; drawn "
                      "without occlusion")
     if any(material.emissive) and not material.unlit:
-        notes.append(f"{name}: glows; in the photoreal still its glow also lights what is "
-                     "around it, the live view draws the glow alone")
+        notes.append(f"{name}: glows and lights what is around it; the live view lights it "
+                     "from one point at the glowing part's centre, without shadows (the "
+                     "photoreal still from the glowing surface itself)")
     if material.transmission > 0:
         notes.append("transmissive materials are drawn in the live view as partly transparent "
                      "(opacity lowered by 80 % of the transmission, the volume's attenuation as "

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from vtkmodules.vtkCommonMath import vtkMatrix4x4
-from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
+from vtkmodules.vtkRenderingCore import vtkActor, vtkLight, vtkPolyDataMapper
 
 from app.assets.mesh import MeshData
 from app.scene.changes import (
@@ -36,6 +36,7 @@ from app.scene.diff import diff
 from app.scene.environment import seen_from_below
 from app.scene.framing import half_view_tangents
 from app.scene.geometry_source import GeometrySource
+from app.scene.glow_lights import GlowLight, glow_light
 from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
 from app.viewport.ground_shadow import GroundShadow, ShadowCaster
 from app.viewport.lighting import (
@@ -68,7 +69,8 @@ class SceneView:
     """Draws a SceneDescription on ``window``: anything with a ``renderer`` and the render window
     it draws in, ``ren_win`` (an ``OffScreenWindow``, the live view's widget).
 
-    Lighting is image-based only, tone mapped with PBR Neutral; ``fxaa`` smooths edges for the
+    Lighting is image-based, tone mapped with PBR Neutral, and each glowing part lights what
+    is around it as a point light (``app.scene.glow_lights``); ``fxaa`` smooths edges for the
     live view (stills supersample instead).
     """
 
@@ -84,6 +86,7 @@ class SceneView:
         self.textures = TextureCache(source.texture)
         self.parts: dict[str, DrawnPart] = {}
         self.decals: dict[str, DrawnDecal] = {}
+        self.glow_lights: dict[str, tuple[GlowLight, vtkLight]] = {}
         self.ground = GroundShadow()
         self.renderer.AddActor(self.ground.actor)
         self.environment: Environment | None = None
@@ -126,6 +129,7 @@ class SceneView:
             self._add_decal(decal)
         self.set_environment(scene.environment)
         self._update_ground(new_scene=True)
+        self._update_glow_lights()
         self.scene = scene
 
     def set_environment(self, environment: Environment) -> None:
@@ -190,7 +194,9 @@ class SceneView:
     def apply(self, changes: Iterable[SceneChange]) -> None:
         """Mutate the existing actors; only DrawableAdded builds a new one."""
         ground_moved = False
+        parts_changed = False
         for change in changes:
+            parts_changed |= not isinstance(change, (DecalAdded, DecalChanged, DecalRemoved))
             if isinstance(change, DrawableAdded):
                 self._add(change.drawable)
                 ground_moved = True
@@ -225,6 +231,27 @@ class SceneView:
         if ground_moved:  # what is drawn takes other room: the ground and the depth range follow
             self._update_ground()
             self.renderer.ResetCameraClippingRange()
+        if parts_changed:
+            self._update_glow_lights()
+
+    def _update_glow_lights(self) -> None:
+        """One point light per glowing part shown (a light made again only where it moved or
+        its glow changed)."""
+        wanted = {}
+        for drawable_id, part in self.parts.items():
+            light = glow_light(part.drawable, part.mesh, self.textures.mean_colour)
+            if light is not None:
+                wanted[drawable_id] = light
+        for drawable_id in list(self.glow_lights):
+            kept = self.glow_lights[drawable_id]
+            if wanted.get(drawable_id) != kept[0]:
+                self.renderer.RemoveLight(kept[1])
+                del self.glow_lights[drawable_id]
+        for drawable_id, light in wanted.items():
+            if drawable_id not in self.glow_lights:
+                vtk_light = point_light(light)
+                self.renderer.AddLight(vtk_light)
+                self.glow_lights[drawable_id] = (light, vtk_light)
 
     def _part(self, drawable_id: str) -> DrawnPart:
         try:
@@ -311,6 +338,23 @@ class SceneView:
         if self.ren_win is not None:
             self.passes.release(self.ren_win)
             self.ren_win = None
+
+
+def point_light(light: GlowLight) -> vtkLight:
+    """A VTK scene light for ``light``: positional, all round (a cone of 90 degrees or more
+    is no spot light in VTK's shaders), falling off as 1 / (r^2 + d^2)."""
+    vtk_light = vtkLight()
+    vtk_light.SetLightTypeToSceneLight()
+    vtk_light.SetPositional(True)
+    vtk_light.SetConeAngle(180.0)
+    vtk_light.SetPosition(*light.position)
+    x, y, z = light.position
+    vtk_light.SetFocalPoint(x, y - 1.0, z)
+    strongest = max(light.intensity)
+    vtk_light.SetColor(*(c / strongest for c in light.intensity))
+    vtk_light.SetIntensity(strongest)
+    vtk_light.SetAttenuationValues(light.radius ** 2, 0.0, 1.0)
+    return vtk_light
 
 
 def unblend_background(rgba: np.ndarray, background: tuple[float, float, float]) -> np.ndarray:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from app.photoreal.render import render_photoreal
-from tests.scene import seat_emboss, velvet_sphere, watch_crystal
+from tests.scene import glow_wall, seat_emboss, velvet_sphere, watch_crystal
 from tests.scene.technique_plate import (
     MATTE,
     SIZE,
@@ -113,3 +113,20 @@ def test_the_denoiser_sees_the_part_round_a_decal_s_letters(monkeypatch, tmp_pat
         renders.mean(technique, surface, "side", "outside")
         bare, with_decal = (a[outside].mean(axis=0) for a in seen)
         assert with_decal == pytest.approx(bare, abs=0.01), (surface.id, with_decal, bare)
+
+
+def test_a_glowing_part_lights_the_wall_beside_it_as_in_the_live_view(builtin_root):
+    """The block is an area light in the still; the live view's point light stands in for it
+    and brightens the wall beside it about as much (measured: 22.6 and 22.6 of 255)."""
+    from app.viewport.still import render_still
+
+    def still(scene, source):
+        return render_photoreal(scene, source, size=glow_wall.SIZE, spp=SPP).display
+
+    def live(scene, source):
+        return np.asarray(render_still(scene, source, size=glow_wall.SIZE))
+
+    in_still = glow_wall.wall_brightening(builtin_root, still)
+    in_live = glow_wall.wall_brightening(builtin_root, live)
+    assert in_still > 8.0, in_still
+    assert 0.7 < in_live / in_still < 1.4, (in_live, in_still)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from app.viewport.still import render_still
-from tests.scene import seat_emboss, velvet_sphere, watch_crystal
+from tests.scene import glow_wall, seat_emboss, velvet_sphere, watch_crystal
 from tests.scene.technique_plate import (
     SIZE,
     PlateRenders,
@@ -62,3 +62,11 @@ def test_the_watch_crystal_mirrors_the_studio(builtin_root):
                                        camera_id=camera_id))
 
     assert watch_crystal.crystal_highlight(builtin_root, render) > 15.0
+
+
+def test_a_glowing_part_lights_the_wall_beside_it(builtin_root):
+    """VTK draws no area lights: the glowing block lights the wall as a point light."""
+    def render(scene, source):
+        return np.asarray(render_still(scene, source, size=glow_wall.SIZE))
+
+    assert glow_wall.wall_brightening(builtin_root, render) > 8.0
