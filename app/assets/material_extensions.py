@@ -49,10 +49,14 @@ def number_field(block: dict, key: str, default: float, where: str, *, low: floa
             high: float = math.inf) -> float:
     value = block.get(key, default)
     try:
+        if isinstance(value, bool):
+            raise TypeError
         number = float(value)
     except (TypeError, ValueError):
         raise AssetError(f"{where}.{key}: expected a number, got {value!r}") from None
-    if math.isnan(number) or number < low or number > high:
+    # not a number, out of range, or infinite where the default is not (1e999 reads as inf)
+    if (math.isnan(number) or number < low or number > high
+            or (math.isinf(number) and number != default)):
         raise AssetError(f"{where}.{key}: expected a number from {low} to {high}, got {value!r}")
     return number
 

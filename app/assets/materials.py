@@ -16,6 +16,7 @@ from app.assets.material_extensions import (
     EXTENSION_TEXTURE_SLOTS,
     extension_fields,
     extension_notes,
+    number_field,
 )
 from app.assets.mesh import MeshMaterial, TextureImage
 from app.assets.specular_glossiness import BAKED, metallic_roughness
@@ -69,9 +70,13 @@ def gltf_material(
 
     base_color = _floats(pbr.get("baseColorFactor"), 4, (1.0, 1.0, 1.0, 1.0), where)
     emissive = _floats(spec.get("emissiveFactor"), 3, (0.0, 0.0, 0.0), where)
-    strength = float(
-        (extensions.get("KHR_materials_emissive_strength") or {}).get("emissiveStrength", 1.0)
-    )
+    strength_block = extensions.get("KHR_materials_emissive_strength")
+    strength = (number_field(strength_block, "emissiveStrength", 1.0,
+                             f"{where}.extensions.KHR_materials_emissive_strength", low=0.0)
+                if isinstance(strength_block, dict) else 1.0)
+    if not all(math.isfinite(c * strength) for c in emissive):
+        raise AssetError(f"{where}: emissiveFactor {emissive!r} times emissiveStrength "
+                         f"{strength!r} is past the largest number")
     extension_values = extension_fields(extensions, where)
     if extension_values.get("thickness"):
         volume = extensions.get("KHR_materials_volume") or {}

@@ -170,10 +170,52 @@ def test_specular_textures_are_noted_for_the_still_only(external_dir):
         assert not any(f"{key} is not drawn" in n for n in notes)
 
 
-def test_a_glow_names_the_light_only_the_still_sheds(external_dir):
+def test_a_glow_names_how_each_renderer_sheds_its_light(external_dir):
     emissive = load_model(external_dir / KHRONOS /
                           "EmissiveStrengthTest/glTF-Binary/EmissiveStrengthTest.glb")
-    assert any("glows" in w and "lights what is around it" in w
-               for w in emissive.material_warnings)
+    assert any("glows and lights what is around it" in w and "one point" in w
+               and "without shadows" in w for w in emissive.material_warnings)
     unlit = load_model(external_dir / KHRONOS / "UnlitTest/glTF-Binary/UnlitTest.glb")
     assert not any("glows" in w for w in unlit.material_warnings)
+
+
+@pytest.mark.parametrize("strength", ["bright", -1.0, math.inf, math.nan, [2.0], {"x": 1}])
+def test_a_bad_emissive_strength_names_the_material_and_the_field(tmp_path, gltf_writer,
+                                                                  strength):
+    """A strength that is no finite number of at least 0 is refused (an infinite one would
+    make a light of infinite power)."""
+    extension = "KHR_materials_emissive_strength"
+    path = _quad(gltf_writer, tmp_path / "lamp.gltf", [
+        {"name": "lamp", "emissiveFactor": [1.0, 0.5, 0.0],
+         "extensions": {extension: {"emissiveStrength": strength}}}])
+    header = json.loads(path.read_text())
+    header["extensionsUsed"] = [extension]
+    path.write_text(json.dumps(header))
+    with pytest.raises(AssetError, match=rf"{extension}.emissiveStrength"):
+        load_model(path)
+
+
+def test_an_emissive_strength_multiplies_the_emissive_factor(tmp_path, gltf_writer):
+    extension = "KHR_materials_emissive_strength"
+    path = _quad(gltf_writer, tmp_path / "lamp.gltf", [
+        {"name": "lamp", "emissiveFactor": [1.0, 0.5, 0.0],
+         "extensions": {extension: {"emissiveStrength": 4.0}}},
+        {"name": "plain", "emissiveFactor": [1.0, 0.5, 0.0], "extensions": {extension: "x"}}])
+    header = json.loads(path.read_text())
+    header["extensionsUsed"] = [extension]
+    path.write_text(json.dumps(header))
+    model = load_model(path)
+    assert model.meshes["q0"].material.emissive == pytest.approx((4.0, 2.0, 0.0))
+    assert model.meshes["q1"].material.emissive == pytest.approx((1.0, 0.5, 0.0))
+
+
+def test_an_emissive_strength_past_the_largest_number_is_refused(tmp_path, gltf_writer):
+    extension = "KHR_materials_emissive_strength"
+    path = _quad(gltf_writer, tmp_path / "lamp.gltf", [
+        {"name": "lamp", "emissiveFactor": [1e300, 0.0, 0.0],
+         "extensions": {extension: {"emissiveStrength": 1e300}}}])
+    header = json.loads(path.read_text())
+    header["extensionsUsed"] = [extension]
+    path.write_text(json.dumps(header))
+    with pytest.raises(AssetError, match="past the largest number"):
+        load_model(path)
