@@ -1,0 +1,61 @@
+"""A glTF file's core material values are checked before anything reads them: a bad one is
+refused naming the file and the field, never rendered as NaN or as black."""
+
+import math
+
+import pytest
+
+from app.assets.model_loading import load_model
+from app.errors import AssetError
+from tests.assets.conftest import QUAD_INDICES, QUAD_POSITIONS, write_gltf
+
+
+def quad_with(tmp_path, material):
+    path = tmp_path / "part.gltf"
+    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
+                                             "indices": QUAD_INDICES, "uv": [(0, 0)] * 4,
+                                             "material": 0}]}]
+    return write_gltf(path, meshes=meshes, materials=[material], images=[])
+
+
+PBR = "materials[0].pbrMetallicRoughness"
+
+
+@pytest.mark.parametrize(("material", "field"), [
+    ({"pbrMetallicRoughness": {"metallicFactor": "x"}}, f"{PBR}.metallicFactor"),
+    ({"pbrMetallicRoughness": {"roughnessFactor": math.nan}}, f"{PBR}.roughnessFactor"),
+    ({"pbrMetallicRoughness": {"roughnessFactor": -5}}, f"{PBR}.roughnessFactor"),
+    ({"pbrMetallicRoughness": {"metallicFactor": math.inf}}, f"{PBR}.metallicFactor"),
+    ({"pbrMetallicRoughness": {"metallicFactor": True}}, f"{PBR}.metallicFactor"),
+    ({"pbrMetallicRoughness": {"baseColorFactor": [1, 1, 1]}}, f"{PBR}.baseColorFactor"),
+    ({"pbrMetallicRoughness": {"baseColorFactor": [1, 1, 1, 2]}}, f"{PBR}.baseColorFactor"),
+    ({"pbrMetallicRoughness": [1]}, PBR),
+    ({"emissiveFactor": [1, -1, 0]}, "materials[0].emissiveFactor"),
+    ({"emissiveFactor": "bright"}, "materials[0].emissiveFactor"),
+    ({"alphaMode": "FOO"}, "materials[0].alphaMode"),
+    ({"alphaMode": "MASK", "alphaCutoff": -1}, "materials[0].alphaCutoff"),
+    ({"doubleSided": "no"}, "materials[0].doubleSided"),
+    ({"name": {"a": 1}}, "materials[0].name"),
+    ({"extensions": [1]}, "materials[0].extensions"),
+    ({"normalTexture": [1]}, "materials[0].normalTexture"),
+    ({"normalTexture": {"index": 0, "scale": math.nan}}, "materials[0].normalTexture.scale"),
+    ({"occlusionTexture": {"index": 0, "strength": 3}}, "materials[0].occlusionTexture.strength"),
+    (5, "materials[0]"),
+])
+def test_a_bad_material_value_is_refused_naming_the_file_and_the_field(tmp_path, material,
+                                                                        field):
+    path = quad_with(tmp_path, material)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: {field}: expected"), str(caught.value)
+
+
+def test_good_values_and_a_rounding_past_the_range_load(tmp_path):
+    path = quad_with(tmp_path, {
+        "name": "plastic", "doubleSided": True, "alphaMode": "MASK", "alphaCutoff": 0.3,
+        "emissiveFactor": [2.0, 0.0, 0.0],  # past 1: kept (an exporter's strength)
+        "pbrMetallicRoughness": {"baseColorFactor": [0.5, 0.5, 0.5, 1.0000001],
+                                 "metallicFactor": 0.0, "roughnessFactor": 0.7}})
+    material = load_model(path).meshes["q0"].material
+    assert material.roughness == pytest.approx(0.7) and material.double_sided
+    assert material.alpha_mode == "MASK" and material.alpha_cutoff == pytest.approx(0.3)
