@@ -34,7 +34,7 @@ from app.assets.gltf_document import (
     tagged_bytes,
 )
 from app.assets.gltf_extensions import check_extensions
-from app.assets.gltf_material_checks import check_materials
+from app.assets.gltf_schema_checks import check_materials, check_nodes
 from app.assets.gpu_instancing import expand_instances
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
@@ -180,6 +180,7 @@ def _load_model(
         document = read_gltf_document(path, references)
         warnings += check_extensions(document)
         check_materials(document)
+        check_nodes(document)
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
                      skip=basisu_only_images(document))
@@ -209,7 +210,8 @@ def _load_model(
                          file=label)
     if not has_visible_triangles(model):
         raise AssetError("has no visible triangles: every triangle has no area (degenerate, "
-                         "or scaled to nothing by its node)", file=label)
+                         "or scaled to nothing by its node) or none that a number can hold "
+                         "(moved or scaled past any size)", file=label)
     warnings += [f"{label}: {what}; drawn without it" for what in missing]
     warnings += model.warnings
     if warnings:

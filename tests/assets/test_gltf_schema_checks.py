@@ -1,5 +1,5 @@
-"""A glTF file's core material values are checked before anything reads them: a bad one is
-refused naming the file and the field, never rendered as NaN or as black."""
+"""A glTF file's core material values and node transforms are checked before anything reads
+them: a bad one is refused naming the file and the field, never rendered as NaN or as black."""
 
 import math
 
@@ -59,3 +59,30 @@ def test_good_values_and_a_rounding_past_the_range_load(tmp_path):
     material = load_model(path).meshes["q0"].material
     assert material.roughness == pytest.approx(0.7) and material.double_sided
     assert material.alpha_mode == "MASK" and material.alpha_cutoff == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(("node", "field"), [
+    ({"mesh": 0, "matrix": [math.nan] + [0.0] * 15}, "nodes[0].matrix"),
+    ({"mesh": 0, "matrix": ["a"] * 16}, "nodes[0].matrix"),
+    ({"mesh": 0, "matrix": [1, 0, 0]}, "nodes[0].matrix"),
+    ({"mesh": 0, "rotation": [math.nan, 0, 0, 1]}, "nodes[0].rotation"),
+    ({"mesh": 0, "scale": [math.inf, 1, 1]}, "nodes[0].scale"),
+    ({"mesh": 0, "translation": [0, 0]}, "nodes[0].translation"),
+])
+def test_a_bad_node_transform_is_refused_naming_the_file_and_the_field(tmp_path, node, field):
+    path = tmp_path / "part.gltf"
+    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
+                                             "indices": QUAD_INDICES}]}]
+    write_gltf(path, meshes=meshes, nodes=[node])
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: {field}: expected"), str(caught.value)
+
+
+def test_a_node_moved_past_any_size_is_refused_as_drawing_nothing(tmp_path):
+    path = tmp_path / "part.gltf"
+    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
+                                             "indices": QUAD_INDICES}]}]
+    write_gltf(path, meshes=meshes, nodes=[{"mesh": 0, "scale": [1e200, 1e200, 1e200]}])
+    with pytest.raises(AssetError, match="past any size"):
+        load_model(path)

@@ -1,10 +1,12 @@
-"""A glTF file's materials checked against glTF's schema before anything reads them.
+"""A glTF file's materials and node transforms checked against glTF's schema before anything
+reads them.
 
-trimesh reads the materials first and stops at the first value it cannot take with its own
-message (or takes NaN, infinities and negative roughness as they are, which render as black or
-as noise). Each core material field is checked here, so a bad value is refused naming the file
-and the field (``materials[2].pbrMetallicRoughness.roughnessFactor``). The extensions' fields
-are checked where they are read (``app.assets.material_extensions``).
+trimesh reads them first and stops at the first value it cannot take with its own message (or
+takes NaN, infinities and negative roughness as they are, which render as black or as noise,
+or move every vertex to NaN). Each core material field and each node's transform is checked
+here, so a bad value is refused naming the file and the field
+(``materials[2].pbrMetallicRoughness.roughnessFactor``, ``nodes[4].rotation``). The material
+extensions' fields are checked where they are read (``app.assets.material_extensions``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ TEXTURE_SLOTS = (("pbrMetallicRoughness", "baseColorTexture"),
                  ("pbrMetallicRoughness", "metallicRoughnessTexture"),
                  (None, "normalTexture"), (None, "occlusionTexture"), (None, "emissiveTexture"))
 SLACK = 1e-6  # a factor this far past its range is a rounding, taken as the range's end
+TRANSFORM_SIZES = {"matrix": 16, "translation": 3, "rotation": 4, "scale": 3}
 
 
 def check_materials(document: GltfDocument) -> None:
@@ -29,6 +32,22 @@ def check_materials(document: GltfDocument) -> None:
         raise AssetError("expected a list of materials", file=file, field="materials")
     for index, material in enumerate(materials):
         _check_material(material, file, f"materials[{index}]")
+
+
+def check_nodes(document: GltfDocument) -> None:
+    """Raise ``AssetError`` (file and field) at the first node transform that is not the
+    right count of finite numbers."""
+    nodes = document.header.get("nodes", [])
+    file = str(document.path)
+    if not isinstance(nodes, list):
+        raise AssetError("expected a list of nodes", file=file, field="nodes")
+    for index, node in enumerate(nodes):
+        where = f"nodes[{index}]"
+        if not isinstance(node, dict):
+            raise AssetError(f"expected a node (an object), got {node!r:.40}", file=file,
+                             field=where)
+        for key, count in TRANSFORM_SIZES.items():
+            _numbers(node, key, count, file, where, low=-math.inf, high=math.inf)
 
 
 def _check_material(material: object, file: str, where: str) -> None:
@@ -75,7 +94,8 @@ def _number(block: dict, key: str, file: str, where: str, *, low: float = 0.0,
         _check_number(block[key], file, f"{where}.{key}", low, high)
 
 
-def _numbers(block: dict, key: str, count: int, file: str, where: str, *, high: float) -> None:
+def _numbers(block: dict, key: str, count: int, file: str, where: str, *, low: float = 0.0,
+             high: float) -> None:
     values = block.get(key)
     if values is None:
         return
@@ -83,7 +103,7 @@ def _numbers(block: dict, key: str, count: int, file: str, where: str, *, high: 
         raise AssetError(f"expected {count} numbers, got {values!r:.60}", file=file,
                          field=f"{where}.{key}")
     for value in values:
-        _check_number(value, file, f"{where}.{key}", 0.0, high)
+        _check_number(value, file, f"{where}.{key}", low, high)
 
 
 def _check_number(value: object, file: str, field: str, low: float, high: float) -> None:
