@@ -59,11 +59,14 @@ class GltfDocument:
         """The image a material's texture slot (``{"index": n}``) samples, or None."""
         if not isinstance(texture_info, dict) or "index" not in texture_info:
             return None
+        index = texture_info["index"]
         try:
-            texture = self.header["textures"][texture_info["index"]]
+            if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+                raise TypeError  # a negative index would name another texture
+            texture = self.header["textures"][index]
         except (KeyError, IndexError, TypeError):
             raise AssetError(
-                f"texture index {texture_info.get('index')!r} does not exist", file=str(self.path)
+                f"texture index {index!r} does not exist", file=str(self.path)
             ) from None
         source = texture.get("source")
         for extension in (texture.get("extensions") or {}).values():

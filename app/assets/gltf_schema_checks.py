@@ -1,11 +1,13 @@
-"""A glTF file's materials and node transforms checked against glTF's schema before anything
-reads them.
+"""A glTF file's materials, textures, samplers and node transforms checked against glTF's schema
+before anything reads them.
 
 trimesh reads them first and stops at the first value it cannot take with its own message (or
 takes NaN, infinities and negative roughness as they are, which render as black or as noise,
 or move every vertex to NaN). Each core material field and each node's transform is checked
 here, so a bad value is refused naming the file and the field
-(``materials[2].pbrMetallicRoughness.roughnessFactor``, ``nodes[4].rotation``). The material
+(``materials[2].pbrMetallicRoughness.roughnessFactor``, ``nodes[4].rotation``); a texture or
+a sampler that names one that is not there, or a wrap or filter mode glTF does not have, is
+refused rather than drawn with the defaults or (a negative index) another texture. The material
 extensions' fields are checked where they are read (``app.assets.material_extensions``).
 """
 
@@ -22,6 +24,9 @@ TEXTURE_SLOTS = (("pbrMetallicRoughness", "baseColorTexture"),
                  (None, "normalTexture"), (None, "occlusionTexture"), (None, "emissiveTexture"))
 SLACK = 1e-6  # a factor this far past its range is a rounding, taken as the range's end
 TRANSFORM_SIZES = {"matrix": 16, "translation": 3, "rotation": 4, "scale": 3}
+WRAP_MODES = (33071, 33648, 10497)  # clamp to edge, mirrored repeat, repeat
+SAMPLER_MODES = {"wrapS": WRAP_MODES, "wrapT": WRAP_MODES, "magFilter": (9728, 9729),
+                 "minFilter": (9728, 9729, 9984, 9985, 9986, 9987)}
 
 
 def check_materials(document: GltfDocument) -> None:
@@ -30,8 +35,43 @@ def check_materials(document: GltfDocument) -> None:
     file = str(document.path)
     if not isinstance(materials, list):
         raise AssetError("expected a list of materials", file=file, field="materials")
+    textures = document.header.get("textures", [])
+    count = len(textures) if isinstance(textures, list) else 0
     for index, material in enumerate(materials):
-        _check_material(material, file, f"materials[{index}]")
+        _check_material(material, file, f"materials[{index}]", count)
+
+
+def check_textures(document: GltfDocument) -> None:
+    """Raise ``AssetError`` (file and field) at the first sampler mode glTF does not have, or
+    texture whose sampler or image is not in the file."""
+    file = str(document.path)
+    lists = {}
+    for key in ("images", "samplers", "textures"):
+        lists[key] = document.header.get(key, [])
+        if not isinstance(lists[key], list):
+            raise AssetError(f"expected a list of {key}", file=file, field=key)
+    for index, sampler in enumerate(lists["samplers"]):
+        where = f"samplers[{index}]"
+        if not isinstance(sampler, dict):
+            raise AssetError(f"expected a sampler (an object), got {sampler!r:.40}", file=file,
+                             field=where)
+        for key, allowed in SAMPLER_MODES.items():
+            value = sampler.get(key)
+            if value is not None and (isinstance(value, bool) or value not in allowed):
+                raise AssetError(f"expected one of {', '.join(map(str, allowed))}, got "
+                                 f"{value!r:.40}", file=file, field=f"{where}.{key}")
+    for index, texture in enumerate(lists["textures"]):
+        where = f"textures[{index}]"
+        if not isinstance(texture, dict):
+            raise AssetError(f"expected a texture (an object), got {texture!r:.40}", file=file,
+                             field=where)
+        _index(texture, "sampler", len(lists["samplers"]), file, where)
+        _index(texture, "source", len(lists["images"]), file, where)
+        extensions = _kind(texture, "extensions", dict, file, where) or {}
+        for name, extension in extensions.items():
+            if isinstance(extension, dict):
+                _index(extension, "source", len(lists["images"]), file,
+                       f"{where}.extensions.{name}")
 
 
 def check_nodes(document: GltfDocument) -> None:
@@ -50,7 +90,7 @@ def check_nodes(document: GltfDocument) -> None:
             _numbers(node, key, count, file, where, low=-math.inf, high=math.inf)
 
 
-def _check_material(material: object, file: str, where: str) -> None:
+def _check_material(material: object, file: str, where: str, textures: int) -> None:
     if not isinstance(material, dict):
         raise AssetError(f"expected a material (an object), got {material!r:.40}", file=file,
                          field=where)
@@ -77,6 +117,23 @@ def _check_material(material: object, file: str, where: str) -> None:
             _number(info, "scale", file, field, low=-math.inf, high=math.inf)
         if slot == "occlusionTexture":
             _number(info, "strength", file, field, high=1.0)
+        if "index" not in info:
+            raise AssetError("expected the index of a texture", file=file, field=field)
+        _index(info, "index", textures, file, field)
+        _index(info, "texCoord", math.inf, file, field)
+
+
+def _index(block: dict, key: str, count: float, file: str, where: str) -> None:
+    """``block[key]``, where there is one, an index into a list of ``count`` items."""
+    value = block.get(key)
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < count:
+        known = "an index from 0" if math.isinf(count) else (
+            f"an index from 0 to {int(count) - 1}" if count
+            else "no index (the file has none to name)")
+        raise AssetError(f"expected {known}, got {value!r:.40}", file=file,
+                         field=f"{where}.{key}")
 
 
 def _kind(block: dict, key: str, kind: type, file: str, where: str):

@@ -1,6 +1,7 @@
 """A glTF file's core material values and node transforms are checked before anything reads
 them: a bad one is refused naming the file and the field, never rendered as NaN or as black."""
 
+import json
 import math
 
 import pytest
@@ -86,3 +87,61 @@ def test_a_node_moved_past_any_size_is_refused_as_drawing_nothing(tmp_path):
     write_gltf(path, meshes=meshes, nodes=[{"mesh": 0, "scale": [1e200, 1e200, 1e200]}])
     with pytest.raises(AssetError, match="past any size"):
         load_model(path)
+
+
+def textured_quad(tmp_path, corner_png, change):
+    """A quad whose material samples one texture of ``corner_png``; ``change`` edits the
+    header (a dict) before it is written."""
+    path = tmp_path / "part.gltf"
+    (tmp_path / corner_png.name).write_bytes(corner_png.read_bytes())
+    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
+                                             "indices": QUAD_INDICES, "uv": [(0, 0)] * 4,
+                                             "material": 0}]}]
+    write_gltf(path, meshes=meshes, images=[{"uri": corner_png.name}], materials=[
+        {"name": "m", "pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}])
+    header = json.loads(path.read_text())
+    change(header)
+    path.write_text(json.dumps(header))
+    return path
+
+
+def _slot(header):
+    return header["materials"][0]["pbrMetallicRoughness"]["baseColorTexture"]
+
+
+def _sampler(header, sampler):
+    header["samplers"] = [sampler]
+    header["textures"][0]["sampler"] = 0
+
+
+BASE_SLOT = f"{PBR}.baseColorTexture"
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda h: _sampler(h, {"wrapS": "x"}), "samplers[0].wrapS"),
+    (lambda h: _sampler(h, {"wrapT": 12345}), "samplers[0].wrapT"),
+    (lambda h: _sampler(h, {"magFilter": 9987}), "samplers[0].magFilter"),
+    (lambda h: _sampler(h, 3), "samplers[0]"),
+    (lambda h: h["textures"][0].__setitem__("sampler", 9), "textures[0].sampler"),
+    (lambda h: h["textures"][0].__setitem__("source", 7), "textures[0].source"),
+    (lambda h: h.__setitem__("textures", {"a": 1}), "textures"),
+    (lambda h: _slot(h).__setitem__("index", 9), f"{BASE_SLOT}.index"),
+    (lambda h: _slot(h).__setitem__("index", -1), f"{BASE_SLOT}.index"),  # not the last one
+    (lambda h: _slot(h).__setitem__("index", "a"), f"{BASE_SLOT}.index"),
+    (lambda h: _slot(h).__setitem__("texCoord", -1), f"{BASE_SLOT}.texCoord"),
+    (lambda h: _slot(h).pop("index"), BASE_SLOT),
+])
+def test_a_texture_or_sampler_that_is_not_there_is_refused(tmp_path, corner_png, change,
+                                                            field):
+    path = textured_quad(tmp_path, corner_png, change)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: {field}: expected"), str(caught.value)
+
+
+def test_a_texture_with_a_good_sampler_loads(tmp_path, corner_png):
+    path = textured_quad(tmp_path, corner_png, lambda h: _sampler(
+        h, {"wrapS": 33071, "wrapT": 33648, "magFilter": 9728, "minFilter": 9987}))
+    material = load_model(path).meshes["q0"].material
+    assert material.base_color_texture is not None
+    assert material.base_color_mapping.sampler.wrap_s == "CLAMP_TO_EDGE"
