@@ -1,5 +1,5 @@
-"""A glTF file's materials, textures, samplers and node transforms checked against glTF's schema
-before anything reads them.
+"""A glTF file's materials, textures, samplers, node transforms and the materials its meshes'
+primitives name checked against glTF's schema before anything reads them.
 
 trimesh reads them first and stops at the first value it cannot take with its own message (or
 takes NaN, infinities and negative roughness as they are, which render as black or as noise,
@@ -72,6 +72,27 @@ def check_textures(document: GltfDocument) -> None:
             if isinstance(extension, dict):
                 _index(extension, "source", len(lists["images"]), file,
                        f"{where}.extensions.{name}")
+
+
+def check_primitives(document: GltfDocument) -> None:
+    """Raise ``AssetError`` (file and field) at the first primitive whose material is not in
+    the file (a negative index, or true, named another material)."""
+    file = str(document.path)
+    meshes = document.header.get("meshes", [])
+    materials = document.header.get("materials", [])
+    count = len(materials) if isinstance(materials, list) else 0
+    if not isinstance(meshes, list):
+        raise AssetError("expected a list of meshes", file=file, field="meshes")
+    for index, mesh in enumerate(meshes):
+        where = f"meshes[{index}]"
+        if not isinstance(mesh, dict) or not isinstance(mesh.get("primitives"), list):
+            raise AssetError("expected a mesh with a list of primitives", file=file,
+                             field=where)
+        for number, primitive in enumerate(mesh["primitives"]):
+            if not isinstance(primitive, dict):
+                raise AssetError(f"expected a primitive (an object), got {primitive!r:.40}",
+                                 file=file, field=f"{where}.primitives[{number}]")
+            _index(primitive, "material", count, file, f"{where}.primitives[{number}]")
 
 
 def check_nodes(document: GltfDocument) -> None:

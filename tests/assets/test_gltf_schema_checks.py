@@ -145,3 +145,19 @@ def test_a_texture_with_a_good_sampler_loads(tmp_path, corner_png):
     material = load_model(path).meshes["q0"].material
     assert material.base_color_texture is not None
     assert material.base_color_mapping.sampler.wrap_s == "CLAMP_TO_EDGE"
+
+
+@pytest.mark.parametrize("material", [-1, 9, "a", True])
+def test_a_primitive_whose_material_is_not_there_is_refused(tmp_path, material):
+    """-1 and true named the last and the second material."""
+    path = tmp_path / "part.gltf"
+    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
+                                             "indices": QUAD_INDICES, "material": 0}]}]
+    write_gltf(path, meshes=meshes, materials=[{"name": "red"}, {"name": "blue"}])
+    header = json.loads(path.read_text())
+    header["meshes"][0]["primitives"][0]["material"] = material
+    path.write_text(json.dumps(header))
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(
+        f"{path}: meshes[0].primitives[0].material: expected an index from 0 to 1")
