@@ -97,8 +97,10 @@ def check_primitives(document: GltfDocument) -> None:
 
 def check_nodes(document: GltfDocument) -> None:
     """Raise ``AssetError`` (file and field) at the first node transform that is not the
-    right count of finite numbers."""
+    right count of finite numbers, or node, mesh or scene index that names nothing."""
     nodes = document.header.get("nodes", [])
+    meshes = document.header.get("meshes", [])
+    meshes = meshes if isinstance(meshes, list) else []
     file = str(document.path)
     if not isinstance(nodes, list):
         raise AssetError("expected a list of nodes", file=file, field="nodes")
@@ -109,6 +111,24 @@ def check_nodes(document: GltfDocument) -> None:
                              field=where)
         for key, count in TRANSFORM_SIZES.items():
             _numbers(node, key, count, file, where, low=-math.inf, high=math.inf)
+        _index(node, "mesh", len(meshes), file, where)
+        children = node.get("children", [])
+        if not isinstance(children, list):
+            raise AssetError(f"expected a list of node indices, got {children!r:.40}",
+                             file=file, field=f"{where}.children")
+        for number in range(len(children)):
+            _index(children, number, len(nodes), file, f"{where}.children")
+    scenes = document.header.get("scenes", [])
+    if not isinstance(scenes, list):
+        raise AssetError("expected a list of scenes", file=file, field="scenes")
+    _index(document.header, "scene", len(scenes), file, "")
+    for index, scene in enumerate(scenes):
+        roots = scene.get("nodes", []) if isinstance(scene, dict) else None
+        if not isinstance(roots, list):
+            raise AssetError("expected a scene with a list of node indices", file=file,
+                             field=f"scenes[{index}]")
+        for number in range(len(roots)):
+            _index(roots, number, len(nodes), file, f"scenes[{index}].nodes")
 
 
 def _check_material(material: object, file: str, where: str, textures: int) -> None:
@@ -144,17 +164,18 @@ def _check_material(material: object, file: str, where: str, textures: int) -> N
         _index(info, "texCoord", math.inf, file, field)
 
 
-def _index(block: dict, key: str, count: float, file: str, where: str) -> None:
+def _index(block: dict | list, key: str | int, count: float, file: str, where: str) -> None:
     """``block[key]``, where there is one, an index into a list of ``count`` items."""
-    value = block.get(key)
-    if value is None:
+    value = block[key] if isinstance(block, list) else block.get(key)
+    if value is None and isinstance(block, dict):
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < count:
         known = "an index from 0" if math.isinf(count) else (
             f"an index from 0 to {int(count) - 1}" if count
             else "no index (the file has none to name)")
-        raise AssetError(f"expected {known}, got {value!r:.40}", file=file,
-                         field=f"{where}.{key}")
+        field = (f"{where}[{key}]" if isinstance(key, int)
+                 else f"{where}.{key}" if where else key)
+        raise AssetError(f"expected {known}, got {value!r:.40}", file=file, field=field)
 
 
 def _kind(block: dict, key: str, kind: type, file: str, where: str):

@@ -161,3 +161,30 @@ def test_a_primitive_whose_material_is_not_there_is_refused(tmp_path, material):
         load_model(path)
     assert str(caught.value).startswith(
         f"{path}: meshes[0].primitives[0].material: expected an index from 0 to 1")
+
+
+def _quad_file(tmp_path, change):
+    path = tmp_path / "part.gltf"
+    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
+                                             "indices": QUAD_INDICES}]}]
+    write_gltf(path, meshes=meshes)
+    header = json.loads(path.read_text())
+    change(header)
+    path.write_text(json.dumps(header))
+    return path
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda h: h["nodes"][0].__setitem__("mesh", -1), "nodes[0].mesh"),
+    (lambda h: h["nodes"][0].__setitem__("mesh", 5), "nodes[0].mesh"),
+    (lambda h: h["nodes"][0].__setitem__("children", [-1]), "nodes[0].children[0]"),
+    (lambda h: h["nodes"][0].__setitem__("children", [None]), "nodes[0].children[0]"),
+    (lambda h: h["nodes"][0].__setitem__("children", 3), "nodes[0].children"),
+    (lambda h: h["scenes"][0].__setitem__("nodes", [9]), "scenes[0].nodes[0]"),
+    (lambda h: h.__setitem__("scene", 3), "scene"),
+])
+def test_a_node_mesh_or_scene_index_that_names_nothing_is_refused(tmp_path, change, field):
+    path = _quad_file(tmp_path, change)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: {field}: expected"), str(caught.value)
