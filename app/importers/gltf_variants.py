@@ -23,6 +23,12 @@ from urllib.parse import quote
 import yaml
 
 from app.assets.gltf_document import GltfDocument, document_bytes, read_gltf_document
+from app.assets.gltf_schema_checks import (
+    check_materials,
+    check_nodes,
+    check_primitives,
+    check_textures,
+)
 from app.domain.colour import linear_to_srgb, srgb_to_hex
 from app.errors import AppError
 from app.references import MODEL_FOLDER, ReferenceResolver
@@ -66,28 +72,42 @@ def _variant_names(document: GltfDocument) -> list[str]:
     if not isinstance(variants, list) or not variants:
         raise GltfImportError("has no KHR_materials_variants variants to import",
                               file=str(document.path), field="extensions.KHR_materials_variants")
-    return [str(v.get("name") or f"variant {i}") for i, v in enumerate(variants)]
+    return [str((v.get("name") if isinstance(v, dict) else None) or f"variant {i}")
+            for i, v in enumerate(variants)]
 
 
 def _node_mappings(document: GltfDocument, count: int) -> dict[str, dict[int, int]]:
     """node name -> {variant index -> material index} for nodes whose mesh maps variants."""
     header = document.header
     meshes = header.get("meshes", [])
+    materials = header.get("materials", [])
     out: dict[str, dict[int, int]] = {}
     for ni, node in enumerate(header.get("nodes", [])):
         if "mesh" not in node:
             continue
         mapping: dict[int, int] = {}
-        for primitive in meshes[node["mesh"]].get("primitives", []):
+        for pi, primitive in enumerate(meshes[node["mesh"]].get("primitives", [])):
             default = primitive.get("material")
             ext = (primitive.get("extensions") or {}).get(VARIANTS, {})
-            for entry in ext.get("mappings", []):
-                for variant in entry.get("variants", []):
-                    if not 0 <= variant < count:
+            where = f"meshes[{node['mesh']}].primitives[{pi}].extensions.{VARIANTS}"
+            entries = ext.get("mappings", []) if isinstance(ext, dict) else None
+            if not isinstance(entries, list):
+                raise GltfImportError("expected a list of mappings", file=str(document.path),
+                                      field=f"{where}.mappings")
+            for ei, entry in enumerate(entries):
+                field = f"{where}.mappings[{ei}]"
+                material = entry.get("material") if isinstance(entry, dict) else None
+                if not _is_index(material, len(materials)):
+                    raise GltfImportError(
+                        f"expected the index of one of the {len(materials)} materials, got "
+                        f"{material!r:.40}", file=str(document.path), field=f"{field}.material")
+                named = entry.get("variants", [])
+                for variant in named if isinstance(named, list) else [named]:
+                    if not _is_index(variant, count):
                         raise GltfImportError(
-                            f"mapping names variant {variant}, but there are {count}",
-                            file=str(document.path), field=f"meshes[{node['mesh']}]")
-                    mapping.setdefault(variant, entry["material"])
+                            f"mapping names variant {variant!r:.40}, but there are {count}",
+                            file=str(document.path), field=f"{field}.variants")
+                    mapping.setdefault(variant, material)
             if mapping and default is not None:
                 for variant in range(count):
                     mapping.setdefault(variant, default)
@@ -97,6 +117,10 @@ def _node_mappings(document: GltfDocument, count: int) -> dict[str, dict[int, in
         raise GltfImportError("no primitive maps a material to a variant",
                               file=str(document.path), field="meshes")
     return out
+
+
+def _is_index(value: object, count: int) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and 0 <= value < count
 
 
 def _image_source(document: GltfDocument,
@@ -233,6 +257,11 @@ def import_gltf_variants(source: Path, root: Path, product_id: str, *, name: str
     document = read_gltf_document(source, ReferenceResolver.for_file(
         source, [source.parent, *asset_roots],
         allowed_label=MODEL_FOLDER))
+    try:  # the values the import reads, checked as the model loader checks them
+        for check in (check_textures, check_materials, check_primitives, check_nodes):
+            check(document)
+    except AppError as error:
+        raise GltfImportError(error.message, file=error.file, field=error.field) from None
     variants = _variant_names(document)
     choice_ids = _unique([_slug(v, "variant") for v in variants])
     nodes = _node_mappings(document, len(variants))

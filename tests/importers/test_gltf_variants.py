@@ -109,3 +109,49 @@ def test_the_imported_shoe_exports_each_picture_once_with_its_variant_names(shoe
     source_file = shoe_root / "assets/models/shoe"
     pictures = [p for p in source_file.iterdir() if p.suffix.lower() in (".jpg", ".png")]
     assert len(header["images"]) <= len(pictures)
+
+
+def _first_mapping(header):
+    for mesh in header["meshes"]:
+        for primitive in mesh["primitives"]:
+            mappings = (primitive.get("extensions") or {}).get("KHR_materials_variants")
+            if mappings:
+                return mappings
+    raise AssertionError("the shoe maps no variants")
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    (lambda h: _first_mapping(h)["mappings"][0].__setitem__("material", -1), ".material"),
+    (lambda h: _first_mapping(h)["mappings"][0].__setitem__("material", 999), ".material"),
+    (lambda h: _first_mapping(h)["mappings"][0].pop("material"), ".material"),
+    (lambda h: _first_mapping(h)["mappings"][0].__setitem__("variants", ["a"]), ".variants"),
+    (lambda h: _first_mapping(h)["mappings"][0].__setitem__("variants", [99]), ".variants"),
+    (lambda h: _first_mapping(h).__setitem__("mappings", {"a": 1}), ".mappings"),
+    (lambda h: h["materials"][0].__setitem__("pbrMetallicRoughness", [1]),
+     "materials[0].pbrMetallicRoughness"),
+])
+def test_import_refuses_a_bad_mapping_or_material_naming_the_field(tmp_path, external_dir,
+                                                                    change, field):
+    """A mapping to material -1 took the last material; text crashed the import."""
+    folder = tmp_path / "shoe"
+    shutil.copytree((external_dir / SHOE).parent, folder)
+    model = folder / "MaterialsVariantsShoe.gltf"
+    header = json.loads(model.read_text())
+    change(header)
+    model.write_text(json.dumps(header))
+    with pytest.raises(GltfImportError) as error:
+        import_gltf_variants(model, tmp_path / "project", "shoe")
+    assert str(error.value).startswith(f"{model}: "), str(error.value)
+    assert error.value.field is not None and error.value.field.endswith(field), str(error.value)
+
+
+def test_a_variant_that_is_no_object_gets_a_name(tmp_path, external_dir):
+    folder = tmp_path / "shoe"
+    shutil.copytree((external_dir / SHOE).parent, folder)
+    model = folder / "MaterialsVariantsShoe.gltf"
+    header = json.loads(model.read_text())
+    header["extensions"]["KHR_materials_variants"]["variants"][0] = "plain"
+    model.write_text(json.dumps(header))
+    (tmp_path / "project" / "assets").mkdir(parents=True)
+    result = import_gltf_variants(model, tmp_path / "project", "shoe")
+    assert result.variants[0] == "variant 0"
