@@ -29,6 +29,14 @@ SAMPLER_MODES = {"wrapS": WRAP_MODES, "wrapT": WRAP_MODES, "magFilter": (9728, 9
                  "minFilter": (9728, 9729, 9984, 9985, 9986, 9987)}
 
 
+def check_document(document: GltfDocument) -> None:
+    """All of this module's checks, in the order a reader meets the values."""
+    check_textures(document)
+    check_materials(document)
+    check_primitives(document)
+    check_nodes(document)
+
+
 def check_materials(document: GltfDocument) -> None:
     """Raise ``AssetError`` (file and field) at the first material value glTF does not allow."""
     materials = document.header.get("materials", [])

@@ -34,12 +34,7 @@ from app.assets.gltf_document import (
     tagged_bytes,
 )
 from app.assets.gltf_extensions import check_extensions
-from app.assets.gltf_schema_checks import (
-    check_materials,
-    check_nodes,
-    check_primitives,
-    check_textures,
-)
+from app.assets.gltf_schema_checks import check_document
 from app.assets.gpu_instancing import expand_instances
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
@@ -184,10 +179,7 @@ def _load_model(
     if suffix in (".gltf", ".glb"):
         document = read_gltf_document(path, references)
         warnings += check_extensions(document)
-        check_textures(document)
-        check_materials(document)
-        check_primitives(document)
-        check_nodes(document)
+        check_document(document)
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
                      skip=basisu_only_images(document))

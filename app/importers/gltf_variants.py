@@ -23,12 +23,7 @@ from urllib.parse import quote
 import yaml
 
 from app.assets.gltf_document import GltfDocument, document_bytes, read_gltf_document
-from app.assets.gltf_schema_checks import (
-    check_materials,
-    check_nodes,
-    check_primitives,
-    check_textures,
-)
+from app.assets.gltf_schema_checks import check_document
 from app.domain.colour import linear_to_srgb, srgb_to_hex
 from app.errors import AppError
 from app.references import MODEL_FOLDER, ReferenceResolver
@@ -258,8 +253,7 @@ def import_gltf_variants(source: Path, root: Path, product_id: str, *, name: str
         source, [source.parent, *asset_roots],
         allowed_label=MODEL_FOLDER))
     try:  # the values the import reads, checked as the model loader checks them
-        for check in (check_textures, check_materials, check_primitives, check_nodes):
-            check(document)
+        check_document(document)
     except AppError as error:
         raise GltfImportError(error.message, file=error.file, field=error.field) from None
     variants = _variant_names(document)

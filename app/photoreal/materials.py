@@ -10,6 +10,7 @@ import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -106,7 +107,7 @@ class _Texture:
     def pixels(self) -> np.ndarray:
         return self.image.pixels
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, str]:
         """What names the texture in a prepared bitmap's key: its source and pixels."""
         return self.image.source, pixels_digest(self.image.pixels)

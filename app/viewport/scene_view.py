@@ -86,7 +86,8 @@ class SceneView:
         self.textures = TextureCache(source.texture)
         self.parts: dict[str, DrawnPart] = {}
         self.decals: dict[str, DrawnDecal] = {}
-        self.glow_lights: dict[str, tuple[GlowLight, vtkLight]] = {}
+        # per glowing part shown: the drawable its light was worked out for, the light, VTK's
+        self.glow_lights: dict[str, tuple[Drawable, GlowLight, vtkLight]] = {}
         self.ground = GroundShadow()
         self.renderer.AddActor(self.ground.actor)
         self.environment: Environment | None = None
@@ -235,23 +236,29 @@ class SceneView:
             self._update_glow_lights()
 
     def _update_glow_lights(self) -> None:
-        """One point light per glowing part shown (a light made again only where it moved or
-        its glow changed)."""
-        wanted = {}
+        """One point light per glowing part shown, worked out again only for a part whose
+        drawable changed (a click replaces the drawables it changes, and no others)."""
+        wanted: dict[str, tuple[Drawable, GlowLight]] = {}
         for drawable_id, part in self.parts.items():
+            kept = self.glow_lights.get(drawable_id)
+            if kept is not None and kept[0] is part.drawable:
+                wanted[drawable_id] = kept[:2]
+                continue
             light = glow_light(part.drawable, part.mesh, self.textures.mean_colour)
             if light is not None:
-                wanted[drawable_id] = light
+                wanted[drawable_id] = (part.drawable, light)
         for drawable_id in list(self.glow_lights):
-            kept = self.glow_lights[drawable_id]
-            if wanted.get(drawable_id) != kept[0]:
-                self.renderer.RemoveLight(kept[1])
+            _, light, vtk_light = self.glow_lights[drawable_id]
+            if drawable_id not in wanted or wanted[drawable_id][1] != light:
+                self.renderer.RemoveLight(vtk_light)
                 del self.glow_lights[drawable_id]
-        for drawable_id, light in wanted.items():
-            if drawable_id not in self.glow_lights:
+        for drawable_id, (drawable, light) in wanted.items():
+            if drawable_id in self.glow_lights:
+                self.glow_lights[drawable_id] = (drawable, light, self.glow_lights[drawable_id][2])
+            else:
                 vtk_light = point_light(light)
                 self.renderer.AddLight(vtk_light)
-                self.glow_lights[drawable_id] = (light, vtk_light)
+                self.glow_lights[drawable_id] = (drawable, light, vtk_light)
 
     def _part(self, drawable_id: str) -> DrawnPart:
         try:

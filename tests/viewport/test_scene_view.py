@@ -159,3 +159,23 @@ def test_a_resized_view_keeps_the_field_of_view_on_its_shorter_side(view, studio
     assert view.renderer.GetActiveCamera().GetViewAngle() == pytest.approx(56.37, abs=0.02)
     view.fit_aspect(2.0)
     assert view.renderer.GetActiveCamera().GetViewAngle() == pytest.approx(30.0)
+
+
+def test_a_glowing_part_has_one_light_that_follows_its_glow(view, studio_hdr):
+    """The light is made again only for the part whose drawable changed, and goes with the
+    glow."""
+    lamp = ResolvedMaterial("lamp", emissive=(4.0, 2.0, 0.0))
+    view.show(scene_of([drawable("sphere", lamp), drawable("box", BLUE)], studio_hdr))
+    assert set(view.glow_lights) == {"part/sphere"}
+    light = view.glow_lights["part/sphere"][2]
+    assert view.renderer.GetLights().GetNumberOfItems() == 1
+    assert light.GetIntensity() > 0 and light.GetPositional()
+
+    view.apply([MaterialChanged("part/box", RED)])  # another part: the same light
+    assert view.glow_lights["part/sphere"][2] is light
+
+    view.apply([MaterialChanged("part/sphere", RED)])  # no glow: no light
+    assert view.glow_lights == {} and view.renderer.GetLights().GetNumberOfItems() == 0
+
+    view.apply([MaterialChanged("part/sphere", lamp)])
+    assert view.renderer.GetLights().GetNumberOfItems() == 1
