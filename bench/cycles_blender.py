@@ -162,7 +162,11 @@ def configure(job: dict) -> None:
     cycles.pixel_filter_type = "BOX"  # Mitsuba's film uses a one-pixel box too
     cycles.filter_width = 1.0
     scene.render.film_transparent = bool(job["transparent"])
-    cycles.film_transparent_glass = False
+    # glass over a transparent film lets the background through, as our still does
+    # (app/photoreal/see_through.py): at any roughness, the share a path passes on through
+    # glass alone is transparency
+    cycles.film_transparent_glass = bool(job["transparent"])
+    cycles.film_transparent_roughness = 1.0
     width, height = job["size"]
     scene.render.resolution_x, scene.render.resolution_y = int(width), int(height)
     scene.render.resolution_percentage = 100

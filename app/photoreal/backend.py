@@ -11,7 +11,14 @@ import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.photoreal import dielectric_layer, guides, normal_maps, rough_glass, sheen_layer
+from app.photoreal import (
+    dielectric_layer,
+    guides,
+    normal_maps,
+    rough_glass,
+    see_through,
+    sheen_layer,
+)
 from app.photoreal.textures import register_textures
 
 log = logging.getLogger(__name__)
@@ -105,6 +112,7 @@ def activate_mitsuba(
     sheen_layer.register_bsdfs(mi)
     dielectric_layer.register_bsdfs(mi)
     rough_glass.register_bsdfs(mi)
+    see_through.register_bsdfs(mi)
     guides.register_bsdfs(mi)
     log.info("Mitsuba renders with %s", variant)
     return mi

@@ -153,6 +153,7 @@ class ShapeLook:
     # colour is only what the camera is shown)
     lights_scene: bool = False
     see_through: bool = False  # clear glass: the denoiser is guided by what lies behind it
+    transmits: bool = False  # some light passes through (glass): the backdrop shows behind it
     # smooth thin glass as a clear sheet that shadow rays pass through (``volpath``), for where
     # the camera sees other parts through it (``as_sheet``)
     sheet: dict | None = None
@@ -374,7 +375,8 @@ class MaterialTranslator:
                 and mat.roughness <= SHEET_ROUGHNESS and m.normal_texture is None
                 and opacity is None):
             sheet = self._clear_sheet(m, principled)
-        return ShapeLook(bsdf, self._emission(m), see_through=clear, sheet=sheet)
+        return ShapeLook(bsdf, self._emission(m), see_through=clear, sheet=sheet,
+                         transmits=mat.transmission > 0 and not mat.unlit)
 
     def _clear_sheet(self, m: _Inputs, principled: dict) -> dict:
         """A smooth, thin, transmissive material as a clear sheet: the transmitted share a

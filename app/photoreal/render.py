@@ -32,6 +32,7 @@ from app.photoreal.scene_build import (
     sensor,
     world_meshes,
 )
+from app.photoreal.see_through import glass_passes
 from app.scene.description import Camera, SceneDescription
 from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
@@ -131,10 +132,10 @@ def render_photoreal(
                     if not m.look.see_through}
 
     def load(integrator: dict, spp_: int, extra: dict | None = None, drawn: dict = shapes,
-             sampler: str = "independent"):
+             sampler: str = "independent", crop: tuple[int, int, int, int] | None = None):
         items = {"type": "scene", "integrator": integrator, "environment": emitter,
                  "sensor": sensor(mi, view, (width, height), low, high, spp=spp_,
-                                  sampler=sampler), **drawn}
+                                  sampler=sampler, crop=crop), **drawn}
         return mi.load_dict({**items, **(extra or {})})
 
     plan = sample_plan(spp, width * height)
@@ -142,8 +143,11 @@ def render_photoreal(
     total = len(steps) + 2
     glows = {f"glow{i}": glow for i, m in enumerate(meshes) if m.look.lights_scene
              and (glow := glow_shape(mi, m)) is not None}
-    lit_scene = load({"type": lit_integrator(meshes), "max_depth": MAX_DEPTH,
-                      "hide_emitters": True}, steps[0], extra=glows, sampler=plan.sampler)
+    integrator = {"type": lit_integrator(meshes), "max_depth": MAX_DEPTH, "hide_emitters": True}
+    # a clear sheet lets the backdrop through already (the camera's rays pass it)
+    glass = any(m.look.transmits and not m.look.passes_light for m in meshes)
+    total += glass
+    lit_scene = load(integrator, steps[0], extra=glows, sampler=plan.sampler)
     lit = np.zeros((height, width, 4), np.float64)
     done = 0
     for index, count in enumerate(steps):
@@ -155,6 +159,12 @@ def render_photoreal(
         done += count
         report((index + 1) / total)
     lit /= done
+    through = None
+    if glass:
+        _check(stop)
+        through = glass_passes(mi, meshes, load, integrator, min(spp, AUX_SPP), view,
+                               (width, height))
+        report((len(steps) + 1) / total)
 
     _check(stop)
     aux_spp = min(AUX_SPP, spp)
@@ -183,7 +193,7 @@ def render_photoreal(
     if masked & set(behind_glass):
         aux = _guides_through_masks(mi, meshes, behind_glass, masked, aux, aux_spp,
                                     guides, load_guides)
-    report((len(steps) + 1) / total)
+    report((len(steps) + 1 + glass) / total)
 
     _check(stop)
     emitted = _emission_pass(mi, meshes, load) if any(m.look.emission for m in meshes) else None
@@ -192,12 +202,19 @@ def render_photoreal(
     coverage = lit[..., 3].astype(np.float32)
     ground = _ground_light_kept(mi, view, shadow, load) if shadow is not None else None
     colour = lit[..., :3].astype(np.float32)
+    share = None
+    if through is not None:  # the backdrop, not the environment, seen through glass
+        colour = np.maximum(colour - through.through, 0.0)
+        share = through.share
     if denoise:
         colour = _denoise(colour, aux[..., :3], aux[..., 3:6])
+        if share is not None:
+            share = _denoise(share, aux[..., :3], aux[..., 3:6])
     if emitted is not None:
         colour = colour + emitted
     _check(stop)
-    display, linear = composite(Passes(colour=colour, coverage=coverage, ground=ground),
+    display, linear = composite(Passes(colour=colour, coverage=coverage, ground=ground,
+                                       through=share),
                                 background=scene.environment.background,
                                 transparent=transparent, exposure=exposure)
     report(1.0)

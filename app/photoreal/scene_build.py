@@ -100,14 +100,16 @@ def _f32(values: np.ndarray | None) -> np.ndarray | None:
     return None if values is None else np.ascontiguousarray(values, dtype=np.float32)
 
 
-def mitsuba_mesh(mi, mesh: WorldMesh, bsdf: dict | None = None, emitter: dict | None = None):
+def mitsuba_mesh(mi, mesh: WorldMesh, bsdf: dict | None = None, emitter: dict | None = None,
+                 *, keep_medium: bool = False):
     """A Mitsuba Mesh object filled from numpy arrays, with its BSDF (or ``bsdf`` instead) and
-    an ``emitter``, if given."""
+    an ``emitter``, if given; the absorbing medium of its volume with its own BSDF, or with
+    ``keep_medium``."""
     props = mi.Properties()
     props["bsdf"] = mi.load_dict(mesh.look.bsdf if bsdf is None else bsdf)
     if emitter is not None:
         props["emitter"] = mi.load_dict(emitter)
-    if mesh.look.absorption is not None and bsdf is None:
+    if mesh.look.absorption is not None and (bsdf is None or keep_medium):
         # sigma_t as an RGB within 0..1 (Mitsuba reads such values as reflectances) times scale
         peak = max(max(mesh.look.absorption), 1e-12)
         props["interior"] = mi.load_dict({
@@ -224,9 +226,11 @@ def environment_emitter(mi, scene: SceneDescription, camera: Camera) -> dict:
 
 
 def sensor(mi, camera: Camera, size: tuple[int, int], low, high, *, spp: int,
-           seed: int = 0, sampler: str = "independent") -> dict:
+           seed: int = 0, sampler: str = "independent",
+           crop: tuple[int, int, int, int] | None = None) -> dict:
     """A perspective camera identical to the viewport's: vertical fov, except in portrait
-    frames where the fov is horizontal; its samples drawn by Mitsuba's ``sampler``."""
+    frames where the fov is horizontal; its samples drawn by Mitsuba's ``sampler``; the
+    film only the ``crop`` of the frame (x, y, width, height), if given."""
     width, height = size
     aspect = width / height
     position = np.asarray(camera.position, float)
@@ -243,5 +247,13 @@ def sensor(mi, camera: Camera, size: tuple[int, int], low, high, *, spp: int,
                                          up=[float(v) for v in camera.up]),
         "sampler": {"type": sampler, "sample_count": int(spp), "seed": int(seed)},
         "film": {"type": "hdrfilm", "width": int(width), "height": int(height),
-                 "pixel_format": "rgba", "rfilter": {"type": "box"}},
+                 "pixel_format": "rgba", "rfilter": {"type": "box"}, **crop_window(crop)},
     }
+
+
+def crop_window(crop: tuple[int, int, int, int] | None) -> dict:
+    """A film's crop (x, y, width, height in pixels) as hdrfilm's properties; none: {}."""
+    if crop is None:
+        return {}
+    x, y, w, h = (int(v) for v in crop)
+    return {"crop_offset_x": x, "crop_offset_y": y, "crop_width": w, "crop_height": h}
