@@ -63,7 +63,7 @@ def register_bsdfs(mi) -> None:
             self.m_flags = self.m_components[0] | mi.BSDFFlags.SpatiallyVarying
 
         def sample(self, ctx, si, sample1, sample2, active=True):
-            return mi.BSDFSample3f(), mi.Color3f(0.0)
+            return dr.zeros(mi.BSDFSample3f), mi.Color3f(0.0)
 
         def eval(self, ctx, si, wo, active=True):
             return mi.Color3f(0.0)

@@ -66,3 +66,20 @@ def test_the_normal_guide_carries_the_normal_map():
                                    abs=0.02)
     flat = 2.0 * seen_albedo(normal_guide({"type": "diffuse"})) - 1.0
     assert flat == pytest.approx([0.0, 0.0, 1.0], abs=1e-4)
+
+
+def test_a_path_tracer_may_run_while_guide_bsdfs_are_alive():
+    """A path tracer's calls reach every BSDF alive in the process, a guide's too: one that
+    answered with an empty sample failed any render made while it lived."""
+    mi = activate_mitsuba()
+    guide = mi.load_dict(normal_guide({"type": "diffuse"}))  # noqa: F841 (kept alive)
+    scene = mi.load_dict({
+        "type": "scene", "integrator": {"type": "path"},
+        "light": {"type": "constant", "radiance": 1.0},
+        "sensor": {"type": "perspective", "fov": 10,
+                   "to_world": mi.ScalarTransform4f.look_at(origin=[0, 0, 5], target=[0, 0, 0],
+                                                           up=[0, 1, 0]),
+                   "film": {"type": "hdrfilm", "width": 8, "height": 8, "pixel_format": "rgb"}},
+        "square": {"type": "rectangle", "bsdf": {"type": "diffuse"}}})
+    image = np.asarray(mi.render(scene, spp=4))
+    assert image[4, 4] == pytest.approx([0.5, 0.5, 0.5], abs=0.05)  # a grey square in a white room
