@@ -24,7 +24,7 @@ from app.photoreal.normal_maps import VALID_NORMAL_MAP
 from app.photoreal.prepared_textures import PreparedTextures
 from app.photoreal.rough_glass import rough_glass
 from app.photoreal.sheen_layer import SHEEN_LAYER
-from app.photoreal.textures import times_vertex_colour
+from app.photoreal.textures import front_faces_only, times_vertex_colour
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import (
     disney_anisotropy,
@@ -566,14 +566,19 @@ class MaterialTranslator:
         return opacity if opacity < 1.0 else None
 
     def _opacity_input(self, m: _Inputs):
+        """The opacity of a see-through material (None: opaque); a single-sided one's back
+        faces are not there (glTF culls them: a face seen through a clear part of the front is
+        not drawn)."""
         opacity = self._opacity_pixels(m)
         if isinstance(opacity, np.ndarray):
             texture = m.base_color_texture
-            return self._bitmap(("alpha", texture.key, m.opacity, m.alpha_cutoff), opacity,
-                                texture.mapping)
-        if opacity is not None:
-            return {"type": "rgb", "value": [opacity] * 3}
-        return None
+            drawn = self._bitmap(("alpha", texture.key, m.opacity, m.alpha_cutoff), opacity,
+                                 texture.mapping)
+        elif opacity is not None:
+            drawn = {"type": "rgb", "value": [opacity] * 3}
+        else:
+            return None
+        return drawn if m.material.double_sided else front_faces_only(drawn)
 
     def _emission(self, m: _Inputs) -> dict | None:
         """Emitted radiance as a texture dictionary, or None for a material that does not glow.

@@ -4,9 +4,10 @@ VTK's rasteriser has no transmission; a transmissive material is drawn as partly
 (opacity reduced by TRANSMISSION_OPACITY_LOSS * transmission) with its reflections of the
 environment added in full, which reads as glass.
 Alpha MASK is drawn opaque with the fragments below the cutoff discarded (a shader
-replacement). VTK draws every texture of an actor through one set of texture coordinates: the
-base colour texture's UV set and transform (see ``uv_mapping``); a texture mapped otherwise gets
-its own coordinates through a shader replacement. VTK has no texture for the coat's strength
+replacement); a single-sided see-through material (MASK or BLEND) has its back faces culled.
+VTK draws every texture of an actor through one set of texture coordinates: the base colour
+texture's UV set and transform (see ``uv_mapping``); a texture mapped otherwise gets its own
+coordinates through a shader replacement. VTK has no texture for the coat's strength
 and roughness or the specular reflectance: KHR_materials_clearcoat's and
 KHR_materials_specular's textures are bound as textures of their own and multiply the
 uniforms in the PBR shader (a replacement).
@@ -330,6 +331,10 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     # VTK turns the anisotropy direction by a fraction of a whole turn
     prop.SetAnisotropyRotation((material.anisotropy_rotation / (2.0 * math.pi)) % 1.0)
     opacity = material.opacity if material.uses_alpha else 1.0
+    if material.uses_alpha and not material.double_sided:
+        # glTF culls a single-sided material's back faces: seen through a clear part of the
+        # front they are not there (an opaque one's back faces are drawn, as in the still)
+        prop.BackfaceCullingOn()
     kept = 1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission
     prop.SetOpacity(opacity * kept)
     prop.SetCoatStrength(material.clearcoat)

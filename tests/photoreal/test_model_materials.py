@@ -1,5 +1,7 @@
 """Scene materials with glTF alpha and emission as Mitsuba BSDFs: alpha MASK and emission."""
 
+import dataclasses
+
 import numpy as np
 
 from app.assets.mesh import MeshData, TextureImage
@@ -34,12 +36,18 @@ def bitmap_pixels(texture: dict) -> np.ndarray:
     return np.asarray(bitmap).reshape(bitmap.height(), bitmap.width(), -1)
 
 
+def front_opacity(bsdf: dict) -> dict:
+    """A single-sided material's opacity on its front faces (its back faces have none)."""
+    assert bsdf["opacity"]["type"] == "frontonly"
+    return bsdf["opacity"]["texture"]
+
+
 def test_mask_cuts_at_the_cutoff():
     material = ResolvedMaterial("cut", alpha_mode="MASK", alpha_cutoff=0.5,
                                 base_color_texture=slot(HALF))
     look = translator().for_material(material, quad())
     assert look.bsdf["type"] == "mask"
-    opacity = bitmap_pixels(look.bsdf["opacity"])[..., 0]
+    opacity = bitmap_pixels(front_opacity(look.bsdf))[..., 0]
     np.testing.assert_array_equal(opacity[:, :2], 0.0)
     np.testing.assert_array_equal(opacity[:, 2:], 1.0)
 
@@ -49,7 +57,10 @@ def test_mask_factor_above_the_cutoff_is_opaque_and_below_is_gone():
     gone = ResolvedMaterial("gone", alpha_mode="MASK", alpha_cutoff=0.5, opacity=0.4)
     assert translator().for_material(keep, quad(False)).bsdf["type"] != "mask"
     cut = translator().for_material(gone, quad(False)).bsdf
-    assert cut["type"] == "mask" and cut["opacity"]["value"] == [0.0] * 3
+    assert cut["type"] == "mask" and front_opacity(cut)["value"] == [0.0] * 3
+    both_sides = dataclasses.replace(gone, double_sided=True)
+    assert translator().for_material(both_sides, quad(False)).bsdf["opacity"]["value"] == \
+        [0.0] * 3
 
 
 def test_opaque_ignores_the_alpha_factor():
