@@ -30,6 +30,7 @@ from app.export.rest_pose import rest_matrix
 from app.files import write_bytes_atomically
 from app.project import Project
 from app.scene.description import ResolvedMaterial, TextureSampler, TextureSlot
+from app.scene.material_looks import drawn_double_sided
 from app.scene.resolve import resolve_scene
 
 __all__ = ["encode_png", "export_glb", "export_scene_for", "glb_bytes"]
@@ -153,9 +154,8 @@ class _Document:
             return self._materials[m]
         pbr: dict = {"baseColorFactor": [*(float(c) for c in m.base_color), float(m.opacity)],
                      "metallicFactor": float(m.metallic), "roughnessFactor": float(m.roughness)}
-        double_sided = m.double_sided or m.alpha_mode == "BLEND" or m.transmission > 0
         out: dict = {"name": m.id, "pbrMetallicRoughness": pbr,
-                     "doubleSided": bool(double_sided), "alphaMode": m.alpha_mode}
+                     "doubleSided": drawn_double_sided(m), "alphaMode": m.alpha_mode}
         if m.alpha_mode == "MASK":
             out["alphaCutoff"] = float(m.alpha_cutoff)
         if m.base_color_texture is not None:

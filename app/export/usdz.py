@@ -27,7 +27,7 @@ from app.export.material_extensions import usd_material_losses
 from app.files import write_bytes_atomically
 from app.project import Project
 from app.scene.description import ResolvedMaterial, TextureSlot, TextureTransform
-from app.scene.material_looks import unlit_as_emission
+from app.scene.material_looks import drawn_double_sided, unlit_as_emission
 
 __all__ = ["export_usdz", "write_usd_stage"]
 
@@ -208,8 +208,7 @@ class _StageWriter:
         mesh.SetNormalsInterpolation(UsdGeom.Tokens.vertex)
         mesh.CreateSubdivisionSchemeAttr(UsdGeom.Tokens.none)
         m = p.material
-        mesh.CreateDoubleSidedAttr(bool(m.double_sided or m.alpha_mode == "BLEND"
-                                        or m.transmission > 0))
+        mesh.CreateDoubleSidedAttr(drawn_double_sided(m))
         low, high = p.vertices.min(axis=0), p.vertices.max(axis=0)
         mesh.CreateExtentAttr(Vt.Vec3fArray([Gf.Vec3f(*map(float, low)),
                                              Gf.Vec3f(*map(float, high))]))

@@ -25,6 +25,13 @@ def unlit_as_emission(m: ResolvedMaterial) -> ResolvedMaterial:
             0.0, 0.0, 0.0), transmission=0.0)
 
 
+def drawn_double_sided(m: ResolvedMaterial) -> bool:
+    """Whether both renderers draw both sides of ``m``'s surfaces, so an export says so: glass
+    (a crystal is often one sheet), or a material that says it is double-sided (a single-sided
+    see-through one has its back faces culled, as glTF says)."""
+    return m.double_sided or m.transmission > 0
+
+
 def specular_tint(m: ResolvedMaterial) -> tuple[float, float, float]:
     """glTF's dielectric F0 before its textures: ((ior - 1) / (ior + 1))^2 times the specular
     colour factor (KHR_materials_specular: F0 = min(this * colour texture, 1) * specular *

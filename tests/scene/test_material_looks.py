@@ -6,9 +6,12 @@ import math
 import numpy as np
 import pytest
 
+from app.catalog.materials import load_material_library
 from app.scene.description import ResolvedMaterial, TextureRef, slot
+from app.scene.materials import resolve_material
 from app.scene.material_looks import (
     disney_anisotropy,
+    drawn_double_sided,
     reflectance_at_normal,
     specular_ior,
     tinted_by_volume,
@@ -68,3 +71,25 @@ def test_disney_anisotropy_past_its_reach_keeps_the_tangent_s_alpha():
     pixels = disney_anisotropy(np.array([[0.0], [1.0]]), 1.0)
     assert pixels[0].shape == (2, 1)
     assert pixels[1][:, 0] == pytest.approx([1.0, 0.0])
+
+
+def test_exports_say_double_sided_where_the_renderers_draw_both_sides():
+    assert drawn_double_sided(ResolvedMaterial("crystal", transmission=1.0))  # one sheet
+    smoke = ResolvedMaterial("smoke", alpha_mode="BLEND", opacity=0.5)
+    assert not drawn_double_sided(smoke)  # its back faces are culled, as the file says
+    assert drawn_double_sided(ResolvedMaterial("smoke", alpha_mode="BLEND", opacity=0.5,
+                                               double_sided=True))
+    assert not drawn_double_sided(ResolvedMaterial("paint"))
+
+
+def test_a_see_through_catalog_material_is_drawn_from_both_sides(builtin_root):
+    library, problems = load_material_library(builtin_root / "assets/materials", builtin_root)
+    assert problems == []
+    glaze = library["ceramic_gloss"]
+
+    def resolved(material):
+        return resolve_material(material, allowed_roots=[builtin_root / "assets"],
+                                label="ceramic_gloss.yaml")
+
+    assert not resolved(glaze).double_sided  # opaque: glTF's default
+    assert resolved(glaze.model_copy(update={"opacity": 0.4})).double_sided
