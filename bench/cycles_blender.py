@@ -126,6 +126,37 @@ def add_world(environment: dict | None) -> None:
     background.inputs["Strength"].default_value = float(environment["intensity"])
 
 
+def cull_see_through_back_faces() -> int:
+    """glTF culls a single-sided material's back faces; Blender's importer marks such a
+    material (``use_backface_culling``), which only its rasterisers honour. For the see-through
+    ones (a Principled BSDF whose alpha is below 1 or comes from a texture), as our renderers
+    draw them, Cycles is given the same: a transparent BSDF where the face is seen from
+    behind. How many materials were changed."""
+    count = 0
+    for material in bpy.data.materials:
+        tree = material.node_tree if material.use_nodes else None
+        if tree is None or not material.use_backface_culling:
+            continue
+        principled = [n for n in tree.nodes if n.type == "BSDF_PRINCIPLED"]
+        outputs = [n for n in tree.nodes if n.type == "OUTPUT_MATERIAL"]
+        alpha = principled[0].inputs["Alpha"] if principled else None
+        if not outputs or alpha is None or (not alpha.is_linked and alpha.default_value >= 1):
+            continue
+        surface = outputs[0].inputs["Surface"]
+        if not surface.is_linked:
+            continue
+        shader = surface.links[0].from_socket
+        mix = tree.nodes.new("ShaderNodeMixShader")
+        behind = tree.nodes.new("ShaderNodeNewGeometry")
+        clear = tree.nodes.new("ShaderNodeBsdfTransparent")
+        tree.links.new(behind.outputs["Backfacing"], mix.inputs["Fac"])
+        tree.links.new(shader, mix.inputs[1])
+        tree.links.new(clear.outputs["BSDF"], mix.inputs[2])
+        tree.links.new(mix.outputs["Shader"], surface)
+        count += 1
+    return count
+
+
 def set_distribution(name: str) -> int:
     """Every Principled BSDF's microfacet distribution set to ``name``; how many there were."""
     count = 0
@@ -191,6 +222,7 @@ def main(job_path: str) -> int:
     clear_scene()
     objects = import_model(Path(job["model"])) if job.get("model") else []
     place(objects, job["to_app"])
+    cull_see_through_back_faces()
     if job.get("distribution"):
         set_distribution(job["distribution"])
     add_camera(job["camera"], tuple(job["size"]))
