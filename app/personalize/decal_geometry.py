@@ -63,6 +63,8 @@ class DecalMesh:
     faces: np.ndarray  # (M, 3) int32
     normals: np.ndarray  # (N, 3) float32
     uv: np.ndarray  # (N, 2) float32, glTF convention
+    # (N, 2) float32: the part's own texture coordinates at each vertex (None: it has none)
+    part_uv: np.ndarray | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -168,6 +170,7 @@ def project_decal(
     mode: Literal["planar", "wrap"] = "planar",
     offset_m: float | None = None,
     axis_point=None,
+    part_uv=None,
 ) -> DecalMesh:
     """The decal of a ``width_m`` x ``height_m`` zone on the mesh, in the mesh's space.
 
@@ -175,7 +178,8 @@ def project_decal(
     triangles facing the projector are clipped to it. wrap: around the axis along ``frame.up``
     through ``axis_point`` (default: the centre of the mesh's bounds); u is arc length at each
     vertex's own radius from the projector's side, v height; outward-facing triangles within
-    ``depth_m`` of the origin's radius are clipped to the arc and height range.
+    ``depth_m`` of the origin's radius are clipped to the arc and height range. ``part_uv``
+    (the mesh's texture coordinates, per vertex) are carried onto the decal's vertices.
     """
     v = np.asarray(vertices, dtype=float)
     f = np.asarray(faces, dtype=np.int64)
@@ -205,7 +209,8 @@ def project_decal(
     f = f[overlaps]
     if len(f) == 0:
         return _empty()
-    attrs = np.concatenate([v, n, coords], axis=1)
+    carried = [] if part_uv is None else [np.asarray(part_uv, dtype=float).reshape(len(v), 2)]
+    attrs = np.concatenate([v, n, coords, *carried], axis=1)
     polys = attrs[f]
     counts = np.full(len(f), 3)
     polys, counts = _clip_all(polys, counts, bounds)
@@ -220,7 +225,8 @@ def project_decal(
     out_vertices = flat[:, :3] + out_normals * offset_m
     uv = np.stack([flat[:, 6] / width_m + 0.5, 0.5 - flat[:, 7] / height_m], axis=1)
     return DecalMesh(vertices=out_vertices.astype(np.float32), faces=tris,
-                     normals=out_normals.astype(np.float32), uv=uv.astype(np.float32))
+                     normals=out_normals.astype(np.float32), uv=uv.astype(np.float32),
+                     part_uv=flat[:, 9:11].astype(np.float32) if carried else None)
 
 
 def _radius(offset: np.ndarray, axis: np.ndarray) -> float:

@@ -76,6 +76,20 @@ def height_normals(height: np.ndarray, strength: float = 1.0) -> np.ndarray:
     return out
 
 
+def with_grain(relief: np.ndarray, grain: np.ndarray) -> np.ndarray:
+    """A relief's uint8 normal map with the surface's own normals (``grain``, (H, W, 3) unit
+    vectors in the same frame) laid over it (whiteout blending: the slopes add)."""
+    n = relief.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
+    g = np.asarray(grain, dtype=np.float32)
+    if g.shape != n.shape:
+        raise ValueError(f"expected the surface's normals at {n.shape}, got {g.shape}")
+    out = np.empty_like(n)
+    out[..., :2] = n[..., :2] + g[..., :2]
+    out[..., 2] = n[..., 2] * g[..., 2]
+    out /= np.maximum(np.linalg.norm(out, axis=-1, keepdims=True), np.float32(1e-6))
+    return np.rint(out * np.float32(127.5) + np.float32(127.5)).astype(np.uint8)
+
+
 def _ramp_strength(radius: int) -> float:
     """The height scale at which a step box-blurred by ``radius`` rises at RELIEF_SLOPE."""
     return RELIEF_SLOPE * (2 * radius + 1)
@@ -113,6 +127,8 @@ def technique_look(
     surface_roughness: float = 0.5,
     ink: tuple[float, float, float] | None = None,
     px_per_mm: float = 8.0,
+    surface_rgb: np.ndarray | None = None,
+    surface_normals: np.ndarray | None = None,
 ) -> DecalLook:
     """The look of ``technique`` applied with ``artwork_rgba`` (H, W, 4 uint8) at
     ``px_per_mm`` artwork pixels per millimetre of the part.
@@ -122,6 +138,12 @@ def technique_look(
     and rougher, its walls in the normal map), an embossing the part's material raised. No ink
     colours either (``Technique.takes_ink``). ``ink`` (sRGB 0..1) colours foil (gold when
     absent), a smooth metal; print and embroidery take the artwork's own colours.
+
+    Where the part's surface under the decal is known texel by texel (its texture there:
+    ``surface_rgb``, (H, W, 3) sRGB 0..1, instead of the one ``surface_colour``; its normal
+    map's normals turned into the decal's frame: ``surface_normals``, (H, W, 3) unit vectors),
+    an engraving cuts into that colour and an embossing raises it, grain and all (a cut's floor
+    has its grain cut away).
     """
     technique = Technique(technique)
     rgba = np.asarray(artwork_rgba)
@@ -131,7 +153,10 @@ def technique_look(
     if technique is Technique.print:  # the artwork as it is: no float maps to make
         return DecalLook(technique, rgba.copy(), _flat_normals(), _orm(1.0, 0.45, 0.0))
     alpha = rgba[..., 3].astype(np.float32) / 255.0
-    surface = np.asarray(surface_colour, dtype=np.float32)
+    surface = np.asarray(surface_colour if surface_rgb is None else surface_rgb,
+                         dtype=np.float32)
+    if surface.ndim == 3 and surface.shape[:2] != shape:
+        raise ValueError(f"expected the surface's colours at {shape}, got {surface.shape}")
 
     if technique is Technique.engrave:
         # 0 outside, 1 on the cut's floor, in between on its walls: the cut darkens as it
@@ -149,8 +174,10 @@ def technique_look(
     if technique is Technique.emboss:
         radius = max(RELIEF_PX // 2 + 1, round(EMBOSS_SHOULDER_MM * px_per_mm / 2))
         raised = _box_blur(alpha, radius)
-        return DecalLook(technique, _rgba(surface, alpha),
-                         height_normals(raised, strength=_ramp_strength(radius)),
+        relief = height_normals(raised, strength=_ramp_strength(radius))
+        if surface_normals is not None:
+            relief = with_grain(relief, surface_normals)
+        return DecalLook(technique, _rgba(surface, alpha), relief,
                          _orm(1.0, surface_roughness, surface_metallic))
     if technique is Technique.foil:
         colour = np.asarray(ink if ink is not None else GOLD, dtype=np.float32)

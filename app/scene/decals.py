@@ -28,6 +28,13 @@ from app.personalize.fonts import FontLibrary
 from app.personalize.picture_store import PictureStore
 from app.personalize.techniques import technique_look
 from app.scene.description import Decal, Drawable, ResolvedMaterial
+from app.scene.surface_under import (
+    SurfaceUnder,
+    linear_to_srgb_values,
+    sample,
+    srgb_to_linear_values,
+    surface_under,
+)
 
 MM = 0.001
 PREVIEW_PX_PER_MM = 8.0
@@ -75,11 +82,14 @@ def decal_geometry(zone: Zone, drawables: Sequence[Drawable], assets: AssetStore
             offset += len(v)
             parts.append(mesh)
         v, f, n = np.concatenate(verts), np.concatenate(faces), np.concatenate(normals)
+        # the part's texture coordinates go along where every mesh of it has them
+        part_uv = (np.concatenate([m.uv for m in meshes])
+                   if all(m.uv is not None for m in meshes) else None)
         p = zone.projector
         frame = zone_frame(zone, drawables[0].transform)
         decal = project_decal(v, f, n, frame, width_m=p.width_mm * MM,
                               height_m=p.height_mm * MM, depth_m=p.depth_mm * MM, mode=p.mode,
-                              offset_m=decal_offset(v))
+                              offset_m=decal_offset(v), part_uv=part_uv)
         return tuple(parts), decal  # the meshes are kept so their ids stay theirs
 
     serial, (_, mesh) = cache.get(key, build)
@@ -118,6 +128,68 @@ def surface_colour(material: ResolvedMaterial, assets: AssetStore) -> tuple[floa
     return tuple(linear_to_srgb(float(c)) for c in np.clip(linear, 0.0, 1.0))
 
 
+def surface_maps(material: ResolvedMaterial, assets: AssetStore, under: SurfaceUnder | None
+                 ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(colours, normals) of the part's own surface under a decal's texels (``under``): its
+    base colour texture there times its factor (sRGB 0..1; elsewhere the texture's mean), and
+    its normal map's normals turned into the decal's frame; None for what the part has no
+    texture for (read through its first UV set)."""
+    if under is None or not under.covered.any():
+        return None, None
+    colours = normals = None
+    slot, texture = _first_set_texture(material.base_color_texture, assets)
+    if texture is not None:
+        read = sample(np.asarray(texture.pixels)[..., :3], under.uv,
+                      sampler=slot.mapping.sampler, transform=slot.mapping.transform) / 255.0
+        linear = srgb_to_linear_values(read) * np.asarray(material.base_color, np.float32)
+        colours = np.where(under.covered[..., None], linear_to_srgb_values(linear),
+                           np.asarray(surface_colour(material, assets), np.float32))
+    slot, texture = _first_set_texture(material.normal_texture, assets)
+    if texture is not None:
+        read = sample(np.asarray(texture.pixels)[..., :3], under.uv,
+                      sampler=slot.mapping.sampler, transform=slot.mapping.transform) / 127.5 - 1
+        slope = read[..., :2] * np.float32(material.normal_scale)
+        turned = np.einsum("hwij,hwj->hwi", under.frame, slope)
+        normals = np.concatenate([turned, np.maximum(read[..., 2:3], 1e-3)], axis=-1)
+        normals /= np.linalg.norm(normals, axis=-1, keepdims=True)
+        normals[~under.covered] = (0.0, 0.0, 1.0)
+    return colours, normals
+
+
+def _first_set_texture(slot, assets: AssetStore):
+    """(slot, its texture) where the slot reads the part's first UV set; (slot, None) when
+    there is no such texture or it cannot be read (the part reports its own missing
+    texture)."""
+    if slot is None or slot.mapping.texcoord != 0:
+        return slot, None
+    try:
+        return slot, assets.texture(slot.texture)
+    except AppError:
+        return slot, None
+
+
+def _surface_under_decal(material: ResolvedMaterial, assets: AssetStore, mesh: DecalMesh,
+                         geometry_key: str, size: tuple[int, int],
+                         cache: DecalGeometryCache) -> dict:
+    """The part's surface under a decal of ``size`` as ``technique_look``'s surface maps, made
+    once per geometry, size and texture (a keystroke changes none of them)."""
+    textures = tuple(_first_set_texture(s, assets)[1]
+                     for s in (material.base_color_texture, material.normal_texture))
+    key = ("surface under", geometry_key, size, material.base_color, material.normal_scale,
+           material.base_color_texture, material.normal_texture,
+           tuple(id(t) for t in textures))
+
+    def build():  # kept small: sRGB bytes and half floats (the textures keep their ids)
+        colours, normals = surface_maps(material, assets, surface_under(mesh, size))
+        return textures, (
+            None if colours is None else np.rint(colours * 255).astype(np.uint8),
+            None if normals is None else normals.astype(np.float16))
+
+    _, (_, (colours, normals)) = cache.get(key, build)
+    return {"surface_rgb": None if colours is None else colours / np.float32(255),
+            "surface_normals": normals}
+
+
 def resolve_decals(product: Product, configuration: Configuration,
                    drawables: Sequence[Drawable], *, assets: AssetStore,
                    fonts: FontLibrary, cache: DecalGeometryCache,
@@ -147,12 +219,18 @@ def resolve_decals(product: Product, configuration: Configuration,
         surface = surface_colour(material, assets) if own else None  # (its texture's mean)
         ink = (hex_to_srgb(value.colour) if technique.takes_ink and isinstance(value, TextValue)
                and value.colour is not None else None)
+        under_maps = {}
+        if own:  # the part's own surface: its colour, and its texture and grain where known
+            height, width = artwork.rgba.shape[:2]
+            under_maps = {"surface_colour": surface, **_surface_under_decal(
+                material, assets, mesh, geometry_key, (width, height), cache)}
         look = technique_look(technique, artwork.rgba, surface_metallic=material.metallic,
                               surface_roughness=material.roughness, ink=ink,
-                              px_per_mm=px_per_mm, **({"surface_colour": surface} if own else {}))
+                              px_per_mm=px_per_mm, **under_maps)
         key = _digest(geometry_key, artwork.key, technique.value,
-                      (surface, material.metallic, material.roughness) if own else None, ink,
-                      on_part[0].id)
+                      (surface, material.metallic, material.roughness, material.base_color,
+                       material.base_color_texture, material.normal_texture,
+                       material.normal_scale) if own else None, ink, on_part[0].id)
         decals.append(Decal(
             id=zone.id, drawable_id=on_part[0].id, technique=technique.value, key=key,
             geometry_key=geometry_key, vertices=mesh.vertices, faces=mesh.faces,

@@ -131,3 +131,23 @@ def test_embroidery_threads_keep_their_size_on_the_part_at_any_artwork_density()
         return int(np.count_nonzero(above[1:] != above[:-1]))
 
     assert threads_across(4.0) >= 1.6 * threads_across(8.0) > 0
+
+
+def test_the_part_s_own_surface_under_an_engraving_and_an_embossing():
+    art = square_artwork()
+    rows = np.linspace(0.2, 0.8, 64, dtype=np.float32)
+    wood = np.repeat(np.stack([rows, rows * 0.5, rows * 0.25], axis=-1)[:, None], 64, axis=1)
+    cut = technique_look("engrave", art, surface_rgb=wood).base_color
+    # the colours of the part under the letters, darkened alike: they keep its gradient
+    assert cut[40, 32, 0] > cut[24, 32, 0] and cut[40, 32, 1] > cut[24, 32, 1]
+    grain = np.zeros((64, 64, 3), np.float32)
+    grain[..., 0], grain[..., 2] = 0.3, np.sqrt(1 - 0.09)  # leans +X everywhere
+    raised = decoded(technique_look("emboss", art, surface_normals=grain).normal)
+    plain = decoded(technique_look("emboss", art).normal)
+    assert raised[32, 32, 0] == pytest.approx(0.3, abs=0.02)  # its face leans as the part
+    assert plain[32, 32, 0] == pytest.approx(0.0, abs=0.02)
+    assert raised[32, 17, 0] > plain[32, 17, 0] + 0.15  # on the shoulder the slopes add
+    with pytest.raises(ValueError, match="surface"):
+        technique_look("emboss", art, surface_normals=grain[:10])
+    with pytest.raises(ValueError, match="surface"):
+        technique_look("engrave", art, surface_rgb=wood[:10])

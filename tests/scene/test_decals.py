@@ -217,3 +217,46 @@ def test_an_engraving_in_textured_wood_is_the_wood_s_colour(builtin_root):
     assert steel.base_color_texture is None
     edge = plate.base_color[plate.base_color[..., 3] > 200][:, :3].astype(float)
     assert np.abs(edge.max(axis=0) - edge.max(axis=0).mean()).max() < 3  # grey steel
+
+
+def test_an_engraving_shows_the_wood_s_figure_under_its_letters(builtin_root):
+    """The cut is into the maple's own texture, read where each letter lies on the part: its
+    colours vary in hue as the wood's do (one colour darkened by depth kept red over green
+    the same everywhere)."""
+    project = open_project(builtin_root)
+    product = project.catalog.product("guitar")
+    config = default_configuration(product).with_zone("headstock_engraving",
+                                                      TextValue(text="WWW"))
+    scene = resolve_scene(product, config, project.scene_context())
+    decal = scene.decal("headstock_engraving")
+    colours = decal.base_color[decal.base_color[..., 3] > 250][:, :3].astype(float)
+    lit = colours[colours.sum(axis=1) > np.median(colours.sum(axis=1))]
+    maple = scene.drawable(decal.drawable_id).material
+    wood = project.assets.texture(maple.base_color_texture.texture).pixels[..., :3]
+    wood = wood.reshape(-1, 3).astype(float)
+    wood_spread = np.std(wood[:, 0] / np.maximum(wood[:, 1], 1.0))
+    assert np.std(lit[:, 0] / np.maximum(lit[:, 1], 1.0)) > 0.5 * wood_spread
+
+
+def test_an_embossing_keeps_the_vinyl_s_grain_on_its_raised_face(builtin_root, tmp_path):
+    """The seat's vinyl pressed up: the decal's normals on the logo's face carry the vinyl's
+    normal map (they were flat, a smooth sticker on a grained seat), about as strongly as the
+    seat's own map."""
+    from scipy import ndimage
+
+    from tests.scene.seat_emboss import ring_logo
+
+    project = open_project(builtin_root)
+    product = project.catalog.product("golf_cart")
+    picture = project.pictures.add_file(ring_logo(tmp_path))
+    config = default_configuration(product).with_zone(
+        "seat_logo", ImageValue(image=picture, fit="fit", technique="emboss"))
+    scene = resolve_scene(product, config, project.scene_context())
+    decal = scene.decal("seat_logo")
+    face = ndimage.binary_erosion(decal.base_color[..., 3] > 250, iterations=12)
+    assert face.sum() > 10_000
+    vinyl = scene.drawable(decal.drawable_id).material
+    grain = project.assets.texture(vinyl.normal_texture.texture).pixels[..., :2]
+    seat_spread = grain.reshape(-1, 2).astype(float).std(axis=0)
+    face_spread = decal.normal_map[face][:, :2].astype(float).std(axis=0)
+    assert np.all(face_spread > 0.6 * seat_spread), (face_spread, seat_spread)

@@ -8,7 +8,6 @@ import pytest
 
 from app.catalog.materials import load_material_library
 from app.scene.description import ResolvedMaterial, TextureRef, slot
-from app.scene.materials import resolve_material
 from app.scene.material_looks import (
     disney_anisotropy,
     drawn_double_sided,
@@ -18,6 +17,7 @@ from app.scene.material_looks import (
     unlit_as_emission,
     volume_tint,
 )
+from app.scene.materials import resolve_material
 
 
 def test_unlit_glows_in_its_base_colour_and_reflects_nothing():
