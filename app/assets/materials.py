@@ -226,6 +226,7 @@ def simple_material(
     the Phong exponent Ns (0..900) as ``1 - sqrt(Ns) / 30``, as Blender's importer does; without
     Ns the default roughness stays. Opacity comes from ``d`` (``Tr`` is written with opposite
     meanings by different exporters and is ignored). A texture with no Kd keeps a white factor.
+    Double-sided: MTL has no notion of a surface's sides.
     """
     kwargs = dict(getattr(material, "kwargs", None) or {})
     image = getattr(material, "image", None)
@@ -267,4 +268,7 @@ def simple_material(
         emissive=emissive,  # type: ignore[arg-type]
         base_color_texture=texture,
         alpha_mode="BLEND" if alpha < 1.0 else "OPAQUE",
+        # MTL says nothing of sides: both are drawn, as the tools that write it draw them
+        # (glTF's single-sided default, whose back faces see-through materials cull, is glTF's)
+        double_sided=True,
     )

@@ -129,6 +129,9 @@ def test_plate_mtl_colour_is_linear_and_dissolve_is_opacity(external_dir):
     assert r == pytest.approx(0.6038, abs=1e-4) and r == g == b
     assert a == pytest.approx(0.8)
     assert mesh.material.alpha_mode == "BLEND"
+    # MTL has no sides: both drawn (glTF's single-sided default would cull the see-through
+    # plate's underside)
+    assert mesh.material.double_sided is True
 
 
 def test_stl_has_no_material_textures_or_uv(external_dir):
