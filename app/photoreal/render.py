@@ -46,8 +46,6 @@ AUX_SPP = 16
 # covered by the same fraction in each (a seed apiece drew a dashed line along a decal's edge)
 AUX_SEED = 3
 GUIDE_AOVS = {"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}
-MASK_LAYERS = 6  # alpha-cut surfaces the coverage pass looks through, one behind the other
-COVERAGE_SPP = 16
 # From STRATA samples a pixel on, the lit pass's samples are stratified in passes of STRATA
 # (Mitsuba's ``stratified`` sampler: a pass of n = k^2 samples a pixel jitters each dimension's
 # in n strata). Measured on the shoe at 960x540, 64 samples, RMSE after denoising against a
