@@ -35,6 +35,11 @@ class SurfaceUnder:
 def surface_under(mesh: DecalMesh, size: tuple[int, int]) -> SurfaceUnder | None:
     """Where each texel of a decal's maps of ``size`` (width, height) lies on the part; None
     when the part has no texture coordinates or the decal no triangles."""
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return _surface_under(mesh, size)
+
+
+def _surface_under(mesh: DecalMesh, size: tuple[int, int]) -> SurfaceUnder | None:
     width, height = (int(v) for v in size)
     if mesh.part_uv is None or mesh.is_empty or width < 1 or height < 1:
         return None
@@ -73,7 +78,11 @@ def surface_under(mesh: DecalMesh, size: tuple[int, int]) -> SurfaceUnder | None
     inside = (b1 >= -1e-9) & (b2 >= -1e-9) & (b1 + b2 <= 1.0 + 1e-9)
     tri, px, py, b1, b2 = tri[inside], px[inside], py[inside], b1[inside], b2[inside]
     weights = np.stack([1.0 - b1 - b2, b1, b2], axis=1)[..., None]
-    uv[py, px] = (weights * part_uv[tri]).sum(axis=1)
+    found = (weights * part_uv[tri]).sum(axis=1)
+    # a model's coordinates that are no numbers (NaN, infinite) leave their texels uncovered
+    usable = np.isfinite(found).all(axis=1) & np.isfinite(change[tri]).all(axis=(1, 2))
+    tri, px, py = tri[usable], px[usable], py[usable]
+    uv[py, px] = found[usable]
     frame[py, px] = change[tri]
     covered[py, px] = True
     return SurfaceUnder(uv, frame, covered)

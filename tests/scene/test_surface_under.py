@@ -60,3 +60,13 @@ def test_textures_are_read_between_their_pixels_with_their_wrap_modes():
     assert sample(pixels, [[1.25, 0.25]])[0, 0] == pytest.approx(0)  # repeats
     clamped = TextureSampler(wrap_s="CLAMP_TO_EDGE", wrap_t="CLAMP_TO_EDGE")
     assert sample(pixels, [[1.25, 0.25]], sampler=clamped)[0, 0] == pytest.approx(100)
+
+
+def test_coordinates_that_are_no_numbers_leave_their_texels_uncovered():
+    bad = DECAL_UV.copy()
+    bad[1] = (np.nan, np.inf)  # a corner of the first triangle only
+    under = surface_under(square(bad), (8, 8))
+    rows, cols = np.indices((8, 8))
+    assert not under.covered[rows > 7 - cols].any()  # the first triangle's texels
+    assert under.covered[rows < 7 - cols].all()  # the other triangle is read as before
+    assert np.isfinite(under.uv).all() and np.isfinite(under.frame).all()
