@@ -42,10 +42,13 @@ def shadowed_background(background: tuple[float, float, float], kept: np.ndarray
     return np.asarray(background, np.float64) * kept
 
 
-def with_backdrop_through(display: np.ndarray, share: np.ndarray, backdrop: np.ndarray
+def with_backdrop_through(display: np.ndarray, share: np.ndarray | None, backdrop: np.ndarray
                           ) -> np.ndarray:
     """Display values with ``share`` (per channel) of the ``backdrop``'s display colour added
-    in light: where all of it passes, a clear glass shows the backdrop as it is."""
+    in light: where all of it passes, a clear glass shows the backdrop as it is (no share, no
+    glass: ``display`` as it is)."""
+    if share is None:
+        return display
     return (linear_from_display(display) + share * linear_from_display(backdrop)) \
         ** (1.0 / DISPLAY_GAMMA)
 
@@ -58,26 +61,30 @@ def composite(passes: Passes, *, background: tuple[float, float, float], transpa
     kept = ground_kept(passes)
     product = np.maximum(np.asarray(passes.colour, np.float64), 0.0) / np.maximum(alpha, 1e-6)
     product_display = display_from_linear(product, exposure)
-    share = (np.zeros_like(product) if passes.through is None
+    share = (None if passes.through is None
              else np.minimum(np.clip(np.asarray(passes.through, np.float64), 0.0, 1.0), alpha))
     background = np.asarray(background, np.float64)
     if transparent:
-        # what shows over the scene's background, kept there, the untinted share let through
-        seen = alpha - share.min(axis=-1, keepdims=True)
-        over_background = with_backdrop_through(
-            alpha * product_display + (1 - alpha) * background, share, background)
-        shown = np.clip((over_background - (1 - seen) * background) / np.maximum(seen, 1e-6),
-                        0.0, 1.0)
+        seen, shown, tint = alpha, product_display, 0.0
+        if share is not None:
+            # what shows over the scene's background, kept there, the untinted share let
+            # through
+            seen = alpha - share.min(axis=-1, keepdims=True)
+            over_background = with_backdrop_through(
+                alpha * product_display + (1 - alpha) * background, share, background)
+            shown = np.clip((over_background - (1 - seen) * background)
+                            / np.maximum(seen, 1e-6), 0.0, 1.0)
+            tint = (share - (alpha - seen)) * linear_from_display(background)
         out_alpha = seen + (1 - seen) * (1.0 - kept)
         colour = seen * shown / np.maximum(out_alpha, 1e-6)
         display = np.concatenate([colour, out_alpha], axis=-1)
-        tint = (share - (alpha - seen)) * linear_from_display(background)
         linear = np.concatenate([alpha * product * exposure + tint, out_alpha], axis=-1)
     else:
         back_display = shadowed_background(background, kept)
         display = with_backdrop_through(alpha * product_display + (1 - alpha) * back_display,
                                         share, back_display)
+        behind = 1 - alpha if share is None else 1 - alpha + share
         linear = np.concatenate([alpha * product * exposure
-                                 + (1 - alpha + share) * linear_from_display(back_display),
+                                 + behind * linear_from_display(back_display),
                                  np.ones_like(alpha)], axis=-1)
     return (np.clip(display, 0.0, 1.0).astype(np.float32), linear.astype(np.float32))
