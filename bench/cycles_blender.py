@@ -222,7 +222,7 @@ def main(job_path: str) -> int:
     clear_scene()
     objects = import_model(Path(job["model"])) if job.get("model") else []
     place(objects, job["to_app"])
-    cull_see_through_back_faces()
+    culled = cull_see_through_back_faces()
     if job.get("distribution"):
         set_distribution(job["distribution"])
     add_camera(job["camera"], tuple(job["size"]))
@@ -230,7 +230,7 @@ def main(job_path: str) -> int:
     configure(job)
     loaded = time.perf_counter()
     meshes = [o for o in objects if o.type == "MESH"]
-    report = {"load_s": loaded - started, "meshes": len(meshes),
+    report = {"load_s": loaded - started, "meshes": len(meshes), "culled_materials": culled,
               "blender": bpy.app.version_string}
     if job.get("ladder"):
         report["renders"] = render_ladder(job["ladder"])

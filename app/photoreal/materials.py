@@ -27,6 +27,7 @@ from app.photoreal.sheen_layer import SHEEN_LAYER
 from app.photoreal.textures import front_faces_only, times_vertex_colour
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import (
+    back_faces_culled,
     disney_anisotropy,
     has_volume,
     specular_tint,
@@ -566,9 +567,8 @@ class MaterialTranslator:
         return opacity if opacity < 1.0 else None
 
     def _opacity_input(self, m: _Inputs):
-        """The opacity of a see-through material (None: opaque); a single-sided one's back
-        faces are not there (glTF culls them: a face seen through a clear part of the front is
-        not drawn)."""
+        """The opacity of a see-through material (None: opaque); none on the back faces
+        where ``back_faces_culled``."""
         opacity = self._opacity_pixels(m)
         if isinstance(opacity, np.ndarray):
             texture = m.base_color_texture
@@ -578,7 +578,7 @@ class MaterialTranslator:
             drawn = {"type": "rgb", "value": [opacity] * 3}
         else:
             return None
-        return drawn if m.material.double_sided else front_faces_only(drawn)
+        return front_faces_only(drawn) if back_faces_culled(m.material) else drawn
 
     def _emission(self, m: _Inputs) -> dict | None:
         """Emitted radiance as a texture dictionary, or None for a material that does not glow.

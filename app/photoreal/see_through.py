@@ -27,7 +27,7 @@ import numpy as np
 from app.photoreal.plugins import once_per_variant
 from app.photoreal.scene_build import mitsuba_mesh
 from app.scene.description import Camera
-from app.scene.framing import half_view_tangents
+from app.scene.framing import half_view_tangents, view_axes
 
 TRANSMITTED_ONLY = "transmittedonly"
 BLACK = {"type": "diffuse", "reflectance": {"type": "rgb", "value": [0.0, 0.0, 0.0]}}
@@ -70,13 +70,9 @@ def pixel_box(view: Camera, size: tuple[int, int], points: np.ndarray
     ``points`` (their bounding box, a pixel wider each way, within the frame); the whole frame
     when a point lies behind the camera's plane; None when none is in the frame."""
     width, height = size
-    eye = np.asarray(view.position, np.float64)
-    forward = np.asarray(view.target, np.float64) - eye
-    forward /= np.linalg.norm(forward)
-    right = np.cross(forward, np.asarray(view.up, np.float64))
-    right /= np.linalg.norm(right)
-    up = np.cross(right, forward)
-    offsets = np.asarray(points, np.float64).reshape(-1, 3) - eye
+    right, up, forward = view_axes(view)
+    offsets = np.asarray(points, np.float64).reshape(-1, 3) - np.asarray(view.position,
+                                                                        np.float64)
     depth = offsets @ forward
     if np.any(depth <= 1e-9):
         return (0, 0, width, height)

@@ -10,7 +10,7 @@ import numpy as np
 
 from app.assets.mesh import TextureImage
 from app.assets.store import AssetStore
-from app.assets.textures import mean_colour
+from app.assets.textures import linear_from_srgb_bytes, mean_colour
 from app.domain.colour import hex_to_srgb, linear_to_srgb
 from app.domain.configuration import Configuration, ImageValue, TextValue
 from app.domain.product import Product, Technique, Zone
@@ -28,13 +28,7 @@ from app.personalize.fonts import FontLibrary
 from app.personalize.picture_store import PictureStore
 from app.personalize.techniques import technique_look
 from app.scene.description import Decal, Drawable, ResolvedMaterial
-from app.scene.surface_under import (
-    SurfaceUnder,
-    linear_to_srgb_values,
-    sample,
-    srgb_to_linear_values,
-    surface_under,
-)
+from app.scene.surface_under import SurfaceUnder, linear_to_srgb_values, sample, surface_under
 
 MM = 0.001
 PREVIEW_PX_PER_MM = 8.0
@@ -128,25 +122,28 @@ def surface_colour(material: ResolvedMaterial, assets: AssetStore) -> tuple[floa
     return tuple(linear_to_srgb(float(c)) for c in np.clip(linear, 0.0, 1.0))
 
 
-def surface_maps(material: ResolvedMaterial, assets: AssetStore, under: SurfaceUnder | None
+def surface_maps(material: ResolvedMaterial, textures: tuple, under: SurfaceUnder | None,
+                 fallback: tuple[float, float, float]
                  ) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(colours, normals) of the part's own surface under a decal's texels (``under``): its
-    base colour texture there times its factor (sRGB 0..1; elsewhere the texture's mean), and
-    its normal map's normals turned into the decal's frame; None for what the part has no
-    texture for (read through its first UV set)."""
+    """(colours, normals) of the part's own surface under a decal's texels (``under``), from
+    its base colour texture and normal map (``textures``, each None where the part has none
+    on its first UV set): the texture there times its factor (sRGB 0..1; ``fallback``
+    where no triangle lies), and the normal map's normals turned into the decal's frame."""
     if under is None or not under.covered.any():
         return None, None
     colours = normals = None
-    slot, texture = _first_set_texture(material.base_color_texture, assets)
-    if texture is not None:
-        read = sample(np.asarray(texture.pixels)[..., :3], under.uv,
-                      sampler=slot.mapping.sampler, transform=slot.mapping.transform) / 255.0
-        linear = srgb_to_linear_values(read) * np.asarray(material.base_color, np.float32)
-        colours = np.where(under.covered[..., None], linear_to_srgb_values(linear),
-                           np.asarray(surface_colour(material, assets), np.float32))
-    slot, texture = _first_set_texture(material.normal_texture, assets)
-    if texture is not None:
-        read = sample(np.asarray(texture.pixels)[..., :3], under.uv,
+    base, normal_map = textures
+    if base is not None:
+        slot = material.base_color_texture
+        linear = sample(np.asarray(base.pixels)[..., :3], under.uv, decode=linear_from_srgb_bytes,
+                        sampler=slot.mapping.sampler, transform=slot.mapping.transform)
+        colours = np.where(under.covered[..., None],
+                           linear_to_srgb_values(linear * np.asarray(material.base_color,
+                                                                     np.float32)),
+                           np.asarray(fallback, np.float32))
+    if normal_map is not None:
+        slot = material.normal_texture
+        read = sample(np.asarray(normal_map.pixels)[..., :3], under.uv,
                       sampler=slot.mapping.sampler, transform=slot.mapping.transform) / 127.5 - 1
         slope = read[..., :2] * np.float32(material.normal_scale)
         turned = np.einsum("hwij,hwj->hwi", under.frame, slope)
@@ -156,31 +153,32 @@ def surface_maps(material: ResolvedMaterial, assets: AssetStore, under: SurfaceU
     return colours, normals
 
 
-def _first_set_texture(slot, assets: AssetStore):
-    """(slot, its texture) where the slot reads the part's first UV set; (slot, None) when
-    there is no such texture or it cannot be read (the part reports its own missing
-    texture)."""
+def _first_set_texture(slot, assets: AssetStore) -> TextureImage | None:
+    """The slot's texture where it reads the part's first UV set; None when there is no such
+    texture or it cannot be read (the part reports its own missing texture)."""
     if slot is None or slot.mapping.texcoord != 0:
-        return slot, None
+        return None
     try:
-        return slot, assets.texture(slot.texture)
+        return assets.texture(slot.texture)
     except AppError:
-        return slot, None
+        return None
 
 
 def _surface_under_decal(material: ResolvedMaterial, assets: AssetStore, mesh: DecalMesh,
                          geometry_key: str, size: tuple[int, int],
+                         fallback: tuple[float, float, float],
                          cache: DecalGeometryCache) -> dict:
     """The part's surface under a decal of ``size`` as ``technique_look``'s surface maps, made
     once per geometry, size and texture (a keystroke changes none of them)."""
-    textures = tuple(_first_set_texture(s, assets)[1]
-                     for s in (material.base_color_texture, material.normal_texture))
+    textures = (_first_set_texture(material.base_color_texture, assets),
+                _first_set_texture(material.normal_texture, assets))
     key = ("surface under", geometry_key, size, material.base_color, material.normal_scale,
            material.base_color_texture, material.normal_texture,
            tuple(id(t) for t in textures))
 
     def build():  # kept small: sRGB bytes and half floats (the textures keep their ids)
-        colours, normals = surface_maps(material, assets, surface_under(mesh, size))
+        colours, normals = surface_maps(material, textures, surface_under(mesh, size),
+                                        fallback)
         return textures, (
             None if colours is None else np.rint(colours * 255).astype(np.uint8),
             None if normals is None else normals.astype(np.float16))
@@ -223,7 +221,7 @@ def resolve_decals(product: Product, configuration: Configuration,
         if own:  # the part's own surface: its colour, and its texture and grain where known
             height, width = artwork.rgba.shape[:2]
             under_maps = {"surface_colour": surface, **_surface_under_decal(
-                material, assets, mesh, geometry_key, (width, height), cache)}
+                material, assets, mesh, geometry_key, (width, height), surface, cache)}
         look = technique_look(technique, artwork.rgba, surface_metallic=material.metallic,
                               surface_roughness=material.roughness, ink=ink,
                               px_per_mm=px_per_mm, **under_maps)

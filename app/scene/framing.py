@@ -25,6 +25,18 @@ def half_view_tangents(fov_deg: float, aspect: float) -> tuple[float, float]:
     return (tan * aspect, tan) if aspect >= 1 else (tan, tan / aspect)
 
 
+def view_axes(camera: Camera) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(right, up, forward) unit vectors of ``camera``'s view (an up along the view direction
+    is replaced by one across it)."""
+    forward = np.asarray(camera.target, np.float64) - np.asarray(camera.position, np.float64)
+    forward /= np.linalg.norm(forward) or 1.0
+    right = np.cross(forward, np.asarray(camera.up, np.float64))
+    if np.linalg.norm(right) < 1e-12:
+        right = np.cross(forward, [1.0, 0.0, 0.0] if abs(forward[0]) < 0.9 else [0, 0, 1.0])
+    right /= np.linalg.norm(right)
+    return right, np.cross(right, forward), forward
+
+
 def view_camera(scene: SceneDescription, camera_id: str | None, aspect: float,
                 *, field: str = "camera_id") -> Camera:
     """The scene's camera ``camera_id`` (its first when None), or, for a scene without cameras,

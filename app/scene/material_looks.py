@@ -25,6 +25,13 @@ def unlit_as_emission(m: ResolvedMaterial) -> ResolvedMaterial:
             0.0, 0.0, 0.0), transmission=0.0)
 
 
+def back_faces_culled(m: ResolvedMaterial) -> bool:
+    """Whether both renderers leave out the back faces of ``m``'s surfaces: a single-sided
+    see-through material's, as glTF culls them (seen through a clear part of the front, they
+    are not there); an opaque material's back faces are drawn."""
+    return m.uses_alpha and not m.double_sided
+
+
 def drawn_double_sided(m: ResolvedMaterial) -> bool:
     """Whether both renderers draw both sides of ``m``'s surfaces, so an export says so: glass
     (a crystal is often one sheet), or a material that says it is double-sided (a single-sided

@@ -119,10 +119,11 @@ def _frame_change(corners, decal_uv, part_uv) -> np.ndarray:
 
 
 def sample(pixels: np.ndarray, uv: np.ndarray, *, sampler: TextureSampler = REPEAT,
-           transform: TextureTransform | None = None) -> np.ndarray:
+           transform: TextureTransform | None = None, decode=None) -> np.ndarray:
     """``pixels`` (H, W, C) read at texture coordinates ``uv`` (..., 2; glTF: v down),
     bilinearly, with the sampler's wrap modes and the texture transform: (..., C) float32 in
-    the pixels' own units."""
+    the pixels' own units, or in ``decode``'s (applied to the texels read, before they are
+    blended: sRGB bytes made linear, say)."""
     image = np.asarray(pixels)
     if image.ndim == 2:
         image = image[..., None]
@@ -136,8 +137,8 @@ def sample(pixels: np.ndarray, uv: np.ndarray, *, sampler: TextureSampler = REPE
     fx, fy = (x - x0)[..., None], (y - y0)[..., None]
 
     def at(ix, iy):
-        return image[_wrap(iy, h, sampler.wrap_t), _wrap(ix, w, sampler.wrap_s)].astype(
-            np.float32)
+        texels = image[_wrap(iy, h, sampler.wrap_t), _wrap(ix, w, sampler.wrap_s)]
+        return texels.astype(np.float32) if decode is None else decode(texels)
 
     x0, y0 = x0.astype(np.int64), y0.astype(np.int64)
     top = at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx
@@ -152,12 +153,6 @@ def _wrap(index: np.ndarray, size: int, mode: str) -> np.ndarray:
         period = np.mod(index, 2 * size)
         return np.where(period < size, period, 2 * size - 1 - period)
     return np.mod(index, size)
-
-
-def srgb_to_linear_values(values: np.ndarray) -> np.ndarray:
-    """sRGB values 0..1 -> linear (the sRGB curve), float32."""
-    c = np.clip(np.asarray(values, dtype=np.float32), 0.0, 1.0)
-    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4).astype(np.float32)
 
 
 def linear_to_srgb_values(values: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.scene.description import Camera, SceneDescription
-from app.scene.framing import half_view_tangents
+from app.scene.framing import half_view_tangents, view_axes
 from app.scene.geometry_source import GeometrySource
 
 
@@ -18,13 +18,7 @@ def product_in_view(scene: SceneDescription, source: GeometrySource, camera: Cam
     is vertical, except in portrait frames where it is horizontal (as the renderers use it).
     """
     position = np.asarray(camera.position, np.float64)
-    forward = np.asarray(camera.target, np.float64) - position
-    forward /= np.linalg.norm(forward) or 1.0
-    right = np.cross(forward, np.asarray(camera.up, np.float64))
-    if np.linalg.norm(right) < 1e-12:
-        right = np.cross(forward, [1.0, 0.0, 0.0] if abs(forward[0]) < 0.9 else [0, 0, 1.0])
-    right /= np.linalg.norm(right)
-    up = np.cross(right, forward)
+    right, up, forward = view_axes(camera)
     half_w, half_h = half_view_tangents(camera.fov_deg, aspect)
     for drawable in scene.drawables:
         if not drawable.visible:

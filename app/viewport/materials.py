@@ -31,6 +31,7 @@ from app.assets.textures import mean_colour
 from app.errors import AssetError
 from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import (
+    back_faces_culled,
     specular_ior,
     specular_tint,
     tinted_by_volume,
@@ -331,9 +332,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     # VTK turns the anisotropy direction by a fraction of a whole turn
     prop.SetAnisotropyRotation((material.anisotropy_rotation / (2.0 * math.pi)) % 1.0)
     opacity = material.opacity if material.uses_alpha else 1.0
-    if material.uses_alpha and not material.double_sided:
-        # glTF culls a single-sided material's back faces: seen through a clear part of the
-        # front they are not there (an opaque one's back faces are drawn, as in the still)
+    if back_faces_culled(material):
         prop.BackfaceCullingOn()
     kept = 1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission
     prop.SetOpacity(opacity * kept)

@@ -70,3 +70,13 @@ def test_coordinates_that_are_no_numbers_leave_their_texels_uncovered():
     assert not under.covered[rows > 7 - cols].any()  # the first triangle's texels
     assert under.covered[rows < 7 - cols].all()  # the other triangle is read as before
     assert np.isfinite(under.uv).all() and np.isfinite(under.frame).all()
+
+
+def test_texels_are_decoded_before_they_are_blended():
+    pixels = np.array([[[0], [255]]], np.uint8)  # black and white, side by side
+
+    def linear(texels):
+        return (texels.astype(np.float32) / 255) ** 2.2
+
+    between = sample(pixels, [[0.5, 0.5]], decode=linear)[0, 0]
+    assert between == pytest.approx(0.5)  # half the light, not half the byte value decoded
