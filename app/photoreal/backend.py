@@ -18,6 +18,7 @@ from app.photoreal import (
     rough_glass,
     see_through,
     sheen_layer,
+    tangent_frames,
 )
 from app.photoreal.textures import register_textures
 
@@ -109,6 +110,7 @@ def activate_mitsuba(
     _active = variant
     register_textures(mi)
     normal_maps.register_bsdfs(mi)
+    tangent_frames.register_bsdfs(mi)
     sheen_layer.register_bsdfs(mi)
     dielectric_layer.register_bsdfs(mi)
     rough_glass.register_bsdfs(mi)

@@ -24,6 +24,7 @@ from app.photoreal.normal_maps import VALID_NORMAL_MAP
 from app.photoreal.prepared_textures import PreparedTextures
 from app.photoreal.rough_glass import rough_glass
 from app.photoreal.sheen_layer import SHEEN_LAYER
+from app.photoreal.tangent_frames import along_tangents
 from app.photoreal.textures import front_faces_only, times_vertex_colour
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import (
@@ -164,6 +165,7 @@ class ShapeLook:
     vertex_colours: bool = False  # the base colour is multiplied by the mesh's colours
     texcoord: int = 0  # the UV set the BSDF's textures read (0: MeshData.uv, 1: uv1)
     emission_texcoord: int = 0  # the UV set the emitted radiance's texture reads
+    along_tangent: bool = False  # shaded along the mesh's smoothed tangents (anisotropy)
 
     @property
     def passes_light(self) -> bool:
@@ -354,6 +356,9 @@ class MaterialTranslator:
         if (mat.transmission > 0 and not mat.unlit and "anisotropic" not in principled
                 and (m.orm_texture is not None or mat.roughness > SHEET_ROUGHNESS)):
             bsdf = rough_glass(self.mi, principled)
+        along_tangent = "anisotropic" in principled and not mat.unlit
+        if along_tangent:
+            bsdf = along_tangents(bsdf)
         if layered_specular:
             bsdf = self._specular(m, bsdf)
         if layered_sheen:
@@ -377,7 +382,8 @@ class MaterialTranslator:
                 and opacity is None):
             sheet = self._clear_sheet(m, principled)
         return ShapeLook(bsdf, self._emission(m), see_through=clear, sheet=sheet,
-                         transmits=mat.transmission > 0 and not mat.unlit)
+                         transmits=mat.transmission > 0 and not mat.unlit,
+                         along_tangent=along_tangent)
 
     def _clear_sheet(self, m: _Inputs, principled: dict) -> dict:
         """A smooth, thin, transmissive material as a clear sheet: the transmitted share a

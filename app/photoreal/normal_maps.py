@@ -11,7 +11,7 @@ same, then shades the nested BSDF in that frame as ``normalmap`` does.
 
 from __future__ import annotations
 
-from app.photoreal.plugins import once_per_variant
+from app.photoreal.plugins import once_per_variant, reframed_bsdf
 
 VALID_NORMAL_MAP = "validnormalmap"
 
@@ -69,54 +69,16 @@ def register_bsdfs(mi) -> None:
     """Make ``validnormalmap`` loadable in the active variant (once per variant)."""
     import drjit as dr
 
-    class ValidNormalMap(mi.BSDF):
+    class ValidNormalMap(reframed_bsdf(mi, dr)):
         def __init__(self, props):
-            mi.BSDF.__init__(self, props)
-            self.nested = props["bsdf"]
+            super().__init__(props)
             self.normalmap = props["normalmap"]
-            self.m_components = [self.nested.flags(i)
-                                 for i in range(self.nested.component_count())]
-            self.m_flags = self.nested.flags() | mi.BSDFFlags.SpatiallyVarying
 
         def _perturbed(self, si, active):
             return bent_interaction(mi, dr, self.normalmap, si, active)
 
-        def sample(self, ctx, si, sample1, sample2, active=True):
-            perturbed = self._perturbed(si, active)
-            bs, weight = self.nested.sample(ctx, perturbed, sample1, sample2, active)
-            world_wo = perturbed.to_world(bs.wo)
-            bs.wo = si.to_local(world_wo)
-            keep = active & (mi.Frame3f.cos_theta(bs.wo)
-                             * mi.Frame3f.cos_theta(perturbed.to_local(world_wo)) > 0.0)
-            bs.pdf = dr.select(keep, bs.pdf, 0.0)
-            return bs, dr.select(keep, weight, 0.0)
-
-        def _towards(self, si, wo, active):
-            """The interaction in the bent frame, ``wo`` in it, and whether ``wo`` lies on the
-            same side of both frames."""
-            perturbed = self._perturbed(si, active)
-            local_wo = perturbed.to_local(si.to_world(wo))
-            keep = active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
-            return perturbed, local_wo, keep
-
-        def eval(self, ctx, si, wo, active=True):
-            perturbed, local_wo, keep = self._towards(si, wo, active)
-            return dr.select(keep, self.nested.eval(ctx, perturbed, local_wo, keep), 0.0)
-
-        def pdf(self, ctx, si, wo, active=True):
-            perturbed, local_wo, keep = self._towards(si, wo, active)
-            return dr.select(keep, self.nested.pdf(ctx, perturbed, local_wo, keep), 0.0)
-
-        def eval_pdf(self, ctx, si, wo, active=True):
-            perturbed, local_wo, keep = self._towards(si, wo, active)
-            value, pdf = self.nested.eval_pdf(ctx, perturbed, local_wo, keep)
-            return dr.select(keep, value, 0.0), dr.select(keep, pdf, 0.0)
-
-        def eval_diffuse_reflectance(self, si, active=True):
-            return self.nested.eval_diffuse_reflectance(self._perturbed(si, active), active)
-
         def traverse(self, callback):
-            callback.put_object("bsdf", self.nested, mi.ParamFlags.Differentiable)
+            super().traverse(callback)
             callback.put_object("normalmap", self.normalmap, mi.ParamFlags.Differentiable)
 
         def to_string(self):

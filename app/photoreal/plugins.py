@@ -73,3 +73,60 @@ def sample_layer_or_nested(mi, dr, layer, ctx, si, sample1, sample2, active, *, 
     bs.pdf = pdf
     usable = active & (pdf > 0.0)
     return bs, dr.select(usable, value / dr.maximum(pdf, 1e-12), 0.0)
+
+
+def reframed_bsdf(mi, dr) -> type:
+    """A base class for a BSDF that shades its nested ``bsdf`` in a frame of its own: a
+    subclass gives ``_perturbed(si, active)``, the interaction in that frame with ``wi`` in it
+    (a normal map's, a smoothed tangent's). Directions below the surface in one frame and above
+    it in the other are dropped."""
+
+    class Reframed(mi.BSDF):
+        def __init__(self, props):
+            mi.BSDF.__init__(self, props)
+            self.nested = props["bsdf"]
+            self.m_components = [self.nested.flags(i)
+                                 for i in range(self.nested.component_count())]
+            self.m_flags = self.nested.flags() | mi.BSDFFlags.SpatiallyVarying
+
+        def _perturbed(self, si, active):
+            raise NotImplementedError
+
+        def sample(self, ctx, si, sample1, sample2, active=True):
+            perturbed = self._perturbed(si, active)
+            bs, weight = self.nested.sample(ctx, perturbed, sample1, sample2, active)
+            world_wo = perturbed.to_world(bs.wo)
+            bs.wo = si.to_local(world_wo)
+            keep = active & (mi.Frame3f.cos_theta(bs.wo)
+                             * mi.Frame3f.cos_theta(perturbed.to_local(world_wo)) > 0.0)
+            bs.pdf = dr.select(keep, bs.pdf, 0.0)
+            return bs, dr.select(keep, weight, 0.0)
+
+        def _towards(self, si, wo, active):
+            """The interaction in the new frame, ``wo`` in it, and whether ``wo`` lies on the
+            same side of both frames."""
+            perturbed = self._perturbed(si, active)
+            local_wo = perturbed.to_local(si.to_world(wo))
+            keep = active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
+            return perturbed, local_wo, keep
+
+        def eval(self, ctx, si, wo, active=True):
+            perturbed, local_wo, keep = self._towards(si, wo, active)
+            return dr.select(keep, self.nested.eval(ctx, perturbed, local_wo, keep), 0.0)
+
+        def pdf(self, ctx, si, wo, active=True):
+            perturbed, local_wo, keep = self._towards(si, wo, active)
+            return dr.select(keep, self.nested.pdf(ctx, perturbed, local_wo, keep), 0.0)
+
+        def eval_pdf(self, ctx, si, wo, active=True):
+            perturbed, local_wo, keep = self._towards(si, wo, active)
+            value, pdf = self.nested.eval_pdf(ctx, perturbed, local_wo, keep)
+            return dr.select(keep, value, 0.0), dr.select(keep, pdf, 0.0)
+
+        def eval_diffuse_reflectance(self, si, active=True):
+            return self.nested.eval_diffuse_reflectance(self._perturbed(si, active), active)
+
+        def traverse(self, callback):
+            callback.put_object("bsdf", self.nested, mi.ParamFlags.Differentiable)
+
+    return Reframed

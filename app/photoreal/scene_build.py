@@ -8,12 +8,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from app.photoreal.materials import MaterialTranslator, ShapeLook
+from app.photoreal.tangent_frames import VERTEX_TANGENT, encoded
 from app.photoreal.textures import VERTEX_COLOR
 from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Camera, SceneDescription
 from app.scene.environment import seen_from_below
 from app.scene.geometry_source import GeometrySource
 from app.scene.ground_shadow import ShadowMap
+from app.scene.uv_frames import vertex_tangents
 
 # Mitsuba's equirectangular mapping is a quarter turn about Y from VTK's IBL; this lines the
 # two up (a chrome sphere's key-light highlight lands on the same pixel, tests/photoreal).
@@ -36,6 +38,7 @@ class WorldMesh:
     look: ShapeLook
     emission_uv: np.ndarray | None = None  # the UV set the emission pass reads
     colours: np.ndarray | None = None  # (N, 3) float32 linear vertex colours, where drawn
+    tangents: np.ndarray | None = None  # (N, 3) unit tangents along u, where the BSDF reads them
 
     def with_emission_uv(self) -> WorldMesh:
         """This mesh as the emission pass draws it (with the emissive texture's UV set)."""
@@ -71,10 +74,15 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
         colours = None
         if look.vertex_colours:
             colours = srgb_to_linear(np.asarray(mesh.colors, dtype=np.float64)[:, :3] / 255.0)
+        uv = uv_sets.get(look.texcoord)
+        tangents = None
+        if look.along_tangent:  # none without UVs: the frame Mitsuba gives
+            tangents = (np.zeros_like(vertices) if uv is None
+                        else vertex_tangents(vertices, faces, uv, normals))
         meshes.append(WorldMesh(drawable.id, vertices.astype(np.float32),
-                                np.ascontiguousarray(faces), _f32(normals),
-                                _f32(uv_sets.get(look.texcoord)), look,
-                                _f32(uv_sets.get(look.emission_texcoord)), _f32(colours)))
+                                np.ascontiguousarray(faces), _f32(normals), _f32(uv), look,
+                                _f32(uv_sets.get(look.emission_texcoord)), _f32(colours),
+                                tangents))
     for decal in scene.decals:
         if decal.drawable_id not in visible:
             continue
@@ -129,6 +137,8 @@ def mitsuba_mesh(mi, mesh: WorldMesh, bsdf: dict | None = None, emitter: dict | 
         params["vertex_texcoords"] = mi.Float(mesh.uv.ravel())
     if mesh.colours is not None:
         shape.add_attribute(VERTEX_COLOR, 3, mi.Float(mesh.colours.ravel()))
+    if mesh.tangents is not None:
+        shape.add_attribute(VERTEX_TANGENT, 3, mi.Float(encoded(mesh.tangents).ravel()))
     params.update()
     return shape
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from app.assets.refs import TextureSampler, TextureTransform, transformed_uv
 from app.personalize.decal_geometry import DecalMesh
+from app.scene.uv_frames import triangle_tangents
 
 MAX_TEXELS_DRAWN = 16_000_000  # texels tested over all triangles' boxes: beyond, none drawn
 REPEAT = TextureSampler()
@@ -88,27 +89,10 @@ def _surface_under(mesh: DecalMesh, size: tuple[int, int]) -> SurfaceUnder | Non
     return SurfaceUnder(uv, frame, covered)
 
 
-def _tangents(corners: np.ndarray, uv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per triangle, unit +X (along u) and +Y (against v) of a UV set on its surface."""
-    e1, e2 = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
-    du1, dv1 = uv[:, 1, 0] - uv[:, 0, 0], uv[:, 1, 1] - uv[:, 0, 1]
-    du2, dv2 = uv[:, 2, 0] - uv[:, 0, 0], uv[:, 2, 1] - uv[:, 0, 1]
-    det = du1 * dv2 - du2 * dv1
-    safe = np.where(np.abs(det) > 1e-20, det, 1.0)[:, None]
-    along_u = (e1 * dv2[:, None] - e2 * dv1[:, None]) / safe
-    along_v = (e2 * du1[:, None] - e1 * du2[:, None]) / safe
-
-    def unit(v):
-        length = np.linalg.norm(v, axis=1, keepdims=True)
-        return v / np.where(length > 0, length, 1.0)
-
-    return unit(along_u), unit(-along_v)
-
-
 def _frame_change(corners, decal_uv, part_uv) -> np.ndarray:
     """(M, 2, 2): a tangent-space (x, y) of the part's frame in the decal's, per triangle."""
-    part_x, part_y = _tangents(corners, part_uv)
-    decal_x, decal_y = _tangents(corners, decal_uv)
+    part_x, part_y = triangle_tangents(corners, part_uv)
+    decal_x, decal_y = triangle_tangents(corners, decal_uv)
 
     def dot(a, b):
         return np.einsum("ij,ij->i", a, b)

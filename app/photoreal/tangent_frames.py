@@ -1,0 +1,68 @@
+"""``alongtangent``: an anisotropic BSDF shaded with its tangent along the mesh's smoothed
+tangents.
+
+Mitsuba takes a mesh's shading tangent from each triangle's own UV derivative, so the tangent
+turns from one triangle to the next; on an anisotropic surface, whose highlight is a thin line
+along the tangent, the line breaks into zigzags (Khronos' AnisotropyStrengthTest). The live
+view's tangents are smoothed per vertex (VTK's ``vtkPolyDataTangents``); so are these: the
+mesh carries them as the ``vertex_tangent`` attribute (``vertex_tangents``), and the BSDF is
+shaded in the frame they give with the shading normal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from app.photoreal.plugins import once_per_variant, reframed_bsdf
+
+ALONG_TANGENT = "alongtangent"
+VERTEX_TANGENT = "vertex_tangent"  # the mesh attribute: unit tangents as 0..1 (t / 2 + 1/2)
+
+
+def along_tangents(bsdf: dict) -> dict:
+    """``bsdf`` (a dictionary) shaded along the mesh's ``vertex_tangent`` attribute."""
+    return {"type": ALONG_TANGENT, "bsdf": bsdf,
+            "tangent": {"type": "mesh_attribute", "name": VERTEX_TANGENT}}
+
+
+def encoded(tangents: np.ndarray) -> np.ndarray:
+    """(N, 3) unit tangents as the attribute holds them: float32 within 0..1."""
+    return (0.5 + 0.5 * np.asarray(tangents, dtype=np.float64)).astype(np.float32)
+
+
+def tangent_interaction(mi, dr, tangent, si, active):
+    """``si`` with its shading frame's tangent along ``tangent`` (the attribute's texture)
+    made square to the shading normal, ``wi`` in that frame; where the tangent lies along the
+    normal, the frame Mitsuba gave."""
+    t = mi.Vector3f(tangent.eval(si, active)) * 2.0 - 1.0
+    n = si.sh_frame.n
+    across = t - n * dr.dot(n, t)
+    usable = dr.squared_norm(across) > 1e-8
+    s = dr.select(usable, dr.normalize(across), si.sh_frame.s)
+    perturbed = mi.SurfaceInteraction3f(si)
+    perturbed.sh_frame = mi.Frame3f(s, dr.cross(n, s), n)
+    perturbed.wi = perturbed.to_local(si.to_world(si.wi))
+    return perturbed
+
+
+@once_per_variant
+def register_bsdfs(mi) -> None:
+    """Make ``alongtangent`` loadable in the active variant (once per variant)."""
+    import drjit as dr
+
+    class AlongTangent(reframed_bsdf(mi, dr)):
+        def __init__(self, props):
+            super().__init__(props)
+            self.tangent = props["tangent"]
+
+        def _perturbed(self, si, active):
+            return tangent_interaction(mi, dr, self.tangent, si, active)
+
+        def traverse(self, callback):
+            super().traverse(callback)
+            callback.put_object("tangent", self.tangent, mi.ParamFlags.NonDifferentiable)
+
+        def to_string(self):
+            return f"AlongTangent[bsdf={self.nested}]"
+
+    mi.register_bsdf(ALONG_TANGENT, lambda props: AlongTangent(props))

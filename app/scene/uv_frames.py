@@ -1,0 +1,57 @@
+"""The directions a UV set runs along a mesh's surface: per triangle, and per vertex smoothed
+over the triangles that share it (the tangent an anisotropic highlight is stretched along, as
+VTK's ``vtkPolyDataTangents`` gives the live view)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    length = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(length > 0, length, 1.0)
+
+
+def _uv_determinant(uv: np.ndarray) -> np.ndarray:
+    """Twice the signed area of each triangle's ((M, 3, 2)) UVs."""
+    du1, dv1 = uv[:, 1, 0] - uv[:, 0, 0], uv[:, 1, 1] - uv[:, 0, 1]
+    du2, dv2 = uv[:, 2, 0] - uv[:, 0, 0], uv[:, 2, 1] - uv[:, 0, 1]
+    return du1 * dv2 - du2 * dv1
+
+
+def triangle_tangents(corners: np.ndarray, uv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per triangle ((M, 3, 3) corners, (M, 3, 2) UVs), unit +X (along u) and +Y (against v)
+    of the UV set on its surface."""
+    e1, e2 = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
+    du1, dv1 = uv[:, 1, 0] - uv[:, 0, 0], uv[:, 1, 1] - uv[:, 0, 1]
+    du2, dv2 = uv[:, 2, 0] - uv[:, 0, 0], uv[:, 2, 1] - uv[:, 0, 1]
+    det = _uv_determinant(uv)
+    safe = np.where(np.abs(det) > 1e-20, det, 1.0)[:, None]
+    along_u = (e1 * dv2[:, None] - e2 * dv1[:, None]) / safe
+    along_v = (e2 * du1[:, None] - e1 * du2[:, None]) / safe
+    return _unit(along_u), _unit(-along_v)
+
+
+def vertex_tangents(vertices: np.ndarray, faces: np.ndarray, uv: np.ndarray,
+                    normals: np.ndarray | None = None) -> np.ndarray:
+    """(N, 3) unit tangents (along u) per vertex: the tangents of the triangles round it,
+    weighted by their areas, made square to the vertex normal where there is one. A vertex
+    whose triangles give no direction gets any direction square to its normal."""
+    v = np.asarray(vertices, dtype=np.float64)
+    f = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
+    t = np.asarray(uv, dtype=np.float64)
+    along_u, _ = triangle_tangents(v[f], t[f])
+    mapped = np.abs(_uv_determinant(t[f])) > 1e-20  # UVs that span an area give a direction
+    area = mapped * 0.5 * np.linalg.norm(np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]]),
+                                axis=1)
+    summed = np.zeros_like(v)
+    for corner in range(3):
+        np.add.at(summed, f[:, corner], along_u * area[:, None])
+    if normals is not None:
+        n = _unit(np.asarray(normals, dtype=np.float64))
+        summed -= n * np.einsum("ij,ij->i", summed, n)[:, None]
+        lost = np.linalg.norm(summed, axis=1) < 1e-12
+        if lost.any():  # any direction in the tangent plane
+            helper = np.where(np.abs(n[lost, :1]) < 0.9, [[1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0]])
+            summed[lost] = np.cross(n[lost], helper)
+    return _unit(summed)
