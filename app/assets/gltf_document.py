@@ -368,16 +368,19 @@ def document_bytes(header: dict, binary: bytes | None) -> bytes:
     )
 
 
-UV_ATTRIBUTE = "_TEXCOORD_{set}{normalized}"  # a UV set as trimesh keeps it, see expose_uv_sets
+UV_ATTRIBUTE = "_TEXCOORD_{set}{normalized}"  # a UV set as trimesh keeps it, see expose_attributes
+COLOR_ATTRIBUTE = "_COLOR_0"  # the vertex colours as trimesh keeps them, see expose_attributes
 
 
-def expose_uv_sets(header: dict) -> dict:
+def expose_attributes(header: dict) -> dict:
     """``header`` (a copy for trimesh) with each primitive's TEXCOORD_0 and TEXCOORD_1 renamed
-    ``_TEXCOORD_<n>`` (``_TEXCOORD_<n>_N`` when its accessor is normalized).
+    ``_TEXCOORD_<n>`` (``_TEXCOORD_<n>_N`` when its accessor is normalized) and its COLOR_0
+    ``_COLOR_0``.
 
     trimesh reads only the first UV set, flips its v in the accessor's own type (which wraps
-    quantized integers) and ignores ``normalized``; attributes whose names start with "_" it
-    keeps as they are, for ``model_loading`` to read."""
+    quantized integers) and ignores ``normalized``; it casts 16-bit colours to bytes (wrapping
+    them) and keeps glTF's linear colours as if they were sRGB. Attributes whose names start
+    with "_" it keeps as they are, for ``model_loading`` to read."""
     accessors = header.get("accessors", []) or []
     for mesh in header.get("meshes", []) or []:
         for primitive in (mesh.get("primitives", []) if isinstance(mesh, dict) else []) or []:
@@ -393,6 +396,8 @@ def expose_uv_sets(header: dict) -> dict:
                 normalized = isinstance(accessor, dict) and accessor.get("normalized") is True
                 attributes[UV_ATTRIBUTE.format(set=uv_set,
                                                normalized="_N" if normalized else "")] = index
+            if "COLOR_0" in attributes:
+                attributes[COLOR_ATTRIBUTE] = attributes.pop("COLOR_0")
     return header
 
 

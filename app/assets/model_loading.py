@@ -24,11 +24,12 @@ from trimesh.visual.material import PBRMaterial, SimpleMaterial
 
 from app.assets.draco import decode_draco
 from app.assets.gltf_document import (
+    COLOR_ATTRIBUTE,
     UV_ATTRIBUTE,
     GltfDocument,
     check_images,
     check_triangle_count,
-    expose_uv_sets,
+    expose_attributes,
     material_index_from_tag,
     read_gltf_document,
     tagged_bytes,
@@ -40,7 +41,7 @@ from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
 from app.assets.texture_references import check_obj_textures, check_ply_textures
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
-from app.assets.textures import DEFAULT_MAX_PIXELS, texture_from_image
+from app.assets.textures import DEFAULT_MAX_PIXELS, linear_to_srgb_values, texture_from_image
 from app.errors import AppError, AppErrors, AssetError
 from app.limits import MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
 from app.references import ReferenceResolver
@@ -185,7 +186,7 @@ def _load_model(
                      skip=basisu_only_images(document))
         header, binary = decode_draco(document)
         warnings += choose_texture_sources(document, header)
-        header = expose_uv_sets(expand_instances(document, header))
+        header = expose_attributes(expand_instances(document, header))
         scene = _read_scene(
             label,
             io.BytesIO(tagged_bytes(document, header, binary)),
@@ -392,7 +393,7 @@ def _mesh_data(
         normals=_frozen(normals.astype(np.float32)),
         uv=_gltf_uv(geometry, 0) if from_gltf else _uv(geometry),
         uv1=_gltf_uv(geometry, 1) if from_gltf else None,
-        colors=_vertex_colors(geometry),
+        colors=_gltf_colors(geometry) if from_gltf else _vertex_colors(geometry),
         material=material,
     )
 
@@ -406,7 +407,7 @@ def _uv(geometry: trimesh.Trimesh) -> np.ndarray | None:
 
 
 def _gltf_uv(geometry: trimesh.Trimesh, uv_set: int) -> np.ndarray | None:
-    """TEXCOORD_<uv_set> as the glTF file stores it (see ``expose_uv_sets``); integers of a
+    """TEXCOORD_<uv_set> as the glTF file stores it (see ``expose_attributes``); integers of a
     normalized accessor scaled to 0..1, those of another (KHR_mesh_quantization with a texture
     transform) kept as numbers."""
     for normalized in (False, True):
@@ -421,6 +422,27 @@ def _gltf_uv(geometry: trimesh.Trimesh, uv_set: int) -> np.ndarray | None:
             uv = np.maximum(uv / np.iinfo(uv.dtype).max, -1.0)
         return _frozen(np.asarray(uv[:, :2], dtype=np.float32))
     return None
+
+
+def _gltf_colors(geometry: trimesh.Trimesh) -> np.ndarray | None:
+    """COLOR_0 as the glTF file stores it (see ``expose_attributes``): linear RGB or RGBA,
+    floats or normalized integers of 8 or 16 bits, as (N, 4) sRGB bytes (the colours of the
+    other formats and of textures; the alpha kept linear). None when it is no such array."""
+    colors = geometry.vertex_attributes.get(COLOR_ATTRIBUTE)
+    if colors is None:
+        return None
+    colors = np.asarray(colors)
+    if colors.ndim != 2 or colors.shape[1] not in (3, 4) or len(colors) != len(
+            geometry.vertices) or colors.dtype.kind not in "fu":
+        return None
+    if colors.dtype.kind == "u":
+        values = colors / float(np.iinfo(colors.dtype).max)
+    else:
+        values = np.clip(np.nan_to_num(colors.astype(np.float64), nan=0.0), 0.0, 1.0)
+    rgba = np.ones((len(values), 4), np.float64)
+    rgba[:, :values.shape[1]] = values
+    rgba[:, :3] = linear_to_srgb_values(rgba[:, :3])
+    return _frozen(np.round(rgba * 255.0).astype(np.uint8))
 
 
 def _vertex_colors(geometry: trimesh.Trimesh) -> np.ndarray | None:

@@ -98,6 +98,13 @@ _SRGB_CURVE = np.array([srgb_to_linear(v / 255.0) for v in range(256)], np.float
 _SRGB_CURVE32 = _SRGB_CURVE.astype(np.float32)
 
 
+def linear_to_srgb_values(values: np.ndarray) -> np.ndarray:
+    """Linear values -> sRGB 0..1 (the sRGB curve), float32."""
+    c = np.clip(np.asarray(values, dtype=np.float32), 0.0, 1.0)
+    return np.where(c <= 0.0031308, c * 12.92, 1.055 * c ** (1 / 2.4) - 0.055).astype(
+        np.float32)
+
+
 def linear_from_srgb_bytes(pixels: np.ndarray) -> np.ndarray:
     """sRGB bytes (uint8, any shape) -> linear float32 values of the same shape."""
     return _SRGB_CURVE32[np.asarray(pixels, dtype=np.uint8)]

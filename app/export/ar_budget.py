@@ -66,13 +66,19 @@ def fit_export_scene(export: ExportScene, *, max_triangles: int = MAX_TRIANGLES,
         ratio = max_triangles * 0.97 / before
         primitives = []
         for p in export.primitives:
-            sets = [uv for uv in (p.uv, p.uv1) if uv is not None]  # both UV sets, side by side
-            v, f, n, uvs = decimate(p.vertices, p.faces, p.normals,
-                                    np.hstack(sets) if sets else None,
-                                    max(4, int(len(p.faces) * ratio)))
-            uv0 = None if p.uv is None else uvs[:, :2]
-            uv1 = None if p.uv1 is None else uvs[:, -2:]
-            primitives.append(replace(p, vertices=v, faces=f, normals=n, uv=uv0, uv1=uv1))
+            # both UV sets and the colours, side by side
+            kept = {name: np.asarray(values, np.float32)
+                    for name, values in (("uv", p.uv), ("uv1", p.uv1), ("colors", p.colors))
+                    if values is not None}
+            v, f, n, columns = decimate(p.vertices, p.faces, p.normals,
+                                        np.hstack(list(kept.values())) if kept else None,
+                                        max(4, int(len(p.faces) * ratio)))
+            split = dict(zip(kept, np.split(columns, np.cumsum(
+                [a.shape[1] for a in kept.values()])[:-1], axis=1), strict=True)) if kept else {}
+            colors = split.get("colors")
+            primitives.append(replace(
+                p, vertices=v, faces=f, normals=n, uv=split.get("uv"), uv1=split.get("uv1"),
+                colors=None if colors is None else np.round(colors).astype(np.uint8)))
     largest = export.max_texture_px
     scaled: dict[str, ExportTexture] = {}  # one scaling per distinct image
     images: dict[str, ExportTexture] = {}

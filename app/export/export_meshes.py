@@ -71,6 +71,7 @@ class ExportPrimitive:
     material: ResolvedMaterial
     variant_materials: dict[int, ResolvedMaterial] = field(default_factory=dict)  # variant -> m
     uv1: np.ndarray | None = None  # (N, 2) float32, the second UV set (TEXCOORD_1)
+    colors: np.ndarray | None = None  # (N, 4) uint8 sRGB vertex colours the material multiplies
 
 
 @dataclass
@@ -214,6 +215,8 @@ def collect_export_scene(scene: SceneDescription, assets: AssetStore, *,
             name=d.id.replace("/", "_"), part=d.part, vertices=vertices, normals=normals,
             uv=None if mesh.uv is None else np.asarray(mesh.uv, np.float32), faces=faces,
             uv1=None if mesh.uv1 is None else np.asarray(mesh.uv1, np.float32),
+            colors=(np.asarray(mesh.colors, np.uint8)
+                    if d.material.vertex_colors and mesh.colors is not None else None),
             material=textures.add(d.material))
         primitives.append(primitive)
         by_drawable[d.id] = primitive

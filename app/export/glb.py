@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from app.assets.material_extensions import EXTENSION_TEXTURE_SLOTS
+from app.assets.textures import linear_from_srgb_bytes
 from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
@@ -36,7 +37,7 @@ from app.scene.resolve import resolve_scene
 __all__ = ["encode_png", "export_glb", "export_scene_for", "glb_bytes"]
 
 VARIANTS = "KHR_materials_variants"
-_FLOAT, _UINT32 = 5126, 5125
+_FLOAT, _UINT32, _UINT16 = 5126, 5125, 5123
 _ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
 _WRAPS = {"REPEAT": 10497, "MIRRORED_REPEAT": 33648, "CLAMP_TO_EDGE": 33071}
 _NEAREST, _LINEAR, _LINEAR_MIPMAP_LINEAR, _NEAREST_MIPMAP_LINEAR = 9728, 9729, 9987, 9986
@@ -104,10 +105,12 @@ class _Document:
         return len(self.json["bufferViews"]) - 1
 
     def accessor(self, array: np.ndarray, *, component: int, kind: str, target: int,
-                 bounds: bool = False) -> int:
+                 bounds: bool = False, normalized: bool = False) -> int:
         data = np.ascontiguousarray(array)
         accessor = {"bufferView": self.view(data.tobytes(), target), "componentType": component,
                     "count": int(len(data)) if kind != "SCALAR" else int(data.size), "type": kind}
+        if normalized:
+            accessor["normalized"] = True
         if bounds:
             accessor["min"] = [float(v) for v in data.min(axis=0)]
             accessor["max"] = [float(v) for v in data.max(axis=0)]
@@ -208,6 +211,12 @@ class _Document:
             attributes["TEXCOORD_1"] = self.accessor(p.uv1.astype(np.float32),
                                                      component=_FLOAT, kind="VEC2",
                                                      target=_ARRAY_BUFFER)
+        if p.colors is not None:  # glTF's are linear: 16 bits keep the dark ones apart
+            rgba = np.column_stack([linear_from_srgb_bytes(p.colors[:, :3]),
+                                    np.asarray(p.colors[:, 3], np.float32) / 255.0])
+            attributes["COLOR_0"] = self.accessor(
+                np.round(np.clip(rgba, 0.0, 1.0) * 65535.0).astype(np.uint16),
+                component=_UINT16, kind="VEC4", target=_ARRAY_BUFFER, normalized=True)
         primitive: dict = {"attributes": attributes, "mode": 4,
                            "indices": self.accessor(p.faces.astype(np.uint32).reshape(-1),
                                                     component=_UINT32, kind="SCALAR",

@@ -72,4 +72,6 @@ def usd_material_losses(m: ResolvedMaterial) -> list[str]:
         lost.append(f"{name}: its anisotropy is not written")
     if m.iridescence > 0:
         lost.append(f"{name}: its iridescence is not written")
+    if m.vertex_colors:
+        lost.append(f"{name}: the vertex colours that tint it are not written")
     return lost

@@ -10,7 +10,7 @@ import numpy as np
 
 from app.assets.mesh import TextureImage
 from app.assets.store import AssetStore
-from app.assets.textures import linear_from_srgb_bytes, mean_colour
+from app.assets.textures import linear_from_srgb_bytes, linear_to_srgb_values, mean_colour
 from app.domain.colour import hex_to_srgb, linear_to_srgb
 from app.domain.configuration import Configuration, ImageValue, TextValue
 from app.domain.product import Product, Technique, Zone
@@ -28,7 +28,7 @@ from app.personalize.fonts import FontLibrary
 from app.personalize.picture_store import PictureStore
 from app.personalize.techniques import technique_look
 from app.scene.description import Decal, Drawable, ResolvedMaterial
-from app.scene.surface_under import SurfaceUnder, linear_to_srgb_values, sample, surface_under
+from app.scene.surface_under import SurfaceUnder, sample, surface_under
 
 MM = 0.001
 PREVIEW_PX_PER_MM = 8.0

@@ -139,8 +139,3 @@ def _wrap(index: np.ndarray, size: int, mode: str) -> np.ndarray:
     return np.mod(index, size)
 
 
-def linear_to_srgb_values(values: np.ndarray) -> np.ndarray:
-    """Linear values -> sRGB 0..1 (the sRGB curve), float32."""
-    c = np.clip(np.asarray(values, dtype=np.float32), 0.0, 1.0)
-    return np.where(c <= 0.0031308, c * 12.92, 1.055 * c ** (1 / 2.4) - 0.055).astype(
-        np.float32)

@@ -36,13 +36,15 @@ def write_gltf(
 
     ``meshes``: [{"name": str, "primitives": [primitive, ...]}], each primitive
     {"positions": (N,3), "indices": (M,3), optional "uv": (N,2) in glTF convention,
-    "normals": (N,3), "material": int}. Nodes default to one node per mesh; a node marked
+    "normals": (N,3), "colors": (N,3 or 4) float32, or uint8 / uint16 written normalized,
+    "material": int}. Nodes default to one node per mesh; a node marked
     ``"child": True`` is left out of the scene's root list.
     """
     blob = bytearray()
     views, accessors, gltf_meshes = [], [], []
 
-    def add(array: np.ndarray, component: int, kind: str, target: int) -> int:
+    def add(array: np.ndarray, component: int, kind: str, target: int,
+            normalized: bool = False) -> int:
         data = np.ascontiguousarray(array).tobytes()
         while len(blob) % 4:
             blob.append(0)
@@ -56,6 +58,8 @@ def write_gltf(
             "count": int(len(array)),
             "type": kind,
         }
+        if normalized:
+            accessor["normalized"] = True
         if kind == "VEC3" and component == 5126:
             accessor["min"] = np.asarray(array).min(axis=0).tolist()
             accessor["max"] = np.asarray(array).max(axis=0).tolist()
@@ -76,6 +80,11 @@ def write_gltf(
                 attributes["TEXCOORD_0"] = add(
                     np.asarray(prim["uv"], np.float32), 5126, "VEC2", 34962
                 )
+            if "colors" in prim:
+                colors = np.asarray(prim["colors"])
+                component = {"float32": 5126, "uint8": 5121, "uint16": 5123}[colors.dtype.name]
+                attributes["COLOR_0"] = add(colors, component, f"VEC{colors.shape[1]}", 34962,
+                                            normalized=component != 5126)
             indices = add(np.asarray(prim["indices"], np.uint32).reshape(-1), 5125, "SCALAR", 34963)
             entry = {"attributes": attributes, "indices": indices, "mode": 4}
             if "material" in prim:

@@ -193,3 +193,37 @@ def test_what_a_models_materials_lose_in_drawing_is_listed(external_dir):
                                "TransmissionTest.glb"))
     notes = [w for w in glass.material_warnings if "transmissive" in w]
     assert len(notes) == 1  # one note for the file, not one per material
+
+
+LINEAR_COLOURS = np.array([[0.5, 0.25, 1.0, 1.0], [0.0, 0.0, 0.0, 0.5],
+                           [1.0, 1.0, 1.0, 0.0], [0.2140, 0.0, 0.0, 1.0]])
+SRGB_BYTES = np.array([[188, 137, 255, 255], [0, 0, 0, 128], [255, 255, 255, 0],
+                       [128, 0, 0, 255]])  # sRGB(0.214) = 0.5
+
+
+@pytest.mark.parametrize("encoding", ["float32", "uint8", "uint16", "rgb-float32"])
+def test_vertex_colours_are_read_as_the_linear_colours_gltf_stores(gltf_writer, tmp_path,
+                                                                   encoding):
+    """COLOR_0 is linear in every encoding glTF allows (Blender writes 16-bit integers);
+    the model keeps sRGB bytes, as it keeps the colours of other formats and of textures."""
+    values = LINEAR_COLOURS[:, :3] if encoding.startswith("rgb") else LINEAR_COLOURS
+    kind = encoding.removeprefix("rgb-")
+    colors = (values.astype(np.float32) if kind == "float32"
+              else np.round(values * np.iinfo(kind).max).astype(kind))
+    path = gltf_writer(tmp_path / "coloured.gltf", meshes=[{"name": "quad", "primitives": [
+        {"positions": QUAD_POSITIONS, "indices": QUAD_INDICES, "colors": colors}]}])
+    (mesh,) = load_model(path).meshes.values()
+    expected = SRGB_BYTES.copy()
+    if encoding.startswith("rgb"):
+        expected[:, 3] = 255
+    tolerance = 2 if kind == "uint8" else 1  # 8 bits of linear light are coarse in the dark
+    np.testing.assert_allclose(mesh.colors.astype(int), expected, atol=tolerance)
+
+
+def test_vertex_colours_out_of_range_or_no_numbers_are_clamped(gltf_writer, tmp_path):
+    colors = np.array([[np.nan, 2.0, -1.0, 1.0], [np.inf, -np.inf, 0.5, 3.0],
+                       [0.0, 0.0, 0.0, 1.0], [1.0, 1.0, 1.0, 1.0]], np.float32)
+    path = gltf_writer(tmp_path / "hostile.gltf", meshes=[{"name": "quad", "primitives": [
+        {"positions": QUAD_POSITIONS, "indices": QUAD_INDICES, "colors": colors}]}])
+    (mesh,) = load_model(path).meshes.values()
+    np.testing.assert_array_equal(mesh.colors[:2], [[0, 255, 0, 255], [255, 0, 188, 255]])

@@ -8,8 +8,10 @@ import pytest
 from pxr import Usd, UsdGeom, UsdShade
 
 from app.assets.model_loading import load_model
+from app.export.ar_budget import fit_export_scene
 from app.export.export_meshes import collect_export_scene
 from app.export.glb import glb_bytes
+from app.export.material_extensions import usd_material_losses
 from app.export.usdz import write_usd_stage
 from app.scene.model_materials import model_material
 from tests import khronos_material_extensions as x
@@ -19,6 +21,7 @@ from tests.khronos_scenes import (
     EMISSIVE_MODEL,
     MULTI_UV_MODEL,
     TRANSFORM_MODEL,
+    VERTEX_COLOR_MODEL,
     khronos_scene,
 )
 
@@ -157,8 +160,6 @@ def test_glb_names_the_material_extensions(external_dir, tmp_path):
 
 
 def test_usdz_notes_name_what_usd_preview_surface_cannot_carry(external_dir):
-    from app.export.material_extensions import usd_material_losses
-
     scene, _ = khronos_scene(external_dir, x.SHEEN_MODEL)
     assert any("sheen" in note for note in usd_material_losses(scene.drawables[0].material))
     scene, _ = khronos_scene(external_dir, x.ATTENUATION_MODEL)
@@ -190,3 +191,36 @@ def test_glb_writes_the_extension_textures_back(external_dir, tmp_path):
                                    x.TRANSMISSION_MODEL)[3].read_bytes())
     assert any("transmissionTexture" in m.get("extensions", {}).get(
         "KHR_materials_transmission", {}) for m in header["materials"])
+
+
+def test_vertex_colours_survive_a_glb_round_trip_and_a_decimation(external_dir, tmp_path):
+    """COLOR_0 is written back (linear, 16 bits) where the material multiplies it; read
+    again it is the same sRGB bytes; fitted to the AR budget it follows the vertices."""
+    scene, assets, export, path = exported(external_dir, tmp_path, VERTEX_COLOR_MODEL)
+    coloured = [p for p in export.primitives if p.material.vertex_colors]
+    assert coloured and all(p.colors is not None for p in coloured)
+    assert all(p.colors is None for p in export.primitives if not p.material.vertex_colors)
+    header, _ = split_glb(path.read_bytes())
+    written = [header["accessors"][prim["attributes"]["COLOR_0"]]
+               for mesh in header["meshes"] for prim in mesh["primitives"]
+               if "COLOR_0" in prim["attributes"]]
+    assert len(written) == len(coloured)
+    assert all(a["componentType"] == 5123 and a["normalized"] for a in written)
+    again = load_model(path)
+    for primitive in coloured:
+        (mesh,) = again.find(primitive.name)
+        np.testing.assert_allclose(mesh.colors.astype(int), primitive.colors.astype(int),
+                                   atol=1)
+    triangles = sum(len(p.faces) for p in export.primitives)
+    fitted, _ = fit_export_scene(export, max_triangles=triangles // 2)
+    for p in fitted.primitives:
+        if p.material.vertex_colors:
+            assert p.colors.shape == (len(p.vertices), 4) and p.colors.dtype == np.uint8
+            assert set(map(tuple, p.colors[:, :3])) <= set(map(tuple, next(
+                q for q in coloured if q.name == p.name).colors[:, :3]))
+
+
+def test_usdz_notes_say_vertex_colours_are_not_carried(external_dir):
+    scene, _ = khronos_scene(external_dir, VERTEX_COLOR_MODEL)
+    notes = {n for d in scene.drawables for n in usd_material_losses(d.material)}
+    assert any("vertex colours" in n for n in notes)
