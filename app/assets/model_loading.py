@@ -39,6 +39,7 @@ from app.assets.gltf_schema_checks import check_document
 from app.assets.gpu_instancing import expand_instances
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
+from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals
 from app.assets.texture_references import check_obj_textures, check_ply_textures
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
 from app.assets.textures import DEFAULT_MAX_PIXELS, linear_to_srgb_values, texture_from_image
@@ -340,24 +341,6 @@ def _file_normals(geometry: trimesh.Trimesh) -> np.ndarray | None:
     return normals if normals.shape == geometry.vertices.shape else None
 
 
-def smooth_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
-    """Area-weighted vertex normals, shared by all vertices at the same position.
-
-    Vertices duplicated for UV seams or by triangle-soup formats (STL) get one smooth normal
-    without the mesh being re-indexed, so UVs and vertex colours stay as the file has them.
-    """
-    corners = vertices[faces]
-    face_normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
-    extent = float(np.ptp(vertices, axis=0).max()) or 1.0
-    quantised = np.round(vertices / (extent * 1e-7)).astype(np.int64)
-    _, group = np.unique(quantised, axis=0, return_inverse=True)
-    group = group.reshape(-1)
-    sums = np.zeros((group.max() + 1, 3))
-    for corner in range(3):
-        np.add.at(sums, group[faces[:, corner]], face_normals)
-    return sums[group]
-
-
 def _mesh_data(
     key: str, geometry: trimesh.Trimesh, matrix: np.ndarray, material: MeshMaterial, label: str,
     *, from_gltf: bool = False,
@@ -371,18 +354,24 @@ def _mesh_data(
     if faces.min() < 0 or faces.max() >= len(geometry.vertices):
         raise AssetError(f"{where} has face indices outside its vertex list", file=label)
 
+    vertices = np.asarray(geometry.vertices, dtype=np.float64)
+    uv = _gltf_uv(geometry, 0) if from_gltf else _uv(geometry)
+    uv1 = _gltf_uv(geometry, 1) if from_gltf else None
+    colors = _gltf_colors(geometry) if from_gltf else _vertex_colors(geometry)
     normals = _file_normals(geometry)
-    if normals is None:
-        normals = smooth_normals(np.asarray(geometry.vertices, dtype=np.float64), faces)
+    if normals is None:  # glTF asks for flat normals; other formats get auto smooth's
+        split = crease_normals(vertices, faces, FLAT_DEGREES if from_gltf else CREASE_DEGREES)
+        faces, normals, vertices = split.faces, split.normals, vertices[split.source]
+        uv, uv1, colors = (None if a is None else _frozen(np.asarray(a)[split.source])
+                           for a in (uv, uv1, colors))
 
     linear = matrix[:3, :3]
-    vertices = np.asarray(geometry.vertices, dtype=np.float64) @ linear.T + matrix[:3, 3]
+    vertices = vertices @ linear.T + matrix[:3, 3]
     # a node scaled to nothing on an axis has no inverse; its triangles have no area anyway
     singular = abs(np.linalg.det(linear)) < 1e-300
     normals = normals @ (np.linalg.pinv(linear) if singular else np.linalg.inv(linear))
     lengths = np.linalg.norm(normals, axis=1, keepdims=True)
     normals = np.where(lengths > 1e-12, normals / np.maximum(lengths, 1e-12), [0.0, 1.0, 0.0])
-    faces = np.asarray(geometry.faces, dtype=np.int64)
     if np.linalg.det(linear) < 0:
         faces = faces[:, ::-1]
 
@@ -391,9 +380,9 @@ def _mesh_data(
         vertices=_frozen(vertices.astype(np.float32)),
         faces=_frozen(faces.astype(np.int32)),
         normals=_frozen(normals.astype(np.float32)),
-        uv=_gltf_uv(geometry, 0) if from_gltf else _uv(geometry),
-        uv1=_gltf_uv(geometry, 1) if from_gltf else None,
-        colors=_gltf_colors(geometry) if from_gltf else _vertex_colors(geometry),
+        uv=uv,
+        uv1=uv1,
+        colors=colors,
         material=material,
     )
 

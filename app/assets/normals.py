@@ -1,0 +1,82 @@
+"""Vertex normals for a mesh whose file has none.
+
+A model made in CAD or exported as STL has flat faces meeting at sharp edges and curved
+surfaces tessellated into narrow faces; normals averaged over every face round a vertex smear
+its flat faces into blotches. As Blender's auto smooth does, faces are smoothed together across
+the edges where they meet at less than a crease angle and stay sharp across the others (a
+vertex on a sharp edge is split, one copy per side). glTF asks for flat normals where a
+primitive has none: the crease angle of a flat mesh is nearly zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import trimesh
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+CREASE_DEGREES = 30.0  # faces meeting at more than this keep a sharp edge between them
+FLAT_DEGREES = 0.5  # faces of one plane (within this) share their vertices' normals
+
+
+@dataclass(frozen=True)
+class SplitNormals:
+    faces: np.ndarray  # (M, 3) int64 into the new vertices
+    # (N',) int64: the file vertex each vertex copies (the first N the file's own, in order)
+    source: np.ndarray
+    normals: np.ndarray  # (N', 3) float64, unit (zero where no face round it has an area)
+
+
+def position_groups(vertices: np.ndarray) -> np.ndarray:
+    """(N,) int64: one number per distinct position (vertices duplicated for UV seams or by a
+    triangle soup share theirs)."""
+    extent = float(np.ptp(vertices, axis=0).max()) if len(vertices) else 0.0
+    quantised = np.round(vertices / ((extent or 1.0) * 1e-7)).astype(np.int64)
+    _, group = np.unique(quantised, axis=0, return_inverse=True)
+    return group.reshape(-1)
+
+
+def crease_normals(vertices: np.ndarray, faces: np.ndarray,
+                   crease_degrees: float = CREASE_DEGREES) -> SplitNormals:
+    """Area-weighted normals, smooth across edges whose faces meet at less than
+    ``crease_degrees`` and sharp across the others; vertices are split where sharp edges
+    meet, never merged or reordered (UVs and colours stay the file's, through ``source``)."""
+    v = np.asarray(vertices, dtype=np.float64)
+    f = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
+    corners = v[f]
+    weighted = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+    area = np.linalg.norm(weighted, axis=1)
+    unit = weighted / np.where(area > 0, area, 1.0)[:, None]
+    group = position_groups(v)
+    by_position = group[f]
+    # faces that share an edge (at the same positions) and meet at less than the crease
+    pairs = trimesh.graph.face_adjacency(faces=by_position)
+    if len(pairs):
+        cosine = np.einsum("ij,ij->i", unit[pairs[:, 0]], unit[pairs[:, 1]])
+        pairs = pairs[cosine >= np.cos(np.radians(max(crease_degrees, 1e-6)))]
+    # the smooth surfaces: faces joined across such edges
+    joined = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])),
+                        shape=(len(f), len(f)))
+    _, surface = connected_components(joined, directed=False)
+    # one normal per position and smooth surface; one vertex per file vertex and surface
+    per_face_surface = np.repeat(surface[:, None], 3, axis=1)
+    _, smooth_key = np.unique(by_position.ravel() * (len(f) + 1) + per_face_surface.ravel(),
+                              return_inverse=True)
+    sums = np.zeros((smooth_key.max() + 1, 3))
+    np.add.at(sums, smooth_key.reshape(-1), np.repeat(weighted, 3, axis=0))
+    keys, first, row_of_corner = np.unique(f.ravel() * (len(f) + 1) + per_face_surface.ravel(),
+                                           return_index=True, return_inverse=True)
+    rows = np.stack([keys // (len(f) + 1), keys % (len(f) + 1)], axis=1)
+    # a file vertex keeps its index for its first surface; its copies for others come after
+    primary = np.ones(len(rows), bool)
+    primary[1:] = rows[1:, 0] != rows[:-1, 0]
+    index_of_row = np.where(primary, rows[:, 0], len(v) + np.cumsum(~primary) - 1)
+    source = np.concatenate([np.arange(len(v)), rows[~primary, 0]])
+    normals = np.zeros((len(source), 3))
+    normals[index_of_row] = sums[smooth_key.reshape(-1)[first]]
+    length = np.linalg.norm(normals, axis=1, keepdims=True)
+    normals = np.where(length > 0, normals / np.where(length > 0, length, 1.0), 0.0)
+    return SplitNormals(faces=index_of_row[row_of_corner.reshape(-1)].reshape(-1, 3),
+                        source=source, normals=normals)
