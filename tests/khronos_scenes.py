@@ -299,3 +299,27 @@ def check_mirrored_uvs_keep_the_bumps(kind: str, external_dir: Path) -> None:
         for column in ("V Mirror", "U Mirror"):
             likeness = _likeness(tiles["Normal"], tiles[column])
             assert likeness > 0.88, (y, column, likeness)
+
+
+TEXTURE_SETTINGS_MODEL = "TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb"
+
+
+def _red_share(image: np.ndarray) -> float:
+    """Share of pixels in the red of TextureSettingsTest's failure marks (crosses, squares)."""
+    r, g, b = (image[..., i].astype(int) for i in range(3))
+    return float(((r > 150) & (g < 90) & (b < 90)).mean())
+
+
+def check_samplers_wrap_each_axis_its_own_way(kind: str, external_dir: Path) -> None:
+    """TextureSettingsTest's "t" rows wrap their textures one way across and another down
+    (clamp, repeat, mirror): each shows a green tick where both are honoured, red where the
+    texture is wrapped one way both ways. The one red cross left is its single-sided row,
+    whose back face both renderers draw (an opaque material)."""
+    scene, assets = khronos_scene(external_dir, TEXTURE_SETTINGS_MODEL)
+    samplers = {(d.material.base_color_texture.sampler.wrap_s,
+                 d.material.base_color_texture.sampler.wrap_t)
+                for d in scene.drawables if d.material.base_color_texture is not None}
+    assert any(s != t for s, t in samplers), "the model wraps some textures per axis"
+    image = render(kind, scene, assets, size=(320, 240), spp=4)
+    # one cross (the single-sided row) is 0.0004 of the image, four marks 0.0033
+    assert _red_share(image) < 0.001

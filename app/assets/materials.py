@@ -184,10 +184,6 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
         if mapping.texcoord > 1:
             notes.append(f"{name}: its {slot} texture reads UV set {mapping.texcoord}; only "
                          "sets 0 and 1 are drawn; drawn without that texture")
-        sampler = mapping.sampler
-        if sampler.wrap_s != sampler.wrap_t:
-            notes.append(f"{name}: its {slot} texture wraps {sampler.wrap_s} across and "
-                         f"{sampler.wrap_t} down; drawn wrapping {sampler.wrap_s} both ways")
     surface_sets = {m.texcoord for slot, m in used.items() if slot != "emissive"}
     if len(surface_sets) > 1:
         first = next(iter(used.values())).texcoord

@@ -25,7 +25,12 @@ from app.photoreal.prepared_textures import PreparedTextures
 from app.photoreal.rough_glass import rough_glass
 from app.photoreal.sheen_layer import SHEEN_LAYER
 from app.photoreal.tangent_frames import along_tangents
-from app.photoreal.textures import front_faces_only, times_vertex_colour
+from app.photoreal.textures import (
+    AXIS_WRAP,
+    WRAP_CODES,
+    front_faces_only,
+    times_vertex_colour,
+)
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import (
     back_faces_culled,
@@ -230,12 +235,6 @@ class MaterialTranslator:
                 self._approximate(material.id, f"{name} texture not drawn: it reads UV set "
                                   f"{slot.texcoord}, the other textures {shape_texcoord}")
                 del extension_slots[name]
-
-        for slot in (*slots.values(), *extension_slots.values()):
-            sampler = slot.mapping.sampler
-            if sampler.wrap_t != sampler.wrap_s:
-                self._approximate(slot.texture.source, f"texture wrapped {sampler.wrap_s} on "
-                                  f"both axes (wrapT {sampler.wrap_t})")
 
         def load(name: str) -> _Texture | None:
             slot = slots.get(name)
@@ -630,12 +629,22 @@ class MaterialTranslator:
         """A bitmap texture of ``pixels`` (or what makes them, called where ``key`` is not
         prepared yet); ``key`` names all they are made of (textures by ``_Texture.key``)."""
         sampler = mapping.sampler
+        per_axis = sampler.wrap_t != sampler.wrap_s
         texture = {"type": "bitmap", "bitmap": self._prepared.bitmap(self.mi, key, pixels),
                    "raw": True, "filter_type": "nearest" if sampler.nearest else "bilinear",
-                   "wrap_mode": _WRAPS.get(sampler.wrap_s, "repeat")}
+                   "wrap_mode": "repeat" if per_axis else _WRAPS.get(sampler.wrap_s, "repeat")}
+        to_uv = None
         if not mapping.transform.is_identity:
             (a, b, c), (d, e, f) = mapping.transform.matrix()
-            texture["to_uv"] = self.mi.ScalarTransform3f([[a, b, c], [d, e, f], [0, 0, 1]])
+            to_uv = self.mi.ScalarTransform3f([[a, b, c], [d, e, f], [0, 0, 1]])
+        if per_axis:  # the transform first, then each axis wrapped its way
+            texture = {"type": AXIS_WRAP, "texture": texture,
+                       "wrap_s": WRAP_CODES.get(sampler.wrap_s, 0),
+                       "wrap_t": WRAP_CODES.get(sampler.wrap_t, 0)}
+            if to_uv is not None:
+                texture["to_uv"] = to_uv
+        elif to_uv is not None:
+            texture["to_uv"] = to_uv
         return texture
 
     def _approximate(self, name: str, what: str) -> None:

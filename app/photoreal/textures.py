@@ -1,7 +1,9 @@
 """Textures Mitsuba does not ship: ``product``, two textures multiplied (a base colour texture
 or colour times the mesh's ``vertex_color`` attribute, as glTF's COLOR_0 multiplies the base
 colour); ``frontonly``, a texture that is 0 where the surface is seen from behind (the opacity
-of a single-sided see-through material: glTF culls its back faces)."""
+of a single-sided see-through material: glTF culls its back faces); ``axiswrap``, a bitmap
+wrapped its own way along each axis (glTF's sampler has a wrapS and a wrapT, Mitsuba's bitmap
+one wrap mode for both)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,15 @@ from app.photoreal.plugins import as_texture, once_per_variant
 PRODUCT = "product"
 VERTEX_COLOR = "vertex_color"  # the mesh attribute (Mitsuba names them vertex_* / face_*)
 FRONT_ONLY = "frontonly"
+AXIS_WRAP = "axiswrap"
+WRAP_CODES = {"REPEAT": 0, "MIRRORED_REPEAT": 1, "CLAMP_TO_EDGE": 2}
 
 
 
 @once_per_variant
 def register_textures(mi) -> None:
-    """Make ``product`` and ``frontonly`` loadable in the active variant (once per variant)."""
+    """Make ``product``, ``frontonly`` and ``axiswrap`` loadable in the active variant (once
+    per variant)."""
     import drjit as dr
 
     class ProductTexture(mi.Texture):
@@ -73,6 +78,64 @@ def register_textures(mi) -> None:
             return f"FrontOnly[texture={self.texture}]"
 
     mi.register_texture(FRONT_ONLY, lambda props: FrontOnly(props))
+
+    class AxisWrap(mi.Texture):
+        """``texture`` (a bitmap that repeats, read at coordinates already transformed) read at
+        ``to_uv``'s transform of the surface's coordinates, wrapped along u by ``wrap_s`` and
+        along v by ``wrap_t`` (``WRAP_CODES``): a clamped or mirrored axis is kept half a
+        texel inside the image, so that the bitmap's filter never reaches across its edge."""
+
+        def __init__(self, props):
+            mi.Texture.__init__(self, props)
+            self.texture = props["texture"]
+            self.wrap_s, self.wrap_t = int(props["wrap_s"]), int(props["wrap_t"])
+            self.to_uv = props["to_uv"] if props.has_property("to_uv") else None
+            width, height = self.texture.resolution()
+            self.half_texel = mi.ScalarVector2f(0.5 / max(int(width), 1),
+                                                0.5 / max(int(height), 1))
+
+        @staticmethod
+        def _axis(x, mode, half):
+            if mode == WRAP_CODES["REPEAT"]:
+                return x
+            if mode == WRAP_CODES["MIRRORED_REPEAT"]:
+                period = x - 2.0 * dr.floor(0.5 * x)
+                x = dr.select(period > 1.0, 2.0 - period, period)
+            return dr.clip(x, half, 1.0 - half)
+
+        def _at(self, si):
+            uv = si.uv if self.to_uv is None else self.to_uv.transform_affine(
+                mi.Point2f(si.uv))
+            moved = mi.SurfaceInteraction3f(si)
+            moved.uv = mi.Point2f(self._axis(uv.x, self.wrap_s, self.half_texel.x),
+                                  self._axis(uv.y, self.wrap_t, self.half_texel.y))
+            return moved
+
+        def eval(self, si, active=True):
+            return self.texture.eval(self._at(si), active)
+
+        def eval_1(self, si, active=True):
+            return self.texture.eval_1(self._at(si), active)
+
+        def eval_3(self, si, active=True):
+            return self.texture.eval_3(self._at(si), active)
+
+        def mean(self):
+            return self.texture.mean()
+
+        def resolution(self):
+            return self.texture.resolution()
+
+        def is_spatially_varying(self):
+            return True
+
+        def traverse(self, callback):
+            callback.put_object("texture", self.texture, mi.ParamFlags.Differentiable)
+
+        def to_string(self):
+            return f"AxisWrap[texture={self.texture}, s={self.wrap_s}, t={self.wrap_t}]"
+
+    mi.register_texture(AXIS_WRAP, lambda props: AxisWrap(props))
 
 
 def front_faces_only(texture: dict) -> dict:

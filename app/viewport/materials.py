@@ -29,7 +29,7 @@ from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import TextureSampler, transformed_uv
 from app.assets.textures import mean_colour
 from app.errors import AssetError
-from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef
+from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef, TextureSlot
 from app.scene.material_looks import (
     back_faces_culled,
     specular_ior,
@@ -120,8 +120,12 @@ LIVE_VIEW_TEXTURES = frozenset({"clearcoat", "clearcoat_roughness", "specular",
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
-    """``texture`` set to sample as ``sampler`` says (VTK wraps both axes alike: wrapS)."""
-    texture.SetWrap(_WRAPS.get(sampler.wrap_s, vtkTexture.Repeat))
+    """``texture`` set to sample as ``sampler`` says. VTK wraps both axes alike: a sampler
+    that wraps each its own way repeats, and the fragment shader wraps its coordinates
+    (``_AXIS_WRAP``)."""
+    per_axis = sampler.wrap_t != sampler.wrap_s
+    texture.SetWrap(vtkTexture.Repeat if per_axis
+                    else _WRAPS.get(sampler.wrap_s, vtkTexture.Repeat))
     texture.SetInterpolate(not sampler.nearest)
     texture.SetMipmap(sampler.mipmaps)
     return texture
@@ -222,9 +226,36 @@ def _set_point_array(actor: vtkActor, name: str, values: np.ndarray, *, tcoords:
     poly.Modified()
 
 
-def _slot_coordinates(actor: vtkActor, coordinates: dict[str, np.ndarray]) -> None:
-    """Texture coordinates of their own for some slots: point arrays passed to the fragment
-    shader, where each slot's look-up reads its own instead of the actor's coordinates."""
+# glTF's wrap modes by number, and a texture's coordinates wrapped along each axis its own
+# way (a clamped or mirrored axis kept half a texel inside, so the filter stays in the image)
+_WRAP_CODES = {"REPEAT": 0, "MIRRORED_REPEAT": 1, "CLAMP_TO_EDGE": 2}
+_AXIS_WRAP = """float axisWrap1(float x, int mode, float half_texel) {
+  if (mode == 0) { return x; }
+  if (mode == 1) { float p = x - 2.0 * floor(0.5 * x); x = p > 1.0 ? 2.0 - p : p; }
+  return clamp(x, half_texel, 1.0 - half_texel);
+}
+vec2 axisWrap(vec2 uv, int s, int t, vec2 size) {
+  return vec2(axisWrap1(uv.x, s, 0.5 / size.x), axisWrap1(uv.y, t, 0.5 / size.y));
+}"""
+
+
+def _coordinates(slot_name: str, slot: TextureSlot, own: bool) -> str:
+    """The fragment shader's expression of the coordinates a slot's look-up reads: the
+    actor's or its own (``_slot_coordinates``), wrapped per axis where its sampler says so."""
+    uv = f"uv_{slot_name}VS" if own else "tcoordVCVSOutput"
+    sampler = slot.sampler
+    if sampler.wrap_t == sampler.wrap_s:
+        return uv
+    return (f"axisWrap({uv}, {_WRAP_CODES.get(sampler.wrap_s, 0)}, "
+            f"{_WRAP_CODES.get(sampler.wrap_t, 0)}, "
+            f"vec2(textureSize({_SAMPLERS[slot_name]}, 0)))")
+
+
+def _slot_coordinates(actor: vtkActor, slots: dict[str, TextureSlot],
+                      coordinates: dict[str, np.ndarray]) -> None:
+    """Texture coordinates of their own for some slots (point arrays passed to the fragment
+    shader, where each slot's look-up reads its own instead of the actor's coordinates), and
+    the look-ups of slots whose samplers wrap each axis their own way."""
     vs_dec, vs_impl, fs_dec = ["//VTK::TCoord::Dec"], ["//VTK::TCoord::Impl"], [
         "//VTK::TCoord::Dec"]
     shaders = actor.GetShaderProperty()
@@ -235,14 +266,19 @@ def _slot_coordinates(actor: vtkActor, coordinates: dict[str, np.ndarray]) -> No
         vs_dec += [f"in vec2 {attribute};", f"out vec2 {varying};"]
         vs_impl.append(f"  {varying} = {attribute};")
         fs_dec.append(f"in vec2 {varying};")
+    wrapped = [name for name, slot in slots.items() if slot.sampler.wrap_t != slot.sampler.wrap_s]
+    if wrapped:
+        fs_dec.append(_AXIS_WRAP)
+    for slot_name in {*coordinates, *wrapped}:
         sampler = _SAMPLERS[slot_name]
+        uv = _coordinates(slot_name, slots[slot_name], slot_name in coordinates)
         shaders.AddFragmentShaderReplacement(
-            f"texture({sampler}, tcoordVCVSOutput)", False, f"texture({sampler}, {varying})",
-            True)
+            f"texture({sampler}, tcoordVCVSOutput)", False, f"texture({sampler}, {uv})", True)
     if coordinates:
         shaders.AddVertexShaderReplacement("//VTK::TCoord::Dec", True, "\n".join(vs_dec), False)
         shaders.AddVertexShaderReplacement("//VTK::TCoord::Impl", True, "\n".join(vs_impl),
                                            False)
+    if coordinates or wrapped:
         shaders.AddFragmentShaderReplacement("//VTK::TCoord::Dec", True, "\n".join(fs_dec),
                                              False)
 
@@ -369,7 +405,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
             if uv is not None:
                 own[name] = vtk_tcoords(transformed_uv(uv, slot.transform))
                 slots[name] = slot
-        _slot_coordinates(actor, own)
+        _slot_coordinates(actor, slots, own)
     elif any(material.emissive) and mesh.uv is None and mesh.uv1 is None:
         # the emissive factor reaches the shader only through a (white) emissive texture
         _set_point_array(actor, TCOORDS, np.zeros((len(mesh.vertices), 2), np.float32),
@@ -395,7 +431,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
 
     def lookup(name: str, channels: str) -> str:
         prop.SetTexture(_SAMPLERS[name], texture(name))
-        uv = f"uv_{name}VS" if name in own else "tcoordVCVSOutput"  # see _slot_coordinates
+        uv = _coordinates(name, slots[name], name in own)  # see _slot_coordinates
         return f"texture({_SAMPLERS[name]}, {uv}).{channels}"
 
     lines = dict(_COAT_LINES) if material.clearcoat > 0 else {}

@@ -34,3 +34,7 @@ def test_vertex_colours_multiply_the_base_colour_texture(external_dir):
 
 def test_mirrored_uvs_keep_the_bumps(external_dir):
     k.check_mirrored_uvs_keep_the_bumps("live", external_dir)
+
+
+def test_samplers_wrap_each_axis_its_own_way(external_dir):
+    k.check_samplers_wrap_each_axis_its_own_way("live", external_dir)
