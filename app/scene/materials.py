@@ -20,9 +20,10 @@ from app.scene.description import (
 def resolve_material(material: Material, *, allowed_roots: Sequence[Path], label: str,
                      tint: str | None = None) -> ResolvedMaterial:
     """``tint`` (an sRGB hex colour from a choice) replaces the material's base colour; over a
-    base-colour texture it multiplies the texture, like glTF's base colour factor. A
-    see-through catalog material is drawn from both sides (a part's far side shows through
-    its front), an opaque one is single-sided as glTF's default."""
+    base-colour texture it multiplies the texture, like glTF's base colour factor. A catalog
+    material is drawn from both sides by both renderers, and exports say so: a see-through
+    part's far side shows through its front, and an AR viewer culls no face of a part that
+    is open or wound inside out (both renderers shade either side alike)."""
     base_dir = Path(material.source).parent
     # uv_scale repeats every texture of the material, as KHR_texture_transform's scale
     mapping = TextureMapping(transform=TextureTransform(scale=tuple(material.uv_scale)))
@@ -39,7 +40,7 @@ def resolve_material(material: Material, *, allowed_roots: Sequence[Path], label
         id=material.id if tint is None else f"{material.id}{tint}",
         base_color=hex_to_linear(colour),
         opacity=material.opacity,
-        double_sided=material.opacity < 1.0,
+        double_sided=True,
         metallic=material.metallic,
         roughness=material.roughness,
         clearcoat=material.clearcoat,

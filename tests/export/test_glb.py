@@ -47,7 +47,8 @@ def test_glb_materials_are_the_configured_ones_in_linear_colour(mug_glb):
     assert body["pbrMetallicRoughness"]["baseColorFactor"][:3] == pytest.approx(expected)
     assert body["pbrMetallicRoughness"]["roughnessFactor"] < 0.3
     assert "extensions" not in body  # ceramic glaze: no clearcoat, no transmission
-    assert body["doubleSided"] is False and body["alphaMode"] == "OPAQUE"
+    # both renderers draw both sides of a catalog material; so does an AR viewer
+    assert body["doubleSided"] is True and body["alphaMode"] == "OPAQUE"
 
 
 def test_glb_carries_every_material_choice_as_a_variant(mug_glb):
@@ -90,3 +91,26 @@ def test_mirrored_part_keeps_outward_winding(project, tmp_path):
         assert agree > 0.9, name
     header = read_gltf_document(path).header
     assert "extensions" not in header
+
+
+@pytest.mark.parametrize("product_id", ["mug", "watch", "guitar", "golf_cart"])
+def test_no_part_an_ar_viewer_would_cull_is_single_sided(project, tmp_path, product_id):
+    """An AR viewer culls the back faces of a single-sided material. A part modelled open or
+    wound inside out (its faces turned inwards: the guitar's body) is drawn whole by both
+    renderers, which shade either side; its export must ask for both sides too."""
+    product = project.catalog.products[product_id]
+    path = tmp_path / f"{product_id}.glb"
+    export_glb(product, default_configuration(product), project, path, variants=False)
+    scene = trimesh.load(path, force="scene", process=False)
+    header = read_gltf_document(path).header
+    by_mesh = {m["name"]: header["materials"][m["primitives"][0]["material"]]
+               for m in header["meshes"]}
+    at_risk = []
+    for name, geometry in scene.geometry.items():
+        solid = geometry.copy()
+        solid.merge_vertices()
+        if not (solid.is_watertight and solid.volume > 0):
+            at_risk.append(name)
+    assert at_risk, "the sample products have open or inside-out parts"
+    for name in at_risk:
+        assert by_mesh[name].get("doubleSided") is True, (product_id, name)

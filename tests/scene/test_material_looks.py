@@ -82,7 +82,7 @@ def test_exports_say_double_sided_where_the_renderers_draw_both_sides():
     assert not drawn_double_sided(ResolvedMaterial("paint"))
 
 
-def test_a_see_through_catalog_material_is_drawn_from_both_sides(builtin_root):
+def test_a_catalog_material_is_drawn_from_both_sides(builtin_root):
     library, problems = load_material_library(builtin_root / "assets/materials", builtin_root)
     assert problems == []
     glaze = library["ceramic_gloss"]
@@ -91,5 +91,5 @@ def test_a_see_through_catalog_material_is_drawn_from_both_sides(builtin_root):
         return resolve_material(material, allowed_roots=[builtin_root / "assets"],
                                 label="ceramic_gloss.yaml")
 
-    assert not resolved(glaze).double_sided  # opaque: glTF's default
+    assert resolved(glaze).double_sided
     assert resolved(glaze.model_copy(update={"opacity": 0.4})).double_sided
