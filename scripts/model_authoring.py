@@ -66,6 +66,34 @@ def crease_normals(corner_pos: np.ndarray, face_unit: np.ndarray, face_weight: n
     return unit(normals)
 
 
+def outward(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """``faces`` and ``normals`` turned outwards where the part is closed solids: each closed
+    piece's faces wound alike and outwards (trimesh's repair), each vertex normal turned to
+    the side its faces now face. Open pieces are left as they are."""
+    solid = trimesh.Trimesh(vertices=vertices, faces=faces, process=False)
+    solid.merge_vertices()
+    pieces = trimesh.graph.connected_components(solid.face_adjacency, nodes=np.arange(
+        len(solid.faces)), min_len=1)
+    turned = np.asarray(faces).copy()
+    for piece in pieces:
+        part = trimesh.Trimesh(vertices=solid.vertices, faces=solid.faces[piece], process=False)
+        if not part.is_watertight:
+            continue
+        trimesh.repair.fix_normals(part)
+        before = solid.face_normals[piece]
+        after = part.face_normals
+        flip = np.einsum("ij,ij->i", before, after) < 0
+        turned[piece[flip]] = turned[piece[flip]][:, ::-1]
+    corner = np.asarray(vertices)[turned]
+    face_normal = np.cross(corner[:, 1] - corner[:, 0], corner[:, 2] - corner[:, 0])
+    around = np.zeros((len(vertices), 3))
+    for k in range(3):
+        np.add.at(around, turned[:, k], face_normal)
+    sign = np.where(np.einsum("ij,ij->i", normals, around) < 0, -1.0, 1.0)
+    return turned, normals * sign[:, None]
+
+
 def pbr_mesh(name: str, vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray,
              uv: np.ndarray, look: Look, extras: dict | None = None) -> trimesh.Trimesh:
     """A part with its own metallic-roughness material (blended where the colour's alpha is
@@ -74,6 +102,7 @@ def pbr_mesh(name: str, vertices: np.ndarray, faces: np.ndarray, normals: np.nda
     material = PBRMaterial(name=name, baseColorFactor=colour, metallicFactor=metallic,
                            roughnessFactor=roughness, doubleSided=False,
                            alphaMode="BLEND" if colour[3] < 1.0 else None)
+    faces, normals = outward(vertices, faces, normals)
     mesh = trimesh.Trimesh(vertices=vertices, faces=faces, process=False,
                            visual=TextureVisuals(uv=uv, material=material))
     mesh.vertex_normals = normals

@@ -39,7 +39,7 @@ from app.assets.gltf_schema_checks import check_document
 from app.assets.gpu_instancing import expand_instances
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
-from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals
+from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals, faces_turned_inwards
 from app.assets.texture_references import check_obj_textures, check_ply_textures
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
 from app.assets.textures import DEFAULT_MAX_PIXELS, linear_to_srgb_values, texture_from_image
@@ -313,8 +313,19 @@ def _model_from_scene(
         raise AssetError("contains no triangle meshes (only points, lines or nothing)", file=label)
     notes = [note for material in materials.values() for note in material.notes]
     notes = [f"{label}: {note}" for note in dict.fromkeys(notes)]
-    return Model(path=label, meshes=meshes, mesh_names=mesh_names, warnings=tuple(notes),
+    inwards = [_inwards_note(key, mesh) for key, mesh in meshes.items()
+                  if document is not None and not mesh.material.double_sided
+                  and faces_turned_inwards(mesh.vertices, mesh.faces)]
+    return Model(path=label, meshes=meshes, mesh_names=mesh_names,
+                 warnings=tuple(notes) + tuple(f"{label}: {note}" for note in inwards),
                  material_warnings=tuple(notes))
+
+
+def _inwards_note(key: str, mesh: MeshData) -> str:
+    return (f"mesh {key!r} is a closed solid with faces turned inwards and its material "
+            f"{mesh.material.name!r} is single-sided: both renderers shade them from either "
+            "side, but an AR viewer culls them; recalculate its normals outside in the "
+            "modelling tool, or make the material double-sided")
 
 
 def _instance_key(

@@ -80,3 +80,27 @@ def crease_normals(vertices: np.ndarray, faces: np.ndarray,
     normals = np.where(length > 0, normals / np.where(length > 0, length, 1.0), 0.0)
     return SplitNormals(faces=index_of_row[row_of_corner.reshape(-1)].reshape(-1, 3),
                         source=source, normals=normals)
+
+
+def faces_turned_inwards(vertices: np.ndarray, faces: np.ndarray) -> bool:
+    """Whether the mesh is a closed surface (every edge, at its positions, shared by two
+    faces) some of whose faces turn inwards: two faces run an edge the same way (their
+    windings disagree), or all agree and the signed volume is negative (inside out)."""
+    v = np.asarray(vertices, dtype=np.float64)
+    f = position_groups(v)[np.asarray(faces, dtype=np.int64).reshape(-1, 3)]
+    f = f[(f[:, 0] != f[:, 1]) & (f[:, 1] != f[:, 2]) & (f[:, 0] != f[:, 2])]
+    if not len(f):
+        return False
+    count = int(f.max()) + 1
+    edges = np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]])
+    undirected = np.sort(edges, axis=1)
+    _, shared = np.unique(undirected[:, 0] * count + undirected[:, 1], return_counts=True)
+    if not (shared == 2).all():
+        return False  # open, or more than two faces at an edge: no inside to speak of
+    _, directed = np.unique(edges[:, 0] * count + edges[:, 1], return_counts=True)
+    if (directed > 1).any():
+        return True
+    corners = v[np.asarray(faces, dtype=np.int64).reshape(-1, 3)]
+    volume = np.einsum("ij,ij->i", corners[:, 0],
+                       np.cross(corners[:, 1], corners[:, 2])).sum() / 6.0
+    return bool(volume < 0)

@@ -7,7 +7,7 @@ import numpy as np
 import trimesh
 
 from app.assets.model_loading import load_model
-from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals
+from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals, faces_turned_inwards
 
 from .conftest import QUAD_INDICES, QUAD_POSITIONS
 
@@ -95,3 +95,39 @@ def test_gltf_without_normals_is_flat_and_keeps_its_uvs_and_colours(gltf_writer,
         source = by_position[tuple(np.round(p.astype(np.float64), 5))]
         np.testing.assert_allclose(mesh.uv[i], uv[source])
         assert tuple(mesh.colors[i][:3]) == tuple((colors[source][:3] * 255).astype(int))
+
+
+def test_closed_solids_with_faces_turned_inwards_are_found():
+    box = trimesh.creation.box()
+    assert not faces_turned_inwards(box.vertices, box.faces)
+    assert faces_turned_inwards(box.vertices, box.faces[:, ::-1])  # inside out
+    one_turned = box.faces.copy()
+    one_turned[0] = one_turned[0][::-1]
+    assert faces_turned_inwards(box.vertices, one_turned)  # windings disagree
+    # an open surface has no inside: a box without its top, either way round
+    open_box = box.faces[np.abs(box.face_normals[:, 2] - 1.0) > 1e-9]
+    assert not faces_turned_inwards(box.vertices, open_box)
+    assert not faces_turned_inwards(box.vertices, open_box[:, ::-1])
+    # a triangle soup (STL) of an inside-out box: its corners joined at their positions
+    soup = box.vertices[box.faces[:, ::-1]].reshape(-1, 3)
+    assert faces_turned_inwards(soup, np.arange(len(soup)).reshape(-1, 3))
+
+
+def test_a_single_sided_inside_out_part_is_reported_for_ar(gltf_writer, tmp_path):
+    box = trimesh.creation.box()
+    normals = -box.vertex_normals  # a file turned inside out throughout
+
+    def written(name, faces, double_sided):
+        return load_model(gltf_writer(
+            tmp_path / f"{name}.gltf",
+            meshes=[{"name": "part", "primitives": [
+                {"positions": box.vertices, "indices": faces, "normals": normals,
+                 "material": 0}]}],
+            materials=[{"name": "paint", "doubleSided": double_sided}]))
+
+    warnings = written("inside_out", box.faces[:, ::-1], False).warnings
+    assert len(warnings) == 1
+    assert "mesh 'part'" in warnings[0] and "'paint' is single-sided" in warnings[0]
+    assert "AR viewer" in warnings[0]
+    assert written("double", box.faces[:, ::-1], True).warnings == ()
+    assert written("outward", box.faces, False).warnings == ()

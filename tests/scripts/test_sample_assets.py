@@ -12,6 +12,8 @@ import yaml
 from PIL import Image
 from vtkmodules.util.numpy_support import vtk_to_numpy
 
+from app.assets.model_loading import load_model
+from app.assets.normals import faces_turned_inwards
 from tests.gltf_compare import assert_glb_equivalent
 from tests.image_compare import assert_pixels_close
 
@@ -211,6 +213,19 @@ def test_committed_mug_matches_the_authoring_script(author_mug, mug_path, tmp_pa
     assert author_mug.main(["author_mug", str(out)]) == 0
     # names, layout and indices exactly; positions, normals and UVs within float tolerance
     assert_glb_equivalent(out.read_bytes(), mug_path.read_bytes())
+
+
+@pytest.mark.parametrize("product", ["mug", "watch", "guitar", "golf_cart"])
+def test_every_closed_part_of_the_sample_models_faces_outwards(builtin_root, product):
+    """An AR viewer culls the back faces of a single-sided material: a closed part wound
+    inside out would show its inside there (the model loader reports such parts)."""
+    model = load_model(builtin_root / "assets/models" / f"{product}.glb")
+    assert model.warnings == ()
+    closed = [key for key, mesh in model.meshes.items()
+              if trimesh.Trimesh(mesh.vertices, mesh.faces).is_watertight]
+    assert closed
+    for key in closed:
+        assert not faces_turned_inwards(model.meshes[key].vertices, model.meshes[key].faces), key
 
 
 # --- studio.hdr ------------------------------------------------------------------------------
