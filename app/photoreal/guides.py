@@ -37,7 +37,7 @@ def albedo_guide(bsdf: dict) -> dict:
 
 
 def _first_normal_map(bsdf: dict):
-    if bsdf.get("type") == VALID_NORMAL_MAP:
+    if bsdf.get("type") == VALID_NORMAL_MAP and "normalmap" in bsdf:
         return bsdf["normalmap"]
     for key in ("bsdf", "bsdf_0", "bsdf_1"):
         nested = bsdf.get(key)

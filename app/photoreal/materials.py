@@ -371,6 +371,8 @@ class MaterialTranslator:
             bsdf = self._coat(m, bsdf)
         if mat.transmission <= 0:
             bsdf = {"type": "twosided", "bsdf": bsdf}
+            if not mat.unlit:  # the side seen decided by a normal that faces the viewer
+                bsdf = {"type": VALID_NORMAL_MAP, "bsdf": bsdf}
         opacity = self._opacity_input(m)
         if opacity is not None:
             bsdf = {"type": "mask", "opacity": opacity, "bsdf": bsdf}

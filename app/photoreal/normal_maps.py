@@ -7,6 +7,12 @@ normal-mapped hemispheres of Khronos' NormalTangentMirrorTest). Blender's Cycles
 normal back towards the geometric normal just enough that the reflection leaves the surface at
 no lower an angle than the view came in (``ensure_valid_reflection``); this plugin does the
 same, then shades the nested BSDF in that frame as ``normalmap`` does.
+
+Without a normal map it bends the mesh's own interpolated normal, and wraps the ``twosided``
+BSDF of an opaque material: ``twosided`` decides which side is seen by the shading normal, and
+at a silhouette where a coarse or scanned mesh's interpolated normal turns away from the viewer
+it shaded the front as the back (a dark rim round the product, where the live view and Cycles
+show none).
 """
 
 from __future__ import annotations
@@ -46,14 +52,18 @@ def ensure_valid_reflection(dr, mi, ng, i, n):
 
 def bent_interaction(mi, dr, normalmap, si, active):
     """``si`` shaded in the frame of the tangent-space ``normalmap`` (a texture of unit normals
-    as 0..1 colours), its normal bent back as far as a mirror reflection needs, ``wi`` in it."""
-    tilted = mi.Vector3f(normalmap.eval(si, active)) * 2.0 - 1.0
-    # the map's y runs against the UVs' v (glTF's v runs down the image, its bitangent is
-    # cross(normal, tangent) times the UVs' handedness); the shading frame's t runs along
-    # cross(n, s), the same way except where the UVs are mirrored (a bump drawn as a dent)
-    mirrored = dr.dot(dr.cross(si.sh_frame.n, si.dp_du), si.dp_dv) > 0.0
-    tilted.y = dr.select(mirrored, -tilted.y, tilted.y)
-    n = dr.normalize(si.to_world(tilted))
+    as 0..1 colours; None: the mesh's own shading normal), its normal bent back as far as a
+    mirror reflection needs, ``wi`` in it."""
+    if normalmap is None:
+        n = si.sh_frame.n
+    else:
+        tilted = mi.Vector3f(normalmap.eval(si, active)) * 2.0 - 1.0
+        # the map's y runs against the UVs' v (glTF's v runs down the image, its bitangent is
+        # cross(normal, tangent) times the UVs' handedness); the shading frame's t runs along
+        # cross(n, s), the same way except where the UVs are mirrored (a bump drawn as a dent)
+        mirrored = dr.dot(dr.cross(si.sh_frame.n, si.dp_du), si.dp_dv) > 0.0
+        tilted.y = dr.select(mirrored, -tilted.y, tilted.y)
+        n = dr.normalize(si.to_world(tilted))
     towards_viewer = si.to_world(si.wi)
     side = dr.select(dr.dot(si.n, towards_viewer) >= 0.0, 1.0, -1.0)
     n = side * ensure_valid_reflection(dr, mi, side * si.n, towards_viewer, side * n)
@@ -72,14 +82,15 @@ def register_bsdfs(mi) -> None:
     class ValidNormalMap(reframed_bsdf(mi, dr)):
         def __init__(self, props):
             super().__init__(props)
-            self.normalmap = props["normalmap"]
+            self.normalmap = props["normalmap"] if props.has_property("normalmap") else None
 
         def _perturbed(self, si, active):
             return bent_interaction(mi, dr, self.normalmap, si, active)
 
         def traverse(self, callback):
             super().traverse(callback)
-            callback.put_object("normalmap", self.normalmap, mi.ParamFlags.Differentiable)
+            if self.normalmap is not None:
+                callback.put_object("normalmap", self.normalmap, mi.ParamFlags.Differentiable)
 
         def to_string(self):
             return f"ValidNormalMap[bsdf={self.nested}]"

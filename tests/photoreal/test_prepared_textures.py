@@ -44,7 +44,7 @@ def metal(**changes) -> ResolvedMaterial:
 def translated(material: ResolvedMaterial, loaded: dict[str, TextureImage],
                kept: PreparedTextures):
     translator = MaterialTranslator(activate_mitsuba(), lambda ref: loaded[ref.source], kept)
-    return translator.for_material(material, quad()).bsdf["bsdf"]
+    return translator.for_material(material, quad()).bsdf["bsdf"]["bsdf"]  # in both wrappers
 
 
 def test_a_second_translation_prepares_nothing_again():

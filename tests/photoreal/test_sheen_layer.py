@@ -109,7 +109,7 @@ def test_the_still_draws_a_sheen_roughness_texture():
                     np.array([[0, 1, 2]], np.int32),
                     np.tile([0, 0, 1], (3, 1)).astype(np.float32),
                     uv=np.array([[0, 0], [1, 0], [1, 1]], np.float32))
-    layer = translator.for_material(material, quad).bsdf["bsdf"]
+    layer = translator.for_material(material, quad).bsdf["bsdf"]["bsdf"]  # in both wrappers
     assert layer["type"] == SHEEN_LAYER
     roughness = layer["sheen_roughness"]
     values = np.asarray(roughness["bitmap"])
