@@ -30,11 +30,16 @@ class SplitNormals:
 
 
 def position_groups(vertices: np.ndarray) -> np.ndarray:
-    """(N,) int64: one number per distinct position (vertices duplicated for UV seams or by a
-    triangle soup share theirs)."""
-    extent = float(np.ptp(vertices, axis=0).max()) if len(vertices) else 0.0
-    quantised = np.round(vertices / ((extent or 1.0) * 1e-7)).astype(np.int64)
-    _, group = np.unique(quantised, axis=0, return_inverse=True)
+    """(N,) int64: one number per distinct position, within a millionth of the mesh's size
+    (vertices duplicated for UV seams or by a triangle soup share theirs)."""
+    v = np.asarray(vertices, dtype=np.float64)
+    if not len(v):
+        return np.zeros(0, np.int64)
+    extent = float(np.ptp(v, axis=0).max()) or 1.0
+    quantised = np.round(v / (extent * 1e-6)).astype(np.int64)
+    quantised -= quantised.min(axis=0)  # 0 .. 10^6 on each axis: 21 bits each
+    key = (quantised[:, 0] << 42) | (quantised[:, 1] << 21) | quantised[:, 2]
+    _, group = np.unique(key, return_inverse=True)
     return group.reshape(-1)
 
 
@@ -92,15 +97,18 @@ def faces_turned_inwards(vertices: np.ndarray, faces: np.ndarray) -> bool:
     if not len(f):
         return False
     count = int(f.max()) + 1
-    edges = np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]])
-    undirected = np.sort(edges, axis=1)
-    _, shared = np.unique(undirected[:, 0] * count + undirected[:, 1], return_counts=True)
-    if not (shared == 2).all():
-        return False  # open, or more than two faces at an edge: no inside to speak of
-    _, directed = np.unique(edges[:, 0] * count + edges[:, 1], return_counts=True)
-    if (directed > 1).any():
-        return True
-    corners = v[np.asarray(faces, dtype=np.int64).reshape(-1, 3)]
-    volume = np.einsum("ij,ij->i", corners[:, 0],
-                       np.cross(corners[:, 1], corners[:, 2])).sum() / 6.0
-    return bool(volume < 0)
+    a = np.concatenate([f[:, 0], f[:, 1], f[:, 2]])
+    b = np.concatenate([f[:, 1], f[:, 2], f[:, 0]])
+    forward, backward = np.sort(a * count + b), np.sort(b * count + a)
+    if (forward[1:] != forward[:-1]).all() and np.array_equal(forward, backward):
+        # closed, every edge run both ways once: the faces agree; inside out if the volume
+        # is negative
+        corners = v[np.asarray(faces, dtype=np.int64).reshape(-1, 3)]
+        volume = np.einsum("ij,ij->i", corners[:, 0],
+                           np.cross(corners[:, 1], corners[:, 2])).sum() / 6.0
+        return bool(volume < 0)
+    # closed (each edge shared by exactly two faces) with faces that disagree, or open
+    undirected = np.sort(np.minimum(a, b) * count + np.maximum(a, b))
+    pairs = undirected[0::2], undirected[1::2]
+    return bool(len(undirected) % 2 == 0 and np.array_equal(*pairs)
+                and (pairs[0][1:] != pairs[0][:-1]).all())
