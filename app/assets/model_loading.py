@@ -286,10 +286,12 @@ def _model_from_scene(
                     model_path=label,
                     make_texture=make_texture,
                 )
+            # STL and PLY have no sides (glTF's default material is single-sided)
             elif isinstance(found, PBRMaterial):
-                materials[key] = MeshMaterial(name=str(found.name or ""))
+                materials[key] = MeshMaterial(name=str(found.name or ""),
+                                              double_sided=document is None)
             else:
-                materials[key] = MeshMaterial()
+                materials[key] = MeshMaterial(double_sided=document is None)
         return materials[key]
 
     instances = []

@@ -57,13 +57,17 @@ def register_textures(mi) -> None:
             mi.Texture.__init__(self, props)
             self.texture = as_texture(mi, props["texture"])
 
+        @staticmethod
+        def _front(si):
+            """Seen from the side the geometric normal points to (the interpolated normal may
+            lean away from the viewer at a silhouette)."""
+            return dr.dot(si.n, si.to_world(si.wi)) > 0.0
+
         def eval(self, si, active=True):
-            return dr.select(mi.Frame3f.cos_theta(si.wi) > 0.0, self.texture.eval(si, active),
-                             0.0)
+            return dr.select(self._front(si), self.texture.eval(si, active), 0.0)
 
         def eval_1(self, si, active=True):
-            return dr.select(mi.Frame3f.cos_theta(si.wi) > 0.0,
-                             self.texture.eval_1(si, active), 0.0)
+            return dr.select(self._front(si), self.texture.eval_1(si, active), 0.0)
 
         def mean(self):
             return self.texture.mean()

@@ -139,3 +139,5 @@ def test_stl_has_no_material_textures_or_uv(external_dir):
     mesh = model.meshes["featuretype.STL"]
     assert mesh.uv is None and mesh.colors is None
     assert mesh.material.base_color_texture is None
+    # STL has no sides: both are drawn, and an export says so (an AR viewer culls none)
+    assert mesh.material.double_sided
