@@ -39,6 +39,18 @@ class TextureSampler:
     nearest: bool = False  # magnified texels drawn as blocks instead of interpolated
     mipmaps: bool = True  # minified through mipmaps
 
+    @property
+    def per_axis(self) -> bool:
+        """Whether it wraps each axis its own way (the renderers' samplers wrap both alike,
+        so the coordinates are wrapped before the look-up)."""
+        return self.wrap_s != self.wrap_t
+
+    @property
+    def wrap_codes(self) -> tuple[int, int]:
+        """(s, t) wrap modes as their places in WRAP_MODES (0 repeat, 1 mirror, 2 clamp), as
+        the renderers' per-axis wrapping reads them."""
+        return WRAP_MODES.index(self.wrap_s), WRAP_MODES.index(self.wrap_t)
+
 
 @dataclass(frozen=True)
 class TextureTransform:

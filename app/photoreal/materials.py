@@ -25,12 +25,7 @@ from app.photoreal.prepared_textures import PreparedTextures
 from app.photoreal.rough_glass import rough_glass
 from app.photoreal.sheen_layer import SHEEN_LAYER
 from app.photoreal.tangent_frames import along_tangents
-from app.photoreal.textures import (
-    AXIS_WRAP,
-    WRAP_CODES,
-    front_faces_only,
-    times_vertex_colour,
-)
+from app.photoreal.textures import AXIS_WRAP, front_faces_only, times_vertex_colour
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import (
     back_faces_culled,
@@ -138,6 +133,7 @@ class _Inputs:
     # the extension textures drawn (transmission, sheen_color, clearcoat, clearcoat_roughness)
     extension_textures: dict[str, _Texture] = field(default_factory=dict)
     vertex_colours: bool = False  # the mesh's colours multiply the base colour
+    mapped: bool = False  # the mesh has the UV set the BSDF reads
 
     @property
     def name(self) -> str:
@@ -257,7 +253,8 @@ class MaterialTranslator:
             extension_textures={name: _Texture(self._load_texture(slot.texture), slot.mapping)
                                 for name, slot in extension_slots.items()},
             vertex_colours=bool(material.vertex_colors and mesh.colors is not None
-                                and len(mesh.colors)))
+                                and len(mesh.colors)),
+            mapped=uv_sets.get(shape_texcoord) is not None)
         look = self.look(inputs, solid=absorption is not None)
         look.absorption = absorption
         look.vertex_colours = inputs.vertex_colours
@@ -355,7 +352,8 @@ class MaterialTranslator:
         if (mat.transmission > 0 and not mat.unlit and "anisotropic" not in principled
                 and (m.orm_texture is not None or mat.roughness > SHEET_ROUGHNESS)):
             bsdf = rough_glass(self.mi, principled)
-        along_tangent = "anisotropic" in principled and not mat.unlit
+        # along the UVs' smoothed tangents (none without UVs: the frame Mitsuba gives)
+        along_tangent = "anisotropic" in principled and not mat.unlit and m.mapped
         if along_tangent:
             bsdf = along_tangents(bsdf)
         if layered_specular:
@@ -631,22 +629,16 @@ class MaterialTranslator:
         """A bitmap texture of ``pixels`` (or what makes them, called where ``key`` is not
         prepared yet); ``key`` names all they are made of (textures by ``_Texture.key``)."""
         sampler = mapping.sampler
-        per_axis = sampler.wrap_t != sampler.wrap_s
         texture = {"type": "bitmap", "bitmap": self._prepared.bitmap(self.mi, key, pixels),
                    "raw": True, "filter_type": "nearest" if sampler.nearest else "bilinear",
-                   "wrap_mode": "repeat" if per_axis else _WRAPS.get(sampler.wrap_s, "repeat")}
-        to_uv = None
+                   "wrap_mode": ("repeat" if sampler.per_axis
+                                 else _WRAPS.get(sampler.wrap_s, "repeat"))}
+        if sampler.per_axis:  # the transform (below) first, then each axis wrapped its way
+            wrap_s, wrap_t = sampler.wrap_codes
+            texture = {"type": AXIS_WRAP, "texture": texture, "wrap_s": wrap_s, "wrap_t": wrap_t}
         if not mapping.transform.is_identity:
             (a, b, c), (d, e, f) = mapping.transform.matrix()
-            to_uv = self.mi.ScalarTransform3f([[a, b, c], [d, e, f], [0, 0, 1]])
-        if per_axis:  # the transform first, then each axis wrapped its way
-            texture = {"type": AXIS_WRAP, "texture": texture,
-                       "wrap_s": WRAP_CODES.get(sampler.wrap_s, 0),
-                       "wrap_t": WRAP_CODES.get(sampler.wrap_t, 0)}
-            if to_uv is not None:
-                texture["to_uv"] = to_uv
-        elif to_uv is not None:
-            texture["to_uv"] = to_uv
+            texture["to_uv"] = self.mi.ScalarTransform3f([[a, b, c], [d, e, f], [0, 0, 1]])
         return texture
 
     def _approximate(self, name: str, what: str) -> None:

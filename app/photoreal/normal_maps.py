@@ -17,7 +17,7 @@ show none).
 
 from __future__ import annotations
 
-from app.photoreal.plugins import once_per_variant, reframed_bsdf
+from app.photoreal.plugins import in_frame, once_per_variant, reframed_bsdf
 
 VALID_NORMAL_MAP = "validnormalmap"
 
@@ -67,11 +67,7 @@ def bent_interaction(mi, dr, normalmap, si, active):
     towards_viewer = si.to_world(si.wi)
     side = dr.select(dr.dot(si.n, towards_viewer) >= 0.0, 1.0, -1.0)
     n = side * ensure_valid_reflection(dr, mi, side * si.n, towards_viewer, side * n)
-    s = dr.normalize(si.dp_du - n * dr.dot(n, si.dp_du))
-    perturbed = mi.SurfaceInteraction3f(si)
-    perturbed.sh_frame = mi.Frame3f(s, dr.cross(n, s), n)
-    perturbed.wi = perturbed.to_local(towards_viewer)
-    return perturbed
+    return in_frame(mi, dr, si, n, si.dp_du)
 
 
 @once_per_variant
@@ -79,13 +75,13 @@ def register_bsdfs(mi) -> None:
     """Make ``validnormalmap`` loadable in the active variant (once per variant)."""
     import drjit as dr
 
-    class ValidNormalMap(reframed_bsdf(mi, dr)):
+    def bent(bsdf, si, active):
+        return bent_interaction(mi, dr, bsdf.normalmap, si, active)
+
+    class ValidNormalMap(reframed_bsdf(mi, dr, bent)):
         def __init__(self, props):
             super().__init__(props)
             self.normalmap = props["normalmap"] if props.has_property("normalmap") else None
-
-        def _perturbed(self, si, active):
-            return bent_interaction(mi, dr, self.normalmap, si, active)
 
         def traverse(self, callback):
             super().traverse(callback)

@@ -75,10 +75,20 @@ def sample_layer_or_nested(mi, dr, layer, ctx, si, sample1, sample2, active, *, 
     return bs, dr.select(usable, value / dr.maximum(pdf, 1e-12), 0.0)
 
 
-def reframed_bsdf(mi, dr) -> type:
-    """A base class for a BSDF that shades its nested ``bsdf`` in a frame of its own: a
-    subclass gives ``_perturbed(si, active)``, the interaction in that frame with ``wi`` in it
-    (a normal map's, a smoothed tangent's). Directions below the surface in one frame and above
+def in_frame(mi, dr, si, n, s):
+    """``si`` shaded in the frame of unit normal ``n`` and tangent ``s`` (made square to
+    ``n``), ``wi`` in that frame."""
+    s = dr.normalize(s - n * dr.dot(n, s))
+    framed = mi.SurfaceInteraction3f(si)
+    framed.sh_frame = mi.Frame3f(s, dr.cross(n, s), n)
+    framed.wi = framed.to_local(si.to_world(si.wi))
+    return framed
+
+
+def reframed_bsdf(mi, dr, perturbed: Callable) -> type:
+    """A base class for a BSDF that shades its nested ``bsdf`` in a frame of its own:
+    ``perturbed(bsdf, si, active)`` gives the interaction in that frame with ``wi`` in it (a
+    normal map's, a smoothed tangent's). Directions below the surface in one frame and above
     it in the other are dropped."""
 
     class Reframed(mi.BSDF):
@@ -90,7 +100,7 @@ def reframed_bsdf(mi, dr) -> type:
             self.m_flags = self.nested.flags() | mi.BSDFFlags.SpatiallyVarying
 
         def _perturbed(self, si, active):
-            raise NotImplementedError
+            return perturbed(self, si, active)
 
         def sample(self, ctx, si, sample1, sample2, active=True):
             perturbed = self._perturbed(si, active)

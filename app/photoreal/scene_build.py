@@ -75,10 +75,7 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
         if look.vertex_colours:
             colours = srgb_to_linear(np.asarray(mesh.colors, dtype=np.float64)[:, :3] / 255.0)
         uv = uv_sets.get(look.texcoord)
-        tangents = None
-        if look.along_tangent:  # none without UVs: the frame Mitsuba gives
-            tangents = (np.zeros_like(vertices) if uv is None
-                        else vertex_tangents(vertices, faces, uv, normals))
+        tangents = vertex_tangents(vertices, faces, uv, normals) if look.along_tangent else None
         meshes.append(WorldMesh(drawable.id, vertices.astype(np.float32),
                                 np.ascontiguousarray(faces), _f32(normals), _f32(uv), look,
                                 _f32(uv_sets.get(look.emission_texcoord)), _f32(colours),

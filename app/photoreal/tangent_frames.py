@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.photoreal.plugins import once_per_variant, reframed_bsdf
+from app.photoreal.plugins import in_frame, once_per_variant, reframed_bsdf
 
 ALONG_TANGENT = "alongtangent"
 VERTEX_TANGENT = "vertex_tangent"  # the mesh attribute: unit tangents as 0..1 (t / 2 + 1/2)
@@ -36,13 +36,8 @@ def tangent_interaction(mi, dr, tangent, si, active):
     normal, the frame Mitsuba gave."""
     t = mi.Vector3f(tangent.eval(si, active)) * 2.0 - 1.0
     n = si.sh_frame.n
-    across = t - n * dr.dot(n, t)
-    usable = dr.squared_norm(across) > 1e-8
-    s = dr.select(usable, dr.normalize(across), si.sh_frame.s)
-    perturbed = mi.SurfaceInteraction3f(si)
-    perturbed.sh_frame = mi.Frame3f(s, dr.cross(n, s), n)
-    perturbed.wi = perturbed.to_local(si.to_world(si.wi))
-    return perturbed
+    usable = dr.squared_norm(t - n * dr.dot(n, t)) > 1e-8
+    return in_frame(mi, dr, si, n, dr.select(usable, t, si.sh_frame.s))
 
 
 @once_per_variant
@@ -50,13 +45,13 @@ def register_bsdfs(mi) -> None:
     """Make ``alongtangent`` loadable in the active variant (once per variant)."""
     import drjit as dr
 
-    class AlongTangent(reframed_bsdf(mi, dr)):
+    def along(bsdf, si, active):
+        return tangent_interaction(mi, dr, bsdf.tangent, si, active)
+
+    class AlongTangent(reframed_bsdf(mi, dr, along)):
         def __init__(self, props):
             super().__init__(props)
             self.tangent = props["tangent"]
-
-        def _perturbed(self, si, active):
-            return tangent_interaction(mi, dr, self.tangent, si, active)
 
         def traverse(self, callback):
             super().traverse(callback)

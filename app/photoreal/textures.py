@@ -13,7 +13,7 @@ PRODUCT = "product"
 VERTEX_COLOR = "vertex_color"  # the mesh attribute (Mitsuba names them vertex_* / face_*)
 FRONT_ONLY = "frontonly"
 AXIS_WRAP = "axiswrap"
-WRAP_CODES = {"REPEAT": 0, "MIRRORED_REPEAT": 1, "CLAMP_TO_EDGE": 2}
+REPEAT, MIRRORED_REPEAT = 0, 1  # TextureSampler.wrap_codes
 
 
 
@@ -86,8 +86,9 @@ def register_textures(mi) -> None:
     class AxisWrap(mi.Texture):
         """``texture`` (a bitmap that repeats, read at coordinates already transformed) read at
         ``to_uv``'s transform of the surface's coordinates, wrapped along u by ``wrap_s`` and
-        along v by ``wrap_t`` (``WRAP_CODES``): a clamped or mirrored axis is kept half a
-        texel inside the image, so that the bitmap's filter never reaches across its edge."""
+        along v by ``wrap_t`` (``TextureSampler.wrap_codes``): a clamped or mirrored axis is
+        kept half a texel inside the image, so that the bitmap's filter never reaches across
+        its edge."""
 
         def __init__(self, props):
             mi.Texture.__init__(self, props)
@@ -100,9 +101,9 @@ def register_textures(mi) -> None:
 
         @staticmethod
         def _axis(x, mode, half):
-            if mode == WRAP_CODES["REPEAT"]:
+            if mode == REPEAT:
                 return x
-            if mode == WRAP_CODES["MIRRORED_REPEAT"]:
+            if mode == MIRRORED_REPEAT:
                 period = x - 2.0 * dr.floor(0.5 * x)
                 x = dr.select(period > 1.0, 2.0 - period, period)
             return dr.clip(x, half, 1.0 - half)

@@ -12,24 +12,25 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.where(length > 0, length, 1.0)
 
 
-def _uv_determinant(uv: np.ndarray) -> np.ndarray:
-    """Twice the signed area of each triangle's ((M, 3, 2)) UVs."""
+def _frames(corners: np.ndarray, uv: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per triangle: unit +X (along u), unit +Y (against v), and twice the signed area of its
+    UVs (0: they span none, and the directions are the edges' alone)."""
+    e1, e2 = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
     du1, dv1 = uv[:, 1, 0] - uv[:, 0, 0], uv[:, 1, 1] - uv[:, 0, 1]
     du2, dv2 = uv[:, 2, 0] - uv[:, 0, 0], uv[:, 2, 1] - uv[:, 0, 1]
-    return du1 * dv2 - du2 * dv1
+    det = du1 * dv2 - du2 * dv1
+    safe = np.where(np.abs(det) > 1e-20, det, 1.0)[:, None]
+    along_u = (e1 * dv2[:, None] - e2 * dv1[:, None]) / safe
+    along_v = (e2 * du1[:, None] - e1 * du2[:, None]) / safe
+    return _unit(along_u), _unit(-along_v), det
 
 
 def triangle_tangents(corners: np.ndarray, uv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per triangle ((M, 3, 3) corners, (M, 3, 2) UVs), unit +X (along u) and +Y (against v)
     of the UV set on its surface."""
-    e1, e2 = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
-    du1, dv1 = uv[:, 1, 0] - uv[:, 0, 0], uv[:, 1, 1] - uv[:, 0, 1]
-    du2, dv2 = uv[:, 2, 0] - uv[:, 0, 0], uv[:, 2, 1] - uv[:, 0, 1]
-    det = _uv_determinant(uv)
-    safe = np.where(np.abs(det) > 1e-20, det, 1.0)[:, None]
-    along_u = (e1 * dv2[:, None] - e2 * dv1[:, None]) / safe
-    along_v = (e2 * du1[:, None] - e1 * du2[:, None]) / safe
-    return _unit(along_u), _unit(-along_v)
+    along_u, against_v, _ = _frames(corners, uv)
+    return along_u, against_v
 
 
 def vertex_tangents(vertices: np.ndarray, faces: np.ndarray, uv: np.ndarray,
@@ -40,10 +41,10 @@ def vertex_tangents(vertices: np.ndarray, faces: np.ndarray, uv: np.ndarray,
     v = np.asarray(vertices, dtype=np.float64)
     f = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
     t = np.asarray(uv, dtype=np.float64)
-    along_u, _ = triangle_tangents(v[f], t[f])
-    mapped = np.abs(_uv_determinant(t[f])) > 1e-20  # UVs that span an area give a direction
-    area = mapped * 0.5 * np.linalg.norm(np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]]),
-                                axis=1)
+    along_u, _, det = _frames(v[f], t[f])
+    mapped = np.abs(det) > 1e-20  # UVs that span an area give a direction
+    area = mapped * np.linalg.norm(np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]]),
+                                   axis=1)
     summed = np.zeros_like(v)
     for corner in range(3):
         np.add.at(summed, f[:, corner], along_u * area[:, None])

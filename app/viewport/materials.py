@@ -123,8 +123,7 @@ def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
     """``texture`` set to sample as ``sampler`` says. VTK wraps both axes alike: a sampler
     that wraps each its own way repeats, and the fragment shader wraps its coordinates
     (``_AXIS_WRAP``)."""
-    per_axis = sampler.wrap_t != sampler.wrap_s
-    texture.SetWrap(vtkTexture.Repeat if per_axis
+    texture.SetWrap(vtkTexture.Repeat if sampler.per_axis
                     else _WRAPS.get(sampler.wrap_s, vtkTexture.Repeat))
     texture.SetInterpolate(not sampler.nearest)
     texture.SetMipmap(sampler.mipmaps)
@@ -226,9 +225,8 @@ def _set_point_array(actor: vtkActor, name: str, values: np.ndarray, *, tcoords:
     poly.Modified()
 
 
-# glTF's wrap modes by number, and a texture's coordinates wrapped along each axis its own
-# way (a clamped or mirrored axis kept half a texel inside, so the filter stays in the image)
-_WRAP_CODES = {"REPEAT": 0, "MIRRORED_REPEAT": 1, "CLAMP_TO_EDGE": 2}
+# a texture's coordinates wrapped along each axis its own way (TextureSampler.wrap_codes; a
+# clamped or mirrored axis kept half a texel inside, so the filter stays in the image)
 _AXIS_WRAP = """float axisWrap1(float x, int mode, float half_texel) {
   if (mode == 0) { return x; }
   if (mode == 1) { float p = x - 2.0 * floor(0.5 * x); x = p > 1.0 ? 2.0 - p : p; }
@@ -243,12 +241,10 @@ def _coordinates(slot_name: str, slot: TextureSlot, own: bool) -> str:
     """The fragment shader's expression of the coordinates a slot's look-up reads: the
     actor's or its own (``_slot_coordinates``), wrapped per axis where its sampler says so."""
     uv = f"uv_{slot_name}VS" if own else "tcoordVCVSOutput"
-    sampler = slot.sampler
-    if sampler.wrap_t == sampler.wrap_s:
+    if not slot.sampler.per_axis:
         return uv
-    return (f"axisWrap({uv}, {_WRAP_CODES.get(sampler.wrap_s, 0)}, "
-            f"{_WRAP_CODES.get(sampler.wrap_t, 0)}, "
-            f"vec2(textureSize({_SAMPLERS[slot_name]}, 0)))")
+    wrap_s, wrap_t = slot.sampler.wrap_codes
+    return f"axisWrap({uv}, {wrap_s}, {wrap_t}, vec2(textureSize({_SAMPLERS[slot_name]}, 0)))"
 
 
 def _slot_coordinates(actor: vtkActor, slots: dict[str, TextureSlot],
@@ -266,7 +262,7 @@ def _slot_coordinates(actor: vtkActor, slots: dict[str, TextureSlot],
         vs_dec += [f"in vec2 {attribute};", f"out vec2 {varying};"]
         vs_impl.append(f"  {varying} = {attribute};")
         fs_dec.append(f"in vec2 {varying};")
-    wrapped = [name for name, slot in slots.items() if slot.sampler.wrap_t != slot.sampler.wrap_s]
+    wrapped = [name for name, slot in slots.items() if slot.sampler.per_axis]
     if wrapped:
         fs_dec.append(_AXIS_WRAP)
     for slot_name in {*coordinates, *wrapped}:
