@@ -188,6 +188,24 @@ def attenuation_tints_what_passes_through(kind: str, external_dir: Path) -> None
     assert tinted > plain + 40, (tinted, plain)
 
 
+def coloured_glass_colours_what_lies_behind(kind: str, external_dir: Path) -> None:
+    """AttenuationTest's deepest "Sample Color" square: glass whose base colour (0.01, 0.25,
+    0.81 linear) passes hardly any red, over the light grey grid. Seen through it the grid is
+    deep blue, as it is in Khronos' rendering: the red of what lies behind is taken away,
+    not only some blue added over it (the live view's plain blending left it pale blue)."""
+    scene, assets = khronos_scene(external_dir, ATTENUATION_MODEL)
+    square = "R1_Sample_2.0"
+    material = material_of(scene, square)
+    assert material.transmission == 1.0 and material.base_color[0] < 0.02
+    point = (6.0, 16.0, 0.0)
+    scene = only(facing(scene, point, 5.0), square, "MeterGrid")
+    grid = _patch(render(kind, only(scene, "MeterGrid"), assets, size=SIZE), scene, point, 6)
+    glass = _patch(render(kind, scene, assets, size=SIZE), scene, point, 6)
+    red, blue = glass[:, 0].mean(), glass[:, 2].mean()
+    assert grid[:, 0].mean() > 150, grid.mean(axis=0)
+    assert red < 0.4 * blue, glass.mean(axis=0)
+
+
 def sheen_brightens_the_cloth(kind: str, external_dir: Path) -> None:
     """SheenCloth's white sheen factor lightens the dark blue cloth a little (seen head-on,
     where sheen is weakest: the live view lightens the base colour, the still adds a sheen

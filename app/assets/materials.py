@@ -22,6 +22,8 @@ from app.assets.mesh import MeshMaterial, TextureImage
 from app.assets.specular_glossiness import BAKED, metallic_roughness
 from app.errors import AssetError
 
+LUMINANCE = (0.2126, 0.7152, 0.0722)  # linear Rec. 709 weights
+
 TextureMaker = Callable[[Image.Image, str], TextureImage]  # (pillow image, source) -> texture
 
 
@@ -80,8 +82,10 @@ def gltf_material(
     extension_values = extension_fields(extensions, where)
     if extension_values.get("thickness"):
         volume = extensions.get("KHR_materials_volume") or {}
-        extension_values["thickness"] *= mean_channel(document, volume.get("thicknessTexture"),
-                                                      channel=1)
+        extension_values["thickness"] = one_thickness(
+            channel_pixels(document, volume.get("thicknessTexture"), channel=1),
+            extension_values["thickness"], extension_values["attenuation_color"],
+            extension_values["attenuation_distance"])
 
     def mapping(slot_info: dict | None, field: str):
         return document.texture_mapping(slot_info, f"{where}.{field}")
@@ -158,17 +162,45 @@ def document_texture(document: GltfDocument, texture_info: object, make_texture:
                             f"{document.path}#image{index}")
 
 
-def mean_channel(document: GltfDocument, texture_info: object, *, channel: int) -> float:
-    """The mean of one channel (0..1) of the image a texture slot names; 1 without one (a
-    texture the renderers do not draw per pixel is drawn as its mean over the image)."""
+def channel_pixels(document: GltfDocument, texture_info: object, *,
+                   channel: int) -> np.ndarray | None:
+    """One channel (0..1) of the image a texture slot names, at most 256 x 256 pixels; None
+    without one."""
     index = document.image_index(texture_info if isinstance(texture_info, dict) else None)
     data = None if index is None else image_bytes(document, index)
     if data is None:
-        return 1.0
+        return None
     with Image.open(io.BytesIO(data)) as image:
         image.draft("RGB", (256, 256))  # a JPEG decodes small; others are resized
         pixels = np.asarray(image.convert("RGB").resize((256, 256)), dtype=np.float64)
-    return float(pixels[..., channel].mean() / 255.0)
+    return pixels[..., channel] / 255.0
+
+
+def one_thickness(texture: np.ndarray | None, factor: float, colour, distance: float) -> float:
+    """The one thickness a volume whose thickness ``texture`` (0..1 per pixel, times
+    ``factor``) is not drawn per pixel is drawn with: the one through which light keeps the
+    share it keeps on the texture's mean (the mean over its pixels of the luminance that
+    ``colour`` at ``distance`` lets through each pixel's thickness, Beer-Lambert). The mean
+    thickness would darken the whole of a glass whose thin walls stand on a thick foot. For
+    a volume that absorbs nothing, the mean thickness."""
+    if texture is None:
+        return factor
+    mean = float(texture.mean()) * factor
+    weights = np.asarray(LUMINANCE)
+    colour = np.clip(np.asarray(colour, dtype=np.float64), 1e-6, 1.0)
+    if not math.isfinite(distance) or distance <= 0 or np.all(colour >= 1.0) or mean <= 0:
+        return mean
+
+    def kept(thickness):  # the luminance share kept through each thickness (any shape)
+        t = np.asarray(thickness, dtype=np.float64)[..., None]
+        return (colour ** (t / distance)) @ weights
+
+    target = float(kept(texture * factor).mean())
+    low, high = 0.0, mean  # kept falls with thickness, and the mean share >= the mean's
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if kept(middle) > target else (low, middle)
+    return (low + high) / 2
 
 
 def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -> tuple[str, ...]:

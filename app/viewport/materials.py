@@ -2,7 +2,8 @@
 
 VTK's rasteriser has no transmission; a transmissive material is drawn as partly transparent
 (opacity reduced by TRANSMISSION_OPACITY_LOSS * transmission) with its reflections of the
-environment added in full, which reads as glass.
+environment added in full, which reads as glass; the colour it gives what is seen through it
+is a second actor's (glass_tint).
 Alpha MASK is drawn opaque with the fragments below the cutoff discarded (a shader
 replacement); a single-sided see-through material (MASK or BLEND) has its back faces culled.
 VTK draws every texture of an actor through one set of texture coordinates: the base colour

@@ -38,6 +38,7 @@ from app.scene.framing import half_view_tangents
 from app.scene.geometry_source import GeometrySource
 from app.scene.glow_lights import GlowLight, glow_light
 from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
+from app.viewport.glass_tint import set_tint, tint_actor, transmitted_colour
 from app.viewport.ground_shadow import GroundShadow, ShadowCaster
 from app.viewport.lighting import (
     ToneMappedPasses,
@@ -57,6 +58,7 @@ class DrawnPart:
     actor: vtkActor
     mesh: MeshData
     drawable: Drawable
+    tint: vtkActor | None = None  # glass: tints what is seen through it (glass_tint)
 
 
 def vtk_matrix(transform: Matrix4) -> vtkMatrix4x4:
@@ -167,9 +169,9 @@ class SceneView:
         actor.SetMapper(mapper)
         part = DrawnPart(actor, mesh, drawable)
         self.parts[drawable.id] = part
-        self._set_material(part, drawable.material)
         actor.SetUserMatrix(vtk_matrix(drawable.transform))
         actor.SetVisibility(drawable.visible)
+        self._set_material(part, drawable.material)
         self.renderer.AddActor(actor)
 
     def _add_decal(self, decal: Decal) -> None:
@@ -186,9 +188,27 @@ class SceneView:
     def _remove(self, drawable_id: str) -> None:
         part = self.parts.pop(drawable_id)
         self.renderer.RemoveActor(part.actor)
+        if part.tint is not None:
+            self.renderer.RemoveActor(part.tint)
 
     def _set_material(self, part: DrawnPart, material: ResolvedMaterial) -> None:
         apply_material(part.actor, material, self.textures, part.mesh)
+        colour = transmitted_colour(material)
+        if colour is None:
+            if part.tint is not None:
+                self.renderer.RemoveActor(part.tint)
+                part.tint = None
+        elif part.tint is not None:
+            set_tint(part.tint, part.actor, colour)
+        else:
+            part.tint = tint_actor(part.actor, colour, self.ren_win.GetState)
+            # drawn just before the part (props are drawn in the order they were added)
+            shown = self.renderer.GetActors().IsItemPresent(part.actor)
+            if shown:
+                self.renderer.RemoveActor(part.actor)
+            self.renderer.AddActor(part.tint)
+            if shown:
+                self.renderer.AddActor(part.actor)
 
     # changes --------------------------------------------------------------------------------
 
@@ -217,11 +237,15 @@ class SceneView:
                 part.drawable = replace(part.drawable, material=change.material)
             elif isinstance(change, VisibilityChanged):
                 part.actor.SetVisibility(change.visible)
+                if part.tint is not None:
+                    part.tint.SetVisibility(change.visible)
                 part.drawable = replace(part.drawable, visible=change.visible)
                 ground_moved = True
             elif isinstance(change, TransformChanged):
                 part.actor.GetUserMatrix().DeepCopy(vtk_matrix(change.transform))
                 part.actor.Modified()
+                if part.tint is not None:  # the same matrix object
+                    part.tint.Modified()
                 part.drawable = replace(part.drawable, transform=change.transform)
                 ground_moved = True
             elif isinstance(change, DrawableRemoved):

@@ -3,10 +3,13 @@
 import json
 import math
 
+import numpy as np
 import pytest
 
+from app.assets.gltf_document import read_gltf_document
 from app.assets.gltf_extensions import SUPPORTED_EXTENSIONS
 from app.assets.material_extensions import extension_fields, extension_notes
+from app.assets.materials import LUMINANCE, channel_pixels, one_thickness
 from app.assets.model_loading import load_model
 from app.errors import AssetError
 
@@ -112,15 +115,40 @@ def test_specular_glossiness_becomes_metallic_roughness(tmp_path, gltf_writer, c
     assert not [w for w in model.warnings if "does not support" in w]
 
 
-def test_a_thickness_texture_is_drawn_as_its_mean_thickness(external_dir):
-    """GlassHurricaneCandleHolder's glass: thickness factor 0.1 scaled by the mean of its
-    thickness texture's green channel (about a fifth), with a note."""
-    model = load_model(external_dir / "GlassHurricaneCandleHolder/glTF-Binary/"
-                                      "GlassHurricaneCandleHolder.glb")
+def test_a_thickness_texture_is_drawn_as_one_thickness_keeping_its_mean_light(external_dir):
+    """GlassHurricaneCandleHolder's glass: thickness factor 0.1 times its thickness texture's
+    green channel (a fifth on average: thin walls on a thick foot), attenuation distance 0.001.
+    One thickness keeps the light the texture keeps on average: less than the mean
+    thickness, which tinted the whole glass as deep as its foot."""
+    path = external_dir / "GlassHurricaneCandleHolder/glTF-Binary/GlassHurricaneCandleHolder.glb"
+    model = load_model(path)
     glass = model.meshes["GlassHurricaneCandleHolder-glass"].material
-    assert 0.01 < glass.thickness < 0.04
-    assert any("thickness texture is drawn as its mean thickness" in w
+    document = read_gltf_document(path)
+    volume = document.materials[1]["extensions"]["KHR_materials_volume"]
+    texture = channel_pixels(document, volume["thicknessTexture"], channel=1)
+    mean = 0.1 * texture.mean()
+    assert 0.01 < mean < 0.04
+    assert 0.0 < glass.thickness < 0.8 * mean
+
+    def kept(thickness):
+        return (np.asarray(glass.attenuation_color) ** (np.asarray(thickness)[..., None] / 0.001)
+                ) @ np.asarray(LUMINANCE)
+
+    assert kept(glass.thickness) == pytest.approx(kept(0.1 * texture).mean(), rel=1e-3)
+    assert any("thickness texture is drawn as one thickness" in w
                for w in model.material_warnings)
+
+
+@pytest.mark.parametrize(("texture", "colour", "distance", "expected"), [
+    (None, (0.5, 0.5, 0.5), 1.0, 2.0),  # no texture: the factor
+    (np.full((4, 4), 0.25), (0.5, 0.5, 0.5), 1.0, 0.5),  # one thickness everywhere: it
+    (np.array([0.0, 1.0]), (1.0, 1.0, 1.0), 1.0, 1.0),  # absorbs nothing: the mean
+    (np.array([0.0, 1.0]), (0.5, 0.5, 0.5), math.inf, 1.0),  # nor at an infinite distance
+    # half bare, half 2 thick: the share (1 + 0.25) / 2 is kept by log2(1 / 0.625) thick
+    (np.array([0.0, 1.0]), (0.5, 0.5, 0.5), 1.0, math.log2(1 / 0.625)),
+])
+def test_one_thickness(texture, colour, distance, expected):
+    assert one_thickness(texture, 2.0, colour, distance) == pytest.approx(expected, rel=1e-6)
 
 
 def test_transmission_names_its_live_view_look(external_dir):

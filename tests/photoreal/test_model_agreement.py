@@ -28,6 +28,7 @@ AGREE = {  # model (or sample product): approximated by the live view
     "product:guitar": False,
     "khronos/Avocado/glTF-Quantized/Avocado.gltf": False,  # KHR_mesh_quantization
     "khronos/AlphaBlendModeTest": False,
+    "khronos/AttenuationTest": True,
     "khronos/Avocado": False,
     "khronos/Box": False,
     "khronos/ClearCoatCarPaint": False,
@@ -57,9 +58,9 @@ AGREE = {  # model (or sample product): approximated by the live view
 NOT_YET = {  # mean CIEDE2000 (and IoU where it misses) in the bench's last run
     "product:golf_cart": "6.3",
     "GlassHurricaneCandleHolder/glTF-Binary/GlassHurricaneCandleHolder.glb":
-        "16.8, IoU 0.944, approximated",
+        "22.6, IoU 0.906, approximated: the live view tints its glass by the file's thickness "
+        "texture (17 mm walls), the still by the glass's own, thinner, walls",
     "khronos/AnisotropyStrengthTest": "5.4",
-    "khronos/AttenuationTest": "10.2, approximated",
     "khronos/ClearCoatTest": "5.1",
     "khronos/IridescenceSuzanne": "IoU 0.942: where the live view stacks layers of glass (the "
                                   "eyes) and along the still's glass edges (Fresnel)",

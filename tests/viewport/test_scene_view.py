@@ -179,3 +179,50 @@ def test_a_glowing_part_has_one_light_that_follows_its_glow(view, studio_hdr):
 
     view.apply([MaterialChanged("part/sphere", lamp)])
     assert view.renderer.GetLights().GetNumberOfItems() == 1
+
+
+BLUE_GLASS = ResolvedMaterial("blue glass", base_color=(0.05, 0.3, 0.9), roughness=0.05,
+                              transmission=1.0)
+
+
+def test_coloured_glass_tints_what_lies_behind_it_and_follows_its_part(view, studio_hdr):
+    """Blue glass over the white background shows it blue (the red and green of what lies
+    behind taken away, not only blue added over it, which read as pale blue); the tint is
+    hidden, shown, dropped and made again with its part."""
+    actor = show_sphere(view, studio_hdr, material=BLUE_GLASS)
+    r, g, b = view.snapshot()[CENTER].astype(int)
+    assert r < 0.4 * b and b > 120, (r, g, b)
+    drawn = [view.renderer.GetActors().GetItemAsObject(i)
+             for i in range(view.renderer.GetActors().GetNumberOfItems())]
+    tint = view.parts["part/sphere"].tint
+    assert tint is not None and drawn.index(tint) == drawn.index(actor) - 1
+    assert not tint.GetPickable()
+
+    view.apply([VisibilityChanged("part/sphere", False)])
+    assert tuple(view.snapshot()[CENTER]) == WHITE_PIXEL
+    view.apply([VisibilityChanged("part/sphere", True), MaterialChanged("part/sphere", RED)])
+    assert view.parts["part/sphere"].tint is None
+    assert not view.renderer.GetActors().IsItemPresent(tint)
+    r, g, b = view.snapshot()[CENTER].astype(int)
+    assert r > 150 and b < 80
+
+    view.apply([MaterialChanged("part/sphere", BLUE_GLASS)])
+    tint = view.parts["part/sphere"].tint
+    drawn = [view.renderer.GetActors().GetItemAsObject(i)
+             for i in range(view.renderer.GetActors().GetNumberOfItems())]
+    assert drawn.index(tint) == drawn.index(actor) - 1
+    r, g, b = view.snapshot()[CENTER].astype(int)
+    assert r < 0.4 * b and b > 120, (r, g, b)
+
+
+def test_clear_glass_has_no_tint_and_coloured_glass_over_nothing_is_partly_transparent(
+        view, studio_hdr):
+    show_sphere(view, studio_hdr, material=ResolvedMaterial(
+        "clear glass", base_color=(1.0, 1.0, 1.0), roughness=0.05, transmission=1.0))
+    assert view.parts["part/sphere"].tint is None
+    # the least share it passes in any channel, through both of its sides, is transparency
+    pale = ResolvedMaterial("pale blue glass", base_color=(0.5, 0.7, 0.95), roughness=0.05,
+                            transmission=1.0)
+    view.apply([MaterialChanged("part/sphere", pale)])
+    r, g, b, a = view.snapshot(transparent=True)[CENTER].astype(int)
+    assert 60 < a < 245 and r < b - 40, (r, g, b, a)
