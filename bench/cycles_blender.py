@@ -157,6 +157,73 @@ def cull_see_through_back_faces() -> int:
     return count
 
 
+def feed(tree, socket, into) -> None:
+    """What feeds ``socket`` (a link, or its own value) feeds ``into`` too."""
+    if socket.is_linked:
+        tree.links.new(socket.links[0].from_socket, into)
+    else:
+        into.default_value = socket.default_value
+
+
+def thin_walled_glass() -> int:
+    """glTF draws a transmissive material without KHR_materials_volume as thin-walled: light
+    crosses each surface straight, tinted by the base colour, as through a sheet of glass (a
+    watch's crystal modelled as one surface). Blender's Principled BSDF always refracts into
+    a solid, and a ray that entered such a single surface never left it (total internal
+    reflection on the way out): the dial under the crystal came out grey. Cycles is given the
+    thin wall: the transmitted share a mix, by the Fresnel of the material's IOR, of a
+    transparent BSDF in the base colour and a glossy BSDF of its roughness; the rest the
+    Principled BSDF without transmission. How many materials were changed."""
+    count = 0
+    for material in bpy.data.materials:
+        tree = material.node_tree if material.use_nodes else None
+        if tree is None:
+            continue
+        principled = [n for n in tree.nodes if n.type == "BSDF_PRINCIPLED"]
+        outputs = [n for n in tree.nodes if n.type == "OUTPUT_MATERIAL"]
+        if len(principled) != 1 or not outputs or outputs[0].inputs["Volume"].is_linked:
+            continue
+        bsdf = principled[0]
+        weight = bsdf.inputs["Transmission Weight"]
+        if not weight.is_linked and weight.default_value <= 0:
+            continue
+        surface = outputs[0].inputs["Surface"]
+        if not surface.is_linked or surface.links[0].from_node != bsdf:
+            continue
+
+        # the Fresnel node takes a back face as the inside of a solid (the IOR inverted, total
+        # reflection past the critical angle): a sheet has no inside, its back faces are given
+        # the inverse so that both sides reflect alike
+        ior = float(bsdf.inputs["IOR"].default_value)
+        side = tree.nodes.new("ShaderNodeNewGeometry")
+        either = tree.nodes.new("ShaderNodeMix")
+        either.data_type = "FLOAT"
+        tree.links.new(side.outputs["Backfacing"], either.inputs["Factor"])
+        either.inputs["A"].default_value = ior
+        either.inputs["B"].default_value = 1.0 / ior
+        fresnel = tree.nodes.new("ShaderNodeFresnel")
+        tree.links.new(either.outputs["Result"], fresnel.inputs["IOR"])
+        clear = tree.nodes.new("ShaderNodeBsdfTransparent")
+        feed(tree, bsdf.inputs["Base Color"], clear.inputs["Color"])
+        glossy = tree.nodes.new("ShaderNodeBsdfGlossy")
+        glossy.distribution = "GGX"
+        feed(tree, bsdf.inputs["Roughness"], glossy.inputs["Roughness"])
+        sheet = tree.nodes.new("ShaderNodeMixShader")
+        tree.links.new(fresnel.outputs["Fac"], sheet.inputs["Fac"])
+        tree.links.new(clear.outputs["BSDF"], sheet.inputs[1])
+        tree.links.new(glossy.outputs["BSDF"], sheet.inputs[2])
+        mix = tree.nodes.new("ShaderNodeMixShader")
+        feed(tree, weight, mix.inputs["Fac"])
+        if weight.is_linked:
+            tree.links.remove(weight.links[0])
+        weight.default_value = 0.0
+        tree.links.new(bsdf.outputs["BSDF"], mix.inputs[1])
+        tree.links.new(sheet.outputs["Shader"], mix.inputs[2])
+        tree.links.new(mix.outputs["Shader"], surface)
+        count += 1
+    return count
+
+
 def set_distribution(name: str) -> int:
     """Every Principled BSDF's microfacet distribution set to ``name``; how many there were."""
     count = 0
@@ -223,6 +290,7 @@ def main(job_path: str) -> int:
     objects = import_model(Path(job["model"])) if job.get("model") else []
     place(objects, job["to_app"])
     culled = cull_see_through_back_faces()
+    thin = thin_walled_glass()
     if job.get("distribution"):
         set_distribution(job["distribution"])
     add_camera(job["camera"], tuple(job["size"]))
@@ -231,6 +299,7 @@ def main(job_path: str) -> int:
     loaded = time.perf_counter()
     meshes = [o for o in objects if o.type == "MESH"]
     report = {"load_s": loaded - started, "meshes": len(meshes), "culled_materials": culled,
+              "thin_walled_materials": thin,
               "blender": bpy.app.version_string}
     if job.get("ladder"):
         report["renders"] = render_ladder(job["ladder"])
