@@ -30,9 +30,9 @@ BASE_COLOUR_TEXTURE = "albedoTex"  # the name VTK gives a property's base colour
 def transmitted_colour(material: ResolvedMaterial) -> tuple[float, float, float] | None:
     """The linear colour one surface of ``material`` multiplies the light through it by,
     before its base colour texture: the base colour factor and the square root of the
-    volume's tint (a closed solid's light passes two surfaces); None for an opaque, unlit or
-    alpha-tested material, or a clear one without a base colour texture."""
-    if material.transmission <= 0 or material.unlit or material.alpha_mode == "MASK":
+    volume's tint (a closed solid's light passes two surfaces); None for an opaque or unlit
+    material, or a clear one without a base colour texture."""
+    if material.transmission <= 0 or material.unlit:
         return None
     colour = tuple(float(min(max(b * math.sqrt(t), 0.0), 1.0))
                    for b, t in zip(material.base_color[:3], volume_tint(material), strict=True))
@@ -41,17 +41,25 @@ def transmitted_colour(material: ResolvedMaterial) -> tuple[float, float, float]
     return colour  # type: ignore[return-value]
 
 
-# VTK's PBR shader has the base colour (times its texture, made linear) as ``albedo``
+# VTK's PBR shader has the base colour (times its texture, made linear) as ``albedo``, and
+# the opacity uniform times the texture's alpha as ``opacity``
 _TINT = ("  gl_FragData[0] = vec4(clamp(albedo, 0.0, 1.0),"
          " 1.0 - clamp(min(min(albedo.r, albedo.g), albedo.b), 0.0, 1.0));")
 
 
-def tint_actor(source: vtkActor, colour: tuple[float, float, float],
+def _tint_shader(cutoff: float | None) -> str:
+    """The tint, with the fragments an alpha MASK of ``cutoff`` cuts away discarded."""
+    if cutoff is None:
+        return _TINT
+    return f"  if (opacity < {float(cutoff):.6f}) {{ discard; }}\n" + _TINT
+
+
+def tint_actor(source: vtkActor, material: ResolvedMaterial, colour: tuple[float, float, float],
                state: Callable[[], object]) -> vtkActor:
     """An actor drawing ``source``'s mesh (its input, transform and visibility) that
-    multiplies the colour behind it by ``colour`` times ``source``'s base colour texture;
-    ``state()`` gives the render window's vtkOpenGLState, whose blend factors are set around
-    its draw and put back after."""
+    multiplies the colour behind it by ``colour`` times ``source``'s base colour texture,
+    where ``material``'s alpha MASK keeps the surface; ``state()`` gives the render window's
+    vtkOpenGLState, whose blend factors are set around its draw and put back after."""
     mapper = vtkPolyDataMapper()
     mapper.SetInputData(source.GetMapper().GetInput())
     mapper.ScalarVisibilityOff()
@@ -62,9 +70,7 @@ def tint_actor(source: vtkActor, colour: tuple[float, float, float],
     actor.SetUserMatrix(source.GetUserMatrix())
     actor.SetVisibility(source.GetVisibility())
     actor.GetProperty().SetInterpolationToPBR()
-    actor.GetShaderProperty().AddFragmentShaderReplacement(
-        "//VTK::Light::Impl", True, "//VTK::Light::Impl\n" + _TINT, False)
-    set_tint(actor, source, colour)
+    set_tint(actor, source, material, colour)
 
     def multiply(_caller, _event) -> None:
         state().vtkglBlendFuncSeparate(GL_ZERO, GL_SRC_COLOR, GL_ONE, GL_ONE_MINUS_SRC_ALPHA)
@@ -80,10 +86,19 @@ def tint_actor(source: vtkActor, colour: tuple[float, float, float],
     return actor
 
 
-def set_tint(actor: vtkActor, source: vtkActor, colour: tuple[float, float, float]) -> None:
-    """``colour`` and ``source``'s base colour texture (if it has one) on the tint ``actor``."""
+def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
+             colour: tuple[float, float, float]) -> None:
+    """``colour``, ``source``'s base colour texture (if it has one) and ``material``'s alpha
+    MASK on the tint ``actor``."""
     prop = actor.GetProperty()
     prop.SetColor(*colour)
+    masked = material.alpha_mode == "MASK"
+    prop.SetOpacity(material.opacity if masked else 1.0)
+    shaders = actor.GetShaderProperty()
+    shaders.ClearAllShaderReplacements()
+    shaders.AddFragmentShaderReplacement(
+        "//VTK::Light::Impl", True,
+        "//VTK::Light::Impl\n" + _tint_shader(material.alpha_cutoff if masked else None), False)
     prop.RemoveAllTextures()
     texture = source.GetProperty().GetTexture(BASE_COLOUR_TEXTURE)
     if texture is not None:

@@ -1,7 +1,7 @@
 """The scene's ResolvedMaterial on a vtkProperty (PBR), for catalog and model-file materials.
 
 VTK's rasteriser has no transmission; a transmissive material is drawn as partly transparent
-(opacity reduced by TRANSMISSION_OPACITY_LOSS * transmission) with its reflections of the
+(opacity reduced by ``opacity_loss`` * transmission) with its reflections of the
 environment added in full, which reads as glass; the colour it gives what is seen through it
 is a second actor's (glass_tint).
 Alpha MASK is drawn opaque with the fragments below the cutoff discarded (a shader
@@ -41,7 +41,13 @@ from app.scene.material_looks import (
 )
 from app.viewport.polydata import HANDEDNESS, TCOORDS, uv_handedness, vtk_tcoords
 
+# A transmissive material's opacity falls by this times its transmission: what is left is its
+# own lit colour, a haze that stands for the light a rough surface scatters. Smooth glass
+# scatters none (only its reflections, added in full, and the tint of glass_tint colour it):
+# its opacity falls further, to CLEAR_GLASS_OPACITY_LOSS at roughness 0.
 TRANSMISSION_OPACITY_LOSS = 0.8
+CLEAR_GLASS_OPACITY_LOSS = 0.95
+HAZE_ROUGHNESS = 0.3  # from this roughness on, the full haze
 GLTF_CLEARCOAT_IOR = 1.5
 SHEEN_LIGHTENING = 0.15  # about the directional albedo of a rough glTF sheen
 SHEEN_RIM_GAIN = 1.0  # the grazing sheen, near what the still's glTF sheen layer draws
@@ -334,6 +340,13 @@ def _alpha_test(cutoff: float, kept: float = 1.0) -> str:
             f"  gl_FragData[0].a = {float(kept):.6f};")
 
 
+def opacity_loss(roughness: float) -> float:
+    """How much of a fully transmissive material's opacity goes at ``roughness``."""
+    smooth = 1.0 - min(max(roughness / HAZE_ROUGHNESS, 0.0), 1.0)
+    extra = CLEAR_GLASS_OPACITY_LOSS - TRANSMISSION_OPACITY_LOSS
+    return TRANSMISSION_OPACITY_LOSS + extra * smooth
+
+
 def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
     """What the rasteriser draws for ``material``: an unlit one glowing in its base colour, the
     volume's attenuation as a tint, sheen as the base colour lightened by SHEEN_LIGHTENING of
@@ -367,7 +380,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     opacity = material.opacity if material.uses_alpha else 1.0
     if back_faces_culled(material):
         prop.BackfaceCullingOn()
-    kept = 1.0 - TRANSMISSION_OPACITY_LOSS * material.transmission
+    kept = 1.0 - opacity_loss(material.roughness) * material.transmission
     prop.SetOpacity(opacity * kept)
     prop.SetCoatStrength(material.clearcoat)
     prop.SetCoatRoughness(material.clearcoat_roughness)

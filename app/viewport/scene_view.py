@@ -199,9 +199,9 @@ class SceneView:
                 self.renderer.RemoveActor(part.tint)
                 part.tint = None
         elif part.tint is not None:
-            set_tint(part.tint, part.actor, colour)
+            set_tint(part.tint, part.actor, material, colour)
         else:
-            part.tint = tint_actor(part.actor, colour, self.ren_win.GetState)
+            part.tint = tint_actor(part.actor, material, colour, self.ren_win.GetState)
             # drawn just before the part (props are drawn in the order they were added)
             shown = self.renderer.GetActors().IsItemPresent(part.actor)
             if shown:
