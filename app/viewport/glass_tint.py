@@ -72,12 +72,14 @@ def tint_actor(source: vtkActor, material: ResolvedMaterial, colour: tuple[float
     actor.GetProperty().SetInterpolationToPBR()
     set_tint(actor, source, material, colour)
 
+    before = [GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA]
+
     def multiply(_caller, _event) -> None:
+        state().GetBlendFuncState(before)  # what the other translucent parts are drawn with
         state().vtkglBlendFuncSeparate(GL_ZERO, GL_SRC_COLOR, GL_ONE, GL_ONE_MINUS_SRC_ALPHA)
 
     def blend(_caller, _event) -> None:
-        state().vtkglBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
-                                       GL_ONE_MINUS_SRC_ALPHA)
+        state().vtkglBlendFuncSeparate(*before)
 
     # the mapper binds its shader program just before it draws, and reports its progress done
     # just after
@@ -92,6 +94,7 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
     MASK on the tint ``actor``."""
     prop = actor.GetProperty()
     prop.SetColor(*colour)
+    prop.SetBackfaceCulling(source.GetProperty().GetBackfaceCulling())  # a single side
     masked = material.alpha_mode == "MASK"
     prop.SetOpacity(material.opacity if masked else 1.0)
     shaders = actor.GetShaderProperty()

@@ -226,3 +226,14 @@ def test_clear_glass_has_no_tint_and_coloured_glass_over_nothing_is_partly_trans
     view.apply([MaterialChanged("part/sphere", pale)])
     r, g, b, a = view.snapshot(transparent=True)[CENTER].astype(int)
     assert 60 < a < 245 and r < b - 40, (r, g, b, a)
+
+
+def test_a_see_through_part_drawn_after_glass_is_blended_as_before(view, studio_hdr):
+    """The glass's tint changes how its own pixels are blended and nothing else: a half
+    transparent red box drawn after it is pink over the white background, not red."""
+    veil = ResolvedMaterial("veil", base_color=(0.8, 0.02, 0.02), roughness=0.6, opacity=0.5,
+                            alpha_mode="BLEND")
+    show_sphere(view, studio_hdr, material=BLUE_GLASS, transform=translation(-0.7, 0.0, 0.0))
+    view.apply([DrawableAdded(drawable("box", veil, transform=translation(0.7, 0.0, 0.0)))])
+    r, g, b = view.snapshot()[60, 110].astype(int)
+    assert r > 180 and 60 < g < 200 and 60 < b < 200, (r, g, b)
