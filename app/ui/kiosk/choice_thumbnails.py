@@ -1,8 +1,9 @@
 """Pictures on the kiosk's part choices (a handle, a strap): the product with that choice, framed
 on the part it puts on, rendered once and kept in the user's cache folder.
 
-A picture's name is a hash of what it shows: the product file, the group and choice, every
-material of the catalog, and the picture size; a changed file gets new pictures, an unchanged one
+A picture's name is a hash of what it shows: the product file and its model files, the group and
+choice, every material of the catalog, the picture size and the code that draws it
+(``drawing_fingerprint``); a changed file, or a new look, gets new pictures, an unchanged one
 never renders again. Missing pictures are rendered in a separate process (VTK off the GUI
 thread, and a crash there costs only the pictures), all those of one product as one job; the
 window polls for the result and shows each picture once it is there. A product that cannot be
@@ -16,6 +17,7 @@ import io
 import logging
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
@@ -27,12 +29,13 @@ from app.files import read_plain_file, write_bytes_atomically
 from app.ui.kiosk.error_log import LOGGER_NAME
 from app.ui.options_panel import OptionsPanel
 from app.user_dirs import user_cache_folder
+from app.viewport.drawing_fingerprint import drawing_fingerprint
 
 THUMBNAIL_PX = 192
 CACHE_FOLDER = "choice-thumbnails"
 POLL_MS = 100
 MAX_PICTURE_BYTES = 4_000_000
-_KEY_VERSION = b"choice-thumbnail-1"
+_KEY_VERSION = b"choice-thumbnail-2"
 log = logging.getLogger(LOGGER_NAME)
 
 
@@ -42,10 +45,34 @@ def part_choices(product: Product) -> list[tuple[str, str]]:
             if group.kind is OptionKind.part_swap for choice in group.choices]
 
 
+def _file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes, worked out again only when its size or time changes (a
+    model of several megabytes is named on each product shown)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return b"missing"
+    return _digest_of(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _digest_of(path: str, _size: int, _mtime_ns: int) -> bytes:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).digest()
+    except OSError:
+        return b"missing"
+
+
 def thumbnail_key(product: Product, catalog: Catalog, group_id: str, choice_id: str,
-                  px: int = THUMBNAIL_PX) -> str:
-    """The name of a choice's picture: a hash of everything it shows."""
+                  px: int = THUMBNAIL_PX, *, root: Path | None = None) -> str:
+    """The name of a choice's picture: a hash of everything it shows (the model files too,
+    found under the project ``root``)."""
     digest = hashlib.sha256(_KEY_VERSION)
+    digest.update(drawing_fingerprint())
+    if root is not None:
+        models = {product.model, *(part.model for part in product.parts if part.model)}
+        for model in sorted(models):
+            digest.update(b"\0" + model.encode() + b"\0" + _file_digest(Path(root) / model))
     source = Path(product.source) if product.source else None
     try:
         digest.update(source.read_bytes() if source is not None else b"")
@@ -122,7 +149,7 @@ class ChoiceThumbnails(QObject):
         self._product_id = product.id
         missing = []
         for group_id, choice_id in part_choices(product):
-            key = thumbnail_key(product, catalog, group_id, choice_id, self.px)
+            key = thumbnail_key(product, catalog, group_id, choice_id, self.px, root=root)
             path = self.folder / f"{key}.png"
             pixmap = load_picture(path)
             if pixmap is not None:

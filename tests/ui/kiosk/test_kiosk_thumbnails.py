@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+import app.viewport.drawing_fingerprint as drawing_fingerprint_module
+from app.ui.kiosk import choice_thumbnails
 from app.ui.kiosk.choice_thumbnails import ChoiceThumbnails, part_choices, thumbnail_key
 
 WAIT_MS = 180_000
@@ -25,6 +27,37 @@ def test_a_picture_is_named_by_what_it_shows(kiosk, tmp_path):
     edited = mug.model_copy(update={"source": str(tmp_path / "mug.yaml")})
     (tmp_path / "mug.yaml").write_text("id: mug\n# an edit\n")
     assert thumbnail_key(edited, catalog, "handle", "classic") != key
+    # its model file, under the project's root
+    root = kiosk.session.project.root
+    with_model = thumbnail_key(mug, catalog, "handle", "classic", root=root)
+    assert with_model == thumbnail_key(mug, catalog, "handle", "classic", root=root)
+    (tmp_path / mug.model).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / mug.model).write_bytes((root / mug.model).read_bytes() + b"\0")
+    assert thumbnail_key(mug, catalog, "handle", "classic", root=tmp_path) != with_model
+
+
+def test_a_picture_drawn_otherwise_is_made_again(kiosk, monkeypatch):
+    """A new look of the live view (its code changed) names the pictures anew."""
+    catalog = kiosk.session.catalog
+    mug = catalog.products["mug"]
+    key = thumbnail_key(mug, catalog, "handle", "classic")
+    monkeypatch.setattr(choice_thumbnails, "drawing_fingerprint", lambda: b"another look")
+    assert thumbnail_key(mug, catalog, "handle", "classic") != key
+
+
+def test_the_drawing_fingerprint_follows_the_drawing_code(tmp_path, monkeypatch):
+    (tmp_path / "viewport").mkdir()
+    (tmp_path / "viewport" / "materials.py").write_text("GLASS = 1\n")
+    monkeypatch.setattr(drawing_fingerprint_module, "_DRAWING_PACKAGES",
+                        (tmp_path / "viewport",))
+    drawing_fingerprint_module.drawing_fingerprint.cache_clear()
+    try:
+        first = drawing_fingerprint_module.drawing_fingerprint()
+        (tmp_path / "viewport" / "materials.py").write_text("GLASS = 2\n")
+        drawing_fingerprint_module.drawing_fingerprint.cache_clear()
+        assert drawing_fingerprint_module.drawing_fingerprint() != first
+    finally:
+        drawing_fingerprint_module.drawing_fingerprint.cache_clear()
 
 
 def test_part_choices_get_rendered_pictures_made_once(kiosk, qtbot, tmp_path, monkeypatch):
