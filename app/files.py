@@ -217,3 +217,10 @@ def spreadsheet_text(text: str) -> str:
     that begins like one (``=``, ``+``, ``-``, ``@``, a control character) gets a leading
     apostrophe. Names, labels and messages from outside go through it."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def source_stamp(folder: Path) -> tuple:
+    """(name, mtime, size) of every Python module in ``folder``: what a cache keeps that the
+    code there made changes when it does."""
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                 for p in sorted(Path(folder).glob("*.py")))

@@ -13,6 +13,7 @@ from app.files import (
     is_temporary_name,
     leftover_temporaries,
     remove_abandoned_temporaries,
+    source_stamp,
     write_atomically,
     write_text_atomically,
 )
@@ -206,3 +207,16 @@ def test_a_save_can_first_remove_leftovers_beside_its_target(tmp_path):
     assert leftover.exists()  # plain writes (batch, autosave) do not scan their folder
     write_text_atomically(tmp_path / "order.json", "{}", remove_leftovers=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["order.json", "other.json"]
+
+
+def test_a_source_stamp_changes_with_any_module_of_the_folder(tmp_path):
+    (tmp_path / "materials.py").write_text("GLASS = 1\n")
+    (tmp_path / "notes.txt").write_text("not code\n")
+    first = source_stamp(tmp_path)
+    assert [entry[0] for entry in first] == ["materials.py"]
+    (tmp_path / "notes.txt").write_text("still not code, longer\n")
+    assert source_stamp(tmp_path) == first
+    (tmp_path / "materials.py").write_text("GLASS = 20\n")
+    assert source_stamp(tmp_path) != first
+    (tmp_path / "tint.py").write_text("")
+    assert len(source_stamp(tmp_path)) == 2

@@ -20,9 +20,8 @@ from app.assets.material_extensions import (
 )
 from app.assets.mesh import MeshMaterial, TextureImage
 from app.assets.specular_glossiness import BAKED, metallic_roughness
+from app.domain.colour import LUMINANCE
 from app.errors import AssetError
-
-LUMINANCE = (0.2126, 0.7152, 0.0722)  # linear Rec. 709 weights
 
 TextureMaker = Callable[[Image.Image, str], TextureImage]  # (pillow image, source) -> texture
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from app.assets.mesh import Model
 from app.assets.model_codec import decode_model, encode_model
-from app.files import write_bytes_atomically
+from app.files import source_stamp, write_bytes_atomically
 
 CACHED_SUFFIXES = (".glb", ".stl")
 SUFFIX = ".model.npz"
@@ -61,10 +61,8 @@ class ModelDiskCache:
 
 @cache
 def _loader_stamp() -> tuple:
-    """(name, mtime, size) of every module of app.assets: what a model becomes depends on them."""
-    folder = Path(__file__).resolve().parent
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                 for p in sorted(folder.glob("*.py")))
+    """The stamp of app.assets' modules: what a model becomes depends on them."""
+    return source_stamp(Path(__file__).resolve().parent)
 
 
 def _self_contained_glb(path: Path) -> bool:

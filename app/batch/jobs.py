@@ -12,15 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 
 from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.errors import AppError
+from app.files import source_stamp
 from app.project import Project
 from app.scene.environment import STUDIO_HDR
 
 HASH_VERSION = 1
+RENDERING_PACKAGES = ("assets", "scene", "viewport", "photoreal")  # of app: what draws an image
 RENDERERS = ("live", "photoreal")
 # Product fields that change what a customer reads or pays, never what an image shows.
 _NOT_VISIBLE = frozenset({"price", "base_price", "label", "name", "description", "currency",
@@ -78,11 +81,35 @@ def _visible_fields(value):
 
 
 def _file_digest(path: Path) -> str:
+    """The SHA-256 of a file, read again only when its size or time changes (the kiosk names
+    its pictures by the models of each product it shows)."""
+    info = path.stat()
+    return _digest_of(str(path), info.st_size, info.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _digest_of(path: str, _size: int, _mtime_ns: int) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@cache
+def rendering_stamp() -> str:
+    """The stamp of the code that loads, resolves and draws an image (``RENDERING_PACKAGES``):
+    an image made before the drawing changed (a new look for glass, say) is made again."""
+    app = Path(__file__).resolve().parents[1]
+    return repr(tuple(source_stamp(app / name) for name in RENDERING_PACKAGES))
+
+
+def _material_ids(product: Product) -> list[str]:
+    """Every material a product's parts and choices may put on."""
+    ids = {p.material for p in product.parts}
+    for group in product.options:
+        ids |= {group.material} | {c.material for c in group.choices}
+    return sorted(m for m in ids if m)
 
 
 def asset_files(project: Project, product: Product) -> list[Path]:
@@ -91,10 +118,7 @@ def asset_files(project: Project, product: Product) -> list[Path]:
     root = project.root
     files = {root / product.model, root / STUDIO_HDR}
     files |= {root / p.model for p in product.parts if p.model}
-    material_ids = {p.material for p in product.parts}
-    for group in product.options:
-        material_ids |= {group.material} | {c.material for c in group.choices}
-    for material_id in sorted(m for m in material_ids if m):
+    for material_id in _material_ids(product):
         material = project.catalog.materials.get(material_id)
         if material is None or not material.source:
             continue
@@ -107,10 +131,15 @@ def asset_files(project: Project, product: Product) -> list[Path]:
 
 
 def asset_fingerprint(project: Project, product: Product) -> str:
-    """sha256 over the look-relevant product fields and the content of its asset files."""
-    digest = hashlib.sha256()
+    """sha256 over the look-relevant product fields, the content of its asset files and the
+    code that draws it (``rendering_stamp``)."""
+    digest = hashlib.sha256(rendering_stamp().encode())
     visible = _visible_fields(product.model_dump(mode="json"))
     digest.update(json.dumps(visible, sort_keys=True).encode())
+    for material_id in _material_ids(product):  # those that come from no file too
+        material = project.catalog.materials.get(material_id)
+        look = _visible_fields(material.model_dump(mode="json")) if material else None
+        digest.update(json.dumps(look, sort_keys=True).encode())
     for path in asset_files(project, product):
         digest.update(path.relative_to(project.root).as_posix().encode()
                       if path.is_relative_to(project.root) else path.name.encode())

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+LUMINANCE = (0.2126, 0.7152, 0.0722)  # linear Rec. 709 RGB -> luminance
 
 
 def _check_hex(value: str) -> str:

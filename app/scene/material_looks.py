@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from app.domain.colour import LUMINANCE
 from app.scene.description import ResolvedMaterial
 
 DISNEY_ASPECT_AT_MOST = 0.1  # Disney's anisotropic 1: alpha along the bitangent / the tangent
@@ -57,8 +58,7 @@ def reflectance_at_normal(m: ResolvedMaterial) -> float:
     """F0 of the dielectric lobe: glTF's ((ior - 1) / (ior + 1))^2 scaled by the specular factor
     and the brightness of the specular colour (a tint is drawn as its brightness)."""
     f0 = ((m.ior - 1.0) / (m.ior + 1.0)) ** 2
-    r, g, b = m.specular_color
-    brightness = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    brightness = sum(c * w for c, w in zip(m.specular_color, LUMINANCE, strict=True))
     return float(min(max(f0 * m.specular * brightness, 0.0), 1.0))
 
 

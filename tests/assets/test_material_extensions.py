@@ -9,8 +9,9 @@ import pytest
 from app.assets.gltf_document import read_gltf_document
 from app.assets.gltf_extensions import SUPPORTED_EXTENSIONS
 from app.assets.material_extensions import extension_fields, extension_notes
-from app.assets.materials import LUMINANCE, channel_pixels, one_thickness
+from app.assets.materials import channel_pixels, one_thickness
 from app.assets.model_loading import load_model
+from app.domain.colour import LUMINANCE
 from app.errors import AssetError
 
 KHRONOS = "khronos"

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from app.batch import jobs
 from app.batch.jobs import RenderSettings, asset_files, asset_fingerprint, image_key, make_job
 from app.domain.configuration import default_configuration
 from app.errors import AppError
@@ -69,3 +70,16 @@ def test_fingerprint_follows_model_material_texture_and_colour_edits_but_not_pri
     texture = next(root / f for f in sorted(files) if f.startswith("assets/materials/textures/"))
     texture.write_bytes(texture.read_bytes() + b"\0")
     assert fingerprint() not in (first, changed_colour)
+
+
+def test_fingerprint_follows_the_code_that_draws(mug_project_dir, monkeypatch):
+    """A new look (the code that loads, resolves or draws changed) makes images again: the
+    batch's and the kiosk's choice pictures, both named by this fingerprint."""
+    project = open_project(mug_project_dir)
+    mug = project.catalog.product("mug")
+    first = asset_fingerprint(project, mug)
+    stamp = jobs.rendering_stamp()
+    for module in ("model_loading.py", "resolve.py", "glass_tint.py", "materials.py"):
+        assert repr(module) in stamp
+    monkeypatch.setattr(jobs, "rendering_stamp", lambda: stamp + "another look")
+    assert asset_fingerprint(project, mug) != first

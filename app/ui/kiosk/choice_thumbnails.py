@@ -1,13 +1,13 @@
 """Pictures on the kiosk's part choices (a handle, a strap): the product with that choice, framed
 on the part it puts on, rendered once and kept in the user's cache folder.
 
-A picture's name is a hash of what it shows: the product file and its model files, the group and
-choice, every material of the catalog, the picture size and the code that draws it
-(``drawing_fingerprint``); a changed file, or a new look, gets new pictures, an unchanged one
-never renders again. Missing pictures are rendered in a separate process (VTK off the GUI
-thread, and a crash there costs only the pictures), all those of one product as one job; the
-window polls for the result and shows each picture once it is there. A product that cannot be
-drawn keeps its plain buttons; the reason goes to the log.
+A picture's name is a hash of what it shows: the product's look and asset files and the code that
+draws them (the batch renderer's ``asset_fingerprint``), the group and choice, and the picture
+size; a changed file, or a new look, gets new pictures, an unchanged one never renders again.
+Missing pictures are rendered in a separate process (VTK off the GUI thread, and a crash there
+costs only the pictures), all those of one product as one job; the window polls for the result
+and shows each picture once it is there. A product that cannot be drawn keeps its plain
+buttons; the reason goes to the log.
 """
 
 from __future__ import annotations
@@ -17,19 +17,18 @@ import io
 import logging
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QPixmap
 
-from app.catalog.catalog import Catalog
+from app.batch.jobs import asset_fingerprint
 from app.domain.product import OptionKind, Product
 from app.files import read_plain_file, write_bytes_atomically
+from app.project import Project
 from app.ui.kiosk.error_log import LOGGER_NAME
 from app.ui.options_panel import OptionsPanel
 from app.user_dirs import user_cache_folder
-from app.viewport.drawing_fingerprint import drawing_fingerprint
 
 THUMBNAIL_PX = 192
 CACHE_FOLDER = "choice-thumbnails"
@@ -45,45 +44,13 @@ def part_choices(product: Product) -> list[tuple[str, str]]:
             if group.kind is OptionKind.part_swap for choice in group.choices]
 
 
-def _file_digest(path: Path) -> bytes:
-    """The SHA-256 of a file's bytes, worked out again only when its size or time changes (a
-    model of several megabytes is named on each product shown)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return b"missing"
-    return _digest_of(str(path), stat.st_size, stat.st_mtime_ns)
-
-
-@lru_cache(maxsize=64)
-def _digest_of(path: str, _size: int, _mtime_ns: int) -> bytes:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).digest()
-    except OSError:
-        return b"missing"
-
-
-def thumbnail_key(product: Product, catalog: Catalog, group_id: str, choice_id: str,
-                  px: int = THUMBNAIL_PX, *, root: Path | None = None) -> str:
-    """The name of a choice's picture: a hash of everything it shows (the model files too,
-    found under the project ``root``)."""
+def thumbnail_key(assets: str, product_id: str, group_id: str, choice_id: str,
+                  px: int = THUMBNAIL_PX) -> str:
+    """The name of a choice's picture: a hash of everything it shows (``assets``: the
+    product's ``asset_fingerprint``)."""
     digest = hashlib.sha256(_KEY_VERSION)
-    digest.update(drawing_fingerprint())
-    if root is not None:
-        models = {product.model, *(part.model for part in product.parts if part.model)}
-        for model in sorted(models):
-            digest.update(b"\0" + model.encode() + b"\0" + _file_digest(Path(root) / model))
-    source = Path(product.source) if product.source else None
-    try:
-        digest.update(source.read_bytes() if source is not None else b"")
-    except OSError:
-        source = None
-    if source is None:
-        digest.update(product.model_dump_json().encode())
-    for part in (product.id, group_id, choice_id, str(px)):
+    for part in (assets, product_id, group_id, choice_id, str(px)):
         digest.update(b"\0" + part.encode())
-    for material_id in sorted(catalog.materials):
-        digest.update(b"\0" + catalog.materials[material_id].model_dump_json().encode())
     return digest.hexdigest()
 
 
@@ -142,14 +109,14 @@ class ChoiceThumbnails(QObject):
     def busy(self) -> bool:
         return bool(self._pending)
 
-    def show(self, root: Path, catalog: Catalog, product: Product,
-             options: OptionsPanel) -> None:
+    def show(self, project: Project, product: Product, options: OptionsPanel) -> None:
         """The pictures of ``product``'s part choices on ``options``: cached ones at once,
         the others once rendered (unless another product is shown by then)."""
         self._product_id = product.id
         missing = []
+        assets = asset_fingerprint(project, product)
         for group_id, choice_id in part_choices(product):
-            key = thumbnail_key(product, catalog, group_id, choice_id, self.px, root=root)
+            key = thumbnail_key(assets, product.id, group_id, choice_id, self.px)
             path = self.folder / f"{key}.png"
             pixmap = load_picture(path)
             if pixmap is not None:
@@ -159,7 +126,7 @@ class ChoiceThumbnails(QObject):
         if not missing or any(p == product.id for p, _ in self._pending.values()):
             return
         try:
-            future = self._pool().submit(render_choice_pictures, str(root), product.id,
+            future = self._pool().submit(render_choice_pictures, str(project.root), product.id,
                                          missing, self.px)
         except Exception as exc:  # noqa: BLE001 (logged; the buttons stay plain)
             log.error("cannot render choice pictures of %s: %s", product.id, exc)

@@ -217,8 +217,7 @@ class KioskWindow(QWidget):
         for zone_id, fields in self.options.zone_fields.items():
             fields.setVisible(product.zone(zone_id).kind == "text")  # no uploads here
         if self.choice_thumbnails is not None:
-            self.choice_thumbnails.show(self.session.project.root, self.session.catalog,
-                                        product, self.options)
+            self.choice_thumbnails.show(self.session.project, product, self.options)
         for product_id, tab in self.product_tabs.items():
             tab.setChecked(product_id == product.id)
         scene = self._resolve()
