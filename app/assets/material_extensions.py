@@ -134,9 +134,10 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
             continue
         for key in keys:
             if key == "thicknessTexture" and isinstance(found.get(key), dict):
-                notes.append(f"{name}: its thickness texture is drawn as one thickness in "
-                             "the live view (the one that keeps the texture's mean share of "
-                             "light)")
+                notes.append(f"{name}: its thickness texture is not drawn per pixel: the "
+                             "live view draws one thickness per mesh, measured through a "
+                             "closed mesh as the still's rays cross it, else the one that "
+                             "keeps the texture's mean share of light")
             elif isinstance(found.get(key), dict):
                 notes.extend(_texture_note(name, extension, key))
     if fields.get("unlit"):

@@ -20,7 +20,7 @@ from app.assets.material_extensions import (
 )
 from app.assets.mesh import MeshMaterial, TextureImage
 from app.assets.specular_glossiness import BAKED, metallic_roughness
-from app.domain.colour import LUMINANCE
+from app.assets.thickness import equivalent_thickness
 from app.errors import AssetError
 
 TextureMaker = Callable[[Image.Image, str], TextureImage]  # (pillow image, source) -> texture
@@ -178,28 +178,11 @@ def channel_pixels(document: GltfDocument, texture_info: object, *,
 def one_thickness(texture: np.ndarray | None, factor: float, colour, distance: float) -> float:
     """The one thickness a volume whose thickness ``texture`` (0..1 per pixel, times
     ``factor``) is not drawn per pixel is drawn with: the one through which light keeps the
-    share it keeps on the texture's mean (the mean over its pixels of the luminance that
-    ``colour`` at ``distance`` lets through each pixel's thickness, Beer-Lambert). The mean
-    thickness would darken the whole of a glass whose thin walls stand on a thick foot. For
-    a volume that absorbs nothing, the mean thickness."""
+    share it keeps on the texture's mean (``equivalent_thickness``)."""
     if texture is None:
         return factor
-    mean = float(texture.mean()) * factor
-    weights = np.asarray(LUMINANCE)
-    colour = np.clip(np.asarray(colour, dtype=np.float64), 1e-6, 1.0)
-    if not math.isfinite(distance) or distance <= 0 or np.all(colour >= 1.0) or mean <= 0:
-        return mean
-
-    def kept(thickness):  # the luminance share kept through each thickness (any shape)
-        t = np.asarray(thickness, dtype=np.float64)[..., None]
-        return (colour ** (t / distance)) @ weights
-
-    target = float(kept(texture * factor).mean())
-    low, high = 0.0, mean  # kept falls with thickness, and the mean share >= the mean's
-    for _ in range(60):
-        middle = (low + high) / 2
-        low, high = (middle, high) if kept(middle) > target else (low, middle)
-    return (low + high) / 2
+    return equivalent_thickness(np.asarray(texture, dtype=np.float64) * factor, None, colour,
+                                distance)
 
 
 def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -43,6 +44,7 @@ from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals, fac
 from app.assets.texture_references import check_obj_textures, check_ply_textures
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
 from app.assets.textures import DEFAULT_MAX_PIXELS, linear_to_srgb_values, texture_from_image
+from app.assets.thickness import measured_thickness
 from app.errors import AppError, AppErrors, AssetError
 from app.limits import MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
 from app.references import ReferenceResolver
@@ -306,8 +308,8 @@ def _model_from_scene(
     mesh_names: dict[str, list[str]] = {}
     for key, owner, transform, geometry_name, geometry in sorted(instances, key=lambda i: i[0]):
         material = material_of(geometry, geometry_name)
-        meshes[key] = _mesh_data(key, geometry, convert @ transform, material, label,
-                                 from_gltf=document is not None)
+        meshes[key] = _with_measured_thickness(_mesh_data(
+            key, geometry, convert @ transform, material, label, from_gltf=document is not None))
         for name in (geometry_name, owner):
             if name is not None and key not in mesh_names.setdefault(name, []):
                 mesh_names[name].append(key)
@@ -321,6 +323,20 @@ def _model_from_scene(
     return Model(path=label, meshes=meshes, mesh_names=mesh_names,
                  warnings=tuple(notes) + tuple(f"{label}: {note}" for note in inwards),
                  material_warnings=tuple(notes))
+
+
+def _with_measured_thickness(mesh: MeshData) -> MeshData:
+    """``mesh`` with its volume's thickness measured from its geometry where it is a closed
+    solid (``app.assets.thickness``): the file's thickness stands in for the geometry."""
+    material = mesh.material
+    if not (material.transmission > 0 and material.thickness > 0
+            and math.isfinite(material.attenuation_distance)):
+        return mesh
+    measured = measured_thickness(mesh.vertices, mesh.faces, mesh.normals,
+                                  material.attenuation_color, material.attenuation_distance)
+    if measured is None:
+        return mesh
+    return dataclasses.replace(mesh, material=dataclasses.replace(material, thickness=measured))
 
 
 def _inwards_note(key: str, mesh: MeshData) -> str:

@@ -1,0 +1,83 @@
+"""How thick a coloured glass is where light crosses it, for the live view, which draws a
+volume's colour with one thickness per mesh (a path tracer follows the geometry instead).
+
+glTF's thickness (factor and texture) stands in for the geometry in renderers that do not
+trace rays through it; where the mesh is a closed solid its own thickness is measured
+instead, as the still's rays meet it: the distance through it from each vertex along its
+inward normal (a wall's thickness, or a solid's breadth), so that the live view draws the
+colour the still draws."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from app.domain.colour import LUMINANCE
+
+MOST_SAMPLES = 2000  # vertices cast from: a large mesh is sampled evenly
+LEAST_HITS = 0.8  # the share of rays that must meet the far side (a closed solid's do)
+OFFSET = 1e-4  # of the mesh's size: rays start this far inside, past their own face
+
+
+def equivalent_thickness(thicknesses: np.ndarray, weights: np.ndarray | None, colour,
+                         distance: float) -> float:
+    """The one thickness through which light keeps the share (of its luminance, Beer-Lambert
+    with ``colour`` at ``distance``) that it keeps on the ``weights``-weighted mean over
+    ``thicknesses``: the mean thickness would darken the whole of a glass whose thin walls
+    stand on a thick foot. For a volume that absorbs nothing, the mean thickness."""
+    thicknesses = np.asarray(thicknesses, dtype=np.float64).reshape(-1)
+    weights = (np.ones_like(thicknesses) if weights is None
+               else np.asarray(weights, dtype=np.float64).reshape(-1))
+    if not len(thicknesses) or weights.sum() <= 0:
+        return 0.0
+    mean = float((thicknesses * weights).sum() / weights.sum())
+    luminance = np.asarray(LUMINANCE)
+    colour = np.clip(np.asarray(colour, dtype=np.float64), 1e-6, 1.0)
+    if not math.isfinite(distance) or distance <= 0 or np.all(colour >= 1.0) or mean <= 0:
+        return mean
+
+    def kept(thickness):  # the luminance share kept through each thickness (any shape)
+        t = np.asarray(thickness, dtype=np.float64)[..., None]
+        return (colour ** (t / distance)) @ luminance
+
+    target = float((kept(thicknesses) * weights).sum() / weights.sum())
+    low, high = 0.0, mean  # kept falls with thickness, and the mean share >= the mean's
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (middle, high) if kept(middle) > target else (low, middle)
+    return (low + high) / 2
+
+
+def measured_thickness(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray, colour,
+                       distance: float) -> float | None:
+    """The one thickness (``equivalent_thickness``) of the mesh as rays cross it: from each
+    vertex (at most MOST_SAMPLES of them) along its inward normal to the next surface,
+    weighted by the area round the vertex; None where the mesh is no closed solid (an edge
+    that is not shared by two faces, or fewer than LEAST_HITS of the rays meeting a far
+    side)."""
+    vertices = np.asarray(vertices, dtype=np.float64)
+    faces = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
+    normals = np.asarray(normals, dtype=np.float64)
+    if len(vertices) < 4 or len(faces) < 4:
+        return None
+    import trimesh  # noqa: PLC0415 (the loaders' import, not this module's)
+
+    if not trimesh.Trimesh(vertices, faces, process=True).is_watertight:  # corners merged
+        return None
+    mesh = trimesh.Trimesh(vertices, faces, process=False, validate=False)
+    area = np.zeros(len(vertices))
+    np.add.at(area, faces.reshape(-1), np.repeat(mesh.area_faces / 3.0, 3))
+    lengths = np.linalg.norm(normals, axis=1)
+    usable = np.flatnonzero((area > 0) & np.isfinite(lengths) & (lengths > 1e-8))
+    if not len(usable):
+        return None
+    chosen = usable[np.linspace(0, len(usable) - 1, min(MOST_SAMPLES, len(usable))).astype(int)]
+    inward = -normals[chosen] / lengths[chosen, None]
+    offset = OFFSET * (float(np.linalg.norm(mesh.extents)) or 1.0)
+    origins = vertices[chosen] + inward * offset
+    found, ray, _ = mesh.ray.intersects_location(origins, inward, multiple_hits=False)
+    if len(ray) < LEAST_HITS * len(chosen):
+        return None
+    thickness = np.linalg.norm(found - origins[ray], axis=1) + offset
+    return equivalent_thickness(thickness, area[chosen][ray], colour, distance)

@@ -1,0 +1,83 @@
+"""The thickness of a coloured glass as the still's rays cross it, for the live view."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import trimesh
+
+from app.assets.thickness import equivalent_thickness, measured_thickness
+
+GREY = (0.5, 0.5, 0.5)
+
+
+def _flat_shaded(mesh: trimesh.Trimesh):
+    """Vertices split per face, each with its face's normal (as a file with flat normals)."""
+    vertices = mesh.vertices[mesh.faces].reshape(-1, 3)
+    faces = np.arange(len(vertices)).reshape(-1, 3)
+    normals = np.repeat(mesh.face_normals, 3, axis=0)
+    return vertices, faces, normals
+
+
+def test_a_slab_measures_its_thickness_not_its_breadth():
+    """A 10 cm square pane 2 mm thick: rays from its faces cross 2 mm; those from its
+    narrow sides 10 cm, but they stand for 2 % of its area."""
+    slab = trimesh.creation.box(extents=(0.1, 0.1, 0.002))
+    thickness = measured_thickness(*_flat_shaded(slab), GREY, 0.001)
+    assert thickness == pytest.approx(0.002, rel=0.1)
+
+
+def test_a_hollow_vessel_measures_its_wall():
+    """A sphere of radius 5 cm with a 3 mm wall (an inner sphere turned inside out)."""
+    outer = trimesh.creation.icosphere(subdivisions=4, radius=0.05)
+    inner = trimesh.creation.icosphere(subdivisions=4, radius=0.047)
+    inner.invert()
+    vessel = trimesh.util.concatenate([outer, inner])
+    thickness = measured_thickness(vessel.vertices, vessel.faces, vessel.vertex_normals, GREY,
+                                   0.01)
+    assert thickness == pytest.approx(0.003, rel=0.1)
+
+
+def test_a_solid_ball_measures_its_breadth():
+    ball = trimesh.creation.icosphere(subdivisions=3, radius=0.02)
+    thickness = measured_thickness(ball.vertices, ball.faces, ball.vertex_normals, GREY, 0.01)
+    assert thickness == pytest.approx(0.04, rel=0.05)
+
+
+def test_thin_walls_on_a_thick_foot_keep_the_light_the_walls_let_through():
+    """Half the area 1 mm, half 20 mm, at an attenuation distance of 1 mm: the walls let a
+    quarter through and the foot nothing, so the one thickness keeps an eighth (3 mm), where
+    the mean thickness (10.5 mm) would draw the whole glass dark."""
+    thickness = equivalent_thickness(np.array([0.001, 0.02]), np.array([1.0, 1.0]),
+                                     (0.25, 0.25, 0.25), 0.001)
+    kept = 0.25 ** (thickness / 0.001)
+    assert kept == pytest.approx((0.25 + 0.25 ** 20) / 2, rel=1e-6)
+    assert thickness == pytest.approx(1.5e-3, rel=0.01)
+
+
+def test_weights_count_by_area():
+    assert equivalent_thickness(np.array([1.0, 3.0]), np.array([3.0, 1.0]), (1, 1, 1), 1.0) \
+        == pytest.approx(1.5)
+    assert equivalent_thickness(np.array([1.0, 3.0]), None, GREY, math.inf) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("mesh", [
+    trimesh.creation.box(extents=(0.1, 0.1, 0.002)).slice_plane((0, 0, 0), (0, 0, 1)),  # open
+    trimesh.creation.cylinder(radius=0.02, height=0.1).slice_plane(  # a tube: no ends
+        (0, 0, 0.04), (0, 0, -1)).slice_plane((0, 0, -0.04), (0, 0, 1)),
+    trimesh.Trimesh([[0, 0, 0], [1, 0, 0], [0, 1, 0]], [[0, 1, 2]]),  # one triangle
+], ids=["open box", "tube", "one triangle"])
+def test_no_closed_solid_measures_nothing(mesh):
+    assert measured_thickness(mesh.vertices, mesh.faces, mesh.vertex_normals, GREY, 1.0) is None
+
+
+def test_broken_normals_and_empty_meshes_measure_nothing():
+    ball = trimesh.creation.icosphere(subdivisions=2, radius=0.02)
+    broken = np.full_like(ball.vertex_normals, np.nan)
+    assert measured_thickness(ball.vertices, ball.faces, broken, GREY, 1.0) is None
+    zero = np.zeros_like(ball.vertex_normals)
+    assert measured_thickness(ball.vertices, ball.faces, zero, GREY, 1.0) is None
+    assert measured_thickness(np.zeros((0, 3)), np.zeros((0, 3), int), np.zeros((0, 3)),
+                              GREY, 1.0) is None
