@@ -135,9 +135,9 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
         for key in keys:
             if key == "thicknessTexture" and isinstance(found.get(key), dict):
                 notes.append(f"{name}: its thickness texture is not drawn per pixel: the "
-                             "live view draws one thickness per mesh, measured through a "
-                             "closed mesh as the still's rays cross it, else the one that "
-                             "keeps the texture's mean share of light")
+                             "live view measures a closed mesh's thickness at each vertex, "
+                             "as the still's rays cross it, and draws an open one as thick "
+                             "as keeps the texture's mean share of light")
             elif isinstance(found.get(key), dict):
                 notes.extend(_texture_note(name, extension, key))
     if fields.get("unlit"):

@@ -86,6 +86,9 @@ class MeshData:
     uv1: np.ndarray | None = None  # (N, 2) float32, the second UV set (glTF TEXCOORD_1)
     colors: np.ndarray | None = None  # (N, 4) uint8 vertex colours
     material: MeshMaterial = field(default_factory=MeshMaterial)
+    # (N,) float32 metres: how far light crosses the solid from each vertex, measured for a
+    # closed mesh of coloured glass (app.assets.thickness); None for any other
+    thickness: np.ndarray | None = None
 
     @cached_property
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:

@@ -44,7 +44,7 @@ from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals, fac
 from app.assets.texture_references import check_obj_textures, check_ply_textures
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
 from app.assets.textures import DEFAULT_MAX_PIXELS, linear_to_srgb_values, texture_from_image
-from app.assets.thickness import measured_thickness
+from app.assets.thickness import equivalent_thickness, vertex_areas, vertex_thickness
 from app.errors import AppError, AppErrors, AssetError
 from app.limits import MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
 from app.references import ReferenceResolver
@@ -327,16 +327,19 @@ def _model_from_scene(
 
 def _with_measured_thickness(mesh: MeshData) -> MeshData:
     """``mesh`` with its volume's thickness measured from its geometry where it is a closed
-    solid (``app.assets.thickness``): the file's thickness stands in for the geometry."""
+    solid (``app.assets.thickness``), per vertex and as the one thickness that keeps the
+    same light: the file's thickness stands in for the geometry."""
     material = mesh.material
     if not (material.transmission > 0 and material.thickness > 0
             and math.isfinite(material.attenuation_distance)):
         return mesh
-    measured = measured_thickness(mesh.vertices, mesh.faces, mesh.normals,
-                                  material.attenuation_color, material.attenuation_distance)
-    if measured is None:
+    thickness = vertex_thickness(mesh.vertices, mesh.faces, mesh.normals)
+    if thickness is None:
         return mesh
-    return dataclasses.replace(mesh, material=dataclasses.replace(material, thickness=measured))
+    one = equivalent_thickness(thickness, vertex_areas(mesh.vertices, mesh.faces),
+                               material.attenuation_color, material.attenuation_distance)
+    return dataclasses.replace(mesh, material=dataclasses.replace(material, thickness=one),
+                               thickness=_frozen(thickness))
 
 
 def _inwards_note(key: str, mesh: MeshData) -> str:

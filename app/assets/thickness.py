@@ -49,27 +49,25 @@ def equivalent_thickness(thicknesses: np.ndarray, weights: np.ndarray | None, co
     return (low + high) / 2
 
 
-def measured_thickness(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray, colour,
-                       distance: float) -> float | None:
-    """The one thickness (``equivalent_thickness``) of the mesh as rays cross it: from each
-    vertex (at most MOST_SAMPLES of them) along its inward normal to the next surface,
-    weighted by the area round the vertex; None where the mesh is no closed solid (an edge
-    that is not shared by two faces, or fewer than LEAST_HITS of the rays meeting a far
-    side)."""
+def vertex_thickness(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray
+                     ) -> np.ndarray | None:
+    """How far light crosses the mesh from each vertex (N,) float32: along its inward normal
+    to the next surface (cast from at most MOST_SAMPLES vertices, spread evenly, the others
+    taking that of their nearest facing their way); None where the mesh is no closed solid
+    (an edge that is not shared by two faces, or fewer than LEAST_HITS of the rays meeting a
+    far side)."""
     vertices = np.asarray(vertices, dtype=np.float64)
     faces = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
     normals = np.asarray(normals, dtype=np.float64)
-    if len(vertices) < 4 or len(faces) < 4:
+    if len(vertices) < 4 or len(faces) < 4 or normals.shape != vertices.shape:
         return None
     import trimesh  # noqa: PLC0415 (the loaders' import, not this module's)
 
     if not trimesh.Trimesh(vertices, faces, process=True).is_watertight:  # corners merged
         return None
     mesh = trimesh.Trimesh(vertices, faces, process=False, validate=False)
-    area = np.zeros(len(vertices))
-    np.add.at(area, faces.reshape(-1), np.repeat(mesh.area_faces / 3.0, 3))
     lengths = np.linalg.norm(normals, axis=1)
-    usable = np.flatnonzero((area > 0) & np.isfinite(lengths) & (lengths > 1e-8))
+    usable = np.flatnonzero(np.isfinite(lengths) & (lengths > 1e-8))
     if not len(usable):
         return None
     chosen = usable[np.linspace(0, len(usable) - 1, min(MOST_SAMPLES, len(usable))).astype(int)]
@@ -79,5 +77,26 @@ def measured_thickness(vertices: np.ndarray, faces: np.ndarray, normals: np.ndar
     found, ray, _ = mesh.ray.intersects_location(origins, inward, multiple_hits=False)
     if len(ray) < LEAST_HITS * len(chosen):
         return None
-    thickness = np.linalg.norm(found - origins[ray], axis=1) + offset
-    return equivalent_thickness(thickness, area[chosen][ray], colour, distance)
+    measured = np.full(len(chosen), np.nan)
+    measured[ray] = np.linalg.norm(found - origins[ray], axis=1) + offset
+    known = np.isfinite(measured)
+    from scipy.spatial import cKDTree  # noqa: PLC0415
+
+    # the nearest that faces the same way: a box's corner is three faces' vertices
+    facing = np.where(np.isfinite(lengths) & (lengths > 1e-8), 1.0, 0.0)[:, None] * normals \
+        / np.where(lengths > 1e-8, lengths, 1.0)[:, None]
+    points = np.hstack([vertices, facing * (0.1 * float(np.linalg.norm(mesh.extents)))])
+    _, nearest = cKDTree(points[chosen][known]).query(points)
+    return measured[known][nearest].astype(np.float32)
+
+
+def vertex_areas(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """A third of the area of each face round each vertex (N,)."""
+    vertices = np.asarray(vertices, dtype=np.float64)
+    faces = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
+    corners = vertices[faces]
+    area = 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0],
+                                         corners[:, 2] - corners[:, 0]), axis=1)
+    out = np.zeros(len(vertices))
+    np.add.at(out, faces.reshape(-1), np.repeat(area / 3.0, 3))
+    return out

@@ -7,38 +7,55 @@ part is drawn, a second actor of the same mesh multiplies what is behind it by t
 surface of the material passes on (its base colour and, for a volume, the share of the
 attenuation one wall accounts for), with OpenGL's blend factors (zero, source colour) set
 around its draw. With a transparent background the least channel it passes becomes
-transparency, as in the still."""
+transparency, as in the still. Where the mesh knows how thick it is at each vertex (a closed
+glass, ``MeshData.thickness``) the volume's share is worked out per fragment from that, so a
+thin wall stays pale over a deep-coloured foot, as in the still."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
 
+import numpy as np
+from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from app.scene.description import ResolvedMaterial
-from app.scene.material_looks import volume_tint
+from app.scene.material_looks import has_volume, volume_tint
 
 GL_ZERO, GL_ONE = 0, 1
 GL_SRC_COLOR = 0x0300
 GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA = 0x0302, 0x0303
 CLEAR = 0.999  # a colour passed on at least this much in every channel tints nothing
 BASE_COLOUR_TEXTURE = "albedoTex"  # the name VTK gives a property's base colour texture
+THICKNESS = "thickness"  # the point array of the thickness at each vertex
 
 
-def transmitted_colour(material: ResolvedMaterial) -> tuple[float, float, float] | None:
+def transmitted_colour(material: ResolvedMaterial, *, per_vertex: bool = False
+                       ) -> tuple[float, float, float] | None:
     """The linear colour one surface of ``material`` multiplies the light through it by,
     before its base colour texture: the base colour factor and the square root of the
-    volume's tint (a closed solid's light passes two surfaces); None for an opaque or unlit
-    material, or a clear one without a base colour texture."""
+    volume's tint (a closed solid's light passes two surfaces), the volume's left out when it
+    is worked out ``per_vertex``; None for an opaque or unlit material, or a clear one
+    without a base colour texture."""
     if material.transmission <= 0 or material.unlit:
         return None
+    tint = (1.0, 1.0, 1.0) if per_vertex else volume_tint(material)
     colour = tuple(float(min(max(b * math.sqrt(t), 0.0), 1.0))
-                   for b, t in zip(material.base_color[:3], volume_tint(material), strict=True))
-    if min(colour) >= CLEAR and material.base_color_texture is None:
+                   for b, t in zip(material.base_color[:3], tint, strict=True))
+    if min(colour) >= CLEAR and material.base_color_texture is None and not per_vertex:
         return None
     return colour  # type: ignore[return-value]
+
+
+def drawn_thickness(material: ResolvedMaterial, thickness: np.ndarray | None,
+                    vertex_count: int) -> np.ndarray | None:
+    """The thickness per vertex the tint of ``material`` is worked out from: the mesh's own
+    (``thickness``), where the material has a volume and it fits the mesh; else None."""
+    if thickness is None or not has_volume(material) or len(thickness) != vertex_count:
+        return None
+    return thickness
 
 
 # VTK's PBR shader has the base colour (times its texture, made linear) as ``albedo``, and
@@ -47,18 +64,33 @@ _TINT = ("  gl_FragData[0] = vec4(clamp(albedo, 0.0, 1.0),"
          " 1.0 - clamp(min(min(albedo.r, albedo.g), albedo.b), 0.0, 1.0));")
 
 
-def _tint_shader(cutoff: float | None) -> str:
-    """The tint, with the fragments an alpha MASK of ``cutoff`` cuts away discarded."""
-    if cutoff is None:
-        return _TINT
-    return f"  if (opacity < {float(cutoff):.6f}) {{ discard; }}\n" + _TINT
+def _tint_shader(cutoff: float | None, volume: ResolvedMaterial | None) -> str:
+    """The tint, with the fragments an alpha MASK of ``cutoff`` cuts away discarded, and
+    ``volume``'s attenuation over the thickness at each fragment (the square root of what
+    it lets through that thickness: one of the two surfaces light crosses it by)."""
+    lines = []
+    if cutoff is not None:
+        lines.append(f"  if (opacity < {float(cutoff):.6f}) {{ discard; }}")
+    if volume is not None:
+        colour = ", ".join(f"{min(max(float(c), 1e-6), 1.0):.6g}"
+                           for c in volume.attenuation_color)
+        share = 0.5 / float(volume.attenuation_distance)
+        lines.append(f"  albedo *= pow(vec3({colour}), vec3(max({THICKNESS}VS, 0.0) * "
+                     f"{share:.6g}));")
+    return "\n".join([*lines, _TINT])
+
+
+_VERTEX_DEC = f"//VTK::Clip::Dec\nin float {THICKNESS}MC;\nout float {THICKNESS}VS;"
+_VERTEX_IMPL = f"//VTK::Clip::Impl\n  {THICKNESS}VS = {THICKNESS}MC;"
+_FRAGMENT_DEC = f"//VTK::Clip::Dec\nin float {THICKNESS}VS;"
 
 
 def tint_actor(source: vtkActor, material: ResolvedMaterial, colour: tuple[float, float, float],
-               state: Callable[[], object]) -> vtkActor:
+               state: Callable[[], object], thickness: np.ndarray | None = None) -> vtkActor:
     """An actor drawing ``source``'s mesh (its input, transform and visibility) that
-    multiplies the colour behind it by ``colour`` times ``source``'s base colour texture,
-    where ``material``'s alpha MASK keeps the surface; ``state()`` gives the render window's
+    multiplies the colour behind it by ``colour`` times ``source``'s base colour texture
+    (and by the volume's share over ``thickness``, per vertex, if given), where
+    ``material``'s alpha MASK keeps the surface; ``state()`` gives the render window's
     vtkOpenGLState, whose blend factors are set around its draw and put back after."""
     mapper = vtkPolyDataMapper()
     mapper.SetInputData(source.GetMapper().GetInput())
@@ -70,7 +102,7 @@ def tint_actor(source: vtkActor, material: ResolvedMaterial, colour: tuple[float
     actor.SetUserMatrix(source.GetUserMatrix())
     actor.SetVisibility(source.GetVisibility())
     actor.GetProperty().SetInterpolationToPBR()
-    set_tint(actor, source, material, colour)
+    set_tint(actor, source, material, colour, thickness)
 
     before = [GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA]
 
@@ -89,9 +121,9 @@ def tint_actor(source: vtkActor, material: ResolvedMaterial, colour: tuple[float
 
 
 def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
-             colour: tuple[float, float, float]) -> None:
-    """``colour``, ``source``'s base colour texture (if it has one) and ``material``'s alpha
-    MASK on the tint ``actor``."""
+             colour: tuple[float, float, float], thickness: np.ndarray | None = None) -> None:
+    """``colour``, ``source``'s base colour texture (if it has one), ``material``'s alpha
+    MASK and its volume over ``thickness`` per vertex (if given) on the tint ``actor``."""
     prop = actor.GetProperty()
     prop.SetColor(*colour)
     prop.SetBackfaceCulling(source.GetProperty().GetBackfaceCulling())  # a single side
@@ -99,10 +131,31 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
     prop.SetOpacity(material.opacity if masked else 1.0)
     shaders = actor.GetShaderProperty()
     shaders.ClearAllShaderReplacements()
+    mapper = actor.GetMapper()
+    mapper.RemoveAllVertexAttributeMappings()
+    if thickness is not None:
+        _set_thickness(mapper, thickness)
+        mapper.MapDataArrayToVertexAttribute(f"{THICKNESS}MC", THICKNESS, 0, -1)
+        shaders.AddVertexShaderReplacement("//VTK::Clip::Dec", True, _VERTEX_DEC, False)
+        shaders.AddVertexShaderReplacement("//VTK::Clip::Impl", True, _VERTEX_IMPL, False)
+        shaders.AddFragmentShaderReplacement("//VTK::Clip::Dec", True, _FRAGMENT_DEC, False)
     shaders.AddFragmentShaderReplacement(
         "//VTK::Light::Impl", True,
-        "//VTK::Light::Impl\n" + _tint_shader(material.alpha_cutoff if masked else None), False)
+        "//VTK::Light::Impl\n" + _tint_shader(material.alpha_cutoff if masked else None,
+                                              material if thickness is not None else None),
+        False)
     prop.RemoveAllTextures()
     texture = source.GetProperty().GetTexture(BASE_COLOUR_TEXTURE)
     if texture is not None:
         prop.SetBaseColorTexture(texture)
+
+
+def _set_thickness(mapper: vtkPolyDataMapper, thickness: np.ndarray) -> None:
+    """``thickness`` as the point array THICKNESS of the mapper's input (once)."""
+    poly = mapper.GetInput()
+    if poly.GetPointData().GetArray(THICKNESS) is not None:
+        return
+    array = numpy_to_vtk(np.ascontiguousarray(thickness, dtype=np.float32), deep=True)
+    array.SetName(THICKNESS)
+    poly.GetPointData().AddArray(array)
+    poly.Modified()

@@ -38,7 +38,7 @@ from app.scene.framing import half_view_tangents
 from app.scene.geometry_source import GeometrySource
 from app.scene.glow_lights import GlowLight, glow_light
 from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
-from app.viewport.glass_tint import set_tint, tint_actor, transmitted_colour
+from app.viewport.glass_tint import drawn_thickness, set_tint, tint_actor, transmitted_colour
 from app.viewport.ground_shadow import GroundShadow, ShadowCaster
 from app.viewport.lighting import (
     ToneMappedPasses,
@@ -193,15 +193,17 @@ class SceneView:
 
     def _set_material(self, part: DrawnPart, material: ResolvedMaterial) -> None:
         apply_material(part.actor, material, self.textures, part.mesh)
-        colour = transmitted_colour(material)
+        thickness = drawn_thickness(material, part.mesh.thickness, len(part.mesh.vertices))
+        colour = transmitted_colour(material, per_vertex=thickness is not None)
         if colour is None:
             if part.tint is not None:
                 self.renderer.RemoveActor(part.tint)
                 part.tint = None
         elif part.tint is not None:
-            set_tint(part.tint, part.actor, material, colour)
+            set_tint(part.tint, part.actor, material, colour, thickness)
         else:
-            part.tint = tint_actor(part.actor, material, colour, self.ren_win.GetState)
+            part.tint = tint_actor(part.actor, material, colour, self.ren_win.GetState,
+                                   thickness)
             # drawn just before the part (props are drawn in the order they were added)
             shown = self.renderer.GetActors().IsItemPresent(part.actor)
             if shown:

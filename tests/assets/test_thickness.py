@@ -8,9 +8,17 @@ import numpy as np
 import pytest
 import trimesh
 
-from app.assets.thickness import equivalent_thickness, measured_thickness
+from app.assets.thickness import equivalent_thickness, vertex_areas, vertex_thickness
 
 GREY = (0.5, 0.5, 0.5)
+
+
+def measured_thickness(vertices, faces, normals, colour, distance):
+    """The one thickness the loader gives a closed glass (None: not measured)."""
+    thickness = vertex_thickness(vertices, faces, normals)
+    if thickness is None:
+        return None
+    return equivalent_thickness(thickness, vertex_areas(vertices, faces), colour, distance)
 
 
 def _flat_shaded(mesh: trimesh.Trimesh):
@@ -81,3 +89,17 @@ def test_broken_normals_and_empty_meshes_measure_nothing():
     assert measured_thickness(ball.vertices, ball.faces, zero, GREY, 1.0) is None
     assert measured_thickness(np.zeros((0, 3)), np.zeros((0, 3), int), np.zeros((0, 3)),
                               GREY, 1.0) is None
+
+
+def test_each_vertex_measures_the_wall_it_stands_on():
+    """A thin pane and a thick block in one mesh: each vertex measures its own piece."""
+    pane = trimesh.creation.box(extents=(0.1, 0.1, 0.002))
+    block = trimesh.creation.box(extents=(0.1, 0.1, 0.02))
+    block.apply_translation((0.3, 0.0, 0.0))
+    vertices, faces, normals = _flat_shaded(trimesh.util.concatenate([pane, block]))
+    thickness = vertex_thickness(vertices, faces, normals)
+    facing_z = np.abs(normals[:, 2]) > 0.99
+    on_pane = facing_z & (vertices[:, 0] < 0.2)
+    on_block = facing_z & (vertices[:, 0] > 0.2)
+    assert thickness[on_pane] == pytest.approx(0.002, rel=0.05)
+    assert thickness[on_block] == pytest.approx(0.02, rel=0.05)

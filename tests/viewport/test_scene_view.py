@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import pyvista as pv
@@ -237,3 +239,31 @@ def test_a_see_through_part_drawn_after_glass_is_blended_as_before(view, studio_
     view.apply([DrawableAdded(drawable("box", veil, transform=translation(0.7, 0.0, 0.0)))])
     r, g, b = view.snapshot()[60, 110].astype(int)
     assert r > 180 and 60 < g < 200 and 60 < b < 200, (r, g, b)
+
+
+def test_a_glass_that_knows_how_thick_it_is_at_each_vertex_tints_its_thin_side_less(studio_hdr):
+    """A closed glass measured per vertex (``MeshData.thickness``: its left half 1 mm, its
+    right half 50 mm) shows what lies behind its thin side nearly white and behind its thick
+    side deep in the volume's colour, as a path tracer does; without the measure both sides
+    take the material's one thickness alike."""
+    sphere = sphere_mesh()
+    thickness = np.where(sphere.vertices[:, 0] < 0, 0.001, 0.05).astype(np.float32)
+    glass = ResolvedMaterial("teal glass", base_color=(1.0, 1.0, 1.0), roughness=0.05,
+                             transmission=1.0, thickness=0.01, attenuation_color=(0.3, 0.8, 1.0),
+                             attenuation_distance=0.01)
+    reds = {}
+    for name, mesh in (("measured", dataclasses.replace(sphere, thickness=thickness)),
+                       ("one thickness", sphere)):
+        plotter = pv.Plotter(off_screen=True, window_size=(160, 120), lighting="none")
+        view = SceneView(plotter, FakeSource({"sphere": mesh}))
+        try:
+            show_sphere(view, studio_hdr, material=glass)
+            pixels = view.snapshot().astype(int)
+            reds[name] = (pixels[60, 62:68, 0].mean(), pixels[60, 92:98, 0].mean())
+        finally:
+            view.close()
+            plotter.close()
+    thin, thick = reds["measured"]
+    assert thin > 200 and thick < 120 and thin - thick > 100, reds
+    left, right = reds["one thickness"]
+    assert abs(left - right) < 25 and 60 < left < 160, reds
