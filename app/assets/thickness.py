@@ -1,11 +1,13 @@
 """How thick a coloured glass is where light crosses it, for the live view, which draws a
-volume's colour with one thickness per mesh (a path tracer follows the geometry instead).
+volume's colour from a thickness per vertex (a path tracer follows the geometry instead).
 
 glTF's thickness (factor and texture) stands in for the geometry in renderers that do not
 trace rays through it; where the mesh is a closed solid its own thickness is measured
 instead, as the still's rays meet it: the distance through it from each vertex along its
 inward normal (a wall's thickness, or a solid's breadth), so that the live view draws the
-colour the still draws."""
+colour the still draws. Rays are cast with Embree (trimesh's ``ray_pyembree``, through the
+``embreex`` binding): trimesh's own engine tests each ray against every triangle its box
+meets, which ran out of memory on a glass of a million triangles."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from app.domain.colour import LUMINANCE
 MOST_SAMPLES = 2000  # vertices cast from: a large mesh is sampled evenly
 LEAST_HITS = 0.8  # the share of rays that must meet the far side (a closed solid's do)
 OFFSET = 1e-4  # of the mesh's size: rays start this far inside, past their own face
+STEP_IN = 0.02  # ... and this share of the way from their vertex to its faces' centres
 
 
 def equivalent_thickness(thicknesses: np.ndarray, weights: np.ndarray | None, colour,
@@ -62,6 +65,7 @@ def vertex_thickness(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarra
     if len(vertices) < 4 or len(faces) < 4 or normals.shape != vertices.shape:
         return None
     import trimesh  # noqa: PLC0415 (the loaders' import, not this module's)
+    from trimesh.ray.ray_pyembree import RayMeshIntersector  # noqa: PLC0415
 
     if not trimesh.Trimesh(vertices, faces, process=True).is_watertight:  # corners merged
         return None
@@ -73,8 +77,15 @@ def vertex_thickness(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarra
     chosen = usable[np.linspace(0, len(usable) - 1, min(MOST_SAMPLES, len(usable))).astype(int)]
     inward = -normals[chosen] / lengths[chosen, None]
     offset = OFFSET * (float(np.linalg.norm(mesh.extents)) or 1.0)
-    origins = vertices[chosen] + inward * offset
-    found, ray, _ = mesh.ray.intersects_location(origins, inward, multiple_hits=False)
+    # a ray from a corner runs along the edges of the far side, where a ray misses as often as
+    # it hits: each starts a step in from its corner, towards the faces round it
+    centres = np.zeros_like(vertices)
+    np.add.at(centres, faces.reshape(-1), np.repeat(vertices[faces].mean(axis=1), 3, axis=0))
+    count = np.bincount(faces.reshape(-1), minlength=len(vertices))[:, None]
+    inside = np.where(count > 0, centres / np.maximum(count, 1), vertices)
+    origins = vertices[chosen] + STEP_IN * (inside[chosen] - vertices[chosen]) + inward * offset
+    found, ray, _ = RayMeshIntersector(mesh).intersects_location(origins, inward,
+                                                                  multiple_hits=False)
     if len(ray) < LEAST_HITS * len(chosen):
         return None
     measured = np.full(len(chosen), np.nan)
