@@ -101,6 +101,14 @@ class MeshData:
         return convex_hull_points(self.vertices)
 
 
+def triangle_areas(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """The doubled area of each triangle (sampling weights; half their sum is the area)."""
+    if len(faces) == 0:
+        return np.zeros(0)
+    t = np.asarray(vertices, dtype=float)[np.asarray(faces)]
+    return np.linalg.norm(np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]), axis=1)
+
+
 def convex_hull_points(points: np.ndarray) -> np.ndarray:
     """The points of ``points`` (N, 3) on their convex hull; all of them when they are too few
     or too flat for a hull (a plane, a line)."""

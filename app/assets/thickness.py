@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from app.assets.mesh import triangle_areas
 from app.domain.colour import LUMINANCE
 
 MOST_SAMPLES = 2000  # vertices cast from: a large mesh is sampled evenly
@@ -94,8 +95,8 @@ def vertex_thickness(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarra
     from scipy.spatial import cKDTree  # noqa: PLC0415
 
     # the nearest that faces the same way: a box's corner is three faces' vertices
-    facing = np.where(np.isfinite(lengths) & (lengths > 1e-8), 1.0, 0.0)[:, None] * normals \
-        / np.where(lengths > 1e-8, lengths, 1.0)[:, None]
+    facing = np.zeros_like(normals)
+    facing[usable] = normals[usable] / lengths[usable, None]
     points = np.hstack([vertices, facing * (0.1 * float(np.linalg.norm(mesh.extents)))])
     _, nearest = cKDTree(points[chosen][known]).query(points)
     return measured[known][nearest].astype(np.float32)
@@ -103,11 +104,7 @@ def vertex_thickness(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarra
 
 def vertex_areas(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """A third of the area of each face round each vertex (N,)."""
-    vertices = np.asarray(vertices, dtype=np.float64)
     faces = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
-    corners = vertices[faces]
-    area = 0.5 * np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0],
-                                         corners[:, 2] - corners[:, 0]), axis=1)
     out = np.zeros(len(vertices))
-    np.add.at(out, faces.reshape(-1), np.repeat(area / 3.0, 3))
+    np.add.at(out, faces.reshape(-1), np.repeat(triangle_areas(vertices, faces) / 6.0, 3))
     return out

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.assets.mesh import triangle_areas
 from app.scene.description import OVERHEAD_SOFTBOX, SceneDescription, ShadowLight
 from app.scene.geometry_source import GeometrySource
 
@@ -39,14 +40,6 @@ class ShadowCaster:
     vertices: np.ndarray  # model space
     faces: np.ndarray
     transform: tuple  # 4x4, row-major
-
-
-def triangle_areas(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
-    """The doubled area of each triangle (the sampling weights; half their sum is the area)."""
-    if len(faces) == 0:
-        return np.zeros(0)
-    t = np.asarray(vertices, dtype=float)[np.asarray(faces)]
-    return np.linalg.norm(np.cross(t[:, 1] - t[:, 0], t[:, 2] - t[:, 0]), axis=1)
 
 
 def surface_samples(vertices: np.ndarray, faces: np.ndarray, count: int,

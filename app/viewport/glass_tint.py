@@ -17,12 +17,12 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from vtkmodules.util.numpy_support import numpy_to_vtk
 from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from app.scene.description import ResolvedMaterial
 from app.scene.material_looks import has_volume, volume_tint
+from app.viewport.materials import set_point_array
 
 GL_ZERO, GL_ONE = 0, 1
 GL_SRC_COLOR = 0x0300
@@ -134,7 +134,8 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
     mapper = actor.GetMapper()
     mapper.RemoveAllVertexAttributeMappings()
     if thickness is not None:
-        _set_thickness(mapper, thickness)
+        set_point_array(actor, THICKNESS, np.asarray(thickness, dtype=np.float32),
+                        tcoords=False)
         mapper.MapDataArrayToVertexAttribute(f"{THICKNESS}MC", THICKNESS, 0, -1)
         shaders.AddVertexShaderReplacement("//VTK::Clip::Dec", True, _VERTEX_DEC, False)
         shaders.AddVertexShaderReplacement("//VTK::Clip::Impl", True, _VERTEX_IMPL, False)
@@ -149,13 +150,3 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
     if texture is not None:
         prop.SetBaseColorTexture(texture)
 
-
-def _set_thickness(mapper: vtkPolyDataMapper, thickness: np.ndarray) -> None:
-    """``thickness`` as the point array THICKNESS of the mapper's input (once)."""
-    poly = mapper.GetInput()
-    if poly.GetPointData().GetArray(THICKNESS) is not None:
-        return
-    array = numpy_to_vtk(np.ascontiguousarray(thickness, dtype=np.float32), deep=True)
-    array.SetName(THICKNESS)
-    poly.GetPointData().AddArray(array)
-    poly.Modified()

@@ -215,7 +215,9 @@ def _mesh_uv(mesh: MeshData, texcoord: int) -> np.ndarray | None:
     return {0: mesh.uv, 1: mesh.uv1}.get(texcoord)
 
 
-def _set_point_array(actor: vtkActor, name: str, values: np.ndarray, *, tcoords: bool) -> None:
+def set_point_array(actor: vtkActor, name: str, values: np.ndarray, *, tcoords: bool) -> None:
+    """``values`` as the point array ``name`` (or the texture coordinates) of ``actor``'s
+    input, replaced only when they differ from what it holds."""
     poly = actor.GetMapper().GetInput()
     data = poly.GetPointData()
     current = data.GetTCoords() if tcoords else data.GetArray(name)
@@ -264,7 +266,7 @@ def _slot_coordinates(actor: vtkActor, slots: dict[str, TextureSlot],
     shaders = actor.GetShaderProperty()
     for slot_name, uv in coordinates.items():
         array, attribute, varying = f"uv_{slot_name}", f"uv_{slot_name}MC", f"uv_{slot_name}VS"
-        _set_point_array(actor, array, uv, tcoords=False)
+        set_point_array(actor, array, uv, tcoords=False)
         actor.GetMapper().MapDataArrayToVertexAttribute(attribute, array, 0, -1)
         vs_dec += [f"in vec2 {attribute};", f"out vec2 {varying};"]
         vs_impl.append(f"  {varying} = {attribute};")
@@ -297,7 +299,7 @@ def _mirrored_uvs_turn_the_bitangent(actor: vtkActor, mesh: MeshData) -> None:
     if mesh.uv is None:
         return
     if actor.GetMapper().GetInput().GetPointData().GetArray(HANDEDNESS) is None:
-        _set_point_array(actor, HANDEDNESS, uv_handedness(mesh), tcoords=False)
+        set_point_array(actor, HANDEDNESS, uv_handedness(mesh), tcoords=False)
     actor.GetMapper().MapDataArrayToVertexAttribute("handednessMC", HANDEDNESS, 0, -1)
     shaders = actor.GetShaderProperty()
     shaders.AddVertexShaderReplacement(
@@ -405,7 +407,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     slots = {}
     own: dict[str, np.ndarray] = {}
     if actor_uv is not None:
-        _set_point_array(actor, TCOORDS, vtk_tcoords(transformed_uv(actor_uv, mapping.transform)),
+        set_point_array(actor, TCOORDS, vtk_tcoords(transformed_uv(actor_uv, mapping.transform)),
                          tcoords=True)
         for name, slot in _drawn_slots(material).items():
             if slot.mapping.texcoord == mapping.texcoord and slot.transform == mapping.transform:
@@ -418,7 +420,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         _slot_coordinates(actor, slots, own)
     elif any(material.emissive) and mesh.uv is None and mesh.uv1 is None:
         # the emissive factor reaches the shader only through a (white) emissive texture
-        _set_point_array(actor, TCOORDS, np.zeros((len(mesh.vertices), 2), np.float32),
+        set_point_array(actor, TCOORDS, np.zeros((len(mesh.vertices), 2), np.float32),
                          tcoords=True)
 
     def texture(name: str, **options) -> vtkTexture:
