@@ -365,6 +365,8 @@ class MaterialTranslator:
         if m.normal_texture is not None:
             bsdf = {"type": VALID_NORMAL_MAP, "bsdf": bsdf,
                     "normalmap": self._normal_map("normal", m.normal_texture, mat.normal_scale)}
+            if mat.transmission <= 0 and not mat.unlit:  # diffuse light on the map's normal
+                bsdf["metallic"] = principled["metallic"]
         if mat.clearcoat > 0 and mat.transmission <= 0 and not mat.unlit:
             bsdf = self._coat(m, bsdf)
         if mat.transmission <= 0:

@@ -1,6 +1,7 @@
 """Normal maps in the still keep reflections above the surface: where a map tilts the normal so
 far from the viewer that the mirror direction would point into the part, the normal is bent
-back just enough (as Blender's Cycles does), instead of the surface drawing black."""
+back just enough (as Blender's Cycles does), instead of the surface drawing black. As in
+Cycles, only the reflection is bent: the diffuse light follows the map's own normal."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from app.assets.refs import TextureRef, TextureSlot
 from app.photoreal.backend import activate_mitsuba
-from app.photoreal.normal_maps import ensure_valid_reflection
+from app.photoreal.normal_maps import VALID_NORMAL_MAP, ensure_valid_reflection
 from app.photoreal.render import render_photoreal
 from app.scene.description import Camera, ResolvedMaterial
 from tests.viewport.scenes import (
@@ -76,3 +77,80 @@ def test_a_steep_normal_map_seen_at_a_slant_reflects_instead_of_drawing_black(tm
     brightness = image.linear[..., :3][covered].mean(axis=1)
     assert np.mean(brightness < 0.02) < 0.02  # next to no black pixels on it
     assert brightness.mean() > 0.5  # it mirrors the studio
+
+
+def tilted_map(mi, degrees: float) -> dict:
+    """A normal map that tilts the normal by ``degrees`` towards +x everywhere."""
+    tilt = np.radians(degrees)
+    normal = (np.array([np.sin(tilt), 0.0, np.cos(tilt)]) + 1.0) / 2.0
+    return {"type": "bitmap", "raw": True,
+            "bitmap": mi.Bitmap(np.tile(normal.astype(np.float32), (4, 4, 1)))}
+
+
+def lit_head_on(bsdf: dict, sun_degrees: float) -> float:
+    """What a flat patch of ``bsdf`` facing +z sends to a camera straight above it, lit by a
+    sun ``sun_degrees`` from the patch's normal towards +x (negative: towards -x) alone."""
+    mi = activate_mitsuba()
+    sun = np.radians(sun_degrees)
+    scene = {
+        "type": "scene", "integrator": {"type": "path", "max_depth": 2},
+        "sensor": {"type": "perspective", "fov": 2.0,
+                   "to_world": mi.ScalarTransform4f.look_at(origin=[0, 0, 5], target=[0, 0, 0],
+                                                           up=[0, 1, 0]),
+                   "film": {"type": "hdrfilm", "width": 4, "height": 4, "pixel_format": "rgb"}},
+        "patch": {"type": "rectangle", "bsdf": bsdf},
+        "sun": {"type": "directional", "direction": [-np.sin(sun), 0.0, -np.cos(sun)],
+                "irradiance": {"type": "rgb", "value": [1.0, 1.0, 1.0]}}}
+    return float(np.asarray(mi.render(mi.load_dict(scene), spp=64)).mean())
+
+
+def mapped(degrees: float, *, metallic: float = 0.0, split: bool = False,
+           base: float = 0.8) -> dict:
+    """A rough principled BSDF under ``tilted_map``; ``split``: given its metalness, which
+    lets its diffuse light follow the map's own normal."""
+    mi = activate_mitsuba()
+    bsdf = {"type": VALID_NORMAL_MAP, "normalmap": tilted_map(mi, degrees),
+            "bsdf": {"type": "principled", "roughness": 1.0, "metallic": metallic,
+                     "base_color": {"type": "rgb", "value": [base] * 3}}}
+    if split:
+        bsdf["metallic"] = metallic
+    return bsdf
+
+
+def test_diffuse_light_follows_the_map_s_own_normal_where_the_reflection_s_is_bent():
+    """A map tilting the normal 70 degrees towards +x, seen head on: the reflection's normal is
+    bent back to about 45 degrees. A sun 20 degrees towards -x lies 90 degrees from the map's
+    normal, so the diffuse light it gives is next to none (as Cycles draws it); with the bent
+    normal alone it lit the patch as a 65-degree slope."""
+    bent_only = lit_head_on(mapped(70.0), -20.0)
+    split = lit_head_on(mapped(70.0, split=True), -20.0)
+    assert bent_only > 0.05
+    assert split < 0.25 * bent_only
+    # a sun along the map's normal lights it fully, more than the bent normal's slope lets
+    along = lit_head_on(mapped(70.0, split=True), 70.0)
+    assert along > 1.05 * lit_head_on(mapped(70.0), 70.0)
+
+
+def test_a_gentle_map_or_a_metal_shades_as_before():
+    """Where the reflection needs no bending the two frames are one; a metal's light is all
+    reflection, drawn on the bent normal."""
+    for sun in (-20.0, 30.0):
+        assert lit_head_on(mapped(20.0, split=True), sun) == pytest.approx(
+            lit_head_on(mapped(20.0), sun), rel=0.02, abs=1e-4)
+        assert lit_head_on(mapped(70.0, metallic=1.0, split=True), sun) == pytest.approx(
+            lit_head_on(mapped(70.0, metallic=1.0), sun), rel=0.02, abs=1e-4)
+
+
+def test_the_two_frames_are_sampled_as_they_are_evaluated():
+    """Mitsuba's chi-square test: the directions ``sample`` draws follow ``pdf``."""
+    from mitsuba.chi2 import BSDFAdapter, ChiSquareTest, SphericalDomain
+
+    activate_mitsuba()
+    for degrees, metallic in ((70.0, 0.0), (70.0, 0.5), (30.0, 0.2)):
+        bsdf = mapped(degrees, metallic=metallic, split=True, base=0.5)
+        bsdf["bsdf"]["roughness"] = 0.4
+        for wi in ([0.0, 0.0, 1.0], [0.6, 0.0, 0.8], [-0.6, 0.0, 0.8]):
+            sample, pdf = BSDFAdapter(VALID_NORMAL_MAP, bsdf, wi=wi)
+            test = ChiSquareTest(domain=SphericalDomain(), sample_func=sample, pdf_func=pdf,
+                                 sample_dim=3, res=101, ires=16)
+            assert test.run(), test.messages
