@@ -222,21 +222,53 @@ def _mtl_number(kwargs: dict, key: str) -> float | None:
     if isinstance(value, (list, tuple)):
         value = value[0] if value else None
     try:
-        return None if value is None else float(value)
+        number = None if value is None else float(value)
     except (TypeError, ValueError):
         return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def _mtl_colour(kwargs: dict, key: str) -> tuple[float, float, float] | None:
+    """An MTL colour statement's three numbers (each kept to 0..1), or None."""
+    value = kwargs.get(key)
+    try:
+        numbers = [float(c) for c in value[:3]] if isinstance(value, list | tuple) else []
+    except (TypeError, ValueError):
+        return None
+    if len(numbers) < 3 or not all(math.isfinite(c) for c in numbers):
+        return None
+    return tuple(min(max(c, 0.0), 1.0) for c in numbers)  # type: ignore[return-value]
+
+
+def _unit(value: float | None, default: float) -> float:
+    return default if value is None or not math.isfinite(value) else min(max(value, 0.0), 1.0)
+
+
+def specular_level(level: float, ior: float) -> tuple[float, float]:
+    """Blender's specular level (0..1; 0.5 leaves the reflectance of index ``ior`` as it is,
+    0 takes it away, 1 doubles it head on) as glTF's specular factor and index of refraction:
+    up to 0.5 the factor scales it, above it a higher index gives the doubled reflectance."""
+    level = min(max(level, 0.0), 1.0) if math.isfinite(level) else 0.5
+    if level <= 0.5:
+        return 2.0 * level, ior
+    f0 = min(((ior - 1.0) / (ior + 1.0)) ** 2 * 2.0 * level, 0.25)
+    return 1.0, (1.0 + math.sqrt(f0)) / (1.0 - math.sqrt(f0))
 
 
 def simple_material(
     material: object, *, key: str, model_path: str, make_texture: TextureMaker
 ) -> MeshMaterial:
-    """An OBJ/MTL (or PLY) material as PBR.
+    """An OBJ/MTL (or PLY) material as PBR, read as Blender's importer reads it (and its
+    exporter writes it), so that a file from Blender looks as it does there.
 
-    Kd is an authored display colour, so it is decoded from sRGB to linear. Roughness comes from
-    the Phong exponent Ns (0..900) as ``1 - sqrt(Ns) / 30``, as Blender's importer does; without
-    Ns the default roughness stays. Opacity comes from ``d`` (``Tr`` is written with opposite
-    meanings by different exporters and is ignored). A texture with no Kd keeps a white factor.
-    Double-sided: MTL has no notion of a surface's sides.
+    Kd and Ke are linear colours. Roughness comes from the Phong exponent Ns (0..1000) as
+    ``1 - sqrt(Ns / 1000)``; Ks is the specular level (0.5: a dielectric's usual 4 % head on, 0:
+    no reflection, 1: twice it); Ni the index of refraction; with an illumination model that
+    reflects (3 to 8) Ka is the metalness. The PBR extension's Pr and Pm, where given, are the
+    roughness and metalness. What a file leaves out keeps glTF's defaults (Blender's importer
+    makes a mirror of a material with no Ns). Opacity comes from ``d`` (``Tr`` is written with
+    opposite meanings by different exporters and is ignored). A texture with no Kd keeps a white
+    factor. Double-sided: MTL has no notion of a surface's sides.
     """
     kwargs = dict(getattr(material, "kwargs", None) or {})
     image = getattr(material, "image", None)
@@ -244,9 +276,9 @@ def simple_material(
     if isinstance(image, Image.Image):
         texture = make_texture(image, f"{model_path}#{key}/base_color")
 
-    kd = kwargs.get("kd")
-    if kd is not None and len(kd) >= 3:
-        rgb = tuple(srgb_to_linear(float(c)) for c in kd[:3])
+    kd = _mtl_colour(kwargs, "kd")
+    if kd is not None:
+        rgb = kd
     elif texture is not None:
         rgb = (1.0, 1.0, 1.0)
     else:
@@ -262,19 +294,26 @@ def simple_material(
     roughness = (
         MeshMaterial().roughness
         if ns is None
-        else (1.0 - math.sqrt(min(max(ns, 0.0), 900.0)) / 30.0)
+        else (1.0 - math.sqrt(min(max(ns, 0.0), 1000.0) / 1000.0))
     )
-    ke = kwargs.get("ke")
-    emissive = (
-        tuple(srgb_to_linear(float(c)) for c in ke[:3])
-        if ke is not None and len(ke) >= 3
-        else (0.0, 0.0, 0.0)
-    )
+    roughness = _unit(_mtl_number(kwargs, "pr"), roughness)
+    illum = _mtl_number(kwargs, "illum")
+    ka = _mtl_colour(kwargs, "ka")
+    reflects = illum is not None and 3 <= illum <= 8
+    metallic = sum(ka) / 3.0 if reflects and ka is not None else 0.0
+    metallic = _unit(_mtl_number(kwargs, "pm"), min(max(metallic, 0.0), 1.0))
+    ks = _mtl_colour(kwargs, "ks")
+    ni = _mtl_number(kwargs, "ni")
+    ior = min(max(ni, 1.0), 3.0) if ni is not None and ni >= 1.0 else MeshMaterial().ior
+    specular, ior = specular_level(sum(ks) / 3.0 if ks is not None else 0.5, ior)
+    emissive = _mtl_colour(kwargs, "ke") or (0.0, 0.0, 0.0)
     return MeshMaterial(
         name=str(getattr(material, "name", None) or ""),
         base_color=(*rgb, alpha),  # type: ignore[arg-type]
-        metallic=0.0,
+        metallic=metallic,
         roughness=roughness,
+        ior=ior,
+        specular=specular,
         emissive=emissive,  # type: ignore[arg-type]
         base_color_texture=texture,
         alpha_mode="BLEND" if alpha < 1.0 else "OPAQUE",

@@ -106,10 +106,12 @@ def test_fuze_obj_texture_with_a_space_in_its_name(external_dir):
     texture = mesh.material.base_color_texture
     assert texture is not None and texture.pixels.shape == (1024, 1024, 3)
     assert mesh.uv is not None and mesh.uv.shape == (len(mesh.vertices), 2)
-    # Kd 1 1 1 and Ns 0 in the MTL
+    # Kd 1 1 1, Ns 0, Ks 1 1 1 and illum 2 in the MTL: rough, not metal, twice a dielectric's
+    # usual reflectance head on (0.08: index 1.79)
     assert mesh.material.base_color == (1.0, 1.0, 1.0, 1.0)
     assert mesh.material.roughness == 1.0
     assert mesh.material.metallic == 0.0
+    assert mesh.material.ior == pytest.approx(1.789, abs=1e-3)
 
 
 def test_fuze_ply_vertex_colours(external_dir):
@@ -125,9 +127,12 @@ def test_plate_mtl_colour_is_linear_and_dissolve_is_opacity(external_dir):
     model = load_model(external_dir / "TRI_Plate8in_OBJ/plate_8in_col.obj")
     (mesh,) = model.meshes.values()
     r, g, b, a = mesh.material.base_color
-    # Kd 0.8 (sRGB) is 0.604 linear; d 0.8 is the opacity
-    assert r == pytest.approx(0.6038, abs=1e-4) and r == g == b
+    # Kd 0.8 is a linear colour (as Blender reads and writes it); d 0.8 is the opacity
+    assert r == pytest.approx(0.8) and r == g == b
     assert a == pytest.approx(0.8)
+    # Ks 0.5 leaves the reflectance of its Ni 1.45 as it is
+    assert mesh.material.ior == pytest.approx(1.45)
+    assert mesh.material.specular == pytest.approx(1.0)
     assert mesh.material.alpha_mode == "BLEND"
     # MTL has no sides: both drawn (glTF's single-sided default would cull the see-through
     # plate's underside)
