@@ -334,12 +334,23 @@ _REFLECTIONS_OVER_TRANSMISSION = (
     "  gl_FragData[0].rgb += iblSpecular * (1.0 / max(gl_FragData[0].a, 0.02) - 1.0);")
 
 
-def _alpha_test(cutoff: float, kept: float = 1.0) -> str:
+def _alpha_test(cutoff: float, kept: float = 1.0, kept_here: str | None = None) -> str:
     """Alpha MASK: the fragments whose alpha is below ``cutoff`` discarded, the rest drawn
     with opacity ``kept`` (opaque, or partly transparent for a transmissive material, whose
-    opacity loss is taken out of the alpha before the test)."""
+    opacity loss is taken out of the alpha before the test), or the fragment's own
+    (``kept_here``, a GLSL expression)."""
     return (f"  if (gl_FragData[0].a / {float(kept):.6f} < {float(cutoff):.6f}) {{ discard; }}\n"
-            f"  gl_FragData[0].a = {float(kept):.6f};")
+            f"  gl_FragData[0].a = {kept_here or f'{float(kept):.6f}'};")
+
+
+def _kept_at_fragment(material: ResolvedMaterial) -> str:
+    """GLSL: the opacity a transmissive ``material`` keeps at the fragment, from the roughness
+    VTK's shader has there (``roughness``: the factor times the metallic-roughness texture),
+    as ``opacity_loss`` gives it: smooth glass whose roughness factor is 1 and whose texture
+    makes it smooth keeps no haze."""
+    extra = CLEAR_GLASS_OPACITY_LOSS - TRANSMISSION_OPACITY_LOSS
+    return (f"(1.0 - ({TRANSMISSION_OPACITY_LOSS:.6g} + {extra:.6g} * (1.0 - clamp(roughness / "
+            f"{HAZE_ROUGHNESS:.6g}, 0.0, 1.0))) * {float(material.transmission):.6g})")
 
 
 def opacity_loss(roughness: float) -> float:
@@ -391,11 +402,13 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     after_lighting = []  # GLSL run after VTK's lighting, in one replacement (a second
     if any(material.sheen_color):  # replacement of the same tag would undo the first)
         after_lighting.append(_sheen_rim(material.sheen_color))
+    kept_here = _kept_at_fragment(material) if material.transmission > 0 else None
     if material.alpha_mode == "MASK":
         if kept >= 1.0:
             actor.ForceOpaqueOn()
-        after_lighting.append(_alpha_test(material.alpha_cutoff, kept))
+        after_lighting.append(_alpha_test(material.alpha_cutoff, kept, kept_here))
     elif material.transmission > 0:
+        after_lighting.append(f"  gl_FragData[0].a *= {kept_here} / {kept:.6f};")
         after_lighting.append(_REFLECTIONS_OVER_TRANSMISSION)
     if after_lighting:
         actor.GetShaderProperty().AddFragmentShaderReplacement(

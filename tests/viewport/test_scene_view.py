@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import pyvista as pv
 
+from app.assets.refs import TextureRef, TextureSlot
 from app.errors import AssetError
 from app.scene.changes import (
     DrawableAdded,
@@ -228,6 +229,30 @@ def test_clear_glass_has_no_tint_and_coloured_glass_over_nothing_is_partly_trans
     view.apply([MaterialChanged("part/sphere", pale)])
     r, g, b, a = view.snapshot(transparent=True)[CENTER].astype(int)
     assert 60 < a < 245 and r < b - 40, (r, g, b, a)
+
+
+def test_glass_made_smooth_by_its_roughness_texture_keeps_no_haze(studio_hdr):
+    """glTF's roughness factor defaults to 1 and a texture often makes glass smooth: such
+    glass lets what is behind it through as smooth glass does (its own colour only a faint
+    haze), where glass the texture leaves rough keeps its haze."""
+    def alpha_with_roughness_texel(green: int) -> float:
+        texel = np.array([[[255, green, 0]]], dtype=np.uint8)
+        glass = ResolvedMaterial("glass", base_color=(1.0, 1.0, 1.0), roughness=1.0,
+                                 transmission=1.0, orm_texture=TextureSlot(
+                                     TextureRef(source="orm.png", srgb=False)))
+        plotter = pv.Plotter(off_screen=True, window_size=(160, 120), lighting="none")
+        view = SceneView(plotter, FakeSource({"sphere": sphere_mesh()}, {"orm.png": texel}))
+        try:
+            show_sphere(view, studio_hdr, material=glass)
+            return float(view.snapshot(transparent=True)[55:66, 75:86, 3].mean())
+        finally:
+            view.close()
+            plotter.close()
+
+    smooth, rough = alpha_with_roughness_texel(0), alpha_with_roughness_texel(255)
+    # through both of its sides: smooth glass keeps 5 % of its opacity at each (0.1 in all),
+    # rough glass 20 % (0.36)
+    assert smooth < 40 < 80 < rough, (smooth, rough)
 
 
 def test_a_see_through_part_drawn_after_glass_is_blended_as_before(view, studio_hdr):
