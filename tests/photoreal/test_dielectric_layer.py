@@ -11,6 +11,7 @@ import pytest
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
+from tests.photoreal.patches import patch_from_above, tilted_normal_map
 
 BLACK = {"type": "rgb", "value": [0.0, 0.0, 0.0]}
 WHITE = {"type": "rgb", "value": [1.0, 1.0, 1.0]}
@@ -36,20 +37,14 @@ def seen_head_on(bsdf: dict, *, room: float = 1.0, lamp: float = 0.0) -> float:
 def seen_head_on_rgb(bsdf: dict, *, room: float = 1.0, lamp: float = 0.0) -> np.ndarray:
     """``seen_head_on`` per colour channel (R, G, B)."""
     mi = activate_mitsuba()
-    scene = {
-        "type": "scene", "integrator": {"type": "path", "max_depth": 4},
-        "sensor": {"type": "perspective", "fov": 2.0,
-                   "to_world": mi.ScalarTransform4f.look_at(origin=[0, 0, 5], target=[0, 0, 0],
-                                                           up=[0, 1, 0]),
-                   "film": {"type": "hdrfilm", "width": 8, "height": 8, "pixel_format": "rgb"}},
-        "patch": {"type": "rectangle", "bsdf": bsdf}}
+    scene = patch_from_above(mi, bsdf, integrator={"type": "path", "max_depth": 4})
     if room:
         scene["room"] = {"type": "constant", "radiance": {"type": "rgb", "value": [room] * 3}}
     if lamp:
         scene["lamp"] = {"type": "disk", "emitter": {"type": "area", "radiance": {
             "type": "rgb", "value": [lamp] * 3}}, "to_world": mi.ScalarTransform4f.translate(
                 [0, 0, 5.5]).scale(1.0).rotate([1, 0, 0], 180)}
-    return np.asarray(mi.render(mi.load_dict(scene), spp=512)).reshape(-1, 3).mean(axis=0)
+    return np.asarray(mi.render(mi.load_dict(scene), spp=512))[..., :3].reshape(-1, 3).mean(axis=0)
 
 
 def test_a_coat_over_black_reflects_a_dielectric_s_share_head_on():
@@ -68,13 +63,6 @@ def test_a_coat_over_white_makes_no_light():
     white = {"type": "diffuse", "reflectance": WHITE}
     assert seen_head_on(coat(white)) == pytest.approx(1.0, abs=0.03)
     assert seen_head_on(coat(white, roughness=0.4)) == pytest.approx(1.0, abs=0.03)
-
-
-def tilted_normal_map(mi, degrees: float = 40.0) -> dict:
-    tilt = np.radians(degrees)
-    normal = (np.array([np.sin(tilt), 0.0, np.cos(tilt)]) + 1.0) / 2.0
-    return {"type": "bitmap", "raw": True,
-            "bitmap": mi.Bitmap(np.tile(normal.astype(np.float32), (4, 4, 1)))}
 
 
 def test_the_coat_mirrors_about_the_geometry_not_the_base_s_normal_map():

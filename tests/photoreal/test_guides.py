@@ -9,6 +9,7 @@ import pytest
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.guides import albedo_guide, normal_guide
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
+from tests.photoreal.patches import patch_from_above, tilted_normal_map
 
 ALBEDO = [0.5, 0.2, 0.1]
 
@@ -16,14 +17,8 @@ ALBEDO = [0.5, 0.2, 0.1]
 def seen_albedo(bsdf: dict) -> np.ndarray:
     """The albedo AOV head on at the middle of a square of ``bsdf`` filling the view."""
     mi = activate_mitsuba()
-    scene = mi.load_dict({
-        "type": "scene", "integrator": {"type": "aov", "aovs": "albedo:albedo"},
-        "sensor": {"type": "perspective", "fov": 10,
-                   "to_world": mi.ScalarTransform4f.look_at(origin=[0, 0, 5], target=[0, 0, 0],
-                                                           up=[0, 1, 0]),
-                   "film": {"type": "hdrfilm", "width": 8, "height": 8, "pixel_format": "rgba",
-                            "rfilter": {"type": "box"}}},
-        "square": {"type": "rectangle", "bsdf": bsdf}})
+    scene = mi.load_dict(patch_from_above(
+        mi, bsdf, integrator={"type": "aov", "aovs": "albedo:albedo"}, fov=10))
     return np.asarray(mi.render(scene, spp=4))[4, 4, :3]
 
 
@@ -46,18 +41,11 @@ def test_any_other_surface_keeps_its_bsdf_for_the_albedo():
     assert albedo_guide(plain) is plain
 
 
-def tilted_map(mi, degrees: float) -> dict:
-    tilt = np.radians(degrees)
-    normal = (np.array([np.sin(tilt), 0.0, np.cos(tilt)]) + 1.0) / 2.0
-    return {"type": "bitmap", "raw": True,
-            "bitmap": mi.Bitmap(np.tile(normal.astype(np.float32), (4, 4, 1)))}
-
-
 def test_the_normal_guide_carries_the_normal_map():
     """A square facing +z whose normal map tilts its normal 30 degrees about y: the guide is
     the tilted normal (world space, as (n + 1) / 2); without a map, the square's own."""
     mi = activate_mitsuba()
-    drawn = {"type": VALID_NORMAL_MAP, "normalmap": tilted_map(mi, 30.0),
+    drawn = {"type": VALID_NORMAL_MAP, "normalmap": tilted_normal_map(mi, 30.0),
              "bsdf": {"type": "diffuse"}}
     nested = {"type": "mask", "opacity": {"type": "rgb", "value": [0.5] * 3},
               "bsdf": {"type": "twosided", "bsdf": drawn}}

@@ -13,6 +13,7 @@ from app.photoreal.backend import activate_mitsuba
 from app.photoreal.normal_maps import VALID_NORMAL_MAP, ensure_valid_reflection
 from app.photoreal.render import render_photoreal
 from app.scene.description import Camera, ResolvedMaterial
+from tests.photoreal.patches import patch_from_above, tilted_normal_map
 from tests.viewport.scenes import (
     FakeSource,
     card_mesh,
@@ -79,37 +80,24 @@ def test_a_steep_normal_map_seen_at_a_slant_reflects_instead_of_drawing_black(tm
     assert brightness.mean() > 0.5  # it mirrors the studio
 
 
-def tilted_map(mi, degrees: float) -> dict:
-    """A normal map that tilts the normal by ``degrees`` towards +x everywhere."""
-    tilt = np.radians(degrees)
-    normal = (np.array([np.sin(tilt), 0.0, np.cos(tilt)]) + 1.0) / 2.0
-    return {"type": "bitmap", "raw": True,
-            "bitmap": mi.Bitmap(np.tile(normal.astype(np.float32), (4, 4, 1)))}
-
-
 def lit_head_on(bsdf: dict, sun_degrees: float) -> float:
     """What a flat patch of ``bsdf`` facing +z sends to a camera straight above it, lit by a
     sun ``sun_degrees`` from the patch's normal towards +x (negative: towards -x) alone."""
     mi = activate_mitsuba()
     sun = np.radians(sun_degrees)
-    scene = {
-        "type": "scene", "integrator": {"type": "path", "max_depth": 2},
-        "sensor": {"type": "perspective", "fov": 2.0,
-                   "to_world": mi.ScalarTransform4f.look_at(origin=[0, 0, 5], target=[0, 0, 0],
-                                                           up=[0, 1, 0]),
-                   "film": {"type": "hdrfilm", "width": 4, "height": 4, "pixel_format": "rgb"}},
-        "patch": {"type": "rectangle", "bsdf": bsdf},
-        "sun": {"type": "directional", "direction": [-np.sin(sun), 0.0, -np.cos(sun)],
-                "irradiance": {"type": "rgb", "value": [1.0, 1.0, 1.0]}}}
-    return float(np.asarray(mi.render(mi.load_dict(scene), spp=64)).mean())
+    sun_light = {"type": "directional", "direction": [-np.sin(sun), 0.0, -np.cos(sun)],
+                 "irradiance": {"type": "rgb", "value": [1.0, 1.0, 1.0]}}
+    scene = patch_from_above(mi, bsdf, integrator={"type": "path", "max_depth": 2}, pixels=4,
+                             sun=sun_light)
+    return float(np.asarray(mi.render(mi.load_dict(scene), spp=64))[..., :3].mean())
 
 
 def mapped(degrees: float, *, metallic: float = 0.0, split: bool = False,
            base: float = 0.8) -> dict:
-    """A rough principled BSDF under ``tilted_map``; ``split``: given its metalness, which
+    """A rough principled BSDF under ``tilted_normal_map``; ``split``: given its metalness, which
     lets its diffuse light follow the map's own normal."""
     mi = activate_mitsuba()
-    bsdf = {"type": VALID_NORMAL_MAP, "normalmap": tilted_map(mi, degrees),
+    bsdf = {"type": VALID_NORMAL_MAP, "normalmap": tilted_normal_map(mi, degrees),
             "bsdf": {"type": "principled", "roughness": 1.0, "metallic": metallic,
                      "base_color": {"type": "rgb", "value": [base] * 3}}}
     if split:
