@@ -21,16 +21,10 @@ from app.assets.material_extensions import (
 from app.assets.mesh import MeshMaterial, TextureImage
 from app.assets.specular_glossiness import BAKED, metallic_roughness
 from app.assets.thickness import equivalent_thickness
+from app.domain.colour import srgb_to_linear
 from app.errors import AssetError
 
 TextureMaker = Callable[[Image.Image, str], TextureImage]  # (pillow image, source) -> texture
-
-
-def srgb_to_linear(value: float) -> float:
-    value = min(max(float(value), 0.0), 1.0)
-    if value <= 0.04045:
-        return value / 12.92
-    return ((value + 0.055) / 1.055) ** 2.4
 
 
 def _floats(values: object, count: int, default: tuple[float, ...], where: str) -> tuple:
@@ -241,7 +235,8 @@ def _mtl_colour(kwargs: dict, key: str) -> tuple[float, float, float] | None:
 
 
 def _unit(value: float | None, default: float) -> float:
-    return default if value is None or not math.isfinite(value) else min(max(value, 0.0), 1.0)
+    """An MTL number (``_mtl_number``: finite or None) kept to 0..1, or ``default``."""
+    return default if value is None else min(max(value, 0.0), 1.0)
 
 
 def specular_level(level: float, ior: float) -> tuple[float, float]:
@@ -300,8 +295,8 @@ def simple_material(
     illum = _mtl_number(kwargs, "illum")
     ka = _mtl_colour(kwargs, "ka")
     reflects = illum is not None and 3 <= illum <= 8
-    metallic = sum(ka) / 3.0 if reflects and ka is not None else 0.0
-    metallic = _unit(_mtl_number(kwargs, "pm"), min(max(metallic, 0.0), 1.0))
+    metallic = sum(ka) / 3.0 if reflects and ka is not None else 0.0  # Ka kept to 0..1
+    metallic = _unit(_mtl_number(kwargs, "pm"), metallic)
     ks = _mtl_colour(kwargs, "ks")
     ni = _mtl_number(kwargs, "ni")
     ior = min(max(ni, 1.0), 3.0) if ni is not None and ni >= 1.0 else MeshMaterial().ior

@@ -24,7 +24,13 @@ show none).
 
 from __future__ import annotations
 
-from app.photoreal.plugins import as_texture, in_frame, once_per_variant, reframed_bsdf
+from app.photoreal.plugins import (
+    as_texture,
+    eval_pdf_in_frame,
+    in_frame,
+    once_per_variant,
+    reframed_bsdf,
+)
 
 VALID_NORMAL_MAP = "validnormalmap"
 DIELECTRIC_F0 = 0.04  # a dielectric's reflectance head on, against which the diffuse share is taken
@@ -75,7 +81,12 @@ def mapped_normal(mi, dr, normalmap, si, active):
 def bent_interaction(mi, dr, normalmap, si, active):
     """``si`` shaded in the frame of the tangent-space ``normalmap`` (see ``mapped_normal``),
     its normal bent back as far as a mirror reflection needs, ``wi`` in it."""
-    n = mapped_normal(mi, dr, normalmap, si, active)
+    return bent_frame(mi, dr, si, mapped_normal(mi, dr, normalmap, si, active))
+
+
+def bent_frame(mi, dr, si, n):
+    """``si`` shaded in the frame of the world-space normal ``n``, bent back as far as a mirror
+    reflection needs, ``wi`` in it."""
     towards_viewer = si.to_world(si.wi)
     side = dr.select(dr.dot(si.n, towards_viewer) >= 0.0, 1.0, -1.0)
     n = side * ensure_valid_reflection(dr, mi, side * si.n, towards_viewer, side * n)
@@ -104,7 +115,7 @@ def register_bsdfs(mi) -> None:
             mapped normal."""
             n = mapped_normal(mi, dr, self.normalmap, si, active)
             mapped = in_frame(mi, dr, si, n, si.dp_du)
-            bent_si = bent(self, si, active)
+            bent_si = bent_frame(mi, dr, si, n)
             metallic = dr.clip(self.metallic.eval_1(si, active), 0.0, 1.0)
             base = mi.luminance(self.nested.eval_diffuse_reflectance(si, active))
             diffuse = (1.0 - metallic) * dr.clip(base, 0.0, 1.0) * (1.0 - DIELECTRIC_F0)
@@ -113,16 +124,12 @@ def register_bsdfs(mi) -> None:
             share = dr.select(mi.Frame3f.cos_theta(mapped.wi) > 0.0, share, 0.0)
             return mapped, bent_si, share
 
-        def _eval_pdf_in(self, ctx, si, framed, wo, active):
-            local_wo = framed.to_local(si.to_world(wo))
-            keep = active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
-            value, pdf = self.nested.eval_pdf(ctx, framed, local_wo, keep)
-            return dr.select(keep, value, 0.0), dr.select(keep, pdf, 0.0)
-
         def _mixed_eval_pdf(self, ctx, si, wo, active, frames):
             mapped, bent_si, share = frames
-            value_m, pdf_m = self._eval_pdf_in(ctx, si, mapped, wo, active & (share > 0.0))
-            value_b, pdf_b = self._eval_pdf_in(ctx, si, bent_si, wo, active & (share < 1.0))
+            value_m, pdf_m = eval_pdf_in_frame(mi, dr, self.nested, ctx, si, mapped, wo,
+                                               active & (share > 0.0))
+            value_b, pdf_b = eval_pdf_in_frame(mi, dr, self.nested, ctx, si, bent_si, wo,
+                                               active & (share < 1.0))
             return (share * value_m + (1.0 - share) * value_b,
                     share * pdf_m + (1.0 - share) * pdf_b)
 

@@ -85,6 +85,22 @@ def in_frame(mi, dr, si, n, s):
     return framed
 
 
+def towards_in_frame(mi, si, framed, wo, active):
+    """``wo`` (in ``si``'s frame) in the frame of ``framed``, and whether it lies on the same
+    side of both frames (a direction below the surface in one and above it in the other is
+    dropped)."""
+    local_wo = framed.to_local(si.to_world(wo))
+    return local_wo, active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
+
+
+def eval_pdf_in_frame(mi, dr, nested, ctx, si, framed, wo, active):
+    """``nested``'s value and pdf towards ``wo`` (in ``si``'s frame), shaded in the frame of
+    ``framed``; none where ``towards_in_frame`` drops ``wo``."""
+    local_wo, keep = towards_in_frame(mi, si, framed, wo, active)
+    value, pdf = nested.eval_pdf(ctx, framed, local_wo, keep)
+    return dr.select(keep, value, 0.0), dr.select(keep, pdf, 0.0)
+
+
 def reframed_bsdf(mi, dr, perturbed: Callable) -> type:
     """A base class for a BSDF that shades its nested ``bsdf`` in a frame of its own:
     ``perturbed(bsdf, si, active)`` gives the interaction in that frame with ``wi`` in it (a
@@ -116,9 +132,7 @@ def reframed_bsdf(mi, dr, perturbed: Callable) -> type:
             """The interaction in the new frame, ``wo`` in it, and whether ``wo`` lies on the
             same side of both frames."""
             perturbed = self._perturbed(si, active)
-            local_wo = perturbed.to_local(si.to_world(wo))
-            keep = active & (mi.Frame3f.cos_theta(wo) * mi.Frame3f.cos_theta(local_wo) > 0.0)
-            return perturbed, local_wo, keep
+            return (perturbed, *towards_in_frame(mi, si, perturbed, wo, active))
 
         def eval(self, ctx, si, wo, active=True):
             perturbed, local_wo, keep = self._towards(si, wo, active)
@@ -129,9 +143,8 @@ def reframed_bsdf(mi, dr, perturbed: Callable) -> type:
             return dr.select(keep, self.nested.pdf(ctx, perturbed, local_wo, keep), 0.0)
 
         def eval_pdf(self, ctx, si, wo, active=True):
-            perturbed, local_wo, keep = self._towards(si, wo, active)
-            value, pdf = self.nested.eval_pdf(ctx, perturbed, local_wo, keep)
-            return dr.select(keep, value, 0.0), dr.select(keep, pdf, 0.0)
+            return eval_pdf_in_frame(mi, dr, self.nested, ctx, si, self._perturbed(si, active),
+                                     wo, active)
 
         def eval_diffuse_reflectance(self, si, active=True):
             return self.nested.eval_diffuse_reflectance(self._perturbed(si, active), active)

@@ -421,7 +421,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     own: dict[str, np.ndarray] = {}
     if actor_uv is not None:
         set_point_array(actor, TCOORDS, vtk_tcoords(transformed_uv(actor_uv, mapping.transform)),
-                         tcoords=True)
+                        tcoords=True)
         for name, slot in _drawn_slots(material).items():
             if slot.mapping.texcoord == mapping.texcoord and slot.transform == mapping.transform:
                 slots[name] = slot
@@ -434,7 +434,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     elif any(material.emissive) and mesh.uv is None and mesh.uv1 is None:
         # the emissive factor reaches the shader only through a (white) emissive texture
         set_point_array(actor, TCOORDS, np.zeros((len(mesh.vertices), 2), np.float32),
-                         tcoords=True)
+                        tcoords=True)
 
     def texture(name: str, **options) -> vtkTexture:
         slot = slots[name]
