@@ -7,7 +7,10 @@ part is drawn, a second actor of the same mesh multiplies what is behind it by t
 surface of the material passes on (its base colour and, for a volume, the share of the
 attenuation one wall accounts for), with OpenGL's blend factors (zero, source colour) set
 around its draw. With a transparent background the least channel it passes becomes
-transparency, as in the still. Where the mesh knows how thick it is at each vertex (a closed
+transparency, as in the still. What the surface reflects it does not pass on: the colour is
+weighed by one less its Fresnel reflectance at the fragment (Schlick's, from its F0), so glass
+seen edge-on lets little of what is behind through and its rims show dark, as in the still
+and in a photograph. Where the mesh knows how thick it is at each vertex (a closed
 glass, ``MeshData.thickness``) the volume's share is worked out per fragment from that, so a
 thin wall stays pale over a deep-coloured foot, as in the still."""
 
@@ -21,7 +24,7 @@ from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from app.scene.description import ResolvedMaterial
-from app.scene.material_looks import has_volume, volume_tint
+from app.scene.material_looks import has_volume, reflectance_at_normal, volume_tint
 from app.viewport.materials import set_point_array
 
 GL_ZERO, GL_ONE = 0, 1
@@ -64,11 +67,15 @@ _TINT = ("  gl_FragData[0] = vec4(clamp(albedo, 0.0, 1.0),"
          " 1.0 - clamp(min(min(albedo.r, albedo.g), albedo.b), 0.0, 1.0));")
 
 
-def _tint_shader(cutoff: float | None, volume: ResolvedMaterial | None) -> str:
-    """The tint, with the fragments an alpha MASK of ``cutoff`` cuts away discarded, and
+def _tint_shader(cutoff: float | None, volume: ResolvedMaterial | None,
+                 reflectance: float = 0.0) -> str:
+    """The tint, with the fragments an alpha MASK of ``cutoff`` cuts away discarded,
     ``volume``'s attenuation over the thickness at each fragment (the square root of what
-    it lets through that thickness: one of the two surfaces light crosses it by)."""
-    lines = []
+    it lets through that thickness: one of the two surfaces light crosses it by), and less
+    what the surface reflects at the fragment's angle to the viewer (VTK's ``NdV``) for a
+    ``reflectance`` head on."""
+    f0 = min(max(float(reflectance), 0.0), 1.0)
+    lines = [f"  albedo *= 1.0 - ({f0:.6g} + {1.0 - f0:.6g} * pow(1.0 - NdV, 5.0));"]
     if cutoff is not None:
         lines.append(f"  if (opacity < {float(cutoff):.6f}) {{ discard; }}")
     if volume is not None:
@@ -143,7 +150,8 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
     shaders.AddFragmentShaderReplacement(
         "//VTK::Light::Impl", True,
         "//VTK::Light::Impl\n" + _tint_shader(material.alpha_cutoff if masked else None,
-                                              material if thickness is not None else None),
+                                              material if thickness is not None else None,
+                                              reflectance_at_normal(material)),
         False)
     prop.RemoveAllTextures()
     texture = source.GetProperty().GetTexture(BASE_COLOUR_TEXTURE)

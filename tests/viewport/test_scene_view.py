@@ -231,6 +231,20 @@ def test_clear_glass_has_no_tint_and_coloured_glass_over_nothing_is_partly_trans
     assert 60 < a < 245 and r < b - 40, (r, g, b, a)
 
 
+def test_coloured_glass_passes_less_of_what_is_behind_it_at_its_rim(view, studio_hdr):
+    """What a glass surface reflects it does not pass on (Fresnel): seen edge-on, at the
+    sphere's rim, it lets less of the transparent background through than head-on at its
+    middle, where each of its two surfaces passes all but its 4 % reflectance."""
+    pale = ResolvedMaterial("pale blue glass", base_color=(0.5, 0.7, 0.95), roughness=0.05,
+                            transmission=1.0)
+    show_sphere(view, studio_hdr, material=pale)
+    alpha = view.snapshot(transparent=True)[60, :, 3].astype(int)
+    inside = np.flatnonzero(alpha > 0)
+    middle = int(alpha[CENTER[1]])
+    rim = max(int(alpha[inside[:3]].max()), int(alpha[inside[-3:]].max()))
+    assert 150 < middle < 230 and rim > middle + 12, (middle, rim, alpha[inside])
+
+
 def test_glass_made_smooth_by_its_roughness_texture_keeps_no_haze(studio_hdr):
     """glTF's roughness factor defaults to 1 and a texture often makes glass smooth: such
     glass lets what is behind it through as smooth glass does (its own colour only a faint
