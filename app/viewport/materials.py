@@ -290,6 +290,61 @@ def _slot_coordinates(actor: vtkActor, slots: dict[str, TextureSlot],
 
 _BITANGENT = "  vec3 bitangentVC = cross(normalVCVSOutput, tangentVC);"
 
+# Where a normal map tilts the normal so far that the mirror direction points into the part,
+# the reflection's normal is bent back towards the surface's own (Cycles'
+# ensure_valid_reflection, as app.photoreal.normal_maps does for the still): VTK lit such
+# fragments by a grazing Fresnel reflection of the whole studio, so steep reliefs shone. The
+# diffuse light keeps the map's own normal, as in Cycles and the still.
+_VALID_REFLECTION = """
+vec3 validReflectionNormal(vec3 ng, vec3 i, vec3 n)
+{
+  vec3 r = 2.0 * dot(n, i) * n - i;
+  float threshold = min(0.9 * dot(ng, i), 0.01);
+  vec3 x = n - dot(n, ng) * ng;
+  if (dot(ng, r) >= threshold || dot(x, x) < 1e-12) { return n; }
+  x = normalize(x);
+  float ix = dot(i, x);
+  float iz = dot(i, ng);
+  float a = ix * ix + iz * iz;
+  float b = sqrt(max(ix * ix * (a - threshold * threshold), 0.0));
+  float c = iz * threshold + a;
+  float z1 = 0.5 / a * (b + c);
+  float z2 = 0.5 / a * (c - b);
+  bool valid1 = z1 > 1e-5 && z1 <= 1.0 + 1e-5;
+  bool valid2 = z2 > 1e-5 && z2 <= 1.0 + 1e-5;
+  if (!valid1 && !valid2) { return ng; }
+  float n1x = sqrt(max(1.0 - z1, 0.0));
+  float n1z = sqrt(max(z1, 0.0));
+  float n2x = sqrt(max(1.0 - z2, 0.0));
+  float n2z = sqrt(max(z2, 0.0));
+  float r1 = 2.0 * (n1x * ix + n1z * iz) * n1z - iz;
+  float r2 = 2.0 * (n2x * ix + n2z * iz) * n2z - iz;
+  bool firstOfBoth = (r1 >= 1e-5 && r2 >= 1e-5) ? r1 < r2 : r1 > r2;
+  bool first = (valid1 && valid2) ? firstOfBoth : valid1;
+  return first ? n1x * x + n1z * ng : n2x * x + n2z * ng;
+}
+"""
+_VALID_REFLECTION_LINES = {
+    "  normalVCVSOutput = normalize(tbn * normalTS);":
+        "  vec3 geometricNormalVC = normalVCVSOutput;\n"
+        "  normalVCVSOutput = normalize(tbn * normalTS);",
+    "  vec3 N = normalVCVSOutput;":
+        "  vec3 N = validReflectionNormal(geometricNormalVC, normalize(-vertexVC.xyz), "
+        "normalVCVSOutput);",
+    "  vec3 rotN = envMatrix * N;": "  vec3 rotN = envMatrix * normalVCVSOutput;",
+    "  vec3 irradiance = texture(irradianceTex, envMatrix*N).rgb;":
+        "  vec3 irradiance = texture(irradianceTex, envMatrix*normalVCVSOutput).rgb;",
+}
+
+
+def _reflections_stay_above_the_surface(actor: vtkActor) -> None:
+    """The normal map's reflection normal bent as ``_VALID_REFLECTION`` says."""
+    shaders = actor.GetShaderProperty()
+    shaders.AddFragmentShaderReplacement("//VTK::Define::Dec", False,
+                                         "//VTK::Define::Dec" + _VALID_REFLECTION, False)
+    for line, bent in _VALID_REFLECTION_LINES.items():
+        shaders.AddFragmentShaderReplacement(line, False, bent, False)
+
 
 def _mirrored_uvs_turn_the_bitangent(actor: vtkActor, mesh: MeshData) -> None:
     """VTK's normal map takes the bitangent as cross(normal, tangent); glTF's turns it by the
@@ -450,6 +505,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     if "normal" in slots:
         prop.SetNormalTexture(texture("normal"))
         _mirrored_uvs_turn_the_bitangent(actor, mesh)
+        _reflections_stay_above_the_surface(actor)
     if "clearcoat_normal" in slots and material.clearcoat > 0:
         prop.SetCoatNormalTexture(texture("clearcoat_normal"))
         prop.SetCoatNormalScale(material.clearcoat_normal_scale)

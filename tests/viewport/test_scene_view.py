@@ -245,6 +245,32 @@ def test_coloured_glass_passes_less_of_what_is_behind_it_at_its_rim(view, studio
     assert 150 < middle < 230 and rim > middle + 12, (middle, rim, alpha[inside])
 
 
+def test_a_normal_map_tilted_past_the_mirror_limit_does_not_flash(studio_hdr):
+    """A normal map that tilts the normal so far (75 degrees, head on) that the mirror
+    direction points into the part: its reflection's normal is bent back to the surface (as
+    the still and Cycles do), so a glossy near-black part stays near-black; VTK had lit it
+    with the grazing reflection of the whole studio. A gentle tilt is not bent."""
+    def middle_with_tilt(degrees: float) -> float:
+        tilt = np.radians(degrees)
+        normal = np.array([np.sin(tilt), 0.0, np.cos(tilt)])
+        texel = np.round((normal + 1.0) / 2.0 * 255.0).astype(np.uint8)[None, None, :]
+        black = ResolvedMaterial("black", base_color=(0.02, 0.02, 0.02), roughness=0.2,
+                                 normal_texture=TextureSlot(TextureRef(source="n.png",
+                                                                       srgb=False)))
+        plotter = pv.Plotter(off_screen=True, window_size=(160, 120), lighting="none")
+        view = SceneView(plotter, FakeSource({"sphere": sphere_mesh()}, {"n.png": texel}))
+        try:
+            show_sphere(view, studio_hdr, material=black)
+            return float(view.snapshot()[55:66, 75:86].mean())
+        finally:
+            view.close()
+            plotter.close()
+
+    flat, gentle, steep = (middle_with_tilt(d) for d in (0.0, 30.0, 75.0))
+    assert abs(gentle - flat) < 3 and flat < 60, (flat, gentle)
+    assert steep < flat + 12, (flat, steep)
+
+
 def test_glass_made_smooth_by_its_roughness_texture_keeps_no_haze(studio_hdr):
     """glTF's roughness factor defaults to 1 and a texture often makes glass smooth: such
     glass lets what is behind it through as smooth glass does (its own colour only a faint
