@@ -68,14 +68,14 @@ _TINT = ("  gl_FragData[0] = vec4(clamp(albedo, 0.0, 1.0),"
 
 
 def _tint_shader(cutoff: float | None, volume: ResolvedMaterial | None,
-                 reflectance: float = 0.0) -> str:
+                 reflectance: float) -> str:
     """The tint, with the fragments an alpha MASK of ``cutoff`` cuts away discarded,
     ``volume``'s attenuation over the thickness at each fragment (the square root of what
     it lets through that thickness: one of the two surfaces light crosses it by), and less
     what the surface reflects at the fragment's angle to the viewer (VTK's ``NdV``) for a
     ``reflectance`` head on."""
-    f0 = min(max(float(reflectance), 0.0), 1.0)
-    lines = [f"  albedo *= 1.0 - ({f0:.6g} + {1.0 - f0:.6g} * pow(1.0 - NdV, 5.0));"]
+    lines = [f"  albedo *= 1.0 - ({reflectance:.6g} + {1.0 - reflectance:.6g} * "
+             "pow(1.0 - NdV, 5.0));"]
     if cutoff is not None:
         lines.append(f"  if (opacity < {float(cutoff):.6f}) {{ discard; }}")
     if volume is not None:

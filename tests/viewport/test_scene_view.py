@@ -51,6 +51,20 @@ def show_sphere(view: SceneView, hdr: str, material=RED, **drawable_options):
     return view.actors["part/sphere"]
 
 
+def sphere_pixels(hdr: str, material, *, mesh=None, textures=None,
+                  transparent: bool = False) -> np.ndarray:
+    """One snapshot of ``material`` on the sphere (``mesh``, if given) in a view of its own,
+    whose source holds ``textures``."""
+    plotter = pv.Plotter(off_screen=True, window_size=(160, 120), lighting="none")
+    view = SceneView(plotter, FakeSource({"sphere": mesh or sphere_mesh()}, textures))
+    try:
+        show_sphere(view, hdr, material=material)
+        return view.snapshot(transparent=transparent)
+    finally:
+        view.close()
+        plotter.close()
+
+
 def test_show_builds_one_actor_per_drawable_with_its_properties(view, studio_hdr):
     hidden_box = drawable("box", BLUE, transform=translation(1.0, 0.0, 0.0), visible=False)
     view.show(scene_of([drawable("sphere", RED), hidden_box], studio_hdr))
@@ -257,14 +271,8 @@ def test_a_normal_map_tilted_past_the_mirror_limit_does_not_flash(studio_hdr):
         black = ResolvedMaterial("black", base_color=(0.02, 0.02, 0.02), roughness=0.2,
                                  normal_texture=TextureSlot(TextureRef(source="n.png",
                                                                        srgb=False)))
-        plotter = pv.Plotter(off_screen=True, window_size=(160, 120), lighting="none")
-        view = SceneView(plotter, FakeSource({"sphere": sphere_mesh()}, {"n.png": texel}))
-        try:
-            show_sphere(view, studio_hdr, material=black)
-            return float(view.snapshot()[55:66, 75:86].mean())
-        finally:
-            view.close()
-            plotter.close()
+        pixels = sphere_pixels(studio_hdr, black, textures={"n.png": texel})
+        return float(pixels[55:66, 75:86].mean())
 
     flat, gentle, steep = (middle_with_tilt(d) for d in (0.0, 30.0, 75.0))
     assert abs(gentle - flat) < 3 and flat < 60, (flat, gentle)
@@ -280,14 +288,9 @@ def test_glass_made_smooth_by_its_roughness_texture_keeps_no_haze(studio_hdr):
         glass = ResolvedMaterial("glass", base_color=(1.0, 1.0, 1.0), roughness=1.0,
                                  transmission=1.0, orm_texture=TextureSlot(
                                      TextureRef(source="orm.png", srgb=False)))
-        plotter = pv.Plotter(off_screen=True, window_size=(160, 120), lighting="none")
-        view = SceneView(plotter, FakeSource({"sphere": sphere_mesh()}, {"orm.png": texel}))
-        try:
-            show_sphere(view, studio_hdr, material=glass)
-            return float(view.snapshot(transparent=True)[55:66, 75:86, 3].mean())
-        finally:
-            view.close()
-            plotter.close()
+        pixels = sphere_pixels(studio_hdr, glass, textures={"orm.png": texel},
+                               transparent=True)
+        return float(pixels[55:66, 75:86, 3].mean())
 
     smooth, rough = alpha_with_roughness_texel(0), alpha_with_roughness_texel(255)
     # through both of its sides: smooth glass keeps 5 % of its opacity at each (0.1 in all),
@@ -319,15 +322,8 @@ def test_a_glass_that_knows_how_thick_it_is_at_each_vertex_tints_its_thin_side_l
     reds = {}
     for name, mesh in (("measured", dataclasses.replace(sphere, thickness=thickness)),
                        ("one thickness", sphere)):
-        plotter = pv.Plotter(off_screen=True, window_size=(160, 120), lighting="none")
-        view = SceneView(plotter, FakeSource({"sphere": mesh}))
-        try:
-            show_sphere(view, studio_hdr, material=glass)
-            pixels = view.snapshot().astype(int)
-            reds[name] = (pixels[60, 62:68, 0].mean(), pixels[60, 92:98, 0].mean())
-        finally:
-            view.close()
-            plotter.close()
+        pixels = sphere_pixels(studio_hdr, glass, mesh=mesh).astype(int)
+        reds[name] = (pixels[60, 62:68, 0].mean(), pixels[60, 92:98, 0].mean())
     thin, thick = reds["measured"]
     assert thin > 200 and thick < 120 and thin - thick > 100, reds
     left, right = reds["one thickness"]
