@@ -12,11 +12,13 @@ weighed by one less its Fresnel reflectance at the fragment (Schlick's, from its
 seen edge-on lets little of what is behind through and its rims show dark, as in the still
 and in a photograph. Where the mesh knows how thick it is at each vertex (a closed
 glass, ``MeshData.thickness``) the volume's share is worked out per fragment from that, so a
-thin wall stays pale over a deep-coloured foot, as in the still."""
+thin wall stays pale over a deep-coloured foot, as in the still. A glass with a volume is a
+solid that light crosses by two surfaces, each of which passes the square root of its base
+colour (as the still's principled BSDF does at each), so the two together pass the base colour
+once; a thin glass passes its base colour at each surface."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -37,15 +39,14 @@ THICKNESS = "thickness"  # the point array of the thickness at each vertex
 
 def transmitted_colour(material: ResolvedMaterial, *, per_vertex: bool = False
                        ) -> tuple[float, float, float] | None:
-    """The linear colour one surface of ``material`` multiplies the light through it by,
-    before its base colour texture: the base colour factor and the square root of the
-    volume's tint (a closed solid's light passes two surfaces), the volume's left out when it
-    is worked out ``per_vertex``; None for an opaque or unlit material, or a clear one
-    without a base colour texture."""
+    """The linear colour the tint of ``material`` starts from, before its base colour
+    texture: the base colour factor, times the volume's tint unless that is worked out
+    ``per_vertex`` (the tint shader takes a solid's square root per surface); None for an
+    opaque or unlit material, or a clear one without a base colour texture."""
     if material.transmission <= 0 or material.unlit:
         return None
     tint = (1.0, 1.0, 1.0) if per_vertex else volume_tint(material)
-    colour = tuple(float(min(max(b * math.sqrt(t), 0.0), 1.0))
+    colour = tuple(float(min(max(b * t, 0.0), 1.0))
                    for b, t in zip(material.base_color[:3], tint, strict=True))
     if min(colour) >= CLEAR and material.base_color_texture is None and not per_vertex:
         return None
@@ -67,15 +68,16 @@ _TINT = ("  gl_FragData[0] = vec4(clamp(albedo, 0.0, 1.0),"
          " 1.0 - clamp(min(min(albedo.r, albedo.g), albedo.b), 0.0, 1.0));")
 
 
-def _tint_shader(cutoff: float | None, volume: ResolvedMaterial | None,
+def _tint_shader(cutoff: float | None, solid: bool, volume: ResolvedMaterial | None,
                  reflectance: float) -> str:
-    """The tint, with the fragments an alpha MASK of ``cutoff`` cuts away discarded,
+    """The tint, with the fragments an alpha MASK of ``cutoff`` cuts away discarded, the
+    square root of the colour for a ``solid`` (one of the two surfaces light crosses it by),
     ``volume``'s attenuation over the thickness at each fragment (the square root of what
-    it lets through that thickness: one of the two surfaces light crosses it by), and less
-    what the surface reflects at the fragment's angle to the viewer (VTK's ``NdV``) for a
-    ``reflectance`` head on."""
-    lines = [f"  albedo *= 1.0 - ({reflectance:.6g} + {1.0 - reflectance:.6g} * "
-             "pow(1.0 - NdV, 5.0));"]
+    it lets through that thickness, likewise), and less what the surface reflects at the
+    fragment's angle to the viewer (VTK's ``NdV``) for a ``reflectance`` head on."""
+    lines = ["  albedo = sqrt(max(albedo, vec3(0.0)));"] if solid else []
+    lines.append(f"  albedo *= 1.0 - ({reflectance:.6g} + {1.0 - reflectance:.6g} * "
+                 "pow(1.0 - NdV, 5.0));")
     if cutoff is not None:
         lines.append(f"  if (opacity < {float(cutoff):.6f}) {{ discard; }}")
     if volume is not None:
@@ -150,6 +152,7 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
     shaders.AddFragmentShaderReplacement(
         "//VTK::Light::Impl", True,
         "//VTK::Light::Impl\n" + _tint_shader(material.alpha_cutoff if masked else None,
+                                              has_volume(material),
                                               material if thickness is not None else None,
                                               reflectance_at_normal(material)),
         False)
