@@ -108,6 +108,28 @@ _ANISOTROPY_LINES = {
         "  float at = max(mix(r2, 1.0, anisotropy * anisotropy), 0.001);",
     "  float ab = max(r2 * aspect, 0.001);": "  float ab = max(r2, 0.001);",
 }
+# VTK reads the environment's reflection of an anisotropic surface once, along a normal bent
+# towards the stretch, as sharp as the surface is across it: a mirror that glTF widens along
+# its tangent showed sharp bands of the studio where a path tracer draws streaks. It is read
+# instead at ANISOTROPY_TAPS microfacet normals tilted along the tangent, at evenly spaced
+# quantiles of GGX's slopes for the alpha the stretch adds (sqrt(at^2 - ab^2)); each is
+# blurred to the spacing of the taps, so that they merge into one streak, and one whose
+# reflection points into the surface is dark (masked), as in the path tracer.
+ANISOTROPY_TAPS = 12
+_ANISOTROPY_LINES[
+    "  vec3 prefilteredSpecularColor = textureLod(prefilterTex, worldReflect, "
+    "roughness * prefilterMaxLevel).rgb;"] = f"""\
+  vec3 prefilteredSpecularColor = vec3(0.0);
+  float stretch = sqrt(max(at * at - ab * ab, 0.0));
+  float tapLevel = min(sqrt(max(ab, 2.0 * stretch / {ANISOTROPY_TAPS}.0)), 1.0) * prefilterMaxLevel;
+  for (int tap = 0; tap < {ANISOTROPY_TAPS}; tap++) {{
+    float quantile = 2.0 * (float(tap) + 0.5) / {ANISOTROPY_TAPS}.0 - 1.0;
+    float slope = stretch * quantile / sqrt(1.0 - quantile * quantile);
+    vec3 tapReflect = reflect(-V, normalize(N + slope * tangentVC));
+    prefilteredSpecularColor += step(0.0, dot(tapReflect, N)) *
+      textureLod(prefilterTex, normalize(envMatrix * tapReflect), tapLevel).rgb;
+  }}
+  prefilteredSpecularColor /= {ANISOTROPY_TAPS}.0;"""
 # VTK weighs the coat's reflection of the environment by its Fresnel twice: once in the split
 # sum's scale and bias, once more in Fc (a coat head on reflects 0.04 * 0.04 instead of 0.04),
 # and dims a lamp's reflection in the base by (1 - Fc) squared; glTF weighs the coat's
