@@ -115,11 +115,17 @@ _ANISOTROPY_LINES = {
 # s (sqrt(s) + alpha), s = 1 - alpha; a mirror reads the mirror direction, alpha 1 the normal.
 # Under the studio a sphere of rough metal (roughness 1) had come out 7/255 darker than in
 # the still.
+_DOMINANT_DIRECTION = """
+vec3 dominantDirection(vec3 n, vec3 r, float alpha)
+{
+  float smoothness = 1.0 - alpha;
+  return mix(n, r, smoothness * (sqrt(smoothness) + alpha));
+}
+"""
 _DOMINANT_REFLECTION = {
     "  vec3 worldReflect = normalize(envMatrix*reflect(-V, N));":
-        "  float smoothness = 1.0 - roughness * roughness;\n"
-        "  vec3 worldReflect = normalize(envMatrix * mix(N, reflect(-V, N), smoothness * "
-        "(sqrt(smoothness) + roughness * roughness)));",
+        "  vec3 worldReflect = normalize(envMatrix * dominantDirection(N, reflect(-V, N), "
+        "roughness * roughness));",
 }
 # VTK reads the environment's reflection of an anisotropic surface once, along a normal bent
 # towards the stretch, as sharp as the surface is across it: a mirror that glTF widens along
@@ -137,14 +143,13 @@ _ANISOTROPY_LINES[
   float stretch = sqrt(max(at * at - ab * ab, 0.0));
   float tapAlpha = min(max(ab, 2.0 * stretch / {ANISOTROPY_TAPS}.0), 1.0);
   float tapLevel = sqrt(tapAlpha) * prefilterMaxLevel;
-  float tapSmoothness = 1.0 - tapAlpha;
-  float tapLean = tapSmoothness * (sqrt(tapSmoothness) + tapAlpha);
   for (int tap = 0; tap < {ANISOTROPY_TAPS}; tap++) {{
     float quantile = 2.0 * (float(tap) + 0.5) / {ANISOTROPY_TAPS}.0 - 1.0;
     float slope = stretch * quantile / sqrt(1.0 - quantile * quantile);
     vec3 tapReflect = reflect(-V, normalize(N + slope * tangentVC));
     prefilteredSpecularColor += step(0.0, dot(tapReflect, N)) *
-      textureLod(prefilterTex, normalize(envMatrix * mix(N, tapReflect, tapLean)), tapLevel).rgb;
+      textureLod(prefilterTex, normalize(envMatrix * dominantDirection(N, tapReflect, tapAlpha)),
+                 tapLevel).rgb;
   }}
   prefilteredSpecularColor /= {ANISOTROPY_TAPS}.0;"""
 # VTK weighs the coat's reflection of the environment by its Fresnel twice: once in the split
@@ -377,10 +382,9 @@ _VALID_REFLECTION_LINES = {
 
 
 def _reflections_stay_above_the_surface(actor: vtkActor) -> None:
-    """The normal map's reflection normal bent as ``_VALID_REFLECTION`` says."""
+    """The normal map's reflection normal bent as ``_VALID_REFLECTION`` says (the function
+    itself declared by ``apply_material``)."""
     shaders = actor.GetShaderProperty()
-    shaders.AddFragmentShaderReplacement("//VTK::Define::Dec", False,
-                                         "//VTK::Define::Dec" + _VALID_REFLECTION, False)
     for line, bent in _VALID_REFLECTION_LINES.items():
         shaders.AddFragmentShaderReplacement(line, False, bent, False)
 
@@ -578,6 +582,9 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
                            "metallic);")
     for line, textured in lines.items():  # after VTK's own replacements, which write them
         actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured, True)
+    functions = _DOMINANT_DIRECTION + (_VALID_REFLECTION if "normal" in slots else "")
+    actor.GetShaderProperty().AddFragmentShaderReplacement(
+        "//VTK::Define::Dec", False, "//VTK::Define::Dec" + functions, False)
     if "emissive" in slots:
         prop.SetEmissiveFactor(*(material.emissive if any(material.emissive) else (1, 1, 1)))
         prop.SetEmissiveTexture(texture("emissive"))
