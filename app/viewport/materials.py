@@ -381,12 +381,14 @@ _VALID_REFLECTION_LINES = {
 }
 
 
-def _reflections_stay_above_the_surface(actor: vtkActor) -> None:
-    """The normal map's reflection normal bent as ``_VALID_REFLECTION`` says (the function
-    itself declared by ``apply_material``)."""
+def _reflections_stay_above_the_surface(actor: vtkActor) -> str:
+    """The normal map's reflection normal bent as ``_VALID_REFLECTION`` says; returns that
+    function, for ``apply_material`` to declare with the shader's others (a second
+    replacement of the same tag would undo the first)."""
     shaders = actor.GetShaderProperty()
     for line, bent in _VALID_REFLECTION_LINES.items():
         shaders.AddFragmentShaderReplacement(line, False, bent, False)
+    return _VALID_REFLECTION
 
 
 def _mirrored_uvs_turn_the_bitangent(actor: vtkActor, mesh: MeshData) -> None:
@@ -545,10 +547,11 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     if "orm" in slots:
         prop.SetORMTexture(texture("orm"))
         prop.SetOcclusionStrength(1.0 if material.occlusion_in_orm else 0.0)
+    functions = _DOMINANT_DIRECTION  # GLSL functions the shader declares
     if "normal" in slots:
         prop.SetNormalTexture(texture("normal"))
         _mirrored_uvs_turn_the_bitangent(actor, mesh)
-        _reflections_stay_above_the_surface(actor)
+        functions += _reflections_stay_above_the_surface(actor)
     if "clearcoat_normal" in slots and material.clearcoat > 0:
         prop.SetCoatNormalTexture(texture("clearcoat_normal"))
         prop.SetCoatNormalScale(material.clearcoat_normal_scale)
@@ -582,7 +585,6 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
                            "metallic);")
     for line, textured in lines.items():  # after VTK's own replacements, which write them
         actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured, True)
-    functions = _DOMINANT_DIRECTION + (_VALID_REFLECTION if "normal" in slots else "")
     actor.GetShaderProperty().AddFragmentShaderReplacement(
         "//VTK::Define::Dec", False, "//VTK::Define::Dec" + functions, False)
     if "emissive" in slots:
