@@ -1,8 +1,10 @@
-"""Thumbnails rendered off-screen, one per idle tick, with one plotter kept for all of them."""
+"""Thumbnails rendered off-screen on a worker thread, one at a time, with one window kept for all
+of them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer
@@ -17,7 +19,7 @@ from app.scene.resolve import SceneContext, resolve_scene
 from app.viewport.off_screen import OffScreenWindow
 from app.viewport.scene_view import SceneView
 
-TICK_MS = 120
+POLL_MS = 50  # how often the window looks for a finished thumbnail
 CHOICE_FOV_DEG = 30.0
 
 
@@ -39,8 +41,16 @@ def pixmap_from_pixels(pixels) -> QPixmap:
 
 
 class ThumbnailQueue(QObject):
-    """Jobs run one per tick; a ``held`` queue collects them until ``release()`` (the window's
-    first frame goes before any thumbnail)."""
+    """Thumbnails drawn one at a time, off the GUI thread, in one off-screen window kept for
+    all of them; a ``held`` queue collects them until ``release()`` (the window's first frame
+    goes before any thumbnail).
+
+    The off-screen window draws on a worker thread of its own: a thread has one current GL
+    context, and on the GUI thread the live view's (GLX, under Qt) stays current, so the
+    off-screen window's (EGL) cannot be made current there and its frames would be drawn into
+    the live view's context (black or half-drawn pictures, once the live view has drawn in
+    between). Each job's scene is made on the GUI thread, where the session lives; only the
+    drawing runs on the worker, and its pixels come back on the GUI thread (``done``)."""
 
     def __init__(self, source: GeometrySource, parent: QObject | None = None, *,
                  held: bool = False):
@@ -50,9 +60,11 @@ class ThumbnailQueue(QObject):
         self.jobs: list[tuple[Callable[[], SceneDescription], tuple[int, int],
                               Callable[[QPixmap], None]]] = []
         self.timer = QTimer(self)
-        self.timer.setInterval(TICK_MS)
+        self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._next)
-        self._window: OffScreenWindow | None = None
+        self._worker: ThreadPoolExecutor | None = None
+        self._drawing: tuple[Future, Callable[[QPixmap], None]] | None = None
+        self._window: OffScreenWindow | None = None  # made and used on the worker only
         self._view: SceneView | None = None
 
     def add(self, scene: Callable[[], SceneDescription], size: tuple[int, int],
@@ -67,9 +79,21 @@ class ThumbnailQueue(QObject):
             self.timer.start()
 
     def clear(self) -> None:
+        """Drop the jobs not started (the one being drawn still reports)."""
         self.jobs.clear()
 
     def _next(self) -> None:
+        if self._drawing is not None:
+            future, done = self._drawing
+            if not future.done():
+                return
+            self._drawing = None
+            try:
+                pixels = future.result()
+            except Exception:  # noqa: BLE001 (a scene that cannot be drawn gets no thumbnail)
+                pixels = None
+            if pixels is not None:
+                done(pixmap_from_pixels(pixels))
         if not self.jobs:
             self.timer.stop()
             return
@@ -78,17 +102,33 @@ class ThumbnailQueue(QObject):
             scene = make_scene()
         except Exception:  # noqa: BLE001 (a product that cannot be drawn gets no thumbnail)
             return
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thumbnails")
+        self._drawing = (self._worker.submit(self._draw, scene, size), done)
+
+    def _draw(self, scene: SceneDescription, size: tuple[int, int]):
+        """On the worker: the pixels of ``scene`` at ``size``."""
         if self._window is None:
             self._window = OffScreenWindow(size)
             self._view = SceneView(self._window, self.source)
         self._window.size = size
         self._view.show(scene)
         self._view.set_camera(scene.camera(), size[0] / size[1])
-        done(pixmap_from_pixels(self._view.snapshot()))
+        return self._view.snapshot()
 
-    def close(self) -> None:
-        self.timer.stop()
+    def _free(self) -> None:
+        """On the worker: the window let go of in the thread its context is current in."""
         if self._view is not None:
             self._view.close()
             self._window.close()
             self._view = self._window = None
+
+    def close(self) -> None:
+        """Stop; the picture being drawn is finished and dropped, and the window freed."""
+        self.timer.stop()
+        self.jobs.clear()
+        self._drawing = None
+        if self._worker is not None:
+            self._worker.submit(self._free)
+            self._worker.shutdown(wait=True)
+            self._worker = None

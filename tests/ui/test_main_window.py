@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
 
 from app.domain.configuration import TextValue, default_configuration
 from app.project import open_project
@@ -307,15 +309,31 @@ def test_part_swap_choices_get_rendered_thumbnails_of_their_part(qtbot, project_
     window = open_window(qtbot, project_root, settings, prompts, tmp_path / "autosave",
                          thumbnails=True)
     qtbot.waitUntil(lambda: window.view.presented, timeout=60_000)
+    # the rep turns the product meanwhile: the live view draws between the thumbnails
+    turning = QTimer(window)
+    turning.setInterval(50)
+    turning.timeout.connect(window.view.render)
+    turning.start()
     buttons = [window.options.buttons[("handle", c)] for c in ("classic", "angular")]
-    qtbot.waitUntil(lambda: all(b.thumbnail is not None for b in buttons), timeout=60_000)
-    images = [b.thumbnail.toImage() for b in buttons]
-    assert images[0].size() == images[1].size()
-    differing = sum(images[0].pixel(x, y) != images[1].pixel(x, y)
-                    for x in range(0, images[0].width(), 4)
-                    for y in range(0, images[0].height(), 4))
-    assert differing > 20  # two handle styles, two pictures
+    qtbot.waitUntil(lambda: all(b.thumbnail is not None for b in buttons)
+                    and "mug" in window.catalog.thumbnails, timeout=60_000)
+    turning.stop()
+    images = [pixels_of(b.thumbnail) for b in buttons]
+    catalog = pixels_of(window.catalog.thumbnails["mug"])
+    for image in (*images, catalog):  # a white mug in the white studio, all of it drawn
+        assert image.mean() > 180, image.mean()
+        assert (image.max(axis=2) < 40).mean() < 0.01
+    assert images[0].shape == images[1].shape
+    differing = (np.abs(images[0] - images[1]).sum(axis=2) > 30).mean()
+    assert differing > 0.05  # two handle styles, two pictures
     window.close()
+
+
+def pixels_of(pixmap) -> np.ndarray:
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(),
+                                                              image.bytesPerLine())
+    return rows[:, :3 * image.width()].reshape(image.height(), image.width(), 3).astype(int)
 
 
 def test_thumbnails_wait_for_the_first_frame_of_the_window(qtbot, project_root, settings,
