@@ -96,7 +96,6 @@ class SceneView:
         self.scene: SceneDescription | None = None  # the scene shown last, all of it
         self._environment_key: tuple[str, float] | None = None
         self._environment_texture = None
-        self._lighting_new = False  # the environment's lighting not drawn with yet
         self._turned_over = False  # the studio turned over for a camera below the ground
         self.camera_fov_deg = self.renderer.GetActiveCamera().GetViewAngle()  # as placed
 
@@ -144,7 +143,6 @@ class SceneView:
                 environment.hdr_path, environment.intensity
             )
             self._environment_key = key
-            self._lighting_new = True
         use_environment(self.renderer, self._environment_texture, environment.rotation_deg,
                         turned_over=self._turned_over)
         self.renderer.SetBackground(*environment.background)
@@ -349,17 +347,9 @@ class SceneView:
 
         With transparency, colours of partly covered pixels (shadow, edges) are separated from
         the background colour VTK blended them with, so the image composites cleanly.
-
-        A new environment is drawn twice: the frame in which VTK works out its lighting (the
-        prefiltered maps) can come out without the environment's reflections when other
-        windows have drawn in this process before (seen in stills made after the desktop
-        window had been open: matte mugs, a black neck plate); the frame after it is right.
         """
         self.renderer.ResetCameraClippingRange()
         self.ren_win.Render()
-        if self._lighting_new:
-            self.ren_win.Render()
-            self._lighting_new = False
         image = read_pixels(self.ren_win, alpha=transparent)
         if not transparent:
             return image
