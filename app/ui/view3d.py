@@ -23,6 +23,7 @@ from app.viewport.pixels import read_pixels
 from app.viewport.scene_view import SceneView
 
 TURNTABLE_INTERVAL_MS = 33
+SETTLE_MS = 300  # the view at rest this long gets a frame that reflects its own
 TURNTABLE_DEGREES_PER_TICK = 1.0
 VTK_KEY_EVENTS = ("KeyPressEvent", "KeyReleaseEvent", "CharEvent")
 ORBIT_DEGREES_PER_PIXEL = 0.4
@@ -130,9 +131,15 @@ class View3D(QWidget):
         self.turntable = QTimer(self)
         self.turntable.setInterval(TURNTABLE_INTERVAL_MS)
         self.turntable.timeout.connect(self._turn)
+        # once the view rests, a frame to copy and one that reflects it
+        # (app.viewport.screen_reflections): frames on the move reflect the environment alone
+        self.settle = QTimer(self)
+        self.settle.setSingleShot(True)
+        self.settle.timeout.connect(self._settle)
         self.plotter.renderer.AddObserver("StartEvent", self._keep_camera_in_limits)
         self.presented = False
         self.plotter.painted.connect(self._presented)
+        self.plotter.painted.connect(self._settle_later)
         self._drag: QPointF | None = None
         self.plotter.installEventFilter(self)
 
@@ -167,7 +174,20 @@ class View3D(QWidget):
             self.plotter.stale = True  # its next paint draws it
             return
         self.plotter.render()
+        self._settle_later()
         self.frame_rendered.emit()
+
+    def _settle_later(self, *_args) -> None:
+        screen = self.scene_view.screen
+        if screen.settled:
+            self.settle.stop()
+        else:  # a copy of the scene as it is reflects at once, else at rest
+            self.settle.start(0 if screen.primed else SETTLE_MS)
+
+    def _settle(self) -> None:
+        if not self.scene_view.screen.primed:
+            self.scene_view.screen.capture()
+        self.render()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)

@@ -39,6 +39,7 @@ from app.scene.material_looks import (
     unlit_as_emission,
     uses_specular,
 )
+from app.viewport import screen_reflections
 from app.viewport.polydata import HANDEDNESS, TCOORDS, uv_handedness, vtk_tcoords
 
 # A transmissive material's opacity falls by this times its transmission: what is left is its
@@ -165,6 +166,10 @@ _COAT_LINES = {
         "(coatF0 * coatBrdf.r + coatBrdf.g) * coatStrength;",
     "  specular *= (1.0 - Fc) * (1.0 - Fc);": "  specular *= (1.0 - Fc);",
 }
+# the normal a part's reflections of the other parts are followed about (screen_reflections):
+# the surface's own where a normal texture bends N, for a reflection that meets a part or
+# misses it by the texture's grain would speckle
+_GEOMETRY_NORMAL = "normalize(tbn[2])"
 # the extension textures the live view draws (the others: their factor alone)
 LIVE_VIEW_TEXTURES = frozenset({"clearcoat", "clearcoat_roughness", "specular",
                                 "specular_color"})
@@ -473,8 +478,10 @@ def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
 
 
 def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: TextureCache,
-                   mesh: MeshData) -> None:
-    """Set the actor's PBR property from a scene material (colours already linear)."""
+                   mesh: MeshData) -> str:
+    """Set the actor's PBR property from a scene material (colours already linear); returns
+    the GLSL normal its reflections of the other parts are followed about
+    (``ScreenCopy.reflect_about``)."""
     _reset_property(actor)
     if material.sheen_color_texture is not None and any(material.sheen_color):
         # no sheen texture in the live view: the sheen colour times the texture's mean
@@ -585,6 +592,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
                            "metallic);")
     for line, textured in lines.items():  # after VTK's own replacements, which write them
         actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured, True)
+    functions += screen_reflections.DECLARATIONS
     actor.GetShaderProperty().AddFragmentShaderReplacement(
         "//VTK::Define::Dec", False, "//VTK::Define::Dec" + functions, False)
     if "emissive" in slots:
@@ -593,3 +601,4 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     elif any(material.emissive):
         prop.SetEmissiveFactor(*material.emissive)
         prop.SetEmissiveTexture(textures.white())
+    return _GEOMETRY_NORMAL if "normal" in slots else "N"

@@ -49,6 +49,7 @@ from app.viewport.lighting import (
 from app.viewport.materials import TextureCache, apply_material
 from app.viewport.pixels import read_pixels
 from app.viewport.polydata import COLORS, mesh_to_polydata
+from app.viewport.screen_reflections import ScreenCopy
 
 
 @dataclass
@@ -90,6 +91,7 @@ class SceneView:
         self.decals: dict[str, DrawnDecal] = {}
         # per glowing part shown: the drawable its light was worked out for, the light, VTK's
         self.glow_lights: dict[str, tuple[Drawable, GlowLight, vtkLight]] = {}
+        self.screen = ScreenCopy(self.renderer, self.ren_win, self.passes)
         self.ground = GroundShadow()
         self.renderer.AddActor(self.ground.actor)
         self.environment: Environment | None = None
@@ -121,6 +123,7 @@ class SceneView:
 
     def show(self, scene: SceneDescription) -> None:
         """Replace whatever is shown by ``scene`` (one actor per drawable)."""
+        self.screen.forget()
         for drawable_id in list(self.parts):
             self._remove(drawable_id)
         for drawable in scene.drawables:
@@ -137,6 +140,7 @@ class SceneView:
     def set_environment(self, environment: Environment) -> None:
         """Background colour, ground on/off, and the IBL texture (made again only when the
         file or intensity changes)."""
+        self.screen.changed()
         key = environment_key(environment)
         if key != self._environment_key:
             self._environment_texture = load_environment_texture(
@@ -185,12 +189,14 @@ class SceneView:
 
     def _remove(self, drawable_id: str) -> None:
         part = self.parts.pop(drawable_id)
+        self.screen.drop(part.actor)
         self.renderer.RemoveActor(part.actor)
         if part.tint is not None:
             self.renderer.RemoveActor(part.tint)
 
     def _set_material(self, part: DrawnPart, material: ResolvedMaterial) -> None:
-        apply_material(part.actor, material, self.textures, part.mesh)
+        self.screen.reflect(part.actor,
+                            apply_material(part.actor, material, self.textures, part.mesh))
         thickness = drawn_thickness(material, part.mesh.thickness, len(part.mesh.vertices))
         colour = transmitted_colour(material, per_vertex=thickness is not None)
         if colour is None:
@@ -214,6 +220,7 @@ class SceneView:
 
     def apply(self, changes: Iterable[SceneChange]) -> None:
         """Mutate the existing actors; only DrawableAdded builds a new one."""
+        self.screen.changed()
         ground_moved = False
         parts_changed = False
         for change in changes:
@@ -347,8 +354,15 @@ class SceneView:
 
         With transparency, colours of partly covered pixels (shadow, edges) are separated from
         the background colour VTK blended them with, so the image composites cleanly.
+
+        Parts reflect one another through a copy of an earlier frame (ScreenCopy): a snapshot
+        draws a frame to copy and then the frame that reflects it, so that what it shows does
+        not hang on the frames before it.
         """
         self.renderer.ResetCameraClippingRange()
+        self.screen.forget()
+        self.screen.capture()
+        self.ren_win.Render()  # the copy
         self.ren_win.Render()
         image = read_pixels(self.ren_win, alpha=transparent)
         if not transparent:
@@ -359,6 +373,7 @@ class SceneView:
         """Release the render passes' GPU objects and let go of the window; call before closing
         the window."""
         if self.ren_win is not None:
+            self.screen.release(self.ren_win)
             self.passes.release(self.ren_win)
             self.ren_win = None
 

@@ -133,6 +133,20 @@ def test_a_rendered_frame_goes_on_screen_without_being_rendered_again(qtbot, win
     qtbot.waitUntil(lambda: plotter.renders > before + 1, timeout=5000)
 
 
+def test_the_view_at_rest_draws_once_more_to_reflect_its_own_frame(qtbot, window):
+    """The frame after a change reflects the parts as the frame before it showed them; once
+    the view rests it draws one frame more, which reflects its own, and then nothing."""
+    plotter = window.view.plotter
+    click(qtbot, window, "glaze", "sage")
+    assert not window.view.scene_view.screen.settled
+    before = plotter.renders
+    qtbot.waitUntil(lambda: window.view.scene_view.screen.settled, timeout=5000)
+    assert plotter.renders > before
+    rested = plotter.renders
+    qtbot.wait(500)
+    assert plotter.renders == rested
+
+
 def test_a_change_made_while_the_view_is_hidden_is_drawn_when_it_shows(qtbot, window):
     plotter = window.view.plotter
     qtbot.wait(100)
@@ -141,7 +155,8 @@ def test_a_change_made_while_the_view_is_hidden_is_drawn_when_it_shows(qtbot, wi
     click(qtbot, window, "glaze", "sage")
     assert plotter.renders == before  # nothing drawn while hidden...
     window.view.show()
-    qtbot.waitUntil(lambda: plotter.renders == before + 1, timeout=5000)  # ...drawn on show
+    qtbot.waitUntil(lambda: plotter.renders > before, timeout=5000)  # ...drawn on show
+    qtbot.waitUntil(lambda: window.view.scene_view.screen.settled, timeout=5000)
     shown = window.view.last_frame_pixels()
     assert np.array_equal(shown, window.view.pixels())
 

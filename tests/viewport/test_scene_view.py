@@ -346,3 +346,32 @@ def test_a_solid_glass_passes_its_base_colour_once_through_its_two_surfaces(stud
     # less what each surface reflects head on (4 %) and the smooth glass's own opacity
     assert passed(solid) == pytest.approx(0.25 * 0.96 ** 2 * 0.95 ** 2, abs=0.04)
     assert passed(grey) == pytest.approx(0.25 ** 2 * 0.96 ** 2 * 0.95 ** 2, abs=0.03)
+
+
+def test_a_mirror_reflects_the_part_beside_it(studio_hdr):
+    """A mirror-like sphere beside a red one shows it on its side facing it (the still's
+    path tracer does, as does a photograph); VTK alone lights it by the environment, which
+    the red sphere does not change. It is never in front of the mirror on screen."""
+    mirror = ResolvedMaterial("mirror", base_color=(0.9, 0.9, 0.9), metallic=1.0,
+                              roughness=0.05)
+    red = ResolvedMaterial("red", base_color=(0.8, 0.02, 0.02), roughness=0.5)
+    plotter = pv.Plotter(off_screen=True, window_size=(160, 120), lighting="none")
+    view = SceneView(plotter, FakeSource({"sphere": sphere_mesh(), "ball": sphere_mesh()}))
+    try:
+        def redness(shown: bool) -> tuple[float, float]:
+            view.show(scene_of([
+                drawable("sphere", mirror, transform=translation(-0.7, 0.0, 0.0)),
+                drawable("ball", red, transform=translation(0.7, 0.0, 0.0), visible=shown),
+            ], studio_hdr, bounds=((-1.2, -0.5, -0.5), (1.1, 0.5, 0.5))))
+            view.set_camera(FRONT_CAMERA, 160 / 120)
+            pixels = view.snapshot().astype(float)
+            facing, away = pixels[52:66, 58:67], pixels[52:66, 20:29]  # the sphere's sides
+            return tuple(float((p[..., 0] - p[..., 1]).mean()) for p in (facing, away))
+
+        facing_shown, away_shown = redness(True)
+        facing_hidden, away_hidden = redness(False)
+    finally:
+        view.close()
+        plotter.close()
+    assert facing_shown - facing_hidden > 15, (facing_shown, facing_hidden)
+    assert abs(away_shown - away_hidden) < 3, (away_shown, away_hidden)
