@@ -4,9 +4,10 @@ click on a choice -> frame presented, the same clicks' work without the frame (r
 apply), a plain re-render, keystroke -> frame with the new text (a key event sent to the text
 field, or in the kiosk a press of its on-screen keyboard, timed until the view presents the
 frame that shows it, whatever the window waits for in between), start -> first interactive
-frame with its stages, and memory growth over random changes (after 500 changes, each one
-drawn, that fill the caches): the process size and, on glibc, the heap in use (what malloc
-keeps free for later is not growth). Last, during a still export (File > Export still,
+frame with its stages, the two frames a view at rest draws to reflect its parts in one another
+(the copy, and the frame that reflects it), and memory growth over random changes (after 500
+changes, each one drawn, that fill the caches): the process size and, on glibc, the heap in use
+(what malloc keeps free for later is not growth). Last, during a still export (File > Export still,
 1600x1200 by default, drawn on a worker thread): the longest time the window took to handle an
 input event (a key press posted every 20 ms from another thread, counted from when it was due,
 so a worker holding the interpreter lock shows), and the longest gap between ticks of a 10 ms
@@ -125,6 +126,22 @@ def plain_frames(view, count: int) -> list[float]:
     return out
 
 
+def rest_frames(view, count: int) -> float:
+    """The median time the view takes, once at rest, to draw the frame it keeps as a copy and
+    the one that reflects it (app.viewport.screen_reflections), after a turn of 1 degree."""
+    out = []
+    for _ in range(count):
+        view.plotter.renderer.GetActiveCamera().Azimuth(1.0)
+        view.render()  # on the move: the environment's reflections alone
+        view.settle.stop()
+        t = time.perf_counter()
+        view.scene_view.screen.capture()
+        view.render()
+        view.render()
+        out.append(time.perf_counter() - t)
+    return pct(out, 0.5)
+
+
 def kiosk_latency(app, folder: Path, clicks: int, key_count: int) -> list[dict]:
     """The kiosk at its configured products: click -> frame (a choice button), keystroke ->
     frame (its on-screen keyboard), plain frame (one after each click and key)."""
@@ -189,13 +206,15 @@ def print_latency(rows: list[dict]) -> None:
         return f"{value:>{width}.1f}" if value is not None else f"{'-':>{width}}"
 
     print(f"{'window':<8}{'product':<12}{'click p50':>10}{'p95':>8}{'work p50':>9}{'p95':>8}"
-          f"{'render p50':>11}{'p95':>8}{'key p50':>9}{'p95':>8}{'key-render p95':>15}  (ms)")
+          f"{'render p50':>11}{'p95':>8}{'key p50':>9}{'p95':>8}{'key-render p95':>15}"
+          f"{'at rest':>9}  (ms)")
     for r in rows:
         print(f"{r['window']:<8}{r['product']:<12}{cell(r['click_p50_ms'], 10)}"
               f"{cell(r['click_p95_ms'], 8)}{cell(r['work_p50_ms'], 9)}"
               f"{cell(r['work_p95_ms'], 8)}{cell(r['render_p50_ms'], 11)}"
               f"{cell(r['render_p95_ms'], 8)}{cell(r['key_p50_ms'], 9)}"
-              f"{cell(r['key_p95_ms'], 8)}{cell(r['key_over_render_p95_ms'], 15)}")
+              f"{cell(r['key_p95_ms'], 8)}{cell(r['key_over_render_p95_ms'], 15)}"
+              f"{cell(r.get('rest_ms'), 9)}")
 
 
 def print_startup(startup: float, stages: dict) -> None:
@@ -394,6 +413,7 @@ def main() -> int:
                                         lambda f=fields.text, k=key: send_key(f, k)))
                 renders += plain_frames(window.view, 1)
         rows.append(latency_row("desktop", product_id, clicks, renders, keys, works))
+        rows[-1]["rest_ms"] = rest_frames(window.view, 5)
     rows += kiosk_latency(app, folder, args.clicks, args.keys)
     if args.latency_only:
         print_startup(startup, stages)
