@@ -1,4 +1,5 @@
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,6 +16,18 @@ os.environ.pop("APP_DATABASE_URL", None)
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BUILTIN_ROOT = REPO_ROOT / "app" / "builtin"  # the built-in project folder: configs/, assets/
 EXTERNAL_DIR = REPO_ROOT.parent / "shared" / "testdata" / "external"
+
+
+@pytest.fixture(autouse=True)
+def no_gl_context_left_current():
+    """Each test starts with no Qt GL context current on its thread (an earlier test's window
+    leaves one), so that drawing off-screen there (EGL) draws in the window's own context:
+    libglvnd does not make an EGL context current over a current GLX one, and the frames would
+    go into Qt's, mixed with whatever it holds."""
+    gui = sys.modules.get("PySide6.QtGui")  # never imported for this
+    context = gui.QOpenGLContext.currentContext() if gui is not None else None
+    if context is not None:
+        context.doneCurrent()
 
 
 @pytest.fixture(scope="session")

@@ -47,7 +47,12 @@ def prepare_off_screen() -> None:
 
 class OffScreenWindow:
     """An off-screen render window of ``size`` (width, height) with one renderer and no lights
-    of its own, on EGL where there is EGL."""
+    of its own, on EGL where there is EGL.
+
+    Draw it on a thread where no other GL context is current: not on the GUI thread of a
+    window with a live view, whose GLX context Qt keeps current there (libglvnd does not make
+    an EGL context current over it, and the frames would go into Qt's context).
+    """
 
     def __init__(self, size: tuple[int, int]):
         self.ren_win = _new_render_window()
