@@ -4,6 +4,10 @@ above the floor, never rolling."""
 
 from __future__ import annotations
 
+import statistics
+import time
+from collections import deque
+
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
@@ -24,6 +28,12 @@ from app.viewport.scene_view import SceneView
 
 TURNTABLE_INTERVAL_MS = 33
 SETTLE_MS = 300  # the view at rest this long gets a frame that reflects its own
+# ...where a plain frame takes at most this long (the median of the last few): the two frames
+# it draws at rest cost four to five plain ones, and the window takes no input meanwhile (on a
+# software renderer a plain frame takes 100-170 ms, so the view reflects only the environment,
+# as on the move; stills always reflect the parts in one another)
+REFLECT_MAX_FRAME_MS = 20.0
+FRAMES_TIMED = 5
 TURNTABLE_DEGREES_PER_TICK = 1.0
 VTK_KEY_EVENTS = ("KeyPressEvent", "KeyReleaseEvent", "CharEvent")
 ORBIT_DEGREES_PER_PIXEL = 0.4
@@ -136,6 +146,7 @@ class View3D(QWidget):
         self.settle = QTimer(self)
         self.settle.setSingleShot(True)
         self.settle.timeout.connect(self._settle)
+        self.frame_seconds: deque[float] = deque(maxlen=FRAMES_TIMED)  # plain frames'
         self.plotter.renderer.AddObserver("StartEvent", self._keep_camera_in_limits)
         self.presented = False
         self.plotter.painted.connect(self._presented)
@@ -173,13 +184,22 @@ class View3D(QWidget):
         if not self.plotter.isVisible():
             self.plotter.stale = True  # its next paint draws it
             return
+        started = time.perf_counter()
         self.plotter.render()
+        self.frame_seconds.append(time.perf_counter() - started)
         self._settle_later()
         self.frame_rendered.emit()
 
+    @property
+    def reflects_at_rest(self) -> bool:
+        """Whether frames are quick enough here for the view at rest to reflect its parts
+        in one another (``REFLECT_MAX_FRAME_MS``)."""
+        return bool(self.frame_seconds) and \
+            statistics.median(self.frame_seconds) * 1000 <= REFLECT_MAX_FRAME_MS
+
     def _settle_later(self, *_args) -> None:
         screen = self.scene_view.screen
-        if screen.settled:
+        if screen.settled or not self.reflects_at_rest:
             self.settle.stop()
         else:  # a copy of the scene as it is reflects at once, else at rest
             self.settle.start(0 if screen.primed else SETTLE_MS)
@@ -187,7 +207,10 @@ class View3D(QWidget):
     def _settle(self) -> None:
         if not self.scene_view.screen.primed:
             self.scene_view.screen.capture()
-        self.render()
+        if self.plotter.isVisible():
+            self.plotter.render()
+            self._settle_later()
+            self.frame_rendered.emit()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)

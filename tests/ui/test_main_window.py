@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PIL import Image
 from PySide6.QtCore import QTimer
@@ -10,6 +12,7 @@ from PySide6.QtGui import QImage
 from app.domain.configuration import TextValue, default_configuration
 from app.project import open_project
 from app.session.autosave import Autosave
+from app.ui import view3d
 from app.ui.export_dialog import StillRequest
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import open_window
@@ -133,9 +136,12 @@ def test_a_rendered_frame_goes_on_screen_without_being_rendered_again(qtbot, win
     qtbot.waitUntil(lambda: plotter.renders > before + 1, timeout=5000)
 
 
-def test_the_view_at_rest_draws_once_more_to_reflect_its_own_frame(qtbot, window):
-    """The frame after a change reflects the parts as the frame before it showed them; once
-    the view rests it draws one frame more, which reflects its own, and then nothing."""
+def test_the_view_at_rest_draws_once_more_to_reflect_its_own_frame(qtbot, window,
+                                                                    monkeypatch):
+    """Where frames are quick: the frame after a change reflects the parts as the frame before
+    it showed them; once the view rests it draws one frame more, which reflects its own, and
+    then nothing."""
+    monkeypatch.setattr(view3d, "REFLECT_MAX_FRAME_MS", math.inf)
     plotter = window.view.plotter
     click(qtbot, window, "glaze", "sage")
     assert not window.view.scene_view.screen.settled
@@ -147,7 +153,22 @@ def test_the_view_at_rest_draws_once_more_to_reflect_its_own_frame(qtbot, window
     assert plotter.renders == rested
 
 
-def test_a_change_made_while_the_view_is_hidden_is_drawn_when_it_shows(qtbot, window):
+def test_where_frames_are_slow_the_view_at_rest_draws_nothing_more(qtbot, window, monkeypatch):
+    """The frames that reflect the parts in one another cost several plain frames, during
+    which the window takes no input: where a plain frame is slow the view does without."""
+    monkeypatch.setattr(view3d, "REFLECT_MAX_FRAME_MS", 0.0)
+    plotter = window.view.plotter
+    click(qtbot, window, "glaze", "sage")
+    qtbot.waitUntil(lambda: not plotter.stale, timeout=5000)
+    drawn = plotter.renders
+    qtbot.wait(view3d.SETTLE_MS + 400)
+    assert plotter.renders == drawn
+    assert not window.view.scene_view.screen.settled
+
+
+def test_a_change_made_while_the_view_is_hidden_is_drawn_when_it_shows(qtbot, window,
+                                                                        monkeypatch):
+    monkeypatch.setattr(view3d, "REFLECT_MAX_FRAME_MS", 0.0)  # one frame, none at rest
     plotter = window.view.plotter
     qtbot.wait(100)
     window.view.hide()
@@ -155,8 +176,7 @@ def test_a_change_made_while_the_view_is_hidden_is_drawn_when_it_shows(qtbot, wi
     click(qtbot, window, "glaze", "sage")
     assert plotter.renders == before  # nothing drawn while hidden...
     window.view.show()
-    qtbot.waitUntil(lambda: plotter.renders > before, timeout=5000)  # ...drawn on show
-    qtbot.waitUntil(lambda: window.view.scene_view.screen.settled, timeout=5000)
+    qtbot.waitUntil(lambda: plotter.renders == before + 1, timeout=5000)  # ...drawn on show
     shown = window.view.last_frame_pixels()
     assert np.array_equal(shown, window.view.pixels())
 
