@@ -4,7 +4,8 @@ kept as the copy for screen-space reflections and the frame that reflects it), o
 in one process after a warm-up still, so the figures are the still itself, not the start of
 Python.
 
-    .venv/bin/python bench/stills.py [--size 1280x960] [--rounds 3] [--out bench/results/stills.json]
+    .venv/bin/python bench/stills.py [--size 1280x960] [--rounds 3]
+                                     [--out bench/results/stills.json]
 
 prints a table and writes the JSON.
 """
