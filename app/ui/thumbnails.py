@@ -3,6 +3,7 @@ of them."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -20,6 +21,7 @@ from app.viewport.off_screen import OffScreenWindow
 from app.viewport.scene_view import SceneView
 
 POLL_MS = 50  # how often the window looks for a finished thumbnail
+log = logging.getLogger(__name__)
 CHOICE_FOV_DEG = 30.0
 
 
@@ -90,9 +92,9 @@ class ThumbnailQueue(QObject):
             self._drawing = None
             try:
                 pixels = future.result()
-            except Exception:  # noqa: BLE001 (a scene that cannot be drawn gets no thumbnail)
-                pixels = None
-            if pixels is not None:
+            except Exception as exc:  # noqa: BLE001 (a scene that cannot be drawn: no picture)
+                log.warning("cannot draw a thumbnail: %s", exc)
+            else:
                 done(pixmap_from_pixels(pixels))
         if not self.jobs:
             self.timer.stop()
@@ -100,7 +102,8 @@ class ThumbnailQueue(QObject):
         make_scene, size, done = self.jobs.pop(0)
         try:
             scene = make_scene()
-        except Exception:  # noqa: BLE001 (a product that cannot be drawn gets no thumbnail)
+        except Exception as exc:  # noqa: BLE001 (a product that cannot be drawn: no picture)
+            log.warning("cannot make the scene of a thumbnail: %s", exc)
             return
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thumbnails")
