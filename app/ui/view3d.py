@@ -187,6 +187,10 @@ class View3D(QWidget):
         started = time.perf_counter()
         self.plotter.render()
         self.frame_seconds.append(time.perf_counter() - started)
+        self._drawn()
+
+    def _drawn(self) -> None:
+        """After a frame: the frames at rest later, where due, and the signal."""
         self._settle_later()
         self.frame_rendered.emit()
 
@@ -208,9 +212,8 @@ class View3D(QWidget):
         if not self.scene_view.screen.primed:
             self.scene_view.screen.capture()
         if self.plotter.isVisible():
-            self.plotter.render()
-            self._settle_later()
-            self.frame_rendered.emit()
+            self.plotter.render()  # not timed: it is no plain frame
+            self._drawn()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)

@@ -481,7 +481,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
                    mesh: MeshData) -> str:
     """Set the actor's PBR property from a scene material (colours already linear); returns
     the GLSL normal its reflections of the other parts are followed about
-    (``ScreenCopy.reflect_about``)."""
+    (``ScreenCopy.reflect``)."""
     _reset_property(actor)
     if material.sheen_color_texture is not None and any(material.sheen_color):
         # no sheen texture in the live view: the sheen colour times the texture's mean

@@ -91,7 +91,7 @@ class SceneView:
         self.decals: dict[str, DrawnDecal] = {}
         # per glowing part shown: the drawable its light was worked out for, the light, VTK's
         self.glow_lights: dict[str, tuple[Drawable, GlowLight, vtkLight]] = {}
-        self.screen = ScreenCopy(self.renderer, self.ren_win, self.passes)
+        self.screen = ScreenCopy(self.renderer, self.passes)
         self.ground = GroundShadow()
         self.renderer.AddActor(self.ground.actor)
         self.environment: Environment | None = None

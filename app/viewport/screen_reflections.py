@@ -132,9 +132,8 @@ class ScreenCopy:
     (lighting.ToneMappedPasses) that ``capture`` asks for, drawn in turn into two framebuffers;
     ``reflect`` lets a part follow its reflections through it."""
 
-    def __init__(self, renderer: vtkRenderer, window, passes) -> None:
+    def __init__(self, renderer: vtkRenderer, passes) -> None:
         self.renderer = renderer
-        self.window = window
         self.passes = passes
         self.frames = [vtkFramebufferPass(), vtkFramebufferPass()]
         for frame in self.frames:
