@@ -18,12 +18,14 @@ Run under a display:
         [--clicks 40] [--keys 100] [--changes 5000] [--export-size 1600x1200] [--export-only]
         [--latency-only]
 
-prints a table and writes bench/results/ui_latency.json.
+prints a table and writes bench/results/ui_latency.json (a short run updates the figures it
+measured and keeps the others).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import gc
 import json
@@ -305,6 +307,18 @@ def print_export(export: dict) -> None:
           f"timer gap {export['timer_gap_max_ms']:.1f} ms (target < 100 ms)")
 
 
+def write_results(out: Path, figures: dict) -> None:
+    """Write ``figures`` into the results file, keeping what an earlier run measured that this
+    one did not (a short run with --export-only, say, keeps the latency table)."""
+    kept = {}
+    if out.is_file():
+        with contextlib.suppress(ValueError):
+            kept = json.loads(out.read_text())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({**(kept if isinstance(kept, dict) else {}), **figures},
+                              indent=2) + "\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clicks", type=int, default=40)
@@ -362,16 +376,13 @@ def main() -> int:
     startup = time.perf_counter() - start
     if args.start_only:
         print_startup(startup, stages)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps({"startup_s": startup, "startup_stages_s": stages},
-                                       indent=2) + "\n")
+        write_results(args.out, {"startup_s": startup, "startup_stages_s": stages})
         sys.stdout.flush()
         os._exit(0)
     if args.export_only:
         export = still_export_latency(app, window, folder, args.export_size)
         print_export(export)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps({"still_export": export}, indent=2) + "\n")
+        write_results(args.out, {"still_export": export})
         sys.stdout.flush()
         os._exit(0)
     rows = []
@@ -418,10 +429,8 @@ def main() -> int:
     if args.latency_only:
         print_startup(startup, stages)
         print_latency(rows)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps({"view_size": VIEW_SIZE, "startup_s": startup,
-                                        "startup_stages_s": stages, "products": rows},
-                                       indent=2) + "\n")
+        write_results(args.out, {"view_size": VIEW_SIZE, "startup_s": startup,
+                                 "startup_stages_s": stages, "products": rows})
         sys.stdout.flush()
         os._exit(0)
     window.session.switch_product(sorted(window.session.catalog.products)[0])
@@ -461,14 +470,13 @@ def main() -> int:
           f"(every 500: {', '.join(f'{g:.1f}' for g in trend)}); "
           f"heap in use: {heap_growth} MB")
     print_export(export)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"view_size": VIEW_SIZE, "startup_s": startup,
-                                    "startup_stages_s": stages, "products": rows,
-                                    "changes": args.changes,
-                                    "memory_growth_mb": growth,
-                                    "memory_growth_every_500_mb": trend,
-                                    "heap_in_use_growth_mb": heap_growth,
-                                    "still_export": export}, indent=2) + "\n")
+    write_results(args.out, {"view_size": VIEW_SIZE, "startup_s": startup,
+                             "startup_stages_s": stages, "products": rows,
+                             "changes": args.changes,
+                             "memory_growth_mb": growth,
+                             "memory_growth_every_500_mb": trend,
+                             "heap_in_use_growth_mb": heap_growth,
+                             "still_export": export})
     sys.stdout.flush()
     # leave without Python's final garbage collection: tearing down the Qt and VTK objects in
     # arbitrary order at interpreter exit can crash after the results are written
