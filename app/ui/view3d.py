@@ -21,6 +21,7 @@ from app.scene.description import Camera, SceneDescription
 from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
 from app.scene.zone_view import zone_camera
+from app.ui.background_occlusion import BackgroundOcclusion
 from app.ui.camera_limits import UP, CameraLimits
 from app.ui.vtk_widget import QVTKRenderWindowInteractor
 from app.viewport.pixels import read_pixels
@@ -147,10 +148,13 @@ class View3D(QWidget):
         self.settle.setSingleShot(True)
         self.settle.timeout.connect(self._settle)
         self.frame_seconds: deque[float] = deque(maxlen=FRAMES_TIMED)  # plain frames'
+        # what the parts hide of the studio from one another, worked out once the view rests
+        self.occlusion = BackgroundOcclusion(self.scene_view, self.render, self)
         self.plotter.renderer.AddObserver("StartEvent", self._keep_camera_in_limits)
         self.presented = False
         self.plotter.painted.connect(self._presented)
         self.plotter.painted.connect(self._settle_later)
+        self.plotter.painted.connect(self.occlusion.drawn)
         self._drag: QPointF | None = None
         self.plotter.installEventFilter(self)
 
@@ -192,6 +196,7 @@ class View3D(QWidget):
     def _drawn(self) -> None:
         """After a frame: the frames at rest later, where due, and the signal."""
         self._settle_later()
+        self.occlusion.drawn()
         self.frame_rendered.emit()
 
     @property
@@ -355,6 +360,7 @@ class View3D(QWidget):
             return
         self.closed = True
         self.turntable.stop()
+        self.occlusion.close()
         self.scene_view.close()
         self.plotter.close()
 

@@ -25,6 +25,7 @@ class DrawnDecal:
     actor: vtkActor
     decal: Decal
     textures: dict = field(default_factory=dict)  # Decal field -> its vtkTexture
+    shaded: bool = False  # by the part it lies on (environment_occlusion)
 
 
 def decal_polydata(decal: Decal):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -37,6 +38,7 @@ from app.scene.environment import seen_from_below
 from app.scene.framing import half_view_tangents
 from app.scene.geometry_source import GeometrySource
 from app.scene.glow_lights import GlowLight, glow_light
+from app.viewport import environment_occlusion
 from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
 from app.viewport.glass_tint import drawn_thickness, set_tint, tint_actor, transmitted_colour
 from app.viewport.ground_shadow import GroundShadow, ShadowCaster
@@ -60,6 +62,7 @@ class DrawnPart:
     mesh: MeshData
     drawable: Drawable
     tint: vtkActor | None = None  # glass: tints what is seen through it (glass_tint)
+    shade: np.ndarray | None = None  # the studio's light other parts let through, per vertex
 
 
 def vtk_matrix(transform: Matrix4) -> vtkMatrix4x4:
@@ -99,6 +102,11 @@ class SceneView:
         self._environment_key: tuple[str, float] | None = None
         self._environment_texture = None
         self._turned_over = False  # the studio turned over for a camera below the ground
+        # what the parts hide of the studio from one another (environment_occlusion): the
+        # scene it was worked out for, and the last few worked out, by scene
+        self._occlusion_shown: tuple | None = None
+        self._occlusion_kept: OrderedDict[tuple, dict[str, np.ndarray]] = OrderedDict()
+        self._part_points: dict[str, tuple] = {}  # per part: its place, its vertices' tree
         self.camera_fov_deg = self.renderer.GetActiveCamera().GetViewAngle()  # as placed
 
     @property
@@ -124,6 +132,7 @@ class SceneView:
     def show(self, scene: SceneDescription) -> None:
         """Replace whatever is shown by ``scene`` (one actor per drawable)."""
         self.screen.forget()
+        self._part_points.clear()
         for drawable_id in list(self.parts):
             self._remove(drawable_id)
         for drawable in scene.drawables:
@@ -171,6 +180,7 @@ class SceneView:
         actor.SetMapper(mapper)
         part = DrawnPart(actor, mesh, drawable)
         self.parts[drawable.id] = part
+        self._occlusion_shown = None  # a new actor, not shaded yet
         actor.SetUserMatrix(vtk_matrix(drawable.transform))
         actor.SetVisibility(drawable.visible)
         self._set_material(part, drawable.material)
@@ -181,6 +191,7 @@ class SceneView:
             self._remove_decal(decal.id)
         drawn = build_decal_actor(decal)
         self.decals[decal.id] = drawn
+        self._shade_decal(drawn)
         self.renderer.AddActor(drawn.actor)
 
     def _remove_decal(self, decal_id: str) -> None:
@@ -197,6 +208,8 @@ class SceneView:
     def _set_material(self, part: DrawnPart, material: ResolvedMaterial) -> None:
         self.screen.reflect(part.actor,
                             apply_material(part.actor, material, self.textures, part.mesh))
+        if part.shade is not None:  # apply_material cleared it
+            environment_occlusion.shade(part.actor, part.shade)
         thickness = drawn_thickness(material, part.mesh.thickness, len(part.mesh.vertices))
         colour = transmitted_colour(material, per_vertex=thickness is not None)
         if colour is None:
@@ -233,7 +246,11 @@ class SceneView:
                 self._add_decal(change.decal)
                 continue
             if isinstance(change, DecalChanged):
-                update_decal_actor(self.decals[change.decal_id], change.decal)
+                drawn = self.decals[change.decal_id]
+                new_mesh = drawn.decal.geometry_key != change.decal.geometry_key
+                update_decal_actor(drawn, change.decal)
+                if new_mesh:
+                    self._shade_decal(drawn)
                 continue
             if isinstance(change, DecalRemoved):
                 self._remove_decal(change.decal_id)
@@ -298,6 +315,106 @@ class SceneView:
             known = ", ".join(sorted(self.parts)) or "none"
             raise KeyError(f"no drawable '{drawable_id}' on screen (shown: {known})") from None
 
+    # what the parts hide of the studio from one another ------------------------------------
+
+    OCCLUSIONS_KEPT = 4
+
+    def _occlusion_key(self) -> tuple | None:
+        """What the occlusion depends on: the opaque parts shown, where, in what colour, and
+        the studio as it is turned."""
+        if self.environment is None:
+            return None
+        parts = tuple(
+            (drawable_id, part.drawable.geometry, part.drawable.transform,
+             part.drawable.material.base_color)
+            for drawable_id, part in sorted(self.parts.items())
+            if environment_occlusion.shades_and_shaded(part.drawable))
+        return (parts, self.environment.hdr_path, self.environment.rotation_deg,
+                self._turned_over)
+
+    @property
+    def occlusion_shown(self) -> tuple | None:
+        """The key of the scene whose occlusion is shown (None: none is)."""
+        return self._occlusion_shown
+
+    @property
+    def occlusion_up_to_date(self) -> bool:
+        """Whether the occlusion shown is the scene's as it is (or there is none to show)."""
+        return self._occlusion_key() in (None, self._occlusion_shown)
+
+    def occlusion_job(self, threads: int | None = None
+                      ) -> tuple[tuple, Callable[[], dict[str, np.ndarray]]] | None:
+        """What the parts hide of the studio from one another, for the scene as it is: None
+        when that is shown already (or was worked out lately: then it is shown now), else the
+        scene's key and a function that works it out (it touches no VTK object, so it may run
+        on a worker thread; its rays on ``threads`` threads, None: one per core), whose result
+        ``show_occlusion`` takes."""
+        key = self._occlusion_key()
+        if key is None or key == self._occlusion_shown:
+            return None
+        kept = self._occlusion_kept.get(key)
+        if kept is not None:
+            self.show_occlusion(key, kept)
+            return None
+        occluders = [
+            environment_occlusion.occluder(part.drawable, part.mesh.vertices, part.mesh.normals,
+                                           part.mesh.faces)
+            for _, part in sorted(self.parts.items())
+            if environment_occlusion.shades_and_shaded(part.drawable)]
+        studio = environment_occlusion.studio_samples(
+            self.environment.hdr_path, self.environment.rotation_deg, self._turned_over)
+        return key, lambda: environment_occlusion.occlusion(occluders, studio,
+                                                            threads=threads)
+
+    def show_occlusion(self, key: tuple, shades: dict[str, np.ndarray]) -> bool:
+        """Shade the parts by ``shades`` (``occlusion_job``'s result for ``key``); False, and
+        nothing shaded, when the scene has changed since."""
+        if key != self._occlusion_key():
+            return False
+        self._occlusion_kept[key] = shades
+        self._occlusion_kept.move_to_end(key)
+        while len(self._occlusion_kept) > self.OCCLUSIONS_KEPT:
+            self._occlusion_kept.popitem(last=False)
+        for drawable_id, part in self.parts.items():
+            values = shades.get(drawable_id)
+            if values is not None:
+                environment_occlusion.shade(part.actor, values)
+            elif part.shade is not None:
+                environment_occlusion.unshade(part.actor)
+            part.shade = values
+        for drawn in self.decals.values():
+            self._shade_decal(drawn)
+        self._occlusion_shown = key
+        self.screen.changed()
+        return True
+
+    def _shade_decal(self, drawn: DrawnDecal) -> None:
+        """A decal is shaded as the part it lies on, at the part's nearest vertex."""
+        part = self.parts.get(drawn.decal.drawable_id)
+        if part is None or part.shade is None or not len(drawn.decal.vertices):
+            if drawn.shaded:
+                environment_occlusion.unshade(drawn.actor)
+                drawn.shaded = False
+            return
+        key = (part.drawable.geometry, part.drawable.transform)
+        found = self._part_points.get(part.drawable.id)
+        if found is None or found[0] != key:
+            from scipy.spatial import cKDTree
+
+            matrix = np.asarray(part.drawable.transform, np.float64)
+            world = np.asarray(part.mesh.vertices, np.float64) @ matrix[:3, :3].T + matrix[:3, 3]
+            found = self._part_points[part.drawable.id] = (key, cKDTree(world))
+        _, nearest = found[1].query(np.asarray(drawn.decal.vertices, np.float64))
+        environment_occlusion.shade(drawn.actor, part.shade[nearest])
+        drawn.shaded = True
+
+    def update_occlusion(self) -> None:
+        """Work out and show the occlusion now, where the scene has changed."""
+        job = self.occlusion_job()
+        if job is not None:
+            key, work = job
+            self.show_occlusion(key, work())
+
     # ground, camera, output -----------------------------------------------------------------
 
     def shadow_casters(self, *, visible_only: bool = True) -> list[ShadowCaster]:
@@ -357,9 +474,11 @@ class SceneView:
 
         Parts reflect one another through a copy of an earlier frame (ScreenCopy): a snapshot
         draws a frame to copy and then the frame that reflects it, so that what it shows does
-        not hang on the frames before it.
+        not hang on the frames before it. It shows what the parts hide of the studio from one
+        another (``update_occlusion``), worked out first where the scene has changed.
         """
         self.renderer.ResetCameraClippingRange()
+        self.update_occlusion()
         self.screen.forget()
         self.screen.capture()
         self.ren_win.Render()  # the copy

@@ -143,10 +143,13 @@ def test_the_view_at_rest_draws_once_more_to_reflect_its_own_frame(qtbot, window
     then nothing."""
     monkeypatch.setattr(view3d, "REFLECT_MAX_FRAME_MS", math.inf)
     plotter = window.view.plotter
+    scene_view = window.view.scene_view
     click(qtbot, window, "glaze", "sage")
-    assert not window.view.scene_view.screen.settled
+    assert not scene_view.screen.settled
     before = plotter.renders
-    qtbot.waitUntil(lambda: window.view.scene_view.screen.settled, timeout=5000)
+    # the parts' shading of one another is worked out at rest too (its own frame, once)
+    qtbot.waitUntil(lambda: scene_view.screen.settled and scene_view.occlusion_up_to_date,
+                    timeout=10000)
     assert plotter.renders > before
     rested = plotter.renders
     qtbot.wait(500)
@@ -159,11 +162,38 @@ def test_where_frames_are_slow_the_view_at_rest_draws_nothing_more(qtbot, window
     monkeypatch.setattr(view3d, "REFLECT_MAX_FRAME_MS", 0.0)
     plotter = window.view.plotter
     click(qtbot, window, "glaze", "sage")
-    qtbot.waitUntil(lambda: not plotter.stale, timeout=5000)
+    # the parts' shading of one another, worked out off the GUI thread, is one frame more
+    qtbot.waitUntil(lambda: not plotter.stale and window.view.scene_view.occlusion_up_to_date,
+                    timeout=10000)
+    qtbot.wait(100)
     drawn = plotter.renders
     qtbot.wait(view3d.SETTLE_MS + 400)
     assert plotter.renders == drawn
     assert not window.view.scene_view.screen.settled
+
+
+def test_the_live_view_at_rest_shades_the_seat_under_the_golf_cart_s_roof(
+        qtbot, builtin_root, settings, prompts, tmp_path):
+    """Worked out off the GUI thread once the view rests, then drawn: the roof hides the
+    overhead light from the seat, and a black roof passes on less of it than a white one."""
+    window = open_window(qtbot, builtin_root, settings, prompts, tmp_path / "autosave")
+    scene_view = window.view.scene_view
+    window.session.switch_product("golf_cart")
+    plotter = window.view.plotter
+    qtbot.waitUntil(lambda: scene_view.occlusion_up_to_date and not plotter.stale,
+                    timeout=30000)
+    seat = scene_view.parts[next(i for i in scene_view.parts if "seat_bench" in i)]
+    roof = scene_view.parts[next(i for i in scene_view.parts if i.endswith("roof"))]
+    assert seat.shade is not None and roof.shade is not None
+    under_white = seat.shade[:, :3].mean()
+    assert under_white < 0.85
+    assert np.percentile(roof.shade[:, :3], 90) > 0.95  # nothing over the roof
+    drawn = plotter.renders
+    click(qtbot, window, "roof_colour", "black")
+    qtbot.waitUntil(lambda: scene_view.occlusion_up_to_date and plotter.renders > drawn + 1,
+                    timeout=30000)
+    assert seat.shade[:, :3].mean() < under_white - 0.01
+    window.close()
 
 
 def test_a_change_made_while_the_view_is_hidden_is_drawn_when_it_shows(qtbot, window,

@@ -1,0 +1,284 @@
+"""What one part hides of the studio from another, in the live view.
+
+VTK lights every part by the whole environment: the golf cart's seat under its roof gets the
+overhead softbox in full, where the still (a path tracer) and a photograph show it in the
+roof's shade. Per vertex, ``occlusion`` follows ``SAMPLES`` directions drawn from the studio in
+proportion to its light (the softboxes get most of them), weighs each by its cosine, and finds
+which of them another part blocks. A blocked direction brings, in place of the studio's light,
+the light the blocking part sends back: its base colour times what the studio casts on it
+there, as a diffuse surface would (so a white roof's underside passes some light on and a
+seat's back tints the bench with its own colour). The result, the share of the light from the
+studio that reaches the vertex in each channel, scales VTK's image-based diffuse light and,
+for rough surfaces, its reflection (``shade``).
+
+Only other parts count, and only beyond ``NEAR`` of the scene's size: a part's own folds and the
+parts touching it are left to the still, whose light between surfaces keeps them lighter than
+any shading by vertices could. A part whose vertices lie far apart (``COARSE``) is not shaded:
+the figure of one corner would spread over the whole of its triangles (a backdrop of four
+vertices took on the colours of the cards before it). Glass, see-through and masked parts
+neither shade nor are shaded, nor do parts whose coordinates are not all numbers. The rays are
+Embree's (embreex), cast in batches over the cores, which Embree lets trace together.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
+from vtkmodules.vtkIOImage import vtkHDRReader
+from vtkmodules.vtkRenderingCore import vtkActor
+
+from app.scene.description import Drawable
+
+SAMPLES = 192  # directions per vertex, drawn from the studio in proportion to its light
+NEAR = 0.01  # a blocking part nearer than this share of the scene's size is left out
+COARSE = 0.05  # a part whose triangles' edges are longer than this share (the median) is
+# not shaded: with its vertices that far apart, the shading of one would spread over its
+# neighbours' (a backdrop of four vertices took on the colours of the cards before it)
+RAYS_PER_BATCH = 250_000
+SHADE, SHADE_BACK = "environmentShade", "environmentShadeBack"  # point arrays, RGB
+LUMINANCE = np.array([0.2126, 0.7152, 0.0722])
+
+# Mitsuba's and VTK's equirectangular mappings differ by a quarter turn about Y
+# (app.photoreal.scene_build.ENVMAP_BASE_ROTATION_DEG); directions here follow Mitsuba's
+# mapping turned by it, as the still does, which lines them up with VTK's
+BASE_ROTATION_DEG = 90.0
+
+
+@dataclass(frozen=True)
+class StudioSamples:
+    directions: np.ndarray  # (K, 3) world directions the light comes from
+    radiance: np.ndarray  # (K,) the studio's luminance there
+    power: float  # the studio's luminance over the whole sphere (integral over solid angle)
+
+
+@dataclass(frozen=True)
+class Occluder:
+    """A part as the bake sees it: world vertices and normals, faces, linear base colour."""
+
+    id: str
+    vertices: np.ndarray
+    normals: np.ndarray
+    faces: np.ndarray
+    albedo: tuple[float, float, float]
+    open: bool = False  # a sheet whose back can be seen (VTK draws back faces turned round)
+
+
+@functools.lru_cache(maxsize=4)
+def studio_samples(hdr_path: str, rotation_deg: float, turned_over: bool = False,
+                   count: int = SAMPLES) -> StudioSamples:
+    """``count`` directions of the studio in ``hdr_path``, drawn in proportion to its light
+    (systematically, so the same studio gives the same directions), turned as the live view
+    turns it (``lighting.use_environment``)."""
+    reader = vtkHDRReader()
+    reader.SetFileName(str(Path(hdr_path)))
+    reader.Update()
+    image = reader.GetOutput()
+    width, height, _ = image.GetDimensions()
+    pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(height, width, -1)
+    lum = (pixels[::-1, :, :3].astype(np.float64) @ LUMINANCE)  # top row first
+    step = max(1, height // 128)
+    lum = lum[: height // step * step, : width // step * step]
+    lum = lum.reshape(height // step, step, width // step, step).mean(axis=(1, 3))
+    rows, cols = lum.shape
+    theta = (np.arange(rows) + 0.5) / rows * np.pi
+    weight = lum * np.sin(theta)[:, None]
+    power = float(weight.sum() * (np.pi / rows) * (2 * np.pi / cols))
+    cdf = np.cumsum(weight.ravel())
+    picks = np.searchsorted(cdf / cdf[-1], (np.arange(count) + 0.5) / count)
+    iy, ix = np.divmod(picks, cols)
+    polar, azimuth = (iy + 0.5) / rows * np.pi, (ix + 0.5) / cols * 2 * np.pi
+    local = np.stack([np.sin(polar) * np.sin(azimuth), np.cos(polar),
+                      -np.sin(polar) * np.cos(azimuth)], axis=1)
+    angle = math.radians(BASE_ROTATION_DEG + rotation_deg)
+    turn = np.array([[math.cos(angle), 0.0, math.sin(angle)], [0.0, 1.0, 0.0],
+                     [-math.sin(angle), 0.0, math.cos(angle)]])
+    if turned_over:
+        turn = np.diag([1.0, -1.0, -1.0]) @ turn
+    return StudioSamples(local @ turn.T, lum[iy, ix], power)
+
+
+def shades_and_shaded(drawable: Drawable) -> bool:
+    """Opaque parts only: light passes glass, see-through and masked parts."""
+    material = drawable.material
+    return (drawable.visible and material.transmission <= 0
+            and not material.uses_alpha)
+
+
+def occluder(drawable: Drawable, vertices: np.ndarray, normals: np.ndarray,
+             faces: np.ndarray) -> Occluder:
+    """A drawable's mesh (its own coordinates) in the world."""
+    matrix = np.asarray(drawable.transform, np.float64)
+    world = np.asarray(vertices, np.float64) @ matrix[:3, :3].T + matrix[:3, 3]
+    turned = np.asarray(normals, np.float64) @ np.linalg.inv(matrix[:3, :3])
+    turned /= np.maximum(np.linalg.norm(turned, axis=1, keepdims=True), 1e-12)
+    albedo = tuple(float(min(max(c, 0.0), 1.0)) for c in drawable.material.base_color)
+    faces = np.asarray(faces, np.int64)
+    return Occluder(drawable.id, world, turned, faces, albedo, has_edge(vertices, faces))
+
+
+def has_edge(vertices: np.ndarray, faces: np.ndarray) -> bool:
+    """Whether a mesh is open: an edge (its corners taken by position, so that vertices split
+    for their normals or texture coordinates count as one) that only one triangle has."""
+    points = np.asarray(vertices, np.float64)
+    if not len(faces) or not np.isfinite(points).all():
+        return False
+    scale = float(np.abs(points).max()) or 1.0
+    _, same = np.unique(np.round(points / scale * 1e6), axis=0, return_inverse=True)
+    corners = same.reshape(-1)[faces]
+    edges = np.sort(np.concatenate([corners[:, [0, 1]], corners[:, [1, 2]],
+                                    corners[:, [2, 0]]]), axis=1)
+    edges = edges[edges[:, 0] != edges[:, 1]]
+    _, counts = np.unique(edges, axis=0, return_counts=True)
+    return bool((counts == 1).any())
+
+
+def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NEAR,
+              threads: int | None = None) -> dict[str, np.ndarray]:
+    """Per occluder id, (V, 6) float32 in 0..1: the share of the studio's light (RGB) that
+    reaches each vertex past the other parts, on its front (the normal's side), then on its
+    back (the same as the front unless the part is ``open``). The rays are cast on
+    ``threads`` threads (None: one per core)."""
+    from embreex import mesh_construction, rtcore_scene
+
+    result = {o.id: np.ones((len(o.vertices), 6), np.float32) for o in occluders}
+    occluders = [o for o in occluders if len(o.faces) and len(o.vertices)
+                 and np.isfinite(o.vertices).all() and np.isfinite(o.normals).all()]
+    if len(occluders) < 2:
+        return result
+    directions, count = studio.directions, len(studio.directions)
+    scene = rtcore_scene.EmbreeScene()
+    facing, lit = [], []  # per part: its faces' normals, and the studio's light on each side
+    for part in occluders:
+        mesh_construction.TriangleMesh(scene, part.vertices.astype(np.float32),
+                                       part.faces.astype(np.int32))
+        corners = part.vertices[part.faces]
+        normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
+        normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-30)
+        cosine = normals @ directions.T
+        facing.append(normals)
+        lit.append(np.stack([np.clip(cosine, 0.0, None).sum(axis=1),
+                             np.clip(-cosine, 0.0, None).sum(axis=1)], axis=1)
+                   * studio.power / count)
+    everything = np.concatenate([o.vertices for o in occluders])
+    size = float(np.linalg.norm(np.ptp(everything, axis=0))) or 1.0
+    def side(index: int, part: Occluder, normals: np.ndarray) -> np.ndarray:
+        cosine = normals @ directions.T  # (V, K)
+        vertex, sample = np.nonzero(cosine > 0)
+        weight = cosine[vertex, sample]
+        returned = np.ones((len(vertex), 3))  # the light each ray brings, over the studio's
+        batches = [(vertex[lo:lo + RAYS_PER_BATCH], sample[lo:lo + RAYS_PER_BATCH])
+                   for lo in range(0, len(vertex), RAYS_PER_BATCH)]
+
+        def cast(batch):
+            v, k = batch
+            origins = part.vertices[v] + (normals[v] + directions[k]) * 1e-4 * size
+            return scene.run(origins.astype(np.float32), directions[k].astype(np.float32),
+                             output=1)
+
+        starts = range(0, len(vertex), RAYS_PER_BATCH)
+        cast_all = batches_cast(cast, batches, threads)
+        for lo, batch, found in zip(starts, batches, cast_all, strict=True):
+            k = batch[1]
+            other, triangle = found["geomID"], found["primID"]
+            ray = np.nonzero((triangle >= 0) & (other != index)
+                             & (found["tfar"] > near * size))[0]
+            for blocker in np.unique(other[ray]):
+                mine = ray[other[ray] == blocker]
+                faces = triangle[mine]
+                back = np.einsum("ij,ij->i", facing[blocker][faces], directions[k[mine]]) > 0
+                light = lit[blocker][faces, back.astype(np.int64)]
+                behind = np.maximum(studio.radiance[k[mine]], 1e-6)
+                returned[lo + mine] = (np.asarray(occluders[blocker].albedo)
+                                       * (light / (np.pi * behind))[:, None])
+        total = np.bincount(vertex, weight, minlength=len(part.vertices))
+        shade = np.stack([np.bincount(vertex, weight * returned[:, c],
+                                      minlength=len(part.vertices)) for c in range(3)], axis=1)
+        shade = np.where(total[:, None] > 0, shade / np.maximum(total, 1e-12)[:, None], 1.0)
+        return np.clip(shade, 0.0, 1.0).astype(np.float32)
+
+    for index, part in enumerate(occluders):
+        corners = part.vertices[part.faces]
+        edges = np.linalg.norm(corners[:, [1, 2, 0]] - corners, axis=2)
+        if np.median(edges) > COARSE * size:  # too few vertices to carry a shading
+            continue
+        front = side(index, part, part.normals)
+        back = side(index, part, -part.normals) if part.open else front
+        result[part.id] = np.concatenate([front, back], axis=1)
+    return result
+
+
+def batches_cast(cast, batches: list, threads: int | None = None) -> list:
+    """``cast`` over ``batches``, on ``threads`` threads (None: as many as there are cores;
+    Embree lets go of the interpreter while it traces)."""
+    threads = min(len(batches), threads or os.cpu_count() or 1, 8)
+    if threads < 2:
+        return [cast(batch) for batch in batches]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(cast, batches))
+
+
+_SPECULAR_LINE = "  vec2 brdf = texture(brdfTex, vec2(NdV, roughness)).rg;"
+_DIFFUSE_LINE = "  vec3 iblDiffuse = (FmsEms + k_D) * irradiance;"
+
+
+def shade(actor: vtkActor, values: np.ndarray) -> None:
+    """Scale ``actor``'s image-based light by ``values`` (V, 6: RGB on the front of each
+    point of its input, then on its back, which VTK draws turned round): the diffuse light,
+    and the reflection of rough surfaces (a smooth one's mirror image is the screen copy's,
+    app.viewport.screen_reflections). Call again after ``apply_material``, which clears the
+    shader's replacements."""
+    mapper = actor.GetMapper()
+    poly = mapper.GetInput()
+    if poly is None or poly.GetNumberOfPoints() != len(values):
+        return
+    for name, columns in ((SHADE, slice(0, 3)), (SHADE_BACK, slice(3, 6))):
+        array = numpy_to_vtk(np.ascontiguousarray(values[:, columns], np.float32), deep=True)
+        array.SetName(name)
+        poly.GetPointData().AddArray(array)
+        mapper.MapDataArrayToVertexAttribute(f"{name}MC", name, 0, -1)
+    poly.Modified()
+    shaders = actor.GetShaderProperty()
+    shaders.AddVertexShaderReplacement(
+        "//VTK::ValuePass::Dec", True,
+        f"//VTK::ValuePass::Dec\nin vec3 {SHADE}MC;\nin vec3 {SHADE_BACK}MC;\n"
+        f"out vec3 {SHADE}VS;\nout vec3 {SHADE_BACK}VS;", False)
+    shaders.AddVertexShaderReplacement(
+        "//VTK::ValuePass::Impl", True,
+        f"//VTK::ValuePass::Impl\n  {SHADE}VS = {SHADE}MC;\n  {SHADE_BACK}VS = {SHADE_BACK}MC;",
+        False)
+    shaders.AddFragmentShaderReplacement(
+        "//VTK::ValuePass::Dec", True,
+        f"//VTK::ValuePass::Dec\nin vec3 {SHADE}VS;\nin vec3 {SHADE_BACK}VS;", False)
+    shaders.AddFragmentShaderReplacement(
+        _SPECULAR_LINE, False,
+        f"{_SPECULAR_LINE}\n  vec3 studioShade = gl_FrontFacing ? {SHADE}VS : {SHADE_BACK}VS;\n"
+        "  prefilteredSpecularColor *= "
+        "mix(vec3(1.0), studioShade, smoothstep(0.25, 0.75, roughness));", True)
+    shaders.AddFragmentShaderReplacement(
+        _DIFFUSE_LINE, False, "  vec3 iblDiffuse = (FmsEms + k_D) * irradiance * studioShade;",
+        True)
+
+
+def unshade(actor: vtkActor) -> None:
+    """Undo ``shade``."""
+    mapper = actor.GetMapper()
+    mapper.RemoveVertexAttributeMapping(f"{SHADE}MC")
+    mapper.RemoveVertexAttributeMapping(f"{SHADE_BACK}MC")
+    shaders = actor.GetShaderProperty()
+    shaders.ClearVertexShaderReplacement("//VTK::ValuePass::Dec", True)
+    shaders.ClearVertexShaderReplacement("//VTK::ValuePass::Impl", True)
+    shaders.ClearFragmentShaderReplacement("//VTK::ValuePass::Dec", True)
+    shaders.ClearFragmentShaderReplacement(_DIFFUSE_LINE, False)
+    shaders.ClearFragmentShaderReplacement(_SPECULAR_LINE, False)
+    poly = mapper.GetInput()
+    if poly is not None and poly.GetPointData().GetArray(SHADE) is not None:
+        poly.GetPointData().RemoveArray(SHADE)
+        poly.GetPointData().RemoveArray(SHADE_BACK)
+        poly.Modified()
