@@ -4,7 +4,7 @@ background. Silhouette IoU (alpha > 0.5) and CIEDE2000 (mean and 90th percentile
 pixels that are product in both.
 
     .venv/bin/python bench/fidelity.py [--spp 16] [--only NAME ...] [--out FILE.json]
-                                       [--size 480x360] [--cycles]
+                                       [--size 480x360] [--cycles] [--live-only]
 
 Targets: IoU >= 0.97 and mean CIEDE2000 <= 5; where the live view approximates the material
 (sheen, transmission, volume, iridescence): IoU >= 0.95 and mean <= 10. The images are kept in
@@ -18,6 +18,10 @@ file itself; a catalog product's materials are in no file Blender reads, so Cycl
 GLB export of it (marked "via export": our exporter is then part of what is measured). Each
 model's live, photoreal and Cycles images are also put side by side in one PNG
 (``*_live_photoreal_cycles.png``).
+
+``--live-only`` draws the live view again and compares it with the stills an earlier run left
+in the images folder, updating only the live view's figures in the results file (its stills'
+and Cycles' figures stay as that run measured them): for a change to the live view alone.
 """
 
 from __future__ import annotations
@@ -165,7 +169,11 @@ def main() -> int:
     parser.add_argument("--size", default=SIZE, help="WxH (default %(default)s)")
     parser.add_argument("--cycles", action="store_true",
                         help="also compare the still with Blender Cycles' (bpy venv)")
+    parser.add_argument("--live-only", action="store_true",
+                        help="only the live view again, against the last run's stills")
     args = parser.parse_args()
+    if args.live_only:
+        return live_only(args)
     images = args.out.parent / "fidelity"
     images.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -202,6 +210,33 @@ def main() -> int:
     args.out.write_text(json.dumps({"size": args.size, "spp": args.spp, "rows": rows,
                                     "python": platform.python_version()}, indent=2) + "\n")
     print(f"wrote {args.out} and the images in {images}")
+    return 0
+
+
+def live_only(args) -> int:
+    """The live view drawn again and compared with the stills of the run in ``args.out``."""
+    images = args.out.parent / "fidelity"
+    kept = json.loads(args.out.read_text())
+    for row in kept["rows"]:
+        if args.only and not any(o in row["case"] for o in args.only):
+            continue
+        stem = row["case"].replace("/", "_").replace(" ", "_")
+        live, still = images / f"{stem}_live.png", images / f"{stem}_photoreal.png"
+        if row["error"] or not still.is_file():
+            print(f"{row['case'][:34]:34} skipped: no still of the last run", flush=True)
+            continue
+        live_s, error = render(cases()[row["case"]], live, size=kept["size"])
+        row.update(live_s=round(live_s, 1), error=error)
+        if error is None:
+            row.update(compare(live, still))
+            iou_target, de_target = (0.95, 10.0) if row["approximated"] else (0.97, 5.0)
+            row["meets_target"] = row["iou"] >= iou_target and \
+                row.get("mean_de", 99.0) <= de_target
+        print(_line(row), flush=True)
+    met = sum(1 for r in kept["rows"] if r.get("meets_target"))
+    print(f"\n{met} of {len(kept['rows'])} meet their target (live view drawn again)")
+    args.out.write_text(json.dumps(kept, indent=2) + "\n")
+    print(f"wrote {args.out}")
     return 0
 
 
