@@ -111,11 +111,17 @@ def shades_and_shaded(drawable: Drawable) -> bool:
             and not material.uses_alpha)
 
 
+def in_world(drawable: Drawable, vertices: np.ndarray) -> np.ndarray:
+    """A drawable's vertices (its mesh's own coordinates) where it places them."""
+    matrix = np.asarray(drawable.transform, np.float64)
+    return np.asarray(vertices, np.float64) @ matrix[:3, :3].T + matrix[:3, 3]
+
+
 def occluder(drawable: Drawable, vertices: np.ndarray, normals: np.ndarray,
              faces: np.ndarray) -> Occluder:
     """A drawable's mesh (its own coordinates) in the world."""
     matrix = np.asarray(drawable.transform, np.float64)
-    world = np.asarray(vertices, np.float64) @ matrix[:3, :3].T + matrix[:3, 3]
+    world = in_world(drawable, vertices)
     turned = np.asarray(normals, np.float64) @ np.linalg.inv(matrix[:3, :3])
     turned /= np.maximum(np.linalg.norm(turned, axis=1, keepdims=True), 1e-12)
     albedo = tuple(float(min(max(c, 0.0), 1.0)) for c in drawable.material.base_color)

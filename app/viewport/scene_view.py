@@ -401,8 +401,7 @@ class SceneView:
         if found is None or found[0] != key:
             from scipy.spatial import cKDTree
 
-            matrix = np.asarray(part.drawable.transform, np.float64)
-            world = np.asarray(part.mesh.vertices, np.float64) @ matrix[:3, :3].T + matrix[:3, 3]
+            world = environment_occlusion.in_world(part.drawable, part.mesh.vertices)
             found = self._part_points[part.drawable.id] = (key, cKDTree(world))
         _, nearest = found[1].query(np.asarray(drawn.decal.vertices, np.float64))
         environment_occlusion.shade(drawn.actor, part.shade[nearest])
