@@ -114,6 +114,7 @@ class ThumbnailQueue(QObject):
         if self._window is None:
             self._window = OffScreenWindow(size)
             self._view = SceneView(self._window, self.source)
+            self._view.occlusion_threads = 1  # the window's own frames keep the other cores
         self._window.size = size
         self._view.show(scene)
         self._view.set_camera(scene.camera(), size[0] / size[1])

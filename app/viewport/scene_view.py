@@ -107,6 +107,7 @@ class SceneView:
         self._occlusion_shown: tuple | None = None
         self._occlusion_kept: OrderedDict[tuple, dict[str, np.ndarray]] = OrderedDict()
         self._part_points: dict[str, tuple] = {}  # per part: its place, its vertices' tree
+        self.occlusion_threads: int | None = None  # a snapshot's rays: None, one per core
         self.camera_fov_deg = self.renderer.GetActiveCamera().GetViewAngle()  # as placed
 
     @property
@@ -408,8 +409,9 @@ class SceneView:
         drawn.shaded = True
 
     def update_occlusion(self) -> None:
-        """Work out and show the occlusion now, where the scene has changed."""
-        job = self.occlusion_job()
+        """Work out and show the occlusion now, where the scene has changed (its rays on
+        ``occlusion_threads`` threads)."""
+        job = self.occlusion_job(threads=self.occlusion_threads)
         if job is not None:
             key, work = job
             self.show_occlusion(key, work())
