@@ -7,7 +7,8 @@ whose parts no other material group touches is a layer: per base variant, one re
 group, with only that group changed.
 
 The renderer shades each part from its own material and the lighting alone (no
-inter-reflections; the ground shadow depends on geometry only), and the supersampling filter is
+inter-reflections; the ground shadow and what the parts hide of the studio from one another
+depend on geometry only, app.viewport.environment_occlusion), and the supersampling filter is
 linear, so a group's choice changes only the pixels its parts cover, partly covered edge pixels
 in proportion to their coverage. A configuration's image is therefore
 

@@ -321,13 +321,12 @@ class SceneView:
     OCCLUSIONS_KEPT = 4
 
     def _occlusion_key(self) -> tuple | None:
-        """What the occlusion depends on: the opaque parts shown, where, in what colour, and
-        the studio as it is turned."""
+        """What the occlusion depends on: the opaque parts shown, where, and the studio as it
+        is turned (not their colours: environment_occlusion.PASSED_ON)."""
         if self.environment is None:
             return None
         parts = tuple(
-            (drawable_id, part.drawable.geometry, part.drawable.transform,
-             part.drawable.material.base_color)
+            (drawable_id, part.drawable.geometry, part.drawable.transform)
             for drawable_id, part in sorted(self.parts.items())
             if environment_occlusion.shades_and_shaded(part.drawable))
         return (parts, self.environment.hdr_path, self.environment.rotation_deg,

@@ -47,10 +47,14 @@ class EventLoopGaps:
         self.ticks += 1
 
 
-def settle(qtbot) -> None:
+def settle(qtbot, window) -> None:
     """Let the window draw the frames it owes (a choice's frame is drawn from the event loop,
-    and takes a few hundred ms on a loaded llvmpipe machine): that is the view's work, not an
-    export's."""
+    and takes a few hundred ms on a loaded llvmpipe machine; once the view rests, the frame
+    that shows what the parts hide of the studio from one another): that is the view's work,
+    not an export's."""
+    view = window.view
+    qtbot.waitUntil(lambda: view.scene_view.occlusion_up_to_date and not view.occlusion.busy,
+                    timeout=30_000)
     for _ in range(10):
         gaps = EventLoopGaps()
         qtbot.wait(300)
@@ -62,7 +66,7 @@ def settle(qtbot) -> None:
 def run_from_menu(qtbot, window, name: str, *, seen: list | None = None, timeout=120_000):
     """Trigger File > ``name``, then keep the event loop going until the job ends; the
     largest gap between timer ticks meanwhile, in ms."""
-    settle(qtbot)
+    settle(qtbot, window)
     file_menu_action(window, name).trigger()
     runner = window.exports.job
     assert runner is not None and runner.running

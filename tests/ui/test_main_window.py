@@ -175,7 +175,7 @@ def test_where_frames_are_slow_the_view_at_rest_draws_nothing_more(qtbot, window
 def test_the_live_view_at_rest_shades_the_seat_under_the_golf_cart_s_roof(
         qtbot, builtin_root, settings, prompts, tmp_path):
     """Worked out off the GUI thread once the view rests, then drawn: the roof hides the
-    overhead light from the seat, and a black roof passes on less of it than a white one."""
+    overhead light from the seat. A colour chosen works nothing out again."""
     window = open_window(qtbot, builtin_root, settings, prompts, tmp_path / "autosave")
     scene_view = window.view.scene_view
     window.session.switch_product("golf_cart")
@@ -185,14 +185,13 @@ def test_the_live_view_at_rest_shades_the_seat_under_the_golf_cart_s_roof(
     seat = scene_view.parts[next(i for i in scene_view.parts if "seat_bench" in i)]
     roof = scene_view.parts[next(i for i in scene_view.parts if i.endswith("roof"))]
     assert seat.shade is not None and roof.shade is not None
-    under_white = seat.shade[:, :3].mean()
-    assert under_white < 0.85
+    assert np.percentile(seat.shade[:, :3], 10) < 0.75  # its top, under the roof
     assert np.percentile(roof.shade[:, :3], 90) > 0.95  # nothing over the roof
-    drawn = plotter.renders
+    shaded = seat.shade
     click(qtbot, window, "roof_colour", "black")
-    qtbot.waitUntil(lambda: scene_view.occlusion_up_to_date and plotter.renders > drawn + 1,
-                    timeout=30000)
-    assert seat.shade[:, :3].mean() < under_white - 0.01
+    assert scene_view.occlusion_up_to_date
+    qtbot.wait(view3d.SETTLE_MS + 200)
+    assert not window.view.occlusion.busy and seat.shade is shaded
     window.close()
 
 
