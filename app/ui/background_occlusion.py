@@ -52,16 +52,8 @@ class BackgroundOcclusion(QObject):
     def _start(self) -> None:
         if self.closed or self.future is not None:
             return
-        shown = self.scene_view.occlusion_shown
-        try:
-            job = self.scene_view.occlusion_job(threads=THREADS)
-        except Exception:  # a scene it cannot work on is drawn without it
-            log.warning("what the parts hide of the studio could not be worked out",
-                        exc_info=True)
-            return
+        job = self.scene_view.occlusion_job(threads=THREADS)
         if job is None:
-            if self.scene_view.occlusion_shown != shown:  # a shading kept from before
-                self.redraw()
             return
         self.key, work = job
         self.future = self.pool.submit(work)

@@ -114,7 +114,9 @@ class ThumbnailQueue(QObject):
         if self._window is None:
             self._window = OffScreenWindow(size)
             self._view = SceneView(self._window, self.source)
-            self._view.occlusion_threads = 1  # the window's own frames keep the other cores
+            # a thumbnail's parts are not shaded by one another: at its size the shading is
+            # hardly seen, and working it out took seconds of a core per product here
+            self._view.shades_parts = False
         self._window.size = size
         self._view.show(scene)
         self._view.set_camera(scene.camera(), size[0] / size[1])

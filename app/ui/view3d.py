@@ -196,7 +196,6 @@ class View3D(QWidget):
     def _drawn(self) -> None:
         """After a frame: the frames at rest later, where due, and the signal."""
         self._settle_later()
-        self.occlusion.drawn()
         self.frame_rendered.emit()
 
     @property

@@ -33,6 +33,7 @@ from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
 from vtkmodules.vtkIOImage import vtkHDRReader
 from vtkmodules.vtkRenderingCore import vtkActor
 
+from app.domain.colour import LUMINANCE
 from app.scene.description import Drawable
 
 SAMPLES = 192  # directions per vertex, drawn from the studio in proportion to its light
@@ -43,12 +44,11 @@ COARSE = 0.05  # a part whose triangles' edges are longer than this share (the m
 RAYS_PER_BATCH = 250_000
 # the share of the light it gets that a part in the way passes on, whatever its colour: the
 # shading then hangs on the parts' shapes and places alone, so a colour chosen works out nothing
-# again (the window, the thumbnails of colours) and a batch's colour layers stay apart
+# again in the window and a batch's colour layers stay apart
 # (app.batch.layers). Its own colours passed on measured better (the golf cart 4.96 against
 # 5.10 with 0.5 and 5.31 with 0.75) but made every colour click a bake of seconds here.
 PASSED_ON = 0.5
 SHADE, SHADE_BACK = "environmentShade", "environmentShadeBack"  # point arrays, RGB
-LUMINANCE = np.array([0.2126, 0.7152, 0.0722])
 
 # Mitsuba's and VTK's equirectangular mappings differ by a quarter turn about Y
 # (app.photoreal.scene_build.ENVMAP_BASE_ROTATION_DEG); directions here follow Mitsuba's
@@ -76,22 +76,29 @@ class Occluder:
     open: bool = False  # a sheet whose back can be seen (VTK draws back faces turned round)
 
 
-@functools.lru_cache(maxsize=4)
-def studio_samples(hdr_path: str, rotation_deg: float, turned_over: bool = False,
-                   count: int = SAMPLES) -> StudioSamples:
-    """``count`` directions of the studio in ``hdr_path``, drawn in proportion to its light
-    (systematically, so the same studio gives the same directions), turned as the live view
-    turns it (``lighting.use_environment``)."""
+@functools.lru_cache(maxsize=2)
+def studio_luminance(hdr_path: str) -> np.ndarray:
+    """The luminance of the studio in ``hdr_path``, top row first, averaged down to at most
+    about 128 rows (read once per file, whatever it is turned by)."""
     reader = vtkHDRReader()
     reader.SetFileName(str(Path(hdr_path)))
     reader.Update()
     image = reader.GetOutput()
     width, height, _ = image.GetDimensions()
     pixels = vtk_to_numpy(image.GetPointData().GetScalars()).reshape(height, width, -1)
-    lum = (pixels[::-1, :, :3].astype(np.float64) @ LUMINANCE)  # top row first
+    lum = pixels[::-1, :, :3].astype(np.float64) @ np.asarray(LUMINANCE)
     step = max(1, height // 128)
     lum = lum[: height // step * step, : width // step * step]
-    lum = lum.reshape(height // step, step, width // step, step).mean(axis=(1, 3))
+    return lum.reshape(height // step, step, width // step, step).mean(axis=(1, 3))
+
+
+@functools.lru_cache(maxsize=4)
+def studio_samples(hdr_path: str, rotation_deg: float, turned_over: bool = False,
+                   count: int = SAMPLES) -> StudioSamples:
+    """``count`` directions of the studio in ``hdr_path``, drawn in proportion to its light
+    (systematically, so the same studio gives the same directions), turned as the live view
+    turns it (``lighting.use_environment``)."""
+    lum = studio_luminance(hdr_path)
     rows, cols = lum.shape
     theta = (np.arange(rows) + 0.5) / rows * np.pi
     weight = lum * np.sin(theta)[:, None]

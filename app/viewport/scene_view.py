@@ -107,7 +107,7 @@ class SceneView:
         self._occlusion_shown: tuple | None = None
         self._occlusion_kept: OrderedDict[tuple, dict[str, np.ndarray]] = OrderedDict()
         self._part_points: dict[str, tuple] = {}  # per part: its place, its vertices' tree
-        self.occlusion_threads: int | None = None  # a snapshot's rays: None, one per core
+        self.shades_parts = True  # whether a snapshot shows what parts hide from one another
         self.camera_fov_deg = self.renderer.GetActiveCamera().GetViewAngle()  # as placed
 
     @property
@@ -333,11 +333,6 @@ class SceneView:
                 self._turned_over)
 
     @property
-    def occlusion_shown(self) -> tuple | None:
-        """The key of the scene whose occlusion is shown (None: none is)."""
-        return self._occlusion_shown
-
-    @property
     def occlusion_up_to_date(self) -> bool:
         """Whether the occlusion shown is the scene's as it is (or there is none to show)."""
         return self._occlusion_key() in (None, self._occlusion_shown)
@@ -345,26 +340,28 @@ class SceneView:
     def occlusion_job(self, threads: int | None = None
                       ) -> tuple[tuple, Callable[[], dict[str, np.ndarray]]] | None:
         """What the parts hide of the studio from one another, for the scene as it is: None
-        when that is shown already (or was worked out lately: then it is shown now), else the
-        scene's key and a function that works it out (it touches no VTK object, so it may run
-        on a worker thread; its rays on ``threads`` threads, None: one per core), whose result
-        ``show_occlusion`` takes."""
+        when that is shown already, else the scene's key and a function that works it out
+        (or hands back what was worked out lately for the same key), whose result
+        ``show_occlusion`` takes. The function touches no VTK object, so it may run on a
+        worker thread; its rays are cast on ``threads`` threads (None: one per core)."""
         key = self._occlusion_key()
         if key is None or key == self._occlusion_shown:
             return None
         kept = self._occlusion_kept.get(key)
         if kept is not None:
-            self.show_occlusion(key, kept)
-            return None
-        occluders = [
-            environment_occlusion.occluder(part.drawable, part.mesh.vertices, part.mesh.normals,
-                                           part.mesh.faces)
-            for _, part in sorted(self.parts.items())
-            if environment_occlusion.shades_and_shaded(part.drawable)]
-        studio = environment_occlusion.studio_samples(
-            self.environment.hdr_path, self.environment.rotation_deg, self._turned_over)
-        return key, lambda: environment_occlusion.occlusion(occluders, studio,
-                                                            threads=threads)
+            return key, lambda: kept
+        meshes = [(part.drawable, part.mesh) for _, part in sorted(self.parts.items())
+                  if environment_occlusion.shades_and_shaded(part.drawable)]
+        studio = (self.environment.hdr_path, self.environment.rotation_deg, self._turned_over)
+
+        def work() -> dict[str, np.ndarray]:
+            occluders = [environment_occlusion.occluder(drawable, mesh.vertices, mesh.normals,
+                                                        mesh.faces)
+                         for drawable, mesh in meshes]
+            return environment_occlusion.occlusion(
+                occluders, environment_occlusion.studio_samples(*studio), threads=threads)
+
+        return key, work
 
     def show_occlusion(self, key: tuple, shades: dict[str, np.ndarray]) -> bool:
         """Shade the parts by ``shades`` (``occlusion_job``'s result for ``key``); False, and
@@ -408,9 +405,8 @@ class SceneView:
         drawn.shaded = True
 
     def update_occlusion(self) -> None:
-        """Work out and show the occlusion now, where the scene has changed (its rays on
-        ``occlusion_threads`` threads)."""
-        job = self.occlusion_job(threads=self.occlusion_threads)
+        """Work out and show the occlusion now, where the scene has changed."""
+        job = self.occlusion_job()
         if job is not None:
             key, work = job
             self.show_occlusion(key, work())
@@ -475,10 +471,12 @@ class SceneView:
         Parts reflect one another through a copy of an earlier frame (ScreenCopy): a snapshot
         draws a frame to copy and then the frame that reflects it, so that what it shows does
         not hang on the frames before it. It shows what the parts hide of the studio from one
-        another (``update_occlusion``), worked out first where the scene has changed.
+        another (``update_occlusion``), worked out first where the scene has changed, unless
+        ``shades_parts`` is off.
         """
         self.renderer.ResetCameraClippingRange()
-        self.update_occlusion()
+        if self.shades_parts:
+            self.update_occlusion()
         self.screen.forget()
         self.screen.capture()
         self.ren_win.Render()  # the copy
