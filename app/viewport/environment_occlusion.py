@@ -8,11 +8,14 @@ which of them another part blocks. A blocked direction brings, in place of the s
 the light the blocking part sends back: a share of what the studio casts on it there
 (``PASSED_ON``), as a diffuse surface would (so a roof's underside passes some light on). The
 result, the share of the light from the studio that reaches the vertex, scales VTK's
-image-based diffuse light and, for rough surfaces, its reflection (``shade``).
+image-based diffuse light and its reflection (``shade``).
 
-Only other parts count, and only beyond ``NEAR`` of the scene's size: a part's own folds and the
-parts touching it are left to the still, whose light between surfaces keeps them lighter than
-any shading by vertices could. A part whose vertices lie far apart (``COARSE``) is not shaded:
+Only blockers beyond ``NEAR`` of the scene's size count, and for the diffuse light only other
+parts: a part's own folds and the parts touching it are left to the still, whose light between
+surfaces keeps them lighter than any shading by vertices could. Its reflection counts the part's
+own folds as well: a chrome wheel's dish behind its spokes mirrors the back of the spokes and
+the tyre's inside, which the screen's copy (app.viewport.screen_reflections) never sees, where
+VTK showed the studio. A part whose vertices lie far apart (``COARSE``) is not shaded:
 the figure of one corner would spread over the whole of its triangles (a backdrop of four
 vertices took on the colours of the cards before it). Glass, see-through and masked parts
 neither shade nor are shaded, nor do parts whose coordinates are not all numbers. The rays are
@@ -48,7 +51,10 @@ RAYS_PER_BATCH = 250_000
 # (app.batch.layers). Its own colours passed on measured better (the golf cart 4.96 against
 # 5.10 with 0.5 and 5.31 with 0.75) but made every colour click a bake of seconds here.
 PASSED_ON = 0.5
-SHADE, SHADE_BACK = "environmentShade", "environmentShadeBack"  # point arrays, RGB
+# occlusion()'s columns, three (RGB) each, and the point arrays shade() puts them in: the diffuse
+# light on the front (the normal's side) and on the back, then the reflection on each side
+ARRAYS = ("environmentShade", "environmentShadeBack", "environmentMirror",
+          "environmentMirrorBack")
 
 # Mitsuba's and VTK's equirectangular mappings differ by a quarter turn about Y
 # (app.photoreal.scene_build.ENVMAP_BASE_ROTATION_DEG); directions here follow Mitsuba's
@@ -160,16 +166,17 @@ def has_edge(vertices: np.ndarray, faces: np.ndarray) -> bool:
 
 def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NEAR,
               threads: int | None = None) -> dict[str, np.ndarray]:
-    """Per occluder id, (V, 6) float32 in 0..1: the share of the studio's light (RGB) that
-    reaches each vertex past the other parts, on its front (the normal's side), then on its
-    back (the same as the front unless the part is ``open``). The rays are cast on
+    """Per occluder id, (V, 12) float32 in 0..1 (columns as ``ARRAYS``): the share of the
+    studio's light (RGB) that reaches each vertex past the other parts, on its front (the
+    normal's side), then on its back (the same as the front unless the part is ``open``); then
+    the same past every part, its own folds included, for its reflection. The rays are cast on
     ``threads`` threads (None: one per core)."""
     from embreex import mesh_construction, rtcore_scene
 
-    result = {o.id: np.ones((len(o.vertices), 6), np.float32) for o in occluders}
+    result = {o.id: np.ones((len(o.vertices), 3 * len(ARRAYS)), np.float32) for o in occluders}
     occluders = [o for o in occluders if len(o.faces) and len(o.vertices)
                  and np.isfinite(o.vertices).all() and np.isfinite(o.normals).all()]
-    if len(occluders) < 2:
+    if not occluders:
         return result
     directions, count = studio.directions, len(studio.directions)
     scene = rtcore_scene.EmbreeScene()
@@ -187,11 +194,14 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
                    * studio.power / count)
     everything = np.concatenate([o.vertices for o in occluders])
     size = float(np.linalg.norm(np.ptp(everything, axis=0))) or 1.0
-    def side(index: int, part: Occluder, normals: np.ndarray) -> np.ndarray:
+    def side(index: int, part: Occluder,
+             normals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(V, 3) past the other parts, (V, 3) past every part."""
         cosine = normals @ directions.T  # (V, K)
         vertex, sample = np.nonzero(cosine > 0)
         weight = cosine[vertex, sample]
-        returned = np.ones((len(vertex), 3))  # the light each ray brings, over the studio's
+        # the light each ray brings, over the studio's: past the other parts, past every part
+        returned, reflected = np.ones((len(vertex), 3)), np.ones((len(vertex), 3))
         batches = [(vertex[lo:lo + RAYS_PER_BATCH], sample[lo:lo + RAYS_PER_BATCH])
                    for lo in range(0, len(vertex), RAYS_PER_BATCH)]
 
@@ -206,21 +216,27 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
         for lo, batch, found in zip(starts, batches, cast_all, strict=True):
             k = batch[1]
             other, triangle = found["geomID"], found["primID"]
-            ray = np.nonzero((triangle >= 0) & (other != index)
-                             & (found["tfar"] > near * size))[0]
+            ray = np.nonzero((triangle >= 0) & (found["tfar"] > near * size))[0]
             for blocker in np.unique(other[ray]):
                 mine = ray[other[ray] == blocker]
                 faces = triangle[mine]
                 back = np.einsum("ij,ij->i", facing[blocker][faces], directions[k[mine]]) > 0
                 light = lit[blocker][faces, back.astype(np.int64)]
                 behind = np.maximum(studio.radiance[k[mine]], 1e-6)
-                returned[lo + mine] = (np.asarray(occluders[blocker].albedo)
-                                       * (light / (np.pi * behind))[:, None])
+                passed = (np.asarray(occluders[blocker].albedo)
+                          * (light / (np.pi * behind))[:, None])
+                reflected[lo + mine] = passed
+                if blocker != index:
+                    returned[lo + mine] = passed
         total = np.bincount(vertex, weight, minlength=len(part.vertices))
-        shade = np.stack([np.bincount(vertex, weight * returned[:, c],
-                                      minlength=len(part.vertices)) for c in range(3)], axis=1)
-        shade = np.where(total[:, None] > 0, shade / np.maximum(total, 1e-12)[:, None], 1.0)
-        return np.clip(shade, 0.0, 1.0).astype(np.float32)
+
+        def spread(values: np.ndarray) -> np.ndarray:  # the rays' light, weighed, per vertex
+            out = np.stack([np.bincount(vertex, weight * values[:, c],
+                                        minlength=len(part.vertices)) for c in range(3)], axis=1)
+            out = np.where(total[:, None] > 0, out / np.maximum(total, 1e-12)[:, None], 1.0)
+            return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+        return spread(returned), spread(reflected)
 
     for index, part in enumerate(occluders):
         corners = part.vertices[part.faces]
@@ -229,7 +245,7 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
             continue
         front = side(index, part, part.normals)
         back = side(index, part, -part.normals) if part.open else front
-        result[part.id] = np.concatenate([front, back], axis=1)
+        result[part.id] = np.concatenate([front[0], back[0], front[1], back[1]], axis=1)
     return result
 
 
@@ -248,38 +264,38 @@ _DIFFUSE_LINE = "  vec3 iblDiffuse = (FmsEms + k_D) * irradiance;"
 
 
 def shade(actor: vtkActor, values: np.ndarray) -> None:
-    """Scale ``actor``'s image-based light by ``values`` (V, 6: RGB on the front of each
-    point of its input, then on its back, which VTK draws turned round): the diffuse light,
-    and the reflection of rough surfaces (a smooth one's mirror image is the screen copy's,
-    app.viewport.screen_reflections). Call again after ``apply_material``, which clears the
-    shader's replacements."""
+    """Scale ``actor``'s image-based light by ``values`` (``occlusion``'s columns for each
+    point of its input; VTK draws back faces turned round): the diffuse light and the
+    reflection (where the screen's copy finds what is reflected, app.viewport.screen_reflections
+    takes its place). Call again after ``apply_material``, which clears the shader's
+    replacements."""
     mapper = actor.GetMapper()
     poly = mapper.GetInput()
     if poly is None or poly.GetNumberOfPoints() != len(values):
         return
-    for name, columns in ((SHADE, slice(0, 3)), (SHADE_BACK, slice(3, 6))):
-        array = numpy_to_vtk(np.ascontiguousarray(values[:, columns], np.float32), deep=True)
+    for column, name in enumerate(ARRAYS):
+        array = numpy_to_vtk(np.ascontiguousarray(values[:, 3 * column:3 * column + 3],
+                                                  np.float32), deep=True)
         array.SetName(name)
         poly.GetPointData().AddArray(array)
         mapper.MapDataArrayToVertexAttribute(f"{name}MC", name, 0, -1)
     poly.Modified()
+    diffuse, diffuse_back, mirror, mirror_back = ARRAYS
     shaders = actor.GetShaderProperty()
     shaders.AddVertexShaderReplacement(
         "//VTK::ValuePass::Dec", True,
-        f"//VTK::ValuePass::Dec\nin vec3 {SHADE}MC;\nin vec3 {SHADE_BACK}MC;\n"
-        f"out vec3 {SHADE}VS;\nout vec3 {SHADE_BACK}VS;", False)
+        "//VTK::ValuePass::Dec" + "".join(f"\nin vec3 {n}MC;\nout vec3 {n}VS;" for n in ARRAYS),
+        False)
     shaders.AddVertexShaderReplacement(
         "//VTK::ValuePass::Impl", True,
-        f"//VTK::ValuePass::Impl\n  {SHADE}VS = {SHADE}MC;\n  {SHADE_BACK}VS = {SHADE_BACK}MC;",
-        False)
+        "//VTK::ValuePass::Impl" + "".join(f"\n  {n}VS = {n}MC;" for n in ARRAYS), False)
     shaders.AddFragmentShaderReplacement(
         "//VTK::ValuePass::Dec", True,
-        f"//VTK::ValuePass::Dec\nin vec3 {SHADE}VS;\nin vec3 {SHADE_BACK}VS;", False)
+        "//VTK::ValuePass::Dec" + "".join(f"\nin vec3 {n}VS;" for n in ARRAYS), False)
     shaders.AddFragmentShaderReplacement(
         _SPECULAR_LINE, False,
-        f"{_SPECULAR_LINE}\n  vec3 studioShade = gl_FrontFacing ? {SHADE}VS : {SHADE_BACK}VS;\n"
-        "  prefilteredSpecularColor *= "
-        "mix(vec3(1.0), studioShade, smoothstep(0.25, 0.75, roughness));", True)
+        f"{_SPECULAR_LINE}\n  vec3 studioShade = gl_FrontFacing ? {diffuse}VS : {diffuse_back}VS;"
+        f"\n  prefilteredSpecularColor *= gl_FrontFacing ? {mirror}VS : {mirror_back}VS;", True)
     shaders.AddFragmentShaderReplacement(
         _DIFFUSE_LINE, False, "  vec3 iblDiffuse = (FmsEms + k_D) * irradiance * studioShade;",
         True)
@@ -288,8 +304,8 @@ def shade(actor: vtkActor, values: np.ndarray) -> None:
 def unshade(actor: vtkActor) -> None:
     """Undo ``shade``."""
     mapper = actor.GetMapper()
-    mapper.RemoveVertexAttributeMapping(f"{SHADE}MC")
-    mapper.RemoveVertexAttributeMapping(f"{SHADE_BACK}MC")
+    for name in ARRAYS:
+        mapper.RemoveVertexAttributeMapping(f"{name}MC")
     shaders = actor.GetShaderProperty()
     shaders.ClearVertexShaderReplacement("//VTK::ValuePass::Dec", True)
     shaders.ClearVertexShaderReplacement("//VTK::ValuePass::Impl", True)
@@ -297,7 +313,7 @@ def unshade(actor: vtkActor) -> None:
     shaders.ClearFragmentShaderReplacement(_DIFFUSE_LINE, False)
     shaders.ClearFragmentShaderReplacement(_SPECULAR_LINE, False)
     poly = mapper.GetInput()
-    if poly is not None and poly.GetPointData().GetArray(SHADE) is not None:
-        poly.GetPointData().RemoveArray(SHADE)
-        poly.GetPointData().RemoveArray(SHADE_BACK)
+    if poly is not None and poly.GetPointData().GetArray(ARRAYS[0]) is not None:
+        for name in ARRAYS:
+            poly.GetPointData().RemoveArray(name)
         poly.Modified()

@@ -25,6 +25,7 @@ from tests.viewport.scenes import (
 )
 
 WHITE = (1.0, 1.0, 1.0)
+GREY = (0.5, 0.5, 0.5)  # passes on half of the light it gets (environment_occlusion.PASSED_ON)
 # the card (a square in the XY plane) laid flat, facing down, 0.7 above the sphere's centre
 CARD_OVER = ((1.0, 0.0, 0.0, 0.0), (0.0, 0.0, -1.0, 0.7), (0.0, 1.0, 0.0, 0.0),
              (0.0, 0.0, 0.0, 1.0))
@@ -99,6 +100,31 @@ def test_a_part_does_not_shade_itself_nor_what_touches_it():
     floor = grid(2.0, 0.0, cells=32, x0=-1.0)
     lid = grid(2.0, 0.005, cells=2, x0=-1.0, up=False)  # closer than NEAR of the scene's size
     assert np.allclose(occlusion([floor, lid], overhead())["floor"], 1.0)
+
+
+def test_a_part_s_own_fold_shades_its_reflection_and_not_its_diffuse_light():
+    """A floor and a wall of one part, meeting in a fold, in a studio as bright all round:
+    near the fold the wall hides half of the floor's sky from its reflection (the still's
+    light between the two is left to it for the diffuse light); far from it, nothing."""
+    floor = grid(2.0, 0.0, cells=32, x0=-1.0)
+    wall = Occluder("wall", np.array([[-1.0, 0.0, -1.0], [-1.0, 0.0, 1.0], [-1.0, 2.0, -1.0],
+                                      [-1.0, 2.0, 1.0]]),
+                    np.tile([1.0, 0.0, 0.0], (4, 1)), np.array([[0, 1, 2], [2, 1, 3]]), GREY)
+    floor = Occluder("floor", floor.vertices, floor.normals, floor.faces, GREY)
+    folded = Occluder("folded", np.concatenate([floor.vertices, wall.vertices]),
+                      np.concatenate([floor.normals, wall.normals]),
+                      np.concatenate([floor.faces, wall.faces + len(floor.vertices)]), GREY)
+    shades = occlusion([folded], all_round())["folded"][: len(floor.vertices)]
+    near_fold = (floor.vertices[:, 0] > -0.9) & (floor.vertices[:, 0] < -0.7) \
+        & (np.abs(floor.vertices[:, 2]) < 0.5)
+    far = floor.vertices[:, 0] > 0.9
+    assert np.allclose(shades[:, :6], 1.0)
+    assert (shades[near_fold, 6:] < 0.85).all()
+    assert (shades[far, 6:] > shades[near_fold, 6:].max()).all()
+    # the other part's wall shades both
+    apart = occlusion([floor, wall], all_round())["floor"]
+    assert (apart[near_fold, :3] < 0.85).all()
+    assert np.allclose(apart[near_fold, :3], apart[near_fold, 6:9])
 
 
 def test_parts_with_no_numbers_for_coordinates_shade_nothing_and_are_not_shaded():
@@ -194,7 +220,9 @@ def test_the_back_of_a_sheet_is_shaded_for_its_own_side():
     shades = occlusion([floor, roof], both_ways)["floor"]
     inside = (np.abs(floor.vertices[:, 0]) < 0.5) & (np.abs(floor.vertices[:, 2]) < 0.5)
     assert (shades[inside, :3] < 0.2).all()
-    assert np.allclose(shades[inside, 3:], 1.0)
+    assert np.allclose(shades[inside, 3:6], 1.0)
+    assert (shades[inside, 6:9] < 0.2).all()  # its reflection, the same way
+    assert np.allclose(shades[inside, 9:], 1.0)
 
 
 def test_a_part_of_few_far_apart_vertices_shades_others_and_is_not_shaded():
