@@ -61,6 +61,17 @@ def test_the_gain_gives_a_white_metal_all_its_light_and_leaves_the_rest_alone():
     assert half * (0.5 + 0.5 * kept) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("colour", [0.2, 0.6, 0.9])
+def test_a_coloured_metal_keeps_its_colour_of_the_light_at_every_bounce(colour):
+    """Light that leaves a rough metal after k bounces between its microfacets was reflected
+    k times, keeping ``colour`` of it each time: its albedo is the sum over k of
+    kept (1 - kept)^(k-1) colour^k, not the white metal's lost light tinted once."""
+    kept = SINGLE_SCATTER_ALBEDO[-1]
+    bounces = sum(kept * (1 - kept) ** (k - 1) * colour ** k for k in range(1, 200))
+    assert multiple_scattering_gain(colour, 1.0, 1.0) * colour * kept == pytest.approx(bounces)
+    assert multiple_scattering_gain(0.0, 1.0, 1.0) == pytest.approx(1.0)  # black stays black
+
+
 def material(name: str, *, metallic: float, roughness: float) -> ResolvedMaterial:
     return ResolvedMaterial(id=name, base_color=(1.0, 1.0, 1.0), metallic=metallic,
                             roughness=roughness)
