@@ -194,28 +194,26 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
                    * studio.power / count)
     everything = np.concatenate([o.vertices for o in occluders])
     size = float(np.linalg.norm(np.ptp(everything, axis=0))) or 1.0
+
     def side(index: int, part: Occluder,
              normals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(V, 3) past the other parts, (V, 3) past every part."""
-        cosine = normals @ directions.T  # (V, K)
-        vertex, sample = np.nonzero(cosine > 0)
-        weight = cosine[vertex, sample]
-        # the light each ray brings, over the studio's: past the other parts, past every part
-        returned, reflected = np.ones((len(vertex), 3)), np.ones((len(vertex), 3))
-        batches = [(vertex[lo:lo + RAYS_PER_BATCH], sample[lo:lo + RAYS_PER_BATCH])
-                   for lo in range(0, len(vertex), RAYS_PER_BATCH)]
+        per_batch = max(1, 2 * RAYS_PER_BATCH // count)  # about half the directions face away
 
-        def cast(batch):
-            v, k = batch
-            origins = part.vertices[v] + (normals[v] + directions[k]) * 1e-4 * size
-            return scene.run(origins.astype(np.float32), directions[k].astype(np.float32),
-                             output=1)
-
-        starts = range(0, len(vertex), RAYS_PER_BATCH)
-        cast_all = batches_cast(cast, batches, threads)
-        for lo, batch, found in zip(starts, batches, cast_all, strict=True):
-            k = batch[1]
+        def cast(start: int) -> np.ndarray:
+            """For the batch's vertices, (n, 7): the cosines' sum, then the light the rays
+            bring (over the studio's), weighed by them, past the other parts and past every
+            part; the rays' own figures are let go of here, batch by batch."""
+            ahead = normals[start:start + per_batch]
+            cosine = ahead @ directions.T  # (n, K)
+            v, k = np.nonzero(cosine > 0)
+            weight = cosine[v, k]
+            at = start + v
+            origins = part.vertices[at] + (normals[at] + directions[k]) * 1e-4 * size
+            found = scene.run(origins.astype(np.float32), directions[k].astype(np.float32),
+                              output=1)
             other, triangle = found["geomID"], found["primID"]
+            returned, reflected = np.ones((len(v), 3)), np.ones((len(v), 3))
             ray = np.nonzero((triangle >= 0) & (found["tfar"] > near * size))[0]
             for blocker in np.unique(other[ray]):
                 mine = ray[other[ray] == blocker]
@@ -225,18 +223,19 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
                 behind = np.maximum(studio.radiance[k[mine]], 1e-6)
                 passed = (np.asarray(occluders[blocker].albedo)
                           * (light / (np.pi * behind))[:, None])
-                reflected[lo + mine] = passed
+                reflected[mine] = passed
                 if blocker != index:
-                    returned[lo + mine] = passed
-        total = np.bincount(vertex, weight, minlength=len(part.vertices))
+                    returned[mine] = passed
+            sums = [weight] + [weight * values[:, c] for values in (returned, reflected)
+                               for c in range(3)]
+            return np.stack([np.bincount(v, s, minlength=len(ahead)) for s in sums], axis=1)
 
-        def spread(values: np.ndarray) -> np.ndarray:  # the rays' light, weighed, per vertex
-            out = np.stack([np.bincount(vertex, weight * values[:, c],
-                                        minlength=len(part.vertices)) for c in range(3)], axis=1)
-            out = np.where(total[:, None] > 0, out / np.maximum(total, 1e-12)[:, None], 1.0)
-            return np.clip(out, 0.0, 1.0).astype(np.float32)
-
-        return spread(returned), spread(reflected)
+        sums = np.concatenate(batches_cast(cast, list(range(0, len(normals), per_batch)),
+                                           threads))
+        total = sums[:, :1]
+        shades = np.where(total > 0, sums[:, 1:] / np.maximum(total, 1e-12), 1.0)
+        shades = np.clip(shades, 0.0, 1.0).astype(np.float32)
+        return shades[:, :3], shades[:, 3:]
 
     for index, part in enumerate(occluders):
         corners = part.vertices[part.faces]
