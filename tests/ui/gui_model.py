@@ -246,8 +246,10 @@ class KioskModel:
 
 
 def run_step(step: int, action: str, do: Callable[[], object]) -> None:
-    """Do one step and let Qt deliver what it posted; an exception that reached Qt breaks the
-    run."""
+    """Do one step and let Qt deliver what it posted, and delete what was let go of with
+    ``deleteLater``, as the window's event loop does between events (``processEvents`` alone
+    leaves that for the loop, which a scripted run never enters: the options panel's group
+    boxes of every product shown piled up); an exception that reached Qt breaks the run."""
     with QtExceptions() as exceptions:
         try:
             do()
@@ -257,6 +259,7 @@ def run_step(step: int, action: str, do: Callable[[], object]) -> None:
             raise InvariantBroken(step, action, "the action does what it says",
                                   str(error)) from None
         QApplication.processEvents()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     if exceptions.caught:
         raise InvariantBroken(step, action, "no exception reaches Qt", exceptions.caught[0])
 
