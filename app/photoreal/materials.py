@@ -97,10 +97,10 @@ def multiple_scattering_gain(colour, roughness, metallic):
                      SINGLE_SCATTER_ALBEDO).astype(np.float32)
     metallic = np.clip(np.asarray(metallic, dtype=np.float32), 0.0, 1.0)
     colour = np.clip(np.asarray(colour, dtype=np.float32), 0.0, 1.0)
-    # light that leaves after k > 1 bounces between microfacets: kept (1 - kept)^(k-1) c^k
-    bounced = colour * colour * kept * (1.0 - kept) / (1.0 - colour * (1.0 - kept))
-    return 1.0 + metallic * bounced / (colour * ((1.0 - metallic) + metallic * kept)
-                                       + (colour <= 0.0))
+    # the light that leaves after k > 1 bounces between microfacets, kept (1 - kept)^(k-1) c^k,
+    # summed, over what the colour c gives the two lobes: (1 - m) c + m c kept
+    bounced = colour * kept * (1.0 - kept) / (1.0 - colour * (1.0 - kept))
+    return 1.0 + metallic * bounced / ((1.0 - metallic) + metallic * kept)
 
 
 @dataclass(frozen=True)
