@@ -14,6 +14,7 @@ from pathlib import Path
 from app.photoreal import (
     dielectric_layer,
     guides,
+    lambert_diffuse,
     normal_maps,
     rough_glass,
     see_through,
@@ -109,6 +110,7 @@ def activate_mitsuba(
         mi.set_variant(variant)
     _active = variant
     register_textures(mi)
+    lambert_diffuse.register_bsdfs(mi)
     normal_maps.register_bsdfs(mi)
     tangent_frames.register_bsdfs(mi)
     sheen_layer.register_bsdfs(mi)

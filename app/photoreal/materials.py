@@ -15,10 +15,11 @@ from functools import cached_property
 import numpy as np
 
 from app.assets.mesh import MeshData, TextureImage
-from app.assets.refs import DEFAULT_MAPPING
+from app.assets.refs import DEFAULT_MAPPING, transformed_uv
 from app.assets.textures import linear_from_srgb_bytes, pixels_digest
 from app.photoreal import prepared_textures
 from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
+from app.photoreal.lambert_diffuse import lambert_diffuse
 from app.photoreal.material_lobes import add_extension_lobes, glossy_ior, unlit_bsdf
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
 from app.photoreal.prepared_textures import PreparedTextures
@@ -139,6 +140,7 @@ class _Inputs:
     extension_textures: dict[str, _Texture] = field(default_factory=dict)
     vertex_colours: bool = False  # the mesh's colours multiply the base colour
     mapped: bool = False  # the mesh has the UV set the BSDF reads
+    metal_reached: bool = True  # the mesh's UVs reach metal in the ORM texture (if it has one)
 
     @property
     def name(self) -> str:
@@ -260,6 +262,10 @@ class MaterialTranslator:
             vertex_colours=bool(material.vertex_colors and mesh.colors is not None
                                 and len(mesh.colors)),
             mapped=uv_sets.get(shape_texcoord) is not None)
+        if inputs.orm_texture is not None and material.transmission > 0:
+            inputs = replace(inputs, metal_reached=metal_reached(
+                uv_sets.get(slots["orm"].texcoord), mesh.faces, inputs.orm_texture.pixels,
+                slots["orm"].transform))
         look = self.look(inputs, solid=absorption is not None)
         look.absorption = absorption
         look.vertex_colours = inputs.vertex_colours
@@ -284,7 +290,7 @@ class MaterialTranslator:
                 "normalmap": self._bitmap(("decal-normal", decal.key, decal.normal_scale),
                                           scaled_normal_map(decal.normal_map,
                                                             decal.normal_scale)),
-                "bsdf": principled}
+                "bsdf": lambert_diffuse(principled, head_on_reflectance(1.5))}
         coverage = np.asarray(decal.base_color, dtype=np.float32)[..., 3:4] / 255.0
         return {"type": "mask",
                 "opacity": self._bitmap(("decal-alpha", decal.key), coverage),
@@ -296,6 +302,9 @@ class MaterialTranslator:
         """The BSDF of ``m``; a transmissive one thin-walled unless ``solid`` (light refracts
         into it and out again, through its medium)."""
         mat = m.material
+        if mat.transmission > 0 and mat.metallic >= 1.0 and m.orm_texture is None:
+            mat = replace(mat, transmission=0.0)  # all metal (glTF): no light passes
+            m = replace(m, material=mat)
         layered_specular = _specular_layered(m)
         if not layered_specular and any(n in m.extension_textures for n in SPECULAR_TEXTURES):
             self._approximate(m.name, "specular textures not drawn (their factors alone)")
@@ -346,14 +355,13 @@ class MaterialTranslator:
             # thin-walled: crystals and windows are often single sheets, not closed solids
             # (glTF: a transmissive material without thickness)
             principled["type"] = "principled" if solid else "principledthin"
-            if mat.metallic > 0 or m.orm_texture is not None:
-                self._approximate(m.name, "metallic dropped on a transmissive material")
-            principled.pop("metallic")
+            metal = principled.pop("metallic")  # glTF's metal lies over the glass (below)
             principled["spec_trans"] = self._factor_texture(
                 m, "transmission", mat.transmission, channel=0)
             if mat.clearcoat > 0:
                 self._approximate(m.name, "clear coat dropped on a transmissive material")
-        bsdf: dict = unlit_bsdf() if mat.unlit else principled
+        bsdf: dict = (unlit_bsdf() if mat.unlit else principled if mat.transmission > 0
+                      else lambert_diffuse(principled, head_on_reflectance(ior)))
         if (mat.transmission > 0 and not mat.unlit and "anisotropic" not in principled
                 and (m.orm_texture is not None or mat.roughness > SHEET_ROUGHNESS)):
             bsdf = rough_glass(self.mi, principled)
@@ -362,7 +370,7 @@ class MaterialTranslator:
         if along_tangent:
             bsdf = along_tangents(bsdf)
         if layered_specular:
-            bsdf = self._specular(m, bsdf)
+            bsdf = self._specular(m, bsdf, principled)
         if layered_sheen:
             bsdf = {"type": SHEEN_LAYER, "bsdf": bsdf, "sheen_color": self._sheen_colour(m),
                     "sheen_roughness": self._factor_texture(m, "sheen_roughness",
@@ -381,12 +389,17 @@ class MaterialTranslator:
         opacity = self._opacity_input(m)
         if opacity is not None:
             bsdf = {"type": "mask", "opacity": opacity, "bsdf": bsdf}
+        metal_over = mat.transmission > 0 and not mat.unlit and _metal_drawn(m)
+        if metal_over:
+            bsdf = self._metal_over(m, metal, bsdf)
         clear = mat.transmission >= CLEAR_TRANSMISSION and mat.roughness <= CLEAR_ROUGHNESS
         sheet = None
         if (mat.transmission > 0 and not solid and not mat.unlit and not layered_sheen
                 and mat.roughness <= SHEET_ROUGHNESS and m.normal_texture is None
                 and opacity is None):
             sheet = self._clear_sheet(m, principled)
+            if metal_over:
+                sheet = self._metal_over(m, metal, sheet)
         return ShapeLook(bsdf, self._emission(m), see_through=clear, sheet=sheet,
                          transmits=mat.transmission > 0 and not mat.unlit,
                          along_tangent=along_tangent)
@@ -403,8 +416,20 @@ class MaterialTranslator:
         opaque["type"] = "principled"
         sheet = {"type": "thindielectric", "int_ior": sheet_ior(float(principled["eta"])),
                  "ext_ior": 1.0, "specular_transmittance": principled["base_color"]}
-        return {"type": "blendbsdf", "weight": principled["spec_trans"], "bsdf_0": opaque,
-                "bsdf_1": sheet}
+        # the opaque share seen from either side: from inside a closed shape, through the
+        # clear share of its front, the back's opaque share is its colour, not black
+        opaque = lambert_diffuse(opaque, head_on_reflectance(float(principled["eta"])))
+        return {"type": "blendbsdf", "weight": principled["spec_trans"],
+                "bsdf_0": {"type": "twosided", "bsdf": opaque}, "bsdf_1": sheet}
+
+    def _metal_over(self, m: _Inputs, metal, glass: dict) -> dict:
+        """glTF's metal over a transmissive material's ``glass``: where ``metal`` (the
+        metallic factor times the ORM texture's blue) is 1 the surface is the same material
+        made opaque (its metal, from either side), where 0 the glass; the shares of the two
+        as glTF's mix of the metal and the dielectric gives them."""
+        opaque = self.look(replace(m, material=replace(m.material, transmission=0.0)))
+        return {"type": "blendbsdf", "weight": metal, "bsdf_0": glass,
+                "bsdf_1": opaque.bsdf}
 
     def _coat(self, m: _Inputs, base: dict) -> dict:
         """The clear coat over ``base``: on the geometry's normal (not the base's normal map),
@@ -419,11 +444,11 @@ class MaterialTranslator:
                                                  mat.clearcoat_normal_scale)
         return coat
 
-    def _specular(self, m: _Inputs, principled: dict) -> dict:
-        """KHR_materials_specular's dielectric reflection as a layer over ``principled`` (whose
-        own is off): F0 = min(F0 of the IOR * specular colour, 1) * specular and F90 =
-        specular, each times its texture (colour: RGB, factor: A), at the principled BSDF's
-        roughness, over the share that is no metal."""
+    def _specular(self, m: _Inputs, base: dict, principled: dict) -> dict:
+        """KHR_materials_specular's dielectric reflection as a layer over ``base`` (the BSDF
+        drawn of ``principled``, whose own reflection is off): F0 = min(F0 of the IOR * specular
+        colour, 1) * specular and F90 = specular, each times its texture (colour: RGB, factor:
+        A), at the principled BSDF's roughness, over the share that is no metal."""
         mat = m.material
         tint = np.asarray(specular_tint(mat), dtype=np.float32)
         colour = m.extension_textures.get("specular_color")
@@ -446,7 +471,7 @@ class MaterialTranslator:
         key = (colour.key if colour else None, factor.key if factor else None,
                tuple(float(t) for t in tint), float(mat.specular),
                colour is not None and factor is not None and colour.mapping == factor.mapping)
-        return {"type": DIELECTRIC_LAYER, "bsdf": principled,
+        return {"type": DIELECTRIC_LAYER, "bsdf": base,
                 "roughness": principled["roughness"],
                 "weight": self._not_metal(m, principled),
                 "f0": (self._bitmap(("specular-f0", *key), f0, mapping) if np.ndim(f0) == 3
@@ -662,6 +687,48 @@ def _specular_layered(m: _Inputs) -> bool:
     mat = m.material
     return (uses_specular(mat) and mat.transmission <= 0 and not mat.unlit
             and mat.anisotropy <= 0)
+
+
+def head_on_reflectance(ior: float) -> float:
+    """A dielectric's reflectance at normal incidence, from its index (0 for 1: none)."""
+    return ((ior - 1.0) / (ior + 1.0)) ** 2
+
+
+def _metal_drawn(m: _Inputs) -> bool:
+    """Whether ``m`` has metal anywhere: a metallic factor, and its ORM texture's blue (where
+    it has one) not black wherever the mesh's UVs reach (glass of metallic factor 1 whose ORM
+    carries roughness only, or metal only where the model's other parts map it, is glass)."""
+    if m.material.metallic <= 0:
+        return False
+    return m.orm_texture is None or m.metal_reached
+
+
+def metal_reached(uv: np.ndarray | None, faces: np.ndarray, pixels: np.ndarray,
+                  transform, cells: int = 64) -> bool:
+    """Whether an ORM texture's blue is above 0 anywhere a mesh's triangles may cover in UV
+    space (glTF's: v down from the top row): each triangle's bounding box on a grid of
+    ``cells`` by ``cells`` (more than the triangle covers, never less; the whole texture
+    where the UVs leave 0..1)."""
+    metal = np.asarray(pixels)[..., 2] > 0
+    if not metal.any():
+        return False
+    if uv is None or not len(faces):
+        return True
+    corners = transformed_uv(uv, transform)[np.asarray(faces)]
+    low, high = corners.min(axis=1), corners.max(axis=1)
+    if not (np.isfinite(corners).all() and low.min() >= 0.0 and high.max() <= 1.0):
+        return True
+    rows, cols = min(cells, metal.shape[0]), min(cells, metal.shape[1])
+    pooled = np.add.reduceat(np.add.reduceat(
+        metal.astype(np.int32), np.arange(rows) * metal.shape[0] // rows, axis=0),
+        np.arange(cols) * metal.shape[1] // cols, axis=1) > 0
+    x0, x1 = (np.minimum((b[:, 0] * cols).astype(int), cols - 1) for b in (low, high))
+    y0, y1 = (np.minimum((b[:, 1] * rows).astype(int), rows - 1) for b in (low, high))
+    edges = np.zeros((rows + 1, cols + 1), np.int64)
+    for y, x, sign in ((y0, x0, 1), (y0, x1 + 1, -1), (y1 + 1, x0, -1), (y1 + 1, x1 + 1, 1)):
+        np.add.at(edges, (y, x), sign)
+    covered = np.cumsum(np.cumsum(edges, axis=0), axis=1)[:rows, :cols] > 0
+    return bool((covered & pooled).any())
 
 
 def _orm_drawn(m: _Inputs) -> bool:

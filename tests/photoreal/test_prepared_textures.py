@@ -44,7 +44,8 @@ def metal(**changes) -> ResolvedMaterial:
 def translated(material: ResolvedMaterial, loaded: dict[str, TextureImage],
                kept: PreparedTextures):
     translator = MaterialTranslator(activate_mitsuba(), lambda ref: loaded[ref.source], kept)
-    return translator.for_material(material, quad()).bsdf["bsdf"]["bsdf"]  # in both wrappers
+    # the principled BSDF, in its three wrappers (normal, sides, diffuse light)
+    return translator.for_material(material, quad()).bsdf["bsdf"]["bsdf"]["bsdf"]
 
 
 def test_a_second_translation_prepares_nothing_again():
