@@ -40,9 +40,9 @@ EXTENSION_TEXTURE_SLOTS = {
 # the extension textures each renderer draws per pixel (the others: the factor alone)
 STILL_DRAWN_TEXTURES = frozenset({"transmissionTexture", "sheenColorTexture", "clearcoatTexture",
                                   "clearcoatRoughnessTexture", "clearcoatNormalTexture"})
-LIVE_VIEW_DRAWN_TEXTURES = frozenset({"clearcoatTexture", "clearcoatRoughnessTexture",
-                                      "clearcoatNormalTexture", "specularTexture",
-                                      "specularColorTexture"})
+LIVE_VIEW_DRAWN_TEXTURES = frozenset({"transmissionTexture", "clearcoatTexture",
+                                      "clearcoatRoughnessTexture", "clearcoatNormalTexture",
+                                      "specularTexture", "specularColorTexture"})
 
 
 def number_field(block: dict, key: str, default: float, where: str, *, low: float = -math.inf,

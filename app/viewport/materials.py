@@ -94,7 +94,8 @@ _WRAPS = {"REPEAT": vtkTexture.Repeat, "MIRRORED_REPEAT": vtkTexture.MirroredRep
 _SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalTex",
              "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex",
              "clearcoat": "coatStrengthTex", "clearcoat_roughness": "coatRoughnessTex"}
-_SAMPLERS.update(specular="specularTex", specular_color="specularColorTex")
+_SAMPLERS.update(specular="specularTex", specular_color="specularColorTex",
+                 transmission="transmissionTex")
 # the extension textures VTK has no texture for, drawn by replacing the PBR shader's line that
 # reads the uniform with one that multiplies it (glTF's channels: R coat strength, G coat
 # roughness, A specular, RGB specular colour, which scale the dielectric F0)
@@ -171,8 +172,8 @@ _COAT_LINES = {
 # misses it by the texture's grain would speckle
 _GEOMETRY_NORMAL = "normalize(tbn[2])"
 # the extension textures the live view draws (the others: their factor alone)
-LIVE_VIEW_TEXTURES = frozenset({"clearcoat", "clearcoat_roughness", "specular",
-                                "specular_color"})
+LIVE_VIEW_TEXTURES = frozenset({"transmission", "clearcoat", "clearcoat_roughness",
+                                "specular", "specular_color"})
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
@@ -244,10 +245,12 @@ def _reset_property(actor: vtkActor) -> None:
 
 
 def _drawn_slots(material: ResolvedMaterial) -> dict:
-    """The texture slots the live view draws: the core ones and the clear coat's."""
+    """The texture slots the live view draws: the core ones, the clear coat's, the
+    specular reflection's and the transmission's."""
     extension = {name: slot for name, slot in material.extension_slots().items()
-                 if name in LIVE_VIEW_TEXTURES and (material.clearcoat > 0
-                                                    or not name.startswith("clearcoat"))}
+                 if name in LIVE_VIEW_TEXTURES
+                 and (material.clearcoat > 0 or not name.startswith("clearcoat"))
+                 and (material.transmission > 0 or name != "transmission")}
     return {**material.slots(), **extension}
 
 
@@ -448,14 +451,18 @@ def _alpha_test(cutoff: float, kept: float = 1.0, kept_here: str | None = None) 
             f"  gl_FragData[0].a = {kept_here or f'{float(kept):.6f}'};")
 
 
-def _kept_at_fragment(material: ResolvedMaterial) -> str:
+def _kept_at_fragment(material: ResolvedMaterial, texture: str = "1.0") -> str:
     """GLSL: the opacity a transmissive ``material`` keeps at the fragment, from the roughness
     VTK's shader has there (``roughness``: the factor times the metallic-roughness texture),
-    as ``opacity_loss`` gives it: smooth glass whose roughness factor is 1 and whose texture
-    makes it smooth keeps no haze."""
+    as ``opacity_loss`` gives it, and from its transmission there (the factor times
+    ``texture``, the transmission texture's look-up) where it is no metal (``metallic``, the
+    factor times the ORM's blue): smooth glass whose roughness factor is 1 and whose texture
+    makes it smooth keeps no haze, and where the transmission texture is black or the metal
+    whole, the surface is opaque."""
     extra = CLEAR_GLASS_OPACITY_LOSS - TRANSMISSION_OPACITY_LOSS
     return (f"(1.0 - ({TRANSMISSION_OPACITY_LOSS:.6g} + {extra:.6g} * (1.0 - clamp(roughness / "
-            f"{HAZE_ROUGHNESS:.6g}, 0.0, 1.0))) * {float(material.transmission):.6g})")
+            f"{HAZE_ROUGHNESS:.6g}, 0.0, 1.0))) * {float(material.transmission):.6g}"
+            f" * {texture} * (1.0 - metallic))")
 
 
 def opacity_loss(roughness: float) -> float:
@@ -500,28 +507,16 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     opacity = material.opacity if material.uses_alpha else 1.0
     if back_faces_culled(material):
         prop.BackfaceCullingOn()
-    kept = 1.0 - opacity_loss(material.roughness) * material.transmission
+    # glTF's metal lies over the glass: a metallic factor lets less through (its ORM
+    # texture's blue, per fragment below; with one, the factor may be metal's only where the
+    # blue says so, so the whole actor is not made opaque by it)
+    metal = 0.0 if material.orm_texture is not None else min(max(material.metallic, 0.0), 1.0)
+    kept = 1.0 - opacity_loss(material.roughness) * material.transmission * (1.0 - metal)
     prop.SetOpacity(opacity * kept)
     prop.SetCoatStrength(material.clearcoat)
     prop.SetCoatRoughness(material.clearcoat_roughness)
     prop.SetCoatIOR(GLTF_CLEARCOAT_IOR)
     prop.SetNormalScale(material.normal_scale)
-    after_lighting = []  # GLSL run after VTK's lighting, in one replacement (a second
-    if any(material.sheen_color):  # replacement of the same tag would undo the first)
-        after_lighting.append(_sheen_rim(material.sheen_color))
-    kept_here = _kept_at_fragment(material) if material.transmission > 0 else None
-    if material.alpha_mode == "MASK":
-        if kept >= 1.0:
-            actor.ForceOpaqueOn()
-        after_lighting.append(_alpha_test(material.alpha_cutoff, kept, kept_here))
-    elif material.transmission > 0:
-        after_lighting.append(f"  gl_FragData[0].a *= {kept_here} / {kept:.6f};")
-        after_lighting.append(_REFLECTIONS_OVER_TRANSMISSION)
-    if after_lighting:
-        actor.GetShaderProperty().AddFragmentShaderReplacement(
-            "//VTK::Light::Impl", True, "\n".join(["//VTK::Light::Impl", *after_lighting]),
-            False)
-
     mapping = uv_mapping(material)
     actor_uv = None if mapping is None else _mesh_uv(mesh, mapping.texcoord)
     slots = {}
@@ -567,6 +562,25 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         prop.SetTexture(_SAMPLERS[name], texture(name))
         uv = _coordinates(name, slots[name], name in own)  # see _slot_coordinates
         return f"texture({_SAMPLERS[name]}, {uv}).{channels}"
+
+    after_lighting = []  # GLSL run after VTK's lighting, in one replacement (a second
+    if any(material.sheen_color):  # replacement of the same tag would undo the first)
+        after_lighting.append(_sheen_rim(material.sheen_color))
+    kept_here = None
+    if material.transmission > 0:
+        kept_here = _kept_at_fragment(material, lookup("transmission", "r")
+                                      if "transmission" in slots else "1.0")
+    if material.alpha_mode == "MASK":
+        if kept >= 1.0:
+            actor.ForceOpaqueOn()
+        after_lighting.append(_alpha_test(material.alpha_cutoff, kept, kept_here))
+    elif material.transmission > 0:
+        after_lighting.append(f"  gl_FragData[0].a *= {kept_here} / {kept:.6f};")
+        after_lighting.append(_REFLECTIONS_OVER_TRANSMISSION)
+    if after_lighting:
+        actor.GetShaderProperty().AddFragmentShaderReplacement(
+            "//VTK::Light::Impl", True, "\n".join(["//VTK::Light::Impl", *after_lighting]),
+            False)
 
     lines = dict(_COAT_LINES) if material.clearcoat > 0 else {}
     lines.update(_DOMINANT_REFLECTION)

@@ -5,6 +5,7 @@ pixels where it should, against the same scene drawn with its factor alone."""
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from tests import khronos_material_extensions as x
 from tests.khronos_scenes import (
@@ -29,10 +30,12 @@ def _opaque_red(pixels: np.ndarray) -> np.ndarray:
     return (p[..., 0] > 200) & (p[..., 1] > 70) & (p[..., 1] < 150) & (p[..., 2] < 150)
 
 
-def test_transmission_texture_stripes_the_sphere(external_dir: Path):
+@pytest.mark.parametrize("kind", ["photoreal", "live"])
+def test_transmission_texture_stripes_the_sphere(external_dir: Path, kind: str):
     """TransmissionTest's "TransmissionTexture" sphere: transmission factor 1 times a striped
     texture, so opaque red stripes alternate with clear glass along the sphere (Khronos'
-    screenshot); with the factor alone the sphere is uniform glass."""
+    screenshot), in the still and the live view; with the factor alone the sphere is uniform
+    glass."""
     scene, assets = khronos_scene(external_dir, TRANSMISSION_MODEL)
     sphere = "RedTransTexture"
     assert material_of(scene, sphere).transmission_texture is not None
@@ -41,8 +44,8 @@ def test_transmission_texture_stripes_the_sphere(external_dir: Path):
     uniform = with_material(scene, sphere, transmission_texture=None)
     row, column = pixel_of(scene, point, SIZE)
     disk = (slice(row - 30, row + 30), slice(column - 30, column + 30))
-    striped_image = render("photoreal", scene, assets, size=SIZE)
-    uniform_image = render("photoreal", uniform, assets, size=SIZE)
+    striped_image = render(kind, scene, assets, size=SIZE)
+    uniform_image = render(kind, uniform, assets, size=SIZE)
     striped, plain = _opaque_red(striped_image[disk]), _opaque_red(uniform_image[disk])
     assert striped.mean() > 0.3 and plain.mean() < 0.15, (striped.mean(), plain.mean())
     # along the sphere (down its middle) opaque and clear alternate, stripe after stripe

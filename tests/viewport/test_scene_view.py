@@ -375,3 +375,26 @@ def test_a_mirror_reflects_the_part_beside_it(studio_hdr):
         plotter.close()
     assert facing_shown - facing_hidden > 15, (facing_shown, facing_hidden)
     assert abs(away_shown - away_hidden) < 3, (away_shown, away_hidden)
+
+
+def test_metal_over_glass_lets_nothing_through(view, studio_hdr):
+    """glTF's metal lies over a transmissive material: a metallic factor of 1 is an opaque
+    metal, half metal lets half as much through; with an ORM texture the metal is the
+    texture's blue, per fragment, so the factor alone does not make the whole part opaque."""
+    from app.scene.description import TextureRef, slot
+
+    actor = show_sphere(view, studio_hdr)
+    prop = actor.GetProperty()
+
+    def opacity(**fields) -> float:
+        material = ResolvedMaterial("glass", base_color=(0.9, 0.9, 0.2), roughness=0.0,
+                                    transmission=1.0, **fields)
+        view.apply([MaterialChanged("part/sphere", material)])
+        return prop.GetOpacity()
+
+    glass = opacity(metallic=0.0)
+    assert glass < 0.1
+    assert opacity(metallic=1.0) == pytest.approx(1.0)
+    assert 1.0 - opacity(metallic=0.5) == pytest.approx(0.5 * (1.0 - glass))
+    view.source.textures["orm.png"] = np.full((4, 4, 3), 128, np.uint8)
+    assert opacity(metallic=1.0, orm_texture=slot(TextureRef("orm.png", srgb=False))) < 0.1
