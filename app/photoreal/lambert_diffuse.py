@@ -16,15 +16,18 @@ surface is sampled best, so the nested BSDF's sampling is kept and only its weig
 
 from __future__ import annotations
 
-from app.photoreal.plugins import once_per_variant
+from app.photoreal.plugins import nested_bsdf, once_per_variant
+from app.scene.material_looks import head_on_reflectance
 
 LAMBERT_DIFFUSE = "lambertdiffuse"
+PRINCIPLED_ETA = 1.5  # the principled BSDF's index where its dictionary gives none (specular 0.5)
 
 
-def lambert_diffuse(principled: dict, f0: float) -> dict:
-    """``principled`` (a ``principled`` BSDF's dictionary) with glTF's diffuse light, under a
-    reflection whose head-on reflectance is ``f0`` (0: the principled BSDF draws none)."""
-    return {"type": LAMBERT_DIFFUSE, "bsdf": principled, "f0": float(f0)}
+def lambert_diffuse(principled: dict) -> dict:
+    """``principled`` (a ``principled`` BSDF's dictionary) with glTF's diffuse light, under the
+    Fresnel of its own reflection (none where its ``eta`` is 1: a layer draws it)."""
+    eta = float(principled.get("eta", PRINCIPLED_ETA))
+    return {"type": LAMBERT_DIFFUSE, "bsdf": principled, "f0": head_on_reflectance(eta)}
 
 
 @once_per_variant
@@ -46,10 +49,9 @@ def register_bsdfs(mi) -> None:
     def schlick_weight(cosine):
         return dr.power(dr.clip(1.0 - cosine, 0.0, 1.0), 5.0)
 
-    class LambertDiffuse(mi.BSDF):
+    class LambertDiffuse(nested_bsdf(mi)):
         def __init__(self, props):
-            mi.BSDF.__init__(self, props)
-            self.nested = props["bsdf"]
+            super().__init__(props)
             self.f0 = float(props["f0"])
             textures = NestedTextures()
             self.nested.traverse(textures)
@@ -57,9 +59,6 @@ def register_bsdfs(mi) -> None:
             self.roughness = textures.found["roughness"]
             self.metallic = textures.found["metallic"]
             self.spec_trans = textures.found["spec_trans"]
-            self.m_components = [self.nested.flags(i)
-                                 for i in range(self.nested.component_count())]
-            self.m_flags = self.nested.flags()
 
         def _correction(self, si, wo, active):
             """Lambert's diffuse light less Disney's, as the principled BSDF weighs it."""
@@ -88,18 +87,9 @@ def register_bsdfs(mi) -> None:
             return dr.maximum(self.nested.eval(ctx, si, wo, active)
                               + self._correction(si, wo, active), 0.0)
 
-        def pdf(self, ctx, si, wo, active=True):
-            return self.nested.pdf(ctx, si, wo, active)
-
         def eval_pdf(self, ctx, si, wo, active=True):
             value, pdf = self.nested.eval_pdf(ctx, si, wo, active)
             return dr.maximum(value + self._correction(si, wo, active), 0.0), pdf
-
-        def eval_diffuse_reflectance(self, si, active=True):
-            return self.nested.eval_diffuse_reflectance(si, active)
-
-        def traverse(self, callback):
-            callback.put_object("bsdf", self.nested, mi.ParamFlags.Differentiable)
 
         def to_string(self):
             return f"LambertDiffuse[bsdf={self.nested}]"

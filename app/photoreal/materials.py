@@ -32,6 +32,8 @@ from app.scene.material_looks import (
     back_faces_culled,
     disney_anisotropy,
     has_volume,
+    head_on_reflectance,
+    metal_stops_light,
     specular_tint,
     tinted_by_volume,
     unlit_as_emission,
@@ -71,7 +73,7 @@ ABSORBING_AT_MOST = 0.9999  # of a channel kept over the attenuation distance (s
 def sheet_ior(ior: float) -> float:
     """The index of a thin sheet whose two faces together reflect head on what glTF's single
     interface of index ``ior`` does (a slab reflects 2R / (1 + R) of its faces' R)."""
-    f0 = ((ior - 1.0) / (ior + 1.0)) ** 2
+    f0 = head_on_reflectance(ior)
     root = math.sqrt(f0 / (2.0 - f0))
     return (1.0 + root) / (1.0 - root)
 
@@ -213,6 +215,7 @@ class MaterialTranslator:
 
     def for_material(self, material: ResolvedMaterial, mesh: MeshData) -> ShapeLook:
         """The BSDF of ``material`` on ``mesh`` (its UV sets and vertex colours)."""
+        material = metal_stops_light(material)
         absorption = volume_absorption(material)
         material = unlit_as_emission(material)
         if absorption is None:  # a thin wall: its volume as a tint (as in the live view)
@@ -262,7 +265,7 @@ class MaterialTranslator:
             vertex_colours=bool(material.vertex_colors and mesh.colors is not None
                                 and len(mesh.colors)),
             mapped=uv_sets.get(shape_texcoord) is not None)
-        if inputs.orm_texture is not None and material.transmission > 0:
+        if inputs.orm_texture is not None and material.transmission > 0 and material.metallic > 0:
             inputs = replace(inputs, metal_reached=metal_reached(
                 uv_sets.get(slots["orm"].texcoord), mesh.faces, inputs.orm_texture.pixels,
                 slots["orm"].transform))
@@ -290,7 +293,7 @@ class MaterialTranslator:
                 "normalmap": self._bitmap(("decal-normal", decal.key, decal.normal_scale),
                                           scaled_normal_map(decal.normal_map,
                                                             decal.normal_scale)),
-                "bsdf": lambert_diffuse(principled, head_on_reflectance(1.5))}
+                "bsdf": lambert_diffuse(principled)}
         coverage = np.asarray(decal.base_color, dtype=np.float32)[..., 3:4] / 255.0
         return {"type": "mask",
                 "opacity": self._bitmap(("decal-alpha", decal.key), coverage),
@@ -302,9 +305,6 @@ class MaterialTranslator:
         """The BSDF of ``m``; a transmissive one thin-walled unless ``solid`` (light refracts
         into it and out again, through its medium)."""
         mat = m.material
-        if mat.transmission > 0 and mat.metallic >= 1.0 and m.orm_texture is None:
-            mat = replace(mat, transmission=0.0)  # all metal (glTF): no light passes
-            m = replace(m, material=mat)
         layered_specular = _specular_layered(m)
         if not layered_specular and any(n in m.extension_textures for n in SPECULAR_TEXTURES):
             self._approximate(m.name, "specular textures not drawn (their factors alone)")
@@ -361,7 +361,7 @@ class MaterialTranslator:
             if mat.clearcoat > 0:
                 self._approximate(m.name, "clear coat dropped on a transmissive material")
         bsdf: dict = (unlit_bsdf() if mat.unlit else principled if mat.transmission > 0
-                      else lambert_diffuse(principled, head_on_reflectance(ior)))
+                      else lambert_diffuse(principled))
         if (mat.transmission > 0 and not mat.unlit and "anisotropic" not in principled
                 and (m.orm_texture is not None or mat.roughness > SHEET_ROUGHNESS)):
             bsdf = rough_glass(self.mi, principled)
@@ -389,17 +389,19 @@ class MaterialTranslator:
         opacity = self._opacity_input(m)
         if opacity is not None:
             bsdf = {"type": "mask", "opacity": opacity, "bsdf": bsdf}
-        metal_over = mat.transmission > 0 and not mat.unlit and _metal_drawn(m)
-        if metal_over:
-            bsdf = self._metal_over(m, metal, bsdf)
+        # glTF's metal over the glass: the same material made opaque, blended in by the metal
+        metal_look = (self.look(replace(m, material=replace(mat, transmission=0.0))).bsdf
+                      if mat.transmission > 0 and not mat.unlit and _metal_drawn(m) else None)
+        if metal_look is not None:
+            bsdf = _metal_over(metal, bsdf, metal_look)
         clear = mat.transmission >= CLEAR_TRANSMISSION and mat.roughness <= CLEAR_ROUGHNESS
         sheet = None
         if (mat.transmission > 0 and not solid and not mat.unlit and not layered_sheen
                 and mat.roughness <= SHEET_ROUGHNESS and m.normal_texture is None
                 and opacity is None):
             sheet = self._clear_sheet(m, principled)
-            if metal_over:
-                sheet = self._metal_over(m, metal, sheet)
+            if metal_look is not None:
+                sheet = _metal_over(metal, sheet, metal_look)
         return ShapeLook(bsdf, self._emission(m), see_through=clear, sheet=sheet,
                          transmits=mat.transmission > 0 and not mat.unlit,
                          along_tangent=along_tangent)
@@ -418,18 +420,9 @@ class MaterialTranslator:
                  "ext_ior": 1.0, "specular_transmittance": principled["base_color"]}
         # the opaque share seen from either side: from inside a closed shape, through the
         # clear share of its front, the back's opaque share is its colour, not black
-        opaque = lambert_diffuse(opaque, head_on_reflectance(float(principled["eta"])))
+        opaque = lambert_diffuse(opaque)
         return {"type": "blendbsdf", "weight": principled["spec_trans"],
                 "bsdf_0": {"type": "twosided", "bsdf": opaque}, "bsdf_1": sheet}
-
-    def _metal_over(self, m: _Inputs, metal, glass: dict) -> dict:
-        """glTF's metal over a transmissive material's ``glass``: where ``metal`` (the
-        metallic factor times the ORM texture's blue) is 1 the surface is the same material
-        made opaque (its metal, from either side), where 0 the glass; the shares of the two
-        as glTF's mix of the metal and the dielectric gives them."""
-        opaque = self.look(replace(m, material=replace(m.material, transmission=0.0)))
-        return {"type": "blendbsdf", "weight": metal, "bsdf_0": glass,
-                "bsdf_1": opaque.bsdf}
 
     def _coat(self, m: _Inputs, base: dict) -> dict:
         """The clear coat over ``base``: on the geometry's normal (not the base's normal map),
@@ -689,9 +682,12 @@ def _specular_layered(m: _Inputs) -> bool:
             and mat.anisotropy <= 0)
 
 
-def head_on_reflectance(ior: float) -> float:
-    """A dielectric's reflectance at normal incidence, from its index (0 for 1: none)."""
-    return ((ior - 1.0) / (ior + 1.0)) ** 2
+def _metal_over(metal, glass: dict, opaque: dict) -> dict:
+    """glTF's metal over a transmissive material's ``glass``: where ``metal`` (the metallic
+    factor times the ORM texture's blue) is 1 the surface is ``opaque`` (the same material
+    made opaque: its metal, from either side), where 0 the glass; the shares of the two as
+    glTF's mix of the metal and the dielectric gives them."""
+    return {"type": "blendbsdf", "weight": metal, "bsdf_0": glass, "bsdf_1": opaque}
 
 
 def _metal_drawn(m: _Inputs) -> bool:

@@ -101,6 +101,32 @@ def eval_pdf_in_frame(mi, dr, nested, ctx, si, framed, wo, active):
     return dr.select(keep, value, 0.0), dr.select(keep, pdf, 0.0)
 
 
+def nested_bsdf(mi) -> type:
+    """A base class (of the active variant's types, like the plugin itself) for a BSDF that
+    changes the value of its nested ``bsdf`` and nothing else: the nested BSDF's lobes,
+    density, diffuse reflectance and parameters as its own (a subclass gives ``sample``,
+    ``eval`` and ``eval_pdf``)."""
+
+    class Nested(mi.BSDF):
+        def __init__(self, props):
+            mi.BSDF.__init__(self, props)
+            self.nested = props["bsdf"]
+            self.m_components = [self.nested.flags(i)
+                                 for i in range(self.nested.component_count())]
+            self.m_flags = self.nested.flags()
+
+        def pdf(self, ctx, si, wo, active=True):
+            return self.nested.pdf(ctx, si, wo, active)
+
+        def eval_diffuse_reflectance(self, si, active=True):
+            return self.nested.eval_diffuse_reflectance(si, active)
+
+        def traverse(self, callback):
+            callback.put_object("bsdf", self.nested, mi.ParamFlags.Differentiable)
+
+    return Nested
+
+
 def reframed_bsdf(mi, dr, perturbed: Callable) -> type:
     """A base class for a BSDF that shades its nested ``bsdf`` in a frame of its own:
     ``perturbed(bsdf, si, active)`` gives the interaction in that frame with ``wi`` in it (a

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.photoreal.plugins import as_texture, lerp_table, once_per_variant
+from app.photoreal.plugins import as_texture, lerp_table, nested_bsdf, once_per_variant
 
 ROUGH_GLASS = "roughglass"
 ROUGHNESS_STEPS = 17  # rows of a table: roughness (the principled BSDF's) i / 16, 0 to 1
@@ -81,19 +81,15 @@ def register_bsdfs(mi) -> None:
     """Make ``roughglass`` loadable in the active variant (once per variant)."""
     import drjit as dr
 
-    class RoughGlass(mi.BSDF):
+    class RoughGlass(nested_bsdf(mi)):
         def __init__(self, props):
-            mi.BSDF.__init__(self, props)
-            self.nested = props["bsdf"]
+            super().__init__(props)
             self.roughness = as_texture(mi, props["roughness"])
             self.transmission = as_texture(mi, props["transmission"])
             kind, eta = props["kind"], props["eta"]
             self.outside = mi.Float(directional_albedo(mi, kind, eta, inside=False).ravel())
             self.inside = (mi.Float(directional_albedo(mi, kind, eta, inside=True).ravel())
                            if kind == "principled" else self.outside)  # a thin wall: one side
-            self.m_components = [self.nested.flags(i)
-                                 for i in range(self.nested.component_count())]
-            self.m_flags = self.nested.flags()
 
         def _gain(self, si, active):
             cos_view = mi.Frame3f.cos_theta(si.wi)
@@ -116,18 +112,9 @@ def register_bsdfs(mi) -> None:
         def eval(self, ctx, si, wo, active=True):
             return self.nested.eval(ctx, si, wo, active) * self._gain(si, active)
 
-        def pdf(self, ctx, si, wo, active=True):
-            return self.nested.pdf(ctx, si, wo, active)
-
         def eval_pdf(self, ctx, si, wo, active=True):
             value, pdf = self.nested.eval_pdf(ctx, si, wo, active)
             return value * self._gain(si, active), pdf
-
-        def eval_diffuse_reflectance(self, si, active=True):
-            return self.nested.eval_diffuse_reflectance(si, active)
-
-        def traverse(self, callback):
-            callback.put_object("bsdf", self.nested, mi.ParamFlags.Differentiable)
 
         def to_string(self):
             return f"RoughGlass[bsdf={self.nested}]"

@@ -26,6 +26,21 @@ def unlit_as_emission(m: ResolvedMaterial) -> ResolvedMaterial:
             0.0, 0.0, 0.0), transmission=0.0)
 
 
+def metal_stops_light(m: ResolvedMaterial) -> ResolvedMaterial:
+    """A transmissive material that is metal throughout (metallic factor 1, no ORM texture to
+    make it less anywhere) as glTF draws it: glTF's metal lies over the glass, so no light
+    passes; an opaque metal (transmission 0). Others as they are."""
+    if m.transmission <= 0 or m.metallic < 1.0 or m.orm_texture is not None:
+        return m
+    return dataclasses.replace(m, transmission=0.0)
+
+
+def head_on_reflectance(ior: float) -> float:
+    """A dielectric's reflectance at normal incidence (F0), from its index: glTF's
+    ((ior - 1) / (ior + 1))^2 (0 for an index of 1)."""
+    return ((ior - 1.0) / (ior + 1.0)) ** 2
+
+
 def back_faces_culled(m: ResolvedMaterial) -> bool:
     """Whether both renderers leave out the back faces of ``m``'s surfaces: a single-sided
     see-through material's, as glTF culls them (seen through a clear part of the front, they
@@ -44,7 +59,7 @@ def specular_tint(m: ResolvedMaterial) -> tuple[float, float, float]:
     """glTF's dielectric F0 before its textures: ((ior - 1) / (ior + 1))^2 times the specular
     colour factor (KHR_materials_specular: F0 = min(this * colour texture, 1) * specular *
     specular texture, and F90 = specular * specular texture)."""
-    f0 = ((m.ior - 1.0) / (m.ior + 1.0)) ** 2
+    f0 = head_on_reflectance(m.ior)
     return tuple(float(f0 * c) for c in m.specular_color)  # type: ignore[return-value]
 
 
@@ -57,7 +72,7 @@ def uses_specular(m: ResolvedMaterial) -> bool:
 def reflectance_at_normal(m: ResolvedMaterial) -> float:
     """F0 of the dielectric lobe: glTF's ((ior - 1) / (ior + 1))^2 scaled by the specular factor
     and the brightness of the specular colour (a tint is drawn as its brightness)."""
-    f0 = ((m.ior - 1.0) / (m.ior + 1.0)) ** 2
+    f0 = head_on_reflectance(m.ior)
     brightness = sum(c * w for c, w in zip(m.specular_color, LUMINANCE, strict=True))
     return float(min(max(f0 * m.specular * brightness, 0.0), 1.0))
 

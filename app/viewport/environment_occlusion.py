@@ -38,6 +38,7 @@ from vtkmodules.vtkRenderingCore import vtkActor
 
 from app.domain.colour import LUMINANCE
 from app.scene.description import Drawable
+from app.scene.material_looks import metal_stops_light
 
 SAMPLES = 192  # directions per vertex, drawn from the studio in proportion to its light
 NEAR = 0.01  # a blocking part nearer than this share of the scene's size is left out
@@ -124,8 +125,9 @@ def studio_samples(hdr_path: str, rotation_deg: float, turned_over: bool = False
 
 
 def shades_and_shaded(drawable: Drawable) -> bool:
-    """Opaque parts only: light passes glass, see-through and masked parts."""
-    material = drawable.material
+    """Opaque parts only: light passes glass (not metal throughout), see-through and masked
+    parts."""
+    material = metal_stops_light(drawable.material)
     return (drawable.visible and material.transmission <= 0
             and not material.uses_alpha)
 

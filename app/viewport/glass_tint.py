@@ -26,7 +26,12 @@ from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from app.scene.description import ResolvedMaterial
-from app.scene.material_looks import has_volume, reflectance_at_normal, volume_tint
+from app.scene.material_looks import (
+    has_volume,
+    metal_stops_light,
+    reflectance_at_normal,
+    volume_tint,
+)
 from app.viewport.materials import set_point_array
 
 GL_ZERO, GL_ONE = 0, 1
@@ -42,8 +47,9 @@ def transmitted_colour(material: ResolvedMaterial, *, per_vertex: bool = False
     """The linear colour the tint of ``material`` starts from, before its base colour
     texture: the base colour factor, times the volume's tint unless that is worked out
     ``per_vertex`` (the tint shader takes a solid's square root per surface); None for an
-    opaque or unlit material, or a clear one without a base colour texture."""
-    if material.transmission <= 0 or material.unlit:
+    opaque (metal throughout included) or unlit material, or a clear one without a base
+    colour texture."""
+    if metal_stops_light(material).transmission <= 0 or material.unlit:
         return None
     tint = (1.0, 1.0, 1.0) if per_vertex else volume_tint(material)
     colour = tuple(float(min(max(b * t, 0.0), 1.0))

@@ -33,6 +33,7 @@ from app.errors import AssetError
 from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef, TextureSlot
 from app.scene.material_looks import (
     back_faces_culled,
+    metal_stops_light,
     specular_ior,
     specular_tint,
     tinted_by_volume,
@@ -473,10 +474,11 @@ def opacity_loss(roughness: float) -> float:
 
 
 def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
-    """What the rasteriser draws for ``material``: an unlit one glowing in its base colour, the
-    volume's attenuation as a tint, sheen as the base colour lightened by SHEEN_LIGHTENING of
-    the sheen colour (VTK has no sheen lobe; a factor past 1 lightens a base colour texture)."""
-    material = tinted_by_volume(unlit_as_emission(material))
+    """What the rasteriser draws for ``material``: an unlit one glowing in its base colour, a
+    transmissive one of metal throughout opaque, the volume's attenuation as a tint, sheen as
+    the base colour lightened by SHEEN_LIGHTENING of the sheen colour (VTK has no sheen lobe;
+    a factor past 1 lightens a base colour texture)."""
+    material = tinted_by_volume(unlit_as_emission(metal_stops_light(material)))
     if any(material.sheen_color):
         material = dataclasses.replace(material, base_color=tuple(
             float(c * (1.0 + SHEEN_LIGHTENING * s))
@@ -507,9 +509,9 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     opacity = material.opacity if material.uses_alpha else 1.0
     if back_faces_culled(material):
         prop.BackfaceCullingOn()
-    # glTF's metal lies over the glass: a metallic factor lets less through (its ORM
-    # texture's blue, per fragment below; with one, the factor may be metal's only where the
-    # blue says so, so the whole actor is not made opaque by it)
+    # glTF's metal lies over the glass: a metallic factor lets less through (with an ORM
+    # texture, only where its blue says so, per fragment below: the factor alone then makes
+    # no part of the actor opaque)
     metal = 0.0 if material.orm_texture is not None else min(max(material.metallic, 0.0), 1.0)
     kept = 1.0 - opacity_loss(material.roughness) * material.transmission * (1.0 - metal)
     prop.SetOpacity(opacity * kept)

@@ -6,7 +6,7 @@ import pytest
 
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.lambert_diffuse import lambert_diffuse
-from app.photoreal.materials import MaterialTranslator, head_on_reflectance
+from app.photoreal.materials import MaterialTranslator
 from app.scene.description import ResolvedMaterial
 from tests.photoreal.test_model_materials import quad
 
@@ -45,8 +45,7 @@ def test_the_diffuse_light_is_lambert_under_the_fresnel(roughness, metallic):
     vector: the glTF specification's BRDF."""
     mi = activate_mitsuba()
     colour = (0.8, 0.5, 0.2)
-    wrapped = mi.load_dict(lambert_diffuse(_principled(colour, roughness, metallic),
-                                           head_on_reflectance(1.5)))
+    wrapped = mi.load_dict(lambert_diffuse(_principled(colour, roughness, metallic)))
     plain = mi.load_dict(_principled(colour, roughness, metallic))
     reflection_only = mi.load_dict(_principled((0.0, 0.0, 0.0), roughness, 0.0))
     for wi, wo in PAIRS:
@@ -78,7 +77,7 @@ def test_a_rough_white_surface_is_not_brighter_than_lambert_at_a_slant():
     Lambertian one (the Box lighter than in Cycles and the live view); glTF's is below it."""
     mi = activate_mitsuba()
     white = _principled((1.0, 1.0, 1.0), 1.0)
-    wrapped = mi.load_dict(lambert_diffuse(white, head_on_reflectance(1.5)))
+    wrapped = mi.load_dict(lambert_diffuse(white))
     plain = mi.load_dict(white)
     wi, wo = (0.9, 0.0, 0.44), (0.85, 0.1, 0.52)  # both at a slant, near each other
     lambert = _unit(wo)[2] / np.pi
@@ -91,8 +90,7 @@ def test_sampling_weighs_as_the_value_over_the_density():
     mi = activate_mitsuba()
     import drjit as dr
 
-    bsdf = mi.load_dict(lambert_diffuse(_principled((0.7, 0.6, 0.5), 0.8, 0.2),
-                                        head_on_reflectance(1.5)))
+    bsdf = mi.load_dict(lambert_diffuse(_principled((0.7, 0.6, 0.5), 0.8, 0.2)))
     n = 4096
     rng = np.random.default_rng(3)
     si = dr.zeros(mi.SurfaceInteraction3f, n)

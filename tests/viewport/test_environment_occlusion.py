@@ -238,3 +238,19 @@ def test_a_part_of_few_far_apart_vertices_shades_others_and_is_not_shaded():
     assert np.allclose(shades["under"], 1.0)
     under_card = (np.abs(fine.vertices[:, 0]) < 0.4) & (np.abs(fine.vertices[:, 2]) < 0.4)
     assert (shades["fine"][under_card, :3] < 0.5).all()
+
+
+def test_glass_lets_the_studio_through_and_metal_throughout_does_not():
+    """A transmissive part neither shades nor is shaded, unless it is metal throughout
+    (metallic factor 1, no ORM texture), which glTF draws as an opaque metal."""
+    from app.scene.description import Drawable, GeometryRef, TextureRef, slot
+    from app.viewport.environment_occlusion import shades_and_shaded
+
+    def part(**fields) -> Drawable:
+        return Drawable("p/n", "p", GeometryRef("f", "n"),
+                        ResolvedMaterial("m", transmission=1.0, **fields))
+
+    assert not shades_and_shaded(part(metallic=0.0))
+    orm = slot(TextureRef("orm.png", srgb=False))
+    assert not shades_and_shaded(part(metallic=1.0, orm_texture=orm))
+    assert shades_and_shaded(part(metallic=1.0))
