@@ -241,6 +241,30 @@ def anisotropy_stretches_the_highlight(kind: str, external_dir: Path) -> None:
     assert np.abs(a - b).mean() > 4, np.abs(a - b).mean()
 
 
+def anisotropy_draws_a_smooth_surface_as_lines(kind: str, external_dir: Path) -> None:
+    """AnisotropyStrengthTest's smooth sphere fully stretched (roughness 0, strength 1: glTF's
+    alphas 1 along the tangent, 0 across it) reflects the world as lines along the tangent:
+    smeared along it (the image's rows), as sharp as a mirror across it (its columns), not
+    blurred both ways as Disney's 10:1 at most drew it."""
+    scene, assets = khronos_scene(external_dir, ANISOTROPY_MODEL)
+    sphere = "6"
+    assert (material_of(scene, sphere).roughness, material_of(scene, sphere).anisotropy) == (
+        0.0, 1.0)
+    point = (-2.61, 6.99, 0.4)
+    scene = only(facing(scene, point, 3.0), sphere)
+    mirror = with_material(scene, sphere, anisotropy=0.0)
+
+    def changes(s: SceneDescription) -> tuple[float, float]:
+        """Mean lightness change from pixel to pixel along the rows and along the columns."""
+        p = _luminance(_patch(render(kind, s, assets, size=SIZE), scene, point, 25))
+        p = p.reshape(51, 51)
+        return np.abs(np.diff(p, axis=1)).mean(), np.abs(np.diff(p, axis=0)).mean()
+
+    (along, across), (mirror_along, mirror_across) = changes(scene), changes(mirror)
+    assert along < 0.6 * mirror_along, (along, mirror_along)
+    assert across > mirror_across, (across, mirror_across)
+
+
 def anisotropy_leaves_a_rough_surface_alone(kind: str, external_dir: Path) -> None:
     """glTF's anisotropy widens the roughness along its direction towards 1: on
     AnisotropyStrengthTest's roughest sphere (roughness 1, strength 1) it changes nothing,

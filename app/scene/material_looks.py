@@ -11,7 +11,8 @@ import numpy as np
 from app.domain.colour import LUMINANCE
 from app.scene.description import ResolvedMaterial
 
-DISNEY_ASPECT_AT_MOST = 0.1  # Disney's anisotropic 1: alpha along the bitangent / the tangent
+DISNEY_ASPECT_PER_ANISOTROPIC = 0.9  # Disney's aspect: sqrt(1 - 0.9 anisotropic)
+NARROWEST_ALPHA = 0.001  # Mitsuba's principled BSDF draws no GGX alpha below it
 
 
 def unlit_as_emission(m: ResolvedMaterial) -> ResolvedMaterial:
@@ -113,17 +114,18 @@ def tinted_by_volume(m: ResolvedMaterial) -> ResolvedMaterial:
 
 
 def disney_anisotropy(roughness, strength):
-    """Disney's (roughness, anisotropic), as Mitsuba's principled BSDF and VTK take them, that
-    give KHR_materials_anisotropy's alphas: alpha_t = mix(r^2, 1, strength^2) along the
-    anisotropy direction and alpha_b = r^2 across it. Disney's alphas are r'^2 / a and
-    r'^2 * a with a = sqrt(1 - 0.9 anisotropic): their ratio reaches 0.1 at most, and beyond it
-    alpha_t is kept and alpha_b widened. Numbers or numpy arrays alike."""
+    """Disney's (roughness, anisotropic), as Mitsuba's principled BSDF takes them, that give
+    KHR_materials_anisotropy's alphas: alpha_t = mix(r^2, 1, strength^2) along the anisotropy
+    direction and alpha_b = r^2 across it. Disney's alphas are r'^2 / a and r'^2 * a with
+    a = sqrt(1 - 0.9 anisotropic); Disney's anisotropic 1 stops at a ratio of 10:1, so a smooth
+    surface fully stretched (glTF's 1:0, a thin line of light) takes an anisotropic past 1, as
+    far as Mitsuba's narrowest alpha. Numbers or numpy arrays alike."""
     r = np.clip(np.asarray(roughness, dtype=np.float64), 0.0, 1.0)
     s = np.clip(np.asarray(strength, dtype=np.float64), 0.0, 1.0)
-    across = r * r
+    across = np.maximum(r * r, NARROWEST_ALPHA)
     along = across + (1.0 - across) * s * s
-    ratio = np.clip(across / np.maximum(along, 1e-12), DISNEY_ASPECT_AT_MOST, 1.0)
-    anisotropic = (1.0 - ratio) / (1.0 - DISNEY_ASPECT_AT_MOST)
+    ratio = across / along
+    anisotropic = (1.0 - ratio) / DISNEY_ASPECT_PER_ANISOTROPIC
     disney_roughness = np.sqrt(along * np.sqrt(ratio))
     if np.ndim(disney_roughness) == 0:
         return float(disney_roughness), float(anisotropic)

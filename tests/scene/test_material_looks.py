@@ -9,6 +9,7 @@ import pytest
 from app.catalog.materials import load_material_library
 from app.scene.description import ResolvedMaterial, TextureRef, slot
 from app.scene.material_looks import (
+    NARROWEST_ALPHA,
     disney_anisotropy,
     drawn_double_sided,
     reflectance_at_normal,
@@ -63,14 +64,17 @@ def test_disney_anisotropy_gives_gltf_s_alphas(roughness, strength):
     assert across == pytest.approx(roughness ** 2)
 
 
-def test_disney_anisotropy_past_its_reach_keeps_the_tangent_s_alpha():
-    """A smooth surface fully stretched: glTF's alphas 1 and 0, Disney's at most 10:1."""
+def test_disney_anisotropy_past_its_reach_stretches_to_a_line():
+    """A smooth surface fully stretched: glTF's alphas 1 and 0 (a thin line of light), past
+    Disney's 10:1 at anisotropic 1, as far as the narrowest alpha Mitsuba draws."""
     disney_roughness, anisotropic = disney_anisotropy(0.0, 1.0)
-    assert anisotropic == pytest.approx(1.0)
-    assert disney_roughness ** 2 / math.sqrt(0.1) == pytest.approx(1.0)
+    assert anisotropic > 1.0
+    aspect = math.sqrt(1.0 - 0.9 * anisotropic)
+    assert disney_roughness ** 2 / aspect == pytest.approx(1.0)
+    assert disney_roughness ** 2 * aspect == pytest.approx(NARROWEST_ALPHA)
     pixels = disney_anisotropy(np.array([[0.0], [1.0]]), 1.0)
     assert pixels[0].shape == (2, 1)
-    assert pixels[1][:, 0] == pytest.approx([1.0, 0.0])
+    assert pixels[1][:, 0] == pytest.approx([anisotropic, 0.0])
 
 
 def test_exports_say_double_sided_where_the_renderers_draw_both_sides():
