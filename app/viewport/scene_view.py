@@ -490,6 +490,12 @@ class SceneView:
         """Release the render passes' GPU objects and let go of the window; call before closing
         the window."""
         if self.ren_win is not None:
+            # the parts' tint actors call back to the window (their blend factors): taken out
+            # of the renderer, nothing in VTK holds the window through them any longer
+            for drawable_id in list(self.parts):
+                self._remove(drawable_id)
+            for decal_id in list(self.decals):
+                self._remove_decal(decal_id)
             self.screen.release(self.ren_win)
             self.passes.release(self.ren_win)
             self.ren_win = None

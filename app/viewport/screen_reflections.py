@@ -155,8 +155,11 @@ class ScreenCopy:
         # per part reflecting: its actor, the normal its reflections are followed about, and
         # whether its shader follows them now
         self._parts: dict[int, list] = {}
-        renderer.AddObserver(vtkCommand.StartEvent, lambda *_: self._start_frame())
-        renderer.AddObserver(vtkCommand.EndEvent, lambda *_: self._end_frame())
+        # the renderer holds these callbacks and they hold this copy: a cycle through VTK that
+        # Python's collector cannot see, broken by ``release``
+        self._observed = [
+            renderer.AddObserver(vtkCommand.StartEvent, lambda *_: self._start_frame()),
+            renderer.AddObserver(vtkCommand.EndEvent, lambda *_: self._end_frame())]
 
     def changed(self) -> None:
         """What is drawn changed: the copy's colours are out of date (its shapes are kept
@@ -281,7 +284,12 @@ class ScreenCopy:
         program.SetUniformf("screenPixelAngle", 2.0 * math.tan(angle / 2) / max(self.size[1], 1))
 
     def release(self, window) -> None:
-        """Free the framebuffers' GPU objects."""
+        """Free the framebuffers' GPU objects, and let go of the renderer and the parts (the
+        renderer's callbacks to this copy removed)."""
         for frame in self.frames:
             frame.ReleaseGraphicsResources(window)
+        for tag in self._observed:
+            self.renderer.RemoveObserver(tag)
+        self._observed.clear()
+        self._parts.clear()
         self.ready = False

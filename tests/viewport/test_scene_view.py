@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+import weakref
 
 import numpy as np
 import pytest
@@ -18,6 +20,7 @@ from app.scene.changes import (
     VisibilityChanged,
 )
 from app.scene.description import Camera, ResolvedMaterial
+from app.viewport.off_screen import OffScreenWindow
 from app.viewport.scene_view import SceneView
 from tests.viewport.scenes import (
     FRONT_CAMERA,
@@ -398,3 +401,26 @@ def test_metal_over_glass_lets_nothing_through(view, studio_hdr):
     assert 1.0 - opacity(metallic=0.5) == pytest.approx(0.5 * (1.0 - glass))
     view.source.textures["orm.png"] = np.full((4, 4, 3), 128, np.uint8)
     assert opacity(metallic=1.0, orm_texture=slot(TextureRef("orm.png", srgb=False))) < 0.1
+
+
+def test_a_closed_view_lets_go_of_its_window_and_parts(studio_hdr):
+    """Every still drawn for an export has a window and a view of its own: closed, nothing of
+    them stays in memory. The reflections' copy and the glass's tint call back from inside
+    VTK (a cycle Python's collector cannot see), and a still kept a product's meshes for good.
+    """
+    source = FakeSource({"sphere": sphere_mesh(), "box": box_mesh()})
+    window = OffScreenWindow((160, 120))
+    view = SceneView(window, source)
+    view.show(scene_of([drawable("sphere", BLUE_GLASS),
+                        drawable("box", RED, transform=translation(0.0, 0.0, -2.0))],
+                       studio_hdr))
+    view.set_camera(FRONT_CAMERA, 160 / 120)
+    assert view.parts["part/sphere"].tint is not None
+    view.snapshot()
+    kept = [weakref.ref(view.screen), weakref.ref(window.ren_win),
+            weakref.ref(view.parts["part/sphere"].actor), weakref.ref(view.renderer)]
+    view.close()
+    window.close()
+    del view, window
+    gc.collect()
+    assert [ref() for ref in kept] == [None] * len(kept)
