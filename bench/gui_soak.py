@@ -34,9 +34,9 @@ from app.catalog.kiosk_config import load_kiosk_config  # noqa: E402
 from app.project import open_project  # noqa: E402
 from app.session.autosave import Autosave  # noqa: E402
 from app.ui.kiosk.error_log import ErrorJournal, open_kiosk_log  # noqa: E402
-from app.ui.kiosk.health import resident_memory_mb  # noqa: E402
 from app.ui.kiosk.kiosk_window import KioskWindow  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
+from app.ui.process_memory import resident_memory_mb  # noqa: E402
 from tests.sample_project import write_project  # noqa: E402
 from tests.ui.conftest import ScriptedPrompts  # noqa: E402
 from tests.ui.gui_model import DesktopModel, InvariantBroken, KioskModel  # noqa: E402

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.ui.process_memory import peak_memory_mb, resident_memory_mb
 
 
 @dataclass(frozen=True)
@@ -28,21 +29,6 @@ class Health:
                 ("Errors logged", str(self.error_count)),
                 ("Last error", f"{when} {self.last_error}" if self.last_error else "none"),
                 ("Log file", str(self.log_file))]
-
-
-def resident_memory_mb() -> float:
-    """The process's resident memory now (Linux /proc), else its peak."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return peak_memory_mb()
-
-
-def peak_memory_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def health_now(started: float, journal, log_file: Path) -> Health:
