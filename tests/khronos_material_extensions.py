@@ -265,6 +265,35 @@ def anisotropy_draws_a_smooth_surface_as_lines(kind: str, external_dir: Path) ->
     assert across > mirror_across, (across, mirror_across)
 
 
+def anisotropy_rotation_turns_the_lines(kind: str, external_dir: Path) -> None:
+    """KHR_materials_anisotropy's rotation turns the direction the highlight is stretched in
+    about the normal, from the tangent (along the image's rows on AnisotropyStrengthTest's
+    spheres) towards normal x tangent: a quarter turn stretches it along the columns, an
+    eighth along the diagonal that rises to the right, in both renderers alike."""
+    scene, assets = khronos_scene(external_dir, ANISOTROPY_MODEL)
+    sphere = "13"
+    assert (material_of(scene, sphere).anisotropy, material_of(scene, sphere).roughness) == (
+        1.0, pytest.approx(1 / 6))
+    point = (-1.61, 6.99, 0.4)
+    scene = only(facing(scene, point, 3.0), sphere)
+
+    def changes(rotation: float) -> dict[str, float]:
+        """Mean lightness change from pixel to pixel along the rows, the columns and the two
+        diagonals (down to the right, down to the left)."""
+        drawn = render(kind, with_material(scene, sphere, anisotropy_rotation=rotation),
+                       assets, size=SIZE)
+        p = _luminance(_patch(drawn, scene, point, 25)).reshape(51, 51)
+        return {"rows": np.abs(np.diff(p, axis=1)).mean(),
+                "columns": np.abs(np.diff(p, axis=0)).mean(),
+                "falling": np.abs(p[1:, 1:] - p[:-1, :-1]).mean(),
+                "rising": np.abs(p[1:, :-1] - p[:-1, 1:]).mean()}
+
+    plain, quarter, eighth = changes(0.0), changes(math.pi / 2), changes(math.pi / 4)
+    assert plain["rows"] < plain["columns"], plain
+    assert quarter["columns"] < quarter["rows"], quarter
+    assert eighth["rising"] < 0.8 * eighth["falling"], eighth
+
+
 def anisotropy_leaves_a_rough_surface_alone(kind: str, external_dir: Path) -> None:
     """glTF's anisotropy widens the roughness along its direction towards 1: on
     AnisotropyStrengthTest's roughest sphere (roughness 1, strength 1) it changes nothing,

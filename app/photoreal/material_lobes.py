@@ -28,7 +28,7 @@ def unlit_bsdf() -> dict:
 def add_extension_lobes(principled: dict, m: ResolvedMaterial, approximate: Approximate,
                         *, layered_sheen: bool = False) -> None:
     """Sheen (unless it is drawn as a layer of its own, ``sheen_layer``) on ``principled``, and
-    the notes for anisotropy's rotation and iridescence."""
+    the note for iridescence."""
     if any(m.sheen_color) and not layered_sheen:
         strongest = max(m.sheen_color)
         principled["sheen"] = float(min(strongest, 1.0))
@@ -36,7 +36,5 @@ def add_extension_lobes(principled: dict, m: ResolvedMaterial, approximate: Appr
         principled["sheen_tint"] = float(1.0 - min(m.sheen_color) / strongest)
         approximate(m.id, "sheen drawn as the principled BSDF's (strength from the sheen "
                     "colour, its roughness left out)")
-    if m.anisotropy > 0 and m.anisotropy_rotation:  # its strength: the roughness (look)
-        approximate(m.id, "anisotropy drawn along the texture's U direction, unrotated")
     if m.iridescence > 0:
         approximate(m.id, "iridescence (thin film) not drawn")

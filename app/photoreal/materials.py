@@ -368,7 +368,10 @@ class MaterialTranslator:
         # along the UVs' smoothed tangents (none without UVs: the frame Mitsuba gives)
         along_tangent = "anisotropic" in principled and not mat.unlit and m.mapped
         if along_tangent:
-            bsdf = along_tangents(bsdf)
+            bsdf = along_tangents(bsdf, mat.anisotropy_rotation)
+        elif "anisotropic" in principled and mat.anisotropy_rotation and not mat.unlit:
+            self._approximate(m.name, "anisotropy drawn unrotated (the mesh has no UVs to "
+                                      "give it a direction)")
         if layered_specular:
             bsdf = self._specular(m, bsdf, principled)
         if layered_sheen:

@@ -6,10 +6,14 @@ turns from one triangle to the next; on an anisotropic surface, whose highlight 
 along the tangent, the line breaks into zigzags (Khronos' AnisotropyStrengthTest). The live
 view's tangents are smoothed per vertex (VTK's ``vtkPolyDataTangents``); so are these: the
 mesh carries them as the ``vertex_tangent`` attribute (``vertex_tangents``), and the BSDF is
-shaded in the frame they give with the shading normal.
+shaded in the frame they give with the shading normal. KHR_materials_anisotropy's rotation
+turns the tangent about the normal, towards normal x tangent, as the live view's (VTK's)
+shader turns it.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -19,9 +23,10 @@ ALONG_TANGENT = "alongtangent"
 VERTEX_TANGENT = "vertex_tangent"  # the mesh attribute: unit tangents as 0..1 (t / 2 + 1/2)
 
 
-def along_tangents(bsdf: dict) -> dict:
-    """``bsdf`` (a dictionary) shaded along the mesh's ``vertex_tangent`` attribute."""
-    return {"type": ALONG_TANGENT, "bsdf": bsdf,
+def along_tangents(bsdf: dict, rotation: float = 0.0) -> dict:
+    """``bsdf`` (a dictionary) shaded along the mesh's ``vertex_tangent`` attribute turned by
+    ``rotation`` (radians) about the normal."""
+    return {"type": ALONG_TANGENT, "bsdf": bsdf, "rotation": float(rotation),
             "tangent": {"type": "mesh_attribute", "name": VERTEX_TANGENT}}
 
 
@@ -30,14 +35,18 @@ def encoded(tangents: np.ndarray) -> np.ndarray:
     return (0.5 + 0.5 * np.asarray(tangents, dtype=np.float64)).astype(np.float32)
 
 
-def tangent_interaction(mi, dr, tangent, si, active):
+def tangent_interaction(mi, dr, tangent, si, active, rotation: float = 0.0):
     """``si`` with its shading frame's tangent along ``tangent`` (the attribute's texture)
-    made square to the shading normal, ``wi`` in that frame; where the tangent lies along the
-    normal, the frame Mitsuba gave."""
+    made square to the shading normal and turned by ``rotation`` towards normal x tangent,
+    ``wi`` in that frame; where the tangent lies along the normal, the frame Mitsuba gave."""
     t = mi.Vector3f(tangent.eval(si, active)) * 2.0 - 1.0
     n = si.sh_frame.n
-    usable = dr.squared_norm(t - n * dr.dot(n, t)) > 1e-8
-    return in_frame(mi, dr, si, n, dr.select(usable, t, si.sh_frame.s))
+    t = t - n * dr.dot(n, t)
+    usable = dr.squared_norm(t) > 1e-8
+    t = dr.select(usable, t, si.sh_frame.s)
+    if rotation:
+        t = math.cos(rotation) * t + math.sin(rotation) * dr.cross(n, t)
+    return in_frame(mi, dr, si, n, t)
 
 
 @once_per_variant
@@ -46,18 +55,19 @@ def register_bsdfs(mi) -> None:
     import drjit as dr
 
     def along(bsdf, si, active):
-        return tangent_interaction(mi, dr, bsdf.tangent, si, active)
+        return tangent_interaction(mi, dr, bsdf.tangent, si, active, bsdf.rotation)
 
     class AlongTangent(reframed_bsdf(mi, dr, along)):
         def __init__(self, props):
             super().__init__(props)
             self.tangent = props["tangent"]
+            self.rotation = props.get("rotation", 0.0)
 
         def traverse(self, callback):
             super().traverse(callback)
             callback.put_object("tangent", self.tangent, mi.ParamFlags.NonDifferentiable)
 
         def to_string(self):
-            return f"AlongTangent[bsdf={self.nested}]"
+            return f"AlongTangent[rotation={self.rotation}, bsdf={self.nested}]"
 
     mi.register_bsdf(ALONG_TANGENT, lambda props: AlongTangent(props))

@@ -11,6 +11,7 @@ CHECKS = [x.unlit_colour_ignores_the_lighting, x.clearcoat_adds_a_sharp_highligh
           x.attenuation_tints_what_passes_through, x.coloured_glass_colours_what_lies_behind,
           x.sheen_brightens_the_cloth,
           x.anisotropy_stretches_the_highlight, x.anisotropy_leaves_a_rough_surface_alone,
+          x.anisotropy_rotation_turns_the_lines,
           x.masked_transmission_keeps_what_the_mask_keeps,
           x.specular_texture_scales_the_reflection,
           x.specular_colour_texture_tints_the_reflection,
