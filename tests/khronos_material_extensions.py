@@ -10,8 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
-from app.scene.description import SceneDescription
+from app.assets.store import AssetStore
+from app.scene.description import SceneDescription, TextureRef, TextureSlot
 from tests.khronos_scenes import (
     facing,
     khronos_scene,
@@ -292,6 +294,37 @@ def anisotropy_rotation_turns_the_lines(kind: str, external_dir: Path) -> None:
     assert plain["rows"] < plain["columns"], plain
     assert quarter["columns"] < quarter["rows"], quarter
     assert eighth["rising"] < 0.8 * eighth["falling"], eighth
+
+
+def anisotropy_texture_turns_and_weakens_the_lines(kind: str, external_dir: Path,
+                                                  folder: Path) -> None:
+    """KHR_materials_anisotropy's texture: a direction of (0, 1) in tangent space (red 0.5,
+    green 1) stretches the highlight as a quarter turn does; a strength (blue) of 0 leaves
+    the sphere as it is without anisotropy."""
+    scene, assets = khronos_scene(external_dir, ANISOTROPY_MODEL)
+    sphere = "13"
+    point = (-1.61, 6.99, 0.4)
+    scene = only(facing(scene, point, 3.0), sphere)
+    assets = AssetStore([(external_dir / "khronos" / ANISOTROPY_MODEL).parent, folder])
+
+    def with_texture(red_green_blue) -> SceneDescription:
+        path = folder / f"anisotropy-{'-'.join(map(str, red_green_blue))}.png"
+        Image.new("RGB", (8, 8), red_green_blue).save(path)
+        return with_material(scene, sphere, anisotropy_texture=TextureSlot(
+            TextureRef(source=str(path), srgb=False)))
+
+    def drawn(s: SceneDescription) -> np.ndarray:
+        return _patch(render(kind, s, assets, size=SIZE), scene, point, 25)
+
+    quarter = drawn(with_material(scene, sphere, anisotropy_rotation=math.pi / 2))
+    upright = drawn(with_texture((128, 255, 255)))
+    plain = drawn(scene)
+    assert np.abs(upright - quarter).mean() < 0.25 * np.abs(plain - quarter).mean(), (
+        np.abs(upright - quarter).mean(), np.abs(plain - quarter).mean())
+    round_ = drawn(with_material(scene, sphere, anisotropy=0.0))
+    weak = drawn(with_texture((255, 128, 0)))
+    assert np.abs(weak - round_).mean() < 0.25 * np.abs(plain - round_).mean(), (
+        np.abs(weak - round_).mean(), np.abs(plain - round_).mean())
 
 
 def anisotropy_leaves_a_rough_surface_alone(kind: str, external_dir: Path) -> None:

@@ -36,13 +36,16 @@ EXTENSION_TEXTURE_SLOTS = {
     ("KHR_materials_clearcoat", "clearcoatRoughnessTexture"): "clearcoat_roughness",
     ("KHR_materials_specular", "specularTexture"): "specular",
     ("KHR_materials_specular", "specularColorTexture"): "specular_color",
+    ("KHR_materials_anisotropy", "anisotropyTexture"): "anisotropy",
 }
 # the extension textures each renderer draws per pixel (the others: the factor alone)
 STILL_DRAWN_TEXTURES = frozenset({"transmissionTexture", "sheenColorTexture", "clearcoatTexture",
-                                  "clearcoatRoughnessTexture", "clearcoatNormalTexture"})
+                                  "clearcoatRoughnessTexture", "clearcoatNormalTexture",
+                                  "anisotropyTexture"})
 LIVE_VIEW_DRAWN_TEXTURES = frozenset({"transmissionTexture", "clearcoatTexture",
                                       "clearcoatRoughnessTexture", "clearcoatNormalTexture",
-                                      "specularTexture", "specularColorTexture"})
+                                      "specularTexture", "specularColorTexture",
+                                      "anisotropyTexture"})
 
 
 def number_field(block: dict, key: str, default: float, where: str, *, low: float = -math.inf,

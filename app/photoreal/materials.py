@@ -49,7 +49,7 @@ CLEAR_ROUGHNESS = 0.3
 SHEET_ROUGHNESS = 0.05  # at most this rough, thin glass lets light straight through (a sheet)
 # the extension textures the still draws per pixel (the others: their factor alone)
 STILL_TEXTURES = frozenset({"transmission", "sheen_color", "sheen_roughness", "clearcoat",
-                            "clearcoat_roughness", "specular", "specular_color"})
+                            "clearcoat_roughness", "specular", "specular_color", "anisotropy"})
 SPECULAR_TEXTURES = ("specular", "specular_color")
 _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
 # Mitsuba's principled BSDF scatters once off the microfacets: a rough metal loses the light
@@ -320,31 +320,18 @@ class MaterialTranslator:
             "type": "principled",
             "base_color": (times_vertex_colour(self._colour_input(m)) if m.vertex_colours
                            else self._colour_input(m)),
-            "roughness": float(np.clip(mat.roughness, 0.0, 1.0)),
             "metallic": float(np.clip(mat.metallic, 0.0, 1.0)),
             "eta": ior,
         }
-        if m.orm_texture is None and mat.anisotropy > 0:
-            principled["roughness"], principled["anisotropic"] = disney_anisotropy(
-                mat.roughness, mat.anisotropy)
-        elif m.orm_texture is not None:
+        principled["roughness"], anisotropic = self._roughness(m)
+        if anisotropic is not None:
+            principled["anisotropic"] = anisotropic
+        if m.orm_texture is not None:
             orm = m.orm_texture
 
             def channel(index: int) -> np.ndarray:
                 return np.asarray(orm.pixels[..., index:index + 1], dtype=np.float32) / 255.0
 
-            def rough_anisotropic() -> tuple[np.ndarray, np.ndarray]:
-                roughness = np.clip(channel(1) * mat.roughness, 0.0, 1.0)
-                if mat.anisotropy <= 0:
-                    return roughness, np.zeros_like(roughness)
-                return disney_anisotropy(roughness, mat.anisotropy)
-
-            key = (orm.key, mat.roughness, mat.anisotropy)
-            if mat.anisotropy > 0:
-                principled["anisotropic"] = self._bitmap(
-                    ("anisotropic", *key), lambda: rough_anisotropic()[1], orm.mapping)
-            principled["roughness"] = self._bitmap(
-                ("rough", *key), lambda: rough_anisotropic()[0], orm.mapping)
             principled["metallic"] = self._bitmap(
                 ("metal", orm.key, mat.metallic),
                 lambda: np.clip(channel(2) * mat.metallic, 0.0, 1.0), orm.mapping)
@@ -368,7 +355,7 @@ class MaterialTranslator:
         # along the UVs' smoothed tangents (none without UVs: the frame Mitsuba gives)
         along_tangent = "anisotropic" in principled and not mat.unlit and m.mapped
         if along_tangent:
-            bsdf = along_tangents(bsdf, mat.anisotropy_rotation)
+            bsdf = along_tangents(bsdf, mat.anisotropy_rotation, self._direction(m))
         elif "anisotropic" in principled and mat.anisotropy_rotation and not mat.unlit:
             self._approximate(m.name, "anisotropy drawn unrotated (the mesh has no UVs to "
                                       "give it a direction)")
@@ -492,6 +479,63 @@ class MaterialTranslator:
         plugins read."""
         return self._bitmap((kind, texture.key, scale),
                             lambda: scaled_normal_map(texture.pixels, scale), texture.mapping)
+
+    def _roughness(self, m: _Inputs) -> tuple[object, object | None]:
+        """The principled BSDF's roughness and, with anisotropy, its anisotropic (glTF's
+        alphas, ``disney_anisotropy``): numbers, or bitmaps of the ORM texture's roughness and
+        the anisotropy texture's strength (blue) per pixel."""
+        mat = m.material
+        orm = m.orm_texture
+        strength = m.extension_textures.get("anisotropy") if mat.anisotropy > 0 else None
+        if strength is not None and orm is not None and strength.mapping != orm.mapping:
+            self._approximate(m.name, "anisotropy strength texture not drawn (it maps "
+                                      "otherwise than the ORM texture; its direction is)")
+            strength = None
+        source = orm or strength
+        if source is None:
+            if mat.anisotropy > 0:
+                return disney_anisotropy(mat.roughness, mat.anisotropy)
+            return float(np.clip(mat.roughness, 0.0, 1.0)), None
+        shape = np.asarray(source.pixels).shape[:2]
+
+        def channel(texture: _Texture, index: int, factor: float) -> np.ndarray:
+            pixels = _resampled(np.asarray(texture.pixels), shape)
+            if pixels.ndim < 3 or pixels.shape[2] <= index:
+                return np.full(shape + (1,), factor, np.float32)
+            return pixels[..., index:index + 1].astype(np.float32) / 255.0 * factor
+
+        def rough_anisotropic() -> tuple[np.ndarray, np.ndarray]:
+            roughness = (np.full(shape + (1,), mat.roughness, np.float32) if orm is None
+                         else np.clip(channel(orm, 1, mat.roughness), 0.0, 1.0))
+            if mat.anisotropy <= 0:
+                return roughness, np.zeros_like(roughness)
+            stretch = (np.full(shape + (1,), mat.anisotropy, np.float32) if strength is None
+                       else channel(strength, 2, mat.anisotropy))
+            return disney_anisotropy(roughness, stretch)
+
+        key = (orm and orm.key, strength and strength.key, mat.roughness, mat.anisotropy)
+        roughness = self._bitmap(("rough", *key), lambda: rough_anisotropic()[0],
+                                 source.mapping)
+        if mat.anisotropy <= 0:
+            return roughness, None
+        return roughness, self._bitmap(("anisotropic", *key), lambda: rough_anisotropic()[1],
+                                       source.mapping)
+
+    def _direction(self, m: _Inputs) -> dict | None:
+        """The anisotropy texture's direction in tangent space (RG, 0..1 for -1..1) as a
+        bitmap, or None without one."""
+        texture = m.extension_textures.get("anisotropy")
+        if texture is None or m.material.anisotropy <= 0:
+            return None
+
+        def direction() -> np.ndarray:
+            pixels = np.asarray(texture.pixels)
+            rg = (pixels[..., :2].astype(np.float32) / 255.0 if pixels.ndim == 3
+                  and pixels.shape[2] >= 2 else np.full(pixels.shape[:2] + (2,), (1.0, 0.5),
+                                                        np.float32))
+            return np.concatenate([rg, np.zeros(rg.shape[:2] + (1,), np.float32)], axis=2)
+
+        return self._bitmap(("anisotropy-direction", texture.key), direction, texture.mapping)
 
     def _factor_texture(self, m: _Inputs, name: str, factor: float, *, channel: int):
         """``factor`` times one channel (0..3: R, G, B, A; linear) of the extension texture
@@ -674,6 +718,15 @@ class MaterialTranslator:
         if note not in self.approximations:
             self.approximations.append(note)
             log.warning("photoreal approximation: %s", note)
+
+
+def _resampled(pixels: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """``pixels`` at ``shape`` (rows, columns), the nearest pixel of each."""
+    if pixels.shape[:2] == tuple(shape):
+        return pixels
+    rows = ((np.arange(shape[0]) + 0.5) * pixels.shape[0] / shape[0]).astype(int)
+    columns = ((np.arange(shape[1]) + 0.5) * pixels.shape[1] / shape[1]).astype(int)
+    return pixels[rows[:, None], columns[None, :]]
 
 
 def _specular_layered(m: _Inputs) -> bool:

@@ -66,6 +66,7 @@ _EXTENSION_FACTORS = {
     "clearcoat_roughness": (lambda m: m.clearcoat > 0 and m.clearcoat_roughness > 0, False),
     "specular": (lambda m: m.specular > 0, False),
     "specular_color": (lambda m: any(m.specular_color), True),
+    "anisotropy": (lambda m: m.anisotropy > 0, False),
 }
 
 

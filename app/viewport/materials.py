@@ -96,7 +96,7 @@ _SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalT
              "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex",
              "clearcoat": "coatStrengthTex", "clearcoat_roughness": "coatRoughnessTex"}
 _SAMPLERS.update(specular="specularTex", specular_color="specularColorTex",
-                 transmission="transmissionTex")
+                 transmission="transmissionTex", anisotropy="anisotropyDirectionTex")
 # the extension textures VTK has no texture for, drawn by replacing the PBR shader's line that
 # reads the uniform with one that multiplies it (glTF's channels: R coat strength, G coat
 # roughness, A specular, RGB specular colour, which scale the dielectric F0)
@@ -111,6 +111,11 @@ _ANISOTROPY_LINES = {
         "  float at = max(mix(r2, 1.0, anisotropy * anisotropy), 0.001);",
     "  float ab = max(r2 * aspect, 0.001);": "  float ab = max(r2, 0.001);",
 }
+# VTK's own anisotropy texture holds the strength and the rotation (a fraction of a turn that
+# multiplies the uniform's); glTF's holds a direction in tangent space (RG, 0..1 for -1..1)
+# turned further by the rotation, and the strength (B): read in place of the uniforms
+_ANISOTROPY_STRENGTH = "  float anisotropy = anisotropyUniform;"
+_ANISOTROPY_ROTATION = "  float anisotropyRotation = anisotropyRotationUniform;"
 # VTK reads the environment's reflection along the mirror direction at every roughness. The
 # light a rough surface reflects comes mostly from nearer its normal (the GGX lobe leans
 # towards it as it widens), so it is read along Frostbite's dominant direction (Lagarde and
@@ -174,7 +179,7 @@ _COAT_LINES = {
 _GEOMETRY_NORMAL = "normalize(tbn[2])"
 # the extension textures the live view draws (the others: their factor alone)
 LIVE_VIEW_TEXTURES = frozenset({"transmission", "clearcoat", "clearcoat_roughness",
-                                "specular", "specular_color"})
+                                "specular", "specular_color", "anisotropy"})
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
@@ -251,7 +256,8 @@ def _drawn_slots(material: ResolvedMaterial) -> dict:
     extension = {name: slot for name, slot in material.extension_slots().items()
                  if name in LIVE_VIEW_TEXTURES
                  and (material.clearcoat > 0 or not name.startswith("clearcoat"))
-                 and (material.transmission > 0 or name != "transmission")}
+                 and (material.transmission > 0 or name != "transmission")
+                 and (material.anisotropy > 0 or name != "anisotropy")}
     return {**material.slots(), **extension}
 
 
@@ -588,6 +594,17 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     lines.update(_DOMINANT_REFLECTION)
     if material.anisotropy > 0:
         lines.update(_ANISOTROPY_LINES)
+    if "anisotropy" in slots:
+        sample = lookup("anisotropy", "rgb")
+        lines[_ANISOTROPY_STRENGTH] = (f"  vec3 anisotropySample = {sample};\n"
+                                       "  float anisotropy = anisotropyUniform * "
+                                       "anisotropySample.b;")
+        lines[_ANISOTROPY_ROTATION] = (
+            "  vec2 anisotropyDirection = anisotropySample.rg * 2.0 - 1.0;\n"
+            "  if (dot(anisotropyDirection, anisotropyDirection) < 1e-8) "
+            "{ anisotropyDirection = vec2(1.0, 0.0); }\n"
+            "  float anisotropyRotation = anisotropyRotationUniform + "
+            "atan(anisotropyDirection.y, anisotropyDirection.x) / (2.0 * PI);")
     if "clearcoat" in slots:
         lines[_COAT_STRENGTH] = ("  float coatStrength = coatStrengthUniform * "
                                  f"{lookup('clearcoat', 'r')};")

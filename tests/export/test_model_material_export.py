@@ -5,19 +5,25 @@ import dataclasses
 
 import numpy as np
 import pytest
+from PIL import Image
 from pxr import Usd, UsdGeom, UsdShade
 
 from app.assets.model_loading import load_model
+from app.assets.store import AssetStore
 from app.export.ar_budget import fit_export_scene
 from app.export.export_meshes import collect_export_scene
 from app.export.glb import glb_bytes
 from app.export.material_extensions import usd_material_losses
 from app.export.usdz import write_usd_stage
+from app.scene.description import Environment
 from app.scene.model_materials import model_material
+from app.scene.model_scene import model_scene
 from tests import khronos_material_extensions as x
+from tests.assets.conftest import QUAD_INDICES, QUAD_POSITIONS, write_gltf
 from tests.gltf_compare import split_glb
 from tests.khronos_scenes import (
     ALPHA_MODEL,
+    BUILTIN_HDR,
     EMISSIVE_MODEL,
     MULTI_UV_MODEL,
     TRANSFORM_MODEL,
@@ -224,3 +230,42 @@ def test_usdz_notes_say_vertex_colours_are_not_carried(external_dir):
     scene, _ = khronos_scene(external_dir, VERTEX_COLOR_MODEL)
     notes = {n for d in scene.drawables for n in usd_material_losses(d.material)}
     assert any("vertex colours" in n for n in notes)
+
+
+def test_an_anisotropy_texture_is_read_drawn_and_written_back(tmp_path):
+    """A file's anisotropyTexture (direction in red and green, strength in blue) reaches the
+    material, is drawn by both renderers (no note says otherwise) and is written back into
+    the GLB's KHR_materials_anisotropy block; the exported file reads the same."""
+    Image.new("RGB", (4, 4), (128, 255, 200)).save(tmp_path / "direction.png")
+    anisotropy = {"anisotropyStrength": 0.8, "anisotropyRotation": 0.5,
+                  "anisotropyTexture": {"index": 0}}
+    path = write_gltf(
+        tmp_path / "brushed.gltf",
+        meshes=[{"name": "plate", "primitives": [{"positions": QUAD_POSITIONS,
+                                                  "indices": QUAD_INDICES,
+                                                  "uv": [(0, 0), (1, 0), (1, 1), (0, 1)],
+                                                  "material": 0}]}],
+        materials=[{"name": "brushed", "pbrMetallicRoughness": {"metallicFactor": 1.0},
+                    "extensions": {"KHR_materials_anisotropy": anisotropy}}],
+        images=[{"uri": "direction.png"}])
+    model = load_model(path)
+    assert [name for name, _, _ in model.meshes["plate"].material.extension_textures] == [
+        "anisotropy"]
+    assert not any("anisotropyTexture" in w for w in model.warnings), model.warnings
+    assets = AssetStore([tmp_path])
+    scene = model_scene(path, assets, Environment(hdr_path=str(BUILTIN_HDR)))
+    material = scene.drawables[0].material
+    assert material.anisotropy_texture is not None
+    assert (material.anisotropy, material.anisotropy_rotation) == (0.8, 0.5)
+
+    out = tmp_path / "out.glb"
+    out.write_bytes(glb_bytes(collect_export_scene(scene, assets)))
+    header, _ = split_glb(out.read_bytes())
+    block = header["materials"][0]["extensions"]["KHR_materials_anisotropy"]
+    assert "anisotropyTexture" in block
+    assert (block["anisotropyStrength"], block["anisotropyRotation"]) == pytest.approx((0.8, 0.5))
+    again = load_model(out).meshes
+    (mesh,) = again.values()
+    (name, image, _), = mesh.material.extension_textures
+    assert name == "anisotropy"
+    assert tuple(np.asarray(image.pixels)[0, 0, :3]) == (128, 255, 200)

@@ -23,5 +23,9 @@ def test_material_extension_changes_the_pixels(external_dir, check):
     check("photoreal", external_dir)
 
 
+def test_anisotropy_texture_turns_and_weakens_the_lines(external_dir, tmp_path):
+    x.anisotropy_texture_turns_and_weakens_the_lines("photoreal", external_dir, tmp_path)
+
+
 def test_coat_normal_texture_ripples_the_coat(external_dir):
     x.coat_normal_texture_ripples_the_coat("photoreal", external_dir)
