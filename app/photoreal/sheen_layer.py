@@ -2,9 +2,11 @@
 
 Mitsuba's principled BSDF has Disney's sheen: a weak grazing term, white or tinted towards the
 base colour, without a roughness. glTF's sheen is a layer of its own colour and roughness: the
-"Charlie" microfiber distribution with Ashikhmin's visibility term, over a base dimmed by the
-share of light the sheen takes towards the view (its directional albedo, ``charlie_albedo``),
-which is how Blender's Cycles draws it too. A velvet's silhouette then glows in its sheen colour.
+"Charlie" microfiber distribution with Charlie's visibility term (the fit of its shadowing
+that glTF's sheen gives; Ashikhmin's simpler term reflects more than all the light at grazing
+angles, and a velvet came out lighter than in Cycles), over a base dimmed by the share of light
+the sheen takes towards the view (its directional albedo, ``charlie_albedo``), which is how
+Blender's Cycles draws it too. A velvet's silhouette then glows in its sheen colour.
 """
 
 from __future__ import annotations
@@ -55,20 +57,43 @@ def charlie_albedo(alpha: float, cos_view: np.ndarray, steps: int = 96) -> np.nd
 @functools.cache
 def charlie_albedo_table() -> np.ndarray:
     """(ROUGHNESS_SAMPLES, ALBEDO_SAMPLES) float32: ``charlie_albedo`` at sheen roughness
-    MIN_SHEEN_ROUGHNESS .. 1 (rows) and cos(theta) 0 .. 1 (columns), clipped to 1 (Ashikhmin's
-    visibility passes 1 at grazing angles); made once."""
+    MIN_SHEEN_ROUGHNESS .. 1 (rows) and cos(theta) 0 .. 1 (columns), at most 1; made once."""
     rows = [charlie_albedo(charlie_alpha(r), np.linspace(0.0, 1.0, ALBEDO_SAMPLES))
             for r in np.linspace(MIN_SHEEN_ROUGHNESS, 1.0, ROUGHNESS_SAMPLES)]
     return np.clip(np.asarray(rows), 0.0, 1.0).astype(np.float32)
 
 
+# the fit of Charlie's shadowing exponent (Conty and Kulla 2017, as glTF's sheen gives it):
+# each coefficient runs from its first value at alpha 1 to its second at alpha 0
+_LAMBDA_FIT = ((21.5473, 25.3245), (3.82987, 3.32435), (0.19823, 0.16801),
+               (-1.97760, -1.27393), (-4.32054, -4.85967))
+
+
+def _charlie_l(x, alpha, power, exp_):
+    """Charlie's fitted l(x) for ``alpha`` (``power`` and ``exp_``: numpy's or Dr.Jit's)."""
+    q = (1.0 - alpha) * (1.0 - alpha)
+    a, b, c, d, e = (low + (high - low) * q for low, high in _LAMBDA_FIT)
+    return a / (1.0 + b * power(x, c)) + d * x + e
+
+
+def charlie_lambda(cos_theta, alpha, *, power=np.power, exp=np.exp, where=np.where):
+    """Charlie's shadowing Lambda at ``cos_theta`` (numpy by default; the plugin passes
+    Dr.Jit's functions)."""
+    x = abs(cos_theta)
+    low = exp(_charlie_l(x, alpha, power, exp))
+    high = exp(2.0 * _charlie_l(0.5, alpha, power, exp) - _charlie_l(1.0 - x, alpha, power, exp))
+    return where(x < 0.5, low, high)
+
+
 def charlie_brdf(alpha: float, cos_half, cos_light, cos_view):
-    """The white sheen BRDF: Charlie's distribution times Ashikhmin's visibility (numpy; the
+    """The white sheen BRDF: Charlie's distribution times Charlie's visibility (numpy; the
     plugin writes the same in Dr.Jit)."""
     inverse = 1.0 / alpha
     sin2 = np.maximum(1.0 - cos_half * cos_half, 0.0)
     distribution = (2.0 + inverse) * np.power(sin2, 0.5 * inverse) / (2.0 * math.pi)
-    visibility = 1.0 / (4.0 * (cos_light + cos_view - cos_light * cos_view))
+    cos_light = np.maximum(cos_light, 1e-6)
+    visibility = 1.0 / ((1.0 + charlie_lambda(cos_view, alpha) + charlie_lambda(cos_light, alpha))
+                        * 4.0 * cos_view * cos_light)
     return distribution * visibility
 
 
@@ -115,7 +140,14 @@ def register_bsdfs(mi) -> None:
             sin2 = dr.maximum(1.0 - half.z * half.z, 0.0)
             inverse = 1.0 / (roughness * roughness)  # Charlie's alpha
             distribution = (2.0 + inverse) * dr.power(sin2, 0.5 * inverse) / (2.0 * dr.pi)
-            visibility = 1.0 / (4.0 * (cos_o + cos_i - cos_o * cos_i))
+            alpha = roughness * roughness
+
+            def shadowing(cos_theta):
+                return charlie_lambda(cos_theta, alpha, power=dr.power, exp=dr.exp,
+                                      where=dr.select)
+
+            visibility = 1.0 / ((1.0 + shadowing(cos_i) + shadowing(cos_o)) * 4.0
+                                * dr.maximum(cos_i, 1e-6) * dr.maximum(cos_o, 1e-6))
             return dr.select(both_up, colour * distribution * visibility * cos_o, 0.0)
 
         @staticmethod

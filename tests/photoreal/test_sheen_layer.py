@@ -8,7 +8,13 @@ import pytest
 
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.render import render_photoreal
-from app.photoreal.sheen_layer import SHEEN_LAYER, charlie_albedo, charlie_alpha
+from app.photoreal.sheen_layer import (
+    SHEEN_LAYER,
+    charlie_albedo,
+    charlie_alpha,
+    charlie_brdf,
+    charlie_lambda,
+)
 from tests.scene import velvet_sphere
 
 BLACK = {"type": "rgb", "value": [0.0, 0.0, 0.0]}
@@ -115,3 +121,30 @@ def test_the_still_draws_a_sheen_roughness_texture():
     values = np.asarray(roughness["bitmap"])
     assert np.allclose(values, 0.4 * 0.5, atol=0.01)
     assert not any("sheen_roughness" in note for note in translator.approximations)
+
+
+@pytest.mark.parametrize("alpha, cos_theta", [(0.25, 0.3), (0.25, 0.8), (0.9, 0.1), (0.5, 0.5)])
+def test_the_sheen_s_shadowing_is_charlie_s(alpha, cos_theta):
+    """glTF's sheen visibility, 1 / ((1 + Lambda(V) + Lambda(L)) 4 NdotV NdotL), with the
+    fitted Lambda of KHR_materials_sheen (its two branches about cos 0.5), not Ashikhmin's
+    1 / (4 (NdotL + NdotV - NdotL NdotV)), which reflects more than all the light at grazing
+    angles."""
+    def spec_l(x):
+        q = (1.0 - alpha) ** 2
+        a = 21.5473 + (25.3245 - 21.5473) * q
+        b = 3.82987 + (3.32435 - 3.82987) * q
+        c = 0.19823 + (0.16801 - 0.19823) * q
+        d = -1.97760 + (-1.27393 + 1.97760) * q
+        e = -4.32054 + (-4.85967 + 4.32054) * q
+        return a / (1.0 + b * x ** c) + d * x + e
+
+    expected = (np.exp(spec_l(cos_theta)) if cos_theta < 0.5
+                else np.exp(2.0 * spec_l(0.5) - spec_l(1.0 - cos_theta)))
+    assert float(charlie_lambda(cos_theta, alpha)) == pytest.approx(expected, rel=1e-6)
+    cos_half = 0.9
+    visibility = 1.0 / ((1.0 + expected + float(charlie_lambda(0.6, alpha))) * 4.0 * cos_theta
+                        * 0.6)
+    inverse = 1.0 / alpha
+    distribution = (2.0 + inverse) * (1.0 - cos_half ** 2) ** (0.5 * inverse) / (2.0 * np.pi)
+    assert float(charlie_brdf(alpha, cos_half, 0.6, cos_theta)) == pytest.approx(
+        distribution * visibility, rel=1e-6)
