@@ -17,6 +17,7 @@ from app.scene.description import SceneDescription
 from app.scene.framing import frame_bounds, parts_bounds
 from app.scene.geometry_source import GeometrySource
 from app.scene.resolve import SceneContext, resolve_scene
+from app.ui.process_memory import give_back_freed_memory
 from app.viewport.off_screen import OffScreenWindow
 from app.viewport.scene_view import SceneView
 
@@ -98,6 +99,8 @@ class ThumbnailQueue(QObject):
                 done(pixmap_from_pixels(pixels))
         if not self.jobs:
             self.timer.stop()
+            if self._worker is not None:  # what the batch freed, given back off the GUI thread
+                self._worker.submit(give_back_freed_memory)
             return
         make_scene, size, done = self.jobs.pop(0)
         try:

@@ -4,6 +4,7 @@ be drawn is logged and the others still come."""
 from __future__ import annotations
 
 import logging
+import threading
 
 import numpy as np
 from PySide6.QtGui import QImage
@@ -12,6 +13,7 @@ from app.domain.configuration import default_configuration
 from app.errors import AssetError
 from app.project import open_project
 from app.scene.resolve import resolve_scene
+from app.ui import thumbnails
 from app.ui.thumbnails import ThumbnailQueue
 
 
@@ -60,3 +62,24 @@ def test_a_scene_that_cannot_be_made_or_drawn_is_logged_and_the_next_still_comes
     assert len(got) == 1  # the mug, and nothing for the two that failed
     assert picture(got[0]).shape == (48, 64, 3)
     assert picture(got[0]).mean() > 150  # the white mug in the white studio
+
+
+def test_a_finished_batch_gives_its_memory_back_off_the_gui_thread(qtbot, qapp, project_root,
+                                                                   monkeypatch):
+    """The worker frees what each thumbnail allocated in its own arena; when the last of a
+    batch is delivered the memory goes back to the system, on the worker (it takes tens of
+    milliseconds), once per batch."""
+    given_back: list[str] = []
+    monkeypatch.setattr(thumbnails, "give_back_freed_memory",
+                        lambda: given_back.append(threading.current_thread().name))
+    project = open_project(project_root)
+    product = project.catalog.product("mug")
+    scene = resolve_scene(product, default_configuration(product), project.scene_context())
+    got: list = []
+    queue = ThumbnailQueue(project.assets)
+    queue.add(lambda: scene, (64, 48), got.append)
+    queue.add(lambda: scene, (64, 48), got.append)
+    qtbot.waitUntil(lambda: len(got) == 2 and not queue.timer.isActive(), timeout=60_000)
+    qtbot.waitUntil(lambda: bool(given_back), timeout=10_000)
+    queue.close()
+    assert len(given_back) == 1 and given_back[0].startswith("thumbnails"), given_back
