@@ -55,8 +55,9 @@ class GltfDocument:
     def materials(self) -> list[dict]:
         return list(self.header.get("materials", []))
 
-    def image_index(self, texture_info: dict | None) -> int | None:
-        """The image a material's texture slot (``{"index": n}``) samples, or None."""
+    def image_index(self, texture_info: dict | None, where: str | None = None) -> int | None:
+        """The image a material's texture slot (``{"index": n}``, at the field ``where``)
+        samples, or None."""
         if not isinstance(texture_info, dict) or "index" not in texture_info:
             return None
         index = texture_info["index"]
@@ -66,7 +67,8 @@ class GltfDocument:
             texture = self.header["textures"][index]
         except (KeyError, IndexError, TypeError):
             raise AssetError(
-                f"texture index {index!r} does not exist", file=str(self.path)
+                f"texture index {index!r} does not exist", file=str(self.path),
+                field=f"{where}.index" if where else None
             ) from None
         source = texture.get("source")
         for extension in (texture.get("extensions") or {}).values():

@@ -39,6 +39,12 @@ def _floats(values: object, count: int, default: tuple[float, ...], where: str) 
     return result
 
 
+# the field of each core texture slot trimesh reads, within a material
+_SLOT_FIELDS = {"baseColorTexture": "pbrMetallicRoughness.baseColorTexture",
+                "metallicRoughnessTexture": "pbrMetallicRoughness.metallicRoughnessTexture",
+                "normalTexture": "normalTexture", "emissiveTexture": "emissiveTexture"}
+
+
 def gltf_material(
     document: GltfDocument, index: int, trimesh_material: object, make_texture: TextureMaker
 ) -> MeshMaterial:
@@ -56,7 +62,7 @@ def gltf_material(
         pbr, baked = converted, f"/{BAKED}"
 
     def texture(slot_info: dict | None, attribute: str) -> TextureImage | None:
-        image_index = document.image_index(slot_info)
+        image_index = document.image_index(slot_info, f"{where}.{_SLOT_FIELDS[attribute]}")
         image = getattr(trimesh_material, attribute, None)
         if image_index is None or not isinstance(image, Image.Image):
             return None
@@ -76,7 +82,8 @@ def gltf_material(
     if extension_values.get("thickness"):
         volume = extensions.get("KHR_materials_volume") or {}
         extension_values["thickness"] = one_thickness(
-            channel_pixels(document, volume.get("thicknessTexture"), channel=1),
+            channel_pixels(document, volume.get("thicknessTexture"), channel=1,
+                           where=f"{where}.extensions.KHR_materials_volume.thicknessTexture"),
             extension_values["thickness"], extension_values["attenuation_color"],
             extension_values["attenuation_distance"])
 
@@ -88,7 +95,7 @@ def gltf_material(
     orm = texture(mr_info, "metallicRoughnessTexture")
     occlusion_in_orm = (
         orm is not None
-        and document.image_index(occlusion_info) is not None
+        and document.image_index(occlusion_info, f"{where}.occlusionTexture") is not None
         and document.image_index(occlusion_info) == document.image_index(mr_info)
     )
     material = MeshMaterial(
@@ -116,7 +123,9 @@ def gltf_material(
     )
     coat = extensions.get("KHR_materials_clearcoat") or {}
     coat_normal = coat.get("clearcoatNormalTexture") if isinstance(coat, dict) else None
-    coat_image = document_texture(document, coat_normal, make_texture)
+    coat_image = document_texture(
+        document, coat_normal, make_texture,
+        where=f"{where}.extensions.KHR_materials_clearcoat.clearcoatNormalTexture")
     if coat_image is not None:
         material = dataclasses.replace(
             material, clearcoat_normal_texture=coat_image,
@@ -128,7 +137,8 @@ def gltf_material(
     for (extension, key), slot_name in EXTENSION_TEXTURE_SLOTS.items():
         block = extensions.get(extension)
         info = block.get(key) if isinstance(block, dict) else None
-        image = document_texture(document, info, make_texture, keep_alpha=True)
+        image = document_texture(document, info, make_texture, keep_alpha=True,
+                                 where=f"{where}.extensions.{extension}.{key}")
         if image is not None:
             extension_textures.append(
                 (slot_name, image, mapping(info, f"extensions.{extension}.{key}")))
@@ -142,11 +152,14 @@ def gltf_material(
 
 
 def document_texture(document: GltfDocument, texture_info: object, make_texture: TextureMaker,
-                     *, keep_alpha: bool = False) -> TextureImage | None:
-    """The image a texture slot trimesh does not read names (an extension's), decoded from
-    the document (RGB, or as it is stored with ``keep_alpha``: an alpha channel some
-    extensions read is kept); None without one or when its file is not there."""
-    index = document.image_index(texture_info if isinstance(texture_info, dict) else None)
+                     *, keep_alpha: bool = False, where: str | None = None
+                     ) -> TextureImage | None:
+    """The image a texture slot trimesh does not read names (an extension's, at the field
+    ``where``), decoded from the document (RGB, or as it is stored with ``keep_alpha``: an
+    alpha channel some extensions read is kept); None without one or when its file is not
+    there."""
+    index = document.image_index(texture_info if isinstance(texture_info, dict) else None,
+                                 where)
     data = None if index is None else image_bytes(document, index)
     if data is None:
         return None
@@ -156,10 +169,11 @@ def document_texture(document: GltfDocument, texture_info: object, make_texture:
 
 
 def channel_pixels(document: GltfDocument, texture_info: object, *,
-                   channel: int) -> np.ndarray | None:
-    """One channel (0..1) of the image a texture slot names, at most 256 x 256 pixels; None
-    without one."""
-    index = document.image_index(texture_info if isinstance(texture_info, dict) else None)
+                   channel: int, where: str | None = None) -> np.ndarray | None:
+    """One channel (0..1) of the image a texture slot (at the field ``where``) names, at most
+    256 x 256 pixels; None without one."""
+    index = document.image_index(texture_info if isinstance(texture_info, dict) else None,
+                                 where)
     data = None if index is None else image_bytes(document, index)
     if data is None:
         return None

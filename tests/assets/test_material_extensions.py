@@ -248,3 +248,29 @@ def test_an_emissive_strength_past_the_largest_number_is_refused(tmp_path, gltf_
     path.write_text(json.dumps(header))
     with pytest.raises(AssetError, match="past the largest number"):
         load_model(path)
+
+
+@pytest.mark.parametrize("extension, key, slot", [
+    ("KHR_materials_anisotropy", "anisotropyTexture", {"index": 7}),
+    ("KHR_materials_sheen", "sheenColorTexture", {"index": "first"}),
+    ("KHR_materials_clearcoat", "clearcoatNormalTexture", {"index": -1}),
+    ("KHR_materials_volume", "thicknessTexture", {"index": True}),
+])
+def test_a_texture_slot_naming_no_texture_names_the_file_and_the_field(
+        tmp_path, gltf_writer, corner_png, extension, key, slot):
+    """An extension's texture whose index names no texture is refused with the file and
+    the slot's field, not only the file."""
+    factors = {"KHR_materials_anisotropy": {"anisotropyStrength": 0.5},
+               "KHR_materials_sheen": {"sheenColorFactor": [1, 1, 1]},
+               "KHR_materials_clearcoat": {"clearcoatFactor": 1.0},
+               "KHR_materials_volume": {"thicknessFactor": 1.0, "attenuationDistance": 1.0}}
+    extensions = {extension: {**factors[extension], key: slot}}
+    if extension == "KHR_materials_volume":
+        extensions["KHR_materials_transmission"] = {"transmissionFactor": 1.0}
+    path = _quad(gltf_writer, tmp_path / "bad.gltf", [{"name": "m", "extensions": extensions}],
+                 images=[{"uri": corner_png.name}])
+    with pytest.raises(AssetError) as raised:
+        load_model(path)
+    assert str(path) in str(raised.value)
+    assert f"materials[0].extensions.{extension}.{key}.index" in str(raised.value), raised.value
+    assert "does not exist" in str(raised.value)
