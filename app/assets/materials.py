@@ -202,7 +202,9 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
              "normal": (material.normal_texture, material.normal_mapping),
              "emissive": (material.emissive_texture, material.emissive_mapping)}
     used = {slot: mapping for slot, (texture, mapping) in slots.items() if texture is not None}
-    for slot, mapping in used.items():
+    extension_sets = {slot.replace("_", " "): mapping
+                      for slot, _image, mapping in material.extension_textures}
+    for slot, mapping in {**used, **extension_sets}.items():
         if mapping.texcoord > 1:
             notes.append(f"{name}: its {slot} texture reads UV set {mapping.texcoord}; only "
                          "sets 0 and 1 are drawn; drawn without that texture")

@@ -274,3 +274,15 @@ def test_a_texture_slot_naming_no_texture_names_the_file_and_the_field(
     assert str(path) in str(raised.value)
     assert f"materials[0].extensions.{extension}.{key}.index" in str(raised.value), raised.value
     assert "does not exist" in str(raised.value)
+
+
+def test_an_extension_texture_on_a_uv_set_past_the_second_is_noted(tmp_path, gltf_writer,
+                                                                    corner_png):
+    """As for the core textures: a texture that reads UV set 5 is drawn without, and said so."""
+    extensions = {"KHR_materials_anisotropy": {
+        "anisotropyStrength": 0.5, "anisotropyTexture": {"index": 0, "texCoord": 5}}}
+    path = _quad(gltf_writer, tmp_path / "far.gltf", [{"name": "m", "extensions": extensions}],
+                 images=[{"uri": corner_png.name}])
+    notes = load_model(path).warnings
+    assert any("material 'm': its anisotropy texture reads UV set 5; only sets 0 and 1 are "
+               "drawn; drawn without that texture" in n for n in notes), notes
