@@ -197,14 +197,9 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
     """What the renderers draw otherwise than the material says (for ``Model.warnings``)."""
     name = f"material {material.name!r}" if material.name else "a material"
     notes = []
-    slots = {"base colour": (material.base_color_texture, material.base_color_mapping),
-             "metallic-roughness": (material.orm_texture, material.orm_mapping),
-             "normal": (material.normal_texture, material.normal_mapping),
-             "emissive": (material.emissive_texture, material.emissive_mapping)}
-    used = {slot: mapping for slot, (texture, mapping) in slots.items() if texture is not None}
-    extension_sets = {slot.replace("_", " "): mapping
-                      for slot, _image, mapping in material.extension_textures}
-    for slot, mapping in {**used, **extension_sets}.items():
+    core = ("base colour", "metallic-roughness", "normal", "emissive")
+    used = {slot: mapping for slot, mapping in material.texture_slots() if slot in core}
+    for slot, mapping in material.texture_slots():
         if mapping.texcoord > 1:
             notes.append(f"{name}: its {slot} texture reads UV set {mapping.texcoord}; only "
                          "sets 0 and 1 are drawn; drawn without that texture")

@@ -73,6 +73,19 @@ class MeshMaterial:
     extension_textures: tuple[tuple[str, TextureImage, TextureMapping], ...] = ()
     notes: tuple[str, ...] = ()  # what of the material is drawn otherwise or not at all
 
+    def texture_slots(self) -> list[tuple[str, TextureMapping]]:
+        """The textures the material has, as (what it is, in words; how it maps): the core
+        ones, the clear coat's normal and the extensions'."""
+        core = [("base colour", self.base_color_texture, self.base_color_mapping),
+                ("metallic-roughness", self.orm_texture, self.orm_mapping),
+                ("normal", self.normal_texture, self.normal_mapping),
+                ("emissive", self.emissive_texture, self.emissive_mapping),
+                ("clear-coat normal", self.clearcoat_normal_texture,
+                 self.clearcoat_normal_mapping)]
+        return ([(name, mapping) for name, image, mapping in core if image is not None]
+                + [(name.replace("_", " "), mapping)
+                   for name, _image, mapping in self.extension_textures])
+
 
 @dataclass(frozen=True)
 class MeshData:

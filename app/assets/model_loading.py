@@ -320,6 +320,7 @@ def _model_from_scene(
     inwards = [_inwards_note(key, mesh) for key, mesh in meshes.items()
                   if document is not None and not mesh.material.double_sided
                   and faces_turned_inwards(mesh.vertices, mesh.faces)]
+    inwards += [note for key, mesh in meshes.items() for note in _missing_uv_notes(key, mesh)]
     return Model(path=label, meshes=meshes, mesh_names=mesh_names,
                  warnings=tuple(notes) + tuple(f"{label}: {note}" for note in inwards),
                  material_warnings=tuple(notes))
@@ -340,6 +341,15 @@ def _with_measured_thickness(mesh: MeshData) -> MeshData:
                                material.attenuation_color, material.attenuation_distance)
     return dataclasses.replace(mesh, material=dataclasses.replace(material, thickness=one),
                                thickness=_frozen(thickness))
+
+
+def _missing_uv_notes(key: str, mesh: MeshData) -> list[str]:
+    """What of ``mesh``'s material reads a UV set the mesh does not have (drawn without it)."""
+    sets = {0: mesh.uv, 1: mesh.uv1}
+    return [f"mesh {key!r}: its material's {slot} texture reads UV set {mapping.texcoord}, "
+            "which the mesh does not have; drawn without that texture"
+            for slot, mapping in mesh.material.texture_slots()
+            if mapping.texcoord in sets and sets[mapping.texcoord] is None]
 
 
 def _inwards_note(key: str, mesh: MeshData) -> str:

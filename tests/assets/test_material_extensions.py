@@ -13,6 +13,7 @@ from app.assets.materials import channel_pixels, one_thickness
 from app.assets.model_loading import load_model
 from app.domain.colour import LUMINANCE
 from app.errors import AssetError
+from tests.assets.conftest import QUAD_INDICES, QUAD_POSITIONS
 
 KHRONOS = "khronos"
 
@@ -76,8 +77,6 @@ def test_models_that_require_them_load(external_dir):
 
 
 def _quad(gltf_writer, path, materials, images=None):
-    from tests.assets.conftest import QUAD_INDICES, QUAD_POSITIONS
-
     meshes = [{"name": f"q{i}", "primitives": [{"positions": QUAD_POSITIONS,
                                                 "indices": QUAD_INDICES, "uv": [(0, 0)] * 4,
                                                 "material": i}]}
@@ -286,3 +285,26 @@ def test_an_extension_texture_on_a_uv_set_past_the_second_is_noted(tmp_path, glt
     notes = load_model(path).warnings
     assert any("material 'm': its anisotropy texture reads UV set 5; only sets 0 and 1 are "
                "drawn; drawn without that texture" in n for n in notes), notes
+
+
+@pytest.mark.parametrize("uv, material, note", [
+    ([(0, 0)] * 4, {"pbrMetallicRoughness": {"baseColorTexture": {"index": 0, "texCoord": 1}}},
+     "its material's base colour texture reads UV set 1"),
+    (None, {"normalTexture": {"index": 0}}, "its material's normal texture reads UV set 0"),
+    (None, {"extensions": {"KHR_materials_anisotropy": {
+        "anisotropyStrength": 0.5, "anisotropyTexture": {"index": 0}}}},
+     "its material's anisotropy texture reads UV set 0"),
+])
+def test_a_texture_on_a_uv_set_the_mesh_lacks_is_noted(tmp_path, gltf_writer, corner_png, uv,
+                                                       material, note):
+    """A texture the mesh has no coordinates for is drawn without, and the designer is told
+    which mesh, which texture and which UV set, not left to wonder where it went."""
+    primitive = {"positions": QUAD_POSITIONS, "indices": QUAD_INDICES, "material": 0}
+    if uv is not None:
+        primitive["uv"] = uv
+    path = gltf_writer(tmp_path / "bare.gltf", meshes=[{"name": "plate",
+                                                         "primitives": [primitive]}],
+                       materials=[material], images=[{"uri": corner_png.name}])
+    notes = load_model(path).warnings
+    assert any(f"mesh 'plate': {note}, which the mesh does not have; drawn without that "
+               "texture" in n for n in notes), notes
