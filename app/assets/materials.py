@@ -114,10 +114,10 @@ def gltf_material(
         alpha_cutoff=_floats([spec.get("alphaCutoff", 0.5)], 1, (0.5,), f"{where}.alphaCutoff")[0],
         **extension_values,
         base_color_mapping=mapping(pbr.get("baseColorTexture"),
-                                   "pbrMetallicRoughness.baseColorTexture"),
-        orm_mapping=mapping(mr_info, "pbrMetallicRoughness.metallicRoughnessTexture"),
-        normal_mapping=mapping(spec.get("normalTexture"), "normalTexture"),
-        emissive_mapping=mapping(spec.get("emissiveTexture"), "emissiveTexture"),
+                                   _SLOT_FIELDS["baseColorTexture"]),
+        orm_mapping=mapping(mr_info, _SLOT_FIELDS["metallicRoughnessTexture"]),
+        normal_mapping=mapping(spec.get("normalTexture"), _SLOT_FIELDS["normalTexture"]),
+        emissive_mapping=mapping(spec.get("emissiveTexture"), _SLOT_FIELDS["emissiveTexture"]),
         normal_scale=_floats([(spec.get("normalTexture") or {}).get("scale", 1.0)], 1, (1.0,),
                              f"{where}.normalTexture.scale")[0],
     )
@@ -137,11 +137,11 @@ def gltf_material(
     for (extension, key), slot_name in EXTENSION_TEXTURE_SLOTS.items():
         block = extensions.get(extension)
         info = block.get(key) if isinstance(block, dict) else None
+        field = f"extensions.{extension}.{key}"
         image = document_texture(document, info, make_texture, keep_alpha=True,
-                                 where=f"{where}.extensions.{extension}.{key}")
+                                 where=f"{where}.{field}")
         if image is not None:
-            extension_textures.append(
-                (slot_name, image, mapping(info, f"extensions.{extension}.{key}")))
+            extension_textures.append((slot_name, image, mapping(info, field)))
     if extension_textures:
         material = dataclasses.replace(material, extension_textures=tuple(extension_textures))
     separate_occlusion = document.image_index(occlusion_info) is not None and not occlusion_in_orm

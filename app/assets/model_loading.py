@@ -317,12 +317,12 @@ def _model_from_scene(
         raise AssetError("contains no triangle meshes (only points, lines or nothing)", file=label)
     notes = [note for material in materials.values() for note in material.notes]
     notes = [f"{label}: {note}" for note in dict.fromkeys(notes)]
-    inwards = [_inwards_note(key, mesh) for key, mesh in meshes.items()
+    mesh_notes = [_inwards_note(key, mesh) for key, mesh in meshes.items()
                   if document is not None and not mesh.material.double_sided
                   and faces_turned_inwards(mesh.vertices, mesh.faces)]
-    inwards += [note for key, mesh in meshes.items() for note in _missing_uv_notes(key, mesh)]
+    mesh_notes += [note for key, mesh in meshes.items() for note in _missing_uv_notes(key, mesh)]
     return Model(path=label, meshes=meshes, mesh_names=mesh_names,
-                 warnings=tuple(notes) + tuple(f"{label}: {note}" for note in inwards),
+                 warnings=tuple(notes) + tuple(f"{label}: {note}" for note in mesh_notes),
                  material_warnings=tuple(notes))
 
 

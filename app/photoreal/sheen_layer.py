@@ -69,8 +69,8 @@ _LAMBDA_FIT = ((21.5473, 25.3245), (3.82987, 3.32435), (0.19823, 0.16801),
                (-1.97760, -1.27393), (-4.32054, -4.85967))
 
 
-def _charlie_l(x, alpha, power, exp_):
-    """Charlie's fitted l(x) for ``alpha`` (``power`` and ``exp_``: numpy's or Dr.Jit's)."""
+def _charlie_l(x, alpha, power):
+    """Charlie's fitted l(x) for ``alpha`` (``power``: numpy's or Dr.Jit's)."""
     q = (1.0 - alpha) * (1.0 - alpha)
     a, b, c, d, e = (low + (high - low) * q for low, high in _LAMBDA_FIT)
     return a / (1.0 + b * power(x, c)) + d * x + e
@@ -80,9 +80,20 @@ def charlie_lambda(cos_theta, alpha, *, power=np.power, exp=np.exp, where=np.whe
     """Charlie's shadowing Lambda at ``cos_theta`` (numpy by default; the plugin passes
     Dr.Jit's functions)."""
     x = abs(cos_theta)
-    low = exp(_charlie_l(x, alpha, power, exp))
-    high = exp(2.0 * _charlie_l(0.5, alpha, power, exp) - _charlie_l(1.0 - x, alpha, power, exp))
+    low = exp(_charlie_l(x, alpha, power))
+    high = exp(2.0 * _charlie_l(0.5, alpha, power) - _charlie_l(1.0 - x, alpha, power))
     return where(x < 0.5, low, high)
+
+
+def charlie_visibility(cos_view, cos_light, alpha, *, power=np.power, exp=np.exp,
+                       where=np.where, maximum=np.maximum):
+    """Charlie's visibility term, 1 / ((1 + Lambda(V) + Lambda(L)) 4 NdotV NdotL) (numpy by
+    default; the plugin passes Dr.Jit's functions)."""
+    def shadowing(cos_theta):
+        return charlie_lambda(cos_theta, alpha, power=power, exp=exp, where=where)
+
+    return 1.0 / ((1.0 + shadowing(cos_view) + shadowing(cos_light)) * 4.0
+                  * maximum(cos_view, 1e-6) * maximum(cos_light, 1e-6))
 
 
 def charlie_brdf(alpha: float, cos_half, cos_light, cos_view):
@@ -91,10 +102,7 @@ def charlie_brdf(alpha: float, cos_half, cos_light, cos_view):
     inverse = 1.0 / alpha
     sin2 = np.maximum(1.0 - cos_half * cos_half, 0.0)
     distribution = (2.0 + inverse) * np.power(sin2, 0.5 * inverse) / (2.0 * math.pi)
-    cos_light = np.maximum(cos_light, 1e-6)
-    visibility = 1.0 / ((1.0 + charlie_lambda(cos_view, alpha) + charlie_lambda(cos_light, alpha))
-                        * 4.0 * cos_view * cos_light)
-    return distribution * visibility
+    return distribution * charlie_visibility(cos_view, cos_light, alpha)
 
 
 @once_per_variant
@@ -140,14 +148,9 @@ def register_bsdfs(mi) -> None:
             sin2 = dr.maximum(1.0 - half.z * half.z, 0.0)
             inverse = 1.0 / (roughness * roughness)  # Charlie's alpha
             distribution = (2.0 + inverse) * dr.power(sin2, 0.5 * inverse) / (2.0 * dr.pi)
-            alpha = roughness * roughness
-
-            def shadowing(cos_theta):
-                return charlie_lambda(cos_theta, alpha, power=dr.power, exp=dr.exp,
-                                      where=dr.select)
-
-            visibility = 1.0 / ((1.0 + shadowing(cos_i) + shadowing(cos_o)) * 4.0
-                                * dr.maximum(cos_i, 1e-6) * dr.maximum(cos_o, 1e-6))
+            visibility = charlie_visibility(cos_i, cos_o, roughness * roughness,
+                                            power=dr.power, exp=dr.exp, where=dr.select,
+                                            maximum=dr.maximum)
             return dr.select(both_up, colour * distribution * visibility * cos_o, 0.0)
 
         @staticmethod

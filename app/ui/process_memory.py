@@ -42,10 +42,14 @@ def _glibc():
     return libc if hasattr(libc, "malloc_trim") else None  # musl has none
 
 
+def can_give_back_memory() -> bool:
+    """Whether the allocator here can be asked to give back what it holds free (glibc's)."""
+    return _glibc() is not None
+
+
 def give_back_freed_memory() -> bool:
     """Return the pages the allocator holds free to the system; False where it cannot."""
-    libc = _glibc()
-    if libc is None:
+    if not can_give_back_memory():
         return False
-    libc.malloc_trim(0)
+    _glibc().malloc_trim(0)
     return True

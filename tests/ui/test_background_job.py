@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QPushButton
 
 from app.ui.background_job import BackgroundJob
 from app.ui.process_memory import resident_memory_mb
+from tests.ui.test_process_memory import GLIBC_ONLY
 
 
 def test_progress_dialog_reports_the_result_and_stays_responsive(qtbot):
@@ -92,6 +93,7 @@ def test_the_objects_of_the_window_stay_out_of_full_collections_while_a_job_runs
     assert gc.get_freeze_count() == before
 
 
+@GLIBC_ONLY
 def test_what_a_finished_job_freed_goes_back_to_the_system(qtbot):
     """A still for an export allocates and frees hundreds of megabytes on the worker; the
     allocator kept them for that thread, and every export left the window bigger."""
