@@ -25,7 +25,7 @@ SUPPORTED_EXTENSIONS = frozenset({
     "KHR_materials_volume",
     "KHR_materials_sheen",
     "KHR_materials_anisotropy",
-    "KHR_materials_iridescence",  # kept in exports; no renderer here draws thin film
+    "KHR_materials_iridescence",
     "KHR_materials_pbrSpecularGlossiness",  # converted to metallic-roughness at load
     "KHR_materials_variants",  # the default materials are drawn; `app import-gltf` reads all
     "KHR_texture_transform",  # per texture slot, in the live view, the still and exports

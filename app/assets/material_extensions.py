@@ -37,15 +37,19 @@ EXTENSION_TEXTURE_SLOTS = {
     ("KHR_materials_specular", "specularTexture"): "specular",
     ("KHR_materials_specular", "specularColorTexture"): "specular_color",
     ("KHR_materials_anisotropy", "anisotropyTexture"): "anisotropy",
+    ("KHR_materials_iridescence", "iridescenceTexture"): "iridescence",
+    ("KHR_materials_iridescence", "iridescenceThicknessTexture"): "iridescence_thickness",
 }
 # the extension textures each renderer draws per pixel (the others: the factor alone)
 STILL_DRAWN_TEXTURES = frozenset({"transmissionTexture", "sheenColorTexture", "clearcoatTexture",
                                   "clearcoatRoughnessTexture", "clearcoatNormalTexture",
-                                  "anisotropyTexture"})
+                                  "anisotropyTexture", "iridescenceTexture",
+                                  "iridescenceThicknessTexture"})
 LIVE_VIEW_DRAWN_TEXTURES = frozenset({"transmissionTexture", "clearcoatTexture",
                                       "clearcoatRoughnessTexture", "clearcoatNormalTexture",
                                       "specularTexture", "specularColorTexture",
-                                      "anisotropyTexture"})
+                                      "anisotropyTexture", "iridescenceTexture",
+                                      "iridescenceThicknessTexture"})
 
 
 def number_field(block: dict, key: str, default: float, where: str, *, low: float = -math.inf,
@@ -161,8 +165,11 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
         notes.append(f"{name}: the photoreal still draws anisotropy along the texture's U "
                      "direction, without its rotation")
     if fields.get("iridescence", 0.0) > 0:
-        notes.append(f"{name}: no renderer here draws thin-film iridescence; drawn without it "
-                     "(kept in exports)")
+        notes.append(f"{name}: the live view colours its reflections by the thin film as seen "
+                     "along the view at each pixel (the still: along each ray)")
+        if fields.get("transmission", 0.0) > 0:
+            notes.append(f"{name}: its thin film is drawn over the glass's own reflection "
+                         "(the glass lets through what the film leaves)")
     return notes
 
 

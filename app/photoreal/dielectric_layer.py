@@ -13,12 +13,21 @@ It lies on the interaction's shading frame, or on a normal map of its own (``nor
   car's paint over its metal flakes are this layer.
 - the dielectric reflection of KHR_materials_specular, whose colour tints F0 and whose factor
   is F90 too: the principled BSDF's own can be tinted only towards the base colour.
+- thin-film iridescence (KHR_materials_iridescence): with ``film_ior``, the Fresnel from
+  ``f0`` is mixed by ``film_weight`` with the reflectance of a film of that index and
+  ``film_thickness`` nm (``thin_film_reflectance``, at the angle to each microfacet) over a
+  surface of that F0: a dielectric's (its own reflection off, as for the specular), a metal's
+  colour (over black), or, with ``film_over_nested``, a glass that reflects by itself (the
+  layer adds what the film reflects beyond the glass's Fresnel).
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from app.photoreal.normal_maps import bent_interaction
 from app.photoreal.plugins import as_texture, once_per_variant, sample_layer_or_nested
+from app.scene.thin_film import thin_film_reflectance
 
 DIELECTRIC_LAYER = "dielectriclayer"
 LAYER_IOR = 1.5  # without f0: a dielectric of index 1.5 (F0 = 0.04), glTF's clear coat
@@ -30,6 +39,9 @@ def register_bsdfs(mi) -> None:
     """Make ``dielectriclayer`` loadable in the active variant (once per variant)."""
     import drjit as dr
 
+    jit_ops = SimpleNamespace(sqrt=dr.sqrt, cos=dr.cos, exp=dr.exp, where=dr.select,
+                              clip=dr.clip, maximum=dr.maximum)
+
     class DielectricLayer(mi.BSDF):
         def __init__(self, props):
             mi.BSDF.__init__(self, props)
@@ -39,6 +51,12 @@ def register_bsdfs(mi) -> None:
             self.normalmap = props["normalmap"] if "normalmap" in props else None
             self.f0 = as_texture(mi, props["f0"]) if "f0" in props else None
             self.f90 = as_texture(mi, props["f90"] if "f90" in props else 1.0)
+            self.film_ior = float(props["film_ior"]) if "film_ior" in props else None
+            if self.film_ior is not None:
+                self.film_thickness = as_texture(mi, props["film_thickness"])
+                self.film_weight = as_texture(mi, props["film_weight"])
+                self.film_over_nested = ("film_over_nested" in props
+                                         and bool(props["film_over_nested"]))
             layer = mi.BSDFFlags.GlossyReflection | mi.BSDFFlags.FrontSide
             self.m_components = [self.nested.flags(i)
                                  for i in range(self.nested.component_count())] + [layer]
@@ -50,7 +68,16 @@ def register_bsdfs(mi) -> None:
                 return mi.Color3f(mi.fresnel(cos_theta, LAYER_IOR)[0])
             f0 = dr.clip(self.f0.eval(si, active), 0.0, 1.0)
             f90 = dr.clip(self.f90.eval_1(si, active), 0.0, 1.0)
-            return f0 + (f90 - f0) * dr.power(1.0 - dr.clip(cos_theta, 0.0, 1.0), 5.0)
+            plain = f0 + (f90 - f0) * dr.power(1.0 - dr.clip(cos_theta, 0.0, 1.0), 5.0)
+            if self.film_ior is None:
+                return plain
+            film = mi.Color3f(*thin_film_reflectance(
+                cos_theta, self.film_thickness.eval_1(si, active), self.film_ior,
+                (f0[0], f0[1], f0[2]), ops=jit_ops))
+            weight = dr.clip(self.film_weight.eval_1(si, active), 0.0, 1.0)
+            if self.film_over_nested:
+                return weight * dr.maximum(film - plain, 0.0)
+            return plain + weight * (film - plain)
 
         def _layer(self, si, active):
             """The layer's weight, its microfacet distribution, the interaction in the
@@ -127,6 +154,11 @@ def register_bsdfs(mi) -> None:
             callback.put_object("f90", self.f90, mi.ParamFlags.Differentiable)
             if self.f0 is not None:
                 callback.put_object("f0", self.f0, mi.ParamFlags.Differentiable)
+            if self.film_ior is not None:
+                callback.put_object("film_thickness", self.film_thickness,
+                                    mi.ParamFlags.Differentiable)
+                callback.put_object("film_weight", self.film_weight,
+                                    mi.ParamFlags.Differentiable)
             if self.normalmap is not None:
                 callback.put_object("normalmap", self.normalmap, mi.ParamFlags.Differentiable)
 

@@ -27,8 +27,7 @@ def unlit_bsdf() -> dict:
 
 def add_extension_lobes(principled: dict, m: ResolvedMaterial, approximate: Approximate,
                         *, layered_sheen: bool = False) -> None:
-    """Sheen (unless it is drawn as a layer of its own, ``sheen_layer``) on ``principled``, and
-    the note for iridescence."""
+    """Sheen (unless it is drawn as a layer of its own, ``sheen_layer``) on ``principled``."""
     if any(m.sheen_color) and not layered_sheen:
         strongest = max(m.sheen_color)
         principled["sheen"] = float(min(strongest, 1.0))
@@ -36,5 +35,3 @@ def add_extension_lobes(principled: dict, m: ResolvedMaterial, approximate: Appr
         principled["sheen_tint"] = float(1.0 - min(m.sheen_color) / strongest)
         approximate(m.id, "sheen drawn as the principled BSDF's (strength from the sheen "
                     "colour, its roughness left out)")
-    if m.iridescence > 0:
-        approximate(m.id, "iridescence (thin film) not drawn")

@@ -49,7 +49,8 @@ CLEAR_ROUGHNESS = 0.3
 SHEET_ROUGHNESS = 0.05  # at most this rough, thin glass lets light straight through (a sheet)
 # the extension textures the still draws per pixel (the others: their factor alone)
 STILL_TEXTURES = frozenset({"transmission", "sheen_color", "sheen_roughness", "clearcoat",
-                            "clearcoat_roughness", "specular", "specular_color", "anisotropy"})
+                            "clearcoat_roughness", "specular", "specular_color", "anisotropy",
+                            "iridescence", "iridescence_thickness"})
 SPECULAR_TEXTURES = ("specular", "specular_color")
 _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
 # Mitsuba's principled BSDF scatters once off the microfacets: a rough metal loses the light
@@ -305,7 +306,14 @@ class MaterialTranslator:
         """The BSDF of ``m``; a transmissive one thin-walled unless ``solid`` (light refracts
         into it and out again, through its medium)."""
         mat = m.material
-        layered_specular = _specular_layered(m)
+        iridescent = mat.iridescence > 0 and not mat.unlit
+        opaque_film = iridescent and mat.transmission <= 0
+        if opaque_film and mat.anisotropy > 0:
+            self._approximate(m.name, "thin film drawn on an isotropic reflection (its "
+                                      "anisotropy left out)")
+            mat = replace(mat, anisotropy=0.0)
+            m = replace(m, material=mat)
+        layered_specular = _specular_layered(m) or opaque_film
         if not layered_specular and any(n in m.extension_textures for n in SPECULAR_TEXTURES):
             self._approximate(m.name, "specular textures not drawn (their factors alone)")
         if layered_specular:
@@ -359,7 +367,9 @@ class MaterialTranslator:
         elif "anisotropic" in principled and mat.anisotropy_rotation and not mat.unlit:
             self._approximate(m.name, "anisotropy drawn unrotated (the mesh has no UVs to "
                                       "give it a direction)")
-        if layered_specular:
+        if opaque_film:
+            bsdf = self._iridescent(m, principled)
+        elif layered_specular:
             bsdf = self._specular(m, bsdf, principled)
         if layered_sheen:
             bsdf = {"type": SHEEN_LAYER, "bsdf": bsdf, "sheen_color": self._sheen_colour(m),
@@ -376,6 +386,8 @@ class MaterialTranslator:
             bsdf = {"type": "twosided", "bsdf": bsdf}
             if not mat.unlit:  # the side seen decided by a normal that faces the viewer
                 bsdf = {"type": VALID_NORMAL_MAP, "bsdf": bsdf}
+        elif iridescent:
+            bsdf = self._film_over_glass(m, bsdf, principled)
         opacity = self._opacity_input(m)
         if opacity is not None:
             bsdf = {"type": "mask", "opacity": opacity, "bsdf": bsdf}
@@ -390,6 +402,8 @@ class MaterialTranslator:
                 and mat.roughness <= SHEET_ROUGHNESS and m.normal_texture is None
                 and opacity is None):
             sheet = self._clear_sheet(m, principled)
+            if iridescent:
+                sheet = self._film_over_glass(m, sheet, principled)
             if metal_look is not None:
                 sheet = _metal_over(metal, sheet, metal_look)
         return ShapeLook(bsdf, self._emission(m), see_through=clear, sheet=sheet,
@@ -427,11 +441,60 @@ class MaterialTranslator:
                                                  mat.clearcoat_normal_scale)
         return coat
 
-    def _specular(self, m: _Inputs, base: dict, principled: dict) -> dict:
+    def _film(self, m: _Inputs) -> dict:
+        """The ``dielectriclayer`` properties of ``m``'s thin film: its index, its thickness
+        in nm (the maximum, or from the minimum to the maximum by the thickness texture's
+        green) and its strength (the factor times the iridescence texture's red)."""
+        mat = m.material
+        low, high = (float(t) for t in mat.iridescence_thickness)
+        texture = m.extension_textures.get("iridescence_thickness")
+        thickness: dict | float = high
+        if texture is not None:
+            def nanometres() -> np.ndarray:
+                pixels = np.asarray(texture.pixels)
+                green = pixels[..., 1:2] if pixels.shape[-1] > 1 else pixels[..., :1]
+                return (low + (high - low) * green.astype(np.float32) / 255.0).astype(
+                    np.float32)
+
+            thickness = self._bitmap(("film-thickness", texture.key, low, high), nanometres,
+                                     texture.mapping)
+        return {"film_ior": float(mat.iridescence_ior), "film_thickness": thickness,
+                "film_weight": self._factor_texture(m, "iridescence", mat.iridescence,
+                                                    channel=0)}
+
+    def _iridescent(self, m: _Inputs, principled: dict) -> dict:
+        """An opaque material under a thin film (KHR_materials_iridescence): glTF's Fresnel
+        mixed with the film's, on the dielectric (the specular layer over the principled BSDF
+        made no metal, its own reflection off) and on the metal (a layer whose F0 is the base
+        colour, over black), blended by the metallic input."""
+        film = self._film(m)
+        dielectric = {**self._specular(m, lambert_diffuse({**principled, "metallic": 0.0}),
+                                       principled, weight=1.0), **film}
+        metallic = principled["metallic"]
+        if not isinstance(metallic, dict) and metallic <= 0.0:
+            return dielectric
+        metal = {"type": DIELECTRIC_LAYER, "weight": 1.0, "roughness": principled["roughness"],
+                 "bsdf": {"type": "diffuse", "reflectance": {"type": "rgb", "value": [0.0] * 3}},
+                 "f0": principled["base_color"], **film}
+        if not isinstance(metallic, dict) and metallic >= 1.0:
+            return metal
+        return {"type": "blendbsdf", "weight": metallic, "bsdf_0": dielectric, "bsdf_1": metal}
+
+    def _film_over_glass(self, m: _Inputs, glass: dict, principled: dict) -> dict:
+        """A transmissive material's thin film over its ``glass`` (which reflects by itself):
+        what the film reflects beyond the glass's Fresnel, the glass giving way by it."""
+        f0 = [float(c) * float(m.material.specular) for c in specular_tint(m.material)]
+        return {"type": DIELECTRIC_LAYER, "bsdf": glass, "weight": 1.0,
+                "roughness": principled["roughness"], "f0": {"type": "rgb", "value": f0},
+                "film_over_nested": True, **self._film(m)}
+
+    def _specular(self, m: _Inputs, base: dict, principled: dict, *,
+                  weight: float | dict | None = None) -> dict:
         """KHR_materials_specular's dielectric reflection as a layer over ``base`` (the BSDF
         drawn of ``principled``, whose own reflection is off): F0 = min(F0 of the IOR * specular
         colour, 1) * specular and F90 = specular, each times its texture (colour: RGB, factor:
-        A), at the principled BSDF's roughness, over the share that is no metal."""
+        A), at the principled BSDF's roughness, over the share that is no metal (or at
+        ``weight``)."""
         mat = m.material
         tint = np.asarray(specular_tint(mat), dtype=np.float32)
         colour = m.extension_textures.get("specular_color")
@@ -456,7 +519,7 @@ class MaterialTranslator:
                colour is not None and factor is not None and colour.mapping == factor.mapping)
         return {"type": DIELECTRIC_LAYER, "bsdf": base,
                 "roughness": principled["roughness"],
-                "weight": self._not_metal(m, principled),
+                "weight": self._not_metal(m, principled) if weight is None else weight,
                 "f0": (self._bitmap(("specular-f0", *key), f0, mapping) if np.ndim(f0) == 3
                        else {"type": "rgb", "value": [float(c) for c in f0]}),
                 "f90": (self._bitmap(("specular-f90", *key), strength, mapping)

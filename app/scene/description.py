@@ -64,7 +64,8 @@ def slot(ref: TextureRef | None, mapping: TextureMapping = DEFAULT_MAPPING
 
 
 EXTENSION_SLOT_NAMES = ("transmission", "sheen_color", "sheen_roughness", "clearcoat",
-                        "clearcoat_roughness", "specular", "specular_color", "anisotropy")
+                        "clearcoat_roughness", "specular", "specular_color", "anisotropy",
+                        "iridescence", "iridescence_thickness")
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ class ResolvedMaterial:
     # the other extension textures, each multiplying its factor (glTF's channels): R of
     # transmission, RGB of sheen colour (sRGB), A of sheen roughness, R of clear coat, G of
     # clear-coat roughness, A of specular, RGB of specular colour (sRGB), RG of the anisotropy
-    # direction in tangent space (0..1 for -1..1) and B of its strength; the rest linear
+    # direction in tangent space (0..1 for -1..1) and B of its strength, R of iridescence, G of
+    # the film's thickness (0..1 from its minimum to its maximum); the rest linear
     transmission_texture: TextureSlot | None = None
     sheen_color_texture: TextureSlot | None = None
     sheen_roughness_texture: TextureSlot | None = None
@@ -128,6 +130,8 @@ class ResolvedMaterial:
     specular_texture: TextureSlot | None = None
     specular_color_texture: TextureSlot | None = None
     anisotropy_texture: TextureSlot | None = None
+    iridescence_texture: TextureSlot | None = None
+    iridescence_thickness_texture: TextureSlot | None = None
 
     def __post_init__(self) -> None:
         if not self.alpha_mode:
@@ -147,7 +151,8 @@ class ResolvedMaterial:
     def extension_slots(self) -> dict[str, TextureSlot]:
         """The extension texture slots in use, by name (EXTENSION_TEXTURE_SLOTS' names:
         transmission, sheen_color, sheen_roughness, clearcoat, clearcoat_roughness, specular,
-        specular_color, anisotropy); not in ``slots``, which the live view and the exports map."""
+        specular_color, anisotropy, iridescence, iridescence_thickness); not in ``slots``,
+        which the live view and the exports map."""
         found = {name: getattr(self, f"{name}_texture") for name in EXTENSION_SLOT_NAMES}
         return {name: s for name, s in found.items() if s is not None}
 

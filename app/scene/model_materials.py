@@ -67,6 +67,8 @@ _EXTENSION_FACTORS = {
     "specular": (lambda m: m.specular > 0, False),
     "specular_color": (lambda m: any(m.specular_color), True),
     "anisotropy": (lambda m: m.anisotropy > 0, False),
+    "iridescence": (lambda m: m.iridescence > 0, False),
+    "iridescence_thickness": (lambda m: m.iridescence > 0, False),
 }
 
 

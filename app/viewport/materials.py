@@ -40,6 +40,7 @@ from app.scene.material_looks import (
     unlit_as_emission,
     uses_specular,
 )
+from app.scene.thin_film import THIN_FILM_GLSL
 from app.viewport import screen_reflections
 from app.viewport.polydata import HANDEDNESS, TCOORDS, uv_handedness, vtk_tcoords
 
@@ -96,7 +97,8 @@ _SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalT
              "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex",
              "clearcoat": "coatStrengthTex", "clearcoat_roughness": "coatRoughnessTex"}
 _SAMPLERS.update(specular="specularTex", specular_color="specularColorTex",
-                 transmission="transmissionTex", anisotropy="anisotropyDirectionTex")
+                 transmission="transmissionTex", anisotropy="anisotropyDirectionTex",
+                 iridescence="iridescenceTex", iridescence_thickness="iridescenceThicknessTex")
 # the extension textures VTK has no texture for, drawn by replacing the PBR shader's line that
 # reads the uniform with one that multiplies it (glTF's channels: R coat strength, G coat
 # roughness, A specular, RGB specular colour, which scale the dielectric F0)
@@ -179,7 +181,8 @@ _COAT_LINES = {
 _GEOMETRY_NORMAL = "normalize(tbn[2])"
 # the extension textures the live view draws (the others: their factor alone)
 LIVE_VIEW_TEXTURES = frozenset({"transmission", "clearcoat", "clearcoat_roughness",
-                                "specular", "specular_color", "anisotropy"})
+                                "specular", "specular_color", "anisotropy", "iridescence",
+                                "iridescence_thickness"})
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
@@ -257,7 +260,8 @@ def _drawn_slots(material: ResolvedMaterial) -> dict:
                  if name in LIVE_VIEW_TEXTURES
                  and (material.clearcoat > 0 or not name.startswith("clearcoat"))
                  and (material.transmission > 0 or name != "transmission")
-                 and (material.anisotropy > 0 or name != "anisotropy")}
+                 and (material.anisotropy > 0 or name != "anisotropy")
+                 and (material.iridescence > 0 or not name.startswith("iridescence"))}
     return {**material.slots(), **extension}
 
 
@@ -428,6 +432,32 @@ def _mirrored_uvs_turn_the_bitangent(actor: vtkActor, mesh: MeshData) -> None:
     shaders.AddFragmentShaderReplacement(
         _BITANGENT, False, "  vec3 bitangentVC = (handednessVS < 0.0 ? -1.0 : 1.0) * "
         "cross(normalVCVSOutput, tangentVC);", True)
+
+
+def _thin_film_f0(material: ResolvedMaterial, dielectric_f0: str,
+                  textures: dict[str, str]) -> str:
+    """GLSL in place of VTK's F0 line for a material under a thin film (VTK has no thin film;
+    as Khronos' viewer draws it): the film's reflectance along the view
+    (``thinFilmReflectance``) over the dielectric's F0 and over the metal's colour, turned
+    into the F0 whose Schlick Fresnel gives it there, and mixed into F0 by the iridescence
+    (the factor times its texture's red, ``textures['iridescence']``). The film's thickness is
+    its maximum, or from its minimum to its maximum by the thickness texture's green."""
+    low, high = (float(t) for t in material.iridescence_thickness)
+    thickness = (f"mix({low:.6g}, {high:.6g}, {textures['iridescence_thickness']})"
+                 if "iridescence_thickness" in textures else f"{high:.6g}")
+    weight = f"{float(material.iridescence):.6g}"
+    if "iridescence" in textures:
+        weight = f"{weight} * {textures['iridescence']}"
+    ior = f"{float(material.iridescence_ior):.6g}"
+    return f"""\
+  vec3 dielectricF0 = {dielectric_f0};
+  vec3 F0 = mix(dielectricF0, albedo, metallic);
+  float filmThickness = {thickness};
+  vec3 filmReflectance = mix(thinFilmReflectance(NdV, filmThickness, {ior}, dielectricF0),
+                             thinFilmReflectance(NdV, filmThickness, {ior}, albedo), metallic);
+  float filmGrazing = pow(1.0 - NdV, 5.0);
+  vec3 filmF0 = clamp((filmReflectance - filmGrazing) / max(1.0 - filmGrazing, 1e-4), 0.0, 1.0);
+  F0 = mix(F0, filmF0, clamp({weight}, 0.0, 1.0));"""
 
 
 def _sheen_rim(sheen_color) -> str:
@@ -611,6 +641,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     if "clearcoat_roughness" in slots:
         lines[_COAT_ROUGHNESS] = ("  float coatRoughness = coatRoughnessUniform * "
                                   f"{lookup('clearcoat_roughness', 'g')};")
+    dielectric_f0 = "vec3(baseF0Uniform)"
     if uses_specular(material) or material.clearcoat > 0:
         # glTF's F0: the specular colour (VTK's base IOR gives only its brightness) times its
         # texture, at most 1, times the specular factor and texture; under a coat VTK takes
@@ -621,8 +652,13 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         strength = f"{material.specular:.6g}"
         if "specular" in slots:
             strength = f"{strength} * {lookup('specular', 'a')}"
-        lines[_BASE_F0] = (f"  vec3 F0 = mix(min({tint}, vec3(1.0)) * {strength}, albedo, "
-                           "metallic);")
+        dielectric_f0 = f"min({tint}, vec3(1.0)) * {strength}"
+        lines[_BASE_F0] = f"  vec3 F0 = mix({dielectric_f0}, albedo, metallic);"
+    if material.iridescence > 0:
+        functions += THIN_FILM_GLSL
+        lines[_BASE_F0] = _thin_film_f0(material, dielectric_f0, {
+            name: lookup(name, channel) for name, channel in
+            (("iridescence", "r"), ("iridescence_thickness", "g")) if name in slots})
     for line, textured in lines.items():  # after VTK's own replacements, which write them
         actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured, True)
     functions += screen_reflections.DECLARATIONS

@@ -57,7 +57,7 @@ def test_notes_name_each_approximation():
     assert any("sheenColorTexture is drawn in the photoreal still; the live view draws the "
                "factor alone" in n for n in notes)
     assert any("live view has no sheen" in n for n in notes)
-    assert any("iridescence" in n and "drawn without it" in n for n in notes)
+    assert any("thin film as seen along the view" in n for n in notes)
 
 
 def test_the_material_extensions_are_supported():
@@ -72,7 +72,10 @@ def test_models_that_require_them_load(external_dir):
     suzanne = load_model(external_dir / KHRONOS /
                          "IridescenceSuzanne/glTF-Binary/IridescenceSuzanne.glb")
     assert any(m.material.iridescence == 1.0 for m in suzanne.meshes.values())
-    assert any("thin-film iridescence" in w for w in suzanne.material_warnings)
+    assert any("thin film is drawn over the glass's own reflection" in w
+               for w in suzanne.material_warnings)
+    glass = suzanne.meshes["Suzanne3"].material
+    assert {name for name, _, _ in glass.extension_textures} == {"iridescence_thickness"}
     assert not any("KHR_materials" in w and "does not support" in w for w in suzanne.warnings)
 
 

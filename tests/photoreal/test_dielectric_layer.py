@@ -11,6 +11,7 @@ import pytest
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
+from app.scene.thin_film import thin_film_reflectance
 from tests.photoreal.patches import patch_from_above, tilted_normal_map
 
 BLACK = {"type": "rgb", "value": [0.0, 0.0, 0.0]}
@@ -131,3 +132,38 @@ def test_the_specular_layer_over_white_makes_no_light():
     assert seen_head_on(specular(white, (0.04, 0.04, 0.04))) == pytest.approx(1.0, abs=0.03)
     tinted = seen_head_on_rgb(specular(white, (0.2, 0.2, 0.0), roughness=0.3))
     assert np.all(tinted <= 1.02)
+
+
+def film(base: dict, f0, *, thickness: float = 400.0, film_ior: float = 1.33,
+         weight: float = 1.0, over_nested: bool = False) -> dict:
+    return {**specular(base, f0), "film_ior": film_ior, "film_thickness": thickness,
+            "film_weight": weight, "film_over_nested": over_nested}
+
+
+@pytest.mark.parametrize("f0", [(0.04, 0.04, 0.04), (0.4, 0.4, 0.4)])
+def test_a_thin_film_reflects_its_interference_colour_head_on(f0):
+    """A mirror under a film of index 1.33 and 400 nm reflects, head on, the colour
+    ``thin_film_reflectance`` gives (a dielectric's F0 and a grey metal's): not grey."""
+    expected = np.asarray(thin_film_reflectance(1.0, 400.0, 1.33, f0), dtype=float)
+    assert expected.max() - expected.min() > 0.02, expected
+    seen = seen_head_on_rgb(film(BLACK_BASE, f0))
+    np.testing.assert_allclose(seen, expected, rtol=0.1, atol=3e-3)
+
+
+def test_a_film_at_half_strength_mixes_with_the_bare_reflection():
+    f0 = (0.4, 0.4, 0.4)
+    bare = seen_head_on_rgb(specular(BLACK_BASE, f0))
+    filmed = seen_head_on_rgb(film(BLACK_BASE, f0))
+    half = seen_head_on_rgb(film(BLACK_BASE, f0, weight=0.5))
+    np.testing.assert_allclose(half, 0.5 * (bare + filmed), rtol=0.08, atol=3e-3)
+
+
+def test_a_film_over_glass_adds_only_what_it_reflects_beyond_the_glass():
+    """Over a surface that reflects by itself (``film_over_nested``), the layer adds the
+    film's reflectance less the bare Fresnel of that F0 (never less than nothing)."""
+    f0 = (F0, F0, F0)
+    film_f = np.asarray(thin_film_reflectance(1.0, 100.0, 1.8, f0), dtype=float)
+    seen = seen_head_on_rgb(film(BLACK_BASE, f0, thickness=100.0, film_ior=1.8,
+                                 over_nested=True))
+    np.testing.assert_allclose(seen, np.maximum(film_f - F0, 0.0), rtol=0.1, atol=3e-3)
+    assert seen.max() > 0.03, seen

@@ -1,5 +1,5 @@
 """glTF material extensions (unlit, clearcoat, specular, transmission, volume, sheen,
-anisotropy) in the photoreal still, on the Khronos models that isolate them."""
+anisotropy, iridescence) in the photoreal still, on the Khronos models that isolate them."""
 
 import pytest
 
@@ -15,7 +15,8 @@ CHECKS = [x.unlit_colour_ignores_the_lighting, x.clearcoat_adds_a_sharp_highligh
           x.masked_transmission_keeps_what_the_mask_keeps,
           x.specular_texture_scales_the_reflection,
           x.specular_colour_texture_tints_the_reflection,
-          x.specular_colour_factor_tints_the_reflection]
+          x.specular_colour_factor_tints_the_reflection,
+          x.iridescence_colours_the_reflection, x.iridescence_thickness_changes_the_colour]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[c.__name__ for c in CHECKS])

@@ -1,0 +1,85 @@
+"""Thin-film interference (KHR_materials_iridescence's Fresnel): the physics it must keep, and
+the same values from numpy and from Dr.Jit (the still's layer)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from app.scene.thin_film import film_thickness, thin_film_reflectance
+
+GLASS_F0 = ((1.5 - 1.0) / (1.5 + 1.0)) ** 2  # 0.04
+
+
+def _schlick(f0, cos):
+    return f0 + (1.0 - f0) * (1.0 - cos) ** 5
+
+
+def reflectance(cos, thickness, film_ior, f0=(GLASS_F0,) * 3) -> np.ndarray:
+    return np.stack(thin_film_reflectance(np.asarray(cos, float), np.asarray(thickness, float),
+                                          film_ior, f0), axis=-1)
+
+
+def test_no_film_is_the_bare_surface():
+    cos = np.linspace(0.0, 1.0, 11)
+    np.testing.assert_allclose(reflectance(cos, 0.0, 1.33), _schlick(GLASS_F0, cos)[:, None]
+                               * np.ones(3), rtol=1e-9)
+    metal = (0.9, 0.6, 0.2)
+    np.testing.assert_allclose(reflectance(1.0, 0.0, 1.8, metal), metal, rtol=1e-9)
+
+
+def test_a_quarter_wave_film_between_air_and_glass_takes_the_reflection_away():
+    """An anti-reflection coating: index 1.22 (about sqrt(1.5)), a quarter of green's
+    wavelength thick (550 / 4 / 1.22 nm), reflects far less green head on than bare glass."""
+    coated = reflectance(1.0, 550.0 / 4.0 / 1.22, 1.22)
+    assert coated[1] < 0.3 * GLASS_F0, coated
+
+
+def test_a_quarter_wave_film_of_a_higher_index_reflects_more():
+    """A film of index 1.8 on glass (1.5) a quarter of green's wavelength thick reflects
+    green several times as much as bare glass (constructive interference)."""
+    coated = reflectance(1.0, 550.0 / 4.0 / 1.8, 1.8)
+    assert coated[1] > 2.5 * GLASS_F0, coated
+
+
+def test_the_colour_turns_with_the_thickness_and_the_angle():
+    colours = reflectance(1.0, np.array([250.0, 330.0, 400.0, 480.0]), 1.33, (0.4,) * 3)
+    dominant = {int(np.argmax(c)) for c in colours}
+    assert len(dominant) >= 2, colours
+    head_on, slanted = reflectance(np.array([1.0, 0.5]), 400.0, 1.33, (0.4,) * 3)
+    assert np.abs(head_on - slanted).max() > 0.05, (head_on, slanted)
+
+
+def test_the_reflectance_stays_between_nothing_and_everything():
+    cos, thickness = np.meshgrid(np.linspace(0.0, 1.0, 41), np.linspace(0.0, 1200.0, 61))
+    for film_ior in (1.0, 1.2, 1.33, 1.8, 2.5):
+        for f0 in ((0.0,) * 3, (GLASS_F0,) * 3, (0.95, 0.64, 0.54), (1.0,) * 3):
+            values = reflectance(cos, thickness, film_ior, f0)
+            assert np.isfinite(values).all()
+            assert values.min() >= 0.0 and values.max() <= 1.0 + 1e-6, (film_ior, f0)
+
+
+def test_the_texture_s_green_spans_minimum_to_maximum():
+    assert film_thickness((200.0, 600.0), 0.0) == 200.0
+    assert film_thickness((200.0, 600.0), 0.5) == 400.0
+    assert film_thickness((200.0, 600.0), 1.0) == 600.0
+
+
+def test_dr_jit_gives_numpy_s_values():
+    """The still's layer evaluates the same function with Dr.Jit's arrays."""
+    from app.photoreal.backend import activate_mitsuba
+
+    mi = activate_mitsuba()
+    import drjit as dr
+
+    ops = SimpleNamespace(sqrt=dr.sqrt, cos=dr.cos, exp=dr.exp, where=dr.select, clip=dr.clip,
+                          maximum=dr.maximum)
+    cos, thickness = (a.ravel() for a in np.meshgrid(np.linspace(0.0, 1.0, 9),
+                                                       np.linspace(0.0, 800.0, 9)))
+    f0 = (0.9, 0.5, GLASS_F0)
+    jit = thin_film_reflectance(mi.Float(cos), mi.Float(thickness), 1.6,
+                                tuple(mi.Float(np.full(cos.shape, c)) for c in f0), ops=ops)
+    expected = reflectance(cos, thickness, 1.6, f0)
+    np.testing.assert_allclose(np.stack([np.asarray(c) for c in jit], axis=-1), expected,
+                               atol=2e-4)
