@@ -39,6 +39,7 @@ from app.scene.material_looks import (
     unlit_as_emission,
     uses_specular,
 )
+from app.scene.thin_film import film_thickness
 
 log = logging.getLogger(__name__)
 
@@ -453,7 +454,7 @@ class MaterialTranslator:
             def nanometres() -> np.ndarray:
                 pixels = np.asarray(texture.pixels)
                 green = pixels[..., 1:2] if pixels.shape[-1] > 1 else pixels[..., :1]
-                return (low + (high - low) * green.astype(np.float32) / 255.0).astype(
+                return film_thickness((low, high), green.astype(np.float32) / 255.0).astype(
                     np.float32)
 
             thickness = self._bitmap(("film-thickness", texture.key, low, high), nanometres,
