@@ -257,6 +257,7 @@ def test_an_emissive_strength_past_the_largest_number_is_refused(tmp_path, gltf_
     ("KHR_materials_sheen", "sheenColorTexture", {"index": "first"}),
     ("KHR_materials_clearcoat", "clearcoatNormalTexture", {"index": -1}),
     ("KHR_materials_volume", "thicknessTexture", {"index": True}),
+    ("KHR_materials_iridescence", "iridescenceThicknessTexture", {"index": 2.5}),
 ])
 def test_a_texture_slot_naming_no_texture_names_the_file_and_the_field(
         tmp_path, gltf_writer, corner_png, extension, key, slot):
@@ -265,7 +266,8 @@ def test_a_texture_slot_naming_no_texture_names_the_file_and_the_field(
     factors = {"KHR_materials_anisotropy": {"anisotropyStrength": 0.5},
                "KHR_materials_sheen": {"sheenColorFactor": [1, 1, 1]},
                "KHR_materials_clearcoat": {"clearcoatFactor": 1.0},
-               "KHR_materials_volume": {"thicknessFactor": 1.0, "attenuationDistance": 1.0}}
+               "KHR_materials_volume": {"thicknessFactor": 1.0, "attenuationDistance": 1.0},
+               "KHR_materials_iridescence": {"iridescenceFactor": 1.0}}
     extensions = {extension: {**factors[extension], key: slot}}
     if extension == "KHR_materials_volume":
         extensions["KHR_materials_transmission"] = {"transmissionFactor": 1.0}

@@ -60,6 +60,14 @@ def test_the_reflectance_stays_between_nothing_and_everything():
             assert values.min() >= 0.0 and values.max() <= 1.0 + 1e-6, (film_ior, f0)
 
 
+def test_a_film_far_thicker_than_light_is_long_reflects_without_colour():
+    """Past the light's coherence (a millimetre of film) the interference averages out: the
+    reflectance is finite and nearly grey, whatever a hostile file asks for."""
+    values = reflectance(np.linspace(0.05, 1.0, 20), 1e6, 1.5)
+    assert np.isfinite(values).all()
+    assert np.abs(values - values.mean(axis=-1, keepdims=True)).max() < 0.01, values
+
+
 def test_the_texture_s_green_spans_minimum_to_maximum():
     assert film_thickness((200.0, 600.0), 0.0) == 200.0
     assert film_thickness((200.0, 600.0), 0.5) == 400.0
