@@ -128,13 +128,15 @@ vec3 thinFilmReflectance(float cos1, float thickness, float filmIor, vec3 baseF0
   float cos2Squared = 1.0 - (1.0 / (film * film)) * (1.0 - cos1 * cos1);
   if (cos2Squared <= 0.0) { return vec3(1.0); }
   float cos2 = sqrt(cos2Squared);
-  float r0 = pow((film - 1.0) / (film + 1.0), 2.0);
+  float q0 = (film - 1.0) / (film + 1.0);  // squared by hand: pow() of a negative is undefined
+  float r0 = q0 * q0;
   float r12 = r0 + (1.0 - r0) * pow(1.0 - cos1, 5.0);
   float t121 = 1.0 - r12;
   float phi21 = 3.14159265 - (film < 1.0 ? 3.14159265 : 0.0);
   vec3 root = sqrt(clamp(baseF0, 0.0, 0.9999));
   vec3 baseIor = (1.0 + root) / (1.0 - root);
-  vec3 r1 = pow((baseIor - film) / (baseIor + film), vec3(2.0));
+  vec3 q1 = (baseIor - film) / (baseIor + film);
+  vec3 r1 = q1 * q1;
   vec3 r23 = r1 + (1.0 - r1) * pow(1.0 - cos2, 5.0);
   vec3 phase = vec3(phi21) + mix(vec3(0.0), vec3(3.14159265), lessThan(baseIor, vec3(film)));
   float opd = 2.0 * film * thickness * cos2;
