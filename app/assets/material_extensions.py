@@ -4,8 +4,8 @@
 transmission, volume, sheen, anisotropy and iridescence as keyword arguments of
 ``MeshMaterial`` (the same names as ``ResolvedMaterial``'s). ``EXTENSION_TEXTURE_SLOTS``
 names the textures that are read with them (into ``MeshMaterial.extension_textures``);
-``extension_notes`` says which textures a renderer does not draw, and how each renderer draws
-what it has no model for.
+``extension_notes`` says how each renderer draws what it has no model for (and the one
+texture neither draws per pixel, the volume's thickness).
 """
 
 from __future__ import annotations
@@ -13,19 +13,6 @@ from __future__ import annotations
 import math
 
 from app.errors import AssetError
-
-# the textures each extension may name, which the renderers leave out (factors are drawn)
-EXTENSION_TEXTURES = {
-    "KHR_materials_clearcoat": ("clearcoatTexture", "clearcoatRoughnessTexture",
-                                "clearcoatNormalTexture"),
-    "KHR_materials_specular": ("specularTexture", "specularColorTexture"),
-    "KHR_materials_transmission": ("transmissionTexture",),
-    "KHR_materials_volume": ("thicknessTexture",),
-    "KHR_materials_sheen": ("sheenColorTexture", "sheenRoughnessTexture"),
-    "KHR_materials_anisotropy": ("anisotropyTexture",),
-    "KHR_materials_iridescence": ("iridescenceTexture", "iridescenceThicknessTexture"),
-}
-
 
 # the extension textures read into the material: (extension, key) -> ResolvedMaterial slot name
 EXTENSION_TEXTURE_SLOTS = {
@@ -40,16 +27,6 @@ EXTENSION_TEXTURE_SLOTS = {
     ("KHR_materials_iridescence", "iridescenceTexture"): "iridescence",
     ("KHR_materials_iridescence", "iridescenceThicknessTexture"): "iridescence_thickness",
 }
-# the extension textures each renderer draws per pixel (the others: the factor alone)
-STILL_DRAWN_TEXTURES = frozenset({"transmissionTexture", "sheenColorTexture", "clearcoatTexture",
-                                  "clearcoatRoughnessTexture", "clearcoatNormalTexture",
-                                  "anisotropyTexture", "iridescenceTexture",
-                                  "iridescenceThicknessTexture"})
-LIVE_VIEW_DRAWN_TEXTURES = frozenset({"transmissionTexture", "clearcoatTexture",
-                                      "clearcoatRoughnessTexture", "clearcoatNormalTexture",
-                                      "specularTexture", "specularColorTexture",
-                                      "anisotropyTexture", "iridescenceTexture",
-                                      "iridescenceThicknessTexture"})
 
 
 def number_field(block: dict, key: str, default: float, where: str, *, low: float = -math.inf,
@@ -135,32 +112,29 @@ def extension_fields(extensions: dict, where: str) -> dict:
 def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
     """What of these extensions the renderers draw otherwise than the file says."""
     notes = []
-    for extension, keys in EXTENSION_TEXTURES.items():
-        found = extensions.get(extension)
-        if not isinstance(found, dict):
-            continue
-        for key in keys:
-            if key == "thicknessTexture" and isinstance(found.get(key), dict):
-                notes.append(f"{name}: its thickness texture is not drawn per pixel: the "
-                             "live view measures a closed mesh's thickness at each vertex, "
-                             "as the still's rays cross it, and draws an open one as thick "
-                             "as keeps the texture's mean share of light")
-            elif isinstance(found.get(key), dict):
-                notes.extend(_texture_note(name, extension, key))
+    volume = extensions.get("KHR_materials_volume")
+    if isinstance(volume, dict) and isinstance(volume.get("thicknessTexture"), dict):
+        # every other extension texture is drawn per pixel in both renderers
+        notes.append(f"{name}: its thickness texture is not drawn per pixel: the live view "
+                     "measures a closed mesh's thickness at each vertex, as the still's rays "
+                     "cross it, and draws an open one as thick as keeps the texture's mean "
+                     "share of light")
     if fields.get("unlit"):
         notes.append(f"{name}: unlit, drawn as its base colour glowing (it lights nothing and "
                      "takes no light)")
-    if tuple(fields.get("specular_color", (1.0, 1.0, 1.0))) != (1.0, 1.0, 1.0):
-        notes.append(f"{name}: its specular colour is drawn as its brightness (reflections "
-                     "keep their own colour)")
+    if tuple(fields.get("specular_color", (1.0, 1.0, 1.0))) != (1.0, 1.0, 1.0) and (
+            fields.get("transmission", 0.0) > 0 or fields.get("anisotropy", 0.0) > 0):
+        notes.append(f"{name}: the photoreal still draws its specular colour as its brightness "
+                     "on a transmissive or anisotropic surface (reflections keep their own "
+                     "colour)")
     if fields.get("transmission", 0.0) > 0 and fields.get("thickness", 0.0) > 0 and math.isfinite(
             fields.get("attenuation_distance", math.inf)):
         notes.append(f"{name}: the live view draws its volume attenuation as a tint of the "
                      "base colour (the colour light takes through the material's thickness)")
     if any(fields.get("sheen_color", (0.0, 0.0, 0.0))):
-        notes.append(f"{name}: the live view has no sheen; drawn as the base colour lightened "
-                     "by a part of the sheen colour and a rim of it along the silhouette, a "
-                     "sheen texture as its mean colour (the photoreal still draws glTF's sheen)")
+        notes.append(f"{name}: the live view has no sheen lobe; it draws the share of the "
+                     "environment's light a glTF sheen reflects at each angle of view, the base "
+                     "giving way by it (the photoreal still draws glTF's sheen lobe)")
     if fields.get("anisotropy", 0.0) > 0 and fields.get("anisotropy_rotation", 0.0):
         notes.append(f"{name}: the photoreal still draws anisotropy along the texture's U "
                      "direction, without its rotation")
@@ -171,17 +145,3 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
             notes.append(f"{name}: its thin film is drawn over the glass's own reflection "
                          "(the glass lets through what the film leaves)")
     return notes
-
-
-def _texture_note(name: str, extension: str, key: str) -> list[str]:
-    """The note for an extension texture that some renderer draws as the factor alone."""
-    still, live = key in STILL_DRAWN_TEXTURES, key in LIVE_VIEW_DRAWN_TEXTURES
-    if still and live:
-        return []
-    if still:
-        return [f"{name}: its {extension} {key} is drawn in the photoreal still; the live "
-                "view draws the factor alone"]
-    if live:
-        return [f"{name}: its {extension} {key} is drawn in the live view; the photoreal "
-                "still draws the factor alone"]
-    return [f"{name}: its {extension} {key} is not drawn; drawn with the factor alone"]

@@ -16,7 +16,6 @@ uniforms in the PBR shader (a replacement).
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 
@@ -40,6 +39,7 @@ from app.scene.material_looks import (
     unlit_as_emission,
     uses_specular,
 )
+from app.scene.sheen import MIN_SHEEN_ROUGHNESS, charlie_albedo_table
 from app.scene.thin_film import THIN_FILM_GLSL
 from app.viewport import screen_reflections
 from app.viewport.polydata import HANDEDNESS, TCOORDS, uv_handedness, vtk_tcoords
@@ -52,9 +52,6 @@ TRANSMISSION_OPACITY_LOSS = 0.8
 CLEAR_GLASS_OPACITY_LOSS = 0.95
 HAZE_ROUGHNESS = 0.3  # from this roughness on, the full haze
 GLTF_CLEARCOAT_IOR = 1.5
-SHEEN_LIGHTENING = 0.15  # about the directional albedo of a rough glTF sheen
-SHEEN_RIM_GAIN = 1.0  # the grazing sheen, near what the still's glTF sheen layer draws
-SHEEN_RIM_POWER = 2.0
 
 
 def image_to_vtk_texture(pixels: np.ndarray, *, srgb: bool, source: str = "") -> vtkTexture:
@@ -98,7 +95,8 @@ _SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalT
              "clearcoat": "coatStrengthTex", "clearcoat_roughness": "coatRoughnessTex"}
 _SAMPLERS.update(specular="specularTex", specular_color="specularColorTex",
                  transmission="transmissionTex", anisotropy="anisotropyDirectionTex",
-                 iridescence="iridescenceTex", iridescence_thickness="iridescenceThicknessTex")
+                 iridescence="iridescenceTex", iridescence_thickness="iridescenceThicknessTex",
+                 sheen_color="sheenColorTex", sheen_roughness="sheenRoughnessTex")
 # the extension textures VTK has no texture for, drawn by replacing the PBR shader's line that
 # reads the uniform with one that multiplies it (glTF's channels: R coat strength, G coat
 # roughness, A specular, RGB specular colour, which scale the dielectric F0)
@@ -182,7 +180,7 @@ _GEOMETRY_NORMAL = "normalize(tbn[2])"
 # the extension textures the live view draws (the others: their factor alone)
 LIVE_VIEW_TEXTURES = frozenset({"transmission", "clearcoat", "clearcoat_roughness",
                                 "specular", "specular_color", "anisotropy", "iridescence",
-                                "iridescence_thickness"})
+                                "iridescence_thickness", "sheen_color", "sheen_roughness"})
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
@@ -261,7 +259,8 @@ def _drawn_slots(material: ResolvedMaterial) -> dict:
                  and (material.clearcoat > 0 or not name.startswith("clearcoat"))
                  and (material.transmission > 0 or name != "transmission")
                  and (material.anisotropy > 0 or name != "anisotropy")
-                 and (material.iridescence > 0 or not name.startswith("iridescence"))}
+                 and (material.iridescence > 0 or not name.startswith("iridescence"))
+                 and (any(material.sheen_color) or not name.startswith("sheen"))}
     return {**material.slots(), **extension}
 
 
@@ -460,14 +459,42 @@ def _thin_film_f0(material: ResolvedMaterial, dielectric_f0: str,
   F0 = mix(F0, filmF0, clamp({weight}, 0.0, 1.0));"""
 
 
-def _sheen_rim(sheen_color) -> str:
-    """Cloth sheen's look where VTK has no sheen lobe: the environment's light along the
-    silhouette, where the surface turns from the view (velvet's pale rim), added after the
-    image-based lighting as irradiance * sheen colour * SHEEN_RIM_GAIN * (1 - N.V)^SHEEN_RIM_POWER.
-    Head-on it adds nothing (the base colour's lightening in ``live_view_material`` does)."""
-    r, g, b = (float(c) * SHEEN_RIM_GAIN for c in sheen_color)
-    return (f"  gl_FragData[0].rgb += irradiance * vec3({r:.6f}, {g:.6f}, {b:.6f})"
-            f" * pow(1.0 - clamp(NdV, 0.0, 1.0), {SHEEN_RIM_POWER:.1f});")
+def _sheen_light(material: ResolvedMaterial, textures: dict[str, str]) -> str:
+    """glTF's sheen where VTK has no sheen lobe, after its lighting: the share of the light
+    a sheen layer reflects towards the view (its directional albedo at N.V and its roughness,
+    Charlie's, as the still's layer has it: ``charlie_albedo_table``, read between its
+    entries) times the sheen colour, of the environment's light on the surface (its
+    irradiance), over what VTK lit, which gives way by that share of the sheen's strongest
+    channel. Towards the silhouette the albedo grows: velvet's pale rim. The sheen colour and
+    roughness are the factors times their textures (``textures``: GLSL look-ups by slot)."""
+    table = charlie_albedo_table()
+    rows, columns = table.shape
+    values = ", ".join(f"{v:.5f}" for v in table.ravel())
+    colour = "vec3({:.6f}, {:.6f}, {:.6f})".format(*(float(c) for c in material.sheen_color))
+    if "sheen_color" in textures:
+        colour = f"{colour} * {textures['sheen_color']}"
+    roughness = f"{float(material.sheen_roughness):.6f}"
+    if "sheen_roughness" in textures:
+        roughness = f"{roughness} * {textures['sheen_roughness']}"
+    low = MIN_SHEEN_ROUGHNESS
+    return f"""\
+  const float sheenAlbedos[{rows * columns}] = float[{rows * columns}]({values});
+  vec3 sheenColour = {colour};
+  float sheenRow = (clamp({roughness}, {low:.6f}, 1.0) - {low:.6f}) / {1.0 - low:.6f}
+    * {rows - 1}.0;
+  float sheenColumn = clamp(NdV, 0.0, 1.0) * {columns - 1}.0;
+  int sheenR = min(int(sheenRow), {rows - 2});
+  int sheenC = min(int(sheenColumn), {columns - 2});
+  float sheenAcross = sheenColumn - float(sheenC);
+  float sheenAlbedo = mix(
+    mix(sheenAlbedos[sheenR * {columns} + sheenC], sheenAlbedos[sheenR * {columns} + sheenC + 1],
+        sheenAcross),
+    mix(sheenAlbedos[(sheenR + 1) * {columns} + sheenC],
+        sheenAlbedos[(sheenR + 1) * {columns} + sheenC + 1], sheenAcross),
+    sheenRow - float(sheenR));
+  float sheenStrongest = max(max(sheenColour.r, sheenColour.g), sheenColour.b);
+  gl_FragData[0].rgb = gl_FragData[0].rgb * (1.0 - sheenStrongest * sheenAlbedo)
+    + irradiance * sheenColour * sheenAlbedo;"""
 
 
 # Glass: what it mirrors of the environment is added in full over what lies behind it, not
@@ -511,15 +538,9 @@ def opacity_loss(roughness: float) -> float:
 
 def live_view_material(material: ResolvedMaterial) -> ResolvedMaterial:
     """What the rasteriser draws for ``material``: an unlit one glowing in its base colour, a
-    transmissive one of metal throughout opaque, the volume's attenuation as a tint, sheen as
-    the base colour lightened by SHEEN_LIGHTENING of the sheen colour (VTK has no sheen lobe;
-    a factor past 1 lightens a base colour texture)."""
-    material = tinted_by_volume(unlit_as_emission(metal_stops_light(material)))
-    if any(material.sheen_color):
-        material = dataclasses.replace(material, base_color=tuple(
-            float(c * (1.0 + SHEEN_LIGHTENING * s))
-            for c, s in zip(material.base_color, material.sheen_color, strict=True)))
-    return material
+    transmissive one of metal throughout opaque, the volume's attenuation as a tint (sheen is
+    added in the shader, ``_sheen_light``)."""
+    return tinted_by_volume(unlit_as_emission(metal_stops_light(material)))
 
 
 def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: TextureCache,
@@ -528,11 +549,6 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     the GLSL normal its reflections of the other parts are followed about
     (``ScreenCopy.reflect``)."""
     _reset_property(actor)
-    if material.sheen_color_texture is not None and any(material.sheen_color):
-        # no sheen texture in the live view: the sheen colour times the texture's mean
-        mean = textures.mean_colour(material.sheen_color_texture.texture)
-        material = dataclasses.replace(material, sheen_color=tuple(
-            c * m for c, m in zip(material.sheen_color, mean, strict=True)))
     material = live_view_material(material)
     prop = actor.GetProperty()
     prop.SetColor(*material.base_color)
@@ -603,7 +619,9 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
 
     after_lighting = []  # GLSL run after VTK's lighting, in one replacement (a second
     if any(material.sheen_color):  # replacement of the same tag would undo the first)
-        after_lighting.append(_sheen_rim(material.sheen_color))
+        after_lighting.append(_sheen_light(material, {
+            name: lookup(name, channels) for name, channels in
+            (("sheen_color", "rgb"), ("sheen_roughness", "a")) if name in slots}))
     kept_here = None
     if material.transmission > 0:
         kept_here = _kept_at_fragment(material, lookup("transmission", "r")

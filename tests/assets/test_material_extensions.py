@@ -54,9 +54,8 @@ def test_notes_name_each_approximation():
                                           "sheenColorTexture": {"index": 0}},
                   "KHR_materials_iridescence": {"iridescenceFactor": 1}}
     notes = extension_notes("material 'm'", extensions, extension_fields(extensions, "m"))
-    assert any("sheenColorTexture is drawn in the photoreal still; the live view draws the "
-               "factor alone" in n for n in notes)
-    assert any("live view has no sheen" in n for n in notes)
+    assert not any("sheenColorTexture" in n for n in notes), notes
+    assert any("live view has no sheen lobe" in n for n in notes)
     assert any("thin film as seen along the view" in n for n in notes)
 
 
@@ -162,8 +161,8 @@ def test_transmission_names_its_live_view_look(external_dir):
 
 def test_extension_textures_are_read_with_their_mapping(external_dir):
     """SheenCloth's sheen colour and roughness textures (one RGBA image, RGB and A) keep their
-    KHR_texture_transform and the alpha the roughness reads; the roughness texture, which no
-    renderer draws, stays noted, the colour texture's note names the renderer that lacks it."""
+    KHR_texture_transform and the alpha the roughness reads; both renderers draw both, so
+    neither is noted."""
     model = load_model(external_dir / KHRONOS / "SheenCloth/glTF/SheenCloth.gltf")
     material = next(iter(model.meshes.values())).material
     found = {name: (image, mapping) for name, image, mapping in material.extension_textures}
@@ -172,9 +171,8 @@ def test_extension_textures_are_read_with_their_mapping(external_dir):
     assert image.pixels.shape[2] == 4
     assert mapping.transform.scale == (30.0, -30.0)
     notes = model.material_warnings
-    assert any("sheenRoughnessTexture is not drawn" in n for n in notes)
-    assert any("sheenColorTexture is drawn in the photoreal still" in n for n in notes)
-    assert not any("sheenColorTexture is not drawn" in n for n in notes)
+    assert not any("sheenRoughnessTexture" in n or "sheenColorTexture" in n for n in notes), notes
+    assert any("live view has no sheen lobe" in n for n in notes)
 
 
 def test_transmission_and_clearcoat_textures_are_read(external_dir):
@@ -192,13 +190,20 @@ def test_transmission_and_clearcoat_textures_are_read(external_dir):
                    for n in coat.material_warnings)
 
 
-def test_specular_textures_are_noted_for_the_still_only(external_dir):
+def test_specular_textures_and_colours_are_not_noted_on_opaque_surfaces(external_dir):
+    """Both renderers draw the specular textures and a specular colour on an opaque,
+    isotropic surface: SpecularTest is loaded without a note about them."""
     model = load_model(external_dir / KHRONOS / "SpecularTest/glTF-Binary/SpecularTest.glb")
     notes = model.material_warnings
-    for key in ("specularTexture", "specularColorTexture"):
-        assert any(f"{key} is drawn in the live view; the photoreal still draws the factor "
-                   "alone" in n for n in notes), key
-        assert not any(f"{key} is not drawn" in n for n in notes)
+    assert not any("specularTexture" in n or "specularColorTexture" in n or "specular colour"
+                   in n for n in notes), notes
+
+
+def test_a_specular_colour_on_glass_is_noted_for_the_still():
+    extensions = {"KHR_materials_specular": {"specularColorFactor": [1, 0.5, 0]},
+                  "KHR_materials_transmission": {"transmissionFactor": 1}}
+    notes = extension_notes("material 'g'", extensions, extension_fields(extensions, "g"))
+    assert any("still draws its specular colour as its brightness" in n for n in notes)
 
 
 def test_a_glow_names_how_each_renderer_sheds_its_light(external_dir):

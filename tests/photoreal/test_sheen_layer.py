@@ -8,13 +8,8 @@ import pytest
 
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.render import render_photoreal
-from app.photoreal.sheen_layer import (
-    SHEEN_LAYER,
-    charlie_albedo,
-    charlie_alpha,
-    charlie_brdf,
-    charlie_lambda,
-)
+from app.photoreal.sheen_layer import SHEEN_LAYER
+from app.scene.sheen import charlie_albedo, charlie_alpha, charlie_brdf, charlie_lambda
 from tests.scene import velvet_sphere
 
 BLACK = {"type": "rgb", "value": [0.0, 0.0, 0.0]}
