@@ -229,6 +229,29 @@ def sheen_brightens_the_cloth(kind: str, external_dir: Path) -> None:
     assert lighter > 1.0, lighter
 
 
+def sheen_colour_texture_sets_the_sheen(kind: str, external_dir: Path) -> None:
+    """SheenCloth's sheen: a white factor times a dark violet texture. Both renderers draw the
+    texture per pixel: much less sheen than the white factor alone, whose light adds red to
+    the blue cloth."""
+    scene, assets = khronos_scene(external_dir, SHEEN_MODEL)
+    cloth = "SheenCloth_mesh"
+    assert material_of(scene, cloth).sheen_color_texture is not None
+    scene = facing(scene, (0.0, 0.02, 0.0), 0.2)
+    bare = render(kind, with_material(scene, cloth, sheen_color=(0.0, 0.0, 0.0),
+                                      sheen_color_texture=None),
+                  assets, size=SIZE).astype(float)
+    factor = render(kind, with_material(scene, cloth, sheen_color_texture=None), assets,
+                    size=SIZE).astype(float)
+    textured = render(kind, scene, assets, size=SIZE).astype(float)
+    on_cloth = (bare.max(axis=-1) - bare.min(axis=-1)) > 30
+    assert on_cloth.mean() > 0.05
+    by_factor = (factor - bare)[on_cloth].mean(axis=0)
+    by_texture = (textured - bare)[on_cloth].mean(axis=0)
+    assert by_factor[0] > 1.5, by_factor
+    assert by_texture[0] < by_factor[0] / 2, (by_texture, by_factor)
+    assert abs(by_texture).sum() < by_factor.sum(), (by_texture, by_factor)
+
+
 def anisotropy_stretches_the_highlight(kind: str, external_dir: Path) -> None:
     """An AnisotropyStrengthTest sphere (metal, roughness 0.33, strength 1) reflects
     otherwise than the same sphere without anisotropy."""

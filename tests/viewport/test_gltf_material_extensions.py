@@ -24,6 +24,10 @@ def test_material_extension_changes_the_pixels(external_dir, check):
     check("live", external_dir)
 
 
+def test_sheen_colour_texture_sets_the_sheen(external_dir):
+    x.sheen_colour_texture_sets_the_sheen("live", external_dir)
+
+
 def test_anisotropy_texture_turns_and_weakens_the_lines(external_dir, tmp_path):
     x.anisotropy_texture_turns_and_weakens_the_lines("live", external_dir, tmp_path)
 
