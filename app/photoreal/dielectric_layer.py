@@ -15,7 +15,8 @@ It lies on the interaction's shading frame, or on a normal map of its own (``nor
   is F90 too: the principled BSDF's own can be tinted only towards the base colour.
 - thin-film iridescence (KHR_materials_iridescence): with ``film_ior``, the Fresnel from
   ``f0`` is mixed by ``film_weight`` with the reflectance of a film of that index and
-  ``film_thickness`` nm (``thin_film_reflectance``, at the angle to each microfacet) over a
+  ``film_thickness`` nm (``thin_film_reflectance``, at the angle to each microfacet, under a
+  medium of index ``film_outside_ior``, air by default) over a
   surface of that F0: a dielectric's (its own reflection off, as for the specular), a metal's
   colour (over black), or, with ``film_over_nested``, a glass that reflects by itself (the
   layer adds what the film reflects beyond the glass's Fresnel).
@@ -55,6 +56,8 @@ def register_bsdfs(mi) -> None:
             if self.film_ior is not None:
                 self.film_thickness = as_texture(mi, props["film_thickness"])
                 self.film_weight = as_texture(mi, props["film_weight"])
+                self.film_outside_ior = (float(props["film_outside_ior"])
+                                         if "film_outside_ior" in props else 1.0)
                 self.film_over_nested = ("film_over_nested" in props
                                          and bool(props["film_over_nested"]))
             layer = mi.BSDFFlags.GlossyReflection | mi.BSDFFlags.FrontSide
@@ -73,7 +76,7 @@ def register_bsdfs(mi) -> None:
                 return plain
             film = mi.Color3f(*thin_film_reflectance(
                 cos_theta, self.film_thickness.eval_1(si, active), self.film_ior,
-                (f0[0], f0[1], f0[2]), ops=jit_ops))
+                (f0[0], f0[1], f0[2]), outside_ior=self.film_outside_ior, ops=jit_ops))
             weight = dr.clip(self.film_weight.eval_1(si, active), 0.0, 1.0)
             if self.film_over_nested:
                 return weight * dr.maximum(film - plain, 0.0)

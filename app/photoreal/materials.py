@@ -39,7 +39,7 @@ from app.scene.material_looks import (
     unlit_as_emission,
     uses_specular,
 )
-from app.scene.thin_film import film_thickness
+from app.scene.thin_film import film_outside_ior, film_thickness
 
 log = logging.getLogger(__name__)
 
@@ -445,7 +445,8 @@ class MaterialTranslator:
     def _film(self, m: _Inputs) -> dict:
         """The ``dielectriclayer`` properties of ``m``'s thin film: its index, its thickness
         in nm (the maximum, or from the minimum to the maximum by the thickness texture's
-        green) and its strength (the factor times the iridescence texture's red)."""
+        green), its strength (the factor times the iridescence texture's red) and the index
+        over it (a clear coat's, ``film_outside_ior``)."""
         mat = m.material
         low, high = (float(t) for t in mat.iridescence_thickness)
         texture = m.extension_textures.get("iridescence_thickness")
@@ -459,7 +460,9 @@ class MaterialTranslator:
 
             thickness = self._bitmap(("film-thickness", texture.key, low, high), nanometres,
                                      texture.mapping)
+        coat = mat.clearcoat if mat.transmission <= 0 else 0.0  # no coat on glass (noted)
         return {"film_ior": float(mat.iridescence_ior), "film_thickness": thickness,
+                "film_outside_ior": film_outside_ior(coat),
                 "film_weight": self._factor_texture(m, "iridescence", mat.iridescence,
                                                     channel=0)}
 

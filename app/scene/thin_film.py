@@ -34,6 +34,7 @@ _X_SECOND_LOBE = (9.7470e-14, 2.2399e06, 4.5282e09)
 _SENSITIVITY_NORM = 1.0685e-7
 VANISHING_THICKNESS = 0.03  # nm: below it the film's index eases to the outside's
 MAX_BASE_F0 = 0.9999  # the base's index from F0 = 1 would be infinite
+COAT_IOR = 1.5  # glTF's clear coat
 
 
 def _schlick(f0, cos_theta):
@@ -98,6 +99,13 @@ def thin_film_reflectance(cos_theta, thickness, film_ior: float, base_f0, *,
                  for t, f0 in zip(total, base_f0, strict=True))
 
 
+def film_outside_ior(clearcoat: float) -> float:
+    """The index of the medium over the film: air, or under a clear coat the coat's (1.5, as
+    glTF's iridescence says). glTF mixes a partly coated material from the coated and the bare
+    one by the coat's factor; the film is drawn once, under an index between the two by it."""
+    return 1.0 + (COAT_IOR - 1.0) * min(max(float(clearcoat), 0.0), 1.0)
+
+
 def film_thickness(thickness_range: tuple[float, float], fraction):
     """glTF's film thickness in nm: from the minimum to the maximum by ``fraction`` (the
     thickness texture's green, 0..1)."""
@@ -120,19 +128,21 @@ vec3 thinFilmSensitivity(float phase, vec3 shift)
   return mat3(3.2404542, -0.9692660, 0.0556434, -1.5371385, 1.8760108, -0.2040259,
               -0.4985314, 0.0415560, 1.0572252) * xyz;
 }
-vec3 thinFilmReflectance(float cos1, float thickness, float filmIor, vec3 baseF0)
+vec3 thinFilmReflectance(float cos1, float thickness, float filmIor, vec3 baseF0,
+                         float outsideIor)
 {
   cos1 = clamp(cos1, 0.0, 1.0);
   if (thickness <= 0.0) { return baseF0 + (1.0 - baseF0) * pow(1.0 - cos1, 5.0); }
-  float film = mix(1.0, filmIor, smoothstep(0.0, 0.03, thickness));
-  float cos2Squared = 1.0 - (1.0 / (film * film)) * (1.0 - cos1 * cos1);
+  float film = mix(outsideIor, filmIor, smoothstep(0.0, 0.03, thickness));
+  float cos2Squared = 1.0 - (outsideIor * outsideIor / (film * film)) * (1.0 - cos1 * cos1);
   if (cos2Squared <= 0.0) { return vec3(1.0); }
   float cos2 = sqrt(cos2Squared);
-  float q0 = (film - 1.0) / (film + 1.0);  // squared by hand: pow() of a negative is undefined
+  // squared by hand: pow() of a negative base is undefined
+  float q0 = (film - outsideIor) / (film + outsideIor);
   float r0 = q0 * q0;
   float r12 = r0 + (1.0 - r0) * pow(1.0 - cos1, 5.0);
   float t121 = 1.0 - r12;
-  float phi21 = 3.14159265 - (film < 1.0 ? 3.14159265 : 0.0);
+  float phi21 = 3.14159265 - (film < outsideIor ? 3.14159265 : 0.0);
   vec3 root = sqrt(clamp(baseF0, 0.0, 0.9999));
   vec3 baseIor = (1.0 + root) / (1.0 - root);
   vec3 q1 = (baseIor - film) / (baseIor + film);

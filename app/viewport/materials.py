@@ -40,7 +40,7 @@ from app.scene.material_looks import (
     uses_specular,
 )
 from app.scene.sheen import MIN_SHEEN_ROUGHNESS, charlie_albedo_table
-from app.scene.thin_film import THIN_FILM_GLSL
+from app.scene.thin_film import THIN_FILM_GLSL, film_outside_ior
 from app.viewport import screen_reflections
 from app.viewport.polydata import HANDEDNESS, TCOORDS, uv_handedness, vtk_tcoords
 
@@ -440,7 +440,8 @@ def _thin_film_f0(material: ResolvedMaterial, dielectric_f0: str,
     (``thinFilmReflectance``) over the dielectric's F0 and over the metal's colour, turned
     into the F0 whose Schlick Fresnel gives it there, and mixed into F0 by the iridescence
     (the factor times its texture's red, ``textures['iridescence']``). The film's thickness is
-    its maximum, or from its minimum to its maximum by the thickness texture's green."""
+    its maximum, or from its minimum to its maximum by the thickness texture's green; under a
+    clear coat the film lies under the coat's index (``film_outside_ior``)."""
     low, high = (float(t) for t in material.iridescence_thickness)
     thickness = (f"mix({low:.6g}, {high:.6g}, {textures['iridescence_thickness']})"
                  if "iridescence_thickness" in textures else f"{high:.6g}")
@@ -448,12 +449,14 @@ def _thin_film_f0(material: ResolvedMaterial, dielectric_f0: str,
     if "iridescence" in textures:
         weight = f"{weight} * {textures['iridescence']}"
     ior = f"{float(material.iridescence_ior):.6g}"
+    outside = f"{film_outside_ior(material.clearcoat):.6g}"
     return f"""\
   vec3 dielectricF0 = {dielectric_f0};
   vec3 F0 = mix(dielectricF0, albedo, metallic);
   float filmThickness = {thickness};
-  vec3 filmReflectance = mix(thinFilmReflectance(NdV, filmThickness, {ior}, dielectricF0),
-                             thinFilmReflectance(NdV, filmThickness, {ior}, albedo), metallic);
+  vec3 filmReflectance = mix(
+    thinFilmReflectance(NdV, filmThickness, {ior}, dielectricF0, {outside}),
+    thinFilmReflectance(NdV, filmThickness, {ior}, albedo, {outside}), metallic);
   float filmGrazing = pow(1.0 - NdV, 5.0);
   vec3 filmF0 = clamp((filmReflectance - filmGrazing) / max(1.0 - filmGrazing, 1e-4), 0.0, 1.0);
   F0 = mix(F0, filmF0, clamp({weight}, 0.0, 1.0));"""

@@ -167,3 +167,15 @@ def test_a_film_over_glass_adds_only_what_it_reflects_beyond_the_glass():
                                  over_nested=True))
     np.testing.assert_allclose(seen, np.maximum(film_f - F0, 0.0), rtol=0.1, atol=3e-3)
     assert seen.max() > 0.03, seen
+
+
+def test_a_film_under_a_coat_lies_under_the_coat_s_index():
+    """``film_outside_ior``: the film's colour as ``thin_film_reflectance`` gives it under a
+    clear coat (index 1.5), other than under air."""
+    f0 = (0.4, 0.4, 0.4)
+    coated = {**film(BLACK_BASE, f0), "film_outside_ior": 1.5}
+    expected = np.asarray(thin_film_reflectance(1.0, 400.0, 1.33, f0, outside_ior=1.5),
+                          dtype=float)
+    in_air = np.asarray(thin_film_reflectance(1.0, 400.0, 1.33, f0), dtype=float)
+    assert np.abs(expected - in_air).max() > 0.05, (expected, in_air)
+    np.testing.assert_allclose(seen_head_on_rgb(coated), expected, rtol=0.1, atol=3e-3)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
-from app.scene.thin_film import film_thickness, thin_film_reflectance
+from app.scene.thin_film import film_outside_ior, film_thickness, thin_film_reflectance
 
 GLASS_F0 = ((1.5 - 1.0) / (1.5 + 1.0)) ** 2  # 0.04
 
@@ -91,3 +92,19 @@ def test_dr_jit_gives_numpy_s_values():
     expected = reflectance(cos, thickness, 1.6, f0)
     np.testing.assert_allclose(np.stack([np.asarray(c) for c in jit], axis=-1), expected,
                                atol=2e-4)
+
+
+def test_under_a_clear_coat_the_film_lies_under_the_coat_s_index():
+    """glTF: under a coat the film's outside medium is the coat (1.5). A film of the coat's own
+    index is then no interface at all: head on, the base reflects what it reflects against
+    the coat, not against air."""
+    assert film_outside_ior(0.0) == 1.0 and film_outside_ior(1.0) == 1.5
+    assert film_outside_ior(0.5) == pytest.approx(1.25)
+    assert film_outside_ior(7.0) == 1.5
+    base_f0 = 0.2
+    base_ior = (1.0 + base_f0 ** 0.5) / (1.0 - base_f0 ** 0.5)
+    against_coat = ((base_ior - 1.5) / (base_ior + 1.5)) ** 2
+    head_on = np.asarray(thin_film_reflectance(1.0, 300.0, 1.5, (base_f0,) * 3,
+                                               outside_ior=1.5), dtype=float)
+    np.testing.assert_allclose(head_on, against_coat, atol=0.01)
+    assert against_coat < 0.5 * base_f0
