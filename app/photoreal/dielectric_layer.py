@@ -24,10 +24,13 @@ It lies on the interaction's shading frame, or on a normal map of its own (``nor
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from app.photoreal.normal_maps import bent_interaction
-from app.photoreal.plugins import as_texture, once_per_variant, sample_layer_or_nested
+from app.photoreal.plugins import (
+    as_texture,
+    jit_ops,
+    once_per_variant,
+    sample_layer_or_nested,
+)
 from app.scene.thin_film import thin_film_reflectance
 
 DIELECTRIC_LAYER = "dielectriclayer"
@@ -40,8 +43,7 @@ def register_bsdfs(mi) -> None:
     """Make ``dielectriclayer`` loadable in the active variant (once per variant)."""
     import drjit as dr
 
-    jit_ops = SimpleNamespace(sqrt=dr.sqrt, cos=dr.cos, exp=dr.exp, where=dr.select,
-                              clip=dr.clip, maximum=dr.maximum)
+    ops = jit_ops(dr)
 
     class DielectricLayer(mi.BSDF):
         def __init__(self, props):
@@ -76,7 +78,7 @@ def register_bsdfs(mi) -> None:
                 return plain
             film = mi.Color3f(*thin_film_reflectance(
                 cos_theta, self.film_thickness.eval_1(si, active), self.film_ior,
-                (f0[0], f0[1], f0[2]), outside_ior=self.film_outside_ior, ops=jit_ops))
+                (f0[0], f0[1], f0[2]), outside_ior=self.film_outside_ior, ops=ops))
             weight = dr.clip(self.film_weight.eval_1(si, active), 0.0, 1.0)
             if self.film_over_nested:
                 return weight * dr.maximum(film - plain, 0.0)

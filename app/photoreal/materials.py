@@ -48,10 +48,6 @@ MAX_IOR = 3.0
 CLEAR_TRANSMISSION = 0.5  # at least this transmissive and at most this rough: clear glass
 CLEAR_ROUGHNESS = 0.3
 SHEET_ROUGHNESS = 0.05  # at most this rough, thin glass lets light straight through (a sheet)
-# the extension textures the still draws per pixel (the others: their factor alone)
-STILL_TEXTURES = frozenset({"transmission", "sheen_color", "sheen_roughness", "clearcoat",
-                            "clearcoat_roughness", "specular", "specular_color", "anisotropy",
-                            "iridescence", "iridescence_thickness"})
 SPECULAR_TEXTURES = ("specular", "specular_color")
 _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
 # Mitsuba's principled BSDF scatters once off the microfacets: a rough metal loses the light
@@ -228,9 +224,6 @@ class MaterialTranslator:
                  and (n != "clearcoat_normal" or material.clearcoat > 0)}
         extension_slots = {n: s for n, s in material.extension_slots().items()
                            if uv_sets.get(s.texcoord) is not None}
-        for name in set(extension_slots) - STILL_TEXTURES:
-            self._approximate(material.id, f"{name} texture not drawn (its factor alone)")
-            del extension_slots[name]
         shape_texcoord = next((s.texcoord for n, s in slots.items() if n != "emissive"),
                               next((s.texcoord for s in extension_slots.values()),
                                    slots["emissive"].texcoord if "emissive" in slots else 0))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from types import SimpleNamespace
 
 
 def once_per_variant(register: Callable) -> Callable:
@@ -22,6 +23,13 @@ def once_per_variant(register: Callable) -> Callable:
             done.add(variant)
 
     return wrapper
+
+
+def jit_ops(dr) -> SimpleNamespace:
+    """Dr.Jit's array functions under ``app.scene.array_ops.NUMPY``'s names, for the shading
+    formulas written once for both."""
+    return SimpleNamespace(sqrt=dr.sqrt, cos=dr.cos, exp=dr.exp, power=dr.power,
+                           where=dr.select, clip=dr.clip, maximum=dr.maximum)
 
 
 def as_texture(mi, value):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from app.photoreal.plugins import (
     as_texture,
+    jit_ops,
     lerp_table,
     once_per_variant,
     sample_layer_or_nested,
@@ -72,8 +73,7 @@ def register_bsdfs(mi) -> None:
             inverse = 1.0 / (roughness * roughness)  # Charlie's alpha
             distribution = (2.0 + inverse) * dr.power(sin2, 0.5 * inverse) / (2.0 * dr.pi)
             visibility = charlie_visibility(cos_i, cos_o, roughness * roughness,
-                                            power=dr.power, exp=dr.exp, where=dr.select,
-                                            maximum=dr.maximum)
+                                            ops=jit_ops(dr))
             return dr.select(both_up, colour * distribution * visibility * cos_o, 0.0)
 
         @staticmethod

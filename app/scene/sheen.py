@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from app.scene.array_ops import NUMPY
+
 MIN_SHEEN_ROUGHNESS = 0.07  # below it the distribution's exponent runs away (glTF viewers clamp)
 ALBEDO_SAMPLES = 32  # cos(theta) points of the albedo table (its columns)
 ROUGHNESS_SAMPLES = 16  # sheen roughness points of the albedo table (its rows), MIN_SHEEN_.. 1
@@ -56,31 +58,30 @@ _LAMBDA_FIT = ((21.5473, 25.3245), (3.82987, 3.32435), (0.19823, 0.16801),
                (-1.97760, -1.27393), (-4.32054, -4.85967))
 
 
-def _charlie_l(x, alpha, power):
-    """Charlie's fitted l(x) for ``alpha`` (``power``: numpy's or Dr.Jit's)."""
+def _charlie_l(x, alpha, ops):
+    """Charlie's fitted l(x) for ``alpha``."""
     q = (1.0 - alpha) * (1.0 - alpha)
     a, b, c, d, e = (low + (high - low) * q for low, high in _LAMBDA_FIT)
-    return a / (1.0 + b * power(x, c)) + d * x + e
+    return a / (1.0 + b * ops.power(x, c)) + d * x + e
 
 
-def charlie_lambda(cos_theta, alpha, *, power=np.power, exp=np.exp, where=np.where):
-    """Charlie's shadowing Lambda at ``cos_theta`` (numpy by default; the plugin passes
-    Dr.Jit's functions)."""
+def charlie_lambda(cos_theta, alpha, *, ops=NUMPY):
+    """Charlie's shadowing Lambda at ``cos_theta`` (``ops``: numpy's by default; the plugin
+    passes Dr.Jit's, ``app.scene.array_ops``)."""
     x = abs(cos_theta)
-    low = exp(_charlie_l(x, alpha, power))
-    high = exp(2.0 * _charlie_l(0.5, alpha, power) - _charlie_l(1.0 - x, alpha, power))
-    return where(x < 0.5, low, high)
+    low = ops.exp(_charlie_l(x, alpha, ops))
+    high = ops.exp(2.0 * _charlie_l(0.5, alpha, ops) - _charlie_l(1.0 - x, alpha, ops))
+    return ops.where(x < 0.5, low, high)
 
 
-def charlie_visibility(cos_view, cos_light, alpha, *, power=np.power, exp=np.exp,
-                       where=np.where, maximum=np.maximum):
-    """Charlie's visibility term, 1 / ((1 + Lambda(V) + Lambda(L)) 4 NdotV NdotL) (numpy by
-    default; the plugin passes Dr.Jit's functions)."""
+def charlie_visibility(cos_view, cos_light, alpha, *, ops=NUMPY):
+    """Charlie's visibility term, 1 / ((1 + Lambda(V) + Lambda(L)) 4 NdotV NdotL) (``ops``:
+    numpy's by default; the plugin passes Dr.Jit's)."""
     def shadowing(cos_theta):
-        return charlie_lambda(cos_theta, alpha, power=power, exp=exp, where=where)
+        return charlie_lambda(cos_theta, alpha, ops=ops)
 
     return 1.0 / ((1.0 + shadowing(cos_view) + shadowing(cos_light)) * 4.0
-                  * maximum(cos_view, 1e-6) * maximum(cos_light, 1e-6))
+                  * ops.maximum(cos_view, 1e-6) * ops.maximum(cos_light, 1e-6))
 
 
 def charlie_brdf(alpha: float, cos_half, cos_light, cos_view):

@@ -16,12 +16,9 @@ layer passes its functions), and mirrored in GLSL for the live view (``THIN_FILM
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
-import numpy as np
+from app.scene.array_ops import NUMPY
 
-NUMPY = SimpleNamespace(sqrt=np.sqrt, cos=np.cos, exp=np.exp, where=np.where, clip=np.clip,
-                        maximum=np.maximum)
 # CIE 1931 XYZ -> linear sRGB (Rec. 709 primaries, D65)
 XYZ_TO_LINEAR_SRGB = ((3.2404542, -1.5371385, -0.4985314),
                       (-0.9692660, 1.8760108, 0.0415560),
@@ -62,8 +59,8 @@ def thin_film_reflectance(cos_theta, thickness, film_ior: float, base_f0, *,
     """The reflectance (R, G, B: a tuple of three arrays) of a surface of head-on reflectance
     ``base_f0`` (three numbers or arrays; a metal's colour, a dielectric's F0) under a film of
     index ``film_ior`` and ``thickness`` nm, for light at ``cos_theta`` to the (micro)surface's
-    normal coming from a medium of index ``outside_ior``. ``ops`` gives sqrt, cos, exp, where,
-    clip and maximum (numpy's by default)."""
+    normal coming from a medium of index ``outside_ior``. ``ops``: numpy's by default
+    (``app.scene.array_ops``), the still's layer passes Dr.Jit's."""
     cos1 = ops.clip(cos_theta, 0.0, 1.0)
     eased = ops.clip(thickness / VANISHING_THICKNESS, 0.0, 1.0)
     film = outside_ior + (film_ior - outside_ior) * eased * eased * (3.0 - 2.0 * eased)

@@ -16,6 +16,7 @@ uniforms in the PBR shader (a replacement).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -177,10 +178,6 @@ _COAT_LINES = {
 # the surface's own where a normal texture bends N, for a reflection that meets a part or
 # misses it by the texture's grain would speckle
 _GEOMETRY_NORMAL = "normalize(tbn[2])"
-# the extension textures the live view draws (the others: their factor alone)
-LIVE_VIEW_TEXTURES = frozenset({"transmission", "clearcoat", "clearcoat_roughness",
-                                "specular", "specular_color", "anisotropy", "iridescence",
-                                "iridescence_thickness", "sheen_color", "sheen_roughness"})
 
 
 def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
@@ -252,11 +249,10 @@ def _reset_property(actor: vtkActor) -> None:
 
 
 def _drawn_slots(material: ResolvedMaterial) -> dict:
-    """The texture slots the live view draws: the core ones, the clear coat's, the
-    specular reflection's and the transmission's."""
+    """The texture slots the live view draws: the core ones and every extension texture
+    whose extension is in use."""
     extension = {name: slot for name, slot in material.extension_slots().items()
-                 if name in LIVE_VIEW_TEXTURES
-                 and (material.clearcoat > 0 or not name.startswith("clearcoat"))
+                 if (material.clearcoat > 0 or not name.startswith("clearcoat"))
                  and (material.transmission > 0 or name != "transmission")
                  and (material.anisotropy > 0 or name != "anisotropy")
                  and (material.iridescence > 0 or not name.startswith("iridescence"))
@@ -462,42 +458,50 @@ def _thin_film_f0(material: ResolvedMaterial, dielectric_f0: str,
   F0 = mix(F0, filmF0, clamp({weight}, 0.0, 1.0));"""
 
 
-def _sheen_light(material: ResolvedMaterial, textures: dict[str, str]) -> str:
-    """glTF's sheen where VTK has no sheen lobe, after its lighting: the share of the light
-    a sheen layer reflects towards the view (its directional albedo at N.V and its roughness,
-    Charlie's, as the still's layer has it: ``charlie_albedo_table``, read between its
-    entries) times the sheen colour, of the environment's light on the surface (its
-    irradiance), over what VTK lit, which gives way by that share of the sheen's strongest
-    channel. Towards the silhouette the albedo grows: velvet's pale rim. The sheen colour and
-    roughness are the factors times their textures (``textures``: GLSL look-ups by slot)."""
+@functools.cache
+def _sheen_albedo_glsl() -> str:
+    """GLSL ``sheenAlbedo(roughness, cosView)``: the share of the light a white glTF sheen
+    reflects towards a view (Charlie's directional albedo, the still's table
+    ``charlie_albedo_table``, read between its entries); made once."""
     table = charlie_albedo_table()
     rows, columns = table.shape
     values = ", ".join(f"{v:.5f}" for v in table.ravel())
+    low = MIN_SHEEN_ROUGHNESS
+    return f"""
+float sheenAlbedo(float roughness, float cosView)
+{{
+  const float albedos[{rows * columns}] = float[{rows * columns}]({values});
+  float row = (clamp(roughness, {low:.6f}, 1.0) - {low:.6f}) / {1.0 - low:.6f} * {rows - 1}.0;
+  float column = clamp(cosView, 0.0, 1.0) * {columns - 1}.0;
+  int r = min(int(row), {rows - 2});
+  int c = min(int(column), {columns - 2});
+  float across = column - float(c);
+  return mix(mix(albedos[r * {columns} + c], albedos[r * {columns} + c + 1], across),
+             mix(albedos[(r + 1) * {columns} + c], albedos[(r + 1) * {columns} + c + 1], across),
+             row - float(r));
+}}
+"""
+
+
+def _sheen_light(material: ResolvedMaterial, textures: dict[str, str]) -> str:
+    """glTF's sheen where VTK has no sheen lobe, after its lighting: the share of the light
+    a sheen layer reflects towards the view (``_sheen_albedo_glsl`` at N.V and the sheen
+    roughness) times the sheen colour, of the environment's light on the surface (its
+    irradiance), over what VTK lit, which gives way by that share of the sheen's strongest
+    channel. Towards the silhouette the albedo grows: velvet's pale rim. The sheen colour and
+    roughness are the factors times their textures (``textures``: GLSL look-ups by slot)."""
     colour = "vec3({:.6f}, {:.6f}, {:.6f})".format(*(float(c) for c in material.sheen_color))
     if "sheen_color" in textures:
         colour = f"{colour} * {textures['sheen_color']}"
     roughness = f"{float(material.sheen_roughness):.6f}"
     if "sheen_roughness" in textures:
         roughness = f"{roughness} * {textures['sheen_roughness']}"
-    low = MIN_SHEEN_ROUGHNESS
     return f"""\
-  const float sheenAlbedos[{rows * columns}] = float[{rows * columns}]({values});
   vec3 sheenColour = {colour};
-  float sheenRow = (clamp({roughness}, {low:.6f}, 1.0) - {low:.6f}) / {1.0 - low:.6f}
-    * {rows - 1}.0;
-  float sheenColumn = clamp(NdV, 0.0, 1.0) * {columns - 1}.0;
-  int sheenR = min(int(sheenRow), {rows - 2});
-  int sheenC = min(int(sheenColumn), {columns - 2});
-  float sheenAcross = sheenColumn - float(sheenC);
-  float sheenAlbedo = mix(
-    mix(sheenAlbedos[sheenR * {columns} + sheenC], sheenAlbedos[sheenR * {columns} + sheenC + 1],
-        sheenAcross),
-    mix(sheenAlbedos[(sheenR + 1) * {columns} + sheenC],
-        sheenAlbedos[(sheenR + 1) * {columns} + sheenC + 1], sheenAcross),
-    sheenRow - float(sheenR));
+  float sheenShare = sheenAlbedo({roughness}, NdV);
   float sheenStrongest = max(max(sheenColour.r, sheenColour.g), sheenColour.b);
-  gl_FragData[0].rgb = gl_FragData[0].rgb * (1.0 - sheenStrongest * sheenAlbedo)
-    + irradiance * sheenColour * sheenAlbedo;"""
+  gl_FragData[0].rgb = gl_FragData[0].rgb * (1.0 - sheenStrongest * sheenShare)
+    + irradiance * sheenColour * sheenShare;"""
 
 
 # Glass: what it mirrors of the environment is added in full over what lies behind it, not
@@ -622,6 +626,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
 
     after_lighting = []  # GLSL run after VTK's lighting, in one replacement (a second
     if any(material.sheen_color):  # replacement of the same tag would undo the first)
+        functions += _sheen_albedo_glsl()
         after_lighting.append(_sheen_light(material, {
             name: lookup(name, channels) for name, channels in
             (("sheen_color", "rgb"), ("sheen_roughness", "a")) if name in slots}))
