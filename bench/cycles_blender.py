@@ -165,6 +165,24 @@ def feed(tree, socket, into) -> None:
         into.default_value = socket.default_value
 
 
+def cut_out(tree, bsdf, shader):
+    """``shader`` where the Principled BSDF's alpha (a MASK's cut, a BLEND's coverage) says
+    there is surface, nothing (a transparent BSDF) where it says there is none; the BSDF's own
+    alpha is then 1. What ``bsdf`` applied to itself alone now covers the whole of ``shader``."""
+    alpha = bsdf.inputs["Alpha"]
+    if not alpha.is_linked and alpha.default_value >= 1:
+        return shader
+    cut = tree.nodes.new("ShaderNodeMixShader")
+    feed(tree, alpha, cut.inputs["Fac"])
+    if alpha.is_linked:
+        tree.links.remove(alpha.links[0])
+    alpha.default_value = 1.0
+    hole = tree.nodes.new("ShaderNodeBsdfTransparent")
+    tree.links.new(hole.outputs["BSDF"], cut.inputs[1])
+    tree.links.new(shader, cut.inputs[2])
+    return cut.outputs["Shader"]
+
+
 def thin_walled_glass() -> int:
     """glTF draws a transmissive material without KHR_materials_volume as thin-walled: light
     crosses each surface straight, tinted by the base colour, as through a sheet of glass (a
@@ -173,7 +191,8 @@ def thin_walled_glass() -> int:
     reflection on the way out): the dial under the crystal came out grey. Cycles is given the
     thin wall: the transmitted share a mix, by the Fresnel of the material's IOR, of a
     transparent BSDF in the base colour and a glossy BSDF of its roughness; the rest the
-    Principled BSDF without transmission. How many materials were changed."""
+    Principled BSDF without transmission; and the whole cut out where the material's alpha
+    says (``cut_out``). How many materials were changed."""
     count = 0
     for material in bpy.data.materials:
         tree = material.node_tree if material.use_nodes else None
@@ -219,17 +238,161 @@ def thin_walled_glass() -> int:
         weight.default_value = 0.0
         tree.links.new(bsdf.outputs["BSDF"], mix.inputs[1])
         tree.links.new(sheet.outputs["Shader"], mix.inputs[2])
-        tree.links.new(mix.outputs["Shader"], surface)
+        tree.links.new(cut_out(tree, bsdf, mix.outputs["Shader"]), surface)
         count += 1
     return count
 
 
+class NodeMath:
+    """Arithmetic on a node tree's values: numbers stay numbers, a linked input becomes a Math
+    node. ``value`` reads what feeds a socket (its link, or its number); ``into`` feeds one."""
+
+    FOLD = {"ADD": lambda a, b: a + b, "SUBTRACT": lambda a, b: a - b,
+            "MULTIPLY": lambda a, b: a * b, "DIVIDE": lambda a, b: a / b,
+            "MAXIMUM": max, "MINIMUM": min, "POWER": lambda a, b: a ** b,
+            "SQRT": lambda a, _: math.sqrt(a)}
+
+    def __init__(self, tree):
+        self.tree = tree
+
+    @staticmethod
+    def value(socket):
+        return socket.links[0].from_socket if socket.is_linked else float(socket.default_value)
+
+    def op(self, operation: str, a, b=0.0):
+        if isinstance(a, float) and isinstance(b, float):
+            return float(self.FOLD[operation](a, b))
+        node = self.tree.nodes.new("ShaderNodeMath")
+        node.operation = operation
+        for socket, x in zip(node.inputs, (a, b), strict=False):  # a third input unused
+            if isinstance(x, float):
+                socket.default_value = x
+            else:
+                self.tree.links.new(x, socket)
+        return node.outputs[0]
+
+    def into(self, x, socket) -> None:
+        """``x`` feeds ``socket`` through a Value node when it is a number, so that a socket's
+        soft range does not clamp it."""
+        if isinstance(x, float):
+            node = self.tree.nodes.new("ShaderNodeValue")
+            node.outputs[0].default_value = x
+            x = node.outputs[0]
+        if socket.is_linked:
+            self.tree.links.remove(socket.links[0])
+        self.tree.links.new(x, socket)
+
+
+# as in app/scene/material_looks.py: the narrowest GGX alpha ours draws, Disney's aspect
+NARROWEST_ALPHA = 0.001
+DISNEY_ASPECT_PER_ANISOTROPIC = 0.9
+CYCLES_NARROWEST_RATIO = 1.0 - DISNEY_ASPECT_PER_ANISOTROPIC  # Cycles saturates anisotropic
+
+
+def uv_mapped(material) -> bool:
+    """Every mesh that wears ``material`` has the first UV map Blender's importer makes."""
+    meshes = [o.data for o in bpy.data.objects
+              if o.type == "MESH" and any(s.material == material for s in o.material_slots)]
+    return bool(meshes) and all("UVMap" in mesh.uv_layers for mesh in meshes)
+
+
+def bare_metal(bsdf) -> bool:
+    """A Principled BSDF that is all metal: nothing but its metallic lobe (and no cut-outs)."""
+    inputs = bsdf.inputs
+
+    def constant(name: str, value: float) -> bool:
+        return not inputs[name].is_linked and abs(inputs[name].default_value - value) < 1e-6
+
+    return (constant("Metallic", 1.0) and constant("Coat Weight", 0.0)
+            and constant("Sheen Weight", 0.0) and constant("Alpha", 1.0)
+            and (constant("Emission Strength", 0.0)
+                 or (not inputs["Emission Color"].is_linked
+                     and max(inputs["Emission Color"].default_value[:3]) <= 0)))
+
+
+def stretched_metal(tree, bsdf, roughness, anisotropy) -> None:
+    """The metal ``bsdf`` draws, as Glossy BSDFs (alpha r^2 / (1 + a) along the tangent, r^2
+    (1 + a) across it, a down to -0.99) of the base colour, whitening towards grazing angles by
+    Schlick's weight (1 - cos)^5 as a metal's Fresnel does, with its normal, tangent and
+    rotation."""
+    m = NodeMath(tree)
+    lobes = []
+    for colour in (bsdf.inputs["Base Color"], None):
+        glossy = tree.nodes.new("ShaderNodeBsdfGlossy")
+        glossy.distribution = bsdf.distribution
+        if colour is None:
+            glossy.inputs["Color"].default_value = (1.0, 1.0, 1.0, 1.0)
+        else:
+            feed(tree, colour, glossy.inputs["Color"])
+        m.into(roughness, glossy.inputs["Roughness"])
+        m.into(anisotropy, glossy.inputs["Anisotropy"])
+        for name, into in (("Anisotropic Rotation", "Rotation"), ("Normal", "Normal"),
+                           ("Tangent", "Tangent")):
+            if bsdf.inputs[name].is_linked or name == "Anisotropic Rotation":
+                feed(tree, bsdf.inputs[name], glossy.inputs[into])
+        lobes.append(glossy.outputs[0])
+    facing = tree.nodes.new("ShaderNodeLayerWeight")  # Facing at blend 0.5: 1 - |cos|
+    if bsdf.inputs["Normal"].is_linked:
+        feed(tree, bsdf.inputs["Normal"], facing.inputs["Normal"])
+    mix = tree.nodes.new("ShaderNodeMixShader")
+    tree.links.new(m.op("POWER", facing.outputs["Facing"], 5.0), mix.inputs["Fac"])
+    tree.links.new(lobes[0], mix.inputs[1])
+    tree.links.new(lobes[1], mix.inputs[2])
+    surface = bsdf.outputs["BSDF"].links[0].to_socket
+    tree.links.new(mix.outputs["Shader"], surface)
+
+
+def gltf_anisotropy() -> int:
+    """KHR_materials_anisotropy's lobe in Cycles' terms. Blender's importer puts glTF's
+    strength straight into the Principled BSDF's Anisotropic and links its Tangent only when
+    the material has an anisotropy texture. But Cycles stretches Disney's way (alphas r^2/a
+    along the tangent and r^2 a across it, a = sqrt(1 - 0.9 anisotropic)), round a tangent
+    that, unlinked, circles the object's Z axis; glTF stretches alpha_t = mix(r^2, 1, s^2)
+    along the UV map's tangent and keeps alpha_b = r^2 across it. Each such BSDF gets glTF's
+    alphas and the first UV map's tangent. The Principled BSDF takes them as Disney's roughness
+    and anisotropic (what app/scene/material_looks.py ``disney_anisotropy`` gives our still,
+    here as math nodes), but it stops at a ratio of 10:1 (where the alphas keep glTF's product);
+    a bare metal, whose whole look is the stretched lobe, is drawn by Glossy BSDFs, which
+    stretch as far as glTF does (``stretched_metal``). How many were changed."""
+    count = 0
+    for material in bpy.data.materials:
+        tree = material.node_tree if material.use_nodes else None
+        for bsdf in [n for n in tree.nodes if n.type == "BSDF_PRINCIPLED"] if tree else ():
+            strength_socket = bsdf.inputs["Anisotropic"]
+            if not strength_socket.is_linked and strength_socket.default_value <= 0:
+                continue
+            m = NodeMath(tree)
+            r = m.value(bsdf.inputs["Roughness"])
+            s = m.value(strength_socket)
+            across = m.op("MAXIMUM", m.op("MULTIPLY", r, r), NARROWEST_ALPHA)
+            stretch = m.op("MULTIPLY", m.op("SUBTRACT", 1.0, across), m.op("MULTIPLY", s, s))
+            along = m.op("ADD", across, stretch)
+            ratio = m.op("DIVIDE", across, along)
+            roughness = m.op("SQRT", m.op("SQRT", m.op("MULTIPLY", along, across)))
+            tangent = bsdf.inputs["Tangent"]
+            if not tangent.is_linked and uv_mapped(material):
+                uv_tangent = tree.nodes.new("ShaderNodeTangent")
+                uv_tangent.direction_type = "UV_MAP"
+                uv_tangent.uv_map = "UVMap"
+                tree.links.new(uv_tangent.outputs["Tangent"], tangent)
+            if bare_metal(bsdf):
+                stretched_metal(tree, bsdf, roughness, m.op("SUBTRACT", m.op("SQRT", ratio), 1.0))
+            else:
+                capped = m.op("MAXIMUM", ratio, CYCLES_NARROWEST_RATIO)
+                m.into(m.op("DIVIDE", m.op("SUBTRACT", 1.0, capped),
+                            DISNEY_ASPECT_PER_ANISOTROPIC), strength_socket)
+                m.into(roughness, bsdf.inputs["Roughness"])
+            count += 1
+    return count
+
+
 def set_distribution(name: str) -> int:
-    """Every Principled BSDF's microfacet distribution set to ``name``; how many there were."""
+    """Every Principled (and Glossy) BSDF's microfacet distribution set to ``name``; how many
+    there were."""
     count = 0
     for material in bpy.data.materials:
         for node in material.node_tree.nodes if material.node_tree else ():
-            if node.type == "BSDF_PRINCIPLED":
+            if node.type in ("BSDF_PRINCIPLED", "BSDF_GLOSSY", "BSDF_ANISOTROPIC"):
                 node.distribution = name
                 count += 1
     return count
@@ -291,6 +454,7 @@ def main(job_path: str) -> int:
     place(objects, job["to_app"])
     culled = cull_see_through_back_faces()
     thin = thin_walled_glass()
+    anisotropic = gltf_anisotropy()
     if job.get("distribution"):
         set_distribution(job["distribution"])
     add_camera(job["camera"], tuple(job["size"]))
@@ -299,7 +463,7 @@ def main(job_path: str) -> int:
     loaded = time.perf_counter()
     meshes = [o for o in objects if o.type == "MESH"]
     report = {"load_s": loaded - started, "meshes": len(meshes), "culled_materials": culled,
-              "thin_walled_materials": thin,
+              "thin_walled_materials": thin, "anisotropic_materials": anisotropic,
               "blender": bpy.app.version_string}
     if job.get("ladder"):
         report["renders"] = render_ladder(job["ladder"])
