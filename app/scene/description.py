@@ -63,9 +63,21 @@ def slot(ref: TextureRef | None, mapping: TextureMapping = DEFAULT_MAPPING
     return None if ref is None else TextureSlot(ref, mapping)
 
 
-EXTENSION_SLOT_NAMES = ("transmission", "sheen_color", "sheen_roughness", "clearcoat",
-                        "clearcoat_roughness", "specular", "specular_color", "anisotropy",
-                        "iridescence", "iridescence_thickness")
+# Each extension texture and when it is in use: the factor it multiplies is not zero (in
+# glTF the texture scales its factor, and a zero factor turns its part of the material off).
+# Read of a ResolvedMaterial, or of a loader's material with the same field names.
+EXTENSION_SLOTS_IN_USE = {
+    "transmission": lambda m: m.transmission > 0,
+    "sheen_color": lambda m: any(m.sheen_color),
+    "sheen_roughness": lambda m: any(m.sheen_color) and m.sheen_roughness > 0,
+    "clearcoat": lambda m: m.clearcoat > 0,
+    "clearcoat_roughness": lambda m: m.clearcoat > 0 and m.clearcoat_roughness > 0,
+    "specular": lambda m: m.specular > 0,
+    "specular_color": lambda m: any(m.specular_color),
+    "anisotropy": lambda m: m.anisotropy > 0,
+    "iridescence": lambda m: m.iridescence > 0,
+    "iridescence_thickness": lambda m: m.iridescence > 0,
+}
 
 
 @dataclass(frozen=True)
@@ -149,11 +161,11 @@ class ResolvedMaterial:
         return {name: s for name, s in found.items() if s is not None}
 
     def extension_slots(self) -> dict[str, TextureSlot]:
-        """The extension texture slots in use, by name (EXTENSION_TEXTURE_SLOTS' names:
+        """The extension texture slots in use (EXTENSION_SLOTS_IN_USE), by name:
         transmission, sheen_color, sheen_roughness, clearcoat, clearcoat_roughness, specular,
-        specular_color, anisotropy, iridescence, iridescence_thickness); not in ``slots``,
-        which the live view and the exports map."""
-        found = {name: getattr(self, f"{name}_texture") for name in EXTENSION_SLOT_NAMES}
+        specular_color, anisotropy, iridescence, iridescence_thickness; not in ``slots``."""
+        found = {name: getattr(self, f"{name}_texture")
+                 for name, in_use in EXTENSION_SLOTS_IN_USE.items() if in_use(self)}
         return {name: s for name, s in found.items() if s is not None}
 
     @property

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from app.assets.mesh import MeshData, MeshMaterial, TextureImage
 from app.assets.refs import TextureMapping
-from app.scene.description import ResolvedMaterial, TextureRef, TextureSlot
+from app.scene.description import (
+    EXTENSION_SLOTS_IN_USE,
+    ResolvedMaterial,
+    TextureRef,
+    TextureSlot,
+)
 
 
 def _slot(image: TextureImage | None, mapping: TextureMapping, *, srgb: bool,
@@ -56,27 +61,14 @@ def model_material(mesh: MeshData, material_id: str) -> ResolvedMaterial:
         **extension_slots(m, slot))
 
 
-# the factor each extension texture multiplies (a zero factor leaves the texture out), and
-# whether its colour is sRGB
-_EXTENSION_FACTORS = {
-    "transmission": (lambda m: m.transmission > 0, False),
-    "sheen_color": (lambda m: any(m.sheen_color), True),
-    "sheen_roughness": (lambda m: any(m.sheen_color) and m.sheen_roughness > 0, False),
-    "clearcoat": (lambda m: m.clearcoat > 0, False),
-    "clearcoat_roughness": (lambda m: m.clearcoat > 0 and m.clearcoat_roughness > 0, False),
-    "specular": (lambda m: m.specular > 0, False),
-    "specular_color": (lambda m: any(m.specular_color), True),
-    "anisotropy": (lambda m: m.anisotropy > 0, False),
-    "iridescence": (lambda m: m.iridescence > 0, False),
-    "iridescence_thickness": (lambda m: m.iridescence > 0, False),
-}
+# the extension textures whose colours are sRGB
+_SRGB_EXTENSION_SLOTS = {"sheen_color", "specular_color"}
 
 
 def extension_slots(m: MeshMaterial, slot) -> dict:
     """``ResolvedMaterial`` keyword arguments for the extension textures of ``m``."""
     found = {}
     for name, image, mapping in m.extension_textures:
-        used, srgb = _EXTENSION_FACTORS[name]
-        if used(m):
-            found[f"{name}_texture"] = slot(image, mapping, srgb)
+        if EXTENSION_SLOTS_IN_USE[name](m):
+            found[f"{name}_texture"] = slot(image, mapping, name in _SRGB_EXTENSION_SLOTS)
     return found

@@ -249,15 +249,9 @@ def _reset_property(actor: vtkActor) -> None:
 
 
 def _drawn_slots(material: ResolvedMaterial) -> dict:
-    """The texture slots the live view draws: the core ones and every extension texture
-    whose extension is in use."""
-    extension = {name: slot for name, slot in material.extension_slots().items()
-                 if (material.clearcoat > 0 or not name.startswith("clearcoat"))
-                 and (material.transmission > 0 or name != "transmission")
-                 and (material.anisotropy > 0 or name != "anisotropy")
-                 and (material.iridescence > 0 or not name.startswith("iridescence"))
-                 and (any(material.sheen_color) or not name.startswith("sheen"))}
-    return {**material.slots(), **extension}
+    """The texture slots the live view draws: the core ones and the extension textures in
+    use."""
+    return {**material.slots(), **material.extension_slots()}
 
 
 def uv_mapping(material: ResolvedMaterial) -> TextureMapping | None:
