@@ -4,7 +4,6 @@ materials (trimesh's ``SimpleMaterial``) become the app's PBR ``MeshMaterial``."
 from __future__ import annotations
 
 import dataclasses
-import io
 import math
 from collections.abc import Callable
 
@@ -20,6 +19,7 @@ from app.assets.material_extensions import (
 )
 from app.assets.mesh import MeshMaterial, TextureImage
 from app.assets.specular_glossiness import BAKED, metallic_roughness
+from app.assets.textures import opened_image
 from app.assets.thickness import equivalent_thickness
 from app.domain.colour import srgb_to_linear
 from app.errors import AssetError
@@ -163,9 +163,9 @@ def document_texture(document: GltfDocument, texture_info: object, make_texture:
     data = None if index is None else image_bytes(document, index)
     if data is None:
         return None
-    with Image.open(io.BytesIO(data)) as image:
-        return make_texture(image if keep_alpha else image.convert("RGB"),
-                            f"{document.path}#image{index}")
+    source = f"{document.path}#image{index}"
+    with opened_image(data, source=source) as image:
+        return make_texture(image if keep_alpha else image.convert("RGB"), source)
 
 
 def channel_pixels(document: GltfDocument, texture_info: object, *,
@@ -177,7 +177,7 @@ def channel_pixels(document: GltfDocument, texture_info: object, *,
     data = None if index is None else image_bytes(document, index)
     if data is None:
         return None
-    with Image.open(io.BytesIO(data)) as image:
+    with opened_image(data, source=f"{document.path}#image{index}") as image:
         image.draft("RGB", (256, 256))  # a JPEG decodes small; others are resized
         pixels = np.asarray(image.convert("RGB").resize((256, 256)), dtype=np.float64)
     return pixels[..., channel] / 255.0

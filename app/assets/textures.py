@@ -11,6 +11,8 @@ import hashlib
 import io
 import warnings
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -37,12 +39,14 @@ def check_image_size(image: Image.Image, *, source: str, max_pixels: int) -> Non
         )
 
 
-def _open_image(data: Path | bytes, *, source: str) -> Image.Image:
-    stream = Path(data) if isinstance(data, Path) else io.BytesIO(data)
+@contextmanager
+def _pillow_errors(source: str) -> Iterator[None]:
+    """Pillow's refusals and decoding failures inside the block as ``AssetError`` naming
+    ``source`` (its bomb warning an error here only)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            return Image.open(stream)
+            yield
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise AssetError(
                 f"image refused as a decompression bomb ({error})", file=source
@@ -51,14 +55,27 @@ def _open_image(data: Path | bytes, *, source: str) -> Image.Image:
             raise AssetError("texture file not found", file=source) from None
         except UnidentifiedImageError:
             raise AssetError("not an image Pillow can read", file=source) from None
-        except OSError as error:
-            raise AssetError(f"cannot read image: {error}", file=source) from None
+        except (OSError, ValueError, SyntaxError) as error:
+            # a truncated or corrupt stream shows when the pixels are decoded
+            raise AssetError(f"image is damaged or truncated: {error}", file=source) from None
+
+
+@contextmanager
+def opened_image(data: Path | bytes, *, source: str,
+                 max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[Image.Image]:
+    """An image file or bytes, opened and held to ``max_pixels``; a file that is not an image,
+    is too large, or turns out damaged while its pixels are decoded inside the block raises
+    ``AssetError`` naming ``source``."""
+    stream = Path(data) if isinstance(data, Path) else io.BytesIO(data)
+    with _pillow_errors(source), Image.open(stream) as image:
+        check_image_size(image, source=source, max_pixels=max_pixels)
+        yield image
 
 
 def probe_image(data: Path | bytes, *, source: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> None:
     """Check an image file or bytes (header only: no pixels are decoded)."""
-    with _open_image(data, source=source) as image:
-        check_image_size(image, source=source, max_pixels=max_pixels)
+    with opened_image(data, source=source, max_pixels=max_pixels):
+        pass
 
 
 def texture_from_image(
@@ -66,20 +83,12 @@ def texture_from_image(
 ) -> TextureImage:
     """Decode an opened Pillow image into an RGB or RGBA uint8 ``TextureImage``."""
     check_image_size(image, source=source, max_pixels=max_pixels)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-                image.mode == "P" and "transparency" in image.info
-            )
-            converted = image.convert("RGBA" if has_alpha else "RGB")
-            pixels = np.ascontiguousarray(np.asarray(converted, dtype=np.uint8))
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise AssetError(
-                f"image refused as a decompression bomb ({error})", file=source
-            ) from None
-        except OSError as error:
-            raise AssetError(f"image is damaged or truncated: {error}", file=source) from None
+    with _pillow_errors(source):
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+            image.mode == "P" and "transparency" in image.info
+        )
+        converted = image.convert("RGBA" if has_alpha else "RGB")
+        pixels = np.ascontiguousarray(np.asarray(converted, dtype=np.uint8))
     pixels.setflags(write=False)
     return TextureImage(pixels=pixels, source=source)
 
@@ -89,7 +98,7 @@ def load_texture(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Texture
     source = str(path)
     if not Path(path).is_file():
         raise AssetError("texture file not found", file=source)
-    with _open_image(Path(path), source=source) as image:
+    with opened_image(Path(path), source=source, max_pixels=max_pixels) as image:
         return texture_from_image(image, source=source, max_pixels=max_pixels)
 
 

@@ -318,3 +318,28 @@ def test_a_texture_on_a_uv_set_the_mesh_lacks_is_noted(tmp_path, gltf_writer, co
     notes = load_model(path).warnings
     assert any(f"mesh 'plate': {note}, which the mesh does not have; drawn without that "
                "texture" in n for n in notes), notes
+
+
+@pytest.mark.parametrize("extension", [
+    {"KHR_materials_clearcoat": {"clearcoatFactor": 1.0, "clearcoatTexture": {"index": 0}}},
+    {"KHR_materials_clearcoat": {"clearcoatFactor": 1.0,
+                                 "clearcoatNormalTexture": {"index": 0}}},
+    {"KHR_materials_volume": {"thicknessFactor": 1.0, "thicknessTexture": {"index": 0}}},
+])
+def test_a_damaged_extension_image_is_refused_naming_it(tmp_path, gltf_writer, extension):
+    """An image whose header reads but whose pixels are cut off: the extension texture and the
+    volume's thickness map decode it themselves, and stopped with Pillow's own error."""
+    from PIL import Image
+
+    whole = tmp_path / "whole.png"
+    Image.fromarray(np.random.default_rng(2).integers(0, 255, (64, 64, 3), np.uint8)).save(whole)
+    (tmp_path / "coat.png").write_bytes(whole.read_bytes()[:400])
+    name = next(iter(extension))
+    path = _quad(gltf_writer, tmp_path / "part.gltf",
+                 [{"name": "m", "extensions": extension}], images=[{"uri": "coat.png"}])
+    header = json.loads(path.read_text())
+    header["extensionsUsed"] = [name]
+    path.write_text(json.dumps(header))
+    with pytest.raises(AssetError, match="damaged or truncated") as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: ")
