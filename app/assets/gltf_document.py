@@ -97,7 +97,11 @@ class GltfDocument:
                                      nearest=spec.get("magFilter") == _NEAREST,
                                      mipmaps=spec.get("minFilter") not in _NEAREST_OR_LINEAR)
         transform = TextureTransform()
-        extension = (texture_info.get("extensions") or {}).get("KHR_texture_transform")
+        extensions = texture_info.get("extensions")
+        if extensions is not None and not isinstance(extensions, dict):
+            raise AssetError(f"expected an object, got {extensions!r:.40}", file=str(self.path),
+                             field=f"{where}.extensions")
+        extension = (extensions or {}).get("KHR_texture_transform")
         if isinstance(extension, dict):
             field = f"{where}.extensions.KHR_texture_transform"
             transform = TextureTransform(

@@ -1,5 +1,6 @@
-"""A glTF file's materials, textures, samplers, node transforms and the materials its meshes'
-primitives name checked against glTF's schema before anything reads them.
+"""A glTF file's buffers, buffer views and accessors, materials, textures, samplers, node
+transforms and what its meshes' primitives name checked against glTF's schema before anything
+reads them.
 
 trimesh reads them first and stops at the first value it cannot take with its own message (or
 takes NaN, infinities and negative roughness as they are, which render as black or as noise,
@@ -29,12 +30,135 @@ SAMPLER_MODES = {"wrapS": WRAP_MODES, "wrapT": WRAP_MODES, "magFilter": (9728, 9
                  "minFilter": (9728, 9729, 9984, 9985, 9986, 9987)}
 
 
+COMPONENT_BYTES = {5120: 1, 5121: 1, 5122: 2, 5123: 2, 5125: 4, 5126: 4}
+INDEX_COMPONENTS = (5121, 5123, 5125)
+TYPE_SHAPES = {"SCALAR": (1, 1), "VEC2": (1, 2), "VEC3": (1, 3), "VEC4": (1, 4),
+               "MAT2": (2, 2), "MAT3": (3, 3), "MAT4": (4, 4)}  # (columns, rows)
+PRIMITIVE_MODES = range(7)
+MAX_COUNT = 2**32  # glTF's counts and lengths are unsigned 32-bit
+
+
 def check_document(document: GltfDocument) -> None:
     """All of this module's checks, in the order a reader meets the values."""
+    check_accessors(document)
     check_textures(document)
     check_materials(document)
     check_primitives(document)
     check_nodes(document)
+
+
+def check_accessors(document: GltfDocument) -> None:
+    """Raise ``AssetError`` (file and field) at the first buffer view or accessor that names
+    a buffer or view not in the file, has a count, length, offset or stride that is not a
+    whole number in glTF's range, a component type or type glTF does not have, or reaches past
+    the end of its view or buffer."""
+    file = str(document.path)
+    lists = {}
+    for key in ("buffers", "bufferViews", "accessors"):
+        lists[key] = document.header.get(key, [])
+        if not isinstance(lists[key], list):
+            raise AssetError(f"expected a list of {key}", file=file, field=key)
+    buffers, views, accessors = lists["buffers"], lists["bufferViews"], lists["accessors"]
+    for index, buffer in enumerate(buffers):
+        where = f"buffers[{index}]"
+        _object(buffer, "a buffer", file, where)
+        _integer(buffer, "byteLength", file, where, low=1, required=True)
+    for index, view in enumerate(views):
+        where = f"bufferViews[{index}]"
+        _object(view, "a buffer view", file, where)
+        _index(view, "buffer", len(buffers), file, where)
+        if "buffer" not in view:
+            raise AssetError("expected the index of a buffer", file=file,
+                             field=f"{where}.buffer")
+        start = _integer(view, "byteOffset", file, where, low=0)
+        length = _integer(view, "byteLength", file, where, low=1, required=True)
+        _integer(view, "byteStride", file, where, low=4, high=252)
+        if start + length > buffers[view["buffer"]]["byteLength"]:
+            raise AssetError(f"bytes {start} to {start + length} run past the end of "
+                             f"buffers[{view['buffer']}] ({buffers[view['buffer']]['byteLength']}"
+                             " bytes)", file=file, field=where)
+    for index, accessor in enumerate(accessors):
+        _check_accessor(accessor, views, file, f"accessors[{index}]")
+    _check_primitive_accessors(document, len(accessors), file)
+
+
+def _check_accessor(accessor: object, views: list, file: str, where: str) -> None:
+    _object(accessor, "an accessor", file, where)
+    component = accessor.get("componentType")
+    if isinstance(component, bool) or not isinstance(component, int) or (
+            component not in COMPONENT_BYTES):
+        raise AssetError(f"expected one of {', '.join(map(str, COMPONENT_BYTES))}, got "
+                         f"{component!r:.40}", file=file, field=f"{where}.componentType")
+    kind = accessor.get("type")
+    if not isinstance(kind, str) or kind not in TYPE_SHAPES:
+        raise AssetError(f"expected one of {', '.join(TYPE_SHAPES)}, got {kind!r:.40}",
+                         file=file, field=f"{where}.type")
+    count = _integer(accessor, "count", file, where, low=1, required=True)
+    offset = _integer(accessor, "byteOffset", file, where, low=0)
+    _kind(accessor, "normalized", bool, file, where)
+    _index(accessor, "bufferView", len(views), file, where)
+    if "bufferView" in accessor:
+        view = views[accessor["bufferView"]]
+        columns, rows = TYPE_SHAPES[kind]
+        column = COMPONENT_BYTES[component] * rows
+        if columns > 1:  # a matrix's columns start on 4-byte boundaries
+            column = -(-column // 4) * 4
+        element = column * columns
+        stride = view.get("byteStride", element)
+        end = offset + stride * (count - 1) + element
+        if end > view["byteLength"]:
+            raise AssetError(f"{count} elements of {element} bytes end at byte {end}, past "
+                             f"the end of bufferViews[{accessor['bufferView']}] "
+                             f"({view['byteLength']} bytes)", file=file, field=where)
+    sparse = _kind(accessor, "sparse", dict, file, where)
+    if sparse is not None:
+        where = f"{where}.sparse"
+        _integer(sparse, "count", file, where, low=1, high=count, required=True)
+        for part in ("indices", "values"):
+            block = sparse.get(part)
+            _object(block, "an object", file, f"{where}.{part}")
+            _index(block, "bufferView", len(views), file, f"{where}.{part}")
+            if "bufferView" not in block:
+                raise AssetError("expected the index of a buffer view", file=file,
+                                 field=f"{where}.{part}.bufferView")
+            _integer(block, "byteOffset", file, f"{where}.{part}", low=0)
+        indices = sparse["indices"].get("componentType")
+        if isinstance(indices, bool) or not isinstance(indices, int) or (
+                indices not in INDEX_COMPONENTS):
+            raise AssetError(f"expected one of {', '.join(map(str, INDEX_COMPONENTS))}, got "
+                             f"{indices!r:.40}", file=file,
+                             field=f"{where}.indices.componentType")
+
+
+def _check_primitive_accessors(document: GltfDocument, accessors: int, file: str) -> None:
+    """Each primitive's attributes, indices and morph targets name accessors in the file, and
+    its mode is one glTF has (``check_primitives`` has seen the meshes are lists)."""
+    meshes = document.header.get("meshes", [])
+    for index, mesh in enumerate(meshes if isinstance(meshes, list) else []):
+        primitives = mesh.get("primitives") if isinstance(mesh, dict) else None
+        for number, primitive in enumerate(primitives if isinstance(primitives, list) else []):
+            if not isinstance(primitive, dict):
+                continue
+            where = f"meshes[{index}].primitives[{number}]"
+            attributes = primitive.get("attributes")
+            if not isinstance(attributes, dict):
+                raise AssetError(f"expected an object of attributes, got {attributes!r:.40}",
+                                 file=file, field=f"{where}.attributes")
+            for name in attributes:
+                _index(attributes, name, accessors, file, f"{where}.attributes")
+            _index(primitive, "indices", accessors, file, where)
+            mode = primitive.get("mode", 4)
+            if isinstance(mode, bool) or mode not in PRIMITIVE_MODES:
+                raise AssetError(f"expected a mode from 0 to 6, got {mode!r:.40}", file=file,
+                                 field=f"{where}.mode")
+            targets = primitive.get("targets", [])
+            if not isinstance(targets, list):
+                raise AssetError(f"expected a list of morph targets, got {targets!r:.40}",
+                                 file=file, field=f"{where}.targets")
+            for target_number, target in enumerate(targets):
+                _object(target, "a morph target", file, f"{where}.targets[{target_number}]")
+                for name in target:
+                    _index(target, name, accessors, file, f"{where}.targets[{target_number}]")
 
 
 def check_materials(document: GltfDocument) -> None:
@@ -184,6 +308,25 @@ def _index(block: dict | list, key: str | int, count: float, file: str, where: s
         field = (f"{where}[{key}]" if isinstance(key, int)
                  else f"{where}.{key}" if where else key)
         raise AssetError(f"expected {known}, got {value!r:.40}", file=file, field=field)
+
+
+def _object(value: object, what: str, file: str, where: str) -> None:
+    if not isinstance(value, dict):
+        raise AssetError(f"expected {what} (an object), got {value!r:.40}", file=file,
+                         field=where)
+
+
+def _integer(block: dict, key: str, file: str, where: str, *, low: int,
+             high: int = MAX_COUNT - 1, required: bool = False) -> int:
+    """``block[key]``, a whole number from ``low`` to ``high`` (0 where it may be left out
+    and is)."""
+    if key not in block and not required:
+        return 0
+    value = block.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise AssetError(f"expected a whole number from {low} to {high}, got {value!r:.40}",
+                         file=file, field=f"{where}.{key}")
+    return value
 
 
 def _kind(block: dict, key: str, kind: type, file: str, where: str):

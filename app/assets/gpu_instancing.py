@@ -62,7 +62,10 @@ def expand_instances(document: GltfDocument, header: dict) -> dict:
         if not isinstance(extension, dict) or "mesh" not in node:
             continue
         where = f"nodes[{index}].extensions.{INSTANCING}.attributes"
-        attributes = extension.get("attributes") or {}
+        attributes = extension.get("attributes")
+        if not isinstance(attributes, dict):
+            raise AssetError(f"expected an object of accessor indices, got {attributes!r:.40}",
+                             file=str(document.path), field=where)
         found = {name: _values(document, attributes[name], kind, f"{where}.{name}")
                  for name, kind in (("TRANSLATION", "VEC3"), ("ROTATION", "VEC4"),
                                     ("SCALE", "VEC3")) if name in attributes}

@@ -1,5 +1,6 @@
-"""A glTF file's core material values and node transforms are checked before anything reads
-them: a bad one is refused naming the file and the field, never rendered as NaN or as black."""
+"""A glTF file's buffers, accessors, core material values and node transforms are checked
+before anything reads them: a bad one is refused naming the file and the field, never rendered
+as NaN or as black, or read from past the end of its data."""
 
 import json
 import math
@@ -130,6 +131,7 @@ BASE_SLOT = f"{PBR}.baseColorTexture"
     (lambda h: _slot(h).__setitem__("index", "a"), f"{BASE_SLOT}.index"),
     (lambda h: _slot(h).__setitem__("texCoord", -1), f"{BASE_SLOT}.texCoord"),
     (lambda h: _slot(h).pop("index"), BASE_SLOT),
+    (lambda h: _slot(h).__setitem__("extensions", 4), f"{BASE_SLOT}.extensions"),
 ])
 def test_a_texture_or_sampler_that_is_not_there_is_refused(tmp_path, corner_png, change,
                                                             field):
@@ -188,3 +190,62 @@ def test_a_node_mesh_or_scene_index_that_names_nothing_is_refused(tmp_path, chan
     with pytest.raises(AssetError) as caught:
         load_model(path)
     assert str(caught.value).startswith(f"{path}: {field}: expected"), str(caught.value)
+
+
+def _set(*path_and_value):
+    *path, key, value = path_and_value
+
+    def change(header):
+        block = header
+        for step in path:
+            block = block[step]
+        if value is _DELETE:
+            del block[key]
+        else:
+            block[key] = value
+    return change
+
+
+_DELETE = object()
+POSITION = "meshes[0].primitives[0].attributes"
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    (_set("accessors", 0, "count", math.nan), "accessors[0].count", "expected a whole number"),
+    (_set("accessors", 0, "count", 0), "accessors[0].count", "expected a whole number"),
+    (_set("accessors", 0, "count", 2**40), "accessors[0].count", "expected a whole number"),
+    (_set("accessors", 0, "count", _DELETE), "accessors[0].count", "expected a whole number"),
+    (_set("accessors", 0, "count", 5), "accessors[0]", "past the end of bufferViews[0]"),
+    (_set("accessors", 0, "byteOffset", -4), "accessors[0].byteOffset", "expected a whole"),
+    (_set("accessors", 0, "byteOffset", 4), "accessors[0]", "past the end of bufferViews[0]"),
+    (_set("accessors", 0, "componentType", 5130), "accessors[0].componentType", "expected one"),
+    (_set("accessors", 0, "componentType", [5126]), "accessors[0].componentType", "expected"),
+    (_set("accessors", 0, "type", "VEC5"), "accessors[0].type", "expected one of"),
+    (_set("accessors", 0, "bufferView", 99), "accessors[0].bufferView", "expected an index"),
+    (_set("accessors", 0, "normalized", "yes"), "accessors[0].normalized", "expected true"),
+    (_set("accessors", 0, "sparse", {"count": 9, "indices": {}, "values": {}}),
+     "accessors[0].sparse.count", "expected a whole number from 1 to 4"),
+    (_set("accessors", 0, []), "accessors[0]", "expected an accessor"),
+    (_set("bufferViews", 0, "byteLength", 1e9), "bufferViews[0].byteLength", "expected a whole"),
+    (_set("bufferViews", 0, "byteOffset", 10**6), "bufferViews[0]", "past the end of buffers[0]"),
+    (_set("bufferViews", 0, "buffer", 3), "bufferViews[0].buffer", "expected an index"),
+    (_set("bufferViews", 0, "byteStride", 2), "bufferViews[0].byteStride", "expected a whole"),
+    (_set("buffers", 0, "byteLength", "many"), "buffers[0].byteLength", "expected a whole"),
+    (_set("meshes", 0, "primitives", 0, "attributes", "POSITION", 7), f"{POSITION}.POSITION",
+     "expected an index"),
+    (_set("meshes", 0, "primitives", 0, "indices", -1), "meshes[0].primitives[0].indices",
+     "expected an index"),
+    (_set("meshes", 0, "primitives", 0, "mode", 9), "meshes[0].primitives[0].mode",
+     "expected a mode"),
+    (_set("meshes", 0, "primitives", 0, "targets", [{"POSITION": 5}]),
+     "meshes[0].primitives[0].targets[0].POSITION", "expected an index"),
+])
+def test_a_bad_buffer_view_or_accessor_is_refused_naming_the_file_and_the_field(
+        tmp_path, change, field, message):
+    """A count of NaN stopped the instancing reader with Python's own error; a count past its
+    view's end was read by trimesh as whatever lay beyond."""
+    path = _quad_file(tmp_path, change)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    text = str(caught.value)
+    assert text.startswith(f"{path}: {field}: ") and message in text, text

@@ -1,10 +1,15 @@
 """EXT_mesh_gpu_instancing: every instance is a mesh of its own, where the file puts it."""
 
+import json
+import struct
+
 import numpy as np
+import pytest
 
 from app.assets.gltf_document import read_gltf_document
 from app.assets.gpu_instancing import _values
 from app.assets.model_loading import load_model
+from app.errors import AssetError
 
 MODEL = "khronos/SimpleInstancing/glTF-Binary/SimpleInstancing.glb"
 
@@ -34,3 +39,20 @@ def rotation_matrix(q) -> np.ndarray:
     return np.array([[1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
                      [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
                      [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)]])
+
+
+def test_instancing_attributes_that_are_not_an_object_are_refused(external_dir, tmp_path):
+    data = (external_dir / MODEL).read_bytes()
+    length = struct.unpack("<I", data[12:16])[0]
+    header = json.loads(data[20:20 + length])
+    header["nodes"][0]["extensions"]["EXT_mesh_gpu_instancing"]["attributes"] = 0.5
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 4)
+    rest = data[20 + length:]
+    body = struct.pack("<II", len(text), 0x4E4F534A) + text + rest
+    path = tmp_path / "instanced.glb"
+    path.write_bytes(struct.pack("<4sII", b"glTF", 2, 12 + len(body)) + body)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(
+        f"{path}: nodes[0].extensions.EXT_mesh_gpu_instancing.attributes: expected an object")
