@@ -67,7 +67,7 @@ def check_accessors(document: GltfDocument) -> None:
         where = f"bufferViews[{index}]"
         _object(view, "a buffer view", file, where)
         _index(view, "buffer", len(buffers), file, where)
-        if "buffer" not in view:
+        if view.get("buffer") is None:
             raise AssetError("expected the index of a buffer", file=file,
                              field=f"{where}.buffer")
         start = _integer(view, "byteOffset", file, where, low=0)
@@ -79,7 +79,7 @@ def check_accessors(document: GltfDocument) -> None:
                              " bytes)", file=file, field=where)
     for index, accessor in enumerate(accessors):
         _check_accessor(accessor, views, file, f"accessors[{index}]")
-    _check_primitive_accessors(document, len(accessors), file)
+    _check_primitive_accessors(document, accessors, file)
 
 
 def _check_accessor(accessor: object, views: list, file: str, where: str) -> None:
@@ -97,7 +97,7 @@ def _check_accessor(accessor: object, views: list, file: str, where: str) -> Non
     offset = _integer(accessor, "byteOffset", file, where, low=0)
     _kind(accessor, "normalized", bool, file, where)
     _index(accessor, "bufferView", len(views), file, where)
-    if "bufferView" in accessor:
+    if accessor.get("bufferView") is not None:
         view = views[accessor["bufferView"]]
         columns, rows = TYPE_SHAPES[kind]
         column = COMPONENT_BYTES[component] * rows
@@ -118,7 +118,7 @@ def _check_accessor(accessor: object, views: list, file: str, where: str) -> Non
             block = sparse.get(part)
             _object(block, "an object", file, f"{where}.{part}")
             _index(block, "bufferView", len(views), file, f"{where}.{part}")
-            if "bufferView" not in block:
+            if block.get("bufferView") is None:
                 raise AssetError("expected the index of a buffer view", file=file,
                                  field=f"{where}.{part}.bufferView")
             _integer(block, "byteOffset", file, f"{where}.{part}", low=0)
@@ -130,9 +130,11 @@ def _check_accessor(accessor: object, views: list, file: str, where: str) -> Non
                              field=f"{where}.indices.componentType")
 
 
-def _check_primitive_accessors(document: GltfDocument, accessors: int, file: str) -> None:
-    """Each primitive's attributes, indices and morph targets name accessors in the file, and
-    its mode is one glTF has (``check_primitives`` has seen the meshes are lists)."""
+def _check_primitive_accessors(document: GltfDocument, accessors: list, file: str) -> None:
+    """Each primitive's attributes, indices and morph targets name accessors in the file, its
+    attributes are of one count, its indices whole numbers (three to a triangle where it draws
+    triangles), and its mode is one glTF has (``check_primitives`` has seen the meshes are
+    lists)."""
     meshes = document.header.get("meshes", [])
     for index, mesh in enumerate(meshes if isinstance(meshes, list) else []):
         primitives = mesh.get("primitives") if isinstance(mesh, dict) else None
@@ -145,12 +147,32 @@ def _check_primitive_accessors(document: GltfDocument, accessors: int, file: str
                 raise AssetError(f"expected an object of attributes, got {attributes!r:.40}",
                                  file=file, field=f"{where}.attributes")
             for name in attributes:
-                _index(attributes, name, accessors, file, f"{where}.attributes")
-            _index(primitive, "indices", accessors, file, where)
+                _index(attributes, name, len(accessors), file, f"{where}.attributes")
+            counts = {name: accessors[value]["count"] for name, value in attributes.items()
+                      if value is not None}
+            if len(set(counts.values())) > 1:
+                raise AssetError(f"expected attributes of one count, got {counts}", file=file,
+                                 field=f"{where}.attributes")
             mode = primitive.get("mode", 4)
             if isinstance(mode, bool) or mode not in PRIMITIVE_MODES:
                 raise AssetError(f"expected a mode from 0 to 6, got {mode!r:.40}", file=file,
                                  field=f"{where}.mode")
+            _index(primitive, "indices", len(accessors), file, where)
+            vertices = primitive.get("indices")
+            if vertices is not None:
+                indices = accessors[vertices]
+                if indices["type"] != "SCALAR" or indices["componentType"] not in (
+                        INDEX_COMPONENTS):
+                    raise AssetError(f"accessors[{vertices}] holds {indices['type']} of "
+                                     f"component type {indices['componentType']}, not "
+                                     "unsigned whole numbers", file=file,
+                                     field=f"{where}.indices")
+            drawn = accessors[vertices]["count"] if vertices is not None else counts.get(
+                "POSITION")
+            if mode == 4 and drawn is not None and drawn % 3:
+                raise AssetError(f"expected three vertices to a triangle, got {drawn}",
+                                 file=file, field=f"{where}.indices" if vertices is not None
+                                 else f"{where}.attributes.POSITION")
             targets = primitive.get("targets", [])
             if not isinstance(targets, list):
                 raise AssetError(f"expected a list of morph targets, got {targets!r:.40}",
@@ -158,7 +180,8 @@ def _check_primitive_accessors(document: GltfDocument, accessors: int, file: str
             for target_number, target in enumerate(targets):
                 _object(target, "a morph target", file, f"{where}.targets[{target_number}]")
                 for name in target:
-                    _index(target, name, accessors, file, f"{where}.targets[{target_number}]")
+                    _index(target, name, len(accessors), file,
+                           f"{where}.targets[{target_number}]")
 
 
 def check_materials(document: GltfDocument) -> None:
@@ -220,6 +243,7 @@ def check_primitives(document: GltfDocument) -> None:
         if not isinstance(mesh, dict) or not isinstance(mesh.get("primitives"), list):
             raise AssetError("expected a mesh with a list of primitives", file=file,
                              field=where)
+        _kind(mesh, "name", str, file, where)
         for number, primitive in enumerate(mesh["primitives"]):
             if not isinstance(primitive, dict):
                 raise AssetError(f"expected a primitive (an object), got {primitive!r:.40}",
@@ -241,6 +265,8 @@ def check_nodes(document: GltfDocument) -> None:
         if not isinstance(node, dict):
             raise AssetError(f"expected a node (an object), got {node!r:.40}", file=file,
                              field=where)
+        _kind(node, "name", str, file, where)
+        _kind(node, "extensions", dict, file, where)
         for key, count in TRANSFORM_SIZES.items():
             _numbers(node, key, count, file, where, low=-math.inf, high=math.inf)
         _index(node, "mesh", len(meshes), file, where)

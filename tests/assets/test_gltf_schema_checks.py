@@ -239,6 +239,15 @@ POSITION = "meshes[0].primitives[0].attributes"
      "expected a mode"),
     (_set("meshes", 0, "primitives", 0, "targets", [{"POSITION": 5}]),
      "meshes[0].primitives[0].targets[0].POSITION", "expected an index"),
+    (_set("meshes", 0, "primitives", 0, "attributes", "NORMAL", 1),
+     "meshes[0].primitives[0].attributes", "expected attributes of one count"),
+    (_set("meshes", 0, "primitives", 0, "indices", 0), "meshes[0].primitives[0].indices",
+     "not unsigned whole numbers"),
+    (_set("accessors", 1, "count", 4), "meshes[0].primitives[0].indices",
+     "expected three vertices to a triangle, got 4"),
+    (_set("meshes", 0, "name", ["q"]), "meshes[0].name", "expected text"),
+    (_set("nodes", 0, "name", True), "nodes[0].name", "expected text"),
+    (_set("nodes", 0, "extensions", True), "nodes[0].extensions", "expected an object"),
 ])
 def test_a_bad_buffer_view_or_accessor_is_refused_naming_the_file_and_the_field(
         tmp_path, change, field, message):
