@@ -97,7 +97,7 @@ def _check_accessor(accessor: object, views: list, file: str, where: str) -> Non
     offset = _integer(accessor, "byteOffset", file, where, low=0)
     _kind(accessor, "normalized", bool, file, where)
     _index(accessor, "bufferView", len(views), file, where)
-    if accessor.get("bufferView") is not None:
+    if "bufferView" in accessor:
         view = views[accessor["bufferView"]]
         columns, rows = TYPE_SHAPES[kind]
         column = COMPONENT_BYTES[component] * rows
@@ -197,14 +197,22 @@ def check_materials(document: GltfDocument) -> None:
 
 
 def check_textures(document: GltfDocument) -> None:
-    """Raise ``AssetError`` (file and field) at the first sampler mode glTF does not have, or
-    texture whose sampler or image is not in the file."""
+    """Raise ``AssetError`` (file and field) at the first image that is not an object with a
+    text uri or a buffer view in the file, sampler mode glTF does not have, or texture whose
+    sampler or image is not in the file."""
     file = str(document.path)
     lists = {}
     for key in ("images", "samplers", "textures"):
         lists[key] = document.header.get(key, [])
         if not isinstance(lists[key], list):
             raise AssetError(f"expected a list of {key}", file=file, field=key)
+    views = document.header.get("bufferViews", [])
+    for index, image in enumerate(lists["images"]):
+        where = f"images[{index}]"
+        _object(image, "an image", file, where)
+        _kind(image, "uri", str, file, where)
+        _kind(image, "mimeType", str, file, where)
+        _index(image, "bufferView", len(views) if isinstance(views, list) else 0, file, where)
     for index, sampler in enumerate(lists["samplers"]):
         where = f"samplers[{index}]"
         if not isinstance(sampler, dict):
@@ -324,9 +332,9 @@ def _check_material(material: object, file: str, where: str, textures: int) -> N
 
 def _index(block: dict | list, key: str | int, count: float, file: str, where: str) -> None:
     """``block[key]``, where there is one, an index into a list of ``count`` items."""
-    value = block[key] if isinstance(block, list) else block.get(key)
-    if value is None and isinstance(block, dict):
+    if isinstance(block, dict) and key not in block:
         return
+    value = block[key]  # a null is no index: glTF leaves an optional property out
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < count:
         known = "an index from 0" if math.isinf(count) else (
             f"an index from 0 to {int(count) - 1}" if count
@@ -357,7 +365,7 @@ def _integer(block: dict, key: str, file: str, where: str, *, low: int,
 
 def _kind(block: dict, key: str, kind: type, file: str, where: str):
     value = block.get(key)
-    if value is not None and not isinstance(value, kind):
+    if key in block and not isinstance(value, kind):
         expected = {dict: "an object", str: "text", bool: "true or false"}[kind]
         raise AssetError(f"expected {expected}, got {value!r:.40}", file=file,
                          field=f"{where}.{key}")
@@ -372,9 +380,9 @@ def _number(block: dict, key: str, file: str, where: str, *, low: float = 0.0,
 
 def _numbers(block: dict, key: str, count: int, file: str, where: str, *, low: float = 0.0,
              high: float) -> None:
-    values = block.get(key)
-    if values is None:
+    if key not in block:
         return
+    values = block[key]
     if not isinstance(values, list) or len(values) != count:
         raise AssetError(f"expected {count} numbers, got {values!r:.60}", file=file,
                          field=f"{where}.{key}")

@@ -248,6 +248,12 @@ POSITION = "meshes[0].primitives[0].attributes"
     (_set("meshes", 0, "name", ["q"]), "meshes[0].name", "expected text"),
     (_set("nodes", 0, "name", True), "nodes[0].name", "expected text"),
     (_set("nodes", 0, "extensions", True), "nodes[0].extensions", "expected an object"),
+    (_set("nodes", 0, "rotation", None), "nodes[0].rotation", "expected 4 numbers"),
+    (_set("accessors", 0, "bufferView", None), "accessors[0].bufferView", "expected an index"),
+    (_set("images", [3]), "images[0]", "expected an image"),
+    (_set("images", [{"uri": 7}]), "images[0].uri", "expected a URI"),
+    (_set("images", [{"bufferView": 9, "mimeType": "image/png"}]), "images[0].bufferView",
+     "expected an index"),
 ])
 def test_a_bad_buffer_view_or_accessor_is_refused_naming_the_file_and_the_field(
         tmp_path, change, field, message):
