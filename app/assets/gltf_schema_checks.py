@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from app.assets.gltf_document import GltfDocument
+from app.assets.gltf_document import GltfDocument, buffer_size
 from app.errors import AssetError
 
 ALPHA_MODES = ("OPAQUE", "MASK", "BLEND")
@@ -62,7 +62,11 @@ def check_accessors(document: GltfDocument) -> None:
     for index, buffer in enumerate(buffers):
         where = f"buffers[{index}]"
         _object(buffer, "a buffer", file, where)
-        _integer(buffer, "byteLength", file, where, low=1, required=True)
+        length = _integer(buffer, "byteLength", file, where, low=1, required=True)
+        held = buffer_size(document, index)
+        if held is not None and held < length:
+            raise AssetError(f"the buffer holds {held} bytes where the file says {length}: "
+                             "its data is cut short", file=file, field=where)
     for index, view in enumerate(views):
         where = f"bufferViews[{index}]"
         _object(view, "a buffer view", file, where)

@@ -2,6 +2,7 @@
 before anything reads them: a bad one is refused naming the file and the field, never rendered
 as NaN or as black, or read from past the end of its data."""
 
+import base64
 import json
 import math
 
@@ -264,3 +265,18 @@ def test_a_bad_buffer_view_or_accessor_is_refused_naming_the_file_and_the_field(
         load_model(path)
     text = str(caught.value)
     assert text.startswith(f"{path}: {field}: ") and message in text, text
+
+
+def test_a_buffer_file_cut_short_is_refused_naming_the_buffer(tmp_path):
+    """trimesh stopped on it with a bare AssertionError."""
+    def external_and_cut(header):
+        uri = header["buffers"][0]["uri"]
+        data = base64.b64decode(uri.split(",", 1)[1])
+        (tmp_path / "part.bin").write_bytes(data[:len(data) // 2])
+        header["buffers"][0]["uri"] = "part.bin"
+
+    path = _quad_file(tmp_path, external_and_cut)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: buffers[0]: the buffer holds 36 bytes where "
+                                        "the file says 72"), str(caught.value)
