@@ -256,11 +256,13 @@ def check_primitives(document: GltfDocument) -> None:
             raise AssetError("expected a mesh with a list of primitives", file=file,
                              field=where)
         _kind(mesh, "name", str, file, where)
+        _kind(mesh, "extensions", dict, file, where)
         for number, primitive in enumerate(mesh["primitives"]):
             if not isinstance(primitive, dict):
                 raise AssetError(f"expected a primitive (an object), got {primitive!r:.40}",
                                  file=file, field=f"{where}.primitives[{number}]")
             _index(primitive, "material", count, file, f"{where}.primitives[{number}]")
+            _kind(primitive, "extensions", dict, file, f"{where}.primitives[{number}]")
 
 
 def check_nodes(document: GltfDocument) -> None:

@@ -249,6 +249,8 @@ POSITION = "meshes[0].primitives[0].attributes"
     (_set("meshes", 0, "name", ["q"]), "meshes[0].name", "expected text"),
     (_set("nodes", 0, "name", True), "nodes[0].name", "expected text"),
     (_set("nodes", 0, "extensions", True), "nodes[0].extensions", "expected an object"),
+    (_set("meshes", 0, "primitives", 0, "extensions", 0.5),
+     "meshes[0].primitives[0].extensions", "expected an object"),
     (_set("nodes", 0, "rotation", None), "nodes[0].rotation", "expected 4 numbers"),
     (_set("accessors", 0, "bufferView", None), "accessors[0].bufferView", "expected an index"),
     (_set("images", [3]), "images[0]", "expected an image"),
