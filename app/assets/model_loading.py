@@ -433,8 +433,11 @@ def _uv(geometry: trimesh.Trimesh) -> np.ndarray | None:
     uv = getattr(geometry.visual, "uv", None)
     if uv is None or len(uv) != len(geometry.vertices):
         return None
-    uv = np.asarray(uv, dtype=np.float64)[:, :2]
-    return _frozen(np.column_stack([uv[:, 0], 1.0 - uv[:, 1]]).astype(np.float32))
+    uv = np.asarray(uv, dtype=np.float64)
+    if uv.ndim != 2 or uv.shape[1] < 1:
+        return None
+    v = uv[:, 1] if uv.shape[1] > 1 else np.zeros(len(uv))  # OBJ's "vt u": v is 0
+    return _frozen(np.column_stack([uv[:, 0], 1.0 - v]).astype(np.float32))
 
 
 def _gltf_uv(geometry: trimesh.Trimesh, uv_set: int) -> np.ndarray | None:

@@ -5,6 +5,7 @@ import struct
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 import trimesh
 
@@ -96,6 +97,18 @@ def test_nan_vertices(tmp_path):
     with pytest.raises(AssetError, match="NaN or infinite") as caught:
         load_model(path)
     assert_names_file(caught.value, path)
+
+
+def test_obj_texture_coordinates_of_one_number_read_v_as_zero(tmp_path):
+    """OBJ's ``vt u [v [w]]``: a coordinate of one number stopped the loader with an
+    IndexError."""
+    path = tmp_path / "strip.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0.25\nvt 0.5\nvt 0.75\n"
+                    "f 1/1 2/2 3/3\n")
+    uv = next(iter(load_model(path).meshes.values())).uv
+    assert uv is not None
+    np.testing.assert_allclose(sorted(uv[:, 0]), [0.25, 0.5, 0.75])
+    np.testing.assert_allclose(uv[:, 1], 1.0)  # v = 0 at the bottom, glTF's v = 1
 
 
 def test_infinite_vertices_in_gltf(tmp_path, gltf_writer):
