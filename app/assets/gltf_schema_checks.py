@@ -53,12 +53,7 @@ def check_accessors(document: GltfDocument) -> None:
     whole number in glTF's range, a component type or type glTF does not have, or reaches past
     the end of its view or buffer."""
     file = str(document.path)
-    lists = {}
-    for key in ("buffers", "bufferViews", "accessors"):
-        lists[key] = document.header.get(key, [])
-        if not isinstance(lists[key], list):
-            raise AssetError(f"expected a list of {key}", file=file, field=key)
-    buffers, views, accessors = lists["buffers"], lists["bufferViews"], lists["accessors"]
+    buffers, views, accessors = _lists(document, "buffers", "bufferViews", "accessors")
     for index, buffer in enumerate(buffers):
         where = f"buffers[{index}]"
         _object(buffer, "a buffer", file, where)
@@ -205,19 +200,15 @@ def check_textures(document: GltfDocument) -> None:
     text uri or a buffer view in the file, sampler mode glTF does not have, or texture whose
     sampler or image is not in the file."""
     file = str(document.path)
-    lists = {}
-    for key in ("images", "samplers", "textures"):
-        lists[key] = document.header.get(key, [])
-        if not isinstance(lists[key], list):
-            raise AssetError(f"expected a list of {key}", file=file, field=key)
-    views = document.header.get("bufferViews", [])
-    for index, image in enumerate(lists["images"]):
+    images, samplers, textures, views = _lists(document, "images", "samplers", "textures",
+                                               "bufferViews")
+    for index, image in enumerate(images):
         where = f"images[{index}]"
         _object(image, "an image", file, where)
         _kind(image, "uri", str, file, where)
         _kind(image, "mimeType", str, file, where)
-        _index(image, "bufferView", len(views) if isinstance(views, list) else 0, file, where)
-    for index, sampler in enumerate(lists["samplers"]):
+        _index(image, "bufferView", len(views), file, where)
+    for index, sampler in enumerate(samplers):
         where = f"samplers[{index}]"
         if not isinstance(sampler, dict):
             raise AssetError(f"expected a sampler (an object), got {sampler!r:.40}", file=file,
@@ -227,17 +218,17 @@ def check_textures(document: GltfDocument) -> None:
             if value is not None and (isinstance(value, bool) or value not in allowed):
                 raise AssetError(f"expected one of {', '.join(map(str, allowed))}, got "
                                  f"{value!r:.40}", file=file, field=f"{where}.{key}")
-    for index, texture in enumerate(lists["textures"]):
+    for index, texture in enumerate(textures):
         where = f"textures[{index}]"
         if not isinstance(texture, dict):
             raise AssetError(f"expected a texture (an object), got {texture!r:.40}", file=file,
                              field=where)
-        _index(texture, "sampler", len(lists["samplers"]), file, where)
-        _index(texture, "source", len(lists["images"]), file, where)
+        _index(texture, "sampler", len(samplers), file, where)
+        _index(texture, "source", len(images), file, where)
         extensions = _kind(texture, "extensions", dict, file, where) or {}
         for name, extension in extensions.items():
             if isinstance(extension, dict):
-                _index(extension, "source", len(lists["images"]), file,
+                _index(extension, "source", len(images), file,
                        f"{where}.extensions.{name}")
 
 
@@ -348,6 +339,18 @@ def _index(block: dict | list, key: str | int, count: float, file: str, where: s
         field = (f"{where}[{key}]" if isinstance(key, int)
                  else f"{where}.{key}" if where else key)
         raise AssetError(f"expected {known}, got {value!r:.40}", file=file, field=field)
+
+
+def _lists(document: GltfDocument, *keys: str) -> list[list]:
+    """The file's top-level lists ``keys`` (empty where left out), each refused naming it
+    where it is not a list."""
+    found = []
+    for key in keys:
+        value = document.header.get(key, [])
+        if not isinstance(value, list):
+            raise AssetError(f"expected a list of {key}", file=str(document.path), field=key)
+        found.append(value)
+    return found
 
 
 def _object(value: object, what: str, file: str, where: str) -> None:
