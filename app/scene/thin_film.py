@@ -29,6 +29,7 @@ _SENSITIVITY = ((5.4856e-13, 1.6810e06, 4.3278e09), (4.4201e-13, 1.7953e06, 9.30
                 (5.2481e-13, 2.2084e06, 6.6121e09))
 _X_SECOND_LOBE = (9.7470e-14, 2.2399e06, 4.5282e09)
 _SENSITIVITY_NORM = 1.0685e-7
+MAX_PHASE = 2e-4  # exp(-variance phase^2) < 1e-78 for every lobe (an OPD of about 32 um)
 VANISHING_THICKNESS = 0.03  # nm: below it the film's index eases to the outside's
 MAX_BASE_F0 = 0.9999  # the base's index from F0 = 1 would be infinite
 COAT_IOR = 1.5  # glTF's clear coat
@@ -41,6 +42,9 @@ def _schlick(f0, cos_theta):
 def _sensitivity(phase, shifts, ops):
     """The spectrum's XYZ sensitivity at optical ``phase`` (2 pi OPD / nm), each channel
     shifted by its phase in ``shifts``, in linear sRGB (a tuple of three)."""
+    # past MAX_PHASE every Gaussian is below anything a float holds; a film as thick as a
+    # hostile file may ask for made the cosine's argument too large for float32 (NaN)
+    phase = ops.clip(phase, 0.0, MAX_PHASE)
     xyz = []
     for (amplitude, position, variance), shift in zip(_SENSITIVITY, shifts, strict=True):
         xyz.append(amplitude * math.sqrt(2.0 * math.pi * variance)
@@ -114,6 +118,7 @@ def film_thickness(thickness_range: tuple[float, float], fraction):
 THIN_FILM_GLSL = """
 vec3 thinFilmSensitivity(float phase, vec3 shift)
 {
+  phase = min(phase, 2e-4);  // MAX_PHASE: past it every lobe is below what a float holds
   vec3 amplitude = vec3(5.4856e-13, 4.4201e-13, 5.2481e-13);
   vec3 position = vec3(1.6810e+06, 1.7953e+06, 2.2084e+06);
   vec3 variance = vec3(4.3278e+09, 9.3046e+09, 6.6121e+09);

@@ -67,6 +67,26 @@ def test_a_film_far_thicker_than_light_is_long_reflects_without_colour():
     assert np.abs(values - values.mean(axis=-1, keepdims=True)).max() < 0.01, values
 
 
+def test_a_film_as_thick_as_a_float_holds_stays_grey_in_dr_jit():
+    """Dr.Jit's float32 cosine of a film a hostile file made 1e12 nm thick or more was NaN:
+    the still drew the surface black."""
+    from app.photoreal.backend import activate_mitsuba
+
+    mi = activate_mitsuba()
+    import drjit as dr
+
+    from app.photoreal.plugins import jit_ops
+
+    cos = np.linspace(0.05, 1.0, 9)
+    f0 = (0.9, 0.5, GLASS_F0)
+    for thickness in (1e12, 1e30, 3e38):
+        jit = thin_film_reflectance(mi.Float(cos), mi.Float(np.full(cos.shape, thickness)), 1.6,
+                                    tuple(mi.Float(np.full(cos.shape, c)) for c in f0),
+                                    ops=jit_ops(dr))
+        values = np.stack([np.asarray(c) for c in jit], axis=-1)
+        np.testing.assert_allclose(values, reflectance(cos, 1e6, 1.6, f0), atol=2e-3)
+
+
 def test_the_texture_s_green_spans_minimum_to_maximum():
     assert film_thickness((200.0, 600.0), 0.0) == 200.0
     assert film_thickness((200.0, 600.0), 0.5) == 400.0
