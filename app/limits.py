@@ -28,6 +28,10 @@ MAX_FILE_BYTES = 1_000_000_000  # one model, buffer or texture file
 MAX_TEXTURE_PIXELS = 64_000_000  # 8000 x 8000: far above any product texture, far below a bomb
 MAX_TRIANGLES = 20_000_000  # one model file, all meshes
 MAX_MODEL_REFERENCES = 10_000  # buffers and images of one glTF
+# a glow (emissiveFactor times emissiveStrength) at most a million times as bright as a white
+# surface in the light that shows it: past any lamp a product carries, and below the
+# brightness at which the still's float32 light sums and its denoiser break down (1e10 and up)
+MAX_EMISSIVE = 1e6
 
 # personalization
 MAX_ZONE_TEXT_CHARS = 500  # whatever a zone allows, text beyond this is refused unread

@@ -23,6 +23,7 @@ from app.assets.textures import opened_image
 from app.assets.thickness import equivalent_thickness
 from app.domain.colour import srgb_to_linear
 from app.errors import AssetError
+from app.limits import MAX_EMISSIVE
 
 TextureMaker = Callable[[Image.Image, str], TextureImage]  # (pillow image, source) -> texture
 
@@ -75,9 +76,10 @@ def gltf_material(
     strength = (number_field(strength_block, "emissiveStrength", 1.0,
                              f"{where}.extensions.KHR_materials_emissive_strength", low=0.0)
                 if isinstance(strength_block, dict) else 1.0)
-    if not all(math.isfinite(c * strength) for c in emissive):
+    if not all(c * strength <= MAX_EMISSIVE for c in emissive):
         raise AssetError(f"{where}: emissiveFactor {emissive!r} times emissiveStrength "
-                         f"{strength!r} is past the largest number")
+                         f"{strength!r} is brighter than the {MAX_EMISSIVE:g} a glow may be "
+                         "(a million times a white surface in the light that shows it)")
     extension_values = extension_fields(extensions, where)
     if extension_values.get("thickness"):
         volume = extensions.get("KHR_materials_volume") or {}
