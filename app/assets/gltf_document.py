@@ -422,6 +422,18 @@ def expose_attributes(header: dict) -> dict:
     return header
 
 
+def without_cameras(header: dict) -> dict:
+    """``header`` (a copy for trimesh) without the file's cameras, which the app does not use
+    (it frames the product itself). trimesh leaves a node that carries a camera out of the
+    scene, its mesh and its transform with it (a mesh on a camera's node vanished, a part
+    under a camera rig lost the rig's move), and stops on a camera it cannot read."""
+    header.pop("cameras", None)
+    for node in header.get("nodes", []) or []:
+        if isinstance(node, dict):
+            node.pop("camera", None)
+    return header
+
+
 def material_index_from_tag(name: str | None) -> int | None:
     if not name or _TAG_SEPARATOR not in name:
         return None

@@ -34,6 +34,7 @@ from app.assets.gltf_document import (
     material_index_from_tag,
     read_gltf_document,
     tagged_bytes,
+    without_cameras,
 )
 from app.assets.gltf_extensions import check_extensions
 from app.assets.gltf_schema_checks import check_document
@@ -189,7 +190,7 @@ def _load_model(
                      skip=basisu_only_images(document))
         header, binary = decode_draco(document)
         warnings += choose_texture_sources(document, header)
-        header = expose_attributes(expand_instances(document, header))
+        header = without_cameras(expose_attributes(expand_instances(document, header)))
         scene = _read_scene(
             label,
             io.BytesIO(tagged_bytes(document, header, binary)),

@@ -12,7 +12,7 @@ from app.assets.gltf_document import document_bytes
 from app.assets.model_loading import load_model
 from app.errors import AssetError
 
-from .conftest import QUAD_INDICES, QUAD_POSITIONS
+from .conftest import QUAD_INDICES, QUAD_POSITIONS, write_gltf
 
 
 def triangles(model) -> int:
@@ -227,3 +227,47 @@ def test_vertex_colours_out_of_range_or_no_numbers_are_clamped(gltf_writer, tmp_
         {"positions": QUAD_POSITIONS, "indices": QUAD_INDICES, "colors": colors}]}])
     (mesh,) = load_model(path).meshes.values()
     np.testing.assert_array_equal(mesh.colors[:2], [[0, 255, 0, 255], [255, 0, 188, 255]])
+
+
+def _with_cameras(tmp_path, change):
+    path = tmp_path / "rig.gltf"
+    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
+                                             "indices": QUAD_INDICES}]}]
+    write_gltf(path, meshes=meshes)
+    header = json.loads(path.read_text())
+    header["cameras"] = [{"type": "perspective",
+                          "perspective": {"yfov": 0.8, "znear": 0.1, "aspectRatio": 1.5}}]
+    change(header)
+    path.write_text(json.dumps(header))
+    return path
+
+
+def test_a_mesh_on_a_camera_s_node_is_drawn(tmp_path):
+    """trimesh left a node that carries a camera out of the scene, its mesh with it."""
+    path = _with_cameras(tmp_path, lambda h: h["nodes"][0].__setitem__("camera", 0))
+    assert list(load_model(path).meshes) == ["q0"]
+
+
+def test_a_part_under_a_camera_rig_keeps_the_rig_s_move(tmp_path):
+    def rig(header):
+        header["nodes"].append({"name": "rig", "camera": 0, "translation": [5.0, 0.0, 0.0],
+                                "children": [0]})
+        header["scenes"][0]["nodes"] = [1]
+
+    plain = load_model(_with_cameras(_mkdir(tmp_path / "a"), lambda h: None))
+    moved = load_model(_with_cameras(_mkdir(tmp_path / "b"), rig))
+    shift = next(iter(moved.meshes.values())).vertices - next(iter(plain.meshes.values())).vertices
+    np.testing.assert_allclose(shift, [[5.0, 0.0, 0.0]] * len(shift), atol=1e-6)
+
+
+def test_a_camera_trimesh_cannot_read_does_not_stop_the_model(tmp_path):
+    def broken(header):
+        header["cameras"][0]["perspective"]["yfov"] = "wide"
+        header["nodes"][0]["camera"] = 0
+
+    assert list(load_model(_with_cameras(tmp_path, broken)).meshes) == ["q0"]
+
+
+def _mkdir(path):
+    path.mkdir()
+    return path
