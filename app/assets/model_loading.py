@@ -298,12 +298,15 @@ def _model_from_scene(
         return materials[key]
 
     instances = []
+    undrawn = set()  # points and lines: the app draws surfaces
     for node in scene.graph.nodes_geometry:
         transform, geometry_name = scene.graph[node]
         geometry = scene.geometry[geometry_name]
         if isinstance(geometry, trimesh.Trimesh):
             key, owner = _instance_key(scene, node, geometry_name, document is not None)
             instances.append((key, owner, transform, geometry_name, geometry))
+        else:
+            undrawn.add(geometry_name)
 
     meshes: dict[str, MeshData] = {}
     mesh_names: dict[str, list[str]] = {}
@@ -322,6 +325,9 @@ def _model_from_scene(
                   if document is not None and not mesh.material.double_sided
                   and faces_turned_inwards(mesh.vertices, mesh.faces)]
     mesh_notes += [note for key, mesh in meshes.items() for note in _missing_uv_notes(key, mesh)]
+    if undrawn:
+        mesh_notes.append(f"{len(undrawn)} part(s) of points or lines not drawn (only surfaces "
+                          f"are): {', '.join(sorted(undrawn)[:5])}")
     return Model(path=label, meshes=meshes, mesh_names=mesh_names,
                  warnings=tuple(notes) + tuple(f"{label}: {note}" for note in mesh_notes),
                  material_warnings=tuple(notes))

@@ -271,3 +271,21 @@ def test_a_camera_trimesh_cannot_read_does_not_stop_the_model(tmp_path):
 def _mkdir(path):
     path.mkdir()
     return path
+
+
+def test_lines_beside_a_surface_are_named_as_not_drawn(tmp_path):
+    """A primitive of lines (mode 1) was left out without a word."""
+    path = tmp_path / "wire.gltf"
+    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
+                                             "indices": QUAD_INDICES}]}]
+    write_gltf(path, meshes=meshes)
+    header = json.loads(path.read_text())
+    header["meshes"].append({"name": "outline", "primitives": [
+        {"attributes": {"POSITION": 0}, "mode": 1}]})
+    header["nodes"].append({"name": "outline", "mesh": 1})
+    header["scenes"][0]["nodes"].append(1)
+    path.write_text(json.dumps(header))
+    model = load_model(path)
+    assert list(model.meshes) == ["q0"]
+    assert any("part(s) of points or lines not drawn" in w and "outline" in w
+               for w in model.warnings), model.warnings
