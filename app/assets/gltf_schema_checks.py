@@ -83,11 +83,8 @@ def check_accessors(document: GltfDocument) -> None:
 
 def _check_accessor(accessor: object, views: list, file: str, where: str) -> None:
     _object(accessor, "an accessor", file, where)
-    component = accessor.get("componentType")
-    if isinstance(component, bool) or not isinstance(component, int) or (
-            component not in COMPONENT_BYTES):
-        raise AssetError(f"expected one of {', '.join(map(str, COMPONENT_BYTES))}, got "
-                         f"{component!r:.40}", file=file, field=f"{where}.componentType")
+    component = _one_of(accessor, "componentType", COMPONENT_BYTES, file, where,
+                        required=True)
     kind = accessor.get("type")
     if not isinstance(kind, str) or kind not in TYPE_SHAPES:
         raise AssetError(f"expected one of {', '.join(TYPE_SHAPES)}, got {kind!r:.40}",
@@ -121,12 +118,8 @@ def _check_accessor(accessor: object, views: list, file: str, where: str) -> Non
                 raise AssetError("expected the index of a buffer view", file=file,
                                  field=f"{where}.{part}.bufferView")
             _integer(block, "byteOffset", file, f"{where}.{part}", low=0)
-        indices = sparse["indices"].get("componentType")
-        if isinstance(indices, bool) or not isinstance(indices, int) or (
-                indices not in INDEX_COMPONENTS):
-            raise AssetError(f"expected one of {', '.join(map(str, INDEX_COMPONENTS))}, got "
-                             f"{indices!r:.40}", file=file,
-                             field=f"{where}.indices.componentType")
+        _one_of(sparse["indices"], "componentType", INDEX_COMPONENTS, file,
+                f"{where}.indices", required=True)
 
 
 def _check_primitive_accessors(document: GltfDocument, accessors: list, file: str) -> None:
@@ -152,10 +145,8 @@ def _check_primitive_accessors(document: GltfDocument, accessors: list, file: st
             if len(set(counts.values())) > 1:
                 raise AssetError(f"expected attributes of one count, got {counts}", file=file,
                                  field=f"{where}.attributes")
-            mode = primitive.get("mode", 4)
-            if isinstance(mode, bool) or mode not in PRIMITIVE_MODES:
-                raise AssetError(f"expected a mode from 0 to 6, got {mode!r:.40}", file=file,
-                                 field=f"{where}.mode")
+            mode = _one_of(primitive, "mode", PRIMITIVE_MODES, file, where)
+            mode = 4 if mode is None else mode  # triangles
             _index(primitive, "indices", len(accessors), file, where)
             vertices = primitive.get("indices")
             if vertices is not None:
@@ -214,10 +205,7 @@ def check_textures(document: GltfDocument) -> None:
             raise AssetError(f"expected a sampler (an object), got {sampler!r:.40}", file=file,
                              field=where)
         for key, allowed in SAMPLER_MODES.items():
-            value = sampler.get(key)
-            if value is not None and (isinstance(value, bool) or value not in allowed):
-                raise AssetError(f"expected one of {', '.join(map(str, allowed))}, got "
-                                 f"{value!r:.40}", file=file, field=f"{where}.{key}")
+            _one_of(sampler, key, allowed, file, where)
     for index, texture in enumerate(textures):
         where = f"textures[{index}]"
         if not isinstance(texture, dict):
@@ -351,6 +339,19 @@ def _lists(document: GltfDocument, *keys: str) -> list[list]:
             raise AssetError(f"expected a list of {key}", file=str(document.path), field=key)
         found.append(value)
     return found
+
+
+def _one_of(block: dict, key: str, allowed, file: str, where: str, *,
+            required: bool = False) -> int | None:
+    """``block[key]``, one of the whole numbers ``allowed`` (a glTF enum); None where it may
+    be left out and is."""
+    if key not in block and not required:
+        return None
+    value = block.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+        raise AssetError(f"expected one of {', '.join(map(str, allowed))}, got {value!r:.40}",
+                         file=file, field=f"{where}.{key}")
+    return value
 
 
 def _object(value: object, what: str, file: str, where: str) -> None:

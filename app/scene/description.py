@@ -65,7 +65,6 @@ def slot(ref: TextureRef | None, mapping: TextureMapping = DEFAULT_MAPPING
 
 # Each extension texture and when it is in use: the factor it multiplies is not zero (in
 # glTF the texture scales its factor, and a zero factor turns its part of the material off).
-# Read of a ResolvedMaterial, or of a loader's material with the same field names.
 EXTENSION_SLOTS_IN_USE = {
     "transmission": lambda m: m.transmission > 0,
     "sheen_color": lambda m: any(m.sheen_color),

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from app.assets.mesh import MeshData, MeshMaterial, TextureImage
 from app.assets.refs import TextureMapping
-from app.scene.description import (
-    EXTENSION_SLOTS_IN_USE,
-    ResolvedMaterial,
-    TextureRef,
-    TextureSlot,
-)
+from app.scene.description import ResolvedMaterial, TextureRef, TextureSlot
 
 
 def _slot(image: TextureImage | None, mapping: TextureMapping, *, srgb: bool,
@@ -66,9 +61,9 @@ _SRGB_EXTENSION_SLOTS = {"sheen_color", "specular_color"}
 
 
 def extension_slots(m: MeshMaterial, slot) -> dict:
-    """``ResolvedMaterial`` keyword arguments for the extension textures of ``m``."""
+    """``ResolvedMaterial`` keyword arguments for the extension textures of ``m`` (which of them
+    are in use, ``ResolvedMaterial.extension_slots`` says)."""
     found = {}
     for name, image, mapping in m.extension_textures:
-        if EXTENSION_SLOTS_IN_USE[name](m):
-            found[f"{name}_texture"] = slot(image, mapping, name in _SRGB_EXTENSION_SLOTS)
+        found[f"{name}_texture"] = slot(image, mapping, name in _SRGB_EXTENSION_SLOTS)
     return found

@@ -123,6 +123,17 @@ QUAD_POSITIONS = [(0.0, 0.0, 0.0), (1.0, 0.0, 0.0), (1.0, 1.0, 0.0), (0.0, 1.0, 
 QUAD_INDICES = [(0, 1, 2), (0, 2, 3)]
 
 
+def edited_quad_gltf(path: Path, change) -> Path:
+    """A .gltf of one quad mesh ``q0`` on one node, its JSON header (a dict) edited by
+    ``change`` before it is written."""
+    write_gltf(path, meshes=[{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
+                                                             "indices": QUAD_INDICES}]}])
+    header = json.loads(path.read_text())
+    change(header)
+    path.write_text(json.dumps(header))
+    return path
+
+
 @pytest.fixture
 def gltf_writer():
     return write_gltf

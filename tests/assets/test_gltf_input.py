@@ -12,7 +12,7 @@ from app.assets.gltf_document import document_bytes
 from app.assets.model_loading import load_model
 from app.errors import AssetError
 
-from .conftest import QUAD_INDICES, QUAD_POSITIONS, write_gltf
+from .conftest import QUAD_INDICES, QUAD_POSITIONS, edited_quad_gltf
 
 
 def triangles(model) -> int:
@@ -229,17 +229,14 @@ def test_vertex_colours_out_of_range_or_no_numbers_are_clamped(gltf_writer, tmp_
     np.testing.assert_array_equal(mesh.colors[:2], [[0, 255, 0, 255], [255, 0, 188, 255]])
 
 
-def _with_cameras(tmp_path, change):
-    path = tmp_path / "rig.gltf"
-    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
-                                             "indices": QUAD_INDICES}]}]
-    write_gltf(path, meshes=meshes)
-    header = json.loads(path.read_text())
-    header["cameras"] = [{"type": "perspective",
-                          "perspective": {"yfov": 0.8, "znear": 0.1, "aspectRatio": 1.5}}]
-    change(header)
-    path.write_text(json.dumps(header))
-    return path
+def _with_cameras(folder, change):
+    def cameras_then_change(header):
+        header["cameras"] = [{"type": "perspective",
+                              "perspective": {"yfov": 0.8, "znear": 0.1, "aspectRatio": 1.5}}]
+        change(header)
+
+    folder.mkdir(exist_ok=True)
+    return edited_quad_gltf(folder / "rig.gltf", cameras_then_change)
 
 
 def test_a_mesh_on_a_camera_s_node_is_drawn(tmp_path):
@@ -254,8 +251,8 @@ def test_a_part_under_a_camera_rig_keeps_the_rig_s_move(tmp_path):
                                 "children": [0]})
         header["scenes"][0]["nodes"] = [1]
 
-    plain = load_model(_with_cameras(_mkdir(tmp_path / "a"), lambda h: None))
-    moved = load_model(_with_cameras(_mkdir(tmp_path / "b"), rig))
+    plain = load_model(_with_cameras(tmp_path / "a", lambda h: None))
+    moved = load_model(_with_cameras(tmp_path / "b", rig))
     shift = next(iter(moved.meshes.values())).vertices - next(iter(plain.meshes.values())).vertices
     np.testing.assert_allclose(shift, [[5.0, 0.0, 0.0]] * len(shift), atol=1e-6)
 
@@ -268,23 +265,15 @@ def test_a_camera_trimesh_cannot_read_does_not_stop_the_model(tmp_path):
     assert list(load_model(_with_cameras(tmp_path, broken)).meshes) == ["q0"]
 
 
-def _mkdir(path):
-    path.mkdir()
-    return path
-
-
 def test_lines_beside_a_surface_are_named_as_not_drawn(tmp_path):
     """A primitive of lines (mode 1) was left out without a word."""
-    path = tmp_path / "wire.gltf"
-    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
-                                             "indices": QUAD_INDICES}]}]
-    write_gltf(path, meshes=meshes)
-    header = json.loads(path.read_text())
-    header["meshes"].append({"name": "outline", "primitives": [
-        {"attributes": {"POSITION": 0}, "mode": 1}]})
-    header["nodes"].append({"name": "outline", "mesh": 1})
-    header["scenes"][0]["nodes"].append(1)
-    path.write_text(json.dumps(header))
+    def outline(header):
+        header["meshes"].append({"name": "outline", "primitives": [
+            {"attributes": {"POSITION": 0}, "mode": 1}]})
+        header["nodes"].append({"name": "outline", "mesh": 1})
+        header["scenes"][0]["nodes"].append(1)
+
+    path = edited_quad_gltf(tmp_path / "wire.gltf", outline)
     model = load_model(path)
     assert list(model.meshes) == ["q0"]
     assert any("part(s) of points or lines not drawn" in w and "outline" in w

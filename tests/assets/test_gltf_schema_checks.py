@@ -10,7 +10,7 @@ import pytest
 
 from app.assets.model_loading import load_model
 from app.errors import AssetError
-from tests.assets.conftest import QUAD_INDICES, QUAD_POSITIONS, write_gltf
+from tests.assets.conftest import QUAD_INDICES, QUAD_POSITIONS, edited_quad_gltf, write_gltf
 
 
 def quad_with(tmp_path, material):
@@ -167,14 +167,7 @@ def test_a_primitive_whose_material_is_not_there_is_refused(tmp_path, material):
 
 
 def _quad_file(tmp_path, change):
-    path = tmp_path / "part.gltf"
-    meshes = [{"name": "q0", "primitives": [{"positions": QUAD_POSITIONS,
-                                             "indices": QUAD_INDICES}]}]
-    write_gltf(path, meshes=meshes)
-    header = json.loads(path.read_text())
-    change(header)
-    path.write_text(json.dumps(header))
-    return path
+    return edited_quad_gltf(tmp_path / "part.gltf", change)
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -237,7 +230,7 @@ POSITION = "meshes[0].primitives[0].attributes"
     (_set("meshes", 0, "primitives", 0, "indices", -1), "meshes[0].primitives[0].indices",
      "expected an index"),
     (_set("meshes", 0, "primitives", 0, "mode", 9), "meshes[0].primitives[0].mode",
-     "expected a mode"),
+     "expected one of 0, 1, 2, 3, 4, 5, 6, got 9"),
     (_set("meshes", 0, "primitives", 0, "targets", [{"POSITION": 5}]),
      "meshes[0].primitives[0].targets[0].POSITION", "expected an index"),
     (_set("meshes", 0, "primitives", 0, "attributes", "NORMAL", 1),
