@@ -29,6 +29,7 @@ from app.photoreal.tangent_frames import along_tangents
 from app.photoreal.textures import AXIS_WRAP, front_faces_only, times_vertex_colour
 from app.scene.description import Decal, ResolvedMaterial, TextureMapping, TextureRef
 from app.scene.material_looks import (
+    albedo_roughness,
     back_faces_culled,
     disney_anisotropy,
     has_volume,
@@ -666,6 +667,9 @@ class MaterialTranslator:
 
         key = ("base", tuple(colour), texture.key if texture else None,
                orm.key if _orm_drawn(m) else None, float(mat.roughness),
+               float(mat.anisotropy),
+               (m.extension_textures["anisotropy"].key if "anisotropy" in m.extension_textures
+                else None),
                0.0 if mat.transmission > 0 or mat.unlit else float(mat.metallic),
                texture is not None and orm is not None and texture.mapping == orm.mapping)
         return self._bitmap(key, pixels, texture.mapping if texture else orm.mapping)
@@ -677,9 +681,9 @@ class MaterialTranslator:
         mat = m.material
         if not _orm_drawn(m):
             metallic = 0.0 if mat.transmission > 0 or mat.unlit else mat.metallic
-            return float(mat.roughness), float(metallic)
+            return self._albedo_roughness(m, float(mat.roughness)), float(metallic)
         orm = np.asarray(m.orm_texture.pixels, dtype=np.float32)[..., :3] / 255.0
-        roughness = orm[..., 1:2] * float(mat.roughness)
+        roughness = self._albedo_roughness(m, orm[..., 1:2] * float(mat.roughness))
         metallic = orm[..., 2:3] * float(mat.metallic)
         base = m.base_color_texture
         if base is None:
@@ -688,6 +692,23 @@ class MaterialTranslator:
             return float(roughness.mean()), float(metallic.mean())
         shape = np.asarray(base.pixels).shape[:2]
         return _resized(roughness, shape), _resized(metallic, shape)
+
+    @staticmethod
+    def _albedo_roughness(m: _Inputs, roughness):
+        """``roughness`` as the light its lobe loses goes: stretched by the material's
+        anisotropy (by its strength texture's mean where it has one), a lobe loses more."""
+        mat = m.material
+        if mat.anisotropy <= 0 or mat.unlit:
+            return roughness
+        strength = float(mat.anisotropy)
+        texture = m.extension_textures.get("anisotropy")
+        if texture is not None:
+            pixels = np.asarray(texture.pixels)
+            if pixels.ndim == 3 and pixels.shape[2] > 2:
+                strength *= float(pixels[..., 2].mean()) / 255.0
+        equivalent = albedo_roughness(roughness, strength)
+        return (equivalent.astype(np.float32) if isinstance(equivalent, np.ndarray)
+                else equivalent)
 
     def _opacity_pixels(self, m: _Inputs) -> np.ndarray | float | None:
         """Opacity as (H, W, 1) pixels from the base colour texture's alpha, a constant, or None

@@ -113,6 +113,29 @@ def tinted_by_volume(m: ResolvedMaterial) -> ResolvedMaterial:
         float(c * t) for c, t in zip(m.base_color, tint, strict=True)))
 
 
+def gltf_anisotropic_alphas(roughness, strength):
+    """KHR_materials_anisotropy's GGX alphas (along, across): alpha_t = mix(r^2, 1, strength^2)
+    along the anisotropy direction, alpha_b = r^2 (no narrower than Mitsuba draws) across it.
+    numpy arrays (numbers as 0-d arrays)."""
+    r = np.clip(np.asarray(roughness, dtype=np.float64), 0.0, 1.0)
+    s = np.clip(np.asarray(strength, dtype=np.float64), 0.0, 1.0)
+    across = np.maximum(r * r, NARROWEST_ALPHA)
+    return across + (1.0 - across) * s * s, across
+
+
+def albedo_roughness(roughness, strength):
+    """The isotropic roughness whose GGX lobe stands for KHR_materials_anisotropy's stretched
+    one of ``roughness`` and ``strength`` where the light lost between the microfacets is
+    given back: (alpha_t alpha_b)^(1/4), as Blender's Cycles gives it back (its
+    multiple-scattering GGX looks its albedo up at that roughness). A lobe stretched far loses
+    more than that (an rms alpha, ((alpha_t^2 + alpha_b^2) / 2)^(1/4), says about how much; tests/
+    photoreal/test_rough_metals.py), so a strongly brushed metal keeps a little less than all
+    its light, as in Blender. Numbers or numpy arrays alike."""
+    along, across = gltf_anisotropic_alphas(roughness, strength)
+    equivalent = np.sqrt(np.sqrt(along * across))
+    return float(equivalent) if np.ndim(equivalent) == 0 else equivalent
+
+
 def disney_anisotropy(roughness, strength):
     """Disney's (roughness, anisotropic), as Mitsuba's principled BSDF takes them, that give
     KHR_materials_anisotropy's alphas: alpha_t = mix(r^2, 1, strength^2) along the anisotropy
@@ -120,10 +143,7 @@ def disney_anisotropy(roughness, strength):
     a = sqrt(1 - 0.9 anisotropic); Disney's anisotropic 1 stops at a ratio of 10:1, so a smooth
     surface fully stretched (glTF's 1:0, a thin line of light) takes an anisotropic past 1, as
     far as Mitsuba's narrowest alpha. Numbers or numpy arrays alike."""
-    r = np.clip(np.asarray(roughness, dtype=np.float64), 0.0, 1.0)
-    s = np.clip(np.asarray(strength, dtype=np.float64), 0.0, 1.0)
-    across = np.maximum(r * r, NARROWEST_ALPHA)
-    along = across + (1.0 - across) * s * s
+    along, across = gltf_anisotropic_alphas(roughness, strength)
     ratio = across / along
     anisotropic = (1.0 - ratio) / DISNEY_ASPECT_PER_ANISOTROPIC
     disney_roughness = np.sqrt(along * np.sqrt(ratio))
