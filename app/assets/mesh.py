@@ -113,6 +113,14 @@ class MeshData:
         its outline in a view, far fewer than all vertices."""
         return convex_hull_points(self.vertices)
 
+    @cached_property
+    def closed(self) -> bool:
+        """Whether the mesh closes a solid (``thickness.closes_a_solid``): light that
+        refracts into it meets a far side to leave by."""
+        from app.assets.thickness import closes_a_solid  # noqa: PLC0415 (uses this module)
+
+        return closes_a_solid(self.vertices, self.faces)
+
 
 def triangle_areas(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """The doubled area of each triangle (sampling weights; half their sum is the area)."""

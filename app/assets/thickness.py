@@ -53,6 +53,18 @@ def equivalent_thickness(thicknesses: np.ndarray, weights: np.ndarray | None, co
     return (low + high) / 2
 
 
+def closes_a_solid(vertices: np.ndarray, faces: np.ndarray) -> bool:
+    """Whether the triangles close a solid: every edge shared by two faces, once the corners
+    at the same place are merged (a UV seam splits them)."""
+    faces = np.asarray(faces).reshape(-1, 3)
+    if len(vertices) < 4 or len(faces) < 4:
+        return False
+    import trimesh  # noqa: PLC0415 (the loaders' import, not this module's)
+
+    return bool(trimesh.Trimesh(np.asarray(vertices, dtype=np.float64), faces,
+                                process=True).is_watertight)
+
+
 def vertex_thickness(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarray
                      ) -> np.ndarray | None:
     """How far light crosses the mesh from each vertex (N,) float32: along its inward normal
@@ -68,7 +80,7 @@ def vertex_thickness(vertices: np.ndarray, faces: np.ndarray, normals: np.ndarra
     import trimesh  # noqa: PLC0415 (the loaders' import, not this module's)
     from trimesh.ray.ray_pyembree import RayMeshIntersector  # noqa: PLC0415
 
-    if not trimesh.Trimesh(vertices, faces, process=True).is_watertight:  # corners merged
+    if not closes_a_solid(vertices, faces):
         return None
     mesh = trimesh.Trimesh(vertices, faces, process=False, validate=False)
     lengths = np.linalg.norm(normals, axis=1)

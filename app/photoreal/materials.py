@@ -35,6 +35,7 @@ from app.scene.material_looks import (
     has_volume,
     head_on_reflectance,
     metal_stops_light,
+    refracts_as_solid,
     specular_tint,
     tinted_by_volume,
     unlit_as_emission,
@@ -215,7 +216,8 @@ class MaterialTranslator:
     def for_material(self, material: ResolvedMaterial, mesh: MeshData) -> ShapeLook:
         """The BSDF of ``material`` on ``mesh`` (its UV sets and vertex colours)."""
         material = metal_stops_light(material)
-        absorption = volume_absorption(material)
+        solid = refracts_as_solid(material, mesh.closed)
+        absorption = volume_absorption(material) if solid else None
         material = unlit_as_emission(material)
         if absorption is None:  # a thin wall: its volume as a tint (as in the live view)
             material = tinted_by_volume(material)
@@ -265,7 +267,7 @@ class MaterialTranslator:
             inputs = replace(inputs, metal_reached=metal_reached(
                 uv_sets.get(slots["orm"].texcoord), mesh.faces, inputs.orm_texture.pixels,
                 slots["orm"].transform))
-        look = self.look(inputs, solid=absorption is not None)
+        look = self.look(inputs, solid=solid)
         look.absorption = absorption
         look.vertex_colours = inputs.vertex_colours
         look.texcoord = shape_texcoord

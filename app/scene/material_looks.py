@@ -94,6 +94,14 @@ def has_volume(m: ResolvedMaterial) -> bool:
             and m.attenuation_distance > 0)
 
 
+def refracts_as_solid(m: ResolvedMaterial, closed: bool) -> bool:
+    """Whether light refracts into a part of ``m`` and leaves it by a second surface: glTF's
+    transmissive material with a thickness bounds a volume, a solid where the part's mesh is
+    ``closed`` (an open one would trap the light); otherwise each of its surfaces is a thin
+    wall."""
+    return m.transmission > 0 and m.thickness > 0 and not m.unlit and closed
+
+
 def volume_tint(m: ResolvedMaterial) -> tuple[float, float, float]:
     """The colour white light takes crossing the material's thickness once (Beer-Lambert with
     glTF's attenuation colour at attenuation distance); white for a thin or clear material."""

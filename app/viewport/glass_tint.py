@@ -12,10 +12,11 @@ weighed by one less its Fresnel reflectance at the fragment (Schlick's, from its
 seen edge-on lets little of what is behind through and its rims show dark, as in the still
 and in a photograph. Where the mesh knows how thick it is at each vertex (a closed
 glass, ``MeshData.thickness``) the volume's share is worked out per fragment from that, so a
-thin wall stays pale over a deep-coloured foot, as in the still. A glass with a volume is a
-solid that light crosses by two surfaces, each of which passes the square root of its base
-colour (as the still's principled BSDF does at each), so the two together pass the base colour
-once; a thin glass passes its base colour at each surface."""
+thin wall stays pale over a deep-coloured foot, as in the still. A glass with a thickness
+whose mesh is closed (``refracts_as_solid``) is a solid that light crosses by two surfaces,
+each of which passes the square root of its base colour (as the still's principled BSDF does
+at each), so the two together pass the base colour once; a thin glass passes its base colour
+at each surface."""
 
 from __future__ import annotations
 
@@ -101,11 +102,13 @@ _FRAGMENT_DEC = f"//VTK::Clip::Dec\nin float {THICKNESS}VS;"
 
 
 def tint_actor(source: vtkActor, material: ResolvedMaterial, colour: tuple[float, float, float],
-               state: Callable[[], object], thickness: np.ndarray | None = None) -> vtkActor:
+               state: Callable[[], object], thickness: np.ndarray | None = None, *,
+               solid: bool = False) -> vtkActor:
     """An actor drawing ``source``'s mesh (its input, transform and visibility) that
     multiplies the colour behind it by ``colour`` times ``source``'s base colour texture
-    (and by the volume's share over ``thickness``, per vertex, if given), where
-    ``material``'s alpha MASK keeps the surface; ``state()`` gives the render window's
+    (and by the volume's share over ``thickness``, per vertex, if given; each of a
+    ``solid``'s two surfaces by its square root), where ``material``'s alpha MASK keeps the
+    surface; ``state()`` gives the render window's
     vtkOpenGLState, whose blend factors are set around its draw and put back after."""
     mapper = vtkPolyDataMapper()
     mapper.SetInputData(source.GetMapper().GetInput())
@@ -117,7 +120,7 @@ def tint_actor(source: vtkActor, material: ResolvedMaterial, colour: tuple[float
     actor.SetUserMatrix(source.GetUserMatrix())
     actor.SetVisibility(source.GetVisibility())
     actor.GetProperty().SetInterpolationToPBR()
-    set_tint(actor, source, material, colour, thickness)
+    set_tint(actor, source, material, colour, thickness, solid=solid)
 
     before = [GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA]
 
@@ -136,9 +139,11 @@ def tint_actor(source: vtkActor, material: ResolvedMaterial, colour: tuple[float
 
 
 def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
-             colour: tuple[float, float, float], thickness: np.ndarray | None = None) -> None:
+             colour: tuple[float, float, float], thickness: np.ndarray | None = None, *,
+             solid: bool = False) -> None:
     """``colour``, ``source``'s base colour texture (if it has one), ``material``'s alpha
-    MASK and its volume over ``thickness`` per vertex (if given) on the tint ``actor``."""
+    MASK and its volume over ``thickness`` per vertex (if given) on the tint ``actor``; a
+    ``solid`` (``refracts_as_solid``) passes the colour once by its two surfaces."""
     prop = actor.GetProperty()
     prop.SetColor(*colour)
     prop.SetBackfaceCulling(source.GetProperty().GetBackfaceCulling())  # a single side
@@ -158,7 +163,7 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
     shaders.AddFragmentShaderReplacement(
         "//VTK::Light::Impl", True,
         "//VTK::Light::Impl\n" + _tint_shader(material.alpha_cutoff if masked else None,
-                                              has_volume(material),
+                                              solid,
                                               material if thickness is not None else None,
                                               reflectance_at_normal(material)),
         False)

@@ -38,6 +38,7 @@ from app.scene.environment import seen_from_below
 from app.scene.framing import half_view_tangents
 from app.scene.geometry_source import GeometrySource
 from app.scene.glow_lights import GlowLight, glow_light
+from app.scene.material_looks import refracts_as_solid
 from app.viewport import environment_occlusion
 from app.viewport.decals import DrawnDecal, build_decal_actor, update_decal_actor
 from app.viewport.glass_tint import drawn_thickness, set_tint, tint_actor, transmitted_colour
@@ -218,10 +219,11 @@ class SceneView:
                 self.renderer.RemoveActor(part.tint)
                 part.tint = None
         elif part.tint is not None:
-            set_tint(part.tint, part.actor, material, colour, thickness)
+            set_tint(part.tint, part.actor, material, colour, thickness,
+                     solid=refracts_as_solid(material, part.mesh.closed))
         else:
             part.tint = tint_actor(part.actor, material, colour, self.ren_win.GetState,
-                                   thickness)
+                                   thickness, solid=refracts_as_solid(material, part.mesh.closed))
             # drawn just before the part (props are drawn in the order they were added)
             shown = self.renderer.GetActors().IsItemPresent(part.actor)
             if shown:

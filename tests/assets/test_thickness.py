@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 import trimesh
 
-from app.assets.thickness import equivalent_thickness, vertex_areas, vertex_thickness
+from app.assets.thickness import (
+    closes_a_solid,
+    equivalent_thickness,
+    vertex_areas,
+    vertex_thickness,
+)
 
 GREY = (0.5, 0.5, 0.5)
 
@@ -79,6 +84,17 @@ def test_weights_count_by_area():
 ], ids=["open box", "tube", "one triangle"])
 def test_no_closed_solid_measures_nothing(mesh):
     assert measured_thickness(mesh.vertices, mesh.faces, mesh.vertex_normals, GREY, 1.0) is None
+    assert not closes_a_solid(mesh.vertices, mesh.faces)
+
+
+def test_a_closed_mesh_split_at_its_seams_still_closes_a_solid():
+    """A file's corners are split where their normals or UVs differ (a flat-shaded box has
+    three vertices at each corner): its faces still close a solid."""
+    box = trimesh.creation.box(extents=(0.1, 0.1, 0.1))
+    vertices, faces, _ = _flat_shaded(box)
+    assert len(vertices) == 3 * len(box.faces)
+    assert closes_a_solid(vertices, faces)
+    assert not closes_a_solid(vertices, faces[:-1])  # one face missing
 
 
 def test_broken_normals_and_empty_meshes_measure_nothing():

@@ -1,9 +1,11 @@
-"""Glass with a volume (glTF thickness > 0) is a solid the still refracts through, and the light
-in it is absorbed over the length it travels (Beer-Lambert, glTF's attenuation colour and
-distance): a blue glass is bluer where it is thicker and never black."""
+"""Glass with a volume (glTF thickness > 0) on a closed mesh is a solid the still refracts
+through, and the light in it is absorbed over the length it travels (Beer-Lambert, glTF's
+attenuation colour and distance): a blue glass is bluer where it is thicker and never black.
+On an open mesh each surface is a thin wall."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -19,6 +21,7 @@ from tests.viewport.scenes import (
     scene_of,
     sphere_mesh,
     studio_environment,
+    vase_mesh,
     write_radiance_hdr,
 )
 
@@ -68,3 +71,30 @@ def test_the_still_traces_an_absorbing_glass_with_spectral_mis():
     assert lit_integrator([mesh(ShapeLook({"type": "principled"}))]) == "path"
     assert lit_integrator([mesh(ShapeLook({"type": "principled"},
                                           absorption=(1.0, 0.5, 0.0)))]) == "volpathmis"
+
+
+def test_a_clear_glass_with_a_thickness_is_a_solid_where_its_mesh_is_closed(tmp_path):
+    """glTF's thickness says a transmissive material bounds a volume, whether or not it
+    absorbs: light refracts into a closed mesh of it and leaves by a second surface, each
+    passing the square root of the base colour (a grey solid passes it once); through an
+    open mesh it would never leave, so each of its surfaces is a thin wall (passing it at
+    each). The share passed shows as the transparent background's alpha at the middle."""
+    hdr = write_radiance_hdr(tmp_path / "studio.hdr", studio_environment())
+    sphere = sphere_mesh()
+
+    def passed(material: ResolvedMaterial, mesh) -> float:
+        image = render_photoreal(scene_of([drawable("sphere", material)], str(hdr)),
+                                 FakeSource({"sphere": mesh}), size=SIZE, spp=32,
+                                 transparent=True).display
+        h, w = image.shape[:2]
+        return 1.0 - float(image[h // 2 - 4:h // 2 + 4, w // 2 - 4:w // 2 + 4, 3].mean())
+
+    grey = ResolvedMaterial("grey glass", base_color=(0.25, 0.25, 0.25), roughness=0.05,
+                            transmission=1.0, ior=1.5)
+    solid = dataclasses.replace(grey, thickness=0.01)
+    vase = vase_mesh()
+    assert sphere.closed and not vase.closed
+    # less what each surface reflects head on (4 %)
+    assert passed(solid, sphere) == pytest.approx(0.25 * 0.96 ** 2, abs=0.03)
+    assert passed(grey, sphere) == pytest.approx(0.25 ** 2 * 0.96 ** 2, abs=0.02)
+    assert passed(solid, vase) == pytest.approx(0.25 ** 2 * 0.96 ** 2, abs=0.02)

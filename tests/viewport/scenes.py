@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,15 @@ def mesh_from_pyvista(
 def sphere_mesh(radius: float = 0.5, material: MeshMaterial | None = None) -> MeshData:
     surface = pv.Sphere(radius=radius, theta_resolution=48, phi_resolution=48)
     return mesh_from_pyvista("sphere", surface.texture_map_to_sphere(), material, with_uv=True)
+
+
+def vase_mesh(radius: float = 0.5) -> MeshData:
+    """The sphere with the faces round its top pole taken away: an open mesh (a vase's
+    opening), away from the line through its middle that a front camera looks along."""
+    sphere = sphere_mesh(radius)
+    centres = sphere.vertices[sphere.faces].mean(axis=1)
+    return dataclasses.replace(
+        sphere, faces=sphere.faces[centres[:, 1] < 0.9 * centres[:, 1].max()])
 
 
 def box_mesh(size: float = 0.8) -> MeshData:

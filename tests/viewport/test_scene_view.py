@@ -30,6 +30,7 @@ from tests.viewport.scenes import (
     scene_of,
     sphere_mesh,
     translation,
+    vase_mesh,
 )
 
 RED = ResolvedMaterial("red", base_color=(0.8, 0.02, 0.02), roughness=0.4)
@@ -334,21 +335,27 @@ def test_a_glass_that_knows_how_thick_it_is_at_each_vertex_tints_its_thin_side_l
 
 
 def test_a_solid_glass_passes_its_base_colour_once_through_its_two_surfaces(studio_hdr):
-    """Light crosses a solid glass (one with a volume) by two surfaces, each of which passes
-    the square root of its base colour, as the still's principled BSDF does, so a grey solid
-    passes its base colour once; a thin glass (no volume) passes it at each of its sides. The
-    share passed shows as the transparent background's alpha at the sphere's middle."""
-    def passed(material: ResolvedMaterial) -> float:
-        pixels = sphere_pixels(studio_hdr, material, transparent=True)
+    """Light crosses a solid glass (one with a thickness, on a closed mesh) by two surfaces,
+    each of which passes the square root of its base colour, as the still's principled BSDF
+    does, so a grey solid passes its base colour once; a thin glass (no thickness, or an open
+    mesh) passes it at each of its sides. The share passed shows as the transparent
+    background's alpha at the sphere's middle."""
+    def passed(material: ResolvedMaterial, mesh=None) -> float:
+        pixels = sphere_pixels(studio_hdr, material, mesh=mesh, transparent=True)
         return 1.0 - float(pixels[55:66, 75:86, 3].mean()) / 255.0
 
     grey = ResolvedMaterial("grey glass", base_color=(0.25, 0.25, 0.25), roughness=0.05,
                             transmission=1.0)
     solid = dataclasses.replace(grey, thickness=0.01, attenuation_color=(1.0, 1.0, 1.0),
                                 attenuation_distance=1.0)
+    clear_solid = dataclasses.replace(grey, thickness=0.01)  # a volume that absorbs nothing
     # less what each surface reflects head on (4 %) and the smooth glass's own opacity
     assert passed(solid) == pytest.approx(0.25 * 0.96 ** 2 * 0.95 ** 2, abs=0.04)
+    assert passed(clear_solid) == pytest.approx(0.25 * 0.96 ** 2 * 0.95 ** 2, abs=0.04)
     assert passed(grey) == pytest.approx(0.25 ** 2 * 0.96 ** 2 * 0.95 ** 2, abs=0.03)
+    # an open mesh (a vase) is no solid: each surface a thin wall, as in the still
+    assert passed(clear_solid, vase_mesh()) == pytest.approx(
+        0.25 ** 2 * 0.96 ** 2 * 0.95 ** 2, abs=0.03)
 
 
 def test_a_mirror_reflects_the_part_beside_it(studio_hdr):
