@@ -6,7 +6,8 @@
   maps out, and the denoiser then takes a normal map's relief (an engraving's, a leather's
   grain) for noise.
 - ``maskedalbedo``: an alpha-cut surface's albedo times its opacity, which Mitsuba's ``mask``
-  leaves out of the albedo AOV; what lies behind it is added by the render (see
+  leaves out of the albedo AOV (or a glass's times the share of it that is rough, where its
+  roughness texture makes it clear in places); what lies behind it is added by the render (see
   ``render._guides_through_masks``). Without it a decal's clear pixels doubled the albedo the
   denoiser was given, and it drew the decal's rectangle round an embossed logo.
 """
@@ -28,12 +29,14 @@ def normal_guide(bsdf: dict) -> dict:
                                                          "normalmap": found}
 
 
-def albedo_guide(bsdf: dict) -> dict:
+def albedo_guide(bsdf: dict, opacity=None) -> dict:
     """The BSDF whose albedo AOV is what the denoiser should see of a shape drawn with
-    ``bsdf``: an alpha-cut one's albedo times its opacity, any other as drawn."""
-    if bsdf.get("type") != "mask":
+    ``bsdf``: its albedo times ``opacity`` where it is given (an alpha-cut one's: its own
+    opacity), any other as drawn."""
+    if opacity is None:
         return bsdf
-    return {"type": MASKED_ALBEDO, "opacity": bsdf["opacity"], "bsdf": bsdf["bsdf"]}
+    nested = bsdf["bsdf"] if bsdf.get("type") == "mask" else bsdf
+    return {"type": MASKED_ALBEDO, "opacity": opacity, "bsdf": nested}
 
 
 def _first_normal_map(bsdf: dict):

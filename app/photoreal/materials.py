@@ -176,6 +176,9 @@ class ShapeLook:
     texcoord: int = 0  # the UV set the BSDF's textures read (0: MeshData.uv, 1: uv1)
     emission_texcoord: int = 0  # the UV set the emitted radiance's texture reads
     along_tangent: bool = False  # shaded along the mesh's smoothed tangents (anisotropy)
+    # glass clear in places (by its roughness texture): per pixel, 1 where the denoiser is
+    # guided by the glass itself, 0 where by what lies behind it (as for an alpha cut)
+    guide_opacity: dict | None = None
 
     @property
     def passes_light(self) -> bool:
@@ -394,6 +397,8 @@ class MaterialTranslator:
         if metal_look is not None:
             bsdf = _metal_over(metal, bsdf, metal_look)
         clear = mat.transmission >= CLEAR_TRANSMISSION and mat.roughness <= CLEAR_ROUGHNESS
+        guide_opacity = (self._rough_share(m) if not clear and not mat.unlit
+                         and mat.transmission >= CLEAR_TRANSMISSION else None)
         sheet = None
         if (mat.transmission > 0 and not solid and not mat.unlit and not layered_sheen
                 and mat.roughness <= SHEET_ROUGHNESS and m.normal_texture is None
@@ -405,7 +410,25 @@ class MaterialTranslator:
                 sheet = _metal_over(metal, sheet, metal_look)
         return ShapeLook(bsdf, self._emission(m), see_through=clear, sheet=sheet,
                          transmits=mat.transmission > 0 and not mat.unlit,
-                         along_tangent=along_tangent)
+                         along_tangent=along_tangent, guide_opacity=guide_opacity)
+
+    def _rough_share(self, m: _Inputs) -> dict | None:
+        """Where a glass's roughness texture makes it clear in places (smooth tiles in a rough
+        pane), the share of each pixel that is rough: 1 where it is as rough as clear glass
+        may not be, 0 where it is clear, between over 0.1 of roughness; None without such a
+        texture, or where none of it is clear."""
+        mat, orm = m.material, m.orm_texture
+        if orm is None:
+            return None
+        pixels = np.asarray(orm.pixels)
+        if pixels.ndim < 3 or pixels.shape[2] < 2:
+            return None
+        roughness = pixels[..., 1:2].astype(np.float32) / 255.0 * float(mat.roughness)
+        if float(roughness.min()) > CLEAR_ROUGHNESS:
+            return None
+        return self._bitmap(
+            ("rough-share", orm.key, float(mat.roughness)),
+            lambda: np.clip((roughness - CLEAR_ROUGHNESS) / 0.1 + 0.5, 0.0, 1.0), orm.mapping)
 
     def _clear_sheet(self, m: _Inputs, principled: dict) -> dict:
         """A smooth, thin, transmissive material as a clear sheet: the transmitted share a

@@ -21,7 +21,7 @@ from app.errors import AppError
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.compositing import Passes, composite
 from app.photoreal.guides import albedo_guide, normal_guide
-from app.photoreal.materials import MaterialTranslator
+from app.photoreal.materials import MaterialTranslator, ShapeLook
 from app.photoreal.scene_build import (
     bounds_of,
     emission_bsdf,
@@ -167,9 +167,12 @@ def render_photoreal(
     _check(stop)
     aux_spp = min(AUX_SPP, spp)
     # where a decal (or any alpha-cut surface) is clear, the guides are those of what it covers
-    masked = {f"shape{i}" for i, m in enumerate(meshes) if m.look.bsdf.get("type") == "mask"}
+    # (and so where a glass is clear in places)
+    masked = {f"shape{i}" for i, m in enumerate(meshes) if _guide_opacity(m.look) is not None}
     by_key = dict(zip(shapes, meshes, strict=True))
-    albedo_shapes = {key: mitsuba_mesh(mi, by_key[key], albedo_guide(by_key[key].look.bsdf))
+    albedo_shapes = {key: mitsuba_mesh(mi, by_key[key],
+                                       albedo_guide(by_key[key].look.bsdf,
+                                                    _guide_opacity(by_key[key].look)))
                      if key in masked else shape for key, shape in behind_glass.items()}
     normal_guides = {key: normal_guide(by_key[key].look.bsdf) for key in behind_glass}
     normal_shapes: dict = {}  # built only for a pass that draws a normal map
@@ -344,6 +347,14 @@ def _guides(mi, albedo_shapes: dict, normal_shapes: dict | None, aux_spp: int, l
     return np.concatenate([albedo, 2.0 * guide[..., :3] - covered], axis=-1)
 
 
+def _guide_opacity(look: ShapeLook):
+    """Where ``look`` is its own in the denoiser's guides (an alpha cut's opacity, a glass's
+    rough share), as a texture or number; None where it is its own throughout."""
+    if look.bsdf.get("type") == "mask":
+        return look.bsdf["opacity"]
+    return look.guide_opacity
+
+
 def _guides_through_masks(mi, meshes, drawn: dict, masked: set[str], aux: np.ndarray,
                           aux_spp: int, guides, load_aux) -> np.ndarray:
     """The denoiser's albedo and normals where alpha-cut surfaces are: of what lies behind
@@ -355,7 +366,7 @@ def _guides_through_masks(mi, meshes, drawn: dict, masked: set[str], aux: np.nda
     for index, mesh in enumerate(meshes):
         key = f"shape{index}"
         if key in drawn:
-            reflectance = mesh.look.bsdf["opacity"] if key in masked else white
+            reflectance = _guide_opacity(mesh.look) if key in masked else white
             opacity_shapes[key] = mitsuba_mesh(mi, mesh, {"type": "diffuse",
                                                           "reflectance": reflectance})
     there = np.asarray(mi.render(load_aux(opacity_shapes), spp=aux_spp, seed=AUX_SEED))[..., :1]

@@ -32,8 +32,19 @@ def masked(opacity: float) -> dict:
 def test_an_alpha_cut_surface_s_albedo_is_weighed_by_its_opacity(opacity):
     # Mitsuba's mask gives its nested BSDF's albedo whatever its opacity
     assert seen_albedo(masked(opacity)) == pytest.approx(ALBEDO, abs=1e-4)
-    assert seen_albedo(albedo_guide(masked(opacity))) == pytest.approx(
+    cut = masked(opacity)
+    assert seen_albedo(albedo_guide(cut, cut["opacity"])) == pytest.approx(
         np.multiply(ALBEDO, opacity), abs=1e-4)
+
+
+def test_a_glass_s_albedo_is_weighed_by_the_share_of_it_that_is_rough():
+    """Where a glass's roughness texture makes it clear, the denoiser is guided by what lies
+    behind it: its own albedo counts for the rough share of it alone."""
+    glass = {"type": "principled", "spec_trans": 1.0,
+             "base_color": {"type": "rgb", "value": ALBEDO}}
+    rough_share = {"type": "rgb", "value": [0.25] * 3}
+    assert seen_albedo(albedo_guide(glass, rough_share)) == pytest.approx(
+        np.multiply(seen_albedo(glass), 0.25), abs=1e-4)
 
 
 def test_any_other_surface_keeps_its_bsdf_for_the_albedo():
