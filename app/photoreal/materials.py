@@ -219,7 +219,7 @@ class MaterialTranslator:
     def for_material(self, material: ResolvedMaterial, mesh: MeshData) -> ShapeLook:
         """The BSDF of ``material`` on ``mesh`` (its UV sets and vertex colours)."""
         material = metal_stops_light(material)
-        solid = refracts_as_solid(material, mesh.closed)
+        solid = refracts_as_solid(material, mesh)
         absorption = volume_absorption(material) if solid else None
         material = unlit_as_emission(material)
         if absorption is None:  # a thin wall: its volume as a tint (as in the live view)

@@ -94,12 +94,12 @@ def has_volume(m: ResolvedMaterial) -> bool:
             and m.attenuation_distance > 0)
 
 
-def refracts_as_solid(m: ResolvedMaterial, closed: bool) -> bool:
+def refracts_as_solid(m: ResolvedMaterial, mesh) -> bool:
     """Whether light refracts into a part of ``m`` and leaves it by a second surface: glTF's
-    transmissive material with a thickness bounds a volume, a solid where the part's mesh is
-    ``closed`` (an open one would trap the light); otherwise each of its surfaces is a thin
-    wall."""
-    return m.transmission > 0 and m.thickness > 0 and not m.unlit and closed
+    transmissive material with a thickness bounds a volume, a solid where the part's ``mesh``
+    is closed (``MeshData.closed``, asked only of such a material; an open mesh would trap
+    the light); otherwise each of its surfaces is a thin wall."""
+    return m.transmission > 0 and m.thickness > 0 and not m.unlit and bool(mesh.closed)
 
 
 def volume_tint(m: ResolvedMaterial) -> tuple[float, float, float]:

@@ -220,10 +220,10 @@ class SceneView:
                 part.tint = None
         elif part.tint is not None:
             set_tint(part.tint, part.actor, material, colour, thickness,
-                     solid=refracts_as_solid(material, part.mesh.closed))
+                     solid=refracts_as_solid(material, part.mesh))
         else:
             part.tint = tint_actor(part.actor, material, colour, self.ren_win.GetState,
-                                   thickness, solid=refracts_as_solid(material, part.mesh.closed))
+                                   thickness, solid=refracts_as_solid(material, part.mesh))
             # drawn just before the part (props are drawn in the order they were added)
             shown = self.renderer.GetActors().IsItemPresent(part.actor)
             if shown:

@@ -15,6 +15,7 @@ from app.photoreal.materials import ShapeLook, volume_absorption
 from app.photoreal.render import lit_integrator, render_photoreal
 from app.photoreal.scene_build import WorldMesh
 from app.scene.description import ResolvedMaterial
+from app.scene.material_looks import refracts_as_solid
 from tests.viewport.scenes import (
     FakeSource,
     drawable,
@@ -98,3 +99,19 @@ def test_a_clear_glass_with_a_thickness_is_a_solid_where_its_mesh_is_closed(tmp_
     assert passed(solid, sphere) == pytest.approx(0.25 * 0.96 ** 2, abs=0.03)
     assert passed(grey, sphere) == pytest.approx(0.25 ** 2 * 0.96 ** 2, abs=0.02)
     assert passed(solid, vase) == pytest.approx(0.25 ** 2 * 0.96 ** 2, abs=0.02)
+
+
+def test_only_glass_with_a_thickness_asks_whether_its_mesh_is_closed():
+    """Whether a mesh closes a solid takes a pass over all its triangles: no opaque part and
+    no thin glass is measured for it."""
+    class Unasked:
+        @property
+        def closed(self) -> bool:
+            raise AssertionError("a mesh that cannot be a solid was measured")
+
+    class Closed:
+        closed = True
+
+    assert not refracts_as_solid(ResolvedMaterial("paint"), Unasked())
+    assert not refracts_as_solid(glass("thin", thickness=0.0), Unasked())
+    assert refracts_as_solid(glass("solid", thickness=0.1), Closed())
