@@ -45,7 +45,12 @@ from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals, fac
 from app.assets.texture_references import check_obj_textures, check_ply_textures
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
 from app.assets.textures import DEFAULT_MAX_PIXELS, linear_to_srgb_values, texture_from_image
-from app.assets.thickness import equivalent_thickness, vertex_areas, vertex_thickness
+from app.assets.thickness import (
+    bounds_a_volume,
+    equivalent_thickness,
+    vertex_areas,
+    vertex_thickness,
+)
 from app.errors import AppError, AppErrors, AssetError
 from app.limits import MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
 from app.references import ReferenceResolver
@@ -325,6 +330,8 @@ def _model_from_scene(
                   if document is not None and not mesh.material.double_sided
                   and faces_turned_inwards(mesh.vertices, mesh.faces)]
     mesh_notes += [note for key, mesh in meshes.items() for note in _missing_uv_notes(key, mesh)]
+    mesh_notes += [_open_volume_note(key, mesh) for key, mesh in meshes.items()
+                   if bounds_a_volume(mesh.material) and not mesh.closed]
     if undrawn:
         mesh_notes.append(f"{len(undrawn)} part(s) of points or lines not drawn (only surfaces "
                           f"are): {', '.join(sorted(undrawn)[:5])}")
@@ -357,6 +364,12 @@ def _missing_uv_notes(key: str, mesh: MeshData) -> list[str]:
             "which the mesh does not have; drawn without that texture"
             for slot, mapping in mesh.material.texture_slots()
             if mapping.texcoord in sets and sets[mapping.texcoord] is None]
+
+
+def _open_volume_note(key: str, mesh: MeshData) -> str:
+    return (f"mesh {key!r}: its material {mesh.material.name!r} bounds a volume (it has a "
+            "thickness), but the mesh is open: light refracted into it would find no surface "
+            "to leave by, so both renderers draw its surfaces as thin walls")
 
 
 def _inwards_note(key: str, mesh: MeshData) -> str:

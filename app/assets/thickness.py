@@ -53,6 +53,13 @@ def equivalent_thickness(thicknesses: np.ndarray, weights: np.ndarray | None, co
     return (low + high) / 2
 
 
+def bounds_a_volume(material) -> bool:
+    """Whether ``material`` (a loaded or a resolved one) bounds a volume, as glTF says a
+    transmissive material with a thickness does; where its mesh closes a solid
+    (``closes_a_solid``), light refracts into it and leaves by a second surface."""
+    return material.transmission > 0 and material.thickness > 0 and not material.unlit
+
+
 def closes_a_solid(vertices: np.ndarray, faces: np.ndarray) -> bool:
     """Whether the triangles close a solid: every edge shared by two faces, once the corners
     at the same place are merged (a UV seam splits them)."""

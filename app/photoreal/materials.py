@@ -219,11 +219,7 @@ class MaterialTranslator:
     def for_material(self, material: ResolvedMaterial, mesh: MeshData) -> ShapeLook:
         """The BSDF of ``material`` on ``mesh`` (its UV sets and vertex colours)."""
         material = metal_stops_light(material)
-        solid = refracts_as_solid(material, mesh)
-        if material.transmission > 0 and material.thickness > 0 and not solid \
-                and not material.unlit:
-            self._approximate(material.id, "its volume drawn as thin walls: its mesh is open, "
-                                           "so light refracted into it would not leave")
+        solid = refracts_as_solid(material, mesh)  # an open one is named by the loader
         absorption = volume_absorption(material) if solid else None
         material = unlit_as_emission(material)
         if absorption is None:  # a thin wall: its volume as a tint (as in the live view)

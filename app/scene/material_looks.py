@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from app.assets.thickness import bounds_a_volume
 from app.domain.colour import LUMINANCE
 from app.scene.description import ResolvedMaterial
 
@@ -99,7 +100,7 @@ def refracts_as_solid(m: ResolvedMaterial, mesh) -> bool:
     transmissive material with a thickness bounds a volume, a solid where the part's ``mesh``
     is closed (``MeshData.closed``, asked only of such a material; an open mesh would trap
     the light); otherwise each of its surfaces is a thin wall."""
-    return m.transmission > 0 and m.thickness > 0 and not m.unlit and bool(mesh.closed)
+    return bounds_a_volume(m) and bool(mesh.closed)
 
 
 def volume_tint(m: ResolvedMaterial) -> tuple[float, float, float]:

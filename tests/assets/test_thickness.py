@@ -8,12 +8,14 @@ import numpy as np
 import pytest
 import trimesh
 
+from app.assets.model_loading import load_model
 from app.assets.thickness import (
     closes_a_solid,
     equivalent_thickness,
     vertex_areas,
     vertex_thickness,
 )
+from tests.assets.conftest import write_gltf
 
 GREY = (0.5, 0.5, 0.5)
 
@@ -119,3 +121,28 @@ def test_each_vertex_measures_the_wall_it_stands_on():
     on_block = facing_z & (vertices[:, 0] > 0.2)
     assert thickness[on_pane] == pytest.approx(0.002, rel=0.05)
     assert thickness[on_block] == pytest.approx(0.02, rel=0.05)
+
+
+GLASS_WITH_A_THICKNESS = {
+    "name": "glass", "pbrMetallicRoughness": {"baseColorFactor": [0.8, 0.9, 1.0, 1.0]},
+    "extensions": {"KHR_materials_transmission": {"transmissionFactor": 1.0},
+                   "KHR_materials_volume": {"thicknessFactor": 0.01}}}
+
+
+@pytest.mark.parametrize(("shape", "named"), [
+    (trimesh.creation.box(extents=(0.1, 0.1, 0.1)), False),
+    (trimesh.creation.box(extents=(0.1, 0.1, 0.1)).slice_plane((0, 0, 0), (0, 0, 1)), True),
+], ids=["closed box", "open box"])
+def test_a_volume_on_an_open_mesh_is_named_as_drawn_thin(tmp_path, shape, named):
+    """glTF's thickness makes a glass bound a volume, which both renderers draw as a solid
+    where its mesh is closed; an open one is drawn as thin walls, and the model says so (the
+    problems panel and the command line show a model's warnings)."""
+    path = write_gltf(tmp_path / "glass.gltf", meshes=[{"name": "pane", "primitives": [
+        {"positions": np.asarray(shape.vertices, np.float32),
+         "indices": np.asarray(shape.faces, np.uint32), "material": 0}]}],
+        materials=[GLASS_WITH_A_THICKNESS])
+    model = load_model(path)
+    notes = [w for w in model.warnings if "bounds a volume" in w]
+    assert len(notes) == named
+    if named:
+        assert "'glass'" in notes[0] and "thin walls" in notes[0] and str(path) in notes[0]

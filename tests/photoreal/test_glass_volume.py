@@ -11,8 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from app.photoreal.backend import activate_mitsuba
-from app.photoreal.materials import MaterialTranslator, ShapeLook, volume_absorption
+from app.photoreal.materials import ShapeLook, volume_absorption
 from app.photoreal.render import lit_integrator, render_photoreal
 from app.photoreal.scene_build import WorldMesh
 from app.scene.description import ResolvedMaterial
@@ -100,17 +99,6 @@ def test_a_clear_glass_with_a_thickness_is_a_solid_where_its_mesh_is_closed(tmp_
     assert passed(solid, sphere) == pytest.approx(0.25 * 0.96 ** 2, abs=0.03)
     assert passed(grey, sphere) == pytest.approx(0.25 ** 2 * 0.96 ** 2, abs=0.02)
     assert passed(solid, vase) == pytest.approx(0.25 ** 2 * 0.96 ** 2, abs=0.02)
-
-
-def test_a_volume_on_an_open_mesh_is_named_as_drawn_thin():
-    translator = MaterialTranslator(activate_mitsuba(), lambda ref: None)
-    solid = glass("solid", thickness=0.01, distance=math.inf)
-    translator.for_material(solid, sphere_mesh())
-    assert translator.approximations == []
-    translator.for_material(solid, vase_mesh())
-    assert translator.approximations == [
-        "material 'solid': its volume drawn as thin walls: its mesh is open, so light "
-        "refracted into it would not leave"]
 
 
 def test_only_glass_with_a_thickness_asks_whether_its_mesh_is_closed():
