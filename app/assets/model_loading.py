@@ -325,13 +325,14 @@ def _model_from_scene(
     if not meshes:
         raise AssetError("contains no triangle meshes (only points, lines or nothing)", file=label)
     notes = [note for material in materials.values() for note in material.notes]
+    # of the file's own materials, as drawn on these meshes (a product's materials replace them)
+    notes += [_open_volume_note(key, mesh) for key, mesh in meshes.items()
+              if bounds_a_volume(mesh.material) and not mesh.closed]
     notes = [f"{label}: {note}" for note in dict.fromkeys(notes)]
     mesh_notes = [_inwards_note(key, mesh) for key, mesh in meshes.items()
                   if document is not None and not mesh.material.double_sided
                   and faces_turned_inwards(mesh.vertices, mesh.faces)]
     mesh_notes += [note for key, mesh in meshes.items() for note in _missing_uv_notes(key, mesh)]
-    mesh_notes += [_open_volume_note(key, mesh) for key, mesh in meshes.items()
-                   if bounds_a_volume(mesh.material) and not mesh.closed]
     if undrawn:
         mesh_notes.append(f"{len(undrawn)} part(s) of points or lines not drawn (only surfaces "
                           f"are): {', '.join(sorted(undrawn)[:5])}")

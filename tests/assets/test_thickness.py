@@ -146,3 +146,5 @@ def test_a_volume_on_an_open_mesh_is_named_as_drawn_thin(tmp_path, shape, named)
     assert len(notes) == named
     if named:
         assert "'glass'" in notes[0] and "thin walls" in notes[0] and str(path) in notes[0]
+        # a note on the file's own material: a product that gives the part its own drops it
+        assert notes[0] in model.material_warnings
