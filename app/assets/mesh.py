@@ -116,7 +116,10 @@ class MeshData:
     @cached_property
     def closed(self) -> bool:
         """Whether the mesh closes a solid (``thickness.closes_a_solid``): light that
-        refracts into it meets a far side to leave by."""
+        refracts into it meets a far side to leave by. A measured ``thickness`` says so
+        already (only a closed mesh is measured)."""
+        if self.thickness is not None:
+            return True
         from app.assets.thickness import closes_a_solid  # noqa: PLC0415 (uses this module)
 
         return closes_a_solid(self.vertices, self.faces)

@@ -423,12 +423,15 @@ class MaterialTranslator:
         pixels = np.asarray(orm.pixels)
         if pixels.ndim < 3 or pixels.shape[2] < 2:
             return None
-        roughness = pixels[..., 1:2].astype(np.float32) / 255.0 * float(mat.roughness)
-        if float(roughness.min()) > CLEAR_ROUGHNESS:
+        if int(pixels[..., 1].min()) / 255.0 * float(mat.roughness) > CLEAR_ROUGHNESS:
             return None
-        return self._bitmap(
-            ("rough-share", orm.key, float(mat.roughness)),
-            lambda: np.clip((roughness - CLEAR_ROUGHNESS) / 0.1 + 0.5, 0.0, 1.0), orm.mapping)
+
+        def rough_share() -> np.ndarray:
+            roughness = pixels[..., 1:2].astype(np.float32) / 255.0 * float(mat.roughness)
+            return np.clip((roughness - CLEAR_ROUGHNESS) / 0.1 + 0.5, 0.0, 1.0)
+
+        return self._bitmap(("rough-share", orm.key, float(mat.roughness)), rough_share,
+                            orm.mapping)
 
     def _clear_sheet(self, m: _Inputs, principled: dict) -> dict:
         """A smooth, thin, transmissive material as a clear sheet: the transmitted share a

@@ -148,3 +148,30 @@ def test_a_volume_on_an_open_mesh_is_named_as_drawn_thin(tmp_path, shape, named)
         assert "'glass'" in notes[0] and "thin walls" in notes[0] and str(path) in notes[0]
         # a note on the file's own material: a product that gives the part its own drops it
         assert notes[0] in model.material_warnings
+
+
+def test_a_coloured_glass_is_found_closed_once_as_it_loads(tmp_path, monkeypatch):
+    """Whether a mesh closes a solid takes a pass over all its triangles: the thickness
+    measured of a closed coloured glass already says it is closed."""
+    import app.assets.thickness as thickness
+
+    calls = []
+
+    def counted(vertices, faces):
+        calls.append(len(faces))
+        return closes_a_solid(vertices, faces)
+
+    monkeypatch.setattr(thickness, "closes_a_solid", counted)
+    coloured = {**GLASS_WITH_A_THICKNESS, "extensions": {
+        **GLASS_WITH_A_THICKNESS["extensions"],
+        "KHR_materials_volume": {"thicknessFactor": 0.01, "attenuationDistance": 0.05,
+                                 "attenuationColor": [0.2, 0.5, 0.9]}}}
+    box = trimesh.creation.box(extents=(0.1, 0.1, 0.1))
+    path = write_gltf(tmp_path / "blue.gltf", meshes=[{"name": "block", "primitives": [
+        {"positions": np.asarray(box.vertices, np.float32),
+         "indices": np.asarray(box.faces, np.uint32), "material": 0}]}],
+        materials=[coloured])
+    model = load_model(path)
+    mesh = next(iter(model.meshes.values()))
+    assert mesh.thickness is not None and mesh.closed
+    assert calls == [len(box.faces)]
