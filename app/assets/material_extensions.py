@@ -4,8 +4,9 @@
 transmission, volume, sheen, anisotropy and iridescence as keyword arguments of
 ``MeshMaterial`` (the same names as ``ResolvedMaterial``'s). ``EXTENSION_TEXTURE_SLOTS``
 names the textures that are read with them (into ``MeshMaterial.extension_textures``);
-``extension_notes`` says how each renderer draws what it has no model for (and the one
-texture neither draws per pixel, the volume's thickness).
+``extension_notes`` names the one texture neither renderer draws per pixel (the volume's
+thickness); how they draw the factors they have no model for, the scene's ``material_notes``
+says.
 """
 
 from __future__ import annotations
@@ -109,8 +110,8 @@ def extension_fields(extensions: dict, where: str) -> dict:
     return fields
 
 
-def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
-    """What of these extensions the renderers draw otherwise than the file says."""
+def extension_notes(name: str, extensions: dict) -> list[str]:
+    """What of these extensions' textures the renderers draw otherwise than the file says."""
     notes = []
     volume = extensions.get("KHR_materials_volume")
     if isinstance(volume, dict) and isinstance(volume.get("thicknessTexture"), dict):
@@ -119,29 +120,4 @@ def extension_notes(name: str, extensions: dict, fields: dict) -> list[str]:
                      "measures a closed mesh's thickness at each vertex, as the still's rays "
                      "cross it, and draws an open one as thick as keeps the texture's mean "
                      "share of light")
-    if fields.get("unlit"):
-        notes.append(f"{name}: unlit, drawn as its base colour glowing (it lights nothing and "
-                     "takes no light)")
-    if tuple(fields.get("specular_color", (1.0, 1.0, 1.0))) != (1.0, 1.0, 1.0) and (
-            fields.get("transmission", 0.0) > 0 or fields.get("anisotropy", 0.0) > 0):
-        notes.append(f"{name}: the photoreal still draws its specular colour as its brightness "
-                     "on a transmissive or anisotropic surface (reflections keep their own "
-                     "colour)")
-    if fields.get("transmission", 0.0) > 0 and fields.get("thickness", 0.0) > 0 and math.isfinite(
-            fields.get("attenuation_distance", math.inf)):
-        notes.append(f"{name}: the live view draws its volume attenuation as a tint of the "
-                     "base colour (the colour light takes through the material's thickness)")
-    if any(fields.get("sheen_color", (0.0, 0.0, 0.0))):
-        notes.append(f"{name}: the live view has no sheen lobe; it draws the share of the "
-                     "environment's light a glTF sheen reflects at each angle of view, the base "
-                     "giving way by it (the photoreal still draws glTF's sheen lobe)")
-    if fields.get("anisotropy", 0.0) > 0 and fields.get("anisotropy_rotation", 0.0):
-        notes.append(f"{name}: the photoreal still draws anisotropy along the texture's U "
-                     "direction, without its rotation")
-    if fields.get("iridescence", 0.0) > 0:
-        notes.append(f"{name}: the live view colours its reflections by the thin film as seen "
-                     "along the view at each pixel (the still: along each ray)")
-        if fields.get("transmission", 0.0) > 0:
-            notes.append(f"{name}: its thin film is drawn over the glass's own reflection "
-                         "(the glass lets through what the film leaves)")
     return notes

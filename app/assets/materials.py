@@ -150,7 +150,7 @@ def gltf_material(
     notes = drawing_notes(material, separate_occlusion=separate_occlusion)
     name = f"material {material.name!r}" if material.name else "a material"
     return dataclasses.replace(material, notes=notes + tuple(
-        extension_notes(name, extensions, extension_values)))
+        extension_notes(name, extensions)))
 
 
 def document_texture(document: GltfDocument, texture_info: object, make_texture: TextureMaker,
@@ -196,7 +196,9 @@ def one_thickness(texture: np.ndarray | None, factor: float, colour, distance: f
 
 
 def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -> tuple[str, ...]:
-    """What the renderers draw otherwise than the material says (for ``Model.warnings``)."""
+    """What of the file's textures the renderers draw otherwise than the material says (for
+    ``Model.warnings``; what they draw otherwise of its factors, the scene's
+    ``material_notes`` says, for a model's materials and a catalog's alike)."""
     name = f"material {material.name!r}" if material.name else "a material"
     notes = []
     core = ("base colour", "metallic-roughness", "normal", "emissive")
@@ -213,14 +215,6 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
     if separate_occlusion:
         notes.append(f"{name}: its occlusion texture is not the metallic-roughness image; drawn "
                      "without occlusion")
-    if any(material.emissive) and not material.unlit:
-        notes.append(f"{name}: glows and lights what is around it; the live view lights it "
-                     "from one point at the glowing part's centre, without shadows (the "
-                     "photoreal still from the glowing surface itself)")
-    if material.transmission > 0:
-        notes.append("transmissive materials are drawn in the live view as partly transparent "
-                     "(opacity lowered by 80 % of the transmission, the volume's attenuation as "
-                     "a tint), without refraction (the photoreal still refracts)")
     return tuple(notes)
 
 

@@ -11,10 +11,10 @@ from app.cli.configuration_options import build_configuration, raise_catalog_pro
 from app.errors import AppError
 from app.project import open_project
 from app.references import MODEL_FOLDER
-from app.scene.asset_checks import product_asset_warnings
+from app.scene.asset_checks import product_asset_warnings, product_material_notes
 from app.scene.environment import studio_environment
 from app.scene.framing import view_camera
-from app.scene.model_scene import model_scene
+from app.scene.model_scene import model_material_notes, model_scene
 from app.scene.resolve import resolve_scene
 from app.scene.visibility import product_in_view
 
@@ -56,6 +56,12 @@ def empty_still_error(subject: str) -> AppError:
                     "view, or nothing of it is drawn); no image was written", file=subject)
 
 
+def print_notes(notes: list[str]) -> None:
+    """What the renderers draw otherwise than the materials say (``material_notes``)."""
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
 def scene_from_args(args: argparse.Namespace, root: Path):
     """(scene, geometry source) for --product/--model and the personalization options."""
     project = open_project(root)
@@ -72,6 +78,7 @@ def scene_from_args(args: argparse.Namespace, root: Path):
                             units=args.units, up=args.up, aspect=args.size[0] / args.size[1])
         for warning in assets.model(model, units=args.units, up=args.up).warnings:
             print(f"warning: {warning}", file=sys.stderr)
+        print_notes(model_material_notes(model, assets, units=args.units, up=args.up))
     else:
         raise_catalog_problems(project, args.product)
         product = project.catalog.product(args.product)
@@ -80,5 +87,6 @@ def scene_from_args(args: argparse.Namespace, root: Path):
         scene = resolve_scene(product, configuration, context)
         for warning in product_asset_warnings(product, context):
             print(f"warning: {warning}", file=sys.stderr)
+        print_notes(product_material_notes(product, context, configuration))
         assets = project.assets
     return scene, assets

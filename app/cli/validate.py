@@ -16,9 +16,14 @@ from app.catalog.kiosk_config import load_kiosk_config
 from app.catalog.materials import load_material
 from app.catalog.products import load_product
 from app.catalog.yaml_source import read_yaml_mapping
+from app.cli.render import print_notes
 from app.errors import AppError, AppErrors
 from app.project import open_project
-from app.scene.asset_checks import product_asset_problems, product_asset_warnings
+from app.scene.asset_checks import (
+    product_asset_problems,
+    product_asset_warnings,
+    product_material_notes,
+)
 
 
 def _expand(paths: list[Path], root: Path) -> list[tuple[Path, Path | None]]:
@@ -64,6 +69,7 @@ def run_validate(paths: list[Path], root: Path) -> int:
     files = _expand(paths, root)
     problems: list[AppError] = []
     warnings: list[str] = []
+    notes: list[str] = []  # what the renderers draw otherwise than the materials say
     product_files: dict[str, Path] = {}  # product id -> the first file that has it
     for path, folder in files:
         if not path.exists():
@@ -83,6 +89,7 @@ def run_validate(paths: list[Path], root: Path) -> int:
                 found = product_asset_problems(product, context)
                 if not found:
                     warnings += product_asset_warnings(product, context)
+                    notes += product_material_notes(product, context)
                 first = product_files.setdefault(product.id, path)
                 if first != path:
                     found.append(AppError(
@@ -91,6 +98,7 @@ def run_validate(paths: list[Path], root: Path) -> int:
             problems += found
     for warning in dict.fromkeys(warnings):
         print(f"warning: {warning}", file=sys.stderr)
+    print_notes(list(dict.fromkeys(notes)))
     for problem in problems:
         print(problem)
     checked = f"{len(files)} file{'s' if len(files) != 1 else ''}"

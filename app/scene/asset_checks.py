@@ -1,13 +1,16 @@
-"""Whether a product's files can be drawn: model files, nodes, and material textures."""
+"""Whether a product's files can be drawn (model files, nodes, and material textures), and what
+of them is drawn otherwise than they say."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.errors import AppError, AppErrors
+from app.scene.material_notes import named_notes
 from app.scene.materials import resolve_material
-from app.scene.resolve import SceneContext, part_geometry
+from app.scene.resolve import SceneContext, part_geometry, shown_material_ids
 
 
 def product_asset_problems(product: Product, context: SceneContext) -> list[AppError]:
@@ -71,3 +74,25 @@ def product_asset_warnings(product: Product, context: SceneContext) -> list[str]
                          for warning in model.warnings
                          if warning not in model.material_warnings]
     return warnings
+
+
+def product_material_notes(product: Product, context: SceneContext,
+                           configuration: Configuration | None = None) -> list[str]:
+    """What the renderers draw otherwise than the product's materials say (``material_notes``),
+    each after its material file: of every material the product names, or of those
+    ``configuration`` shows. A material that does not load is left out (a problem of its own,
+    ``product_asset_problems``)."""
+    ids = (sorted(product.material_ids()) if configuration is None
+           else shown_material_ids(product, configuration))
+    named = []
+    for material_id in ids:
+        material = context.materials.get(material_id)
+        if material is None:
+            continue
+        label = context.label(material.source)
+        try:
+            named.append((label, "", resolve_material(
+                material, allowed_roots=context.allowed_roots, label=label)))
+        except AppError:
+            continue
+    return named_notes(named)

@@ -15,6 +15,7 @@ from app.scene.description import (
     matrix_to_tuple,
 )
 from app.scene.framing import DEFAULT_FOV_DEG, frame_bounds
+from app.scene.material_notes import named_notes
 from app.scene.model_materials import model_material
 
 
@@ -42,3 +43,17 @@ def model_scene(path: Path, assets: AssetStore, environment: Environment, *, uni
     camera = frame_bounds(bounds, aspect, DEFAULT_FOV_DEG)
     return SceneDescription(product_id=path.stem, drawables=tuple(drawables), cameras=(camera,),
                             environment=environment, bounds=bounds, outline=outline)
+
+
+def model_material_notes(path: Path, assets: AssetStore, *, units: str = "m",
+                         up: str = "y") -> list[str]:
+    """What the renderers draw otherwise than the model's own materials say
+    (``material_notes``), each after the file and the names of the materials it is on."""
+    model = assets.model(path, units=units, up=up)
+
+    def name(key: str, mesh) -> str:
+        return (f"material {mesh.material.name!r}" if mesh.material.name
+                else f"the material of mesh {key!r}")
+
+    return named_notes((model.path, name(key, mesh), model_material(mesh, key))
+                       for key, mesh in model.meshes.items())

@@ -105,8 +105,10 @@ def _part_refs(product: Product, part_index: int, model_path: Path, model: Model
     return refs
 
 
-def _part_material(product: Product, part: Part, configuration: Configuration,
-                   context: SceneContext) -> ResolvedMaterial:
+def part_material_choice(product: Product, part: Part,
+                         configuration: Configuration) -> tuple[str, str | None]:
+    """(material id, tint or None) of ``part`` in ``configuration`` (complete: every group
+    selected), by its material options."""
     material_id, tint = part.material, None
     for group in product.options:
         if group.kind is not OptionKind.material or part.id not in group.parts:
@@ -117,6 +119,20 @@ def _part_material(product: Product, part: Part, configuration: Configuration,
             tint = configuration.colours.get(group.id, choice.free_colour.default)
         else:
             tint = choice.color
+    return material_id, tint
+
+
+def shown_material_ids(product: Product, configuration: Configuration) -> list[str]:
+    """The material ids of the parts ``configuration`` shows, in part order, each once."""
+    configuration = complete(configuration, product)
+    return list(dict.fromkeys(
+        part_material_choice(product, part, configuration)[0] for part in product.parts
+        if part_visible(product, part, configuration.selections)))
+
+
+def _part_material(product: Product, part: Part, configuration: Configuration,
+                   context: SceneContext) -> ResolvedMaterial:
+    material_id, tint = part_material_choice(product, part, configuration)
     material = context.materials[material_id]
     return context.resolve_cache.material(material, tint, lambda: resolve_material(
         material, allowed_roots=context.allowed_roots, label=context.label(material.source),

@@ -31,6 +31,7 @@ from app.domain.product import OptionKind
 from app.errors import AppError, AppErrors
 from app.personalize.picture_store import OldPictureReport
 from app.project import Project
+from app.scene.asset_checks import product_asset_warnings, product_material_notes
 from app.session.autosave import Autosave
 from app.session.configuration_files import read_configuration, save_configuration
 from app.session.product_files import ProductFiles
@@ -240,6 +241,7 @@ class MainWindow(QMainWindow):
         self.problems.set_catalog_problems(catalog.problems)
         if catalog.problems:
             self.problems_dock.show()
+        self._show_drawing_notes()
         if self.thumbnails is not None:
             self.thumbnails.clear()
             for product_id in catalog.products:
@@ -262,9 +264,21 @@ class MainWindow(QMainWindow):
         if hasattr(self, "camera_menu"):
             fill_camera_menu(self)
         self._refresh_panels()
+        self._show_drawing_notes()
         if product.id not in self.catalog.thumbnails:
             self.view.after_first_frame(self._thumbnail_from_view)
         self._queue_choice_thumbnails()
+
+    def _show_drawing_notes(self) -> None:
+        """The product's notes in the problems panel: what of its model files is drawn
+        without, and what the renderers draw otherwise than its materials say."""
+        product, context = self.session.product, self.session.scene_context()
+        try:
+            notes = [*product_asset_warnings(product, context),
+                     *product_material_notes(product, context)]
+        except AppError:
+            notes = []  # a file that does not load is a problem, reported as the scene resolves
+        self.problems.set_notes(notes)
 
     def _configuration_changed(self) -> None:
         scene = self._resolve()

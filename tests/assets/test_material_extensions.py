@@ -11,8 +11,10 @@ from app.assets.gltf_extensions import SUPPORTED_EXTENSIONS
 from app.assets.material_extensions import extension_fields, extension_notes
 from app.assets.materials import channel_pixels, one_thickness
 from app.assets.model_loading import load_model
+from app.assets.store import AssetStore
 from app.domain.colour import LUMINANCE
 from app.errors import AssetError
+from app.scene.model_scene import model_material_notes
 from tests.assets.conftest import QUAD_INDICES, QUAD_POSITIONS
 
 KHRONOS = "khronos"
@@ -49,14 +51,20 @@ def test_a_bad_factor_names_the_material_and_the_field():
         extension_fields({"KHR_materials_clearcoat": {"clearcoatFactor": 2}}, "materials[3]")
 
 
-def test_notes_name_each_approximation():
+def test_only_the_thickness_texture_is_noted_by_the_loader():
+    """What the renderers draw otherwise of the factors is the scene's note
+    (tests/scene/test_material_notes.py); the loader names the one texture neither draws."""
     extensions = {"KHR_materials_sheen": {"sheenColorFactor": [1, 1, 1],
                                           "sheenColorTexture": {"index": 0}},
-                  "KHR_materials_iridescence": {"iridescenceFactor": 1}}
-    notes = extension_notes("material 'm'", extensions, extension_fields(extensions, "m"))
-    assert not any("sheenColorTexture" in n for n in notes), notes
-    assert any("live view has no sheen lobe" in n for n in notes)
-    assert any("thin film as seen along the view" in n for n in notes)
+                  "KHR_materials_volume": {"thicknessFactor": 1,
+                                           "thicknessTexture": {"index": 0}}}
+    [note] = extension_notes("material 'm'", extensions)
+    assert note.startswith("material 'm': its thickness texture is not drawn per pixel")
+
+
+def drawing_notes_of(path):
+    """The notes ``app render --model`` prints on the model's own materials."""
+    return model_material_notes(path, AssetStore(allowed_roots=[path.parent]))
 
 
 def test_the_material_extensions_are_supported():
@@ -68,11 +76,11 @@ def test_the_material_extensions_are_supported():
 def test_models_that_require_them_load(external_dir):
     unlit = load_model(external_dir / KHRONOS / "UnlitTest/glTF-Binary/UnlitTest.glb")
     assert all(m.material.unlit for m in unlit.meshes.values())
-    suzanne = load_model(external_dir / KHRONOS /
-                         "IridescenceSuzanne/glTF-Binary/IridescenceSuzanne.glb")
+    path = external_dir / KHRONOS / "IridescenceSuzanne/glTF-Binary/IridescenceSuzanne.glb"
+    suzanne = load_model(path)
     assert any(m.material.iridescence == 1.0 for m in suzanne.meshes.values())
     assert any("thin film is drawn over the glass's own reflection" in w
-               for w in suzanne.material_warnings)
+               for w in drawing_notes_of(path))
     glass = suzanne.meshes["Suzanne3"].material
     assert {name for name, _, _ in glass.extension_textures} == {"iridescence_thickness"}
     assert not any("KHR_materials" in w and "does not support" in w for w in suzanne.warnings)
@@ -154,9 +162,10 @@ def test_one_thickness(texture, colour, distance, expected):
 
 
 def test_transmission_names_its_live_view_look(external_dir):
-    model = load_model(external_dir / KHRONOS / "AttenuationTest/glTF-Binary/AttenuationTest.glb")
-    assert any("drawn in the live view as partly transparent" in w and "tint" in w
-               for w in model.material_warnings)
+    notes = drawing_notes_of(external_dir / KHRONOS /
+                             "AttenuationTest/glTF-Binary/AttenuationTest.glb")
+    assert any("live view draws it partly transparent, without refraction" in w
+               and "volume's attenuation as a tint" in w for w in notes), notes
 
 
 def test_extension_textures_are_read_with_their_mapping(external_dir):
@@ -170,9 +179,10 @@ def test_extension_textures_are_read_with_their_mapping(external_dir):
     image, mapping = found["sheen_color"]
     assert image.pixels.shape[2] == 4
     assert mapping.transform.scale == (30.0, -30.0)
-    notes = model.material_warnings
-    assert not any("sheenRoughnessTexture" in n or "sheenColorTexture" in n for n in notes), notes
-    assert any("live view has no sheen lobe" in n for n in notes)
+    assert not any("sheenRoughnessTexture" in n or "sheenColorTexture" in n
+                   for n in model.material_warnings), model.material_warnings
+    assert any("live view has no sheen lobe" in n for n in drawing_notes_of(
+        external_dir / KHRONOS / "SheenCloth/glTF/SheenCloth.gltf"))
 
 
 def test_transmission_and_clearcoat_textures_are_read(external_dir):
@@ -199,20 +209,13 @@ def test_specular_textures_and_colours_are_not_noted_on_opaque_surfaces(external
                    in n for n in notes), notes
 
 
-def test_a_specular_colour_on_glass_is_noted_for_the_still():
-    extensions = {"KHR_materials_specular": {"specularColorFactor": [1, 0.5, 0]},
-                  "KHR_materials_transmission": {"transmissionFactor": 1}}
-    notes = extension_notes("material 'g'", extensions, extension_fields(extensions, "g"))
-    assert any("still draws its specular colour as its brightness" in n for n in notes)
-
-
 def test_a_glow_names_how_each_renderer_sheds_its_light(external_dir):
-    emissive = load_model(external_dir / KHRONOS /
-                          "EmissiveStrengthTest/glTF-Binary/EmissiveStrengthTest.glb")
+    emissive = drawing_notes_of(external_dir / KHRONOS /
+                                "EmissiveStrengthTest/glTF-Binary/EmissiveStrengthTest.glb")
     assert any("glows and lights what is around it" in w and "one point" in w
-               and "without shadows" in w for w in emissive.material_warnings)
-    unlit = load_model(external_dir / KHRONOS / "UnlitTest/glTF-Binary/UnlitTest.glb")
-    assert not any("glows" in w for w in unlit.material_warnings)
+               and "without shadows" in w for w in emissive), emissive
+    unlit = drawing_notes_of(external_dir / KHRONOS / "UnlitTest/glTF-Binary/UnlitTest.glb")
+    assert unlit and not any("glows" in w for w in unlit), unlit
 
 
 @pytest.mark.parametrize("strength", ["bright", -1.0, math.inf, math.nan, [2.0], {"x": 1}])

@@ -23,7 +23,19 @@ def test_render_the_mug_in_matte_black(tmp_path, capsys):
     centre = pixels[100:180, 120:200].mean(axis=(0, 1))
     assert centre.max() < 90  # the glaze is black where the mug is
     assert 0.3 < background_fraction(out) < 0.95
-    assert f"wrote {out}" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert f"wrote {out}" in captured.out
+    assert "note:" not in captured.err  # the mug's ceramics are drawn as they say
+
+
+def test_a_still_notes_what_it_draws_otherwise(tmp_path, capsys):
+    """The watch's crystal is glass: the user is told how the live view draws it, naming the
+    material's file."""
+    out = tmp_path / "watch.png"
+    assert main(["render", "--product", "watch", "--out", str(out), "--size", "80x60"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": the live view")[0] for line in err if line.startswith("note:")] == [
+        "note: assets/materials/glass_clear.yaml"]
 
 
 def test_render_transparent_background(tmp_path):

@@ -132,7 +132,7 @@ def test_what_the_renderers_draw_otherwise_is_printed(external_dir, tmp_path, ca
     assert render(model, tmp_path / "x.png") == 0
     err = capsys.readouterr().err
     # the warning names the file as opened: its real place, through any link to its folder
-    assert (f"warning: {model.resolve()}: material 'LabelMaterial': glows and lights what "
+    assert (f"note: {model.resolve()}: material 'LabelMaterial': glows and lights what "
             "is around it") in err
     settings = external_dir / "khronos/TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb"
     assert render(settings, tmp_path / "y.png") == 0

@@ -4,9 +4,14 @@ from app.cli import main
 
 
 def test_built_in_catalog_is_clean(capsys):
+    """No problems; the notes name each glass material the products use, once."""
     assert main(["validate"]) == 0
-    out = capsys.readouterr().out
-    assert "no problems" in out
+    captured = capsys.readouterr()
+    assert "no problems" in captured.out
+    notes = sorted(line.split(": the live view")[0] for line in captured.err.splitlines()
+                   if line.startswith("note:"))
+    assert notes == ["note: assets/materials/glass_clear.yaml",
+                     "note: assets/materials/plastic_frosted.yaml"]
 
 
 def test_broken_copy_of_the_mug_gets_readable_errors(builtin_root, tmp_path, capsys):

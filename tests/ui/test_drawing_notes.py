@@ -1,0 +1,68 @@
+"""The problems panel notes what the shown product's files are drawn otherwise than they say:
+the designer sees it beside the problems, and the notes are not counted as problems."""
+
+import os
+import shutil
+
+from tests.sample_project import BUILTIN
+
+SHOTS = "UI_SCREENSHOT_DIR"
+
+GLASS_NOTE = ("assets/materials/glass_clear.yaml: the live view draws it partly transparent, "
+              "without refraction")
+
+
+def test_the_problems_panel_notes_how_the_shown_product_is_drawn(qtbot, window):
+    assert window.problems.notes() == []  # the mug's ceramics are drawn as they say
+    watch = window.test_root / "configs" / "watch.yaml"
+    shutil.copyfile(BUILTIN / "configs" / "watch.yaml", watch)
+    try:
+        window.reload_catalog()
+        window.session.switch_product("watch")
+        shows_the_glass_note(qtbot, window)
+    finally:
+        watch.unlink()
+        window.reload_catalog()
+
+
+def shows_the_glass_note(qtbot, window):
+    [note] = window.problems.notes()
+    assert note.startswith(GLASS_NOTE)
+    assert window.problems.messages() == []
+    assert window.problems.summary.text() == "No problems; 1 note on how this product is drawn"
+    assert not window.problems_dock.isVisible()  # a note does not open the panel
+    assert window.problems.list.item(0).toolTip() == note  # in full, however narrow the panel
+
+    window.problems.report("could not read picture.png")
+    assert window.problems.messages() == ["could not read picture.png"]
+    assert window.problems.notes() == [note]
+    assert window.problems.summary.text().startswith("1 problem: ")
+    assert window.problems.summary.text().endswith("; 1 note on how this product is drawn")
+    folder = os.environ.get(SHOTS)
+    if folder:
+        window.problems_dock.show()
+        for width, height in ((800, 600), (1280, 800), (1920, 1080)):
+            window.resize(width, height)
+            qtbot.wait(200)
+            window.problems.report("could not read picture.png")  # after any catalog reload
+            window.grab().save(os.path.join(folder, f"notes_{width}x{height}.png"))
+        window.problems_dock.hide()
+        window.resize(800, 600)
+
+    window.session.switch_product("mug")
+    assert window.problems.notes() == []
+
+
+def test_a_catalog_reload_brings_a_materials_new_notes(qtbot, window):
+    material = window.test_root / "assets" / "materials" / "ceramic_gloss.yaml"
+    good = material.read_text(encoding="utf-8")
+    try:
+        material.write_text(good + "sheen_color: '#ffffff'\n", encoding="utf-8")
+        window.reload_catalog()
+        [note] = window.problems.notes()
+        assert note.startswith("assets/materials/ceramic_gloss.yaml: the live view has no "
+                               "sheen lobe")
+    finally:
+        material.write_text(good, encoding="utf-8")
+        window.reload_catalog()
+    assert window.problems.notes() == []
