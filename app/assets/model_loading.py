@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -46,6 +45,7 @@ from app.assets.texture_references import check_obj_textures, check_ply_textures
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
 from app.assets.textures import DEFAULT_MAX_PIXELS, linear_to_srgb_values, texture_from_image
 from app.assets.thickness import (
+    absorbs_in_its_volume,
     bounds_a_volume,
     equivalent_thickness,
     vertex_areas,
@@ -346,8 +346,7 @@ def _with_measured_thickness(mesh: MeshData) -> MeshData:
     solid (``app.assets.thickness``), per vertex and as the one thickness that keeps the
     same light: the file's thickness stands in for the geometry."""
     material = mesh.material
-    if not (material.transmission > 0 and material.thickness > 0
-            and math.isfinite(material.attenuation_distance)):
+    if not absorbs_in_its_volume(material):
         return mesh
     thickness = vertex_thickness(mesh.vertices, mesh.faces, mesh.normals)
     if thickness is None:

@@ -60,6 +60,15 @@ def bounds_a_volume(material) -> bool:
     return material.transmission > 0 and material.thickness > 0 and not material.unlit
 
 
+def absorbs_in_its_volume(material) -> bool:
+    """Whether light crossing ``material`` (a loaded or a resolved one) is absorbed on its way:
+    glTF's transmissive material with a thickness and a finite attenuation distance; else it
+    is thin or clear."""
+    return (material.transmission > 0 and material.thickness > 0
+            and math.isfinite(material.attenuation_distance)
+            and material.attenuation_distance > 0)
+
+
 def closes_a_solid(vertices: np.ndarray, faces: np.ndarray) -> bool:
     """Whether the triangles close a solid: every edge shared by two faces, once the corners
     at the same place are merged (a UV seam splits them)."""

@@ -17,6 +17,7 @@ import numpy as np
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import DEFAULT_MAPPING, transformed_uv
 from app.assets.textures import linear_from_srgb_bytes, pixels_digest
+from app.assets.thickness import absorbs_in_its_volume
 from app.photoreal import prepared_textures
 from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
 from app.photoreal.lambert_diffuse import lambert_diffuse
@@ -32,7 +33,6 @@ from app.scene.material_looks import (
     albedo_roughness,
     back_faces_culled,
     disney_anisotropy,
-    has_volume,
     head_on_reflectance,
     metal_stops_light,
     refracts_as_solid,
@@ -84,7 +84,7 @@ def volume_absorption(m: ResolvedMaterial) -> tuple[float, float, float] | None:
     for a thin or clear one. A colour that keeps all of one channel keeps 0.9999 of it
     (Mitsuba's spectral MIS lost half the light of a medium with a channel that absorbs
     nothing)."""
-    if not has_volume(m):
+    if not absorbs_in_its_volume(m):
         return None
     return tuple(float(-math.log(min(max(c, 1e-6), ABSORBING_AT_MOST)) / m.attenuation_distance)
                  for c in m.attenuation_color)  # type: ignore[return-value]

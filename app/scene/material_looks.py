@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from app.assets.thickness import bounds_a_volume
+from app.assets.thickness import absorbs_in_its_volume, bounds_a_volume
 from app.domain.colour import LUMINANCE
 from app.scene.description import ResolvedMaterial
 
@@ -88,13 +88,6 @@ def specular_ior(m: ResolvedMaterial) -> float:
     return (1.0 + root) / (1.0 - root)
 
 
-def has_volume(m: ResolvedMaterial) -> bool:
-    """Whether light passing through ``m`` is absorbed on its way (glTF: transmissive, a
-    thickness, a finite attenuation distance); otherwise it is a thin or clear material."""
-    return (m.transmission > 0 and m.thickness > 0 and math.isfinite(m.attenuation_distance)
-            and m.attenuation_distance > 0)
-
-
 def refracts_as_solid(m: ResolvedMaterial, mesh) -> bool:
     """Whether light refracts into a part of ``m`` and leaves it by a second surface: glTF's
     transmissive material with a thickness bounds a volume, a solid where the part's ``mesh``
@@ -106,7 +99,7 @@ def refracts_as_solid(m: ResolvedMaterial, mesh) -> bool:
 def volume_tint(m: ResolvedMaterial) -> tuple[float, float, float]:
     """The colour white light takes crossing the material's thickness once (Beer-Lambert with
     glTF's attenuation colour at attenuation distance); white for a thin or clear material."""
-    if not has_volume(m):
+    if not absorbs_in_its_volume(m):
         return (1.0, 1.0, 1.0)
     ratio = m.thickness / m.attenuation_distance
     return tuple(float(max(c, 1e-6) ** ratio) for c in m.attenuation_color)  # type: ignore

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.assets.thickness import absorbs_in_its_volume
 from app.scene.description import ResolvedMaterial
-from app.scene.material_looks import has_volume, metal_stops_light
+from app.scene.material_looks import metal_stops_light
 
 
 def material_notes(m: ResolvedMaterial) -> tuple[str, ...]:
@@ -28,7 +29,7 @@ def material_notes(m: ResolvedMaterial) -> tuple[str, ...]:
     transmissive = metal_stops_light(m).transmission > 0
     if transmissive:
         volume = (", and its volume's attenuation as a tint of it (the colour light takes "
-                  "through the material's thickness)") if has_volume(m) else ""
+                  "through the material's thickness)") if absorbs_in_its_volume(m) else ""
         notes.append("the live view draws it partly transparent, without refraction: what is "
                      f"seen through it is tinted by its colour{volume}, not bent (the photoreal "
                      "still refracts)")

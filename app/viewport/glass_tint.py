@@ -26,9 +26,9 @@ import numpy as np
 from vtkmodules.vtkCommonCore import vtkCommand
 from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
+from app.assets.thickness import absorbs_in_its_volume
 from app.scene.description import ResolvedMaterial
 from app.scene.material_looks import (
-    has_volume,
     metal_stops_light,
     reflectance_at_normal,
     volume_tint,
@@ -64,7 +64,7 @@ def drawn_thickness(material: ResolvedMaterial, thickness: np.ndarray | None,
                     vertex_count: int) -> np.ndarray | None:
     """The thickness per vertex the tint of ``material`` is worked out from: the mesh's own
     (``thickness``), where the material has a volume and it fits the mesh; else None."""
-    if thickness is None or not has_volume(material) or len(thickness) != vertex_count:
+    if thickness is None or not absorbs_in_its_volume(material) or len(thickness) != vertex_count:
         return None
     return thickness
 

@@ -10,6 +10,7 @@ import trimesh
 
 from app.assets.model_loading import load_model
 from app.assets.thickness import (
+    absorbs_in_its_volume,
     closes_a_solid,
     equivalent_thickness,
     vertex_areas,
@@ -175,3 +176,19 @@ def test_a_coloured_glass_is_found_closed_once_as_it_loads(tmp_path, monkeypatch
     mesh = next(iter(model.meshes.values()))
     assert mesh.thickness is not None and mesh.closed
     assert calls == [len(box.faces)]
+
+
+@pytest.mark.parametrize(("fields", "absorbs"), [
+    ({"transmission": 1.0, "thickness": 0.01, "attenuation_distance": 0.05}, True),
+    ({"transmission": 1.0, "thickness": 0.01, "attenuation_distance": math.inf}, False),  # clear
+    ({"transmission": 1.0, "thickness": 0.0, "attenuation_distance": 0.05}, False),  # thin
+    ({"transmission": 0.0, "thickness": 0.01, "attenuation_distance": 0.05}, False),  # opaque
+])
+def test_what_absorbs_in_its_volume(fields, absorbs):
+    """One rule for the loader (which measures such a mesh), the live view's tint and the
+    still's medium."""
+    from app.assets.mesh import MeshMaterial
+    from app.scene.description import ResolvedMaterial
+
+    assert absorbs_in_its_volume(MeshMaterial(**fields)) is absorbs
+    assert absorbs_in_its_volume(ResolvedMaterial(id="m", **fields)) is absorbs
