@@ -92,8 +92,9 @@ def still_job(request: StillRequest, scene: SceneDescription, source: GeometrySo
 
 
 def photoreal_still_job(request: StillRequest, scene: SceneDescription, source: GeometrySource,
-                        current_view: Camera) -> Job:
-    """Path trace the still and write it."""
+                        current_view: Camera, notes: list[str] | None = None) -> Job:
+    """Path trace the still and write it; what it draws otherwise than the materials say
+    (``PhotorealImage.approximations``) is added to ``notes``."""
     scene = still_scene(request, scene, current_view)
     path = Path(request.path)
 
@@ -105,6 +106,8 @@ def photoreal_still_job(request: StillRequest, scene: SceneDescription, source: 
         image = render_photoreal(scene, source, size=request.size, spp=request.spp,
                                  camera_id=request.camera_id, transparent=request.transparent,
                                  progress=lambda f: progress(0.95 * f), cancel=cancelled)
+        if notes is not None:
+            notes.extend(image.approximations)
         progress(0.95, f"Writing {path.name}\u2026")
         return write_unless_cancelled(path, lambda tmp: write_image(image, tmp, "png"),
                                       cancelled)

@@ -60,6 +60,12 @@ class ProblemsPanel(QWidget):
         self._notes = list(dict.fromkeys(notes))
         self._refresh()
 
+    def add_notes(self, notes: Iterable[str]) -> None:
+        """More notes on the shown product (what a still drew otherwise), until the next
+        product's."""
+        self._notes = list(dict.fromkeys([*self._notes, *notes]))
+        self._refresh()
+
     def messages(self) -> list[str]:
         """The problems listed (the notes left out)."""
         return [self.list.item(i).text() for i in range(self.list.count() - len(self._notes))]

@@ -50,8 +50,12 @@ class WindowExports:
             return None
         source, camera = window.session.project.assets, window.view.current_camera()
         if request.photoreal:
-            return self.run("Rendering the photoreal still",
-                            photoreal_still_job(request, scene, source, camera))
+            notes: list[str] = []  # filled on the worker thread before it finishes
+            runner = self.run("Rendering the photoreal still",
+                              photoreal_still_job(request, scene, source, camera, notes))
+            runner.finished.connect(lambda _out: window.problems.add_notes(
+                f"the photoreal still: {note}" for note in notes))
+            return runner
         return self.run("Exporting the still", still_job(request, scene, source, camera))
 
     def model(self) -> BackgroundJob | None:

@@ -4,6 +4,8 @@ the designer sees it beside the problems, and the notes are not counted as probl
 import os
 import shutil
 
+import yaml
+
 from tests.sample_project import BUILTIN
 
 SHOTS = "UI_SCREENSHOT_DIR"
@@ -57,7 +59,8 @@ def test_a_catalog_reload_brings_a_materials_new_notes(qtbot, window):
     material = window.test_root / "assets" / "materials" / "ceramic_gloss.yaml"
     good = material.read_text(encoding="utf-8")
     try:
-        material.write_text(good + "sheen_color: '#ffffff'\n", encoding="utf-8")
+        velvet = {**yaml.safe_load(good), "sheen_color": "#ffffff"}
+        material.write_text(yaml.safe_dump(velvet), encoding="utf-8")
         window.reload_catalog()
         [note] = window.problems.notes()
         assert note.startswith("assets/materials/ceramic_gloss.yaml: the live view has no "
@@ -66,3 +69,34 @@ def test_a_catalog_reload_brings_a_materials_new_notes(qtbot, window):
         material.write_text(good, encoding="utf-8")
         window.reload_catalog()
     assert window.problems.notes() == []
+
+
+def test_what_a_photoreal_still_draws_otherwise_is_noted(qtbot, window, tmp_path):
+    """A glass glaze with a clear coat: the path tracer draws no coat on glass. The rep's still
+    says so in the panel (it had been only in the log); the next product's notes replace it."""
+    from app.ui.export_dialog import StillRequest
+
+    material = window.test_root / "assets" / "materials" / "ceramic_gloss.yaml"
+    good = material.read_text(encoding="utf-8")
+    try:
+        glass = {**yaml.safe_load(good), "transmission": 1.0, "clearcoat": 1.0}
+        material.write_text(yaml.safe_dump(glass), encoding="utf-8")
+        window.reload_catalog()
+        assert window.problems.messages() == []
+        before = window.problems.notes()
+        assert not any("clear coat" in n for n in before), before
+        window.prompts.next_still = StillRequest(path=tmp_path / "still.png", size=(48, 36),
+                                                 camera_id="front", photoreal=True, spp=2)
+        runner = window.exports.still()
+        with qtbot.waitSignal(runner.finished, timeout=120_000):
+            pass
+        added = [n for n in window.problems.notes() if n not in before]
+        assert added and all(n.startswith("the photoreal still: material 'ceramic_gloss")
+                             for n in added), added
+        assert any("clear coat dropped on a transmissive material" in n for n in added)
+        assert window.problems.messages() == []
+        window.session.switch_product("tumbler")
+        assert not any("clear coat" in n for n in window.problems.notes())
+    finally:
+        material.write_text(good, encoding="utf-8")
+        window.reload_catalog()
