@@ -10,8 +10,15 @@ scales the nested BSDF by 1 / E(mu, roughness), E being the share of light the s
 and fully transmissive, sends on from a view at cos(theta) = mu (its directional albedo, with
 the transmitted radiance's 1/eta^2 left out): Turquin's compensation ("Practical multiple
 scattering compensation for microfacet models", 2019). Where the material only partly
-transmits, the gain is scaled by its transmission. The tables are made once per kind of BSDF
-and index of refraction by sampling Mitsuba's own BSDF.
+transmits, the gain is scaled by its transmission. Light that scatters between a coloured
+glass's microfacets is tinted at every refraction, so what is given back is tinted more than
+the single scattering: by Fms = Fss E_avg / (1 - Fss (1 - E_avg)) (Kulla and Conty, "Revisiting
+Physically Based Shading at Imageworks", 2017), Fss being the tint one refraction gives (the
+principled BSDF's square root of the base colour at each surface of a solid, the thin one's
+base colour) and E_avg the albedo averaged over the hemisphere; the gain is
+1 + transmission Fms (1 / E - 1), which is 1 / E for white glass, as Cycles' multiple-scattering
+GGX glass gives back. The tables are made once per kind of BSDF and index of refraction by
+sampling Mitsuba's own BSDF.
 """
 
 from __future__ import annotations
@@ -65,6 +72,22 @@ def directional_albedo(mi, kind: str, eta: float, inside: bool) -> np.ndarray:
     return _tables[key]
 
 
+def hemisphere_albedo(table: np.ndarray) -> np.ndarray:
+    """(ROUGHNESS_STEPS,) float32: E_avg = 2 * integral of E(mu) mu dmu over 0..1 for each row
+    of a ``directional_albedo`` table (its columns at mu = (j / (COSINE_STEPS - 1))^2)."""
+    mu = (np.arange(COSINE_STEPS) / (COSINE_STEPS - 1)) ** 2
+    weighted = np.asarray(table, dtype=np.float64) * mu
+    return (2.0 * np.sum((weighted[:, 1:] + weighted[:, :-1]) / 2 * np.diff(mu), axis=1)
+            ).astype(np.float32)
+
+
+def multiple_scattering_tint(single, average_albedo):
+    """Kulla and Conty's Fms: the tint of light scattered between microfacets more than once,
+    from the tint ``single`` one scattering gives and the hemisphere albedo ``average_albedo``
+    (arrays or Dr.Jit values alike)."""
+    return single * average_albedo / (1.0 - single * (1.0 - average_albedo))
+
+
 def rough_glass(mi, principled: dict) -> dict:
     """``principled`` (a ``principled`` or ``principledthin`` dict with ``spec_trans``) inside
     a ``roughglass`` that gives back its multiply scattered light (its tables made here, before
@@ -73,7 +96,8 @@ def rough_glass(mi, principled: dict) -> dict:
     for inside in (False, True) if kind == "principled" else (False,):
         directional_albedo(mi, kind, eta, inside)
     return {"type": ROUGH_GLASS, "bsdf": principled, "roughness": principled["roughness"],
-            "transmission": principled["spec_trans"], "kind": kind, "eta": eta}
+            "transmission": principled["spec_trans"], "base_color": principled["base_color"],
+            "kind": kind, "eta": eta}
 
 
 @once_per_variant
@@ -86,10 +110,15 @@ def register_bsdfs(mi) -> None:
             super().__init__(props)
             self.roughness = as_texture(mi, props["roughness"])
             self.transmission = as_texture(mi, props["transmission"])
+            self.base_color = as_texture(mi, props["base_color"])
             kind, eta = props["kind"], props["eta"]
-            self.outside = mi.Float(directional_albedo(mi, kind, eta, inside=False).ravel())
-            self.inside = (mi.Float(directional_albedo(mi, kind, eta, inside=True).ravel())
-                           if kind == "principled" else self.outside)  # a thin wall: one side
+            self.solid = kind == "principled"  # its tint: the base colour's root per surface
+            sides = (False, True) if self.solid else (False,)  # a thin wall: one side
+            tables = [directional_albedo(mi, kind, eta, inside=inside) for inside in sides]
+            self.outside, self.inside = (mi.Float(t.ravel()) for t in (tables * 2)[:2])
+            averages = [np.repeat(hemisphere_albedo(t)[:, None], 2, axis=1) for t in tables]
+            self.outside_avg, self.inside_avg = (mi.Float(a.ravel())
+                                                 for a in (averages * 2)[:2])
 
         def _gain(self, si, active):
             cos_view = mi.Frame3f.cos_theta(si.wi)
@@ -100,10 +129,16 @@ def register_bsdfs(mi) -> None:
                 return lerp_table(mi, dr, table, (ROUGHNESS_STEPS, COSINE_STEPS), roughness,
                                   column)
 
-            albedo = dr.select(cos_view >= 0.0, albedo_from(self.outside),
-                               albedo_from(self.inside))
+            outside = cos_view >= 0.0
+            albedo = dr.select(outside, albedo_from(self.outside), albedo_from(self.inside))
+            average = dr.select(outside, *(
+                lerp_table(mi, dr, table, (ROUGHNESS_STEPS, 2), roughness, 0.0)
+                for table in (self.outside_avg, self.inside_avg)))
+            base = dr.clip(self.base_color.eval(si, active), 0.0, 1.0)
+            single = dr.sqrt(base) if self.solid else base
             share = self.transmission.eval_1(si, active)
-            return 1.0 + share * (1.0 / dr.maximum(albedo, MIN_ALBEDO) - 1.0)
+            missing = 1.0 / dr.maximum(albedo, MIN_ALBEDO) - 1.0
+            return 1.0 + share * multiple_scattering_tint(single, average) * missing
 
         def sample(self, ctx, si, sample1, sample2, active=True):
             bs, weight = self.nested.sample(ctx, si, sample1, sample2, active)

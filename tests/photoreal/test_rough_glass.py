@@ -10,7 +10,13 @@ import pytest
 from app.assets.mesh import MeshData
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.materials import MaterialTranslator
-from app.photoreal.rough_glass import ROUGH_GLASS, directional_albedo, rough_glass
+from app.photoreal.rough_glass import (
+    ROUGH_GLASS,
+    directional_albedo,
+    hemisphere_albedo,
+    multiple_scattering_tint,
+    rough_glass,
+)
 from app.scene.description import ResolvedMaterial
 
 
@@ -24,6 +30,12 @@ def glass(kind: str, eta: float, roughness: float, transmission: float = 1.0) ->
 
 def in_furnace(bsdf: dict) -> float:
     """The mean of a sphere of ``bsdf``, filling the middle of the view, in a white room."""
+    return float(furnace_colour(bsdf).mean())
+
+
+def furnace_colour(bsdf: dict) -> np.ndarray:
+    """The mean colour of a sphere of ``bsdf``, filling the middle of the view, in a white
+    room."""
     mi = activate_mitsuba()
     scene = mi.load_dict({
         "type": "scene", "integrator": {"type": "path", "max_depth": 64},
@@ -35,7 +47,7 @@ def in_furnace(bsdf: dict) -> float:
                    "film": {"type": "hdrfilm", "width": 32, "height": 32, "pixel_format": "rgb"},
                    "sampler": {"type": "independent", "sample_count": 128}}})
     image = np.asarray(mi.render(scene))
-    return float(image[12:20, 12:20].mean())
+    return image[12:20, 12:20].reshape(-1, 3).mean(axis=0)
 
 
 @pytest.mark.parametrize("kind", ["principled", "principledthin"])
@@ -46,6 +58,32 @@ def test_rough_glass_in_a_white_furnace_is_as_bright_as_the_room(kind, eta):
     compensated = in_furnace(rough_glass(mi, glass(kind, eta, 1.0)))
     assert bare < 0.75  # what is given back
     assert compensated == pytest.approx(1.0, abs=0.12), (bare, compensated)
+
+
+@pytest.mark.parametrize("kind", ["principled", "principledthin"])
+def test_light_given_back_by_coloured_glass_is_tinted_again(kind):
+    """Light scattered between a coloured glass's microfacets is refracted, and tinted, more than
+    once: what is given back is tinted by Kulla and Conty's Fms, as Cycles does. A glass white in
+    green and blue and a quarter in red, at roughness 1: green and blue are as bright as the room
+    (as white glass is), and red keeps well under the share of the blue that the single scattering
+    alone keeps (given back untinted, it kept 0.95 of it)."""
+    mi = activate_mitsuba()
+    tinted = glass(kind, 1.5, 1.0)
+    tinted["base_color"] = {"type": "rgb", "value": [0.25, 1.0, 1.0]}
+    bare = furnace_colour(tinted)
+    compensated = furnace_colour(rough_glass(mi, dict(tinted)))
+    assert compensated[1] == pytest.approx(1.0, abs=0.12)
+    assert compensated[2] == pytest.approx(1.0, abs=0.12)
+    single = bare[0] / bare[2]
+    assert bare[0] < compensated[0] < 0.75 * single * compensated[2], (bare, compensated)
+
+
+def test_the_tint_of_light_scattered_more_than_once():
+    assert hemisphere_albedo(np.ones((3, 17))) == pytest.approx(np.ones(3))  # 2 * int mu dmu
+    assert multiple_scattering_tint(1.0, 0.6) == pytest.approx(1.0)  # white stays white
+    assert multiple_scattering_tint(0.5, 1.0) == pytest.approx(0.5)  # nothing lost: one tint
+    # the more is lost to scattering between microfacets, the more often it is tinted
+    assert multiple_scattering_tint(0.5, 0.4) < multiple_scattering_tint(0.5, 0.8) < 0.5
 
 
 def test_smooth_glass_is_left_as_it_is():
