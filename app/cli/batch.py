@@ -95,6 +95,10 @@ def run_batch_command(args: argparse.Namespace, root: Path) -> int:
 
         backend = LocalBackend(root, args.workers)
     configurations = _configurations(args, product, project.pictures)
+    from app.cli.render import print_notes
+    from app.scene.asset_checks import product_material_notes
+
+    print_notes(product_material_notes(product, project.scene_context()))
     request = BatchRequest(product.id, configurations, views, settings, args.out,
                            layers=args.layers)
     summary = run_batch(project, request, backend, progress=None if args.quiet else sys.stderr)

@@ -27,6 +27,7 @@ def test_worker_processes_and_ray_make_the_same_images(project, builtin_root, tm
     assert code == 0, captured.err
     assert "2 images: 2 rendered" in captured.out
     assert "render [" in captured.err and "img/min" in captured.err
+    assert "note:" not in captured.err  # the mug's ceramics are drawn as they say
     local_rows = json.loads((local_out / "manifest.json").read_text())["images"]
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
@@ -57,3 +58,17 @@ def test_the_command_names_unknown_views_and_bad_codes(builtin_root, tmp_path, c
     assert "--codes[0]: mug-abc:" in capsys.readouterr().err
     assert main(["--root", str(builtin_root), "batch", "--product", "golf_cart", "--count"]) == 0
     assert capsys.readouterr().out.strip() == "960"
+
+
+def test_a_batch_notes_what_its_product_is_drawn_otherwise(project, builtin_root, tmp_path,
+                                                            capsys):
+    """The golf cart's frosted headlights: the live view draws them without refraction, which
+    the batch says once, before its images, naming the material's file."""
+    cart = project.catalog.product("golf_cart")
+    [code] = [encode_share_code(c, cart) for c in sample_configurations(cart, 1, seed=3)]
+    assert main(["--root", str(builtin_root), "batch", "--product", "golf_cart", "--codes", code,
+                 "--size", "32x24", "--out", str(tmp_path / "out"), "--workers", "1",
+                 "--quiet"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert [n.split(": the live view")[0] for n in notes] == [
+        "note: assets/materials/plastic_frosted.yaml"]
