@@ -113,12 +113,14 @@ def register_bsdfs(mi) -> None:
             self.base_color = as_texture(mi, props["base_color"])
             kind, eta = props["kind"], props["eta"]
             self.solid = kind == "principled"  # its tint: the base colour's root per surface
-            sides = (False, True) if self.solid else (False,)  # a thin wall: one side
-            tables = [directional_albedo(mi, kind, eta, inside=inside) for inside in sides]
-            self.outside, self.inside = (mi.Float(t.ravel()) for t in (tables * 2)[:2])
-            averages = [np.repeat(hemisphere_albedo(t)[:, None], 2, axis=1) for t in tables]
-            self.outside_avg, self.inside_avg = (mi.Float(a.ravel())
-                                                 for a in (averages * 2)[:2])
+            outside = directional_albedo(mi, kind, eta, inside=False)
+            inside = (directional_albedo(mi, kind, eta, inside=True) if self.solid
+                      else outside)  # a thin wall: one side
+            self.outside, self.inside = mi.Float(outside.ravel()), mi.Float(inside.ravel())
+            # E_avg by roughness, two equal columns for lerp_table
+            self.outside_avg, self.inside_avg = (
+                mi.Float(np.repeat(hemisphere_albedo(t)[:, None], 2, axis=1).ravel())
+                for t in (outside, inside))
 
         def _gain(self, si, active):
             cos_view = mi.Frame3f.cos_theta(si.wi)
