@@ -58,10 +58,15 @@ def configured_product(args: argparse.Namespace, root: Path
 
 def render_configuration_still(project: Project, product: Product, configuration: Configuration,
                                args: argparse.Namespace) -> Image.Image:
-    """The still of the configuration: real-time renderer, or the path tracer on request."""
+    """The still of the configuration: real-time renderer, or the path tracer on request; what
+    either draws otherwise than the materials say is printed as notes."""
+    from app.cli.render import print_notes
+    from app.scene.asset_checks import product_material_notes
     from app.scene.resolve import resolve_scene
 
-    scene = resolve_scene(product, configuration, project.scene_context())
+    context = project.scene_context()
+    scene = resolve_scene(product, configuration, context)
+    print_notes(product_material_notes(product, context, configuration))
     if not args.photoreal:
         from app.viewport.still import render_still
 
@@ -75,6 +80,7 @@ def render_configuration_still(project: Project, product: Product, configuration
 
     result = render_photoreal(scene, project.assets, size=args.size, spp=PHOTOREAL_SPP,
                               camera_id=args.camera)
+    print_notes(result.approximations)
     pixels = np.clip(np.asarray(result.display)[..., :3] * 255.0 + 0.5, 0, 255)
     return Image.fromarray(pixels.astype(np.uint8), "RGB")
 

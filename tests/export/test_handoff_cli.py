@@ -12,6 +12,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from app.cli.export import render_configuration_still
 from app.cli.main import build_parser, main
 from app.cli.share import run_share
 from tests.export.self_signed import self_signed_cert
@@ -53,6 +54,25 @@ def test_export_glb_and_pdf(builtin_root, tmp_path, capsys):
     assert main(["--root", str(builtin_root), "export", "--product", "mug", "--format", "pdf",
                  "--out", str(pdf)]) == 0
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_still_of_an_export_notes_what_it_draws_otherwise(builtin_root, capsys):
+    """The spec sheet's still of the watch: its crystal is glass, which the live view draws
+    without refraction; the user is told so, naming the material's file (the real still, not
+    the stub the other tests use)."""
+    import argparse
+
+    from app.domain.configuration import default_configuration
+    from app.project import open_project
+
+    project = open_project(builtin_root)
+    watch = project.catalog.product("watch")
+    args = argparse.Namespace(photoreal=False, size=(64, 48), camera=None)
+    image = render_configuration_still(project, watch, default_configuration(watch), args)
+    assert image.size == (64, 48)
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert [n.split(": the live view")[0] for n in notes] == [
+        "note: assets/materials/glass_clear.yaml"]
 
 
 def test_export_errors_name_the_problem(builtin_root, tmp_path, capsys):
