@@ -62,10 +62,9 @@ def bounds_a_volume(material) -> bool:
 
 def absorbs_in_its_volume(material) -> bool:
     """Whether light crossing ``material`` (a loaded or a resolved one) is absorbed on its way:
-    glTF's transmissive material with a thickness and a finite attenuation distance; else it
-    is thin or clear."""
-    return (material.transmission > 0 and material.thickness > 0
-            and math.isfinite(material.attenuation_distance)
+    it bounds a volume (``bounds_a_volume``) with a finite attenuation distance; else it is
+    thin or clear."""
+    return (bounds_a_volume(material) and math.isfinite(material.attenuation_distance)
             and material.attenuation_distance > 0)
 
 

@@ -95,8 +95,12 @@ def rough_glass(mi, principled: dict) -> dict:
     kind, eta = principled["type"], float(principled["eta"])
     for inside in (False, True) if kind == "principled" else (False,):
         directional_albedo(mi, kind, eta, inside)
+    colour = principled["base_color"]
+    if isinstance(colour, dict):  # one texture, read by the BSDF and by the gain
+        colour = mi.load_dict(colour)
+        principled = {**principled, "base_color": colour}
     return {"type": ROUGH_GLASS, "bsdf": principled, "roughness": principled["roughness"],
-            "transmission": principled["spec_trans"], "base_color": principled["base_color"],
+            "transmission": principled["spec_trans"], "base_color": colour,
             "kind": kind, "eta": eta}
 
 

@@ -91,8 +91,9 @@ def product_material_notes(product: Product, context: SceneContext,
             continue
         label = context.label(material.source)
         try:
-            named.append((label, "", resolve_material(
-                material, allowed_roots=context.allowed_roots, label=label)))
+            named.append((label, "", context.resolve_cache.material(
+                material, None, lambda material=material, label=label: resolve_material(
+                    material, allowed_roots=context.allowed_roots, label=label))))
         except AppError:
             continue
     return named_notes(named)

@@ -9,7 +9,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.watcher = ProjectWatcher(project.root, self) if watch_files else None
         if self.watcher is not None:
             self.watcher.changed.connect(self.reload_catalog)
+        self._notes_queued = False
         self._catalog_changed()
         self._product_changed()
         # the store (customers, events, suggestions) when one is given; None: none of it (the
@@ -241,7 +242,7 @@ class MainWindow(QMainWindow):
         self.problems.set_catalog_problems(catalog.problems)
         if catalog.problems:
             self.problems_dock.show()
-        self._show_drawing_notes()
+        self._queue_drawing_notes()
         if self.thumbnails is not None:
             self.thumbnails.clear()
             for product_id in catalog.products:
@@ -264,14 +265,22 @@ class MainWindow(QMainWindow):
         if hasattr(self, "camera_menu"):
             fill_camera_menu(self)
         self._refresh_panels()
-        self._show_drawing_notes()
+        self._queue_drawing_notes()
         if product.id not in self.catalog.thumbnails:
             self.view.after_first_frame(self._thumbnail_from_view)
         self._queue_choice_thumbnails()
 
+    def _queue_drawing_notes(self) -> None:
+        """The product's notes, once the event loop is back: a reload that changes the catalog
+        and the product on show (and the start, which shows both) makes them once."""
+        if not self._notes_queued:
+            self._notes_queued = True
+            QTimer.singleShot(0, self._show_drawing_notes)
+
     def _show_drawing_notes(self) -> None:
         """The product's notes in the problems panel: what of its model files is drawn
         without, and what the renderers draw otherwise than its materials say."""
+        self._notes_queued = False
         product, context = self.session.product, self.session.scene_context()
         try:
             notes = [*product_asset_warnings(product, context),

@@ -72,8 +72,7 @@ class ProblemsPanel(QWidget):
 
     def notes(self) -> list[str]:
         """The notes listed, after the problems."""
-        return [self.list.item(i).text()[len(NOTE_PREFIX):]
-                for i in range(self.list.count() - len(self._notes), self.list.count())]
+        return list(self._notes)
 
     def _refresh(self) -> None:
         self.list.clear()

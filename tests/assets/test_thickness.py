@@ -183,6 +183,8 @@ def test_a_coloured_glass_is_found_closed_once_as_it_loads(tmp_path, monkeypatch
     ({"transmission": 1.0, "thickness": 0.01, "attenuation_distance": math.inf}, False),  # clear
     ({"transmission": 1.0, "thickness": 0.0, "attenuation_distance": 0.05}, False),  # thin
     ({"transmission": 0.0, "thickness": 0.01, "attenuation_distance": 0.05}, False),  # opaque
+    ({"transmission": 1.0, "thickness": 0.01, "attenuation_distance": 0.05, "unlit": True},
+     False),  # unlit: drawn as its glow, through which nothing passes
 ])
 def test_what_absorbs_in_its_volume(fields, absorbs):
     """One rule for the loader (which measures such a mesh), the live view's tint and the

@@ -14,13 +14,20 @@ GLASS_NOTE = ("assets/materials/glass_clear.yaml: the live view draws it partly 
               "without refraction")
 
 
+def settled(qtbot, condition) -> None:
+    """Wait for the window's notes, made once the event loop is back (after a switch or a
+    reload), to meet ``condition``."""
+    qtbot.waitUntil(condition, timeout=5000)
+
+
 def test_the_problems_panel_notes_how_the_shown_product_is_drawn(qtbot, window):
-    assert window.problems.notes() == []  # the mug's ceramics are drawn as they say
+    settled(qtbot, lambda: window.problems.notes() == [])  # the mug's ceramics: as they say
     watch = window.test_root / "configs" / "watch.yaml"
     shutil.copyfile(BUILTIN / "configs" / "watch.yaml", watch)
     try:
         window.reload_catalog()
         window.session.switch_product("watch")
+        settled(qtbot, lambda: len(window.problems.notes()) == 1)
         shows_the_glass_note(qtbot, window)
     finally:
         watch.unlink()
@@ -33,11 +40,13 @@ def shows_the_glass_note(qtbot, window):
     assert window.problems.messages() == []
     assert window.problems.summary.text() == "No problems; 1 note on how this product is drawn"
     assert not window.problems_dock.isVisible()  # a note does not open the panel
+    assert window.problems.list.item(0).text() == f"Note: {note}"
     assert window.problems.list.item(0).toolTip() == note  # in full, however narrow the panel
 
     window.problems.report("could not read picture.png")
     assert window.problems.messages() == ["could not read picture.png"]
     assert window.problems.notes() == [note]
+    assert window.problems.list.item(1).text() == f"Note: {note}"  # after the problem
     assert window.problems.summary.text().startswith("1 problem: ")
     assert window.problems.summary.text().endswith("; 1 note on how this product is drawn")
     folder = os.environ.get(SHOTS)
@@ -52,7 +61,7 @@ def shows_the_glass_note(qtbot, window):
         window.resize(800, 600)
 
     window.session.switch_product("mug")
-    assert window.problems.notes() == []
+    settled(qtbot, lambda: window.problems.notes() == [])
 
 
 def test_a_catalog_reload_brings_a_materials_new_notes(qtbot, window):
@@ -62,13 +71,14 @@ def test_a_catalog_reload_brings_a_materials_new_notes(qtbot, window):
         velvet = {**yaml.safe_load(good), "sheen_color": "#ffffff"}
         material.write_text(yaml.safe_dump(velvet), encoding="utf-8")
         window.reload_catalog()
+        settled(qtbot, lambda: len(window.problems.notes()) == 1)
         [note] = window.problems.notes()
         assert note.startswith("assets/materials/ceramic_gloss.yaml: the live view has no "
                                "sheen lobe")
     finally:
         material.write_text(good, encoding="utf-8")
         window.reload_catalog()
-    assert window.problems.notes() == []
+    settled(qtbot, lambda: window.problems.notes() == [])
 
 
 def test_what_a_photoreal_still_draws_otherwise_is_noted(qtbot, window, tmp_path):
@@ -83,6 +93,7 @@ def test_what_a_photoreal_still_draws_otherwise_is_noted(qtbot, window, tmp_path
         material.write_text(yaml.safe_dump(glass), encoding="utf-8")
         window.reload_catalog()
         assert window.problems.messages() == []
+        settled(qtbot, lambda: any("partly transparent" in n for n in window.problems.notes()))
         before = window.problems.notes()
         assert not any("clear coat" in n for n in before), before
         window.prompts.next_still = StillRequest(path=tmp_path / "still.png", size=(48, 36),
@@ -96,7 +107,8 @@ def test_what_a_photoreal_still_draws_otherwise_is_noted(qtbot, window, tmp_path
         assert any("clear coat dropped on a transmissive material" in n for n in added)
         assert window.problems.messages() == []
         window.session.switch_product("tumbler")
-        assert not any("clear coat" in n for n in window.problems.notes())
+        settled(qtbot, lambda: not any("clear coat" in n for n in window.problems.notes()))
+        assert any("partly transparent" in n for n in window.problems.notes())
     finally:
         material.write_text(good, encoding="utf-8")
         window.reload_catalog()
