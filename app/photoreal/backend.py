@@ -118,6 +118,7 @@ def activate_mitsuba(
     rough_glass.register_bsdfs(mi)
     see_through.register_bsdfs(mi)
     guides.register_bsdfs(mi)
+    guides.register_integrators(mi)
     log.info("Mitsuba renders with %s", variant)
     return mi
 

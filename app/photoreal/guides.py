@@ -1,5 +1,10 @@
-"""The denoiser's guides: BSDFs for the passes that give it albedo and normals.
+"""The denoiser's guides: the integrator and BSDFs of the passes that give it albedo and
+normals.
 
+- ``guidepaths``: the albedo and normal of what the camera sees, looking through clear glass
+  along the paths the glass's own BSDF samples (``guide_paths``), so that what a glass bends
+  or blurs is what the denoiser is told lies there (past the glass unbent, a thick glass's
+  bottom drew a seam through a lens's picture, and a frosted pane's blur was drawn sharp).
 - ``normalguide``: black and scattering nothing; its "diffuse reflectance" is the shading
   normal the camera's first hit sees, normal map included, as (n + 1) / 2 in world space. The
   albedo AOV of a scene of these is the normal guide: Mitsuba's ``sh_normal`` AOV leaves normal
@@ -113,3 +118,85 @@ def register_bsdfs(mi) -> None:
 
     mi.register_bsdf(NORMAL_GUIDE, lambda props: NormalGuide(props))
     mi.register_bsdf(MASKED_ALBEDO, lambda props: MaskedAlbedo(props))
+
+
+GUIDE_PATHS = "guidepaths"
+
+
+def guide_paths(through: list[str], *, tinted: bool = True) -> dict:
+    """The integrator of the guide passes: the albedo AOV (3 channels, as the film's colour)
+    and the shading normal (3) of the first surface a camera ray meets that is not one of the
+    shapes named ``through`` (clear glass), following the refracted path each sample of such
+    glass's own BSDF takes (bent, and blurred by its roughness, as the lit pass sees what lies
+    behind it), as Cycles' denoising features do; where ``tinted``, times the colour of what
+    the glass passes on (see ``register_integrators``)."""
+    return {"type": GUIDE_PATHS, "through": ",".join(through), "tinted": tinted}
+
+
+# steps of a guide path at most: surfaces of glass crossed (a bowl's four) and the samples a
+# glass's BSDF spent on its reflection, drawn again (a thin principled glass spends most of
+# them there: at 16 steps one path in a few hundred through a ball of it was lost)
+GUIDE_PATH_STEPS = 32
+
+
+@once_per_variant
+def register_integrators(mi) -> None:
+    """Make ``guidepaths`` loadable in the active (vectorised) variant.
+
+    At glass, a guide path follows the light the glass lets through: a sample its BSDF spends
+    on the reflection (a principled BSDF picks its lobe by chance, whatever the context asks)
+    is drawn again from the same point. What the path carries is the colour of each
+    transmission, scaled to 1 in its brightest channel: the chance of the lobe picked is not
+    known outside the BSDF, and light a clear glass passes on in full is what the guide should
+    show (a blue glass's blue, not the few per cent its surfaces reflect)."""
+    import drjit as dr
+
+    def one_of(shape, shapes):
+        found = mi.Bool(False)
+        for each in shapes:  # opaque: a pointer's value in the kernel would compile it anew
+            found |= shape == dr.opaque(mi.ShapePtr, each)
+        return found
+
+    class GuidePaths(mi.SamplingIntegrator):
+        def __init__(self, props):
+            mi.SamplingIntegrator.__init__(self, props)
+            self.through = {n for n in props.get("through", "").split(",") if n}
+            self.tinted = bool(props.get("tinted", True))
+
+        def aov_names(self):
+            return ["nn.x", "nn.y", "nn.z"]
+
+        def sample(self, scene, sampler, ray, medium=None, active=True):
+            glass = [s for s in scene.shapes() if s.id() in self.through]
+            tinted = self.tinted
+            context = mi.BSDFContext(mi.TransportMode.Importance, mi.BSDFFlags.Transmission)
+
+            def step(sampler, ray, alive, steps, tint, albedo, normal):
+                si = scene.ray_intersect(ray, alive)
+                ends = alive & si.is_valid() & ~one_of(si.shape, glass)
+                bsdf = si.bsdf(ray)
+                albedo = dr.select(ends, tint * bsdf.eval_diffuse_reflectance(si, ends), albedo)
+                normal = dr.select(ends, si.sh_frame.n, normal)
+                alive &= si.is_valid() & ~ends
+                sample, weight = bsdf.sample(context, si, sampler.next_1d(alive),
+                                             sampler.next_2d(alive), alive)
+                brightest = dr.max(weight)
+                through = (alive & (sample.pdf > 0) & (brightest > 0)
+                           & (mi.Frame3f.cos_theta(sample.wo) * mi.Frame3f.cos_theta(si.wi)
+                              < 0))
+                if tinted:
+                    tint = dr.select(through, tint * weight / brightest, tint)
+                ray = dr.select(through, si.spawn_ray(si.to_world(sample.wo)), ray)
+                return sampler, ray, alive, steps + 1, tint, albedo, normal
+
+            state = (sampler, mi.Ray3f(ray), mi.Bool(active), mi.UInt32(0), mi.Spectrum(1.0),
+                     mi.Spectrum(0.0), mi.Vector3f(0.0))
+            state = dr.while_loop(state, lambda *s: s[2] & (s[3] < GUIDE_PATH_STEPS), step,
+                                  label="guide paths")
+            albedo, normal = state[5], state[6]
+            return albedo, mi.Bool(True), [normal.x, normal.y, normal.z]
+
+        def to_string(self):
+            return f"GuidePaths[through={sorted(self.through)}]"
+
+    mi.register_integrator(GUIDE_PATHS, lambda props: GuidePaths(props))

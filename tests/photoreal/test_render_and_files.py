@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import pyvista as pv
 from PIL import Image
 
 from app.errors import AppError
@@ -147,37 +148,51 @@ def test_sample_passes_add_up_and_bound_the_samples_traced_at_once(spp, pixels):
         assert len(plan.passes) >= min(spp, BLOCKS)
 
 
+def checker_behind_a_pane(hdr, glass: ResolvedMaterial | None, textures: dict,
+                          slab: bool = False):
+    """``red_share(spp, columns, denoise=True)``: the share of red in each pixel over
+    ``columns`` of the middle rows of a red and blue checker card, in the still at ``spp``
+    samples, seen through a pane of ``glass`` (whose textures are in ``textures``) in front
+    of it, or alone (None); the pane a sheet, or a ``slab`` 0.1 thick (a closed box)."""
+    from app.scene.description import TextureRef, slot
+    from tests.viewport.scenes import card_mesh, checker_pixels, mesh_from_pyvista, translation
+
+    checker = ResolvedMaterial("checker", base_color=(1, 1, 1), roughness=0.6,
+                               base_color_texture=slot(TextureRef("checker.png", srgb=True)))
+    slab_mesh = mesh_from_pyvista("slab", pv.Cube(x_length=1.2, y_length=1.2, z_length=0.1))
+    source = FakeSource({"card": card_mesh(), "slab": slab_mesh},
+                        {"checker.png": checker_pixels(8, 8), **textures})
+    drawables = [drawable("card", checker)]
+    if glass is not None:
+        pane = drawable("slab" if slab else "card", glass, transform=translation(z=0.4))
+        drawables.append(replace(pane, id="part/pane"))
+    scene = SceneDescription("checker", tuple(drawables), (FRONT_CAMERA,),
+                             Environment(hdr, background=(1, 1, 1), ground=False),
+                             ((-0.6, -0.6, 0.0), (0.6, 0.6, 0.4)))
+
+    def red_share(spp: int, columns: slice, denoise: bool = True) -> np.ndarray:
+        image = render_photoreal(scene, source, size=(96, 96), spp=spp,
+                                 denoise=denoise).display
+        card = image[34:62, columns, :3]  # inside the card, seen through the pane
+        return card[..., 0] / np.maximum(card.sum(axis=-1), 1e-6)
+
+    return red_share
+
+
+def contrast(share: np.ndarray, red: np.ndarray) -> float:
+    """The red share's difference between the checker's red squares and its blue ones."""
+    return float(share[red].mean() - share[~red].mean())
+
+
 def checker_through_a_pane(hdr, glass: ResolvedMaterial, textures: dict,
                            columns: slice) -> tuple[float, float]:
     """(bare, through): the red-blue contrast of a checker card in the still at 4 samples,
     denoised, over ``columns`` of its middle rows, alone and seen through a pane of ``glass``
     (whose textures are in ``textures``) in front of it."""
-    from app.scene.description import TextureRef, slot
-    from tests.viewport.scenes import card_mesh, checker_pixels, translation
-
-    checker = ResolvedMaterial("checker", base_color=(1, 1, 1), roughness=0.6,
-                               base_color_texture=slot(TextureRef("checker.png", srgb=True)))
-    source = FakeSource({"card": card_mesh()}, {"checker.png": checker_pixels(8, 8),
-                                                **textures})
-
-    def red_share(with_glass: bool, spp: int) -> np.ndarray:
-        drawables = [drawable("card", checker)]
-        if with_glass:
-            pane = drawable("card", glass, transform=translation(z=0.4))
-            drawables.append(replace(pane, id="part/pane"))
-        scene = SceneDescription("checker", tuple(drawables), (FRONT_CAMERA,),
-                                 Environment(hdr, background=(1, 1, 1), ground=False),
-                                 ((-0.6, -0.6, 0.0), (0.6, 0.6, 0.4)))
-        image = render_photoreal(scene, source, size=(96, 96), spp=spp).display
-        card = image[34:62, columns, :3]  # inside the card, seen through the pane
-        return card[..., 0] / np.maximum(card.sum(axis=-1), 1e-6)
-
-    red = red_share(False, 64) > 0.5  # where the red squares are
-
-    def contrast(share: np.ndarray) -> float:
-        return float(share[red].mean() - share[~red].mean())
-
-    return contrast(red_share(False, 4)), contrast(red_share(True, 4))
+    bare = checker_behind_a_pane(hdr, None, {})
+    red = bare(64, columns) > 0.5  # where the red squares are
+    through = checker_behind_a_pane(hdr, glass, textures)
+    return contrast(bare(4, columns), red), contrast(through(4, columns), red)
 
 
 def test_the_denoiser_keeps_what_clear_glass_shows(hdr):
@@ -205,6 +220,23 @@ def test_the_denoiser_keeps_what_glass_shows_where_its_texture_makes_it_clear(hd
     bare, through = checker_through_a_pane(hdr, glass, {"orm.png": orm}, slice(30, 46))
     assert bare > 0.4, "the checker itself is sharp"
     assert through > 0.6 * bare
+
+
+def test_the_denoiser_keeps_a_slightly_frosted_pane_as_blurred_as_it_is(hdr):
+    """Behind a slightly frosted pane (roughness 0.25) the checker is blurred. Denoised at 16
+    samples it is as blurred as in a still of 256 samples without the denoiser: its contrast
+    within 15 % (measured 11 % under). The denoiser's guides follow the glass's own refracted,
+    blurred paths; when they looked past the pane unbent, the denoiser drew the checker as
+    sharp as without the pane (22 % over)."""
+    glass = ResolvedMaterial("frosted", base_color=(0.6, 0.8, 1.0), roughness=0.25,
+                             transmission=1.0)
+    through = checker_behind_a_pane(hdr, glass, {})
+    columns = slice(34, 62)
+    reference = through(256, columns, denoise=False)
+    red = reference > np.median(reference)
+    expected = contrast(reference, red)
+    assert expected > 0.1, "the checker shows through the pane"
+    assert contrast(through(16, columns), red) == pytest.approx(expected, rel=0.15)
 
 
 def test_stratified_samples_leave_less_noise(hdr, monkeypatch):
