@@ -49,6 +49,10 @@ MIN_IOR = 1.01
 MAX_IOR = 3.0
 CLEAR_TRANSMISSION = 0.5  # at least this transmissive and at most this rough: clear glass
 CLEAR_ROUGHNESS = 0.3
+# the index at which the roughness decides alone whether glass is clear; nearer 1 its
+# microfacets bend the light they pass less (at 1 not at all: a rough glass of air shows what
+# lies behind it sharp), so it is clear up to a higher roughness
+CLEAR_IOR = 1.5
 SHEET_ROUGHNESS = 0.05  # at most this rough, thin glass lets light straight through (a sheet)
 SPECULAR_TEXTURES = ("specular", "specular_color")
 _WRAPS = {"REPEAT": "repeat", "MIRRORED_REPEAT": "mirror", "CLAMP_TO_EDGE": "clamp"}
@@ -396,7 +400,8 @@ class MaterialTranslator:
                       if mat.transmission > 0 and not mat.unlit and _metal_drawn(m) else None)
         if metal_look is not None:
             bsdf = _metal_over(metal, bsdf, metal_look)
-        clear = mat.transmission >= CLEAR_TRANSMISSION and mat.roughness <= CLEAR_ROUGHNESS
+        clear = (mat.transmission >= CLEAR_TRANSMISSION
+                 and mat.roughness * _refraction_blur(mat.ior) <= CLEAR_ROUGHNESS)
         guide_opacity = (self._rough_share(m) if not clear and not mat.unlit
                          and mat.transmission >= CLEAR_TRANSMISSION else None)
         sheet = None
@@ -415,22 +420,24 @@ class MaterialTranslator:
     def _rough_share(self, m: _Inputs) -> dict | None:
         """Where a glass's roughness texture makes it clear in places (smooth tiles in a rough
         pane), the share of each pixel that is rough: 1 where it is as rough as clear glass
-        may not be, 0 where it is clear, between over 0.1 of roughness; None without such a
-        texture, or where none of it is clear."""
+        may not be (its roughness weighed by how much its index blurs, ``_refraction_blur``),
+        0 where it is clear, between over 0.1 of roughness; None without such a texture, or
+        where none of it is clear."""
         mat, orm = m.material, m.orm_texture
         if orm is None:
             return None
         pixels = np.asarray(orm.pixels)
         if pixels.ndim < 3 or pixels.shape[2] < 2:
             return None
-        if int(pixels[..., 1].min()) / 255.0 * float(mat.roughness) > CLEAR_ROUGHNESS:
+        scale = float(mat.roughness) * _refraction_blur(mat.ior)
+        if int(pixels[..., 1].min()) / 255.0 * scale > CLEAR_ROUGHNESS:
             return None
 
         def rough_share() -> np.ndarray:
-            roughness = pixels[..., 1:2].astype(np.float32) / 255.0 * float(mat.roughness)
+            roughness = pixels[..., 1:2].astype(np.float32) / 255.0 * scale
             return np.clip((roughness - CLEAR_ROUGHNESS) / 0.1 + 0.5, 0.0, 1.0)
 
-        return self._bitmap(("rough-share", orm.key, float(mat.roughness)), rough_share,
+        return self._bitmap(("rough-share", orm.key, scale), rough_share,
                             orm.mapping)
 
     def _clear_sheet(self, m: _Inputs, principled: dict) -> dict:
@@ -827,6 +834,13 @@ class MaterialTranslator:
         if note not in self.approximations:
             self.approximations.append(note)
             log.warning("photoreal approximation: %s", note)
+
+
+def _refraction_blur(ior: float) -> float:
+    """How much of its roughness a glass of index ``ior`` blurs what is seen through it, as
+    the share of a glass of ``CLEAR_IOR``'s: the bend a microfacet gives grows with the
+    index's distance from 1 (an index further from 1 is counted as ``CLEAR_IOR``)."""
+    return min(abs(float(ior) - 1.0) / (CLEAR_IOR - 1.0), 1.0)
 
 
 def _resampled(pixels: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
