@@ -13,7 +13,7 @@ normals.
 - ``maskedalbedo``: an alpha-cut surface's albedo times its opacity, which Mitsuba's ``mask``
   leaves out of the albedo AOV (or a glass's times the share of it that is rough, where its
   roughness texture makes it clear in places); what lies behind it is added by the render (see
-  ``render._guides_through_masks``). Without it a decal's clear pixels doubled the albedo the
+  ``guide_passes._guides_through_masks``). Without it a decal's clear pixels doubled the albedo the
   denoiser was given, and it drew the decal's rectangle round an embossed logo.
 """
 

@@ -2,10 +2,11 @@
 
 Passes: the lit image (the product under the environment, as the live view lights it) in
 blocks of samples, so a progress callback runs and a cancel request is honoured between blocks;
-albedo and normals for the denoiser; what glowing surfaces emit toward the camera (added after
-denoising: an area emitter would be hidden along with the environment); and the ground's
-shadow: the scene's one ground shadow (app.scene.ground_shadow, the live view draws the same
-map) seen through this camera, so the ground shows only as darkening of the background colour.
+albedo and normals for the denoiser (app.photoreal.guide_passes); what glowing surfaces emit
+toward the camera (added after denoising: an area emitter would be hidden along with the
+environment); and the ground's shadow: the scene's one ground shadow (app.scene.ground_shadow,
+the live view draws the same map) seen through this camera, so the ground shows only as
+darkening of the background colour.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import numpy as np
 from app.errors import AppError
 from app.photoreal.backend import activate_mitsuba
 from app.photoreal.compositing import Passes, composite
-from app.photoreal.guides import albedo_guide, guide_paths, normal_guide
-from app.photoreal.materials import MaterialTranslator, ShapeLook
+from app.photoreal.guide_passes import denoiser_guides
+from app.photoreal.materials import MaterialTranslator
 from app.photoreal.scene_build import (
     bounds_of,
     emission_bsdf,
@@ -42,10 +43,6 @@ MAX_SIDE = 4096
 MAX_SPP = 65536
 MAX_DEPTH = 8
 AUX_SPP = 16
-# the guide passes share their seed: the same film samples, so a pixel that an edge crosses is
-# covered by the same fraction in each (a seed apiece drew a dashed line along a decal's edge)
-AUX_SEED = 3
-GUIDE_AOVS = {"type": "aov", "aovs": "albedo:albedo,nn:sh_normal"}
 # From STRATA samples a pixel on, the lit pass's samples are stratified in passes of STRATA
 # (Mitsuba's ``stratified`` sampler: a pass of n = k^2 samples a pixel jitters each dimension's
 # in n strata). Measured on the shoe at 960x540, 64 samples, RMSE after denoising against a
@@ -125,10 +122,6 @@ def render_photoreal(
     shadow = scene_shadow(scene, source) if scene.environment.ground and meshes else None
     emitter = environment_emitter(mi, scene, view)
 
-    # the denoiser's albedo and normals come from what clear glass shows, not from the glass
-    behind_glass = {k: v for (k, v), m in zip(shapes.items(), meshes, strict=True)
-                    if not m.look.see_through}
-
     def load(integrator: dict, spp_: int, extra: dict | None = None, drawn: dict = shapes,
              sampler: str = "independent", crop: tuple[int, int, int, int] | None = None):
         items = {"type": "scene", "integrator": integrator, "environment": emitter,
@@ -166,53 +159,7 @@ def render_photoreal(
 
     _check(stop)
     aux_spp = min(AUX_SPP, spp)
-    # where a decal (or any alpha-cut surface) is clear, the guides are those of what it covers
-    # (and so where a glass is clear in places)
-    masked = {f"shape{i}" for i, m in enumerate(meshes) if _guide_opacity(m.look) is not None}
-    by_key = dict(zip(shapes, meshes, strict=True))
-    albedo_shapes = {key: mitsuba_mesh(mi, by_key[key],
-                                       albedo_guide(by_key[key].look.bsdf,
-                                                    _guide_opacity(by_key[key].look)))
-                     if key in masked else shape for key, shape in behind_glass.items()}
-    normal_guides = {key: normal_guide(by_key[key].look.bsdf) for key in behind_glass}
-    normal_shapes: dict = {}  # built only for a pass that draws a normal map
-    # the glass the guides look through along the paths its own BSDF samples (refracted, and
-    # blurred by its roughness, as the lit pass sees what lies behind it): clear glass, and
-    # in the pass of what lies behind alpha cuts, glass clear in places; a scalar variant,
-    # whose Python integrator would trace one ray at a time, looks past clear glass unbent
-    followed = ({k for k, m in by_key.items() if m.look.transmits
-                 and (m.look.see_through or k in masked)}
-                if not mi.variant().startswith("scalar") else set())
-
-    def first_hits(drawn: dict) -> np.ndarray:
-        return np.asarray(mi.render(load(GUIDE_AOVS, aux_spp, drawn=drawn), spp=aux_spp,
-                                    seed=AUX_SEED))
-
-    def render_aux(drawn: dict, through: list[str], tinted: bool = True) -> np.ndarray:
-        if not through:
-            return first_hits(drawn)[..., :6]
-        image = np.asarray(mi.render(load(guide_paths(through, tinted=tinted), aux_spp,
-                                          drawn=drawn), spp=aux_spp, seed=AUX_SEED))
-        return np.concatenate([image[..., :3], image[..., 4:7]], axis=-1)
-
-    def guides(drawn: set[str], through: set[str]) -> np.ndarray:
-        """The guides of the shapes ``drawn`` (keys), looking through those ``through``."""
-        own = {k: shapes[k] for k in drawn & through}
-        if any("normalmap" in normal_guides[k] for k in drawn if k not in own):
-            for key in drawn - own.keys() - normal_shapes.keys():
-                normal_shapes[key] = mitsuba_mesh(mi, by_key[key], normal_guides[key])
-            drawn_normals = {k: own[k] if k in own else normal_shapes[k] for k in drawn}
-        else:
-            drawn_normals = None
-        return _guides({k: own[k] if k in own else albedo_shapes[k] for k in drawn},
-                       drawn_normals, lambda shapes_, tinted=True: render_aux(
-                           shapes_, sorted(own), tinted))
-
-    seen_through = {k for k in followed if by_key[k].look.see_through}
-    aux = guides(behind_glass.keys() | seen_through, seen_through)
-    if masked & set(behind_glass):
-        aux = _guides_through_masks(mi, meshes, behind_glass, masked, followed, seen_through,
-                                    aux, guides, first_hits)
+    aux = denoiser_guides(mi, meshes, shapes, load, aux_spp)
     report((len(steps) + 1 + glass) / total)
 
     _check(stop)
@@ -347,58 +294,6 @@ def sample_plan(spp: int, pixels: int) -> SamplePlan:
 def _check(stop: Cancel) -> None:
     if stop():
         raise RenderCancelled("render cancelled")
-
-
-def _guides(albedo_shapes: dict, normal_shapes: dict | None, render_aux) -> np.ndarray:
-    """The denoiser's guides: albedo (3 channels; alpha-cut surfaces' times their opacity,
-    ``albedo_guide``) and normals (3: the shading normals, with their normal maps from the
-    shapes drawn with ``normalguide`` BSDFs where some have one, ``normal_shapes``; else the
-    albedo pass's own ``sh_normal``). ``render_aux(shapes, tinted)`` renders a guide pass
-    (H, W, 6: albedo AOV and ``sh_normal``), its albedo untinted by glass for normals. The
-    normal guide's albedo is each sample's (n + 1) / 2 times the share of the pixel covered;
-    that share is the length of the geometric shading normal's AOV (exact where one surface
-    covers the pixel)."""
-    plain = render_aux(albedo_shapes)
-    if normal_shapes is None:
-        return plain
-    guide = render_aux(normal_shapes, tinted=False)
-    covered = np.linalg.norm(guide[..., 3:6], axis=-1, keepdims=True)
-    return np.concatenate([plain[..., :3], 2.0 * guide[..., :3] - covered], axis=-1)
-
-
-def _guide_opacity(look: ShapeLook):
-    """Where ``look`` is its own in the denoiser's guides (an alpha cut's opacity, a glass's
-    rough share), as a texture or number; None where it is its own throughout."""
-    if look.bsdf.get("type") == "mask":
-        return look.bsdf["opacity"]
-    return look.guide_opacity
-
-
-def _guides_through_masks(mi, meshes, drawn: dict, masked: set[str], followed: set[str],
-                          seen_through: set[str], aux: np.ndarray, guides, first_hits
-                          ) -> np.ndarray:
-    """The denoiser's albedo and normals where alpha-cut surfaces are: of what lies behind
-    where they are cut away (the AOV integrator stops at the first surface, which would make the
-    denoiser draw the cut-away part back in), added where the surface lets it through. Glass
-    ``followed`` is looked through there, and clear glass (``seen_through``) everywhere
-    (``guides(keys, through)``); ``first_hits(shapes)`` renders the AOV integrator's pass."""
-    behind = guides({k for k in drawn if k not in masked or k in followed} | seen_through,
-                    followed)
-    white = {"type": "rgb", "value": [1.0, 1.0, 1.0]}
-    opacity_shapes = {}
-    for index, mesh in enumerate(meshes):
-        key = f"shape{index}"
-        if key in drawn:
-            reflectance = _guide_opacity(mesh.look) if key in masked else white
-            opacity_shapes[key] = mitsuba_mesh(mi, mesh, {"type": "diffuse",
-                                                          "reflectance": reflectance})
-    there = first_hits(opacity_shapes)[..., :1]
-    # a mask's albedo guide is its opacity times its albedo (``albedo_guide``): what it lets
-    # through adds the albedo behind (weighting it by its opacity again drew a dark line along
-    # a decal's edge and dimmed half-covered text); normals are a blend of the two
-    albedo = aux[..., :3] + (1.0 - there) * behind[..., :3]
-    normals = there * aux[..., 3:6] + (1.0 - there) * behind[..., 3:6]
-    return np.concatenate([albedo, normals, aux[..., 6:]], axis=-1)
 
 
 def _emission_pass(mi, meshes, load) -> np.ndarray:
