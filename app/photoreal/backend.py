@@ -123,5 +123,11 @@ def activate_mitsuba(
     return mi
 
 
+def vectorised(mi) -> bool:
+    """Whether Mitsuba's active variant traces many rays at once (LLVM, CUDA), not one at a
+    time (scalar, where a Python integrator or a loop over rays runs per ray)."""
+    return not mi.variant().startswith("scalar")
+
+
 def active_variant() -> str | None:
     return _active

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.photoreal.backend import vectorised
 from app.photoreal.guides import albedo_guide, guide_paths, normal_guide
 from app.photoreal.materials import ShapeLook
 from app.photoreal.scene_build import mitsuba_mesh
@@ -43,7 +44,7 @@ def denoiser_guides(mi, meshes: list, shapes: dict, load, aux_spp: int) -> np.nd
     # whose Python integrator would trace one ray at a time, looks past clear glass unbent
     followed = ({k for k, m in by_key.items() if m.look.transmits
                  and (m.look.see_through or k in masked)}
-                if not mi.variant().startswith("scalar") else set())
+                if vectorised(mi) else set())
 
     def first_hits(drawn: dict) -> np.ndarray:
         return np.asarray(mi.render(load(GUIDE_AOVS, aux_spp, drawn=drawn), spp=aux_spp,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from app.errors import AppError
-from app.photoreal.backend import activate_mitsuba
+from app.photoreal.backend import activate_mitsuba, vectorised
 from app.photoreal.compositing import Passes, composite
 from app.photoreal.guide_passes import denoiser_guides
 from app.photoreal.materials import MaterialTranslator
@@ -238,7 +238,7 @@ def points_on(vertices, faces, count: int, seed: int = 7) -> np.ndarray:
 
 def _share_hit(mi, scene, origins: np.ndarray, directions: np.ndarray) -> float:
     """The share of the rays (from ``origins`` along unit ``directions``) that meet ``scene``."""
-    if mi.variant().startswith("scalar"):
+    if not vectorised(mi):
         hits = [bool(scene.ray_intersect(mi.Ray3f(mi.Point3f(*o), mi.Vector3f(*d))).is_valid())
                 for o, d in zip(origins.tolist(), directions.tolist(), strict=True)]
         return float(np.mean(hits))

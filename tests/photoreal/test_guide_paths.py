@@ -7,10 +7,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.photoreal.backend import activate_mitsuba
+from app.photoreal.backend import activate_mitsuba, vectorised
 from app.photoreal.guides import guide_paths
 
 PIXELS = 64
+
+
+@pytest.fixture
+def mi():
+    """Mitsuba in a vectorised variant. The still follows glass in its guides only there (in
+    the scalar variant, which ``./bootstrap`` does not pick, it looks past glass unbent: a
+    Python integrator would trace one ray at a time), so that is where the guide paths run."""
+    mitsuba = activate_mitsuba()
+    if not vectorised(mitsuba):
+        pytest.skip("the guide paths run only in a vectorised variant (LLVM, CUDA)")
+    return mitsuba
 
 
 def _ball_in_front_of_a_card(mi, integrator: dict, glass: dict, card: np.ndarray,
@@ -43,13 +54,10 @@ def _halves() -> np.ndarray:
     return card
 
 
-def test_the_guide_sees_what_a_glass_ball_shows_upside_down():
+def test_the_guide_sees_what_a_glass_ball_shows_upside_down(mi):
     """A ball of glass is a lens: through its left side the camera sees the card's right half
     (blue). The guide follows the refracted rays; looking past the glass unbent (the albedo
     AOV with the ball left out) gives the red that lies straight behind."""
-    mi = activate_mitsuba()
-    if mi.variant().startswith("scalar"):
-        pytest.skip("the guide paths run in a vectorised variant")
     glass = {"type": "dielectric", "int_ior": 1.5}
     guide = _ball_in_front_of_a_card(mi, guide_paths(["ball"]), glass, _halves())
     unbent = _ball_in_front_of_a_card(mi, {"type": "aov", "aovs": "albedo:albedo"}, glass,
@@ -63,12 +71,9 @@ def test_the_guide_sees_what_a_glass_ball_shows_upside_down():
     assert guide[y, 2, 4:7] == pytest.approx([0.0, 0.0, 1.0], abs=1e-3)
 
 
-def test_the_guide_is_tinted_by_what_the_glass_passes_on_unless_asked_not_to():
+def test_the_guide_is_tinted_by_what_the_glass_passes_on_unless_asked_not_to(mi):
     """Through blue glass a white card's guide is blue (as the still shows it); the normal
     pass's guide (``tinted=False``) only follows the path."""
-    mi = activate_mitsuba()
-    if mi.variant().startswith("scalar"):
-        pytest.skip("the guide paths run in a vectorised variant")
     blue = {"type": "dielectric", "int_ior": 1.5,
             "specular_transmittance": {"type": "rgb", "value": [0.2, 0.4, 1.0]}}
     white = np.full((8, 8, 3), 255, np.uint8)
@@ -82,13 +87,10 @@ def test_the_guide_is_tinted_by_what_the_glass_passes_on_unless_asked_not_to():
     assert plain[:3] == pytest.approx([1.0, 1.0, 1.0], abs=1e-3)
 
 
-def test_a_sample_the_bsdf_spends_on_its_reflection_is_drawn_again():
+def test_a_sample_the_bsdf_spends_on_its_reflection_is_drawn_again(mi):
     """A principled glass picks its reflection by chance whatever it is asked (a thin one half
     the time): such a sample, drawn again, leaves no dark speckle in the guide of what lies
     behind the glass."""
-    mi = activate_mitsuba()
-    if mi.variant().startswith("scalar"):
-        pytest.skip("the guide paths run in a vectorised variant")
     white = np.full((8, 8, 3), 255, np.uint8)
     for glass in ({"type": "principled", "spec_trans": 1.0, "roughness": 0.05},
                   {"type": "principledthin", "spec_trans": 1.0, "roughness": 0.05}):
@@ -99,12 +101,9 @@ def test_a_sample_the_bsdf_spends_on_its_reflection_is_drawn_again():
         assert middle.mean() > 0.995 and (middle < 0.99).mean() < 0.01, glass["type"]
 
 
-def test_a_glass_that_lets_nothing_through_at_a_point_is_its_own_guide_there():
+def test_a_glass_that_lets_nothing_through_at_a_point_is_its_own_guide_there(mi):
     """Where no try passes through (metal over the glass there, a gilt rim), the guide is the
     surface's own albedo, not nothing."""
-    mi = activate_mitsuba()
-    if mi.variant().startswith("scalar"):
-        pytest.skip("the guide paths run in a vectorised variant")
     red = {"type": "diffuse", "reflectance": {"type": "rgb", "value": [0.8, 0.1, 0.1]}}
     guide = _ball_in_front_of_a_card(mi, guide_paths(["ball"]), red, _halves())
     assert guide[PIXELS // 2, PIXELS // 2, :3] == pytest.approx([0.8, 0.1, 0.1], abs=1e-3)
