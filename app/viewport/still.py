@@ -7,15 +7,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from app.errors import AppError
 from app.files import write_atomically
 from app.scene.description import SceneDescription
-from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
-from app.viewport.off_screen import OffScreenWindow
-from app.viewport.scene_view import SceneView
-
-MAX_RENDER_SIDE = 8192
+from app.viewport.still_renderer import StillRenderer
 
 
 def render_still(
@@ -37,31 +32,8 @@ def render_still(
 
     The render window is its own (an ``OffScreenWindow``): this may run on a worker thread.
     """
-    width, height = (int(v) for v in size)
-    if width < 1 or height < 1:
-        raise AppError(f"expected a positive width and height, got {size}", field="size")
-    if supersample < 1 or max(width, height) * supersample > MAX_RENDER_SIDE:
-        raise AppError(
-            f"expected 1 <= supersample and a render side <= {MAX_RENDER_SIDE}, "
-            f"got {supersample} x {max(width, height)}",
-            field="supersample",
-        )
-    aspect = width / height
-    camera = view_camera(scene, camera_id, aspect)
-
-    window = OffScreenWindow((width * supersample, height * supersample))
-    view = SceneView(window, source, exposure=exposure, fxaa=False)
-    try:
-        view.show(scene)
-        view.set_camera(camera, aspect)
-        pixels = view.snapshot(transparent=transparent)
-    finally:
-        view.close()
-        window.close()
-    image = Image.fromarray(pixels, "RGBA" if transparent else "RGB")
-    if supersample > 1:
-        image = image.resize((width, height), Image.Resampling.LANCZOS)
-    return image
+    with StillRenderer(source, size=size, supersample=supersample, exposure=exposure) as still:
+        return still.render(scene, camera_id=camera_id, transparent=transparent)
 
 
 def save_png(image: Image.Image, path: str | os.PathLike) -> Path:

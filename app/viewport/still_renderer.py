@@ -15,7 +15,8 @@ from app.scene.framing import view_camera
 from app.scene.geometry_source import GeometrySource
 from app.viewport.off_screen import OffScreenWindow
 from app.viewport.scene_view import SceneView
-from app.viewport.still import MAX_RENDER_SIDE
+
+MAX_RENDER_SIDE = 8192
 
 
 class StillRenderer:
