@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.photoreal.plugins import once_per_variant
+from app.photoreal.plugins import nested_bsdf, once_per_variant
 from app.photoreal.scene_build import mitsuba_mesh
 from app.scene.description import Camera
 from app.scene.framing import half_view_tangents, view_axes
@@ -104,15 +104,8 @@ def register_bsdfs(mi) -> None:
     def through(si, wo):
         return mi.Frame3f.cos_theta(si.wi) * mi.Frame3f.cos_theta(wo) <= 0.0
 
-    class TransmittedOnly(mi.BSDF):
+    class TransmittedOnly(nested_bsdf(mi)):
         """The nested BSDF where light passes through the surface; nothing it reflects."""
-
-        def __init__(self, props):
-            mi.BSDF.__init__(self, props)
-            self.nested = props["bsdf"]
-            self.m_components = [self.nested.flags(i)
-                                 for i in range(self.nested.component_count())]
-            self.m_flags = self.nested.flags()
 
         def sample(self, ctx, si, sample1, sample2, active=True):
             bs, weight = self.nested.sample(ctx, si, sample1, sample2, active)
@@ -121,18 +114,12 @@ def register_bsdfs(mi) -> None:
         def eval(self, ctx, si, wo, active=True):
             return dr.select(through(si, wo), self.nested.eval(ctx, si, wo, active), 0.0)
 
-        def pdf(self, ctx, si, wo, active=True):
-            return self.nested.pdf(ctx, si, wo, active)
-
         def eval_pdf(self, ctx, si, wo, active=True):
             value, pdf = self.nested.eval_pdf(ctx, si, wo, active)
             return dr.select(through(si, wo), value, 0.0), pdf
 
         def eval_diffuse_reflectance(self, si, active=True):
             return mi.Color3f(0.0)
-
-        def traverse(self, callback):
-            callback.put_object("bsdf", self.nested, mi.ParamFlags.Differentiable)
 
         def to_string(self):
             return f"TransmittedOnly[bsdf={self.nested}]"
