@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,25 @@ def load_json(data: str | bytes, *, source: str, max_bytes: int,
     except json.JSONDecodeError as exc:
         raise error(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
                     file=source) from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise error(_long_integer(data), file=source) from None
+
+
+_INTEGER = re.compile(r"(?<![\w.+-])-?(\d+)(?![\w.])")
+
+
+def _long_integer(text: str) -> str:
+    """What is wrong with JSON ``text`` that Python could not turn into numbers: its first
+    integer that has more digits than Python converts, and where it is."""
+    limit = sys.get_int_max_str_digits()
+    blanked = _STRING.sub(lambda match: " " * len(match.group()), text)  # strings hold no digits
+    for match in _INTEGER.finditer(blanked):
+        if len(match.group(1)) > limit:
+            line = text.count("\n", 0, match.start()) + 1
+            column = match.start() - text.rfind("\n", 0, match.start())
+            return (f"a number of {len(match.group(1))} digits at line {line} column {column} "
+                    f"is over the limit of {limit} digits")
+    return f"a number has more digits than the limit of {limit}"
 
 
 def read_limited(path: Path, max_bytes: int, *, source: str,

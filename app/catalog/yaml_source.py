@@ -2,12 +2,15 @@
 
 A safe loader (no Python objects) that also refuses: files over ``MAX_YAML_BYTES`` (unread),
 more than ``MAX_YAML_ALIASES`` alias uses (a billion-laughs file), nesting deeper than
-``MAX_NESTING`` (which would end in a RecursionError) and a key written twice in one mapping
-(naming the lines of both). Every error names the file, and the line and column where YAML saw it.
+``MAX_NESTING`` (which would end in a RecursionError), a key written twice in one mapping
+(naming the lines of both), an integer longer than Python converts (``sys.get_int_max_str_digits``)
+and a date that is no day. Every error names the file, and the line and column where YAML saw it.
 """
 
 from __future__ import annotations
 
+import math
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +47,39 @@ class _Loader(_SafeLoader):
                         None, None, f"duplicate key {key!r}: it is also at line {line}",
                         key_node.start_mark)
         return super().construct_mapping(node, deep)
+
+    def construct_object(self, node, deep=False):
+        """A value that Python refuses to build (a date that is no day, an integer too long to
+        convert) is an error at its place, not a ValueError."""
+        try:
+            return super().construct_object(node, deep)
+        except ValueError as exc:
+            raise ConstructorError(None, None, _value_problem(node, exc),
+                                   node.start_mark) from None
+
+    def construct_yaml_int(self, node):
+        """Integers within Python's limit on digits (sys.get_int_max_str_digits), whatever
+        their base: a longer one could not be printed in a message later."""
+        value = super().construct_yaml_int(node)
+        limit = sys.get_int_max_str_digits()
+        if limit and value.bit_length() > 3 * limit and abs(value) >= 10 ** limit:
+            raise ConstructorError(None, None, _too_long(int(math.log10(abs(value))) + 1),
+                                   node.start_mark)
+        return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
+def _too_long(digits: int) -> str:
+    return (f"a number of {digits} digits is over the limit of "
+            f"{sys.get_int_max_str_digits()} digits")
+
+
+def _value_problem(node: yaml.Node, exc: ValueError) -> str:
+    if node.tag == "tag:yaml.org,2002:int":
+        return _too_long(sum(c.isdigit() for c in str(node.value)))
+    return f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[-1]}: {exc}"
 
 
 def _check_limits(text: str | bytes) -> None:

@@ -3,6 +3,7 @@ refused with a message naming the file, the field or the line, and nothing crash
 
 import copy
 import json
+import sys
 
 import pytest
 import yaml
@@ -89,6 +90,26 @@ def test_python_tags_are_not_constructed(tmp_path):
 def test_nan_and_infinity_are_refused(tmp_path, edit, field):
     problems = product_file_problems(tmp_path, yaml.safe_dump(changed(**edit), sort_keys=False))
     assert any(p.startswith(f"configs/cup.yaml: {field}") for p in problems), problems
+
+
+@pytest.mark.parametrize("value, digits", [("1" * 5001, 5001), ("0x" + "f" * 5000, 6021)],
+                         ids=["decimal", "hexadecimal"])
+def test_an_integer_too_long_to_convert_is_refused_at_its_line(tmp_path, value, digits):
+    text = yaml.safe_dump(PRODUCT, sort_keys=False).replace("base_price: 10",
+                                                            f"base_price: {value}")
+    line = text[:text.index("base_price")].count("\n") + 1
+    [problem] = product_file_problems(tmp_path, text)
+    assert problem == (f"configs/cup.yaml: YAML error at line {line}, column 13: a number of "
+                       f"{digits} digits is over the limit of {sys.get_int_max_str_digits()} "
+                       "digits")
+
+
+def test_a_date_that_is_no_day_is_refused_at_its_line(tmp_path):
+    text = yaml.safe_dump(PRODUCT, sort_keys=False) + "description: 2001-02-30\n"
+    line = text.count("\n")
+    [problem] = product_file_problems(tmp_path, text)
+    assert problem == (f"configs/cup.yaml: YAML error at line {line}, column 14: '2001-02-30' "
+                       "is not a valid timestamp: day is out of range for month")
 
 
 def test_nan_in_an_hsl_range_is_refused(tmp_path):

@@ -2,6 +2,7 @@
 and a still that would show none of it is refused and not written."""
 
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -137,3 +138,17 @@ def test_what_the_renderers_draw_otherwise_is_printed(external_dir, tmp_path, ca
     settings = external_dir / "khronos/TextureSettingsTest/glTF-Binary/TextureSettingsTest.glb"
     assert render(settings, tmp_path / "y.png") == 0
     assert "wrap" not in capsys.readouterr().err
+
+
+def test_a_gltf_with_a_number_too_long_to_convert_is_refused_without_a_traceback(tmp_path,
+                                                                                capsys):
+    model = masked_quad(tmp_path / "long.gltf", 1.0)
+    header = json.loads(model.read_text())
+    header["accessors"][0]["count"] = 0
+    model.write_text(json.dumps(header).replace('"count": 0', f'"count": {"1" * 5001}', 1))
+    assert render(model, tmp_path / "x.png") == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {model}: ")
+    assert "a number of 5001 digits at line 1 column " in err
+    assert f"is over the limit of {sys.get_int_max_str_digits()} digits" in err
+    assert "Traceback" not in err and not (tmp_path / "x.png").exists()

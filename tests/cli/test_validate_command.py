@@ -1,4 +1,5 @@
 import shutil
+import sys
 
 from app.cli import main
 
@@ -33,6 +34,17 @@ def test_broken_copy_of_the_mug_gets_readable_errors(builtin_root, tmp_path, cap
     out = capsys.readouterr().out.splitlines()
     assert out == [f"{path}: options[0].choices[7].material: unknown material 'ceramc_matte' "
                    f"(did you mean 'ceramic_matte'?) ({where(once, 'material: ceramc_matte')})"]
+
+
+def test_a_number_too_long_to_convert_is_an_error_not_a_traceback(builtin_root, tmp_path,
+                                                                   capsys):
+    text = (builtin_root / "configs" / "mug.yaml").read_text()
+    path = tmp_path / "mug.yaml"
+    path.write_text(text.replace("base_price: 14.90", f"base_price: {'1' * 5001}"))
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"{path}: YAML error at {where(text, '14.90')}: a number of 5001 digits is over the "
+        f"limit of {sys.get_int_max_str_digits()} digits")
 
 
 def where(text: str, written: str) -> str:
