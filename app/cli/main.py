@@ -39,9 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_turntable_parser(sub)
 
-    validate = sub.add_parser("validate", help="check product and material files")
+    validate = sub.add_parser("validate", help="check product, material and model files")
     validate.add_argument("files", nargs="*", type=Path,
-                          help="product or material files, or folders (default: the project)")
+                          help="product or material YAML files, model files (glTF/GLB, OBJ, "
+                               "STL, PLY: loaded as a product's model is), or folders: a "
+                               "folder's YAML files, or its model files when it has no YAML "
+                               "(default: the project)")
 
     sub.add_parser("gui", help="open the desktop window (the default with no command)")
 

@@ -1,10 +1,11 @@
-"""``app validate``: every problem of product and material files, exit code 1 if any."""
+"""``app validate``: every problem of product, material and model files, exit code 1 if any."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from app.assets.model_loading import MODEL_SUFFIXES, load_model
 from app.catalog.catalog import (
     CONFIGS_DIR,
     KIOSK_FILE_NAME,
@@ -27,16 +28,38 @@ from app.scene.asset_checks import (
 
 
 def _expand(paths: list[Path], root: Path) -> list[tuple[Path, Path | None]]:
-    """(file, the folder it was found in, or None for a file named on the command line)."""
+    """(file, the folder it was found in, or None for a file named on the command line).
+
+    A folder stands for its YAML files; a folder with none, for its model files."""
     if not paths:
         paths = [root / CONFIGS_DIR, root / MATERIALS_DIR]
     files: list[tuple[Path, Path | None]] = []
     for p in paths:
         if p.is_dir():
-            files += [(f, p) for f in sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))]
+            found = sorted(p.glob("*.yaml")) + sorted(p.glob("*.yml"))
+            files += [(f, p) for f in found or sorted(filter(_is_model_file, p.iterdir()))]
         else:
             files.append((p, None))
     return files
+
+
+def _is_model_file(path: Path) -> bool:
+    return path.suffix.lower() in MODEL_SUFFIXES and not path.is_dir()
+
+
+def _check_model(path: Path) -> tuple[list[AppError], list[str], str | None]:
+    """(problems, warnings, a line saying what loaded) of a model file, read as a product's
+    model is: the files it names only from its own folder, a missing texture an error."""
+    try:
+        model = load_model(path, allowed_label="the model's folder")
+    except AppErrors as exc:
+        return list(exc.errors), [], None
+    except AppError as exc:
+        return [exc], [], None
+    meshes = len(model.meshes)
+    triangles = sum(len(mesh.faces) for mesh in model.meshes.values())
+    return [], list(model.warnings), (f"ok: {path}: {meshes} mesh{'es' if meshes != 1 else ''}, "
+                                      f"{triangles} triangle{'s' if triangles != 1 else ''}")
 
 
 def _is_material_file(path: Path, root: Path) -> bool:
@@ -71,9 +94,15 @@ def run_validate(paths: list[Path], root: Path) -> int:
     warnings: list[str] = []
     notes: list[str] = []  # what the renderers draw otherwise than the materials say
     product_files: dict[str, Path] = {}  # product id -> the first file that has it
+    loaded: list[str] = []  # a line for each model file that loaded
     for path, folder in files:
         if not path.exists():
             problems.append(AppError("file not found", file=str(path)))
+        elif _is_model_file(path):
+            found, model_warnings, line = _check_model(path)
+            problems += found
+            warnings += model_warnings
+            loaded += [line] if line else []
         elif _is_material_file(path, root):
             problems += _collect(lambda p=path, f=folder: load_material(p, root, within=f))
         elif path.name == KIOSK_FILE_NAME:
@@ -99,6 +128,8 @@ def run_validate(paths: list[Path], root: Path) -> int:
     for warning in dict.fromkeys(warnings):
         print(f"warning: {warning}", file=sys.stderr)
     print_notes(list(dict.fromkeys(notes)))
+    for line in loaded:
+        print(line)
     for problem in problems:
         print(problem)
     checked = f"{len(files)} file{'s' if len(files) != 1 else ''}"

@@ -1,6 +1,8 @@
 import shutil
 import sys
 
+import pytest
+
 from app.cli import main
 
 
@@ -114,3 +116,77 @@ def test_model_extension_drawn_without_is_a_warning_in_validate_and_render(built
     assert "warning: configs/mug.yaml: parts[0]: " in captured.err
     assert "'EXT_from_the_future'" in captured.err
     assert out.exists()
+
+
+def quad_model(path, **header_fields):
+    """A one-quad .gltf (two triangles) with ``header_fields`` set in its JSON."""
+    import json
+
+    from tests.assets.conftest import write_gltf
+
+    write_gltf(path, meshes=[{"name": "card", "primitives": [{
+        "positions": [(-0.5, 0, 0), (0.5, 0, 0), (0.5, 1, 0), (-0.5, 1, 0)],
+        "indices": [(0, 1, 2), (0, 2, 3)]}]}])
+    path.write_text(json.dumps({**json.loads(path.read_text()), **header_fields}))
+    return path
+
+
+@pytest.mark.parametrize("model, loaded", [
+    ("builtin:assets/models/mug.glb", "4 meshes, 54784 triangles"),
+    ("external:khronos/Box/glTF-Draco/Box.gltf", "1 mesh, 12 triangles")])
+def test_a_model_file_is_checked_as_a_model(request, capsys, model, loaded):
+    folder, name = model.split(":")
+    path = request.getfixturevalue(f"{folder}_{'root' if folder == 'builtin' else 'dir'}") / name
+    assert main(["validate", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [f"ok: {path}: {loaded}", "1 file checked, no problems"]
+    assert captured.err == ""
+
+
+def test_a_model_whose_extension_is_drawn_without_validates_with_a_warning(tmp_path, capsys):
+    path = quad_model(tmp_path / "used.gltf", extensionsUsed=["EXT_foo_bar"])
+    assert main(["validate", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert f"ok: {path}: 1 mesh, 2 triangles" in captured.out.splitlines()
+    assert (f"warning: {path}: uses the glTF extension 'EXT_foo_bar', which this app does not "
+            "support; drawn without it") in captured.err.splitlines()
+
+
+def test_a_model_requiring_an_unknown_extension_is_a_problem(tmp_path, capsys):
+    path = quad_model(tmp_path / "required.gltf", extensionsUsed=["EXT_foo_bar"],
+                      extensionsRequired=["EXT_foo_bar"])
+    assert main(["validate", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        f"{path}: extensionsRequired: requires the glTF extension 'EXT_foo_bar', which this "
+        "app cannot draw"]
+    assert "1 problem in 1 file" in captured.err
+
+
+def test_a_truncated_glb_is_a_problem(builtin_root, tmp_path, capsys):
+    path = tmp_path / "half.glb"
+    whole = (builtin_root / "assets" / "models" / "mug.glb").read_bytes()
+    path.write_bytes(whole[:len(whole) // 2])
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}: GLB file is truncated: {len(whole) // 2} of {len(whole)} bytes"]
+
+
+def test_a_folder_of_models_is_checked_model_by_model(tmp_path, capsys):
+    good = quad_model(tmp_path / "a.gltf")
+    bad = quad_model(tmp_path / "b.gltf", extensionsRequired=["EXT_foo_bar"])
+    (tmp_path / "notes.txt").write_text("not a model")
+    assert main(["validate", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        f"ok: {good}: 1 mesh, 2 triangles",
+        f"{bad}: extensionsRequired: requires the glTF extension 'EXT_foo_bar', which this app "
+        "cannot draw"]
+    assert "1 problem in 2 files" in captured.err
+
+
+def test_a_folder_with_product_files_is_checked_for_them_alone(builtin_root, tmp_path, capsys):
+    shutil.copy(builtin_root / "configs" / "mug.yaml", tmp_path / "mug.yaml")
+    quad_model(tmp_path / "required.gltf", extensionsRequired=["EXT_foo_bar"])
+    assert main(["validate", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["1 file checked, no problems"]
