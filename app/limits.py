@@ -41,6 +41,11 @@ MAX_UPLOAD_PIXELS = 40_000_000  # its width x height, checked from its header be
 # a picture in the picture store, as the app re-encoded it (a 40-megapixel PNG with alpha)
 MAX_STORED_PICTURE_BYTES = 200_000_000
 
+# a price in a product file (base price, a choice's, a zone's), in its currency: far above any
+# product, within the store's money columns (10 digits before the point), and small enough that
+# a price's sums keep their cents in Decimal's 28 digits (a larger one could not be shown)
+MAX_PRICE = 1_000_000_000
+
 
 def check_file_size(path: Path, max_bytes: int, *, file: str | None = None,
                     field: str | None = None, error: type[AppError] = AppError) -> int:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.domain.colour import HexColour
-from app.limits import MAX_ZONE_TEXT_CHARS
+from app.limits import MAX_PRICE, MAX_ZONE_TEXT_CHARS
 
 Vec3 = tuple[float, float, float]
 
@@ -74,7 +74,8 @@ class FreeColour(_Strict):
 class Choice(_Strict):
     id: str = Field(min_length=1)
     label: str = Field(min_length=1)
-    price: Decimal = Field(Decimal(0), ge=0, description="added to the base price")
+    price: Decimal = Field(Decimal(0), ge=0, le=MAX_PRICE,
+                           description="added to the base price")
     swatch: str | None = Field(
         None, description="'#rrggbb' or an image path; derived from the material when absent"
     )
@@ -226,7 +227,8 @@ class Zone(_Strict):
     projector: Projector
     limits: ZoneLimits = ZoneLimits()
     techniques: list[Technique] = Field(default_factory=lambda: [Technique.print], min_length=1)
-    price: Decimal = Field(Decimal(0), ge=0, description="added when the zone is personalized")
+    price: Decimal = Field(Decimal(0), ge=0, le=MAX_PRICE,
+                           description="added when the zone is personalized")
     text: ZoneText | None = Field(None, description="text settings of a text zone")
 
 
@@ -282,7 +284,7 @@ class Product(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")
-    base_price: Decimal = Field(ge=0)
+    base_price: Decimal = Field(ge=0, le=MAX_PRICE)
     model: str = Field(description="model file (glTF/GLB, OBJ, STL, PLY), relative to the project")
     units: Units = Units.m
     up: UpAxis = UpAxis.y

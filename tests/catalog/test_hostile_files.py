@@ -4,6 +4,7 @@ refused with a message naming the file, the field or the line, and nothing crash
 import copy
 import json
 import sys
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -13,11 +14,12 @@ from app.catalog.products import load_product
 from app.catalog.yaml_source import read_yaml_mapping
 from app.cli import main
 from app.domain.configuration import Configuration
+from app.domain.pricing import format_amount
 from app.domain.product import Product
 from app.domain.product_checks import product_problems
 from app.domain.rules import RuleCheckTooSlow, find_valid_selections
 from app.errors import AppErrors, ConfigurationError, ProductFileError
-from app.limits import MAX_NESTING, MAX_YAML_ALIASES, MAX_YAML_BYTES
+from app.limits import MAX_NESTING, MAX_PRICE, MAX_YAML_ALIASES, MAX_YAML_BYTES
 from tests.catalog.project_files import MATERIALS, PRODUCT, changed, write_project
 
 
@@ -110,6 +112,32 @@ def test_a_date_that_is_no_day_is_refused_at_its_line(tmp_path):
     [problem] = product_file_problems(tmp_path, text)
     assert problem == (f"configs/cup.yaml: YAML error at line {line}, column 14: '2001-02-30' "
                        "is not a valid timestamp: day is out of range for month")
+
+
+@pytest.mark.parametrize("value, field", [
+    ("1e999999", "base_price"),  # YAML 1.1 reads it as text, which is a Decimal
+    ("'" + "9" * 40 + "'", "base_price"),
+    ("1000000000.01", "base_price"),
+    ("1e999999", "options[0].choices[1].price"),
+    ("1e999999", "zones[0].price")])
+def test_a_price_over_the_limit_is_refused_before_it_is_summed_or_shown(tmp_path, value, field):
+    data = changed(zones=[{"id": "t", "label": "T", "kind": "text", "part": "body",
+                           "projector": {"position": [0, 50, 40], "direction": [0, 0, -1],
+                                         "width_mm": 50, "height_mm": 20}}])
+    holders = {"base_price": data, "options[0].choices[1].price": data["options"][0]["choices"][1],
+               "zones[0].price": data["zones"][0]}
+    holders[field][field.rsplit(".", 1)[-1]] = "MARK"
+    text = yaml.safe_dump(data, sort_keys=False).replace("MARK", value)
+    problems = product_file_problems(tmp_path, text)
+    assert any(p.startswith(f"configs/cup.yaml: {field}: Input should be less than or equal to "
+                            f"{MAX_PRICE}") for p in problems), problems
+
+
+def test_a_price_at_the_limit_is_shown_to_the_cent(tmp_path):
+    write_project(tmp_path, changed(base_price=MAX_PRICE))
+    product = load_catalog(tmp_path).product("cup")
+    assert format_amount(product.base_price + Decimal("1e-999999"), "EUR") == \
+        "1,000,000,000.00 EUR"
 
 
 def test_nan_in_an_hsl_range_is_refused(tmp_path):
