@@ -29,6 +29,10 @@ MAX_FILE_BYTES = 1_000_000_000  # one model, buffer or texture file
 MAX_TEXTURE_PIXELS = 64_000_000  # 8000 x 8000: far above any product texture, far below a bomb
 MAX_TRIANGLES = 20_000_000  # one model file, all meshes
 MAX_MODEL_REFERENCES = 10_000  # buffers and images of one glTF
+MAX_MODEL_PARTS = 4096  # meshes one glTF's nodes place (each is a part drawn on its own)
+# a glTF's accessors with no data of their own (zeros, or sparse values over zeros), all of
+# them together: a few bytes of JSON may declare billions of such values
+MAX_ZERO_FILLED_BYTES = 256_000_000
 # a glow (emissiveFactor times emissiveStrength) at most a million times as bright as a white
 # surface in the light that shows it: past any lamp a product carries, and below the
 # brightness at which the still's float32 light sums and its denoiser break down (1e10 and up)

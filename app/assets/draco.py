@@ -10,10 +10,9 @@ counts in the Draco header are checked against them before anything is decoded.
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 
+from app.assets.gltf_buffers import BufferWriter
 from app.assets.gltf_document import GltfDocument, buffer_bytes, header_copy
 from app.errors import AssetError
 from app.limits import MAX_TRIANGLES
@@ -40,7 +39,7 @@ def decode_draco(document: GltfDocument) -> tuple[dict, bytes | None]:
         return header, document.binary
     import DracoPy
 
-    writer = _BufferWriter(header, document.binary)
+    writer = BufferWriter(header, document.binary)
     buffers: dict[int, bytes] = {}
     for mi, mesh in enumerate(header.get("meshes", [])):
         for pi, primitive in enumerate(mesh.get("primitives", []) or []):
@@ -143,7 +142,7 @@ def _check_declared_faces(document: GltfDocument, header: dict, primitive: dict,
 
 
 def _rewrite_primitive(document: GltfDocument, header: dict, primitive: dict, extension: dict,
-                       decoded, writer: _BufferWriter, where: str) -> None:
+                       decoded, writer: BufferWriter, where: str) -> None:
     label = str(document.path)
     accessors = header.get("accessors", [])
     if primitive.get("mode", TRIANGLES) != TRIANGLES:
@@ -211,46 +210,3 @@ def _accessor(accessors: list, index: object, label: str, where: str) -> dict | 
         raise AssetError(f"accessor {index!r} does not exist", file=label,
                          field=where.rsplit(".extensions", 1)[0]) from None
     return accessor if isinstance(accessor, dict) else None
-
-
-class _BufferWriter:
-    """Decoded arrays appended to one new buffer: the GLB's BIN chunk when the file has one,
-    else a new buffer held in a data URI; each array gets its own bufferView and accessor."""
-
-    def __init__(self, header: dict, binary: bytes | None):
-        self._header = header
-        buffers = header.setdefault("buffers", [])
-        self.in_bin = binary is not None and bool(buffers) and "uri" not in buffers[0]
-        self._chunks: list[bytes] = [binary] if self.in_bin else []
-        self._length = len(binary) if self.in_bin and binary is not None else 0
-        self._index = 0 if self.in_bin else len(buffers)
-        if not self.in_bin:
-            buffers.append({"byteLength": 0})
-
-    @property
-    def binary(self) -> bytes:
-        return b"".join(self._chunks)
-
-    def accessor(self, values: np.ndarray, component_type: int, type_name: str,
-                 extra: dict) -> int:
-        padding = -self._length % 4
-        if padding:
-            self._chunks.append(b"\x00" * padding)
-            self._length += padding
-        data = np.ascontiguousarray(values).astype(values.dtype.newbyteorder("<")).tobytes()
-        views = self._header.setdefault("bufferViews", [])
-        views.append({"buffer": self._index, "byteOffset": self._length,
-                      "byteLength": len(data)})
-        self._chunks.append(data)
-        self._length += len(data)
-        accessors = self._header.setdefault("accessors", [])
-        accessors.append({"bufferView": len(views) - 1, "componentType": component_type,
-                          "count": int(len(values)), "type": type_name, **extra})
-        return len(accessors) - 1
-
-    def finish(self) -> None:
-        buffer = self._header["buffers"][self._index]
-        buffer["byteLength"] = self._length
-        if not self.in_bin:
-            buffer["uri"] = ("data:application/octet-stream;base64,"
-                             + base64.b64encode(self.binary).decode("ascii"))

@@ -234,7 +234,8 @@ def check_triangle_count(document: GltfDocument) -> None:
             except (IndexError, KeyError, TypeError, ValueError):
                 raise AssetError(f"accessor {index!r} does not exist", file=str(document.path),
                                  field=f"meshes[{mi}].primitives[{pi}]") from None
-            total += max(count, 0) // 3
+            strip_or_fan = primitive.get("mode") in (5, 6)
+            total += max(count - 2, 0) if strip_or_fan else max(count, 0) // 3
     if total > MAX_TRIANGLES:
         raise AssetError(f"declares {total} triangles; the limit is {MAX_TRIANGLES}",
                          file=str(document.path))

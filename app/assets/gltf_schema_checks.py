@@ -18,6 +18,7 @@ import math
 
 from app.assets.gltf_document import GltfDocument, buffer_size
 from app.errors import AssetError
+from app.limits import MAX_MODEL_PARTS, MAX_ZERO_FILLED_BYTES
 
 ALPHA_MODES = ("OPAQUE", "MASK", "BLEND")
 TEXTURE_SLOTS = (("pbrMetallicRoughness", "baseColorTexture"),
@@ -76,8 +77,18 @@ def check_accessors(document: GltfDocument) -> None:
             raise AssetError(f"bytes {start} to {start + length} run past the end of "
                              f"buffers[{view['buffer']}] ({buffers[view['buffer']]['byteLength']}"
                              " bytes)", file=file, field=where)
+    zero_filled = 0
     for index, accessor in enumerate(accessors):
         _check_accessor(accessor, views, file, f"accessors[{index}]")
+        if "bufferView" not in accessor:
+            columns, rows = TYPE_SHAPES[accessor["type"]]
+            zero_filled += (accessor["count"] * columns * rows
+                            * COMPONENT_BYTES[accessor["componentType"]])
+            if zero_filled > MAX_ZERO_FILLED_BYTES:
+                raise AssetError(
+                    f"the accessors with no buffer view of their own come to {zero_filled} "
+                    f"bytes, over the limit of {MAX_ZERO_FILLED_BYTES}", file=file,
+                    field=f"accessors[{index}].count")
     _check_primitive_accessors(document, accessors, file)
 
 
@@ -269,6 +280,13 @@ def check_nodes(document: GltfDocument) -> None:
                              file=file, field=f"{where}.children")
         for number in range(len(children)):
             _index(children, number, len(nodes), file, f"{where}.children")
+    parents = _one_parent_each(nodes, file)
+    parts = sum(len(meshes[node["mesh"]].get("primitives", []) or [])
+                for node in nodes if isinstance(node.get("mesh"), int)
+                and isinstance(meshes[node["mesh"]], dict))
+    if parts > MAX_MODEL_PARTS:
+        raise AssetError(f"its nodes place {parts} meshes, over the limit of {MAX_MODEL_PARTS}",
+                         file=file, field="nodes")
     scenes = document.header.get("scenes", [])
     if not isinstance(scenes, list):
         raise AssetError("expected a list of scenes", file=file, field="scenes")
@@ -280,6 +298,35 @@ def check_nodes(document: GltfDocument) -> None:
                              field=f"scenes[{index}]")
         for number in range(len(roots)):
             _index(roots, number, len(nodes), file, f"scenes[{index}].nodes")
+            if roots[number] in parents:
+                raise AssetError(f"nodes[{roots[number]}] is a child of "
+                                 f"nodes[{parents[roots[number]]}]; a scene lists root nodes",
+                                 file=file, field=f"scenes[{index}].nodes[{number}]")
+
+
+def _one_parent_each(nodes: list, file: str) -> dict[int, int]:
+    """Each node's parent, by index; ``AssetError`` where a node has two, or the hierarchy
+    loops (a node its own ancestor): glTF's nodes form trees."""
+    parents: dict[int, int] = {}
+    for index, node in enumerate(nodes):
+        for number, child in enumerate(node.get("children", [])):
+            if child in parents:
+                raise AssetError(f"nodes[{child}] is a child of nodes[{parents[child]}] too; "
+                                 "a node has one parent", file=file,
+                                 field=f"nodes[{index}].children[{number}]")
+            parents[child] = index
+    placed: set[int] = set()  # nodes whose line of parents is known to end at a root
+    for start in range(len(nodes)):
+        line: set[int] = set()
+        node = start
+        while node in parents and node not in placed:
+            if node in line:
+                raise AssetError(f"nodes[{node}] is its own ancestor: the node hierarchy "
+                                 "loops", file=file, field=f"nodes[{parents[node]}].children")
+            line.add(node)
+            node = parents[node]
+        placed.update(line)
+    return parents
 
 
 def _check_material(material: object, file: str, where: str, textures: int) -> None:

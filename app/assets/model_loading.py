@@ -36,6 +36,7 @@ from app.assets.gltf_document import (
     without_cameras,
 )
 from app.assets.gltf_extensions import check_extensions
+from app.assets.gltf_primitives import plain_primitives
 from app.assets.gltf_schema_checks import check_document
 from app.assets.gpu_instancing import expand_instances
 from app.assets.materials import gltf_material, simple_material
@@ -55,6 +56,7 @@ from app.errors import AppError, AppErrors, AssetError
 from app.limits import MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
 from app.references import ReferenceResolver
 
+FARTHEST_FOR_ITS_SIZE = 1e5  # 32-bit coordinates keep about 1/170 of the size there
 MissingTextures = Literal["refuse", "skip"]
 MODEL_SUFFIXES = (".gltf", ".glb", ".obj", ".stl", ".ply")
 UNIT_SCALES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "in": 0.0254, "ft": 0.3048}
@@ -193,7 +195,7 @@ def _load_model(
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
                      skip=basisu_only_images(document))
-        header, binary = decode_draco(document)
+        header, binary = plain_primitives(document, *decode_draco(document))
         warnings += choose_texture_sources(document, header)
         header = without_cameras(expose_attributes(expand_instances(document, header)))
         scene = _read_scene(
@@ -313,6 +315,8 @@ def _model_from_scene(
         else:
             undrawn.add(geometry_name)
 
+    _check_near_the_origin([(convert @ transform, geometry) for _, _, transform, _, geometry
+                            in instances], label)
     meshes: dict[str, MeshData] = {}
     mesh_names: dict[str, list[str]] = {}
     for key, owner, transform, geometry_name, geometry in sorted(instances, key=lambda i: i[0]):
@@ -339,6 +343,34 @@ def _model_from_scene(
     return Model(path=label, meshes=meshes, mesh_names=mesh_names,
                  warnings=tuple(notes) + tuple(f"{label}: {note}" for note in mesh_notes),
                  material_warnings=tuple(notes))
+
+
+def _check_near_the_origin(placed: list[tuple[np.ndarray, trimesh.Trimesh]], label: str) -> None:
+    """``AssetError`` for a model placed (each mesh by its matrix) so far from the origin, for
+    its size, that the 32-bit coordinates it is drawn in would lose its shape."""
+    corners = []
+    for matrix, geometry in placed:
+        vertices = np.asarray(geometry.vertices, dtype=np.float64)
+        faces = np.asarray(geometry.faces, dtype=np.int64).reshape(-1)
+        faces = faces[(faces >= 0) & (faces < len(vertices))]  # a bad index is refused later
+        if not len(faces):
+            continue
+        vertices = vertices[np.unique(faces)]
+        box = trimesh.bounds.corners(np.array([vertices.min(axis=0), vertices.max(axis=0)]))
+        corners.append(box @ np.asarray(matrix, np.float64)[:3, :3].T
+                       + np.asarray(matrix, np.float64)[:3, 3])
+    if not corners:
+        return
+    points = np.concatenate(corners)
+    if not np.isfinite(points).all():
+        return  # left to the check for visible triangles
+    size = float(np.linalg.norm(points.max(axis=0) - points.min(axis=0)))
+    far = float(np.abs(points).max())
+    if size > 0 and far > FARTHEST_FOR_ITS_SIZE * size:
+        raise AssetError(f"lies {far:.3g} from the origin, {far / size:.2g} times its own size "
+                         f"({size:.3g}): in the 32-bit coordinates it is drawn in its shape "
+                         "would be lost; move it nearer the origin in the tool that made it",
+                         file=label)
 
 
 def _with_measured_thickness(mesh: MeshData) -> MeshData:

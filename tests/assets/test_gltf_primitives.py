@@ -1,0 +1,212 @@
+"""glTF's sparse accessors, triangle strips and fans are drawn as the file means them, and a
+file whose node hierarchy loops, whose nodes place more meshes than the limit, whose accessors
+declare billions of values with no data, or which lies too far from the origin for its size is
+refused naming the file and the field, before anything large is read or allocated."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+import app.assets.gltf_schema_checks as schema_checks
+from app.assets.gltf_primitives import fan_triangles, strip_triangles
+from app.assets.model_loading import load_model
+from app.errors import AssetError
+from tests.assets.conftest import QUAD_POSITIONS, edited_quad_gltf
+
+FLOAT, UINT16, UINT32 = 5126, 5123, 5125
+
+
+def append_view(header: dict, values: np.ndarray) -> int:
+    """``values`` appended to the file's one (data URI) buffer as a new buffer view."""
+    buffer = header["buffers"][0]
+    blob = bytearray(base64.b64decode(buffer["uri"].split(",", 1)[1]))
+    while len(blob) % 4:
+        blob.append(0)
+    data = np.ascontiguousarray(values).tobytes()
+    header["bufferViews"].append({"buffer": 0, "byteOffset": len(blob), "byteLength": len(data)})
+    blob.extend(data)
+    buffer["byteLength"] = len(blob)
+    buffer["uri"] = "data:application/octet-stream;base64," + base64.b64encode(blob).decode()
+    return len(header["bufferViews"]) - 1
+
+
+def quad_as(tmp_path, mode: int | None, order: list[int] | None):
+    """The quad of four corners drawn with ``mode`` through ``order`` (no indices: None)."""
+    def change(header):
+        primitive = header["meshes"][0]["primitives"][0]
+        if order is None:
+            del primitive["indices"]
+        else:
+            view = append_view(header, np.asarray(order, np.uint16))
+            header["accessors"].append({"bufferView": view, "componentType": UINT16,
+                                        "count": len(order), "type": "SCALAR"})
+            primitive["indices"] = len(header["accessors"]) - 1
+        if mode is not None:
+            primitive["mode"] = mode
+    return edited_quad_gltf(tmp_path / "quad.gltf", change)
+
+
+def triangles_of(path) -> np.ndarray:
+    """The loaded model's triangles (M, 3, 3) as placed."""
+    [mesh] = load_model(path).meshes.values()
+    return np.asarray(mesh.vertices, np.float64)[np.asarray(mesh.faces)]
+
+
+def facing(triangles: np.ndarray) -> np.ndarray:
+    """Each triangle's doubled area vector (its normal times twice its area)."""
+    return np.cross(triangles[:, 1] - triangles[:, 0], triangles[:, 2] - triangles[:, 0])
+
+
+def test_strips_and_fans_are_lists_of_triangles_in_gltf_order():
+    order = np.array([10, 11, 12, 13, 14])
+    assert strip_triangles(order).tolist() == [[10, 11, 12], [11, 13, 12], [12, 13, 14]]
+    assert fan_triangles(order).tolist() == [[11, 12, 10], [12, 13, 10], [13, 14, 10]]
+
+
+@pytest.mark.parametrize(("mode", "order"), [
+    (5, [0, 1, 3, 2]),  # a strip, indexed
+    (6, [0, 1, 2, 3]),  # a fan, indexed
+    (6, None),  # a fan of the vertices in their order
+], ids=["strip", "fan", "fan without indices"])
+def test_a_strip_or_a_fan_draws_the_quad_its_list_draws(tmp_path, mode, order):
+    """Two triangles covering the unit quad, both facing the side the list's face (+z):
+    glTF turns every other triangle of a strip so that none is drawn from behind."""
+    listed = facing(triangles_of(edited_quad_gltf(tmp_path / "list.gltf", lambda h: None)))
+    drawn = facing(triangles_of(quad_as(tmp_path, mode, order)))
+    assert len(drawn) == 2
+    np.testing.assert_allclose(drawn.sum(axis=0), listed.sum(axis=0), atol=1e-6)
+    assert (np.sign(drawn[:, 2]) == np.sign(listed[0, 2])).all()
+
+
+def test_a_strip_of_two_vertices_is_refused_naming_its_primitive(tmp_path):
+    with pytest.raises(AssetError) as caught:
+        load_model(quad_as(tmp_path, 5, [0, 1]))
+    assert "meshes[0].primitives[0]: expected at least three vertices, got 2" in str(
+        caught.value)
+
+
+@pytest.mark.parametrize("mode", [0, 1, 2, 3])
+def test_a_file_of_points_or_lines_only_says_so(tmp_path, mode):
+    path = quad_as(tmp_path, mode, [0, 1, 2, 3])
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (f"{path}: meshes: contains no triangle meshes (only points, "
+                                 "lines or nothing)")
+
+
+def with_sparse_positions(tmp_path, indices, values, *, dense: bool = True, name="q.gltf"):
+    """The quad whose POSITION accessor has sparse ``values`` at ``indices`` (over its own
+    data, or over zeros where not ``dense``)."""
+    def change(header):
+        accessor = header["accessors"][header["meshes"][0]["primitives"][0]["attributes"][
+            "POSITION"]]
+        if not dense:
+            del accessor["bufferView"]
+        at = append_view(header, np.asarray(indices, np.uint32))
+        given = append_view(header, np.asarray(values, np.float32))
+        accessor["sparse"] = {"count": len(indices),
+                              "indices": {"bufferView": at, "componentType": UINT32},
+                              "values": {"bufferView": given}}
+    return edited_quad_gltf(tmp_path / name, change)
+
+
+def test_sparse_values_replace_the_vertices_they_name(tmp_path):
+    [mesh] = load_model(with_sparse_positions(tmp_path, [2], [(1.0, 3.0, 0.0)])).meshes.values()
+    assert float(np.asarray(mesh.vertices)[:, 1].max()) == pytest.approx(3.0)
+
+
+def test_an_accessor_of_sparse_values_over_zeros_draws_them(tmp_path):
+    path = with_sparse_positions(tmp_path, [0, 1, 2, 3], QUAD_POSITIONS, dense=False)
+    placed = triangles_of(path)
+    assert np.abs(facing(placed)).sum() == pytest.approx(2.0)  # the unit quad, twice its area
+
+
+@pytest.mark.parametrize(("indices", "message"), [
+    ([9999], "expected indices from 0 to 3, got 9999"),
+    ([2, 1], "expected indices that only increase"),
+])
+def test_sparse_indices_outside_the_accessor_or_out_of_order_are_refused(tmp_path, indices,
+                                                                          message):
+    path = with_sparse_positions(tmp_path, indices, [(0, 0, 0)] * len(indices))
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).endswith(f"accessors[0].sparse.indices: {message}")
+
+
+def test_billions_of_values_with_no_data_are_refused_before_any_is_made(tmp_path):
+    """A few bytes of JSON may declare an accessor of 400 million zero vectors (4.8 GB): the
+    app refused nothing and the machine ran out of memory."""
+    def change(header):
+        header["accessors"].append({"componentType": FLOAT, "count": 400_000_000,
+                                    "type": "VEC3"})
+    path = edited_quad_gltf(tmp_path / "zeros.gltf", change)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert "accessors[2].count: the accessors with no buffer view of their own come to " \
+        "4800000000 bytes, over the limit" in str(caught.value)
+
+
+def nodes_of(tmp_path, nodes: list[dict], roots: list[int]):
+    def change(header):
+        header["nodes"] = nodes
+        header["scenes"] = [{"nodes": roots}]
+    return edited_quad_gltf(tmp_path / "nodes.gltf", change)
+
+
+@pytest.mark.parametrize(("nodes", "roots", "field", "message"), [
+    ([{"mesh": 0, "children": [0]}], [0], "nodes[0].children",
+     "nodes[0] is its own ancestor: the node hierarchy loops"),
+    ([{"mesh": 0, "children": [1]}, {"children": [0]}], [], "nodes[1].children",
+     "nodes[0] is its own ancestor: the node hierarchy loops"),
+    ([{"children": [2]}, {"children": [2]}, {"mesh": 0}], [0, 1], "nodes[1].children[0]",
+     "nodes[2] is a child of nodes[0] too; a node has one parent"),
+    ([{"children": [1]}, {"mesh": 0}], [0, 1], "scenes[0].nodes[1]",
+     "nodes[1] is a child of nodes[0]; a scene lists root nodes"),
+], ids=["its own child", "a loop of two", "two parents", "a child listed as a root"])
+def test_a_node_hierarchy_that_is_no_tree_is_refused(tmp_path, nodes, roots, field, message):
+    """trimesh followed a loop until it gave up with a traceback."""
+    path = nodes_of(tmp_path, nodes, roots)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == f"{path}: {field}: {message}"
+
+
+def test_nodes_placing_more_meshes_than_the_limit_are_refused(tmp_path, monkeypatch):
+    """Each placed mesh is a part drawn on its own: 20,000 nodes of a box took minutes."""
+    monkeypatch.setattr(schema_checks, "MAX_MODEL_PARTS", 3)
+    path = nodes_of(tmp_path, [{"mesh": 0}] * 4, [0, 1, 2, 3])
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == f"{path}: nodes: its nodes place 4 meshes, over the limit of 3"
+    assert len(load_model(nodes_of(tmp_path, [{"mesh": 0}] * 3, [0, 1, 2])).meshes) == 3
+
+
+@pytest.mark.parametrize(("offset", "refused"), [(1e7, True), (3e6, True), (1e3, False)])
+def test_a_model_too_far_from_the_origin_for_its_size_is_refused(tmp_path, offset, refused):
+    """A unit quad ten thousand kilometres out came out flat (32-bit coordinates keep about
+    one unit there); a thousand units out it loads."""
+    path = nodes_of(tmp_path, [{"mesh": 0, "translation": [offset, 0.0, 0.0]}], [0])
+    if not refused:
+        assert triangles_of(path)[..., 0].max() == pytest.approx(offset + 1.0)
+        return
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: lies {offset:.3g} from the origin")
+    assert "move it nearer the origin" in str(caught.value)
+
+
+def test_a_deep_but_finite_hierarchy_loads(tmp_path):
+    nodes = [{"children": [i + 1]} for i in range(500)] + [{"mesh": 0}]
+    assert len(load_model(nodes_of(tmp_path, nodes, [0])).meshes) == 1
+
+
+def test_the_file_is_left_as_it_was(tmp_path):
+    """The rewrites are made to a copy of the JSON for trimesh, never to the user's file."""
+    path = quad_as(tmp_path, 5, [0, 1, 3, 2])
+    before = json.loads(path.read_text())
+    load_model(path)
+    assert json.loads(path.read_text()) == before
