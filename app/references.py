@@ -104,6 +104,10 @@ class ReferenceResolver:
         for path in inside:
             if path.is_file():
                 return path
+        for path in inside:
+            if path.exists():
+                raise AssetError(f"{reference!r} is no regular file (a folder, a device or a "
+                                 "pipe)", file=self.user_file, field=field)
         if any(r.is_file() for r in resolved if r not in inside):
             raise AssetError(f"{reference!r} leaves {self.allowed_label}",
                              file=self.user_file, field=field)

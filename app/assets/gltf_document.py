@@ -339,18 +339,17 @@ def buffer_bytes(document: GltfDocument, buffer_index: int) -> bytes:
 
 
 def buffer_size(document: GltfDocument, buffer_index: int) -> int | None:
-    """How many bytes buffer ``buffer_index`` holds, without reading a file it names; None
-    when that is not known here (a file that is not there, a buffer with no data of its
-    own)."""
+    """How many bytes buffer ``buffer_index`` holds, without reading a file it names (one
+    that is not there, or no regular file, is refused naming the buffer); None for a buffer
+    with no data of its own."""
     buffer = document.header["buffers"][buffer_index]
     uri = buffer.get("uri")
     if uri is None:
         return len(document.binary or b"") if buffer_index == 0 else None
     if not isinstance(uri, str) or uri.startswith("data:"):
         return len(buffer_bytes(document, buffer_index))
-    file = document.references.resolve(uri, field=f"buffers[{buffer_index}].uri", uri=True,
-                                       must_exist=False)
-    return file.stat().st_size if file.is_file() else None
+    file = document.references.resolve(uri, field=f"buffers[{buffer_index}].uri", uri=True)
+    return file.stat().st_size
 
 
 def header_copy(document: GltfDocument) -> dict:

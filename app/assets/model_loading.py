@@ -57,6 +57,7 @@ from app.limits import MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
 from app.references import ReferenceResolver
 
 FARTHEST_FOR_ITS_SIZE = 1e5  # 32-bit coordinates keep about 1/170 of the size there
+LARGEST_COORDINATE = 1e30  # well inside float32's range (3.4e38), products' sums included
 MissingTextures = Literal["refuse", "skip"]
 MODEL_SUFFIXES = (".gltf", ".glb", ".obj", ".stl", ".ply")
 UNIT_SCALES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "in": 0.0254, "ft": 0.3048}
@@ -214,7 +215,10 @@ def _load_model(
         scene = _read_scene(label, str(path), suffix[1:],
                             resolver=_ResolvedFiles(references, uri=False, field="mtllib",
                                                     file_name=path.name))
-    model = _model_from_scene(scene, path, convert, document, max_texture_pixels)
+    # a node's matrix may overflow in trimesh's and numpy's sums: every result is checked
+    # (the model's placement, finite vertices, visible triangles) and refused with its reason
+    with np.errstate(all="ignore"):
+        model = _model_from_scene(scene, path, convert, document, max_texture_pixels)
     triangles = sum(len(mesh.faces) for mesh in model.meshes.values())
     if triangles > MAX_TRIANGLES:
         raise AssetError(f"{triangles} triangles is over the limit of {MAX_TRIANGLES}",
@@ -362,10 +366,13 @@ def _check_near_the_origin(placed: list[tuple[np.ndarray, trimesh.Trimesh]], lab
     if not corners:
         return
     points = np.concatenate(corners)
-    if not np.isfinite(points).all():
+    if np.isnan(points).any():
         return  # left to the check for visible triangles
-    size = float(np.linalg.norm(points.max(axis=0) - points.min(axis=0)))
     far = float(np.abs(points).max())
+    if not far < LARGEST_COORDINATE:
+        raise AssetError("is placed (moved or scaled by its nodes) past any size 32-bit "
+                         "coordinates hold", file=label)
+    size = float(np.linalg.norm(points.max(axis=0) - points.min(axis=0)))
     if size > 0 and far > FARTHEST_FOR_ITS_SIZE * size:
         raise AssetError(f"lies {far:.3g} from the origin, {far / size:.2g} times its own size "
                          f"({size:.3g}): in the 32-bit coordinates it is drawn in its shape "

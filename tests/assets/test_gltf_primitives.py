@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -210,3 +211,15 @@ def test_the_file_is_left_as_it_was(tmp_path):
     before = json.loads(path.read_text())
     load_model(path)
     assert json.loads(path.read_text()) == before
+
+
+def test_a_model_scaled_past_what_32_bit_coordinates_hold_is_refused_without_noise(tmp_path):
+    """A scale of 1e300 overflowed in trimesh's and numpy's sums (eight RuntimeWarnings on the
+    terminal) before the model was refused as having no visible triangles."""
+    path = nodes_of(tmp_path, [{"mesh": 0, "scale": [1e300, 1e300, 1e300]}], [0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(AssetError) as caught:
+            load_model(path)
+    assert str(caught.value) == (f"{path}: is placed (moved or scaled by its nodes) past any "
+                                 "size 32-bit coordinates hold")

@@ -5,6 +5,7 @@ tests show that none of them lies outside the model's folder.
 """
 
 import json
+import os
 import struct
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from app.cli import main
 from app.errors import AssetError
 from tests.file_opens import opens
 
-from .conftest import QUAD_INDICES, QUAD_POSITIONS
+from .conftest import QUAD_INDICES, QUAD_POSITIONS, edited_quad_gltf
 
 
 def assert_nothing_opened_outside(opened: list[str], folder: Path, *targets: Path) -> None:
@@ -217,3 +218,21 @@ def test_import_refuses_a_file_outside_and_copies_it_inside_with_asset_root(
         (outside / "secret.png").read_bytes())
     model = load_model(copied / "m.gltf")  # the copy names only files inside its folder
     assert model.meshes["q"].material.base_color_texture is not None
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "pipe"])
+def test_a_buffer_that_names_no_regular_file_is_refused_naming_the_buffer(tmp_path, kind):
+    """A pipe would block the reader; a folder or a missing file was "uri: file not found",
+    naming no buffer."""
+    def change(header):
+        header["buffers"][0]["uri"] = "data.bin"
+    path = edited_quad_gltf(tmp_path / "quad.gltf", change)
+    if kind == "folder":
+        (tmp_path / "data.bin").mkdir()
+    elif kind == "pipe":
+        os.mkfifo(tmp_path / "data.bin")
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    reason = ("file not found: 'data.bin'" if kind == "missing"
+              else "'data.bin' is no regular file (a folder, a device or a pipe)")
+    assert str(caught.value) == f"{path}: buffers[0].uri: {reason}"
