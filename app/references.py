@@ -105,7 +105,7 @@ class ReferenceResolver:
             if path.is_file():
                 return path
         for path in inside:
-            if path.exists():
+            if must_exist and path.exists():
                 raise AssetError(f"{reference!r} is no regular file (a folder, a device or a "
                                  "pipe)", file=self.user_file, field=field)
         if any(r.is_file() for r in resolved if r not in inside):
