@@ -18,6 +18,9 @@ from app.errors import AppError
 # product, material and kiosk files (YAML)
 MAX_YAML_BYTES = 1_000_000  # the sample products are 5-12 kB
 MAX_YAML_ALIASES = 64  # anchors may be reused a little; a billion-laughs file needs thousands
+# values a YAML file stands for with its aliases written out: 31 levels of two aliases each
+# (62 aliases) stand for two billion
+MAX_YAML_VALUES = 500_000
 MAX_NESTING = 32  # mappings and lists inside each other, in YAML and JSON alike
 
 # configuration files, share-code payloads, a glTF's JSON

@@ -22,7 +22,13 @@ from yaml.parser import ParserError
 from yaml.scanner import ScannerError
 
 from app.errors import AppError, ProductFileError
-from app.limits import MAX_NESTING, MAX_YAML_ALIASES, MAX_YAML_BYTES, read_limited
+from app.limits import (
+    MAX_NESTING,
+    MAX_YAML_ALIASES,
+    MAX_YAML_BYTES,
+    MAX_YAML_VALUES,
+    read_limited,
+)
 from app.references import inside_folders
 
 # libyaml's parser and composer where PyYAML was built with it (five times faster on a
@@ -87,6 +93,9 @@ def _check_limits(text: str | bytes) -> None:
     alias uses or nodes nested more than ``MAX_NESTING`` deep (ComposerError at the place)."""
     events = _SafeLoader(text)
     aliases = depth = 0
+    sizes: dict[str, int] = {}  # per anchor: how many values it stands for, written out
+    open_values: list[list] = []  # per open collection: its anchor, its values so far
+    done = 0  # values of the top-level collections closed so far
     try:
         while events.check_event():
             event = events.get_event()
@@ -95,6 +104,30 @@ def _check_limits(text: str | bytes) -> None:
                 if aliases > MAX_YAML_ALIASES:
                     raise ComposerError(None, None, f"more than {MAX_YAML_ALIASES} aliases "
                                         "(*name); write the values out", event.start_mark)
+            # an alias stands for all its anchor's values: aliases of aliases multiply them
+            added = 0
+            if isinstance(event, yaml.AliasEvent):
+                added = sizes.get(event.anchor, 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                added = 1
+                if event.anchor:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.CollectionStartEvent):
+                open_values.append([event.anchor, 1])
+            elif isinstance(event, yaml.CollectionEndEvent) and open_values:
+                anchor, added = open_values.pop()
+                if anchor:
+                    sizes[anchor] = added
+            if added:
+                if open_values:
+                    open_values[-1][1] += added
+                else:
+                    done += added
+                written_out = done + sum(values for _, values in open_values)
+                if written_out > MAX_YAML_VALUES:
+                    raise ComposerError(None, None, "its aliases (*name) stand for more than "
+                                        f"{MAX_YAML_VALUES} values; write the values out",
+                                        event.start_mark)
             if isinstance(event, yaml.NodeEvent):  # collection starts too
                 if depth + 1 > MAX_NESTING:
                     raise ComposerError(None, None, f"nested more than {MAX_NESTING} levels "

@@ -19,7 +19,13 @@ from app.domain.product import Product
 from app.domain.product_checks import product_problems
 from app.domain.rules import RuleCheckTooSlow, find_valid_selections
 from app.errors import AppErrors, ConfigurationError, ProductFileError
-from app.limits import MAX_NESTING, MAX_PRICE, MAX_YAML_ALIASES, MAX_YAML_BYTES
+from app.limits import (
+    MAX_NESTING,
+    MAX_PRICE,
+    MAX_YAML_ALIASES,
+    MAX_YAML_BYTES,
+    MAX_YAML_VALUES,
+)
 from tests.catalog.project_files import MATERIALS, PRODUCT, changed, write_project
 
 
@@ -33,10 +39,35 @@ BILLION_LAUGHS = "\n".join(
     + [f"lol{i}: &lol{i} [" + ", ".join([f"*lol{i - 1}"] * 10) + "]" for i in range(1, 10)])
 
 
-def test_a_billion_laughs_file_is_refused_at_the_first_alias_over_the_limit(tmp_path):
+def test_a_billion_laughs_file_is_refused_before_it_is_composed(tmp_path):
+    """Ten aliases of ten aliases... stand for more values than the limit by the fifth level,
+    before the alias count's limit is reached."""
     text = yaml.safe_dump(PRODUCT, sort_keys=False) + BILLION_LAUGHS + "\ndescription: *lol9\n"
     [problem] = product_file_problems(tmp_path, text)
     assert problem.startswith("configs/cup.yaml: YAML error at line ")
+    assert problem.endswith(f"its aliases (*name) stand for more than {MAX_YAML_VALUES} "
+                            "values; write the values out")
+
+
+@pytest.mark.parametrize("merge", [False, True], ids=["lists", "merge keys"])
+def test_aliases_doubling_at_each_level_are_refused_under_the_alias_count(tmp_path, merge):
+    """31 levels of two aliases each (62 aliases, under the limit of 64) stand for two billion
+    values: walking them took 13 GB before the process was killed."""
+    if merge:
+        levels = ["a0: &a0 {x: 1}"] + [f"a{i}: &a{i} {{<<: [*a{i - 1}], y{i}: *a{i - 1}}}"
+                                       for i in range(1, 32)]
+    else:
+        levels = ["a0: &a0 [1]"] + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 32)]
+    text = yaml.safe_dump(PRODUCT, sort_keys=False) + "\n".join(levels) + "\n"
+    assert text.count("*") <= MAX_YAML_ALIASES
+    [problem] = product_file_problems(tmp_path, text)
+    assert "stand for more than" in problem and "write the values out" in problem
+
+
+def test_the_alias_count_has_its_own_limit(tmp_path):
+    uses = "\n".join(f"k{i}: *one" for i in range(MAX_YAML_ALIASES + 1))
+    text = yaml.safe_dump(PRODUCT, sort_keys=False) + "one: &one 1\n" + uses + "\n"
+    [problem] = product_file_problems(tmp_path, text)
     assert f"more than {MAX_YAML_ALIASES} aliases" in problem
 
 
