@@ -64,17 +64,25 @@ def check_file_size(path: Path, max_bytes: int, *, file: str | None = None,
     return size
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
+# a JSON string, or one left open to the end of the text: every match attempt succeeds, so a
+# text of many unclosed quotes is read once (a pattern that had to find the closing quote read
+# the rest of the text again from each of them: a 2 MB file took hours)
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)', re.S)
+_TOKENS = re.compile(_STRING.pattern + r"|[\[\]{}]", re.S)
 
 
 def json_nesting(text: str) -> int:
     """How deeply the arrays and objects of JSON ``text`` nest (strings skipped), without
-    parsing it (Python's parser recurses, so a deep file would end in RecursionError)."""
+    parsing it (Python's parser recurses, so a deep file would end in RecursionError), in one
+    pass over the text."""
     depth = deepest = 0
-    for match in _BRACKETS.finditer(_STRING.sub("", text)):
-        depth += 1 if match.group() in "[{" else -1
-        deepest = max(deepest, depth)
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in ("]", "}"):
+            depth -= 1
     return deepest
 
 
