@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -128,8 +129,11 @@ def _long_integer(text: str) -> str:
 
 def read_limited(path: Path, max_bytes: int, *, source: str,
                  error: type[AppError] = AppError) -> bytes:
-    """The bytes of a file from outside, refused unread when it is larger than ``max_bytes``."""
+    """The bytes of a file from outside, refused unread when it is larger than ``max_bytes``
+    or is no regular file (a pipe would block the reader until something wrote to it)."""
     try:
+        if not stat.S_ISREG(Path(path).stat().st_mode) and not Path(path).is_dir():
+            raise error("expected a file, got a pipe or a device", file=source)
         with Path(path).open("rb") as stream:
             data = stream.read(max_bytes + 1)
     except FileNotFoundError:

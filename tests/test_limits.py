@@ -2,12 +2,13 @@
 than Python converts is an error naming the file and the place; long or huge floats parse."""
 
 import math
+import os
 import sys
 
 import pytest
 
 from app.errors import AppError
-from app.limits import json_nesting, load_json
+from app.limits import json_nesting, load_json, read_limited
 
 LIMIT = sys.get_int_max_str_digits()
 
@@ -54,3 +55,17 @@ def test_a_file_of_unclosed_quotes_is_refused_as_json_not_read_again_from_each()
     that skipped strings looked for each quote's closing quote in the rest of the text."""
     with pytest.raises(AppError, match="invalid JSON at line 1"):
         load_json('"\\' * 100_000, source="c.json", max_bytes=10**8)
+
+
+@pytest.mark.parametrize("kind", ["pipe", "device"])
+def test_a_pipe_or_a_device_is_refused_unread(tmp_path, kind):
+    """Opening a pipe blocks until something writes to it: a configuration or a product file
+    that was one hung every command."""
+    path = tmp_path / "c.json"
+    if kind == "pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    with pytest.raises(AppError) as caught:
+        read_limited(path, 1000, source="c.json")
+    assert str(caught.value) == "c.json: expected a file, got a pipe or a device"
