@@ -87,6 +87,16 @@ class ReferenceResolver:
         if any("\x00" in name for name in names):
             raise AssetError(f"{reference!r} is not a valid file name", file=self.user_file,
                              field=field)
+        try:
+            return self._resolved(reference, names, field=field, uri=uri, bases=bases,
+                                  must_exist=must_exist)
+        except (OSError, RuntimeError) as exc:  # a name too long, a loop of symbolic links
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise AssetError(f"{_shown(reference)!r} cannot be looked up: {reason}",
+                             file=self.user_file, field=field) from None
+
+    def _resolved(self, reference: str, names: list[str], *, field: str, uri: bool,
+                  bases: Sequence[Path] | None, must_exist: bool) -> Path:
         candidates: list[Path] = []
         for name in names:
             path = Path(name).expanduser() if not uri else Path(name)
@@ -99,21 +109,21 @@ class ReferenceResolver:
         # a URI comes from a file made elsewhere: any reading of it that escapes is refused,
         # whether or not something is there
         if not inside or (uri and len(inside) < len(resolved)):
-            raise AssetError(f"{reference!r} leaves {self.allowed_label}",
+            raise AssetError(f"{_shown(reference)!r} leaves {self.allowed_label}",
                              file=self.user_file, field=field)
         for path in inside:
             if path.is_file():
                 return path
         for path in inside:
             if must_exist and path.exists():
-                raise AssetError(f"{reference!r} is no regular file (a folder, a device or a "
-                                 "pipe)", file=self.user_file, field=field)
+                raise AssetError(f"{_shown(reference)!r} is no regular file (a folder, a "
+                                 "device or a pipe)", file=self.user_file, field=field)
         if any(r.is_file() for r in resolved if r not in inside):
-            raise AssetError(f"{reference!r} leaves {self.allowed_label}",
+            raise AssetError(f"{_shown(reference)!r} leaves {self.allowed_label}",
                              file=self.user_file, field=field)
         if not must_exist:
             return inside[0]
-        raise AssetError(f"file not found: {reference!r}", file=self.user_file, field=field)
+        raise AssetError(f"file not found: {_shown(reference)!r}", file=self.user_file, field=field)
 
     def read_bytes(self, reference: str, *, field: str, uri: bool = False,
                    max_bytes: int = MAX_FILE_BYTES) -> bytes:
@@ -122,6 +132,11 @@ class ReferenceResolver:
         path = self.resolve(reference, field=field, uri=uri)
         check_file_size(path, max_bytes, file=self.user_file, field=field, error=AssetError)
         return path.read_bytes()
+
+
+def _shown(reference: str, most: int = 200) -> str:
+    """``reference`` as a message quotes it: a name of a hundred megabytes cut short."""
+    return reference if len(reference) <= most else f"{reference[:most]}..."
 
 
 def decode_data_uri(uri: str, *, user_file: str, field: str,

@@ -236,3 +236,20 @@ def test_a_buffer_that_names_no_regular_file_is_refused_naming_the_buffer(tmp_pa
     reason = ("file not found: 'data.bin'" if kind == "missing"
               else "'data.bin' is no regular file (a folder, a device or a pipe)")
     assert str(caught.value) == f"{path}: buffers[0].uri: {reason}"
+
+
+@pytest.mark.parametrize("kind", ["name too long", "loop of links"])
+def test_a_texture_name_the_system_cannot_look_up_is_refused_naming_it(tmp_path, kind):
+    """A name over 255 bytes (ENAMETOOLONG) and a loop of symbolic links gave tracebacks."""
+    name = "a" * 300 + ".png" if kind == "name too long" else "loop.png"
+    if kind == "loop of links":
+        (tmp_path / "loop.png").symlink_to("loop.png")
+    (tmp_path / "t.mtl").write_text(f"newmtl m\nmap_Kd {name}\n")
+    path = tmp_path / "m.obj"
+    path.write_text("mtllib t.mtl\nusemtl m\nv 0 0 0\nv 1 0 0\nv 0 1 0\n"
+                    "vt 0 0\nvt 1 0\nvt 0 1\nf 1/1 2/2 3/3\n")
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: t.mtl: map_Kd: '") and "cannot be looked up" in message
+    assert len(message) < 600  # the name is cut short
