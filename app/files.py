@@ -58,6 +58,15 @@ def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
         target.parent.mkdir(parents=True, exist_ok=True)
     elif not target.parent.is_dir():
         raise AppError("expected an existing folder to write into", file=str(chosen))
+    try:
+        kind = target.stat().st_mode  # what is there now (its link followed)
+    except FileNotFoundError:
+        kind = None
+    except OSError as exc:  # a name too long, a loop of symbolic links
+        raise AppError(f"cannot write there: {exc.strerror}", file=str(chosen)[:300]) from None
+    if kind is not None and not stat.S_ISREG(kind):
+        what = "a folder" if stat.S_ISDIR(kind) else "a device or a pipe"
+        raise AppError(f"expected a file name to write, got {what}", file=str(chosen))
     if remove_leftovers:
         remove_abandoned_temporaries(target.parent)
     mode = _kept_mode(target)

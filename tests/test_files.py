@@ -220,3 +220,25 @@ def test_a_source_stamp_changes_with_any_module_of_the_folder(tmp_path):
     assert source_stamp(tmp_path) != first
     (tmp_path / "tint.py").write_text("")
     assert len(source_stamp(tmp_path)) == 2
+
+
+@pytest.mark.parametrize("kind", ["folder", "device", "name too long"])
+def test_writing_over_a_folder_or_a_device_is_refused_and_leaves_it(tmp_path, kind):
+    """`--out` naming a folder raised IsADirectoryError after the render; naming /dev/full,
+    the rename put a PNG in the device's place (as root, /dev/stdout likewise)."""
+    if kind == "folder":
+        target = tmp_path / "out"
+        target.mkdir()
+        reason = "expected a file name to write, got a folder"
+    elif kind == "device":
+        target = tmp_path / "null"
+        target.symlink_to("/dev/null")
+        reason = "expected a file name to write, got a device or a pipe"
+    else:
+        target = tmp_path / ("a" * 300 + ".png")
+        reason = "cannot write there: File name too long"
+    with pytest.raises(AppError) as caught:
+        write_atomically(target, lambda temporary: temporary.write_bytes(b"png"))
+    assert str(caught.value).endswith(reason)
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
