@@ -78,12 +78,32 @@ def probe_image(data: Path | bytes, *, source: str, max_pixels: int = DEFAULT_MA
         pass
 
 
+# greys of more than 8 bits (a 16-bit PNG, a float TIFF): Pillow's convert("RGB") clips
+# them (61 % grey came out white, a float 0.5 black) where they are to be scaled
+WIDE_GREY_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
+
+
+def _eight_bit_grey(image: Image.Image) -> np.ndarray:
+    """A 16-bit (or 32-bit integer, taken as 16-bit) grey image scaled to 0..255; a float
+    one from 0..1."""
+    values = np.asarray(image).astype(np.float64)
+    if image.mode == "F":
+        values = np.nan_to_num(values, nan=0.0) * 255.0
+    else:
+        values = values * (255.0 / 65535.0)
+    return np.clip(np.round(values), 0, 255).astype(np.uint8)
+
+
 def texture_from_image(
     image: Image.Image, *, source: str, max_pixels: int = DEFAULT_MAX_PIXELS
 ) -> TextureImage:
     """Decode an opened Pillow image into an RGB or RGBA uint8 ``TextureImage``."""
     check_image_size(image, source=source, max_pixels=max_pixels)
     with _pillow_errors(source):
+        if image.mode in WIDE_GREY_MODES:
+            pixels = np.ascontiguousarray(np.repeat(_eight_bit_grey(image)[..., None], 3, axis=2))
+            pixels.setflags(write=False)
+            return TextureImage(pixels=pixels, source=source)
         has_alpha = image.mode in ("RGBA", "LA", "PA") or (
             image.mode == "P" and "transparency" in image.info
         )

@@ -121,3 +121,15 @@ def test_pixels_digest_of_an_array_that_can_change_follows_it():
     before = pixels_digest(pixels)
     pixels[0, 0, 0] = 9
     assert pixels_digest(pixels) != before
+
+
+@pytest.mark.parametrize(("pixels", "expected"), [
+    (np.full((4, 4), 40000, np.uint16), 156),  # a 16-bit grey PNG at 61 %: was white (255)
+    (np.full((4, 4), 0.5, np.float32), 128),  # a float grey at 0.5: was black (0)
+])
+def test_greys_of_more_than_eight_bits_are_scaled_not_clipped(tmp_path, pixels, expected):
+    path = tmp_path / ("grey.png" if pixels.dtype == np.uint16 else "grey.tif")
+    Image.fromarray(pixels).save(path)
+    texture = load_texture(path)
+    assert texture.pixels.shape == (4, 4, 3)
+    assert abs(int(texture.pixels[0, 0, 0]) - expected) <= 1
