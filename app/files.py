@@ -58,8 +58,11 @@ def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
         target.parent.mkdir(parents=True, exist_ok=True)
     elif not target.parent.is_dir():
         raise AppError("expected an existing folder to write into", file=str(chosen))
+    # a path the user chose (links followed) must name a file: the rename would put the file
+    # in a device's or a pipe's place; the app's own files (links not followed) replace
+    # whatever stands at their path
     try:
-        kind = target.stat().st_mode  # what is there now (its link followed)
+        kind = target.stat().st_mode if follow_link else None
     except FileNotFoundError:
         kind = None
     except OSError as exc:  # a name too long, a loop of symbolic links
