@@ -8,42 +8,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.assets.gltf_document import GltfDocument, buffer_bytes
+from app.assets.gltf_buffers import AccessorReader
+from app.assets.gltf_document import GltfDocument
 from app.errors import AssetError
 
 INSTANCING = "EXT_mesh_gpu_instancing"
 MAX_INSTANCES = 4096  # per file: each becomes a drawn mesh
-_WIDTHS = {"VEC3": 3, "VEC4": 4}
-_TYPES = {5126: (np.float32, None), 5120: (np.int8, 127.0), 5122: (np.int16, 32767.0),
-          5121: (np.uint8, 255.0), 5123: (np.uint16, 65535.0)}
+# per component type: what its normalized integers are divided by (None: floats)
+_SCALES = {5126: None, 5120: 127.0, 5122: 32767.0, 5121: 255.0, 5123: 65535.0}
 
 
-def _values(document: GltfDocument, index: object, kind: str, where: str) -> np.ndarray:
+def _values(reader: AccessorReader, index: object, kind: str, where: str) -> np.ndarray:
+    document = reader.document
     label = str(document.path)
     try:
         accessor = document.header["accessors"][index]  # type: ignore[index]
-        view = document.header["bufferViews"][accessor["bufferView"]]
     except (KeyError, IndexError, TypeError):
         raise AssetError(f"accessor {index!r} does not exist", file=label, field=where) from None
-    width = _WIDTHS[kind]
-    if accessor.get("type") != kind or accessor.get("componentType") not in _TYPES:
+    if accessor.get("type") != kind or accessor.get("componentType") not in _SCALES:
         raise AssetError(f"expected a {kind} accessor of floats or normalized integers",
                          file=label, field=where)
-    dtype, scale = _TYPES[accessor["componentType"]]
+    scale = _SCALES[accessor["componentType"]]
     if scale is not None and not accessor.get("normalized"):
         raise AssetError("expected floats or normalized integers", file=label, field=where)
-    count = int(accessor.get("count", 0))
-    item = np.dtype(dtype).itemsize * width
-    stride = int(view.get("byteStride", item))
-    start = int(view.get("byteOffset", 0)) + int(accessor.get("byteOffset", 0))
-    blob = buffer_bytes(document, view.get("buffer", 0))
-    end = start + stride * max(count - 1, 0) + item
-    if count < 0 or end > len(blob) or stride < item:
-        raise AssetError("the accessor runs past the end of its buffer", file=label, field=where)
-    rows = np.lib.stride_tricks.as_strided(
-        np.frombuffer(blob, dtype=np.uint8, count=end - start, offset=start),
-        shape=(count, item), strides=(stride, 1))
-    values = np.ascontiguousarray(rows).view(dtype).reshape(count, width).astype(np.float64)
+    values = reader.values(index).astype(np.float64)  # type: ignore[arg-type]
     if scale is not None:
         values = np.maximum(values / scale, -1.0)
     if not np.isfinite(values).all():
@@ -54,6 +42,7 @@ def _values(document: GltfDocument, index: object, kind: str, where: str) -> np.
 def expand_instances(document: GltfDocument, header: dict) -> dict:
     """``header`` (a copy for trimesh) with every instanced node's instances as child nodes."""
     nodes = header.get("nodes", []) or []
+    reader = AccessorReader(document, document.header, document.binary)  # each buffer read once
     total = 0
     for index in range(len(nodes)):
         node = nodes[index]
@@ -66,7 +55,7 @@ def expand_instances(document: GltfDocument, header: dict) -> dict:
         if not isinstance(attributes, dict):
             raise AssetError(f"expected an object of accessor indices, got {attributes!r:.40}",
                              file=str(document.path), field=where)
-        found = {name: _values(document, attributes[name], kind, f"{where}.{name}")
+        found = {name: _values(reader, attributes[name], kind, f"{where}.{name}")
                  for name, kind in (("TRANSLATION", "VEC3"), ("ROTATION", "VEC4"),
                                     ("SCALE", "VEC3")) if name in attributes}
         counts = {len(v) for v in found.values()}

@@ -6,6 +6,7 @@ import struct
 import numpy as np
 import pytest
 
+from app.assets.gltf_buffers import AccessorReader
 from app.assets.gltf_document import read_gltf_document
 from app.assets.gpu_instancing import _values
 from app.assets.model_loading import load_model
@@ -22,9 +23,10 @@ def test_each_instance_is_a_mesh_at_its_translation(external_dir):
     document = read_gltf_document(path)
     attributes = document.header["nodes"][0]["extensions"]["EXT_mesh_gpu_instancing"][
         "attributes"]
-    translations = _values(document, attributes["TRANSLATION"], "VEC3", "t")
-    rotations = _values(document, attributes["ROTATION"], "VEC4", "r")
-    scales = _values(document, attributes["SCALE"], "VEC3", "s")
+    reader = AccessorReader(document, document.header, document.binary)
+    translations = _values(reader, attributes["TRANSLATION"], "VEC3", "t")
+    rotations = _values(reader, attributes["ROTATION"], "VEC4", "r")
+    scales = _values(reader, attributes["SCALE"], "VEC3", "s")
     first = model.meshes["node0_instance0"].vertices
     local = (first - translations[0]) @ rotation_matrix(rotations[0]) / scales[0]  # R^-1 = R^T
     for k in range(0, 125, 7):
