@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import math
 import struct
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,17 +203,21 @@ def _split_glb(data: bytes, path: Path) -> tuple[dict, bytes | None]:
     _, declared_length = struct.unpack_from("<II", data, 4)
     if declared_length > len(data):
         raise AssetError(
-            f"GLB file is truncated: {len(data)} of {declared_length} bytes", file=str(path)
-        )
+            f"GLB file is truncated: it ends after {len(data)} bytes, its header declares "
+            f"{declared_length} (a download or copy that stopped part way?)",
+            file=str(path), field="header.length")
     chunks: dict[int, bytes] = {}
-    offset = 12
+    offset, number = 12, 0
     while offset + 8 <= declared_length:
         length, kind = struct.unpack_from("<II", data, offset)
         start, end = offset + 8, offset + 8 + length
         if end > declared_length:
-            raise AssetError("GLB file is truncated inside a chunk", file=str(path))
+            raise AssetError(
+                f"GLB file is truncated inside a chunk: the chunk at byte {offset} declares "
+                f"{length} bytes, the file's length leaves {declared_length - start}",
+                file=str(path), field=f"chunks[{number}].length")
         chunks.setdefault(kind, data[start:end])
-        offset = end
+        offset, number = end, number + 1
     if _CHUNK_JSON not in chunks:
         raise AssetError("GLB file has no JSON chunk", file=str(path))
     return _parse_json(chunks[_CHUNK_JSON], path), chunks.get(_CHUNK_BIN)
@@ -258,12 +263,13 @@ def check_images(
     for index, image in enumerate(document.header.get("images", [])):
         if index in skip:
             continue
-        label = f"{document.path}#image{index}"
+        label = image_source(document, index)
         field = f"images[{index}].uri"
         uri = image.get("uri") if isinstance(image, dict) else None
         if isinstance(uri, str) and uri.startswith("data:"):
             payload = decode_data_uri(uri, user_file=user_file, field=field)
-            probe_image(payload, source=label, max_pixels=max_pixels)
+            with naming_image(document, index):
+                probe_image(payload, source=label, max_pixels=max_pixels)
         elif isinstance(uri, str):
             file = document.references.resolve(uri, field=field, uri=True, must_exist=False)
             if not file.is_file():
@@ -274,11 +280,33 @@ def check_images(
                 continue
             probe_image(file, source=str(file), max_pixels=max_pixels)
         elif isinstance(image, dict) and "bufferView" in image:
-            probe_image(
-                _buffer_view_bytes(document, image["bufferView"]),
-                source=label,
-                max_pixels=max_pixels,
-            )
+            with naming_image(document, index):
+                probe_image(_buffer_view_bytes(document, image["bufferView"]), source=label,
+                            max_pixels=max_pixels)
+
+
+def image_source(document: GltfDocument, index: int) -> str:
+    """What the app calls image ``index`` of the document (its textures' ``source``)."""
+    return f"{document.path}#image{index}"
+
+
+@contextmanager
+def naming_image(document: GltfDocument, index: int) -> Iterator[None]:
+    """An ``AssetError`` about image ``index`` raised inside the block names the image as the
+    user knows it: its own file where the model names one beside it, or else the model and
+    the image's field (``images[i]``), not the app's name for it."""
+    try:
+        yield
+    except AssetError as error:
+        if error.file is not None and error.file.startswith(image_source(document, index)):
+            image = document.header.get("images", [])[index]
+            uri = image.get("uri") if isinstance(image, dict) else None
+            if isinstance(uri, str) and not uri.startswith("data:"):
+                error.file = str(document.references.resolve(
+                    uri, field=f"images[{index}].uri", uri=True, must_exist=False))
+            else:
+                error.file, error.field = str(document.path), error.field or f"images[{index}]"
+        raise
 
 
 def image_bytes(document: GltfDocument, index: int) -> bytes | None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image
 
-from app.assets.gltf_document import GltfDocument, image_bytes
+from app.assets.gltf_document import GltfDocument, image_bytes, image_source, naming_image
 from app.assets.material_extensions import (
     EXTENSION_TEXTURE_SLOTS,
     extension_fields,
@@ -68,7 +68,8 @@ def gltf_material(
         if image_index is None or not isinstance(image, Image.Image):
             return None
         suffix = baked if attribute in ("baseColorTexture", "metallicRoughnessTexture") else ""
-        return make_texture(image, f"{document.path}#image{image_index}{suffix}")
+        with naming_image(document, image_index):
+            return make_texture(image, f"{image_source(document, image_index)}{suffix}")
 
     base_color = _floats(pbr.get("baseColorFactor"), 4, (1.0, 1.0, 1.0, 1.0), where)
     emissive = _floats(spec.get("emissiveFactor"), 3, (0.0, 0.0, 0.0), where)
@@ -165,8 +166,8 @@ def document_texture(document: GltfDocument, texture_info: object, make_texture:
     data = None if index is None else image_bytes(document, index)
     if data is None:
         return None
-    source = f"{document.path}#image{index}"
-    with opened_image(data, source=source) as image:
+    source = image_source(document, index)
+    with naming_image(document, index), opened_image(data, source=source) as image:
         return make_texture(image if keep_alpha else image.convert("RGB"), source)
 
 
@@ -179,7 +180,8 @@ def channel_pixels(document: GltfDocument, texture_info: object, *,
     data = None if index is None else image_bytes(document, index)
     if data is None:
         return None
-    with opened_image(data, source=f"{document.path}#image{index}") as image:
+    source = image_source(document, index)
+    with naming_image(document, index), opened_image(data, source=source) as image:
         image.draft("RGB", (256, 256))  # a JPEG decodes small; others are resized
         pixels = np.asarray(image.convert("RGB").resize((256, 256)), dtype=np.float64)
     return pixels[..., channel] / 255.0

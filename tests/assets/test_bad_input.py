@@ -61,6 +61,22 @@ def test_truncated_glb(tmp_path, external_dir):
     with pytest.raises(AssetError, match="truncated") as caught:
         load_model(path)
     assert_names_file(caught.value, path)
+    assert caught.value.field == "header.length"
+    assert f"ends after {len(data) // 2} bytes, its header declares {len(data)}" in str(
+        caught.value)
+
+
+def test_glb_whose_chunk_runs_past_its_end(tmp_path, external_dir):
+    source = external_dir / "GlassHurricaneCandleHolder/glTF-Binary/GlassHurricaneCandleHolder.glb"
+    data = bytearray(source.read_bytes())
+    json_length = struct.unpack_from("<I", data, 12)[0]
+    struct.pack_into("<I", data, 20 + json_length, len(data))  # the BIN chunk's length
+    path = tmp_path / "long_chunk.glb"
+    path.write_bytes(bytes(data))
+    with pytest.raises(AssetError, match="truncated inside a chunk") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
+    assert caught.value.field == "chunks[1].length"
 
 
 def test_truncated_binary_stl(tmp_path, external_dir):
@@ -235,7 +251,37 @@ def test_embedded_image_refusal_names_the_model_then_the_image(tmp_path, gltf_wr
     )
     with pytest.raises(AssetError, match="decompression bomb") as caught:
         load_model(path)
-    assert str(caught.value).startswith(f"{path}: #image0: image is 9000x9000")
+    assert str(caught.value).startswith(f"{path}: images[0]: image is 9000x9000")
+
+
+def _textured_quad(gltf_writer, path: Path, image: dict) -> Path:
+    return gltf_writer(
+        path,
+        meshes=[{"name": "q", "primitives": [{"positions": QUAD_POSITIONS,
+                                              "indices": QUAD_INDICES, "uv": [(0, 0)] * 4,
+                                              "material": 0}]}],
+        materials=[{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
+        images=[image],
+    )
+
+
+def test_a_damaged_texture_file_is_named_by_its_file(tmp_path, gltf_writer, corner_png):
+    whole = corner_png.read_bytes()
+    (tmp_path / "label art.png").write_bytes(whole[: len(whole) // 2])
+    path = _textured_quad(gltf_writer, tmp_path / "m.gltf", {"uri": "label%20art.png"})
+    with pytest.raises(AssetError, match="damaged or truncated") as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: label art.png: image is damaged")
+    assert "#image" not in str(caught.value)
+
+
+def test_a_damaged_embedded_texture_is_named_by_its_field(tmp_path, gltf_writer, corner_png):
+    whole = corner_png.read_bytes()
+    uri = "data:image/png;base64," + base64.b64encode(whole[: len(whole) // 2]).decode()
+    path = _textured_quad(gltf_writer, tmp_path / "m.gltf", {"uri": uri})
+    with pytest.raises(AssetError, match="damaged or truncated") as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: images[0]: image is damaged")
 
 
 def test_a_viewer_draws_a_gltf_whose_texture_is_missing_and_names_the_file(
