@@ -10,6 +10,7 @@ from pathlib import Path
 from app.cli.app_log import start_app_log
 from app.cli.configuration_options import add_subject_arguments, size
 from app.errors import AppError, AppErrors
+from app.session.problem_lines import problem_lines
 
 DEFAULT_SIZE = (1600, 1200)
 
@@ -139,8 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_desktop(root)
     except AppErrors as exc:
-        for err in exc.errors:
-            print(f"error: {err}", file=sys.stderr)
+        for line in problem_lines(exc.errors, prefix="error: "):
+            print(line, file=sys.stderr)
         return 1
     except AppError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -84,14 +84,15 @@ def run_store(args: argparse.Namespace, root: Path) -> int:
 
 
 def _import(database, path: Path, products) -> int:
+    from app.session.problem_lines import problem_lines
     from app.store.order_import import import_orders
     from app.store.sales_counts import refresh_counts
 
     with database.transaction() as session:
         report = import_orders(session, path, products)
         refresh_counts(session)
-    for problem in report.problems:
-        print(f"skipped: {problem}", file=sys.stderr)
+    for line in problem_lines(report.problems, prefix="skipped: "):
+        print(line, file=sys.stderr)
     print(f"imported {report.orders} orders ({report.lines} lines, {report.flagged} flagged: "
           f"product or choice no longer in the catalog); {report.skipped_known} already in "
           f"the store; {len(report.problems)} rows skipped")
