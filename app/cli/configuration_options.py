@@ -98,23 +98,20 @@ def add_configuration_arguments(parser, *, product: bool = True) -> None:
 
 
 def build_configuration(project: Project, args: argparse.Namespace) -> Configuration:
+    """The configuration the options describe; AppErrors listing what keeps it from being made,
+    a problem with what ``--config``'s file sets naming that file."""
     product = project.catalog.product(args.product)
     code = getattr(args, "code", None)
     if code is not None and args.config is not None:
         raise ConfigurationError("give --config or --code, not both", field="--code")
+    in_file: Configuration | None = None
     if code is not None:
         configuration = configuration_from_code(code, product)
     elif args.config is not None:
-        source = str(args.config)
-        data = read_limited(args.config, MAX_CONFIGURATION_BYTES, source=source,
-                            error=ConfigurationError)
-        report = OldPictureReport()
-        importer = old_picture_importer(project.pictures, args.config.parent, source, report)
-        configuration = Configuration.from_json(data, source=source, old_pictures=importer)
-        if report.problems:
-            raise AppErrors(report.problems)
+        configuration = in_file = _read_configuration_file(project, args.config)
     else:
         configuration = default_configuration(product)
+    given: set[str] = set()  # the fields the other options set
     if args.preset:
         try:
             preset = product.preset(args.preset)
@@ -125,18 +122,57 @@ def build_configuration(project: Project, args: argparse.Namespace) -> Configura
         configuration = configuration.model_copy(update={
             "selections": {**configuration.selections, **preset.selections},
             "colours": {**configuration.colours, **preset.colours}})
+        given |= {f"selections.{g}" for g in preset.selections}
+        given |= {f"colours.{g}" for g in preset.colours}
     for group_id, choice_id in args.set:
         configuration = configuration.with_choice(group_id, choice_id)
+        given.add(f"selections.{group_id}")
     for group_id, colour in args.colour:
         configuration = configuration.with_colour(group_id, colour)
+        given.add(f"colours.{group_id}")
     for zone_id, value in personalization_from_args(args, project.pictures).items():
         configuration = configuration.with_zone(zone_id, value)
+        given.add(f"personalization.{zone_id}")
     configuration = complete(configuration, product)
     problems = configuration_problems(configuration, product)
     problems += project.pictures.missing(configuration)
+    if in_file is not None:
+        problems = _naming_the_file(problems, in_file, given, str(args.config))
     if problems:
         raise AppErrors(problems)
     return configuration
+
+
+def _read_configuration_file(project: Project, path: Path) -> Configuration:
+    """The configuration ``--config`` names, as it is in its file (not checked against the
+    product); pictures it names by path are imported into the picture store."""
+    source = str(path)
+    data = read_limited(path, MAX_CONFIGURATION_BYTES, source=source, error=ConfigurationError)
+    report = OldPictureReport()
+    importer = old_picture_importer(project.pictures, path.parent, source, report)
+    configuration = Configuration.from_json(data, source=source, old_pictures=importer)
+    if report.problems:
+        raise AppErrors(report.problems)
+    return configuration
+
+
+def _naming_the_file(problems: list[ConfigurationError], in_file: Configuration,
+                     given: set[str], source: str) -> list[ConfigurationError]:
+    """``problems`` with each one about what the file ``source`` sets (``in_file``) and no
+    other option set again (``given``) seen from that file; with no other option, all of
+    them (a rule the file's choices break too)."""
+    from_file = {"product_id",
+                 *(f"selections.{g}" for g in in_file.selections),
+                 *(f"colours.{g}" for g in in_file.colours),
+                 *(f"personalization.{z}" for z in in_file.personalization)} - given
+    out = []
+    for problem in problems:
+        field = problem.field or ""
+        # a zone's own fields follow its name: personalization.ZONE.font
+        if not given or field in from_file or field.rpartition(".")[0] in from_file:
+            problem = problem.within(source)
+        out.append(problem)
+    return out
 
 
 def configuration_from_code(code: str, product: Product,
