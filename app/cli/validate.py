@@ -21,10 +21,13 @@ from app.cli.render import print_notes
 from app.errors import AppError, AppErrors
 from app.project import open_project
 from app.scene.asset_checks import (
+    material_asset_problems,
     product_asset_problems,
     product_asset_warnings,
     product_material_notes,
 )
+from app.scene.resolve import SceneContext
+from app.session.problem_lines import problem_lines
 
 
 def _expand(paths: list[Path], root: Path) -> list[tuple[Path, Path | None]]:
@@ -74,6 +77,19 @@ def _is_material_file(path: Path, root: Path) -> bool:
     return "base_color" in data and "parts" not in data
 
 
+def _check_material(path: Path, folder: Path | None, root: Path,
+                    context: SceneContext) -> list[AppError]:
+    """The problems of a material file: its fields, then its textures as a product that uses
+    it would load them."""
+    try:
+        material = load_material(path, root, within=folder)
+    except AppErrors as exc:
+        return list(exc.errors)
+    except AppError as exc:
+        return [exc]
+    return material_asset_problems(material, context)
+
+
 def _collect(call) -> list[AppError]:
     try:
         call()
@@ -104,7 +120,7 @@ def run_validate(paths: list[Path], root: Path) -> int:
             warnings += model_warnings
             loaded += [line] if line else []
         elif _is_material_file(path, root):
-            problems += _collect(lambda p=path, f=folder: load_material(p, root, within=f))
+            problems += _check_material(path, folder, root, context)
         elif path.name == KIOSK_FILE_NAME:
             problems += _collect(lambda p=path: load_kiosk_config(
                 p, set(project.catalog.products), root))
@@ -130,8 +146,10 @@ def run_validate(paths: list[Path], root: Path) -> int:
     print_notes(list(dict.fromkeys(notes)))
     for line in loaded:
         print(line)
-    for problem in problems:
-        print(problem)
+    # a material's texture problem is found again in each product that uses it
+    problems = list({str(p): p for p in problems}.values())
+    for line in problem_lines(problems):
+        print(line)
     checked = f"{len(files)} file{'s' if len(files) != 1 else ''}"
     if problems:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {checked}",

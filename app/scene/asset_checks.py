@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.domain.configuration import Configuration
+from app.domain.material import Material
 from app.domain.product import Product
 from app.errors import AppError, AppErrors
 from app.scene.material_notes import named_notes
@@ -26,23 +27,28 @@ def product_asset_problems(product: Product, context: SceneContext) -> list[AppE
             problems.append(exc)
     for material_id in sorted(product.material_ids()):
         material = context.materials.get(material_id)
-        if material is None:
-            continue  # reported by the product file checks
-        try:
-            resolved = resolve_material(material, allowed_roots=context.allowed_roots,
-                                        label=context.label(material.source))
-        except AppError as exc:
-            problems.append(exc)
-            continue
-        label = context.label(material.source)
-        for slot, tex in resolved.slots().items():
-            try:
-                context.assets.texture(tex.texture)
-            except AppError as exc:
-                if exc.file:
-                    exc.file = context.label(exc.file)
-                problems.append(exc.within(label, f"textures.{slot}"))
+        if material is not None:  # else reported by the product file checks
+            problems += material_asset_problems(material, context)
     return _unique(problems)
+
+
+def material_asset_problems(material: Material, context: SceneContext) -> list[AppError]:
+    """Every problem with the texture files ``material`` names (missing, not a file, damaged,
+    outside the project), each naming the material file and its field; [] when all load."""
+    label = context.label(material.source)
+    try:
+        resolved = resolve_material(material, allowed_roots=context.allowed_roots, label=label)
+    except AppError as exc:
+        return [exc]
+    problems: list[AppError] = []
+    for slot, tex in resolved.slots().items():
+        try:
+            context.assets.texture(tex.texture)
+        except AppError as exc:
+            if exc.file:
+                exc.file = context.label(exc.file)
+            problems.append(exc.within(label, f"textures.{slot}"))
+    return problems
 
 
 def _unique(problems: list[AppError]) -> list[AppError]:
