@@ -169,7 +169,8 @@ def test_a_truncated_glb_is_a_problem(builtin_root, tmp_path, capsys):
     path.write_bytes(whole[:len(whole) // 2])
     assert main(["validate", str(path)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{path}: GLB file is truncated: {len(whole) // 2} of {len(whole)} bytes"]
+        f"{path}: header.length: GLB file is truncated: it ends after {len(whole) // 2} "
+        f"bytes, its header declares {len(whole)} (a download or copy that stopped part way?)"]
 
 
 def test_a_folder_of_models_is_checked_model_by_model(tmp_path, capsys):
