@@ -461,7 +461,8 @@ def _mesh_data(
     colors = _gltf_colors(geometry) if from_gltf else _vertex_colors(geometry)
     normals = _file_normals(geometry)
     if normals is None:  # glTF asks for flat normals; other formats get auto smooth's
-        split = crease_normals(vertices, faces, FLAT_DEGREES if from_gltf else CREASE_DEGREES)
+        split = crease_normals(vertices, faces, FLAT_DEGREES if from_gltf else CREASE_DEGREES,
+                               weld=uv is None and uv1 is None and colors is None)
         faces, normals, vertices = split.faces, split.normals, vertices[split.source]
         uv, uv1, colors = (None if a is None else _frozen(np.asarray(a)[split.source])
                            for a in (uv, uv1, colors))

@@ -44,10 +44,17 @@ def position_groups(vertices: np.ndarray) -> np.ndarray:
 
 
 def crease_normals(vertices: np.ndarray, faces: np.ndarray,
-                   crease_degrees: float = CREASE_DEGREES) -> SplitNormals:
+                   crease_degrees: float = CREASE_DEGREES, *, weld: bool = False
+                   ) -> SplitNormals:
     """Area-weighted normals, smooth across edges whose faces meet at less than
     ``crease_degrees`` and sharp across the others; vertices are split where sharp edges
-    meet, never merged or reordered (UVs and colours stay the file's, through ``source``)."""
+    meet, never merged or reordered (UVs and colours stay the file's, through ``source``).
+
+    With ``weld``, for vertices that carry nothing but their position (a triangle soup, as an
+    STL file is: three vertices of its own to every triangle), there is one vertex to each
+    position on each smooth surface instead, in the order the file first has them: the same
+    normals on a third or less of the vertices. A mesh none of whose vertices share a
+    position is left as it is."""
     v = np.asarray(vertices, dtype=np.float64)
     f = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
     corners = v[f]
@@ -67,10 +74,17 @@ def crease_normals(vertices: np.ndarray, faces: np.ndarray,
     _, surface = connected_components(joined, directed=False)
     # one normal per position and smooth surface; one vertex per file vertex and surface
     per_face_surface = np.repeat(surface[:, None], 3, axis=1)
-    _, smooth_key = np.unique(by_position.ravel() * (len(f) + 1) + per_face_surface.ravel(),
-                              return_inverse=True)
+    _, first_corner, smooth_key = np.unique(
+        by_position.ravel() * (len(f) + 1) + per_face_surface.ravel(),
+        return_index=True, return_inverse=True)
     sums = np.zeros((smooth_key.max() + 1, 3))
     np.add.at(sums, smooth_key.reshape(-1), np.repeat(weighted, 3, axis=0))
+    if weld and group.max(initial=-1) + 1 < len(v):  # some vertices share a position
+        order = np.argsort(first_corner)  # the welded vertices in the order the file has them
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        return SplitNormals(faces=rank[smooth_key.reshape(-1, 3)],
+                            source=f.ravel()[first_corner[order]], normals=_unit(sums[order]))
     keys, first, row_of_corner = np.unique(f.ravel() * (len(f) + 1) + per_face_surface.ravel(),
                                            return_index=True, return_inverse=True)
     rows = np.stack([keys // (len(f) + 1), keys % (len(f) + 1)], axis=1)
@@ -81,10 +95,14 @@ def crease_normals(vertices: np.ndarray, faces: np.ndarray,
     source = np.concatenate([np.arange(len(v)), rows[~primary, 0]])
     normals = np.zeros((len(source), 3))
     normals[index_of_row] = sums[smooth_key.reshape(-1)[first]]
-    length = np.linalg.norm(normals, axis=1, keepdims=True)
-    normals = np.where(length > 0, normals / np.where(length > 0, length, 1.0), 0.0)
     return SplitNormals(faces=index_of_row[row_of_corner.reshape(-1)].reshape(-1, 3),
-                        source=source, normals=normals)
+                        source=source, normals=_unit(normals))
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` made unit length; zero where they are zero."""
+    length = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.where(length > 0, vectors / np.where(length > 0, length, 1.0), 0.0)
 
 
 def faces_turned_inwards(vertices: np.ndarray, faces: np.ndarray) -> bool:

@@ -131,3 +131,41 @@ def test_a_single_sided_inside_out_part_is_reported_for_ar(gltf_writer, tmp_path
     assert "AR viewer" in warnings[0]
     assert written("double", box.faces[:, ::-1], True).warnings == ()
     assert written("outward", box.faces, False).warnings == ()
+
+
+def _soup(mesh: trimesh.Trimesh) -> tuple[np.ndarray, np.ndarray]:
+    """``mesh`` as an STL holds it: three vertices of its own to every triangle."""
+    return mesh.vertices[mesh.faces].reshape(-1, 3), np.arange(3 * len(mesh.faces)).reshape(-1, 3)
+
+
+def test_a_welded_triangle_soup_has_a_vertex_per_position_and_smooth_surface():
+    sphere = trimesh.creation.icosphere(subdivisions=3)
+    vertices, faces = _soup(sphere)
+    unwelded = crease_normals(vertices, faces)
+    welded = crease_normals(vertices, faces, weld=True)
+    assert len(unwelded.source) == len(vertices)  # one per corner
+    assert len(welded.source) == len(sphere.vertices)
+    # the same triangles, at the same places, with the same normals at their corners
+    np.testing.assert_allclose(vertices[welded.source][welded.faces], vertices[faces])
+    np.testing.assert_allclose(welded.normals[welded.faces], unwelded.normals[unwelded.faces],
+                               atol=1e-12)
+    box_vertices, box_faces = _soup(trimesh.creation.box())
+    box = crease_normals(box_vertices, box_faces, weld=True)
+    assert len(box.source) == 24  # each corner once per flat face: the edges stay sharp
+    np.testing.assert_allclose(box.normals[box.faces], np.repeat(
+        face_normals(box_vertices, box_faces)[:, None], 3, axis=1), atol=1e-12)
+
+
+def test_an_stl_is_drawn_from_one_vertex_per_position_and_an_obj_with_uvs_keeps_its_own(
+        tmp_path):
+    sphere = trimesh.creation.icosphere(subdivisions=3)
+    sphere.export(tmp_path / "ball.stl")
+    (mesh,) = load_model(tmp_path / "ball.stl").meshes.values()
+    assert len(mesh.faces) == len(sphere.faces)
+    assert len(mesh.vertices) == len(sphere.vertices)  # 642, where the file has 3 x 1280
+    (tmp_path / "quad.obj").write_text(
+        "v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nvt 0 0\nvt 1 0\nvt 1 1\nvt 0 1\nvt 0.5 0.5\n"
+        "f 1/1 2/2 3/3\nf 1/5 3/3 4/4\n")
+    (quad,) = load_model(tmp_path / "quad.obj").meshes.values()
+    assert len(quad.vertices) == 5  # vertex 1 twice, for its two texture coordinates
+    assert {tuple(uv) for uv in quad.uv.tolist()} >= {(0.0, 0.0), (0.5, 0.5)}
