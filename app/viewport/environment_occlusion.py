@@ -39,6 +39,7 @@ from vtkmodules.vtkRenderingCore import vtkActor
 from app.domain.colour import LUMINANCE
 from app.scene.description import Drawable
 from app.scene.material_looks import metal_stops_light
+from app.viewport.spread_points import carried_to, spread_subset
 
 SAMPLES = 192  # directions per vertex, drawn from the studio in proportion to its light
 NEAR = 0.01  # a blocking part nearer than this share of the scene's size is left out
@@ -46,6 +47,11 @@ COARSE = 0.05  # a part whose triangles' edges are longer than this share (the m
 # not shaded: with its vertices that far apart, the shading of one would spread over its
 # neighbours' (a backdrop of four vertices took on the colours of the cards before it)
 RAYS_PER_BATCH = 250_000
+# the vertices, over all parts, whose rays are cast: a denser scene (a CAD model of a million
+# triangles) is worked out at this many points spread over its parts and carried to the rest
+# (app.viewport.spread_points); the sample products and the Khronos models are below it
+SHADED_POINTS = 100_000
+FACES_PER_BATCH = 20_000  # the faces whose cosines to every direction are held at once
 # the share of the light it gets that a part in the way passes on, whatever its colour: the
 # shading then hangs on the parts' shapes and places alone, so a colour chosen works out nothing
 # again in the window and a batch's colour layers stay apart
@@ -189,17 +195,18 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
         corners = part.vertices[part.faces]
         normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
         normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-30)
-        cosine = normals @ directions.T
         facing.append(normals)
-        lit.append(np.stack([np.clip(cosine, 0.0, None).sum(axis=1),
-                             np.clip(-cosine, 0.0, None).sum(axis=1)], axis=1)
+        lit.append(np.concatenate([_light_on_sides(normals[start:start + FACES_PER_BATCH],
+                                                   directions)
+                                   for start in range(0, len(normals), FACES_PER_BATCH)])
                    * studio.power / count)
     everything = np.concatenate([o.vertices for o in occluders])
     size = float(np.linalg.norm(np.ptp(everything, axis=0))) or 1.0
 
-    def side(index: int, part: Occluder,
+    def side(index: int, points: np.ndarray,
              normals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(V, 3) past the other parts, (V, 3) past every part."""
+        """At ``points`` of part ``index`` facing ``normals``: (V, 3) past the other parts,
+        (V, 3) past every part."""
         per_batch = max(1, 2 * RAYS_PER_BATCH // count)  # about half the directions face away
 
         def cast(start: int) -> np.ndarray:
@@ -211,7 +218,7 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
             v, k = np.nonzero(cosine > 0)
             weight = cosine[v, k]
             at = start + v
-            origins = part.vertices[at] + (normals[at] + directions[k]) * 1e-4 * size
+            origins = points[at] + (normals[at] + directions[k]) * 1e-4 * size
             found = scene.run(origins.astype(np.float32), directions[k].astype(np.float32),
                               output=1)
             other, triangle = found["geomID"], found["primID"]
@@ -239,15 +246,28 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
         shades = np.clip(shades, 0.0, 1.0).astype(np.float32)
         return shades[:, :3], shades[:, 3:]
 
+    share = min(1.0, SHADED_POINTS / len(everything))
     for index, part in enumerate(occluders):
         corners = part.vertices[part.faces]
         edges = np.linalg.norm(corners[:, [1, 2, 0]] - corners, axis=2)
         if np.median(edges) > COARSE * size:  # too few vertices to carry a shading
             continue
-        front = side(index, part, part.normals)
-        back = side(index, part, -part.normals) if part.open else front
-        result[part.id] = np.concatenate([front[0], back[0], front[1], back[1]], axis=1)
+        chosen = spread_subset(part.vertices, part.normals,
+                               math.ceil(len(part.vertices) * share))
+        points, normals = part.vertices[chosen], part.normals[chosen]
+        front = side(index, points, normals)
+        back = side(index, points, -normals) if part.open else front
+        shades = np.concatenate([front[0], back[0], front[1], back[1]], axis=1)
+        result[part.id] = carried_to(part.vertices, part.normals, chosen, shades)
     return result
+
+
+def _light_on_sides(normals: np.ndarray, directions: np.ndarray) -> np.ndarray:
+    """(F, 2): for faces of ``normals``, the sum of the cosines of ``directions`` on the
+    front and on the back."""
+    cosine = normals @ directions.T
+    return np.stack([np.clip(cosine, 0.0, None).sum(axis=1),
+                     np.clip(-cosine, 0.0, None).sum(axis=1)], axis=1)
 
 
 def batches_cast(cast, batches: list, threads: int | None = None) -> list:
