@@ -34,6 +34,7 @@ from app.project import Project
 from app.scene.asset_checks import product_asset_warnings, product_material_notes
 from app.session.autosave import Autosave
 from app.session.configuration_files import read_configuration, save_configuration
+from app.session.problem_lines import problem_lines
 from app.session.product_files import ProductFiles
 from app.ui.catalog_browser import CatalogBrowser
 from app.ui.file_watch import ProjectWatcher
@@ -398,10 +399,10 @@ class MainWindow(QMainWindow):
         self.files.bind(configuration.product_id, Path(path), in_file)
         self.drop_unsaved([p for p in discarded if p != configuration.product_id])
         if old_pictures.problems:
-            message = "\n".join(str(e) for e in old_pictures.problems)
-            for e in old_pictures.problems:
-                self.problems.report(str(e))
-            self.prompts.error("Picture not found", message)
+            lines = problem_lines(old_pictures.problems)
+            for line in lines:
+                self.problems.report(line)
+            self.prompts.error("Picture not found", "\n".join(lines))
         self._remember(path)
         self._update_title()
         if old_pictures.imported:  # the file still names paths until it is saved again
@@ -416,11 +417,10 @@ class MainWindow(QMainWindow):
             configuration = read_configuration(path, self.session.catalog.products,
                                                self.session.project.pictures, old_pictures)
         except AppError as exc:
-            errors = exc.errors if isinstance(exc, AppErrors) else [exc]
-            message = "\n".join(str(e) for e in errors)
-            for e in errors:
-                self.problems.report(str(e))
-            self.prompts.error("Cannot open configuration", message)
+            lines = problem_lines(exc.errors if isinstance(exc, AppErrors) else [exc])
+            for line in lines:
+                self.problems.report(line)
+            self.prompts.error("Cannot open configuration", "\n".join(lines))
             return None
         return configuration, old_pictures
 

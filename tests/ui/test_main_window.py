@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -224,6 +225,21 @@ def test_undo_and_redo_choices_with_readable_names(qtbot, window):
     window.actions_by_name["redo"].trigger()
     window.actions_by_name["redo"].trigger()
     assert window.session.configuration.selections["handle"] == "angular"
+
+
+def test_a_file_of_thousands_of_problems_shows_twenty_and_how_many_more(window, tmp_path):
+    before = window.session.configuration
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps({"schema_version": 1, "product_id": "mug",
+                                "selections": {f"g{i}": "x" for i in range(5000)}}))
+    assert not window.open_configuration(path)
+    (title, message), = window.prompts.errors
+    lines = message.splitlines()
+    assert title == "Cannot open configuration" and len(lines) == 21
+    assert all(line.startswith(f"{path}: selections.g") for line in lines[:20])
+    assert lines[-1] == f"... and 4980 more problems in {path}"
+    assert window.problems.messages()[-1] == lines[-1]
+    assert window.session.configuration == before
 
 
 def test_save_reopen_and_recent_files(qtbot, window, tmp_path):
