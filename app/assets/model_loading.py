@@ -250,10 +250,10 @@ def has_visible_triangles(model: Model) -> bool:
 
 
 def _read_scene(label: str, source, file_type: str, resolver=None) -> trimesh.Scene:
-    try:
-        loaded = trimesh.load(
-            source, file_type=file_type, force="scene", process=False, resolver=resolver
-        )
+    try:  # an infinite coordinate makes numpy warn in trimesh's sums: it is refused later
+        with np.errstate(all="ignore"):
+            loaded = trimesh.load(source, file_type=file_type, force="scene", process=False,
+                                  resolver=resolver)
     except AppError:
         raise
     except Exception as error:  # trimesh raises anything from ValueError to IndexError
