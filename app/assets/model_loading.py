@@ -41,8 +41,8 @@ from app.assets.gltf_schema_checks import check_document
 from app.assets.gpu_instancing import expand_instances
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
+from app.assets.mesh_files import mesh_file_source
 from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals, faces_turned_inwards
-from app.assets.texture_references import check_obj_textures, check_ply_textures
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
 from app.assets.textures import DEFAULT_MAX_PIXELS, linear_to_srgb_values, texture_from_image
 from app.assets.thickness import (
@@ -81,13 +81,16 @@ class _ResolvedFiles(Resolver):
     """
 
     def __init__(self, references: ReferenceResolver, *, uri: bool, field: str,
-                 file_name: str | None = None):
+                 file_name: str | None = None, named: dict[str, bytes] | None = None):
         self._references = references
         self._uri = uri
         self._field = field
         self.file_name = file_name  # trimesh names a nameless OBJ mesh after it
+        self._named = named or {}  # files made here (an OBJ's material libraries, as one)
 
     def get(self, name: str) -> bytes:
+        if name in self._named:
+            return self._named[name]
         return self._references.read_bytes(name, field=self._field, uri=self._uri)
 
     def write(self, name: str, data) -> None:
@@ -206,15 +209,13 @@ def _load_model(
             resolver=_ResolvedFiles(references, uri=True, field="uri"),
         )
     else:
-        if suffix == ".obj":
-            check_obj_textures(path, references, max_pixels=max_texture_pixels,
-                               on_missing=skip_missing)
-        elif suffix == ".ply":
-            check_ply_textures(path, references, max_pixels=max_texture_pixels)
+        prepared = mesh_file_source(path, references, max_pixels=max_texture_pixels,
+                                    on_missing=skip_missing)
+        warnings += prepared.warnings
         # with the app's resolver, trimesh opens the model file and nothing by a name of its own
-        scene = _read_scene(label, str(path), suffix[1:],
-                            resolver=_ResolvedFiles(references, uri=False, field="mtllib",
-                                                    file_name=path.name))
+        resolver = _ResolvedFiles(references, uri=False, field=prepared.reference_field,
+                                  file_name=path.name, named=prepared.named)
+        scene = _read_scene(label, prepared.source, suffix[1:], resolver, **prepared.options)
     # a node's matrix may overflow in trimesh's and numpy's sums: every result is checked
     # (the model's placement, finite vertices, visible triangles) and refused with its reason
     with np.errstate(all="ignore"):
@@ -249,11 +250,11 @@ def has_visible_triangles(model: Model) -> bool:
     return False
 
 
-def _read_scene(label: str, source, file_type: str, resolver=None) -> trimesh.Scene:
+def _read_scene(label: str, source, file_type: str, resolver=None, **options) -> trimesh.Scene:
     try:  # an infinite coordinate makes numpy warn in trimesh's sums: it is refused later
         with np.errstate(all="ignore"):
             loaded = trimesh.load(source, file_type=file_type, force="scene", process=False,
-                                  resolver=resolver)
+                                  resolver=resolver, **options)
     except AppError:
         raise
     except Exception as error:  # trimesh raises anything from ValueError to IndexError

@@ -7,15 +7,15 @@ before anything is opened.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app.assets.textures import probe_image
 from app.errors import AssetError
-from app.limits import MAX_FILE_BYTES, MAX_MODEL_REFERENCES, check_file_size
 from app.references import ReferenceResolver
 
 _MTL_TEXTURE_KEYS = ("map_", "bump", "norm", "disp", "refl")
+PLY_TEXTURE_FIELD = "comment TextureFile"
 
 
 def _lines_starting(path: Path, prefix: str) -> list[str]:
@@ -35,13 +35,20 @@ def _texture_names(value: str) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
-def _texture_file(references: ReferenceResolver, folder: Path, value: str,
-                  field: str) -> Path | None:
-    """The existing file ``value`` names in ``folder``; every reading of it is resolved (and an
-    escaping one refused) before any is looked at."""
-    paths = [references.resolve(name, field=field, bases=[folder], must_exist=False)
-             for name in _texture_names(value)]
-    return next((path for path in paths if path.is_file()), None)
+def _texture_paths(references: ReferenceResolver, folder: Path, value: str,
+                   field: str) -> list[Path]:
+    """Every reading of ``value`` resolved in ``folder`` (an escaping one refused) before any
+    is looked at."""
+    return [references.resolve(name, field=field, bases=[folder], must_exist=False)
+            for name in _texture_names(value)]
+
+
+def _not_there(value: str, paths: list[Path], key: str | None = None) -> str:
+    """What is wrong with a texture ``value`` (of ``key``) none of whose ``paths`` is a file."""
+    of = f" ({key})" if key else ""
+    if any(path.exists() for path in paths):
+        return f"texture {value!r}{of} is no regular file: a folder, a device or a pipe"
+    return f"texture file not found: {value!r}{of}"
 
 
 def _is_number(text: str) -> bool:
@@ -53,27 +60,17 @@ def _is_number(text: str) -> bool:
 
 
 def check_obj_textures(
-    obj_path: Path,
+    libraries: Sequence[Path],
     references: ReferenceResolver,
     *,
     max_pixels: int,
     on_missing: Callable[[str], None] | None = None,
 ) -> None:
-    """Each material library an OBJ names exists, and each texture in it exists and fits.
+    """Each texture an OBJ's material ``libraries`` name exists and fits.
 
     A missing texture is an error, or, with ``on_missing``, reported to it and passed over.
     """
-    libraries = _lines_starting(obj_path, "mtllib")
-    if len(libraries) > MAX_MODEL_REFERENCES:
-        raise AssetError(f"names {len(libraries)} material libraries", file=str(obj_path))
-    for line in libraries:
-        name = line[len("mtllib") :].strip()
-        if not name:
-            continue
-        library = references.resolve(name, field="mtllib", must_exist=False)
-        if not library.is_file():
-            raise AssetError(f"material library not found: {name!r}", file=str(obj_path))
-        check_file_size(library, MAX_FILE_BYTES, error=AssetError)
+    for library in libraries:
         for entry in _lines_starting(library, ""):
             parts = entry.split(None, 1)
             if len(parts) < 2 or not parts[0].lower().startswith(_MTL_TEXTURE_KEYS):
@@ -82,9 +79,10 @@ def check_obj_textures(
             if not value.strip():
                 continue
             field = f"{library.name}: {key}"
-            texture = _texture_file(references, library.parent, value.strip(), field)
+            paths = _texture_paths(references, library.parent, value.strip(), field)
+            texture = next((path for path in paths if path.is_file()), None)
             if texture is None:
-                what = f"texture file not found: {value.strip()!r} ({key})"
+                what = _not_there(value.strip(), paths, key)
                 if on_missing is None:
                     raise AssetError(what, file=str(library))
                 on_missing(f"{library.name}: {what}")
@@ -92,16 +90,20 @@ def check_obj_textures(
             probe_image(texture, source=str(texture), max_pixels=max_pixels)
 
 
-def check_ply_textures(ply_path: Path, references: ReferenceResolver, *, max_pixels: int) -> None:
-    """Textures a PLY header names (``comment TextureFile x``) lie where they may, and fit the
-    limit when present."""
-    with ply_path.open("rb") as stream:
-        head = stream.read(65536)
-    text = head.split(b"end_header", 1)[0].decode("ascii", errors="replace")
-    for line in text.splitlines():
-        parts = line.strip().split(None, 2)
-        if len(parts) == 3 and parts[0] == "comment" and parts[1].lower() == "texturefile":
-            texture = references.resolve(parts[2].strip(), field="comment TextureFile",
-                                         must_exist=False)
-            if texture.is_file():
-                probe_image(texture, source=str(texture), max_pixels=max_pixels)
+def check_ply_texture(name: str | None, references: ReferenceResolver, *, max_pixels: int,
+                      on_missing: Callable[[str], None] | None = None) -> bool:
+    """Whether the texture a PLY header names (``comment TextureFile x``, see
+    ``app.assets.mesh_files.ply_texture_name``) is to be read: it lies where it may and fits
+    the limit. A missing one is an error, or, with ``on_missing``, reported to it and not
+    read, as an OBJ's is."""
+    if name is None:
+        return False
+    texture = references.resolve(name, field=PLY_TEXTURE_FIELD, must_exist=False)
+    if not texture.is_file():
+        what = _not_there(name, [texture])
+        if on_missing is None:
+            raise AssetError(what, file=references.user_file, field=PLY_TEXTURE_FIELD)
+        on_missing(f"{PLY_TEXTURE_FIELD}: {what}")
+        return False
+    probe_image(texture, source=str(texture), max_pixels=max_pixels)
+    return True

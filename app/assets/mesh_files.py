@@ -1,0 +1,147 @@
+"""OBJ, STL and PLY files, checked and made ready before trimesh reads them.
+
+- OBJ: a UTF-8 byte order mark is dropped, here and in its material libraries (trimesh took it
+  for part of the first line); every material library of every ``mtllib`` line (one line may
+  name several) is resolved by the app's ``ReferenceResolver``, which refuses a name that leaves
+  the allowed folders before anything is opened, and their texts are handed to trimesh as one
+  (it reads only the first "mtllib" it finds, a comment's too, and takes the rest of that line
+  for one name).
+- PLY: the format line must name a format PLY has (trimesh took any other for little-endian
+  binary); the texture the header names is checked as an OBJ's are, and trimesh does not look
+  for one that is missing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.assets.texture_references import (
+    PLY_TEXTURE_FIELD,
+    check_obj_textures,
+    check_ply_texture,
+)
+from app.errors import AssetError
+from app.limits import MAX_FILE_BYTES, MAX_MODEL_REFERENCES, check_file_size
+from app.references import ReferenceResolver
+
+# the name trimesh asks for the OBJ's material libraries by, all in one (in no folder)
+MATERIAL_LIBRARIES = "<material libraries>"
+PLY_FORMATS = ("ascii", "binary_little_endian", "binary_big_endian")
+_MTLLIB = re.compile(rb"^[ \t]*mtllib[ \t]+([^\r\n]*)", re.M)
+
+
+@dataclass
+class MeshFileSource:
+    """What trimesh reads for an OBJ, STL or PLY file."""
+
+    source: str | io.BytesIO  # the file's path, or its bytes as trimesh is to read them
+    reference_field: str = "mtllib"  # the field naming the files trimesh reads beside it
+    named: dict[str, bytes] = field(default_factory=dict)  # files made here, by their name
+    options: dict[str, object] = field(default_factory=dict)  # for ``trimesh.load``
+    warnings: list[str] = field(default_factory=list)
+
+
+def mesh_file_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
+                     on_missing: Callable[[str], None] | None) -> MeshFileSource:
+    """The OBJ, STL or PLY file at ``path`` checked, as trimesh is to read it. A missing texture
+    is an error, or, with ``on_missing``, reported to it and left out."""
+    suffix = path.suffix.lower()
+    if suffix == ".obj":
+        return _obj_source(path, references, max_pixels=max_pixels, on_missing=on_missing)
+    if suffix == ".ply":
+        texture = ply_texture_name(path)
+        read = check_ply_texture(texture, references, max_pixels=max_pixels,
+                                 on_missing=on_missing)
+        return MeshFileSource(str(path), reference_field=PLY_TEXTURE_FIELD,
+                              options={} if read else {"skip_materials": True})
+    return MeshFileSource(str(path))
+
+
+def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
+                on_missing: Callable[[str], None] | None) -> MeshFileSource:
+    data = _without_bom(path.read_bytes())
+    libraries = material_libraries(data, references)
+    check_obj_textures(libraries, references, max_pixels=max_pixels, on_missing=on_missing)
+    if not libraries:  # trimesh would take a name after "mtllib" in a comment
+        return MeshFileSource(io.BytesIO(data), options={"skip_materials": True})
+    text = b"\n".join(_without_bom(library.read_bytes()) for library in libraries)
+    return MeshFileSource(io.BytesIO(f"mtllib {MATERIAL_LIBRARIES}\n".encode() + data),
+                          named={MATERIAL_LIBRARIES: text})
+
+
+def _without_bom(data: bytes) -> bytes:
+    return data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+
+
+def material_libraries(data: bytes, references: ReferenceResolver) -> list[Path]:
+    """The material libraries the OBJ file ``data`` names, in order, each once; every name is
+    resolved, and one that leaves the allowed folders refused, before any file is looked at.
+
+    A line names one library, or several apart (``mtllib a.mtl b.mtl``): the whole line is
+    taken for one name where a file has it (names may contain spaces)."""
+    lines = [match.group(1).decode("utf-8", errors="replace").strip()
+             for match in _MTLLIB.finditer(data)]
+    names = sum(len(line.split()) for line in lines)
+    if names > MAX_MODEL_REFERENCES:
+        raise AssetError(f"names {names} material libraries, over the limit of "
+                         f"{MAX_MODEL_REFERENCES}", file=references.user_file, field="mtllib")
+    found: list[Path] = []
+    for line in filter(None, lines):
+        words = line.split()
+        paths = {name: references.resolve(name, field="mtllib", must_exist=False)
+                 for name in dict.fromkeys([*words, line])}
+        if paths[line].is_file():
+            found.append(paths[line])
+            continue
+        # the line is one name, unless a word of it names a file
+        for name in words if any(paths[word].is_file() for word in words) else [line]:
+            if not paths[name].is_file():
+                what = (f"material library {name!r} is no regular file: a folder, a device or "
+                        "a pipe" if paths[name].exists() else
+                        f"material library not found: {name!r}")
+                raise AssetError(what, file=references.user_file)
+        found += [paths[word] for word in words]
+    for library in found:
+        check_file_size(library, MAX_FILE_BYTES, error=AssetError)
+    return list(dict.fromkeys(found))
+
+
+def ply_texture_name(path: Path) -> str | None:
+    """The name of the texture a PLY file's header names, read as trimesh reads it: after
+    ``TextureFile`` on the last header line that holds the word (``comment TextureFile x``).
+    ``AssetError`` naming the line for a format that PLY does not have."""
+    name = None
+    with path.open("rb") as stream:
+        if b"ply" not in stream.readline().lower():
+            return None  # no PLY file: trimesh says so
+        _check_ply_format(stream.readline(), str(path))
+        for raw in stream:
+            line = raw.decode("utf-8", errors="replace").strip()
+            if "end_header" in line.split():
+                break
+            at = line.lower().find("texturefile")
+            if at >= 0:
+                name = line[at + len("texturefile"):].strip()
+    return name or None
+
+
+def _check_ply_format(raw: bytes, label: str) -> None:
+    line = raw.decode("utf-8", errors="replace")
+    words = line.split()
+    if len(words) >= 2 and words[0] == "format" and words[1].lower() in PLY_FORMATS:
+        return
+    if len(words) >= 2 and words[0] == "format":
+        error = AssetError(f"{words[1]!r} is no PLY format; expected one of "
+                           f"{', '.join(PLY_FORMATS)}", file=label, field="format")
+        error.position = (2, line.find(words[1]) + 1)
+    else:
+        error = AssetError(f"expected the format as the second line ('format ascii 1.0', "
+                           f"'format binary_little_endian 1.0' or 'format binary_big_endian "
+                           f"1.0'), got {line.strip()[:80]!r}", file=label, field="format")
+        error.position = (2, 1)
+    raise error
