@@ -34,6 +34,10 @@ MAX_TEXTURE_PIXELS = 64_000_000  # 8000 x 8000: far above any product texture, f
 MAX_TRIANGLES = 20_000_000  # one model file, all meshes
 MAX_MODEL_REFERENCES = 10_000  # buffers and images of one glTF
 MAX_MODEL_PARTS = 4096  # meshes one glTF's nodes place (each is a part drawn on its own)
+# corners of one polygon of an OBJ file, drawn as a fan of as many triangles: real polygons
+# have tens of corners, a finely divided circle's cap a few thousand; one face of 500,000
+# corners (a 1 MB file) became 500,000 slivers that took the live view 3 GB
+MAX_POLYGON_VERTICES = 10_000
 # a glTF's accessors with no data of their own (zeros, or sparse values over zeros), all of
 # them together: a few bytes of JSON may declare billions of such values
 MAX_ZERO_FILLED_BYTES = 256_000_000

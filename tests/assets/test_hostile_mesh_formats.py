@@ -16,6 +16,7 @@ import pytest
 from app.assets.model_loading import load_model
 from app.cli import main
 from app.errors import AssetError
+from app.limits import MAX_POLYGON_VERTICES
 from tests.file_opens import assert_not_opened, opens
 
 TRIANGLE = "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n"
@@ -154,6 +155,59 @@ def test_a_second_library_that_is_not_there_is_refused_naming_it(tmp_path, kind)
     assert caught.value.file == str(tmp_path / "m.obj")
 
 
+# -- face indices ---------------------------------------------------------------------------------
+
+
+def test_texture_coordinate_and_normal_indices_past_the_file_are_warned_of(tmp_path, quiet):
+    path = tmp_path / "m.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nvn 0 0 1\n"
+                    "f 1/1/1 2/7/1 3/1/9\nf 1/8/1 2/1/1 3/1/1\n")
+    model = load_model(path)
+    assert model.warnings == (
+        f"{path}: f: texture coordinate index 7 is out of range: the file has 1 vt line "
+        "(1 more corner like it); the part it is in is drawn without texture coordinates "
+        "(line 6, column 9)",
+        f"{path}: f: normal index 9 is out of range: the file has 1 vn line; the part it is "
+        "in is drawn with normals made from its surface (line 6, column 15)")
+    (mesh,) = model.meshes.values()
+    assert mesh.uv is None and len(mesh.faces) == 2
+
+
+def test_a_vertex_index_past_the_file_is_refused_naming_the_line(tmp_path, quiet):
+    path = tmp_path / "m.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\nf 1 2 -4\n")
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (f"{path}: f: vertex index -4 is out of range: the file has 3 "
+                                 "v lines (line 5, column 7)")
+
+
+@pytest.mark.parametrize("faces", ["f 0 1 2\n", "f 1/1 2/1 3/1\nf 1 2 3\nf 0 1 2\n"],
+                         ids=["one-form", "mixed-forms"])
+def test_index_0_is_refused_as_no_obj_index(tmp_path, faces, quiet):
+    path = tmp_path / "m.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\n" + faces)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    line = 4 + faces.count("\n")
+    assert str(caught.value) == (f"{path}: f: vertex index 0 is not a valid OBJ index: "
+                                 f"indices count from 1 (line {line}, column 3)")
+
+
+def test_a_corner_that_is_no_number_is_refused_naming_the_line(tmp_path, quiet):
+    path = tmp_path / "m.obj"
+    path.write_text(TRIANGLE + "f 1 2 3 # a comment\n")
+    with pytest.raises(AssetError, match=r"got '#' \(line 5, column 9\)$"):
+        load_model(path)
+
+
+def test_a_face_continued_on_the_next_line_is_read_whole(tmp_path, quiet):
+    path = tmp_path / "m.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nv 1 1 0\nf 1 2 \\\n4 3\nf 1 2 \\\n5\n")
+    with pytest.raises(AssetError, match=r"index 5 is out of range.*\(line 8, column 1\)$"):
+        load_model(path)
+
+
 # -- a PLY format that does not exist -------------------------------------------------------------
 
 
@@ -195,3 +249,32 @@ def test_an_stl_with_a_coordinate_no_number_holds_is_refused_quietly(tmp_path, v
         with pytest.raises(AssetError, match="NaN or infinite vertex coordinates"):
             load_model(path)
     assert [str(warning.message) for warning in caught] == []
+
+
+# -- polygons of absurd size ----------------------------------------------------------------------
+
+
+def test_a_polygon_of_half_a_million_corners_is_refused_naming_the_line(tmp_path, quiet):
+    path = tmp_path / "m.obj"
+    path.write_text(TRIANGLE + "f " + " ".join(str(1 + i % 3) for i in range(500_000)) + "\n")
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (f"{path}: f: a polygon of 500000 corners is over the limit of "
+                                 f"{MAX_POLYGON_VERTICES} corners (line 5, column 1)")
+
+
+def test_a_polygon_at_the_limit_loads(tmp_path, quiet):
+    angles = np.linspace(0.0, 2.0 * np.pi, MAX_POLYGON_VERTICES, endpoint=False)
+    vertices = "".join(f"v {np.cos(a):.6f} {np.sin(a):.6f} 0\n" for a in angles)
+    path = tmp_path / "m.obj"
+    path.write_text(vertices + "f " + " ".join(map(str, range(1, len(angles) + 1))) + "\n")
+    (mesh,) = load_model(path).meshes.values()
+    assert len(mesh.faces) == MAX_POLYGON_VERTICES - 2
+
+
+def test_an_obj_with_too_many_triangles_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr("app.assets.obj_faces.MAX_TRIANGLES", 3)
+    path = tmp_path / "m.obj"
+    path.write_text(TRIANGLE + "f 1 2 3 1 2 3\n")  # 1 + 4 triangles
+    with pytest.raises(AssetError, match="more than 3 triangles"):
+        load_model(path)
