@@ -8,9 +8,12 @@ surface of the material passes on (its base colour and, for a volume, the share 
 attenuation one wall accounts for), with OpenGL's blend factors (zero, source colour) set
 around its draw. With a transparent background the least channel it passes becomes
 transparency, as in the still. What the surface reflects it does not pass on: the colour is
-weighed by one less its Fresnel reflectance at the fragment (Schlick's, from its F0), so glass
-seen edge-on lets little of what is behind through and its rims show dark, as in the still
-and in a photograph. Where the mesh knows how thick it is at each vertex (a closed
+weighed by one less its Fresnel reflectance at the fragment (Schlick's, from its F0, rising
+towards one less its roughness edge-on, as a rough surface's reflection of the studio does),
+so glass seen edge-on lets little of what is behind through and its rims show dark, as in the
+still and in a photograph. Clear glass is tinted too: without it a clear glass head over a
+white studio was drawn as no more than its highlights, where the still shows its rims and
+folds. Where the mesh knows how thick it is at each vertex (a closed
 glass, ``MeshData.thickness``) the volume's share is worked out per fragment from that, so a
 thin wall stays pale over a deep-coloured foot, as in the still. A glass with a thickness
 whose mesh is closed (``refracts_as_solid``) is a solid that light crosses by two surfaces,
@@ -38,8 +41,8 @@ from app.viewport.materials import set_point_array
 GL_ZERO, GL_ONE = 0, 1
 GL_SRC_COLOR = 0x0300
 GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA = 0x0302, 0x0303
-CLEAR = 0.999  # a colour passed on at least this much in every channel tints nothing
 BASE_COLOUR_TEXTURE = "albedoTex"  # the name VTK gives a property's base colour texture
+ORM_TEXTURE = "materialTex"  # and its occlusion-roughness-metallic texture
 THICKNESS = "thickness"  # the point array of the thickness at each vertex
 
 
@@ -48,15 +51,12 @@ def transmitted_colour(material: ResolvedMaterial, *, per_vertex: bool = False
     """The linear colour the tint of ``material`` starts from, before its base colour
     texture: the base colour factor, times the volume's tint unless that is worked out
     ``per_vertex`` (the tint shader takes a solid's square root per surface); None for an
-    opaque (metal throughout included) or unlit material, or a clear one without a base
-    colour texture."""
+    opaque (metal throughout included) or unlit material."""
     if metal_stops_light(material).transmission <= 0 or material.unlit:
         return None
     tint = (1.0, 1.0, 1.0) if per_vertex else volume_tint(material)
     colour = tuple(float(min(max(b * t, 0.0), 1.0))
                    for b, t in zip(material.base_color[:3], tint, strict=True))
-    if min(colour) >= CLEAR and material.base_color_texture is None and not per_vertex:
-        return None
     return colour  # type: ignore[return-value]
 
 
@@ -81,10 +81,11 @@ def _tint_shader(cutoff: float | None, solid: bool, volume: ResolvedMaterial | N
     square root of the colour for a ``solid`` (one of the two surfaces light crosses it by),
     ``volume``'s attenuation over the thickness at each fragment (the square root of what
     it lets through that thickness, likewise), and less what the surface reflects at the
-    fragment's angle to the viewer (VTK's ``NdV``) for a ``reflectance`` head on."""
+    fragment's angle to the viewer (VTK's ``NdV``) for a ``reflectance`` head on, at its
+    ``roughness`` there (the factor times the ORM texture's green, as VTK's shader has it)."""
     lines = ["  albedo = sqrt(max(albedo, vec3(0.0)));"] if solid else []
-    lines.append(f"  albedo *= 1.0 - ({reflectance:.6g} + {1.0 - reflectance:.6g} * "
-                 "pow(1.0 - NdV, 5.0));")
+    lines.append(f"  albedo *= 1.0 - ({reflectance:.6g} + (max(1.0 - roughness, "
+                 f"{reflectance:.6g}) - {reflectance:.6g}) * pow(1.0 - NdV, 5.0));")
     if cutoff is not None:
         lines.append(f"  if (opacity < {float(cutoff):.6f}) {{ discard; }}")
     if volume is not None:
@@ -146,6 +147,7 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
     ``solid`` (``refracts_as_solid``) passes the colour once by its two surfaces."""
     prop = actor.GetProperty()
     prop.SetColor(*colour)
+    prop.SetRoughness(material.roughness)  # the reflection taken out is the glass's own
     prop.SetBackfaceCulling(source.GetProperty().GetBackfaceCulling())  # a single side
     masked = material.alpha_mode == "MASK"
     prop.SetOpacity(material.opacity if masked else 1.0)
@@ -171,4 +173,7 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
     texture = source.GetProperty().GetTexture(BASE_COLOUR_TEXTURE)
     if texture is not None:
         prop.SetBaseColorTexture(texture)
+    orm = source.GetProperty().GetTexture(ORM_TEXTURE)
+    if orm is not None:  # its roughness, as the glass's reflection has it
+        prop.SetORMTexture(orm)
 
