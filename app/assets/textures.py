@@ -167,3 +167,20 @@ def pixels_digest(pixels: np.ndarray) -> str:
         key = id(pixels)
         _digests[key] = (weakref.ref(pixels, lambda _, key=key: _digests.pop(key, None)), text)
     return text
+
+
+def at_most_side(pixels: np.ndarray, side: int) -> np.ndarray:
+    """``pixels`` (H, W[, C]) uint8, halved (each pixel the mean of four, every channel alike,
+    as the texture's own mipmaps are made; an odd last row or column repeated) until neither
+    side is longer than ``side``."""
+    if pixels.dtype != np.uint8 or pixels.ndim not in (2, 3):
+        return pixels
+    while max(pixels.shape[:2]) > side:
+        height, width = pixels.shape[:2]
+        even = np.pad(pixels, [(0, height % 2), (0, width % 2)] + [(0, 0)] * (pixels.ndim - 2),
+                      mode="edge")
+        total = even[0::2, 0::2].astype(np.uint16) + even[1::2, 0::2]
+        total += even[0::2, 1::2]
+        total += even[1::2, 1::2]
+        pixels = ((total + 2) // 4).astype(np.uint8)
+    return pixels

@@ -28,7 +28,7 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkTexture
 
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.refs import TextureSampler, transformed_uv
-from app.assets.textures import mean_colour
+from app.assets.textures import at_most_side, mean_colour
 from app.errors import AssetError
 from app.scene.description import ResolvedMaterial, TextureMapping, TextureRef, TextureSlot
 from app.scene.material_looks import (
@@ -49,6 +49,10 @@ from app.viewport.polydata import HANDEDNESS, TCOORDS, uv_handedness, vtk_tcoord
 # own lit colour, a haze that stands for the light a rough surface scatters. Smooth glass
 # scatters none (only its reflections, added in full, and the tint of glass_tint colour it):
 # its opacity falls further, to CLEAR_GLASS_OPACITY_LOSS at roughness 0.
+# the live view draws a texture at most this many pixels a side (a 4k texture as it is; an 8k
+# one at half: a fourth of the memory, and the mipmap the view would sample at any distance
+# that shows the whole product)
+LIVE_TEXTURE_SIDE = 4096
 TRANSMISSION_OPACITY_LOSS = 0.8
 CLEAR_GLASS_OPACITY_LOSS = 0.95
 HAZE_ROUGHNESS = 0.3  # from this roughness on, the full haze
@@ -56,8 +60,9 @@ GLTF_CLEARCOAT_IOR = 1.5
 
 
 def image_to_vtk_texture(pixels: np.ndarray, *, srgb: bool, source: str = "") -> vtkTexture:
-    """uint8 (H, W[, C]) pixels, row 0 at the top -> a repeating, mip-mapped vtkTexture."""
-    pixels = np.asarray(pixels)
+    """uint8 (H, W[, C]) pixels, row 0 at the top -> a repeating, mip-mapped vtkTexture, at
+    most ``LIVE_TEXTURE_SIDE`` pixels a side (``at_most_side``)."""
+    pixels = at_most_side(np.asarray(pixels), LIVE_TEXTURE_SIDE)
     if pixels.ndim == 2:
         pixels = pixels[..., None]
     if pixels.ndim != 3 or pixels.shape[2] not in (1, 2, 3, 4) or pixels.dtype != np.uint8:
@@ -69,8 +74,8 @@ def image_to_vtk_texture(pixels: np.ndarray, *, srgb: bool, source: str = "") ->
     height, width, channels = pixels.shape
     image = vtkImageData()
     image.SetDimensions(width, height, 1)
-    flat = np.ascontiguousarray(pixels[::-1]).reshape(-1, channels)
-    array = numpy_to_vtk(flat, deep=True, array_type=VTK_UNSIGNED_CHAR)
+    flat = np.ascontiguousarray(pixels[::-1]).reshape(-1, channels)  # a copy of its own
+    array = numpy_to_vtk(flat, deep=False, array_type=VTK_UNSIGNED_CHAR)
     array.SetName("pixels")
     image.GetPointData().SetScalars(array)
     texture = vtkTexture()

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.assets.textures import load_texture, pixels_digest
+from app.assets.textures import at_most_side, load_texture, pixels_digest
 from app.errors import AssetError
 
 from .conftest import CORNER_BLUE, CORNER_RED
@@ -133,3 +133,23 @@ def test_greys_of_more_than_eight_bits_are_scaled_not_clipped(tmp_path, pixels, 
     texture = load_texture(path)
     assert texture.pixels.shape == (4, 4, 3)
     assert abs(int(texture.pixels[0, 0, 0]) - expected) <= 1
+
+
+@pytest.mark.parametrize("shape", [(9000, 5000), (9000, 5000, 1), (8200, 30, 2),
+                                   (8200, 8200, 3), (100, 16384, 4)])
+def test_a_texture_past_a_side_is_halved_until_it_fits(shape):
+    rng = np.random.default_rng(1)
+    pixels = rng.integers(0, 256, shape, dtype=np.uint8)
+    smaller = at_most_side(pixels, 4096)
+    assert max(smaller.shape[:2]) <= 4096 and smaller.dtype == np.uint8
+    assert smaller.shape[2:] == pixels.shape[2:]
+    factor = 2 if max(pixels.shape[:2]) <= 8192 else 4
+    assert smaller.shape[:2] == tuple(-(-n // factor) for n in pixels.shape[:2])
+    # each pixel the mean of the block it stands for, every channel alike (within rounding)
+    block = pixels[:factor, :factor].reshape(factor * factor, -1).mean(axis=0)
+    assert np.allclose(smaller[0, 0].reshape(-1), block, atol=1)
+
+
+def test_a_texture_within_the_side_is_left_as_it_is():
+    pixels = np.zeros((4096, 1000, 3), np.uint8)
+    assert at_most_side(pixels, 4096) is pixels
