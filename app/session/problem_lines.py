@@ -35,3 +35,12 @@ def problem_lines(problems: Iterable[AppError], *, prefix: str = "",
         where = f" in {file}" if file else ""
         lines[index] = f"... and {count} more problem{'s' if count != 1 else ''}{where}"
     return lines
+
+
+def message_about(file: str, problems: Iterable[AppError]) -> str:
+    """A dialog's message about the problems of ``file``: the file named once, on the first
+    line, then ``problem_lines`` without it (problems of another file, a picture it names,
+    keep their file)."""
+    lines = [line[len(file) + 2:] if line.startswith(f"{file}: ")
+             else line.removesuffix(f" in {file}") for line in problem_lines(problems)]
+    return "\n".join([f"{file}:", *lines])

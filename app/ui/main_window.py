@@ -34,7 +34,7 @@ from app.project import Project
 from app.scene.asset_checks import product_asset_warnings, product_material_notes
 from app.session.autosave import Autosave
 from app.session.configuration_files import read_configuration, save_configuration
-from app.session.problem_lines import problem_lines
+from app.session.problem_lines import message_about, problem_lines
 from app.session.product_files import ProductFiles
 from app.ui.catalog_browser import CatalogBrowser
 from app.ui.file_watch import ProjectWatcher
@@ -417,10 +417,10 @@ class MainWindow(QMainWindow):
             configuration = read_configuration(path, self.session.catalog.products,
                                                self.session.project.pictures, old_pictures)
         except AppError as exc:
-            lines = problem_lines(exc.errors if isinstance(exc, AppErrors) else [exc])
-            for line in lines:
+            errors = exc.errors if isinstance(exc, AppErrors) else [exc]
+            for line in problem_lines(errors):
                 self.problems.report(line)
-            self.prompts.error("Cannot open configuration", "\n".join(lines))
+            self.prompts.error("Cannot open configuration", message_about(str(path), errors))
             return None
         return configuration, old_pictures
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.errors import AppError
-from app.session.problem_lines import MAX_PROBLEMS_SHOWN, problem_lines
+from app.session.problem_lines import MAX_PROBLEMS_SHOWN, message_about, problem_lines
 
 
 def _problems(file: str | None, count: int) -> list[AppError]:
@@ -32,3 +32,11 @@ def test_a_list_within_the_limit_is_shown_whole():
     problems = _problems("a.yaml", MAX_PROBLEMS_SHOWN)
     assert problem_lines(problems) == [str(p) for p in problems]
     assert problem_lines([]) == []
+
+
+def test_a_dialog_names_the_file_once_and_another_file_on_its_own_lines():
+    picture = AppError("picture not found", file="photos/cat.png")
+    message = message_about("c.json", [*_problems("c.json", 25), picture])
+    assert message.splitlines() == [
+        "c.json:", *(f"f{i}: problem {i}" for i in range(20)), "... and 5 more problems",
+        "photos/cat.png: picture not found"]

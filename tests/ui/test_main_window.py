@@ -234,11 +234,14 @@ def test_a_file_of_thousands_of_problems_shows_twenty_and_how_many_more(window, 
                                 "selections": {f"g{i}": "x" for i in range(5000)}}))
     assert not window.open_configuration(path)
     (title, message), = window.prompts.errors
-    lines = message.splitlines()
-    assert title == "Cannot open configuration" and len(lines) == 21
-    assert all(line.startswith(f"{path}: selections.g") for line in lines[:20])
-    assert lines[-1] == f"... and 4980 more problems in {path}"
-    assert window.problems.messages()[-1] == lines[-1]
+    lines = message.splitlines()  # the file named once, then its problems
+    assert title == "Cannot open configuration" and len(lines) == 22
+    assert lines[0] == f"{path}:"
+    assert lines[1] == "selections.g0: unknown option 'g0'"
+    assert all(line.startswith("selections.g") for line in lines[1:21])
+    assert lines[-1] == "... and 4980 more problems"
+    # the problems panel, which lists problems of every file, names it on each line
+    assert window.problems.messages()[-1] == f"... and 4980 more problems in {path}"
     assert window.session.configuration == before
 
 
