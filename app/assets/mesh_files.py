@@ -1,10 +1,11 @@
 """OBJ, STL and PLY files, checked and made ready before trimesh reads them.
 
 - OBJ: a UTF-8 byte order mark is dropped, here and in its material libraries (trimesh took it
-  for part of the first line); the faces are checked (``app.assets.obj_faces``); every material
-  library of every ``mtllib`` line (one line may name several) is resolved by the app's
-  ``ReferenceResolver``, which refuses a name that leaves the allowed folders before anything is
-  opened, and their texts are handed to trimesh as one (it reads only the first "mtllib" it
+  for part of the first line); the faces are checked and the file written as trimesh is to read
+  it (``app.assets.obj_faces``: indented lines, negative indices); every material library of
+  every ``mtllib`` line (one line may name several) is resolved by the app's
+  ``ReferenceResolver``, which refuses a name that leaves the allowed folders before anything
+  is opened, and their texts are handed to trimesh as one (it reads only the first "mtllib" it
   finds, a comment's too, and takes the rest of that line for one name).
 - PLY: the format line must name a format PLY has (trimesh took any other for little-endian
   binary); the texture the header names is checked as an OBJ's are, and trimesh does not look
@@ -66,15 +67,15 @@ def mesh_file_source(path: Path, references: ReferenceResolver, *, max_pixels: i
 def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
                 on_missing: Callable[[str], None] | None) -> MeshFileSource:
     data = _without_bom(path.read_bytes())
-    warnings = check_obj_faces(data, str(path))
+    checked = check_obj_faces(data, str(path))
     libraries = material_libraries(data, references)
     check_obj_textures(libraries, references, max_pixels=max_pixels, on_missing=on_missing)
     if not libraries:  # trimesh would take a name after "mtllib" in a comment
-        return MeshFileSource(io.BytesIO(data), options={"skip_materials": True},
-                              warnings=warnings)
+        return MeshFileSource(io.BytesIO(checked.source), options={"skip_materials": True},
+                              warnings=checked.warnings)
     text = b"\n".join(_without_bom(library.read_bytes()) for library in libraries)
-    return MeshFileSource(io.BytesIO(f"mtllib {MATERIAL_LIBRARIES}\n".encode() + data),
-                          named={MATERIAL_LIBRARIES: text}, warnings=warnings)
+    return MeshFileSource(io.BytesIO(f"mtllib {MATERIAL_LIBRARIES}\n".encode() + checked.source),
+                          named={MATERIAL_LIBRARIES: text}, warnings=checked.warnings)
 
 
 def _without_bom(data: bytes) -> bytes:

@@ -175,10 +175,10 @@ def test_texture_coordinate_and_normal_indices_past_the_file_are_warned_of(tmp_p
 
 def test_a_vertex_index_past_the_file_is_refused_naming_the_line(tmp_path, quiet):
     path = tmp_path / "m.obj"
-    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\nf 1 2 -4\n")
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\nf 1 2 4\n")
     with pytest.raises(AssetError) as caught:
         load_model(path)
-    assert str(caught.value) == (f"{path}: f: vertex index -4 is out of range: the file has 3 "
+    assert str(caught.value) == (f"{path}: f: vertex index 4 is out of range: the file has 3 "
                                  "v lines (line 5, column 7)")
 
 

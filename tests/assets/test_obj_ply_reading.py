@@ -1,0 +1,206 @@
+"""OBJ files read as the format means them: negative indices counted back from their own line,
+and indented lines. What is checked is what is drawn: each test looks at the loaded triangles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.assets.model_loading import load_model
+from app.cli import main
+from app.errors import AssetError
+from app.limits import MAX_POLYGON_VERTICES
+from tests.assets.test_hostile_mesh_formats import quiet  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.usefixtures("quiet")  # nothing logged, warned of or printed to stderr
+
+# -- reading as OBJ means it ----------------------------------------------------------------------
+
+
+def reference_triangles(text: str) -> list[tuple]:
+    """The triangles of the OBJ ``text`` as the format means them: each index from 1, a
+    negative one counted back from the line it is on, each polygon a fan; a corner is its
+    position and its (u, 1 - v) texture coordinate, or None."""
+    found: dict[str, list] = {"v": [], "vt": [], "vn": []}
+    triangles = []
+    for line in text.replace("\\\n", " ").splitlines():
+        words = line.split()
+        if words and words[0] in found:
+            found[words[0]].append(tuple(float(w) for w in words[1:]))
+        elif words and words[0] == "f":
+            corners = []
+            for word in words[1:]:
+                indices = [int(i) if i else None for i in (word.split("/") + ["", ""])[:3]]
+                v, vt = (None if i is None else found[kind][i - 1 if i > 0 else len(found[kind])
+                                                            + i]
+                         for i, kind in zip(indices[:2], ("v", "vt"), strict=True))
+                corners.append((v, None if vt is None else (vt[0], 1.0 - vt[1])))
+            triangles += [(corners[0], corners[i], corners[i + 1])
+                          for i in range(1, len(corners) - 1)]
+    return sorted(_turned(t) for t in triangles)
+
+
+def loaded_triangles(path) -> list[tuple]:
+    """The triangles of the model at ``path`` as ``reference_triangles`` writes them."""
+    triangles = []
+    for mesh in load_model(path).meshes.values():
+        for face in mesh.faces:
+            triangles.append(tuple(
+                (tuple(float(c) for c in mesh.vertices[i]),
+                 None if mesh.uv is None else tuple(float(c) for c in mesh.uv[i]))
+                for i in face))
+    return sorted(_turned(t) for t in triangles)
+
+
+def _turned(triangle: tuple) -> tuple:
+    """``triangle`` turned to start at its least corner (the same triangle, the same way)."""
+    first = min(range(3), key=lambda i: repr(triangle[i]))
+    return triangle[first:] + triangle[:first]
+
+
+TWO_OBJECTS = ("o first\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf -3 -2 -1\n"
+               "o second\nv 2 0 0\nv 3 0 0\nv 2 1 0\nv 3 1 0\nf -4 -3 -1 -2\n")
+
+
+def test_negative_indices_count_back_from_their_own_line(tmp_path):
+    path = tmp_path / "m.obj"
+    path.write_text(TWO_OBJECTS)
+    triangles = loaded_triangles(path)
+    assert triangles == reference_triangles(TWO_OBJECTS)
+    assert {corner[0] for triangle in triangles[:1] for corner in triangle} == {
+        (0.0, 0.0, 0.0), (1.0, 0.0, 0.0), (0.0, 1.0, 0.0)}
+    assert len(triangles) == 3
+
+
+def test_negative_texture_coordinate_indices_count_back_from_their_own_line(tmp_path):
+    text = ("v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nvt 1 0\nvt 0 1\nvn 0 0 1\n"
+            "f -3/-3/-1 -2/-2/-1 -1/-1/-1\n"
+            "v 0 0 1\nv 1 0 1\nv 0 1 1\nvt 0.5 0.5\nvt 0.25 0.5\nvt 0.5 0.25\n"
+            "f -3/-3 -2/-2 -1/-1\n")
+    path = tmp_path / "m.obj"
+    path.write_text(text)
+    assert loaded_triangles(path) == reference_triangles(text)
+    (mesh,) = load_model(path).meshes.values()
+    corners = {tuple(map(float, p)): tuple(map(float, t)) for p, t in zip(mesh.vertices, mesh.uv,
+                                                                           strict=True)}
+    assert corners[(1.0, 0.0, 1.0)] == (0.25, 0.5)  # vt 0.25 0.5, v flipped
+    assert corners[(1.0, 0.0, 0.0)] == (1.0, 1.0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_interleaved_objects_with_negative_and_positive_indices_load_as_written(tmp_path, seed):
+    rng = np.random.default_rng(seed)
+    lines, v, vt = [], 0, 0
+    for _ in range(30):
+        for _ in range(int(rng.integers(3, 6))):
+            lines.append(f"{' ' * int(rng.integers(0, 2))}v {int(rng.integers(-9, 9))} "
+                         f"{int(rng.integers(-9, 9))} {v}")
+            lines.append(f"vt {rng.integers(0, 8) / 8} {rng.integers(0, 8) / 8}")
+            v, vt = v + 1, vt + 1
+        corners = []
+        for _ in range(3):
+            back = int(rng.integers(1, min(v, 5) + 1))
+            positive = rng.random() < 0.3
+            corners.append(f"{v - back + 1}/{vt - back + 1}" if positive else f"-{back}/-{back}")
+        lines.append("\t" * int(rng.integers(0, 2)) + "f " + " ".join(corners))
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "m.obj"
+    path.write_text(text)
+    assert loaded_triangles(path) == reference_triangles(text.replace("\t", ""))
+
+
+def test_negative_indices_on_a_continued_line_count_from_its_start(tmp_path):
+    text = "v 0 0 0\nv 1 0 0\nv 0 1 0\nf -3 -2 \\\n-1\nv 5 5 5\n"
+    path = tmp_path / "m.obj"
+    path.write_text(text)
+    assert loaded_triangles(path) == reference_triangles(text)
+
+
+def test_a_negative_index_before_the_first_vertex_is_refused_naming_the_line(tmp_path):
+    path = tmp_path / "m.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nf -3 -2 -1\nf -1 -2 -4\nv 1 1 0\n")
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (f"{path}: f: vertex index -4 is out of range: 3 v lines come "
+                                 "before it (line 5, column 9)")
+
+
+def test_a_negative_index_before_any_vertex_names_nothing(tmp_path):
+    path = tmp_path / "m.obj"
+    path.write_text("f -1 -2 -3\nv 0 0 0\nv 1 0 0\nv 0 1 0\n")
+    with pytest.raises(AssetError, match=r"vertex index -1 names nothing: no v line comes "
+                                         r"before it \(line 1, column 3\)$"):
+        load_model(path)
+
+
+def test_a_negative_texture_coordinate_before_the_first_is_warned_of(tmp_path):
+    path = tmp_path / "m.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nf 1/-1 2/-1 3/-2\nvt 1 1\nvt 1 0\n")
+    model = load_model(path)
+    assert model.warnings == (
+        f"{path}: f: texture coordinate index -2 is out of range: 1 vt line comes before it; "
+        "the part it is in is drawn without texture coordinates (line 5, column 13)",)
+    (mesh,) = model.meshes.values()
+    assert mesh.uv is None and len(mesh.faces) == 1
+
+
+def test_validate_refuses_an_interleaved_file_whose_index_reaches_back_too_far(tmp_path,
+                                                                               capfd):
+    path = tmp_path / "m.obj"
+    path.write_text(TWO_OBJECTS.replace("f -4 -3 -1 -2", "f -4 -3 -1 -9"))
+    assert main(["--root", str(tmp_path), "validate", str(path)]) == 1
+    assert "vertex index -9 is out of range: 7 v lines come before it (line 11, column 12)" in (
+        capfd.readouterr().out)
+
+
+def test_a_corner_with_a_lone_sign_is_refused_naming_it(tmp_path):
+    path = tmp_path / "m.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1/- 2/- 3/-\n")
+    with pytest.raises(AssetError, match=r"got '1/-' \(line 4, column 3\)$"):
+        load_model(path)
+
+
+# -- indented lines -------------------------------------------------------------------------------
+
+
+def test_indented_lines_are_read_and_drawn(tmp_path):
+    (tmp_path / "m.mtl").write_text("newmtl red\nKd 1 0 0\n")
+    text = ("  mtllib m.mtl\n\tv 0 0 0\n    v 1 0 0\n v 0 1 0\n\t vt 0 0\n  vt 1 0\n vt 0 1\n"
+            "  usemtl red\n\t f 1/1 2/2 3/3\n")
+    path = tmp_path / "m.obj"
+    path.write_text(text)
+    assert loaded_triangles(path) == reference_triangles(text)
+    (mesh,) = load_model(path).meshes.values()
+    assert mesh.material.base_color == (1.0, 0.0, 0.0, 1.0)
+
+
+def test_indented_vertices_are_counted_by_the_faces_after_them(tmp_path):
+    text = "v 9 9 9\n  v 0 0 0\nv 1 0 0\nv 0 1 0\nf 2 3 4\n"  # 2 is the indented one
+    path = tmp_path / "m.obj"
+    path.write_text(text)
+    assert loaded_triangles(path) == reference_triangles(text)
+
+
+def test_a_tab_after_v_and_f_is_read_as_a_space(tmp_path):
+    text = "v\t0 0 0\nv\t1 0 0\nv 0 1 0\nv\t1 1 0\nf\t1 2 3\nf 2 4 3\n"
+    path = tmp_path / "m.obj"
+    path.write_text(text)
+    assert loaded_triangles(path) == reference_triangles(text.replace("\t", " "))
+
+
+def test_an_indented_polygon_of_half_a_million_corners_is_refused(tmp_path):
+    path = tmp_path / "m.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\n   f " + " ".join(
+        str(1 + i % 3) for i in range(500_000)) + "\n")
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (f"{path}: f: a polygon of 500000 corners is over the limit of "
+                                 f"{MAX_POLYGON_VERTICES} corners (line 4, column 4)")
+
+
+def test_an_indented_vertex_index_past_the_file_is_refused(tmp_path):
+    path = tmp_path / "m.obj"
+    path.write_text("v 0 0 0\nv 1 0 0\nv 0 1 0\n\tf 1 2 7\n")
+    with pytest.raises(AssetError, match=r"vertex index 7 is out of range: the file has 3 v "
+                                         r"lines \(line 4, column 8\)$"):
+        load_model(path)
