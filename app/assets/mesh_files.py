@@ -6,7 +6,10 @@
   every ``mtllib`` line (one line may name several) is resolved by the app's
   ``ReferenceResolver``, which refuses a name that leaves the allowed folders before anything
   is opened, and their texts are handed to trimesh as one (it reads only the first "mtllib" it
-  finds, a comment's too, and takes the rest of that line for one name).
+  finds, a comment's too, and takes the rest of that line for one name). A texture is checked
+  where its library lies (``app.assets.texture_references``), and trimesh reads that file: each
+  ``map_Kd`` line names it by a name of its own (trimesh looked for it beside the OBJ, and took
+  the texture options for part of the name); one that is missing is left out.
 - PLY: the format line must name a format PLY has (trimesh took any other for little-endian
   binary); the texture the header names is checked as an OBJ's are, and trimesh does not look
   for one that is missing.
@@ -17,7 +20,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +29,7 @@ from app.assets.texture_references import (
     PLY_TEXTURE_FIELD,
     check_obj_textures,
     check_ply_texture,
+    mtl_lines,
 )
 from app.errors import AssetError
 from app.limits import MAX_FILE_BYTES, MAX_MODEL_REFERENCES, check_file_size
@@ -43,7 +47,9 @@ class MeshFileSource:
 
     source: str | io.BytesIO  # the file's path, or its bytes as trimesh is to read them
     reference_field: str = "mtllib"  # the field naming the files trimesh reads beside it
-    named: dict[str, bytes] = field(default_factory=dict)  # files made here, by their name
+    # by the name trimesh asks for them: files made here, and files found here (to be read
+    # through the resolver)
+    named: dict[str, bytes | Path] = field(default_factory=dict)
     options: dict[str, object] = field(default_factory=dict)  # for ``trimesh.load``
     warnings: list[str] = field(default_factory=list)
 
@@ -68,14 +74,37 @@ def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
                 on_missing: Callable[[str], None] | None) -> MeshFileSource:
     data = _without_bom(path.read_bytes())
     checked = check_obj_faces(data, str(path))
-    libraries = material_libraries(data, references)
-    check_obj_textures(libraries, references, max_pixels=max_pixels, on_missing=on_missing)
+    libraries = {library: mtl_lines(_without_bom(library.read_bytes()))
+                 for library in material_libraries(data, references)}
+    textures = check_obj_textures(libraries, references, max_pixels=max_pixels,
+                                  on_missing=on_missing)
     if not libraries:  # trimesh would take a name after "mtllib" in a comment
         return MeshFileSource(io.BytesIO(checked.source), options={"skip_materials": True},
                               warnings=checked.warnings)
-    text = b"\n".join(_without_bom(library.read_bytes()) for library in libraries)
+    text, named = _material_text(libraries, textures)
     return MeshFileSource(io.BytesIO(f"mtllib {MATERIAL_LIBRARIES}\n".encode() + checked.source),
-                          named={MATERIAL_LIBRARIES: text}, warnings=checked.warnings)
+                          named={MATERIAL_LIBRARIES: text, **named}, warnings=checked.warnings)
+
+
+def _material_text(libraries: Mapping[Path, list[bytes]],
+                   textures: Mapping[tuple[Path, int], Path]) -> tuple[bytes, dict[str, Path]]:
+    """The material ``libraries`` (their lines) as one text for trimesh, each ``map_Kd`` line
+    naming the file of ``textures`` found for it by a name of its own (left out where none
+    was), and those names."""
+    named: dict[str, Path] = {}
+    lines = []
+    for library, library_lines in libraries.items():
+        for number, line in enumerate(library_lines):
+            words = line.decode("utf-8", errors="replace").split()
+            if words and words[0].lower() == "map_kd":  # the one texture trimesh reads
+                texture = textures.get((library, number))
+                if texture is None:
+                    continue
+                name = f"<texture {len(named) + 1}>"
+                named[name] = texture
+                line = f"map_Kd {name}".encode()
+            lines.append(line)
+    return b"\n".join(lines), named
 
 
 def _without_bom(data: bytes) -> bytes:

@@ -81,17 +81,17 @@ class _ResolvedFiles(Resolver):
     """
 
     def __init__(self, references: ReferenceResolver, *, uri: bool, field: str,
-                 file_name: str | None = None, named: dict[str, bytes] | None = None):
+                 file_name: str | None = None, named: dict[str, bytes | Path] | None = None):
         self._references = references
         self._uri = uri
         self._field = field
         self.file_name = file_name  # trimesh names a nameless OBJ mesh after it
-        self._named = named or {}  # files made here (an OBJ's material libraries, as one)
+        self._named = named or {}  # files made here, or found (an OBJ's libraries, textures)
 
     def get(self, name: str) -> bytes:
-        if name in self._named:
-            return self._named[name]
-        return self._references.read_bytes(name, field=self._field, uri=self._uri)
+        named = self._named.get(name, name)
+        return named if isinstance(named, bytes) else self._references.read_bytes(
+            str(named), field=self._field, uri=self._uri)
 
     def write(self, name: str, data) -> None:
         raise AssetError("models are read, never written, while loading", file=name)

@@ -7,7 +7,8 @@ before anything is opened.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from app.assets.textures import probe_image
@@ -16,11 +17,13 @@ from app.references import ReferenceResolver
 
 _MTL_TEXTURE_KEYS = ("map_", "bump", "norm", "disp", "refl")
 PLY_TEXTURE_FIELD = "comment TextureFile"
+_MTL_LINE_BREAK = re.compile(rb"\r\n|[\n\r\x0b\x0c\x1c-\x1e]|\xc2\x85|\xe2\x80[\xa8\xa9]")
 
 
-def _lines_starting(path: Path, prefix: str) -> list[str]:
-    with path.open("r", encoding="utf-8", errors="replace") as stream:
-        return [line.strip() for line in stream if line.lstrip().startswith(prefix)]
+def mtl_lines(data: bytes) -> list[bytes]:
+    """The lines of an MTL file's ``data``, split where trimesh splits them (where Python's
+    ``str.splitlines`` does)."""
+    return _MTL_LINE_BREAK.split(data)
 
 
 def _texture_names(value: str) -> list[str]:
@@ -60,19 +63,22 @@ def _is_number(text: str) -> bool:
 
 
 def check_obj_textures(
-    libraries: Sequence[Path],
+    libraries: Mapping[Path, list[bytes]],
     references: ReferenceResolver,
     *,
     max_pixels: int,
     on_missing: Callable[[str], None] | None = None,
-) -> None:
-    """Each texture an OBJ's material ``libraries`` name exists and fits.
+) -> dict[tuple[Path, int], Path]:
+    """Each texture that an OBJ's material ``libraries`` (their lines, see ``mtl_lines``) name
+    exists and fits; the file found for each, by library and line number (from 0), a name
+    being read in the library's folder.
 
     A missing texture is an error, or, with ``on_missing``, reported to it and passed over.
     """
-    for library in libraries:
-        for entry in _lines_starting(library, ""):
-            parts = entry.split(None, 1)
+    found: dict[tuple[Path, int], Path] = {}
+    for library, lines in libraries.items():
+        for number, line in enumerate(lines):
+            parts = line.decode("utf-8", errors="replace").strip().split(None, 1)
             if len(parts) < 2 or not parts[0].lower().startswith(_MTL_TEXTURE_KEYS):
                 continue
             key, value = parts
@@ -88,12 +94,14 @@ def check_obj_textures(
                 on_missing(f"{library.name}: {what}")
                 continue
             probe_image(texture, source=str(texture), max_pixels=max_pixels)
+            found[library, number] = texture
+    return found
 
 
 def check_ply_texture(name: str | None, references: ReferenceResolver, *, max_pixels: int,
                       on_missing: Callable[[str], None] | None = None) -> bool:
     """Whether the texture a PLY header names (``comment TextureFile x``, see
-    ``app.assets.mesh_files.ply_texture_name``) is to be read: it lies where it may and fits
+    ``app.assets.ply_faces.read_ply_header``) is to be read: it lies where it may and fits
     the limit. A missing one is an error, or, with ``on_missing``, reported to it and not
     read, as an OBJ's is."""
     if name is None:

@@ -1,16 +1,21 @@
 """OBJ files read as the format means them: negative indices counted back from their own line,
-and indented lines. What is checked is what is drawn: each test looks at the loaded triangles."""
+indented lines, and textures beside a material library in a subfolder. What is checked is what
+is drawn: each test looks at the loaded triangles or pixels."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from app.assets.model_loading import load_model
 from app.cli import main
 from app.errors import AssetError
 from app.limits import MAX_POLYGON_VERTICES
 from tests.assets.test_hostile_mesh_formats import quiet  # noqa: F401 (a fixture)
+from tests.file_opens import assert_not_opened, opens
 
 pytestmark = pytest.mark.usefixtures("quiet")  # nothing logged, warned of or printed to stderr
 
@@ -204,3 +209,86 @@ def test_an_indented_vertex_index_past_the_file_is_refused(tmp_path):
     with pytest.raises(AssetError, match=r"vertex index 7 is out of range: the file has 3 v "
                                          r"lines \(line 4, column 8\)$"):
         load_model(path)
+
+
+# -- textures beside a material library in a subfolder -------------------------------------------
+
+SQUARE = ("v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nvt 0 0\nvt 1 0\nvt 1 1\nvt 0 1\n"
+          "usemtl a\nf 1/1 2/2 3/3 4/4\n")
+
+
+def pattern() -> np.ndarray:
+    """A 2 x 2 texture of four colours."""
+    return np.array([[[255, 0, 0], [0, 255, 0]], [[0, 0, 255], [255, 255, 0]]], np.uint8)
+
+
+def subfolder_model(tmp_path, map_line: str = "map_Kd tex.png"):
+    (tmp_path / "materials").mkdir()
+    Image.fromarray(pattern()).save(tmp_path / "materials" / "tex.png")
+    (tmp_path / "materials" / "m.mtl").write_text(f"newmtl a\n{map_line}\n")
+    (tmp_path / "m.obj").write_text("mtllib materials/m.mtl\n" + SQUARE)
+    return tmp_path / "m.obj"
+
+
+@pytest.mark.parametrize("map_line", ["map_Kd tex.png", "map_Kd -s 1 1 1 tex.png",
+                                      "  map_Kd   tex.png  "])
+def test_a_texture_beside_a_library_in_a_subfolder_is_drawn(tmp_path, map_line):
+    (mesh,) = load_model(subfolder_model(tmp_path, map_line)).meshes.values()
+    texture = mesh.material.base_color_texture
+    assert texture is not None and mesh.uv is not None
+    np.testing.assert_array_equal(texture.pixels[..., :3], pattern())
+
+
+def test_a_subfolder_texture_renders_with_its_pixels(tmp_path):
+    path = subfolder_model(tmp_path)
+    out = tmp_path / "x.png"
+    assert main(["render", "--model", str(path), "--size", "64x48",
+                 "--out", str(out)]) == 0
+    pixels = np.asarray(Image.open(out).convert("RGB"), np.int64)
+    # the textured square shows its four colours: some pixels mostly red, green, blue, yellow
+    for colour in ((1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0)):
+        mask = np.array(colour, bool)
+        strong = pixels[..., mask].min(axis=-1) - pixels[..., ~mask].max(axis=-1, initial=0)
+        assert (strong > 60).any(), colour
+
+
+def test_a_texture_only_beside_the_obj_is_not_drawn_for_a_library_in_a_subfolder(tmp_path):
+    path = subfolder_model(tmp_path)
+    os.replace(tmp_path / "materials" / "tex.png", tmp_path / "tex.png")
+    with pytest.raises(AssetError, match="texture file not found: 'tex.png'"):
+        load_model(path)
+    model = load_model(path, missing_textures="skip")
+    (mesh,) = model.meshes.values()
+    assert mesh.material.base_color_texture is None
+    assert model.warnings == (f"{path}: m.mtl: texture file not found: 'tex.png' (map_Kd); "
+                              "drawn without it",)
+
+
+@pytest.mark.parametrize(("name", "refusal"), [
+    ("../../outside/tex.png", "leaves the model's folder"),
+    ("OUTSIDE/tex.png", "leaves the model's folder"),
+    ("pipe.png", "is no regular file"),
+])
+def test_a_subfolder_library_s_texture_that_may_not_be_read_stays_refused(tmp_path, name,
+                                                                          refusal):
+    model_dir, outside = tmp_path / "model", tmp_path / "outside"
+    model_dir.mkdir()
+    outside.mkdir()
+    Image.fromarray(pattern()).save(outside / "tex.png")
+    path = subfolder_model(model_dir, f"map_Kd {name.replace('OUTSIDE', str(outside))}")
+    os.mkfifo(model_dir / "materials" / "pipe.png")
+    with opens() as opened, pytest.raises(AssetError, match=refusal) as caught:
+        load_model(path)
+    assert_not_opened(opened, outside, model_dir / "materials" / "pipe.png")
+    assert str(caught.value).startswith(f"{path}: ") and "m.mtl: " in str(caught.value)
+
+
+def test_a_subfolder_library_s_pipe_is_left_out_in_a_viewer(tmp_path):
+    path = subfolder_model(tmp_path, "map_Kd pipe.png")
+    os.mkfifo(tmp_path / "materials" / "pipe.png")
+    with opens() as opened:
+        model = load_model(path, missing_textures="skip")
+    assert_not_opened(opened, tmp_path / "materials" / "pipe.png")
+    (mesh,) = model.meshes.values()
+    assert mesh.material.base_color_texture is None
+    assert "is no regular file" in model.warnings[0]
