@@ -10,9 +10,10 @@
   where its library lies (``app.assets.texture_references``), and trimesh reads that file: each
   ``map_Kd`` line names it by a name of its own (trimesh looked for it beside the OBJ, and took
   the texture options for part of the name); one that is missing is left out.
-- PLY: the format line must name a format PLY has (trimesh took any other for little-endian
-  binary); the texture the header names is checked as an OBJ's are, and trimesh does not look
-  for one that is missing.
+- PLY: the header is read as trimesh reads it, and the sizes of the faces checked
+  (``app.assets.ply_faces``); the format line must name a format PLY has (trimesh took any
+  other for little-endian binary); the texture the header names is checked as an OBJ's are,
+  and trimesh does not look for one that is missing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.assets.obj_faces import check_obj_faces
+from app.assets.ply_faces import check_ply_faces, read_ply_header
 from app.assets.texture_references import (
     PLY_TEXTURE_FIELD,
     check_obj_textures,
@@ -37,7 +39,6 @@ from app.references import ReferenceResolver
 
 # the name trimesh asks for the OBJ's material libraries by, all in one (in no folder)
 MATERIAL_LIBRARIES = "<material libraries>"
-PLY_FORMATS = ("ascii", "binary_little_endian", "binary_big_endian")
 _MTLLIB = re.compile(rb"^[ \t]*mtllib[ \t]+([^\r\n]*)", re.M)
 
 
@@ -62,9 +63,11 @@ def mesh_file_source(path: Path, references: ReferenceResolver, *, max_pixels: i
     if suffix == ".obj":
         return _obj_source(path, references, max_pixels=max_pixels, on_missing=on_missing)
     if suffix == ".ply":
-        texture = ply_texture_name(path)
-        read = check_ply_texture(texture, references, max_pixels=max_pixels,
+        header = read_ply_header(path, str(path))
+        read = check_ply_texture(header and header.texture, references, max_pixels=max_pixels,
                                  on_missing=on_missing)
+        if header is not None:
+            check_ply_faces(path, header, str(path))
         return MeshFileSource(str(path), reference_field=PLY_TEXTURE_FIELD,
                               options={} if read else {"skip_materials": True})
     return MeshFileSource(str(path))
@@ -142,39 +145,3 @@ def material_libraries(data: bytes, references: ReferenceResolver) -> list[Path]
     for library in found:
         check_file_size(library, MAX_FILE_BYTES, error=AssetError)
     return list(dict.fromkeys(found))
-
-
-def ply_texture_name(path: Path) -> str | None:
-    """The name of the texture a PLY file's header names, read as trimesh reads it: after
-    ``TextureFile`` on the last header line that holds the word (``comment TextureFile x``).
-    ``AssetError`` naming the line for a format that PLY does not have."""
-    name = None
-    with path.open("rb") as stream:
-        if b"ply" not in stream.readline().lower():
-            return None  # no PLY file: trimesh says so
-        _check_ply_format(stream.readline(), str(path))
-        for raw in stream:
-            line = raw.decode("utf-8", errors="replace").strip()
-            if "end_header" in line.split():
-                break
-            at = line.lower().find("texturefile")
-            if at >= 0:
-                name = line[at + len("texturefile"):].strip()
-    return name or None
-
-
-def _check_ply_format(raw: bytes, label: str) -> None:
-    line = raw.decode("utf-8", errors="replace")
-    words = line.split()
-    if len(words) >= 2 and words[0] == "format" and words[1].lower() in PLY_FORMATS:
-        return
-    if len(words) >= 2 and words[0] == "format":
-        error = AssetError(f"{words[1]!r} is no PLY format; expected one of "
-                           f"{', '.join(PLY_FORMATS)}", file=label, field="format")
-        error.position = (2, line.find(words[1]) + 1)
-    else:
-        error = AssetError(f"expected the format as the second line ('format ascii 1.0', "
-                           f"'format binary_little_endian 1.0' or 'format binary_big_endian "
-                           f"1.0'), got {line.strip()[:80]!r}", file=label, field="format")
-        error.position = (2, 1)
-    raise error

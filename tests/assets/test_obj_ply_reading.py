@@ -1,20 +1,24 @@
-"""OBJ files read as the format means them: negative indices counted back from their own line,
-indented lines, and textures beside a material library in a subfolder. What is checked is what
+"""OBJ and PLY files read as their formats mean them: negative OBJ indices counted back from
+their own line, indented OBJ lines, textures beside a material library in a subfolder, and PLY
+faces of absurd sizes refused before trimesh builds their triangles. What is checked is what
 is drawn: each test looks at the loaded triangles or pixels."""
 
 from __future__ import annotations
 
 import os
+import struct
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from app.assets.model_loading import load_model
+from app.assets.ply_faces import PLY_TYPES
 from app.cli import main
 from app.errors import AssetError
 from app.limits import MAX_POLYGON_VERTICES
 from tests.assets.test_hostile_mesh_formats import quiet  # noqa: F401 (a fixture)
+from tests.conftest import EXTERNAL_DIR
 from tests.file_opens import assert_not_opened, opens
 
 pytestmark = pytest.mark.usefixtures("quiet")  # nothing logged, warned of or printed to stderr
@@ -292,3 +296,122 @@ def test_a_subfolder_library_s_pipe_is_left_out_in_a_viewer(tmp_path):
     (mesh,) = model.meshes.values()
     assert mesh.material.base_color_texture is None
     assert "is no regular file" in model.warnings[0]
+
+
+# -- PLY faces of absurd size ---------------------------------------------------------------------
+
+QUAD_VERTICES = [(0, 0, 0), (1, 0, 0), (1, 1, 0), (0, 1, 0), (2, 0, 0), (2, 1, 0)]
+
+
+def ply(faces: list[list[int]], file_format: str = "ascii", count: str = "uchar",
+        index: str = "int", declared: list[int] | None = None, before: str = "") -> bytes:
+    """A PLY of ``QUAD_VERTICES`` and ``faces``; ``declared`` writes other corner counts than
+    the faces have, ``before`` properties before the face's corners."""
+    head = (f"ply\nformat {file_format} 1.0\nelement vertex {len(QUAD_VERTICES)}\n"
+            "property float x\nproperty float y\nproperty float z\n"
+            f"element face {len(faces)}\n{before}property list {count} {index} vertex_indices\n"
+            "end_header\n").encode()
+    declared = declared or [len(face) for face in faces]
+    if file_format == "ascii":
+        return head + "".join(f"{x} {y} {z}\n" for x, y, z in QUAD_VERTICES).encode() + "".join(
+            f"{n} {' '.join(map(str, face))}\n" for n, face in zip(declared, faces, strict=True)
+        ).encode()
+    end = ">" if "big" in file_format else "<"
+    kinds = {name: code for name, code in (("uchar", "B"), ("ushort", "H"), ("int", "i"),
+                                           ("uint", "I"))}
+    return head + b"".join(struct.pack(f"{end}3f", *v) for v in QUAD_VERTICES) + b"".join(
+        struct.pack(f"{end}{kinds[count]}{len(face)}{kinds[index]}", n, *face)
+        for n, face in zip(declared, faces, strict=True))
+
+
+FORMATS = ["ascii", "binary_little_endian", "binary_big_endian"]
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_ply_face_of_half_a_million_corners_is_refused(tmp_path, file_format):
+    path = tmp_path / "m.ply"
+    path.write_bytes(ply([[i % 6 for i in range(500_000)]], file_format, count="int"))
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    where = " (line 16, column 1)" if file_format == "ascii" else ""
+    assert str(caught.value) == (f"{path}: element face, property vertex_indices: face 1: a "
+                                 f"polygon of 500000 corners is over the limit of "
+                                 f"{MAX_POLYGON_VERTICES} corners{where}")
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+@pytest.mark.parametrize(("count", "value"), [("ushort", 65_535), ("int", 2 ** 31 - 1),
+                                              ("uint", 2 ** 32 - 1)])
+def test_a_ply_face_count_no_face_has_is_refused(tmp_path, file_format, count, value):
+    path = tmp_path / "m.ply"
+    path.write_bytes(ply([[0, 1, 2], [0, 2, 3]], file_format, count=count, declared=[3, value]))
+    if file_format != "ascii":  # a binary file is read as long as its first face
+        path.write_bytes(ply([[0, 1, 2]], file_format, count=count, declared=[value]))
+    with pytest.raises(AssetError, match=f"face {2 if file_format == 'ascii' else 1}: a polygon "
+                                         f"of {value} corners is over the limit"):
+        load_model(path)
+
+
+def test_a_ply_face_after_another_list_is_counted_too(tmp_path):
+    path = tmp_path / "m.ply"
+    path.write_bytes(ply([[0, 1, 2]], declared=[600_000],
+                         before="property list uchar float texcoord\n").replace(
+        b"\n600000 ", b"\n2 0.5 0.5 600000 "))
+    with pytest.raises(AssetError, match=r"face 1: a polygon of 600000 corners .* \(line 17, "):
+        load_model(path)
+
+
+def test_ply_lines_that_end_in_carriage_returns_alone_are_counted_as_trimesh_reads_them(
+        tmp_path):
+    data = ply([[0, 1, 2], [0, 2, 3]], declared=[3, 70_000])
+    head, _, body = data.partition(b"end_header\n")
+    (tmp_path / "m.ply").write_bytes(head + b"end_header\n" + body.replace(b"\n", b"\r"))
+    with pytest.raises(AssetError, match=r"face 2: a polygon of 70000 corners .* \(line 17, "):
+        load_model(tmp_path / "m.ply")
+
+
+def test_binary_ply_faces_of_different_sizes_are_refused(tmp_path):
+    # 3 + 5 corners take the bytes of 4 + 4: trimesh would read two wrong quads
+    path = tmp_path / "m.ply"
+    path.write_bytes(ply([[0, 1, 2, 3], [1, 4, 5, 2]], "binary_little_endian").replace(
+        struct.pack("<B4i", 4, 1, 4, 5, 2), struct.pack("<B4i", 5, 1, 4, 5, 2)))
+    with pytest.raises(AssetError, match="element face, property vertex_indices: face 2 has a "
+                                         "list of 5 where face 1 has 4"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_ply_of_too_many_triangles_is_refused_before_trimesh_reads_it(tmp_path, file_format,
+                                                                         monkeypatch):
+    monkeypatch.setattr("app.assets.ply_faces.MAX_TRIANGLES", 3)
+    monkeypatch.setattr("trimesh.exchange.ply._ply_ascii", None)  # reading the faces fails
+    monkeypatch.setattr("trimesh.exchange.ply._ply_binary", None)
+    path = tmp_path / "m.ply"
+    path.write_bytes(ply([[0, 1, 2, 3], [1, 4, 5, 2]], file_format))  # 4 triangles
+    with pytest.raises(AssetError, match="element face, property vertex_indices: its faces make "
+                                         "more than"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_valid_ply_of_quads_and_triangles_loads_as_its_faces_say(tmp_path, file_format):
+    faces = [[0, 1, 2, 3], [1, 4, 5, 2]] if file_format != "ascii" else [[0, 1, 2, 3], [1, 4, 2]]
+    path = tmp_path / "m.ply"
+    path.write_bytes(ply(faces, file_format))
+    triangles = loaded_triangles(path)
+    expected = [(QUAD_VERTICES[face[0]], QUAD_VERTICES[face[i]], QUAD_VERTICES[face[i + 1]])
+                for face in faces for i in range(1, len(face) - 1)]
+    assert triangles == sorted(_turned(tuple((tuple(map(float, c)), None) for c in t))
+                               for t in expected)
+
+
+def test_the_fuze_bottle_ply_loads_with_its_texture():
+    model = load_model(EXTERNAL_DIR / "FuzeBottle_OBJ_PLY" / "fuze.ply")
+    (mesh,) = model.meshes.values()
+    assert len(mesh.faces) == 1000 and mesh.material.base_color_texture is not None
+
+
+def test_the_ply_types_are_those_trimesh_reads():
+    from trimesh.exchange.ply import _dtypes  # noqa: PLC0415
+
+    assert PLY_TYPES == _dtypes
