@@ -34,7 +34,7 @@ MAX_TEXTURE_PIXELS = 64_000_000  # 8000 x 8000: far above any product texture, f
 MAX_TRIANGLES = 20_000_000  # one model file, all meshes
 MAX_MODEL_REFERENCES = 10_000  # buffers and images of one glTF
 MAX_MODEL_PARTS = 4096  # meshes one glTF's nodes place (each is a part drawn on its own)
-# corners of one polygon of an OBJ file, drawn as a fan of as many triangles: real polygons
+# corners of one polygon of an OBJ or PLY file, drawn as a fan of as many triangles: real polygons
 # have tens of corners, a finely divided circle's cap a few thousand; one face of 500,000
 # corners (a 1 MB file) became 500,000 slivers that took the live view 3 GB
 MAX_POLYGON_VERTICES = 10_000

@@ -315,6 +315,11 @@ def _model_from_scene(
         transform, geometry_name = scene.graph[node]
         geometry = scene.geometry[geometry_name]
         if isinstance(geometry, trimesh.Trimesh):
+            shape = np.shape(geometry.vertices)
+            if len(shape) != 2 or shape[1] != 3:
+                count = shape[1] if len(shape) == 2 else 0
+                raise AssetError(f"mesh {geometry_name!r}: its vertices have {count} "
+                                 "coordinates where each needs three (x y z)", file=label)
             key, owner = _instance_key(scene, node, geometry_name, document is not None)
             instances.append((key, owner, transform, geometry_name, geometry))
         else:

@@ -313,3 +313,13 @@ def test_a_viewer_draws_an_obj_whose_texture_is_missing_and_names_the_file(tmp_p
     assert mesh.material.base_color[:3] == (0.0, 0.0, 1.0)
     assert model.warnings == (f"{tmp_path / 'm.obj'}: m.mtl: texture file not found: "
                               "'gone.jpg' (map_Kd); drawn without it",)
+
+
+@pytest.mark.parametrize("first_vertex", ["v 1", "v 1 2"])
+def test_an_obj_whose_vertices_have_too_few_coordinates_is_refused(tmp_path, first_vertex):
+    path = tmp_path / "flat.obj"
+    path.write_text(f"{first_vertex}\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    with pytest.raises(AssetError, match=r"vertices have [12] coordinates where each needs "
+                                         r"three \(x y z\)") as caught:
+        load_model(path)
+    assert_names_file(caught.value, path)
