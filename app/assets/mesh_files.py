@@ -27,6 +27,7 @@ from pathlib import Path
 
 from app.assets.obj_faces import check_obj_faces
 from app.assets.ply_faces import check_ply_faces, read_ply_header
+from app.assets.ply_polygons import fanned_binary_ply
 from app.assets.texture_references import (
     PLY_TEXTURE_FIELD,
     check_obj_textures,
@@ -52,6 +53,9 @@ class MeshFileSource:
     # through the resolver)
     named: dict[str, bytes | Path] = field(default_factory=dict)
     options: dict[str, object] = field(default_factory=dict)  # for ``trimesh.load``
+    # what trimesh is told the file is: its suffix, or for bytes made here the file's whole
+    # path, after which trimesh names its mesh as it names a file's it reads itself
+    file_type: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -66,10 +70,14 @@ def mesh_file_source(path: Path, references: ReferenceResolver, *, max_pixels: i
         header = read_ply_header(path, str(path))
         read = check_ply_texture(header and header.texture, references, max_pixels=max_pixels,
                                  on_missing=on_missing)
+        options = {} if read else {"skip_materials": True}
+        fanned = None if header is None else fanned_binary_ply(path, header, str(path))
+        if fanned is not None:  # faces of different lengths, which trimesh refuses
+            return MeshFileSource(io.BytesIO(fanned), reference_field=PLY_TEXTURE_FIELD,
+                                  options=options, file_type=str(path))
         if header is not None:
             check_ply_faces(path, header, str(path))
-        return MeshFileSource(str(path), reference_field=PLY_TEXTURE_FIELD,
-                              options={} if read else {"skip_materials": True})
+        return MeshFileSource(str(path), reference_field=PLY_TEXTURE_FIELD, options=options)
     return MeshFileSource(str(path))
 
 

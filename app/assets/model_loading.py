@@ -215,7 +215,8 @@ def _load_model(
         # with the app's resolver, trimesh opens the model file and nothing by a name of its own
         resolver = _ResolvedFiles(references, uri=False, field=prepared.reference_field,
                                   file_name=path.name, named=prepared.named)
-        scene = _read_scene(label, prepared.source, suffix[1:], resolver, **prepared.options)
+        scene = _read_scene(label, prepared.source, prepared.file_type or suffix[1:], resolver,
+                            **prepared.options)
     # a node's matrix may overflow in trimesh's and numpy's sums: every result is checked
     # (the model's placement, finite vertices, visible triangles) and refused with its reason
     with np.errstate(all="ignore"):
