@@ -9,7 +9,6 @@ cuts the polygons of an ASCII PLY), the rest of the file as it is.
 
 from __future__ import annotations
 
-import struct
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +19,6 @@ from app.errors import AssetError
 from app.limits import MAX_POLYGON_VERTICES, MAX_TRIANGLES
 
 _FACE = "face"
-_STRUCT = {"i1": "b", "u1": "B", "i2": "h", "u2": "H", "i4": "i", "u4": "I", "i8": "q",
-           "u8": "Q"}
-_NAMES = {"i1": "char", "u1": "uchar", "i2": "short", "u2": "ushort", "i4": "int",
-          "u4": "uint", "i8": "int64", "u8": "uint64"}
 
 
 def fanned_binary_ply(path: Path, header: PlyHeader, label: str) -> bytes | None:
@@ -48,50 +43,68 @@ def fanned_binary_ply(path: Path, header: PlyHeader, label: str) -> bytes | None
                                             for p in e.properties.values())
                               for _, e in elements[:-1])
     endian = ">" if header.big_endian else "<"
+    count_type = np.dtype(endian + corners.count_type)
+    index_type = np.dtype(endian + corners.type)
+    if count_type.kind not in "iu" or index_type.kind not in "iu":
+        return None
+    if _as_long_as_the_first(path, start, face.count, count_type, index_type):
+        return None  # trimesh reads it as it is (ply_faces.check_ply_faces checks it)
     data = path.read_bytes()
-    found = _faces(data, start, face.count, np.dtype(endian + corners.count_type),
-                   np.dtype(endian + corners.type), label, f"element face, property {name}")
+    found = _faces(data, start, face.count, count_type, index_type, label,
+                   f"element face, property {name}")
     if found is None:
         return None
-    counts, firsts, index_type = found
-    if (counts == counts[0]).all():
-        return None  # trimesh reads it as it is
-    triangles = _fans(data, counts, firsts, index_type)
+    triangles = _fans(data, *found, index_type)
     rows = np.empty(len(triangles), [("count", "u1"), ("corners", index_type, 3)])
     rows["count"], rows["corners"] = 3, triangles
-    return (_header_of_triangles(data[:header.size], len(triangles), name, index_type)
+    return (_header_of_triangles(data[:header.size], len(triangles))
             + data[header.size:start] + rows.tobytes())
 
 
+def _as_long_as_the_first(path: Path, start: int, count: int, count_type: np.dtype,
+                          index_type: np.dtype) -> bool:
+    """Whether the ``count`` faces from ``start`` are all as long as the first, as trimesh
+    reads them: the file ends where such faces end, and each count, read where such faces
+    put it, is the first's (faces of different lengths may add up to the same size)."""
+    size = path.stat().st_size
+    if start + count_type.itemsize > size:
+        return False
+    counts = np.memmap(path, count_type, "r", offset=start, shape=(1,))
+    row = count_type.itemsize + int(counts[0]) * index_type.itemsize
+    if row <= 0 or start + count * row != size:
+        return False
+    of_each = np.dtype({"names": ["count"], "formats": [count_type], "offsets": [0],
+                        "itemsize": row})
+    counts = np.memmap(path, of_each, "r", offset=start, shape=(count,))["count"]
+    return bool((counts == counts[0]).all())
+
+
 def _faces(data: bytes, start: int, count: int, count_type: np.dtype, index_type: np.dtype,
-           label: str, where: str) -> tuple[np.ndarray, np.ndarray, np.dtype] | None:
+           label: str, where: str) -> tuple[np.ndarray, np.ndarray] | None:
     """Each face's corner count and where its first corner lies, read one face after
-    another; None where the faces do not end where the file does, or a count is no whole
-    number."""
-    if count_type.kind not in "iu" or index_type.kind not in "iu":
-        return None
-    unpack = struct.Struct(("<" if count_type.byteorder != ">" else ">")
-                           + _STRUCT[count_type.str[1:]]).unpack_from
+    another; None where the faces do not end where the file does."""
+    size, order = count_type.itemsize, "big" if count_type.byteorder == ">" else "little"
+    signed = count_type.kind == "i"
     step, at = index_type.itemsize, start
     counts, firsts = [0] * count, [0] * count
     triangles = 0
     for number in range(count):
-        if at + count_type.itemsize > len(data):
+        if at + size > len(data):
             return None
-        corners = unpack(data, at)[0]
+        corners = int.from_bytes(data[at:at + size], order, signed=signed)
         if corners > MAX_POLYGON_VERTICES:
             raise AssetError(f"face {number + 1}: {too_many_corners(corners)}", file=label,
                              field=where)
         if corners < 0:
             return None
         triangles += max(corners - 2, 0)
-        counts[number], firsts[number] = corners, at + count_type.itemsize
-        at += count_type.itemsize + corners * step
+        counts[number], firsts[number] = corners, at + size
+        at += size + corners * step
     if at != len(data):
         return None
     if triangles > MAX_TRIANGLES:
         raise AssetError(too_many_triangles(), file=label, field=where)
-    return np.asarray(counts, np.int64), np.asarray(firsts, np.int64), index_type
+    return np.asarray(counts, np.int64), np.asarray(firsts, np.int64)
 
 
 def _fans(data: bytes, counts: np.ndarray, firsts: np.ndarray,
@@ -110,10 +123,9 @@ def _fans(data: bytes, counts: np.ndarray, firsts: np.ndarray,
     return np.stack(columns, axis=1)
 
 
-def _header_of_triangles(header: bytes, triangles: int, name: str,
-                         index_type: np.dtype) -> bytes:
-    """``header`` with its face element's count ``triangles`` and its corner list of three
-    ``index_type``, counted by an uchar."""
+def _header_of_triangles(header: bytes, triangles: int) -> bytes:
+    """``header`` with its face element's count ``triangles`` and its corner list counted by
+    an uchar (three each), its index type and name as they were."""
     lines, in_faces = [], False
     for line in header.split(b"\n"):
         words, end = line.split(), b"\r" if line.endswith(b"\r") else b""
@@ -121,7 +133,7 @@ def _header_of_triangles(header: bytes, triangles: int, name: str,
             in_faces = words[1:2] == [_FACE.encode()]
             if in_faces:
                 line = b"element face %d" % triangles + end
-        elif in_faces and words[:2] == [b"property", b"list"]:
-            line = f"property list uchar {_NAMES[index_type.str[1:]]} {name}".encode() + end
+        elif in_faces and words[:2] == [b"property", b"list"] and len(words) == 5:
+            line = b" ".join([*words[:2], b"uchar", *words[3:]]) + end
         lines.append(line)
     return b"\n".join(lines)

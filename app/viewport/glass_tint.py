@@ -36,13 +36,11 @@ from app.scene.material_looks import (
     reflectance_at_normal,
     volume_tint,
 )
-from app.viewport.materials import set_point_array
+from app.viewport.materials import SAMPLERS, set_point_array
 
 GL_ZERO, GL_ONE = 0, 1
 GL_SRC_COLOR = 0x0300
 GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA = 0x0302, 0x0303
-BASE_COLOUR_TEXTURE = "albedoTex"  # the name VTK gives a property's base colour texture
-ORM_TEXTURE = "materialTex"  # and its occlusion-roughness-metallic texture
 THICKNESS = "thickness"  # the point array of the thickness at each vertex
 
 
@@ -170,10 +168,10 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
                                               reflectance_at_normal(material)),
         False)
     prop.RemoveAllTextures()
-    texture = source.GetProperty().GetTexture(BASE_COLOUR_TEXTURE)
+    texture = source.GetProperty().GetTexture(SAMPLERS["base_color"])
     if texture is not None:
         prop.SetBaseColorTexture(texture)
-    orm = source.GetProperty().GetTexture(ORM_TEXTURE)
+    orm = source.GetProperty().GetTexture(SAMPLERS["orm"])
     if orm is not None:  # its roughness, as the glass's reflection has it
         prop.SetORMTexture(orm)
 

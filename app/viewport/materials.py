@@ -96,10 +96,10 @@ def white_texture() -> vtkTexture:
 _WRAPS = {"REPEAT": vtkTexture.Repeat, "MIRRORED_REPEAT": vtkTexture.MirroredRepeat,
           "CLAMP_TO_EDGE": vtkTexture.ClampToEdge}
 # the PBR fragment shader's texture look-ups, by ResolvedMaterial slot
-_SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalTex",
+SAMPLERS = {"base_color": "albedoTex", "orm": "materialTex", "normal": "normalTex",
              "emissive": "emissiveTex", "clearcoat_normal": "coatNormalTex",
              "clearcoat": "coatStrengthTex", "clearcoat_roughness": "coatRoughnessTex"}
-_SAMPLERS.update(specular="specularTex", specular_color="specularColorTex",
+SAMPLERS.update(specular="specularTex", specular_color="specularColorTex",
                  transmission="transmissionTex", anisotropy="anisotropyDirectionTex",
                  iridescence="iridescenceTex", iridescence_thickness="iridescenceThicknessTex",
                  sheen_color="sheenColorTex", sheen_roughness="sheenRoughnessTex")
@@ -310,7 +310,7 @@ def _coordinates(slot_name: str, slot: TextureSlot, own: bool) -> str:
     if not slot.sampler.per_axis:
         return uv
     wrap_s, wrap_t = slot.sampler.wrap_codes
-    return f"axisWrap({uv}, {wrap_s}, {wrap_t}, vec2(textureSize({_SAMPLERS[slot_name]}, 0)))"
+    return f"axisWrap({uv}, {wrap_s}, {wrap_t}, vec2(textureSize({SAMPLERS[slot_name]}, 0)))"
 
 
 def _slot_coordinates(actor: vtkActor, slots: dict[str, TextureSlot],
@@ -332,7 +332,7 @@ def _slot_coordinates(actor: vtkActor, slots: dict[str, TextureSlot],
     if wrapped:
         fs_dec.append(_AXIS_WRAP)
     for slot_name in {*coordinates, *wrapped}:
-        sampler = _SAMPLERS[slot_name]
+        sampler = SAMPLERS[slot_name]
         uv = _coordinates(slot_name, slots[slot_name], slot_name in coordinates)
         shaders.AddFragmentShaderReplacement(
             f"texture({sampler}, tcoordVCVSOutput)", False, f"texture({sampler}, {uv})", True)
@@ -619,9 +619,9 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         prop.SetCoatNormalScale(material.clearcoat_normal_scale)
 
     def lookup(name: str, channels: str) -> str:
-        prop.SetTexture(_SAMPLERS[name], texture(name))
+        prop.SetTexture(SAMPLERS[name], texture(name))
         uv = _coordinates(name, slots[name], name in own)  # see _slot_coordinates
-        return f"texture({_SAMPLERS[name]}, {uv}).{channels}"
+        return f"texture({SAMPLERS[name]}, {uv}).{channels}"
 
     after_lighting = []  # GLSL run after VTK's lighting, in one replacement (a second
     if any(material.sheen_color):  # replacement of the same tag would undo the first)
