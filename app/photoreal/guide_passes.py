@@ -13,8 +13,8 @@ import numpy as np
 
 from app.photoreal.backend import vectorised
 from app.photoreal.guides import albedo_guide, guide_paths, normal_guide
-from app.photoreal.materials import ShapeLook
 from app.photoreal.scene_build import mitsuba_mesh
+from app.photoreal.shape_look import ShapeLook
 
 # the guide passes share their seed: the same film samples, so a pixel that an edge crosses is
 # covered by the same fraction in each (a seed apiece drew a dashed line along a decal's edge)

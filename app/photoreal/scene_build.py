@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from app.photoreal.materials import MaterialTranslator, ShapeLook
+from app.photoreal.materials import MaterialTranslator
+from app.photoreal.shape_look import ShapeLook
 from app.photoreal.tangent_frames import VERTEX_TANGENT, encoded
 from app.photoreal.textures import VERTEX_COLOR
 from app.photoreal.tonemap import srgb_to_linear

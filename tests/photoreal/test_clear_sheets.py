@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from app.photoreal.backend import activate_mitsuba
-from app.photoreal.materials import ShapeLook, sheet_ior
+from app.photoreal.material_inputs import sheet_ior
 from app.photoreal.render import lit_integrator, sheets_where_seen_through
 from app.photoreal.scene_build import WorldMesh, mitsuba_mesh
+from app.photoreal.shape_look import ShapeLook
 
 GLASS = ShapeLook({"type": "principledthin", "spec_trans": 1.0},
                   sheet={"type": "thindielectric"})

@@ -11,9 +11,10 @@ import math
 import numpy as np
 import pytest
 
-from app.photoreal.materials import ShapeLook, volume_absorption
+from app.photoreal.material_inputs import volume_absorption
 from app.photoreal.render import lit_integrator, render_photoreal
 from app.photoreal.scene_build import WorldMesh
+from app.photoreal.shape_look import ShapeLook
 from app.scene.description import ResolvedMaterial
 from app.scene.material_looks import refracts_as_solid
 from tests.viewport.scenes import (

@@ -12,9 +12,11 @@ import pytest
 from app.assets.mesh import TextureImage
 from app.cli.main import build_parser
 from app.cli.render import scene_from_args
-from app.photoreal import materials, prepared_textures
+from app.photoreal import prepared_textures
 from app.photoreal.backend import activate_mitsuba
+from app.photoreal.material_inputs import linear_rgb
 from app.photoreal.materials import MaterialTranslator
+from app.photoreal.multiple_scattering import multiple_scattering_gain
 from app.photoreal.prepared_textures import PreparedTextures
 from app.photoreal.render import render_photoreal
 from app.project import BUILT_IN_ROOT
@@ -72,8 +74,8 @@ def test_a_changed_factor_is_prepared_anew():
     kept, loaded = PreparedTextures(), textures()
     rough = bitmap_pixels(translated(metal(), loaded, kept)["base_color"])
     smooth = bitmap_pixels(translated(metal(roughness=0.2), loaded, kept)["base_color"])
-    colour = float(materials.linear_rgb(loaded["test#base"].pixels).mean())
-    gain = float(materials.multiple_scattering_gain(colour, 200 / 255, 1.0))
+    colour = float(linear_rgb(loaded["test#base"].pixels).mean())
+    gain = float(multiple_scattering_gain(colour, 200 / 255, 1.0))
     assert gain > 1.15  # a metal at roughness 200/255
     np.testing.assert_allclose(rough.mean(), colour * gain, rtol=0.02)
     np.testing.assert_allclose(smooth.mean(), colour, rtol=0.02)

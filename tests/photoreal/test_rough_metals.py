@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.photoreal.materials import SINGLE_SCATTER_ALBEDO, multiple_scattering_gain
+from app.photoreal.multiple_scattering import SINGLE_SCATTER_ALBEDO, multiple_scattering_gain
 from app.photoreal.render import render_photoreal
 from app.scene.description import ResolvedMaterial
 from app.scene.material_looks import albedo_roughness, gltf_anisotropic_alphas

@@ -7,9 +7,10 @@ import numpy as np
 
 from app.assets.mesh import MeshData, MeshMaterial
 from app.photoreal.backend import activate_mitsuba
-from app.photoreal.materials import MaterialTranslator, ShapeLook
+from app.photoreal.materials import MaterialTranslator
 from app.photoreal.normal_maps import VALID_NORMAL_MAP
 from app.photoreal.scene_build import WorldMesh, mitsuba_mesh
+from app.photoreal.shape_look import ShapeLook
 from app.scene.description import ResolvedMaterial
 from tests.photoreal.test_tangent_frames import FACES, SQUARE, UV_ALONG_X
 

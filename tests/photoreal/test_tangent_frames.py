@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from app.photoreal.backend import activate_mitsuba
-from app.photoreal.materials import ShapeLook
 from app.photoreal.scene_build import WorldMesh, mitsuba_mesh
+from app.photoreal.shape_look import ShapeLook
 from app.photoreal.tangent_frames import along_tangents
 from app.scene.material_looks import disney_anisotropy
 

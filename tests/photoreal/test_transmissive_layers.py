@@ -107,7 +107,7 @@ def test_metal_is_looked_for_only_where_the_mesh_maps_the_texture():
     ORM's blue is 0, so the glass gets no metal layer (which would cost the still its time
     for nothing); a triangle that reaches the metal, even between its corners, gets one."""
     from app.assets.refs import IDENTITY_TRANSFORM
-    from app.photoreal.materials import metal_reached
+    from app.photoreal.material_inputs import metal_reached
 
     pixels = np.zeros((256, 256, 3), np.uint8)
     pixels[160:200, :, 2] = 255  # a band of metal across the lower part (v 0.625..0.78)
