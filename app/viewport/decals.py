@@ -14,8 +14,8 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper
 
 from app.assets.mesh import MeshData
 from app.scene.description import Decal
-from app.viewport.materials import image_to_vtk_texture
 from app.viewport.polydata import mesh_to_polydata
+from app.viewport.vtk_textures import image_to_vtk_texture
 
 MAPS = ("base_color", "orm", "normal_map")  # the decal's textures, by Decal field
 

@@ -36,7 +36,8 @@ from app.scene.material_looks import (
     reflectance_at_normal,
     volume_tint,
 )
-from app.viewport.materials import SAMPLERS, set_point_array
+from app.viewport.polydata import set_point_array
+from app.viewport.vtk_textures import SAMPLERS
 
 GL_ZERO, GL_ONE = 0, 1
 GL_SRC_COLOR = 0x0300

@@ -11,8 +11,8 @@ from vtkmodules.vtkRenderingCore import vtkActor, vtkPolyDataMapper, vtkTexture
 
 from app.scene.description import OVERHEAD_SOFTBOX, ShadowLight
 from app.scene.ground_shadow import ShadowCaster, ShadowMap, ShadowSampler
-from app.viewport.materials import image_to_vtk_texture
 from app.viewport.polydata import TCOORDS, triangles_polydata
+from app.viewport.vtk_textures import image_to_vtk_texture
 
 __all__ = ["GroundShadow", "ShadowCaster", "ShadowMap", "shadow_plane", "shadow_texture"]
 

@@ -1,12 +1,14 @@
-"""MeshData -> vtkPolyData with normals, texture coordinates and tangents."""
+"""MeshData -> vtkPolyData with normals, texture coordinates and tangents; a point array of an
+actor's polydata replaced in place (``set_point_array``)."""
 
 from __future__ import annotations
 
 import numpy as np
-from vtkmodules.util.numpy_support import numpy_to_vtk
+from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
 from vtkmodules.vtkCommonCore import VTK_ID_TYPE, vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkFiltersCore import vtkPolyDataTangents
+from vtkmodules.vtkRenderingCore import vtkActor
 
 from app.assets.mesh import MeshData
 from app.errors import AssetError
@@ -147,3 +149,22 @@ def add_tangents(poly: vtkPolyData) -> vtkPolyData:
     if data.GetNormals() is None and data.GetArray(NORMALS) is not None:
         data.SetNormals(data.GetArray(NORMALS))
     return output
+
+
+def set_point_array(actor: vtkActor, name: str, values: np.ndarray, *, tcoords: bool) -> None:
+    """``values`` as the point array ``name`` (or the texture coordinates) of ``actor``'s
+    input, replaced only when they differ from what it holds."""
+    poly = actor.GetMapper().GetInput()
+    data = poly.GetPointData()
+    current = data.GetTCoords() if tcoords else data.GetArray(name)
+    if current is not None:
+        old = vtk_to_numpy(current)
+        if old.shape == values.shape and np.array_equal(old, values):
+            return
+    array = numpy_to_vtk(np.ascontiguousarray(values), deep=True)
+    array.SetName(name)
+    if tcoords:
+        data.SetTCoords(array)
+    else:
+        data.AddArray(array)
+    poly.Modified()

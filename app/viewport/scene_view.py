@@ -49,10 +49,11 @@ from app.viewport.lighting import (
     load_environment_texture,
     use_environment,
 )
-from app.viewport.materials import TextureCache, apply_material
+from app.viewport.materials import apply_material
 from app.viewport.pixels import read_pixels
 from app.viewport.polydata import COLORS, mesh_to_polydata
 from app.viewport.screen_reflections import ScreenCopy
+from app.viewport.vtk_textures import TextureCache
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from vtkmodules.util.numpy_support import vtk_to_numpy
 
-from app.viewport.materials import LIVE_TEXTURE_SIDE, image_to_vtk_texture
+from app.viewport.vtk_textures import LIVE_TEXTURE_SIDE, image_to_vtk_texture
 
 
 def _image_of(texture) -> tuple[tuple[int, int, int], np.ndarray]:
