@@ -67,7 +67,10 @@ def gltf_material(
         image = getattr(trimesh_material, attribute, None)
         if image_index is None or not isinstance(image, Image.Image):
             return None
-        suffix = baked if attribute in ("baseColorTexture", "metallicRoughnessTexture") else ""
+        # the two images baked from one file image (a diffuse texture alone makes both) are
+        # named apart, each by what it is
+        suffix = {"baseColorTexture": f"{baked}/base_color",
+                  "metallicRoughnessTexture": f"{baked}/orm"}.get(attribute, "") if baked else ""
         with naming_image(document, image_index):
             return make_texture(image, f"{image_source(document, image_index)}{suffix}")
 

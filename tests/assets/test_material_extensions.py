@@ -121,7 +121,7 @@ def test_specular_glossiness_becomes_metallic_roughness(tmp_path, gltf_writer, c
     assert gold.base_color[:3] == pytest.approx((0.9, 0.6, 0.3), abs=1e-3)
     assert gold.metallic > 0.99 and gold.roughness == pytest.approx(0.1, abs=1e-3)
     assert printed.base_color_texture is not None
-    assert printed.base_color_texture.source.endswith("/specular-glossiness")
+    assert printed.base_color_texture.source.endswith("/specular-glossiness/base_color")
     assert not [w for w in model.warnings if "does not support" in w]
 
 
