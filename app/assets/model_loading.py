@@ -283,9 +283,18 @@ def _model_from_scene(
     textures: dict[str, TextureImage] = {}
     materials: dict[object, MeshMaterial] = {}
 
+    decoded: dict[int, tuple[object, TextureImage]] = {}  # by image: one copy of its pixels
+
     def make_texture(image, source: str) -> TextureImage:
         if source not in textures:
-            textures[source] = texture_from_image(image, source=source, max_pixels=max_pixels)
+            if id(image) in decoded:  # another slot's name for the same image
+                pixels = decoded[id(image)][1].pixels
+                textures[source] = TextureImage(pixels=pixels, source=source)
+            else:
+                textures[source] = texture_from_image(image, source=source,
+                                                      max_pixels=max_pixels)
+                decoded[id(image)] = (image, textures[source])
+                image.close()  # its decoded pixels let go (an 8k one is 190 MB)
         return textures[source]
 
     def material_of(geometry: trimesh.Trimesh, geometry_name: str) -> MeshMaterial:

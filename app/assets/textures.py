@@ -107,7 +107,8 @@ def texture_from_image(
         has_alpha = image.mode in ("RGBA", "LA", "PA") or (
             image.mode == "P" and "transparency" in image.info
         )
-        converted = image.convert("RGBA" if has_alpha else "RGB")
+        mode = "RGBA" if has_alpha else "RGB"
+        converted = image if image.mode == mode else image.convert(mode)
         pixels = np.ascontiguousarray(np.asarray(converted, dtype=np.uint8))
     pixels.setflags(write=False)
     return TextureImage(pixels=pixels, source=source)
