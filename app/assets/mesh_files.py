@@ -1,15 +1,17 @@
 """OBJ, STL and PLY files, checked and made ready before trimesh reads them.
 
 - OBJ: a UTF-8 byte order mark is dropped, here and in its material libraries (trimesh took it
-  for part of the first line); the faces are checked and the file written as trimesh is to read
-  it (``app.assets.obj_faces``: indented lines, negative indices); every material library of
-  every ``mtllib`` line (one line may name several) is resolved by the app's
-  ``ReferenceResolver``, which refuses a name that leaves the allowed folders before anything
-  is opened, and their texts are handed to trimesh as one (it reads only the first "mtllib" it
-  finds, a comment's too, and takes the rest of that line for one name). A texture is checked
-  where its library lies (``app.assets.texture_references``), and trimesh reads that file: each
-  ``map_Kd`` line names it by a name of its own (trimesh looked for it beside the OBJ, and took
-  the texture options for part of the name); one that is missing is left out.
+  for part of the first line), and so is every comment (``app.assets.obj_comments``; a
+  library's in ``texture_references.mtl_lines``) before anything is read; the faces are
+  checked and the file written as trimesh is to read it (``app.assets.obj_faces``: indented
+  lines, negative indices); every material library of every ``mtllib`` line (one line may
+  name several) is resolved by the app's ``ReferenceResolver``, which refuses a name that
+  leaves the allowed folders before anything is opened, and their texts are handed to trimesh
+  as one (it reads only the first "mtllib" it finds and takes the rest of that line for one
+  name). A texture is checked where its library lies (``app.assets.texture_references``), and
+  trimesh reads that file: each ``map_Kd`` line names it by a name of its own (trimesh looked
+  for it beside the OBJ, and took the texture options for part of the name); one that is
+  missing is left out.
 - PLY: the header is read as trimesh reads it, and the sizes of the faces checked
   (``app.assets.ply_faces``); the format line must name a format PLY has (trimesh took any
   other for little-endian binary); the texture the header names is checked as an OBJ's are,
@@ -25,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.assets.obj_comments import without_comments
 from app.assets.obj_faces import check_obj_faces
 from app.assets.ply_faces import check_ply_faces, read_ply_header
 from app.assets.ply_polygons import fanned_binary_ply
@@ -83,13 +86,13 @@ def mesh_file_source(path: Path, references: ReferenceResolver, *, max_pixels: i
 
 def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
                 on_missing: Callable[[str], None] | None) -> MeshFileSource:
-    data = _without_bom(path.read_bytes())
+    data = without_comments(_without_bom(path.read_bytes()))
     checked = check_obj_faces(data, str(path))
     libraries = {library: mtl_lines(_without_bom(library.read_bytes()))
                  for library in material_libraries(data, references)}
     textures = check_obj_textures(libraries, references, max_pixels=max_pixels,
                                   on_missing=on_missing)
-    if not libraries:  # trimesh would take a name after "mtllib" in a comment
+    if not libraries:  # trimesh would take a name after any "mtllib" (an object's name's too)
         return MeshFileSource(io.BytesIO(checked.source), options={"skip_materials": True},
                               warnings=checked.warnings)
     text, named = _material_text(libraries, textures)

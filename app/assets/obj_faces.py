@@ -4,11 +4,13 @@ trimesh takes index 0 for the first vertex (OBJ counts from 1), counts a negativ
 from the end of the file (OBJ: from the line it is on), passes over a line that starts with a
 blank or has a tab after its ``v`` or ``f``, fails on a vertex index past the file's vertices,
 draws a part without its texture coordinates or normals when one of their indices is past
-theirs, and makes a fan of triangles of a polygon of any size. Here a vertex index that names
-no vertex or an outsized polygon is refused, and a texture-coordinate or normal index that names
-none is a warning, each naming the line and column. trimesh gets the file with no blanks before
-its lines, a space for the tab after ``v``, ``vt``, ``vn`` or ``f``, and each negative index as
-the one from 1 it means (one that names none as one past the last, drawn as the warning says).
+theirs, passes over a face of fewer than three corners, and makes a fan of triangles of a
+polygon of any size. Here a vertex index that names no vertex, a face of fewer than three
+corners (``f 1 2``, or ``f 1 2 # 3`` once its comment is left out) or an outsized polygon is
+refused, and a texture-coordinate or normal index that names none is a warning, each naming
+the line and column. trimesh gets the file with no blanks before its lines, a space for the tab
+after ``v``, ``vt``, ``vn`` or ``f``, and each negative index as the one from 1 it means (one
+that names none as one past the last, drawn as the warning says).
 
 Faces are the lines whose first word is ``f``. The file is read in slices of whole lines with
 numpy: where every corner of a slice has one of the forms ``1``, ``1/2``, ``1//3`` or
@@ -105,16 +107,30 @@ class _Faces:
 
     def place(self, corner: int) -> tuple[int, int]:
         """(line, column), from 1, of the ``corner``-th corner."""
-        at = int(self.at(np.array([corner]))[1][0])
+        return self.place_of(int(self.at(np.array([corner]))[1][0]))
+
+    def place_of(self, at: int) -> tuple[int, int]:
+        """(line, column), from 1, of the byte ``at`` of the slice."""
         return (self.lines + self.source.count(b"\n", 0, at) + 1,
                 at - self.source.rfind(b"\n", 0, at))
+
+    def short_face(self) -> tuple[int, int] | None:
+        """The first face of fewer than three corners, as the number of its corners and the
+        byte of the slice its ``f`` is at; None where every face has three or more."""
+        ends = np.searchsorted(self.starts, np.append(self.offsets, len(self.corners)))
+        short = np.flatnonzero(np.diff(ends) < 3)
+        if not len(short):
+            return None
+        face = int(short[0])
+        return int(ends[face + 1] - ends[face]), int(self.found.first[self.face_lines[face]])
 
 
 def check_obj_faces(data: bytes, label: str) -> CheckedFaces:
     """The OBJ file ``data`` as trimesh is to read it, with warnings about its faces (a
     texture-coordinate or normal index that names none); ``AssetError`` for a vertex index that
-    names none, a corner that is no index, a polygon of more than ``MAX_POLYGON_VERTICES``
-    corners, or more triangles than ``MAX_TRIANGLES``. Every message names the line."""
+    names none, a corner that is no index, a face of fewer than three corners, a polygon of more
+    than ``MAX_POLYGON_VERTICES`` corners, or more triangles than ``MAX_TRIANGLES``. Every
+    message names the line."""
     totals = _totals(data)
     wrong: dict[str, _Wrong] = {}
     triangles = lines = 0
@@ -129,7 +145,14 @@ def check_obj_faces(data: bytes, label: str) -> CheckedFaces:
             raise _at(AssetError("expected a corner as v, v/vt, v//vn or v/vt/vn (whole "
                                  f"numbers), got {token!r}", file=label, field="f"),
                       faces.place(bad))
-        triangles += len(corners) - 2 * len(faces.face_lines)  # fewer where a face is short
+        short = faces.short_face()
+        if short is not None:
+            corners_left, at = short
+            raise _at(AssetError(f"a face of {corners_left} corner"
+                                 f"{'s' if corners_left != 1 else ''} is no polygon: a face "
+                                 "needs 3 corners or more", file=label, field="f"),
+                      faces.place_of(at))
+        triangles += len(corners) - 2 * len(faces.face_lines)
         if triangles > MAX_TRIANGLES:
             raise AssetError(too_many_triangles(), file=label)
         counted = _counted(faces, corners, before)

@@ -22,8 +22,9 @@ _MTL_LINE_BREAK = re.compile(rb"\r\n|[\n\r\x0b\x0c\x1c-\x1e]|\xc2\x85|\xe2\x80[\
 
 def mtl_lines(data: bytes) -> list[bytes]:
     """The lines of an MTL file's ``data``, split where trimesh splits them (where Python's
-    ``str.splitlines`` does)."""
-    return _MTL_LINE_BREAK.split(data)
+    ``str.splitlines`` does), each without its comment: a ``#`` starts one anywhere in a line
+    (``map_Kd tex.png # albedo``; trimesh took it for part of the name, or of the colour)."""
+    return [line.partition(b"#")[0] for line in _MTL_LINE_BREAK.split(data)]
 
 
 def _texture_names(value: str) -> list[str]:

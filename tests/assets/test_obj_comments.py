@@ -1,0 +1,213 @@
+"""OBJ and MTL files with comments after the data on a line (``f 1 2 3 # note``), as many
+exporters write them: the comment is left out before the line is read, so such a file draws
+what the same file without its comments draws; names after ``mtllib`` and ``map_Kd`` still go
+through the reference checks, and what is left of a line is checked as any line is."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.assets.model_loading import load_model
+from app.cli import main
+from app.errors import AssetError
+from tests.assets.test_hostile_mesh_formats import quiet  # noqa: F401 (a fixture)
+from tests.assets.test_obj_ply_reading import loaded_triangles
+from tests.file_opens import assert_not_opened, opens
+
+pytestmark = pytest.mark.usefixtures("quiet")  # nothing logged, warned of or printed to stderr
+
+MTL = "newmtl red\nKd 1 0 0\nmap_Kd tex.png\nnewmtl blue\nKd 0 0 1\n"
+OBJ = ("mtllib m.mtl\no body\nv 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nv 2 0 0\n"
+       "vt 0 0\nvt 1 0\nvt 1 1\nvt 0 1\nvn 0 0 1\n"
+       "usemtl red\nf 1/1/1 2/2/1 3/3/1 4/4/1\ng side\nusemtl blue\nf 2/2/1 5/1/1 3/3/1\n")
+# a comment after the data of each kind of line, written as exporters write them
+COMMENTS = {"mtllib": " # the library", "o": " # the object", "v": " # a corner",
+            "vt": "\t# uv", "vn": " #normal", "usemtl": " # paint", "f": " # a face",
+            "g": "# group"}
+MTL_COMMENTS = {"newmtl": " # the name", "Kd": " # the colour", "map_Kd": " # albedo"}
+
+
+def commented(text: str, comments: dict[str, str]) -> str:
+    """``text`` with each line's comment of ``comments`` (by its first word) after its data."""
+    return "".join(line + comments.get(line.split()[0], "") + "\n"
+                   for line in text.splitlines())
+
+
+def write(folder, obj: str, mtl: str = MTL):
+    folder.mkdir(exist_ok=True)
+    Image.fromarray(np.array([[[255, 0, 0], [0, 255, 0]], [[0, 0, 255], [255, 255, 0]]],
+                             np.uint8)).save(folder / "tex.png")
+    (folder / "m.mtl").write_text(mtl)
+    (folder / "m.obj").write_text(obj)
+    return folder / "m.obj"
+
+
+def drawn(path) -> list[tuple]:
+    """Each mesh of the model at ``path``: its name, vertices, faces, normals, UVs and
+    material (colour, and whether a texture is drawn)."""
+    return [(name, mesh.vertices.tolist(), mesh.faces.tolist(), mesh.normals.tolist(),
+             None if mesh.uv is None else mesh.uv.tolist(), mesh.material.name,
+             mesh.material.base_color, mesh.material.base_color_texture is not None)
+            for name, mesh in sorted(load_model(path).meshes.items())]
+
+
+def test_trailing_comments_on_every_kind_of_line_draw_what_the_file_without_them_draws(
+        tmp_path):
+    plain = write(tmp_path / "plain", OBJ)
+    noted = write(tmp_path / "noted", commented(OBJ, COMMENTS), commented(MTL, MTL_COMMENTS))
+    assert drawn(noted) == drawn(plain)
+    assert loaded_triangles(noted) == loaded_triangles(plain)
+    colours = {mesh.material.name: (mesh.material.base_color,
+                                    mesh.material.base_color_texture is not None)
+               for mesh in load_model(noted).meshes.values()}
+    assert colours == {"red": ((1.0, 0.0, 0.0, 1.0), True), "blue": ((0.0, 0.0, 1.0, 1.0), False)}
+
+
+@pytest.mark.parametrize("lines", [
+    "# a comment line\n", "   # an indented comment line\n", "#\n", "\t#\t\n",
+    "# a comment with f 9 9 9 and v 1 2 and mtllib gone.mtl in it\n"])
+def test_comment_lines_and_lines_left_empty_are_passed_over(tmp_path, lines):
+    plain = write(tmp_path / "plain", OBJ)
+    noted = write(tmp_path / "noted", lines + OBJ.replace("usemtl blue\n", f"usemtl blue\n{lines}"))
+    assert drawn(noted) == drawn(plain)
+
+
+def test_a_comment_right_after_the_data_is_left_out_too(tmp_path):
+    noted = write(tmp_path / "noted", "v 0 0 0#a\nv 1 0 0#b\nv 0 1 0#c\nf 1 2 3#d\n")
+    plain = write(tmp_path / "plain", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    assert loaded_triangles(noted) == loaded_triangles(plain)
+
+
+def test_lines_keep_their_numbers_and_columns_after_a_comment(tmp_path):
+    path = write(tmp_path / "m", "# made by hand\nv 0 0 0 # one\nv 1 0 0\nv 0 1 0\n"
+                                 "f 1 2 3 # fine\nf 1 2 7 # past the end\n")
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (f"{path}: f: vertex index 7 is out of range: the file has 3 v "
+                                 "lines (line 6, column 7)")
+
+
+def test_a_comment_continued_on_the_next_line_takes_that_line_with_it(tmp_path):
+    # a line continued after a backslash is one line, a comment in it to its end included
+    path = write(tmp_path / "m", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3 # skip \\\nf 1 2 9\n"
+                                 "f 3 2 1\nf 1 2 8 # line 7\n")
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (f"{path}: f: vertex index 8 is out of range: the file has 3 v "
+                                 "lines (line 7, column 7)")
+
+
+@pytest.mark.parametrize(("face", "corners", "column"), [
+    ("f 1 2 # 3", 2, 1), ("f 1 2", 2, 1), ("  f 1 # 2 3", 1, 3), ("f # 1 2 3", 0, 1)])
+def test_a_face_left_with_fewer_than_three_corners_is_refused_naming_the_line(
+        tmp_path, face, corners, column):
+    path = write(tmp_path / "m", f"v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n{face}\nf 3 2 1\n")
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (
+        f"{path}: f: a face of {corners} corner{'s' if corners != 1 else ''} is no polygon: a "
+        f"face needs 3 corners or more (line 5, column {column})")
+
+
+def test_validate_names_the_line_of_a_face_a_comment_left_short(tmp_path, capfd):
+    path = write(tmp_path / "m", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 # 3\n")
+    assert main(["--root", str(tmp_path), "validate", str(path)]) == 1
+    assert "a face of 2 corners is no polygon: a face needs 3 corners or more (line 4, " \
+           "column 1)" in capfd.readouterr().out
+
+
+def test_a_library_named_before_a_comment_is_read(tmp_path):
+    path = write(tmp_path / "m", "mtllib m.mtl # materials.mtl\nusemtl red # x\n"
+                                 "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    (mesh,) = load_model(path).meshes.values()
+    assert mesh.material.base_color == (1.0, 0.0, 0.0, 1.0)
+
+
+def test_an_mtllib_line_of_a_comment_alone_names_no_library(tmp_path):
+    path = write(tmp_path / "m", "mtllib # none yet\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    (mesh,) = load_model(path).meshes.values()
+    assert mesh.material.base_color_texture is None
+
+
+@pytest.mark.parametrize("line", ["mtllib ../outside/m.mtl # lib", "mtllib OUTSIDE # lib"])
+def test_a_library_before_a_comment_that_leaves_the_folder_stays_refused(tmp_path, line):
+    model, outside = tmp_path / "model", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "m.mtl").write_text("newmtl red\nKd 1 0 0\n")
+    path = write(model, line.replace("OUTSIDE", str(outside / "m.mtl")) + "\n"
+                 "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    with opens() as opened, pytest.raises(AssetError, match="leaves the model's folder"):
+        load_model(path)
+    assert_not_opened(opened, outside)
+
+
+def test_a_name_with_a_hash_is_read_up_to_it_as_obj_practice_has_it(tmp_path):
+    path = write(tmp_path / "m", "mtllib my#1.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    (tmp_path / "m" / "my#1.mtl").write_text("newmtl red\nKd 1 0 0\n")
+    with pytest.raises(AssetError, match="material library not found: 'my'"):
+        load_model(path)
+
+
+def test_a_texture_named_before_a_comment_is_drawn(tmp_path):
+    path = write(tmp_path / "m", OBJ, "newmtl red # paint\nmap_Kd tex.png # albedo\n"
+                                      "newmtl blue\n")
+    meshes = {mesh.material.name: mesh for mesh in load_model(path).meshes.values()}
+    texture = meshes["red"].material.base_color_texture
+    assert texture is not None and texture.pixels[0, 0, :3].tolist() == [255, 0, 0]
+
+
+@pytest.mark.parametrize(("line", "refusal"), [
+    ("map_Kd missing.png # albedo", "texture file not found: 'missing.png' (map_Kd)"),
+    ("map_Kd ../outside/tex.png # albedo", "leaves the model's folder")])
+def test_a_texture_before_a_comment_is_checked_by_its_name_alone(tmp_path, line, refusal):
+    (tmp_path / "outside").mkdir()
+    Image.new("RGB", (2, 2)).save(tmp_path / "outside" / "tex.png")
+    path = write(tmp_path / "m", OBJ, f"newmtl red\n{line}\n")
+    with opens() as opened, pytest.raises(AssetError, match=refusal.replace("(", r"\(")
+                                          .replace(")", r"\)")):
+        load_model(path)
+    assert_not_opened(opened, tmp_path / "outside")
+
+
+def test_a_commented_obj_renders(tmp_path):
+    path = write(tmp_path / "m", commented(OBJ, COMMENTS), commented(MTL, MTL_COMMENTS))
+    out = tmp_path / "x.png"
+    assert main(["render", "--model", str(path), "--size", "64x48", "--out", str(out)]) == 0
+    pixels = np.asarray(Image.open(out).convert("RGB"), np.int64)
+    blue = pixels[..., 2] - pixels[..., :2].max(axis=-1)
+    assert (blue > 60).any()  # the blue triangle is drawn in its material's colour
+
+
+def reference_without_comments(data: bytes) -> bytes:
+    """``data`` with each comment left out, byte by byte: from a ``#`` to the end of its line
+    (a line continued after a backslash, alone or before a carriage return, included), the
+    breaks of continued lines kept."""
+    out, in_comment = bytearray(), False
+    for at, byte in enumerate(data):
+        if byte == ord("\n"):
+            continued = data[:at].endswith(b"\\") or data[:at].endswith(b"\\\r")
+            if in_comment and continued:
+                out += b"\\\r" if data[:at].endswith(b"\\\r") else b"\\"
+            in_comment = in_comment and continued
+            out.append(byte)
+        elif byte == ord("#") or in_comment:
+            in_comment = True
+        else:
+            out.append(byte)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_comments_are_left_out_as_the_format_means_them(seed, monkeypatch):
+    from app.assets import obj_comments, obj_faces  # noqa: PLC0415
+
+    rng = np.random.default_rng(seed)
+    data = bytes(rng.choice(list(b"f1 #\\\r\n\t"), int(rng.integers(0, 400))).tolist())
+    # in slices of a few bytes, so that lines meet the ends of slices
+    monkeypatch.setattr(obj_comments, "line_slices",
+                        lambda text: obj_faces.line_slices(text, int(rng.integers(1, 9))))
+    left = obj_comments.without_comments(data)
+    assert left == reference_without_comments(data)
+    assert left.count(b"\n") == data.count(b"\n")  # every line keeps its number
