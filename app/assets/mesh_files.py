@@ -13,9 +13,10 @@
   for it beside the OBJ, and took the texture options for part of the name); one that is
   missing is left out.
 - PLY: the header is read as trimesh reads it, and the sizes of the faces checked
-  (``app.assets.ply_faces``); the format line must name a format PLY has (trimesh took any
-  other for little-endian binary); the texture the header names is checked as an OBJ's are,
-  and trimesh does not look for one that is missing.
+  (``app.assets.ply_faces``); a binary file's faces of different lengths are cut into
+  triangles, their other properties kept (``app.assets.ply_polygons``); the format line must
+  name a format PLY has (trimesh took any other for little-endian binary); the texture the
+  header names is checked as an OBJ's are, and trimesh does not look for one that is missing.
 """
 
 from __future__ import annotations

@@ -11,9 +11,10 @@ trimesh is to read, before it does:
   lists) and refuses a file of another length; the first face's count is read, then, where the
   file is as long as that makes it, every face's count at once from its place in each face.
 
-A face of more than ``MAX_POLYGON_VERTICES`` corners, binary faces of different sizes (which
-trimesh would read as wrong faces) or more than ``MAX_TRIANGLES`` triangles in all is refused,
-naming the element and the property; where trimesh will refuse the file itself, it is left to.
+A face of more than ``MAX_POLYGON_VERTICES`` corners, binary faces of different sizes that
+``app.assets.ply_polygons`` does not cut into triangles (which trimesh would read as wrong
+faces) or more than ``MAX_TRIANGLES`` triangles in all is refused, naming the element and the
+property; where trimesh will refuse the file itself, it is left to.
 """
 
 from __future__ import annotations
@@ -149,20 +150,29 @@ def check_ply_faces(path: Path, header: PlyHeader, label: str) -> None:
     """``AssetError`` for a face of the PLY file at ``path`` (with ``header``) of more than
     ``MAX_POLYGON_VERTICES`` corners, binary faces of different sizes, or faces that make more
     than ``MAX_TRIANGLES`` triangles."""
+    corners = corner_list(header)
+    if corners is None:
+        return  # trimesh finds no faces, or refuses the file
+    where = f"element face, property {corners}"
+    if header.binary:
+        _check_binary(path, header, corners, label, where)
+    else:
+        _check_ascii(path, header, corners, label, where)
+
+
+def corner_list(header: PlyHeader) -> str | None:
+    """The name of the list of corners that trimesh reads of each face of a readable PLY file
+    with faces; None where it reads no faces."""
     face = header.elements.get("face")
     if not header.readable or face is None or face.count <= 0:
-        return
+        return None
     names = [name for name in CORNER_NAMES if name in face.properties]
     if header.binary:  # trimesh takes a face's one property, or the first of those names
         names = list(face.properties) if len(face.properties) == 1 else [
             name for name in face.properties if name in CORNER_NAMES]
     if not names or face.properties[names[0]].count_type is None:
-        return  # trimesh finds no faces, or refuses the file
-    where = f"element face, property {names[0]}"
-    if header.binary:
-        _check_binary(path, header, names[0], label, where)
-    else:
-        _check_ascii(path, header, names[0], label, where)
+        return None
+    return names[0]
 
 
 def _refused(message: str, label: str, where: str, line: int | None = None) -> AssetError:
@@ -178,31 +188,44 @@ def _check_triangles(triangles: int, label: str, where: str) -> None:
 
 
 def _check_binary(path: Path, header: PlyHeader, corners: str, label: str, where: str) -> None:
-    layout = _face_layout(path, header, corners, label, where)
+    layout = face_layout(path, header, corners, label, where)
     if layout is None:
         return  # trimesh refuses the file, or reads no faces
     face = header.elements["face"]
-    start, row, lists = layout
+    lists = layout[2]
     _check_triangles(face.count * max(lists[corners][2] - 2, 0), label, where)
-    for key, (place, count_type, first) in lists.items():
-        of_each = np.dtype({"names": ["count"], "formats": [count_type], "offsets": [place],
-                            "itemsize": row})
-        counts = np.memmap(path, of_each, "r", offset=start, shape=(face.count,))["count"]
-        other = np.flatnonzero(counts != first)
-        if len(other):
-            number = int(other[0])
-            raise _refused(f"face {number + 1} has a list of {counts[number]} where face 1 "
-                           f"has {first}: trimesh reads a binary PLY's faces only when each "
-                           "face's lists are as long as the first face's; export it "
-                           "triangulated, or as ASCII PLY", label,
-                           f"element face, property {key}")
+    other = longer_or_shorter(path, face.count, layout)
+    if other is not None:
+        key, number, count = other
+        raise _refused(f"face {number + 1} has a list of {count} where face 1 has "
+                       f"{lists[key][2]}: trimesh reads a binary PLY's faces only when each "
+                       "face's lists are as long as the first face's; export it "
+                       "triangulated, or as ASCII PLY", label, f"element face, property {key}")
 
 
 _Lists = dict[str, tuple[int, np.dtype, int]]  # each list's place in a row, type, first count
+FaceLayout = tuple[int, int, _Lists]  # where the faces start, the bytes of each, its lists
 
 
-def _face_layout(path: Path, header: PlyHeader, corners: str, label: str,
-                 where: str) -> tuple[int, int, _Lists] | None:
+def longer_or_shorter(path: Path, faces: int,
+                      layout: FaceLayout) -> tuple[str, int, int] | None:
+    """The first list of the ``faces`` faces (laid out as ``layout``, see ``face_layout``) of
+    another length than in the first face: its name, the face (from 0) and its count; None
+    where every face's lists are as long as the first's (trimesh reads the faces as they
+    are)."""
+    start, row, lists = layout
+    for key, (place, count_type, first) in lists.items():
+        of_each = np.dtype({"names": ["count"], "formats": [count_type], "offsets": [place],
+                            "itemsize": row})
+        counts = np.memmap(path, of_each, "r", offset=start, shape=(faces,))["count"]
+        other = np.flatnonzero(counts != first)
+        if len(other):
+            return key, int(other[0]), int(counts[other[0]])
+    return None
+
+
+def face_layout(path: Path, header: PlyHeader, corners: str, label: str,
+                where: str) -> FaceLayout | None:
     """Where the faces start, the bytes of each and its lists, as trimesh reads a binary file:
     each element's lists as long as in its first row; None where trimesh refuses the file
     (another length than that makes it) or reads no faces. ``AssetError`` where the first

@@ -370,13 +370,14 @@ def test_ply_lines_that_end_in_carriage_returns_alone_are_counted_as_trimesh_rea
         load_model(tmp_path / "m.ply")
 
 
-def test_binary_ply_faces_of_different_sizes_are_refused(tmp_path):
-    # 3 + 5 corners take the bytes of 4 + 4: trimesh would read two wrong quads
+def test_a_binary_ply_face_counted_past_the_end_of_the_file_is_refused(tmp_path):
+    # a quad counted as 5 corners: its list would run past the end of the file
     path = tmp_path / "m.ply"
     path.write_bytes(ply([[0, 1, 2, 3], [1, 4, 5, 2]], "binary_little_endian").replace(
         struct.pack("<B4i", 4, 1, 4, 5, 2), struct.pack("<B4i", 5, 1, 4, 5, 2)))
-    with pytest.raises(AssetError, match="element face, property vertex_indices: face 2 has a "
-                                         "list of 5 where face 1 has 4"):
+    with pytest.raises(AssetError, match="element face: face 2 of 2 runs past the end of the "
+                                         "file: the file is truncated, or a count in it is "
+                                         "wrong"):
         load_model(path)
 
 
