@@ -5,12 +5,13 @@ from the end of the file (OBJ: from the line it is on), passes over a line that 
 blank or has a tab after its ``v`` or ``f``, fails on a vertex index past the file's vertices,
 draws a part without its texture coordinates or normals when one of their indices is past
 theirs, passes over a face of fewer than three corners, and makes a fan of triangles of a
-polygon of any size. Here a vertex index that names no vertex, a face of fewer than three
-corners (``f 1 2``, or ``f 1 2 # 3`` once its comment is left out) or an outsized polygon is
-refused, and a texture-coordinate or normal index that names none is a warning, each naming
-the line and column. trimesh gets the file with no blanks before its lines, a space for the tab
-after ``v``, ``vt``, ``vn`` or ``f``, and each negative index as the one from 1 it means (one
-that names none as one past the last, drawn as the warning says).
+polygon of any size. Here a vertex index that names no vertex or an outsized polygon is
+refused, and a texture-coordinate or normal index that names none, or a face of fewer than
+three corners (``f 1 2``, or ``f 1 2 # 3`` once its comment is left out; left out, as trimesh
+leaves it) is a warning, each naming the line and column; a file whose faces are all such is
+refused. trimesh gets the file with no blanks before its lines, a space
+for the tab after ``v``, ``vt``, ``vn`` or ``f``, and each negative index as the one from 1 it
+means (one that names none as one past the last, drawn as the warning says).
 
 Faces are the lines whose first word is ``f``. The file is read in slices of whole lines with
 numpy: where every corner of a slice has one of the forms ``1``, ``1/2``, ``1//3`` or
@@ -114,29 +115,29 @@ class _Faces:
         return (self.lines + self.source.count(b"\n", 0, at) + 1,
                 at - self.source.rfind(b"\n", 0, at))
 
-    def short_face(self) -> tuple[int, int] | None:
-        """The first face of fewer than three corners, as the number of its corners and the
-        byte of the slice its ``f`` is at; None where every face has three or more."""
-        ends = np.searchsorted(self.starts, np.append(self.offsets, len(self.corners)))
-        short = np.flatnonzero(np.diff(ends) < 3)
-        if not len(short):
-            return None
-        face = int(short[0])
-        return int(ends[face + 1] - ends[face]), int(self.found.first[self.face_lines[face]])
+    def corner_counts(self) -> np.ndarray:
+        """How many corners each face of the slice has."""
+        return np.diff(np.searchsorted(self.starts, np.append(self.offsets, len(self.corners))))
+
+    def face_at(self, face: int) -> int:
+        """The byte of the slice the ``f`` of its ``face``-th face is at."""
+        return int(self.found.first[self.face_lines[face]])
 
 
 def check_obj_faces(data: bytes, label: str) -> CheckedFaces:
     """The OBJ file ``data`` as trimesh is to read it, with warnings about its faces (a
-    texture-coordinate or normal index that names none); ``AssetError`` for a vertex index that
-    names none, a corner that is no index, a face of fewer than three corners, a polygon of more
-    than ``MAX_POLYGON_VERTICES`` corners, or more triangles than ``MAX_TRIANGLES``. Every
-    message names the line."""
+    texture-coordinate or normal index that names none, faces of fewer than three corners, left
+    out); ``AssetError`` for a vertex index that names none, a corner that is no index, a
+    polygon of more than ``MAX_POLYGON_VERTICES`` corners, or more triangles than
+    ``MAX_TRIANGLES``. Every message names the line."""
     totals = _totals(data)
     wrong: dict[str, _Wrong] = {}
     triangles = lines = 0
     before = np.zeros(len(_KINDS), np.int64)  # v, vt and vn lines before the slice
     pieces = []
     changed = False
+    first_short, short_count = None, 0  # faces of fewer than three corners: left out
+    polygons = 0
     for piece in line_slices(data):
         faces = _faces(piece, lines, label)
         corners, bad = _indices(faces)
@@ -145,14 +146,13 @@ def check_obj_faces(data: bytes, label: str) -> CheckedFaces:
             raise _at(AssetError("expected a corner as v, v/vt, v//vn or v/vt/vn (whole "
                                  f"numbers), got {token!r}", file=label, field="f"),
                       faces.place(bad))
-        short = faces.short_face()
-        if short is not None:
-            corners_left, at = short
-            raise _at(AssetError(f"a face of {corners_left} corner"
-                                 f"{'s' if corners_left != 1 else ''} is no polygon: a face "
-                                 "needs 3 corners or more", file=label, field="f"),
-                      faces.place_of(at))
-        triangles += len(corners) - 2 * len(faces.face_lines)
+        counts = faces.corner_counts()
+        short = np.flatnonzero(counts < 3)
+        if len(short) and first_short is None:
+            first_short = (int(counts[short[0]]), faces.place_of(faces.face_at(int(short[0]))))
+        short_count += len(short)
+        polygons += len(counts) - len(short)
+        triangles += int(np.maximum(counts - 2, 0).sum())
         if triangles > MAX_TRIANGLES:
             raise AssetError(too_many_triangles(), file=label)
         counted = _counted(faces, corners, before)
@@ -175,9 +175,29 @@ def check_obj_faces(data: bytes, label: str) -> CheckedFaces:
                               minlength=_FACE + 1)[:_FACE]
         lines += piece.count(b"\n")
     in_order = sorted(wrong.items(), key=lambda item: (item[1].line, item[1].column))
-    return CheckedFaces(b"".join(pieces) if changed else data,
-                        [_warning(kind, found, int(totals[_KINDS.index(kind)]), label)
-                         for kind, found in in_order])
+    warnings = [_warning(kind, found, int(totals[_KINDS.index(kind)]), label)
+                for kind, found in in_order]
+    if first_short is not None and not polygons:
+        corners, place = first_short
+        raise _at(AssetError(f"{_short_face(corners)}, and the file has no other: nothing to "
+                             "draw", file=label, field="f"), place)
+    if first_short is not None:
+        warnings.insert(0, _short_face_warning(*first_short, short_count, label))
+    return CheckedFaces(b"".join(pieces) if changed else data, warnings)
+
+
+def _short_face_warning(corners: int, place: tuple[int, int], count: int, label: str) -> str:
+    """A face of fewer than three corners (an edge, a point, a comment cut it short) has no
+    area: it is left out, as a modelling tool's importer leaves it, and said so."""
+    more = count - 1
+    also = f" ({more} more like it)" if more else ""
+    error = AssetError(f"{_short_face(corners)}; left out{also}", file=label, field="f")
+    return str(_at(error, place))
+
+
+def _short_face(corners: int) -> str:
+    return (f"a face of {corners} corner{'s' if corners != 1 else ''} is no polygon (a face "
+            "needs 3 corners or more)")
 
 
 def too_many_corners(corners: int) -> str:

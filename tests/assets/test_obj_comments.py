@@ -101,21 +101,31 @@ def test_a_comment_continued_on_the_next_line_takes_that_line_with_it(tmp_path):
 
 @pytest.mark.parametrize(("face", "corners", "column"), [
     ("f 1 2 # 3", 2, 1), ("f 1 2", 2, 1), ("  f 1 # 2 3", 1, 3), ("f # 1 2 3", 0, 1)])
-def test_a_face_left_with_fewer_than_three_corners_is_refused_naming_the_line(
+def test_a_face_left_with_fewer_than_three_corners_is_left_out_naming_the_line(
         tmp_path, face, corners, column):
-    path = write(tmp_path / "m", f"v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n{face}\nf 3 2 1\n")
-    with pytest.raises(AssetError) as caught:
+    path = write(tmp_path / "m", f"v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n{face}\nf 3 2 1\n"
+                                 "f 2 3\n")
+    model = load_model(path)
+    (mesh,) = model.meshes.values()
+    assert len(mesh.faces) == 2  # the two triangles, drawn
+    assert model.warnings == (
+        f"{path}: f: a face of {corners} corner{'s' if corners != 1 else ''} is no polygon (a "
+        f"face needs 3 corners or more); left out (1 more like it) (line 5, column {column})",)
+
+
+def test_faces_of_fewer_than_three_corners_count_no_triangles(tmp_path, monkeypatch):
+    monkeypatch.setattr("app.assets.obj_faces.MAX_TRIANGLES", 3)
+    path = write(tmp_path / "m", "v 0 0 0\nv 1 0 0\nv 0 1 0\n" + "f\n" * 10
+                 + "f 1 2 3\n" * 4)
+    with pytest.raises(AssetError, match="more than 3 triangles"):
         load_model(path)
-    assert str(caught.value) == (
-        f"{path}: f: a face of {corners} corner{'s' if corners != 1 else ''} is no polygon: a "
-        f"face needs 3 corners or more (line 5, column {column})")
 
 
 def test_validate_names_the_line_of_a_face_a_comment_left_short(tmp_path, capfd):
     path = write(tmp_path / "m", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 # 3\n")
     assert main(["--root", str(tmp_path), "validate", str(path)]) == 1
-    assert "a face of 2 corners is no polygon: a face needs 3 corners or more (line 4, " \
-           "column 1)" in capfd.readouterr().out
+    assert "a face of 2 corners is no polygon (a face needs 3 corners or more), and the file " \
+           "has no other: nothing to draw (line 4, column 1)" in capfd.readouterr().out
 
 
 def test_a_library_named_before_a_comment_is_read(tmp_path):
