@@ -4,9 +4,8 @@ trimesh reads every format (``force="scene"``); the scene graph is walked so tha
 (node, geometry) instance becomes one ``MeshData`` with its world transform, the unit scale and
 the up-axis rotation applied once, here.
 
-UV convention: trimesh gives UVs with the origin at the bottom left (OpenGL; it flips glTF's v on
-load). ``MeshData.uv`` follows glTF instead: v = 0 is the top row of the texture image, so the
-value stored is ``1 - v`` of trimesh's.
+Each instance's arrays are made by ``app.assets.mesh_arrays`` (UVs as glTF has them: v = 0 at
+the top row of the texture image).
 """
 
 from __future__ import annotations
@@ -24,8 +23,6 @@ from trimesh.visual.material import PBRMaterial, SimpleMaterial
 
 from app.assets.draco import decode_draco
 from app.assets.gltf_document import (
-    COLOR_ATTRIBUTE,
-    UV_ATTRIBUTE,
     GltfDocument,
     check_images,
     check_triangle_count,
@@ -41,10 +38,11 @@ from app.assets.gltf_schema_checks import check_document
 from app.assets.gpu_instancing import expand_instances
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
+from app.assets.mesh_arrays import frozen, mesh_data
 from app.assets.mesh_files import mesh_file_source
-from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals, faces_turned_inwards
+from app.assets.normals import faces_turned_inwards
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
-from app.assets.textures import DEFAULT_MAX_PIXELS, linear_to_srgb_values, texture_from_image
+from app.assets.textures import DEFAULT_MAX_PIXELS, texture_from_image
 from app.assets.thickness import (
     absorbs_in_its_volume,
     bounds_a_volume,
@@ -341,7 +339,7 @@ def _model_from_scene(
     mesh_names: dict[str, list[str]] = {}
     for key, owner, transform, geometry_name, geometry in sorted(instances, key=lambda i: i[0]):
         material = material_of(geometry, geometry_name)
-        meshes[key] = _with_measured_thickness(_mesh_data(
+        meshes[key] = _with_measured_thickness(mesh_data(
             key, geometry, convert @ transform, material, label, from_gltf=document is not None))
         for name in (geometry_name, owner):
             if name is not None and key not in mesh_names.setdefault(name, []):
@@ -409,7 +407,7 @@ def _with_measured_thickness(mesh: MeshData) -> MeshData:
     one = equivalent_thickness(thickness, vertex_areas(mesh.vertices, mesh.faces),
                                material.attenuation_color, material.attenuation_distance)
     return dataclasses.replace(mesh, material=dataclasses.replace(material, thickness=one),
-                               thickness=_frozen(thickness))
+                               thickness=frozen(thickness))
 
 
 def _missing_uv_notes(key: str, mesh: MeshData) -> list[str]:
@@ -448,158 +446,3 @@ def _instance_key(
         if parent and node.startswith(f"{parent}_") and len(node) == len(parent) + 7:
             return f"{parent}/{geometry_name}", parent
     return node, None
-
-
-def _file_normals(geometry: trimesh.Trimesh) -> np.ndarray | None:
-    """Vertex normals the file itself stored (trimesh keeps them in its cache), else None."""
-    if "vertex_normals" not in geometry._cache:
-        return None
-    normals = np.asarray(geometry.vertex_normals, dtype=np.float64)
-    return normals if normals.shape == geometry.vertices.shape else None
-
-
-def _mesh_data(
-    key: str, geometry: trimesh.Trimesh, matrix: np.ndarray, material: MeshMaterial, label: str,
-    *, from_gltf: bool = False,
-) -> MeshData:
-    where = f"mesh {key!r}"
-    if len(geometry.faces) == 0:
-        raise AssetError(f"{where} has no faces", file=label)
-    if not np.isfinite(np.asarray(geometry.vertices)).all():
-        raise AssetError(f"{where} has NaN or infinite vertex coordinates", file=label)
-    faces = np.asarray(geometry.faces, dtype=np.int64)
-    if faces.min() < 0 or faces.max() >= len(geometry.vertices):
-        raise AssetError(f"{where} has face indices outside its vertex list", file=label)
-
-    vertices = np.asarray(geometry.vertices, dtype=np.float64)
-    uv = _gltf_uv(geometry, 0) if from_gltf else _uv(geometry)
-    uv1 = _gltf_uv(geometry, 1) if from_gltf else None
-    colors = _gltf_colors(geometry) if from_gltf else _vertex_colors(geometry)
-    normals = _file_normals(geometry)
-    if normals is None:  # glTF asks for flat normals; other formats get auto smooth's
-        split = crease_normals(vertices, faces, FLAT_DEGREES if from_gltf else CREASE_DEGREES,
-                               weld=uv is None and uv1 is None and colors is None)
-        faces, normals, vertices = split.faces, split.normals, vertices[split.source]
-        uv, uv1, colors = (None if a is None else _frozen(np.asarray(a)[split.source])
-                           for a in (uv, uv1, colors))
-
-    linear = matrix[:3, :3]
-    vertices = vertices @ linear.T + matrix[:3, 3]
-    # a node scaled to nothing on an axis has no inverse; its triangles have no area anyway
-    singular = abs(np.linalg.det(linear)) < 1e-300
-    normals = normals @ (np.linalg.pinv(linear) if singular else np.linalg.inv(linear))
-    lengths = np.linalg.norm(normals, axis=1, keepdims=True)
-    normals = np.where(lengths > 1e-12, normals / np.maximum(lengths, 1e-12), [0.0, 1.0, 0.0])
-    if np.linalg.det(linear) < 0:
-        faces = faces[:, ::-1]
-
-    return MeshData(
-        name=key,
-        vertices=_frozen(vertices.astype(np.float32)),
-        faces=_frozen(faces.astype(np.int32)),
-        normals=_frozen(normals.astype(np.float32)),
-        uv=uv,
-        uv1=uv1,
-        colors=colors,
-        material=material,
-    )
-
-
-def _uv(geometry: trimesh.Trimesh) -> np.ndarray | None:
-    uv = getattr(geometry.visual, "uv", None)
-    if uv is None or len(uv) != len(geometry.vertices):
-        return None
-    uv = np.asarray(uv, dtype=np.float64)
-    if uv.ndim != 2 or uv.shape[1] < 1:
-        return None
-    v = uv[:, 1] if uv.shape[1] > 1 else np.zeros(len(uv))  # OBJ's "vt u": v is 0
-    return _frozen(np.column_stack([uv[:, 0], 1.0 - v]).astype(np.float32))
-
-
-def _gltf_uv(geometry: trimesh.Trimesh, uv_set: int) -> np.ndarray | None:
-    """TEXCOORD_<uv_set> as the glTF file stores it (see ``expose_attributes``); integers of a
-    normalized accessor scaled to 0..1, those of another (KHR_mesh_quantization with a texture
-    transform) kept as numbers."""
-    for normalized in (False, True):
-        name = UV_ATTRIBUTE.format(set=uv_set, normalized="_N" if normalized else "")
-        uv = geometry.vertex_attributes.get(name)
-        if uv is None:
-            continue
-        uv = np.asarray(uv)
-        if uv.ndim != 2 or uv.shape[1] < 2 or len(uv) != len(geometry.vertices):
-            return None
-        if normalized and uv.dtype.kind in "iu":
-            uv = np.maximum(uv / np.iinfo(uv.dtype).max, -1.0)
-        return _frozen(np.asarray(uv[:, :2], dtype=np.float32))
-    return None
-
-
-def _gltf_colors(geometry: trimesh.Trimesh) -> np.ndarray | None:
-    """COLOR_0 as the glTF file stores it (see ``expose_attributes``): linear RGB or RGBA,
-    floats or normalized integers of 8 or 16 bits, as (N, 4) sRGB bytes (the colours of the
-    other formats and of textures; the alpha kept linear). None when it is no such array."""
-    colors = geometry.vertex_attributes.get(COLOR_ATTRIBUTE)
-    if colors is None:
-        return None
-    colors = np.asarray(colors)
-    if colors.ndim != 2 or colors.shape[1] not in (3, 4) or len(colors) != len(
-            geometry.vertices) or colors.dtype.kind not in "fu":
-        return None
-    if colors.dtype.kind == "u":
-        values = colors / float(np.iinfo(colors.dtype).max)
-    else:
-        values = np.clip(np.nan_to_num(colors.astype(np.float64), nan=0.0), 0.0, 1.0)
-    rgba = np.ones((len(values), 4), np.float64)
-    rgba[:, :values.shape[1]] = values
-    rgba[:, :3] = linear_to_srgb_values(rgba[:, :3])
-    return _frozen(np.round(rgba * 255.0).astype(np.uint8))
-
-
-def _vertex_colors(geometry: trimesh.Trimesh) -> np.ndarray | None:
-    visual = geometry.visual
-    colors = None
-    if getattr(visual, "kind", None) == "vertex":
-        colors = visual.vertex_colors
-    else:
-        for attributes in (getattr(visual, "vertex_attributes", {}), geometry.vertex_attributes):
-            if "color" in attributes:
-                colors = attributes["color"]
-                break
-    if colors is None:
-        return None
-    colors = np.asarray(colors)
-    if len(colors) != len(geometry.vertices):
-        colors = _ply_colors_on_split_vertices(geometry, colors)
-        if colors is None:
-            return None
-    if colors.dtype.kind == "f":
-        colors = np.round(np.clip(colors, 0.0, 1.0) * 255.0)
-    colors = colors.astype(np.uint8)
-    if colors.shape[1] == 3:
-        colors = np.column_stack([colors, np.full(len(colors), 255, np.uint8)])
-    return _frozen(colors[:, :4])
-
-
-def _ply_colors_on_split_vertices(
-    geometry: trimesh.Trimesh, colors: np.ndarray
-) -> np.ndarray | None:
-    """trimesh splits PLY vertices at per-face texture coordinates but keeps the colours of the
-    file's vertices; map them through the faces (the file's corners and the mesh's line up)."""
-    raw = (geometry.metadata.get("_ply_raw") or {}).get("face", {}).get("data")
-    if raw is None or raw.dtype.names is None or "vertex_indices" not in raw.dtype.names:
-        return None
-    indices = raw["vertex_indices"]
-    if indices.dtype.names is not None:
-        indices = indices[indices.dtype.names[-1]]
-    indices = np.asarray(indices)
-    if indices.shape != geometry.faces.shape or indices.max() >= len(colors):
-        return None
-    mapped = np.zeros((len(geometry.vertices), colors.shape[1]), dtype=colors.dtype)
-    mapped[np.asarray(geometry.faces).reshape(-1)] = colors[indices.reshape(-1)]
-    return mapped
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.ascontiguousarray(array)
-    array.setflags(write=False)
-    return array
