@@ -3,6 +3,7 @@ materials (trimesh's ``SimpleMaterial``) become the app's PBR ``MeshMaterial``."
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 from collections.abc import Callable
@@ -144,8 +145,7 @@ def gltf_material(
         block = extensions.get(extension)
         info = block.get(key) if isinstance(block, dict) else None
         field = f"extensions.{extension}.{key}"
-        image = document_texture(document, info, make_texture, keep_alpha=True,
-                                 where=f"{where}.{field}")
+        image = document_texture(document, info, make_texture, where=f"{where}.{field}")
         if image is not None:
             extension_textures.append((slot_name, image, mapping(info, field)))
     if extension_textures:
@@ -158,36 +158,41 @@ def gltf_material(
 
 
 def document_texture(document: GltfDocument, texture_info: object, make_texture: TextureMaker,
-                     *, keep_alpha: bool = False, where: str | None = None
-                     ) -> TextureImage | None:
+                     *, where: str | None = None) -> TextureImage | None:
     """The image a texture slot trimesh does not read names (an extension's, at the field
-    ``where``), decoded from the document (RGB, or as it is stored with ``keep_alpha``: an
-    alpha channel some extensions read is kept); None without one or when its file is not
-    there."""
-    index = document.image_index(texture_info if isinstance(texture_info, dict) else None,
-                                 where)
-    data = None if index is None else image_bytes(document, index)
-    if data is None:
-        return None
-    source = image_source(document, index)
-    with naming_image(document, index), opened_image(data, source=source) as image:
-        return make_texture(image if keep_alpha else image.convert("RGB"), source)
+    ``where``), decoded from the document as it is stored (an alpha channel some extensions
+    read is kept, as trimesh keeps it for the slots it reads); None without one or when its
+    file is not there."""
+    with _document_image(document, texture_info, where) as found:
+        return None if found is None else make_texture(*found)
 
 
 def channel_pixels(document: GltfDocument, texture_info: object, *,
                    channel: int, where: str | None = None) -> np.ndarray | None:
     """One channel (0..1) of the image a texture slot (at the field ``where``) names, at most
     256 x 256 pixels; None without one."""
+    with _document_image(document, texture_info, where) as found:
+        if found is None:
+            return None
+        image = found[0]
+        image.draft("RGB", (256, 256))  # a JPEG decodes small; others are resized
+        pixels = np.asarray(image.convert("RGB").resize((256, 256)), dtype=np.float64)
+    return pixels[..., channel] / 255.0
+
+
+@contextlib.contextmanager
+def _document_image(document: GltfDocument, texture_info: object, where: str | None):
+    """The opened image (and its source) a texture slot at the field ``where`` names, its
+    problems named by the image; None without one or when its file is not there."""
     index = document.image_index(texture_info if isinstance(texture_info, dict) else None,
                                  where)
     data = None if index is None else image_bytes(document, index)
     if data is None:
-        return None
+        yield None
+        return
     source = image_source(document, index)
     with naming_image(document, index), opened_image(data, source=source) as image:
-        image.draft("RGB", (256, 256))  # a JPEG decodes small; others are resized
-        pixels = np.asarray(image.convert("RGB").resize((256, 256)), dtype=np.float64)
-    return pixels[..., channel] / 255.0
+        yield image, source
 
 
 def one_thickness(texture: np.ndarray | None, factor: float, colour, distance: float) -> float:
