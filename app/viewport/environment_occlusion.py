@@ -36,6 +36,7 @@ from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
 from vtkmodules.vtkIOImage import vtkHDRReader
 from vtkmodules.vtkRenderingCore import vtkActor
 
+from app.assets.normals import position_groups
 from app.domain.colour import LUMINANCE
 from app.scene.description import Drawable
 from app.scene.material_looks import metal_stops_light
@@ -162,13 +163,11 @@ def has_edge(vertices: np.ndarray, faces: np.ndarray) -> bool:
     points = np.asarray(vertices, np.float64)
     if not len(faces) or not np.isfinite(points).all():
         return False
-    scale = float(np.abs(points).max()) or 1.0
-    _, same = np.unique(np.round(points / scale * 1e6), axis=0, return_inverse=True)
-    corners = same.reshape(-1)[faces]
-    edges = np.sort(np.concatenate([corners[:, [0, 1]], corners[:, [1, 2]],
-                                    corners[:, [2, 0]]]), axis=1)
-    edges = edges[edges[:, 0] != edges[:, 1]]
-    _, counts = np.unique(edges, axis=0, return_counts=True)
+    corners = position_groups(points)[np.asarray(faces, np.int64)]
+    ends = np.concatenate([corners[:, [0, 1]], corners[:, [1, 2]], corners[:, [2, 0]]])
+    low, high = ends.min(axis=1), ends.max(axis=1)
+    key = (low * (int(corners.max()) + 1) + high)[low != high]  # one number per edge
+    _, counts = np.unique(key, return_counts=True)
     return bool((counts == 1).any())
 
 
