@@ -1,7 +1,9 @@
 """Load and first-frame time at 1280x720 off-screen, and peak memory, per sample product and
-external model; the AR budget (triangles, texture size) of each sample product.
+external model, and per heavy model made here (a designer's 8k textures, a dense CAD export, a
+Blender PLY of mixed faces); the AR budget (triangles, texture size) of each sample product.
 
-Each case runs in a fresh process so that caches and memory do not carry over.
+Each case runs in a fresh process so that caches and memory do not carry over. The heavy models
+are written once into bench/results/generated/.
 
     .venv/bin/python bench/first_frame.py [--out bench/results/first_frame.json] [--only NAME]
 """
@@ -9,6 +11,7 @@ Each case runs in a fresh process so that caches and memory do not carry over.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import platform
@@ -37,6 +40,100 @@ CASES = {
     "teapot.stl": "FeatureType_STL/teapot.stl",
     "plate_8in_col.obj": "TRI_Plate8in_OBJ/plate_8in_col.obj",
 }
+GENERATED = REPO / "bench" / "results" / "generated"
+HEAVY = {  # name: (file in GENERATED, the function that writes it)
+    "3 textures 7900 px (made)": ("textures_7900/quad.gltf", "write_large_textures"),
+    "sphere STL 327,680 tris (made)": ("sphere.stl", "write_dense_stl"),
+    "PLY 500,000 quads and triangles (made)": ("mixed_faces.ply", "write_mixed_ply"),
+}
+CASES.update({name: None for name in HEAVY})
+
+
+def write_large_textures(path: Path, side: int = 7900) -> None:
+    """A quad whose base colour, metal-roughness and normal textures are ``side`` pixels a
+    side (62 megapixels each at 7900)."""
+    import numpy as np
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ramp = np.linspace(0, 255, side, dtype=np.float32)
+    for name, channels in (("base", (ramp, ramp[::-1], 128)), ("orm", (255, ramp, 0)),
+                           ("normal", (128, 128, 255))):
+        pixels = np.empty((side, side, 3), np.uint8)
+        for c, value in enumerate(channels):
+            pixels[..., c] = value if np.ndim(value) == 0 else value[None, :]
+        Image.fromarray(pixels).save(path.parent / f"{name}.png", compress_level=1)
+    quad = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]], np.float32)
+    uv = np.array([[0, 1], [1, 1], [1, 0], [0, 0]], np.float32)
+    indices = np.array([0, 1, 2, 0, 2, 3], np.uint16)
+    blob = quad.tobytes() + uv.tobytes() + indices.tobytes()
+    header = {
+        "asset": {"version": "2.0"}, "scene": 0, "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0}],
+        "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "TEXCOORD_0": 1},
+                                    "indices": 2, "material": 0}]}],
+        "materials": [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0},
+                                                "metallicRoughnessTexture": {"index": 1}},
+                       "normalTexture": {"index": 2}}],
+        "textures": [{"source": i} for i in range(3)],
+        "images": [{"uri": f"{n}.png"} for n in ("base", "orm", "normal")],
+        "buffers": [{"byteLength": len(blob), "uri": "data:application/octet-stream;base64,"
+                     + base64.b64encode(blob).decode()}],
+        "bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": 48},
+                        {"buffer": 0, "byteOffset": 48, "byteLength": 32},
+                        {"buffer": 0, "byteOffset": 80, "byteLength": 12}],
+        "accessors": [{"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3",
+                       "min": [0, 0, 0], "max": [1, 1, 0]},
+                      {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC2"},
+                      {"bufferView": 2, "componentType": 5123, "count": 6, "type": "SCALAR"}],
+    }
+    path.write_text(json.dumps(header))
+
+
+def write_dense_stl(path: Path) -> None:
+    """A smooth sphere of 327,680 triangles as a binary STL (three vertices of its own per
+    triangle, as a CAD export writes it)."""
+    import trimesh
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    trimesh.creation.icosphere(subdivisions=7).export(path)
+
+
+def write_mixed_ply(path: Path, faces: int = 500_000) -> None:
+    """A binary PLY of a grid whose cells are quads and pairs of triangles by turns (faces of
+    different sizes, as Blender's exporter writes a mesh of quads and triangles): ``faces``
+    faces."""
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cells = 2 * faces // 3  # a third of the cells quads, the rest two triangles each
+    side = int(np.ceil(np.sqrt(cells))) + 1
+    u, v = np.meshgrid(np.arange(side, dtype=np.float32), np.arange(side, dtype=np.float32))
+    vertices = np.column_stack([u.ravel(), v.ravel(), np.zeros(side * side, np.float32)])
+    corner = (np.arange(side - 1)[None, :] + side * np.arange(side - 1)[:, None]).ravel()
+    corner = corner[:cells]
+    cell = np.column_stack([corner, corner + 1, corner + side + 1, corner + side])
+    quads, split = cell[0::2][:faces // 3], cell[1::2]
+    quad_rows = np.zeros(len(quads), [("n", "u1"), ("i", "<i4", 4)])
+    quad_rows["n"], quad_rows["i"] = 4, quads
+    triangles = np.concatenate([split[:, [0, 1, 2]], split[:, [0, 2, 3]]])
+    tri_rows = np.zeros(len(triangles), [("n", "u1"), ("i", "<i4", 3)])
+    tri_rows["n"], tri_rows["i"] = 3, triangles
+    header = ("ply\nformat binary_little_endian 1.0\n"
+              f"element vertex {len(vertices)}\nproperty float x\nproperty float y\n"
+              f"property float z\nelement face {len(quad_rows) + len(tri_rows)}\n"
+              "property list uchar int vertex_indices\nend_header\n")
+    path.write_bytes(header.encode() + vertices.astype("<f4").tobytes() + quad_rows.tobytes()
+                     + tri_rows.tobytes())
+
+
+def heavy_model(name: str) -> Path:
+    """The heavy model ``name`` (written first if it is not there yet)."""
+    file, writer = HEAVY[name]
+    path = GENERATED / file
+    if not path.is_file():
+        globals()[writer](path)
+    return path
 
 
 def run_case(name: str) -> dict:
@@ -52,7 +149,12 @@ def run_case(name: str) -> dict:
 
     start = time.perf_counter()
     budget = {}
-    if CASES[name] is None:
+    if name in HEAVY:
+        path = GENERATED / HEAVY[name][0]  # written by main() before it is timed
+        store = AssetStore(allowed_roots=[path.parent])
+        scene = model_scene(path, store, studio_environment(PROJECT), aspect=SIZE[0] / SIZE[1])
+        triangles = sum(len(store.mesh(d.geometry).faces) for d in scene.drawables)
+    elif CASES[name] is None:
         project = open_project(PROJECT)
         product = project.catalog.product(name.split(" ")[0])
         scene = resolve_scene(product, default_configuration(product), project.scene_context())
@@ -111,6 +213,8 @@ def main() -> int:
         return 0
     rows = []
     for name in [args.only] if args.only else list(CASES):
+        if name in HEAVY:
+            heavy_model(name)
         done = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True,
                               text=True, cwd=REPO)
         if done.returncode != 0:
