@@ -222,7 +222,7 @@ def main() -> int:
             rows.append({"case": name, "error": done.stderr.strip().splitlines()[-1]})
             continue
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    header = f"{'case':30} {'triangles':>9} {'load s':>7} {'frame s':>8} {'total s':>8} " \
+    header = f"{'case':40} {'triangles':>9} {'load s':>7} {'frame s':>8} {'total s':>8} " \
              f"{'peak MB':>8}"
     print(f"first frame at {SIZE[0]}x{SIZE[1]}, off-screen, {platform.processor() or 'cpu'}, "
           f"{os.cpu_count()} cores")
@@ -230,9 +230,9 @@ def main() -> int:
     print("-" * len(header))
     for r in rows:
         if "error" in r:
-            print(f"{r['case']:30} error: {r['error']}")
+            print(f"{r['case']:40} error: {r['error']}")
             continue
-        print(f"{r['case']:30} {r['triangles']:>9} {r['load_s']:>7.2f} {r['first_frame_s']:>8.2f}"
+        print(f"{r['case']:40} {r['triangles']:>9} {r['load_s']:>7.2f} {r['first_frame_s']:>8.2f}"
               f" {r['total_s']:>8.2f} {r['peak_rss_mb']:>8.0f}")
     print()
     print("AR budget of each product (limits: 150,000 triangles, 2048 px textures)")
