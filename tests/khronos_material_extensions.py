@@ -4,7 +4,9 @@ should (against the same scene without it)."""
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from tests.khronos_scenes import (
     facing,
     khronos_scene,
     material_of,
+    model_file_scene,
     only,
     pixel_of,
     render,
@@ -32,6 +35,8 @@ ATTENUATION_MODEL = "AttenuationTest/glTF-Binary/AttenuationTest.glb"
 SHEEN_MODEL = "SheenCloth/glTF/SheenCloth.gltf"
 ANISOTROPY_MODEL = "AnisotropyStrengthTest/glTF-Binary/AnisotropyStrengthTest.glb"
 IRIDESCENCE_MODEL = "IridescenceSuzanne/glTF-Binary/IridescenceSuzanne.glb"
+AVOCADO_FOLDER = "Avocado/glTF-Quantized"
+SPECULAR_GLOSSINESS = "KHR_materials_pbrSpecularGlossiness"
 SIZE = (160, 160)
 
 
@@ -492,3 +497,48 @@ def iridescence_thickness_changes_the_colour(kind: str, external_dir: Path) -> N
     textured = _suzanne(kind, external_dir, "Suzanne2", iridescence_thickness=(200.0, 600.0),
                         iridescence_thickness_texture=noise)
     assert np.abs(textured - even).mean() > 8, np.abs(textured - even).mean()
+
+
+def _avocado_written_as(external_dir: Path, folder: Path, material: dict) -> Path:
+    """A copy of the Avocado whose one material is ``material`` (its texture infos may take
+    the file's own, ``{"base": ..., "normal": ...}`` by name)."""
+    shutil.copytree(external_dir / "khronos" / AVOCADO_FOLDER, folder)
+    path = folder / "Avocado.gltf"
+    header = json.loads(path.read_text())
+    own = header["materials"][0]
+    header["materials"] = [{"name": own["name"], "normalTexture": own["normalTexture"],
+                            **json.loads(json.dumps(material).replace(
+                                '"base"', json.dumps(own["pbrMetallicRoughness"]
+                                                     ["baseColorTexture"])))}]
+    header["extensionsUsed"] = [*header["extensionsUsed"], SPECULAR_GLOSSINESS]
+    path.write_text(json.dumps(header))
+    return path
+
+
+def specular_glossiness_draws_as_its_metal_roughness(kind: str, external_dir: Path,
+                                                     tmp_path: Path) -> None:
+    """The Avocado written as specular-glossiness (its colour texture as the diffuse texture
+    alone, a plastic's 4 % specular, glossiness 0.4) is drawn as the Avocado written as
+    metal-roughness (that texture as the base colour, no metal, roughness 0.6): its skin and
+    its flesh keep their colours; a gold specular over a black diffuse draws it gold."""
+    glossy = _avocado_written_as(external_dir, tmp_path / "glossy", {"extensions": {
+        SPECULAR_GLOSSINESS: {"diffuseTexture": "base", "specularFactor": [0.04] * 3,
+                              "glossinessFactor": 0.4}}})
+    rough = _avocado_written_as(external_dir, tmp_path / "rough", {"pbrMetallicRoughness": {
+        "baseColorTexture": "base", "metallicFactor": 0.0, "roughnessFactor": 0.6}})
+    gold = _avocado_written_as(external_dir, tmp_path / "gold", {"extensions": {
+        SPECULAR_GLOSSINESS: {"diffuseFactor": [0, 0, 0, 1], "specularFactor": [1.0, 0.77, 0.34],
+                              "glossinessFactor": 0.6}}})
+    images = {}
+    for name, path in (("glossy", glossy), ("rough", rough), ("gold", gold)):
+        scene, assets = model_file_scene(path)
+        images[name] = render(kind, scene, assets, size=SIZE).astype(float)
+    avocado = np.abs(images["rough"] - 255.0).max(axis=-1) > 12  # not the white backdrop
+    assert avocado.mean() > 0.1
+    difference = np.abs(images["glossy"] - images["rough"])[avocado]
+    assert difference.mean() < 2, difference.mean()
+    # the skin (dark green) and the flesh (yellow-green) both there, as the texture has them
+    greens = images["glossy"][avocado]
+    assert np.ptp(greens[:, 1]) > 100
+    golden = images["gold"][avocado].mean(axis=0)
+    assert golden[0] > golden[2] + 40 and golden[1] > golden[2] + 20, golden

@@ -30,7 +30,11 @@ RENDERERS = ["live", "photoreal"]
 
 
 def khronos_scene(external_dir: Path, relative: str) -> tuple[SceneDescription, AssetStore]:
-    path = external_dir / "khronos" / relative
+    return model_file_scene(external_dir / "khronos" / relative)
+
+
+def model_file_scene(path: Path) -> tuple[SceneDescription, AssetStore]:
+    """The model file ``path`` as the app draws it, over white, without a ground."""
     assets = AssetStore([path.parent])
     environment = Environment(hdr_path=str(BUILTIN_HDR), background=(1.0, 1.0, 1.0),
                               ground=False)

@@ -1,5 +1,6 @@
-"""glTF material extensions (unlit, clearcoat, specular, transmission, volume, sheen,
-anisotropy, iridescence) in the photoreal still, on the Khronos models that isolate them."""
+"""glTF material extensions (unlit, clearcoat, specular, specular-glossiness, transmission,
+volume, sheen, anisotropy, iridescence) in the photoreal still, on the Khronos models that
+isolate them (specular-glossiness on the Avocado written in it)."""
 
 import pytest
 
@@ -30,3 +31,7 @@ def test_anisotropy_texture_turns_and_weakens_the_lines(external_dir, tmp_path):
 
 def test_coat_normal_texture_ripples_the_coat(external_dir):
     x.coat_normal_texture_ripples_the_coat("photoreal", external_dir)
+
+
+def test_specular_glossiness_draws_as_its_metal_roughness(external_dir, tmp_path):
+    x.specular_glossiness_draws_as_its_metal_roughness("photoreal", external_dir, tmp_path)

@@ -1,5 +1,6 @@
-"""glTF material extensions (unlit, clearcoat, specular, transmission, volume, sheen,
-anisotropy, iridescence) in the live view, on the Khronos models that isolate them."""
+"""glTF material extensions (unlit, clearcoat, specular, specular-glossiness, transmission,
+volume, sheen, anisotropy, iridescence) in the live view, on the Khronos models that
+isolate them (specular-glossiness on the Avocado written in it)."""
 
 import pytest
 
@@ -44,3 +45,7 @@ def test_clearcoat_texture_takes_the_coat_away_in_part(external_dir):
 
 def test_clearcoat_roughness_texture_varies_the_coat(external_dir):
     x.clearcoat_roughness_texture_varies_the_coat("live", external_dir)
+
+
+def test_specular_glossiness_draws_as_its_metal_roughness(external_dir, tmp_path):
+    x.specular_glossiness_draws_as_its_metal_roughness("live", external_dir, tmp_path)
