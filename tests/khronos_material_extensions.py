@@ -542,3 +542,32 @@ def specular_glossiness_draws_as_its_metal_roughness(kind: str, external_dir: Pa
     assert np.ptp(greens[:, 1]) > 100
     golden = images["gold"][avocado].mean(axis=0)
     assert golden[0] > golden[2] + 40 and golden[1] > golden[2] + 20, golden
+
+
+def webp_texture_draws_as_its_png(kind: str, external_dir: Path, tmp_path: Path) -> None:
+    """The Avocado whose colour texture is a WebP image (EXT_texture_webp, the PNG kept as the
+    fallback a viewer without WebP draws) is drawn as the Avocado with its PNG: the WebP is
+    the one read (a WebP of other colours changes the drawing)."""
+    folder = tmp_path / "webp"
+    shutil.copytree(external_dir / "khronos" / AVOCADO_FOLDER, folder)
+    path = folder / "Avocado.gltf"
+    header = json.loads(path.read_text())
+    png = folder / header["images"][0]["uri"]
+    with Image.open(png) as image:
+        image.save(folder / "colour.webp", lossless=True)
+        Image.new("RGB", image.size, (200, 30, 200)).save(folder / "other.webp", lossless=True)
+    header["images"] += [{"uri": "colour.webp", "mimeType": "image/webp"},
+                         {"uri": "other.webp", "mimeType": "image/webp"}]
+    header["extensionsUsed"] = [*header["extensionsUsed"], "EXT_texture_webp"]
+    webp = len(header["images"]) - 2
+    images = {}
+    for name, source in (("png", None), ("webp", webp), ("other", webp + 1)):
+        if source is not None:
+            header["textures"][0]["extensions"] = {"EXT_texture_webp": {"source": source}}
+        path.write_text(json.dumps(header))
+        scene, assets = model_file_scene(path)
+        images[name] = render(kind, scene, assets, size=SIZE).astype(float)
+    avocado = np.abs(images["png"] - 255.0).max(axis=-1) > 12
+    assert avocado.mean() > 0.1
+    assert np.abs(images["webp"] - images["png"])[avocado].mean() < 1
+    assert np.abs(images["other"] - images["png"])[avocado].mean() > 20

@@ -1,6 +1,6 @@
 """glTF material extensions (unlit, clearcoat, specular, specular-glossiness, transmission,
 volume, sheen, anisotropy, iridescence) in the photoreal still, on the Khronos models that
-isolate them (specular-glossiness on the Avocado written in it)."""
+isolate them (specular-glossiness and WebP textures on the Avocado written with them)."""
 
 import pytest
 
@@ -35,3 +35,7 @@ def test_coat_normal_texture_ripples_the_coat(external_dir):
 
 def test_specular_glossiness_draws_as_its_metal_roughness(external_dir, tmp_path):
     x.specular_glossiness_draws_as_its_metal_roughness("photoreal", external_dir, tmp_path)
+
+
+def test_webp_texture_draws_as_its_png(external_dir, tmp_path):
+    x.webp_texture_draws_as_its_png("photoreal", external_dir, tmp_path)

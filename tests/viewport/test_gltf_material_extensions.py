@@ -1,6 +1,6 @@
 """glTF material extensions (unlit, clearcoat, specular, specular-glossiness, transmission,
 volume, sheen, anisotropy, iridescence) in the live view, on the Khronos models that
-isolate them (specular-glossiness on the Avocado written in it)."""
+isolate them (specular-glossiness and WebP textures on the Avocado written with them)."""
 
 import pytest
 
@@ -49,3 +49,7 @@ def test_clearcoat_roughness_texture_varies_the_coat(external_dir):
 
 def test_specular_glossiness_draws_as_its_metal_roughness(external_dir, tmp_path):
     x.specular_glossiness_draws_as_its_metal_roughness("live", external_dir, tmp_path)
+
+
+def test_webp_texture_draws_as_its_png(external_dir, tmp_path):
+    x.webp_texture_draws_as_its_png("live", external_dir, tmp_path)
