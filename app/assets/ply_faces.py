@@ -272,17 +272,20 @@ def _check_ascii(path: Path, header: PlyHeader, corners: str, label: str, where:
     place = [key for key, _ in properties].index(corners)
     if any(element.count < 0 for element in header.elements.values()):
         return  # trimesh reads no such file as it should
-    first_row = 0  # trimesh reads an element's rows after those of the elements before it
-    for name, element in header.elements.items():
-        if name == "face":
-            break
-        first_row += element.count
     with path.open("rb") as stream:
         stream.seek(header.size)
         body = _with_line_feeds(stream.read())
     if body is None:
         return  # trimesh cannot decode it
-    start = _line_start(body, first_row)
+    first_row = start = 0  # trimesh reads an element's rows after those of the elements before
+    for name, element in header.elements.items():
+        if name == "face":
+            break
+        end = _line_start(body, element.count, start)
+        if not any(prop.count_type for prop in element.properties.values()):
+            _check_row_lengths(body[start:end], len(element.properties), label, name,
+                               header.lines + first_row)
+        first_row, start = first_row + element.count, end
     rows = body[start:_line_start(body, face.count, start)]
     if any(prop.count_type for _, prop in properties[:place]):
         counts = _counts_line_by_line(rows, properties, corners)
@@ -296,6 +299,38 @@ def _check_ascii(path: Path, header: PlyHeader, corners: str, label: str, where:
         raise _refused(f"face {number + 1}: {too_many_corners(int(counts[number]))}", label,
                        where, header.lines + first_row + number + 1)
     _check_triangles(int(np.maximum(counts - 2, 0).sum()), label, where)
+    if sum(1 for _, prop in properties if prop.count_type) == 1:
+        _check_row_lengths(rows, counts + len(properties), label, "face",
+                           header.lines + first_row)
+
+
+def _check_row_lengths(rows: bytes, wanted: int | np.ndarray, label: str, element: str,
+                       lines_before: int) -> None:
+    """``AssetError`` for the first line of ``rows`` (an element's, one row a line) that has
+    another number of values than ``wanted`` (per line, or for all): trimesh reads such a row
+    as far as it goes, so a value too many or too few shifts nothing it warns of, and the part
+    comes out wrong."""
+    counts = _words_per_line(rows)
+    wrong = np.flatnonzero(counts != wanted)
+    if not len(wrong):
+        return
+    row = int(wrong[0])
+    want = int(wanted if np.ndim(wanted) == 0 else wanted[row])
+    raise _refused(f"row {row + 1} has {int(counts[row])} value"
+                   f"{'s' if counts[row] != 1 else ''} where it takes {want}", label,
+                   f"element {element}", lines_before + row + 1)
+
+
+def _words_per_line(rows: bytes) -> np.ndarray:
+    """How many words (runs of what is no blank) each line of ``rows`` has."""
+    found = []
+    for piece in line_slices(rows):
+        data = np.frombuffer(piece if piece.endswith(b"\n") else piece + b"\n", np.uint8)
+        space = _SPACE[data]
+        words = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
+        ends = np.flatnonzero(data == ord("\n"))
+        found.append(np.diff(np.searchsorted(words, ends), prepend=0))
+    return np.concatenate(found) if found else np.zeros(0, np.int64)
 
 
 def _with_line_feeds(body: bytes) -> bytes | None:

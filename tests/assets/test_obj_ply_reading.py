@@ -416,3 +416,39 @@ def test_the_ply_types_are_those_trimesh_reads():
     from trimesh.exchange.ply import _dtypes  # noqa: PLC0415
 
     assert PLY_TYPES == _dtypes
+
+
+@pytest.mark.parametrize(("row", "values"), [("0 0 0 7 7", 5), ("0 0", 2), ("", 0)])
+def test_an_ascii_ply_row_of_other_values_than_its_properties_is_refused(tmp_path, row,
+                                                                         values):
+    # trimesh reads a row as far as it goes: a vertex with a value too many or too few, or a
+    # blank line among the rows, came out as a part drawn wrong, with no word of it
+    path = tmp_path / "m.ply"
+    data = ply([[0, 1, 2], [0, 2, 3]]).decode().split("\n")
+    data[10] = row  # the second vertex
+    path.write_text("\n".join(data))
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (f"{path}: element vertex: row 2 has {values} value"
+                                 f"{'s' if values != 1 else ''} where it takes 3 "
+                                 "(line 11, column 1)")
+
+
+def test_an_ascii_ply_face_row_of_more_values_than_its_count_is_refused(tmp_path):
+    path = tmp_path / "m.ply"
+    path.write_bytes(ply([[0, 1, 2], [0, 2, 3]]).replace(b"\n3 0 2 3\n", b"\n3 0 2 3 1\n"))
+    with pytest.raises(AssetError, match=r"element face: row 2 has 5 values where it takes 4 "
+                                         r"\(line 17, column 1\)"):
+        load_model(path)
+
+
+def test_an_ascii_ply_of_mixed_faces_with_a_colour_each_loads(tmp_path):
+    path = tmp_path / "m.ply"
+    data = ply([[0, 1, 2, 3], [1, 4, 2]], before="").replace(
+        b"property list uchar int vertex_indices\n",
+        b"property list uchar int vertex_indices\nproperty uchar red\n")
+    data = data.replace(b"\n4 0 1 2 3\n", b"\n4 0 1 2 3 200\n").replace(b"\n3 1 4 2\n",
+                                                                         b"\n3 1 4 2 10\n")
+    path.write_bytes(data)
+    (mesh,) = load_model(path).meshes.values()
+    assert len(mesh.faces) == 3
