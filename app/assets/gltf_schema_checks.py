@@ -285,8 +285,9 @@ def check_nodes(document: GltfDocument) -> None:
                 for node in nodes if isinstance(node.get("mesh"), int)
                 and isinstance(meshes[node["mesh"]], dict))
     if parts > MAX_MODEL_PARTS:
-        raise AssetError(f"its nodes place {parts} meshes, over the limit of {MAX_MODEL_PARTS}",
-                         file=file, field="nodes")
+        raise AssetError(f"its nodes place {parts} meshes, over the limit of {MAX_MODEL_PARTS}: "
+                         "join the parts that never change apart (bolts, a housing's pieces) "
+                         "into one mesh in the modelling tool", file=file, field="nodes")
     scenes = document.header.get("scenes", [])
     if not isinstance(scenes, list):
         raise AssetError("expected a list of scenes", file=file, field="scenes")

@@ -182,7 +182,9 @@ def test_nodes_placing_more_meshes_than_the_limit_are_refused(tmp_path, monkeypa
     path = nodes_of(tmp_path, [{"mesh": 0}] * 4, [0, 1, 2, 3])
     with pytest.raises(AssetError) as caught:
         load_model(path)
-    assert str(caught.value) == f"{path}: nodes: its nodes place 4 meshes, over the limit of 3"
+    assert str(caught.value) == (f"{path}: nodes: its nodes place 4 meshes, over the limit of "
+                                 "3: join the parts that never change apart (bolts, a "
+                                 "housing's pieces) into one mesh in the modelling tool")
     assert len(load_model(nodes_of(tmp_path, [{"mesh": 0}] * 3, [0, 1, 2])).meshes) == 3
 
 
