@@ -32,6 +32,9 @@ MAX_GLTF_JSON_BYTES = 64_000_000
 MAX_FILE_BYTES = 1_000_000_000  # one model, buffer or texture file
 MAX_TEXTURE_PIXELS = 64_000_000  # 8000 x 8000: far above any product texture, far below a bomb
 MAX_TRIANGLES = 20_000_000  # one model file, all meshes
+# what a refusal for too many triangles tells the designer to do
+FEWER_TRIANGLES = ("reduce them in the modelling tool (a decimate modifier, or a coarser "
+                   "tessellation in the CAD export)")
 MAX_MODEL_REFERENCES = 10_000  # buffers and images of one glTF
 MAX_MODEL_PARTS = 4096  # meshes one glTF's nodes place (each is a part drawn on its own)
 # corners of one polygon of an OBJ or PLY file, drawn as a fan of as many triangles: real polygons

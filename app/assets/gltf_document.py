@@ -26,6 +26,7 @@ from app.assets.refs import (
 from app.assets.textures import DEFAULT_MAX_PIXELS, probe_image
 from app.errors import AssetError
 from app.limits import (
+    FEWER_TRIANGLES,
     MAX_FILE_BYTES,
     MAX_GLTF_JSON_BYTES,
     MAX_MODEL_REFERENCES,
@@ -242,8 +243,8 @@ def check_triangle_count(document: GltfDocument) -> None:
             strip_or_fan = primitive.get("mode") in (5, 6)
             total += max(count - 2, 0) if strip_or_fan else max(count, 0) // 3
     if total > MAX_TRIANGLES:
-        raise AssetError(f"declares {total} triangles; the limit is {MAX_TRIANGLES}",
-                         file=str(document.path))
+        raise AssetError(f"declares {total} triangles; the limit is {MAX_TRIANGLES}: "
+                         f"{FEWER_TRIANGLES}", file=str(document.path))
 
 
 def check_images(

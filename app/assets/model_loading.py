@@ -51,7 +51,7 @@ from app.assets.thickness import (
     vertex_thickness,
 )
 from app.errors import AppError, AppErrors, AssetError
-from app.limits import MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
+from app.limits import FEWER_TRIANGLES, MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
 from app.references import ReferenceResolver
 
 FARTHEST_FOR_ITS_SIZE = 1e5  # 32-bit coordinates keep about 1/170 of the size there
@@ -221,8 +221,8 @@ def _load_model(
         model = _model_from_scene(scene, path, convert, document, max_texture_pixels)
     triangles = sum(len(mesh.faces) for mesh in model.meshes.values())
     if triangles > MAX_TRIANGLES:
-        raise AssetError(f"{triangles} triangles is over the limit of {MAX_TRIANGLES}",
-                         file=label)
+        raise AssetError(f"{triangles} triangles is over the limit of {MAX_TRIANGLES}: "
+                         f"{FEWER_TRIANGLES}", file=label)
     if not has_visible_triangles(model):
         raise AssetError("has no visible triangles: every triangle has no area (degenerate, "
                          "or scaled to nothing by its node) or none that a number can hold "

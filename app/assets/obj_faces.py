@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.errors import AssetError
-from app.limits import MAX_POLYGON_VERTICES, MAX_TRIANGLES
+from app.limits import FEWER_TRIANGLES, MAX_POLYGON_VERTICES, MAX_TRIANGLES
 
 _SLICE = 1 << 24  # bytes of the file read at a time
 _CORNER = re.compile(rb"([+-]?\d+)(?:/([+-]?\d+)?(?:/([+-]?\d+)?)?)?")
@@ -205,7 +205,7 @@ def too_many_corners(corners: int) -> str:
 
 
 def too_many_triangles() -> str:
-    return f"its faces make more than {MAX_TRIANGLES} triangles, the limit"
+    return f"its faces make more than {MAX_TRIANGLES} triangles, the limit: {FEWER_TRIANGLES}"
 
 
 def _index_problem(kind: str, wrong: _Wrong, count: int) -> str:

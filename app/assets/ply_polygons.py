@@ -36,7 +36,7 @@ from app.assets.ply_faces import (
     longer_or_shorter,
 )
 from app.errors import AssetError
-from app.limits import MAX_POLYGON_VERTICES, MAX_TRIANGLES
+from app.limits import FEWER_TRIANGLES, MAX_POLYGON_VERTICES, MAX_TRIANGLES
 
 _FACE = "face"
 _TEXCOORD = "texcoord"  # trimesh's name for a face's texture coordinates, u and v a corner
@@ -143,7 +143,8 @@ def _check_declared(faces: int, left: int, least: int, label: str) -> None:
                          f"{_TRUNCATED}", file=label, field="element face")
     if faces > MAX_TRIANGLES:
         raise AssetError(f"{faces} faces are declared, over the limit of {MAX_TRIANGLES} "
-                         "(each is drawn as one triangle or more)", file=label,
+                         f"(each is drawn as one triangle or more): {FEWER_TRIANGLES}",
+                         file=label,
                          field="element face")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import warnings
 import weakref
 from collections.abc import Iterator
@@ -34,7 +35,8 @@ def check_image_size(image: Image.Image, *, source: str, max_pixels: int) -> Non
     if width * height > max_pixels:
         raise AssetError(
             f"image is {width}x{height} = {width * height} pixels; the limit for textures is "
-            f"{max_pixels} pixels (a decompression bomb or an oversized texture)",
+            f"{max_pixels} pixels (a decompression bomb, or a texture to scale down to "
+            f"{math.isqrt(max_pixels)} pixels a side or less)",
             file=source,
         )
 

@@ -226,6 +226,7 @@ def test_gltf_texture_decompression_bomb(tmp_path, gltf_writer, width, height):
     with pytest.raises(AssetError, match="decompression bomb") as caught:
         load_model(path)
     assert caught.value.file == str(path)
+    assert "a texture to scale down to 8000 pixels a side or less" in str(caught.value)
     assert str(caught.value).startswith(f"{path}: {bomb.name}: image ")
 
 

@@ -16,7 +16,7 @@ import pytest
 from app.assets.model_loading import load_model
 from app.cli import main
 from app.errors import AssetError
-from app.limits import MAX_POLYGON_VERTICES
+from app.limits import FEWER_TRIANGLES, MAX_POLYGON_VERTICES
 from tests.file_opens import assert_not_opened, opens
 
 TRIANGLE = "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n"
@@ -276,5 +276,6 @@ def test_an_obj_with_too_many_triangles_is_refused_before_it_is_read(tmp_path, m
     monkeypatch.setattr("app.assets.obj_faces.MAX_TRIANGLES", 3)
     path = tmp_path / "m.obj"
     path.write_text(TRIANGLE + "f 1 2 3 1 2 3\n")  # 1 + 4 triangles
-    with pytest.raises(AssetError, match="more than 3 triangles"):
+    with pytest.raises(AssetError, match="more than 3 triangles") as caught:
         load_model(path)
+    assert str(caught.value).endswith(f"the limit: {FEWER_TRIANGLES}")
