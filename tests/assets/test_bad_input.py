@@ -226,7 +226,6 @@ def test_gltf_texture_decompression_bomb(tmp_path, gltf_writer, width, height):
     with pytest.raises(AssetError, match="decompression bomb") as caught:
         load_model(path)
     assert caught.value.file == str(path)
-    assert "a texture to scale down to 8000 pixels a side or less" in str(caught.value)
     assert str(caught.value).startswith(f"{path}: {bomb.name}: image ")
 
 
@@ -237,6 +236,7 @@ def test_obj_texture_decompression_bomb(tmp_path):
     with pytest.raises(AssetError, match="decompression bomb") as caught:
         load_model(tmp_path / "m.obj")
     assert str(caught.value).startswith(f"{tmp_path / 'm.obj'}: bomb.png: ")
+    assert str(caught.value).endswith("a texture to scale down to 8000 pixels a side or less)")
 
 
 def test_embedded_image_refusal_names_the_model_then_the_image(tmp_path, gltf_writer):
