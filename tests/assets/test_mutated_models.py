@@ -80,6 +80,12 @@ def test_a_damaged_model_loads_or_is_refused_naming_the_file(tmp_path, seed):
     name, data, change = mutated(seed)
     path = tmp_path / f"{name}.glb"
     path.write_bytes(data)
+    assert_loads_or_is_refused_naming_it(path, change)
+
+
+def assert_loads_or_is_refused_naming_it(path, change: str) -> None:
+    """The file at ``path`` (damaged by ``change``) loads with meshes, or is refused with an
+    ``AppError`` whose message starts with the file; any other exception fails."""
     try:
         model = load_model(path)
     except AppError as error:
