@@ -144,8 +144,7 @@ def _check_declared(faces: int, left: int, least: int, label: str) -> None:
     if faces > MAX_TRIANGLES:
         raise AssetError(f"{faces} faces are declared, over the limit of {MAX_TRIANGLES} "
                          f"(each is drawn as one triangle or more): {FEWER_TRIANGLES}",
-                         file=label,
-                         field="element face")
+                         file=label, field="element face")
 
 
 def _walk(data: bytes, start: int, faces: int, lists: list[_List], tail: int,
