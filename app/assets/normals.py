@@ -17,6 +17,8 @@ import trimesh
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from app.assets.positions import position_groups
+
 CREASE_DEGREES = 30.0  # faces meeting at more than this keep a sharp edge between them
 FLAT_DEGREES = 0.5  # faces of one plane (within this) share their vertices' normals
 
@@ -27,20 +29,6 @@ class SplitNormals:
     # (N',) int64: the file vertex each vertex copies (the first N the file's own, in order)
     source: np.ndarray
     normals: np.ndarray  # (N', 3) float64, unit (zero where no face round it has an area)
-
-
-def position_groups(vertices: np.ndarray) -> np.ndarray:
-    """(N,) int64: one number per distinct position, within a millionth of the mesh's size
-    (vertices duplicated for UV seams or by a triangle soup share theirs)."""
-    v = np.asarray(vertices, dtype=np.float64)
-    if not len(v):
-        return np.zeros(0, np.int64)
-    extent = float(np.ptp(v, axis=0).max()) or 1.0
-    quantised = np.round(v / (extent * 1e-6)).astype(np.int64)
-    quantised -= quantised.min(axis=0)  # 0 .. 10^6 on each axis: 21 bits each
-    key = (quantised[:, 0] << 42) | (quantised[:, 1] << 21) | quantised[:, 2]
-    _, group = np.unique(key, return_inverse=True)
-    return group.reshape(-1)
 
 
 def crease_normals(vertices: np.ndarray, faces: np.ndarray,

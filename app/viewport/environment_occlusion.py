@@ -36,7 +36,7 @@ from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
 from vtkmodules.vtkIOImage import vtkHDRReader
 from vtkmodules.vtkRenderingCore import vtkActor
 
-from app.assets.normals import position_groups
+from app.assets.positions import position_groups
 from app.domain.colour import LUMINANCE
 from app.scene.description import Drawable
 from app.scene.material_looks import metal_stops_light

@@ -1,6 +1,6 @@
 """What the app imports when it starts: the live view's widget without pyvistaqt's plotting
 module, PyVista or matplotlib (most of a second of imports for classes the app does not use),
-and the names of pyvista and pyvistaqt still there for anyone who asks."""
+or trimesh, and the names of pyvista and pyvistaqt still there for anyone who asks."""
 
 from __future__ import annotations
 
@@ -27,6 +27,17 @@ def test_the_desktop_window_starts_without_plotting_modules():
         "print(sys.modules['pyvistaqt.rwi'].QVTKRenderWindowInteractor.__name__)\n"
     )
     assert out.splitlines() == ["[]", "QVTKRenderWindowInteractor"]
+
+
+def test_the_desktop_window_starts_without_the_mesh_loaders():
+    # a start from the model cache draws without trimesh (half a second of imports): the live
+    # view's modules take what they need of app.assets without it
+    out = run(
+        "import sys\n"
+        "import app.ui.main_window, app.ui.kiosk.kiosk_window, app.project\n"
+        "print('trimesh' in sys.modules)\n"
+    )
+    assert out == "False"
 
 
 def test_pyvistaqt_answers_for_its_names_after_the_view_is_imported():
