@@ -35,23 +35,29 @@ def check_image_size(image: Image.Image, *, source: str, max_pixels: int) -> Non
     if width * height > max_pixels:
         raise AssetError(
             f"image is {width}x{height} = {width * height} pixels; the limit for textures is "
-            f"{max_pixels} pixels (a decompression bomb, or a texture to scale down to "
-            f"{math.isqrt(max_pixels)} pixels a side or less)",
+            f"{max_pixels} pixels (a decompression bomb, or {_scaled_down(max_pixels)})",
             file=source,
         )
 
 
+def _scaled_down(max_pixels: int) -> str:
+    """What a texture over ``max_pixels`` is to become."""
+    return f"a texture to scale down to {math.isqrt(max_pixels)} pixels a side or less"
+
+
 @contextmanager
-def _pillow_errors(source: str) -> Iterator[None]:
+def _pillow_errors(source: str, max_pixels: int) -> Iterator[None]:
     """Pillow's refusals and decoding failures inside the block as ``AssetError`` naming
-    ``source`` (its bomb warning an error here only)."""
+    ``source`` (its bomb warning an error here only; a bomb told to come within
+    ``max_pixels``)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             yield
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise AssetError(
-                f"image refused as a decompression bomb ({error})", file=source
+                f"image refused as a decompression bomb ({error}), or "
+                f"{_scaled_down(max_pixels)}", file=source
             ) from None
         except FileNotFoundError:
             raise AssetError("texture file not found", file=source) from None
@@ -69,7 +75,7 @@ def opened_image(data: Path | bytes, *, source: str,
     is too large, or turns out damaged while its pixels are decoded inside the block raises
     ``AssetError`` naming ``source``."""
     stream = Path(data) if isinstance(data, Path) else io.BytesIO(data)
-    with _pillow_errors(source), Image.open(stream) as image:
+    with _pillow_errors(source, max_pixels), Image.open(stream) as image:
         check_image_size(image, source=source, max_pixels=max_pixels)
         yield image
 
@@ -101,7 +107,7 @@ def texture_from_image(
 ) -> TextureImage:
     """Decode an opened Pillow image into an RGB or RGBA uint8 ``TextureImage``."""
     check_image_size(image, source=source, max_pixels=max_pixels)
-    with _pillow_errors(source):
+    with _pillow_errors(source, max_pixels):
         if image.mode in WIDE_GREY_MODES:
             pixels = np.ascontiguousarray(np.repeat(_eight_bit_grey(image)[..., None], 3, axis=2))
             pixels.setflags(write=False)

@@ -227,6 +227,8 @@ def test_gltf_texture_decompression_bomb(tmp_path, gltf_writer, width, height):
         load_model(path)
     assert caught.value.file == str(path)
     assert str(caught.value).startswith(f"{path}: {bomb.name}: image ")
+    # over the app's limit or Pillow's own, the designer is told to what size to scale it
+    assert "a texture to scale down to 8000 pixels a side or less" in str(caught.value)
 
 
 def test_obj_texture_decompression_bomb(tmp_path):
