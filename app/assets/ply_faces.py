@@ -325,12 +325,18 @@ def _words_per_line(rows: bytes) -> np.ndarray:
     """How many words (runs of what is no blank) each line of ``rows`` has."""
     found = []
     for piece in line_slices(rows):
-        data = np.frombuffer(piece if piece.endswith(b"\n") else piece + b"\n", np.uint8)
-        space = _SPACE[data]
-        words = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
-        ends = np.flatnonzero(data == ord("\n"))
+        _, _, words, ends = _words_of(piece)
         found.append(np.diff(np.searchsorted(words, ends), prepend=0))
     return np.concatenate(found) if found else np.zeros(0, np.int64)
+
+
+def _words_of(piece: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A slice of whole lines as bytes (a line feed put at its end where it has none), which
+    of them are blanks, where each word starts and where each line ends."""
+    data = np.frombuffer(piece if piece.endswith(b"\n") else piece + b"\n", np.uint8)
+    space = _SPACE[data]
+    words = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
+    return data, space, words, np.flatnonzero(data == ord("\n"))
 
 
 def _with_line_feeds(body: bytes) -> bytes | None:
@@ -366,10 +372,7 @@ def _nth_numbers(rows: bytes, place: int) -> np.ndarray | None:
     numbers or one is no number."""
     found = []
     for piece in line_slices(rows):
-        data = np.frombuffer(piece if piece.endswith(b"\n") else piece + b"\n", np.uint8)
-        space = _SPACE[data]
-        ends = np.flatnonzero(data == ord("\n"))
-        words = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
+        data, space, words, ends = _words_of(piece)
         wanted = np.searchsorted(words, np.concatenate(([0], ends[:-1] + 1))) + place
         if (wanted >= len(words)).any() or (words[np.minimum(wanted, len(words) - 1)]
                                             > ends).any():
