@@ -1,8 +1,11 @@
-"""glTF's sheen (KHR_materials_sheen): the "Charlie" microfiber distribution with Charlie's
-visibility term (the fit of its shadowing glTF's sheen gives), and the share of light a sheen
-layer reflects towards a view (its directional albedo), in numpy. The still's sheen layer
-(app/photoreal/sheen_layer.py) draws the lobe with them; the live view, which has no sheen
-lobe, draws the light the layer reflects and the base's giving way by the albedo.
+"""glTF's sheen (KHR_materials_sheen) as a volume of fibres: Zeltner, Burley and Chiang's
+"Practical Multiple-Scattering Sheen Using Linearly Transformed Cosines" (2022), the sheen
+Blender's Cycles draws (and OpenPBR gives), with their closed-form fits of its directional albedo
+and of the transform of its lobe, in numpy or Dr.Jit (``ops``). glTF's specification suggests the
+"Charlie" distribution, whose single scattering leaves a rough velvet darker and less tinted
+than the fibres' many bounces do: SheenCloth was a* 2.4 less red than in Cycles with it. The
+still's sheen layer (app/photoreal/sheen_layer.py) draws the lobe; the live view, which has no
+sheen lobe, draws the light the layer reflects and the base's giving way by its albedo.
 """
 
 from __future__ import annotations
@@ -14,81 +17,40 @@ import numpy as np
 
 from app.scene.array_ops import NUMPY
 
-MIN_SHEEN_ROUGHNESS = 0.07  # below it the distribution's exponent runs away (glTF viewers clamp)
-ALBEDO_SAMPLES = 32  # cos(theta) points of the albedo table (its columns)
-ROUGHNESS_SAMPLES = 16  # sheen roughness points of the albedo table (its rows), MIN_SHEEN_.. 1
+MIN_SHEEN_ROUGHNESS = 0.01  # the fits' range (a smoother sheen is drawn as this one)
+ALBEDO_SAMPLES = 32  # cos(theta) points of the live view's albedo table (its columns)
+ROUGHNESS_SAMPLES = 16  # sheen roughness points of that table (its rows), MIN_SHEEN_.. 1
 
 
-def charlie_alpha(sheen_roughness: float) -> float:
-    roughness = min(max(float(sheen_roughness), MIN_SHEEN_ROUGHNESS), 1.0)
-    return roughness * roughness
+def fibre_albedo(cos_view, roughness, *, ops=NUMPY):
+    """The share of light a white fibre sheen of ``roughness`` reflects towards a view at
+    ``cos_view`` (the fit of its directional albedo), 0..1."""
+    x = ops.clip(cos_view, 0.0, 1.0)
+    y = ops.clip(roughness, MIN_SHEEN_ROUGHNESS, 1.0)
+    s = y * (0.0206607 + 1.58491 * y) / (0.0379424 + y * (1.32227 + y))
+    m = y * (-0.193854 + y * (-1.14885 + y * (1.7932 - 0.95943 * y * y))) / (0.046391 + y)
+    o = y * (0.000654023 + (-0.0207818 + 0.119681 * y) * y) / (1.26264 + y * (-1.92021 + y))
+    g = (x - m) / s
+    return ops.clip(ops.exp(-0.5 * g * g) / (s * math.sqrt(2.0 * math.pi)) + o, 0.0, 1.0)
 
 
-def charlie_albedo(alpha: float, cos_view: np.ndarray, steps: int = 96) -> np.ndarray:
-    """The share of light a white sheen layer reflects towards a view at ``cos_view`` (its
-    directional albedo), integrated over the hemisphere of light directions."""
-    mu = np.clip(np.asarray(cos_view, dtype=np.float64), 1e-4, 1.0)
-    theta = (np.arange(steps) + 0.5) * (0.5 * math.pi / steps)
-    phi = (np.arange(2 * steps) + 0.5) * (math.pi / steps)
-    t, p = np.meshgrid(theta, phi, indexing="ij")
-    light = np.stack([np.sin(t) * np.cos(p), np.sin(t) * np.sin(p), np.cos(t)], axis=-1)
-    weight = np.sin(t) * (0.5 * math.pi / steps) * (math.pi / steps)  # solid angle
-    result = []
-    for m in mu.ravel():
-        view = np.array([math.sqrt(1.0 - m * m), 0.0, m])
-        half = light + view
-        half /= np.linalg.norm(half, axis=-1, keepdims=True)
-        value = charlie_brdf(alpha, half[..., 2], light[..., 2], m)
-        result.append(float((value * light[..., 2] * weight).sum()))
-    return np.asarray(result).reshape(mu.shape)
+def fibre_transform(cos_view, roughness, *, ops=NUMPY):
+    """(a, b): the inverse of the transform that makes the lobe of a fibre sheen of
+    ``roughness`` seen at ``cos_view`` of a clamped cosine, (a 0 b; 0 a 0; 0 0 1) in the frame
+    whose x axis leans towards the view."""
+    x = ops.clip(cos_view, 0.0, 1.0)
+    y = ops.clip(roughness, MIN_SHEEN_ROUGHNESS, 1.0)
+    a = (2.58126 * x + 0.813703 * y) * y / (1.0 + 0.310327 * x * x + 2.60994 * x * y)
+    b = (ops.sqrt(ops.maximum(1.0 - x, 0.0)) * (y - 1.0) * y * y * y
+         / (0.0000254053 + 1.71228 * x - 1.71506 * x * y + 1.34174 * y * y))
+    return a, b
 
 
 @functools.cache
-def charlie_albedo_table() -> np.ndarray:
-    """(ROUGHNESS_SAMPLES, ALBEDO_SAMPLES) float32: ``charlie_albedo`` at sheen roughness
-    MIN_SHEEN_ROUGHNESS .. 1 (rows) and cos(theta) 0 .. 1 (columns), at most 1; made once."""
-    rows = [charlie_albedo(charlie_alpha(r), np.linspace(0.0, 1.0, ALBEDO_SAMPLES))
-            for r in np.linspace(MIN_SHEEN_ROUGHNESS, 1.0, ROUGHNESS_SAMPLES)]
-    return np.clip(np.asarray(rows), 0.0, 1.0).astype(np.float32)
-
-
-# the fit of Charlie's shadowing exponent (Conty and Kulla 2017, as glTF's sheen gives it):
-# each coefficient runs from its first value at alpha 1 to its second at alpha 0
-_LAMBDA_FIT = ((21.5473, 25.3245), (3.82987, 3.32435), (0.19823, 0.16801),
-               (-1.97760, -1.27393), (-4.32054, -4.85967))
-
-
-def _charlie_l(x, alpha, ops):
-    """Charlie's fitted l(x) for ``alpha``."""
-    q = (1.0 - alpha) * (1.0 - alpha)
-    a, b, c, d, e = (low + (high - low) * q for low, high in _LAMBDA_FIT)
-    return a / (1.0 + b * ops.power(x, c)) + d * x + e
-
-
-def charlie_lambda(cos_theta, alpha, *, ops=NUMPY):
-    """Charlie's shadowing Lambda at ``cos_theta`` (``ops``: numpy's by default; the plugin
-    passes Dr.Jit's, ``app.scene.array_ops``)."""
-    x = abs(cos_theta)
-    low = ops.exp(_charlie_l(x, alpha, ops))
-    high = ops.exp(2.0 * _charlie_l(0.5, alpha, ops) - _charlie_l(1.0 - x, alpha, ops))
-    return ops.where(x < 0.5, low, high)
-
-
-def charlie_visibility(cos_view, cos_light, alpha, *, ops=NUMPY):
-    """Charlie's visibility term, 1 / ((1 + Lambda(V) + Lambda(L)) 4 NdotV NdotL) (``ops``:
-    numpy's by default; the plugin passes Dr.Jit's)."""
-    def shadowing(cos_theta):
-        return charlie_lambda(cos_theta, alpha, ops=ops)
-
-    return 1.0 / ((1.0 + shadowing(cos_view) + shadowing(cos_light)) * 4.0
-                  * ops.maximum(cos_view, 1e-6) * ops.maximum(cos_light, 1e-6))
-
-
-def charlie_brdf(alpha: float, cos_half, cos_light, cos_view):
-    """The white sheen BRDF: Charlie's distribution times Charlie's visibility (numpy; the
-    plugin writes the same in Dr.Jit)."""
-    inverse = 1.0 / alpha
-    sin2 = np.maximum(1.0 - cos_half * cos_half, 0.0)
-    distribution = (2.0 + inverse) * np.power(sin2, 0.5 * inverse) / (2.0 * math.pi)
-    return distribution * charlie_visibility(cos_view, cos_light, alpha)
-
+def fibre_albedo_table() -> np.ndarray:
+    """(ROUGHNESS_SAMPLES, ALBEDO_SAMPLES) float32: ``fibre_albedo`` at sheen roughness
+    MIN_SHEEN_ROUGHNESS .. 1 (rows) and cos(theta) 0 .. 1 (columns), for the live view's shader
+    to read between its entries; made once."""
+    roughness = np.linspace(MIN_SHEEN_ROUGHNESS, 1.0, ROUGHNESS_SAMPLES)[:, None]
+    return fibre_albedo(np.linspace(0.0, 1.0, ALBEDO_SAMPLES)[None, :], roughness).astype(
+        np.float32)

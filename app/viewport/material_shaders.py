@@ -23,7 +23,7 @@ from vtkmodules.vtkRenderingCore import vtkActor
 
 from app.assets.mesh import MeshData
 from app.scene.description import ResolvedMaterial, TextureSlot
-from app.scene.sheen import MIN_SHEEN_ROUGHNESS, charlie_albedo_table
+from app.scene.sheen import MIN_SHEEN_ROUGHNESS, fibre_albedo_table
 from app.scene.thin_film import film_outside_ior
 from app.viewport.polydata import HANDEDNESS, set_point_array, uv_handedness
 from app.viewport.vtk_textures import SAMPLERS
@@ -279,9 +279,9 @@ def thin_film_f0(material: ResolvedMaterial, dielectric_f0: str,
 @functools.cache
 def sheen_albedo_glsl() -> str:
     """GLSL ``sheenAlbedo(roughness, cosView)``: the share of the light a white glTF sheen
-    reflects towards a view (Charlie's directional albedo, the still's table
-    ``charlie_albedo_table``, read between its entries); made once."""
-    table = charlie_albedo_table()
+    reflects towards a view (the fibre sheen's directional albedo, the still's, tabled by
+    ``fibre_albedo_table`` and read between its entries); made once."""
+    table = fibre_albedo_table()
     rows, columns = table.shape
     values = ", ".join(f"{v:.5f}" for v in table.ravel())
     low = MIN_SHEEN_ROUGHNESS
