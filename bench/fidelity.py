@@ -3,12 +3,13 @@ sample model, the shared external models and the sample catalog, at 480x360 with
 background. Silhouette IoU (alpha > 0.5) and CIEDE2000 (mean and 90th percentile) over the
 pixels that are product in both.
 
-    .venv/bin/python bench/fidelity.py [--spp 16] [--only NAME ...] [--out FILE.json]
+    .venv/bin/python bench/fidelity.py [--spp 64] [--only NAME ...] [--out FILE.json]
                                        [--size 480x360] [--cycles] [--live-only]
 
 Targets: IoU >= 0.97 and mean CIEDE2000 <= 5; where the live view approximates the material
 (sheen, transmission, volume, iridescence): IoU >= 0.95 and mean <= 10. The images are kept in
-bench/results/fidelity/ to look at.
+bench/results/fidelity/ to look at. The stills take the samples ``app render --photoreal`` takes
+by default (64), the still a customer is given; Cycles the same.
 
 ``--cycles`` adds a second comparison: our still against Blender Cycles (bench/reference_cycles.py,
 bpy in its own venv, bench/.venv-cycles) at the same camera, environment, samples and tone
@@ -43,6 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 EXTERNAL = REPO.parent / "shared" / "testdata" / "external"
 SIZE = "480x360"
+SPP = 64  # app render --photoreal's default (app.photoreal.render.render_photoreal's)
 IRIDESCENT = "KHR_materials_iridescence"
 APPROXIMATED = ("KHR_materials_sheen", "KHR_materials_transmission", "KHR_materials_volume",
                 "KHR_materials_iridescence")
@@ -163,7 +165,7 @@ def side_by_side(paths: list[Path], out: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spp", type=int, default=16)
+    parser.add_argument("--spp", type=int, default=SPP)
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/fidelity.json")
     parser.add_argument("--size", default=SIZE, help="WxH (default %(default)s)")
