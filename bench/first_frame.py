@@ -1,6 +1,7 @@
 """Load and first-frame time at 1280x720 off-screen, and peak memory, per sample product and
 external model, and per heavy model made here (a designer's 8k textures, a dense CAD export, a
-Blender PLY of mixed faces); the AR budget (triangles, texture size) of each sample product.
+Blender PLY of mixed faces, a CAD assembly of 8,000 placed bolts); the AR budget (triangles,
+texture size) of each sample product.
 
 Each case runs in a fresh process so that caches and memory do not carry over. The heavy models
 are written once into bench/results/generated/.
@@ -45,6 +46,7 @@ HEAVY = {  # name: (file in GENERATED, the function that writes it)
     "3 textures 7900 px (made)": ("textures_7900/quad.gltf", "write_large_textures"),
     "sphere STL 327,680 tris (made)": ("sphere.stl", "write_dense_stl"),
     "PLY 500,000 quads and triangles (made)": ("mixed_faces.ply", "write_mixed_ply"),
+    "assembly of 8,000 placed bolts (made)": ("assembly/bolts.gltf", "write_assembly"),
 }
 CASES.update({name: None for name in HEAVY})
 
@@ -125,6 +127,44 @@ def write_mixed_ply(path: Path, faces: int = 500_000) -> None:
               "property list uchar int vertex_indices\nend_header\n")
     path.write_bytes(header.encode() + vertices.astype("<f4").tobytes() + quad_rows.tobytes()
                      + tri_rows.tobytes())
+
+
+def write_assembly(path: Path, count: int = 8000, materials: int = 3) -> None:
+    """A glTF of ``count`` nodes each placing a bolt (a 16-sided cylinder, one mesh per
+    material of ``materials``) on a grid, as a CAD export writes an assembly."""
+    import numpy as np
+    import trimesh
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    bolt = trimesh.creation.cylinder(radius=0.004, height=0.02, sections=16)
+    positions = np.asarray(bolt.vertices, np.float32)
+    indices = np.asarray(bolt.faces, np.uint32).ravel()
+    blob = positions.tobytes() + indices.tobytes()
+    side = int(np.ceil(np.sqrt(count)))
+    header = {
+        "asset": {"version": "2.0"}, "scene": 0,
+        "scenes": [{"nodes": list(range(count))}],
+        "nodes": [{"name": f"bolt{i}", "mesh": i % materials,
+                   "translation": [0.012 * (i % side), 0.012 * (i // side), 0.0]}
+                  for i in range(count)],
+        "meshes": [{"name": f"bolt_{m}", "primitives": [
+            {"attributes": {"POSITION": 0}, "indices": 1, "material": m}]}
+            for m in range(materials)],
+        "materials": [{"name": f"steel{m}", "pbrMetallicRoughness": {
+            "baseColorFactor": [0.6 + 0.1 * m, 0.6, 0.6, 1.0], "metallicFactor": 1.0,
+            "roughnessFactor": 0.3}} for m in range(materials)],
+        "buffers": [{"byteLength": len(blob), "uri": "data:application/octet-stream;base64,"
+                     + base64.b64encode(blob).decode()}],
+        "bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": positions.nbytes},
+                        {"buffer": 0, "byteOffset": positions.nbytes,
+                         "byteLength": indices.nbytes}],
+        "accessors": [{"bufferView": 0, "componentType": 5126, "count": len(positions),
+                       "type": "VEC3", "min": positions.min(axis=0).tolist(),
+                       "max": positions.max(axis=0).tolist()},
+                      {"bufferView": 1, "componentType": 5125, "count": len(indices),
+                       "type": "SCALAR"}],
+    }
+    path.write_text(json.dumps(header))
 
 
 def heavy_model(name: str) -> Path:

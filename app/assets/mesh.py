@@ -125,6 +125,13 @@ class MeshData:
         return closes_a_solid(self.vertices, self.faces)
 
 
+def frozen(array: np.ndarray) -> np.ndarray:
+    """``array`` contiguous and read-only: a mesh's arrays are shared, never changed."""
+    array = np.ascontiguousarray(array)
+    array.setflags(write=False)
+    return array
+
+
 def triangle_areas(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """The doubled area of each triangle (sampling weights; half their sum is the area)."""
     if len(faces) == 0:

@@ -9,11 +9,13 @@ value stored is ``1 - v`` of trimesh's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import trimesh
 
 from app.assets.gltf_document import COLOR_ATTRIBUTE, UV_ATTRIBUTE
-from app.assets.mesh import MeshData, MeshMaterial
+from app.assets.mesh import MeshData, MeshMaterial, frozen
 from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals
 from app.assets.textures import linear_to_srgb_values
 from app.errors import AssetError
@@ -27,10 +29,23 @@ def _file_normals(geometry: trimesh.Trimesh) -> np.ndarray | None:
     return normals if normals.shape == geometry.vertices.shape else None
 
 
-def mesh_data(
-    key: str, geometry: trimesh.Trimesh, matrix: np.ndarray, material: MeshMaterial, label: str,
-    *, from_gltf: bool = False,
-) -> MeshData:
+@dataclass(frozen=True)
+class LocalArrays:
+    """A geometry's arrays in its own space, before a node places it: made once for a mesh
+    that nodes place many times (a bolt of an assembly)."""
+
+    vertices: np.ndarray  # (N, 3) float64
+    faces: np.ndarray  # (M, 3) int64
+    normals: np.ndarray  # (N, 3) float64
+    uv: np.ndarray | None
+    uv1: np.ndarray | None
+    colors: np.ndarray | None
+
+
+def local_arrays(key: str, geometry: trimesh.Trimesh, label: str, *,
+                 from_gltf: bool = False) -> LocalArrays:
+    """``geometry``'s arrays checked (``AssetError`` naming the mesh ``key``), with its UV sets,
+    vertex colours and normals (the file's, or creased) as the app holds them."""
     where = f"mesh {key!r}"
     if len(geometry.faces) == 0:
         raise AssetError(f"{where} has no faces", file=label)
@@ -51,25 +66,29 @@ def mesh_data(
         faces, normals, vertices = split.faces, split.normals, vertices[split.source]
         uv, uv1, colors = (None if a is None else frozen(np.asarray(a)[split.source])
                            for a in (uv, uv1, colors))
+    return LocalArrays(vertices, faces, normals, uv, uv1, colors)
 
+
+def placed_mesh(key: str, local: LocalArrays, matrix: np.ndarray,
+                material: MeshMaterial) -> MeshData:
+    """``local`` placed by a node's ``matrix``, as the mesh ``key`` drawn in ``material``."""
     linear = matrix[:3, :3]
-    vertices = vertices @ linear.T + matrix[:3, 3]
+    vertices = local.vertices @ linear.T + matrix[:3, 3]
     # a node scaled to nothing on an axis has no inverse; its triangles have no area anyway
     singular = abs(np.linalg.det(linear)) < 1e-300
-    normals = normals @ (np.linalg.pinv(linear) if singular else np.linalg.inv(linear))
+    normals = local.normals @ (np.linalg.pinv(linear) if singular else np.linalg.inv(linear))
     lengths = np.linalg.norm(normals, axis=1, keepdims=True)
     normals = np.where(lengths > 1e-12, normals / np.maximum(lengths, 1e-12), [0.0, 1.0, 0.0])
-    if np.linalg.det(linear) < 0:
-        faces = faces[:, ::-1]
+    faces = local.faces[:, ::-1] if np.linalg.det(linear) < 0 else local.faces
 
     return MeshData(
         name=key,
         vertices=frozen(vertices.astype(np.float32)),
         faces=frozen(faces.astype(np.int32)),
         normals=frozen(normals.astype(np.float32)),
-        uv=uv,
-        uv1=uv1,
-        colors=colors,
+        uv=local.uv,
+        uv1=local.uv1,
+        colors=local.colors,
         material=material,
     )
 
@@ -166,9 +185,3 @@ def _ply_colors_on_split_vertices(
     mapped = np.zeros((len(geometry.vertices), colors.shape[1]), dtype=colors.dtype)
     mapped[np.asarray(geometry.faces).reshape(-1)] = colors[indices.reshape(-1)]
     return mapped
-
-
-def frozen(array: np.ndarray) -> np.ndarray:
-    array = np.ascontiguousarray(array)
-    array.setflags(write=False)
-    return array

@@ -36,9 +36,10 @@ from app.assets.gltf_extensions import check_extensions
 from app.assets.gltf_primitives import plain_primitives
 from app.assets.gltf_schema_checks import check_document
 from app.assets.gpu_instancing import expand_instances
+from app.assets.joined_parts import join_by_material
 from app.assets.materials import gltf_material, simple_material
-from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage
-from app.assets.mesh_arrays import frozen, mesh_data
+from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage, frozen
+from app.assets.mesh_arrays import LocalArrays, local_arrays, placed_mesh
 from app.assets.mesh_files import mesh_file_source
 from app.assets.normals import faces_turned_inwards
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
@@ -51,7 +52,13 @@ from app.assets.thickness import (
     vertex_thickness,
 )
 from app.errors import AppError, AppErrors, AssetError
-from app.limits import FEWER_TRIANGLES, MAX_FILE_BYTES, MAX_TRIANGLES, check_file_size
+from app.limits import (
+    FEWER_TRIANGLES,
+    MAX_FILE_BYTES,
+    MAX_MODEL_PARTS,
+    MAX_TRIANGLES,
+    check_file_size,
+)
 from app.references import ReferenceResolver
 
 FARTHEST_FOR_ITS_SIZE = 1e5  # 32-bit coordinates keep about 1/170 of the size there
@@ -219,10 +226,6 @@ def _load_model(
     # (the model's placement, finite vertices, visible triangles) and refused with its reason
     with np.errstate(all="ignore"):
         model = _model_from_scene(scene, path, convert, document, max_texture_pixels)
-    triangles = sum(len(mesh.faces) for mesh in model.meshes.values())
-    if triangles > MAX_TRIANGLES:
-        raise AssetError(f"{triangles} triangles is over the limit of {MAX_TRIANGLES}: "
-                         f"{FEWER_TRIANGLES}", file=label)
     if not has_visible_triangles(model):
         raise AssetError("has no visible triangles: every triangle has no area (degenerate, "
                          "or scaled to nothing by its node) or none that a number can hold "
@@ -333,19 +336,27 @@ def _model_from_scene(
         else:
             undrawn.add(geometry_name)
 
+    _check_placed_triangles([geometry for *_, geometry in instances], label)
     _check_near_the_origin([(convert @ transform, geometry) for _, _, transform, _, geometry
                             in instances], label)
     meshes: dict[str, MeshData] = {}
     mesh_names: dict[str, list[str]] = {}
+    local: dict[int, LocalArrays] = {}  # by geometry: a mesh placed many times is made once
     for key, owner, transform, geometry_name, geometry in sorted(instances, key=lambda i: i[0]):
         material = material_of(geometry, geometry_name)
-        meshes[key] = _with_measured_thickness(mesh_data(
-            key, geometry, convert @ transform, material, label, from_gltf=document is not None))
+        if id(geometry) not in local:
+            local[id(geometry)] = local_arrays(key, geometry, label,
+                                               from_gltf=document is not None)
+        meshes[key] = _with_measured_thickness(placed_mesh(
+            key, local[id(geometry)], convert @ transform, material))
         for name in (geometry_name, owner):
             if name is not None and key not in mesh_names.setdefault(name, []):
                 mesh_names[name].append(key)
     if not meshes:
         raise AssetError("contains no triangle meshes (only points, lines or nothing)", file=label)
+    placed = len(meshes)
+    if placed > MAX_MODEL_PARTS:
+        meshes, mesh_names = join_by_material(meshes, mesh_names)
     notes = [note for material in materials.values() for note in material.notes]
     # of the file's own materials, as drawn on these meshes (a product's materials replace them)
     notes += [_open_volume_note(key, mesh) for key, mesh in meshes.items()
@@ -355,6 +366,11 @@ def _model_from_scene(
                   if document is not None and not mesh.material.double_sided
                   and faces_turned_inwards(mesh.vertices, mesh.faces)]
     mesh_notes += [note for key, mesh in meshes.items() for note in _missing_uv_notes(key, mesh)]
+    if placed > len(meshes):
+        mesh_notes.append(f"its nodes place {placed} meshes, more than the {MAX_MODEL_PARTS} "
+                          f"drawn apart: the meshes of each material are joined, {len(meshes)} "
+                          "parts in all; a part of a product that names one of their nodes "
+                          "draws its whole joined part")
     if undrawn:
         mesh_notes.append(f"{len(undrawn)} part(s) of points or lines not drawn (only surfaces "
                           f"are): {', '.join(sorted(undrawn)[:5])}")
@@ -363,18 +379,30 @@ def _model_from_scene(
                  material_warnings=tuple(notes))
 
 
+def _check_placed_triangles(placed: list[trimesh.Trimesh], label: str) -> None:
+    """The triangles of every mesh as often as the nodes place it stay within the limit,
+    checked before any placed copy is made: a small file whose nodes place one large mesh
+    thousands of times would otherwise fill the memory before it was refused."""
+    triangles = sum(len(geometry.faces) for geometry in placed)
+    if triangles > MAX_TRIANGLES:
+        drawn = len({id(geometry) for geometry in placed})
+        times = (f" ({drawn} mesh{'es' if drawn > 1 else ''} placed {len(placed)} times)"
+                 if len(placed) > drawn else "")
+        raise AssetError(f"{triangles} triangles{times} is over the limit of {MAX_TRIANGLES}: "
+                         f"{FEWER_TRIANGLES}", file=label)
+
+
 def _check_near_the_origin(placed: list[tuple[np.ndarray, trimesh.Trimesh]], label: str) -> None:
     """``AssetError`` for a model placed (each mesh by its matrix) so far from the origin, for
     its size, that the 32-bit coordinates it is drawn in would lose its shape."""
     corners = []
+    boxes: dict[int, np.ndarray | None] = {}  # by mesh: one placed many times is boxed once
     for matrix, geometry in placed:
-        vertices = np.asarray(geometry.vertices, dtype=np.float64)
-        faces = np.asarray(geometry.faces, dtype=np.int64).reshape(-1)
-        faces = faces[(faces >= 0) & (faces < len(vertices))]  # a bad index is refused later
-        if not len(faces):
+        if id(geometry) not in boxes:
+            boxes[id(geometry)] = _used_box(geometry)
+        box = boxes[id(geometry)]
+        if box is None:
             continue
-        vertices = vertices[np.unique(faces)]
-        box = trimesh.bounds.corners(np.array([vertices.min(axis=0), vertices.max(axis=0)]))
         corners.append(box @ np.asarray(matrix, np.float64)[:3, :3].T
                        + np.asarray(matrix, np.float64)[:3, 3])
     if not corners:
@@ -392,6 +420,18 @@ def _check_near_the_origin(placed: list[tuple[np.ndarray, trimesh.Trimesh]], lab
                          f"({size:.3g}): in the 32-bit coordinates it is drawn in its shape "
                          "would be lost; move it nearer the origin in the tool that made it",
                          file=label)
+
+
+def _used_box(geometry: trimesh.Trimesh) -> np.ndarray | None:
+    """The eight corners of the box round the vertices ``geometry``'s faces use (None when
+    none is used)."""
+    vertices = np.asarray(geometry.vertices, dtype=np.float64)
+    faces = np.asarray(geometry.faces, dtype=np.int64).reshape(-1)
+    faces = faces[(faces >= 0) & (faces < len(vertices))]  # a bad index is refused later
+    if not len(faces):
+        return None
+    vertices = vertices[np.unique(faces)]
+    return trimesh.bounds.corners(np.array([vertices.min(axis=0), vertices.max(axis=0)]))
 
 
 def _with_measured_thickness(mesh: MeshData) -> MeshData:

@@ -1,7 +1,7 @@
 """glTF's sparse accessors, triangle strips and fans are drawn as the file means them, and a
-file whose node hierarchy loops, whose nodes place more meshes than the limit, whose accessors
-declare billions of values with no data, or which lies too far from the origin for its size is
-refused naming the file and the field, before anything large is read or allocated."""
+file whose node hierarchy loops, whose accessors declare billions of values with no data, or
+which lies too far from the origin for its size is refused naming the file and the field, before
+anything large is read or allocated (too many meshes placed: test_joined_parts.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import warnings
 import numpy as np
 import pytest
 
-import app.assets.gltf_schema_checks as schema_checks
 from app.assets.gltf_primitives import fan_triangles, strip_triangles
 from app.assets.model_loading import load_model
 from app.errors import AssetError
@@ -174,18 +173,6 @@ def test_a_node_hierarchy_that_is_no_tree_is_refused(tmp_path, nodes, roots, fie
     with pytest.raises(AssetError) as caught:
         load_model(path)
     assert str(caught.value) == f"{path}: {field}: {message}"
-
-
-def test_nodes_placing_more_meshes_than_the_limit_are_refused(tmp_path, monkeypatch):
-    """Each placed mesh is a part drawn on its own: 20,000 nodes of a box took minutes."""
-    monkeypatch.setattr(schema_checks, "MAX_MODEL_PARTS", 3)
-    path = nodes_of(tmp_path, [{"mesh": 0}] * 4, [0, 1, 2, 3])
-    with pytest.raises(AssetError) as caught:
-        load_model(path)
-    assert str(caught.value) == (f"{path}: nodes: its nodes place 4 meshes, over the limit of "
-                                 "3: join the parts that never change apart (bolts, a "
-                                 "housing's pieces) into one mesh in the modelling tool")
-    assert len(load_model(nodes_of(tmp_path, [{"mesh": 0}] * 3, [0, 1, 2])).meshes) == 3
 
 
 @pytest.mark.parametrize(("offset", "refused"), [(1e7, True), (3e6, True), (1e3, False)])
