@@ -11,9 +11,10 @@ import numpy as np
 from app.assets.gltf_buffers import AccessorReader
 from app.assets.gltf_document import GltfDocument
 from app.errors import AssetError
+from app.limits import MAX_PLACED_MESHES
 
 INSTANCING = "EXT_mesh_gpu_instancing"
-MAX_INSTANCES = 4096  # per file: each becomes a drawn mesh
+MAX_INSTANCES = MAX_PLACED_MESHES  # per file: each becomes a placed mesh (app.assets.joined_parts)
 # per component type: what its normalized integers are divided by (None: floats)
 _SCALES = {5126: None, 5120: 127.0, 5122: 32767.0, 5121: 255.0, 5123: 65535.0}
 

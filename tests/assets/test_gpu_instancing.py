@@ -1,4 +1,6 @@
-"""EXT_mesh_gpu_instancing: every instance is a mesh of its own, where the file puts it."""
+"""EXT_mesh_gpu_instancing: every instance is a mesh of its own, where the file puts it; past the
+meshes drawn apart they are joined as any placed meshes are, and past the meshes a file may place
+the file is refused."""
 
 import json
 import struct
@@ -6,6 +8,8 @@ import struct
 import numpy as np
 import pytest
 
+import app.assets.gpu_instancing as gpu_instancing
+import app.assets.model_loading as model_loading
 from app.assets.gltf_buffers import AccessorReader
 from app.assets.gltf_document import read_gltf_document
 from app.assets.gpu_instancing import _values
@@ -58,3 +62,23 @@ def test_instancing_attributes_that_are_not_an_object_are_refused(external_dir, 
         load_model(path)
     assert str(caught.value).startswith(
         f"{path}: nodes[0].extensions.EXT_mesh_gpu_instancing.attributes: expected an object")
+
+
+def test_instances_past_the_meshes_drawn_apart_are_joined(external_dir, monkeypatch):
+    apart = load_model(external_dir / MODEL)
+    monkeypatch.setattr(model_loading, "MAX_MODEL_PARTS", 100)
+    model = load_model(external_dir / MODEL)
+    (name, joined), = model.meshes.items()
+    assert name.endswith("(125 meshes joined)")
+    assert len(joined.faces) == sum(len(m.faces) for m in apart.meshes.values())
+    np.testing.assert_allclose(np.sort(joined.vertices, axis=0), np.sort(np.concatenate(
+        [m.vertices for m in apart.meshes.values()]), axis=0))
+    assert [m.name for m in model.find("node0_instance7")] == [name]
+
+
+def test_more_instances_than_a_file_may_place_are_refused(external_dir, monkeypatch):
+    monkeypatch.setattr(gpu_instancing, "MAX_INSTANCES", 100)
+    with pytest.raises(AssetError) as caught:
+        load_model(external_dir / MODEL)
+    assert caught.value.field == "nodes[0].extensions.EXT_mesh_gpu_instancing.attributes"
+    assert "more than 100 mesh instances" in caught.value.message
