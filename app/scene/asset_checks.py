@@ -9,22 +9,37 @@ from app.domain.configuration import Configuration
 from app.domain.material import Material
 from app.domain.product import Product
 from app.errors import AppError, AppErrors
+from app.scene.description import GeometryRef
 from app.scene.material_notes import named_notes
 from app.scene.materials import resolve_material
-from app.scene.resolve import SceneContext, part_geometry, shown_material_ids
+from app.scene.resolve import (
+    SceneContext,
+    check_joined_parts,
+    part_geometry,
+    shown_material_ids,
+)
 
 
 def product_asset_problems(product: Product, context: SceneContext) -> list[AppError]:
     """Every problem with the files ``product`` draws from; [] when all load."""
     problems: list[AppError] = []
+    drawn: list[list[GeometryRef]] = []  # each part's meshes, of the parts that load
     for pi in range(len(product.parts)):
         try:
-            for ref in part_geometry(product, pi, context):
+            refs = part_geometry(product, pi, context)
+            for ref in refs:
                 context.assets.mesh(ref)
+            drawn.append(refs)
         except AppErrors as exc:
             problems.extend(exc.errors)
+            drawn.append([])
         except AppError as exc:
             problems.append(exc)
+            drawn.append([])
+    try:
+        check_joined_parts(product, drawn, context)
+    except AppError as exc:
+        problems.append(exc)
     for material_id in sorted(product.material_ids()):
         material = context.materials.get(material_id)
         if material is not None:  # else reported by the product file checks

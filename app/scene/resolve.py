@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,29 +145,34 @@ def _product_geometry(product: Product, context: SceneContext) -> tuple[PartGeom
 
     def build():
         parts, models = [], {}
-        joined: dict[GeometryRef, int] = {}  # a joined part's mesh -> the part that draws it
         for pi in range(len(product.parts)):
             model_path, model = _part_model(product, pi, context)
             refs = tuple(_part_refs(product, pi, model_path, model, context))
-            for ref in refs:
-                if JOINED in ref.node and joined.setdefault(ref, pi) != pi:
-                    raise _shared_joined_part(product, pi, joined[ref], ref, context)
             parts.append(PartGeometry(refs, tuple(context.assets.mesh(r).hull_points
                                                   for r in refs)))
             models[model_path] = (model, _asker(context, model_path, product))
+        check_joined_parts(product, [part.refs for part in parts], context)
         return tuple(parts), tuple(models.values())
 
     return context.resolve_cache.parts(product, build)
 
 
-def _shared_joined_part(product: Product, part_index: int, other: int, ref: GeometryRef,
-                        context: SceneContext) -> AssetError:
-    return AssetError(
-        f"draws '{ref.node}' of {context.label(ref.model)}, which part "
-        f"'{product.parts[other].id}' draws too: the model's nodes place more meshes than the "
-        "app draws apart, so those of one material are joined into one part. Give the two "
-        "parts' meshes different materials in the modelling tool, or make them one part here",
-        file=context.label(product.source), field=f"parts[{part_index}].nodes")
+def check_joined_parts(product: Product, part_refs: Sequence[Sequence[GeometryRef]],
+                       context: SceneContext) -> None:
+    """AssetError (the product file, the later part's nodes) where two parts would draw one
+    joined part (app.assets.joined_parts) of a model: ``part_refs``, each part's meshes."""
+    joined: dict[GeometryRef, int] = {}  # a joined part's mesh -> the first part drawing it
+    for pi, refs in enumerate(part_refs):
+        for ref in refs:
+            other = joined.setdefault(ref, pi) if JOINED in ref.node else pi
+            if other != pi:
+                raise AssetError(
+                    f"draws '{ref.node}' of {context.label(ref.model)}, which part "
+                    f"'{product.parts[other].id}' draws too: the model's nodes place more "
+                    "meshes than the app draws apart, so those of one material are joined "
+                    "into one part. Give the two parts' meshes different materials in the "
+                    "modelling tool, or make them one part here",
+                    file=context.label(product.source), field=f"parts[{pi}].nodes")
 
 
 def _asker(context: SceneContext, path: Path, product: Product):

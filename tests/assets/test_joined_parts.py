@@ -18,6 +18,7 @@ from app.assets.model_loading import load_model
 from app.catalog.catalog import load_catalog
 from app.domain.configuration import default_configuration
 from app.errors import AssetError
+from app.scene.asset_checks import product_asset_problems
 from app.scene.resolve import resolve_scene
 from tests.assets.conftest import QUAD_POSITIONS, edited_quad_gltf
 from tests.scene.cup_project import cup_project
@@ -102,6 +103,16 @@ def test_two_product_parts_sharing_a_joined_part_are_told_so(tmp_path, monkeypat
     assert info.value.field == "parts[1].nodes"
     assert "which part 'body' draws too" in info.value.message
     assert "joined into one part" in info.value.message
+
+
+def test_validating_the_product_reports_the_shared_joined_part(tmp_path, monkeypatch):
+    """``app validate`` checks each part's files on their own; the sharing is one problem."""
+    context = cup_project(tmp_path)
+    monkeypatch.setattr(model_loading, "MAX_MODEL_PARTS", 2)
+    product = load_catalog(tmp_path).product("cup")
+    problems = product_asset_problems(product, context)
+    assert [(p.file, p.field) for p in problems] == [("configs/cup.yaml", "parts[1].nodes")]
+    assert "which part 'body' draws too" in problems[0].message
 
 
 def test_a_file_placing_more_meshes_than_any_assembly_is_refused(tmp_path, monkeypatch):
