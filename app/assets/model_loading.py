@@ -357,6 +357,11 @@ def _model_from_scene(
     placed = len(meshes)
     if placed > MAX_MODEL_PARTS:
         meshes, mesh_names = join_by_material(meshes, mesh_names)
+        if len(meshes) > MAX_MODEL_PARTS:
+            raise AssetError(f"its nodes place {placed} meshes in {len(meshes)} materials: "
+                             f"more than the {MAX_MODEL_PARTS} parts drawn apart even with the "
+                             "meshes of each material joined; give the parts that look alike "
+                             "one material in the modelling tool", file=label, field="nodes")
     notes = [note for material in materials.values() for note in material.notes]
     # of the file's own materials, as drawn on these meshes (a product's materials replace them)
     notes += [_open_volume_note(key, mesh) for key, mesh in meshes.items()

@@ -115,6 +115,17 @@ def test_validating_the_product_reports_the_shared_joined_part(tmp_path, monkeyp
     assert "which part 'body' draws too" in problems[0].message
 
 
+def test_more_materials_than_parts_drawn_apart_are_refused(tmp_path, few_drawn_apart):
+    """Joined by material, a file of as many materials as meshes would still draw each apart."""
+    path = assembly(tmp_path, 6, materials=6)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (
+        f"{path}: nodes: its nodes place 6 meshes in 6 materials: more than the 4 parts drawn "
+        "apart even with the meshes of each material joined; give the parts that look alike "
+        "one material in the modelling tool")
+
+
 def test_a_file_placing_more_meshes_than_any_assembly_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(schema_checks, "MAX_PLACED_MESHES", 6)
     path = assembly(tmp_path, 7)
