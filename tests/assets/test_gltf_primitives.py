@@ -175,6 +175,37 @@ def test_a_node_hierarchy_that_is_no_tree_is_refused(tmp_path, nodes, roots, fie
     assert str(caught.value) == f"{path}: {field}: {message}"
 
 
+def test_a_deep_chain_of_nodes_places_each_mesh_by_the_matrices_above_it(tmp_path):
+    """300 nodes deep, each moved and turned from its parent (about y, then x, by turns) and
+    placing the quad: trimesh multiplied the whole path for every node (a chain 256 deep took
+    67 s)."""
+    depth = 300
+    half = np.radians(0.5)
+    turns = ([0.0, float(np.sin(half)), 0.0, float(np.cos(half))],
+             [float(np.sin(half)), 0.0, 0.0, float(np.cos(half))])
+    nodes = [{"name": f"n{i}", "mesh": 0, "translation": [0.01, 0.001 * i, 0.0],
+              "rotation": turns[i % 2]} for i in range(depth)]
+    for i in range(depth - 1):
+        nodes[i]["children"] = [i + 1]
+    model = load_model(nodes_of(tmp_path, nodes, [0]))
+    matrix = np.eye(4)
+    for i in range(depth):
+        step = np.eye(4)
+        step[:3, :3] = rotation_about("yx"[i % 2], 2 * half)
+        step[:3, 3] = [0.01, 0.001 * i, 0.0]
+        matrix = matrix @ step
+        if i in (0, 99, depth - 1):
+            expected = np.asarray(QUAD_POSITIONS, float) @ matrix[:3, :3].T + matrix[:3, 3]
+            np.testing.assert_allclose(model.meshes[f"n{i}"].vertices, expected, atol=1e-4)
+
+
+def rotation_about(axis: str, angle: float) -> np.ndarray:
+    c, s = np.cos(angle), np.sin(angle)
+    if axis == "y":
+        return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
+    return np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
+
+
 @pytest.mark.parametrize(("offset", "refused"), [(1e7, True), (3e6, True), (1e3, False)])
 def test_a_model_too_far_from_the_origin_for_its_size_is_refused(tmp_path, offset, refused):
     """A unit quad ten thousand kilometres out came out flat (32-bit coordinates keep about
