@@ -31,6 +31,9 @@ MAX_GLTF_JSON_BYTES = 64_000_000
 # model files and what they name
 MAX_FILE_BYTES = 1_000_000_000  # one model, buffer or texture file
 MAX_TEXTURE_PIXELS = 64_000_000  # 8000 x 8000: far above any product texture, far below a bomb
+# all the images of one model file together (each decoded is 3-4 bytes a pixel, and the still
+# holds them again): eight 8000-pixel textures, or thirty 4096-pixel ones
+MAX_MODEL_TEXTURE_PIXELS = 512_000_000
 MAX_TRIANGLES = 20_000_000  # one model file, all meshes
 # what a refusal for too many triangles tells the designer to do
 FEWER_TRIANGLES = ("reduce them in the modelling tool (a decimate modifier, or a coarser "

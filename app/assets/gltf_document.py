@@ -23,7 +23,7 @@ from app.assets.refs import (
     TextureSampler,
     TextureTransform,
 )
-from app.assets.textures import DEFAULT_MAX_PIXELS, probe_image
+from app.assets.textures import DEFAULT_MAX_PIXELS, check_texture_total, probe_image
 from app.errors import AssetError
 from app.limits import (
     FEWER_TRIANGLES,
@@ -258,9 +258,11 @@ def check_images(
 
     An image file that is not on disk is an error, or, with ``on_missing``, reported to it and
     passed over (the material is then drawn without that texture). Images in ``skip`` are not
-    read (KTX2 images the app draws from their fallbacks).
+    read (KTX2 images the app draws from their fallbacks). All of them together are held to
+    ``MAX_MODEL_TEXTURE_PIXELS``.
     """
     user_file = str(document.path)
+    total = checked = 0
     for index, image in enumerate(document.header.get("images", [])):
         if index in skip:
             continue
@@ -270,7 +272,7 @@ def check_images(
         if isinstance(uri, str) and uri.startswith("data:"):
             payload = decode_data_uri(uri, user_file=user_file, field=field)
             with naming_image(document, index):
-                probe_image(payload, source=label, max_pixels=max_pixels)
+                total += probe_image(payload, source=label, max_pixels=max_pixels)
         elif isinstance(uri, str):
             file = document.references.resolve(uri, field=field, uri=True, must_exist=False)
             if not file.is_file():
@@ -279,11 +281,15 @@ def check_images(
                     raise AssetError(what, file=user_file)
                 on_missing(what)
                 continue
-            probe_image(file, source=str(file), max_pixels=max_pixels)
+            total += probe_image(file, source=str(file), max_pixels=max_pixels)
         elif isinstance(image, dict) and "bufferView" in image:
             with naming_image(document, index):
-                probe_image(_buffer_view_bytes(document, image["bufferView"]), source=label,
-                            max_pixels=max_pixels)
+                total += probe_image(_buffer_view_bytes(document, image["bufferView"]),
+                                     source=label, max_pixels=max_pixels)
+        else:
+            continue
+        checked += 1
+        check_texture_total(total, checked, file=user_file)
 
 
 def image_source(document: GltfDocument, index: int) -> str:

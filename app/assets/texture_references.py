@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from app.assets.textures import probe_image
+from app.assets.textures import check_texture_total, probe_image
 from app.errors import AssetError
 from app.references import ReferenceResolver
 
@@ -75,8 +75,10 @@ def check_obj_textures(
     being read in the library's folder.
 
     A missing texture is an error, or, with ``on_missing``, reported to it and passed over.
+    All of them together are held to ``MAX_MODEL_TEXTURE_PIXELS``.
     """
     found: dict[tuple[Path, int], Path] = {}
+    pixels: dict[Path, int] = {}  # each file once, however many materials name it
     for library, lines in libraries.items():
         for number, line in enumerate(lines):
             parts = line.decode("utf-8", errors="replace").strip().split(None, 1)
@@ -94,7 +96,10 @@ def check_obj_textures(
                     raise AssetError(what, file=str(library))
                 on_missing(f"{library.name}: {what}")
                 continue
-            probe_image(texture, source=str(texture), max_pixels=max_pixels)
+            if texture not in pixels:
+                pixels[texture] = probe_image(texture, source=str(texture), max_pixels=max_pixels)
+                check_texture_total(sum(pixels.values()), len(pixels),
+                                    file=references.user_file)
             found[library, number] = texture
     return found
 

@@ -22,7 +22,7 @@ from PIL import Image, UnidentifiedImageError
 from app.assets.mesh import TextureImage
 from app.domain.colour import srgb_to_linear
 from app.errors import AssetError
-from app.limits import MAX_TEXTURE_PIXELS
+from app.limits import MAX_MODEL_TEXTURE_PIXELS, MAX_TEXTURE_PIXELS
 
 DEFAULT_MAX_PIXELS = MAX_TEXTURE_PIXELS
 
@@ -80,10 +80,21 @@ def opened_image(data: Path | bytes, *, source: str,
         yield image
 
 
-def probe_image(data: Path | bytes, *, source: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> None:
-    """Check an image file or bytes (header only: no pixels are decoded)."""
-    with opened_image(data, source=source, max_pixels=max_pixels):
-        pass
+def probe_image(data: Path | bytes, *, source: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> int:
+    """Check an image file or bytes (header only: no pixels are decoded); its pixels."""
+    with opened_image(data, source=source, max_pixels=max_pixels) as image:
+        return image.size[0] * image.size[1]
+
+
+def check_texture_total(pixels: int, images: int, *, file: str) -> None:
+    """Raise when the first ``images`` images one model ``file`` draws hold more than
+    ``MAX_MODEL_TEXTURE_PIXELS`` pixels in all (``pixels``), before any is decoded: a small
+    file of many large flat images filled the memory as they were decoded."""
+    if pixels > MAX_MODEL_TEXTURE_PIXELS:
+        raise AssetError(
+            f"its images hold more than the {MAX_MODEL_TEXTURE_PIXELS} pixels allowed in all "
+            f"({pixels} in the first {images}): scale its textures down (4096 pixels a side is "
+            "plenty for a product seen whole) or let materials share them", file=file)
 
 
 # greys of more than 8 bits (a 16-bit PNG, a float TIFF): Pillow's convert("RGB") clips
