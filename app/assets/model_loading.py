@@ -56,6 +56,7 @@ from app.limits import (
     FEWER_TRIANGLES,
     MAX_FILE_BYTES,
     MAX_MODEL_PARTS,
+    MAX_PLACED_MESHES,
     MAX_TRIANGLES,
     check_file_size,
 )
@@ -335,6 +336,11 @@ def _model_from_scene(
         else:
             undrawn.add(geometry_name)
 
+    placing = "its nodes place" if document is not None else "it holds"  # objects, solids
+    if len(instances) > MAX_PLACED_MESHES:
+        raise AssetError(f"{placing} {len(instances)} meshes, over the limit of "
+                         f"{MAX_PLACED_MESHES}: join the parts that never change apart into one "
+                         "mesh in the modelling tool", file=label)
     _check_placed_triangles([geometry for *_, geometry in instances], label)
     _check_near_the_origin([(convert @ transform, geometry) for _, _, transform, _, geometry
                             in instances], label)
@@ -357,10 +363,11 @@ def _model_from_scene(
     if placed > MAX_MODEL_PARTS:
         meshes, mesh_names = join_by_material(meshes, mesh_names)
         if len(meshes) > MAX_MODEL_PARTS:
-            raise AssetError(f"its nodes place {placed} meshes in {len(meshes)} materials: "
+            raise AssetError(f"{placing} {placed} meshes in {len(meshes)} materials: "
                              f"more than the {MAX_MODEL_PARTS} parts drawn apart even with the "
                              "meshes of each material joined; give the parts that look alike "
-                             "one material in the modelling tool", file=label, field="nodes")
+                             "one material in the modelling tool", file=label,
+                             field="nodes" if document is not None else None)
     notes = [note for material in materials.values() for note in material.notes]
     # of the file's own materials, as drawn on these meshes (a product's materials replace them)
     notes += [_open_volume_note(key, mesh) for key, mesh in meshes.items()
@@ -371,10 +378,11 @@ def _model_from_scene(
                   and faces_turned_inwards(mesh.vertices, mesh.faces)]
     mesh_notes += [note for key, mesh in meshes.items() for note in _missing_uv_notes(key, mesh)]
     if placed > len(meshes):
-        mesh_notes.append(f"its nodes place {placed} meshes, more than the {MAX_MODEL_PARTS} "
-                          f"drawn apart: the meshes of each material are joined, {len(meshes)} "
-                          "parts in all; a part of a product that names one of their nodes "
-                          "draws its whole joined part")
+        parts = f"{len(meshes)} part{'s' if len(meshes) > 1 else ''}"
+        mesh_notes.append(f"{placing} {placed} meshes, more than the {MAX_MODEL_PARTS} drawn "
+                          f"apart: the meshes of each material are joined, {parts} in all; a "
+                          "part of a product that names one of their nodes draws its whole "
+                          "joined part")
     if undrawn:
         mesh_notes.append(f"{len(undrawn)} part(s) of points or lines not drawn (only surfaces "
                           f"are): {', '.join(sorted(undrawn)[:5])}")

@@ -1,9 +1,9 @@
-"""A model whose nodes place more meshes than the app draws apart (a CAD assembly of bolts) loads
-with the meshes of each material joined into one part, says so, and still answers to every
-node's name; a product whose two parts would share a joined part is told so; a file placing
-more meshes than any assembly needs, or one whose variants change its parts one by one, is
-refused; and one whose nodes place a mesh so often that its triangles pass the limit is refused
-before a single copy of it is made."""
+"""A model whose nodes place more meshes than the app draws apart (a CAD assembly of bolts, an STL
+of many solids) loads with the meshes of each material joined into one part, says so, and still
+answers to every node's name; a product whose two parts would share a joined part is told so; a
+file placing more meshes than any assembly needs, or one whose variants change its parts one by
+one, is refused; and one whose nodes place a mesh so often that its triangles pass the limit is
+refused before a single copy of it is made."""
 
 from __future__ import annotations
 
@@ -161,3 +161,33 @@ def test_a_mesh_placed_past_the_triangle_limit_is_refused_before_it_is_copied(
         load_model(path)
     assert str(caught.value).startswith(
         f"{path}: 16 triangles (1 mesh placed 8 times) is over the limit of 15: reduce them")
+
+
+def solids_stl(tmp_path, count: int):
+    """An ASCII STL of ``count`` solids of one triangle each (a CAD tool writes a body a
+    solid)."""
+    path = tmp_path / "bodies.stl"
+    path.write_text("".join(
+        f"solid s{i}\nfacet normal 0 0 1\nouter loop\nvertex {i} 0 0\nvertex {i + 1} 0 0\n"
+        f"vertex {i} 1 0\nendloop\nendfacet\nendsolid s{i}\n" for i in range(count)))
+    return path
+
+
+def test_an_stl_of_more_solids_than_are_drawn_apart_is_joined(tmp_path, few_drawn_apart):
+    """No node limit held an STL's solids: 20,000 of them (2.5 MB) were 20,000 parts."""
+    path = solids_stl(tmp_path, 6)
+    model = load_model(path)
+    (name, joined), = model.meshes.items()
+    assert name.endswith("(6 meshes joined)") and len(joined.faces) == 6
+    assert any("it holds 6 meshes, more than the 4 drawn apart: the meshes of each material "
+               "are joined, 1 part in all" in w for w in model.warnings)
+
+
+def test_an_stl_of_more_solids_than_any_file_may_place_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(model_loading, "MAX_PLACED_MESHES", 5)
+    path = solids_stl(tmp_path, 6)
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value) == (f"{path}: it holds 6 meshes, over the limit of 5: join the "
+                                 "parts that never change apart into one mesh in the modelling "
+                                 "tool")
