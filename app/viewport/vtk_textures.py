@@ -2,7 +2,8 @@
 
 ``image_to_vtk_texture`` turns pixels into a repeating, mip-mapped vtkTexture of at most
 ``LIVE_TEXTURE_SIDE`` pixels a side; ``with_sampler`` sets it to sample as a glTF sampler says;
-``TextureCache`` makes each one once per (image source, colour space, alpha kept, sampler).
+``TextureCache`` makes each one once per (image source, colour space, alpha kept, sampling as
+VTK samples), those of one image sharing its pixels (``vtk_image``).
 ``SAMPLERS`` names the PBR fragment shader's texture look-up for each ResolvedMaterial slot.
 """
 
@@ -31,6 +32,13 @@ LIVE_TEXTURE_SIDE = 4096
 def image_to_vtk_texture(pixels: np.ndarray, *, srgb: bool, source: str = "") -> vtkTexture:
     """uint8 (H, W[, C]) pixels, row 0 at the top -> a repeating, mip-mapped vtkTexture, at
     most ``LIVE_TEXTURE_SIDE`` pixels a side (``at_most_side``)."""
+    return texture_of(vtk_image(pixels, source=source), srgb=srgb)
+
+
+def vtk_image(pixels: np.ndarray, *, source: str = "") -> vtkImageData:
+    """uint8 (H, W[, C]) pixels, row 0 at the top, as the image a vtkTexture samples (a copy of
+    its own, at most ``LIVE_TEXTURE_SIDE`` pixels a side): textures of one image that sample
+    it in different ways share it."""
     pixels = at_most_side(np.asarray(pixels), LIVE_TEXTURE_SIDE)
     if pixels.ndim == 2:
         pixels = pixels[..., None]
@@ -47,6 +55,11 @@ def image_to_vtk_texture(pixels: np.ndarray, *, srgb: bool, source: str = "") ->
     array = numpy_to_vtk(flat, deep=False, array_type=VTK_UNSIGNED_CHAR)
     array.SetName("pixels")
     image.GetPointData().SetScalars(array)
+    return image
+
+
+def texture_of(image: vtkImageData, *, srgb: bool) -> vtkTexture:
+    """A repeating, mip-mapped vtkTexture of ``image``."""
     texture = vtkTexture()
     texture.SetInputData(image)
     texture.InterpolateOn()
@@ -74,32 +87,45 @@ SAMPLERS.update(specular="specularTex", specular_color="specularColorTex",
                  sheen_color="sheenColorTex", sheen_roughness="sheenRoughnessTex")
 
 
-def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
-    """``texture`` set to sample as ``sampler`` says. VTK wraps both axes alike: a sampler
-    that wraps each its own way repeats, and the fragment shader wraps its coordinates
+def vtk_sampling(sampler: TextureSampler) -> tuple[int, bool, bool]:
+    """(wrap, interpolate, mipmap): ``sampler`` as VTK samples. VTK wraps both axes alike: a
+    sampler that wraps each its own way repeats, and the fragment shader wraps its coordinates
     (``material_shaders.add_slot_coordinates``)."""
-    texture.SetWrap(vtkTexture.Repeat if sampler.per_axis
-                    else _WRAPS.get(sampler.wrap_s, vtkTexture.Repeat))
-    texture.SetInterpolate(not sampler.nearest)
-    texture.SetMipmap(sampler.mipmaps)
+    wrap = (vtkTexture.Repeat if sampler.per_axis
+            else _WRAPS.get(sampler.wrap_s, vtkTexture.Repeat))
+    return wrap, not sampler.nearest, sampler.mipmaps
+
+
+def with_sampler(texture: vtkTexture, sampler: TextureSampler) -> vtkTexture:
+    """``texture`` set to sample as ``sampler`` says (``vtk_sampling``)."""
+    wrap, interpolate, mipmap = vtk_sampling(sampler)
+    texture.SetWrap(wrap)
+    texture.SetInterpolate(interpolate)
+    texture.SetMipmap(mipmap)
     return texture
 
 
 class TextureCache:
-    """vtkTextures made once per (image source, colour space, alpha kept, sampler)."""
+    """vtkTextures made once per (image source, colour space, alpha kept, sampling as VTK
+    samples), those of one image and alpha sharing one copy of its pixels: a file whose
+    textures sample one 8000-pixel image in every way glTF's samplers can held a copy of it for
+    each."""
 
     def __init__(self, load: Callable[[TextureRef], TextureImage]):
         self._load = load
         self._textures: dict[tuple, vtkTexture] = {}
+        self._images: dict[tuple[str, bool], vtkImageData] = {}
         self._means: dict[str, tuple[float, float, float]] = {}
         self._white: vtkTexture | None = None
 
     def for_ref(self, ref: TextureRef, *, keep_alpha: bool = True,
                 sampler: TextureSampler | None = None) -> vtkTexture:
         sampler = sampler or TextureSampler()
-        key = (ref.source, ref.srgb, keep_alpha, sampler)
+        key = (ref.source, ref.srgb, keep_alpha, vtk_sampling(sampler))
         if key not in self._textures:
-            texture = self._make(self._load(ref), ref.srgb, keep_alpha)
+            if (ref.source, keep_alpha) not in self._images:
+                self._images[ref.source, keep_alpha] = self._image(self._load(ref), keep_alpha)
+            texture = texture_of(self._images[ref.source, keep_alpha], srgb=ref.srgb)
             self._textures[key] = with_sampler(texture, sampler)
         return self._textures[key]
 
@@ -116,8 +142,8 @@ class TextureCache:
         return self._white
 
     @staticmethod
-    def _make(image: TextureImage, srgb: bool, keep_alpha: bool) -> vtkTexture:
+    def _image(image: TextureImage, keep_alpha: bool) -> vtkImageData:
         pixels = np.asarray(image.pixels)
         if not keep_alpha and pixels.ndim == 3 and pixels.shape[2] == 4:
             pixels = pixels[..., :3]
-        return image_to_vtk_texture(pixels, srgb=srgb, source=image.source)
+        return vtk_image(pixels, source=image.source)
