@@ -91,10 +91,19 @@ def product_asset_warnings(product: Product, context: SceneContext) -> list[str]
                 continue
             seen.add(key)
             model = context.assets.model(Path(ref.model), units=ref.units, up=ref.up)
-            warnings += [f"{context.label(product.source)}: parts[{pi}]: {warning}"
+            warnings += [f"{context.label(product.source)}: parts[{pi}]: "
+                         f"{_named_as_the_project_names(warning, model.path, context)}"
                          for warning in model.warnings
                          if warning not in model.material_warnings]
     return warnings
+
+
+def _named_as_the_project_names(warning: str, path: str, context: SceneContext) -> str:
+    """``warning`` about the model file ``path``, the file named as the project names it
+    (``assets/models/cup.glb``) where it begins with the path the loader was given."""
+    if warning.startswith(f"{path}:"):
+        return context.label(path) + warning[len(path):]
+    return warning
 
 
 def product_material_notes(product: Product, context: SceneContext,
