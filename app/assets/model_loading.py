@@ -323,7 +323,7 @@ def _model_from_scene(
 
     instances = []
     undrawn = set()  # points and lines: the app draws surfaces
-    for node, (transform, geometry_name) in _placements(scene).items():
+    for node, (transform, geometry_name) in _placements(scene, label).items():
         geometry = scene.geometry[geometry_name]
         if isinstance(geometry, trimesh.Trimesh):
             shape = np.shape(geometry.vertices)
@@ -391,7 +391,7 @@ def _model_from_scene(
                  material_warnings=tuple(notes))
 
 
-def _placements(scene: trimesh.Scene) -> dict[str, tuple[np.ndarray, str]]:
+def _placements(scene: trimesh.Scene, label: str) -> dict[str, tuple[np.ndarray, str]]:
     """Each node that places a mesh: its matrix in the scene (the product of the matrices from
     the root down) and the mesh's name. Each node's matrix is made once from its parent's,
     where trimesh multiplies the whole path from the root for every node: a chain of nodes
@@ -402,7 +402,10 @@ def _placements(scene: trimesh.Scene) -> dict[str, tuple[np.ndarray, str]]:
     for node in scene.graph.nodes_geometry:
         path = [node]
         while path[-1] not in world:  # up to the nearest node already placed
-            path.append(forest.parents[path[-1]])
+            parent = forest.parents.get(path[-1])
+            if parent is None:
+                raise AssetError(f"node {path[-1]!r} is in no scene's hierarchy", file=label)
+            path.append(parent)
         for parent, child in zip(path[:0:-1], path[-2::-1], strict=True):
             local = forest.edge_data.get((parent, child), {}).get("matrix")
             world[child] = world[parent] if local is None else world[parent] @ local

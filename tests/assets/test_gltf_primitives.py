@@ -243,3 +243,18 @@ def test_a_model_scaled_past_what_32_bit_coordinates_hold_is_refused_without_noi
             load_model(path)
     assert str(caught.value) == (f"{path}: is placed (moved or scaled by its nodes) past any "
                                  "size 32-bit coordinates hold")
+
+
+def test_a_mesh_node_outside_the_scene_s_hierarchy_is_refused_naming_it():
+    """Placing a mesh means following its node's parents up to the scene's root; a node with
+    none (which trimesh's own lookup reported as disconnected frames) is the file's fault."""
+    import trimesh
+
+    from app.assets.model_loading import _placements
+
+    scene = trimesh.Scene()
+    scene.add_geometry(trimesh.creation.box(), node_name="placed", geom_name="box")
+    scene.graph.transforms.node_data["stray"] = {"geometry": "box"}
+    with pytest.raises(AssetError) as caught:
+        _placements(scene, "model.glb")
+    assert str(caught.value) == "model.glb: node 'stray' is in no scene's hierarchy"
