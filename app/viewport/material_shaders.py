@@ -6,7 +6,8 @@ weighting (``COAT_LINES``), glTF's anisotropy (``ANISOTROPY_LINES``), the enviro
 along the dominant direction (``DOMINANT_REFLECTION``), the extension textures that multiply a
 uniform (``COAT_STRENGTH``, ``COAT_ROUGHNESS``, ``BASE_F0``, ``ANISOTROPY_STRENGTH``,
 ``ANISOTROPY_ROTATION``). GLSL built per material: the thin film's F0 (``thin_film_f0``), the
-sheen (``sheen_light``), the alpha test (``alpha_test``), reflections over transmission
+sheen (``sheen_light``: one for every sheen, its factors the actor's uniforms,
+``set_sheen_uniforms``), the alpha test (``alpha_test``), reflections over transmission
 (``REFLECTIONS_OVER_TRANSMISSION``). Replacements added to an actor: texture coordinates of a
 slot's own and per-axis wrapping (``add_slot_coordinates``), the bitangent turned on mirrored
 UVs (``mirrored_uvs_turn_the_bitangent``), a normal map's reflections kept above the surface
@@ -301,17 +302,23 @@ float sheenAlbedo(float roughness, float cosView)
 """
 
 
-def sheen_light(material: ResolvedMaterial, textures: dict[str, str]) -> str:
+SHEEN_COLOUR, SHEEN_ROUGHNESS = "sheenColourUniform", "sheenRoughnessUniform"
+
+
+def sheen_light(textures: dict[str, str]) -> str:
     """glTF's sheen where VTK has no sheen lobe, after its lighting: the share of the light
     a sheen layer reflects towards the view (``sheen_albedo_glsl`` at N.V and the sheen
     roughness) times the sheen colour, of the environment's light on the surface (its
     irradiance), over what VTK lit, which gives way by that share of the sheen's strongest
-    channel. Towards the silhouette the albedo grows: velvet's pale rim. The sheen colour and
-    roughness are the factors times their textures (``textures``: GLSL look-ups by slot)."""
-    colour = "vec3({:.6f}, {:.6f}, {:.6f})".format(*(float(c) for c in material.sheen_color))
+    channel. Towards the silhouette the albedo grows: velvet's rim. The sheen colour and
+    roughness are the actor's uniforms ``SHEEN_COLOUR`` and ``SHEEN_ROUGHNESS``
+    (``set_sheen_uniforms``) times their textures (``textures``: GLSL look-ups by slot): one
+    shader for every sheen, where its factors written into the code made a shader to compile
+    for each (300 velvets took 98 s to draw)."""
+    colour = SHEEN_COLOUR
     if "sheen_color" in textures:
         colour = f"{colour} * {textures['sheen_color']}"
-    roughness = f"{float(material.sheen_roughness):.6f}"
+    roughness = SHEEN_ROUGHNESS
     if "sheen_roughness" in textures:
         roughness = f"{roughness} * {textures['sheen_roughness']}"
     return f"""\
@@ -320,6 +327,13 @@ def sheen_light(material: ResolvedMaterial, textures: dict[str, str]) -> str:
   float sheenStrongest = max(max(sheenColour.r, sheenColour.g), sheenColour.b);
   gl_FragData[0].rgb = gl_FragData[0].rgb * (1.0 - sheenStrongest * sheenShare)
     + irradiance * sheenColour * sheenShare;"""
+
+
+def set_sheen_uniforms(actor, material: ResolvedMaterial) -> None:
+    """``material``'s sheen colour and roughness factors as ``actor``'s fragment uniforms."""
+    uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
+    uniforms.SetUniform3f(SHEEN_COLOUR, [float(c) for c in material.sheen_color])
+    uniforms.SetUniformf(SHEEN_ROUGHNESS, float(material.sheen_roughness))
 
 
 # Glass: what it mirrors of the environment is added in full over what lies behind it, not

@@ -53,6 +53,7 @@ from app.viewport.material_shaders import (
     lookup_coordinates,
     mirrored_uvs_turn_the_bitangent,
     reflections_stay_above_the_surface,
+    set_sheen_uniforms,
     sheen_albedo_glsl,
     sheen_light,
     thin_film_f0,
@@ -86,6 +87,8 @@ def _reset_property(actor: vtkActor) -> None:
     if shaders.GetNumberOfShaderReplacements():  # clearing none would still rebuild the shader
         shaders.ClearAllShaderReplacements()
         actor.GetMapper().RemoveAllVertexAttributeMappings()
+    if shaders.GetFragmentCustomUniforms().GetNumberOfUniforms():
+        shaders.GetFragmentCustomUniforms().RemoveAllUniforms()
     actor.GetMapper().ScalarVisibilityOff()
 
 
@@ -213,7 +216,8 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     after_lighting = []  # GLSL run after VTK's lighting, in one replacement (a second
     if any(material.sheen_color):  # replacement of the same tag would undo the first)
         functions += sheen_albedo_glsl()
-        after_lighting.append(sheen_light(material, {
+        set_sheen_uniforms(actor, material)
+        after_lighting.append(sheen_light({
             name: lookup(name, channels) for name, channels in
             (("sheen_color", "rgb"), ("sheen_roughness", "a")) if name in slots}))
     kept_here = None

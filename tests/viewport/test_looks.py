@@ -70,3 +70,27 @@ def test_a_glowing_part_lights_the_wall_beside_it(builtin_root):
         return np.asarray(render_still(scene, source, size=glow_wall.SIZE))
 
     assert glow_wall.wall_brightening(builtin_root, render) > 8.0
+
+
+def test_two_velvets_of_one_shader_keep_their_own_sheen_colours(builtin_root):
+    """The sheen's colour is each part's own uniform, not written into a shader each: side by
+    side, a red-sheened and a green-sheened velvet on one black base show their own rims."""
+    import dataclasses
+
+    from app.scene.environment import studio_environment
+    from tests.viewport.scenes import FakeSource, drawable, scene_of, sphere_mesh, translation
+
+    base = dataclasses.replace(velvet_sphere.velvet(builtin_root), base_color=(0.0, 0.0, 0.0))
+    red = dataclasses.replace(base, sheen_color=(1.0, 0.0, 0.0))
+    green = dataclasses.replace(base, sheen_color=(0.0, 1.0, 0.0))
+    scene = scene_of([dataclasses.replace(drawable("left", red), transform=translation(x=-0.6)),
+                      dataclasses.replace(drawable("right", green), transform=translation(x=0.6))],
+                     studio_environment(builtin_root).hdr_path,
+                     bounds=((-1.2, -0.5, -0.5), (1.2, 0.5, 0.5)))
+    source = FakeSource({"left": sphere_mesh(0.5), "right": sphere_mesh(0.5)})
+    image = np.asarray(render_still(scene, source, size=(240, 120))).astype(float)
+    half = image.shape[1] // 2
+    left, right = image[:, :half].reshape(-1, 3), image[:, half:].reshape(-1, 3)
+    # the sheen's glow: red over green on the left, green over red on the right
+    assert (left[:, 0] - left[:, 1]).max() > 40 and (right[:, 1] - right[:, 0]).max() > 40
+    assert (left[:, 1] - left[:, 0]).max() < 10 and (right[:, 0] - right[:, 1]).max() < 10
