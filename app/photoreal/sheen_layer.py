@@ -64,52 +64,51 @@ def register_bsdfs(mi) -> None:
             x, y = self._lobe_frame(si)
             return x * w.x + y * w.y + mi.Vector3f(0.0, 0.0, w.z)
 
-        def _share(self, si, active):
-            """The sheen colour, its roughness, and the share of the light towards the view
-            the sheen takes (the base gives way by it: glTF's albedo scaling in its simple
-            form; with the light's direction too it lost a tenth of a white furnace's light)."""
+        def _layer(self, si, active):
+            """The sheen colour, its roughness, its albedo towards the view, and the share of
+            the light towards the view the sheen takes (the base gives way by it: glTF's
+            albedo scaling in its simple form; with the light's direction too it lost a tenth
+            of a white furnace's light)."""
             colour = self.colour.eval(si, active)
             roughness = self.roughness.eval_1(si, active)
+            albedo = self._albedo(mi.Frame3f.cos_theta(si.wi), roughness)
             strongest = dr.maximum(dr.maximum(colour[0], colour[1]), colour[2])
-            return colour, roughness, strongest * self._albedo(mi.Frame3f.cos_theta(si.wi),
-                                                               roughness)
+            return colour, roughness, albedo, strongest * albedo
 
-        def _sheen(self, colour, roughness, si, wo, active):
-            """The sheen lobe's value towards ``wo``, cosine included."""
-            cos_i, cos_o = mi.Frame3f.cos_theta(si.wi), mi.Frame3f.cos_theta(wo)
-            both_up = active & (cos_i > 0.0) & (cos_o > 0.0)
-            value = self._albedo(cos_i, roughness) * self._lobe_pdf(si, roughness, wo)
-            return dr.select(both_up, colour * value, 0.0)
+        def _lobe(self, si, roughness, wo):
+            """The lobe's density towards ``wo``; none where the view or ``wo`` is below."""
+            up = (mi.Frame3f.cos_theta(wo) > 0.0) & (mi.Frame3f.cos_theta(si.wi) > 0.0)
+            return dr.select(up, self._lobe_pdf(si, roughness, wo), 0.0)
 
         @staticmethod
         def _chance(taken):
             """The chance of sampling the sheen's lobe (a cosine lobe) instead of the base."""
             return dr.clip(taken, 0.0, 0.5)
 
-        def _mixed_pdf(self, si, roughness, taken, wo, nested_pdf):
-            up = (mi.Frame3f.cos_theta(wo) > 0.0) & (mi.Frame3f.cos_theta(si.wi) > 0.0)
-            lobe = dr.select(up, self._lobe_pdf(si, roughness, wo), 0.0)
+        def _value_and_pdf(self, ctx, si, wo, active, nested_value, nested_pdf):
+            """The whole BSDF's value (cosine included) and pdf towards ``wo``, from the
+            nested BSDF's: the sheen's lobe worked out once for both."""
+            colour, roughness, albedo, taken = self._layer(si, active)
+            lobe = self._lobe(si, roughness, wo)
             chance = self._chance(taken)
-            return chance * lobe + (1.0 - chance) * nested_pdf
+            value = (dr.select(active, colour * (albedo * lobe), 0.0)
+                     + dr.clip(1.0 - taken, 0.0, 1.0) * nested_value)
+            return value, chance * lobe + (1.0 - chance) * nested_pdf
 
         def eval(self, ctx, si, wo, active=True):
-            colour, roughness, taken = self._share(si, active)
-            return (self._sheen(colour, roughness, si, wo, active)
-                    + dr.clip(1.0 - taken, 0.0, 1.0) * self.nested.eval(ctx, si, wo, active))
+            return self._value_and_pdf(ctx, si, wo, active,
+                                       self.nested.eval(ctx, si, wo, active), 0.0)[0]
 
         def pdf(self, ctx, si, wo, active=True):
-            _, roughness, taken = self._share(si, active)
-            return self._mixed_pdf(si, roughness, taken, wo, self.nested.pdf(ctx, si, wo, active))
+            return self._value_and_pdf(ctx, si, wo, active, 0.0,
+                                       self.nested.pdf(ctx, si, wo, active))[1]
 
         def eval_pdf(self, ctx, si, wo, active=True):
-            colour, roughness, taken = self._share(si, active)
-            nested_value, nested_pdf = self.nested.eval_pdf(ctx, si, wo, active)
-            return (self._sheen(colour, roughness, si, wo, active)
-                    + dr.clip(1.0 - taken, 0.0, 1.0) * nested_value,
-                    self._mixed_pdf(si, roughness, taken, wo, nested_pdf))
+            return self._value_and_pdf(ctx, si, wo, active,
+                                       *self.nested.eval_pdf(ctx, si, wo, active))
 
         def sample(self, ctx, si, sample1, sample2, active=True):
-            _, roughness, taken = self._share(si, active)
+            _, roughness, _, taken = self._layer(si, active)
             return sample_layer_or_nested(
                 mi, dr, self, ctx, si, sample1, sample2, active, chance=self._chance(taken),
                 layer_direction=lambda s: self._lobe_direction(si, roughness, s),
