@@ -40,7 +40,10 @@ FEWER_TRIANGLES = ("reduce them in the modelling tool (a decimate modifier, or a
                    "tessellation in the CAD export)")
 MAX_MODEL_REFERENCES = 10_000  # buffers and images of one glTF
 MAX_MODEL_PARTS = 4096  # meshes drawn apart (each a part); past it those of a material are joined
-MAX_PLACED_MESHES = 50_000  # meshes one glTF's nodes place: each is made before it is joined
+MAX_PLACED_MESHES = 50_000  # meshes one file places (a glTF's nodes, an STL's solids)
+# what a refusal for too many meshes tells the designer to do
+JOIN_PARTS = ("join the parts that never change apart (bolts, a housing's pieces) into one mesh "
+              "in the modelling tool")
 # corners of one polygon of an OBJ or PLY file, drawn as a fan of as many triangles: real polygons
 # have tens of corners, a finely divided circle's cap a few thousand; one face of 500,000
 # corners (a 1 MB file) became 500,000 slivers that took the live view 3 GB

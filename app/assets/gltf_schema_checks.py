@@ -18,7 +18,7 @@ import math
 
 from app.assets.gltf_document import GltfDocument, buffer_size
 from app.errors import AssetError
-from app.limits import MAX_MODEL_PARTS, MAX_PLACED_MESHES, MAX_ZERO_FILLED_BYTES
+from app.limits import JOIN_PARTS, MAX_MODEL_PARTS, MAX_PLACED_MESHES, MAX_ZERO_FILLED_BYTES
 
 VARIANTS = "KHR_materials_variants"  # its variants change each part's material on its own
 
@@ -286,16 +286,14 @@ def check_nodes(document: GltfDocument) -> None:
     parts = sum(len(meshes[node["mesh"]].get("primitives", []) or [])
                 for node in nodes if isinstance(node.get("mesh"), int)
                 and isinstance(meshes[node["mesh"]], dict))
-    join = ("join the parts that never change apart (bolts, a housing's pieces) into one mesh "
-            "in the modelling tool")
     if parts > MAX_PLACED_MESHES:
         raise AssetError(f"its nodes place {parts} meshes, over the limit of "
-                         f"{MAX_PLACED_MESHES}: {join}", file=file, field="nodes")
+                         f"{MAX_PLACED_MESHES}: {JOIN_PARTS}", file=file, field="nodes")
     used = document.header.get("extensionsUsed")
     if parts > MAX_MODEL_PARTS and isinstance(used, list) and VARIANTS in used:
         raise AssetError(f"its nodes place {parts} meshes, more than the {MAX_MODEL_PARTS} the "
                          "app draws apart, and its material variants (KHR_materials_variants) "
-                         f"change them one by one: {join}", file=file, field="nodes")
+                         f"change them one by one: {JOIN_PARTS}", file=file, field="nodes")
     scenes = document.header.get("scenes", [])
     if not isinstance(scenes, list):
         raise AssetError("expected a list of scenes", file=file, field="scenes")

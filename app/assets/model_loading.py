@@ -54,6 +54,7 @@ from app.assets.thickness import (
 from app.errors import AppError, AppErrors, AssetError
 from app.limits import (
     FEWER_TRIANGLES,
+    JOIN_PARTS,
     MAX_FILE_BYTES,
     MAX_MODEL_PARTS,
     MAX_PLACED_MESHES,
@@ -339,8 +340,7 @@ def _model_from_scene(
     placing = "its nodes place" if document is not None else "it holds"  # objects, solids
     if len(instances) > MAX_PLACED_MESHES:
         raise AssetError(f"{placing} {len(instances)} meshes, over the limit of "
-                         f"{MAX_PLACED_MESHES}: join the parts that never change apart into one "
-                         "mesh in the modelling tool", file=label)
+                         f"{MAX_PLACED_MESHES}: {JOIN_PARTS}", file=label)
     _check_placed_triangles([geometry for *_, geometry in instances], label)
     _check_near_the_origin([(convert @ transform, geometry) for _, _, transform, _, geometry
                             in instances], label)

@@ -189,5 +189,5 @@ def test_an_stl_of_more_solids_than_any_file_may_place_is_refused(tmp_path, monk
     with pytest.raises(AssetError) as caught:
         load_model(path)
     assert str(caught.value) == (f"{path}: it holds 6 meshes, over the limit of 5: join the "
-                                 "parts that never change apart into one mesh in the modelling "
-                                 "tool")
+                                 "parts that never change apart (bolts, a housing's pieces) "
+                                 "into one mesh in the modelling tool")
