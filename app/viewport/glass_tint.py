@@ -36,6 +36,7 @@ from app.scene.material_looks import (
     reflectance_at_normal,
     volume_tint,
 )
+from app.viewport.material_shaders import ALPHA_CUTOFF, set_uniforms
 from app.viewport.polydata import set_point_array
 from app.viewport.vtk_textures import SAMPLERS
 
@@ -74,26 +75,43 @@ _TINT = ("  gl_FragData[0] = vec4(clamp(albedo, 0.0, 1.0),"
          " 1.0 - clamp(min(min(albedo.r, albedo.g), albedo.b), 0.0, 1.0));")
 
 
-def _tint_shader(cutoff: float | None, solid: bool, volume: ResolvedMaterial | None,
-                 reflectance: float) -> str:
-    """The tint, with the fragments an alpha MASK of ``cutoff`` cuts away discarded, the
-    square root of the colour for a ``solid`` (one of the two surfaces light crosses it by),
-    ``volume``'s attenuation over the thickness at each fragment (the square root of what
-    it lets through that thickness, likewise), and less what the surface reflects at the
-    fragment's angle to the viewer (VTK's ``NdV``) for a ``reflectance`` head on, at its
-    ``roughness`` there (the factor times the ORM texture's green, as VTK's shader has it)."""
+REFLECTANCE = "reflectanceUniform"  # the glass's reflectance head on (F0)
+ATTENUATION_COLOUR = "attenuationColourUniform"  # glTF's attenuation colour, kept above 0
+ATTENUATION_SHARE = "attenuationShareUniform"  # half of one over the attenuation distance
+
+
+def _tint_shader(masked: bool, solid: bool, volume: bool) -> str:
+    """The tint, with the fragments a ``masked`` material's cutoff (``ALPHA_CUTOFF``) cuts
+    away discarded, the square root of the colour for a ``solid`` (one of the two surfaces
+    light crosses it by), the ``volume``'s attenuation over the thickness at each fragment
+    (the square root of what it lets through that thickness, likewise), and less what the
+    surface reflects at the fragment's angle to the viewer (VTK's ``NdV``) for its
+    reflectance head on (``REFLECTANCE``), at its ``roughness`` there (the factor times the
+    ORM texture's green, as VTK's shader has it). The factors are the actor's uniforms
+    (``_tint_uniforms``), so that glasses that differ only in them share one shader."""
     lines = ["  albedo = sqrt(max(albedo, vec3(0.0)));"] if solid else []
-    lines.append(f"  albedo *= 1.0 - ({reflectance:.6g} + (max(1.0 - roughness, "
-                 f"{reflectance:.6g}) - {reflectance:.6g}) * pow(1.0 - NdV, 5.0));")
-    if cutoff is not None:
-        lines.append(f"  if (opacity < {float(cutoff):.6f}) {{ discard; }}")
-    if volume is not None:
-        colour = ", ".join(f"{min(max(float(c), 1e-6), 1.0):.6g}"
-                           for c in volume.attenuation_color)
-        share = 0.5 / float(volume.attenuation_distance)
-        lines.append(f"  albedo *= pow(vec3({colour}), vec3(max({THICKNESS}VS, 0.0) * "
-                     f"{share:.6g}));")
+    lines.append(f"  albedo *= 1.0 - ({REFLECTANCE} + (max(1.0 - roughness, {REFLECTANCE}) - "
+                 f"{REFLECTANCE}) * pow(1.0 - NdV, 5.0));")
+    if masked:
+        lines.append(f"  if (opacity < {ALPHA_CUTOFF}) {{ discard; }}")
+    if volume:
+        lines.append(f"  albedo *= pow({ATTENUATION_COLOUR}, vec3(max({THICKNESS}VS, 0.0) * "
+                     f"{ATTENUATION_SHARE}));")
     return "\n".join([*lines, _TINT])
+
+
+def _tint_uniforms(material: ResolvedMaterial, masked: bool, volume: bool
+                   ) -> dict[str, float | tuple[float, ...]]:
+    """The factors ``_tint_shader`` reads, of ``material``."""
+    values: dict[str, float | tuple[float, ...]] = {
+        REFLECTANCE: float(reflectance_at_normal(material))}
+    if masked:
+        values[ALPHA_CUTOFF] = float(material.alpha_cutoff)
+    if volume:
+        values[ATTENUATION_COLOUR] = tuple(min(max(float(c), 1e-6), 1.0)
+                                           for c in material.attenuation_color)
+        values[ATTENUATION_SHARE] = 0.5 / float(material.attenuation_distance)
+    return values
 
 
 _VERTEX_DEC = f"//VTK::Clip::Dec\nin float {THICKNESS}MC;\nout float {THICKNESS}VS;"
@@ -161,12 +179,10 @@ def set_tint(actor: vtkActor, source: vtkActor, material: ResolvedMaterial,
         shaders.AddVertexShaderReplacement("//VTK::Clip::Dec", True, _VERTEX_DEC, False)
         shaders.AddVertexShaderReplacement("//VTK::Clip::Impl", True, _VERTEX_IMPL, False)
         shaders.AddFragmentShaderReplacement("//VTK::Clip::Dec", True, _FRAGMENT_DEC, False)
+    volume = thickness is not None
+    set_uniforms(actor, _tint_uniforms(material, masked, volume))
     shaders.AddFragmentShaderReplacement(
-        "//VTK::Light::Impl", True,
-        "//VTK::Light::Impl\n" + _tint_shader(material.alpha_cutoff if masked else None,
-                                              solid,
-                                              material if thickness is not None else None,
-                                              reflectance_at_normal(material)),
+        "//VTK::Light::Impl", True, "//VTK::Light::Impl\n" + _tint_shader(masked, solid, volume),
         False)
     prop.RemoveAllTextures()
     texture = source.GetProperty().GetTexture(SAMPLERS["base_color"])

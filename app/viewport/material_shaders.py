@@ -5,10 +5,11 @@ Lines of VTK's fragment shader, each with the line that replaces it: the clear c
 weighting (``COAT_LINES``), glTF's anisotropy (``ANISOTROPY_LINES``), the environment read
 along the dominant direction (``DOMINANT_REFLECTION``), the extension textures that multiply a
 uniform (``COAT_STRENGTH``, ``COAT_ROUGHNESS``, ``BASE_F0``, ``ANISOTROPY_STRENGTH``,
-``ANISOTROPY_ROTATION``). GLSL built per material: the thin film's F0 (``thin_film_f0``), the
-sheen (``sheen_light``: one for every sheen, its factors the actor's uniforms,
-``set_sheen_uniforms``), the alpha test (``alpha_test``), reflections over transmission
-(``REFLECTIONS_OVER_TRANSMISSION``). Replacements added to an actor: texture coordinates of a
+``ANISOTROPY_ROTATION``). GLSL built by what a material has: the thin film's F0
+(``thin_film_f0``), the sheen (``sheen_light``), the alpha test (``alpha_test``), reflections
+over transmission (``REFLECTIONS_OVER_TRANSMISSION``); the material's factors are not written
+into it but are the actor's uniforms (``set_uniforms``), so that parts whose factors differ
+share a shader. Replacements added to an actor: texture coordinates of a
 slot's own and per-axis wrapping (``add_slot_coordinates``), the bitangent turned on mirrored
 UVs (``mirrored_uvs_turn_the_bitangent``), a normal map's reflections kept above the surface
 (``reflections_stay_above_the_surface``). ``materials.apply_material`` chooses which a
@@ -248,23 +249,29 @@ def mirrored_uvs_turn_the_bitangent(actor: vtkActor, mesh: MeshData) -> None:
         "cross(normalVCVSOutput, tangentVC);", True)
 
 
-def thin_film_f0(material: ResolvedMaterial, dielectric_f0: str,
-                  textures: dict[str, str]) -> str:
+def thin_film_uniforms(material: ResolvedMaterial) -> dict[str, float | tuple[float, ...]]:
+    """``material``'s thin film, by the uniforms ``thin_film_f0`` reads."""
+    return {FILM_THICKNESS: tuple(float(t) for t in material.iridescence_thickness),
+            FILM_WEIGHT: float(material.iridescence), FILM_IOR: float(material.iridescence_ior),
+            FILM_OUTSIDE_IOR: film_outside_ior(material.clearcoat)}
+
+
+def thin_film_f0(dielectric_f0: str, textures: dict[str, str]) -> str:
     """GLSL in place of VTK's F0 line for a material under a thin film (VTK has no thin film;
     as Khronos' viewer draws it): the film's reflectance along the view
     (``thinFilmReflectance``) over the dielectric's F0 and over the metal's colour, turned
     into the F0 whose Schlick Fresnel gives it there, and mixed into F0 by the iridescence
     (the factor times its texture's red, ``textures['iridescence']``). The film's thickness is
     its maximum, or from its minimum to its maximum by the thickness texture's green; under a
-    clear coat the film lies under the coat's index (``film_outside_ior``)."""
-    low, high = (float(t) for t in material.iridescence_thickness)
-    thickness = (f"mix({low:.6g}, {high:.6g}, {textures['iridescence_thickness']})"
-                 if "iridescence_thickness" in textures else f"{high:.6g}")
-    weight = f"{float(material.iridescence):.6g}"
+    clear coat the film lies under the coat's index (``film_outside_ior``). The factors are
+    the actor's uniforms (``thin_film_uniforms``)."""
+    thickness = (f"mix({FILM_THICKNESS}.x, {FILM_THICKNESS}.y, "
+                 f"{textures['iridescence_thickness']})"
+                 if "iridescence_thickness" in textures else f"{FILM_THICKNESS}.y")
+    weight = FILM_WEIGHT
     if "iridescence" in textures:
         weight = f"{weight} * {textures['iridescence']}"
-    ior = f"{float(material.iridescence_ior):.6g}"
-    outside = f"{film_outside_ior(material.clearcoat):.6g}"
+    ior, outside = FILM_IOR, FILM_OUTSIDE_IOR
     return f"""\
   vec3 dielectricF0 = {dielectric_f0};
   vec3 F0 = mix(dielectricF0, albedo, metallic);
@@ -302,7 +309,33 @@ float sheenAlbedo(float roughness, float cosView)
 """
 
 
+# A material's factors reach its shader as the actor's uniforms (``set_uniforms``), not written
+# into the code: each distinct literal made a shader of its own to compile (about 0.3 s each),
+# so that a model of a hundred glasses of different roughness, or cutoffs, or specular colours,
+# took half a minute longer to draw; parts whose factors differ now share one shader.
 SHEEN_COLOUR, SHEEN_ROUGHNESS = "sheenColourUniform", "sheenRoughnessUniform"
+TRANSMISSION = "transmissionUniform"  # glTF's transmission factor
+KEPT_OPACITY = "keptOpacityUniform"  # the opacity a transmissive material keeps (materials)
+ALPHA_CUTOFF = "alphaCutoffUniform"
+SPECULAR_TINT, SPECULAR = "specularTintUniform", "specularUniform"  # KHR_materials_specular
+FILM_THICKNESS = "filmThicknessUniform"  # (minimum, maximum) nm
+FILM_WEIGHT, FILM_IOR = "iridescenceUniform", "filmIorUniform"
+FILM_OUTSIDE_IOR = "filmOutsideIorUniform"
+
+
+def set_uniforms(actor, values: dict[str, float | tuple[float, ...]]) -> None:
+    """``values`` (a number, or 2 or 3 of them) as ``actor``'s fragment shader uniforms, in
+    place of those it had: the set of names is part of the shader's code, their values not."""
+    uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
+    if uniforms.GetNumberOfUniforms():
+        uniforms.RemoveAllUniforms()
+    for name, value in values.items():
+        if isinstance(value, tuple | list):
+            numbers = [float(v) for v in value]
+            (uniforms.SetUniform2f if len(numbers) == 2 else uniforms.SetUniform3f)(name,
+                                                                                    numbers)
+        else:
+            uniforms.SetUniformf(name, float(value))
 
 
 def sheen_light(textures: dict[str, str]) -> str:
@@ -312,7 +345,7 @@ def sheen_light(textures: dict[str, str]) -> str:
     irradiance), over what VTK lit, which gives way by that share of the sheen's strongest
     channel. Towards the silhouette the albedo grows: velvet's rim. The sheen colour and
     roughness are the actor's uniforms ``SHEEN_COLOUR`` and ``SHEEN_ROUGHNESS``
-    (``set_sheen_uniforms``) times their textures (``textures``: GLSL look-ups by slot): one
+    (``sheen_uniforms``) times their textures (``textures``: GLSL look-ups by slot): one
     shader for every sheen, where its factors written into the code made a shader to compile
     for each (300 velvets took 98 s to draw)."""
     colour = SHEEN_COLOUR
@@ -329,11 +362,11 @@ def sheen_light(textures: dict[str, str]) -> str:
     + irradiance * sheenColour * sheenShare;"""
 
 
-def set_sheen_uniforms(actor, material: ResolvedMaterial) -> None:
-    """``material``'s sheen colour and roughness factors as ``actor``'s fragment uniforms."""
-    uniforms = actor.GetShaderProperty().GetFragmentCustomUniforms()
-    uniforms.SetUniform3f(SHEEN_COLOUR, [float(c) for c in material.sheen_color])
-    uniforms.SetUniformf(SHEEN_ROUGHNESS, float(material.sheen_roughness))
+def sheen_uniforms(material: ResolvedMaterial) -> dict[str, float | tuple[float, ...]]:
+    """``material``'s sheen colour and roughness factors, by the uniforms ``sheen_light``
+    reads."""
+    return {SHEEN_COLOUR: tuple(float(c) for c in material.sheen_color),
+            SHEEN_ROUGHNESS: float(material.sheen_roughness)}
 
 
 # Glass: what it mirrors of the environment is added in full over what lies behind it, not
@@ -345,10 +378,10 @@ REFLECTIONS_OVER_TRANSMISSION = (
     "  gl_FragData[0].rgb += iblSpecular * (1.0 / max(gl_FragData[0].a, 0.02) - 1.0);")
 
 
-def alpha_test(cutoff: float, kept: float = 1.0, kept_here: str | None = None) -> str:
-    """Alpha MASK: the fragments whose alpha is below ``cutoff`` discarded, the rest drawn
-    with opacity ``kept`` (opaque, or partly transparent for a transmissive material, whose
-    opacity loss is taken out of the alpha before the test), or the fragment's own
-    (``kept_here``, a GLSL expression)."""
-    return (f"  if (gl_FragData[0].a / {float(kept):.6f} < {float(cutoff):.6f}) {{ discard; }}\n"
-            f"  gl_FragData[0].a = {kept_here or f'{float(kept):.6f}'};")
+def alpha_test(kept_here: str | None = None) -> str:
+    """Alpha MASK: the fragments whose alpha is below the cutoff (``ALPHA_CUTOFF``) discarded,
+    the rest drawn with the opacity the material keeps (``KEPT_OPACITY``: opaque, or partly
+    transparent for a transmissive material, whose opacity loss is taken out of the alpha
+    before the test), or the fragment's own (``kept_here``, a GLSL expression)."""
+    return (f"  if (gl_FragData[0].a / {KEPT_OPACITY} < {ALPHA_CUTOFF}) {{ discard; }}\n"
+            f"  gl_FragData[0].a = {kept_here or KEPT_OPACITY};")

@@ -37,6 +37,7 @@ from app.scene.material_looks import (
 from app.scene.thin_film import THIN_FILM_GLSL
 from app.viewport import screen_reflections
 from app.viewport.material_shaders import (
+    ALPHA_CUTOFF,
     ANISOTROPY_LINES,
     ANISOTROPY_ROTATION,
     ANISOTROPY_STRENGTH,
@@ -47,16 +48,22 @@ from app.viewport.material_shaders import (
     DOMINANT_DIRECTION,
     DOMINANT_REFLECTION,
     GEOMETRY_NORMAL,
+    KEPT_OPACITY,
     REFLECTIONS_OVER_TRANSMISSION,
+    SPECULAR,
+    SPECULAR_TINT,
+    TRANSMISSION,
     add_slot_coordinates,
     alpha_test,
     lookup_coordinates,
     mirrored_uvs_turn_the_bitangent,
     reflections_stay_above_the_surface,
-    set_sheen_uniforms,
+    set_uniforms,
     sheen_albedo_glsl,
     sheen_light,
+    sheen_uniforms,
     thin_film_f0,
+    thin_film_uniforms,
 )
 from app.viewport.polydata import TCOORDS, set_point_array, vtk_tcoords
 from app.viewport.vtk_textures import SAMPLERS, TextureCache
@@ -87,8 +94,6 @@ def _reset_property(actor: vtkActor) -> None:
     if shaders.GetNumberOfShaderReplacements():  # clearing none would still rebuild the shader
         shaders.ClearAllShaderReplacements()
         actor.GetMapper().RemoveAllVertexAttributeMappings()
-    if shaders.GetFragmentCustomUniforms().GetNumberOfUniforms():
-        shaders.GetFragmentCustomUniforms().RemoveAllUniforms()
     actor.GetMapper().ScalarVisibilityOff()
 
 
@@ -111,17 +116,17 @@ def _mesh_uv(mesh: MeshData, texcoord: int) -> np.ndarray | None:
     return {0: mesh.uv, 1: mesh.uv1}.get(texcoord)
 
 
-def _kept_at_fragment(material: ResolvedMaterial, texture: str = "1.0") -> str:
-    """GLSL: the opacity a transmissive ``material`` keeps at the fragment, from the roughness
+def _kept_at_fragment(texture: str = "1.0") -> str:
+    """GLSL: the opacity a transmissive material keeps at the fragment, from the roughness
     VTK's shader has there (``roughness``: the factor times the metallic-roughness texture),
-    as ``opacity_loss`` gives it, and from its transmission there (the factor times
-    ``texture``, the transmission texture's look-up) where it is no metal (``metallic``, the
-    factor times the ORM's blue): smooth glass whose roughness factor is 1 and whose texture
-    makes it smooth keeps no haze, and where the transmission texture is black or the metal
-    whole, the surface is opaque."""
+    as ``opacity_loss`` gives it, and from its transmission there (the factor, the uniform
+    ``TRANSMISSION``, times ``texture``, the transmission texture's look-up) where it is no
+    metal (``metallic``, the factor times the ORM's blue): smooth glass whose roughness factor
+    is 1 and whose texture makes it smooth keeps no haze, and where the transmission texture
+    is black or the metal whole, the surface is opaque."""
     extra = CLEAR_GLASS_OPACITY_LOSS - TRANSMISSION_OPACITY_LOSS
     return (f"(1.0 - ({TRANSMISSION_OPACITY_LOSS:.6g} + {extra:.6g} * (1.0 - clamp(roughness / "
-            f"{HAZE_ROUGHNESS:.6g}, 0.0, 1.0))) * {float(material.transmission):.6g}"
+            f"{HAZE_ROUGHNESS:.6g}, 0.0, 1.0))) * {TRANSMISSION}"
             f" * {texture} * (1.0 - metallic))")
 
 
@@ -213,23 +218,27 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         uv = lookup_coordinates(name, slots[name], name in own)  # see add_slot_coordinates
         return f"texture({SAMPLERS[name]}, {uv}).{channels}"
 
+    uniforms: dict[str, float | tuple[float, ...]] = {}  # the factors the GLSL reads
     after_lighting = []  # GLSL run after VTK's lighting, in one replacement (a second
     if any(material.sheen_color):  # replacement of the same tag would undo the first)
         functions += sheen_albedo_glsl()
-        set_sheen_uniforms(actor, material)
+        uniforms.update(sheen_uniforms(material))
         after_lighting.append(sheen_light({
             name: lookup(name, channels) for name, channels in
             (("sheen_color", "rgb"), ("sheen_roughness", "a")) if name in slots}))
     kept_here = None
     if material.transmission > 0:
-        kept_here = _kept_at_fragment(material, lookup("transmission", "r")
+        uniforms[TRANSMISSION] = float(material.transmission)
+        kept_here = _kept_at_fragment(lookup("transmission", "r")
                                       if "transmission" in slots else "1.0")
     if material.alpha_mode == "MASK":
         if kept >= 1.0:
             actor.ForceOpaqueOn()
-        after_lighting.append(alpha_test(material.alpha_cutoff, kept, kept_here))
+        uniforms.update({ALPHA_CUTOFF: float(material.alpha_cutoff), KEPT_OPACITY: kept})
+        after_lighting.append(alpha_test(kept_here))
     elif material.transmission > 0:
-        after_lighting.append(f"  gl_FragData[0].a *= {kept_here} / {kept:.6f};")
+        uniforms[KEPT_OPACITY] = kept
+        after_lighting.append(f"  gl_FragData[0].a *= {kept_here} / {KEPT_OPACITY};")
         after_lighting.append(REFLECTIONS_OVER_TRANSMISSION)
     if after_lighting:
         actor.GetShaderProperty().AddFragmentShaderReplacement(
@@ -262,19 +271,23 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         # glTF's F0: the specular colour (VTK's base IOR gives only its brightness) times its
         # texture, at most 1, times the specular factor and texture; under a coat VTK takes
         # the base's F0 against the coat's index (none for 1.5 on 1.5), glTF against air
-        tint = "vec3({:.6g}, {:.6g}, {:.6g})".format(*specular_tint(material))
+        uniforms.update({SPECULAR_TINT: specular_tint(material),
+                         SPECULAR: float(material.specular)})
+        tint = SPECULAR_TINT
         if "specular_color" in slots:
             tint = f"{tint} * {lookup('specular_color', 'rgb')}"
-        strength = f"{material.specular:.6g}"
+        strength = SPECULAR
         if "specular" in slots:
             strength = f"{strength} * {lookup('specular', 'a')}"
         dielectric_f0 = f"min({tint}, vec3(1.0)) * {strength}"
         lines[BASE_F0] = f"  vec3 F0 = mix({dielectric_f0}, albedo, metallic);"
     if material.iridescence > 0:
         functions += THIN_FILM_GLSL
-        lines[BASE_F0] = thin_film_f0(material, dielectric_f0, {
+        uniforms.update(thin_film_uniforms(material))
+        lines[BASE_F0] = thin_film_f0(dielectric_f0, {
             name: lookup(name, channel) for name, channel in
             (("iridescence", "r"), ("iridescence_thickness", "g")) if name in slots})
+    set_uniforms(actor, uniforms)
     for line, textured in lines.items():  # after VTK's own replacements, which write them
         actor.GetShaderProperty().AddFragmentShaderReplacement(line, False, textured, True)
     functions += screen_reflections.DECLARATIONS
