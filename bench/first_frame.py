@@ -1,6 +1,7 @@
 """Load and first-frame time at 1280x720 off-screen, and peak memory, per sample product and
 external model, and per heavy model made here (a designer's 8k textures, a dense CAD export, a
-Blender PLY of mixed faces, a CAD assembly of 8,000 placed bolts); the AR budget (triangles,
+Blender PLY of mixed faces, a CAD assembly of 8,000 placed bolts, 240 materials that differ
+in their factors); the AR budget (triangles,
 texture size) of each sample product.
 
 Each case runs in a fresh process so that caches and memory do not carry over. The heavy models
@@ -47,6 +48,8 @@ HEAVY = {  # name: (file in GENERATED, the function that writes it)
     "sphere STL 327,680 tris (made)": ("sphere.stl", "write_dense_stl"),
     "PLY 500,000 quads and triangles (made)": ("mixed_faces.ply", "write_mixed_ply"),
     "assembly of 8,000 placed bolts (made)": ("assembly/bolts.gltf", "write_assembly"),
+    "240 materials of different factors (made)": ("materials/spheres.gltf",
+                                                  "write_many_materials"),
 }
 CASES.update({name: None for name in HEAVY})
 
@@ -162,6 +165,70 @@ def write_assembly(path: Path, count: int = 8000, materials: int = 3) -> None:
                        "type": "VEC3", "min": positions.min(axis=0).tolist(),
                        "max": positions.max(axis=0).tolist()},
                       {"bufferView": 1, "componentType": 5125, "count": len(indices),
+                       "type": "SCALAR"}],
+    }
+    path.write_text(json.dumps(header))
+
+
+def write_many_materials(path: Path, count: int = 240) -> None:
+    """A glTF of ``count`` spheres, each of a material of its own whose factors differ from
+    every other's: by turns a glass of its own roughness, an alpha MASK of its own cutoff, a
+    specular colour and a thin film of its own thickness (as a configurator's swatch board,
+    or a model exported with a material per part)."""
+    import numpy as np
+    import trimesh
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sphere = trimesh.creation.icosphere(subdivisions=2, radius=0.04)
+    positions = np.asarray(sphere.vertices, np.float32)
+    normals = np.asarray(sphere.vertex_normals, np.float32)
+    indices = np.asarray(sphere.faces, np.uint32).ravel()
+    blob = positions.tobytes() + normals.tobytes() + indices.tobytes()
+    side = int(np.ceil(np.sqrt(count)))
+
+    def material(i: int) -> dict:
+        t = (i + 1) / (count + 1)
+        base = {"pbrMetallicRoughness": {"baseColorFactor": [0.8, 0.5, 0.3, 0.6],
+                                         "metallicFactor": 0.0, "roughnessFactor": 0.4}}
+        kind = i % 4
+        if kind == 0:
+            base["pbrMetallicRoughness"]["roughnessFactor"] = 0.3 * t
+            base["extensions"] = {"KHR_materials_transmission": {"transmissionFactor": 1.0}}
+        elif kind == 1:
+            base.update(alphaMode="MASK", alphaCutoff=0.2 + 0.6 * t)
+        elif kind == 2:
+            base["extensions"] = {"KHR_materials_specular": {
+                "specularFactor": 0.5 + 0.5 * t, "specularColorFactor": [1.0, t, 1.0 - t]}}
+        else:
+            base["extensions"] = {"KHR_materials_iridescence": {
+                "iridescenceFactor": 1.0, "iridescenceThicknessMaximum": 200 + 600 * t}}
+        return base
+
+    header = {
+        "asset": {"version": "2.0"}, "scene": 0,
+        "extensionsUsed": ["KHR_materials_transmission", "KHR_materials_specular",
+                           "KHR_materials_iridescence"],
+        "scenes": [{"nodes": list(range(count))}],
+        "nodes": [{"name": f"sphere{i}", "mesh": i,
+                   "translation": [0.1 * (i % side), 0.1 * (i // side), 0.0]}
+                  for i in range(count)],
+        "meshes": [{"name": f"sphere_{i}", "primitives": [
+            {"attributes": {"POSITION": 0, "NORMAL": 1}, "indices": 2, "material": i}]}
+            for i in range(count)],
+        "materials": [{"name": f"swatch{i}", **material(i)} for i in range(count)],
+        "buffers": [{"byteLength": len(blob), "uri": "data:application/octet-stream;base64,"
+                     + base64.b64encode(blob).decode()}],
+        "bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": positions.nbytes},
+                        {"buffer": 0, "byteOffset": positions.nbytes,
+                         "byteLength": normals.nbytes},
+                        {"buffer": 0, "byteOffset": 2 * positions.nbytes,
+                         "byteLength": indices.nbytes}],
+        "accessors": [{"bufferView": 0, "componentType": 5126, "count": len(positions),
+                       "type": "VEC3", "min": positions.min(axis=0).tolist(),
+                       "max": positions.max(axis=0).tolist()},
+                      {"bufferView": 1, "componentType": 5126, "count": len(normals),
+                       "type": "VEC3"},
+                      {"bufferView": 2, "componentType": 5125, "count": len(indices),
                        "type": "SCALAR"}],
     }
     path.write_text(json.dumps(header))
