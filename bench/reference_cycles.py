@@ -29,8 +29,15 @@ What is the same on both sides:
   Background strength); no ground, transparent film, as in the --transparent still that
   bench/fidelity.py compares.
 - light transport: the same samples per pixel (no adaptive sampling), at most our MAX_DEPTH
-  bounces, no clamping, a one-pixel box filter, both denoised with Open Image Denoise (albedo
-  and normal guides).
+  bounces, no clamping and no Filter Glossy (Cycles' defaults, which trade bias for noise), a
+  one-pixel box filter, both denoised with Open Image Denoise (albedo and normal guides).
+- glass over the transparent film: our still makes what glass passes on of the backdrop
+  transparency by its least channel, the rest of its colour kept over the scene's background
+  (app/photoreal/compositing.py); Cycles' own transparent glass takes the mean of the channels
+  (a blue glass over a white page comes out grey). Where the scene has glass, Cycles renders
+  twice, a path through glass alone meeting a world of 0 and of 1; the difference is the share
+  it passes on in each channel, and our compositing makes the PNG from the two
+  (``glass_over_backdrop``).
 - the tone curve: Cycles writes linear premultiplied RGBA (no view transform); here it is
   un-premultiplied and put through app/photoreal/tonemap.py ``display_from_linear`` with the
   same exposure, like our still (app/photoreal/compositing.py).
@@ -217,12 +224,48 @@ def save_png(display: np.ndarray, path: Path) -> Path:
     return path
 
 
+def has_glass(resolved: Resolved) -> bool:
+    """Whether light passes through a material of the scene (KHR_materials_transmission)."""
+    return any(d.material.transmission > 0 and not d.material.unlit
+               for d in resolved.scene.drawables if d.visible)
+
+
+def glass_over_backdrop(resolved: Resolved, job: dict, exposure: float = 1.0
+                        ) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Cycles' transparent film with its glass made transparency as our still makes it
+    (app/photoreal/compositing.py), (display RGBA 0..1, linear premultiplied RGBA): the share
+    of the backdrop the glass passes on in each channel, measured by two renders in which
+    a path through glass alone meets a world of 0 and of 1 (``see_through`` in
+    cycles_blender.py). Cycles' own transparent glass makes glass as transparent as the mean
+    of what it passes (blue glass over a white page comes out grey); ours as the least channel,
+    with the rest of its colour kept over the scene's background."""
+    from app.photoreal.compositing import Passes, composite
+
+    exr = Path(job["exr"])
+    dark, stats = run_cycles({**job, "see_through": 0.0})
+    light, more = run_cycles({**job, "see_through": 1.0, "exr": str(exr.with_name(
+        f"{exr.stem}_through_white.exr"))})
+    stats["wall_s"] += more["wall_s"]
+    share = np.clip(light[..., :3] - dark[..., :3], 0.0, 1.0)
+    display, linear = composite(
+        Passes(colour=np.maximum(dark[..., :3], 0.0), coverage=dark[..., 3], through=share),
+        background=resolved.scene.environment.background, transparent=True,
+        exposure=exposure)
+    return display, linear, stats
+
+
 def render_cycles_png(resolved: Resolved, out: Path, *, spp: int, exposure: float = 1.0,
                       distribution: str | None = None) -> dict:
     """Cycles' still of ``resolved`` as a transparent PNG at ``out`` (and its EXR beside it);
-    ``distribution`` overrides the Principled BSDFs' microfacet model (a diagnosis)."""
+    ``distribution`` overrides the Principled BSDFs' microfacet model (a diagnosis). With
+    glass in the scene, its transparency is worked out as our still's
+    (``glass_over_backdrop``)."""
     job = cycles_job(resolved, spp=spp, exr=out.with_suffix(".exr"))
     job["distribution"] = distribution
+    if has_glass(resolved):
+        display, _, stats = glass_over_backdrop(resolved, job, exposure)
+        save_png(display, out)
+        return stats
     linear, stats = run_cycles(job)
     save_png(display_rgba(linear, exposure), out)
     return stats
