@@ -37,6 +37,7 @@ from app.assets.texture_references import (
     check_obj_textures,
     check_ply_texture,
     mtl_lines,
+    names_a_comment_joins,
 )
 from app.errors import AssetError
 from app.limits import MAX_FILE_BYTES, MAX_MODEL_REFERENCES, check_file_size
@@ -89,8 +90,11 @@ def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
                 on_missing: Callable[[str], None] | None) -> MeshFileSource:
     data = without_comments(_without_bom(path.read_bytes()))
     checked = check_obj_faces(data, str(path))
-    libraries = {library: mtl_lines(_without_bom(library.read_bytes()))
-                 for library in material_libraries(data, references)}
+    raw = {library: _without_bom(library.read_bytes())
+           for library in material_libraries(data, references)}
+    libraries = {library: mtl_lines(text) for library, text in raw.items()}
+    joined = [note for library, text in raw.items()
+              for note in names_a_comment_joins(library, text)]
     textures = check_obj_textures(libraries, references, max_pixels=max_pixels,
                                   on_missing=on_missing)
     if not libraries:  # trimesh would take a name after any "mtllib" (an object's name's too)
@@ -98,7 +102,8 @@ def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
                               warnings=checked.warnings)
     text, named = _material_text(libraries, textures)
     return MeshFileSource(io.BytesIO(f"mtllib {MATERIAL_LIBRARIES}\n".encode() + checked.source),
-                          named={MATERIAL_LIBRARIES: text, **named}, warnings=checked.warnings)
+                          named={MATERIAL_LIBRARIES: text, **named},
+                          warnings=[*checked.warnings, *joined])
 
 
 def _material_text(libraries: Mapping[Path, list[bytes]],

@@ -5,7 +5,9 @@ In an OBJ file a ``#`` starts a comment anywhere in a line (``f 1 2 3 # note``, 
 with one as a comment: it took the rest for data (a corner, part of a material's or a library's
 name). Here each comment is left out, from its ``#`` to the end of its line, before the faces
 are checked, the material libraries named or trimesh handed the file: a name with a ``#`` in it
-is read up to it, as OBJ practice has it, and goes through the reference checks as any name.
+is read up to it, as OBJ practice has it, and goes through the reference checks as any name
+(material names that it cuts to one are named in a warning:
+``texture_references.names_a_comment_joins``).
 
 A line continued after a backslash is one line (as the app and trimesh read it): a comment in
 it runs to its end. The line breaks stay, so every line keeps its number and every byte before

@@ -27,6 +27,36 @@ def mtl_lines(data: bytes) -> list[bytes]:
     return [line.partition(b"#")[0] for line in _MTL_LINE_BREAK.split(data)]
 
 
+NAMES_JOINED_SHOWN = 3  # of the groups of names a '#' cuts to one, those a note lists
+
+
+def names_a_comment_joins(library: Path, data: bytes) -> list[str]:
+    """A note (or none) on the materials of an MTL file's ``data`` whose names a ``#`` cuts
+    short to one name (``Material #25`` and ``Material #26`` both read as ``Material``, the
+    last of them drawn for all): a ``#`` starts a comment anywhere in a line
+    (``mtl_lines``), so the designer is told which to rename; the first NAMES_JOINED_SHOWN
+    such groups are listed, the rest counted."""
+    written: dict[bytes, list[bytes]] = {}  # each name as read: the names as written
+    for line in _MTL_LINE_BREAK.split(data):
+        words = line.strip().split(maxsplit=1)
+        if len(words) == 2 and words[0] == b"newmtl":
+            read = words[1].partition(b"#")[0].strip()
+            written.setdefault(read, []).append(words[1].strip())
+    joined = []
+    for read, names in written.items():
+        names = list(dict.fromkeys(names))
+        if read and len(names) > 1 and any(b"#" in name for name in names):
+            joined.append(", ".join(repr(name.decode("utf-8", "replace")) for name in names)
+                          + f" as {read.decode('utf-8', 'replace')!r}")
+    if not joined:
+        return []
+    more = len(joined) - NAMES_JOINED_SHOWN
+    listed = "; ".join(joined[:NAMES_JOINED_SHOWN]) + (f"; and {more:,} more" if more > 0
+                                                       else "")
+    return [f"{library.name}: a '#' starts a comment in an MTL file, so materials are read by "
+            f"one name: {listed}; the last of each is drawn for all; rename them without '#'"]
+
+
 def _texture_names(value: str) -> list[str]:
     """The names a ``map_Kd [options] file name`` value may mean (names may contain spaces)."""
     tokens = value.split()

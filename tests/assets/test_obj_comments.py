@@ -221,3 +221,38 @@ def test_comments_are_left_out_as_the_format_means_them(seed, monkeypatch):
     left = obj_comments.without_comments(data)
     assert left == reference_without_comments(data)
     assert left.count(b"\n") == data.count(b"\n")  # every line keeps its number
+
+
+def test_materials_a_hash_cuts_to_one_name_are_named_in_a_warning(tmp_path):
+    """``Material #25`` and ``Material #26`` both read as ``Material``: the designer is told
+    which two to rename (the last is drawn for both, as trimesh takes the last of a name)."""
+    path = write(tmp_path / "m", "mtllib m.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nv 1 1 0\n"
+                                 "usemtl Material #25\nf 1 2 3\nusemtl Material #26\nf 2 4 3\n",
+                 "newmtl Material #25\nKd 1 0 0\nnewmtl Material #26\nKd 0 0 1\n")
+    model = load_model(path)
+    assert model.warnings == (
+        "m.mtl: a '#' starts a comment in an MTL file, so materials are read by one name: "
+        "'Material #25', 'Material #26' as 'Material'; the last of each is drawn for all; "
+        "rename them without '#'",)
+    assert [m.material.base_color for m in model.meshes.values()] == [(0.0, 0.0, 1.0, 1.0)]
+
+
+@pytest.mark.parametrize("mtl", [
+    "newmtl red # paint\nKd 1 0 0\nnewmtl blue # glass\nKd 0 0 1\n",  # comments on two names
+    "newmtl red # paint\nKd 1 0 0\nnewmtl red # paint\nKd 1 0 0\n",  # one name written twice
+    "newmtl red\nKd 1 0 0\nnewmtl blue\nKd 0 0 1\n"])
+def test_names_a_hash_leaves_apart_draw_without_a_warning(tmp_path, mtl):
+    path = write(tmp_path / "m", OBJ, mtl)
+    assert load_model(path).warnings == ()
+
+
+def test_a_library_of_many_names_cut_by_a_hash_makes_one_note(tmp_path):
+    """Hostile: 200,000 materials, each pair of names cut to one, make one note that lists
+    three pairs and counts the rest (not a note for each)."""
+    from app.assets.texture_references import names_a_comment_joins  # noqa: PLC0415
+
+    names = "".join(f"newmtl m{i // 2} #{i}\nKd 1 0 0\n" for i in range(200_000))
+    (note,) = names_a_comment_joins(tmp_path / "big.mtl", names.encode())
+    assert note.startswith("big.mtl: a '#' starts a comment in an MTL file, so materials are "
+                           "read by one name: 'm0 #0', 'm0 #1' as 'm0'; 'm1 #2', 'm1 #3' as "
+                           "'m1'; 'm2 #4', 'm2 #5' as 'm2'; and 99,997 more;")
