@@ -7,6 +7,7 @@ import pytest
 import pyvista as pv
 
 from app.scene.description import ResolvedMaterial
+from app.viewport import environment_occlusion
 from app.viewport.environment_occlusion import (
     Occluder,
     StudioSamples,
@@ -196,6 +197,32 @@ def test_a_part_keeps_its_shading_through_a_change_of_material(view, studio_hdr)
 
     changed, fresh = grey_sphere(True), grey_sphere(False)
     assert np.abs(changed - fresh).max() <= 2
+
+
+def test_a_closed_part_is_shaded_by_two_arrays_and_an_open_one_by_four(view, studio_hdr):
+    """A closed part's back is shaded as its front: it gets the front's arrays alone (each
+    array mapped to its shader costs VTK time to let go of); shaded otherwise on its back (an
+    open sheet), it gets all four, and shaded as closed again, none of the back's."""
+    from app.viewport.environment_occlusion import ARRAYS
+
+    white = ResolvedMaterial("white", base_color=(0.8, 0.8, 0.8), roughness=0.6)
+
+    def arrays(node: str) -> set[str]:
+        data = view.parts[f"part/{node}"].actor.GetMapper().GetInput().GetPointData()
+        return {data.GetArrayName(i) for i in range(data.GetNumberOfArrays())} & set(ARRAYS)
+
+    view.present(scene_of([drawable("sphere", white),
+                           drawable("card", white, transform=CARD_OVER)], studio_hdr))
+    view.update_occlusion()
+    assert arrays("sphere") == {"environmentShade", "environmentMirror"}
+    sphere = view.parts["part/sphere"]
+    environment_occlusion.shade(sphere.actor, np.full((len(sphere.mesh.vertices), 12), 0.5))
+    assert arrays("sphere") == {"environmentShade", "environmentMirror"}
+    front_and_back = np.tile(np.repeat([0.5, 0.9], 3), (len(sphere.mesh.vertices), 2))
+    environment_occlusion.shade(sphere.actor, front_and_back)
+    assert arrays("sphere") == set(ARRAYS)
+    environment_occlusion.shade(sphere.actor, np.full((len(sphere.mesh.vertices), 12), 0.5))
+    assert arrays("sphere") == {"environmentShade", "environmentMirror"}
 
 
 def test_a_sheet_is_open_and_a_box_with_split_vertices_is_closed():
