@@ -63,6 +63,7 @@ PASSED_ON = 0.5
 # light on the front (the normal's side) and on the back, then the reflection on each side
 ARRAYS = ("environmentShade", "environmentShadeBack", "environmentMirror",
           "environmentMirrorBack")
+GREY_ARRAY = "environmentShading"  # the four, where grey, as one array of four (``shade``)
 
 # Mitsuba's and VTK's equirectangular mappings differ by a quarter turn about Y
 # (app.photoreal.scene_build.ENVMAP_BASE_ROTATION_DEG); directions here follow Mitsuba's
@@ -287,66 +288,71 @@ def shade(actor: vtkActor, values: np.ndarray) -> None:
     """Scale ``actor``'s image-based light by ``values`` (``occlusion``'s columns for each
     point of its input; VTK draws back faces turned round): the diffuse light and the
     reflection (where the screen's copy finds what is reflected, app.viewport.screen_reflections
-    takes its place). A part whose back is shaded as its front (a closed one) gets the front's
-    two arrays alone: each array mapped to a part's shader costs VTK about 0.2 ms to let go of
-    when the part goes, which a model of 3,000 closed parts paid four times over. Call again
-    after ``apply_material``, which clears the shader's replacements."""
+    takes its place). Grey figures (the parts pass on ``PASSED_ON`` whatever their colour) go
+    in one array of four, the front's and the back's diffuse light and reflection
+    (``GREY_ARRAY``); coloured ones in the four arrays of three (``ARRAYS``). Each array
+    mapped to a part's shader costs VTK about 0.2 ms to let go of when the part goes: a model
+    of 3,000 parts took 4 s to close with four each. Call again after ``apply_material``,
+    which clears the shader's replacements."""
     mapper = actor.GetMapper()
     poly = mapper.GetInput()
     if poly is None or poly.GetNumberOfPoints() != len(values):
         return
-    diffuse, diffuse_back, mirror, mirror_back = ARRAYS
-    two_sided = not (np.array_equal(values[:, 0:3], values[:, 3:6])
-                     and np.array_equal(values[:, 6:9], values[:, 9:12]))
-    names = ARRAYS if two_sided else (diffuse, mirror)
-    for name in ARRAYS:
-        if name not in names and poly.GetPointData().GetArray(name) is not None:
-            poly.GetPointData().RemoveArray(name)
-            mapper.RemoveVertexAttributeMapping(f"{name}MC")
-    for name in names:
-        column = ARRAYS.index(name)
-        array = numpy_to_vtk(np.ascontiguousarray(values[:, 3 * column:3 * column + 3],
-                                                  np.float32), deep=True)
+    values = np.asarray(values, np.float32)
+    firsts = values[:, 0::3]
+    grey = np.array_equal(firsts, values[:, 1::3]) and np.array_equal(firsts, values[:, 2::3])
+    _remove_arrays(actor)
+    columns = {GREY_ARRAY: firsts} if grey else {
+        name: values[:, 3 * column:3 * column + 3] for column, name in enumerate(ARRAYS)}
+    for name, column in columns.items():
+        array = numpy_to_vtk(np.ascontiguousarray(column), deep=True)
         array.SetName(name)
         poly.GetPointData().AddArray(array)
         mapper.MapDataArrayToVertexAttribute(f"{name}MC", name, 0, -1)
     poly.Modified()
-    if not two_sided:
-        diffuse_back, mirror_back = diffuse, mirror
+    kind = "vec4" if grey else "vec3"
+    if grey:
+        diffuse, diffuse_back, mirror, mirror_back = (f"vec3({GREY_ARRAY}VS.{c})"
+                                                      for c in "xyzw")
+    else:
+        diffuse, diffuse_back, mirror, mirror_back = (f"{n}VS" for n in ARRAYS)
     shaders = actor.GetShaderProperty()
     shaders.AddVertexShaderReplacement(
         "//VTK::ValuePass::Dec", True,
-        "//VTK::ValuePass::Dec" + "".join(f"\nin vec3 {n}MC;\nout vec3 {n}VS;" for n in names),
-        False)
+        "//VTK::ValuePass::Dec" + "".join(f"\nin {kind} {n}MC;\nout {kind} {n}VS;"
+                                          for n in columns), False)
     shaders.AddVertexShaderReplacement(
         "//VTK::ValuePass::Impl", True,
-        "//VTK::ValuePass::Impl" + "".join(f"\n  {n}VS = {n}MC;" for n in names), False)
+        "//VTK::ValuePass::Impl" + "".join(f"\n  {n}VS = {n}MC;" for n in columns), False)
     shaders.AddFragmentShaderReplacement(
         "//VTK::ValuePass::Dec", True,
-        "//VTK::ValuePass::Dec" + "".join(f"\nin vec3 {n}VS;" for n in names), False)
+        "//VTK::ValuePass::Dec" + "".join(f"\nin {kind} {n}VS;" for n in columns), False)
     shaders.AddFragmentShaderReplacement(
         _SPECULAR_LINE, False,
-        f"{_SPECULAR_LINE}\n  vec3 studioShade = gl_FrontFacing ? {diffuse}VS : {diffuse_back}VS;"
-        f"\n  prefilteredSpecularColor *= gl_FrontFacing ? {mirror}VS : {mirror_back}VS;", True)
+        f"{_SPECULAR_LINE}\n  vec3 studioShade = gl_FrontFacing ? {diffuse} : {diffuse_back};"
+        f"\n  prefilteredSpecularColor *= gl_FrontFacing ? {mirror} : {mirror_back};", True)
     shaders.AddFragmentShaderReplacement(
         _DIFFUSE_LINE, False, "  vec3 iblDiffuse = (FmsEms + k_D) * irradiance * studioShade;",
         True)
 
 
+def _remove_arrays(actor: vtkActor) -> None:
+    """The point arrays ``shade`` put on ``actor``'s input, and their mappings, taken away."""
+    mapper = actor.GetMapper()
+    poly = mapper.GetInput()
+    for name in (*ARRAYS, GREY_ARRAY):
+        mapper.RemoveVertexAttributeMapping(f"{name}MC")
+        if poly is not None and poly.GetPointData().GetArray(name) is not None:
+            poly.GetPointData().RemoveArray(name)
+            poly.Modified()
+
+
 def unshade(actor: vtkActor) -> None:
     """Undo ``shade``."""
-    mapper = actor.GetMapper()
-    for name in ARRAYS:
-        mapper.RemoveVertexAttributeMapping(f"{name}MC")
+    _remove_arrays(actor)
     shaders = actor.GetShaderProperty()
     shaders.ClearVertexShaderReplacement("//VTK::ValuePass::Dec", True)
     shaders.ClearVertexShaderReplacement("//VTK::ValuePass::Impl", True)
     shaders.ClearFragmentShaderReplacement("//VTK::ValuePass::Dec", True)
     shaders.ClearFragmentShaderReplacement(_DIFFUSE_LINE, False)
     shaders.ClearFragmentShaderReplacement(_SPECULAR_LINE, False)
-    poly = mapper.GetInput()
-    if poly is not None and poly.GetPointData().GetArray(ARRAYS[0]) is not None:
-        for name in ARRAYS:
-            if poly.GetPointData().GetArray(name) is not None:
-                poly.GetPointData().RemoveArray(name)
-        poly.Modified()

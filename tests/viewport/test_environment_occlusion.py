@@ -199,30 +199,37 @@ def test_a_part_keeps_its_shading_through_a_change_of_material(view, studio_hdr)
     assert np.abs(changed - fresh).max() <= 2
 
 
-def test_a_closed_part_is_shaded_by_two_arrays_and_an_open_one_by_four(view, studio_hdr):
-    """A closed part's back is shaded as its front: it gets the front's arrays alone (each
-    array mapped to its shader costs VTK time to let go of); shaded otherwise on its back (an
-    open sheet), it gets all four, and shaded as closed again, none of the back's."""
-    from app.viewport.environment_occlusion import ARRAYS
+def test_grey_shading_is_one_array_and_coloured_shading_four(view, studio_hdr):
+    """The parts pass on grey light: a part's shading is one array of four (the front's and the
+    back's diffuse light and reflection), where four arrays of three each cost VTK time to let
+    go of; shading of colour takes the four, and grey again, the one alone. The sphere under
+    the card is drawn the same either way."""
+    from app.viewport.environment_occlusion import ARRAYS, GREY_ARRAY
 
     white = ResolvedMaterial("white", base_color=(0.8, 0.8, 0.8), roughness=0.6)
 
-    def arrays(node: str) -> set[str]:
-        data = view.parts[f"part/{node}"].actor.GetMapper().GetInput().GetPointData()
-        return {data.GetArrayName(i) for i in range(data.GetNumberOfArrays())} & set(ARRAYS)
+    def arrays() -> set[str]:
+        data = view.parts["part/sphere"].actor.GetMapper().GetInput().GetPointData()
+        return {data.GetArrayName(i) for i in range(data.GetNumberOfArrays())} & {
+            *ARRAYS, GREY_ARRAY}
 
     view.present(scene_of([drawable("sphere", white),
                            drawable("card", white, transform=CARD_OVER)], studio_hdr))
     view.update_occlusion()
-    assert arrays("sphere") == {"environmentShade", "environmentMirror"}
+    view.set_camera(FRONT_CAMERA, 160 / 120)
+    assert arrays() == {GREY_ARRAY}
+    grey = view.snapshot().astype(float)
     sphere = view.parts["part/sphere"]
-    environment_occlusion.shade(sphere.actor, np.full((len(sphere.mesh.vertices), 12), 0.5))
-    assert arrays("sphere") == {"environmentShade", "environmentMirror"}
-    front_and_back = np.tile(np.repeat([0.5, 0.9], 3), (len(sphere.mesh.vertices), 2))
-    environment_occlusion.shade(sphere.actor, front_and_back)
-    assert arrays("sphere") == set(ARRAYS)
-    environment_occlusion.shade(sphere.actor, np.full((len(sphere.mesh.vertices), 12), 0.5))
-    assert arrays("sphere") == {"environmentShade", "environmentMirror"}
+    shading = sphere.shade
+    assert shading[:, 1].min() < 0.7  # the card's shade
+    environment_occlusion.shade(sphere.actor, shading * np.tile([1.0, 1.0, 0.999], 4))
+    assert arrays() == set(ARRAYS)
+    coloured = view.snapshot().astype(float)
+    assert np.abs(coloured - grey).max() <= 1
+    environment_occlusion.shade(sphere.actor, np.full_like(shading, 1.0))
+    assert arrays() == {GREY_ARRAY}
+    unshaded = view.snapshot().astype(float)
+    assert unshaded[36:46, 72:88].mean() > grey[36:46, 72:88].mean() + 8  # the card's shade gone
 
 
 def test_a_sheet_is_open_and_a_box_with_split_vertices_is_closed():
