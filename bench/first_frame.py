@@ -54,6 +54,30 @@ HEAVY = {  # name: (file in GENERATED, the function that writes it)
 CASES.update({name: None for name in HEAVY})
 
 
+def embedded_buffer(*arrays) -> dict:
+    """glTF's buffers, bufferViews and accessors for numpy ``arrays`` (float32 rows of 2 or 3,
+    or uint16/uint32 indices), one after another in one base64 buffer, accessor ``i`` reading
+    ``arrays[i]``; a float accessor of 3 has the min and max glTF asks of POSITION."""
+    import numpy as np
+
+    components = {np.dtype(np.float32): 5126, np.dtype(np.uint16): 5123,
+                  np.dtype(np.uint32): 5125}
+    views, accessors, offset = [], [], 0
+    for index, array in enumerate(arrays):
+        views.append({"buffer": 0, "byteOffset": offset, "byteLength": array.nbytes})
+        accessor = {"bufferView": index, "componentType": components[array.dtype],
+                    "count": len(array),
+                    "type": "SCALAR" if array.ndim == 1 else f"VEC{array.shape[1]}"}
+        if array.ndim == 2 and array.shape[1] == 3:
+            accessor.update(min=array.min(axis=0).tolist(), max=array.max(axis=0).tolist())
+        accessors.append(accessor)
+        offset += array.nbytes
+    blob = b"".join(array.tobytes() for array in arrays)
+    return {"buffers": [{"byteLength": len(blob), "uri": "data:application/octet-stream;base64,"
+                         + base64.b64encode(blob).decode()}],
+            "bufferViews": views, "accessors": accessors}
+
+
 def write_large_textures(path: Path, side: int = 7900) -> None:
     """A quad whose base colour, metal-roughness and normal textures are ``side`` pixels a
     side (62 megapixels each at 7900)."""
@@ -71,7 +95,6 @@ def write_large_textures(path: Path, side: int = 7900) -> None:
     quad = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]], np.float32)
     uv = np.array([[0, 1], [1, 1], [1, 0], [0, 0]], np.float32)
     indices = np.array([0, 1, 2, 0, 2, 3], np.uint16)
-    blob = quad.tobytes() + uv.tobytes() + indices.tobytes()
     header = {
         "asset": {"version": "2.0"}, "scene": 0, "scenes": [{"nodes": [0]}],
         "nodes": [{"mesh": 0}],
@@ -82,15 +105,7 @@ def write_large_textures(path: Path, side: int = 7900) -> None:
                        "normalTexture": {"index": 2}}],
         "textures": [{"source": i} for i in range(3)],
         "images": [{"uri": f"{n}.png"} for n in ("base", "orm", "normal")],
-        "buffers": [{"byteLength": len(blob), "uri": "data:application/octet-stream;base64,"
-                     + base64.b64encode(blob).decode()}],
-        "bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": 48},
-                        {"buffer": 0, "byteOffset": 48, "byteLength": 32},
-                        {"buffer": 0, "byteOffset": 80, "byteLength": 12}],
-        "accessors": [{"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3",
-                       "min": [0, 0, 0], "max": [1, 1, 0]},
-                      {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC2"},
-                      {"bufferView": 2, "componentType": 5123, "count": 6, "type": "SCALAR"}],
+        **embedded_buffer(quad, uv, indices),
     }
     path.write_text(json.dumps(header))
 
@@ -142,7 +157,6 @@ def write_assembly(path: Path, count: int = 8000, materials: int = 3) -> None:
     bolt = trimesh.creation.cylinder(radius=0.004, height=0.02, sections=16)
     positions = np.asarray(bolt.vertices, np.float32)
     indices = np.asarray(bolt.faces, np.uint32).ravel()
-    blob = positions.tobytes() + indices.tobytes()
     side = int(np.ceil(np.sqrt(count)))
     header = {
         "asset": {"version": "2.0"}, "scene": 0,
@@ -156,16 +170,7 @@ def write_assembly(path: Path, count: int = 8000, materials: int = 3) -> None:
         "materials": [{"name": f"steel{m}", "pbrMetallicRoughness": {
             "baseColorFactor": [0.6 + 0.1 * m, 0.6, 0.6, 1.0], "metallicFactor": 1.0,
             "roughnessFactor": 0.3}} for m in range(materials)],
-        "buffers": [{"byteLength": len(blob), "uri": "data:application/octet-stream;base64,"
-                     + base64.b64encode(blob).decode()}],
-        "bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": positions.nbytes},
-                        {"buffer": 0, "byteOffset": positions.nbytes,
-                         "byteLength": indices.nbytes}],
-        "accessors": [{"bufferView": 0, "componentType": 5126, "count": len(positions),
-                       "type": "VEC3", "min": positions.min(axis=0).tolist(),
-                       "max": positions.max(axis=0).tolist()},
-                      {"bufferView": 1, "componentType": 5125, "count": len(indices),
-                       "type": "SCALAR"}],
+        **embedded_buffer(positions, indices),
     }
     path.write_text(json.dumps(header))
 
@@ -183,7 +188,6 @@ def write_many_materials(path: Path, count: int = 240) -> None:
     positions = np.asarray(sphere.vertices, np.float32)
     normals = np.asarray(sphere.vertex_normals, np.float32)
     indices = np.asarray(sphere.faces, np.uint32).ravel()
-    blob = positions.tobytes() + normals.tobytes() + indices.tobytes()
     side = int(np.ceil(np.sqrt(count)))
 
     def material(i: int) -> dict:
@@ -216,20 +220,7 @@ def write_many_materials(path: Path, count: int = 240) -> None:
             {"attributes": {"POSITION": 0, "NORMAL": 1}, "indices": 2, "material": i}]}
             for i in range(count)],
         "materials": [{"name": f"swatch{i}", **material(i)} for i in range(count)],
-        "buffers": [{"byteLength": len(blob), "uri": "data:application/octet-stream;base64,"
-                     + base64.b64encode(blob).decode()}],
-        "bufferViews": [{"buffer": 0, "byteOffset": 0, "byteLength": positions.nbytes},
-                        {"buffer": 0, "byteOffset": positions.nbytes,
-                         "byteLength": normals.nbytes},
-                        {"buffer": 0, "byteOffset": 2 * positions.nbytes,
-                         "byteLength": indices.nbytes}],
-        "accessors": [{"bufferView": 0, "componentType": 5126, "count": len(positions),
-                       "type": "VEC3", "min": positions.min(axis=0).tolist(),
-                       "max": positions.max(axis=0).tolist()},
-                      {"bufferView": 1, "componentType": 5126, "count": len(normals),
-                       "type": "VEC3"},
-                      {"bufferView": 2, "componentType": 5125, "count": len(indices),
-                       "type": "SCALAR"}],
+        **embedded_buffer(positions, normals, indices),
     }
     path.write_text(json.dumps(header))
 

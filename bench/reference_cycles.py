@@ -231,9 +231,9 @@ def has_glass(resolved: Resolved) -> bool:
 
 
 def glass_over_backdrop(resolved: Resolved, job: dict, exposure: float = 1.0
-                        ) -> tuple[np.ndarray, np.ndarray, dict]:
+                        ) -> tuple[np.ndarray, dict]:
     """Cycles' transparent film with its glass made transparency as our still makes it
-    (app/photoreal/compositing.py), (display RGBA 0..1, linear premultiplied RGBA): the share
+    (app/photoreal/compositing.py), (display RGBA 0..1, timings): the share
     of the backdrop the glass passes on in each channel, measured by two renders in which
     a path through glass alone meets a world of 0 and of 1 (``see_through`` in
     cycles_blender.py). Cycles' own transparent glass makes glass as transparent as the mean
@@ -247,11 +247,11 @@ def glass_over_backdrop(resolved: Resolved, job: dict, exposure: float = 1.0
         f"{exr.stem}_through_white.exr"))})
     stats["wall_s"] += more["wall_s"]
     share = np.clip(light[..., :3] - dark[..., :3], 0.0, 1.0)
-    display, linear = composite(
+    display, _ = composite(
         Passes(colour=np.maximum(dark[..., :3], 0.0), coverage=dark[..., 3], through=share),
         background=resolved.scene.environment.background, transparent=True,
         exposure=exposure)
-    return display, linear, stats
+    return display, stats
 
 
 def render_cycles_png(resolved: Resolved, out: Path, *, spp: int, exposure: float = 1.0,
@@ -263,7 +263,7 @@ def render_cycles_png(resolved: Resolved, out: Path, *, spp: int, exposure: floa
     job = cycles_job(resolved, spp=spp, exr=out.with_suffix(".exr"))
     job["distribution"] = distribution
     if has_glass(resolved):
-        display, _, stats = glass_over_backdrop(resolved, job, exposure)
+        display, stats = glass_over_backdrop(resolved, job, exposure)
         save_png(display, out)
         return stats
     linear, stats = run_cycles(job)

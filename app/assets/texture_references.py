@@ -24,7 +24,12 @@ def mtl_lines(data: bytes) -> list[bytes]:
     """The lines of an MTL file's ``data``, split where trimesh splits them (where Python's
     ``str.splitlines`` does), each without its comment: a ``#`` starts one anywhere in a line
     (``map_Kd tex.png # albedo``; trimesh took it for part of the name, or of the colour)."""
-    return [line.partition(b"#")[0] for line in _MTL_LINE_BREAK.split(data)]
+    return [_uncommented(line) for line in _MTL_LINE_BREAK.split(data)]
+
+
+def _uncommented(line: bytes) -> bytes:
+    """An MTL line up to its comment (a ``#`` anywhere in it)."""
+    return line.partition(b"#")[0]
 
 
 NAMES_JOINED_SHOWN = 3  # of the groups of names a '#' cuts to one, those a note lists
@@ -36,11 +41,13 @@ def names_a_comment_joins(library: Path, data: bytes) -> list[str]:
     last of them drawn for all): a ``#`` starts a comment anywhere in a line
     (``mtl_lines``), so the designer is told which to rename; the first NAMES_JOINED_SHOWN
     such groups are listed, the rest counted."""
+    if b"#" not in data:
+        return []
     written: dict[bytes, list[bytes]] = {}  # each name as read: the names as written
     for line in _MTL_LINE_BREAK.split(data):
         words = line.strip().split(maxsplit=1)
         if len(words) == 2 and words[0] == b"newmtl":
-            read = words[1].partition(b"#")[0].strip()
+            read = _uncommented(words[1]).strip()
             written.setdefault(read, []).append(words[1].strip())
     joined = []
     for read, names in written.items():

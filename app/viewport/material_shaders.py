@@ -346,8 +346,8 @@ def sheen_light(textures: dict[str, str]) -> str:
     channel. Towards the silhouette the albedo grows: velvet's rim. The sheen colour and
     roughness are the actor's uniforms ``SHEEN_COLOUR`` and ``SHEEN_ROUGHNESS``
     (``sheen_uniforms``) times their textures (``textures``: GLSL look-ups by slot): one
-    shader for every sheen, where its factors written into the code made a shader to compile
-    for each (300 velvets took 98 s to draw)."""
+    shader for every sheen (300 velvets of their own colours took 98 s to draw with a shader
+    each)."""
     colour = SHEEN_COLOUR
     if "sheen_color" in textures:
         colour = f"{colour} * {textures['sheen_color']}"
