@@ -43,14 +43,18 @@ MAX_SIDE = 4096
 MAX_SPP = 65536
 MAX_DEPTH = 8
 AUX_SPP = 16
-# From STRATA samples a pixel on, the lit pass's samples are stratified in passes of STRATA
-# (Mitsuba's ``stratified`` sampler: a pass of n = k^2 samples a pixel jitters each dimension's
-# in n strata). Measured on the shoe at 960x540, 64 samples, RMSE after denoising against a
-# 256-sample still: 3.0 independent, 2.65 in stratified passes of 16, 2.47 in one of 64. Fewer
-# strata are worse than none: in passes of 4 the noise left is blotchy where the denoiser
-# smooths it (the mug at 4 samples: 5.7 against 3.8 independent), so fewer samples, or a frame
-# too large for a pass of STRATA, are independent samples.
+# From STRATA samples a pixel on, the lit pass's samples are stratified in square passes of
+# STRATA to STRATA_MOST (Mitsuba's ``stratified`` sampler: a pass of n = k^2 samples a pixel
+# jitters each dimension's in n strata), the largest that divides the samples and fits in
+# MAX_LANES_PER_PASS. Measured on the shoe at 960x540, 64 samples, RMSE after denoising against
+# a 256-sample still: 3.0 independent, 2.65 in stratified passes of 16, 2.47 in one of 64;
+# against a 1024-sample one: 2.96 in passes of 16, 2.79 in one of 64 (DamagedHelmet 3.97 and
+# 3.94, the mug 1.30 and 1.30), and one pass took 0.15-0.45 s less than four. Fewer strata are
+# worse than none: in passes of 4 the noise left is blotchy where the denoiser smooths it (the
+# mug at 4 samples: 5.7 against 3.8 independent), so fewer samples, or a frame too large for a
+# pass of STRATA, are independent samples.
 STRATA = 16
+STRATA_MOST = 64  # a pass of more is no less noisy for it, and leaves longer between progress
 BLOCKS = 8  # progress steps of the lit pass with independent samples
 # samples traced at once: enough for a pass of STRATA at 1920x1080. It bounds memory; on llvm
 # the peak stayed at 2.6 GB for a 1600x1200 still of the golf cart whether its 64 samples were
@@ -272,13 +276,18 @@ class SamplePlan:
 
 
 def sample_plan(spp: int, pixels: int) -> SamplePlan:
-    """Stratified passes of STRATA samples (the rest in square passes: the sampler's) where
-    ``spp`` reaches STRATA and such a pass stays within MAX_LANES_PER_PASS samples traced at
-    once; otherwise independent samples in at least BLOCKS passes, within that bound."""
+    """Stratified passes where ``spp`` reaches STRATA and such a pass stays within
+    MAX_LANES_PER_PASS samples traced at once: of the largest square from STRATA to
+    STRATA_MOST that divides ``spp`` and stays within it (else of STRATA, the rest in square
+    passes: the sampler's); otherwise independent samples in at least BLOCKS passes, within
+    that bound."""
     lanes = MAX_LANES_PER_PASS // max(1, pixels)
     if spp >= STRATA and lanes >= STRATA:
-        counts = [STRATA] * (spp // STRATA)
-        left = spp % STRATA
+        most = min(STRATA_MOST, lanes, spp)
+        size = max((side * side for side in range(math.isqrt(STRATA), math.isqrt(most) + 1)
+                    if spp % (side * side) == 0), default=STRATA)
+        counts = [size] * (spp // size)
+        left = spp % size
         while left > 0:
             side = math.isqrt(left)
             counts.append(side * side)

@@ -133,19 +133,40 @@ def test_format_from_suffix_and_checks(tmp_path):
                                               (64, 3840 * 2160), (5, 48 * 36), (1, 10),
                                               (64, 960 * 540), (23, 100), (15, 100)])
 def test_sample_passes_add_up_and_bound_the_samples_traced_at_once(spp, pixels):
-    from app.photoreal.render import BLOCKS, MAX_LANES_PER_PASS, STRATA, sample_plan
+    from app.photoreal.render import (
+        BLOCKS,
+        MAX_LANES_PER_PASS,
+        STRATA,
+        STRATA_MOST,
+        sample_plan,
+    )
 
     plan = sample_plan(spp, pixels)
     assert sum(plan.passes) == spp
     assert max(plan.passes) * pixels <= max(MAX_LANES_PER_PASS, pixels)
     if spp >= STRATA and STRATA * pixels <= MAX_LANES_PER_PASS:
-        # stratified: square passes, as many of STRATA samples as there are
+        # stratified: square passes, the first ones of one size from STRATA to STRATA_MOST
         assert plan.sampler == "stratified"
         assert all(math.isqrt(count) ** 2 == count for count in plan.passes)
-        assert plan.passes[:spp // STRATA] == [STRATA] * (spp // STRATA)
+        size = plan.passes[0]
+        assert STRATA <= size <= STRATA_MOST
+        assert plan.passes[:spp // size] == [size] * (spp // size)
     else:  # too few samples, or too large a frame, to stratify
         assert plan.sampler == "independent"
         assert len(plan.passes) >= min(spp, BLOCKS)
+
+
+@pytest.mark.parametrize(("spp", "pixels", "passes"), [
+    (64, 960 * 540, [64]),  # one pass of 8 x 8 strata, where it fits
+    (64, 1920 * 1080, [16] * 4),  # 64 samples of every pixel at once would not
+    (1024, 960 * 540, [64] * 16),
+    (32, 960 * 540, [16, 16]),  # no larger square divides 32
+    (100, 480 * 360, [25] * 4),
+])
+def test_the_samples_are_stratified_in_as_few_passes_as_fit(spp, pixels, passes):
+    from app.photoreal.render import SamplePlan, sample_plan
+
+    assert sample_plan(spp, pixels) == SamplePlan("stratified", passes)
 
 
 def checker_behind_a_pane(hdr, glass: ResolvedMaterial | None, textures: dict,
