@@ -202,11 +202,17 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
                    * studio.power / count)
     everything = np.concatenate([o.vertices for o in occluders])
     size = float(np.linalg.norm(np.ptp(everything, axis=0))) or 1.0
+    # every part's faces, one after another: what a ray meets is found at its part's first
+    # face (``first_face``) plus the face Embree names
+    first_face = np.cumsum([0] + [len(o.faces) for o in occluders])[:-1]
+    facing, lit = np.concatenate(facing), np.concatenate(lit)
+    albedo = np.asarray([o.albedo for o in occluders], np.float64)
 
-    def side(index: int, points: np.ndarray,
+    def side(owner: np.ndarray, points: np.ndarray,
              normals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """At ``points`` of part ``index`` facing ``normals``: (V, 3) past the other parts,
-        (V, 3) past every part."""
+        """At ``points`` of the parts ``owner`` (indices) facing ``normals``: (V, 3) past
+        the other parts, (V, 3) past every part. The points of all parts are cast in
+        batches together, so that a model of many small parts keeps every core busy."""
         per_batch = max(1, 2 * RAYS_PER_BATCH // count)  # about half the directions face away
 
         def cast(start: int) -> np.ndarray:
@@ -224,17 +230,15 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
             other, triangle = found["geomID"], found["primID"]
             returned, reflected = np.ones((len(v), 3)), np.ones((len(v), 3))
             ray = np.nonzero((triangle >= 0) & (found["tfar"] > near * size))[0]
-            for blocker in np.unique(other[ray]):
-                mine = ray[other[ray] == blocker]
-                faces = triangle[mine]
-                back = np.einsum("ij,ij->i", facing[blocker][faces], directions[k[mine]]) > 0
-                light = lit[blocker][faces, back.astype(np.int64)]
-                behind = np.maximum(studio.radiance[k[mine]], 1e-6)
-                passed = (np.asarray(occluders[blocker].albedo)
-                          * (light / (np.pi * behind))[:, None])
-                reflected[mine] = passed
-                if blocker != index:
-                    returned[mine] = passed
+            blocker = other[ray]
+            faces = first_face[blocker] + triangle[ray]
+            back = np.einsum("ij,ij->i", facing[faces], directions[k[ray]]) > 0
+            light = lit[faces, back.astype(np.int64)]
+            behind = np.maximum(studio.radiance[k[ray]], 1e-6)
+            passed = albedo[blocker] * (light / (np.pi * behind))[:, None]
+            reflected[ray] = passed
+            another = blocker != owner[at[ray]]
+            returned[ray[another]] = passed[another]
             sums = [weight] + [weight * values[:, c] for values in (returned, reflected)
                                for c in range(3)]
             return np.stack([np.bincount(v, s, minlength=len(ahead)) for s in sums], axis=1)
@@ -247,16 +251,30 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
         return shades[:, :3], shades[:, 3:]
 
     share = min(1.0, SHADED_POINTS / len(everything))
+    shaded = {}  # part index -> its chosen vertices
     for index, part in enumerate(occluders):
         corners = part.vertices[part.faces]
         edges = np.linalg.norm(corners[:, [1, 2, 0]] - corners, axis=2)
-        if np.median(edges) > COARSE * size:  # too few vertices to carry a shading
-            continue
-        chosen = spread_subset(part.vertices, part.normals,
-                               math.ceil(len(part.vertices) * share))
-        points, normals = part.vertices[chosen], part.normals[chosen]
-        front = side(index, points, normals)
-        back = side(index, points, -normals) if part.open else front
+        if np.median(edges) <= COARSE * size:  # else too few vertices to carry a shading
+            shaded[index] = spread_subset(part.vertices, part.normals,
+                                          math.ceil(len(part.vertices) * share))
+    if not shaded:
+        return result
+    # the front of every shaded part, then the back of each open one
+    sides = [(index, chosen, 1.0) for index, chosen in shaded.items()]
+    sides += [(index, chosen, -1.0) for index, chosen in shaded.items() if occluders[index].open]
+    owner = np.concatenate([np.full(len(chosen), index) for index, chosen, _ in sides])
+    points = np.concatenate([occluders[index].vertices[chosen] for index, chosen, _ in sides])
+    normals = np.concatenate([sign * occluders[index].normals[chosen]
+                              for index, chosen, sign in sides])
+    diffuse, mirror = side(owner, points, normals)
+    ends = np.cumsum([len(chosen) for _, chosen, _ in sides])
+    found = {(index, sign): (diffuse[end - len(chosen):end], mirror[end - len(chosen):end])
+             for (index, chosen, sign), end in zip(sides, ends, strict=True)}
+    for index, chosen in shaded.items():
+        part = occluders[index]
+        front = found[index, 1.0]
+        back = found.get((index, -1.0), front)
         shades = np.concatenate([front[0], back[0], front[1], back[1]], axis=1)
         result[part.id] = carried_to(part.vertices, part.normals, chosen, shades)
     return result
