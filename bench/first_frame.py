@@ -1,7 +1,7 @@
 """Load and first-frame time at 1280x720 off-screen, and peak memory, per sample product and
 external model, and per heavy model made here (a designer's 8k textures, a dense CAD export, a
-Blender PLY of mixed faces, a CAD assembly of 8,000 placed bolts, 240 materials that differ
-in their factors); the AR budget (triangles,
+Blender PLY of mixed faces, a CAD assembly of 8,000 placed bolts, one of 3,000 bolts with a
+material each, 240 materials that differ in their factors); the AR budget (triangles,
 texture size) of each sample product.
 
 Each case runs in a fresh process so that caches and memory do not carry over. The heavy models
@@ -48,6 +48,7 @@ HEAVY = {  # name: (file in GENERATED, the function that writes it)
     "sphere STL 327,680 tris (made)": ("sphere.stl", "write_dense_stl"),
     "PLY 500,000 quads and triangles (made)": ("mixed_faces.ply", "write_mixed_ply"),
     "assembly of 8,000 placed bolts (made)": ("assembly/bolts.gltf", "write_assembly"),
+    "3,000 bolts, a material each (made)": ("parts/bolts.gltf", "write_parts_assembly"),
     "240 materials of different factors (made)": ("materials/spheres.gltf",
                                                   "write_many_materials"),
 }
@@ -168,11 +169,17 @@ def write_assembly(path: Path, count: int = 8000, materials: int = 3) -> None:
             {"attributes": {"POSITION": 0}, "indices": 1, "material": m}]}
             for m in range(materials)],
         "materials": [{"name": f"steel{m}", "pbrMetallicRoughness": {
-            "baseColorFactor": [0.6 + 0.1 * m, 0.6, 0.6, 1.0], "metallicFactor": 1.0,
+            "baseColorFactor": [0.6 + 0.1 * (m % 4), 0.6, 0.6, 1.0], "metallicFactor": 1.0,
             "roughnessFactor": 0.3}} for m in range(materials)],
         **embedded_buffer(positions, indices),
     }
     path.write_text(json.dumps(header))
+
+
+def write_parts_assembly(path: Path) -> None:
+    """3,000 placed bolts, each of a material of its own (a CAD export that names a material
+    per part): as many parts as nodes, none joined with another."""
+    write_assembly(path, count=3000, materials=3000)
 
 
 def write_many_materials(path: Path, count: int = 240) -> None:
