@@ -54,7 +54,9 @@ AUX_SPP = 16
 # mug at 4 samples: 5.7 against 3.8 independent), so fewer samples, or a frame too large for a
 # pass of STRATA, are independent samples.
 STRATA = 16
-STRATA_MOST = 64  # a pass of more is no less noisy for it, and leaves longer between progress
+# the largest pass measured; a larger one leaves longer between progress and cancel points (at
+# 960x540 it is also the most that MAX_LANES_PER_PASS lets through)
+STRATA_MOST = 64
 BLOCKS = 8  # progress steps of the lit pass with independent samples
 # samples traced at once: enough for a pass of STRATA at 1920x1080. It bounds memory; on llvm
 # the peak stayed at 2.6 GB for a 1600x1200 still of the golf cart whether its 64 samples were

@@ -208,11 +208,11 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
     facing, lit = np.concatenate(facing), np.concatenate(lit)
     albedo = np.asarray([o.albedo for o in occluders], np.float64)
 
-    def side(owner: np.ndarray, points: np.ndarray,
-             normals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """At ``points`` of the parts ``owner`` (indices) facing ``normals``: (V, 3) past
-        the other parts, (V, 3) past every part. The points of all parts are cast in
-        batches together, so that a model of many small parts keeps every core busy."""
+    def side(owner: np.ndarray, points: np.ndarray, normals: np.ndarray) -> np.ndarray:
+        """At ``points`` of the parts ``owner`` (indices) facing ``normals``: (V, 6), the
+        light (RGB) past the other parts, then past every part. The points of all parts are
+        cast in batches together, so that a model of many small parts keeps every core
+        busy."""
         per_batch = max(1, 2 * RAYS_PER_BATCH // count)  # about half the directions face away
 
         def cast(start: int) -> np.ndarray:
@@ -247,8 +247,7 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
                                            threads))
         total = sums[:, :1]
         shades = np.where(total > 0, sums[:, 1:] / np.maximum(total, 1e-12), 1.0)
-        shades = np.clip(shades, 0.0, 1.0).astype(np.float32)
-        return shades[:, :3], shades[:, 3:]
+        return np.clip(shades, 0.0, 1.0).astype(np.float32)
 
     share = min(1.0, SHADED_POINTS / len(everything))
     shaded = {}  # part index -> its chosen vertices
@@ -260,22 +259,20 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
                                           math.ceil(len(part.vertices) * share))
     if not shaded:
         return result
-    # the front of every shaded part, then the back of each open one
-    sides = [(index, chosen, 1.0) for index, chosen in shaded.items()]
-    sides += [(index, chosen, -1.0) for index, chosen in shaded.items() if occluders[index].open]
-    owner = np.concatenate([np.full(len(chosen), index) for index, chosen, _ in sides])
-    points = np.concatenate([occluders[index].vertices[chosen] for index, chosen, _ in sides])
-    normals = np.concatenate([sign * occluders[index].normals[chosen]
-                              for index, chosen, sign in sides])
-    diffuse, mirror = side(owner, points, normals)
-    ends = np.cumsum([len(chosen) for _, chosen, _ in sides])
-    found = {(index, sign): (diffuse[end - len(chosen):end], mirror[end - len(chosen):end])
-             for (index, chosen, sign), end in zip(sides, ends, strict=True)}
+    # the front of every shaded part, then the back of each open one, cast together
+    sides = [(index, 1.0) for index in shaded]
+    sides += [(index, -1.0) for index in shaded if occluders[index].open]
+    owner = np.concatenate([np.full(len(shaded[index]), index) for index, _ in sides])
+    points = np.concatenate([occluders[index].vertices[shaded[index]] for index, _ in sides])
+    normals = np.concatenate([sign * occluders[index].normals[shaded[index]]
+                              for index, sign in sides])
+    starts = np.cumsum([len(shaded[index]) for index, _ in sides])[:-1]
+    found = dict(zip(sides, np.split(side(owner, points, normals), starts), strict=True))
     for index, chosen in shaded.items():
         part = occluders[index]
         front = found[index, 1.0]
         back = found.get((index, -1.0), front)
-        shades = np.concatenate([front[0], back[0], front[1], back[1]], axis=1)
+        shades = np.concatenate([front[:, :3], back[:, :3], front[:, 3:], back[:, 3:]], axis=1)
         result[part.id] = carried_to(part.vertices, part.normals, chosen, shades)
     return result
 
