@@ -17,9 +17,13 @@ own folds as well: a chrome wheel's dish behind its spokes mirrors the back of t
 the tyre's inside, which the screen's copy (app.viewport.screen_reflections) never sees, where
 VTK showed the studio. A part whose vertices lie far apart (``COARSE``) is not shaded:
 the figure of one corner would spread over the whole of its triangles (a backdrop of four
-vertices took on the colours of the cards before it). Glass, see-through and masked parts
-neither shade nor are shaded, nor do parts whose coordinates are not all numbers. The rays are
-Embree's (embreex), cast in batches over the cores, which Embree lets trace together.
+vertices took on the colours of the cards before it). See-through and masked parts neither
+shade nor are shaded, nor do parts whose coordinates are not all numbers. Glass is shaded, by
+every part, itself included, and is in the way of no opaque part: light passes it. What a
+glass reflects is then what the still's glass reflects: the candle in a holder and the stem
+under its bowl, not the studio behind them (GlassHurricaneCandleHolder, live view against the
+still, mean CIEDE2000 10.10 -> 9.91). The rays are Embree's (embreex), cast in batches over
+the cores, which Embree lets trace together.
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ class Occluder:
     faces: np.ndarray
     albedo: tuple[float, float, float]
     open: bool = False  # a sheet whose back can be seen (VTK draws back faces turned round)
+    clear: bool = False  # glass: shaded by every part, and in the way of other glass only
 
 
 @functools.lru_cache(maxsize=2)
@@ -132,12 +137,16 @@ def studio_samples(hdr_path: str, rotation_deg: float, turned_over: bool = False
     return StudioSamples(local @ turn.T, lum[iy, ix], power)
 
 
-def shades_and_shaded(drawable: Drawable) -> bool:
-    """Opaque parts only: light passes glass (not metal throughout), see-through and masked
-    parts."""
-    material = metal_stops_light(drawable.material)
-    return (drawable.visible and material.transmission <= 0
-            and not material.uses_alpha)
+def shaded(drawable: Drawable) -> bool:
+    """Opaque parts and glass; not see-through or masked parts, whose texture's alpha says
+    where they are."""
+    return drawable.visible and not drawable.material.uses_alpha
+
+
+def lets_light_through(drawable: Drawable) -> bool:
+    """Glass (a transmissive part, not metal throughout): it reflects what the parts hide of
+    the studio, and is in no opaque part's way."""
+    return metal_stops_light(drawable.material).transmission > 0
 
 
 def in_world(drawable: Drawable, vertices: np.ndarray) -> np.ndarray:
@@ -148,14 +157,15 @@ def in_world(drawable: Drawable, vertices: np.ndarray) -> np.ndarray:
 
 def occluder(drawable: Drawable, vertices: np.ndarray, normals: np.ndarray,
              faces: np.ndarray) -> Occluder:
-    """A drawable's mesh (its own coordinates) in the world, passing on ``PASSED_ON``."""
+    """A drawable's mesh (its own coordinates) in the world, passing on ``PASSED_ON``, clear
+    where it ``lets_light_through``."""
     matrix = np.asarray(drawable.transform, np.float64)
     world = in_world(drawable, vertices)
     turned = np.asarray(normals, np.float64) @ np.linalg.inv(matrix[:3, :3])
     turned /= np.maximum(np.linalg.norm(turned, axis=1, keepdims=True), 1e-12)
     faces = np.asarray(faces, np.int64)
     return Occluder(drawable.id, world, turned, faces, (PASSED_ON,) * 3,
-                    has_edge(vertices, faces))
+                    has_edge(vertices, faces), lets_light_through(drawable))
 
 
 def has_edge(vertices: np.ndarray, faces: np.ndarray) -> bool:
@@ -177,7 +187,8 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
     """Per occluder id, (V, 12) float32 in 0..1 (columns as ``ARRAYS``): the share of the
     studio's light (RGB) that reaches each vertex past the other parts, on its front (the
     normal's side), then on its back (the same as the front unless the part is ``open``); then
-    the same past every part, its own folds included, for its reflection. The rays are cast on
+    the same past every part, its own folds included, for its reflection. Opaque parts count
+    only opaque parts in their way; a ``clear`` part counts every part. The rays are cast on
     ``threads`` threads (None: one per core)."""
     from embreex import mesh_construction, rtcore_scene
 
@@ -186,12 +197,18 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
                  and np.isfinite(o.vertices).all() and np.isfinite(o.normals).all()]
     if not occluders:
         return result
+    # the opaque parts first: they are the same geometries, by the same numbers, in the scene
+    # of opaque parts (which their own rays meet) and in the scene of all (which glass's meet)
+    occluders.sort(key=lambda o: o.clear)
     directions, count = studio.directions, len(studio.directions)
-    scene = rtcore_scene.EmbreeScene()
+    opaque_scene = rtcore_scene.EmbreeScene()
+    scene = rtcore_scene.EmbreeScene() if occluders[-1].clear else None
     facing, lit = [], []  # per part: its faces' normals, and the studio's light on each side
     for part in occluders:
-        mesh_construction.TriangleMesh(scene, part.vertices.astype(np.float32),
-                                       part.faces.astype(np.int32))
+        for in_scene in (scene, None if part.clear else opaque_scene):
+            if in_scene is not None:
+                mesh_construction.TriangleMesh(in_scene, part.vertices.astype(np.float32),
+                                               part.faces.astype(np.int32))
         corners = part.vertices[part.faces]
         normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
         normals /= np.maximum(np.linalg.norm(normals, axis=1, keepdims=True), 1e-30)
@@ -207,6 +224,7 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
     first_face = np.cumsum([0] + [len(o.faces) for o in occluders])[:-1]
     facing, lit = np.concatenate(facing), np.concatenate(lit)
     albedo = np.asarray([o.albedo for o in occluders], np.float64)
+    clear = np.asarray([o.clear for o in occluders])
 
     def side(owner: np.ndarray, points: np.ndarray, normals: np.ndarray) -> np.ndarray:
         """At ``points`` of the parts ``owner`` (indices) facing ``normals``: (V, 6), the
@@ -224,12 +242,12 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
             v, k = np.nonzero(cosine > 0)
             weight = cosine[v, k]
             at = start + v
-            origins = points[at] + (normals[at] + directions[k]) * 1e-4 * size
-            found = scene.run(origins.astype(np.float32), directions[k].astype(np.float32),
-                              output=1)
-            other, triangle = found["geomID"], found["primID"]
+            origins = (points[at] + (normals[at] + directions[k]) * 1e-4 * size
+                       ).astype(np.float32)
+            other, triangle, far = _first_hits(scene, opaque_scene, clear[owner[at]], origins,
+                                               directions[k].astype(np.float32))
             returned, reflected = np.ones((len(v), 3)), np.ones((len(v), 3))
-            ray = np.nonzero((triangle >= 0) & (found["tfar"] > near * size))[0]
+            ray = np.nonzero((triangle >= 0) & (far > near * size))[0]
             blocker = other[ray]
             faces = first_face[blocker] + triangle[ray]
             back = np.einsum("ij,ij->i", facing[faces], directions[k[ray]]) > 0
@@ -275,6 +293,24 @@ def occlusion(occluders: list[Occluder], studio: StudioSamples, near: float = NE
         shades = np.concatenate([front[:, :3], back[:, :3], front[:, 3:], back[:, 3:]], axis=1)
         result[part.id] = carried_to(part.vertices, part.normals, chosen, shades)
     return result
+
+
+def _first_hits(scene, opaque_scene, clear: np.ndarray, origins: np.ndarray,
+                directions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each ray meets first (geometry, triangle, -1 for none; distance): of all parts
+    (``scene``, None without glass) where it starts on a ``clear`` part, of the opaque parts
+    elsewhere."""
+    other = np.full(len(origins), -1, np.int32)
+    triangle, far = np.full_like(other, -1), np.zeros(len(origins), np.float32)
+    for rays, in_scene in ((clear, scene), (~clear, opaque_scene)):
+        if not rays.any():
+            continue
+        if rays.all():
+            found = in_scene.run(origins, directions, output=1)
+            return found["geomID"], found["primID"], found["tfar"]
+        found = in_scene.run(origins[rays], directions[rays], output=1)
+        other[rays], triangle[rays], far[rays] = found["geomID"], found["primID"], found["tfar"]
+    return other, triangle, far
 
 
 def _light_on_sides(normals: np.ndarray, directions: np.ndarray) -> np.ndarray:

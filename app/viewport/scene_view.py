@@ -324,14 +324,16 @@ class SceneView:
     OCCLUSIONS_KEPT = 4
 
     def _occlusion_key(self) -> tuple | None:
-        """What the occlusion depends on: the opaque parts shown, where, and the studio as it
-        is turned (not their colours: environment_occlusion.PASSED_ON)."""
+        """What the occlusion depends on: the opaque and glass parts shown, which of them are
+        glass, where they are, and the studio as it is turned (not their colours:
+        environment_occlusion.PASSED_ON)."""
         if self.environment is None:
             return None
         parts = tuple(
-            (drawable_id, part.drawable.geometry, part.drawable.transform)
+            (drawable_id, part.drawable.geometry, part.drawable.transform,
+             environment_occlusion.lets_light_through(part.drawable))
             for drawable_id, part in sorted(self.parts.items())
-            if environment_occlusion.shades_and_shaded(part.drawable))
+            if environment_occlusion.shaded(part.drawable))
         return (parts, self.environment.hdr_path, self.environment.rotation_deg,
                 self._turned_over)
 
@@ -354,7 +356,7 @@ class SceneView:
         if kept is not None:
             return key, lambda: kept
         meshes = [(part.drawable, part.mesh) for _, part in sorted(self.parts.items())
-                  if environment_occlusion.shades_and_shaded(part.drawable)]
+                  if environment_occlusion.shaded(part.drawable)]
         studio = (self.environment.hdr_path, self.environment.rotation_deg, self._turned_over)
 
         def work() -> dict[str, np.ndarray]:

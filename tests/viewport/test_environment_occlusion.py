@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import pyvista as pv
@@ -275,16 +277,88 @@ def test_a_part_of_few_far_apart_vertices_shades_others_and_is_not_shaded():
 
 
 def test_glass_lets_the_studio_through_and_metal_throughout_does_not():
-    """A transmissive part neither shades nor is shaded, unless it is metal throughout
-    (metallic factor 1, no ORM texture), which glTF draws as an opaque metal."""
+    """A transmissive part is shaded and lets light through to other parts, unless it is
+    metal throughout (metallic factor 1, no ORM texture), which glTF draws as an opaque
+    metal; a masked or see-through part is neither."""
     from app.scene.description import Drawable, GeometryRef, TextureRef, slot
-    from app.viewport.environment_occlusion import shades_and_shaded
+    from app.viewport.environment_occlusion import lets_light_through, shaded
 
     def part(**fields) -> Drawable:
-        return Drawable("p/n", "p", GeometryRef("f", "n"),
-                        ResolvedMaterial("m", transmission=1.0, **fields))
+        fields.setdefault("transmission", 1.0)
+        return Drawable("p/n", "p", GeometryRef("f", "n"), ResolvedMaterial("m", **fields))
 
-    assert not shades_and_shaded(part(metallic=0.0))
+    glass = part(metallic=0.0)
+    assert shaded(glass) and lets_light_through(glass)
     orm = slot(TextureRef("orm.png", srgb=False))
-    assert not shades_and_shaded(part(metallic=1.0, orm_texture=orm))
-    assert shades_and_shaded(part(metallic=1.0))
+    assert lets_light_through(part(metallic=1.0, orm_texture=orm))
+    metal = part(metallic=1.0)
+    assert shaded(metal) and not lets_light_through(metal)
+    assert not lets_light_through(part(transmission=0.0))
+    assert not shaded(part(transmission=0.0, alpha_mode="MASK"))
+    assert not shaded(part(transmission=0.0, alpha_mode="BLEND"))
+
+
+def _clear(part: Occluder) -> Occluder:
+    return dataclasses.replace(part, clear=True)
+
+
+def test_glass_under_a_roof_reflects_its_shade_and_casts_none():
+    """A glass floor under a roof reflects the roof's underside, not the light above; a floor
+    under a glass roof is lit as under none, and the glass roof is shaded
+    by the floor below it (its underside reflects the floor)."""
+    floor = grid(2.0, 0.0, cells=32, x0=-1.0)
+    roof = grid(0.8, 1.0, cells=2, x0=-1.0, up=False)  # over x in -1 .. -0.2
+    under = (floor.vertices[:, 0] < -0.3) & (np.abs(floor.vertices[:, 2]) < 0.3)
+    glass_floor = occlusion([_clear(floor), roof], overhead())["floor"]
+    assert np.allclose(glass_floor[under], 0.0)  # its reflection and its haze's light
+    assert np.allclose(glass_floor[floor.vertices[:, 0] > 0.1], 1.0)
+    under_glass = occlusion([floor, _clear(roof)], overhead())["floor"]
+    assert (under_glass == 1.0).all()
+    lit_from_below = StudioSamples(np.array([[0.0, -1.0, 0.0]] * 8), np.ones(8), 1.0)
+    fine_roof = _clear(grid(0.8, 1.0, cells=16, x0=-1.0, up=False))
+    glass_roof = occlusion([floor, fine_roof], lit_from_below)["roof"]
+    assert (glass_roof[:, :3] < 0.6).all()  # the floor passes on half of what it gets
+
+
+def test_glass_reflects_its_own_folds_and_other_glass():
+    """A glass floor and wall of one part: near the fold its reflection is shaded by its own
+    wall (as an opaque part's is); a separate glass wall shades its reflection and its haze's
+    light alike."""
+    floor = grid(2.0, 0.0, cells=32, x0=-1.0)
+    wall = Occluder("wall", np.array([[-1.0, 0.0, -1.0], [-1.0, 0.0, 1.0], [-1.0, 2.0, -1.0],
+                                      [-1.0, 2.0, 1.0]]),
+                    np.tile([1.0, 0.0, 0.0], (4, 1)), np.array([[0, 1, 2], [2, 1, 3]]), GREY,
+                    clear=True)
+    folded = Occluder("folded", np.concatenate([floor.vertices, wall.vertices]),
+                      np.concatenate([floor.normals, wall.normals]),
+                      np.concatenate([floor.faces, wall.faces + len(floor.vertices)]), GREY,
+                      clear=True)
+    near_fold = (floor.vertices[:, 0] > -0.9) & (floor.vertices[:, 0] < -0.7) \
+        & (np.abs(floor.vertices[:, 2]) < 0.5)
+    own = occlusion([folded], all_round())["folded"][: len(floor.vertices)]
+    assert np.allclose(own[:, :6], 1.0)
+    assert (own[near_fold, 6:] < 0.85).all()
+    apart = occlusion([_clear(floor), wall], all_round())["floor"]
+    assert (apart[near_fold, :3] < 0.85).all()
+    assert np.allclose(apart[near_fold, :3], apart[near_fold, 6:9])
+
+
+def test_a_glass_sphere_under_a_card_reflects_its_shade_and_a_glass_card_shades_nothing(
+        view, studio_hdr):
+    """In the view: a glass sphere under a card is shaded (its top's reflection darkened),
+    and the card made of glass leaves an opaque sphere under it as bright as alone; the
+    shading is worked out again when the card's material turns from glass to opaque."""
+    white = ResolvedMaterial("white", base_color=(0.8, 0.8, 0.8), roughness=0.6)
+    glass = ResolvedMaterial("glass", transmission=1.0, roughness=0.05)
+
+    def shown(sphere: ResolvedMaterial, card: ResolvedMaterial) -> np.ndarray:
+        view.present(scene_of([drawable("sphere", sphere),
+                               drawable("card", card, transform=CARD_OVER)], studio_hdr))
+        view.update_occlusion()
+        return view.parts["part/sphere"].shade
+
+    shade = shown(glass, white)
+    assert shade is not None and shade[:, 7].min() < 0.7  # the reflection, front
+    assert (shown(white, glass) == 1.0).all()
+    assert view.parts["part/card"].shade is not None  # glass, shaded by the sphere below
+    assert shown(white, white)[:, 1].min() < 0.7
