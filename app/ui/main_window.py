@@ -559,7 +559,7 @@ class MainWindow(QMainWindow):
 
     def _queue_choice_thumbnails(self) -> None:
         """Part-swap choices show the part they put on the product, rendered in the background
-        (a product switched meanwhile drops the late ones)."""
+        (a product switched meanwhile drops the late ones, unmade)."""
         if self.thumbnails is None:
             return
         product = self.session.product
@@ -568,6 +568,8 @@ class MainWindow(QMainWindow):
                 continue
             for choice in group.choices:
                 def scene(group_id=group.id, choice_id=choice.id):
+                    if self.session.product is not product:
+                        return None
                     return choice_thumbnail_scene(product, self.session.configuration,
                                                   group_id, choice_id, self.session.scene_context())
 

@@ -53,14 +53,16 @@ class ThumbnailQueue(QObject):
     off-screen window's (EGL) cannot be made current there and its frames would be drawn into
     the live view's context (black or half-drawn pictures, once the live view has drawn in
     between). Each job's scene is made on the GUI thread, where the session lives; only the
-    drawing runs on the worker, and its pixels come back on the GUI thread (``done``)."""
+    drawing runs on the worker, and its pixels come back on the GUI thread (``done``). A job
+    whose scene function gives None is no longer wanted (its product switched since): it is
+    dropped, with no picture and nothing logged."""
 
     def __init__(self, source: GeometrySource, parent: QObject | None = None, *,
                  held: bool = False):
         super().__init__(parent)
         self.held = held
         self.source = source
-        self.jobs: list[tuple[Callable[[], SceneDescription], tuple[int, int],
+        self.jobs: list[tuple[Callable[[], SceneDescription | None], tuple[int, int],
                               Callable[[QPixmap], None]]] = []
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -70,7 +72,7 @@ class ThumbnailQueue(QObject):
         self._window: OffScreenWindow | None = None  # made and used on the worker only
         self._view: SceneView | None = None
 
-    def add(self, scene: Callable[[], SceneDescription], size: tuple[int, int],
+    def add(self, scene: Callable[[], SceneDescription | None], size: tuple[int, int],
             done: Callable[[QPixmap], None]) -> None:
         self.jobs.append((scene, size, done))
         if not self.held:
@@ -107,6 +109,8 @@ class ThumbnailQueue(QObject):
             scene = make_scene()
         except Exception as exc:  # noqa: BLE001 (a product that cannot be drawn: no picture)
             log.warning("cannot make the scene of a thumbnail: %s", exc)
+            return
+        if scene is None:
             return
         if self._worker is None:
             self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thumbnails")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 
 import numpy as np
@@ -409,6 +410,23 @@ def test_part_swap_choices_get_rendered_thumbnails_of_their_part(qtbot, project_
     assert images[0].shape == images[1].shape
     differing = (np.abs(images[0] - images[1]).sum(axis=2) > 30).mean()
     assert differing > 0.05  # two handle styles, two pictures
+    window.close()
+
+
+def test_choice_thumbnails_of_a_product_switched_away_from_are_dropped_unmade(
+        qtbot, project_root, settings, prompts, tmp_path, caplog):
+    """The rep opens the espresso cup before the mug's part-swap thumbnails are drawn: the
+    mug's are dropped without a warning in the log, and the cup's come."""
+    window = open_window(qtbot, project_root, settings, prompts, tmp_path / "autosave",
+                         thumbnails=True)
+    with caplog.at_level(logging.WARNING, logger="app.ui.thumbnails"):
+        assert window.thumbnails.jobs  # the mug's, held for the first frame
+        window.session.switch_product("tumbler")
+        buttons = [window.options.buttons[("handle", c)] for c in ("classic", "angular")]
+        qtbot.waitUntil(lambda: all(b.thumbnail is not None for b in buttons)
+                        and not window.thumbnails.jobs, timeout=60_000)
+    assert window.session.product.id == "tumbler"
+    assert [r.getMessage() for r in caplog.records] == []
     window.close()
 
 

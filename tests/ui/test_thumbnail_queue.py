@@ -64,6 +64,22 @@ def test_a_scene_that_cannot_be_made_or_drawn_is_logged_and_the_next_still_comes
     assert picture(got[0]).mean() > 150  # the white mug in the white studio
 
 
+def test_a_job_no_longer_wanted_is_dropped_unlogged_and_the_next_still_comes(
+        qtbot, qapp, project_root, caplog):
+    project = open_project(project_root)
+    product = project.catalog.product("mug")
+    scene = resolve_scene(product, default_configuration(product), project.scene_context())
+    got: list = []
+    queue = ThumbnailQueue(project.assets)
+    with caplog.at_level(logging.WARNING, logger="app.ui.thumbnails"):
+        queue.add(lambda: None, (64, 48), got.append)
+        queue.add(lambda: scene, (64, 48), got.append)
+        qtbot.waitUntil(lambda: bool(got) and not queue.timer.isActive(), timeout=60_000)
+    queue.close()
+    assert caplog.records == []
+    assert len(got) == 1 and picture(got[0]).mean() > 150  # the mug alone
+
+
 def test_a_finished_batch_gives_its_memory_back_off_the_gui_thread(qtbot, qapp, project_root,
                                                                    monkeypatch):
     """The worker frees what each thumbnail allocated in its own arena; when the last of a
