@@ -3,10 +3,19 @@ left after denoising, against a high-sample reference.
 
     .venv/bin/python bench/photoreal.py                      # 1920x1080, 64 spp, 1024 reference
     .venv/bin/python bench/photoreal.py --size 480x270 --spp 16 --reference-spp 256
+    .venv/bin/python bench/photoreal.py --cycles [--products ""]   # and the Cycles column
 
 Each render runs in a fresh process (its own peak memory). The stills are denoised, and so is
 the reference. Prints a table and writes bench/results/photoreal.json; the stills and references
 are saved as PNGs in bench/results/photoreal/.
+
+``--cycles`` adds the Cycles column: on the shoe, DamagedHelmet and the mug at 960x540, the
+time ours and Blender Cycles each need to come within the same noise of their own 1024-sample
+reference (bench/equal_noise.py, run as a step of this script; target: ours in half of Cycles'
+time or less). Its table is printed after this one and its rows go into photoreal.json as
+``cycles``; it is a script of its own because these stills are catalog products rendered in
+fresh processes for their peak memory, where that one renders model files warm, one after
+another, beside Cycles in its own environment (bench/.venv-cycles).
 """
 
 from __future__ import annotations
@@ -71,6 +80,8 @@ def main() -> None:
     parser.add_argument("--save", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--name", help=argparse.SUPPRESS)
+    parser.add_argument("--cycles", action="store_true",
+                        help="also the time to equal noise against Cycles (bench/equal_noise.py)")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     if args.one:
@@ -79,7 +90,7 @@ def main() -> None:
     mi = activate_mitsuba()
     gpu = "none lent to this machine" if not nvidia_gpu_present() else "NVIDIA GPU present"
     print(f"Mitsuba variant {mi.variant()}; GPU: {gpu}; {platform.processor() or 'cpu'}")
-    products = args.products.split(",")
+    products = [p for p in args.products.split(",") if p]
     frames = args.save / "photoreal"
     # the timed stills first, one after another, then the slow references
     stills = {p: in_fresh_process(p, args.size, args.spp, frames, p) for p in products}
@@ -100,8 +111,13 @@ def main() -> None:
               f"(reference {reference['seconds']:.0f} s)", flush=True)
     for npy in frames.glob("*.npy"):
         npy.unlink()
-    (args.save / "photoreal.json").write_text(json.dumps(
-        {"machine": platform.node(), "gpu": gpu, "rows": rows}, indent=2))
+    result = {"machine": platform.node(), "gpu": gpu, "rows": rows}
+    if args.cycles:
+        equal_noise = args.save / "equal_noise.json"
+        subprocess.run([sys.executable, str(ROOT / "bench" / "equal_noise.py"), "--out",
+                        str(equal_noise)], check=True)
+        result["cycles"] = json.loads(equal_noise.read_text())
+    (args.save / "photoreal.json").write_text(json.dumps(result, indent=2))
     print(f"wrote {args.save / 'photoreal.json'}")
 
 
