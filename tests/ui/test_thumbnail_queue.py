@@ -37,11 +37,17 @@ def picture(pixmap) -> np.ndarray:
     return rows[:, :3 * image.width()].reshape(image.height(), image.width(), 3)
 
 
-def test_a_scene_that_cannot_be_made_or_drawn_is_logged_and_the_next_still_comes(
-        qtbot, qapp, project_root, caplog):
+def mug_scene(project_root):
+    """The sample project and its mug's scene as the mug is at first."""
     project = open_project(project_root)
     product = project.catalog.product("mug")
-    scene = resolve_scene(product, default_configuration(product), project.scene_context())
+    return project, resolve_scene(product, default_configuration(product),
+                                  project.scene_context())
+
+
+def test_a_scene_that_cannot_be_made_or_drawn_is_logged_and_the_next_still_comes(
+        qtbot, qapp, project_root, caplog):
+    project, scene = mug_scene(project_root)
     got: list = []
 
     def no_scene():
@@ -66,9 +72,7 @@ def test_a_scene_that_cannot_be_made_or_drawn_is_logged_and_the_next_still_comes
 
 def test_a_job_no_longer_wanted_is_dropped_unlogged_and_the_next_still_comes(
         qtbot, qapp, project_root, caplog):
-    project = open_project(project_root)
-    product = project.catalog.product("mug")
-    scene = resolve_scene(product, default_configuration(product), project.scene_context())
+    project, scene = mug_scene(project_root)
     got: list = []
     queue = ThumbnailQueue(project.assets)
     with caplog.at_level(logging.WARNING, logger="app.ui.thumbnails"):
@@ -88,9 +92,7 @@ def test_a_finished_batch_gives_its_memory_back_off_the_gui_thread(qtbot, qapp, 
     given_back: list[str] = []
     monkeypatch.setattr(thumbnails, "give_back_freed_memory",
                         lambda: given_back.append(threading.current_thread().name))
-    project = open_project(project_root)
-    product = project.catalog.product("mug")
-    scene = resolve_scene(product, default_configuration(product), project.scene_context())
+    project, scene = mug_scene(project_root)
     got: list = []
     queue = ThumbnailQueue(project.assets)
     queue.add(lambda: scene, (64, 48), got.append)
