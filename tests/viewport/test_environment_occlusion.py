@@ -105,21 +105,31 @@ def test_a_part_does_not_shade_itself_nor_what_touches_it():
     assert np.allclose(occlusion([floor, lid], overhead())["floor"], 1.0)
 
 
+def floor_and_wall(clear: bool = False) -> tuple[Occluder, Occluder, Occluder, np.ndarray]:
+    """A grey floor, a grey wall standing at its edge (x = -1), the two as one folded part
+    (the floor's vertices first), all ``clear`` (glass) or not; and which of the floor's
+    vertices lie near the fold."""
+    plane = grid(2.0, 0.0, cells=32, x0=-1.0)
+    floor = Occluder("floor", plane.vertices, plane.normals, plane.faces, GREY, clear=clear)
+    wall = Occluder("wall", np.array([[-1.0, 0.0, -1.0], [-1.0, 0.0, 1.0], [-1.0, 2.0, -1.0],
+                                      [-1.0, 2.0, 1.0]]),
+                    np.tile([1.0, 0.0, 0.0], (4, 1)), np.array([[0, 1, 2], [2, 1, 3]]), GREY,
+                    clear=clear)
+    folded = Occluder("folded", np.concatenate([floor.vertices, wall.vertices]),
+                      np.concatenate([floor.normals, wall.normals]),
+                      np.concatenate([floor.faces, wall.faces + len(floor.vertices)]), GREY,
+                      clear=clear)
+    near_fold = (floor.vertices[:, 0] > -0.9) & (floor.vertices[:, 0] < -0.7) \
+        & (np.abs(floor.vertices[:, 2]) < 0.5)
+    return floor, wall, folded, near_fold
+
+
 def test_a_part_s_own_fold_shades_its_reflection_and_not_its_diffuse_light():
     """A floor and a wall of one part, meeting in a fold, in a studio as bright all round:
     near the fold the wall hides half of the floor's sky from its reflection (the still's
     light between the two is left to it for the diffuse light); far from it, nothing."""
-    floor = grid(2.0, 0.0, cells=32, x0=-1.0)
-    wall = Occluder("wall", np.array([[-1.0, 0.0, -1.0], [-1.0, 0.0, 1.0], [-1.0, 2.0, -1.0],
-                                      [-1.0, 2.0, 1.0]]),
-                    np.tile([1.0, 0.0, 0.0], (4, 1)), np.array([[0, 1, 2], [2, 1, 3]]), GREY)
-    floor = Occluder("floor", floor.vertices, floor.normals, floor.faces, GREY)
-    folded = Occluder("folded", np.concatenate([floor.vertices, wall.vertices]),
-                      np.concatenate([floor.normals, wall.normals]),
-                      np.concatenate([floor.faces, wall.faces + len(floor.vertices)]), GREY)
+    floor, wall, folded, near_fold = floor_and_wall()
     shades = occlusion([folded], all_round())["folded"][: len(floor.vertices)]
-    near_fold = (floor.vertices[:, 0] > -0.9) & (floor.vertices[:, 0] < -0.7) \
-        & (np.abs(floor.vertices[:, 2]) < 0.5)
     far = floor.vertices[:, 0] > 0.9
     assert np.allclose(shades[:, :6], 1.0)
     assert (shades[near_fold, 6:] < 0.85).all()
@@ -324,21 +334,11 @@ def test_glass_reflects_its_own_folds_and_other_glass():
     """A glass floor and wall of one part: near the fold its reflection is shaded by its own
     wall (as an opaque part's is); a separate glass wall shades its reflection and its haze's
     light alike."""
-    floor = grid(2.0, 0.0, cells=32, x0=-1.0)
-    wall = Occluder("wall", np.array([[-1.0, 0.0, -1.0], [-1.0, 0.0, 1.0], [-1.0, 2.0, -1.0],
-                                      [-1.0, 2.0, 1.0]]),
-                    np.tile([1.0, 0.0, 0.0], (4, 1)), np.array([[0, 1, 2], [2, 1, 3]]), GREY,
-                    clear=True)
-    folded = Occluder("folded", np.concatenate([floor.vertices, wall.vertices]),
-                      np.concatenate([floor.normals, wall.normals]),
-                      np.concatenate([floor.faces, wall.faces + len(floor.vertices)]), GREY,
-                      clear=True)
-    near_fold = (floor.vertices[:, 0] > -0.9) & (floor.vertices[:, 0] < -0.7) \
-        & (np.abs(floor.vertices[:, 2]) < 0.5)
+    floor, wall, folded, near_fold = floor_and_wall(clear=True)
     own = occlusion([folded], all_round())["folded"][: len(floor.vertices)]
     assert np.allclose(own[:, :6], 1.0)
     assert (own[near_fold, 6:] < 0.85).all()
-    apart = occlusion([_clear(floor), wall], all_round())["floor"]
+    apart = occlusion([floor, wall], all_round())["floor"]
     assert (apart[near_fold, :3] < 0.85).all()
     assert np.allclose(apart[near_fold, :3], apart[near_fold, 6:9])
 
