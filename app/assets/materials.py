@@ -211,17 +211,10 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
     ``material_notes`` says, for a model's materials and a catalog's alike)."""
     name = f"material {material.name!r}" if material.name else "a material"
     notes = []
-    core = ("base colour", "metallic-roughness", "normal", "emissive")
-    used = {slot: mapping for slot, mapping in material.texture_slots() if slot in core}
     for slot, mapping in material.texture_slots():
         if mapping.texcoord > 1:
             notes.append(f"{name}: its {slot} texture reads UV set {mapping.texcoord}; only "
                          "sets 0 and 1 are drawn; drawn without that texture")
-    surface_sets = {m.texcoord for slot, m in used.items() if slot != "emissive"}
-    if len(surface_sets) > 1:
-        first = next(iter(used.values())).texcoord
-        notes.append(f"{name}: its textures read both UV sets; the photoreal still draws all "
-                     f"but the emissive texture with UV set {first}")
     if separate_occlusion:
         notes.append(f"{name}: its occlusion texture is not the metallic-roughness image; drawn "
                      "without occlusion")

@@ -13,7 +13,6 @@ from dataclasses import replace
 import numpy as np
 
 from app.assets.mesh import MeshData, TextureImage
-from app.assets.refs import DEFAULT_MAPPING
 from app.photoreal import prepared_textures
 from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
 from app.photoreal.lambert_diffuse import lambert_diffuse
@@ -44,7 +43,7 @@ from app.photoreal.sheen_layer import SHEEN_LAYER
 from app.photoreal.tangent_frames import along_tangents
 from app.photoreal.texture_inputs import TextureInputs
 from app.photoreal.textures import times_vertex_colour
-from app.scene.description import Decal, ResolvedMaterial, TextureRef
+from app.scene.description import Decal, ResolvedMaterial, TextureRef, TextureSlot
 from app.scene.material_looks import (
     metal_stops_light,
     refracts_as_solid,
@@ -57,6 +56,20 @@ from app.scene.thin_film import film_outside_ior, film_thickness
 log = logging.getLogger(__name__)
 
 SPECULAR_TEXTURES = ("specular", "specular_color")
+
+
+def _shape_texcoord(slots: dict[str, TextureSlot], extension_slots: dict[str, TextureSlot]
+                    ) -> int:
+    """The UV set a shape carries as its texture coordinates (the other is read from a mesh
+    attribute, ``TextureInputs.on_shape``): the normal texture's, whose tangent frame Mitsuba
+    takes from the shape's coordinates (then the clear coat's normal texture's, the anisotropy
+    texture's), else the set most of its textures read (the first slot's on a tie)."""
+    for name in ("normal", "clearcoat_normal", "anisotropy"):
+        slot = slots.get(name) or extension_slots.get(name)
+        if slot is not None:
+            return slot.texcoord
+    sets = [slot.texcoord for slot in (*slots.values(), *extension_slots.values())]
+    return max(dict.fromkeys(sets), key=sets.count) if sets else 0
 
 
 class MaterialTranslator:
@@ -88,18 +101,7 @@ class MaterialTranslator:
                  and (n != "clearcoat_normal" or material.clearcoat > 0)}
         extension_slots = {n: s for n, s in material.extension_slots().items()
                            if uv_sets.get(s.texcoord) is not None}
-        shape_texcoord = next((s.texcoord for n, s in slots.items() if n != "emissive"),
-                              next((s.texcoord for s in extension_slots.values()),
-                                   slots["emissive"].texcoord if "emissive" in slots else 0))
-        for name, slot in slots.items():
-            if name != "emissive" and slot.texcoord != shape_texcoord:
-                self._approximate(material.id, f"{name} texture drawn with UV set "
-                                  f"{shape_texcoord} instead of {slot.texcoord}")
-        for name, slot in list(extension_slots.items()):
-            if slot.texcoord != shape_texcoord:  # a shape has one UV set for its BSDF
-                self._approximate(material.id, f"{name} texture not drawn: it reads UV set "
-                                  f"{slot.texcoord}, the other textures {shape_texcoord}")
-                del extension_slots[name]
+        shape_texcoord = _shape_texcoord(slots, extension_slots)
 
         def load(name: str) -> SlotTexture | None:
             slot = slots.get(name)
@@ -128,12 +130,11 @@ class MaterialTranslator:
             inputs = replace(inputs, metal_reached=metal_reached(
                 uv_sets.get(slots["orm"].texcoord), mesh.faces, inputs.orm_texture.pixels,
                 slots["orm"].transform))
-        look = self.look(inputs, solid=solid)
+        with self.textures.on_shape(shape_texcoord):
+            look = self.look(inputs, solid=solid)
         look.absorption = absorption
         look.vertex_colours = inputs.vertex_colours
         look.texcoord = shape_texcoord
-        look.emission_texcoord = (slots["emissive"].texcoord if "emissive" in slots
-                                  else shape_texcoord)
         look.lights_scene = look.emission is not None and not material.unlit
         return look
 
@@ -365,7 +366,7 @@ class MaterialTranslator:
         tint = np.asarray(specular_tint(mat), dtype=np.float32)
         colour = m.extension_textures.get("specular_color")
         factor = m.extension_textures.get("specular")
-        mapping = (colour or factor).mapping if (colour or factor) else DEFAULT_MAPPING
+        mapping = (colour or factor).mapping if (colour or factor) else None
         strength: np.ndarray | float = float(mat.specular)
         if factor is not None:
             pixels = np.asarray(factor.pixels)

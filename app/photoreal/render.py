@@ -310,7 +310,7 @@ def _check(stop: Cancel) -> None:
 def _emission_pass(mi, meshes, load) -> np.ndarray:
     """The radiance glowing surfaces send straight to the camera (H, W, 3), added to the lit
     pass after denoising: an AOV of each shape's emission, covered by what lies in front."""
-    drawn = {f"shape{i}": mitsuba_mesh(mi, m.with_emission_uv(), emission_bsdf(m))
+    drawn = {f"shape{i}": mitsuba_mesh(mi, m, emission_bsdf(m))
              for i, m in enumerate(meshes)}
     scene = load({"type": "aov", "aovs": "albedo:albedo"}, AUX_SPP, drawn=drawn)
     return np.asarray(mi.render(scene, spp=AUX_SPP, seed=9))[..., :3].astype(np.float32)

@@ -3,14 +3,14 @@ ground's shadow and the live view's camera."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from app.photoreal.materials import MaterialTranslator
 from app.photoreal.shape_look import ShapeLook
 from app.photoreal.tangent_frames import VERTEX_TANGENT, encoded
-from app.photoreal.textures import VERTEX_COLOR
+from app.photoreal.textures import VERTEX_COLOR, uv_attribute, uv_set_read
 from app.photoreal.tonemap import srgb_to_linear
 from app.scene.description import Camera, SceneDescription
 from app.scene.environment import seen_from_below
@@ -35,15 +35,12 @@ class WorldMesh:
     vertices: np.ndarray  # (N, 3) float32, world space
     faces: np.ndarray  # (M, 3) uint32, counter-clockwise seen from outside
     normals: np.ndarray | None
-    uv: np.ndarray | None  # the UV set the BSDF reads
+    uv: np.ndarray | None  # the UV set the shape carries as its texture coordinates
     look: ShapeLook
-    emission_uv: np.ndarray | None = None  # the UV set the emission pass reads
     colours: np.ndarray | None = None  # (N, 3) float32 linear vertex colours, where drawn
     tangents: np.ndarray | None = None  # (N, 3) unit tangents along u, where the BSDF reads them
-
-    def with_emission_uv(self) -> WorldMesh:
-        """This mesh as the emission pass draws it (with the emissive texture's UV set)."""
-        return replace(self, uv=self.emission_uv) if self.emission_uv is not None else self
+    # the mesh's other UV sets, by number, for the textures that read them (``uv_attribute``)
+    other_uvs: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 def world_meshes(scene: SceneDescription, source: GeometrySource,
@@ -77,10 +74,11 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
             colours = srgb_to_linear(np.asarray(mesh.colors, dtype=np.float64)[:, :3] / 255.0)
         uv = uv_sets.get(look.texcoord)
         tangents = vertex_tangents(vertices, faces, uv, normals) if look.along_tangent else None
+        other_uvs = {k: _f32(other) for k, other in uv_sets.items()
+                     if k != look.texcoord and other is not None}
         meshes.append(WorldMesh(drawable.id, vertices.astype(np.float32),
                                 np.ascontiguousarray(faces), _f32(normals), _f32(uv), look,
-                                _f32(uv_sets.get(look.emission_texcoord)), _f32(colours),
-                                tangents))
+                                _f32(colours), tangents, other_uvs))
     for decal in scene.decals:
         if decal.drawable_id not in visible:
             continue
@@ -137,6 +135,9 @@ def mitsuba_mesh(mi, mesh: WorldMesh, bsdf: dict | None = None, emitter: dict | 
         shape.add_attribute(VERTEX_COLOR, 3, mi.Float(mesh.colours.ravel()))
     if mesh.tangents is not None:
         shape.add_attribute(VERTEX_TANGENT, 3, mi.Float(encoded(mesh.tangents).ravel()))
+    for texcoord, uv in mesh.other_uvs.items():
+        uvw = np.concatenate([uv, np.zeros((len(uv), 1), np.float32)], axis=1)
+        shape.add_attribute(uv_attribute(texcoord), 3, mi.Float(uvw.ravel()))
     params.update()
     return shape
 
@@ -151,9 +152,11 @@ def glow_shape(mi, mesh: WorldMesh):
     glows."""
     if mesh.normals is None:
         return None
-    glow = replace(mesh.with_emission_uv(), id=f"glow:{mesh.id}", colours=None,
-                   look=ShapeLook({"type": "null"}))
-    radiance = mesh.look.emission
+    # the copy carries the UV set the emission texture reads as its texture coordinates
+    radiance, texcoord = uv_set_read(mesh.look.emission, mesh.look.texcoord)
+    uv = mesh.uv if texcoord == mesh.look.texcoord else mesh.other_uvs.get(texcoord)
+    glow = replace(mesh, id=f"glow:{mesh.id}", uv=uv, colours=None, tangents=None,
+                   other_uvs={}, look=ShapeLook({"type": "null"}))
     faces = glow.faces[glowing_faces(glow.faces, glow.uv, radiance)]
     if not len(faces):
         return None

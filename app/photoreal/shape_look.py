@@ -25,8 +25,9 @@ class ShapeLook:
     # length inside it, in the model's units (RGB, per channel), for a medium in the shape
     absorption: tuple[float, float, float] | None = None
     vertex_colours: bool = False  # the base colour is multiplied by the mesh's colours
-    texcoord: int = 0  # the UV set the BSDF's textures read (0: MeshData.uv, 1: uv1)
-    emission_texcoord: int = 0  # the UV set the emitted radiance's texture reads
+    # the UV set the shape carries as its texture coordinates (0: MeshData.uv, 1: uv1); its
+    # textures that read the other read it from a mesh attribute (``TextureInputs.on_shape``)
+    texcoord: int = 0
     along_tangent: bool = False  # shaded along the mesh's smoothed tangents (anisotropy)
     # glass clear in places (by its roughness texture): per pixel, 1 where the denoiser is
     # guided by the glass itself, 0 where by what lies behind it (as for an alpha cut)

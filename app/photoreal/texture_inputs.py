@@ -4,7 +4,8 @@ the prepared textures under a key that names everything it is made of."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from app.photoreal.material_inputs import (
 )
 from app.photoreal.multiple_scattering import multiple_scattering_gain
 from app.photoreal.prepared_textures import PreparedTextures
-from app.photoreal.textures import AXIS_WRAP, front_faces_only
+from app.photoreal.textures import AXIS_WRAP, front_faces_only, read_at_uv_set
 from app.scene.description import TextureMapping
 from app.scene.material_looks import albedo_roughness, back_faces_culled, disney_anisotropy
 
@@ -38,11 +39,27 @@ class TextureInputs:
         self.mi = mi
         self._prepared = prepared
         self._approximate = approximate
+        self._shape_texcoord = 0
+
+    @contextmanager
+    def on_shape(self, texcoord: int) -> Iterator[None]:
+        """Bitmaps made inside are for a shape whose texture coordinates are UV set
+        ``texcoord``: one that reads another set reads it from the mesh's attribute of that
+        set (``textures.uv_attribute``)."""
+        before, self._shape_texcoord = self._shape_texcoord, texcoord
+        try:
+            yield
+        finally:
+            self._shape_texcoord = before
 
     def bitmap(self, key: tuple, pixels: np.ndarray | Callable[[], np.ndarray],
-                mapping: TextureMapping = DEFAULT_MAPPING) -> dict:
+                mapping: TextureMapping | None = None) -> dict:
         """A bitmap texture of ``pixels`` (or what makes them, called where ``key`` is not
-        prepared yet); ``key`` names all they are made of (textures by ``SlotTexture.key``)."""
+        prepared yet); ``key`` names all they are made of (textures by ``SlotTexture.key``).
+        Read at the UV set, through the sampler and the transform of ``mapping``; without one,
+        at the shape's own texture coordinates (a colour as a one-pixel bitmap, a decal)."""
+        own_coordinates = mapping is None
+        mapping = mapping or DEFAULT_MAPPING
         sampler = mapping.sampler
         texture = {"type": "bitmap", "bitmap": self._prepared.bitmap(self.mi, key, pixels),
                    "raw": True, "filter_type": "nearest" if sampler.nearest else "bilinear",
@@ -54,6 +71,8 @@ class TextureInputs:
         if not mapping.transform.is_identity:
             (a, b, c), (d, e, f) = mapping.transform.matrix()
             texture["to_uv"] = self.mi.ScalarTransform3f([[a, b, c], [d, e, f], [0, 0, 1]])
+        if not own_coordinates and mapping.texcoord != self._shape_texcoord:
+            texture = read_at_uv_set(texture, mapping.texcoord)
         return texture
 
     def not_metal(self, m: MaterialInputs, principled: dict):
@@ -284,7 +303,7 @@ class TextureInputs:
         if not emissive.any():
             return None
         opacity = self._opacity_pixels(m)
-        mapping = DEFAULT_MAPPING
+        mapping = None  # a constant glow: a one-pixel bitmap
         if m.emissive_texture is not None:
             pixels = linear_rgb(m.emissive_texture.pixels) * emissive
             source, mapping = m.emissive_texture.key, m.emissive_texture.mapping

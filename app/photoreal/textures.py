@@ -3,7 +3,9 @@ or colour times the mesh's ``vertex_color`` attribute, as glTF's COLOR_0 multipl
 colour); ``frontonly``, a texture that is 0 where the surface is seen from behind (the opacity
 of a single-sided see-through material: glTF culls its back faces); ``axiswrap``, a bitmap
 wrapped its own way along each axis (glTF's sampler has a wrapS and a wrapT, Mitsuba's bitmap
-one wrap mode for both)."""
+one wrap mode for both); ``otheruvset``, a texture read at a UV set the mesh holds as an
+attribute (a glTF texture whose ``texCoord`` is not the set the shape carries as its texture
+coordinates)."""
 
 from __future__ import annotations
 
@@ -13,14 +15,16 @@ PRODUCT = "product"
 VERTEX_COLOR = "vertex_color"  # the mesh attribute (Mitsuba names them vertex_* / face_*)
 FRONT_ONLY = "frontonly"
 AXIS_WRAP = "axiswrap"
+OTHER_UV_SET = "otheruvset"
+UV_ATTRIBUTE = "vertex_uv"  # and the set's number: the mesh attribute of a UV set
 REPEAT, MIRRORED_REPEAT = 0, 1  # TextureSampler.wrap_codes
 
 
 
 @once_per_variant
 def register_textures(mi) -> None:
-    """Make ``product``, ``frontonly`` and ``axiswrap`` loadable in the active variant (once
-    per variant)."""
+    """Make ``product``, ``frontonly``, ``axiswrap`` and ``otheruvset`` loadable in the active
+    variant (once per variant)."""
     import drjit as dr
 
     class ProductTexture(mi.Texture):
@@ -141,6 +145,67 @@ def register_textures(mi) -> None:
             return f"AxisWrap[texture={self.texture}, s={self.wrap_s}, t={self.wrap_t}]"
 
     mi.register_texture(AXIS_WRAP, lambda props: AxisWrap(props))
+
+    class OtherUvSet(mi.Texture):
+        """``texture`` read at the coordinates ``uv`` gives (a ``mesh_attribute`` of the UV set
+        as u, v, 0) instead of the shape's own texture coordinates."""
+
+        def __init__(self, props):
+            mi.Texture.__init__(self, props)
+            self.texture = props["texture"]
+            self.uv = props["uv"]
+
+        def _at(self, si, active):
+            uvw = self.uv.eval(si, active)
+            moved = mi.SurfaceInteraction3f(si)
+            moved.uv = mi.Point2f(uvw[0], uvw[1])
+            return moved
+
+        def eval(self, si, active=True):
+            return self.texture.eval(self._at(si, active), active)
+
+        def eval_1(self, si, active=True):
+            return self.texture.eval_1(self._at(si, active), active)
+
+        def eval_3(self, si, active=True):
+            return self.texture.eval_3(self._at(si, active), active)
+
+        def mean(self):
+            return self.texture.mean()
+
+        def resolution(self):
+            return self.texture.resolution()
+
+        def is_spatially_varying(self):
+            return True
+
+        def traverse(self, callback):
+            callback.put_object("texture", self.texture, mi.ParamFlags.Differentiable)
+
+        def to_string(self):
+            return f"OtherUvSet[texture={self.texture}]"
+
+    mi.register_texture(OTHER_UV_SET, lambda props: OtherUvSet(props))
+
+
+def uv_attribute(texcoord: int) -> str:
+    """The mesh attribute that holds UV set ``texcoord`` (u, v, 0 per vertex) where the shape's
+    texture coordinates are another set."""
+    return f"{UV_ATTRIBUTE}{texcoord}"
+
+
+def read_at_uv_set(texture: dict, texcoord: int) -> dict:
+    """``texture`` (a texture dictionary) read at UV set ``texcoord`` (``uv_attribute``)."""
+    return {"type": OTHER_UV_SET, "texture": texture,
+            "uv": {"type": "mesh_attribute", "name": uv_attribute(texcoord)}}
+
+
+def uv_set_read(texture: dict, shape_texcoord: int) -> tuple[dict, int]:
+    """The texture inside ``read_at_uv_set`` and the UV set it reads (``texture`` itself and
+    ``shape_texcoord`` for a texture that reads the shape's own coordinates)."""
+    if texture.get("type") != OTHER_UV_SET:
+        return texture, shape_texcoord
+    return texture["texture"], int(texture["uv"]["name"].removeprefix(UV_ATTRIBUTE))
 
 
 def front_faces_only(texture: dict) -> dict:

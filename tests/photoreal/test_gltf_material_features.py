@@ -25,6 +25,10 @@ def test_second_uv_set_maps_the_second_texture(external_dir):
     k.check_second_uv_set_maps_the_second_texture("photoreal", external_dir)
 
 
+def test_each_texture_reads_its_own_uv_set(external_dir):
+    k.check_each_texture_reads_its_own_uv_set("photoreal", external_dir)
+
+
 def test_texture_coordinates_keep_the_image_upright(external_dir):
     k.check_texture_coordinates_keep_the_image_upright("photoreal", external_dir)
 

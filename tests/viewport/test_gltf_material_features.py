@@ -24,6 +24,10 @@ def test_second_uv_set_maps_the_second_texture(external_dir):
     k.check_second_uv_set_maps_the_second_texture("live", external_dir)
 
 
+def test_each_texture_reads_its_own_uv_set(external_dir):
+    k.check_each_texture_reads_its_own_uv_set("live", external_dir)
+
+
 def test_texture_coordinates_keep_the_image_upright(external_dir):
     k.check_texture_coordinates_keep_the_image_upright("live", external_dir)
 
