@@ -134,6 +134,20 @@ def edited_quad_gltf(path: Path, change) -> Path:
     return path
 
 
+def append_view(header: dict, values: np.ndarray) -> int:
+    """``values`` appended to the file's one (data URI) buffer as a new buffer view."""
+    buffer = header["buffers"][0]
+    blob = bytearray(base64.b64decode(buffer["uri"].split(",", 1)[1]))
+    while len(blob) % 4:
+        blob.append(0)
+    data = np.ascontiguousarray(values).tobytes()
+    header["bufferViews"].append({"buffer": 0, "byteOffset": len(blob), "byteLength": len(data)})
+    blob.extend(data)
+    buffer["byteLength"] = len(blob)
+    buffer["uri"] = "data:application/octet-stream;base64," + base64.b64encode(blob).decode()
+    return len(header["bufferViews"]) - 1
+
+
 @pytest.fixture
 def gltf_writer():
     return write_gltf

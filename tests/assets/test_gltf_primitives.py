@@ -5,7 +5,6 @@ anything large is read or allocated (too many meshes placed: test_joined_parts.p
 
 from __future__ import annotations
 
-import base64
 import json
 import warnings
 
@@ -15,23 +14,9 @@ import pytest
 from app.assets.gltf_primitives import fan_triangles, strip_triangles
 from app.assets.model_loading import load_model
 from app.errors import AssetError
-from tests.assets.conftest import QUAD_POSITIONS, edited_quad_gltf
+from tests.assets.conftest import QUAD_POSITIONS, append_view, edited_quad_gltf
 
 FLOAT, UINT16, UINT32 = 5126, 5123, 5125
-
-
-def append_view(header: dict, values: np.ndarray) -> int:
-    """``values`` appended to the file's one (data URI) buffer as a new buffer view."""
-    buffer = header["buffers"][0]
-    blob = bytearray(base64.b64decode(buffer["uri"].split(",", 1)[1]))
-    while len(blob) % 4:
-        blob.append(0)
-    data = np.ascontiguousarray(values).tobytes()
-    header["bufferViews"].append({"buffer": 0, "byteOffset": len(blob), "byteLength": len(data)})
-    blob.extend(data)
-    buffer["byteLength"] = len(blob)
-    buffer["uri"] = "data:application/octet-stream;base64," + base64.b64encode(blob).decode()
-    return len(header["bufferViews"]) - 1
 
 
 def quad_as(tmp_path, mode: int | None, order: list[int] | None):
