@@ -1,0 +1,134 @@
+"""Test models written by Blender's own glTF exporter, as a designer's files arrive: run in the
+bpy virtualenv (bench/.venv-cycles, made by ``bench/reference_cycles.py --setup``).
+
+    bench/.venv-cycles/bin/python bench/blender_exports.py [OUT_FOLDER]
+
+writes into tests/assets/blender/ (or OUT_FOLDER):
+- ``textured.glb``: a bevelled cube whose base colour texture goes through a Mapping node
+  (``KHR_texture_transform``) times a colour attribute (``COLOR_0``), and whose roughness and
+  metallic come from a texture on a second UV map (``texCoord`` 1), with a mirrored linked
+  copy (negative scale);
+- ``textured_draco.glb`` and ``textured_webp.glb``: the same written Draco-compressed and with
+  WebP images;
+- ``morph.glb``: a sphere with a shape key ``squash`` left at 0.75 (the mesh's ``weights``).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import bpy  # the bpy wheel: this runs in bench/.venv-cycles, not the app's venv
+import numpy as np
+
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else (
+    Path(__file__).resolve().parents[1] / "tests" / "assets" / "blender")
+
+
+def reset() -> None:
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+
+
+def principled(name: str, **inputs):
+    material = bpy.data.materials.new(name)
+    material.use_nodes = True
+    bsdf = material.node_tree.nodes["Principled BSDF"]
+    for key, value in inputs.items():
+        bsdf.inputs[key].default_value = value
+    return material, bsdf
+
+
+def image(name: str, size: int, pixels) -> bpy.types.Image:
+    """A packed PNG image of ``pixels(x, y)`` (RGBA in 0..1, x and y in 0..1)."""
+    made = bpy.data.images.new(name, size, size, alpha=True)
+    y, x = np.mgrid[0:size, 0:size] / size
+    made.pixels.foreach_set(pixels(x, y).astype(np.float32).ravel())
+    made.file_format = "PNG"
+    made.pack()
+    return made
+
+
+def checker(x, y, n: int = 8):
+    c = ((np.floor(x * n) + np.floor(y * n)) % 2)[..., None]
+    return np.concatenate([0.9 * c + 0.05, 0.2 + 0.6 * c, 0.1 + 0.0 * c, np.ones_like(c)], -1)
+
+
+def ramp(x, y):
+    """Roughness (green) from 0.15 to 0.85 across, no metal (blue)."""
+    zero = np.zeros_like(x)
+    return np.stack([zero, 0.15 + 0.7 * x, zero, zero + 1.0], -1)
+
+
+def textured(name: str, **export) -> None:
+    reset()
+    bpy.ops.mesh.primitive_cube_add(size=1.0)
+    cube = bpy.context.object
+    bevel = cube.modifiers.new("bevel", "BEVEL")
+    bevel.width, bevel.segments = 0.05, 2
+    bpy.ops.object.modifier_apply(modifier="bevel")
+    mesh = cube.data
+    mesh.uv_layers.new(name="second")
+    for corner in mesh.uv_layers["second"].data:  # the first map turned a quarter
+        u, v = corner.uv
+        corner.uv = (v, 1.0 - u)
+    colours = mesh.color_attributes.new("Col", "BYTE_COLOR", "CORNER")
+    for i, corner in enumerate(colours.data):
+        corner.color = (1.0, 0.6 + 0.4 * (i % 2), 1.0, 1.0)
+    material, bsdf = principled("textured")
+    nodes, links = material.node_tree.nodes, material.node_tree.links
+    base = nodes.new("ShaderNodeTexImage")
+    base.image = image("checker", 256, checker)
+    mapping = nodes.new("ShaderNodeMapping")
+    mapping.inputs["Scale"].default_value = (2.0, 2.0, 1.0)
+    mapping.inputs["Rotation"].default_value = (0.0, 0.0, math.radians(15))
+    links.new(nodes.new("ShaderNodeTexCoord").outputs["UV"], mapping.inputs["Vector"])
+    links.new(mapping.outputs["Vector"], base.inputs["Vector"])
+    attribute = nodes.new("ShaderNodeVertexColor")
+    attribute.layer_name = "Col"
+    multiply = nodes.new("ShaderNodeMix")
+    multiply.data_type, multiply.blend_type = "RGBA", "MULTIPLY"
+    multiply.inputs["Factor"].default_value = 1.0
+    links.new(base.outputs["Color"], multiply.inputs[6])
+    links.new(attribute.outputs["Color"], multiply.inputs[7])
+    links.new(multiply.outputs[2], bsdf.inputs["Base Color"])
+    rough = nodes.new("ShaderNodeTexImage")
+    rough.image = image("rough", 128, ramp)
+    rough.image.colorspace_settings.name = "Non-Color"
+    second = nodes.new("ShaderNodeUVMap")
+    second.uv_map = "second"
+    links.new(second.outputs["UV"], rough.inputs["Vector"])
+    split = nodes.new("ShaderNodeSeparateColor")
+    links.new(rough.outputs["Color"], split.inputs["Color"])
+    links.new(split.outputs["Green"], bsdf.inputs["Roughness"])
+    links.new(split.outputs["Blue"], bsdf.inputs["Metallic"])
+    cube.data.materials.append(material)
+    bpy.ops.object.duplicate(linked=True)
+    mirrored = bpy.context.object
+    mirrored.location, mirrored.scale = (1.5, 0.0, 0.0), (-1.0, 1.0, 1.0)
+    bpy.ops.export_scene.gltf(filepath=str(OUT / name), export_format="GLB", **export)
+
+
+def morph() -> None:
+    reset()
+    bpy.ops.mesh.primitive_uv_sphere_add(segments=32, ring_count=16, radius=0.5)
+    sphere = bpy.context.object
+    bpy.ops.object.shade_smooth()
+    sphere.shape_key_add(name="Basis")
+    squash = sphere.shape_key_add(name="squash")
+    for point in squash.data:
+        x, y, z = point.co
+        point.co = (x * 1.6, y * 1.6, z * 0.4)
+    squash.value = 0.75
+    material, _ = principled("red", **{"Base Color": (0.8, 0.1, 0.1, 1.0)})
+    sphere.data.materials.append(material)
+    bpy.ops.export_scene.gltf(filepath=str(OUT / "morph.glb"), export_format="GLB")
+
+
+if __name__ == "__main__":
+    OUT.mkdir(parents=True, exist_ok=True)
+    textured("textured.glb")
+    textured("textured_draco.glb", export_draco_mesh_compression_enable=True)
+    textured("textured_webp.glb", export_image_format="WEBP")
+    morph()
+    print(f"wrote {OUT}")

@@ -1,0 +1,45 @@
+"""Models written by Blender's own glTF exporter (tests/assets/blender, made by
+bench/blender_exports.py): read as Blender shows them."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.assets.model_loading import load_model
+
+BLENDER = Path(__file__).parent / "blender"
+
+
+def test_a_shape_key_left_at_a_value_is_drawn_at_it():
+    """A sphere of radius 0.5 whose key ``squash`` (x and y 1.6 times, z 0.4 times: Blender's
+    z is glTF's y) is at 0.75: 1.45 wide and 0.55 tall, as Blender draws it."""
+    [sphere] = load_model(BLENDER / "morph.glb").meshes.values()
+    size = np.ptp(np.asarray(sphere.vertices), axis=0)
+    assert size == pytest.approx([1.45, 0.55, 1.45], abs=0.01)
+
+
+@pytest.mark.parametrize("name", ["textured.glb", "textured_draco.glb", "textured_webp.glb"])
+def test_a_textured_cube_keeps_its_uv_maps_mapping_and_colours(name):
+    model = load_model(BLENDER / name)
+    assert model.warnings == ()
+    assert sorted(model.meshes) == ["Cube", "Cube.001"]
+    cube = model.meshes["Cube"]
+    slots = dict(cube.material.texture_slots())
+    base, orm = slots["base colour"], slots["metallic-roughness"]
+    assert (base.texcoord, orm.texcoord) == (0, 1)
+    assert base.transform.scale == pytest.approx((2.0, 2.0))
+    assert base.transform.rotation == pytest.approx(math.radians(15), abs=1e-6)
+    assert cube.uv is not None and cube.uv1 is not None and cube.colors is not None
+    # the second map is the first turned a quarter: (u, v) -> (v, 1 - u), in glTF's v down
+    first, second = np.asarray(cube.uv, float), np.asarray(cube.uv1, float)
+    np.testing.assert_allclose(second[:, 0], 1.0 - first[:, 1], atol=2e-3)
+    # roughness rises across the texture (green), no metal (blue)
+    pixels = np.asarray(cube.material.orm_texture.pixels, float)
+    across = pixels[..., 1].mean(axis=0)
+    assert across[-1] - across[0] > 150 and pixels[..., 2].max() < 8  # WebP: lossy
+    mirrored = model.meshes["Cube.001"]
+    assert np.ptp(np.asarray(mirrored.vertices), axis=0) == pytest.approx([1.0] * 3, abs=1e-3)

@@ -1,0 +1,28 @@
+"""Blender's glTF exporter's Draco and WebP options (tests/assets/blender): the live view
+draws the compressed files as the plain one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.khronos_scenes import model_file_scene, render
+
+BLENDER = Path(__file__).parents[1] / "assets" / "blender"
+
+
+def drawn(name: str) -> np.ndarray:
+    scene, assets = model_file_scene(BLENDER / name)
+    return render("live", scene, assets, size=(160, 120)).astype(int)
+
+
+@pytest.mark.parametrize(("name", "mean"), [("textured_draco.glb", 0.5),  # quantized positions
+                                            ("textured_webp.glb", 2.0)])  # lossy images
+def test_compressed_exports_draw_as_the_plain_one(name, mean):
+    plain, compressed = drawn("textured.glb"), drawn(name)
+    assert (plain.max(axis=-1) < 200).mean() > 0.1  # the cubes are in the picture
+    difference = np.abs(compressed - plain).max(axis=-1)
+    assert difference.mean() < mean
+    assert (difference > 40).mean() < 0.002
