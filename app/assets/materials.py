@@ -232,8 +232,9 @@ def _mtl_number(kwargs: dict, key: str) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-def _mtl_colour(kwargs: dict, key: str) -> tuple[float, float, float] | None:
-    """An MTL colour statement's three numbers (each kept to 0..1), or None."""
+def _mtl_colour(kwargs: dict, key: str, high: float = 1.0
+                ) -> tuple[float, float, float] | None:
+    """An MTL colour statement's three numbers (each kept to 0..``high``), or None."""
     value = kwargs.get(key)
     try:
         numbers = [float(c) for c in value[:3]] if isinstance(value, list | tuple) else []
@@ -241,7 +242,7 @@ def _mtl_colour(kwargs: dict, key: str) -> tuple[float, float, float] | None:
         return None
     if len(numbers) < 3 or not all(math.isfinite(c) for c in numbers):
         return None
-    return tuple(min(max(c, 0.0), 1.0) for c in numbers)  # type: ignore[return-value]
+    return tuple(min(max(c, 0.0), high) for c in numbers)  # type: ignore[return-value]
 
 
 def _unit(value: float | None, default: float) -> float:
@@ -266,11 +267,13 @@ def simple_material(
     """An OBJ/MTL (or PLY) material as PBR, read as Blender's importer reads it (and its
     exporter writes it), so that a file from Blender looks as it does there.
 
-    Kd and Ke are linear colours. Roughness comes from the Phong exponent Ns (0..1000) as
-    ``1 - sqrt(Ns / 1000)``; Ks is the specular level (0.5: a dielectric's usual 4 % head on, 0:
-    no reflection, 1: twice it); Ni the index of refraction; with an illumination model that
-    reflects (3 to 8) Ka is the metalness. The PBR extension's Pr and Pm, where given, are the
-    roughness and metalness. What a file leaves out keeps glTF's defaults (Blender's importer
+    Kd and Ke are linear colours (Ke may pass 1: the glow's strength). Roughness comes from the
+    Phong exponent Ns (0..1000) as ``1 - sqrt(Ns / 1000)``; Ks is the specular level (0.5: a
+    dielectric's usual 4 % head on, 0: no reflection, 1: twice it); Ni the index of refraction;
+    with an illumination model that reflects (3 to 8) Ka is the metalness. The PBR extension's
+    Pr and Pm, where given, are the roughness and metalness, Pc (four times the coat's weight)
+    and Pcr the clear coat, Ps the sheen (white, of roughness 0.5), aniso and anisor (a fraction
+    of a turn) the anisotropy. What a file leaves out keeps glTF's defaults (Blender's importer
     makes a mirror of a material with no Ns). Opacity comes from ``d`` (``Tr`` is written with
     opposite meanings by different exporters and is ignored). A texture with no Kd keeps a white
     factor. Double-sided: MTL has no notion of a surface's sides.
@@ -311,7 +314,13 @@ def simple_material(
     ni = _mtl_number(kwargs, "ni")
     ior = min(max(ni, 1.0), 3.0) if ni is not None and ni >= 1.0 else MeshMaterial().ior
     specular, ior = specular_level(sum(ks) / 3.0 if ks is not None else 0.5, ior)
-    emissive = _mtl_colour(kwargs, "ke") or (0.0, 0.0, 0.0)
+    # a glow past 1: Blender writes its emission colour times its strength
+    emissive = _mtl_colour(kwargs, "ke", MAX_EMISSIVE) or (0.0, 0.0, 0.0)
+    # the PBR extension's coat (Blender writes four times its coat weight), sheen and
+    # anisotropy, as Blender's importer reads them (its sheen's roughness 0.5, its coat's 0.03)
+    coat = _mtl_number(kwargs, "pc")
+    sheen = _unit(_mtl_number(kwargs, "ps"), 0.0)
+    rotation = _mtl_number(kwargs, "anisor")  # a fraction of a whole turn
     return MeshMaterial(
         name=str(getattr(material, "name", None) or ""),
         base_color=(*rgb, alpha),  # type: ignore[arg-type]
@@ -320,6 +329,12 @@ def simple_material(
         ior=ior,
         specular=specular,
         emissive=emissive,  # type: ignore[arg-type]
+        clearcoat=_unit(None if coat is None else coat / 4.0, 0.0),
+        clearcoat_roughness=_unit(_mtl_number(kwargs, "pcr"), 0.03),
+        sheen_color=(sheen, sheen, sheen),
+        sheen_roughness=0.5 if sheen > 0.0 else 0.0,
+        anisotropy=_unit(_mtl_number(kwargs, "aniso"), 0.0),
+        anisotropy_rotation=0.0 if rotation is None else (rotation % 1.0) * 2.0 * math.pi,
         base_color_texture=texture,
         alpha_mode="BLEND" if alpha < 1.0 else "OPAQUE",
         # MTL says nothing of sides: both are drawn, as the tools that write it draw them
