@@ -1,7 +1,7 @@
 """Test models written by Blender's own glTF exporter, as a designer's files arrive: run in the
 bpy virtualenv (bench/.venv-cycles, made by ``bench/reference_cycles.py --setup``).
 
-    bench/.venv-cycles/bin/python bench/blender_exports.py [OUT_FOLDER]
+    bench/.venv-cycles/bin/python bench/blender_exports.py [OUT_FOLDER [NAME ...]]
 
 writes into tests/assets/blender/ (or OUT_FOLDER):
 - ``textured.glb``: a bevelled cube whose base colour texture goes through a Mapping node
@@ -10,7 +10,10 @@ writes into tests/assets/blender/ (or OUT_FOLDER):
   copy (negative scale);
 - ``textured_draco.glb`` and ``textured_webp.glb``: the same written Draco-compressed and with
   WebP images;
-- ``morph.glb``: a sphere with a shape key ``squash`` left at 0.75 (the mesh's ``weights``).
+- ``morph.glb``: a sphere with a shape key ``squash`` left at 0.75 (the mesh's ``weights``);
+- ``maps/cube.obj`` (with its MTL and PNGs) and ``maps/cube.glb``: one cube whose base colour
+  (and alpha), roughness, metalness, normal map (strength 0.7) and glow are image textures
+  linked straight to the principled BSDF, written both ways.
 """
 
 from __future__ import annotations
@@ -125,10 +128,60 @@ def morph() -> None:
     bpy.ops.export_scene.gltf(filepath=str(OUT / "morph.glb"), export_format="GLB")
 
 
+def maps() -> None:
+    reset()
+    folder = OUT / "maps"
+    folder.mkdir(parents=True, exist_ok=True)
+    bpy.ops.mesh.primitive_cube_add(size=1.0)
+    cube = bpy.context.object
+    material, bsdf = principled("direct")
+    nodes, links = material.node_tree.nodes, material.node_tree.links
+
+    def texture(name: str, pixels, colour: bool = True):
+        made = bpy.data.images.new(name, 64, 64, alpha=True)
+        y, x = np.mgrid[0:64, 0:64] / 64
+        made.pixels.foreach_set(pixels(x, y).astype(np.float32).ravel())
+        made.filepath_raw, made.file_format = str(folder / f"{name}.png"), "PNG"
+        made.save()
+        if not colour:
+            made.colorspace_settings.name = "Non-Color"
+        node = nodes.new("ShaderNodeTexImage")
+        node.image = made
+        return node
+
+    def grey(values):
+        return np.stack([values, values, values, np.ones_like(values)], -1)
+
+    base = texture("base", lambda x, y: np.stack([x, y, 0.5 + 0 * x, 1 + 0 * x], -1))
+    links.new(base.outputs["Color"], bsdf.inputs["Base Color"])
+    links.new(base.outputs["Alpha"], bsdf.inputs["Alpha"])
+    links.new(texture("rough", lambda x, y: grey(x), False).outputs["Color"],
+              bsdf.inputs["Roughness"])
+    links.new(texture("metal", lambda x, y: grey(y), False).outputs["Color"],
+              bsdf.inputs["Metallic"])
+    bumps = texture("normal", lambda x, y: np.stack(
+        [0.5 + 0.3 * np.sin(x * 20), 0.5 + 0 * y, 0.9 + 0 * x, 1 + 0 * x], -1), False)
+    normal_map = nodes.new("ShaderNodeNormalMap")
+    normal_map.inputs["Strength"].default_value = 0.7
+    links.new(bumps.outputs["Color"], normal_map.inputs["Color"])
+    links.new(normal_map.outputs["Normal"], bsdf.inputs["Normal"])
+    glow = texture("emit", lambda x, y: np.stack([(x > 0.8) * 1.0, 0 * x, 0 * x, 1 + 0 * x], -1))
+    links.new(glow.outputs["Color"], bsdf.inputs["Emission Color"])
+    bsdf.inputs["Emission Strength"].default_value = 1.0
+    cube.data.materials.append(material)
+    bpy.ops.wm.obj_export(filepath=str(folder / "cube.obj"), export_pbr_extensions=True,
+                          path_mode="RELATIVE")
+    bpy.ops.export_scene.gltf(filepath=str(folder / "cube.glb"), export_format="GLB")
+
+
+WRITERS = {"textured": lambda: textured("textured.glb"),
+           "textured_draco": lambda: textured("textured_draco.glb",
+                                              export_draco_mesh_compression_enable=True),
+           "textured_webp": lambda: textured("textured_webp.glb", export_image_format="WEBP"),
+           "morph": morph, "maps": maps}
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
-    textured("textured.glb")
-    textured("textured_draco.glb", export_draco_mesh_compression_enable=True)
-    textured("textured_webp.glb", export_image_format="WEBP")
-    morph()
+    for name in sys.argv[2:] or WRITERS:  # after OUT_FOLDER, the models to write (all)
+        WRITERS[name]()
     print(f"wrote {OUT}")

@@ -19,8 +19,9 @@ from app.assets.material_extensions import (
     number_field,
 )
 from app.assets.mesh import MeshMaterial, TextureImage
+from app.assets.mtl_maps import MaterialMaps, with_maps
 from app.assets.specular_glossiness import BAKED, metallic_roughness
-from app.assets.textures import opened_image
+from app.assets.textures import DEFAULT_MAX_PIXELS, opened_image
 from app.assets.thickness import equivalent_thickness
 from app.domain.colour import srgb_to_linear
 from app.errors import AssetError
@@ -262,7 +263,8 @@ def specular_level(level: float, ior: float) -> tuple[float, float]:
 
 
 def simple_material(
-    material: object, *, key: str, model_path: str, make_texture: TextureMaker
+    material: object, *, key: str, model_path: str, make_texture: TextureMaker,
+    maps: MaterialMaps | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> MeshMaterial:
     """An OBJ/MTL (or PLY) material as PBR, read as Blender's importer reads it (and its
     exporter writes it), so that a file from Blender looks as it does there.
@@ -276,7 +278,8 @@ def simple_material(
     of a turn) the anisotropy. What a file leaves out keeps glTF's defaults (Blender's importer
     makes a mirror of a material with no Ns). Opacity comes from ``d`` (``Tr`` is written with
     opposite meanings by different exporters and is ignored). A texture with no Kd keeps a white
-    factor. Double-sided: MTL has no notion of a surface's sides.
+    factor. Double-sided: MTL has no notion of a surface's sides. The texture maps besides
+    map_Kd (an OBJ's ``maps``, ``mtl_maps``) are drawn as Blender's importer links them.
     """
     kwargs = dict(getattr(material, "kwargs", None) or {})
     image = getattr(material, "image", None)
@@ -321,7 +324,7 @@ def simple_material(
     coat = _mtl_number(kwargs, "pc")
     sheen = _unit(_mtl_number(kwargs, "ps"), 0.0)
     rotation = _mtl_number(kwargs, "anisor")  # a fraction of a whole turn
-    return MeshMaterial(
+    read = MeshMaterial(
         name=str(getattr(material, "name", None) or ""),
         base_color=(*rgb, alpha),  # type: ignore[arg-type]
         metallic=metallic,
@@ -341,3 +344,7 @@ def simple_material(
         # (glTF's single-sided default, whose back faces see-through materials cull, is glTF's)
         double_sided=True,
     )
+    if maps is None:
+        return read
+    return with_maps(read, maps, key=key, model_path=model_path, make_texture=make_texture,
+                     max_pixels=max_pixels)

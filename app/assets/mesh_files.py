@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.assets.mtl_maps import MaterialMaps, material_maps
 from app.assets.obj_comments import without_comments
 from app.assets.obj_faces import check_obj_faces
 from app.assets.ply_faces import check_ply_faces, read_ply_header
@@ -62,6 +63,8 @@ class MeshFileSource:
     # path, after which trimesh names its mesh as it names a file's it reads itself
     file_type: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # an OBJ's materials' texture maps besides map_Kd, by material name
+    material_maps: dict[str, MaterialMaps] = field(default_factory=dict)
 
 
 def mesh_file_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
@@ -103,7 +106,8 @@ def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
     text, named = _material_text(libraries, textures)
     return MeshFileSource(io.BytesIO(f"mtllib {MATERIAL_LIBRARIES}\n".encode() + checked.source),
                           named={MATERIAL_LIBRARIES: text, **named},
-                          warnings=[*checked.warnings, *joined])
+                          warnings=[*checked.warnings, *joined],
+                          material_maps=material_maps(libraries, textures))
 
 
 def _material_text(libraries: Mapping[Path, list[bytes]],

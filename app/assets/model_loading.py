@@ -42,6 +42,7 @@ from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage, frozen
 from app.assets.mesh_arrays import LocalArrays, local_arrays, placed_mesh
 from app.assets.mesh_files import mesh_file_source
+from app.assets.mtl_maps import MaterialMaps
 from app.assets.normals import faces_turned_inwards
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
 from app.assets.textures import DEFAULT_MAX_PIXELS, texture_from_image
@@ -229,7 +230,8 @@ def _load_model(
     # a node's matrix may overflow in trimesh's and numpy's sums: every result is checked
     # (the model's placement, finite vertices, visible triangles) and refused with its reason
     with np.errstate(all="ignore"):
-        model = _model_from_scene(scene, path, convert, document, max_texture_pixels)
+        model = _model_from_scene(scene, path, convert, document, max_texture_pixels,
+                                  {} if document is not None else prepared.material_maps)
     if not has_visible_triangles(model):
         raise AssetError("has no visible triangles: every triangle has no area (degenerate, "
                          "or scaled to nothing by its node) or none that a number can hold "
@@ -283,6 +285,7 @@ def _model_from_scene(
     convert: np.ndarray,
     document: GltfDocument | None,
     max_pixels: int,
+    material_maps: dict[str, MaterialMaps],
 ) -> Model:
     label = str(path)
     textures: dict[str, TextureImage] = {}
@@ -315,6 +318,8 @@ def _model_from_scene(
                     key=found.name or geometry_name,
                     model_path=label,
                     make_texture=make_texture,
+                    maps=material_maps.get(found.name),
+                    max_pixels=max_pixels,
                 )
             # STL and PLY have no sides (glTF's default material is single-sided)
             elif isinstance(found, PBRMaterial):

@@ -26,3 +26,13 @@ def test_compressed_exports_draw_as_the_plain_one(name, mean):
     difference = np.abs(compressed - plain).max(axis=-1)
     assert difference.mean() < mean
     assert (difference > 40).mean() < 0.002
+
+
+def test_an_obj_s_texture_maps_draw_as_the_same_scene_s_glb():
+    """One Blender cube with image textures on its base colour, roughness, metalness, normal
+    and glow, written by Blender as OBJ (map_Kd, map_Pr, map_Pm, map_Bump -bm, map_Ke) and as
+    GLB: the live view draws the two alike."""
+    glb, obj = drawn("maps/cube.glb"), drawn("maps/cube.obj")
+    difference = np.abs(glb - obj).max(axis=-1)
+    assert difference.mean() < 1.0
+    assert (difference > 40).mean() < 0.002
