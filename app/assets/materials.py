@@ -283,8 +283,12 @@ def simple_material(
     """
     kwargs = dict(getattr(material, "kwargs", None) or {})
     image = getattr(material, "image", None)
+    # a mesh with UVs and no material or texture (an OBJ without an MTL, a PLY from Blender)
+    # gets a stand-in from trimesh, a 2x2 grey image read from no file: it is no texture, and
+    # the mesh is drawn in the default colour
+    stand_in = isinstance(image, Image.Image) and image.format is None
     texture = None
-    if isinstance(image, Image.Image):
+    if isinstance(image, Image.Image) and not stand_in:
         texture = make_texture(image, f"{model_path}#{key}/base_color")
 
     kd = _mtl_colour(kwargs, "kd")
@@ -293,7 +297,7 @@ def simple_material(
     elif texture is not None:
         rgb = (1.0, 1.0, 1.0)
     else:
-        diffuse = getattr(material, "diffuse", None)
+        diffuse = None if stand_in else getattr(material, "diffuse", None)
         rgb = (
             tuple(srgb_to_linear(int(c) / 255.0) for c in diffuse[:3])
             if diffuse is not None

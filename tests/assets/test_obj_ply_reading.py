@@ -452,3 +452,38 @@ def test_an_ascii_ply_of_mixed_faces_with_a_colour_each_loads(tmp_path):
     path.write_bytes(data)
     (mesh,) = load_model(path).meshes.values()
     assert len(mesh.faces) == 3
+
+
+# -- UVs without a texture --------------------------------------------------------------------
+
+UV_TRIANGLE_PLY = """ply
+format ascii 1.0
+comment Created in Blender version 5.0.1
+element vertex 3
+property float x
+property float y
+property float z
+property float s
+property float t
+element face 1
+property list uchar uint vertex_indices
+end_header
+0 0 0 0 0
+1 0 0 1 0
+0 1 0 0 1
+3 0 1 2
+"""
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("uv.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\nvt 1 0\nvt 0 1\nf 1/1 2/2 3/3\n"),
+    ("uv.ply", UV_TRIANGLE_PLY),
+])
+def test_uvs_without_a_texture_draw_the_default_colour(tmp_path, name, text):
+    """An OBJ with UVs and no material, a PLY with UVs and no texture (as Blender writes it):
+    trimesh gives such a mesh a 2x2 grey stand-in image, which drew it dark grey (100 of
+    255); it is drawn as a mesh without a material is, light grey."""
+    (tmp_path / name).write_text(text)
+    (mesh,) = load_model(tmp_path / name).meshes.values()
+    assert mesh.material.base_color_texture is None
+    assert mesh.material.base_color == pytest.approx((0.8, 0.8, 0.8, 1.0))
