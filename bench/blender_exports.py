@@ -13,11 +13,15 @@ writes into tests/assets/blender/ (or OUT_FOLDER):
 - ``morph.glb``: a sphere with a shape key ``squash`` left at 0.75 (the mesh's ``weights``);
 - ``maps/cube.obj`` (with its MTL and PNGs) and ``maps/cube.glb``: one cube whose base colour
   (and alpha), roughness, metalness, normal map (strength 0.7) and glow are image textures
-  linked straight to the principled BSDF, written both ways.
+  linked straight to the principled BSDF, written both ways;
+- ``skinned.glb``: a tube on a two-bone armature, its upper bone posed 70 degrees (written with
+  the pose as the joints' nodes hold it), and ``skinned_posed.json``: the tube's vertices as
+  Blender deforms them, in glTF's axes (y up), to hold the app's posing to.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from pathlib import Path
@@ -174,11 +178,45 @@ def maps() -> None:
     bpy.ops.export_scene.gltf(filepath=str(folder / "cube.glb"), export_format="GLB")
 
 
+def skinned() -> None:
+    reset()
+    bpy.ops.mesh.primitive_cylinder_add(vertices=16, radius=0.1, depth=2.0, location=(0, 0, 1))
+    tube = bpy.context.object
+    bpy.ops.object.mode_set(mode="EDIT")
+    bpy.ops.mesh.select_all(action="SELECT")
+    bpy.ops.mesh.subdivide(number_cuts=7)
+    bpy.ops.object.mode_set(mode="OBJECT")
+    bpy.ops.object.armature_add(location=(0, 0, 0))
+    armature = bpy.context.object
+    bpy.ops.object.mode_set(mode="EDIT")
+    lower = armature.data.edit_bones[0]
+    lower.head, lower.tail = (0, 0, 0), (0, 0, 1)
+    upper = armature.data.edit_bones.new("upper")
+    upper.head, upper.tail, upper.parent = (0, 0, 1), (0, 0, 2), lower
+    bpy.ops.object.mode_set(mode="OBJECT")
+    tube.select_set(True)
+    armature.select_set(True)
+    bpy.context.view_layer.objects.active = armature
+    bpy.ops.object.parent_set(type="ARMATURE_AUTO")
+    pose = armature.pose.bones["upper"]
+    pose.rotation_mode = "XYZ"
+    pose.rotation_euler = (math.radians(70), 0, 0)
+    material, _ = principled("white", **{"Base Color": (0.8, 0.8, 0.8, 1.0)})
+    tube.data.materials.append(material)
+    bpy.ops.export_scene.gltf(filepath=str(OUT / "skinned.glb"), export_format="GLB",
+                              export_animations=False, export_rest_position_armature=False)
+    deformed = tube.evaluated_get(bpy.context.evaluated_depsgraph_get()).to_mesh()
+    points = [tube.matrix_world @ v.co for v in deformed.vertices]
+    # Blender's z up is glTF's y up, its y glTF's -z
+    (OUT / "skinned_posed.json").write_text(json.dumps(
+        [[round(p.x, 6), round(p.z, 6), round(-p.y, 6)] for p in points]))
+
+
 WRITERS = {"textured": lambda: textured("textured.glb"),
            "textured_draco": lambda: textured("textured_draco.glb",
                                               export_draco_mesh_compression_enable=True),
            "textured_webp": lambda: textured("textured_webp.glb", export_image_format="WEBP"),
-           "morph": morph, "maps": maps}
+           "morph": morph, "maps": maps, "skinned": skinned}
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from app.references import decode_data_uri
 
 COMPONENT_TYPES = {5120: np.int8, 5121: np.uint8, 5122: np.int16, 5123: np.uint16,
                    5125: np.uint32, 5126: np.float32}
-WIDTHS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}
+WIDTHS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT4": 16}
 
 
 class AccessorReader:
@@ -66,8 +66,8 @@ class AccessorReader:
         width = WIDTHS.get(accessor.get("type"))
         dtype = COMPONENT_TYPES.get(accessor.get("componentType"))
         if width is None or dtype is None:
-            raise AssetError("only scalar and vector accessors can be read here", file=label,
-                             field=where)
+            raise AssetError("only scalar, vector and 4x4 matrix accessors can be read here",
+                             file=label, field=where)
         count = int(accessor["count"])
         if "bufferView" in accessor:
             values = self._view(accessor["bufferView"], dtype, width, count,

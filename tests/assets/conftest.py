@@ -148,6 +148,16 @@ def append_view(header: dict, values: np.ndarray) -> int:
     return len(header["bufferViews"]) - 1
 
 
+def add_accessor(header: dict, values: np.ndarray, component_type: int = 5126,
+                 **extra) -> int:
+    """``values`` (rows of 2 to 4, or 16 for 4x4 matrices) as a new accessor of the file."""
+    view = append_view(header, values)
+    kind = "MAT4" if values.shape[1] == 16 else f"VEC{values.shape[1]}"
+    header["accessors"].append({"bufferView": view, "componentType": component_type,
+                                "count": len(values), "type": kind, **extra})
+    return len(header["accessors"]) - 1
+
+
 @pytest.fixture
 def gltf_writer():
     return write_gltf

@@ -3,6 +3,7 @@ bench/blender_exports.py): read as Blender shows them."""
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -43,3 +44,15 @@ def test_a_textured_cube_keeps_its_uv_maps_mapping_and_colours(name):
     assert across[-1] - across[0] > 150 and pixels[..., 2].max() < 8  # WebP: lossy
     mirrored = model.meshes["Cube.001"]
     assert np.ptp(np.asarray(mirrored.vertices), axis=0) == pytest.approx([1.0] * 3, abs=1e-3)
+
+
+def test_a_posed_armature_bends_the_mesh_as_blender_does():
+    """A tube on two bones, the upper one turned 70 degrees in pose mode: its vertices where
+    Blender's armature deformation puts them (skinned_posed.json), within 0.1 mm."""
+    [tube] = load_model(BLENDER / "skinned.glb").meshes.values()
+    ours = np.asarray(tube.vertices, np.float64)
+    blender = np.asarray(json.loads((BLENDER / "skinned_posed.json").read_text()))
+    assert np.ptp(blender[:, 2]) > 0.5  # bent: the upper half leans out along z
+    for found, expected in ((ours, blender), (blender, ours)):
+        nearest = np.array([np.linalg.norm(expected - p, axis=1).min() for p in found])
+        assert nearest.max() < 1e-4

@@ -11,21 +11,13 @@ import pytest
 
 from app.assets.model_loading import load_model
 from app.errors import AssetError
-from tests.assets.conftest import QUAD_POSITIONS, append_view, edited_quad_gltf
+from tests.assets.conftest import QUAD_POSITIONS, add_accessor, edited_quad_gltf
 
-FLOAT, INT16 = 5126, 5122
+INT16 = 5122
 # the quad's corners moved up (z) by 1, 2, 3, 4 in the first target and right (x) by 1 in the
 # second
 LIFT = np.array([(0, 0, 1), (0, 0, 2), (0, 0, 3), (0, 0, 4)], np.float32)
 SHIFT = np.array([(1, 0, 0)] * 4, np.float32)
-
-
-def add_accessor(header: dict, values: np.ndarray, component_type: int = FLOAT,
-                 **extra) -> int:
-    view = append_view(header, values)
-    header["accessors"].append({"bufferView": view, "componentType": component_type,
-                                "count": len(values), "type": f"VEC{values.shape[1]}", **extra})
-    return len(header["accessors"]) - 1
 
 
 def morphed_quad(tmp_path, weights=None, *, node_weights=None, targets=(LIFT, SHIFT),
