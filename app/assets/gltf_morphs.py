@@ -115,10 +115,11 @@ def _apply(reader: AccessorReader, writer: BufferWriter, mesh: dict,
                 with np.errstate(over="ignore", invalid="ignore"):
                     length = np.linalg.norm(values[:, :3], axis=1, keepdims=True)
                     values[:, :3] /= np.where(length > 0, length, 1.0)
+            with np.errstate(over="ignore"):
+                values = values.astype(np.float32)
             if not np.isfinite(values).all():
                 raise AssetError(f"the morphed {semantic} is not finite (weights too large)",
                                  file=label, field=f"{where}.weights")
-            values = values.astype(np.float32)
             extra = ({"min": values.min(axis=0).tolist(), "max": values.max(axis=0).tolist()}
                      if semantic == "POSITION" else {})
             attributes[semantic] = writer.accessor(
@@ -128,7 +129,7 @@ def _apply(reader: AccessorReader, writer: BufferWriter, mesh: dict,
 def _floats(reader: AccessorReader, index: object, label: str, where: str) -> np.ndarray:
     """Accessor ``index`` as float64 (normalized integers as glTF reads them)."""
     accessors = reader.header.get("accessors", []) or []
-    if not isinstance(index, int) or not 0 <= index < len(accessors):
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(accessors):
         raise AssetError(f"accessor {index!r} does not exist", file=label, field=where)
     accessor = accessors[index]
     values = reader.values(index).astype(np.float64)

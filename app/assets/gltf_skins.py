@@ -129,7 +129,10 @@ def _floats(reader: AccessorReader, header: dict, index: object, label: str, whe
 def _joint_matrices(reader: AccessorReader, header: dict, skin_index: object,
                     world: list[np.ndarray], label: str, where: str) -> np.ndarray:
     """(J, 4, 4): each joint's node's world matrix times its inverse bind matrix."""
-    skins = header.get("skins", []) or []
+    skins = header.get("skins", [])
+    if not isinstance(skins, list):
+        raise AssetError(f"expected a list of skins, got {skins!r:.40}", file=label,
+                         field="skins")
     if (isinstance(skin_index, bool) or not isinstance(skin_index, int)
             or not 0 <= skin_index < len(skins) or not isinstance(skins[skin_index], dict)):
         raise AssetError(f"expected the index of a skin, got {skin_index!r:.40}", file=label,
@@ -193,9 +196,14 @@ def _pose(reader: AccessorReader, writer: BufferWriter, primitive: dict, joints:
         if len(values) != len(index):
             raise AssetError(f"expected {len(index)} values, one per vertex", file=label,
                              field=f"{where}.{semantic}")
-        out[semantic] = _posed(values, semantic, index, posed_weight, unweighted, joints)
+        with np.errstate(all="ignore"):  # past any size: refused below
+            out[semantic] = _posed(values, semantic, index, posed_weight, unweighted, joints)
     for semantic, values in out.items():
-        values = values.astype(np.float32)
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = values.astype(np.float32)
+        if not np.isfinite(values).all():
+            raise AssetError(f"the posed {semantic} is not finite (joints moved or scaled past "
+                             "any size)", file=label, field=f"{where}.{semantic}")
         extra = ({"min": values.min(axis=0).tolist(), "max": values.max(axis=0).tolist()}
                  if semantic == "POSITION" else {})
         attributes[semantic] = writer.accessor(

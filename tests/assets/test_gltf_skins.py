@@ -141,6 +141,7 @@ def test_normalized_byte_weights(tmp_path):
     ({"joint_of": [[3, 0, 0, 0]] * 4}, "meshes[0].primitives[0].attributes.JOINTS_0"),
     ({"weights": [[math.nan, 0, 0, 0]] * 4}, "meshes[0].primitives[0].attributes.WEIGHTS_0"),
     ({"node": {"scale": [0, 0, 0]}}, "nodes[0]"),
+    ({"change": lambda header: header.update(skins=float("nan"))}, "skins"),
 ])
 def test_skins_glTF_does_not_allow_are_refused_naming_the_field(tmp_path, kwargs, field):
     path = skinned_quad(tmp_path, [{"name": "bone"}, {"name": "tip"}], **kwargs)
