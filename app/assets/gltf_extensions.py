@@ -31,7 +31,18 @@ SUPPORTED_EXTENSIONS = frozenset({
     "KHR_texture_transform",  # per texture slot, in the live view, the still and exports
     "EXT_texture_webp",  # decoded with Pillow (app.assets.texture_sources)
     "KHR_texture_basisu",  # drawn from the PNG/JPEG fallback; KTX2-only textures refused there
+    # metadata (authors, licences): nothing in them is drawn, so nothing is left out
+    "KHR_xmp",
+    "KHR_xmp_json_ld",
 })
+# extensions left out on purpose, and what is drawn instead (a used one is named so)
+LEFT_OUT = {
+    "KHR_lights_punctual": "its lights are not used: every product is lit by the app's studio "
+                           "environment, in the live view and the still alike",
+    "EXT_lights_image_based": "its environment light is not used: every product is lit by the "
+                              "app's studio environment, in the live view and the still alike",
+    "KHR_animation_pointer": "its animations are not played: the file's still pose is drawn",
+}
 
 
 def _names(document: GltfDocument, key: str) -> list[str]:
@@ -49,7 +60,9 @@ def check_extensions(document: GltfDocument) -> list[str]:
         if name not in SUPPORTED_EXTENSIONS:
             raise AssetError(f"requires the glTF extension {name!r}, which this app cannot "
                              "draw", file=str(document.path), field="extensionsRequired")
-    return [f"{document.path}: uses the glTF extension {name!r}, which this app does not "
+    return [f"{document.path}: uses the glTF extension {name!r}: {LEFT_OUT[name]}"
+            if name in LEFT_OUT else
+            f"{document.path}: uses the glTF extension {name!r}, which this app does not "
             "support; drawn without it"
             for name in dict.fromkeys(_names(document, "extensionsUsed"))
             if name not in SUPPORTED_EXTENSIONS and name not in required]

@@ -284,3 +284,19 @@ def test_lines_beside_a_surface_are_named_as_not_drawn(tmp_path):
     assert list(model.meshes) == ["q0"]
     assert any("part(s) of points or lines not drawn" in w and "outline" in w
                for w in model.warnings), model.warnings
+
+
+@pytest.mark.parametrize("name", ["KHR_xmp", "KHR_xmp_json_ld"])
+def test_metadata_extensions_leave_nothing_out(gltf_writer, tmp_path, name):
+    """XMP metadata (Khronos' TransmissionTest carries it) holds nothing to draw: no warning
+    that the model is drawn without it."""
+    model = load_model(quad_file(gltf_writer, tmp_path / "q.gltf", extensionsUsed=[name]))
+    assert model.warnings == ()
+
+
+def test_the_file_s_lights_are_named_as_not_used(gltf_writer, tmp_path):
+    path = quad_file(gltf_writer, tmp_path / "q.gltf", extensionsUsed=["KHR_lights_punctual"])
+    (warning,) = load_model(path).warnings
+    assert warning == (f"{path}: uses the glTF extension 'KHR_lights_punctual': its lights are "
+                       "not used: every product is lit by the app's studio environment, in "
+                       "the live view and the still alike")
