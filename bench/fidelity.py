@@ -1,5 +1,6 @@
 """Live view against photoreal still, on the pixels both draw as product: for every Khronos
-sample model, the shared external models and the sample catalog, at 480x360 with a transparent
+sample model, the shared external models, the models Blender's exporters wrote
+(tests/assets/blender) and the sample catalog, at 480x360 with a transparent
 background. Silhouette IoU (alpha > 0.5) and CIEDE2000 (mean and 90th percentile) over the
 pixels that are product in both.
 
@@ -58,6 +59,9 @@ EXTERNAL_MODELS = (
     "FeatureType_STL/featuretype.STL",
     "TRI_Plate8in_OBJ/plate_8in_col.obj",
 )
+BLENDER = REPO / "tests" / "assets" / "blender"  # written by bench/blender_exports.py
+BLENDER_MODELS = ("textured.glb", "textured_draco.glb", "textured_webp.glb", "morph.glb",
+                  "skinned.glb", "maps/cube.glb", "maps/cube.obj")
 
 
 def khronos_models() -> dict[str, Path]:
@@ -80,6 +84,8 @@ def cases() -> dict[str, list[str]]:
         out[Path(path).stem] = ["--model", str(EXTERNAL / path)]
     for name, path in khronos_models().items():
         out[f"khronos/{name}"] = ["--model", str(path)]
+    for path in BLENDER_MODELS:
+        out[f"blender/{path}"] = ["--model", str(BLENDER / path)]
     return out
 
 

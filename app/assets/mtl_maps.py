@@ -6,6 +6,11 @@ Blender's exporter writes them and its importer reads them: ``map_Pr`` the rough
 Any other map (``map_Ks``, ``map_Ns``, ``disp``, ``refl``, ...) is named in the material's
 notes as not drawn.
 
+The roughness, metalness and normal maps are read as data (linear), as the scene Blender wrote
+them from has them: Blender's own OBJ importer (5.0) reads every map as an sRGB colour, which
+draws a written scene glossier and its relief steeper than the scene it came from (the same
+scene written as GLB keeps them as data, and Cycles draws that as the app draws the OBJ).
+
 The files are the ones ``texture_references.check_obj_textures`` resolved and held to the
 limits; their pixels are read here, for the materials the model's meshes use.
 """
