@@ -35,13 +35,25 @@ def spread_subset(points: np.ndarray, normals: np.ndarray, count: int) -> np.nda
     low = points.min(axis=0)
     chosen = np.arange(len(points))
     for _ in range(6):
-        keys = np.column_stack([np.floor((points - low) / cell).astype(np.int64), facing])
-        _, first = np.unique(keys, axis=0, return_index=True)
+        keys = _cell_keys(points, low, cell, facing)
+        _, first = np.unique(keys, axis=0 if keys.ndim == 2 else None, return_index=True)
         chosen = np.sort(first)
         if 0.8 * count <= len(chosen) <= 1.25 * count:
             break
         cell *= np.sqrt(len(chosen) / count)
     return chosen
+
+
+def _cell_keys(points: np.ndarray, low: np.ndarray, cell: float,
+               facing: np.ndarray) -> np.ndarray:
+    """One number per point naming its grid cell of side ``cell`` from ``low`` and the way it
+    faces (0..5): rows of (cell x, y, z, facing) as one integer, where they fit in one, else
+    the rows themselves (``np.unique`` takes either; one integer each is many times faster)."""
+    cells = np.floor((points - low) / cell).astype(np.int64)
+    sizes = cells.max(axis=0) + 1
+    if float(np.prod(sizes.astype(np.float64))) * 6.0 < 2.0 ** 62:
+        return ((cells[:, 0] * sizes[1] + cells[:, 1]) * sizes[2] + cells[:, 2]) * 6 + facing
+    return np.column_stack([cells, facing])
 
 
 def carried_to(points: np.ndarray, normals: np.ndarray, chosen: np.ndarray,
