@@ -9,6 +9,7 @@ value stored is ``1 - v`` of trimesh's.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,7 @@ import trimesh
 
 from app.assets.gltf_document import COLOR_ATTRIBUTE, UV_ATTRIBUTE
 from app.assets.mesh import MeshData, MeshMaterial, frozen
-from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, crease_normals
+from app.assets.normals import CREASE_DEGREES, FLAT_DEGREES, SplitNormals, crease_normals
 from app.assets.textures import linear_to_srgb_values
 from app.errors import AssetError
 
@@ -43,9 +44,12 @@ class LocalArrays:
 
 
 def local_arrays(key: str, geometry: trimesh.Trimesh, label: str, *,
-                 from_gltf: bool = False) -> LocalArrays:
+                 from_gltf: bool = False,
+                 creased: dict[bytes, SplitNormals] | None = None) -> LocalArrays:
     """``geometry``'s arrays checked (``AssetError`` naming the mesh ``key``), with its UV sets,
-    vertex colours and normals (the file's, or creased) as the app holds them."""
+    vertex colours and normals (the file's, or creased). Normals made here are kept in
+    ``creased`` by the geometry's content: meshes that hold the same vertices and faces (a CAD
+    export's bolts, one mesh per material, all reading the same accessors) are creased once."""
     where = f"mesh {key!r}"
     if len(geometry.faces) == 0:
         raise AssetError(f"{where} has no faces", file=label)
@@ -61,12 +65,29 @@ def local_arrays(key: str, geometry: trimesh.Trimesh, label: str, *,
     colors = _gltf_colors(geometry) if from_gltf else _vertex_colors(geometry)
     normals = _file_normals(geometry)
     if normals is None:  # glTF asks for flat normals; other formats get auto smooth's
-        split = crease_normals(vertices, faces, FLAT_DEGREES if from_gltf else CREASE_DEGREES,
-                               weld=uv is None and uv1 is None and colors is None)
+        degrees = FLAT_DEGREES if from_gltf else CREASE_DEGREES
+        weld = uv is None and uv1 is None and colors is None
+        content = _content_key(vertices, faces, degrees, weld)
+        split = None if creased is None else creased.get(content)
+        if split is None:
+            split = crease_normals(vertices, faces, degrees, weld=weld)
+            if creased is not None:
+                creased[content] = split
         faces, normals, vertices = split.faces, split.normals, vertices[split.source]
         uv, uv1, colors = (None if a is None else frozen(np.asarray(a)[split.source])
                            for a in (uv, uv1, colors))
     return LocalArrays(vertices, faces, normals, uv, uv1, colors)
+
+
+def _content_key(vertices: np.ndarray, faces: np.ndarray, degrees: float, weld: bool
+                 ) -> bytes:
+    """A digest of the arrays creased normals are made of, and how they are made."""
+    digest = hashlib.blake2b(digest_size=20)
+    for array in (vertices, faces):
+        digest.update(str(array.shape).encode())
+        digest.update(np.ascontiguousarray(array).tobytes())
+    digest.update(f"{degrees!r} {weld}".encode())
+    return digest.digest()
 
 
 def placed_mesh(key: str, local: LocalArrays, matrix: np.ndarray,

@@ -44,7 +44,7 @@ from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage, frozen
 from app.assets.mesh_arrays import LocalArrays, local_arrays, placed_mesh
 from app.assets.mesh_files import mesh_file_source
 from app.assets.mtl_maps import MaterialMaps
-from app.assets.normals import faces_turned_inwards
+from app.assets.normals import SplitNormals, faces_turned_inwards
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
 from app.assets.textures import DEFAULT_MAX_PIXELS, texture_from_image
 from app.assets.thickness import (
@@ -355,11 +355,12 @@ def _model_from_scene(
     meshes: dict[str, MeshData] = {}
     mesh_names: dict[str, list[str]] = {}
     local: dict[int, LocalArrays] = {}  # by geometry: a mesh placed many times is made once
+    creased: dict[bytes, SplitNormals] = {}  # normals made, by the arrays they are made of
     for key, owner, transform, geometry_name, geometry in sorted(instances, key=lambda i: i[0]):
         material = material_of(geometry, geometry_name)
         if id(geometry) not in local:
             local[id(geometry)] = local_arrays(key, geometry, label,
-                                               from_gltf=document is not None)
+                                               from_gltf=document is not None, creased=creased)
         meshes[key] = _with_measured_thickness(placed_mesh(
             key, local[id(geometry)], convert @ transform, material))
         for name in (geometry_name, owner):
