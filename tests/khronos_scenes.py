@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from app.assets.mesh import MeshData, TextureImage
 from app.assets.store import AssetStore
@@ -361,3 +362,28 @@ def check_samplers_wrap_each_axis_its_own_way(kind: str, external_dir: Path) -> 
     image = render(kind, scene, assets, size=(320, 240), spp=4)
     # one cross (the single-sided row) is 0.0004 of the image, four marks 0.0033
     assert _red_share(image) < 0.001
+
+
+def check_an_obj_maps_scale_tiles_its_texture(kind: str, folder: Path) -> None:
+    """A quad of an OBJ whose map_Kd is half red and half blue across: drawn once across
+    (red then blue), and with ``-s 2 1`` twice (red, blue, red, blue), as Blender's importer
+    draws it (a Mapping node of that scale)."""
+    halves = np.zeros((4, 8, 3), np.uint8)
+    halves[:, :4] = (230, 20, 20)
+    halves[:, 4:] = (20, 20, 230)
+    Image.fromarray(halves).save(folder / "halves.png")
+    (folder / "quad.obj").write_text("mtllib quad.mtl\nusemtl a\nv -0.5 0 0\nv 0.5 0 0\n"
+                                     "v 0.5 1 0\nv -0.5 1 0\nvt 0 0\nvt 1 0\nvt 1 1\nvt 0 1\n"
+                                     "f 1/1 2/2 3/3 4/4\n")
+    runs = []
+    for options in ("", "-s 2 1 "):
+        (folder / "quad.mtl").write_text(f"newmtl a\nKd 1 1 1\nmap_Kd {options}halves.png\n")
+        scene, assets = model_file_scene(folder / "quad.obj")
+        scene = facing(scene, (0.0, 0.5, 0.0), 2.0)
+        row = render(kind, scene, assets, size=(160, 160), spp=4)[80, 14:146].astype(int)
+        red = row[:, 0] > row[:, 2] + 60
+        blue = row[:, 2] > row[:, 0] + 60
+        assert (red | blue).mean() > 0.9, row  # the rest: where the filter blends the two
+        seen = red[red | blue]
+        runs.append(1 + int(np.count_nonzero(seen[1:] != seen[:-1])))
+    assert runs == [2, 4], runs

@@ -2,7 +2,8 @@
 Blender's exporter writes them and its importer reads them: ``map_Pr`` the roughness and
 ``map_Pm`` the metalness (together the metallic-roughness texture), ``map_Ke`` the glow,
 ``map_Bump``, ``bump`` or ``norm`` a tangent-space normal map (``-bm`` its strength), and
-``map_d`` the alpha (drawn where it names the base colour texture's file, whose alpha it is).
+``map_d`` the alpha (drawn where it names the base colour texture's file, whose alpha it is);
+each map's ``-o`` and ``-s`` options (offset, scale) are its texture transform.
 Any other map (``map_Ks``, ``map_Ns``, ``disp``, ``refl``, ...) is named in the material's
 notes as not drawn.
 
@@ -25,6 +26,7 @@ import numpy as np
 from PIL import Image
 
 from app.assets.mesh import MeshMaterial, TextureImage
+from app.assets.refs import TextureMapping, TextureTransform
 from app.assets.textures import load_texture, opened_image
 
 # Rec. 709 luminance: how Blender reads a colour image into a number (roughness, metalness)
@@ -44,6 +46,8 @@ class MaterialMaps:
     normal_scale: float = 1.0
     alpha: Path | None = None
     not_drawn: list[str] = field(default_factory=list)  # the statements of maps left out
+    # a map's -o and -s options, by slot ("base_color", "roughness", ...), in glTF's UV space
+    transforms: dict[str, TextureTransform] = field(default_factory=dict)
 
 
 def material_maps(libraries: Mapping[Path, list[bytes]],
@@ -65,33 +69,59 @@ def material_maps(libraries: Mapping[Path, list[bytes]],
             texture = textures.get((library, number))
             if maps is None or texture is None:
                 continue
-            if key == "map_kd":
-                maps.base_color = texture
-            elif key == "map_pr":
-                maps.roughness = texture
-            elif key == "map_pm":
-                maps.metallic = texture
-            elif key == "map_ke":
-                maps.emissive = texture
-            elif key in _NORMAL_KEYS:
-                maps.normal, maps.normal_scale = texture, _bump_strength(words[1:])
-            elif key == "map_d":
-                maps.alpha = texture
-            else:
+            options = _options(words[1:])
+            slot = _SLOTS.get(key, "normal" if key in _NORMAL_KEYS else None)
+            if slot is None:
                 maps.not_drawn.append(words[0])
+                continue
+            setattr(maps, slot, texture)
+            if slot == "normal":
+                maps.normal_scale = options.get("-bm", (1.0,))[0]
+            transform = _transform(options)
+            if not transform.is_identity:
+                maps.transforms[slot] = transform
     return found
 
 
-def _bump_strength(options: list[str]) -> float:
-    """The ``-bm`` option's number (1 without one, or where it is no finite number)."""
-    for at, word in enumerate(options[:-1]):
-        if word.lower() == "-bm":
+_SLOTS = {"map_kd": "base_color", "map_pr": "roughness", "map_pm": "metallic",
+          "map_ke": "emissive", "map_d": "alpha"}
+# the options of a map statement that take numbers, and how many at most
+_NUMBER_OPTIONS = {"-bm": 1, "-boost": 1, "-mm": 2, "-o": 3, "-s": 3, "-t": 3, "-texres": 1}
+
+
+def _options(words: list[str]) -> dict[str, tuple[float, ...]]:
+    """A map statement's numeric options (``-s 2 2``: {"-s": (2.0, 2.0)}); a number that is
+    not finite ends its option (the option then keeps the numbers before it)."""
+    found: dict[str, tuple[float, ...]] = {}
+    at = 0
+    while at < len(words):
+        option = words[at].lower()
+        at += 1
+        if option not in _NUMBER_OPTIONS:
+            continue
+        numbers: list[float] = []
+        while at < len(words) and len(numbers) < _NUMBER_OPTIONS[option]:
             try:
-                value = float(options[at + 1])
+                number = float(words[at])
             except ValueError:
-                return 1.0
-            return value if np.isfinite(value) else 1.0
-    return 1.0
+                break
+            at += 1
+            if not np.isfinite(number):
+                break
+            numbers.append(number)
+        if numbers:
+            found[option] = tuple(numbers)
+    return found
+
+
+def _transform(options: dict[str, tuple[float, ...]]) -> TextureTransform:
+    """MTL's ``-s`` (scale, v 1 unless given) and ``-o`` (offset) of OBJ's UVs (v up) as a
+    texture transform of glTF's (v down): v' = s v + o upwards is s v + (1 - s - o) downwards."""
+    scale = options.get("-s", (1.0,))
+    offset = options.get("-o", (0.0,))
+    su, sv = scale[0], scale[1] if len(scale) > 1 else 1.0
+    ou, ov = offset[0], offset[1] if len(offset) > 1 else 0.0
+    return TextureTransform(offset=(ou, 1.0 - sv - ov), scale=(su, sv))
 
 
 def grey(path: Path, *, max_pixels: int) -> np.ndarray:
@@ -152,6 +182,18 @@ def with_maps(material: MeshMaterial, maps: MaterialMaps, *, key: str, model_pat
     if maps.normal is not None:
         changes.update(normal_texture=texture(maps.normal, "normal"),
                        normal_scale=maps.normal_scale)
+    for slot, field_name in (("base_color", "base_color_mapping"),
+                             ("emissive", "emissive_mapping"), ("normal", "normal_mapping")):
+        if slot in maps.transforms:
+            changes[field_name] = TextureMapping(transform=maps.transforms[slot])
+    packed = {maps.transforms.get(slot) for slot in ("roughness", "metallic")
+              if getattr(maps, slot) is not None}
+    if len(packed) > 1:  # one metallic-roughness texture: one mapping
+        notes.append(f"material {material.name!r}: its map_Pm is drawn with map_Pr's -o and "
+                     "-s options (one texture holds both)")
+    orm_transform = maps.transforms.get("roughness" if maps.roughness else "metallic")
+    if orm_transform is not None and "orm_texture" in changes:
+        changes["orm_mapping"] = TextureMapping(transform=orm_transform)
     if maps.alpha is not None:
         base = material.base_color_texture
         if maps.alpha == maps.base_color and base is not None:

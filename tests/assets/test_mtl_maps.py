@@ -136,3 +136,29 @@ def test_a_map_that_is_no_image_is_refused_naming_it(tmp_path):
     with pytest.raises(AssetError) as caught:
         loaded(tmp_path, "map_Pr rough.png\n")
     assert "rough.png" in str(caught.value)
+
+
+@pytest.mark.parametrize(("options", "offset", "scale"), [
+    ("-s 2 2", (0.0, -1.0), (2.0, 2.0)),  # OBJ's v up: v' = 2v is 2v - 1 in glTF's v down
+    ("-o 0.5 0.25 -s 1 1", (0.5, -0.25), (1.0, 1.0)),
+    ("-s 3", (0.0, 0.0), (3.0, 1.0)),  # v and w left out: 1
+    ("-s nan 2 -o x", None, None),  # no number: no transform
+])
+def test_a_map_s_offset_and_scale_move_its_texture(tmp_path, options, offset, scale):
+    name = png(tmp_path / "base.png", np.zeros((2, 2, 3)))
+    material, _ = loaded(tmp_path, f"map_Kd {options} {name}\n")
+    assert material.base_color_texture is not None
+    transform = material.base_color_mapping.transform
+    if offset is None:
+        assert transform.is_identity
+    else:
+        assert transform.offset == pytest.approx(offset)
+        assert transform.scale == pytest.approx(scale)
+
+
+def test_the_packed_maps_take_the_roughness_map_s_transform_and_say_so(tmp_path):
+    rough = png(tmp_path / "rough.png", ramp())
+    metal = png(tmp_path / "metal.png", ramp())
+    material, warnings = loaded(tmp_path, f"map_Pr -s 2 2 {rough}\nmap_Pm {metal}\n")
+    assert material.orm_mapping.transform.scale == pytest.approx((2.0, 2.0))
+    assert any("map_Pm is drawn with map_Pr's -o and -s" in w for w in warnings)

@@ -43,3 +43,7 @@ def test_mirrored_uvs_keep_the_bumps(external_dir):
 
 def test_samplers_wrap_each_axis_its_own_way(external_dir):
     k.check_samplers_wrap_each_axis_its_own_way("photoreal", external_dir)
+
+
+def test_an_obj_maps_scale_tiles_its_texture(tmp_path):
+    k.check_an_obj_maps_scale_tiles_its_texture("photoreal", tmp_path)
