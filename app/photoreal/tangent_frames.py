@@ -73,7 +73,7 @@ def register_bsdfs(mi) -> None:
             super().__init__(props)
             self.tangent = props["tangent"]
             self.rotation = props.get("rotation", 0.0)
-            self.direction = props["direction"] if props.has_property("direction") else None
+            self.direction = props["direction"] if "direction" in props else None
 
         def traverse(self, callback):
             super().traverse(callback)

@@ -87,79 +87,15 @@ def register_textures(mi) -> None:
 
     mi.register_texture(FRONT_ONLY, lambda props: FrontOnly(props))
 
-    class AxisWrap(mi.Texture):
-        """``texture`` (a bitmap that repeats, read at coordinates already transformed) read at
-        ``to_uv``'s transform of the surface's coordinates, wrapped along u by ``wrap_s`` and
-        along v by ``wrap_t`` (``TextureSampler.wrap_codes``): a clamped or mirrored axis is
-        kept half a texel inside the image, so that the bitmap's filter never reaches across
-        its edge."""
+    class ReadElsewhere(mi.Texture):
+        """``texture`` read at other coordinates than the surface's own (``_at``)."""
 
         def __init__(self, props):
             mi.Texture.__init__(self, props)
             self.texture = props["texture"]
-            self.wrap_s, self.wrap_t = int(props["wrap_s"]), int(props["wrap_t"])
-            self.to_uv = props["to_uv"] if props.has_property("to_uv") else None
-            width, height = self.texture.resolution()
-            self.half_texel = mi.ScalarVector2f(0.5 / max(int(width), 1),
-                                                0.5 / max(int(height), 1))
-
-        @staticmethod
-        def _axis(x, mode, half):
-            if mode == REPEAT:
-                return x
-            if mode == MIRRORED_REPEAT:
-                period = x - 2.0 * dr.floor(0.5 * x)
-                x = dr.select(period > 1.0, 2.0 - period, period)
-            return dr.clip(x, half, 1.0 - half)
-
-        def _at(self, si):
-            uv = si.uv if self.to_uv is None else self.to_uv.transform_affine(
-                mi.Point2f(si.uv))
-            moved = mi.SurfaceInteraction3f(si)
-            moved.uv = mi.Point2f(self._axis(uv.x, self.wrap_s, self.half_texel.x),
-                                  self._axis(uv.y, self.wrap_t, self.half_texel.y))
-            return moved
-
-        def eval(self, si, active=True):
-            return self.texture.eval(self._at(si), active)
-
-        def eval_1(self, si, active=True):
-            return self.texture.eval_1(self._at(si), active)
-
-        def eval_3(self, si, active=True):
-            return self.texture.eval_3(self._at(si), active)
-
-        def mean(self):
-            return self.texture.mean()
-
-        def resolution(self):
-            return self.texture.resolution()
-
-        def is_spatially_varying(self):
-            return True
-
-        def traverse(self, callback):
-            callback.put_object("texture", self.texture, mi.ParamFlags.Differentiable)
-
-        def to_string(self):
-            return f"AxisWrap[texture={self.texture}, s={self.wrap_s}, t={self.wrap_t}]"
-
-    mi.register_texture(AXIS_WRAP, lambda props: AxisWrap(props))
-
-    class OtherUvSet(mi.Texture):
-        """``texture`` read at the coordinates ``uv`` gives (a ``mesh_attribute`` of the UV set
-        as u, v, 0) instead of the shape's own texture coordinates."""
-
-        def __init__(self, props):
-            mi.Texture.__init__(self, props)
-            self.texture = props["texture"]
-            self.uv = props["uv"]
 
         def _at(self, si, active):
-            uvw = self.uv.eval(si, active)
-            moved = mi.SurfaceInteraction3f(si)
-            moved.uv = mi.Point2f(uvw[0], uvw[1])
-            return moved
+            raise NotImplementedError
 
         def eval(self, si, active=True):
             return self.texture.eval(self._at(si, active), active)
@@ -181,6 +117,57 @@ def register_textures(mi) -> None:
 
         def traverse(self, callback):
             callback.put_object("texture", self.texture, mi.ParamFlags.Differentiable)
+
+    class AxisWrap(ReadElsewhere):
+        """``texture`` (a bitmap that repeats, read at coordinates already transformed) read at
+        ``to_uv``'s transform of the surface's coordinates, wrapped along u by ``wrap_s`` and
+        along v by ``wrap_t`` (``TextureSampler.wrap_codes``): a clamped or mirrored axis is
+        kept half a texel inside the image, so that the bitmap's filter never reaches across
+        its edge."""
+
+        def __init__(self, props):
+            ReadElsewhere.__init__(self, props)
+            self.wrap_s, self.wrap_t = int(props["wrap_s"]), int(props["wrap_t"])
+            self.to_uv = props["to_uv"] if "to_uv" in props else None
+            width, height = self.texture.resolution()
+            self.half_texel = mi.ScalarVector2f(0.5 / max(int(width), 1),
+                                                0.5 / max(int(height), 1))
+
+        @staticmethod
+        def _axis(x, mode, half):
+            if mode == REPEAT:
+                return x
+            if mode == MIRRORED_REPEAT:
+                period = x - 2.0 * dr.floor(0.5 * x)
+                x = dr.select(period > 1.0, 2.0 - period, period)
+            return dr.clip(x, half, 1.0 - half)
+
+        def _at(self, si, active):
+            uv = si.uv if self.to_uv is None else self.to_uv.transform_affine(
+                mi.Point2f(si.uv))
+            moved = mi.SurfaceInteraction3f(si)
+            moved.uv = mi.Point2f(self._axis(uv.x, self.wrap_s, self.half_texel.x),
+                                  self._axis(uv.y, self.wrap_t, self.half_texel.y))
+            return moved
+
+        def to_string(self):
+            return f"AxisWrap[texture={self.texture}, s={self.wrap_s}, t={self.wrap_t}]"
+
+    mi.register_texture(AXIS_WRAP, lambda props: AxisWrap(props))
+
+    class OtherUvSet(ReadElsewhere):
+        """``texture`` read at the coordinates ``uv`` gives (a ``mesh_attribute`` of the UV set
+        as u, v, 0) instead of the shape's own texture coordinates."""
+
+        def __init__(self, props):
+            ReadElsewhere.__init__(self, props)
+            self.uv = props["uv"]
+
+        def _at(self, si, active):
+            uvw = self.uv.eval(si, active)
+            moved = mi.SurfaceInteraction3f(si)
+            moved.uv = mi.Point2f(uvw[0], uvw[1])
+            return moved
 
         def to_string(self):
             return f"OtherUvSet[texture={self.texture}]"
