@@ -27,10 +27,10 @@ from PIL import Image
 
 from app.assets.mesh import MeshMaterial, TextureImage
 from app.assets.refs import TextureMapping, TextureTransform
-from app.assets.textures import load_texture, opened_image
+from app.assets.textures import opened_image, texture_from_image
 
 # Rec. 709 luminance: how Blender reads a colour image into a number (roughness, metalness)
-_LUMINANCE = np.array([0.2126, 0.7152, 0.0722])
+_LUMINANCE = (0.2126, 0.7152, 0.0722)
 _NORMAL_KEYS = ("map_bump", "bump", "norm")
 
 
@@ -124,33 +124,36 @@ def _transform(options: dict[str, tuple[float, ...]]) -> TextureTransform:
     return TextureTransform(offset=(ou, 1.0 - sv - ov), scale=(su, sv))
 
 
-def grey(path: Path, *, max_pixels: int) -> np.ndarray:
-    """The image at ``path`` as (H, W) values 0..1, as Blender reads a colour into a number."""
-    pixels = np.asarray(load_texture(path, max_pixels=max_pixels).pixels, np.float64)
-    return pixels[..., :3] @ _LUMINANCE / 255.0
+def grey(path: Path, *, max_pixels: int) -> Image.Image:
+    """The image at ``path`` as one 8-bit channel, as Blender reads a colour into a number
+    (Rec. 709 luminance)."""
+    with opened_image(path, source=str(path), max_pixels=max_pixels) as image:
+        # as every texture is decoded: 16-bit grey (a baked roughness map) to 8 bits, not cut
+        pixels = texture_from_image(image, source=str(path), max_pixels=max_pixels).pixels
+    return Image.fromarray(np.ascontiguousarray(pixels[..., :3])).convert(
+        "L", matrix=(*_LUMINANCE, 0.0))
 
 
 def packed_metallic_roughness(roughness: Path | None, metallic: Path | None, *,
-                       roughness_value: float, metallic_value: float, source: str,
-                       max_pixels: int) -> TextureImage:
+                              roughness_value: float, metallic_value: float, source: str,
+                              max_pixels: int) -> TextureImage:
     """glTF's metallic-roughness texture (green the roughness, blue the metalness) of the two
     maps, the smaller resized to the larger; a map left out is its value all over."""
     maps = {name: grey(path, max_pixels=max_pixels) for name, path in
             (("roughness", roughness), ("metallic", metallic)) if path is not None}
-    height, width = max((m.shape for m in maps.values()), key=lambda s: s[0] * s[1])
+    width, height = max((m.size for m in maps.values()), key=lambda s: s[0] * s[1])
 
     def channel(name: str, value: float) -> np.ndarray:
         if name not in maps:
-            return np.full((height, width), value)
-        values = maps[name]
-        if values.shape != (height, width):
-            image = Image.fromarray(values.astype(np.float32), mode="F")
-            values = np.asarray(image.resize((width, height), Image.BILINEAR), np.float64)
-        return values
+            return np.full((height, width), round(min(max(value, 0.0), 1.0) * 255), np.uint8)
+        image = maps[name]
+        if image.size != (width, height):
+            image = image.resize((width, height), Image.BILINEAR)
+        return np.asarray(image, np.uint8)
 
-    orm = np.stack([np.ones((height, width)), channel("roughness", roughness_value),
-                    channel("metallic", metallic_value)], axis=-1)
-    pixels = np.ascontiguousarray(np.round(np.clip(orm, 0.0, 1.0) * 255).astype(np.uint8))
+    pixels = np.ascontiguousarray(np.stack(
+        [np.full((height, width), 255, np.uint8), channel("roughness", roughness_value),
+         channel("metallic", metallic_value)], axis=-1))
     pixels.setflags(write=False)
     return TextureImage(pixels=pixels, source=source)
 

@@ -162,3 +162,12 @@ def test_the_packed_maps_take_the_roughness_map_s_transform_and_say_so(tmp_path)
     material, warnings = loaded(tmp_path, f"map_Pr -s 2 2 {rough}\nmap_Pm {metal}\n")
     assert material.orm_mapping.transform.scale == pytest.approx((2.0, 2.0))
     assert any("map_Pm is drawn with map_Pr's -o and -s" in w for w in warnings)
+
+
+def test_a_16_bit_grey_roughness_map_is_read_to_its_8_bits(tmp_path):
+    """A baked roughness map as 16-bit grey (Pillow's I;16): 0.75 reads as 0.75, not cut to
+    white at 255 of its 65,535."""
+    Image.fromarray(np.full((4, 4), 49151, np.uint16)).save(tmp_path / "rough.png")
+    assert Image.open(tmp_path / "rough.png").mode.startswith("I;16")
+    material, _ = loaded(tmp_path, "map_Pr rough.png\n")
+    assert int(material.orm_texture.pixels[0, 0, 1]) == pytest.approx(191, abs=1)
