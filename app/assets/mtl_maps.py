@@ -48,6 +48,9 @@ class MaterialMaps:
     not_drawn: list[str] = field(default_factory=list)  # the statements of maps left out
     # a map's -o and -s options, by slot ("base_color", "roughness", ...), in glTF's UV space
     transforms: dict[str, TextureTransform] = field(default_factory=dict)
+    # the pixels decoded, shared by the materials of one model (many may name one map file):
+    # by what they are made of
+    decoded: dict[tuple, np.ndarray] = field(default_factory=dict)
 
 
 def material_maps(libraries: Mapping[Path, list[bytes]],
@@ -56,6 +59,7 @@ def material_maps(libraries: Mapping[Path, list[bytes]],
     one space), from the material ``libraries`` (their lines) and the ``textures`` found for
     their lines (by library and line number)."""
     found: dict[str, MaterialMaps] = {}
+    decoded: dict[tuple, np.ndarray] = {}  # one for all the model's materials
     for library, lines in libraries.items():
         maps = None
         for number, line in enumerate(lines):
@@ -64,7 +68,7 @@ def material_maps(libraries: Mapping[Path, list[bytes]],
                 continue
             key = words[0].lower()
             if key == "newmtl":
-                maps = found.setdefault(" ".join(words[1:]), MaterialMaps())
+                maps = found.setdefault(" ".join(words[1:]), MaterialMaps(decoded=decoded))
                 continue
             texture = textures.get((library, number))
             if maps is None or texture is None:
@@ -135,10 +139,10 @@ def grey(path: Path, *, max_pixels: int) -> Image.Image:
 
 
 def packed_metallic_roughness(roughness: Path | None, metallic: Path | None, *,
-                              roughness_value: float, metallic_value: float, source: str,
-                              max_pixels: int) -> TextureImage:
-    """glTF's metallic-roughness texture (green the roughness, blue the metalness) of the two
-    maps, the smaller resized to the larger; a map left out is its value all over."""
+                              roughness_value: float, metallic_value: float,
+                              max_pixels: int) -> np.ndarray:
+    """glTF's metallic-roughness texture's pixels (green the roughness, blue the metalness) of
+    the two maps, the smaller resized to the larger; a map left out is its value all over."""
     maps = {name: grey(path, max_pixels=max_pixels) for name, path in
             (("roughness", roughness), ("metallic", metallic)) if path is not None}
     width, height = max((m.size for m in maps.values()), key=lambda s: s[0] * s[1])
@@ -155,7 +159,7 @@ def packed_metallic_roughness(roughness: Path | None, metallic: Path | None, *,
         [np.full((height, width), 255, np.uint8), channel("roughness", roughness_value),
          channel("metallic", metallic_value)], axis=-1))
     pixels.setflags(write=False)
-    return TextureImage(pixels=pixels, source=source)
+    return pixels
 
 
 def with_maps(material: MeshMaterial, maps: MaterialMaps, *, key: str, model_path: str,
@@ -170,14 +174,22 @@ def with_maps(material: MeshMaterial, maps: MaterialMaps, *, key: str, model_pat
     notes = [f"material {material.name!r}: its {name} texture is not drawn"
              for name in dict.fromkeys(maps.not_drawn)]
     if maps.roughness is not None or maps.metallic is not None:
-        changes.update(orm_texture=packed_metallic_roughness(
-            maps.roughness, maps.metallic, roughness_value=material.roughness,
-            metallic_value=material.metallic, source=f"{model_path}#{key}/metallic_roughness",
-            max_pixels=max_pixels), roughness=1.0, metallic=1.0)
+        made_of = ("metallic-roughness", maps.roughness, maps.metallic,
+                   material.roughness, material.metallic)
+        if made_of not in maps.decoded:
+            maps.decoded[made_of] = packed_metallic_roughness(
+                maps.roughness, maps.metallic, roughness_value=material.roughness,
+                metallic_value=material.metallic, max_pixels=max_pixels)
+        changes.update(orm_texture=TextureImage(maps.decoded[made_of],
+                                                f"{model_path}#{key}/metallic_roughness"),
+                       roughness=1.0, metallic=1.0)
 
     def texture(path: Path, slot: str) -> TextureImage:
-        with opened_image(path, source=str(path), max_pixels=max_pixels) as image:
-            return make_texture(image, f"{model_path}#{key}/{slot}")
+        source = f"{model_path}#{key}/{slot}"
+        if ("image", path) not in maps.decoded:
+            with opened_image(path, source=str(path), max_pixels=max_pixels) as image:
+                maps.decoded["image", path] = make_texture(image, source).pixels
+        return TextureImage(maps.decoded["image", path], source)
 
     if maps.emissive is not None:
         changes.update(emissive_texture=texture(maps.emissive, "emissive"),

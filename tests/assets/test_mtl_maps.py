@@ -171,3 +171,20 @@ def test_a_16_bit_grey_roughness_map_is_read_to_its_8_bits(tmp_path):
     assert Image.open(tmp_path / "rough.png").mode.startswith("I;16")
     material, _ = loaded(tmp_path, "map_Pr rough.png\n")
     assert int(material.orm_texture.pixels[0, 0, 1]) == pytest.approx(191, abs=1)
+
+
+def test_materials_naming_one_map_file_share_its_pixels(tmp_path):
+    """Hostile or just large: a hundred materials naming one normal map decode it once (each
+    its own decode had made a 4k map a hundred 50 MB copies)."""
+    png(tmp_path / "normal.png", np.full((8, 8, 3), (128, 128, 255)))
+    png(tmp_path / "rough.png", ramp())
+    materials = "".join(f"newmtl m{i}\nmap_Bump normal.png\nmap_Pr rough.png\n"
+                        for i in range(100))
+    faces = "".join(f"usemtl m{i}\nf 1/1 2/2 3/3 4/4\n" for i in range(100))
+    (tmp_path / "m.mtl").write_text(materials)
+    (tmp_path / "m.obj").write_text(QUAD.split("usemtl")[0] + "v 0 0 0\nv 1 0 0\nv 1 1 0\n"
+                                    "v 0 1 0\nvt 0 0\nvt 1 0\nvt 1 1\nvt 0 1\n" + faces)
+    model = load_model(tmp_path / "m.obj")
+    normals = {id(mesh.material.normal_texture.pixels) for mesh in model.meshes.values()}
+    packed = {id(mesh.material.orm_texture.pixels) for mesh in model.meshes.values()}
+    assert len(model.meshes) == 100 and len(normals) == 1 and len(packed) == 1
