@@ -35,6 +35,7 @@ from app.assets.gltf_document import (
 from app.assets.gltf_extensions import check_extensions
 from app.assets.gltf_morphs import applied_morphs
 from app.assets.gltf_primitives import plain_primitives
+from app.assets.gltf_quantization import dequantized
 from app.assets.gltf_schema_checks import check_document
 from app.assets.gltf_skins import posed_skins
 from app.assets.gpu_instancing import expand_instances
@@ -209,8 +210,8 @@ def _load_model(
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
                      skip=basisu_only_images(document))
-        header, binary = posed_skins(document, *applied_morphs(
-            document, *plain_primitives(document, *decode_draco(document))))
+        header, binary = posed_skins(document, *applied_morphs(document, *dequantized(
+            document, *plain_primitives(document, *decode_draco(document)))))
         warnings += choose_texture_sources(document, header)
         header = without_cameras(expose_attributes(expand_instances(document, header)))
         scene = _read_scene(
