@@ -15,6 +15,8 @@ from app.references import decode_data_uri
 COMPONENT_TYPES = {5120: np.int8, 5121: np.uint8, 5122: np.int16, 5123: np.uint16,
                    5125: np.uint32, 5126: np.float32}
 WIDTHS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT4": 16}
+# what glTF divides a normalized integer component type's values by (KHR_mesh_quantization)
+NORMALIZED_SCALES = {5120: 127.0, 5121: 255.0, 5122: 32767.0, 5123: 65535.0}
 
 
 class AccessorReader:
@@ -90,6 +92,18 @@ class AccessorReader:
                                  field=f"{where}.indices")
             values[at] = self._view(given["bufferView"], dtype, width, changed,
                                     int(given.get("byteOffset", 0)), f"{where}.values")
+        return values
+
+
+    def floats(self, index: int) -> np.ndarray:
+        """Accessor ``index`` (count, width) as float64, as glTF reads it: normalized integers
+        as the fractions they stand for (signed ones no lower than -1), other integers as the
+        numbers they are."""
+        accessor = self.header["accessors"][index]
+        values = self.values(index).astype(np.float64)
+        scale = NORMALIZED_SCALES.get(accessor.get("componentType"))
+        if scale is not None and accessor.get("normalized") is True:
+            values = np.maximum(values / scale, -1.0)
         return values
 
 

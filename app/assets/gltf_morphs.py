@@ -22,8 +22,6 @@ from app.errors import AssetError
 
 MORPHED = ("POSITION", "NORMAL", "TANGENT")
 _FLOAT = 5126
-# per component type: what its normalized integers are divided by (None: floats)
-_SCALES = {5120: 127.0, 5121: 255.0, 5122: 32767.0, 5123: 65535.0, 5125: None, 5126: None}
 
 
 def _targets_of(mesh: object) -> int:
@@ -127,13 +125,8 @@ def _apply(reader: AccessorReader, writer: BufferWriter, mesh: dict,
 
 
 def _floats(reader: AccessorReader, index: object, label: str, where: str) -> np.ndarray:
-    """Accessor ``index`` as float64 (normalized integers as glTF reads them)."""
+    """Accessor ``index`` as glTF reads it (``AccessorReader.floats``)."""
     accessors = reader.header.get("accessors", []) or []
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(accessors):
         raise AssetError(f"accessor {index!r} does not exist", file=label, field=where)
-    accessor = accessors[index]
-    values = reader.values(index).astype(np.float64)
-    scale = _SCALES.get(accessor.get("componentType"))
-    if scale is not None and accessor.get("normalized"):
-        values = np.maximum(values / scale, -1.0)
-    return values
+    return reader.floats(index)

@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.assets.gltf_buffers import AccessorReader, BufferWriter
+from app.assets.gltf_buffers import NORMALIZED_SCALES, AccessorReader, BufferWriter
 from app.assets.gltf_document import GltfDocument
 
 QUANTIZED = ("POSITION", "NORMAL", "TANGENT")
 _FLOAT = 5126
-_SCALES = {5120: 127.0, 5121: 255.0, 5122: 32767.0, 5123: 65535.0}
 
 
 def _normalized_integers(accessors: list, index: object) -> bool:
     accessor = (accessors[index] if isinstance(index, int) and not isinstance(index, bool)
                 and 0 <= index < len(accessors) else None)
     return (isinstance(accessor, dict) and accessor.get("normalized") is True
-            and accessor.get("componentType") in _SCALES)
+            and accessor.get("componentType") in NORMALIZED_SCALES)
 
 
 def dequantized(document: GltfDocument, header: dict, binary: bytes | None
@@ -54,8 +53,7 @@ def dequantized(document: GltfDocument, header: dict, binary: bytes | None
         index = attributes[semantic]
         if index not in floats:
             accessor = accessors[index]
-            values = reader.values(index).astype(np.float64) / _SCALES[accessor["componentType"]]
-            values = np.maximum(values, -1.0).astype(np.float32)
+            values = reader.floats(index).astype(np.float32)
             extra = ({"min": values.min(axis=0).tolist(), "max": values.max(axis=0).tolist()}
                      if semantic == "POSITION" and len(values) else {})
             floats[index] = writer.accessor(values, _FLOAT, accessor["type"], extra)

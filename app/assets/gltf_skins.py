@@ -23,7 +23,6 @@ from app.assets.gltf_document import GltfDocument
 from app.errors import AssetError
 
 _FLOAT = 5126
-_INTEGERS = {5121: 255.0, 5123: 65535.0}  # the component types of weights and joints
 _CHUNK = 262_144  # vertices skinned at a time (their blended matrices: 32 MB)
 
 
@@ -117,10 +116,7 @@ def _floats(reader: AccessorReader, header: dict, index: object, label: str, whe
     if accessor.get("type") not in types:
         raise AssetError(f"expected a {' or '.join(types)} accessor, got "
                          f"{accessor.get('type')!r:.20}", file=label, field=where)
-    values = reader.values(index).astype(np.float64)
-    scale = _INTEGERS.get(accessor.get("componentType"))
-    if scale is not None and accessor.get("normalized"):
-        values = values / scale
+    values = reader.floats(index)
     if not np.isfinite(values).all():
         raise AssetError("expected finite numbers", file=label, field=where)
     return values

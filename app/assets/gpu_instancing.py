@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.assets.gltf_buffers import AccessorReader
+from app.assets.gltf_buffers import NORMALIZED_SCALES, AccessorReader
 from app.assets.gltf_document import GltfDocument
 from app.errors import AssetError
 from app.limits import MAX_PLACED_MESHES
 
 INSTANCING = "EXT_mesh_gpu_instancing"
 MAX_INSTANCES = MAX_PLACED_MESHES  # per file: each becomes a placed mesh (app.assets.joined_parts)
-# per component type: what its normalized integers are divided by (None: floats)
-_SCALES = {5126: None, 5120: 127.0, 5122: 32767.0, 5121: 255.0, 5123: 65535.0}
+_FLOAT = 5126
 
 
 def _values(reader: AccessorReader, index: object, kind: str, where: str) -> np.ndarray:
@@ -26,15 +25,14 @@ def _values(reader: AccessorReader, index: object, kind: str, where: str) -> np.
         accessor = document.header["accessors"][index]  # type: ignore[index]
     except (KeyError, IndexError, TypeError):
         raise AssetError(f"accessor {index!r} does not exist", file=label, field=where) from None
-    if accessor.get("type") != kind or accessor.get("componentType") not in _SCALES:
+    component = accessor.get("componentType")
+    if accessor.get("type") != kind or (component != _FLOAT
+                                        and component not in NORMALIZED_SCALES):
         raise AssetError(f"expected a {kind} accessor of floats or normalized integers",
                          file=label, field=where)
-    scale = _SCALES[accessor["componentType"]]
-    if scale is not None and not accessor.get("normalized"):
+    if component != _FLOAT and not accessor.get("normalized"):
         raise AssetError("expected floats or normalized integers", file=label, field=where)
-    values = reader.values(index).astype(np.float64)  # type: ignore[arg-type]
-    if scale is not None:
-        values = np.maximum(values / scale, -1.0)
+    values = reader.floats(index)  # type: ignore[arg-type]
     if not np.isfinite(values).all():
         raise AssetError("expected finite numbers", file=label, field=where)
     return values
