@@ -71,6 +71,10 @@ FARTHEST_FOR_ITS_SIZE = 1e5  # 32-bit coordinates keep about 1/170 of the size t
 LARGEST_COORDINATE = 1e30  # well inside float32's range (3.4e38), products' sums included
 MissingTextures = Literal["refuse", "skip"]
 MODEL_SUFFIXES = (".gltf", ".glb", ".obj", ".stl", ".ply")
+# what is rewritten of a glTF's JSON and BIN chunk (after Draco is decoded) before trimesh
+# reads them, in this order: sparse accessors made whole and strips and fans triangle lists;
+# normalized positions made floats; morph targets applied at their weights; skins posed
+GLTF_REWRITES = (plain_primitives, dequantized, applied_morphs, posed_skins)
 UNIT_SCALES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "in": 0.0254, "ft": 0.3048}
 # rotations taking the file's up axis to +Y (proper rotations: handedness is kept)
 UP_ROTATIONS = {
@@ -210,8 +214,9 @@ def _load_model(
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
                      skip=basisu_only_images(document))
-        header, binary = posed_skins(document, *applied_morphs(document, *dequantized(
-            document, *plain_primitives(document, *decode_draco(document)))))
+        header, binary = decode_draco(document)
+        for rewrite in GLTF_REWRITES:
+            header, binary = rewrite(document, header, binary)
         warnings += choose_texture_sources(document, header)
         header = without_cameras(expose_attributes(expand_instances(document, header)))
         scene = _read_scene(
