@@ -95,6 +95,26 @@ class AccessorReader:
         return values
 
 
+    def checked_floats(self, index: object, where: str,
+                       types: tuple[str, ...] | None = None) -> np.ndarray:
+        """``floats`` of the accessor a user's file names at ``where``: ``AssetError`` naming
+        that field unless ``index`` is one of the file's accessors (of one of ``types``,
+        where given) whose values are finite."""
+        label = str(self.document.path)
+        accessors = self.header.get("accessors", []) or []
+        if (isinstance(index, bool) or not isinstance(index, int)
+                or not 0 <= index < len(accessors)):
+            raise AssetError(f"expected an accessor index, got {index!r:.40}", file=label,
+                             field=where)
+        kind = accessors[index].get("type")
+        if types is not None and kind not in types:
+            raise AssetError(f"expected a {' or '.join(types)} accessor, got {kind!r:.20}",
+                             file=label, field=where)
+        values = self.floats(index)
+        if not np.isfinite(values).all():
+            raise AssetError("expected finite numbers", file=label, field=where)
+        return values
+
     def floats(self, index: int) -> np.ndarray:
         """Accessor ``index`` (count, width) as float64, as glTF reads it: normalized integers
         as the fractions they stand for (signed ones no lower than -1), other integers as the

@@ -99,10 +99,9 @@ def _apply(reader: AccessorReader, writer: BufferWriter, mesh: dict,
             if semantic not in attributes or not moved:
                 continue
             field = f"{where}.primitives[{number}]"
-            values = _floats(reader, attributes[semantic], label,
-                             f"{field}.attributes.{semantic}")
+            values = reader.checked_floats(attributes[semantic], f"{field}.attributes.{semantic}")
             for w, accessor in moved:  # too large a weight: not finite, refused below
-                displacement = _floats(reader, accessor, label, f"{field}.targets")
+                displacement = reader.checked_floats(accessor, f"{field}.targets")
                 if len(displacement) != len(values) or displacement.shape[1] < 3:
                     raise AssetError(f"expected {len(values)} three-component displacements "
                                      f"of {semantic}, got {displacement.shape}", file=label,
@@ -122,11 +121,3 @@ def _apply(reader: AccessorReader, writer: BufferWriter, mesh: dict,
                      if semantic == "POSITION" else {})
             attributes[semantic] = writer.accessor(
                 values, _FLOAT, "VEC4" if values.shape[1] == 4 else "VEC3", extra)
-
-
-def _floats(reader: AccessorReader, index: object, label: str, where: str) -> np.ndarray:
-    """Accessor ``index`` as glTF reads it (``AccessorReader.floats``)."""
-    accessors = reader.header.get("accessors", []) or []
-    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(accessors):
-        raise AssetError(f"accessor {index!r} does not exist", file=label, field=where)
-    return reader.floats(index)

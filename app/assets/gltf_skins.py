@@ -104,24 +104,6 @@ def _world_matrices(nodes: list) -> list[np.ndarray]:
     return world  # type: ignore[return-value]
 
 
-def _floats(reader: AccessorReader, header: dict, index: object, label: str, where: str,
-            types: tuple[str, ...]) -> np.ndarray:
-    """Accessor ``index`` (one of ``types``) as float64, normalized integers as glTF reads
-    them."""
-    accessors = header.get("accessors", []) or []
-    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(accessors):
-        raise AssetError(f"expected an accessor index, got {index!r:.40}", file=label,
-                         field=where)
-    accessor = accessors[index]
-    if accessor.get("type") not in types:
-        raise AssetError(f"expected a {' or '.join(types)} accessor, got "
-                         f"{accessor.get('type')!r:.20}", file=label, field=where)
-    values = reader.floats(index)
-    if not np.isfinite(values).all():
-        raise AssetError("expected finite numbers", file=label, field=where)
-    return values
-
-
 def _joint_matrices(reader: AccessorReader, header: dict, skin_index: object,
                     world: list[np.ndarray], label: str, where: str) -> np.ndarray:
     """(J, 4, 4): each joint's node's world matrix times its inverse bind matrix."""
@@ -142,8 +124,8 @@ def _joint_matrices(reader: AccessorReader, header: dict, skin_index: object,
         raise AssetError(f"expected a list of node indices, got {joints!r:.60}", file=label,
                          field=f"{where}.joints")
     if "inverseBindMatrices" in skin:
-        inverse = _floats(reader, header, skin["inverseBindMatrices"], label,
-                          f"{where}.inverseBindMatrices", ("MAT4",))
+        inverse = reader.checked_floats(skin["inverseBindMatrices"],
+                                        f"{where}.inverseBindMatrices", ("MAT4",))
         if len(inverse) < len(joints):
             raise AssetError(f"expected {len(joints)} matrices, one per joint, got "
                              f"{len(inverse)}", file=label,
@@ -164,16 +146,14 @@ def _pose(reader: AccessorReader, writer: BufferWriter, primitive: dict, joints:
     indices, weights = [], []
     for k in sets:
         field = f"{where}.JOINTS_{k}"
-        found = reader.values(_accessor_index(attributes[f"JOINTS_{k}"], label, field))
-        if found.ndim != 2 or found.shape[1] != 4:
-            raise AssetError("expected four joints to a vertex (VEC4)", file=label, field=field)
+        found = reader.checked_floats(attributes[f"JOINTS_{k}"], field, ("VEC4",))
         if found.size and (found.min() < 0 or found.max() >= len(joints)):
             raise AssetError(f"expected joints from 0 to {len(joints) - 1}, got "
                              f"{int(found.max())}", file=label, field=field)
         indices.append(found.astype(np.int64))
         weight_field = f"{where}.WEIGHTS_{k}"
-        weights.append(_floats(reader, reader.header, attributes.get(f"WEIGHTS_{k}"), label,
-                               weight_field, ("VEC4",)))
+        weights.append(reader.checked_floats(attributes.get(f"WEIGHTS_{k}"), weight_field,
+                                             ("VEC4",)))
     index = np.concatenate(indices, axis=1)
     weight = np.clip(np.concatenate(weights, axis=1), 0.0, None)
     if len(weight) != len(index):
@@ -187,8 +167,8 @@ def _pose(reader: AccessorReader, writer: BufferWriter, primitive: dict, joints:
     for semantic in ("POSITION", "NORMAL", "TANGENT"):
         if semantic not in attributes:
             continue
-        values = _floats(reader, reader.header, attributes[semantic], label,
-                         f"{where}.{semantic}", ("VEC3", "VEC4"))
+        values = reader.checked_floats(attributes[semantic], f"{where}.{semantic}",
+                                       ("VEC3", "VEC4"))
         if len(values) != len(index):
             raise AssetError(f"expected {len(index)} values, one per vertex", file=label,
                              field=f"{where}.{semantic}")
@@ -207,13 +187,6 @@ def _pose(reader: AccessorReader, writer: BufferWriter, primitive: dict, joints:
     for k in sets:
         attributes.pop(f"JOINTS_{k}", None)
         attributes.pop(f"WEIGHTS_{k}", None)
-
-
-def _accessor_index(value: object, label: str, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise AssetError(f"expected an accessor index, got {value!r:.40}", file=label,
-                         field=field)
-    return value
 
 
 def _posed(values: np.ndarray, semantic: str, index: np.ndarray, weight: np.ndarray,

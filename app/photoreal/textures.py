@@ -88,14 +88,12 @@ def register_textures(mi) -> None:
     mi.register_texture(FRONT_ONLY, lambda props: FrontOnly(props))
 
     class ReadElsewhere(mi.Texture):
-        """``texture`` read at other coordinates than the surface's own (``_at``)."""
+        """``texture`` read at other coordinates than the surface's own: a subclass's
+        ``_at(si, active)`` gives the interaction to read it at."""
 
         def __init__(self, props):
             mi.Texture.__init__(self, props)
             self.texture = props["texture"]
-
-        def _at(self, si, active):
-            raise NotImplementedError
 
         def eval(self, si, active=True):
             return self.texture.eval(self._at(si, active), active)
