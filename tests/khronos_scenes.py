@@ -88,17 +88,22 @@ def render(kind: str, scene: SceneDescription, source, size: tuple[int, int] = (
 
 
 class MeshOverride:
-    """A geometry source that serves some meshes changed (e.g. other UVs), the rest as is."""
+    """A geometry source that serves some meshes changed (e.g. other UVs), the rest as is, and
+    images of its own for the texture sources ``images`` names."""
 
-    def __init__(self, assets: AssetStore, changes: dict[str, dict]):
+    def __init__(self, assets: AssetStore, changes: dict[str, dict],
+                 images: dict[str, np.ndarray] | None = None):
         self._assets = assets
         self._changes = changes
+        self._images = images or {}
 
     def mesh(self, ref: GeometryRef) -> MeshData:
         mesh = self._assets.mesh(ref)
         return replace(mesh, **self._changes[ref.node]) if ref.node in self._changes else mesh
 
     def texture(self, ref: TextureRef) -> TextureImage:
+        if ref.source in self._images:
+            return TextureImage(pixels=self._images[ref.source], source=ref.source)
         return self._assets.texture(ref)
 
 
@@ -258,6 +263,45 @@ def check_each_texture_reads_its_own_uv_set(kind: str, external_dir: Path) -> No
     assert np.abs(own_sets - sets_swapped).max(axis=-1).mean() < 1.0
     text = (np.abs(own_sets - first_set).max(axis=-1) > 40).mean()
     assert text > 0.02, text
+
+
+def check_a_normal_map_turns_with_its_own_uv_set(kind: str, external_dir: Path) -> None:
+    """A normal map's tangent frame follows the UV set the normal texture reads, as glTF
+    says, not the set the other textures read: MultiUVTest's cube with a second UV set that
+    is its first turned a quarter, a base colour texture on the first set and a normal map
+    that tilts every normal along its tangent, read through the second set. Swapping the
+    mesh's two sets and the two textures' sets draws the same picture; reading the normal map
+    through the first set turns the tilt a quarter and changes the light."""
+    from app.scene.description import TextureRef, TextureSlot
+
+    scene, assets = khronos_scene(external_dir, MULTI_UV_MODEL)
+    scene = facing(scene, (0.0, 1.0, 1.0), 5.0)
+    image = material_of(scene, "Cube").base_color_texture
+    tilt = np.empty((8, 8, 3), np.uint8)  # tangent space (0.6, 0, 0.8), glTF's encoding
+    tilt[...] = (204, 128, 230)
+    tilted = TextureSlot(TextureRef(source="tilted normals", srgb=False))
+
+    def on(slot, texcoord: int):
+        return replace(slot, mapping=replace(slot.mapping, texcoord=texcoord))
+
+    def drawn(base_set: int, normal_set: int) -> SceneDescription:
+        return with_material(scene, "Cube", emissive_texture=None, emissive=(0.0, 0.0, 0.0),
+                             metallic=1.0, roughness=0.25, orm_texture=None,
+                             base_color_texture=on(image, base_set),
+                             normal_texture=on(tilted, normal_set))
+
+    mesh = assets.mesh(scene.drawable("Cube").geometry)
+    turned = np.stack([mesh.uv[:, 1], 1.0 - mesh.uv[:, 0]], axis=1)
+    images = {"tilted normals": tilt}
+    second = MeshOverride(assets, {"Cube": {"uv1": turned}}, images)
+    swapped = MeshOverride(assets, {"Cube": {"uv": turned, "uv1": mesh.uv}}, images)
+    size = (160, 160)
+    own_sets = render(kind, drawn(0, 1), second, size=size).astype(int)
+    sets_swapped = render(kind, drawn(1, 0), swapped, size=size).astype(int)
+    first_set = render(kind, drawn(0, 0), second, size=size).astype(int)
+    assert np.abs(own_sets - sets_swapped).max(axis=-1).mean() < 1.0
+    changed = (np.abs(own_sets - first_set).max(axis=-1) > 30).mean()
+    assert changed > 0.1, changed
 
 
 TEXCOORD_MODEL = "TextureCoordinateTest/glTF-Binary/TextureCoordinateTest.glb"

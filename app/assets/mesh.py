@@ -103,6 +103,11 @@ class MeshData:
     # closed mesh of coloured glass (app.assets.thickness); None for any other
     thickness: np.ndarray | None = None
 
+    @property
+    def uv_sets(self) -> dict[int, np.ndarray | None]:
+        """The UV sets by glTF's index (TEXCOORD_0: ``uv``, TEXCOORD_1: ``uv1``)."""
+        return {0: self.uv, 1: self.uv1}
+
     @cached_property
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         return self.vertices.min(axis=0), self.vertices.max(axis=0)

@@ -501,7 +501,7 @@ def _with_measured_thickness(mesh: MeshData) -> MeshData:
 
 def _missing_uv_notes(key: str, mesh: MeshData) -> list[str]:
     """What of ``mesh``'s material reads a UV set the mesh does not have (drawn without it)."""
-    sets = {0: mesh.uv, 1: mesh.uv1}
+    sets = mesh.uv_sets
     return [f"mesh {key!r}: its material's {slot} texture reads UV set {mapping.texcoord}, "
             "which the mesh does not have; drawn without that texture"
             for slot, mapping in mesh.material.texture_slots()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,6 +107,22 @@ class TextureSlot:
     @property
     def transform(self) -> TextureTransform:
         return self.mapping.transform
+
+
+TANGENT_FRAME_SLOTS = ("normal", "clearcoat_normal", "anisotropy")
+
+
+def tangent_frame_texcoord(slots: Mapping[str, TextureSlot]) -> int:
+    """The UV set whose directions make the surface's tangent frame, in which normal maps
+    and anisotropy are read, among the textures ``slots`` (slot name: slot) a surface draws:
+    glTF's is the normal texture's set (without one, the clear coat's normal texture's, then
+    the anisotropy texture's: the first of ``TANGENT_FRAME_SLOTS``); else the set most of the
+    textures read (the first slot's on a tie), else the first."""
+    for name in TANGENT_FRAME_SLOTS:
+        if name in slots:
+            return slots[name].texcoord
+    sets = [slot.texcoord for slot in slots.values()]
+    return max(dict.fromkeys(sets), key=sets.count) if sets else 0
 
 
 def transformed_uv(uv, transform: TextureTransform):

@@ -13,6 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from app.assets.mesh import MeshData, TextureImage
+from app.assets.refs import tangent_frame_texcoord
 from app.photoreal import prepared_textures
 from app.photoreal.dielectric_layer import DIELECTRIC_LAYER
 from app.photoreal.lambert_diffuse import lambert_diffuse
@@ -43,7 +44,7 @@ from app.photoreal.sheen_layer import SHEEN_LAYER
 from app.photoreal.tangent_frames import along_tangents
 from app.photoreal.texture_inputs import TextureInputs
 from app.photoreal.textures import times_vertex_colour
-from app.scene.description import Decal, ResolvedMaterial, TextureRef, TextureSlot
+from app.scene.description import Decal, ResolvedMaterial, TextureRef
 from app.scene.material_looks import (
     metal_stops_light,
     refracts_as_solid,
@@ -56,20 +57,6 @@ from app.scene.thin_film import film_outside_ior, film_thickness
 log = logging.getLogger(__name__)
 
 SPECULAR_TEXTURES = ("specular", "specular_color")
-
-
-def _shape_texcoord(slots: dict[str, TextureSlot], extension_slots: dict[str, TextureSlot]
-                    ) -> int:
-    """The UV set a shape carries as its texture coordinates (the other is read from a mesh
-    attribute, ``TextureInputs.on_shape``): the normal texture's, whose tangent frame Mitsuba
-    takes from the shape's coordinates (then the clear coat's normal texture's, the anisotropy
-    texture's), else the set most of its textures read (the first slot's on a tie)."""
-    for name in ("normal", "clearcoat_normal", "anisotropy"):
-        slot = slots.get(name) or extension_slots.get(name)
-        if slot is not None:
-            return slot.texcoord
-    sets = [slot.texcoord for slot in (*slots.values(), *extension_slots.values())]
-    return max(dict.fromkeys(sets), key=sets.count) if sets else 0
 
 
 class MaterialTranslator:
@@ -95,13 +82,16 @@ class MaterialTranslator:
         material = unlit_as_emission(material)
         if absorption is None:  # a thin wall: its volume as a tint (as in the live view)
             material = tinted_by_volume(material)
-        uv_sets = {0: mesh.uv, 1: mesh.uv1}
+        uv_sets = mesh.uv_sets
         slots = {n: s for n, s in material.slots().items()
                  if uv_sets.get(s.texcoord) is not None
                  and (n != "clearcoat_normal" or material.clearcoat > 0)}
         extension_slots = {n: s for n, s in material.extension_slots().items()
                            if uv_sets.get(s.texcoord) is not None}
-        shape_texcoord = _shape_texcoord(slots, extension_slots)
+        # the shape carries the set of the tangent frame as its coordinates (Mitsuba's frame
+        # follows them); a texture on the other reads it from a mesh attribute
+        # (TextureInputs.on_shape)
+        shape_texcoord = tangent_frame_texcoord({**slots, **extension_slots})
 
         def load(name: str) -> SlotTexture | None:
             slot = slots.get(name)

@@ -68,7 +68,7 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
             scale = abs(float(np.linalg.det(linear))) ** (1.0 / 3.0)
             look = replace(look, absorption=tuple(a / max(scale, 1e-12)
                                                   for a in look.absorption))
-        uv_sets = {0: mesh.uv, 1: mesh.uv1}
+        uv_sets = mesh.uv_sets
         colours = None
         if look.vertex_colours:
             colours = srgb_to_linear(np.asarray(mesh.colors, dtype=np.float64)[:, :3] / 255.0)

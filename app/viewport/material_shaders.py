@@ -27,7 +27,12 @@ from app.assets.mesh import MeshData
 from app.scene.description import ResolvedMaterial, TextureSlot
 from app.scene.sheen import MIN_SHEEN_ROUGHNESS, fibre_albedo_table
 from app.scene.thin_film import film_outside_ior
-from app.viewport.polydata import HANDEDNESS, set_point_array, uv_handedness
+from app.viewport.polydata import (
+    HANDEDNESS,
+    set_point_array,
+    tangents_from_uv_set,
+    uv_handedness,
+)
 from app.viewport.vtk_textures import SAMPLERS
 
 # the extension textures VTK has no texture for, drawn by replacing the PBR shader's line that
@@ -225,15 +230,17 @@ def reflections_stay_above_the_surface(actor: vtkActor) -> str:
     return _VALID_REFLECTION
 
 
-def mirrored_uvs_turn_the_bitangent(actor: vtkActor, mesh: MeshData) -> None:
+def mirrored_uvs_turn_the_bitangent(actor: vtkActor, mesh: MeshData, texcoord: int) -> None:
     """VTK's normal map takes the bitangent as cross(normal, tangent); glTF's turns it by the
     UVs' handedness (tangent.w), so a normal map on mirrored UVs draws its bumps as dents.
-    The mesh's per-vertex handedness (``polydata.uv_handedness``, worked out once per part,
-    whose mesh stays) is passed to the fragment shader and multiplies it."""
-    if mesh.uv is None:
+    The per-vertex handedness of the mesh's UV set ``texcoord``, the one its tangents were
+    made from (``polydata.uv_handedness``, worked out once per part and set, whose mesh
+    stays), is passed to the fragment shader and multiplies it."""
+    if not tangents_from_uv_set(actor, mesh, texcoord):
         return
     if actor.GetMapper().GetInput().GetPointData().GetArray(HANDEDNESS) is None:
-        set_point_array(actor, HANDEDNESS, uv_handedness(mesh), tcoords=False)
+        set_point_array(actor, HANDEDNESS, uv_handedness(mesh, mesh.uv_sets[texcoord]),
+                        tcoords=False)
     actor.GetMapper().MapDataArrayToVertexAttribute("handednessMC", HANDEDNESS, 0, -1)
     shaders = actor.GetShaderProperty()
     shaders.AddVertexShaderReplacement(

@@ -23,7 +23,7 @@ import numpy as np
 from vtkmodules.vtkRenderingCore import vtkActor, vtkTexture
 
 from app.assets.mesh import MeshData
-from app.assets.refs import transformed_uv
+from app.assets.refs import tangent_frame_texcoord, transformed_uv
 from app.scene.description import ResolvedMaterial, TextureMapping
 from app.scene.material_looks import (
     back_faces_culled,
@@ -65,7 +65,7 @@ from app.viewport.material_shaders import (
     thin_film_f0,
     thin_film_uniforms,
 )
-from app.viewport.polydata import TCOORDS, set_point_array, vtk_tcoords
+from app.viewport.polydata import TCOORDS, set_point_array, tangents_from_uv_set, vtk_tcoords
 from app.viewport.vtk_textures import SAMPLERS, TextureCache
 
 # A transmissive material's opacity falls by this times its transmission: what is left is its
@@ -110,10 +110,6 @@ def uv_mapping(material: ResolvedMaterial) -> TextureMapping | None:
     if not slots:
         return None
     return next(iter(slots.values())).mapping
-
-
-def _mesh_uv(mesh: MeshData, texcoord: int) -> np.ndarray | None:
-    return {0: mesh.uv, 1: mesh.uv1}.get(texcoord)
 
 
 def _kept_at_fragment(texture: str = "1.0") -> str:
@@ -173,7 +169,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     prop.SetCoatIOR(GLTF_CLEARCOAT_IOR)
     prop.SetNormalScale(material.normal_scale)
     mapping = uv_mapping(material)
-    actor_uv = None if mapping is None else _mesh_uv(mesh, mapping.texcoord)
+    actor_uv = None if mapping is None else mesh.uv_sets.get(mapping.texcoord)
     slots = {}
     own: dict[str, np.ndarray] = {}
     if actor_uv is not None:
@@ -183,7 +179,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
             if slot.mapping.texcoord == mapping.texcoord and slot.transform == mapping.transform:
                 slots[name] = slot
                 continue
-            uv = _mesh_uv(mesh, slot.texcoord)
+            uv = mesh.uv_sets.get(slot.texcoord)
             if uv is not None:
                 own[name] = vtk_tcoords(transformed_uv(uv, slot.transform))
                 slots[name] = slot
@@ -205,9 +201,12 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
         prop.SetORMTexture(texture("orm"))
         prop.SetOcclusionStrength(1.0 if material.occlusion_in_orm else 0.0)
     functions = DOMINANT_DIRECTION  # GLSL functions the shader declares
+    # the tangents (normal maps, anisotropy) follow the set of the still's tangent frame
+    tangents_from_uv_set(actor, mesh, tangent_frame_texcoord(
+        {n: s for n, s in slots.items() if n != "clearcoat_normal" or material.clearcoat > 0}))
     if "normal" in slots:
         prop.SetNormalTexture(texture("normal"))
-        mirrored_uvs_turn_the_bitangent(actor, mesh)
+        mirrored_uvs_turn_the_bitangent(actor, mesh, slots["normal"].texcoord)
         functions += reflections_stay_above_the_surface(actor)
     if "clearcoat_normal" in slots and material.clearcoat > 0:
         prop.SetCoatNormalTexture(texture("clearcoat_normal"))

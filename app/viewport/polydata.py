@@ -17,6 +17,7 @@ NORMALS = "Normals"
 TCOORDS = "TCoords"
 COLORS = "Colors"
 HANDEDNESS = "Handedness"  # +1, or -1 where the UVs are mirrored (``uv_handedness``)
+TANGENT_SET = "TangentUVSet"  # field data: the UV set the tangents were made from
 
 
 def validate_mesh(mesh: MeshData) -> None:
@@ -92,17 +93,46 @@ def mesh_to_polydata(mesh: MeshData) -> vtkPolyData:
     if mesh.uv is not None:
         data.SetTCoords(_named(vtk_tcoords(mesh.uv), TCOORDS))
         poly = add_tangents(poly)
+        _record_tangent_set(poly, 0)
     return poly
 
 
-def uv_handedness(mesh: MeshData) -> np.ndarray:
-    """Per vertex, +1 where the mesh's UVs run as a normal map expects (v down the image,
-    glTF's), -1 where they are mirrored: glTF's tangent.w, by which the bitangent VTK takes
-    as cross(normal, tangent) must be turned (a mirrored half's bump is drawn as a dent
-    otherwise). From the faces around the vertex (float32, (N,))."""
+def tangents_from_uv_set(actor: vtkActor, mesh: MeshData, texcoord: int) -> bool:
+    """The tangents of ``actor``'s input made from ``mesh``'s UV set ``texcoord`` (the set a
+    normal map reads: its tangent frame, as glTF's), made again only where they were made
+    from another set; a handedness made from that other set (``uv_handedness``) is dropped.
+    False where the mesh has no such set (the tangents are left as they are)."""
+    uv = mesh.uv_sets.get(texcoord)
+    if uv is None:
+        return False
+    poly = actor.GetMapper().GetInput()
+    made = poly.GetFieldData().GetArray(TANGENT_SET)
+    if made is not None and int(made.GetValue(0)) == texcoord:
+        return True
+    work = vtkPolyData()
+    work.ShallowCopy(poly)
+    work.GetPointData().SetTCoords(_named(vtk_tcoords(uv), TCOORDS))
+    tangents = add_tangents(work).GetPointData().GetTangents()
+    data = poly.GetPointData()
+    data.SetTangents(tangents)
+    data.RemoveArray(HANDEDNESS)
+    _record_tangent_set(poly, texcoord)
+    poly.Modified()
+    return True
+
+
+def _record_tangent_set(poly: vtkPolyData, texcoord: int) -> None:
+    poly.GetFieldData().AddArray(_named(np.array([texcoord], np.int32), TANGENT_SET))
+
+
+def uv_handedness(mesh: MeshData, uv: np.ndarray) -> np.ndarray:
+    """Per vertex, +1 where the UV set ``uv`` of ``mesh`` runs as a normal map expects (v
+    down the image, glTF's), -1 where it is mirrored: glTF's tangent.w, by which the bitangent
+    VTK takes as cross(normal, tangent) must be turned (a mirrored half's bump is drawn as a
+    dent otherwise). From the faces around the vertex (float32, (N,))."""
     vertices = np.asarray(mesh.vertices, dtype=np.float64)
     faces = np.asarray(mesh.faces, dtype=np.int64)
-    uv = np.asarray(mesh.uv, dtype=np.float64)
+    uv = np.asarray(uv, dtype=np.float64)
     normals = np.asarray(mesh.normals, dtype=np.float64)
     e1 = vertices[faces[:, 1]] - vertices[faces[:, 0]]
     e2 = vertices[faces[:, 2]] - vertices[faces[:, 0]]

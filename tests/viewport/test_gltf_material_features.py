@@ -28,6 +28,10 @@ def test_each_texture_reads_its_own_uv_set(external_dir):
     k.check_each_texture_reads_its_own_uv_set("live", external_dir)
 
 
+def test_a_normal_map_turns_with_its_own_uv_set(external_dir):
+    k.check_a_normal_map_turns_with_its_own_uv_set("live", external_dir)
+
+
 def test_texture_coordinates_keep_the_image_upright(external_dir):
     k.check_texture_coordinates_keep_the_image_upright("live", external_dir)
 
