@@ -21,6 +21,8 @@ JOB.json (written by reference_cycles.py, every coordinate in the app's frame: m
   adaptive     optional: Cycles' adaptive sampling (default off: the same samples as ours)
   distribution optional: the microfacet model of every Principled BSDF ("GGX", single
                scattering like Mitsuba's principled BSDF; Blender's importer sets "MULTI_GGX")
+  thin_films   optional: {material name: {ior, min, max, texture, texcoord}}, glTF's
+               KHR_materials_iridescence read by reference_cycles.py (``gltf_thin_film``)
 
 Writes a linear, premultiplied RGBA OpenEXR (float32, Blender's scene-linear Rec.709, no view
 transform: the app applies its own tone curve) and prints one JSON line with timings.
@@ -452,6 +454,41 @@ def gltf_attenuation() -> int:
     return count
 
 
+UV_MAPS = ("UVMap", "UVMap.001")  # Blender's importer's names of TEXCOORD_0 and _1
+
+
+def gltf_thin_film(films: dict) -> int:
+    """KHR_materials_iridescence as Cycles' thin film on the materials ``films`` names
+    (Blender's importer reads none of it; reference_cycles.py ``with_thin_films`` reads it
+    from the file): its IOR, and its thickness in nanometres, the maximum, or from the minimum
+    to the maximum by the thickness texture's green on its UV map. How many Principled BSDFs
+    got one."""
+    count = 0
+    for name, film in films.items():
+        material = bpy.data.materials.get(name)
+        tree = material.node_tree if material is not None and material.use_nodes else None
+        for bsdf in [n for n in tree.nodes if n.type == "BSDF_PRINCIPLED"] if tree else ():
+            bsdf.inputs["Thin Film IOR"].default_value = film["ior"]
+            thickness = bsdf.inputs["Thin Film Thickness"]
+            thickness.default_value = film["max"]
+            if film["texture"]:
+                image = tree.nodes.new("ShaderNodeTexImage")
+                image.image = bpy.data.images.load(film["texture"], check_existing=True)
+                image.image.colorspace_settings.name = "Non-Color"
+                uv = tree.nodes.new("ShaderNodeUVMap")
+                uv.uv_map = UV_MAPS[film["texcoord"]]
+                tree.links.new(uv.outputs["UV"], image.inputs["Vector"])
+                channels = tree.nodes.new("ShaderNodeSeparateColor")
+                tree.links.new(image.outputs["Color"], channels.inputs["Color"])
+                span = tree.nodes.new("ShaderNodeMapRange")
+                span.inputs["To Min"].default_value = film["min"]
+                span.inputs["To Max"].default_value = film["max"]
+                tree.links.new(channels.outputs["Green"], span.inputs["Value"])
+                tree.links.new(span.outputs["Result"], thickness)
+            count += 1
+    return count
+
+
 def set_distribution(name: str) -> int:
     """Every Principled (and Glossy) BSDF's microfacet distribution set to ``name``; how many
     there were."""
@@ -526,6 +563,7 @@ def main(job_path: str) -> int:
     thin = thin_walled_glass()
     anisotropic = gltf_anisotropy()
     absorbing = gltf_attenuation()
+    films = gltf_thin_film(job.get("thin_films") or {})
     if job.get("distribution"):
         set_distribution(job["distribution"])
     add_camera(job["camera"], tuple(job["size"]))
@@ -537,7 +575,7 @@ def main(job_path: str) -> int:
     meshes = [o for o in objects if o.type == "MESH"]
     report = {"load_s": loaded - started, "meshes": len(meshes), "culled_materials": culled,
               "thin_walled_materials": thin, "anisotropic_materials": anisotropic,
-              "absorbing_volumes": absorbing,
+              "absorbing_volumes": absorbing, "thin_films": films,
               "blender": bpy.app.version_string}
     if job.get("ladder"):
         report["renders"] = render_ladder(job["ladder"])

@@ -15,7 +15,8 @@ by default (64), the still a customer is given; Cycles the same.
 ``--cycles`` adds a second comparison: our still against Blender Cycles (bench/reference_cycles.py,
 bpy in its own venv, bench/.venv-cycles) at the same camera, environment, samples and tone
 curve, the same figures on the same kind of pixels; target IoU >= 0.99 and mean CIEDE2000 <= 3
-(iridescence excepted: Mitsuba's principled BSDF has no thin film). Blender imports a model
+(iridescence measured but excepted: Mitsuba's principled BSDF has no thin film, ours is a layer
+of our own, and Blender's film over a metal is another model than glTF's). Blender imports a model
 file itself; a catalog product's materials are in no file Blender reads, so Cycles renders our
 GLB export of it (marked "via export": our exporter is then part of what is measured). Each
 model's live, photoreal and Cycles images are also put side by side in one PNG

@@ -54,12 +54,14 @@ import argparse
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 from PIL import Image
@@ -180,6 +182,9 @@ def run_cycles(job: dict, *, timeout: float = CYCLES_TIMEOUT_S) -> tuple[np.ndar
         raise SystemExit(f"no bpy interpreter at {python}: run bench/reference_cycles.py "
                          "--setup (or set SHOWCRAFT_CYCLES_PYTHON)")
     with tempfile.TemporaryDirectory() as folder:
+        if job.get("model"):
+            model, films = with_thin_films(Path(job["model"]), Path(folder))
+            job = {**job, "model": str(model), "thin_films": films}
         job_file = Path(folder) / "job.json"
         job_file.write_text(json.dumps(job))
         started = time.perf_counter()
@@ -196,6 +201,93 @@ def run_cycles(job: dict, *, timeout: float = CYCLES_TIMEOUT_S) -> tuple[np.ndar
             break
     stats["wall_s"] = wall
     return read_exr(Path(job["exr"])), stats
+
+
+IRIDESCENCE = "KHR_materials_iridescence"
+GLB_MAGIC, JSON_CHUNK, BIN_CHUNK = 0x46546C67, 0x4E4F534A, 0x004E4942
+
+
+def with_thin_films(model: Path, folder: Path) -> tuple[Path, dict]:
+    """The file Blender's importer is given for ``model``, and the thin films Cycles puts on
+    its materials (``gltf_thin_film`` in cycles_blender.py). Blender 5.0's glTF importer
+    reads no KHR_materials_iridescence (no film) and refuses a file that requires it; Cycles'
+    Principled BSDF has a thin film (thickness in nm, IOR) as glTF's. For a glTF whose
+    materials have one, a copy in ``folder`` names each material ``gltf material N`` (so that
+    the films find their materials) and no longer requires the extension; each film is read
+    here from the file: IOR, thickness (its maximum, or from its minimum to its maximum by
+    the thickness texture's green, the image written into ``folder``, and the UV set it
+    reads). Blender's film has no weight: a factor below 1 or a factor texture is refused."""
+    if model.suffix.lower() not in (".glb", ".gltf"):
+        return model, {}
+    header, binary = _read_gltf(model)
+    materials = header.get("materials") or []
+    if not any(IRIDESCENCE in (m.get("extensions") or {}) for m in materials):
+        return model, {}
+    films = {}
+    for index, material in enumerate(materials):
+        material["name"] = f"gltf material {index}"
+        film = (material.get("extensions") or {}).get(IRIDESCENCE)
+        if film is None:
+            continue
+        if film.get("iridescenceFactor", 0.0) < 1.0 or "iridescenceTexture" in film:
+            raise SystemExit(f"{model}: material {index}'s thin film has a factor below 1 or "
+                             "a factor texture, and Cycles' has no weight")
+        texture = film.get("iridescenceThicknessTexture")
+        films[material["name"]] = {
+            "ior": float(film.get("iridescenceIor", 1.3)),
+            "min": float(film.get("iridescenceThicknessMinimum", 100.0)),
+            "max": float(film.get("iridescenceThicknessMaximum", 400.0)),
+            "texture": None if texture is None else str(_image_file(
+                header, binary, model, texture["index"], folder)),
+            "texcoord": 0 if texture is None else int(texture.get("texCoord", 0))}
+    header["extensionsRequired"] = [e for e in header.get("extensionsRequired", [])
+                                    if e != IRIDESCENCE]
+    copy = folder / f"for_blender{model.suffix.lower()}"
+    if binary is None:  # a .gltf: its own files named where they are
+        for item in (*header.get("buffers", []), *header.get("images", [])):
+            if "uri" in item and not item["uri"].startswith("data:"):
+                item["uri"] = str((model.parent / unquote(item["uri"])).resolve())
+        copy.write_text(json.dumps(header))
+        return copy, films
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 4)
+    binary += b"\0" * (-len(binary) % 4)
+    chunks = (struct.pack("<II", len(text), JSON_CHUNK) + text
+              + struct.pack("<II", len(binary), BIN_CHUNK) + binary)
+    copy.write_bytes(struct.pack("<III", GLB_MAGIC, 2, 12 + len(chunks)) + chunks)
+    return copy, films
+
+
+def _read_gltf(model: Path) -> tuple[dict, bytes | None]:
+    """(the JSON, the binary chunk or None) of a .gltf or .glb."""
+    data = model.read_bytes()
+    if model.suffix.lower() == ".gltf":
+        return json.loads(data), None
+    magic, _version, _length = struct.unpack_from("<III", data, 0)
+    if magic != GLB_MAGIC:
+        raise SystemExit(f"{model}: not a GLB")
+    size, kind = struct.unpack_from("<II", data, 12)
+    header = json.loads(data[20:20 + size])
+    at = 20 + size
+    binary = b""
+    if at + 8 <= len(data):
+        bin_size, kind = struct.unpack_from("<II", data, at)
+        binary = data[at + 8:at + 8 + bin_size] if kind == BIN_CHUNK else b""
+    return header, binary
+
+
+def _image_file(header: dict, binary: bytes | None, model: Path, texture: int,
+                folder: Path) -> Path:
+    """The image of glTF texture ``texture`` as a file Blender can load."""
+    image = header["images"][header["textures"][texture]["source"]]
+    if "uri" in image:
+        return (model.parent / unquote(image["uri"])).resolve()
+    view = header["bufferViews"][image["bufferView"]]
+    start = view.get("byteOffset", 0)
+    suffix = ".jpg" if image.get("mimeType") == "image/jpeg" else ".png"
+    path = folder / f"thin_film_{texture}{suffix}"
+    path.write_bytes(binary[start:start + view["byteLength"]])
+    return path
 
 
 def read_exr(path: Path) -> np.ndarray:
