@@ -14,6 +14,9 @@ writes into tests/assets/blender/ (or OUT_FOLDER):
 - ``maps/cube.obj`` (with its MTL and PNGs) and ``maps/cube.glb``: one cube whose base colour
   (and alpha), roughness, metalness, normal map (strength 0.7) and glow are image textures
   linked straight to the principled BSDF, written both ways;
+- ``hash_names/Chair #2.obj`` (with ``Chair #2.mtl``): two cubes whose materials are named as
+  3ds Max names them (``Material #25`` red, ``Material #26`` blue), which Blender writes
+  ``Material_#25`` and ``Material_#26``, its library named after the file, ``#`` and all;
 - ``skinned.glb``: a tube on a two-bone armature, its upper bone posed 70 degrees (written with
   the pose as the joints' nodes hold it), and ``skinned_posed.json``: the tube's vertices as
   Blender deforms them, in glTF's axes (y up), to hold the app's posing to.
@@ -212,11 +215,23 @@ def skinned() -> None:
         [[round(p.x, 6), round(p.z, 6), round(-p.y, 6)] for p in points]))
 
 
+def hash_names() -> None:
+    reset()
+    folder = OUT / "hash_names"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, (name, colour) in enumerate((("Material #25", (0.8, 0.05, 0.05, 1.0)),
+                                        ("Material #26", (0.05, 0.05, 0.8, 1.0)))):
+        bpy.ops.mesh.primitive_cube_add(size=1.0, location=(1.5 * i, 0.0, 0.0))
+        material, _ = principled(name, **{"Base Color": colour})
+        bpy.context.object.data.materials.append(material)
+    bpy.ops.wm.obj_export(filepath=str(folder / "Chair #2.obj"), export_materials=True)
+
+
 WRITERS = {"textured": lambda: textured("textured.glb"),
            "textured_draco": lambda: textured("textured_draco.glb",
                                               export_draco_mesh_compression_enable=True),
            "textured_webp": lambda: textured("textured_webp.glb", export_image_format="WEBP"),
-           "morph": morph, "maps": maps, "skinned": skinned}
+           "morph": morph, "maps": maps, "skinned": skinned, "hash_names": hash_names}
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,9 @@
 
 - OBJ: a UTF-8 byte order mark is dropped, here and in its material libraries (trimesh took it
   for part of the first line), and so is every comment (``app.assets.obj_comments``; a
-  library's in ``texture_references.mtl_lines``) before anything is read; the faces are
+  library's in ``texture_references.mtl_lines``) before anything is read, but for the names
+  with a ``#`` that are meant whole (a material both files name so, a library file there by
+  its whole name, as Blender writes and reads them); the faces are
   checked and the file written as trimesh is to read it (``app.assets.obj_faces``: indented
   lines, negative indices); every material library of every ``mtllib`` line (one line may
   name several) is resolved by the app's ``ReferenceResolver``, which refuses a name that
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.assets.mtl_maps import MaterialMaps, material_maps
-from app.assets.obj_comments import without_comments
+from app.assets.obj_comments import names_with_a_hash, without_comments
 from app.assets.obj_faces import check_obj_faces
 from app.assets.ply_faces import check_ply_faces, read_ply_header
 from app.assets.ply_polygons import fanned_binary_ply
@@ -37,6 +39,7 @@ from app.assets.texture_references import (
     PLY_TEXTURE_FIELD,
     check_obj_textures,
     check_ply_texture,
+    material_names_with_a_hash,
     mtl_lines,
     names_a_comment_joins,
 )
@@ -91,13 +94,20 @@ def mesh_file_source(path: Path, references: ReferenceResolver, *, max_pixels: i
 
 def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
                 on_missing: Callable[[str], None] | None) -> MeshFileSource:
-    data = without_comments(_without_bom(path.read_bytes()))
-    checked = check_obj_faces(data, str(path))
+    whole_file = _without_bom(path.read_bytes())
+    kept = _libraries_named_whole(whole_file, references)
+    data = without_comments(whole_file, kept)
     raw = {library: _without_bom(library.read_bytes())
            for library in material_libraries(data, references)}
-    libraries = {library: mtl_lines(text) for library, text in raw.items()}
+    # a material named with a '#' by the OBJ file and its library alike is that name whole
+    whole = names_with_a_hash(whole_file, b"usemtl") & {
+        name for text in raw.values() for name in material_names_with_a_hash(text)}
+    if whole:
+        data = without_comments(whole_file, {*kept, *((b"usemtl", name) for name in whole)})
+    checked = check_obj_faces(data, str(path))
+    libraries = {library: mtl_lines(text, whole) for library, text in raw.items()}
     joined = [note for library, text in raw.items()
-              for note in names_a_comment_joins(library, text)]
+              for note in names_a_comment_joins(library, text, whole)]
     textures = check_obj_textures(libraries, references, max_pixels=max_pixels,
                                   on_missing=on_missing)
     if not libraries:  # trimesh would take a name after any "mtllib" (an object's name's too)
@@ -108,6 +118,28 @@ def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
                           named={MATERIAL_LIBRARIES: text, **named},
                           warnings=[*checked.warnings, *joined],
                           material_maps=material_maps(libraries, textures))
+
+
+def _libraries_named_whole(data: bytes, references: ReferenceResolver
+                           ) -> set[tuple[bytes, bytes]]:
+    """The ``mtllib`` lines of the OBJ file ``data`` whose whole name, ``#`` and all, is a
+    file beside it (``Chair #2.mtl``, as Blender names the library of ``Chair #2.obj``), as
+    (keyword, name) for ``without_comments`` to keep whole; each name resolved by the app's
+    resolver first, one it refuses left to be read up to its '#'."""
+    names = names_with_a_hash(data, b"mtllib")
+    if len(names) > MAX_MODEL_REFERENCES:
+        raise AssetError(f"names {len(names)} material libraries, over the limit of "
+                         f"{MAX_MODEL_REFERENCES}", file=references.user_file, field="mtllib")
+    kept = set()
+    for name in names:
+        try:
+            found = references.resolve(name.decode("utf-8", errors="replace"), field="mtllib",
+                                       must_exist=False).is_file()
+        except AssetError:
+            continue
+        if found:
+            kept.add((b"mtllib", name))
+    return kept
 
 
 def _material_text(libraries: Mapping[Path, list[bytes]],

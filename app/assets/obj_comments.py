@@ -7,7 +7,10 @@ name). Here each comment is left out, from its ``#`` to the end of its line, bef
 are checked, the material libraries named or trimesh handed the file: a name with a ``#`` in it
 is read up to it, as OBJ practice has it, and goes through the reference checks as any name
 (material names that it cuts to one are named in a warning:
-``texture_references.names_a_comment_joins``).
+``texture_references.names_a_comment_joins``). Except where the whole name is meant, as
+Blender reads and writes it (``Material_#25``, ``Chair #2.mtl``): a ``usemtl`` or ``mtllib``
+line whose whole name ``kept`` names (a material its library names whole too, a library
+file that is there by the whole name) is kept whole.
 
 A line continued after a backslash is one line (as the app and trimesh read it): a comment in
 it runs to its end. The line breaks stay, so every line keeps its number and every byte before
@@ -16,19 +19,62 @@ a comment its column, for the messages that name them.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
+
 import numpy as np
 
 from app.assets.obj_faces import in_ranges, line_slices
 
 _HASH, _FEED, _RETURN, _BACKSLASH = (ord(c) for c in "#\n\r\\")
 _CHUNK = 1 << 24  # bytes looked at a time for a #
+# a line naming a material or a library with a # in the name (the rest of the line, Blender's)
+_HASHED_NAME = re.compile(rb"^[ \t]*(usemtl|mtllib)[ \t]+([^\r\n]*#[^\r\n]*)", re.M)
 
 
-def without_comments(data: bytes) -> bytes:
-    """The OBJ file ``data`` with every comment left out, its line breaks kept."""
+def names_with_a_hash(data: bytes, keyword: bytes) -> set[bytes]:
+    """The whole names (the rest of the line, stripped) that the OBJ file ``data``'s
+    ``keyword`` lines (``usemtl`` or ``mtllib``) give with a ``#`` in them; a line continued
+    after a backslash, or continuing one, is left out (a comment runs on over it)."""
+    if b"#" not in data:
+        return set()
+    return {name for _start, word, name in _hashed_names(data) if word == keyword}
+
+
+def _hashed_names(data: bytes):
+    """(where the line starts, keyword, whole name) of each line naming a material or a
+    library with a ``#`` in the name, alone on its line."""
+    for match in _HASHED_NAME.finditer(data):
+        name = match.group(2).strip()
+        before = data[max(match.start() - 3, 0):match.start()]
+        if not name.endswith(b"\\") and not before.rstrip(b"\r\n").endswith(b"\\"):
+            yield match.start(), match.group(1), name
+
+
+def without_comments(data: bytes, kept: Collection[tuple[bytes, bytes]] = ()) -> bytes:
+    """The OBJ file ``data`` with every comment left out, its line breaks kept; the lines
+    whose (keyword, whole name) ``kept`` holds (``names_with_a_hash``) are kept whole."""
     if b"#" not in data:
         return data
-    return b"".join(_slice_without_comments(piece) for piece in line_slices(data))
+    left = b"".join(_slice_without_comments(piece) for piece in line_slices(data))
+    if not kept:
+        return left
+    starts = [start for start, word, name in _hashed_names(data) if (word, name) in kept]
+    if not starts:
+        return left
+    # every line keeps its number: the kept lines' places in both by the line breaks
+    breaks = np.flatnonzero(np.frombuffer(data, np.uint8) == _FEED)
+    left_breaks = np.flatnonzero(np.frombuffer(left, np.uint8) == _FEED)
+    pieces, at = [], 0
+    for number in np.searchsorted(breaks, starts):
+        begin = 0 if number == 0 else int(left_breaks[number - 1]) + 1
+        end = int(left_breaks[number]) if number < len(left_breaks) else len(left)
+        whole_begin = 0 if number == 0 else int(breaks[number - 1]) + 1
+        whole_end = int(breaks[number]) if number < len(breaks) else len(data)
+        pieces += [left[at:begin], data[whole_begin:whole_end]]
+        at = end
+    pieces.append(left[at:])
+    return b"".join(pieces)
 
 
 def _slice_without_comments(piece: bytes) -> bytes:

@@ -8,7 +8,7 @@ before anything is opened.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from app.assets.textures import check_texture_total, probe_image
@@ -20,11 +20,14 @@ PLY_TEXTURE_FIELD = "comment TextureFile"
 _MTL_LINE_BREAK = re.compile(rb"\r\n|[\n\r\x0b\x0c\x1c-\x1e]|\xc2\x85|\xe2\x80[\xa8\xa9]")
 
 
-def mtl_lines(data: bytes) -> list[bytes]:
+def mtl_lines(data: bytes, whole: Collection[bytes] = ()) -> list[bytes]:
     """The lines of an MTL file's ``data``, split where trimesh splits them (where Python's
     ``str.splitlines`` does), each without its comment: a ``#`` starts one anywhere in a line
-    (``map_Kd tex.png # albedo``; trimesh took it for part of the name, or of the colour)."""
-    return [_uncommented(line) for line in _MTL_LINE_BREAK.split(data)]
+    (``map_Kd tex.png # albedo``; trimesh took it for part of the name, or of the colour),
+    except in a ``newmtl`` line whose whole name ``whole`` holds: a name the OBJ file uses
+    whole too (``Material_#25``, as Blender writes and reads it)."""
+    return [line if whole and _material_name(line) in whole else _uncommented(line)
+            for line in _MTL_LINE_BREAK.split(data)]
 
 
 def _uncommented(line: bytes) -> bytes:
@@ -32,23 +35,39 @@ def _uncommented(line: bytes) -> bytes:
     return line.partition(b"#")[0]
 
 
+def _material_name(line: bytes) -> bytes | None:
+    """The whole name a ``newmtl`` line gives (the rest of the line, stripped), else None."""
+    words = line.strip().split(maxsplit=1)
+    return words[1].strip() if len(words) == 2 and words[0] == b"newmtl" else None
+
+
+def material_names_with_a_hash(data: bytes) -> set[bytes]:
+    """The whole names of an MTL file's ``data``'s materials that have a ``#`` in them."""
+    if b"#" not in data:
+        return set()
+    names = (_material_name(line) for line in _MTL_LINE_BREAK.split(data))
+    return {name for name in names if name is not None and b"#" in name}
+
+
 NAMES_JOINED_SHOWN = 3  # of the groups of names a '#' cuts to one, those a note lists
 
 
-def names_a_comment_joins(library: Path, data: bytes) -> list[str]:
+def names_a_comment_joins(library: Path, data: bytes, whole: Collection[bytes] = ()
+                          ) -> list[str]:
     """A note (or none) on the materials of an MTL file's ``data`` whose names a ``#`` cuts
     short to one name (``Material #25`` and ``Material #26`` both read as ``Material``, the
-    last of them drawn for all): a ``#`` starts a comment anywhere in a line
-    (``mtl_lines``), so the designer is told which to rename; the first NAMES_JOINED_SHOWN
-    such groups are listed, the rest counted."""
+    last of them drawn for all, where the OBJ file does not use them whole): a ``#`` starts a
+    comment anywhere in a line (``mtl_lines``; the names ``whole`` holds are read whole), so
+    the designer is told which to rename; the first NAMES_JOINED_SHOWN such groups are
+    listed, the rest counted."""
     if b"#" not in data:
         return []
     written: dict[bytes, list[bytes]] = {}  # each name as read: the names as written
     for line in _MTL_LINE_BREAK.split(data):
-        words = line.strip().split(maxsplit=1)
-        if len(words) == 2 and words[0] == b"newmtl":
-            read = _uncommented(words[1]).strip()
-            written.setdefault(read, []).append(words[1].strip())
+        name = _material_name(line)
+        if name is not None:
+            read = name if name in whole else _uncommented(name).strip()
+            written.setdefault(read, []).append(name)
     joined = []
     for read, names in written.items():
         names = list(dict.fromkeys(names))

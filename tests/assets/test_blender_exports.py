@@ -46,6 +46,19 @@ def test_a_textured_cube_keeps_its_uv_maps_mapping_and_colours(name):
     assert np.ptp(np.asarray(mirrored.vertices), axis=0) == pytest.approx([1.0] * 3, abs=1e-3)
 
 
+def test_materials_and_a_library_named_with_a_hash_keep_their_names():
+    """Blender writes a 3ds Max name ``Material #25`` as ``Material_#25`` in both the OBJ and
+    its MTL, and names the library after the file (``Chair #2.mtl``); it reads them back
+    whole. So does the app: the red cube and the blue one, no warning (the names had been cut
+    at the '#': the library refused as not found)."""
+    model = load_model(BLENDER / "hash_names" / "Chair #2.obj")
+    assert model.warnings == ()
+    colours = {name: mesh.material.base_color for name, mesh in model.meshes.items()}
+    assert colours.keys() == {"Material_#25", "Material_#26"}
+    assert colours["Material_#25"] == pytest.approx((0.8, 0.05, 0.05, 1.0), abs=1e-6)
+    assert colours["Material_#26"] == pytest.approx((0.05, 0.05, 0.8, 1.0), abs=1e-6)
+
+
 def test_a_posed_armature_bends_the_mesh_as_blender_does():
     """A tube on two bones, the upper one turned 70 degrees in pose mode: its vertices where
     Blender's armature deformation puts them (skinned_posed.json), within 0.1 mm."""

@@ -153,11 +153,40 @@ def test_a_library_before_a_comment_that_leaves_the_folder_stays_refused(tmp_pat
     assert_not_opened(opened, outside)
 
 
-def test_a_name_with_a_hash_is_read_up_to_it_as_obj_practice_has_it(tmp_path):
+def test_a_library_named_with_a_hash_is_read_by_its_whole_name_where_that_file_is(tmp_path):
+    """``mtllib Chair #2.mtl``, as Blender names the library of ``Chair #2.obj``."""
+    path = write(tmp_path / "m", "mtllib my #1.mtl\nusemtl red\nv 0 0 0\nv 1 0 0\nv 0 1 0\n"
+                                 "f 1 2 3\n")
+    (tmp_path / "m" / "my #1.mtl").write_text("newmtl red\nKd 1 0 0\n")
+    (mesh,) = load_model(path).meshes.values()
+    assert mesh.material.base_color == (1.0, 0.0, 0.0, 1.0)
+
+
+def test_a_library_name_is_read_up_to_a_hash_where_no_file_has_the_whole_name(tmp_path):
     path = write(tmp_path / "m", "mtllib my#1.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
-    (tmp_path / "m" / "my#1.mtl").write_text("newmtl red\nKd 1 0 0\n")
     with pytest.raises(AssetError, match="material library not found: 'my'"):
         load_model(path)
+
+
+def test_a_comment_that_names_a_file_outside_is_no_library_name(tmp_path):
+    """Hostile: the whole line ``mtllib m.mtl # ../outside/x.mtl`` would leave the folder:
+    it is refused as a whole name before anything is looked at, and the line read up to its
+    '#'; a whole name outside is refused by the part before the '#' as any name is."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.mtl").write_text("newmtl red\nKd 0 1 0\n")
+    (outside / "m #1.mtl").write_text("newmtl red\nKd 0 1 0\n")
+    path = write(tmp_path / "m", "mtllib m.mtl # ../outside/x.mtl\nusemtl red\n"
+                                 "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n")
+    with opens() as opened:
+        (mesh,) = load_model(path).meshes.values()
+    assert mesh.material.base_color == (1.0, 0.0, 0.0, 1.0)
+    assert_not_opened(opened, outside)
+    path = write(tmp_path / "n", "mtllib ../outside/m #1.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\n"
+                                 "f 1 2 3\n")
+    with opens() as opened, pytest.raises(AssetError, match="leaves the model's folder"):
+        load_model(path)
+    assert_not_opened(opened, outside)
 
 
 def test_a_texture_named_before_a_comment_is_drawn(tmp_path):
@@ -223,11 +252,38 @@ def test_comments_are_left_out_as_the_format_means_them(seed, monkeypatch):
     assert left.count(b"\n") == data.count(b"\n")  # every line keeps its number
 
 
-def test_materials_a_hash_cuts_to_one_name_are_named_in_a_warning(tmp_path):
-    """``Material #25`` and ``Material #26`` both read as ``Material``: the designer is told
-    which two to rename (the last is drawn for both, as trimesh takes the last of a name)."""
+def test_materials_named_with_a_hash_in_both_files_keep_their_names(tmp_path):
+    """``Material #25`` and ``Material #26`` (3ds Max's names; Blender writes and reads them
+    whole) used whole by the OBJ file: each drawn in its own colour, by its whole name."""
     path = write(tmp_path / "m", "mtllib m.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nv 1 1 0\n"
                                  "usemtl Material #25\nf 1 2 3\nusemtl Material #26\nf 2 4 3\n",
+                 "newmtl Material #25\nKd 1 0 0\nnewmtl Material #26\nKd 0 0 1\n")
+    model = load_model(path)
+    assert model.warnings == ()
+    assert {name: mesh.material.base_color for name, mesh in model.meshes.items()} == {
+        "Material #25": (1.0, 0.0, 0.0, 1.0), "Material #26": (0.0, 0.0, 1.0, 1.0)}
+
+
+@pytest.mark.parametrize(("usemtl", "newmtl", "name"), [
+    ("red # paint", "red # paint", "red # paint"),  # both whole: Blender's reading
+    ("red # paint", "red", "red"),  # a comment after the OBJ's name
+    ("red", "red # paint", "red"),  # a comment after the library's name
+    ("red # paint", "red # the colour", "red")])  # a comment after each
+def test_a_hash_after_a_material_name_is_a_comment_unless_both_files_write_it(
+        tmp_path, usemtl, newmtl, name):
+    path = write(tmp_path / "m", f"mtllib m.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\n"
+                                 f"usemtl {usemtl}\nf 1 2 3\n", f"newmtl {newmtl}\nKd 1 0 0\n")
+    model = load_model(path)
+    assert [(m.material.name, m.material.base_color) for m in model.meshes.values()] == [
+        (name, (1.0, 0.0, 0.0, 1.0))]
+
+
+def test_materials_a_hash_cuts_to_one_name_are_named_in_a_warning(tmp_path):
+    """``Material #25`` and ``Material #26``, which the OBJ file does not use whole, both read
+    as ``Material``: the designer is told which two to rename (the last is drawn for both, as
+    trimesh takes the last of a name)."""
+    path = write(tmp_path / "m", "mtllib m.mtl\nv 0 0 0\nv 1 0 0\nv 0 1 0\nv 1 1 0\n"
+                                 "usemtl Material\nf 1 2 3\nusemtl Material # 26\nf 2 4 3\n",
                  "newmtl Material #25\nKd 1 0 0\nnewmtl Material #26\nKd 0 0 1\n")
     model = load_model(path)
     assert model.warnings == (
@@ -256,3 +312,27 @@ def test_a_library_of_many_names_cut_by_a_hash_makes_one_note(tmp_path):
     assert note.startswith("big.mtl: a '#' starts a comment in an MTL file, so materials are "
                            "read by one name: 'm0 #0', 'm0 #1' as 'm0'; 'm1 #2', 'm1 #3' as "
                            "'m1'; 'm2 #4', 'm2 #5' as 'm2'; and 99,997 more;")
+
+
+def test_lines_kept_whole_keep_their_hash_and_every_line_its_number():
+    from app.assets.obj_comments import names_with_a_hash, without_comments  # noqa: PLC0415
+
+    data = (b"v 0 0 0 # a\r\nusemtl A #1\r\nusemtl B #2\nf 1 2 3 # x \\\nusemtl A #1\n"
+            b"mtllib m #1.mtl\nusemtl A #1")
+    # the fifth line goes on the fourth's comment: no name of its own
+    assert names_with_a_hash(data, b"usemtl") == {b"A #1", b"B #2"}
+    assert names_with_a_hash(data, b"mtllib") == {b"m #1.mtl"}
+    left = without_comments(data, {(b"usemtl", b"A #1"), (b"mtllib", b"m #1.mtl")})
+    assert left == (b"v 0 0 0 \nusemtl A #1\r\nusemtl B \nf 1 2 3 \\\n\nmtllib m #1.mtl\n"
+                    b"usemtl A #1")
+    assert without_comments(data) == reference_without_comments(data)
+
+
+def test_a_file_of_many_material_names_with_a_hash_reads_in_one_pass(tmp_path):
+    """Hostile: 100,000 ``usemtl`` lines of names with a '#', kept whole, each a face."""
+    from app.assets.obj_comments import without_comments  # noqa: PLC0415
+
+    lines = b"".join(b"usemtl m #%d\nf 1 2 3 # face\n" % (i % 7) for i in range(100_000))
+    kept = {(b"usemtl", b"m #%d" % i) for i in range(7)}
+    left = without_comments(lines, kept)
+    assert left == lines.replace(b" # face", b" ")
