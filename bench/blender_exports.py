@@ -17,6 +17,8 @@ writes into tests/assets/blender/ (or OUT_FOLDER):
 - ``hash_names/Chair #2.obj`` (with ``Chair #2.mtl``): two cubes whose materials are named as
   3ds Max names them (``Material #25`` red, ``Material #26`` blue), which Blender writes
   ``Material_#25`` and ``Material_#26``, its library named after the file, ``#`` and all;
+- ``lit.glb``: a cube written with the scene's sun and camera (``export_lights``: Blender
+  writes ``KHR_lights_punctual`` as a required extension);
 - ``skinned.glb``: a tube on a two-bone armature, its upper bone posed 70 degrees (written with
   the pose as the joints' nodes hold it), and ``skinned_posed.json``: the tube's vertices as
   Blender deforms them, in glTF's axes (y up), to hold the app's posing to.
@@ -227,11 +229,23 @@ def hash_names() -> None:
     bpy.ops.wm.obj_export(filepath=str(folder / "Chair #2.obj"), export_materials=True)
 
 
+def lit() -> None:
+    reset()
+    bpy.ops.mesh.primitive_cube_add(size=1.0)
+    material, _ = principled("teal", **{"Base Color": (0.05, 0.6, 0.6, 1.0)})
+    bpy.context.object.data.materials.append(material)
+    bpy.ops.object.light_add(type="SUN", location=(0.0, 0.0, 3.0))
+    bpy.ops.object.camera_add(location=(1.0, -4.0, 1.0))
+    bpy.ops.export_scene.gltf(filepath=str(OUT / "lit.glb"), export_format="GLB",
+                              export_lights=True, export_cameras=True)
+
+
 WRITERS = {"textured": lambda: textured("textured.glb"),
            "textured_draco": lambda: textured("textured_draco.glb",
                                               export_draco_mesh_compression_enable=True),
            "textured_webp": lambda: textured("textured_webp.glb", export_image_format="WEBP"),
-           "morph": morph, "maps": maps, "skinned": skinned, "hash_names": hash_names}
+           "morph": morph, "maps": maps, "skinned": skinned, "hash_names": hash_names,
+           "lit": lit}
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)

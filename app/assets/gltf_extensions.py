@@ -3,7 +3,10 @@
 A file that *requires* an extension the app cannot draw is refused: drawing it without would
 show something else than the file means (compressed geometry as nothing, a texture it cannot
 decode as white). One that only *uses* such an extension is drawn without it, and the loader
-says so in ``Model.warnings``.
+says so in ``Model.warnings``. The extensions the app leaves out on purpose (``LEFT_OUT``: a
+scene's lights, which Blender's exporter writes as *required* whenever it exports lights) are
+no part of how a product looks here, lit by the app's studio: a file that requires one is
+drawn, with the same warning.
 """
 
 from __future__ import annotations
@@ -54,15 +57,16 @@ def _names(document: GltfDocument, key: str) -> list[str]:
 
 
 def check_extensions(document: GltfDocument) -> list[str]:
-    """Refuse a required extension the app cannot draw; warnings for used ones it leaves out."""
+    """Refuse a required extension the app cannot draw; warnings for used ones it leaves out
+    (those it leaves out on purpose whether or not they are required)."""
     required = _names(document, "extensionsRequired")
     for name in required:
-        if name not in SUPPORTED_EXTENSIONS:
+        if name not in SUPPORTED_EXTENSIONS and name not in LEFT_OUT:
             raise AssetError(f"requires the glTF extension {name!r}, which this app cannot "
                              "draw", file=str(document.path), field="extensionsRequired")
     return [f"{document.path}: uses the glTF extension {name!r}: {LEFT_OUT[name]}"
             if name in LEFT_OUT else
             f"{document.path}: uses the glTF extension {name!r}, which this app does not "
             "support; drawn without it"
-            for name in dict.fromkeys(_names(document, "extensionsUsed"))
-            if name not in SUPPORTED_EXTENSIONS and name not in required]
+            for name in dict.fromkeys([*_names(document, "extensionsUsed"), *required])
+            if name not in SUPPORTED_EXTENSIONS]

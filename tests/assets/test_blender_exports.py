@@ -59,6 +59,15 @@ def test_materials_and_a_library_named_with_a_hash_keep_their_names():
     assert colours["Material_#26"] == pytest.approx((0.05, 0.05, 0.8, 1.0), abs=1e-6)
 
 
+def test_a_scene_exported_with_its_lights_is_drawn_with_a_warning():
+    """Blender writes its lights as a required extension (``KHR_lights_punctual``): the cube
+    is drawn (it had been refused), the lights named as not used."""
+    model = load_model(BLENDER / "lit.glb")
+    assert list(model.meshes) == ["Cube"]
+    assert len(model.warnings) == 1 and "'KHR_lights_punctual': its lights are not used" in \
+        model.warnings[0]
+
+
 def test_a_posed_armature_bends_the_mesh_as_blender_does():
     """A tube on two bones, the upper one turned 70 degrees in pose mode: its vertices where
     Blender's armature deformation puts them (skinned_posed.json), within 0.1 mm."""

@@ -294,8 +294,12 @@ def test_metadata_extensions_leave_nothing_out(gltf_writer, tmp_path, name):
     assert model.warnings == ()
 
 
-def test_the_file_s_lights_are_named_as_not_used(gltf_writer, tmp_path):
-    path = quad_file(gltf_writer, tmp_path / "q.gltf", extensionsUsed=["KHR_lights_punctual"])
+@pytest.mark.parametrize("required", [False, True])
+def test_the_file_s_lights_are_named_as_not_used(gltf_writer, tmp_path, required):
+    """Whether only used or required (Blender's exporter writes its lights as required), a
+    file's lights leave the product as the studio lights it: it is drawn, with a warning."""
+    path = quad_file(gltf_writer, tmp_path / "q.gltf", extensionsUsed=["KHR_lights_punctual"],
+                     **({"extensionsRequired": ["KHR_lights_punctual"]} if required else {}))
     (warning,) = load_model(path).warnings
     assert warning == (f"{path}: uses the glTF extension 'KHR_lights_punctual': its lights are "
                        "not used: every product is lit by the app's studio environment, in "
