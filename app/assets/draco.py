@@ -5,7 +5,10 @@ decoded here with DracoPy; its indices and attributes are written to one new buf
 primitive's accessors are pointed at them, so trimesh sees a plain glTF. The compressed bytes
 are read through the document's reference resolver, and what a primitive decodes to must match
 the counts its accessors declare, which ``check_triangle_count`` has held to the limits; the
-counts in the Draco header are checked against them before anything is decoded.
+counts in the Draco header are checked against them before anything is decoded. One count may
+differ: a primitive whose attributes are all in its Draco data may decode to another number of
+vertices than its accessors declare (FBX2glTF writes the count before compression; the Draco
+header bounds it by the triangles, which must match), and is drawn as decoded, with a note.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ def has_draco(header: dict) -> bool:
                for primitive in mesh.get("primitives", []) or [])
 
 
-def decode_draco(document: GltfDocument) -> tuple[dict, bytes | None]:
-    """A copy of the document's JSON and BIN chunk with every Draco primitive decoded."""
+def decode_draco(document: GltfDocument) -> tuple[dict, bytes | None, list[str]]:
+    """A copy of the document's JSON and BIN chunk with every Draco primitive decoded, and
+    notes on what was decoded otherwise than the file declares."""
     header = header_copy(document)
+    notes: list[str] = []
     if not has_draco(header):
-        return header, document.binary
+        return header, document.binary, notes
     import DracoPy
 
     writer = BufferWriter(header, document.binary)
@@ -55,13 +60,14 @@ def decode_draco(document: GltfDocument) -> tuple[dict, bytes | None]:
                 raise AssetError(f"the Draco data cannot be decoded ({error}); the file may be "
                                  "truncated or damaged", file=str(document.path),
                                  field=f"{where}.bufferView") from None
-            _rewrite_primitive(document, header, primitive, extension, decoded, writer, where)
+            notes += _rewrite_primitive(document, header, primitive, extension, decoded,
+                                        writer, where)
             del primitive["extensions"][DRACO]
     writer.finish()
     for key in ("extensionsUsed", "extensionsRequired"):
         if isinstance(header.get(key), list):
             header[key] = [name for name in header[key] if name != DRACO]
-    return header, writer.binary if writer.in_bin else document.binary
+    return header, writer.binary if writer.in_bin else document.binary, notes
 
 
 def _compressed_bytes(document: GltfDocument, extension: object, where: str,
@@ -142,7 +148,8 @@ def _check_declared_faces(document: GltfDocument, header: dict, primitive: dict,
 
 
 def _rewrite_primitive(document: GltfDocument, header: dict, primitive: dict, extension: dict,
-                       decoded, writer: BufferWriter, where: str) -> None:
+                       decoded, writer: BufferWriter, where: str) -> list[str]:
+    """The primitive pointed at its decoded indices and attributes; notes (see the module)."""
     label = str(document.path)
     accessors = header.get("accessors", [])
     if primitive.get("mode", TRIANGLES) != TRIANGLES:
@@ -165,20 +172,24 @@ def _rewrite_primitive(document: GltfDocument, header: dict, primitive: dict, ex
     if not isinstance(ids, dict):
         raise AssetError("expected an object of attribute ids", file=label,
                          field=f"{where}.attributes")
+    found = {}  # semantic: (decoded values (count, width), its accessor)
     for semantic, unique_id in ids.items():
-        field = f"{where}.attributes.{semantic}"
         if semantic not in attributes:
             continue  # the extension may carry attributes the primitive does not use
-        found = (decoded.get_attribute_by_unique_id(unique_id)
-                 if isinstance(unique_id, int) else None)
-        if found is None or found.get("data") is None:
+        field = f"{where}.attributes.{semantic}"
+        attribute = (decoded.get_attribute_by_unique_id(unique_id)
+                     if isinstance(unique_id, int) else None)
+        if attribute is None or attribute.get("data") is None:
             raise AssetError(f"the Draco data has no attribute {unique_id!r}", file=label,
                              field=field)
-        accessor = _accessor(accessors, attributes[semantic], label, where) or {}
-        data = np.asarray(found["data"])
-        data = data.reshape(len(data), -1)
+        data = np.asarray(attribute["data"])
+        found[semantic] = (data.reshape(len(data), -1),
+                           _accessor(accessors, attributes[semantic], label, where) or {})
+    notes = _stale_count_notes(label, primitive, found, faces, where)
+    for semantic, (data, accessor) in found.items():
+        field = f"{where}.attributes.{semantic}"
         count, width = data.shape
-        if int(accessor.get("count", count)) != count:
+        if not notes and int(accessor.get("count", count)) != count:
             raise AssetError(f"the Draco data decodes to {count} values; the accessor declares "
                              f"{accessor.get('count')}", file=label, field=field)
         if _COMPONENTS.get(accessor.get("type"), width) != width:
@@ -199,6 +210,28 @@ def _rewrite_primitive(document: GltfDocument, header: dict, primitive: dict, ex
         if type_name is None:
             raise AssetError(f"the Draco data has {width} components", file=label, field=field)
         attributes[semantic] = writer.accessor(values, component_type, type_name, extra)
+    return notes
+
+
+def _stale_count_notes(label: str, primitive: dict, found: dict, faces: np.ndarray,
+                       where: str) -> list[str]:
+    """A note where the decoded attributes all hold one number of vertices, which their
+    accessors declare otherwise, and nothing else of the primitive depends on that count (no
+    attribute outside the Draco data, no morph targets); none where the counts agree, or
+    where they do not and the primitive cannot be drawn as decoded (refused by the caller)."""
+    counts = {len(data) for data, _accessor in found.values()}
+    declared = {int(accessor.get("count", -1)) for _data, accessor in found.values()}
+    if len(counts) != 1 or declared == counts or set(primitive.get("attributes") or {}) - set(
+            found) or primitive.get("targets"):
+        return []
+    (count,) = counts
+    if len(faces) and int(faces.max()) >= count:
+        raise AssetError(f"the Draco data's triangles name vertex {int(faces.max())} of "
+                         f"{count}", file=label, field=f"{where}.bufferView")
+    listed = ", ".join(str(n) for n in sorted(declared))
+    return [f"{label}: {where}: the Draco data decodes to {count} vertices where the accessors "
+            f"declare {listed} (the compressing tool wrote the count before compression); "
+            "drawn as decoded"]
 
 
 def _accessor(accessors: list, index: object, label: str, where: str) -> dict | None:

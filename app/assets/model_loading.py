@@ -214,7 +214,8 @@ def _load_model(
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
                      skip=basisu_only_images(document))
-        header, binary = decode_draco(document)
+        header, binary, decoded_otherwise = decode_draco(document)
+        warnings += decoded_otherwise
         for rewrite in GLTF_REWRITES:
             header, binary = rewrite(document, header, binary)
         warnings += choose_texture_sources(document, header)

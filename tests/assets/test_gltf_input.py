@@ -94,6 +94,80 @@ def test_draco_that_decodes_to_other_counts_than_declared_is_refused(external_di
     assert str(caught.value).startswith(str(path))
 
 
+def _box_with_vertex_counts(external_dir, tmp_path, count: int, change=None) -> Path:
+    """Khronos' Draco Box (24 vertices) whose POSITION and NORMAL accessors declare ``count``
+    vertices; ``change(header)`` edits it further."""
+    folder = external_dir / "khronos/Box/glTF-Draco"
+    header = json.loads((folder / "Box.gltf").read_text())
+    for accessor in header["accessors"][1:]:
+        accessor["count"] = count
+    header["buffers"][0]["uri"] = os.path.relpath(folder / "Box.bin", tmp_path)
+    if change is not None:
+        change(header)
+    path = tmp_path / "box.gltf"
+    path.write_text(json.dumps(header))
+    return path
+
+
+@pytest.mark.parametrize("count", [20, 30])
+def test_draco_decoding_to_another_vertex_count_is_drawn_as_decoded(external_dir, tmp_path,
+                                                                    count):
+    """FBX2glTF writes the vertex count before compression: every attribute in the Draco data,
+    nothing else depending on the count, the mesh is drawn as decoded, with a note."""
+    folder = external_dir / "khronos/Box/glTF-Draco"
+    path = _box_with_vertex_counts(external_dir, tmp_path, count)
+    model = load_model(path, allowed_folders=[tmp_path, folder])
+    plain = load_model(folder / "Box.gltf")
+    assert triangles(model) == 12
+    np.testing.assert_allclose(model.bounds[1], plain.bounds[1], atol=1e-6)
+    assert model.warnings == (
+        f"{path}: meshes[0].primitives[0].extensions.KHR_draco_mesh_compression: the Draco data "
+        f"decodes to 24 vertices where the accessors declare {count} (the compressing tool "
+        "wrote the count before compression); drawn as decoded",)
+
+
+def test_a_draco_primitive_declaring_billions_of_vertices_is_refused_before_decoding(
+        external_dir, tmp_path):
+    folder = external_dir / "khronos/Box/glTF-Draco"
+    path = _box_with_vertex_counts(external_dir, tmp_path, 2_000_000_000)
+    with pytest.raises(AssetError, match="over the limit") as caught:
+        load_model(path, allowed_folders=[tmp_path, folder])
+    assert str(caught.value).startswith(f"{path}: accessors[1].count")
+
+
+def _uncompressed_uv(header):
+    header["accessors"].append({"componentType": 5126, "count": 20, "type": "VEC2"})
+    header["meshes"][0]["primitives"][0]["attributes"]["TEXCOORD_0"] = 3
+
+
+def _morph_target(header):
+    header["accessors"].append({"componentType": 5126, "count": 20, "type": "VEC3"})
+    header["meshes"][0]["primitives"][0]["targets"] = [{"POSITION": 3}]
+
+
+@pytest.mark.parametrize("change", [_uncompressed_uv, _morph_target])
+def test_draco_decoding_to_another_count_than_other_data_of_it_is_refused(external_dir,
+                                                                         tmp_path, change):
+    """An attribute outside the Draco data, or a morph target, holds the declared count: the
+    decoded vertices would not fit them."""
+    folder = external_dir / "khronos/Box/glTF-Draco"
+    path = _box_with_vertex_counts(external_dir, tmp_path, 20, change)
+    with pytest.raises(AssetError, match="the Draco data decodes to 24 values; the accessor "
+                       "declares 20") as caught:
+        load_model(path, allowed_folders=[tmp_path, folder])
+    assert str(caught.value).startswith(f"{path}: meshes[0].primitives[0].extensions."
+                                        "KHR_draco_mesh_compression.attributes.")
+
+
+def test_fbx2gltf_s_draco_output_draws_as_its_uncompressed_twin():
+    folder = Path(__file__).parent / "fbx2gltf"
+    plain, draco = load_model(folder / "monkey.glb"), load_model(folder / "monkey_draco.glb")
+    assert plain.warnings == () and len(draco.warnings) == 1
+    assert "decodes to 556 vertices where the accessors declare 555" in draco.warnings[0]
+    assert triangles(draco) == triangles(plain) == 968
+    np.testing.assert_allclose(draco.bounds, plain.bounds, atol=2e-3)  # Draco's quantization
+
+
 def test_draco_header_over_the_triangle_limit_is_refused_before_decoding(external_dir,
                                                                          tmp_path):
     data = bytearray((external_dir / "khronos/Box/glTF-Draco/Box.bin").read_bytes()[:118])
