@@ -37,6 +37,9 @@ SUPPORTED_EXTENSIONS = frozenset({
     # metadata (authors, licences): nothing in them is drawn, so nothing is left out
     "KHR_xmp",
     "KHR_xmp_json_ld",
+    # the triangles as they are: it records that they fan out of n-gons, for tools that
+    # rebuild them (assimp writes it)
+    "FB_ngon_encoding",
 })
 # extensions left out on purpose, and what is drawn instead (a used one is named so)
 LEFT_OUT = {

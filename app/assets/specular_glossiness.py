@@ -29,10 +29,12 @@ def _diffuse(block: dict, where: str) -> list[float]:
 
 def metallic_roughness(spec: dict, trimesh_material: object, where: str) -> dict | None:
     """A ``pbrMetallicRoughness`` block standing for ``spec``'s specular-glossiness (None for a
-    material without it, or one that also has metallic-roughness, which glTF prefers)."""
+    material without it). A material that has both is drawn by its specular-glossiness, as
+    the extension says of a client that reads it: its metallic-roughness is the fallback for
+    those that do not (assimp writes both)."""
     extensions = spec.get("extensions") or {}
     block = extensions.get(SPECULAR_GLOSSINESS)
-    if not isinstance(block, dict) or "pbrMetallicRoughness" in spec:
+    if not isinstance(block, dict):
         return None
     where = f"{where}.extensions.{SPECULAR_GLOSSINESS}"
     textures = {k: block[k] for k in ("diffuseTexture", "specularGlossinessTexture")

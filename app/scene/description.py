@@ -171,6 +171,14 @@ class ResolvedMaterial:
     def uses_alpha(self) -> bool:
         return self.alpha_mode != "OPAQUE"
 
+    @property
+    def clear_throughout(self) -> bool:
+        """Whether nothing of a surface of this material is drawn: a BLEND of alpha 0, or a
+        MASK whose alpha (the factor, which a texture's alpha can only lower) is under its
+        cutoff everywhere."""
+        return ((self.alpha_mode == "BLEND" and self.opacity <= 0.0)
+                or (self.alpha_mode == "MASK" and self.opacity < self.alpha_cutoff))
+
 
 @dataclass(frozen=True)
 class Drawable:

@@ -11,7 +11,8 @@ from app.scene.geometry_source import GeometrySource
 
 def product_in_view(scene: SceneDescription, source: GeometrySource, camera: Camera,
                     aspect: float) -> bool:
-    """Whether any triangle of a visible drawable may fall inside ``camera``'s frame.
+    """Whether any triangle of a visible drawable may fall inside ``camera``'s frame (one
+    whose material is clear throughout, ``ResolvedMaterial.clear_throughout``, draws none).
 
     Conservative: a triangle counts unless all its corners lie beyond one side of the view
     frustum (behind the camera, or past the left, right, top or bottom edge). The field of view
@@ -21,7 +22,7 @@ def product_in_view(scene: SceneDescription, source: GeometrySource, camera: Cam
     right, up, forward = view_axes(camera)
     half_w, half_h = half_view_tangents(camera.fov_deg, aspect)
     for drawable in scene.drawables:
-        if not drawable.visible:
+        if not drawable.visible or drawable.material.clear_throughout:
             continue
         mesh = source.mesh(drawable.geometry)
         m = np.asarray(drawable.transform, np.float64)

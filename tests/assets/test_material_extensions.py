@@ -125,6 +125,25 @@ def test_specular_glossiness_becomes_metallic_roughness(tmp_path, gltf_writer, c
     assert not [w for w in model.warnings if "does not support" in w]
 
 
+def test_specular_glossiness_wins_over_its_metallic_roughness_fallback(gltf_writer, tmp_path):
+    """A material with both (assimp writes both; its fallback here fully transparent) is drawn
+    by its specular-glossiness, as the extension says of a client that reads it."""
+    sg = "KHR_materials_pbrSpecularGlossiness"
+    materials = [{"name": "both", "alphaMode": "BLEND",
+                  "pbrMetallicRoughness": {"baseColorFactor": [1.0, 0.0, 0.0, 0.0],
+                                           "metallicFactor": 0.0},
+                  "extensions": {sg: {"diffuseFactor": [0.1, 0.6, 0.2, 1.0],
+                                      "specularFactor": [0.04, 0.04, 0.04],
+                                      "glossinessFactor": 0.5}}}]
+    path = _quad(gltf_writer, tmp_path / "both.gltf", materials)
+    header = json.loads(path.read_text())
+    header["extensionsUsed"] = [sg]
+    path.write_text(json.dumps(header))
+    (mesh,) = load_model(path).meshes.values()
+    assert mesh.material.base_color == pytest.approx((0.1, 0.6, 0.2, 1.0), abs=1e-3)
+    assert mesh.material.roughness == pytest.approx(0.5, abs=1e-3)
+
+
 def test_a_glass_is_drawn_as_thick_as_its_geometry_not_its_thickness_texture(external_dir):
     """GlassHurricaneCandleHolder's glass: thickness factor 0.1 times its thickness texture's
     green channel (a fifth on average), attenuation distance 0.001; its geometry's walls are

@@ -71,6 +71,33 @@ def test_photoreal_still_of_a_fully_masked_model_is_refused_and_not_written(
     assert list(tmp_path.iterdir()) == [model]
 
 
+def clear_quad(path, mode: str, alpha_factor: float):
+    masked_quad(path, alpha_factor)
+    header = json.loads(path.read_text())
+    header["materials"][0]["alphaMode"] = mode
+    path.write_text(json.dumps(header))
+    return path
+
+
+@pytest.mark.parametrize(("mode", "alpha_factor"), [("MASK", 0.3), ("BLEND", 0.0)])
+def test_live_still_of_a_model_clear_throughout_is_refused_and_not_written(
+        tmp_path, capsys, mode, alpha_factor):
+    """A material nothing of which is drawn (assimp wrote a BLEND of alpha 0): an empty image
+    was written with exit status 0."""
+    model = clear_quad(tmp_path / "clear.gltf", mode, alpha_factor)
+    out = tmp_path / "clear.png"
+    assert render(model, out) == 1
+    assert f"{model}: the still would show none of the product" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [model]
+
+
+def test_live_still_of_a_faint_blend_is_drawn(tmp_path):
+    model = clear_quad(tmp_path / "faint.gltf", "BLEND", 0.2)
+    out = tmp_path / "faint.png"
+    assert render(model, out) == 0
+    assert out.exists()
+
+
 def test_photoreal_mask_above_the_cutoff_is_drawn_opaque(tmp_path):
     model = masked_quad(tmp_path / "kept.gltf", 0.7)
     out = tmp_path / "kept.png"
