@@ -54,7 +54,6 @@ import argparse
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
@@ -204,7 +203,6 @@ def run_cycles(job: dict, *, timeout: float = CYCLES_TIMEOUT_S) -> tuple[np.ndar
 
 
 IRIDESCENCE = "KHR_materials_iridescence"
-GLB_MAGIC, JSON_CHUNK, BIN_CHUNK = 0x46546C67, 0x4E4F534A, 0x004E4942
 
 
 def with_thin_films(model: Path, folder: Path) -> tuple[Path, dict]:
@@ -217,6 +215,8 @@ def with_thin_films(model: Path, folder: Path) -> tuple[Path, dict]:
     here from the file: IOR, thickness (its maximum, or from its minimum to its maximum by
     the thickness texture's green, the image written into ``folder``, and the UV set it
     reads). Blender's film has no weight: a factor below 1 or a factor texture is refused."""
+    from app.assets.gltf_document import document_bytes
+
     if model.suffix.lower() not in (".glb", ".gltf"):
         return model, {}
     header, binary = _read_gltf(model)
@@ -249,31 +249,19 @@ def with_thin_films(model: Path, folder: Path) -> tuple[Path, dict]:
                 item["uri"] = str((model.parent / unquote(item["uri"])).resolve())
         copy.write_text(json.dumps(header))
         return copy, films
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 4)
-    binary += b"\0" * (-len(binary) % 4)
-    chunks = (struct.pack("<II", len(text), JSON_CHUNK) + text
-              + struct.pack("<II", len(binary), BIN_CHUNK) + binary)
-    copy.write_bytes(struct.pack("<III", GLB_MAGIC, 2, 12 + len(chunks)) + chunks)
+    copy.write_bytes(document_bytes(header, binary or b""))
     return copy, films
 
 
 def _read_gltf(model: Path) -> tuple[dict, bytes | None]:
     """(the JSON, the binary chunk or None) of a .gltf or .glb."""
+    from app.assets.gltf_document import split_glb
+
     data = model.read_bytes()
     if model.suffix.lower() == ".gltf":
         return json.loads(data), None
-    magic, _version, _length = struct.unpack_from("<III", data, 0)
-    if magic != GLB_MAGIC:
-        raise SystemExit(f"{model}: not a GLB")
-    size, kind = struct.unpack_from("<II", data, 12)
-    header = json.loads(data[20:20 + size])
-    at = 20 + size
-    binary = b""
-    if at + 8 <= len(data):
-        bin_size, kind = struct.unpack_from("<II", data, at)
-        binary = data[at + 8:at + 8 + bin_size] if kind == BIN_CHUNK else b""
-    return header, binary
+    header, binary = split_glb(data, model)
+    return header, binary or b""
 
 
 def _image_file(header: dict, binary: bytes | None, model: Path, texture: int,

@@ -256,13 +256,21 @@ def check_each_texture_reads_its_own_uv_set(kind: str, external_dir: Path) -> No
 
     mesh = assets.mesh(scene.drawable("Cube").geometry)
     swapped = MeshOverride(assets, {"Cube": {"uv": mesh.uv1, "uv1": mesh.uv}})
-    size = (160, 160)
-    own_sets = render(kind, drawn(0, 1), assets, size=size).astype(int)
-    sets_swapped = render(kind, drawn(1, 0), swapped, size=size).astype(int)
-    first_set = render(kind, drawn(0, 0), assets, size=size).astype(int)
-    assert np.abs(own_sets - sets_swapped).max(axis=-1).mean() < 1.0
+    own_sets, first_set = _drawn_through_their_sets(kind, drawn, assets, swapped)
     text = (np.abs(own_sets - first_set).max(axis=-1) > 40).mean()
     assert text > 0.02, text
+
+
+def _drawn_through_their_sets(kind: str, drawn, source, swapped) -> tuple[np.ndarray, ...]:
+    """(two textures each on its own UV set, ``drawn(0, 1)``; both on the first set,
+    ``drawn(0, 0)``), 160x160, after checking that the first equals ``drawn(1, 0)`` over
+    ``swapped``, the mesh's two sets swapped."""
+    own_sets, sets_swapped, first_set = (
+        render(kind, scene, geometry, size=(160, 160)).astype(int)
+        for scene, geometry in ((drawn(0, 1), source), (drawn(1, 0), swapped),
+                                (drawn(0, 0), source)))
+    assert np.abs(own_sets - sets_swapped).max(axis=-1).mean() < 1.0
+    return own_sets, first_set
 
 
 def check_a_normal_map_turns_with_its_own_uv_set(kind: str, external_dir: Path) -> None:
@@ -295,11 +303,7 @@ def check_a_normal_map_turns_with_its_own_uv_set(kind: str, external_dir: Path) 
     images = {"tilted normals": tilt}
     second = MeshOverride(assets, {"Cube": {"uv1": turned}}, images)
     swapped = MeshOverride(assets, {"Cube": {"uv": turned, "uv1": mesh.uv}}, images)
-    size = (160, 160)
-    own_sets = render(kind, drawn(0, 1), second, size=size).astype(int)
-    sets_swapped = render(kind, drawn(1, 0), swapped, size=size).astype(int)
-    first_set = render(kind, drawn(0, 0), second, size=size).astype(int)
-    assert np.abs(own_sets - sets_swapped).max(axis=-1).mean() < 1.0
+    own_sets, first_set = _drawn_through_their_sets(kind, drawn, second, swapped)
     changed = (np.abs(own_sets - first_set).max(axis=-1) > 30).mean()
     assert changed > 0.1, changed
 

@@ -147,7 +147,7 @@ def read_gltf_document(path: Path, references: ReferenceResolver | None = None) 
     if not data:
         raise AssetError("file is empty", file=str(path))
     if path.suffix.lower() == ".glb" or data[:4] == _GLB_MAGIC:
-        header, binary = _split_glb(data, path)
+        header, binary = split_glb(data, path)
     else:
         header, binary = _parse_json(data, path), None
     if not isinstance(header.get("asset"), dict):
@@ -198,7 +198,9 @@ def _parse_json(data: bytes, path: Path) -> dict:
     return header
 
 
-def _split_glb(data: bytes, path: Path) -> tuple[dict, bytes | None]:
+def split_glb(data: bytes, path: Path) -> tuple[dict, bytes | None]:
+    """(the JSON, the BIN chunk or None) of the GLB file ``data`` (from ``path``), each chunk
+    checked to lie inside the file."""
     if len(data) < 20 or data[:4] != _GLB_MAGIC:
         raise AssetError("not a GLB file: the 'glTF' header is missing", file=str(path))
     _, declared_length = struct.unpack_from("<II", data, 4)
