@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from app.assets.material_extensions import EXTENSION_TEXTURE_SLOTS
+from app.assets.refs import tangent_frame_texcoord
 from app.assets.textures import linear_from_srgb_bytes
+from app.assets.thickness import bounds_a_volume
 from app.domain.configuration import Configuration
 from app.domain.product import Product
 from app.export.ar_budget import ExportReport, budget_warnings, fit_export_scene
@@ -33,6 +35,7 @@ from app.project import Project
 from app.scene.description import ResolvedMaterial, TextureSampler, TextureSlot
 from app.scene.material_looks import drawn_double_sided
 from app.scene.resolve import resolve_scene
+from app.scene.uv_frames import vertex_handedness, vertex_tangents
 
 __all__ = ["encode_png", "export_glb", "export_scene_for", "glb_bytes"]
 
@@ -157,8 +160,10 @@ class _Document:
             return self._materials[m]
         pbr: dict = {"baseColorFactor": [*(float(c) for c in m.base_color), float(m.opacity)],
                      "metallicFactor": float(m.metallic), "roughnessFactor": float(m.roughness)}
+        # glTF: doubleSided has no effect on a volume's boundary (and its validator warns)
+        double_sided = m.double_sided if bounds_a_volume(m) else drawn_double_sided(m)
         out: dict = {"name": m.id, "pbrMetallicRoughness": pbr,
-                     "doubleSided": drawn_double_sided(m), "alphaMode": m.alpha_mode}
+                     "doubleSided": double_sided, "alphaMode": m.alpha_mode}
         if m.alpha_mode == "MASK":
             out["alphaCutoff"] = float(m.alpha_cutoff)
         if m.base_color_texture is not None:
@@ -211,6 +216,10 @@ class _Document:
             attributes["TEXCOORD_1"] = self.accessor(p.uv1.astype(np.float32),
                                                      component=_FLOAT, kind="VEC2",
                                                      target=_ARRAY_BUFFER)
+        tangents = tangent_attribute(p)
+        if tangents is not None:
+            attributes["TANGENT"] = self.accessor(tangents, component=_FLOAT, kind="VEC4",
+                                                  target=_ARRAY_BUFFER)
         if p.colors is not None:  # glTF's are linear: 16 bits keep the dark ones apart
             rgba = np.column_stack([linear_from_srgb_bytes(p.colors[:, :3]),
                                     np.asarray(p.colors[:, 3], np.float32) / 255.0])
@@ -246,6 +255,33 @@ class _Document:
         return b"".join([b"glTF", struct.pack("<II", 2, total),
                          struct.pack("<I", len(text)), b"JSON", text,
                          struct.pack("<I", len(self.blob)), b"BIN\x00", bytes(self.blob)])
+
+
+def needs_tangents(m: ResolvedMaterial) -> bool:
+    """Whether ``m`` is read in a tangent frame: a normal map, a clear coat's own normal map,
+    anisotropy."""
+    return (m.normal_texture is not None or m.anisotropy > 0
+            or (m.clearcoat > 0 and m.clearcoat_normal_texture is not None))
+
+
+def tangent_attribute(p: ExportPrimitive) -> np.ndarray | None:
+    """glTF's TANGENT of a primitive whose material (or a variant's) is read in a tangent
+    frame, (N, 4) float32: the direction u runs along the surface on the frame's UV set
+    (``tangent_frame_texcoord``, the renderers' too) and its handedness, so a viewer of the AR
+    file reads the normal maps in the frame the app drew them in, not one of its own making
+    (glTF's validator: a clear coat's normal map without a base normal map must have one).
+    None where no material needs one or the mesh lacks that UV set."""
+    needing = [m for m in (p.material, *p.variant_materials.values()) if needs_tangents(m)]
+    if not needing:
+        return None
+    material = needing[0]
+    uv = {0: p.uv, 1: p.uv1}.get(tangent_frame_texcoord(
+        {**material.slots(), **material.extension_slots()}))
+    if uv is None:
+        return None
+    along_u = vertex_tangents(p.vertices, p.faces, uv, p.normals)
+    handedness = vertex_handedness(p.vertices, p.faces, uv, p.normals)
+    return np.column_stack([along_u, handedness]).astype(np.float32)
 
 
 def glb_bytes(export: ExportScene, *, generator: str = "app") -> bytes:

@@ -30,7 +30,8 @@ def gltf_material_extensions(m: ResolvedMaterial) -> dict:
                                          "specularColorFactor": _floats(m.specular_color)}
     if m.transmission > 0:
         out["KHR_materials_transmission"] = {"transmissionFactor": float(m.transmission)}
-    if m.thickness > 0 or math.isfinite(m.attenuation_distance):
+    # a volume lies behind a surface light passes through: without transmission it is none
+    if m.transmission > 0 and (m.thickness > 0 or math.isfinite(m.attenuation_distance)):
         volume: dict = {"thicknessFactor": float(m.thickness),
                         "attenuationColor": _floats(m.attenuation_color)}
         if math.isfinite(m.attenuation_distance):

@@ -56,3 +56,20 @@ def vertex_tangents(vertices: np.ndarray, faces: np.ndarray, uv: np.ndarray,
             helper = np.where(np.abs(n[lost, :1]) < 0.9, [[1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0]])
             summed[lost] = np.cross(n[lost], helper)
     return _unit(summed)
+
+
+def vertex_handedness(vertices: np.ndarray, faces: np.ndarray, uv: np.ndarray,
+                      normals: np.ndarray) -> np.ndarray:
+    """Per vertex, +1 where the UV set ``uv`` runs as a normal map expects (v down the image,
+    glTF's: cross(normal, tangent) points up the image, against v), -1 where it is mirrored:
+    glTF's tangent.w. By a vote of the triangles round the vertex (float32, (N,))."""
+    v = np.asarray(vertices, dtype=np.float64)
+    f = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
+    t = np.asarray(uv, dtype=np.float64)
+    n = np.asarray(normals, dtype=np.float64)
+    _, _, area_in_uv = _frames(v[f], t[f])
+    facing = np.einsum("ij,ij->i", n[f].sum(axis=1),
+                       np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]]))
+    per_face = -np.sign(area_in_uv * facing)
+    votes = np.bincount(f.ravel(), weights=np.repeat(per_face, 3), minlength=len(v))
+    return np.where(votes < 0.0, -1.0, 1.0).astype(np.float32)

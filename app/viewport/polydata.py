@@ -12,6 +12,7 @@ from vtkmodules.vtkRenderingCore import vtkActor
 
 from app.assets.mesh import MeshData
 from app.errors import AssetError
+from app.scene.uv_frames import vertex_handedness
 
 NORMALS = "Normals"
 TCOORDS = "TCoords"
@@ -126,23 +127,11 @@ def _record_tangent_set(poly: vtkPolyData, texcoord: int) -> None:
 
 
 def uv_handedness(mesh: MeshData, uv: np.ndarray) -> np.ndarray:
-    """Per vertex, +1 where the UV set ``uv`` of ``mesh`` runs as a normal map expects (v
-    down the image, glTF's), -1 where it is mirrored: glTF's tangent.w, by which the bitangent
-    VTK takes as cross(normal, tangent) must be turned (a mirrored half's bump is drawn as a
-    dent otherwise). From the faces around the vertex (float32, (N,))."""
-    vertices = np.asarray(mesh.vertices, dtype=np.float64)
-    faces = np.asarray(mesh.faces, dtype=np.int64)
-    uv = np.asarray(uv, dtype=np.float64)
-    normals = np.asarray(mesh.normals, dtype=np.float64)
-    e1 = vertices[faces[:, 1]] - vertices[faces[:, 0]]
-    e2 = vertices[faces[:, 2]] - vertices[faces[:, 0]]
-    d1 = uv[faces[:, 1]] - uv[faces[:, 0]]
-    d2 = uv[faces[:, 2]] - uv[faces[:, 0]]
-    area_in_uv = d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]
-    facing = np.einsum("ij,ij->i", normals[faces].sum(axis=1), np.cross(e1, e2))
-    per_face = -np.sign(area_in_uv * facing)
-    votes = np.bincount(faces.ravel(), weights=np.repeat(per_face, 3), minlength=len(vertices))
-    return np.where(votes < 0.0, -1.0, 1.0).astype(np.float32)
+    """Per vertex, +1 where the UV set ``uv`` of ``mesh`` runs as a normal map expects, -1
+    where it is mirrored (``uv_frames.vertex_handedness``): glTF's tangent.w, by which the
+    bitangent VTK takes as cross(normal, tangent) must be turned (a mirrored half's bump is
+    drawn as a dent otherwise)."""
+    return vertex_handedness(mesh.vertices, mesh.faces, uv, mesh.normals)
 
 
 def triangles_polydata(points: np.ndarray, faces: np.ndarray) -> vtkPolyData:

@@ -2,6 +2,7 @@
 emission, texture transforms, samplers and the second UV set survive a round trip."""
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -140,7 +141,8 @@ EXTENSION_MODELS = [x.UNLIT_MODEL, x.CLEARCOAT_MODEL, x.SPECULAR_MODEL, x.ATTENU
 @pytest.mark.parametrize("relative", EXTENSION_MODELS)
 def test_material_extensions_survive_a_glb_round_trip(external_dir, tmp_path, relative):
     """Unlit, clearcoat, ior, specular, transmission, volume, sheen, anisotropy and iridescence
-    factors are written back and read again as they were."""
+    factors are written back and read again as they were (a volume behind a surface that
+    lets no light through, which draws nothing, is left out)."""
     scene, assets, export, path = exported(external_dir, tmp_path, relative)
     reloaded = load_model(path)
     assert not [w for w in reloaded.warnings if "does not support" in w]
@@ -148,9 +150,74 @@ def test_material_extensions_survive_a_glb_round_trip(external_dir, tmp_path, re
         mesh = reloaded.meshes[drawable.id.replace("/", "_")]
         again = model_material(mesh, "again")
         original = drawable.material
-        if original.transmission > 0:  # exports draw glass from both sides
+        if original.transmission > 0 and original.thickness == 0:  # thin glass: both sides
             again = dataclasses.replace(again, double_sided=original.double_sided)
+        if original.transmission == 0:
+            original = dataclasses.replace(original, thickness=0.0,
+                                           attenuation_color=(1.0, 1.0, 1.0),
+                                           attenuation_distance=math.inf)
         assert_materials_close(again, original, drawable.id)
+
+
+def _attribute(header: dict, binary: bytes, index: int) -> np.ndarray:
+    accessor = header["accessors"][index]
+    view = header["bufferViews"][accessor["bufferView"]]
+    width = {"VEC2": 2, "VEC3": 3, "VEC4": 4}[accessor["type"]]
+    start = view.get("byteOffset", 0) + accessor.get("byteOffset", 0)
+    return np.frombuffer(binary, np.float32, accessor["count"] * width, start).reshape(-1, width)
+
+
+def test_normal_mapped_primitives_carry_the_tangents_the_file_has(external_dir, tmp_path):
+    """NormalTangentMirrorTest's own TANGENTs (MikkTSpace, mirrored halves of w -1): the
+    export writes the tangent frame the renderers read its normal map in, and it is the
+    file's (a viewer of the AR file reads the map as the app drew it)."""
+    relative = "NormalTangentMirrorTest/glTF-Binary/NormalTangentMirrorTest.glb"
+
+    def position_normal_tangent(data: bytes) -> list[np.ndarray]:
+        header, binary = split_glb(data)
+        attributes = header["meshes"][0]["primitives"][0]["attributes"]
+        return [_attribute(header, binary, attributes[name])
+                for name in ("POSITION", "NORMAL", "TANGENT")]
+
+    own = position_normal_tangent((external_dir / "khronos" / relative).read_bytes())
+    written = position_normal_tangent(exported(external_dir, tmp_path, relative)[3]
+                                      .read_bytes())
+    # the export moves the mesh onto the floor: match vertices by place and normal
+    places = [np.hstack([p - p.mean(axis=0), n]) for p, n, _ in (own, written)]
+    nearest = np.concatenate([
+        np.square(places[1][None, :, :] - chunk[:, None, :]).sum(axis=-1).argmin(axis=1)
+        for chunk in np.array_split(places[0], 20)])
+    assert np.abs(places[0] - places[1][nearest]).max() < 1e-4
+    file_tangents, our_tangents = own[2], written[2][nearest]
+    assert (np.sign(file_tangents[:, 3]) == our_tangents[:, 3]).all()
+    assert (file_tangents[:, 3] < 0).any()  # the mirrored half
+    along = np.einsum("ij,ij->i", file_tangents[:, :3], our_tangents[:, :3])
+    assert np.median(along) > 0.999 and along.min() > 0.9
+
+
+def test_a_clear_coat_normal_map_alone_gets_tangents(external_dir, tmp_path):
+    """glTF's validator: a material read in a tangent frame without a base normal map (here a
+    clear coat's own) needs TANGENTs: TextureTransformMultiTest's clear-coat normal samples."""
+    header, _ = split_glb(exported(external_dir, tmp_path,
+                                   "TextureTransformMultiTest/glTF-Binary/"
+                                   "TextureTransformMultiTest.glb")[3].read_bytes())
+    coated = [mesh["primitives"][0] for mesh in header["meshes"]
+              if mesh["name"].startswith("ClearcoatNormal")]
+    assert len(coated) == 3
+    assert all("TANGENT" in p["attributes"] for p in coated)
+    plain = [mesh["primitives"][0] for mesh in header["meshes"]
+             if mesh["name"].startswith("Emission")]
+    assert plain and not any("TANGENT" in p["attributes"] for p in plain)
+
+
+def test_a_volume_is_single_sided_as_the_file_says(external_dir, tmp_path):
+    """glTF: doubleSided has no effect on a volume's boundary (its validator warns of it):
+    AttenuationTest's glass keeps the file's single side."""
+    header, _ = split_glb(exported(external_dir, tmp_path, x.ATTENUATION_MODEL)[3]
+                          .read_bytes())
+    volumes = [m for m in header["materials"]
+               if "KHR_materials_volume" in m.get("extensions", {})]
+    assert volumes and not any(m["doubleSided"] for m in volumes)
 
 
 def test_glb_names_the_material_extensions(external_dir, tmp_path):
