@@ -108,15 +108,16 @@ def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
     libraries = {library: mtl_lines(text, whole) for library, text in raw.items()}
     joined = [note for library, text in raw.items()
               for note in names_a_comment_joins(library, text, whole)]
+    found_beside: list[str] = []
     textures = check_obj_textures(libraries, references, max_pixels=max_pixels,
-                                  on_missing=on_missing)
+                                  on_missing=on_missing, notes=found_beside)
     if not libraries:  # trimesh would take a name after any "mtllib" (an object's name's too)
         return MeshFileSource(io.BytesIO(checked.source), options={"skip_materials": True},
                               warnings=checked.warnings)
     text, named = _material_text(libraries, textures)
     return MeshFileSource(io.BytesIO(f"mtllib {MATERIAL_LIBRARIES}\n".encode() + checked.source),
                           named={MATERIAL_LIBRARIES: text, **named},
-                          warnings=[*checked.warnings, *joined],
+                          warnings=[*checked.warnings, *joined, *found_beside],
                           material_maps=material_maps(libraries, textures))
 
 

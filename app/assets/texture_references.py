@@ -103,6 +103,26 @@ def _texture_paths(references: ReferenceResolver, folder: Path, value: str,
             for name in _texture_names(value)]
 
 
+# a path rooted on the machine that wrote the file: C:\ or C:/, \\server, or /
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:[\\/]|[\\/])")
+
+
+def _beside(references: ReferenceResolver, folder: Path, value: str, field: str
+            ) -> tuple[str, Path] | None:
+    """(the file name, its path) of a texture ``value`` names by an absolute path (the
+    machine that wrote the MTL: ``C:\\Users\\...\\wood.png``) whose file name is a file in
+    ``folder``, as Blender's importer finds it; None for a relative name or no such file."""
+    for name in _texture_names(value):
+        if not _ABSOLUTE.match(name):
+            continue
+        base = re.split(r"[\\/]", name)[-1]
+        if base and base not in (".", ".."):
+            path = references.resolve(base, field=field, bases=[folder], must_exist=False)
+            if path.is_file():
+                return base, path
+    return None
+
+
 def _not_there(value: str, paths: list[Path], key: str | None = None) -> str:
     """What is wrong with a texture ``value`` (of ``key``) none of whose ``paths`` is a file."""
     of = f" ({key})" if key else ""
@@ -125,16 +145,22 @@ def check_obj_textures(
     *,
     max_pixels: int,
     on_missing: Callable[[str], None] | None = None,
+    notes: list[str] | None = None,
 ) -> dict[tuple[Path, int], Path]:
     """Each texture that an OBJ's material ``libraries`` (their lines, see ``mtl_lines``) name
     exists and fits; the file found for each, by library and line number (from 0), a name
     being read in the library's folder.
 
-    A missing texture is an error, or, with ``on_missing``, reported to it and passed over.
-    All of them together are held to ``MAX_MODEL_TEXTURE_PIXELS``.
+    A texture named by an absolute path that is not there, or lies outside the allowed
+    folders (the path on the machine that wrote the file), is the file of its name beside the
+    library where there is one, as Blender's importer finds it, said in ``notes``; the path
+    itself is never looked at outside the allowed folders. A missing texture is an error, or,
+    with ``on_missing``, reported to it and passed over. All of them together are held to
+    ``MAX_MODEL_TEXTURE_PIXELS``.
     """
     found: dict[tuple[Path, int], Path] = {}
     pixels: dict[Path, int] = {}  # each file once, however many materials name it
+    found_beside: dict[Path, dict[str, str]] = {}  # by library: the path written, the name
     for library, lines in libraries.items():
         for number, line in enumerate(lines):
             parts = line.decode("utf-8", errors="replace").strip().split(None, 1)
@@ -144,8 +170,21 @@ def check_obj_textures(
             if not value.strip():
                 continue
             field = f"{library.name}: {key}"
-            paths = _texture_paths(references, library.parent, value.strip(), field)
+            try:
+                paths = _texture_paths(references, library.parent, value.strip(), field)
+            except AssetError:  # outside the allowed folders: its name beside, else refused
+                beside = _beside(references, library.parent, value.strip(), field)
+                if beside is None:
+                    raise
+                paths = []
+            else:
+                beside = None
             texture = next((path for path in paths if path.is_file()), None)
+            if texture is None and beside is None:
+                beside = _beside(references, library.parent, value.strip(), field)
+            if texture is None and beside is not None:
+                texture = beside[1]
+                found_beside.setdefault(library, {})[value.strip()] = beside[0]
             if texture is None:
                 what = _not_there(value.strip(), paths, key)
                 if on_missing is None:
@@ -157,7 +196,20 @@ def check_obj_textures(
                 check_texture_total(sum(pixels.values()), len(pixels),
                                     file=references.user_file)
             found[library, number] = texture
+    if notes is not None:
+        notes += [_found_beside_note(library, named) for library, named in found_beside.items()]
     return found
+
+
+def _found_beside_note(library: Path, named: dict[str, str]) -> str:
+    """One note on the textures of ``library`` found beside it by the file names of the
+    absolute paths it writes (the first NAMES_JOINED_SHOWN listed, the rest counted)."""
+    listed = "; ".join(f"{written!r} as {name!r}" for written, name in
+                       list(named.items())[:NAMES_JOINED_SHOWN])
+    more = len(named) - NAMES_JOINED_SHOWN
+    listed += f"; and {more:,} more" if more > 0 else ""
+    return (f"{library.name}: textures named by paths on the machine that wrote it (or outside "
+            f"the model's folder) are drawn from the files of their names beside it: {listed}")
 
 
 def check_ply_texture(name: str | None, references: ReferenceResolver, *, max_pixels: int,
