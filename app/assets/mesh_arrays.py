@@ -45,11 +45,14 @@ class LocalArrays:
 
 def local_arrays(key: str, geometry: trimesh.Trimesh, label: str, *,
                  from_gltf: bool = False,
-                 creased: dict[bytes, SplitNormals] | None = None) -> LocalArrays:
+                 creased: dict[bytes, SplitNormals] | None = None,
+                 crease_degrees: float | None = None) -> LocalArrays:
     """``geometry``'s arrays checked (``AssetError`` naming the mesh ``key``), with its UV sets,
     vertex colours and normals (the file's, or creased). Normals made here are kept in
     ``creased`` by the geometry's content: meshes that hold the same vertices and faces (a CAD
-    export's bolts, one mesh per material, all reading the same accessors) are creased once."""
+    export's bolts, one mesh per material, all reading the same accessors) are creased once.
+    ``crease_degrees`` is the crease angle of a file that says how its faces are smoothed (an
+    OBJ's smoothing groups); glTF's are flat, any other's auto smooth's by default."""
     where = f"mesh {key!r}"
     if len(geometry.faces) == 0:
         raise AssetError(f"{where} has no faces", file=label)
@@ -65,7 +68,8 @@ def local_arrays(key: str, geometry: trimesh.Trimesh, label: str, *,
     colors = _gltf_colors(geometry) if from_gltf else _vertex_colors(geometry)
     normals = _file_normals(geometry)
     if normals is None:  # glTF asks for flat normals; other formats get auto smooth's
-        degrees = FLAT_DEGREES if from_gltf else CREASE_DEGREES
+        degrees = FLAT_DEGREES if from_gltf else (
+            CREASE_DEGREES if crease_degrees is None else crease_degrees)
         weld = uv is None and uv1 is None and colors is None
         content = _content_key(vertices, faces, degrees, weld)
         split = None if creased is None else creased.get(content)

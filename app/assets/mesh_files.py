@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.assets.mtl_maps import MaterialMaps, material_maps
+from app.assets.normals import FLAT_DEGREES, SMOOTH_DEGREES
 from app.assets.obj_comments import names_with_a_hash, without_comments
 from app.assets.obj_faces import check_obj_faces
 from app.assets.ply_faces import check_ply_faces, read_ply_header
@@ -68,6 +69,8 @@ class MeshFileSource:
     warnings: list[str] = field(default_factory=list)
     # an OBJ's materials' texture maps besides map_Kd, by material name
     material_maps: dict[str, MaterialMaps] = field(default_factory=dict)
+    # the crease angle of the normals made for a file that has none (None: the default)
+    crease_degrees: float | None = None
 
 
 def mesh_file_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
@@ -105,6 +108,7 @@ def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
     if whole:
         data = without_comments(whole_file, {*kept, *((b"usemtl", name) for name in whole)})
     checked = check_obj_faces(data, str(path))
+    crease = smoothing_groups_crease(data)
     libraries = {library: mtl_lines(text, whole) for library, text in raw.items()}
     joined = [note for library, text in raw.items()
               for note in names_a_comment_joins(library, text, whole)]
@@ -113,12 +117,36 @@ def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
                                   on_missing=on_missing, notes=found_beside)
     if not libraries:  # trimesh would take a name after any "mtllib" (an object's name's too)
         return MeshFileSource(io.BytesIO(checked.source), options={"skip_materials": True},
-                              warnings=checked.warnings)
+                              warnings=checked.warnings, crease_degrees=crease)
     text, named = _material_text(libraries, textures)
     return MeshFileSource(io.BytesIO(f"mtllib {MATERIAL_LIBRARIES}\n".encode() + checked.source),
                           named={MATERIAL_LIBRARIES: text, **named},
                           warnings=[*checked.warnings, *joined, *found_beside],
-                          material_maps=material_maps(libraries, textures))
+                          material_maps=material_maps(libraries, textures),
+                          crease_degrees=crease)
+
+
+_NORMAL_LINE = re.compile(rb"^[ \t]*vn[ \t]", re.M)
+_SMOOTHING_LINE = re.compile(rb"^[ \t]*s[ \t]+(\S+)", re.M)
+_FACE_LINE = re.compile(rb"^[ \t]*f[ \t]", re.M)
+
+
+def smoothing_groups_crease(data: bytes) -> float | None:
+    """The crease angle of the normals made for the OBJ file ``data`` (its comments left out)
+    where it has none, from its smoothing groups, as Blender and 3ds Max read them: every face
+    in a smoothing group (``s 1``), smooth across every edge; every face in none (``s off``),
+    flat. None (the default auto smooth) where the file has normals, no smoothing groups, or
+    faces in both or before its first ``s`` line."""
+    if _NORMAL_LINE.search(data):
+        return None
+    groups = list(_SMOOTHING_LINE.finditer(data))
+    first_face = _FACE_LINE.search(data)
+    if not groups or first_face is None or first_face.start() < groups[0].start():
+        return None
+    off = {match.group(1).lower() in (b"0", b"off") for match in groups}
+    if off == {False}:
+        return SMOOTH_DEGREES
+    return FLAT_DEGREES if off == {True} else None
 
 
 def _libraries_named_whole(data: bytes, references: ReferenceResolver

@@ -239,7 +239,8 @@ def _load_model(
     # (the model's placement, finite vertices, visible triangles) and refused with its reason
     with np.errstate(all="ignore"):
         model = _model_from_scene(scene, path, convert, document, max_texture_pixels,
-                                  {} if document is not None else prepared.material_maps)
+                                  {} if document is not None else prepared.material_maps,
+                                  None if document is not None else prepared.crease_degrees)
     if not has_visible_triangles(model):
         raise AssetError("has no visible triangles: every triangle has no area (degenerate, "
                          "or scaled to nothing by its node) or none that a number can hold "
@@ -294,6 +295,7 @@ def _model_from_scene(
     document: GltfDocument | None,
     max_pixels: int,
     material_maps: dict[str, MaterialMaps],
+    crease_degrees: float | None = None,
 ) -> Model:
     label = str(path)
     textures: dict[str, TextureImage] = {}
@@ -367,7 +369,8 @@ def _model_from_scene(
         material = material_of(geometry, geometry_name)
         if id(geometry) not in local:
             local[id(geometry)] = local_arrays(key, geometry, label,
-                                               from_gltf=document is not None, creased=creased)
+                                               from_gltf=document is not None, creased=creased,
+                                               crease_degrees=crease_degrees)
         meshes[key] = _with_measured_thickness(placed_mesh(
             key, local[id(geometry)], convert @ transform, material))
         for name in (geometry_name, owner):

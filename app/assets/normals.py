@@ -21,6 +21,7 @@ from app.assets.positions import position_groups
 
 CREASE_DEGREES = 30.0  # faces meeting at more than this keep a sharp edge between them
 FLAT_DEGREES = 0.5  # faces of one plane (within this) share their vertices' normals
+SMOOTH_DEGREES = 180.0  # faces smoothed together across every edge they share
 
 
 @dataclass(frozen=True)

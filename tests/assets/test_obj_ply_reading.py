@@ -270,7 +270,9 @@ def test_a_texture_only_beside_the_obj_is_not_drawn_for_a_library_in_a_subfolder
 
 @pytest.mark.parametrize(("name", "refusal"), [
     ("../../outside/tex.png", "leaves the model's folder"),
-    ("OUTSIDE/tex.png", "leaves the model's folder"),
+    # an absolute path with no file of its name beside the library (with one, that file is
+    # drawn: tests/assets/test_mtl_absolute_paths.py)
+    ("OUTSIDE/secret.png", "leaves the model's folder"),
     ("pipe.png", "is no regular file"),
 ])
 def test_a_subfolder_library_s_texture_that_may_not_be_read_stays_refused(tmp_path, name,
@@ -279,6 +281,7 @@ def test_a_subfolder_library_s_texture_that_may_not_be_read_stays_refused(tmp_pa
     model_dir.mkdir()
     outside.mkdir()
     Image.fromarray(pattern()).save(outside / "tex.png")
+    Image.fromarray(pattern()).save(outside / "secret.png")
     path = subfolder_model(model_dir, f"map_Kd {name.replace('OUTSIDE', str(outside))}")
     os.mkfifo(model_dir / "materials" / "pipe.png")
     with opens() as opened, pytest.raises(AssetError, match=refusal) as caught:
