@@ -19,6 +19,8 @@ writes into tests/assets/blender/ (or OUT_FOLDER):
   ``Material_#25`` and ``Material_#26``, its library named after the file, ``#`` and all;
 - ``lit.glb``: a cube written with the scene's sun and camera (``export_lights``: Blender
   writes ``KHR_lights_punctual`` as a required extension);
+- ``variants.glb``: a cube whose material is red in the variant ``Crimson`` and blue in
+  ``Navy`` (Blender's KHR_materials_variants panel), no textures;
 - ``skinned.glb``: a tube on a two-bone armature, its upper bone posed 70 degrees (written with
   the pose as the joints' nodes hold it), and ``skinned_posed.json``: the tube's vertices as
   Blender deforms them, in glTF's axes (y up), to hold the app's posing to.
@@ -240,12 +242,30 @@ def lit() -> None:
                               export_lights=True, export_cameras=True)
 
 
+def variants() -> None:
+    reset()
+    bpy.context.preferences.addons["io_scene_gltf2"].preferences.KHR_materials_variants_ui = True
+    bpy.ops.mesh.primitive_cube_add(size=1.0)
+    cube = bpy.context.object
+    red, _ = principled("red", **{"Base Color": (0.8, 0.05, 0.05, 1.0)})
+    blue, _ = principled("blue", **{"Base Color": (0.05, 0.05, 0.8, 1.0)})
+    cube.data.materials.append(red)
+    for name in ("Crimson", "Navy"):
+        bpy.context.scene.gltf2_KHR_materials_variants_variants.add().name = name
+    for index, material in enumerate((red, blue)):
+        mapping = cube.data.gltf2_variant_mesh_data.add()
+        mapping.material_slot_index = 0
+        mapping.material = material
+        mapping.variants.add().variant.variant_idx = index
+    bpy.ops.export_scene.gltf(filepath=str(OUT / "variants.glb"), export_format="GLB")
+
+
 WRITERS = {"textured": lambda: textured("textured.glb"),
            "textured_draco": lambda: textured("textured_draco.glb",
                                               export_draco_mesh_compression_enable=True),
            "textured_webp": lambda: textured("textured_webp.glb", export_image_format="WEBP"),
            "morph": morph, "maps": maps, "skinned": skinned, "hash_names": hash_names,
-           "lit": lit}
+           "lit": lit, "variants": variants}
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)

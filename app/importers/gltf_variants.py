@@ -195,6 +195,7 @@ def _material_file(document: GltfDocument, index: int, material_id: str, label: 
     if textures:
         data["textures"] = textures
     path = materials_dir / f"{material_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)  # a first material without textures
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
 

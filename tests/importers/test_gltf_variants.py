@@ -1,5 +1,6 @@
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from app.scene.resolve import resolve_scene
 from app.viewport.still import render_still
 
 SHOE = "MaterialsVariantsShoe/glTF/MaterialsVariantsShoe.gltf"
+BLENDER_VARIANTS = Path(__file__).parents[1] / "assets" / "blender" / "variants.glb"
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +78,29 @@ def test_each_variant_renders_differently(shoe_root):
     for i, a in enumerate(names):
         for b in names[i + 1:]:
             assert np.abs(means[a] - means[b]).max() > 15, (a, b, means)
+
+
+def test_blender_s_untextured_variants_import_into_a_new_project(tmp_path, builtin_root):
+    """Blender's variants panel, plain colours (no texture made the materials folder first:
+    the import stopped with a traceback): each variant draws its own colour."""
+    (tmp_path / "assets").mkdir()
+    shutil.copytree(builtin_root / "assets" / "environments",
+                    tmp_path / "assets" / "environments")
+    assert main(["--root", str(tmp_path), "import-gltf", str(BLENDER_VARIANTS),
+                 "--id", "box"]) == 0
+    assert main(["--root", str(tmp_path), "validate"]) == 0
+    project = open_project(tmp_path)
+    box = project.catalog.products["box"]
+    assert [c.id for c in box.option("variant").choices] == ["crimson", "navy"]
+    colours = {}
+    for choice in ("crimson", "navy"):
+        configuration = default_configuration(box).with_choice("variant", choice)
+        scene = resolve_scene(box, configuration, project.scene_context())
+        image = np.asarray(render_still(scene, project.assets, size=(120, 90), supersample=1))
+        pixels = image[..., :3].reshape(-1, 3).astype(int)
+        colours[choice] = pixels[np.abs(pixels - pixels[0]).sum(axis=1) > 60].mean(axis=0)
+    assert colours["crimson"][0] > colours["crimson"][2] + 40
+    assert colours["navy"][2] > colours["navy"][0] + 40
 
 
 def test_import_refuses_a_model_without_variants(tmp_path, external_dir):
