@@ -21,6 +21,8 @@ writes into tests/assets/blender/ (or OUT_FOLDER):
   writes ``KHR_lights_punctual`` as a required extension);
 - ``variants.glb``: a cube whose material is red in the variant ``Crimson`` and blue in
   ``Navy`` (Blender's KHR_materials_variants panel), no textures;
+- ``normal_uv1.glb``: a gold cube whose normal map (vertical ridges) reads its second UV map,
+  the first turned a quarter (``texCoord`` 1 on the normal texture);
 - ``skinned.glb``: a tube on a two-bone armature, its upper bone posed 70 degrees (written with
   the pose as the joints' nodes hold it), and ``skinned_posed.json``: the tube's vertices as
   Blender deforms them, in glTF's axes (y up), to hold the app's posing to.
@@ -260,12 +262,40 @@ def variants() -> None:
     bpy.ops.export_scene.gltf(filepath=str(OUT / "variants.glb"), export_format="GLB")
 
 
+def normal_uv1() -> None:
+    reset()
+    bpy.ops.mesh.primitive_cube_add(size=1.0, rotation=(0.4, 0.3, 0.5))
+    cube = bpy.context.object
+    first = cube.data.uv_layers[0]
+    second = cube.data.uv_layers.new(name="UVMap.001")
+    for a, b in zip(first.data, second.data, strict=True):
+        b.uv = (a.uv[1], 1.0 - a.uv[0])
+    material, bsdf = principled("ridged", **{"Base Color": (0.7, 0.5, 0.2, 1.0),
+                                             "Metallic": 1.0, "Roughness": 0.3})
+    nodes, links = material.node_tree.nodes, material.node_tree.links
+    ridges = image("ridges", 128, lambda x, y: np.stack(
+        [0.5 + 0.35 * np.sin(x * 6 * np.pi), 0.5 + 0 * y, 0.85 + 0 * x, 1 + 0 * x], -1))
+    ridges.colorspace_settings.name = "Non-Color"
+    texture = nodes.new("ShaderNodeTexImage")
+    texture.image = ridges
+    uv_map = nodes.new("ShaderNodeUVMap")
+    uv_map.uv_map = "UVMap.001"
+    normal_map = nodes.new("ShaderNodeNormalMap")
+    normal_map.uv_map = "UVMap.001"
+    links.new(uv_map.outputs["UV"], texture.inputs["Vector"])
+    links.new(texture.outputs["Color"], normal_map.inputs["Color"])
+    links.new(normal_map.outputs["Normal"], bsdf.inputs["Normal"])
+    cube.data.materials.append(material)
+    bpy.ops.export_scene.gltf(filepath=str(OUT / "normal_uv1.glb"), export_format="GLB")
+
+
 WRITERS = {"textured": lambda: textured("textured.glb"),
            "textured_draco": lambda: textured("textured_draco.glb",
                                               export_draco_mesh_compression_enable=True),
            "textured_webp": lambda: textured("textured_webp.glb", export_image_format="WEBP"),
            "morph": morph, "maps": maps, "skinned": skinned, "hash_names": hash_names,
-           "lit": lit, "variants": variants}
+           "lit": lit, "variants": variants,
+           "normal_uv1": normal_uv1}
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)

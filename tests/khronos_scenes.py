@@ -7,6 +7,7 @@ photoreal (Mitsuba, few samples) and returns (H, W, 3) uint8 pixels.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -306,6 +307,40 @@ def check_a_normal_map_turns_with_its_own_uv_set(kind: str, external_dir: Path) 
     own_sets, first_set = _drawn_through_their_sets(kind, drawn, second, swapped)
     changed = (np.abs(own_sets - first_set).max(axis=-1) > 30).mean()
     assert changed > 0.1, changed
+
+
+BLENDER_NORMAL_UV1 = Path(__file__).parent / "assets" / "blender" / "normal_uv1.glb"
+
+
+def check_a_blender_normal_map_on_its_second_uv_map(kind: str, folder: Path) -> None:
+    """Blender's cube whose normal map reads its second UV map (the first turned a quarter):
+    drawn as the same file with its two UV sets swapped and the map on the first; read
+    through the first map instead, its ridges turn a quarter and the light changes."""
+    from app.assets.gltf_document import document_bytes, split_glb
+
+    header, binary = split_glb(BLENDER_NORMAL_UV1.read_bytes(), BLENDER_NORMAL_UV1)
+
+    def written(name: str, swap: bool, texcoord: int) -> Path:
+        changed = json.loads(json.dumps(header))
+        attributes = changed["meshes"][0]["primitives"][0]["attributes"]
+        if swap:
+            attributes["TEXCOORD_0"], attributes["TEXCOORD_1"] = (attributes["TEXCOORD_1"],
+                                                                  attributes["TEXCOORD_0"])
+        changed["materials"][0]["normalTexture"]["texCoord"] = texcoord
+        path = folder / name
+        path.write_bytes(document_bytes(changed, binary))
+        return path
+
+    def drawn(path: Path) -> np.ndarray:
+        scene, assets = model_file_scene(path)
+        return render(kind, scene, assets, size=(160, 120), spp=16).astype(int)
+
+    own = drawn(BLENDER_NORMAL_UV1)
+    swapped = drawn(written("swapped.glb", True, 0))
+    wrong_set = drawn(written("first.glb", False, 0))
+    assert np.abs(own - swapped).max(axis=-1).mean() < 1.0
+    changed = (np.abs(own - wrong_set).max(axis=-1) > 30).mean()
+    assert changed > 0.05, changed
 
 
 TEXCOORD_MODEL = "TextureCoordinateTest/glTF-Binary/TextureCoordinateTest.glb"

@@ -1,6 +1,6 @@
 """A Blender cube with image textures on its base colour, roughness, metalness, normal and
 glow (tests/assets/blender/maps), written by Blender as OBJ and as GLB: the still draws the
-two alike."""
+two alike; a Blender normal map on its second UV map is read in that map's frame."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tests import khronos_scenes as k
 from tests.khronos_scenes import model_file_scene, render
 
 MAPS = Path(__file__).parents[1] / "assets" / "blender" / "maps"
@@ -20,3 +21,7 @@ def test_an_obj_s_texture_maps_draw_as_the_same_scene_s_glb():
     difference = np.abs(glb - obj).max(axis=-1)
     assert difference.mean() < 3.0
     assert (difference > 40).mean() < 0.002
+
+
+def test_a_normal_map_on_the_second_uv_map_is_read_in_its_frame(tmp_path):
+    k.check_a_blender_normal_map_on_its_second_uv_map("photoreal", tmp_path)

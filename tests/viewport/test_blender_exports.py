@@ -1,5 +1,6 @@
 """Blender's glTF exporter's Draco and WebP options (tests/assets/blender): the live view
-draws the compressed files as the plain one."""
+draws the compressed files as the plain one; a Blender normal map on its second UV map is read
+in that map's frame."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests import khronos_scenes as k
 from tests.khronos_scenes import model_file_scene, render
 
 BLENDER = Path(__file__).parents[1] / "assets" / "blender"
@@ -36,3 +38,7 @@ def test_an_obj_s_texture_maps_draw_as_the_same_scene_s_glb():
     difference = np.abs(glb - obj).max(axis=-1)
     assert difference.mean() < 1.0
     assert (difference > 40).mean() < 0.002
+
+
+def test_a_normal_map_on_the_second_uv_map_is_read_in_its_frame(tmp_path):
+    k.check_a_blender_normal_map_on_its_second_uv_map("live", tmp_path)
