@@ -32,7 +32,12 @@ from pathlib import Path
 
 from app.assets.mtl_maps import MaterialMaps, material_maps
 from app.assets.normals import FLAT_DEGREES, SMOOTH_DEGREES
-from app.assets.obj_comments import names_with_a_hash, without_comments
+from app.assets.obj_comments import (
+    NamedLine,
+    lines_naming_with_a_hash,
+    with_lines_whole,
+    without_comments,
+)
 from app.assets.obj_faces import check_obj_faces
 from app.assets.ply_faces import check_ply_faces, read_ply_header
 from app.assets.ply_polygons import fanned_binary_ply
@@ -98,15 +103,18 @@ def mesh_file_source(path: Path, references: ReferenceResolver, *, max_pixels: i
 def _obj_source(path: Path, references: ReferenceResolver, *, max_pixels: int,
                 on_missing: Callable[[str], None] | None) -> MeshFileSource:
     whole_file = _without_bom(path.read_bytes())
-    kept = _libraries_named_whole(whole_file, references)
-    data = without_comments(whole_file, kept)
+    named = lines_naming_with_a_hash(whole_file)
+    stripped = without_comments(whole_file)
+    kept = _libraries_named_whole(named, references)
+    data = with_lines_whole(stripped, whole_file, kept)
     raw = {library: _without_bom(library.read_bytes())
            for library in material_libraries(data, references)}
     # a material named with a '#' by the OBJ file and its library alike is that name whole
-    whole = names_with_a_hash(whole_file, b"usemtl") & {
+    whole = {line.name for line in named if line.keyword == b"usemtl"} & {
         name for text in raw.values() for name in material_names_with_a_hash(text)}
     if whole:
-        data = without_comments(whole_file, {*kept, *((b"usemtl", name) for name in whole)})
+        data = with_lines_whole(stripped, whole_file, [
+            *kept, *(line for line in named if line.keyword == b"usemtl" and line.name in whole)])
     checked = check_obj_faces(data, str(path))
     crease = smoothing_groups_crease(data)
     libraries = {library: mtl_lines(text, whole) for library, text in raw.items()}
@@ -149,26 +157,30 @@ def smoothing_groups_crease(data: bytes) -> float | None:
     return FLAT_DEGREES if off == {True} else None
 
 
-def _libraries_named_whole(data: bytes, references: ReferenceResolver
-                           ) -> set[tuple[bytes, bytes]]:
-    """The ``mtllib`` lines of the OBJ file ``data`` whose whole name, ``#`` and all, is a
-    file beside it (``Chair #2.mtl``, as Blender names the library of ``Chair #2.obj``), as
-    (keyword, name) for ``without_comments`` to keep whole; each name resolved by the app's
-    resolver first, one it refuses left to be read up to its '#'."""
-    names = names_with_a_hash(data, b"mtllib")
-    if len(names) > MAX_MODEL_REFERENCES:
-        raise AssetError(f"names {len(names)} material libraries, over the limit of "
-                         f"{MAX_MODEL_REFERENCES}", file=references.user_file, field="mtllib")
-    kept = set()
-    for name in names:
+def _libraries_named_whole(named: list[NamedLine], references: ReferenceResolver
+                           ) -> list[NamedLine]:
+    """The ``mtllib`` lines of ``named`` whose whole name, ``#`` and all, is a file beside the
+    OBJ (``Chair #2.mtl``, as Blender names the library of ``Chair #2.obj``), to be kept
+    whole; each name resolved by the app's resolver first, one it refuses left to be read up
+    to its '#'."""
+    libraries = [line for line in named if line.keyword == b"mtllib"]
+    _check_library_count(len(libraries), references)
+    kept = []
+    for line in libraries:
         try:
-            found = references.resolve(name.decode("utf-8", errors="replace"), field="mtllib",
-                                       must_exist=False).is_file()
+            found = references.resolve(line.name.decode("utf-8", errors="replace"),
+                                       field="mtllib", must_exist=False).is_file()
         except AssetError:
             continue
         if found:
-            kept.add((b"mtllib", name))
+            kept.append(line)
     return kept
+
+
+def _check_library_count(count: int, references: ReferenceResolver) -> None:
+    if count > MAX_MODEL_REFERENCES:
+        raise AssetError(f"names {count} material libraries, over the limit of "
+                         f"{MAX_MODEL_REFERENCES}", file=references.user_file, field="mtllib")
 
 
 def _material_text(libraries: Mapping[Path, list[bytes]],
@@ -204,10 +216,7 @@ def material_libraries(data: bytes, references: ReferenceResolver) -> list[Path]
     taken for one name where a file has it (names may contain spaces)."""
     lines = [match.group(1).decode("utf-8", errors="replace").strip()
              for match in _MTLLIB.finditer(data)]
-    names = sum(len(line.split()) for line in lines)
-    if names > MAX_MODEL_REFERENCES:
-        raise AssetError(f"names {names} material libraries, over the limit of "
-                         f"{MAX_MODEL_REFERENCES}", file=references.user_file, field="mtllib")
+    _check_library_count(sum(len(line.split()) for line in lines), references)
     found: list[Path] = []
     for line in filter(None, lines):
         words = line.split()

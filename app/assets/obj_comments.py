@@ -9,8 +9,8 @@ is read up to it, as OBJ practice has it, and goes through the reference checks 
 (material names that it cuts to one are named in a warning:
 ``texture_references.names_a_comment_joins``). Except where the whole name is meant, as
 Blender reads and writes it (``Material_#25``, ``Chair #2.mtl``): a ``usemtl`` or ``mtllib``
-line whose whole name ``kept`` names (a material its library names whole too, a library
-file that is there by the whole name) is kept whole.
+line whose whole name is meant (a material its library names whole too, a library file that
+is there by the whole name) is put back whole (``with_lines_whole``).
 
 A line continued after a backslash is one line (as the app and trimesh read it): a comment in
 it runs to its end. The line breaks stay, so every line keeps its number and every byte before
@@ -19,8 +19,8 @@ a comment its column, for the messages that name them.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,52 +28,65 @@ from app.assets.obj_faces import in_ranges, line_slices
 
 _HASH, _FEED, _RETURN, _BACKSLASH = (ord(c) for c in "#\n\r\\")
 _CHUNK = 1 << 24  # bytes looked at a time for a #
-# a line naming a material or a library with a # in the name (the rest of the line, Blender's)
-_HASHED_NAME = re.compile(rb"^[ \t]*(usemtl|mtllib)[ \t]+([^\r\n]*#[^\r\n]*)", re.M)
+_NAMING = (b"usemtl", b"mtllib")  # the lines whose names may hold a # (Blender's reading)
 
 
-def names_with_a_hash(data: bytes, keyword: bytes) -> set[bytes]:
-    """The whole names (the rest of the line, stripped) that the OBJ file ``data``'s
-    ``keyword`` lines (``usemtl`` or ``mtllib``) give with a ``#`` in them; a line continued
-    after a backslash, or continuing one, is left out (a comment runs on over it)."""
+class NamedLine(NamedTuple):
+    """A ``usemtl`` or ``mtllib`` line whose whole name (the rest of the line) has a ``#``."""
+
+    start: int  # where the line starts in the file
+    keyword: bytes
+    name: bytes  # stripped
+
+
+def lines_naming_with_a_hash(data: bytes) -> list[NamedLine]:
+    """The ``usemtl`` and ``mtllib`` lines of the OBJ file ``data`` whose whole names have a
+    ``#`` in them (each keyword found by a plain search, kept where it starts a line); a line
+    continued after a backslash, or continuing one, is left out (a comment runs on over it)."""
     if b"#" not in data:
-        return set()
-    return {name for _start, word, name in _hashed_names(data) if word == keyword}
+        return []
+    found = []
+    for keyword in _NAMING:
+        at = data.find(keyword)
+        while at >= 0:
+            start = data.rfind(b"\n", 0, at) + 1
+            end = data.find(b"\n", at)
+            end = len(data) if end < 0 else end
+            after = data[at + len(keyword):at + len(keyword) + 1]
+            if not data[start:at].strip(b" \t") and after in (b" ", b"\t"):
+                name = data[at + len(keyword):end].strip()
+                continued = name.endswith(b"\\") or data[max(start - 3, 0):start].rstrip(
+                    b"\r\n").endswith(b"\\")
+                if b"#" in name and not continued:
+                    found.append(NamedLine(start, keyword, name))
+            at = data.find(keyword, end)
+    return sorted(found)
 
 
-def _hashed_names(data: bytes):
-    """(where the line starts, keyword, whole name) of each line naming a material or a
-    library with a ``#`` in the name, alone on its line."""
-    for match in _HASHED_NAME.finditer(data):
-        name = match.group(2).strip()
-        before = data[max(match.start() - 3, 0):match.start()]
-        if not name.endswith(b"\\") and not before.rstrip(b"\r\n").endswith(b"\\"):
-            yield match.start(), match.group(1), name
-
-
-def without_comments(data: bytes, kept: Collection[tuple[bytes, bytes]] = ()) -> bytes:
-    """The OBJ file ``data`` with every comment left out, its line breaks kept; the lines
-    whose (keyword, whole name) ``kept`` holds (``names_with_a_hash``) are kept whole."""
+def without_comments(data: bytes) -> bytes:
+    """The OBJ file ``data`` with every comment left out, its line breaks kept."""
     if b"#" not in data:
         return data
-    left = b"".join(_slice_without_comments(piece) for piece in line_slices(data))
-    if not kept:
-        return left
-    starts = [start for start, word, name in _hashed_names(data) if (word, name) in kept]
-    if not starts:
-        return left
+    return b"".join(_slice_without_comments(piece) for piece in line_slices(data))
+
+
+def with_lines_whole(stripped: bytes, data: bytes, lines: Sequence[NamedLine]) -> bytes:
+    """``stripped`` (``without_comments(data)``) with ``lines`` of ``data`` put back whole,
+    their '#' and all: names meant whole (``lines_naming_with_a_hash``)."""
+    if not lines:
+        return stripped
     # every line keeps its number: the kept lines' places in both by the line breaks
     breaks = np.flatnonzero(np.frombuffer(data, np.uint8) == _FEED)
-    left_breaks = np.flatnonzero(np.frombuffer(left, np.uint8) == _FEED)
+    left_breaks = np.flatnonzero(np.frombuffer(stripped, np.uint8) == _FEED)
     pieces, at = [], 0
-    for number in np.searchsorted(breaks, starts):
+    for number in np.searchsorted(breaks, sorted(line.start for line in lines)):
         begin = 0 if number == 0 else int(left_breaks[number - 1]) + 1
-        end = int(left_breaks[number]) if number < len(left_breaks) else len(left)
+        end = int(left_breaks[number]) if number < len(left_breaks) else len(stripped)
         whole_begin = 0 if number == 0 else int(breaks[number - 1]) + 1
         whole_end = int(breaks[number]) if number < len(breaks) else len(data)
-        pieces += [left[at:begin], data[whole_begin:whole_end]]
+        pieces += [stripped[at:begin], data[whole_begin:whole_end]]
         at = end
-    pieces.append(left[at:])
+    pieces.append(stripped[at:])
     return b"".join(pieces)
 
 

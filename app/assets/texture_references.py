@@ -76,11 +76,15 @@ def names_a_comment_joins(library: Path, data: bytes, whole: Collection[bytes] =
                           + f" as {read.decode('utf-8', 'replace')!r}")
     if not joined:
         return []
-    more = len(joined) - NAMES_JOINED_SHOWN
-    listed = "; ".join(joined[:NAMES_JOINED_SHOWN]) + (f"; and {more:,} more" if more > 0
-                                                       else "")
     return [f"{library.name}: a '#' starts a comment in an MTL file, so materials are read by "
-            f"one name: {listed}; the last of each is drawn for all; rename them without '#'"]
+            f"one name: {_first_few(joined)}; the last of each is drawn for all; rename them "
+            "without '#'"]
+
+
+def _first_few(items: list[str]) -> str:
+    """The first NAMES_JOINED_SHOWN of ``items``, the rest counted: a note stays one line."""
+    more = len(items) - NAMES_JOINED_SHOWN
+    return "; ".join(items[:NAMES_JOINED_SHOWN]) + (f"; and {more:,} more" if more > 0 else "")
 
 
 def _texture_names(value: str) -> list[str]:
@@ -204,10 +208,7 @@ def check_obj_textures(
 def _found_beside_note(library: Path, named: dict[str, str]) -> str:
     """One note on the textures of ``library`` found beside it by the file names of the
     absolute paths it writes (the first NAMES_JOINED_SHOWN listed, the rest counted)."""
-    listed = "; ".join(f"{written!r} as {name!r}" for written, name in
-                       list(named.items())[:NAMES_JOINED_SHOWN])
-    more = len(named) - NAMES_JOINED_SHOWN
-    listed += f"; and {more:,} more" if more > 0 else ""
+    listed = _first_few([f"{written!r} as {name!r}" for written, name in named.items()])
     return (f"{library.name}: textures named by paths on the machine that wrote it (or outside "
             f"the model's folder) are drawn from the files of their names beside it: {listed}")
 

@@ -315,24 +315,39 @@ def test_a_library_of_many_names_cut_by_a_hash_makes_one_note(tmp_path):
 
 
 def test_lines_kept_whole_keep_their_hash_and_every_line_its_number():
-    from app.assets.obj_comments import names_with_a_hash, without_comments  # noqa: PLC0415
+    from app.assets.obj_comments import (  # noqa: PLC0415
+        lines_naming_with_a_hash,
+        with_lines_whole,
+        without_comments,
+    )
 
     data = (b"v 0 0 0 # a\r\nusemtl A #1\r\nusemtl B #2\nf 1 2 3 # x \\\nusemtl A #1\n"
-            b"mtllib m #1.mtl\nusemtl A #1")
-    # the fifth line goes on the fourth's comment: no name of its own
-    assert names_with_a_hash(data, b"usemtl") == {b"A #1", b"B #2"}
-    assert names_with_a_hash(data, b"mtllib") == {b"m #1.mtl"}
-    left = without_comments(data, {(b"usemtl", b"A #1"), (b"mtllib", b"m #1.mtl")})
-    assert left == (b"v 0 0 0 \nusemtl A #1\r\nusemtl B \nf 1 2 3 \\\n\nmtllib m #1.mtl\n"
-                    b"usemtl A #1")
-    assert without_comments(data) == reference_without_comments(data)
+            b"mtllib m #1.mtl\nusemtl A #1\no usemtl #9\n  usemtl\tC #3")
+    named = lines_naming_with_a_hash(data)
+    # the fifth line goes on the fourth's comment: no name of its own; an object named
+    # "usemtl #9" names no material
+    assert [(line.keyword, line.name) for line in named] == [
+        (b"usemtl", b"A #1"), (b"usemtl", b"B #2"), (b"mtllib", b"m #1.mtl"),
+        (b"usemtl", b"A #1"), (b"usemtl", b"C #3")]
+    assert all(data[line.start:].lstrip(b" \t").startswith(line.keyword) for line in named)
+    stripped = without_comments(data)
+    assert stripped == reference_without_comments(data)
+    kept = [line for line in named if line.name in (b"A #1", b"m #1.mtl")]
+    assert with_lines_whole(stripped, data, kept) == (
+        b"v 0 0 0 \nusemtl A #1\r\nusemtl B \nf 1 2 3 \\\n\nmtllib m #1.mtl\n"
+        b"usemtl A #1\no usemtl \n  usemtl\tC ")
 
 
 def test_a_file_of_many_material_names_with_a_hash_reads_in_one_pass(tmp_path):
     """Hostile: 100,000 ``usemtl`` lines of names with a '#', kept whole, each a face."""
-    from app.assets.obj_comments import without_comments  # noqa: PLC0415
+    from app.assets.obj_comments import (  # noqa: PLC0415
+        lines_naming_with_a_hash,
+        with_lines_whole,
+        without_comments,
+    )
 
     lines = b"".join(b"usemtl m #%d\nf 1 2 3 # face\n" % (i % 7) for i in range(100_000))
-    kept = {(b"usemtl", b"m #%d" % i) for i in range(7)}
-    left = without_comments(lines, kept)
+    named = lines_naming_with_a_hash(lines)
+    assert len(named) == 100_000
+    left = with_lines_whole(without_comments(lines), lines, named)
     assert left == lines.replace(b" # face", b" ")
