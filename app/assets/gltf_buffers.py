@@ -1,6 +1,6 @@
 """Reading a glTF's accessors as arrays, and writing new ones, for the rewrites the loader
-makes of a file before trimesh reads it (Draco decoded, sparse accessors made whole, strips and
-fans made triangle lists)."""
+makes of a file before trimesh reads it (Draco and meshopt decoded, sparse accessors made
+whole, strips and fans made triangle lists)."""
 
 from __future__ import annotations
 
@@ -145,18 +145,23 @@ class BufferWriter:
     def binary(self) -> bytes:
         return b"".join(self._chunks)
 
-    def view(self, values: np.ndarray) -> int:
-        """``values`` appended (little-endian, on a 4-byte boundary) as a new buffer view."""
+    def place(self, data: bytes) -> dict:
+        """``data`` appended on a 4-byte boundary: where it lies, as a buffer view's
+        ``buffer``, ``byteOffset`` and ``byteLength``."""
         padding = -self._length % 4
         if padding:
             self._chunks.append(b"\x00" * padding)
             self._length += padding
-        data = np.ascontiguousarray(values).astype(values.dtype.newbyteorder("<")).tobytes()
-        views = self._header.setdefault("bufferViews", [])
-        views.append({"buffer": self._index, "byteOffset": self._length,
-                      "byteLength": len(data)})
+        where = {"buffer": self._index, "byteOffset": self._length, "byteLength": len(data)}
         self._chunks.append(data)
         self._length += len(data)
+        return where
+
+    def view(self, values: np.ndarray) -> int:
+        """``values`` appended (little-endian, on a 4-byte boundary) as a new buffer view."""
+        data = np.ascontiguousarray(values).astype(values.dtype.newbyteorder("<")).tobytes()
+        views = self._header.setdefault("bufferViews", [])
+        views.append(self.place(data))
         return len(views) - 1
 
     def accessor(self, values: np.ndarray, component_type: int, type_name: str,

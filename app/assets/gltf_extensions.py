@@ -16,6 +16,7 @@ from app.errors import AssetError
 
 SUPPORTED_EXTENSIONS = frozenset({
     "KHR_draco_mesh_compression",  # decoded before trimesh reads the file (app.assets.draco)
+    "EXT_meshopt_compression",  # decoded before anything reads the views (app.assets.meshopt)
     "KHR_mesh_quantization",  # integer attributes, which trimesh reads
     "EXT_mesh_gpu_instancing",  # each instance a mesh of its own (app.assets.gpu_instancing)
     "KHR_materials_emissive_strength",

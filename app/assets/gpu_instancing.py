@@ -19,10 +19,9 @@ _FLOAT = 5126
 
 
 def _values(reader: AccessorReader, index: object, kind: str, where: str) -> np.ndarray:
-    document = reader.document
-    label = str(document.path)
+    label = str(reader.document.path)
     try:
-        accessor = document.header["accessors"][index]  # type: ignore[index]
+        accessor = reader.header["accessors"][index]  # type: ignore[index]
     except (KeyError, IndexError, TypeError):
         raise AssetError(f"accessor {index!r} does not exist", file=label, field=where) from None
     component = accessor.get("componentType")
@@ -38,10 +37,11 @@ def _values(reader: AccessorReader, index: object, kind: str, where: str) -> np.
     return values
 
 
-def expand_instances(document: GltfDocument, header: dict) -> dict:
-    """``header`` (a copy for trimesh) with every instanced node's instances as child nodes."""
+def expand_instances(document: GltfDocument, header: dict, binary: bytes | None) -> dict:
+    """``header`` (a copy for trimesh, whose BIN chunk is ``binary``) with every instanced
+    node's instances as child nodes."""
     nodes = header.get("nodes", []) or []
-    reader = AccessorReader(document, document.header, document.binary)  # each buffer read once
+    reader = AccessorReader(document, header, binary)  # each buffer read once
     total = 0
     for index in range(len(nodes)):
         node = nodes[index]

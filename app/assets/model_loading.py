@@ -44,6 +44,7 @@ from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage, frozen
 from app.assets.mesh_arrays import LocalArrays, local_arrays, placed_mesh
 from app.assets.mesh_files import mesh_file_source
+from app.assets.meshopt import meshopt_decoded
 from app.assets.mtl_maps import MaterialMaps
 from app.assets.normals import SplitNormals, faces_turned_inwards
 from app.assets.texture_sources import basisu_only_images, choose_texture_sources
@@ -72,9 +73,10 @@ LARGEST_COORDINATE = 1e30  # well inside float32's range (3.4e38), products' sum
 MissingTextures = Literal["refuse", "skip"]
 MODEL_SUFFIXES = (".gltf", ".glb", ".obj", ".stl", ".ply")
 # what is rewritten of a glTF's JSON and BIN chunk (after Draco is decoded) before trimesh
-# reads them, in this order: sparse accessors made whole and strips and fans triangle lists;
-# normalized positions made floats; morph targets applied at their weights; skins posed
-GLTF_REWRITES = (plain_primitives, dequantized, applied_morphs, posed_skins)
+# reads them, in this order: meshopt-compressed buffer views decoded; sparse accessors made
+# whole and strips and fans triangle lists; normalized positions made floats; morph targets
+# applied at their weights; skins posed
+GLTF_REWRITES = (meshopt_decoded, plain_primitives, dequantized, applied_morphs, posed_skins)
 UNIT_SCALES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "in": 0.0254, "ft": 0.3048}
 # rotations taking the file's up axis to +Y (proper rotations: handedness is kept)
 UP_ROTATIONS = {
@@ -219,7 +221,8 @@ def _load_model(
         for rewrite in GLTF_REWRITES:
             header, binary = rewrite(document, header, binary)
         warnings += choose_texture_sources(document, header)
-        header = without_cameras(expose_attributes(expand_instances(document, header)))
+        header = without_cameras(expose_attributes(expand_instances(document, header,
+                                                                    binary)))
         scene = _read_scene(
             label,
             io.BytesIO(tagged_bytes(document, header, binary)),
