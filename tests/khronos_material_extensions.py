@@ -17,6 +17,7 @@ from PIL import Image
 from app.assets.store import AssetStore
 from app.scene.description import SceneDescription, TextureRef, TextureSlot
 from tests.khronos_scenes import (
+    MeshOverride,
     facing,
     khronos_scene,
     material_of,
@@ -269,6 +270,40 @@ def anisotropy_stretches_the_highlight(kind: str, external_dir: Path) -> None:
     a = _patch(render(kind, scene, assets, size=SIZE), scene, point, 25)
     b = _patch(render(kind, plain, assets, size=SIZE), scene, point, 25)
     assert np.abs(a - b).mean() > 4, np.abs(a - b).mean()
+
+
+def anisotropy_without_uvs_stretches_the_highlight(kind: str, external_dir: Path) -> None:
+    """The same sphere with no UVs (gltfpack drops them from meshes without textures): still
+    drawn whole, its highlight stretched along the tangent the renderer's own frame gives it
+    (the live view had drawn nothing of it: VTK's anisotropy reads tangents, made from UVs)."""
+    scene, assets = khronos_scene(external_dir, ANISOTROPY_MODEL)
+    sphere = "20"
+    point = (-0.61, 6.99, 0.4)
+    scene = only(facing(scene, point, 3.0), sphere)
+    without_uvs = MeshOverride(assets, {sphere: {"uv": None, "uv1": None}})
+    plain = with_material(scene, sphere, anisotropy=0.0)
+    a = render(kind, scene, without_uvs, size=SIZE)
+    b = render(kind, plain, without_uvs, size=SIZE)
+    assert (a.min(axis=-1) < 250).mean() > 0.1  # the sphere fills a sixth of the picture
+    difference = np.abs(_patch(a, scene, point, 25) - _patch(b, scene, point, 25)).mean()
+    assert difference > 4, difference
+
+
+def anisotropy_without_uvs_agrees_across_renderers(external_dir: Path) -> None:
+    """That sphere without UVs, whose tangent glTF leaves to the renderer: the live view and
+    the still take the same one (``normal_basis_tangents``), so they agree as well as with the
+    file's UVs (the still's own frame had stretched it the other way round)."""
+    scene, assets = khronos_scene(external_dir, ANISOTROPY_MODEL)
+    sphere, point = "20", (-0.61, 6.99, 0.4)
+    scene = only(facing(scene, point, 3.0), sphere)
+    without_uvs = MeshOverride(assets, {sphere: {"uv": None, "uv1": None}})
+
+    def apart(source) -> float:
+        live, still = (_patch(render(kind, scene, source, size=SIZE).astype(float), scene,
+                              point, 25) for kind in ("live", "photoreal"))
+        return float(np.abs(live - still).mean())
+
+    assert apart(without_uvs) < 1.2 * apart(assets)
 
 
 def anisotropy_draws_a_smooth_surface_as_lines(kind: str, external_dir: Path) -> None:

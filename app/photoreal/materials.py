@@ -209,13 +209,12 @@ class MaterialTranslator:
         if (mat.transmission > 0 and not mat.unlit and "anisotropic" not in principled
                 and (m.orm_texture is not None or mat.roughness > SHEET_ROUGHNESS)):
             bsdf = rough_glass(self.mi, principled)
-        # along the UVs' smoothed tangents (none without UVs: the frame Mitsuba gives)
-        along_tangent = "anisotropic" in principled and not mat.unlit and m.mapped
+        # along the UVs' smoothed tangents, or without UVs the live view's frame about the
+        # normal (app.scene.uv_frames); a direction texture needs UVs to be placed
+        along_tangent = "anisotropic" in principled and not mat.unlit
         if along_tangent:
-            bsdf = along_tangents(bsdf, mat.anisotropy_rotation, self.textures.direction(m))
-        elif "anisotropic" in principled and mat.anisotropy_rotation and not mat.unlit:
-            self._approximate(m.name, "anisotropy drawn unrotated (the mesh has no UVs to "
-                                      "give it a direction)")
+            bsdf = along_tangents(bsdf, mat.anisotropy_rotation,
+                                  self.textures.direction(m) if m.mapped else None)
         if opaque_film:
             bsdf = self._iridescent(m, principled)
         elif layered_specular:

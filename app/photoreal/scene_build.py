@@ -16,7 +16,7 @@ from app.scene.description import Camera, SceneDescription
 from app.scene.environment import seen_from_below
 from app.scene.geometry_source import GeometrySource
 from app.scene.ground_shadow import ShadowMap
-from app.scene.uv_frames import vertex_tangents
+from app.scene.uv_frames import normal_basis_tangents, vertex_tangents
 
 # Mitsuba's equirectangular mapping is a quarter turn about Y from VTK's IBL; this lines the
 # two up (a chrome sphere's key-light highlight lands on the same pixel, tests/photoreal).
@@ -73,7 +73,10 @@ def world_meshes(scene: SceneDescription, source: GeometrySource,
         if look.vertex_colours:
             colours = srgb_to_linear(np.asarray(mesh.colors, dtype=np.float64)[:, :3] / 255.0)
         uv = uv_sets.get(look.texcoord)
-        tangents = vertex_tangents(vertices, faces, uv, normals) if look.along_tangent else None
+        tangents = None
+        if look.along_tangent:
+            tangents = (vertex_tangents(vertices, faces, uv, normals) if uv is not None
+                        else _placed(normal_basis_tangents(mesh.normals), linear))
         other_uvs = {k: _f32(other) for k, other in uv_sets.items()
                      if k != look.texcoord and other is not None}
         meshes.append(WorldMesh(drawable.id, vertices.astype(np.float32),
@@ -98,6 +101,13 @@ def lifted(vertices, normals) -> tuple[np.ndarray, np.ndarray]:
     reach = 1.0 + (float(np.abs(v).max()) if len(v) else 0.0)
     lifted = v + n * (DECAL_LIFT_EPSILONS * RAY_EPSILON * reach)
     return lifted.astype(np.float32), n.astype(np.float32)
+
+
+def _placed(directions: np.ndarray, linear: np.ndarray) -> np.ndarray:
+    """Unit directions of a mesh turned (and stretched) as its drawable's ``linear`` part
+    places it, as the live view's actor carries a tangent."""
+    placed = np.asarray(directions, dtype=np.float64) @ linear.T
+    return placed / np.maximum(np.linalg.norm(placed, axis=1, keepdims=True), 1e-12)
 
 
 def _f32(values: np.ndarray | None) -> np.ndarray | None:

@@ -1,6 +1,7 @@
 """The directions a UV set runs along a mesh's surface: per triangle, and per vertex smoothed
 over the triangles that share it (the tangent an anisotropic highlight is stretched along, as
-VTK's ``vtkPolyDataTangents`` gives the live view)."""
+VTK's ``vtkPolyDataTangents`` gives the live view); and the tangent both renderers give a
+surface without UVs (``normal_basis_tangents``)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,15 @@ def vertex_handedness(vertices: np.ndarray, faces: np.ndarray, uv: np.ndarray,
     per_face = -np.sign(area_in_uv * facing)
     votes = np.bincount(f.ravel(), weights=np.repeat(per_face, 3), minlength=len(v))
     return np.where(votes < 0.0, -1.0, 1.0).astype(np.float32)
+
+
+def normal_basis_tangents(normals: np.ndarray) -> np.ndarray:
+    """(N, 3) unit tangents for a surface without UVs, which glTF gives no tangent: per normal,
+    the first axis of the orthonormal basis of Duff et al. (2017), as Mitsuba builds its own
+    frame about a normal (``coordinate_system``). Both renderers stretch an anisotropic
+    highlight along it."""
+    n = _unit(np.asarray(normals, dtype=np.float64))
+    sign = np.where(n[:, 2] >= 0.0, 1.0, -1.0)
+    a = -1.0 / (sign + n[:, 2])
+    b = n[:, 0] * n[:, 1] * a
+    return np.stack([1.0 + sign * n[:, 0] ** 2 * a, sign * b, -sign * n[:, 0]], axis=1)

@@ -65,7 +65,13 @@ from app.viewport.material_shaders import (
     thin_film_f0,
     thin_film_uniforms,
 )
-from app.viewport.polydata import TCOORDS, set_point_array, tangents_from_uv_set, vtk_tcoords
+from app.viewport.polydata import (
+    TCOORDS,
+    set_point_array,
+    tangents_across_normals,
+    tangents_from_uv_set,
+    vtk_tcoords,
+)
 from app.viewport.vtk_textures import SAMPLERS, TextureCache
 
 # A transmissive material's opacity falls by this times its transmission: what is left is its
@@ -247,6 +253,7 @@ def apply_material(actor: vtkActor, material: ResolvedMaterial, textures: Textur
     lines = dict(COAT_LINES) if material.clearcoat > 0 else {}
     lines.update(DOMINANT_REFLECTION)
     if material.anisotropy > 0:
+        tangents_across_normals(actor, mesh)  # a mesh without UVs: the still's frame
         lines.update(ANISOTROPY_LINES)
     if "anisotropy" in slots:
         sample = lookup("anisotropy", "rgb")

@@ -12,7 +12,7 @@ from vtkmodules.vtkRenderingCore import vtkActor
 
 from app.assets.mesh import MeshData
 from app.errors import AssetError
-from app.scene.uv_frames import vertex_handedness
+from app.scene.uv_frames import normal_basis_tangents, vertex_handedness
 
 NORMALS = "Normals"
 TCOORDS = "TCoords"
@@ -118,6 +118,20 @@ def tangents_from_uv_set(actor: vtkActor, mesh: MeshData, texcoord: int) -> bool
     data.SetTangents(tangents)
     data.RemoveArray(HANDEDNESS)
     _record_tangent_set(poly, texcoord)
+    poly.Modified()
+    return True
+
+
+def tangents_across_normals(actor: vtkActor, mesh: MeshData) -> bool:
+    """Tangents for ``actor``'s input where it has none (a mesh without UVs), in the frame
+    the still gives such a surface (``normal_basis_tangents``): VTK draws nothing of an
+    anisotropic material without them. False where it had tangents already."""
+    poly = actor.GetMapper().GetInput()
+    data = poly.GetPointData()
+    if data.GetTangents() is not None:
+        return False
+    data.SetTangents(_named(normal_basis_tangents(mesh.normals).astype(np.float32),
+                            "Tangents"))
     poly.Modified()
     return True
 

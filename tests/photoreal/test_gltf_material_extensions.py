@@ -11,7 +11,8 @@ CHECKS = [x.unlit_colour_ignores_the_lighting, x.clearcoat_adds_a_sharp_highligh
           x.specular_factor_scales_the_reflection, x.transmission_shows_what_lies_behind,
           x.attenuation_tints_what_passes_through, x.coloured_glass_colours_what_lies_behind,
           x.sheen_brightens_the_cloth,
-          x.anisotropy_stretches_the_highlight, x.anisotropy_leaves_a_rough_surface_alone,
+          x.anisotropy_stretches_the_highlight, x.anisotropy_without_uvs_stretches_the_highlight,
+          x.anisotropy_leaves_a_rough_surface_alone,
           x.anisotropy_draws_a_smooth_surface_as_lines, x.anisotropy_rotation_turns_the_lines,
           x.masked_transmission_keeps_what_the_mask_keeps,
           x.specular_texture_scales_the_reflection,
@@ -39,3 +40,8 @@ def test_specular_glossiness_draws_as_its_metal_roughness(external_dir, tmp_path
 
 def test_webp_texture_draws_as_its_png(external_dir, tmp_path):
     x.webp_texture_draws_as_its_png("photoreal", external_dir, tmp_path)
+
+
+
+def test_without_uvs_both_renderers_stretch_along_one_tangent(external_dir):
+    x.anisotropy_without_uvs_agrees_across_renderers(external_dir)
