@@ -46,6 +46,27 @@ _WRAPS = {33071: "CLAMP_TO_EDGE", 33648: "MIRRORED_REPEAT", 10497: "REPEAT"}
 _NEAREST, _NEAREST_OR_LINEAR = 9728, (9728, 9729)  # filters that use no mipmaps
 
 
+WEBP, BASISU = "EXT_texture_webp", "KHR_texture_basisu"
+
+
+def drawn_source(texture: object) -> tuple[object, str | None]:
+    """The image a texture is drawn from (as the file writes it: not yet checked to be an
+    index) and the extension that names it, None for the texture's own ``source``:
+    EXT_texture_webp's image; else the texture's own (a PNG/JPEG, also KHR_texture_basisu's
+    fallback); else KHR_texture_basisu's KTX2 image."""
+    if not isinstance(texture, dict):
+        return None, None
+    extensions = texture.get("extensions")
+    extensions = extensions if isinstance(extensions, dict) else {}
+    for name, fallback_first in ((WEBP, False), (BASISU, True)):
+        extension = extensions.get(name)
+        if fallback_first and "source" in texture:
+            break
+        if isinstance(extension, dict) and "source" in extension:
+            return extension["source"], name
+    return texture.get("source"), None
+
+
 @dataclass(frozen=True)
 class GltfDocument:
     path: Path
@@ -72,11 +93,8 @@ class GltfDocument:
                 f"texture index {index!r} does not exist", file=str(self.path),
                 field=f"{where}.index" if where else None
             ) from None
-        source = texture.get("source")
-        for extension in (texture.get("extensions") or {}).values():
-            if isinstance(extension, dict) and "source" in extension:
-                source = extension["source"]
-        return source if isinstance(source, int) else None
+        source, _ = drawn_source(texture)
+        return source if isinstance(source, int) and not isinstance(source, bool) else None
 
     def texture_mapping(self, texture_info: dict | None, where: str) -> TextureMapping:
         """UV set, sampler and KHR_texture_transform of a material's texture slot."""
@@ -260,8 +278,8 @@ def check_images(
 
     An image file that is not on disk is an error, or, with ``on_missing``, reported to it and
     passed over (the material is then drawn without that texture). Images in ``skip`` are not
-    read (KTX2 images the app draws from their fallbacks). All of them together are held to
-    ``MAX_MODEL_TEXTURE_PIXELS``.
+    read (KTX2 images of textures the app draws from their fallbacks). All of them together
+    are held to ``MAX_MODEL_TEXTURE_PIXELS``.
     """
     user_file = str(document.path)
     total = checked = 0

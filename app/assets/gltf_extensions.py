@@ -34,7 +34,7 @@ SUPPORTED_EXTENSIONS = frozenset({
     "KHR_materials_variants",  # the default materials are drawn; `app import-gltf` reads all
     "KHR_texture_transform",  # per texture slot, in the live view, the still and exports
     "EXT_texture_webp",  # decoded with Pillow (app.assets.texture_sources)
-    "KHR_texture_basisu",  # drawn from the PNG/JPEG fallback; KTX2-only textures refused there
+    "KHR_texture_basisu",  # the PNG/JPEG fallback drawn, else the KTX2 (app.assets.ktx2)
     # metadata (authors, licences): nothing in them is drawn, so nothing is left out
     "KHR_xmp",
     "KHR_xmp_json_ld",

@@ -47,7 +47,7 @@ from app.assets.mesh_files import mesh_file_source
 from app.assets.meshopt import meshopt_decoded
 from app.assets.mtl_maps import MaterialMaps
 from app.assets.normals import SplitNormals, faces_turned_inwards
-from app.assets.texture_sources import basisu_only_images, choose_texture_sources
+from app.assets.texture_sources import choose_texture_sources, unread_ktx2_images
 from app.assets.textures import DEFAULT_MAX_PIXELS, texture_from_image
 from app.assets.thickness import (
     absorbs_in_its_volume,
@@ -215,12 +215,12 @@ def _load_model(
         check_document(document)
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
-                     skip=basisu_only_images(document))
+                     skip=unread_ktx2_images(document))
         header, binary, decoded_otherwise = decode_draco(document)
         warnings += decoded_otherwise
         for rewrite in GLTF_REWRITES:
             header, binary = rewrite(document, header, binary)
-        warnings += choose_texture_sources(document, header)
+        choose_texture_sources(document, header)
         header = without_cameras(expose_attributes(expand_instances(document, header,
                                                                     binary)))
         scene = _read_scene(

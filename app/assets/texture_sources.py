@@ -1,19 +1,16 @@
 """Which image each glTF texture is drawn from: EXT_texture_webp and KHR_texture_basisu.
 
 EXT_texture_webp: the WebP image is the texture (Pillow decodes WebP); its PNG/JPEG fallback,
-where there is one, is not needed. KHR_texture_basisu: no maintained Python binding of the
-Basis Universal transcoder is available to this app, so a texture is drawn from its PNG/JPEG
-fallback, and the loader says so; a texture that is only in KTX2 is refused with what to do,
-never drawn as white. The KTX2 images are then not read at all.
+where there is one, is not needed. KHR_texture_basisu: a texture with a PNG/JPEG fallback is
+drawn from it (the image the KTX2 was made from, before its compression); one only in KTX2 is
+drawn from the KTX2 image (``app.assets.ktx2`` has Pillow read it). The KTX2 images of
+textures with a fallback are then not read at all.
 """
 
 from __future__ import annotations
 
-from app.assets.gltf_document import GltfDocument
+from app.assets.gltf_document import BASISU, WEBP, GltfDocument, drawn_source
 from app.errors import AssetError
-
-WEBP = "EXT_texture_webp"
-BASISU = "KHR_texture_basisu"
 
 
 def _extension(texture: object, name: str) -> dict | None:
@@ -33,41 +30,30 @@ def _image_index(document: GltfDocument, value: object, field: str) -> int:
     return value
 
 
-def basisu_only_images(document: GltfDocument) -> set[int]:
-    """The images only KHR_texture_basisu names (the KTX2 files), which the app never reads."""
+def unread_ktx2_images(document: GltfDocument) -> set[int]:
+    """The KTX2 images the app does not read: those only KHR_texture_basisu names, on
+    textures drawn from another image (``drawn_source``)."""
     textures = document.header.get("textures", [])
     textures = textures if isinstance(textures, list) else []
+    drawn = {drawn_source(t)[0] for t in textures}
     ktx2 = {(_extension(t, BASISU) or {}).get("source") for t in textures}
-    plain = {t.get("source") for t in textures if isinstance(t, dict)}
-    plain |= {(_extension(t, WEBP) or {}).get("source") for t in textures}
-    return {i for i in ktx2 - plain if isinstance(i, int)}
+    return {i for i in ktx2 - drawn if isinstance(i, int)}
 
 
-def choose_texture_sources(document: GltfDocument, header: dict) -> list[str]:
+def choose_texture_sources(document: GltfDocument, header: dict) -> None:
     """Point each texture of ``header`` (a copy of the document's JSON, for trimesh) at the
-    image it is drawn from; returns warnings for what is drawn from a fallback."""
-    warnings = []
+    image it is drawn from (``drawn_source``)."""
     for index, texture in enumerate(header.get("textures", []) or []):
-        field = f"textures[{index}].extensions"
-        webp = _extension(texture, WEBP)
-        if webp is not None:
-            texture["source"] = _image_index(document, webp.get("source"),
-                                             f"{field}.{WEBP}.source")
-            del texture["extensions"][WEBP]
-            continue
-        basisu = _extension(texture, BASISU)
-        if basisu is None:
-            continue
-        _image_index(document, basisu.get("source"), f"{field}.{BASISU}.source")
-        if not isinstance(texture.get("source"), int):
-            raise AssetError(
-                "this texture is only in KTX2 with Basis Universal compression, which this app "
-                "cannot decode; export it with a PNG or JPEG fallback (or as PNG/JPEG only)",
-                file=str(document.path), field=f"{field}.{BASISU}")
-        warnings.append(f"{document.path}: texture {index} is drawn from its PNG/JPEG fallback "
-                        f"(its KTX2/Basis Universal image, {BASISU}, is not decoded here)")
-        del texture["extensions"][BASISU]
+        source, extension = drawn_source(texture)
+        if extension is not None:
+            texture["source"] = _image_index(document, source,
+                                             f"textures[{index}].extensions.{extension}.source")
+            image = header["images"][texture["source"]]
+            if extension == BASISU and isinstance(image, dict):
+                image.pop("mimeType", None)  # trimesh passes over "image/ktx2" unread
+        for name in (WEBP, BASISU):
+            if _extension(texture, name) is not None:
+                del texture["extensions"][name]
     for key in ("extensionsUsed", "extensionsRequired"):
         if isinstance(header.get(key), list):
             header[key] = [name for name in header[key] if name not in (WEBP, BASISU)]
-    return warnings

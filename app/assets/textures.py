@@ -1,4 +1,5 @@
-"""Texture images: decoded with Pillow into RGB/RGBA uint8, refusing decompression bombs.
+"""Texture images: decoded with Pillow into RGB/RGBA uint8, refusing decompression bombs
+(KTX2 textures too: ``app.assets.ktx2`` gives Pillow the format).
 
 Pillow's own guard (``Image.MAX_IMAGE_PIXELS``) is global; it is left alone. Each image is
 checked here against a per-call limit before its pixels are decoded, and Pillow's bomb warning
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from app.assets import ktx2  # noqa: F401  (registers KTX2 with Pillow)
 from app.assets.mesh import TextureImage
 from app.domain.colour import srgb_to_linear
 from app.errors import AssetError

@@ -31,7 +31,8 @@ from app.references import MODEL_FOLDER, ReferenceResolver
 __all__ = ["GltfImportError", "ImportResult", "import_gltf_variants"]
 
 VARIANTS = "KHR_materials_variants"
-_IMAGE_SUFFIX = {"image/png": ".png", "image/jpeg": ".jpg"}
+_IMAGE_SUFFIX = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp",
+                 "image/ktx2": ".ktx2"}
 
 
 class GltfImportError(AppError):
