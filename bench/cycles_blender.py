@@ -4,7 +4,8 @@ which pins numpy<2 and so cannot share the app's virtualenv), never in the app's
     bench/.venv-cycles/bin/python bench/cycles_blender.py JOB.json
 
 JOB.json (written by reference_cycles.py, every coordinate in the app's frame: metres, Y up):
-  model        the model file, imported with Blender's own importer (glTF, OBJ, STL, PLY)
+  model        the model file, imported with Blender's own importer (glTF, OBJ, STL, PLY; an
+               OBJ's data maps then read as data, ``data_maps_as_data``)
   to_app       4x4 row-major matrix from the file's coordinates (Y up, as glTF) to the app's
                world, i.e. what the app's loader and scene put on top of the file's own nodes
   camera       position, target, up, fov_deg (vertical; horizontal in a portrait frame),
@@ -61,6 +62,7 @@ def import_model(path: Path) -> list:
     elif suffix == ".obj":
         # OBJ has no axis convention; the app reads it as Y up, like glTF
         bpy.ops.wm.obj_import(filepath=str(path), forward_axis="NEGATIVE_Z", up_axis="Y")
+        data_maps_as_data()
     elif suffix == ".stl":
         bpy.ops.wm.stl_import(filepath=str(path), forward_axis="NEGATIVE_Z", up_axis="Y")
     elif suffix == ".ply":
@@ -72,6 +74,33 @@ def import_model(path: Path) -> list:
     for obj in [o for o in new if o.type in ("LIGHT", "CAMERA")]:
         bpy.data.objects.remove(obj, do_unlink=True)
     return [o for o in bpy.data.objects if o in set(new)]
+
+
+# Principled BSDF inputs whose texture holds numbers, not colours
+DATA_SOCKETS = frozenset({"Metallic", "Roughness", "Specular IOR Level", "Coat Weight",
+                          "Coat Roughness", "Sheen Weight", "Sheen Roughness", "Anisotropic",
+                          "Anisotropic Rotation", "Transmission Weight", "IOR"})
+
+
+def data_maps_as_data() -> int:
+    """Every image that Blender's OBJ importer (5.0) hangs on a data input (metallic,
+    roughness, ... and a normal map's colour) read as Non-Color, as the MTL means them and as
+    Blender's own exporter wrote them: the importer leaves them sRGB, which draws an MTL's
+    roughness map glossier and bends its normal map. An image also used as a colour is left
+    as it is. How many images were changed."""
+    as_data, as_colour = set(), set()
+    for material in bpy.data.materials:
+        tree = material.node_tree if material.use_nodes else None
+        for link in tree.links if tree else ():
+            if link.from_node.type != "TEX_IMAGE" or link.from_node.image is None:
+                continue
+            data = (link.to_socket.name in DATA_SOCKETS
+                    or link.to_node.type == "NORMAL_MAP" and link.to_socket.name == "Color")
+            if link.from_socket.name == "Color":
+                (as_data if data else as_colour).add(link.from_node.image)
+    for image in as_data - as_colour:
+        image.colorspace_settings.name = "Non-Color"
+    return len(as_data - as_colour)
 
 
 def place(objects: list, to_app: list[list[float]]) -> None:
