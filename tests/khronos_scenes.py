@@ -88,6 +88,18 @@ def render(kind: str, scene: SceneDescription, source, size: tuple[int, int] = (
     return np.round(np.clip(image.display[..., :3], 0, 1) * 255).astype(np.uint8)
 
 
+def drawn_apart(kind: str, first: Path, second: Path, size: tuple[int, int] = (120, 90)
+                ) -> tuple[float, float]:
+    """Two model files drawn by ``kind`` over white: the share of the picture the first's
+    product fills, and the mean difference (0..255 per channel) of the two there."""
+    pictures = []
+    for path in (first, second):
+        scene, assets = model_file_scene(path)
+        pictures.append(render(kind, scene, assets, size=size).astype(float))
+    product = (pictures[0] < 250).any(axis=-1)
+    return float(product.mean()), float(np.abs(pictures[0] - pictures[1])[product].mean())
+
+
 class MeshOverride:
     """A geometry source that serves some meshes changed (e.g. other UVs), the rest as is, and
     images of its own for the texture sources ``images`` names."""

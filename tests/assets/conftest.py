@@ -1,5 +1,7 @@
 import base64
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -178,3 +180,29 @@ def allowed_root(tmp_path) -> Path:
     root = tmp_path / "project"
     root.mkdir()
     return root
+
+
+_LOAD_EACH = """
+import sys
+from pathlib import Path
+from app.assets.model_loading import load_model
+from app.errors import AssetError
+for name in sys.argv[1:]:
+    try:
+        load_model(Path(name))
+        print("loaded")
+    except AssetError as error:
+        assert error.file == name, error
+        print("refused")
+"""
+
+
+def outcomes_in_own_process(paths: list[Path]) -> list[str]:
+    """Each model file loaded in one process of its own (a crash in a decoder would stop it):
+    "loaded", or "refused" where an ``AssetError`` names the file; fails the test where the
+    process dies or an error names another file."""
+    done = subprocess.run([sys.executable, "-c", _LOAD_EACH, *map(str, paths)],
+                          capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split()

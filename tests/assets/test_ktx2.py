@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import random
 import struct
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +17,8 @@ from app.assets.gltf_document import document_bytes, split_glb
 from app.assets.ktx2 import KTX2_IDENTIFIER
 from app.assets.model_loading import load_model
 from app.errors import AssetError
-from tests.khronos_scenes import RENDERERS, model_file_scene, render
+from tests.assets.conftest import outcomes_in_own_process
+from tests.khronos_scenes import RENDERERS, drawn_apart
 
 KTX2 = Path(__file__).parent / "ktx2"
 SOURCE = Path(__file__).parent / "blender" / "textured.glb"
@@ -51,14 +50,8 @@ def test_a_texture_only_in_ktx2_draws_as_its_png(codec):
 
 @pytest.mark.parametrize("kind", RENDERERS)
 def test_the_ktx2_cube_draws_as_its_source(kind):
-    pictures = []
-    for path in (SOURCE, KTX2 / "textured_uastc.glb"):
-        scene, assets = model_file_scene(path)
-        pictures.append(render(kind, scene, assets, size=(120, 90)).astype(float))
-    source, ktx2 = pictures
-    product = (source < 250).any(axis=-1)
-    assert product.mean() > 0.1
-    assert np.abs(source - ktx2)[product].mean() < 3
+    product, apart = drawn_apart(kind, SOURCE, KTX2 / "textured_uastc.glb")
+    assert product > 0.1 and apart < 3
 
 
 def _ktx2_images(path: Path) -> tuple[dict, bytearray, list[tuple[int, int]]]:
@@ -132,14 +125,6 @@ def _png() -> bytes:
 def test_bytes_changed_at_random_load_or_are_refused(tmp_path):
     """Forty files, each with bytes of one KTX2 image changed (fixed seeds), read in a process
     of their own: each loads or is refused naming the model; none stops the process."""
-    script = tmp_path / "load_all.py"
-    script.write_text(
-        "import sys\nfrom pathlib import Path\n"
-        "from app.assets.model_loading import load_model\nfrom app.errors import AssetError\n"
-        "for name in sys.argv[1:]:\n"
-        "    try:\n        load_model(Path(name))\n        print('loaded')\n"
-        "    except AssetError as error:\n"
-        "        assert error.file == name, error\n        print('refused')\n")
     names = []
     for seed in range(40):
         rng = random.Random(seed)
@@ -150,9 +135,6 @@ def test_bytes_changed_at_random_load_or_are_refused(tmp_path):
             binary[rng.randrange(start, end)] = rng.randrange(256)
         folder = tmp_path / str(seed)
         folder.mkdir()
-        names.append(str(_written(folder, header, binary)))
-    done = subprocess.run([sys.executable, str(script), *names], capture_output=True,
-                          text=True, timeout=300, cwd=Path(__file__).parents[2])
-    assert done.returncode == 0, done.stderr[-2000:]
-    outcomes = done.stdout.split()
+        names.append(_written(folder, header, binary))
+    outcomes = outcomes_in_own_process(names)
     assert len(outcomes) == 40 and set(outcomes) == {"loaded", "refused"}
