@@ -52,6 +52,14 @@ LEFT_OUT = {
 }
 
 
+# what to do with a file that requires an extension the app cannot draw, where there is a way
+WHAT_TO_DO = {
+    "KHR_meshopt_compression": "write it with EXT_meshopt_compression instead (gltfpack -ce "
+                               "ext), which the app decodes: the meshopt decoder here predates "
+                               "the KHR version's codec and its COLOR filter",
+}
+
+
 def _names(document: GltfDocument, key: str) -> list[str]:
     names = document.header.get(key, [])
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
@@ -66,8 +74,10 @@ def check_extensions(document: GltfDocument) -> list[str]:
     required = _names(document, "extensionsRequired")
     for name in required:
         if name not in SUPPORTED_EXTENSIONS and name not in LEFT_OUT:
+            advice = f": {WHAT_TO_DO[name]}" if name in WHAT_TO_DO else ""
             raise AssetError(f"requires the glTF extension {name!r}, which this app cannot "
-                             "draw", file=str(document.path), field="extensionsRequired")
+                             f"draw{advice}", file=str(document.path),
+                             field="extensionsRequired")
     return [f"{document.path}: uses the glTF extension {name!r}: {LEFT_OUT[name]}"
             if name in LEFT_OUT else
             f"{document.path}: uses the glTF extension {name!r}, which this app does not "

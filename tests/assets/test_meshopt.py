@@ -268,3 +268,20 @@ def test_an_index_too_big_for_its_two_byte_stride_is_refused(tmp_path):
     path.write_text(json.dumps(header))
     with pytest.raises(AssetError, match="does not fit the 2-byte stride"):
         load_model(path)
+
+
+def test_the_khr_version_is_refused_with_what_to_do(tmp_path):
+    """gltfpack -cz writes KHR_meshopt_compression (a newer codec, a COLOR filter) where -cc
+    writes the EXT version: refused naming the extension and the way to the other."""
+    def to_khr(header, _binary):
+        for view in header["bufferViews"]:
+            extensions = view.get("extensions") or {}
+            if MESHOPT in extensions:
+                extensions["KHR_meshopt_compression"] = extensions.pop(MESHOPT)
+        for key in ("extensionsUsed", "extensionsRequired"):
+            header[key] = [n.replace("EXT_", "KHR_") if n == MESHOPT else n for n in header[key]]
+
+    path = _changed(tmp_path, to_khr)
+    with pytest.raises(AssetError, match="'KHR_meshopt_compression'.*gltfpack -ce ext") as caught:
+        load_model(path)
+    assert (caught.value.file, caught.value.field) == (str(path), "extensionsRequired")
