@@ -23,6 +23,8 @@ writes into tests/assets/blender/ (or OUT_FOLDER):
   ``Navy`` (Blender's KHR_materials_variants panel), no textures;
 - ``normal_uv1.glb``: a gold cube whose normal map (vertical ridges) reads its second UV map,
   the first turned a quarter (``texCoord`` 1 on the normal texture);
+- ``standing.stl`` and ``standing.ply``: a post 1 tall (Blender's z), its top sloping down
+  to the front (-y), written by Blender's STL and PLY exporters with their own axes (Z up);
 - ``skinned.glb``: a tube on a two-bone armature, its upper bone posed 70 degrees (written with
   the pose as the joints' nodes hold it), and ``skinned_posed.json``: the tube's vertices as
   Blender deforms them, in glTF's axes (y up), to hold the app's posing to.
@@ -289,13 +291,28 @@ def normal_uv1() -> None:
     bpy.ops.export_scene.gltf(filepath=str(OUT / "normal_uv1.glb"), export_format="GLB")
 
 
+def standing() -> None:
+    """A post 0.2 wide and deep and 1 tall (Blender's z), its top bevelled towards -y (the
+    front), exported as STL and as PLY with Blender's own axes (Z up, Y forward)."""
+    reset()
+    bpy.ops.mesh.primitive_cube_add(size=1.0, location=(0.0, 0.0, 0.5), scale=(0.2, 0.2, 1.0))
+    post = bpy.context.object
+    bpy.ops.object.transform_apply(scale=True)
+    for vertex in post.data.vertices:
+        if vertex.co.z > 0.9 and vertex.co.y < 0:
+            vertex.co.z = 0.8  # the front top edge lowered: the top slopes down to the front
+    bpy.ops.wm.stl_export(filepath=str(OUT / "standing.stl"))
+    bpy.ops.wm.ply_export(filepath=str(OUT / "standing.ply"), export_normals=False,
+                          export_uv=False, export_colors="NONE")
+
+
 WRITERS = {"textured": lambda: textured("textured.glb"),
            "textured_draco": lambda: textured("textured_draco.glb",
                                               export_draco_mesh_compression_enable=True),
            "textured_webp": lambda: textured("textured_webp.glb", export_image_format="WEBP"),
            "morph": morph, "maps": maps, "skinned": skinned, "hash_names": hash_names,
            "lit": lit, "variants": variants,
-           "normal_uv1": normal_uv1}
+           "normal_uv1": normal_uv1, "standing": standing}
 
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)

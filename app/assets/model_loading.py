@@ -78,6 +78,10 @@ MODEL_SUFFIXES = (".gltf", ".glb", ".obj", ".stl", ".ply")
 # applied at their weights; skins posed
 GLTF_REWRITES = (meshopt_decoded, plain_primitives, dequantized, applied_morphs, posed_skins)
 UNIT_SCALES = {"m": 1.0, "cm": 0.01, "mm": 0.001, "in": 0.0254, "ft": 0.3048}
+# the up axis the tools that write each format use: STL and PLY Z (Blender's exporters and
+# importers, CAD and 3D-printing tools), glTF Y (the format's own) and OBJ Y (Blender's, Maya's
+# and 3ds Max's exporters)
+USUAL_UP = {".stl": "z", ".ply": "z"}
 # rotations taking the file's up axis to +Y (proper rotations: handedness is kept)
 UP_ROTATIONS = {
     "y": np.eye(3),
@@ -118,6 +122,11 @@ class _ResolvedFiles(Resolver):
 
     def keys(self):
         return iter(())
+
+
+def usual_up(path: Path) -> str:
+    """The up axis a model file of this format is written with, unless told (``USUAL_UP``)."""
+    return USUAL_UP.get(Path(path).suffix.lower(), "y")
 
 
 def app_transform(units: str, up: str, *, file: str | None = None) -> np.ndarray:

@@ -63,7 +63,9 @@ def add_subject_arguments(parser: argparse.ArgumentParser, *, camera_help: str) 
     add_configuration_arguments(parser, product=False)
     parser.add_argument("--camera", help=camera_help)
     parser.add_argument("--units", default="m", help="units of --model (m, cm, mm, in, ft)")
-    parser.add_argument("--up", default="y", help="up axis of --model (y or z)")
+    parser.add_argument("--up", help="up axis of --model (y or z; default: z for STL and PLY "
+                                     "files, as Blender, CAD and 3D-printing tools write them, "
+                                     "y for glTF and OBJ)")
     parser.add_argument("--asset-root", type=Path, action="append", default=[], metavar="DIR",
                         help="a folder besides its own that --model's textures and buffers may "
                              "come from")

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.assets.model_loading import usual_up
 from app.assets.store import AssetStore
 from app.cli.configuration_options import build_configuration, raise_catalog_problems
 from app.errors import AppError
@@ -73,12 +74,17 @@ def scene_from_args(args: argparse.Namespace, root: Path):
         # allowed, as are its textures beside it; one whose texture is missing is still shown
         assets = AssetStore(allowed_roots=[model.parent, *args.asset_root],
                             missing_textures="skip", allowed_label=MODEL_FOLDER)
+        up = args.up or usual_up(model)
         scene = model_scene(model, assets,
                             studio_environment(root, transparent=args.transparent),
-                            units=args.units, up=args.up, aspect=args.size[0] / args.size[1])
-        for warning in assets.model(model, units=args.units, up=args.up).warnings:
+                            units=args.units, up=up, aspect=args.size[0] / args.size[1])
+        for warning in assets.model(model, units=args.units, up=up).warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        print_notes(model_material_notes(model, assets, units=args.units, up=args.up))
+        if args.up is None and up != "y":
+            print_notes([f"{model}: read {up.upper()} up, as {model.suffix.upper()[1:]} files are "
+                         "written by Blender, CAD and 3D-printing tools; --up y draws it Y "
+                         "up"])
+        print_notes(model_material_notes(model, assets, units=args.units, up=up))
     else:
         raise_catalog_problems(project, args.product)
         product = project.catalog.product(args.product)

@@ -3,6 +3,7 @@ and a still that would show none of it is refused and not written."""
 
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -179,3 +180,30 @@ def test_a_gltf_with_a_number_too_long_to_convert_is_refused_without_a_traceback
     assert "a number of 5001 digits at line 1 column " in err
     assert f"is over the limit of {sys.get_int_max_str_digits()} digits" in err
     assert "Traceback" not in err and not (tmp_path / "x.png").exists()
+
+
+BLENDER = Path(__file__).parents[1] / "assets" / "blender"
+
+
+def _height_over_width(path) -> float:
+    rows, cols = np.nonzero(alpha(path))
+    return (rows.max() - rows.min() + 1) / (cols.max() - cols.min() + 1)
+
+
+@pytest.mark.parametrize("name", ["standing.stl", "standing.ply"])
+def test_an_stl_or_ply_stands_up_as_blender_wrote_it(tmp_path, capsys, name):
+    """Blender's STL and PLY exporters (as CAD and 3D-printing tools) write Z up: a post 1 tall
+    and 0.2 wide stands, with a note saying how it was read; ``--up y`` lays it down as
+    before."""
+    standing, lying = tmp_path / "standing.png", tmp_path / "lying.png"
+    assert render(BLENDER / name, standing) == 0
+    assert f"read Z up, as {name[-3:].upper()} files are written" in capsys.readouterr().err
+    assert render(BLENDER / name, lying, "--up", "y") == 0
+    assert "read Z up" not in capsys.readouterr().err
+    assert _height_over_width(standing) > 2 > 1 > _height_over_width(lying)
+
+
+def test_an_obj_or_gltf_is_read_y_up_without_a_note(tmp_path, capsys):
+    out = tmp_path / "cube.png"
+    assert render(BLENDER / "maps" / "cube.obj", out) == 0
+    assert "read Z up" not in capsys.readouterr().err
