@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import yaml
 
+from app.assets.gltf_document import document_bytes, split_glb
 from app.cli.main import main
 from app.domain.configuration import default_configuration
 from app.importers.gltf_variants import GltfImportError, import_gltf_variants
@@ -180,3 +181,38 @@ def test_a_variant_that_is_no_object_gets_a_name(tmp_path, external_dir):
     (tmp_path / "project" / "assets").mkdir(parents=True)
     result = import_gltf_variants(model, tmp_path / "project", "shoe")
     assert result.variants[0] == "variant 0"
+
+
+def test_ktx2_textures_are_imported_as_ktx2_files_and_drawn(tmp_path, builtin_root):
+    """The Blender cube with its textures only in KTX2 (tests/assets/ktx2), given two
+    variants: the import copies each texture as the .ktx2 file it is (it wrote them as .png)
+    and the product draws them."""
+    source = Path(__file__).parents[1] / "assets" / "ktx2" / "textured_uastc.glb"
+    header, binary = split_glb(source.read_bytes(), source)
+    plain = json.loads(json.dumps(header["materials"][0]))
+    plain["name"] = "tinted"
+    plain["pbrMetallicRoughness"]["baseColorFactor"] = [1.0, 0.4, 0.4, 1.0]
+    header["materials"].append(plain)
+    header["extensions"] = {"KHR_materials_variants": {"variants": [{"name": "Plain"},
+                                                                    {"name": "Tinted"}]}}
+    header["meshes"][0]["primitives"][0]["extensions"] = {"KHR_materials_variants": {
+        "mappings": [{"material": 0, "variants": [0]}, {"material": 1, "variants": [1]}]}}
+    header["extensionsUsed"] = [*header["extensionsUsed"], "KHR_materials_variants"]
+    model = tmp_path / "cube.glb"
+    model.write_bytes(document_bytes(header, binary))
+    root = tmp_path / "project"
+    (root / "assets").mkdir(parents=True)
+    shutil.copytree(builtin_root / "assets" / "environments", root / "assets" / "environments")
+    assert main(["--root", str(root), "import-gltf", str(model), "--id", "cube"]) == 0
+    copied = sorted((root / "assets/materials/textures/cube").iterdir())
+    assert [p.suffix for p in copied] == [".ktx2", ".ktx2"]
+    assert all(p.read_bytes().startswith(b"\xabKTX 20\xbb") for p in copied)
+    assert main(["--root", str(root), "validate"]) == 0
+    project = open_project(root)
+    cube = project.catalog.products["cube"]
+    scene = resolve_scene(cube, default_configuration(cube), project.scene_context())
+    image = np.asarray(render_still(scene, project.assets, size=(120, 90), supersample=1))
+    pixels = image[..., :3].reshape(-1, 3).astype(int)
+    drawn = pixels[np.abs(pixels - pixels[0]).sum(axis=1) > 60]
+    assert len(drawn) > 0.1 * len(pixels)
+    assert drawn.std(axis=0).max() > 20  # the checker, not one flat colour
