@@ -29,7 +29,8 @@ class AccessorReader:
         self.binary = binary
         self._buffers: dict[int, bytes] = {}
 
-    def _buffer(self, index: int) -> bytes:
+    def buffer(self, index: int) -> bytes:
+        """The bytes of buffer ``index`` of ``header``, read once."""
         if index not in self._buffers:
             buffer = self.header["buffers"][index]
             uri = buffer.get("uri")
@@ -49,7 +50,7 @@ class AccessorReader:
         item = np.dtype(dtype).itemsize * width
         stride = int(view.get("byteStride", item)) or item
         start = int(view.get("byteOffset", 0)) + offset
-        blob = self._buffer(int(view.get("buffer", 0)))
+        blob = self.buffer(int(view.get("buffer", 0)))
         end = start + stride * max(count - 1, 0) + item
         if end > len(blob) or stride < item:
             raise AssetError("the accessor runs past the end of its buffer",

@@ -58,12 +58,11 @@ def drawn_source(texture: object) -> tuple[object, str | None]:
         return None, None
     extensions = texture.get("extensions")
     extensions = extensions if isinstance(extensions, dict) else {}
-    for name, fallback_first in ((WEBP, False), (BASISU, True)):
-        extension = extensions.get(name)
-        if fallback_first and "source" in texture:
-            break
-        if isinstance(extension, dict) and "source" in extension:
-            return extension["source"], name
+    webp, basisu = extensions.get(WEBP), extensions.get(BASISU)
+    if isinstance(webp, dict) and "source" in webp:
+        return webp["source"], WEBP
+    if "source" not in texture and isinstance(basisu, dict) and "source" in basisu:
+        return basisu["source"], BASISU
     return texture.get("source"), None
 
 

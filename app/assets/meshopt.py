@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.assets.gltf_buffers import BufferWriter
-from app.assets.gltf_document import GltfDocument, buffer_bytes
+from app.assets.gltf_buffers import AccessorReader, BufferWriter
+from app.assets.gltf_document import GltfDocument
 from app.errors import AssetError
 from app.limits import MAX_FILE_BYTES
 
@@ -49,8 +49,8 @@ def meshopt_decoded(document: GltfDocument, header: dict,
     import meshoptimizer
 
     label = str(document.path)
+    reader = AccessorReader(document, header, binary)  # each buffer read once
     writer = BufferWriter(header, binary)
-    buffers: dict[int, bytes] = {}
     decoded_bytes = 0
     for index, view in enumerate(header["bufferViews"]):
         extension = _extension(view)
@@ -62,7 +62,7 @@ def meshopt_decoded(document: GltfDocument, header: dict,
         if decoded_bytes > MAX_DECODED_BYTES:
             raise AssetError(f"the compressed buffer views decode to more than "
                              f"{MAX_DECODED_BYTES} bytes", file=label, field=f"{where}.count")
-        compressed = _compressed(document, header, extension, buffers, label, where)
+        compressed = _compressed(reader, extension, label, where)
         try:
             data = _decode(meshoptimizer, mode, filter_name, count, stride, compressed)
         except (RuntimeError, ValueError) as error:
@@ -129,21 +129,18 @@ def _settings(extension: object, view: dict, label: str,
     return mode, filter_name, count, stride
 
 
-def _compressed(document: GltfDocument, header: dict, extension: dict,
-                buffers: dict[int, bytes], label: str, where: str) -> bytes:
-    originals = document.header.get("buffers") or []
+def _compressed(reader: AccessorReader, extension: dict, label: str, where: str) -> bytes:
+    count = len(reader.document.header.get("buffers") or [])  # not the decoded data's
     index = extension.get("buffer")
-    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(originals):
-        raise AssetError(f"expected the index of one of the file's {len(originals)} buffers, "
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < count:
+        raise AssetError(f"expected the index of one of the file's {count} buffers, "
                          f"got {index!r:.40}", file=label, field=f"{where}.buffer")
-    if _is_fallback(header["buffers"][index]):
+    if _is_fallback(reader.header["buffers"][index]):
         raise AssetError(f"buffers[{index}] is a fallback buffer, which holds no compressed "
                          "data", file=label, field=f"{where}.buffer")
     start = _integer(extension, "byteOffset", label, where, low=0, default=0)
     length = _integer(extension, "byteLength", label, where, low=1)
-    if index not in buffers:
-        buffers[index] = buffer_bytes(document, index)
-    blob = buffers[index]
+    blob = reader.buffer(index)
     if start + length > len(blob):
         raise AssetError(f"bytes {start} to {start + length} run past the end of "
                          f"buffers[{index}] ({len(blob)} bytes); the file may be truncated",
@@ -155,12 +152,11 @@ def _decode(meshoptimizer, mode: str, filter_name: str, count: int, stride: int,
             compressed: bytes) -> bytes:
     """``count`` elements of ``stride`` bytes, decoded and unfiltered."""
     if mode == "ATTRIBUTES":
-        data = np.frombuffer(meshoptimizer.decode_vertex_buffer(count, stride, compressed)
-                             .tobytes(), dtype=np.uint8)
+        data = meshoptimizer.decode_vertex_buffer(count, stride, compressed).view(np.uint8)
         undo = {"OCTAHEDRAL": meshoptimizer.decode_filter_oct,
                 "QUATERNION": meshoptimizer.decode_filter_quat,
                 "EXPONENTIAL": meshoptimizer.decode_filter_exp}.get(filter_name)
-        return (data if undo is None else undo(data.copy(), count, stride)).tobytes()
+        return (data if undo is None else undo(data, count, stride)).tobytes()
     decode = (meshoptimizer.decode_index_buffer if mode == "TRIANGLES"
               else meshoptimizer.decode_index_sequence)
     indices = decode(count, 4, compressed)  # decoded as 32-bit, written at the view's width

@@ -122,18 +122,17 @@ def tangents_from_uv_set(actor: vtkActor, mesh: MeshData, texcoord: int) -> bool
     return True
 
 
-def tangents_across_normals(actor: vtkActor, mesh: MeshData) -> bool:
+def tangents_across_normals(actor: vtkActor, mesh: MeshData) -> None:
     """Tangents for ``actor``'s input where it has none (a mesh without UVs), in the frame
     the still gives such a surface (``normal_basis_tangents``): VTK draws nothing of an
-    anisotropic material without them. False where it had tangents already."""
+    anisotropic material without them."""
     poly = actor.GetMapper().GetInput()
     data = poly.GetPointData()
     if data.GetTangents() is not None:
-        return False
+        return
     data.SetTangents(_named(normal_basis_tangents(mesh.normals).astype(np.float32),
                             "Tangents"))
     poly.Modified()
-    return True
 
 
 def _record_tangent_set(poly: vtkPolyData, texcoord: int) -> None:

@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from app.assets.ktx2 import KTX2_IDENTIFIER
 from app.assets.model_loading import load_model
 from app.errors import AssetError
-
-KTX2_IDENTIFIER = b"\xabKTX 20\xbb\r\n\x1a\n"
 
 
 def avocado(external_dir: Path, folder: Path) -> tuple[Path, dict]:
