@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from app.assets.gltf_buffers import BufferWriter
-from app.assets.gltf_document import GltfDocument, buffer_bytes, header_copy
+from app.assets.gltf_document import GltfDocument, buffer_view_bytes, header_copy
 from app.errors import AssetError
 from app.limits import MAX_TRIANGLES
 
@@ -45,14 +45,14 @@ def decode_draco(document: GltfDocument) -> tuple[dict, bytes | None, list[str]]
     import DracoPy
 
     writer = BufferWriter(header, document.binary)
-    buffers: dict[int, bytes] = {}
     for mi, mesh in enumerate(header.get("meshes", [])):
         for pi, primitive in enumerate(mesh.get("primitives", []) or []):
             extension = (primitive.get("extensions") or {}).get(DRACO)
             if extension is None:
                 continue
             where = f"meshes[{mi}].primitives[{pi}].extensions.{DRACO}"
-            compressed = _compressed_bytes(document, extension, where, buffers)
+            view = extension.get("bufferView") if isinstance(extension, dict) else None
+            compressed = buffer_view_bytes(document, view, field=f"{where}.bufferView")
             _check_declared_faces(document, header, primitive, compressed, where)
             try:
                 decoded = DracoPy.decode(compressed)
@@ -68,29 +68,6 @@ def decode_draco(document: GltfDocument) -> tuple[dict, bytes | None, list[str]]
         if isinstance(header.get(key), list):
             header[key] = [name for name in header[key] if name != DRACO]
     return header, writer.binary if writer.in_bin else document.binary, notes
-
-
-def _compressed_bytes(document: GltfDocument, extension: object, where: str,
-                      buffers: dict[int, bytes]) -> bytes:
-    error = AssetError("expected a bufferView index", file=str(document.path),
-                       field=f"{where}.bufferView")
-    if not isinstance(extension, dict) or not isinstance(extension.get("bufferView"), int):
-        raise error
-    try:
-        view = document.header["bufferViews"][extension["bufferView"]]
-        buffer_index = view.get("buffer", 0)
-        start = int(view.get("byteOffset", 0))
-        end = start + int(view["byteLength"])
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
-        raise error from None
-    if buffer_index not in buffers:
-        buffers[buffer_index] = buffer_bytes(document, buffer_index)
-    blob = buffers[buffer_index]
-    if start < 0 or end > len(blob):
-        raise AssetError(f"bufferView {extension['bufferView']} runs past the end of its "
-                         "buffer; the file may be truncated", file=str(document.path),
-                         field=f"{where}.bufferView")
-    return blob[start:end]
 
 
 def draco_header_counts(data: bytes) -> tuple[int, int] | None:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from app.assets.gltf_document import GltfDocument, buffer_bytes, read_gltf_document
+from app.assets.gltf_document import image_bytes, read_gltf_document
 from app.errors import AppError
-from app.references import ReferenceResolver, decode_data_uri
+from app.references import ReferenceResolver
 
-__all__ = ["EncodedImage", "embedded_image_bytes", "encoded_image", "model_image"]
+__all__ = ["EncodedImage", "encoded_image", "model_image"]
 
 PNG, JPEG = "image/png", "image/jpeg"
 _FORMATS = {"PNG": PNG, "JPEG": JPEG}
@@ -55,21 +55,6 @@ def encoded_image(data: bytes) -> EncodedImage | None:
     return EncodedImage(data=data, mime_type=mime)
 
 
-def embedded_image_bytes(document: GltfDocument, index: int) -> bytes:
-    """The bytes of image ``index`` of a glTF/GLB: a data URI, a file or a buffer view."""
-    image = document.header["images"][index]
-    field = f"images[{index}]"
-    uri = image.get("uri")
-    if isinstance(uri, str) and uri.startswith("data:"):
-        return decode_data_uri(uri, user_file=str(document.path), field=f"{field}.uri")
-    if isinstance(uri, str):
-        return document.references.read_bytes(uri, field=f"{field}.uri", uri=True)
-    view = document.header["bufferViews"][image["bufferView"]]
-    start = int(view.get("byteOffset", 0))
-    blob = buffer_bytes(document, int(view.get("buffer", 0)))
-    return blob[start:start + int(view["byteLength"])]
-
-
 def model_image(model: Path, key: str, references: ReferenceResolver) -> EncodedImage | None:
     """Image ``key`` (``image<index>``) of the glTF/GLB ``model``, when it can be stored as is."""
     if not key.startswith("image") or not key[5:].isdigit():
@@ -78,6 +63,7 @@ def model_image(model: Path, key: str, references: ReferenceResolver) -> Encoded
         return None
     try:
         document = read_gltf_document(model, references)
-        return encoded_image(embedded_image_bytes(document, int(key[5:])))
+        data = image_bytes(document, int(key[5:]))
+        return None if data is None else encoded_image(data)
     except (AppError, KeyError, IndexError, TypeError, ValueError):
         return None

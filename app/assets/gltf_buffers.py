@@ -5,12 +5,12 @@ whole, strips and fans made triangle lists)."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 
 import numpy as np
 
-from app.assets.gltf_document import GltfDocument
+from app.assets.gltf_document import GltfDocument, buffer_bytes
 from app.errors import AssetError
-from app.references import decode_data_uri
 
 COMPONENT_TYPES = {5120: np.int8, 5121: np.uint8, 5122: np.int16, 5123: np.uint16,
                    5125: np.uint32, 5126: np.float32}
@@ -27,21 +27,13 @@ class AccessorReader:
         self.document = document
         self.header = header
         self.binary = binary
+        self._rewritten = dataclasses.replace(document, header=header, binary=binary)
         self._buffers: dict[int, bytes] = {}
 
     def buffer(self, index: int) -> bytes:
         """The bytes of buffer ``index`` of ``header``, read once."""
         if index not in self._buffers:
-            buffer = self.header["buffers"][index]
-            uri = buffer.get("uri")
-            field = f"buffers[{index}].uri"
-            if uri is None:
-                data = self.binary or b""
-            elif uri.startswith("data:"):
-                data = decode_data_uri(uri, user_file=str(self.document.path), field=field)
-            else:
-                data = self.document.references.read_bytes(uri, field=field, uri=True)
-            self._buffers[index] = data
+            self._buffers[index] = buffer_bytes(self._rewritten, index)
         return self._buffers[index]
 
     def _view(self, view_index: int, dtype, width: int, count: int, offset: int,

@@ -303,8 +303,9 @@ def check_images(
             total += probe_image(file, source=str(file), max_pixels=max_pixels)
         elif isinstance(image, dict) and "bufferView" in image:
             with naming_image(document, index):
-                total += probe_image(_buffer_view_bytes(document, image["bufferView"]),
-                                     source=label, max_pixels=max_pixels)
+                data = buffer_view_bytes(document, image["bufferView"],
+                                         field=f"images[{index}].bufferView")
+                total += probe_image(data, source=label, max_pixels=max_pixels)
         else:
             continue
         checked += 1
@@ -348,27 +349,31 @@ def image_bytes(document: GltfDocument, index: int) -> bytes | None:
         return decode_data_uri(uri, user_file=str(document.path), field=field)
     if isinstance(uri, str):
         file = document.references.resolve(uri, field=field, uri=True, must_exist=False)
-        return file.read_bytes() if file.is_file() else None
+        return (document.references.read_bytes(uri, field=field, uri=True) if file.is_file()
+                else None)
     if "bufferView" in image:
-        return _buffer_view_bytes(document, image["bufferView"])
+        return buffer_view_bytes(document, image["bufferView"], field=f"images[{index}].bufferView")
     return None
 
 
-def _buffer_view_bytes(document: GltfDocument, view_index: int) -> bytes:
+def buffer_view_bytes(document: GltfDocument, view_index: object, *,
+                      field: str | None = None) -> bytes:
+    """The bytes of bufferView ``view_index`` (named by the file at ``field``), refused naming
+    it where the view does not exist or runs past the end of its buffer."""
     try:
+        if not isinstance(view_index, int) or isinstance(view_index, bool) or view_index < 0:
+            raise TypeError
         view = document.header["bufferViews"][view_index]
         buffer_index = view.get("buffer", 0)
-        start = view.get("byteOffset", 0)
-        end = start + view["byteLength"]
-    except (KeyError, IndexError, TypeError, AttributeError):
-        raise AssetError(
-            f"bufferView {view_index!r} does not exist", file=str(document.path)
-        ) from None
+        start = int(view.get("byteOffset", 0))
+        end = start + int(view["byteLength"])
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        raise AssetError(f"bufferView {view_index!r} does not exist", file=str(document.path),
+                         field=field) from None
     blob = buffer_bytes(document, buffer_index)
-    if end > len(blob):
-        raise AssetError(
-            f"bufferView {view_index} runs past the end of its buffer", file=str(document.path)
-        )
+    if start < 0 or end > len(blob):
+        raise AssetError(f"bufferView {view_index} runs past the end of its buffer; the file "
+                         "may be truncated", file=str(document.path), field=field)
     return blob[start:end]
 
 

@@ -3,6 +3,7 @@ draw refused or reported, models without a visible triangle refused."""
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from app.assets.model_loading import load_model
 from app.assets.store import AssetStore
 from app.errors import AssetError
 from app.scene.model_scene import model_material_notes
+from tests.gltf_compare import split_glb
 
 from .conftest import QUAD_INDICES, QUAD_POSITIONS, edited_quad_gltf
 
@@ -79,6 +81,29 @@ def test_damaged_draco_data_is_refused_naming_the_file_and_field(external_dir, t
     assert message.startswith(str(path))
     assert "meshes[0].primitives[0].extensions.KHR_draco_mesh_compression" in message
     assert "Draco" in caught.value.message
+
+
+DRACO_VIEW = "meshes[0].primitives[0].extensions.KHR_draco_mesh_compression.bufferView"
+
+
+@pytest.mark.parametrize(("view", "field", "said"), [
+    ("0", DRACO_VIEW, "bufferView '0' does not exist"),
+    (7, DRACO_VIEW, "bufferView 7 does not exist"),
+    (-1, DRACO_VIEW, "bufferView -1 does not exist"),
+    ("past", "bufferViews[1]", "bytes 112 to 176 run past the end of buffers[0]")])
+def test_draco_data_outside_its_buffer_is_refused_naming_the_field(external_dir, tmp_path,
+                                                                    view, field, said):
+    path = box_as_glb(external_dir, tmp_path / "box.glb")
+    header, binary = split_glb(path.read_bytes())
+    extension = header["meshes"][0]["primitives"][0]["extensions"]["KHR_draco_mesh_compression"]
+    if view == "past":
+        header["bufferViews"].append({"buffer": 0, "byteOffset": 112, "byteLength": 64})
+        view = 1
+    extension["bufferView"] = view
+    path.write_bytes(document_bytes(header, binary))
+    with pytest.raises(AssetError, match=re.escape(said)) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: {field}")
 
 
 def test_draco_that_decodes_to_other_counts_than_declared_is_refused(external_dir, tmp_path):
@@ -177,8 +202,7 @@ def test_draco_header_over_the_triangle_limit_is_refused_before_decoding(externa
     path = box_as_glb(external_dir, tmp_path / "bomb.glb", compressed)
     with pytest.raises(AssetError, match="declares 4294967295 triangles") as caught:
         load_model(path)
-    assert str(caught.value).startswith(f"{path}: meshes[0].primitives[0].extensions."
-                                        "KHR_draco_mesh_compression.bufferView")
+    assert str(caught.value).startswith(f"{path}: {DRACO_VIEW}")
 
 
 def test_draco_buffer_outside_the_allowed_folders_is_refused(external_dir, tmp_path):

@@ -4,38 +4,22 @@ does not allow, or its binary chunk damaged or cut short: every one loads or is 
 are drawn from a fixed seed, so a failure here is the same on every machine."""
 
 import copy
-import json
 import math
 import random
-import struct
 
 import pytest
 
+from app.assets.gltf_document import document_bytes
 from app.assets.model_loading import load_model
 from app.errors import AppError
 from tests.conftest import EXTERNAL_DIR
+from tests.gltf_compare import split_glb
 
 MODELS = ("UnlitTest", "SimpleInstancing", "EmissiveStrengthTest", "TextureCoordinateTest",
           "VertexColorTest", "OrientationTest", "TextureSettingsTest", "MultiUVTest",
           "AttenuationTest", "NegativeScaleTest", "ClearCoatCarPaint", "IridescenceSuzanne")
 BAD_VALUES = (-1, 0, 2**31, 2**53, 1e308, math.nan, math.inf, "x", "", [], {}, None, True,
               [1e30] * 16, [-1] * 3, 0.5)
-JSON_CHUNK, BIN_CHUNK = 0x4E4F534A, 0x004E4942
-
-
-def split_glb(data: bytes) -> tuple[dict, bytes]:
-    length = struct.unpack("<I", data[12:16])[0]
-    rest = data[20 + length:]
-    return json.loads(data[20:20 + length]), rest[8:8 + struct.unpack("<I", rest[:4])[0]]
-
-
-def join_glb(header: dict, binary: bytes) -> bytes:
-    text = json.dumps(header).encode()
-    text += b" " * (-len(text) % 4)
-    binary += b"\0" * (-len(binary) % 4)
-    body = (struct.pack("<II", len(text), JSON_CHUNK) + text
-            + struct.pack("<II", len(binary), BIN_CHUNK) + binary)
-    return struct.pack("<4sII", b"glTF", 2, 12 + len(body)) + body
 
 
 def places(value, path=()):
@@ -61,7 +45,7 @@ def mutated(seed: int) -> tuple[str, bytes, str]:
         damaged = bytearray(binary)
         for _ in range(rng.randint(1, 40)):
             damaged[rng.randrange(len(damaged))] = rng.randrange(256)
-        return name, join_glb(header, bytes(damaged)), "binary chunk damaged"
+        return name, document_bytes(header, bytes(damaged)), "binary chunk damaged"
     header = copy.deepcopy(header)
     path = rng.choice([p for p in places(header) if p])
     parent = header
@@ -69,10 +53,10 @@ def mutated(seed: int) -> tuple[str, bytes, str]:
         parent = parent[key]
     if kind == "delete" and isinstance(parent, dict):
         del parent[path[-1]]
-        return name, join_glb(header, binary), f"{path} removed"
+        return name, document_bytes(header, binary), f"{path} removed"
     value = rng.choice(BAD_VALUES)
     parent[path[-1]] = value
-    return name, join_glb(header, binary), f"{path} = {value!r:.30}"
+    return name, document_bytes(header, binary), f"{path} = {value!r:.30}"
 
 
 @pytest.mark.parametrize("seed", range(80))
