@@ -20,6 +20,8 @@ from app.assets.material_extensions import (
 )
 from app.assets.mesh import MeshMaterial, TextureImage
 from app.assets.mtl_maps import MaterialMaps, with_maps
+from app.assets.occlusion import packed_occlusion
+from app.assets.refs import TextureMapping
 from app.assets.specular_glossiness import BAKED, metallic_roughness
 from app.assets.textures import DEFAULT_MAX_PIXELS, opened_image
 from app.assets.thickness import equivalent_thickness
@@ -45,7 +47,8 @@ def _floats(values: object, count: int, default: tuple[float, ...], where: str) 
 # the field of each core texture slot trimesh reads, within a material
 _SLOT_FIELDS = {"baseColorTexture": "pbrMetallicRoughness.baseColorTexture",
                 "metallicRoughnessTexture": "pbrMetallicRoughness.metallicRoughnessTexture",
-                "normalTexture": "normalTexture", "emissiveTexture": "emissiveTexture"}
+                "normalTexture": "normalTexture", "emissiveTexture": "emissiveTexture",
+                "occlusionTexture": "occlusionTexture"}
 
 
 def gltf_material(
@@ -100,12 +103,8 @@ def gltf_material(
 
     mr_info = pbr.get("metallicRoughnessTexture")
     occlusion_info = spec.get("occlusionTexture")
-    orm = texture(mr_info, "metallicRoughnessTexture")
-    occlusion_in_orm = (
-        orm is not None
-        and document.image_index(occlusion_info, f"{where}.occlusionTexture") is not None
-        and document.image_index(occlusion_info) == document.image_index(mr_info)
-    )
+    orm, orm_mapping, occlusion_in_orm, separate_occlusion = _with_occlusion(
+        document, mr_info, occlusion_info, texture, mapping, make_texture, where)
     material = MeshMaterial(
         name=str(spec.get("name", "")),
         base_color=base_color,  # type: ignore[arg-type]
@@ -123,7 +122,7 @@ def gltf_material(
         **extension_values,
         base_color_mapping=mapping(pbr.get("baseColorTexture"),
                                    _SLOT_FIELDS["baseColorTexture"]),
-        orm_mapping=mapping(mr_info, _SLOT_FIELDS["metallicRoughnessTexture"]),
+        orm_mapping=orm_mapping,
         normal_mapping=mapping(spec.get("normalTexture"), _SLOT_FIELDS["normalTexture"]),
         emissive_mapping=mapping(spec.get("emissiveTexture"), _SLOT_FIELDS["emissiveTexture"]),
         normal_scale=_floats([(spec.get("normalTexture") or {}).get("scale", 1.0)], 1, (1.0,),
@@ -151,11 +150,43 @@ def gltf_material(
             extension_textures.append((slot_name, image, mapping(info, field)))
     if extension_textures:
         material = dataclasses.replace(material, extension_textures=tuple(extension_textures))
-    separate_occlusion = document.image_index(occlusion_info) is not None and not occlusion_in_orm
     notes = drawing_notes(material, separate_occlusion=separate_occlusion)
     name = f"material {material.name!r}" if material.name else "a material"
     return dataclasses.replace(material, notes=notes + tuple(
         extension_notes(name, extensions)))
+
+
+def _with_occlusion(document: GltfDocument, mr_info: object, occlusion_info: object,
+                    texture: Callable, mapping: Callable, make_texture: TextureMaker, where: str
+                    ) -> tuple[TextureImage | None, TextureMapping, bool, bool]:
+    """(ORM texture, its mapping, whether its R is occlusion, whether an occlusion texture is
+    drawn without): the metallic-roughness texture, with the occlusion texture packed into
+    its R channel (``packed_occlusion``) where the file keeps it in another image or weakens
+    it by its strength, and maps it alike (or has no metallic-roughness texture)."""
+    orm = texture(mr_info, "metallicRoughnessTexture")
+    orm_mapping = mapping(mr_info, _SLOT_FIELDS["metallicRoughnessTexture"])
+    if document.image_index(occlusion_info, f"{where}.occlusionTexture") is None:
+        return orm, orm_mapping, False, False
+    occlusion_mapping = mapping(occlusion_info, "occlusionTexture")
+    if orm is not None and occlusion_mapping != orm_mapping:
+        return orm, orm_mapping, False, True
+    same_image = orm is not None and (document.image_index(occlusion_info)
+                                      == document.image_index(mr_info))
+    strength = number_field(occlusion_info, "strength", 1.0, f"{where}.occlusionTexture",
+                            low=0.0, high=1.0)
+    if same_image and strength == 1.0:
+        return orm, orm_mapping, True, False
+    occlusion = orm if same_image else texture(occlusion_info, "occlusionTexture")
+    if occlusion is None:  # its file is not there (and said so)
+        return orm, orm_mapping, False, False
+    # named apart from the file's images and from other packings of them (the sources of
+    # one model file's images: "<model path>#<key>")
+    source = (f"{occlusion.source}/occlusion" if orm is None else
+              f"{orm.source}+{occlusion.source.rpartition('#')[2]}/occlusion")
+    if strength != 1.0:
+        source += f"@{strength:g}"
+    packed = make_texture(Image.fromarray(packed_occlusion(orm, occlusion, strength)), source)
+    return packed, occlusion_mapping, True, False
 
 
 def document_texture(document: GltfDocument, texture_info: object, make_texture: TextureMaker,
@@ -217,8 +248,8 @@ def drawing_notes(material: MeshMaterial, *, separate_occlusion: bool = False) -
             notes.append(f"{name}: its {slot} texture reads UV set {mapping.texcoord}; only "
                          "sets 0 and 1 are drawn; drawn without that texture")
     if separate_occlusion:
-        notes.append(f"{name}: its occlusion texture is not the metallic-roughness image; drawn "
-                     "without occlusion")
+        notes.append(f"{name}: its occlusion texture maps otherwise than its metallic-roughness "
+                     "texture (another UV set, sampler or transform); drawn without occlusion")
     return tuple(notes)
 
 

@@ -194,5 +194,6 @@ def test_gltf_factors_extensions_and_texture_identity(tmp_path, gltf_writer, cor
     assert result.double_sided is True and result.alpha_mode == "BLEND"
     assert result.transmission == 0.75
     assert result.orm_texture is not None
-    # occlusion is a different image entry: not packed in the ORM texture
-    assert result.occlusion_in_orm is False
+    # occlusion is a different image entry, mapped alike: packed into the ORM texture
+    assert result.occlusion_in_orm is True
+    assert result.orm_texture.source.endswith("#image0+image1/occlusion")

@@ -1,6 +1,8 @@
 """glTF material features in the live view, on the Khronos models that isolate them."""
 
 
+import numpy as np
+
 from tests import khronos_scenes as k
 
 
@@ -50,3 +52,35 @@ def test_samplers_wrap_each_axis_its_own_way(external_dir):
 
 def test_an_obj_maps_scale_tiles_its_texture(tmp_path):
     k.check_an_obj_maps_scale_tiles_its_texture("live", tmp_path)
+
+
+def test_an_occlusion_image_of_its_own_shades_the_ambient_light(external_dir):
+    """TextureTransformMultiTest's occlusion row: an occlusion texture without a
+    metallic-roughness one, read on UV set 0, on set 1 and through a transform, each showing
+    its tick (dark where the image occludes the studio's light); drawn without occlusion, the
+    cells are plain. The still, like Cycles, takes occlusion from the geometry alone."""
+    scene, assets = k.khronos_scene(external_dir, "TextureTransformMultiTest/glTF-Binary/"
+                                                  "TextureTransformMultiTest.glb")
+
+    def centre(drawable) -> np.ndarray:
+        vertices = assets.mesh(drawable.geometry).vertices
+        placed = np.c_[vertices, np.ones(len(vertices))] @ np.reshape(drawable.transform,
+                                                                       (4, 4)).T
+        return placed[:, :3].mean(axis=0)
+
+    cells = sorted((d for d in scene.drawables if d.id.startswith("Occlusion")),
+                   key=lambda d: centre(d)[0])
+    assert [d.id for d in cells] == ["OcclusionUV0", "OcclusionUV1", "OcclusionSample"]
+    assert all(d.material.occlusion_in_orm for d in cells)
+    seen = k.facing(k.only(scene, *(d.id for d in cells)),
+                    np.mean([centre(d) for d in cells], axis=0), 2.0)
+    plain = seen
+    for d in cells:
+        plain = k.with_material(plain, d.id, occlusion_in_orm=False)
+    shaded, unshaded = (k.render("live", s, assets).mean(axis=-1) for s in (seen, plain))
+    product = unshaded < 250
+    columns = np.flatnonzero(product.any(axis=0))
+    for third in np.array_split(columns, 3):  # one cell each, left to right
+        cell = product[:, third]
+        assert (shaded[:, third][cell] < 80).mean() > 0.1
+        assert (unshaded[:, third][cell] < 80).mean() == 0.0
