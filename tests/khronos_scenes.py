@@ -482,3 +482,23 @@ def check_an_obj_maps_scale_tiles_its_texture(kind: str, folder: Path) -> None:
         seen = red[red | blue]
         runs.append(1 + int(np.count_nonzero(seen[1:] != seen[:-1])))
     assert runs == [2, 4], runs
+
+
+def check_vertex_colours_colour_a_plain_base_colour(kind: str, folder: Path) -> None:
+    """A quad whose COLOR_0 is red along its left edge and green along its right, under a
+    plain base colour (no texture, as three.js writes ``vertexColors``): red on the left,
+    green on the right, the mix between."""
+    from tests.assets.conftest import write_gltf
+
+    path = write_gltf(folder / "quad.gltf", meshes=[{"name": "quad", "primitives": [{
+        "positions": [(-0.5, 0, 0), (0.5, 0, 0), (0.5, 1, 0), (-0.5, 1, 0)],
+        "normals": [(0, 0, 1)] * 4, "indices": [(0, 1, 2), (0, 2, 3)], "material": 0,
+        "colors": np.array([(1, 0, 0), (0, 1, 0), (0, 1, 0), (1, 0, 0)], np.float32)}]}],
+        materials=[{"name": "painted", "doubleSided": True,
+                    "pbrMetallicRoughness": {"baseColorFactor": [0.9, 0.9, 0.9, 1.0],
+                                             "metallicFactor": 0.0, "roughnessFactor": 0.8}}])
+    scene, assets = model_file_scene(path)
+    scene = facing(scene, (0.0, 0.5, 0.0), 2.0)
+    row = render(kind, scene, assets, size=(160, 160), spp=4)[80, 20:140].astype(int)
+    left, right = row[:20].mean(axis=0), row[-20:].mean(axis=0)
+    assert left[0] > left[1] + 80 and right[1] > right[0] + 80, (left, right)

@@ -30,8 +30,8 @@ def register_textures(mi) -> None:
     class ProductTexture(mi.Texture):
         def __init__(self, props):
             mi.Texture.__init__(self, props)
-            self.a = props["a"]
-            self.b = props["b"]
+            self.a = as_texture(mi, props["a"])  # a plain colour arrives as a colour
+            self.b = as_texture(mi, props["b"])
 
         def eval(self, si, active=True):
             return self.a.eval(si, active) * self.b.eval(si, active)

@@ -51,3 +51,7 @@ def test_samplers_wrap_each_axis_its_own_way(external_dir):
 
 def test_an_obj_maps_scale_tiles_its_texture(tmp_path):
     k.check_an_obj_maps_scale_tiles_its_texture("photoreal", tmp_path)
+
+
+def test_vertex_colours_colour_a_plain_base_colour(tmp_path):
+    k.check_vertex_colours_colour_a_plain_base_colour("photoreal", tmp_path)

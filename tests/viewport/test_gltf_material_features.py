@@ -84,3 +84,7 @@ def test_an_occlusion_image_of_its_own_shades_the_ambient_light(external_dir):
         cell = product[:, third]
         assert (shaded[:, third][cell] < 80).mean() > 0.1
         assert (unshaded[:, third][cell] < 80).mean() == 0.0
+
+
+def test_vertex_colours_colour_a_plain_base_colour(tmp_path):
+    k.check_vertex_colours_colour_a_plain_base_colour("live", tmp_path)
