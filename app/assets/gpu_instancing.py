@@ -37,6 +37,27 @@ def _values(reader: AccessorReader, index: object, kind: str, where: str) -> np.
     return values
 
 
+PLACEMENT = ("TRANSLATION", "ROTATION", "SCALE")  # what the extension defines
+
+
+def unread_instance_attributes(document: GltfDocument) -> list[str]:
+    """Warnings for the instance attributes a file adds to the extension's placement (its
+    own, named with a leading underscore, such as three.js' ``_COLOR_0``, each instance's
+    colour): the instances are drawn without them, one warning per name."""
+    seen: dict[str, str] = {}
+    for index, node in enumerate(document.header.get("nodes") or []):
+        extension = ((node.get("extensions") or {}).get(INSTANCING)
+                     if isinstance(node, dict) else None)
+        attributes = extension.get("attributes") if isinstance(extension, dict) else None
+        for name in attributes if isinstance(attributes, dict) else ():
+            if name not in PLACEMENT and str(name) not in seen:
+                seen[str(name)] = f"nodes[{index}].extensions.{INSTANCING}.attributes"
+    colour = " (three.js writes each instance's colour so)"
+    return [f"{document.path}: {field}.{name[:40]}: an instance attribute of the file's own"
+            f"{colour if name == '_COLOR_0' else ''}; the instances are drawn without it"
+            for name, field in seen.items()]
+
+
 def expand_instances(document: GltfDocument, header: dict, binary: bytes | None) -> dict:
     """``header`` (a copy for trimesh, whose BIN chunk is ``binary``) with every instanced
     node's instances as child nodes."""
@@ -55,8 +76,8 @@ def expand_instances(document: GltfDocument, header: dict, binary: bytes | None)
             raise AssetError(f"expected an object of accessor indices, got {attributes!r:.40}",
                              file=str(document.path), field=where)
         found = {name: _values(reader, attributes[name], kind, f"{where}.{name}")
-                 for name, kind in (("TRANSLATION", "VEC3"), ("ROTATION", "VEC4"),
-                                    ("SCALE", "VEC3")) if name in attributes}
+                 for name, kind in zip(PLACEMENT, ("VEC3", "VEC4", "VEC3"), strict=True)
+                 if name in attributes}
         counts = {len(v) for v in found.values()}
         if len(counts) != 1:
             raise AssetError("expected attributes of one count", file=str(document.path),

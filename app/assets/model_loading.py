@@ -38,7 +38,7 @@ from app.assets.gltf_primitives import plain_primitives
 from app.assets.gltf_quantization import dequantized
 from app.assets.gltf_schema_checks import check_document
 from app.assets.gltf_skins import posed_skins
-from app.assets.gpu_instancing import expand_instances
+from app.assets.gpu_instancing import expand_instances, unread_instance_attributes
 from app.assets.joined_parts import join_by_material
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage, frozen
@@ -220,7 +220,7 @@ def _load_model(
     skip_missing = missing.append if missing_textures == "skip" else None
     if suffix in (".gltf", ".glb"):
         document = read_gltf_document(path, references)
-        warnings += check_extensions(document)
+        warnings += check_extensions(document) + unread_instance_attributes(document)
         check_document(document)
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
