@@ -45,9 +45,10 @@ def unread_instance_attributes(document: GltfDocument) -> list[str]:
     own, named with a leading underscore, such as three.js' ``_COLOR_0``, each instance's
     colour): the instances are drawn without them, one warning per name."""
     seen: dict[str, str] = {}
-    for index, node in enumerate(document.header.get("nodes") or []):
-        extension = ((node.get("extensions") or {}).get(INSTANCING)
-                     if isinstance(node, dict) else None)
+    nodes = document.header.get("nodes")
+    for index, node in enumerate(nodes if isinstance(nodes, list) else ()):
+        extensions = node.get("extensions") if isinstance(node, dict) else None
+        extension = extensions.get(INSTANCING) if isinstance(extensions, dict) else None
         attributes = extension.get("attributes") if isinstance(extension, dict) else None
         for name in attributes if isinstance(attributes, dict) else ():
             if name not in PLACEMENT and str(name) not in seen:

@@ -7,8 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from app.assets.gltf_document import GltfDocument
+from app.assets.gpu_instancing import unread_instance_attributes
 from app.assets.model_loading import load_model
 from app.cli import main
+from app.references import ReferenceResolver
 
 FOLDER = Path(__file__).parent / "threejs"
 
@@ -95,3 +98,13 @@ def test_both_renderers_draw_each_file(tmp_path, name, photoreal):
     assert main(["render", "--model", str(FOLDER / f"{name}.glb"), "--out", str(out),
                  "--size", "120x90", "--transparent", *extra]) == 0
     assert (np.asarray(Image.open(out))[..., 3] > 127).mean() > 0.05
+
+
+@pytest.mark.parametrize("nodes", [7, "x", [7], [{"extensions": []}],
+                                   [{"extensions": {"EXT_mesh_gpu_instancing": []}}],
+                                   [{"extensions": {"EXT_mesh_gpu_instancing": {
+                                       "attributes": ["_COLOR_0"]}}}]])
+def test_malformed_nodes_give_no_instance_warning_and_no_crash(nodes):
+    document = GltfDocument(path=FOLDER / "bad.gltf", header={"nodes": nodes}, binary=None,
+                            references=ReferenceResolver.for_file(FOLDER / "bad.gltf"))
+    assert unread_instance_attributes(document) == []
