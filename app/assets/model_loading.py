@@ -220,8 +220,9 @@ def _load_model(
     skip_missing = missing.append if missing_textures == "skip" else None
     if suffix in (".gltf", ".glb"):
         document = read_gltf_document(path, references)
-        warnings += check_extensions(document) + unread_instance_attributes(document)
+        warnings += check_extensions(document)
         check_document(document)
+        warnings += unread_instance_attributes(document)
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
                      skip=unread_ktx2_images(document))
@@ -230,8 +231,8 @@ def _load_model(
         for rewrite in GLTF_REWRITES:
             header, binary = rewrite(document, header, binary)
         choose_texture_sources(document, header)
-        header = without_cameras(expose_attributes(expand_instances(document, header,
-                                                                    binary)))
+        header, binary = expand_instances(document, header, binary)
+        header = without_cameras(expose_attributes(header))
         scene = _read_scene(
             label,
             io.BytesIO(tagged_bytes(document, header, binary)),

@@ -7,11 +7,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.assets.gltf_document import GltfDocument
+from app.assets.gltf_document import GltfDocument, document_bytes
 from app.assets.gpu_instancing import unread_instance_attributes
 from app.assets.model_loading import load_model
 from app.cli import main
+from app.domain.colour import srgb_to_linear
+from app.errors import AssetError
+from app.export.export_meshes import collect_export_scene
+from app.export.glb import glb_bytes
 from app.references import ReferenceResolver
+from tests.gltf_compare import accessor_values, split_glb
+from tests.khronos_scenes import model_file_scene
 
 FOLDER = Path(__file__).parent / "threejs"
 
@@ -57,16 +63,55 @@ def test_textures_their_transforms_strengths_and_occlusion():
                               "set, sampler or transform); drawn without occlusion",)
 
 
-def test_instances_are_placed_and_their_colours_said_to_be_left_out():
-    model = load_model(FOLDER / "instancing.glb")
+def test_instances_are_placed_in_their_own_colours():
+    """Each instance of the InstancedMesh in the colour three.js gave it (``setColorAt``, the
+    file's ``_COLOR_0`` row for it, linear), which multiplies the white material as vertex
+    colours do."""
+    path = FOLDER / "instancing.glb"
+    model = load_model(path)
+    assert model.warnings == ()
     assert len(model.meshes) == 25
     heights = sorted({round(float(np.ptp(mesh.vertices[:, 1])), 3)
                       for mesh in model.meshes.values()})
     assert heights == [0.3, 0.39, 0.48]  # scaled 1, 1.3 and 1.6 along y
+    header, binary = split_glb(path.read_bytes())
+    attributes = header["nodes"][0]["extensions"]["EXT_mesh_gpu_instancing"]["attributes"]
+    given = accessor_values(header, binary, attributes["_COLOR_0"])
+    for k in range(25):
+        colours = np.asarray(model.meshes[f"Cubes_instance{k}"].colors)
+        assert (colours == colours[0]).all()  # one colour over the instance
+        linear = [srgb_to_linear(c / 255.0) for c in colours[0, :3]]
+        np.testing.assert_allclose(linear, given[k], atol=0.01)
+        assert colours[0, 3] == 255
+
+
+def test_instance_colours_past_their_limit_are_said_to_be_left_out(monkeypatch):
+    monkeypatch.setattr("app.assets.gpu_instancing.MAX_COLOUR_BYTES", 1000)
+    model = load_model(FOLDER / "instancing.glb")
+    assert len(model.meshes) == 25
+    assert all(mesh.colors is None for mesh in model.meshes.values())
     assert model.warnings == (
         f"{FOLDER / 'instancing.glb'}: nodes[0].extensions.EXT_mesh_gpu_instancing.attributes."
         "_COLOR_0: an instance attribute of the file's own (three.js writes each instance's "
-        "colour so); the instances are drawn without it",)
+        "colour so; coloured, the instances would add more than 0 MB of vertex colours); the "
+        "instances are drawn without it",)
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (lambda h, a: a.update(count=24), "expected attributes of one count"),
+    (lambda h, a: a.update(type="SCALAR"), "expected a VEC3 or VEC4 accessor"),
+    (lambda h, a: a.update(componentType=5125), "expected a VEC3 or VEC4 accessor"),
+])
+def test_bad_instance_colours_are_refused_naming_the_field(tmp_path, change, said):
+    header, binary = split_glb((FOLDER / "instancing.glb").read_bytes())
+    attributes = header["nodes"][0]["extensions"]["EXT_mesh_gpu_instancing"]["attributes"]
+    change(header, header["accessors"][attributes["_COLOR_0"]])
+    path = tmp_path / "bad.glb"
+    path.write_bytes(document_bytes(header, binary))
+    with pytest.raises(AssetError, match=said) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(
+        f"{path}: nodes[0].extensions.EXT_mesh_gpu_instancing.attributes")
 
 
 def test_geometry_as_three_js_writes_it():
@@ -108,3 +153,23 @@ def test_malformed_nodes_give_no_instance_warning_and_no_crash(nodes):
     document = GltfDocument(path=FOLDER / "bad.gltf", header={"nodes": nodes}, binary=None,
                             references=ReferenceResolver.for_file(FOLDER / "bad.gltf"))
     assert unread_instance_attributes(document) == []
+
+
+def test_coloured_instances_keep_their_colours_in_a_glb_export(tmp_path):
+    scene, assets = model_file_scene(FOLDER / "instancing.glb")
+    out = tmp_path / "export.glb"
+    out.write_bytes(glb_bytes(collect_export_scene(scene, assets)))
+    again = load_model(out)
+    colours = {tuple(np.asarray(mesh.colors)[0]) for mesh in again.meshes.values()
+               if mesh.colors is not None}
+    assert len(colours) == 25
+
+
+def test_instance_colours_on_a_primitive_whose_colours_are_no_accessor_are_refused(tmp_path):
+    header, binary = split_glb((FOLDER / "instancing.glb").read_bytes())
+    header["meshes"][0]["primitives"][0]["attributes"]["COLOR_0"] = 99
+    path = tmp_path / "bad.glb"
+    path.write_bytes(document_bytes(header, binary))
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert str(caught.value).startswith(f"{path}: meshes[0]")
