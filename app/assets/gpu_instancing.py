@@ -52,54 +52,33 @@ def _values(reader: AccessorReader, index: object, kinds: tuple[str, ...], where
 PLACEMENT = ("TRANSLATION", "ROTATION", "SCALE")  # what the extension defines
 
 
-def _instanced(header: dict) -> list[tuple[int, dict, dict]]:
-    """(index, node, the extension's attributes) of each instanced node with attributes,
-    without trusting the header's shape."""
-    nodes = header.get("nodes")
-    found = []
-    for index, node in enumerate(nodes if isinstance(nodes, list) else ()):
-        extensions = node.get("extensions") if isinstance(node, dict) else None
-        extension = extensions.get(INSTANCING) if isinstance(extensions, dict) else None
-        attributes = extension.get("attributes") if isinstance(extension, dict) else None
-        if isinstance(attributes, dict):
-            found.append((index, node, attributes))
-    return found
-
-
 def _colour_bytes(header: dict) -> int:
     """At most how many bytes the coloured copies of the instanced meshes add (16 per vertex
     of each instance: one copy per instance at the most)."""
     meshes, accessors = header.get("meshes") or [], header.get("accessors") or []
     total = 0
-    for _index, node, attributes in _instanced(header):
-        if INSTANCE_COLOUR not in attributes:
-            continue
+    for node in header.get("nodes") or []:
         try:
+            attributes = node["extensions"][INSTANCING]["attributes"]
+            if INSTANCE_COLOUR not in attributes:
+                continue
             count = int(accessors[attributes[INSTANCE_COLOUR]]["count"])
             vertices = sum(int(accessors[p["attributes"]["POSITION"]]["count"])
                            for p in meshes[node["mesh"]]["primitives"])
-        except (KeyError, IndexError, TypeError, ValueError):
-            continue  # the schema checks and the reader name what is wrong
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+            continue  # no instance colours, or what the reader names as wrong
         total += 16 * count * vertices
     return total
 
 
-def unread_instance_attributes(document: GltfDocument) -> list[str]:
-    """Warnings for the instance attributes a file adds to the extension's placement that are
-    not drawn (each but three.js' instance colour, and that one past MAX_COLOUR_BYTES), one
-    warning per name."""
-    colours_fit = _colour_bytes(document.header) <= MAX_COLOUR_BYTES
-    seen: dict[str, str] = {}
-    for index, _node, attributes in _instanced(document.header):
-        for name in attributes:
-            drawn = name in PLACEMENT or (name == INSTANCE_COLOUR and colours_fit)
-            if not drawn and str(name) not in seen:
-                seen[str(name)] = f"nodes[{index}].extensions.{INSTANCING}.attributes"
+def _unread_notes(document: GltfDocument, unread: dict[str, str]) -> list[str]:
+    """Warnings for the instance attributes (name: the field of the first node with it) that
+    are drawn without."""
     too_many = (f" (three.js writes each instance's colour so; coloured, the instances "
                 f"would add more than {MAX_COLOUR_BYTES // 2**20} MB of vertex colours)")
     return [f"{document.path}: {field}.{name[:40]}: an instance attribute of the file's own"
             f"{too_many if name == INSTANCE_COLOUR else ''}; the instances are drawn without it"
-            for name, field in seen.items()]
+            for name, field in unread.items()]
 
 
 def _coloured_mesh(reader: AccessorReader, writer: BufferWriter, mesh_index: int,
@@ -122,20 +101,26 @@ def _coloured_mesh(reader: AccessorReader, writer: BufferWriter, mesh_index: int
 
 
 def expand_instances(document: GltfDocument, header: dict, binary: bytes | None
-                     ) -> tuple[dict, bytes | None]:
+                     ) -> tuple[dict, bytes | None, list[str]]:
     """``header`` (a copy for trimesh, whose BIN chunk is ``binary``) with every instanced
-    node's instances as child nodes, and the BIN chunk (with the coloured copies' colours)."""
+    node's instances as child nodes, the BIN chunk (with the coloured copies' colours), and
+    warnings for the instance attributes drawn without (one per name)."""
     nodes = header.get("nodes", []) or []
     reader = AccessorReader(document, header, binary)  # each buffer read once
     coloured = _colour_bytes(header) <= MAX_COLOUR_BYTES
+    unread: dict[str, str] = {}
     writer: BufferWriter | None = None
     total = 0
     for index in range(len(nodes)):
         node = nodes[index]
         extension = (node.get("extensions") or {}).pop(INSTANCING, None) if isinstance(
             node, dict) else None
-        if not isinstance(extension, dict) or "mesh" not in node:
+        if extension is None or "mesh" not in node:
             continue
+        if not isinstance(extension, dict):
+            raise AssetError(f"expected an object, got {extension!r:.40}",
+                             file=str(document.path), field=f"nodes[{index}].extensions."
+                                                            f"{INSTANCING}")
         where = f"nodes[{index}].extensions.{INSTANCING}.attributes"
         attributes = extension.get("attributes")
         if not isinstance(attributes, dict):
@@ -149,6 +134,9 @@ def expand_instances(document: GltfDocument, header: dict, binary: bytes | None
             raise AssetError("expected attributes of one count", file=str(document.path),
                              field=where)
         count = counts.pop()
+        for unknown in attributes:
+            if unknown not in PLACEMENT and not (unknown == INSTANCE_COLOUR and coloured):
+                unread.setdefault(str(unknown), where)
         total += count
         if total > MAX_INSTANCES:
             raise AssetError(f"has more than {MAX_INSTANCES} mesh instances",
@@ -168,18 +156,18 @@ def expand_instances(document: GltfDocument, header: dict, binary: bytes | None
         for k in range(count):
             mesh = node["mesh"]
             if colours is not None:
-                key = tuple(colours[k])
-                if key not in copies:
+                colour = tuple(colours[k])
+                if colour not in copies:
                     writer = writer or BufferWriter(header, binary)
                     try:
-                        copies[key] = _coloured_mesh(reader, writer, mesh, colours[k])
+                        copies[colour] = _coloured_mesh(reader, writer, mesh, colours[k])
                     except (KeyError, IndexError, TypeError, ValueError):
                         raise AssetError("its mesh's primitives cannot take the instances' "
                                          "colours (a primitive without positions, or "
                                          "colours that are no accessor)",
                                          file=str(document.path),
                                          field=f"meshes[{mesh}]") from None
-                mesh = copies[key]
+                mesh = copies[colour]
             child: dict = {"name": f"{name}_instance{k}", "mesh": mesh}
             for key, attribute in (("translation", "TRANSLATION"), ("rotation", "ROTATION"),
                                    ("scale", "SCALE")):
@@ -188,7 +176,8 @@ def expand_instances(document: GltfDocument, header: dict, binary: bytes | None
             children.append(len(nodes))
             nodes.append(child)
         del node["mesh"]
+    notes = _unread_notes(document, unread)
     if writer is None:
-        return header, binary
+        return header, binary, notes
     writer.finish()
-    return header, writer.binary if writer.in_bin else binary
+    return header, writer.binary if writer.in_bin else binary, notes

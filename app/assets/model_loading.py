@@ -38,7 +38,7 @@ from app.assets.gltf_primitives import plain_primitives
 from app.assets.gltf_quantization import dequantized
 from app.assets.gltf_schema_checks import check_document
 from app.assets.gltf_skins import posed_skins
-from app.assets.gpu_instancing import expand_instances, unread_instance_attributes
+from app.assets.gpu_instancing import expand_instances
 from app.assets.joined_parts import join_by_material
 from app.assets.materials import gltf_material, simple_material
 from app.assets.mesh import MeshData, MeshMaterial, Model, TextureImage, frozen
@@ -222,7 +222,6 @@ def _load_model(
         document = read_gltf_document(path, references)
         warnings += check_extensions(document)
         check_document(document)
-        warnings += unread_instance_attributes(document)
         check_triangle_count(document)
         check_images(document, max_pixels=max_texture_pixels, on_missing=skip_missing,
                      skip=unread_ktx2_images(document))
@@ -231,7 +230,8 @@ def _load_model(
         for rewrite in GLTF_REWRITES:
             header, binary = rewrite(document, header, binary)
         choose_texture_sources(document, header)
-        header, binary = expand_instances(document, header, binary)
+        header, binary, unread = expand_instances(document, header, binary)
+        warnings += unread
         header = without_cameras(expose_attributes(header))
         scene = _read_scene(
             label,

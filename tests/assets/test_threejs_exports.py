@@ -7,15 +7,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.assets.gltf_document import GltfDocument, document_bytes
-from app.assets.gpu_instancing import unread_instance_attributes
+from app.assets.gltf_document import document_bytes
 from app.assets.model_loading import load_model
 from app.cli import main
 from app.domain.colour import srgb_to_linear
 from app.errors import AssetError
 from app.export.export_meshes import collect_export_scene
 from app.export.glb import glb_bytes
-from app.references import ReferenceResolver
 from tests.gltf_compare import accessor_values, split_glb
 from tests.khronos_scenes import model_file_scene
 
@@ -145,14 +143,19 @@ def test_both_renderers_draw_each_file(tmp_path, name, photoreal):
     assert (np.asarray(Image.open(out))[..., 3] > 127).mean() > 0.05
 
 
-@pytest.mark.parametrize("nodes", [7, "x", [7], [{"extensions": []}],
-                                   [{"extensions": {"EXT_mesh_gpu_instancing": []}}],
-                                   [{"extensions": {"EXT_mesh_gpu_instancing": {
+@pytest.mark.parametrize("nodes", [7, "x", [7], [{"mesh": 0, "extensions": []}],
+                                   [{"mesh": 0, "extensions": True}],
+                                   [{"mesh": 0, "extensions": {"EXT_mesh_gpu_instancing": []}}],
+                                   [{"mesh": 0, "extensions": {"EXT_mesh_gpu_instancing": {
                                        "attributes": ["_COLOR_0"]}}}]])
-def test_malformed_nodes_give_no_instance_warning_and_no_crash(nodes):
-    document = GltfDocument(path=FOLDER / "bad.gltf", header={"nodes": nodes}, binary=None,
-                            references=ReferenceResolver.for_file(FOLDER / "bad.gltf"))
-    assert unread_instance_attributes(document) == []
+def test_malformed_instanced_nodes_are_refused_naming_the_file(tmp_path, nodes):
+    header, binary = split_glb((FOLDER / "instancing.glb").read_bytes())
+    header["nodes"] = nodes
+    path = tmp_path / "bad.glb"
+    path.write_bytes(document_bytes(header, binary))
+    with pytest.raises(AssetError) as caught:
+        load_model(path)
+    assert caught.value.file == str(path)
 
 
 def test_coloured_instances_keep_their_colours_in_a_glb_export(tmp_path):
